@@ -1,0 +1,12 @@
+import mjml2html from 'mjml';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+const t=Date.now();
+const r = await mjml2html('<mjml lang="zh-CN"><mj-body><mj-section><mj-column><mj-text>你好 %%NL_NAME%%</mj-text><mj-button href="%%NL_UNSUB%%">x</mj-button></mj-column></mj-section></mj-body></mjml>', {validationLevel:'strict', fonts:{}});
+console.log(Object.keys(r), r.errors, r.html.length, Date.now()-t, r.html.includes('%%NL_UNSUB%%'), r.html.match(/<html[^>]*>/)[0]);
+const c = new IORedis.default ? new IORedis.default({maxRetriesPerRequest:null}) : new IORedis({maxRetriesPerRequest:null});
+const q = new Queue('smoke'+Date.now(), {connection:c, prefix:'{nltest}'});
+await q.add('a',{x:1},{jobId:'j1'});
+const w = new Worker(q.name, async j=>j.data.x+1, {connection:c, prefix:'{nltest}'});
+await new Promise(res=>w.on('completed',(j,v)=>{console.log('done',v);res()}));
+await w.close(); await q.obliterate({force:true}); await q.close(); c.disconnect();

@@ -1,0 +1,117 @@
+// The only reader of process.env: turns environment variables into one typed, validated,
+// frozen Config. Composition roots call loadConfig() once and pass the result down.
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+
+export class ConfigError extends UserError {
+  override name = 'ConfigError';
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+const url = (schemes: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return schemes.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${schemes.join(' or ')}//`);
+
+const positiveInt = z.coerce.number().int().positive();
+
+// Variable name → schema. Optional ones carry their default here, in one place.
+const variables = {
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
+  SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
+  PUBLIC_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+  MAIL_FROM: z.string().regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Weekly <news@example.com>"').default('Newsletter <newsletter@example.com>'),
+  SECRET: z.string().min(32, 'must be at least 32 characters (random)'),
+  SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (random)'),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  WORKER_CONCURRENCY: positiveInt.default(32),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  EMAILS_DIR: z.string().default('emails'),
+  CONFIRM_TTL_HOURS: positiveInt.default(48),
+  SUBSCRIBE_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+} as const;
+
+export type VariableName = keyof typeof variables;
+
+export interface Config {
+  redisUrl: string;
+  /** Hash-tag prefix for every Redis key and queue, so Redis Cluster keeps them on one slot. */
+  keyPrefix: string;
+  smtpUrl: string;
+  publicUrl: string;
+  mailFrom: string;
+  /** HMAC keys by version; the first one signs, all of them verify (key rotation). */
+  secrets: { version: number; key: string }[];
+  adminToken: string;
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+  /** Global messages per second across all workers; 0 means unlimited. */
+  rateLimitPerSecond: number;
+  workerConcurrency: number;
+  port: number;
+  host: string;
+  emailsDir: string;
+  confirmTtlHours: number;
+  subscribeRateLimitPerMinute: number;
+  logLevel: string;
+}
+
+/** Variables without a default that a command may do without (build/lint need neither). */
+const SECRETS_ONLY_WHEN_NEEDED: VariableName[] = ['SECRET', 'ADMIN_TOKEN'];
+
+/**
+ * Reads the variables in `env`. `needs` lists the variables without a default that this
+ * process requires (e.g. a worker needs SECRET); the others may be absent.
+ * Throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: VariableName[] = []): Readonly<Config> {
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(variables) as [VariableName, z.ZodTypeAny][]) {
+    const raw = env[name] === '' ? undefined : env[name];
+    if (raw === undefined && SECRETS_ONLY_WHEN_NEEDED.includes(name) && !needs.includes(name)) continue;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const message = raw === undefined ? 'is missing; set it (see .env.example)' : parsed.error.issues[0]?.message ?? 'is invalid';
+      throw new ConfigError(name, message);
+    }
+    values[name] = parsed.data;
+  }
+  const v = values as { [K in VariableName]: any };
+  const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
+  if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
+    throw new ConfigError('DKIM_DOMAIN', 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
+  }
+  const secrets = [v.SECRET, v.SECRET_PREVIOUS]
+    .filter((s): s is string => typeof s === 'string')
+    .map((key, i, all) => ({ version: all.length - i, key }));
+  return Object.freeze({
+    redisUrl: v.REDIS_URL,
+    keyPrefix: v.KEY_PREFIX,
+    smtpUrl: v.SMTP_URL,
+    publicUrl: String(v.PUBLIC_URL).replace(/\/+$/, ''),
+    mailFrom: v.MAIL_FROM,
+    secrets,
+    adminToken: v.ADMIN_TOKEN ?? '',
+    dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') } : undefined,
+    rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+    port: v.PORT,
+    host: v.HOST,
+    emailsDir: v.EMAILS_DIR,
+    confirmTtlHours: v.CONFIRM_TTL_HOURS,
+    subscribeRateLimitPerMinute: v.SUBSCRIBE_RATE_LIMIT_PER_MINUTE,
+    logLevel: v.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,53 @@
+// What rendering produces. Built once per issue (MJML compile is tens of ms) and then
+// personalised per recipient by splicing token values in (microseconds), never re-rendered.
+
+/** Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. */
+export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME'] as const;
+export type TokenName = (typeof TOKEN_NAMES)[number];
+export type TokenValues = Record<TokenName, string>;
+
+/**
+ * A string pre-split at its tokens: `parts.length === tokens.length + 1` and the personalised
+ * string is parts[0] + value(tokens[0]) + parts[1] + … . Plain JSON, so it can be stored in Redis.
+ */
+export interface SpliceTemplate {
+  parts: string[];
+  tokens: TokenName[];
+}
+
+export interface LintFinding {
+  level: 'error' | 'warning';
+  /** Field path in the issue file, e.g. `sections[0].groups[1].papers[2].url`, when there is one. */
+  path?: string;
+  message: string;
+}
+
+export interface SizeReport {
+  /** UTF-8 bytes of the HTML string. */
+  htmlBytes: number;
+  /** Bytes of the HTML part as it will be encoded on the wire (the smaller of QP and base64). */
+  encodedHtmlBytes: number;
+  encoding: 'quoted-printable' | 'base64';
+  textBytes: number;
+  /** Gmail clips past ~102 KB; we fail above this many encoded bytes and warn near it. */
+  budgetBytes: number;
+  warnBytes: number;
+  imageCount: number;
+  linkCount: number;
+}
+
+export interface RenderedIssue {
+  issueId: string;
+  newsletterId: string;
+  subject: string;
+  /** Full HTML with `%%NL_*%%` tokens still in it. */
+  html: string;
+  /** Plain-text part with tokens still in it. */
+  text: string;
+  /** Token names that occur in html or text. */
+  tokens: TokenName[];
+  /** Pre-split forms of html and text for fast personalisation. */
+  splice: { html: SpliceTemplate; text: SpliceTemplate };
+  report: SizeReport;
+  findings: LintFinding[];
+}

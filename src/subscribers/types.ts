@@ -1,0 +1,71 @@
+// The subscriber model and the store interface owned by the code that uses it (HTTP routes,
+// CLI, campaign fan-out, deliver worker). The Redis implementation lives beside it.
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export interface ConsentRecord {
+  /** ISO time the consent was given (form submit, import, API call). */
+  at: string;
+  ip?: string;
+  userAgent?: string;
+  /** Version of the form/consent text the person saw, e.g. `subscribe-form-v1`. */
+  textVersion: string;
+  source: 'form' | 'import' | 'api';
+  /** ISO time of the double opt-in confirmation, when confirmed by link. */
+  confirmedAt?: string;
+}
+
+export interface Subscriber {
+  /** Opaque, stable, numeric-string id assigned by the store ("1", "2", …): paging order. */
+  id: string;
+  /** Normalised address (trimmed, lower-cased domain); unique per deployment. */
+  email: string;
+  name?: string;
+  locale?: string;
+  status: SubscriberStatus;
+  /** List ids the subscriber belongs to. */
+  lists: string[];
+  consent?: ConsentRecord;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewSubscriber {
+  email: string;
+  name?: string;
+  locale?: string;
+  lists: string[];
+  status: SubscriberStatus;
+  consent?: ConsentRecord;
+}
+
+export interface ActivePage {
+  ids: string[];
+  /** Pass back to get the next page; null when the list is exhausted. */
+  next: string | null;
+}
+
+export interface SubscriberStore {
+  /** Creates, or returns the existing subscriber for the address (unchanged) with created=false. */
+  create(input: NewSubscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
+  get(id: string): Promise<Subscriber | null>;
+  getMany(ids: string[]): Promise<(Subscriber | null)[]>;
+  findByEmail(email: string): Promise<Subscriber | null>;
+  /** Sets status (and keeps list membership indexes in step); returns the updated subscriber. */
+  setStatus(id: string, status: SubscriberStatus, patch?: Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>): Promise<Subscriber | null>;
+  /** Adds the subscriber to a list (no status change). */
+  addToList(id: string, listId: string): Promise<void>;
+  /**
+   * Takes the subscriber off one list (unsubscribe from one newsletter). When no list is left
+   * the status becomes `unsubscribed`. Idempotent.
+   */
+  removeFromList(id: string, listId: string): Promise<Subscriber | null>;
+  remove(id: string): Promise<boolean>;
+  /** Active members of a list in id order; `cursor` is the `next` from the previous page. */
+  pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage>;
+  isActiveIn(id: string, listId: string): Promise<boolean>;
+  /** Subscribers of a list (any status) in id order, for listing and export. */
+  pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }>;
+  countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>>;
+}

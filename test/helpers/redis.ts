@@ -1,0 +1,38 @@
+// Real Redis for tests: every test file gets its own hash-tag prefix and deletes its keys after.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  redis: Redis;
+  /** A fresh `{t-xxxx}` hash-tag prefix, also used as the BullMQ prefix. */
+  prefix: string;
+  cleanup(): Promise<void>;
+}
+
+export function uniquePrefix(): string {
+  return `{t-${randomBytes(5).toString('hex')}}`;
+}
+
+export async function testRedis(opts: { forQueues?: boolean } = {}): Promise<TestRedis> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: opts.forQueues ? null : 3 });
+  const prefix = uniquePrefix();
+  return {
+    redis,
+    prefix,
+    async cleanup() {
+      await deleteByPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length) await redis.unlink(...found);
+  } while (cursor !== '0');
+}
