@@ -20,7 +20,14 @@ export type DeliveryOutcome =
   | { kind: 'permanent'; code: number; reason: string }
   | { kind: 'ambiguous'; reason: string };
 
+export interface Envelope {
+  from: string;
+  to: string;
+}
+
 export interface Mailer {
   send(message: OutgoingMessage): Promise<DeliveryOutcome>;
+  /** Sends an already-built RFC 5322 message (the per-issue fast path: MIME built once, spliced). */
+  sendRaw(envelope: Envelope, raw: string | Buffer): Promise<DeliveryOutcome>;
   close(): Promise<void>;
 }
