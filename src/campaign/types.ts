@@ -17,6 +17,8 @@ export interface PublishedIssue {
   contentHash: string;
   publishedAt: string;
   rendered: RenderedIssue;
+  /** Added by the campaign module: the newsletter's sender display name (the From phrase). */
+  senderName?: string;
 }
 
 export const CAMPAIGN_STATES = ['scheduled', 'sending', 'paused', 'done', 'cancelled'] as const;
@@ -37,4 +39,66 @@ export interface CampaignStatus {
   possibleDuplicates: number;
   startedAt?: string;
   finishedAt?: string;
+}
+
+// ── Added by the campaign module (additive; the shapes above are the shared contract) ──
+
+/** Final ledger states: once one is written for a subscriber it never changes or counts twice. */
+export const FINAL_STATES = ['sent', 'bounced', 'failed', 'skipped', 'unknown'] as const;
+export type FinalState = (typeof FINAL_STATES)[number];
+
+/**
+ * What `claim` answers: `claimed` (send it), `in-doubt` (a previous attempt died mid-send:
+ * send again, counted as a possible duplicate), `paused` (do not send now), `missing` (no such
+ * campaign), or the final state the subscriber already has (nothing to send).
+ */
+export type ClaimOutcome = 'claimed' | 'in-doubt' | 'paused' | 'missing' | FinalState;
+
+/** A deliver job carries ids only; the worker refetches everything else. */
+export interface DeliverJobData {
+  /** Campaign id: the issue id, or `<issueId>~test-<ms>` for a test send. */
+  issueId: string;
+  subscriberId: string;
+}
+
+export interface FanoutJobData {
+  /** Campaign id (see DeliverJobData). */
+  issueId: string;
+  /** Which send of the campaign this fan-out belongs to; an older one stops when it sees a newer. */
+  run: number;
+}
+
+/** `list`: the newsletter's subscribers; `test`: only the addresses given to `send --test`. */
+export type CampaignMode = 'list' | 'test';
+
+/** The campaign hash (keys.campaign(id)) as read back; counters are numbers. */
+export interface CampaignRecord {
+  campaignId: string;
+  issueId: string;
+  mode: CampaignMode;
+  listId: string;
+  state: CampaignState;
+  contentHash: string;
+  /** Subscribers registered in the ledger so far (exact once the fan-out finished). */
+  total: number;
+  /** Active subscribers counted when the send started (shown until the fan-out finished). */
+  expected: number;
+  sent: number;
+  failed: number;
+  bounced: number;
+  skipped: number;
+  unknown: number;
+  possibleDuplicates: number;
+  fanoutDone: boolean;
+  fanoutStarted: boolean;
+  /** Incremented by every `send` of the campaign (a second send of an issue continues its ledger). */
+  run: number;
+  /** Paging cursor of the fan-out ('' = from the start), saved after each chunk. */
+  cursor: string;
+  createdAt?: string;
+  scheduledAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Test sends only: the recipients, in order (`t1` is the first). */
+  testRecipients: string[];
 }

@@ -16,7 +16,11 @@ export interface OutgoingMessage {
 /** What an SMTP attempt came to; classify once where errors enter (see classify-smtp-error). */
 export type DeliveryOutcome =
   | { kind: 'sent'; response: string }
-  | { kind: 'transient'; code?: number; reason: string }
+  /**
+   * `systemic` (added by mail): the failure is not about this recipient but hits every message
+   * (authentication, TLS, greeting, sender refused): retrying one message will not help, pausing may.
+   */
+  | { kind: 'transient'; code?: number; reason: string; systemic?: boolean }
   | { kind: 'permanent'; code: number; reason: string }
   | { kind: 'ambiguous'; reason: string };
 
@@ -30,4 +34,34 @@ export interface Mailer {
   /** Sends an already-built RFC 5322 message (the per-issue fast path: MIME built once, spliced). */
   sendRaw(envelope: Envelope, raw: string | Buffer): Promise<DeliveryOutcome>;
   close(): Promise<void>;
+}
+
+// ── Added by the mail module (additive; the shapes above are the shared contract) ──
+
+export type TransferEncoding = 'base64' | 'quoted-printable';
+
+/** One recipient of a newsletter issue, as the per-issue fast path and buildNewsletterMessage take it. */
+export interface MimeRecipient {
+  subscriberId: string;
+  /** Already normalised (src/subscribers normaliseEmail); still checked before it reaches a header. */
+  email: string;
+  name?: string;
+  /** URL-safe signed list token (src/subscribers signListToken). */
+  unsubscribeToken: string;
+}
+
+/** A complete RFC 5322 message for one recipient, ready for Mailer.sendRaw. */
+export interface BuiltMessage {
+  envelope: Envelope;
+  raw: Buffer;
+  /** With angle brackets, as in the header: `<issue.subscriber.hash@domain>`. */
+  messageId: string;
+}
+
+/** An issue's MIME built once (headers, boundaries, encoded static body); `build` splices one recipient in. */
+export interface PreparedIssueMime {
+  issueId: string;
+  encodings: { text: TransferEncoding; html: TransferEncoding };
+  /** Throws HeaderValueError when a recipient value could break a header; never does I/O. */
+  build(recipient: MimeRecipient, now?: Date): BuiltMessage;
 }

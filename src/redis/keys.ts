@@ -10,7 +10,17 @@ export interface Keys {
   listActive(listId: string): string;
   listAll(listId: string): string;
   allSubscribers(): string;
+  /** Hash status → number of subscribers, over the whole deployment. */
+  statusCounts(): string;
+  /** Hash status → number of members of one list. */
+  listCounts(listId: string): string;
   confirmToken(hash: string): string;
+  /** A confirmation token already used (same hash): a second click shows "subscribed", not an error. */
+  confirmUsed(hash: string): string;
+  /** Set while a confirmation mail to (subscriber, list) is recent: stops mail-bombing by resubmits. */
+  confirmThrottle(subscriberId: string, listId: string): string;
+  /** Namespace (a key prefix) of the HTTP per-IP rate-limit counters. */
+  rateLimit(): string;
   rendered(issueId: string): string;
   campaign(issueId: string): string;
   ledger(issueId: string): string;
@@ -27,7 +37,12 @@ export function keys(prefix: string): Keys {
     listActive: (listId) => `${prefix}:list:${listId}:active`,
     listAll: (listId) => `${prefix}:list:${listId}:all`,
     allSubscribers: () => `${prefix}:sub:all`,
+    statusCounts: () => `${prefix}:sub:counts`,
+    listCounts: (listId) => `${prefix}:list:${listId}:counts`,
     confirmToken: (hash) => `${prefix}:confirm:${hash}`,
+    confirmUsed: (hash) => `${prefix}:confirm-used:${hash}`,
+    confirmThrottle: (subscriberId, listId) => `${prefix}:confirm-throttle:${subscriberId}:${listId}`,
+    rateLimit: () => `${prefix}:ratelimit:`,
     rendered: (issueId) => `${prefix}:issue:${issueId}:rendered`,
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,

@@ -39,6 +39,10 @@ export interface SizeReport {
 export interface RenderedIssue {
   issueId: string;
   newsletterId: string;
+  /** The newsletter's locale: personalise picks the default name by it (读者 / reader). Added by render. */
+  locale?: 'zh-CN' | 'en';
+  /** The newsletter's name as printed (《预训练周刊》), for the web-archive footer. Added by render. */
+  newsletterTitle?: string;
   subject: string;
   /** Full HTML with `%%NL_*%%` tokens still in it. */
   html: string;

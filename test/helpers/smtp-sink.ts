@@ -45,6 +45,8 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
       });
     },
   });
+  // A client that dies mid-session (a SIGKILLed worker) resets its socket: not the sink's failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -1,4 +1,15 @@
 // Every CLI command module, each exporting `register(program)`. One line per command file.
 import type { Command } from 'commander';
+import { register as bench } from './bench.ts';
+import { register as build } from './build.ts';
+import { register as lint } from './lint.ts';
+import { register as preview } from './preview.ts';
+import { register as subscribers } from './subscribers.ts';
+import { register as serve } from './serve.ts';
+import { register as send } from './send.ts';
+import { register as status } from './status.ts';
+import { register as control } from './control.ts';
+import { register as worker } from './worker.ts';
+import { register as dev } from './dev.ts';
 
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [bench, build, lint, preview, subscribers, serve, send, status, control, worker, dev];

@@ -1,0 +1,136 @@
+// Pipeline P: the send exactly as users run it. The issue is already published and the list
+// seeded (run-bench.ts); here `startListSend` records the campaign and queues the fan-out,
+// K worker processes (workers/worker.ts) run the fan-out and the deliveries, and we watch:
+// the campaign status until `done`, the sink's 250s, Redis memory, and the workers' /proc.
+import type { Redis } from 'ioredis';
+import { deliverJobId } from '../campaign/ids.ts';
+import { createCampaignQueues } from '../campaign/queues.ts';
+import { startListSend } from '../campaign/send.ts';
+import { getStatus } from '../campaign/status.ts';
+import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
+import type { Keys } from '../redis/keys.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import { followEnqueueTimes } from './enqueue-times.ts';
+import { readProcStats } from './proc-stats.ts';
+import { redisCpuMs, startMemoryPoller } from './redis-memory.ts';
+import { quantile } from './result.ts';
+import type { SinkHandle } from './sink.ts';
+import { startWorkerPool } from './worker-pool.ts';
+
+export interface PipelineOptions {
+  redis: Redis;
+  /** A `forQueues` client for BullMQ. */
+  queueConnection: Redis;
+  keys: Keys;
+  store: SubscriberStore;
+  published: PublishedIssue;
+  subscribers: number;
+  sink: SinkHandle;
+  workers: number;
+  workerEnv: NodeJS.ProcessEnv;
+  /** Jobs the fan-out keeps waiting at most: the first `window` adds are never held back. */
+  window: number;
+  cpuProfDir?: string;
+  log: (line: string) => void;
+}
+
+export interface PipelineResult {
+  messages: number;
+  seconds: number;
+  rate: number;
+  enqueueRate: number;
+  status: CampaignStatus;
+  latency: { p50Ms: number; p99Ms: number; maxMs: number; samples: number };
+  peakUsedMemory: number;
+  workerMaxRssBytes: number;
+  workerCpuMs: number;
+  /** CPU ms per message of the sink process and of the Redis server during the send. */
+  sinkCpuMsPerMessage: number;
+  redisCpuMsPerMessage: number;
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const { redis, keys: k, published, sink } = opts;
+  const issueId = published.issueId;
+  const queues = createCampaignQueues(opts.queueConnection, k.prefix);
+  const pool = await startWorkerPool({ count: opts.workers, env: opts.workerEnv, deliverQueue: queues.deliver, cpuProfDir: opts.cpuProfDir });
+  const enqueued = followEnqueueTimes(redis, queues.deliver.keys.events!);
+  let memory: ReturnType<typeof startMemoryPoller> | null = null;
+  try {
+    await sink.reset();
+    const cpuBefore = await pool.sample();
+    const sinkBefore = (await readProcStats(sink.pid))?.cpuMs ?? 0;
+    const redisBefore = await redisCpuMs(redis);
+    memory = startMemoryPoller(redis, 100);
+
+    await startListSend({ redis, keys: k, store: opts.store, queues }, published);
+    const timeoutMs = Math.max(120_000, opts.subscribers * 20);
+    const deadline = Date.now() + timeoutMs;
+    let status = await getStatus(redis, k, issueId);
+    let lastLog = 0;
+    while (status.state !== 'done' && status.state !== 'cancelled') {
+      pool.assertAlive();
+      if (Date.now() > deadline) throw new Error(`pipeline: not done after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+      if (Date.now() - lastLog > 2000) {
+        opts.log(`  pipeline: ${status.sent} / ${opts.subscribers} sent`);
+        lastLog = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      status = await getStatus(redis, k, issueId);
+    }
+    if (status.sent !== opts.subscribers) throw new Error(`pipeline: expected ${opts.subscribers} sent, status says ${JSON.stringify(status)}`);
+    const stats = await sink.waitFor(status.sent, { timeoutMs: 30_000 });
+    const peakUsedMemory = await memory.stop();
+    memory = null;
+    const cpuAfter = await pool.sample();
+    const sinkCpu = ((await readProcStats(sink.pid))?.cpuMs ?? 0) - sinkBefore;
+    const redisCpu = (await redisCpuMs(redis)) - redisBefore;
+    await enqueued.stop();
+
+    // Enqueue → 250 per message: the sink keyed each 250 by Message-ID, which names the subscriber.
+    const { ids, times } = await sink.records();
+    const latencies: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const subscriberId = subscriberFromMessageId(ids[i]!, issueId);
+      const added = subscriberId ? enqueued.times.get(deliverJobId(issueId, subscriberId)) : undefined;
+      if (added !== undefined) latencies.push(times[i]! - added);
+    }
+    latencies.sort((a, b) => a - b);
+
+    const addedTimes = [...enqueued.times.values()].sort((a, b) => a - b);
+    const firstAdded = addedTimes[0] ?? stats.firstAt;
+    const seconds = (stats.lastAt - firstAdded) / 1000;
+    // The first `window` jobs are added as fast as the fan-out can; later ones wait for room.
+    // Stream ids have 1 ms resolution, so a tiny list added in one call spans at least 1 ms.
+    const unthrottled = addedTimes.slice(0, Math.min(addedTimes.length, opts.window));
+    const enqueueSpanMs = Math.max(1, (unthrottled.at(-1) ?? 0) - (unthrottled[0] ?? 0));
+
+    const cpuMs = cpuAfter.reduce((sum, s, i) => sum + (s && cpuBefore[i] ? s.cpuMs - cpuBefore[i]!.cpuMs : 0), 0);
+    return {
+      messages: stats.messages,
+      seconds,
+      rate: stats.messages / seconds,
+      enqueueRate: unthrottled.length / (enqueueSpanMs / 1000),
+      status,
+      latency: { p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies.at(-1) ?? 0, samples: latencies.length },
+      peakUsedMemory,
+      workerMaxRssBytes: Math.max(0, ...cpuAfter.map((s) => s?.maxRssBytes ?? 0)),
+      workerCpuMs: cpuMs,
+      sinkCpuMsPerMessage: sinkCpu / Math.max(1, stats.messages),
+      redisCpuMsPerMessage: redisCpu / Math.max(1, stats.messages),
+    };
+  } finally {
+    await memory?.stop();
+    await enqueued.stop();
+    await pool.stop();
+    await queues.close();
+  }
+}
+
+/** `<issue>.<subscriber>.<hash>@domain` (STANDARDS.md) → the subscriber id, or null. */
+export function subscriberFromMessageId(messageId: string, issueId: string): string | null {
+  if (!messageId.startsWith(`${issueId}.`)) return null;
+  const rest = messageId.slice(issueId.length + 1);
+  const end = rest.search(/[.@]/);
+  return end > 0 ? rest.slice(0, end) : null;
+}

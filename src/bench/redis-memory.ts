@@ -1,0 +1,66 @@
+// Redis memory as the server reports it (INFO memory → used_memory), and the bytes held by the
+// keys under one prefix (MEMORY USAGE), which other clients of the same Redis cannot disturb.
+import type { Redis } from 'ioredis';
+
+export async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  const match = /^used_memory:(\d+)/m.exec(info);
+  if (!match) throw new Error('Redis INFO memory has no used_memory field');
+  return Number(match[1]);
+}
+
+/** CPU time the Redis server has used (INFO cpu: user + sys), in ms; every client's work counts. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const user = /^used_cpu_user:([\d.]+)/m.exec(info);
+  const sys = /^used_cpu_sys:([\d.]+)/m.exec(info);
+  return (Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0)) * 1000;
+}
+
+/** Sum of MEMORY USAGE over every key matching `pattern` (SAMPLES 0: exact, not sampled). */
+export async function keysMemory(redis: Redis, pattern: string): Promise<{ bytes: number; keys: number }> {
+  let cursor = '0';
+  let bytes = 0;
+  let keys = 0;
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (found.length === 0) continue;
+    const pipeline = redis.pipeline();
+    for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+    for (const [error, value] of (await pipeline.exec()) ?? []) {
+      if (!error && typeof value === 'number') {
+        bytes += value;
+        keys += 1;
+      }
+    }
+  } while (cursor !== '0');
+  return { bytes, keys };
+}
+
+/** Polls used_memory every `intervalMs` and keeps the highest value seen. */
+export function startMemoryPoller(redis: Redis, intervalMs = 100): { peak(): number; stop(): Promise<number> } {
+  let peak = 0;
+  let busy = false;
+  const sample = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      peak = Math.max(peak, await usedMemory(redis));
+    } catch {
+      // a missed sample is acceptable; the next one comes 100 ms later
+    } finally {
+      busy = false;
+    }
+  };
+  void sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    peak: () => peak,
+    async stop() {
+      clearInterval(timer);
+      await sample();
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The benchmark's result (written as JSON) and its table for the terminal, with the targets of
+// the benchmark issue checked against the figures.
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; totalMemBytes: number };
+  issueId: string;
+  /** Pipeline subscribers (N). */
+  subscribers: number;
+  /** Size on the wire of the prebuilt message used by the ceiling (one recipient). */
+  messageBytes: number;
+  /** Messages per second; `enqueue` is deliver jobs added per second by the fan-out. */
+  rates: { ceiling: number; naive: number; pipeline: number; enqueue: number };
+  ratios: { pipelineOverNaive: number; pipelineOverCeiling: number };
+  /** Render once + store in Redis, in ms: the first render of the process, as `newsletter send` does it. */
+  publishMs: number;
+  /** A second render of the same issue in the same process (warm MJML), in ms. */
+  renderWarmMs: number;
+  /** Enqueue (the job's `added` event) to the sink's 250. */
+  latency: { p50Ms: number; p99Ms: number; maxMs: number; samples: number };
+  redis: {
+    /** Measured: used_memory growth per waiting deliver job (same name, data and options). */
+    bytesPerWaitingJob: number;
+    /** The same, from MEMORY USAGE of the measurement queue's keys (not disturbed by other clients). */
+    bytesPerWaitingJobKeys: number;
+    /** Highest used_memory during the send minus the baseline before publish. */
+    peakBytes: number;
+    baselineBytes: number;
+    /** Ledger bytes per subscriber: the send's ledger ÷ entries, or a hash-table-sized scratch ledger's, whichever is larger. */
+    ledgerBytesPerSubscriber: number;
+    /** Subscriber store bytes per subscriber (MEMORY USAGE of the prefix's subscriber keys ÷ N). */
+    subscriberBytesPerSubscriber: number;
+  };
+  workers: { count: number; concurrency: number; maxRssBytes: number; cpuMsPerMessage: number };
+  /** CPU ms per message by process, from /proc and INFO cpu: where a 2-core machine's time goes. */
+  cpuMsPerMessage: { pipelineWorkers: number; pipelineSink: number; pipelineRedis: number; ceilingClients: number; ceilingSink: number };
+  ceiling: { messages: number; seconds: number; processes: number; maxConnections: number; concurrency: number };
+  naive: { messages: number; seconds: number; form: string };
+  pipeline: { messages: number; seconds: number; state: string; sent: number; failed: number; windowJobs: number };
+  /** Computed, not measured: a 1,000,000-subscriber send from the measured per-job/per-entry costs. */
+  projection1M: {
+    method: 'computed';
+    subscribers: number;
+    windowJobs: number;
+    queueBytes: number;
+    ledgerBytes: number;
+    renderedBytes: number;
+    /** What the send adds on top of the subscriber store: queue window + ledger + rendered issue. */
+    sendBytes: number;
+    subscriberStoreBytes: number;
+    /** sendBytes + subscriberStoreBytes: the whole Redis at the end of a 1M send. */
+    totalBytes: number;
+  };
+  targets: Array<{ name: string; target: string; value: string; met: boolean }>;
+}
+
+export function checkTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
+  const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  return [
+    { name: 'pipeline / naive', target: '≥ 25', value: r.ratios.pipelineOverNaive.toFixed(1), met: r.ratios.pipelineOverNaive >= 25 },
+    { name: 'pipeline / ceiling', target: '≥ 0.8', value: r.ratios.pipelineOverCeiling.toFixed(2), met: r.ratios.pipelineOverCeiling >= 0.8 },
+    { name: 'pipeline rate', target: '≥ 1,500 msgs/s', value: `${Math.round(r.rates.pipeline)} msgs/s`, met: r.rates.pipeline >= 1500 },
+    { name: '1M send, Redis (computed, send only)', target: '< 200 MB', value: mb(r.projection1M.sendBytes), met: r.projection1M.sendBytes < 200e6 },
+    { name: 'publish (render once)', target: '< 500 ms', value: `${Math.round(r.publishMs)} ms`, met: r.publishMs < 500 },
+  ];
+}
+
+export function formatTable(r: BenchResult): string {
+  const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  const rows: Array<[string, string]> = [
+    ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
+    ['message', `${r.issueId}, ${n(r.messageBytes)} bytes on the wire`],
+    ['ceiling C (raw blast, no queue)', `${n(r.rates.ceiling)} msgs/s  (${n(r.ceiling.messages)} msgs, ${r.ceiling.processes} proc × pool ${r.ceiling.maxConnections})`],
+    ['naive B (render + sendMail each)', `${n(r.rates.naive, 1)} msgs/s  (${n(r.naive.messages)} msgs, ${r.naive.form})`],
+    ['pipeline P', `${n(r.rates.pipeline)} msgs/s  (${n(r.pipeline.messages)} msgs, ${r.workers.count} workers × ${r.workers.concurrency})`],
+    ['P / B', n(r.ratios.pipelineOverNaive, 1)],
+    ['P / C', n(r.ratios.pipelineOverCeiling, 2)],
+    ['enqueue rate (fan-out)', `${n(r.rates.enqueue)} jobs/s`],
+    ['publish (render once + store)', `${n(r.publishMs)} ms first in process · render warm ${n(r.renderWarmMs)} ms`],
+    ['latency enqueue → 250', `p50 ${n(r.latency.p50Ms)} ms · p99 ${n(r.latency.p99Ms)} ms  (${n(r.latency.samples)} samples)`],
+    ['Redis per waiting job', `${n(r.redis.bytesPerWaitingJob)} B (INFO) · ${n(r.redis.bytesPerWaitingJobKeys)} B (MEMORY USAGE)`],
+    ['Redis peak during send', `${mb(r.redis.peakBytes)} over baseline`],
+    ['ledger per subscriber', `${n(r.redis.ledgerBytesPerSubscriber)} B`],
+    ['subscriber store per subscriber', `${n(r.redis.subscriberBytesPerSubscriber)} B`],
+    ['worker max RSS', mb(r.workers.maxRssBytes)],
+    ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms`],
+    ['CPU per message, ceiling', `blasters ${n(r.cpuMsPerMessage.ceilingClients, 3)} ms · sink ${n(r.cpuMsPerMessage.ceilingSink, 3)} ms`],
+    [
+      '1M send, Redis (computed)',
+      `${mb(r.projection1M.sendBytes)} for the send (window ${n(r.projection1M.windowJobs)} jobs ${mb(r.projection1M.queueBytes)} + ledger ${mb(r.projection1M.ledgerBytes)} + issue ${mb(r.projection1M.renderedBytes)}); ${mb(r.projection1M.totalBytes)} with the subscriber store`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+  const targets = r.targets.map((t) => `  ${t.met ? 'ok  ' : 'MISS'} ${t.name}: ${t.value} (target ${t.target})`);
+  return ['', ...lines, '', '  targets:', ...targets, ''].join('\n');
+}
+
+/** Value at quantile q (0..1) of an ascending-sorted array, nearest-rank. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}

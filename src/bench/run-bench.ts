@@ -1,0 +1,215 @@
+// The benchmark's composition root: one run, on this machine, with real Redis under a fresh
+// key prefix (deleted at the end) and a real SMTP sink process. Order: seed the list, measure
+// one waiting job's cost, publish (timed), build the message once for the ceiling, run the
+// ceiling, the naive baseline, then the pipeline. Everything started is stopped at the end,
+// on error and on Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { DEFAULT_FANOUT } from '../campaign/fan-out.ts';
+import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
+import type { Config } from '../config/index.ts';
+import { loadIssueFile } from '../content/index.ts';
+import { UserError } from '../errors.ts';
+import { prepareIssueMime } from '../mail/index.ts';
+import { createRedis, pingRedis, type Redis } from '../redis/connection.ts';
+import { keys as makeKeys } from '../redis/keys.ts';
+import { createRenderer } from '../render/index.ts';
+import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
+import { fromHeader } from '../subscribers/confirmation-mail.ts';
+import { signListToken } from '../subscribers/tokens.ts';
+import { runCeiling } from './ceiling.ts';
+import { killAllNow, stopAll } from './children.ts';
+import { measureLedgerEntryCost, measureWaitingJobCost } from './redis-costs.ts';
+import { NAIVE_FORM, runNaive } from './naive.ts';
+import { runPipeline } from './pipeline.ts';
+import { keysMemory, usedMemory } from './redis-memory.ts';
+import { checkTargets, type BenchResult } from './result.ts';
+import { seedSubscribers } from './seed-subscribers.ts';
+import { startSinkProcess, type SinkHandle } from './sink.ts';
+
+export interface BenchOptions {
+  config: Readonly<Config>;
+  issueFile: string;
+  subscribers: number;
+  workers: number;
+  naive: number;
+  ceilingMessages: number;
+  /** Deliver jobs in flight per worker; the ceiling's blasters use the same. */
+  concurrency: number;
+  cpuProfDir?: string;
+  log: (line: string) => void;
+}
+
+/** The SMTP pool size workers/worker.ts gives a worker of this concurrency; the ceiling uses the same. */
+function mailPoolSize(concurrency: number): number {
+  return Math.max(1, Math.min(concurrency, 16));
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchResult> {
+  const { config, log } = o;
+  const startedAt = new Date().toISOString();
+  await pingRedis(config.redisUrl).catch((error: Error) => {
+    throw new UserError(`REDIS_URL ${config.redisUrl}: no Redis answers (${error.message || 'connection refused'}); start one (redis-server) or set REDIS_URL`);
+  });
+  const prefix = `{bench-${randomBytes(4).toString('hex')}}`;
+  const k = makeKeys(prefix);
+  const redis = createRedis(config.redisUrl, { name: 'bench' });
+  const queueConnection = createRedis(config.redisUrl, { forQueues: true, name: 'bench-queues' });
+  let sink: SinkHandle | null = null;
+
+  let cleaned: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await stopAll(5_000).catch(() => {});
+      await sink?.stop().catch(() => {});
+      await deleteByPrefix(redis, prefix).catch((e: Error) => log(`could not delete ${prefix}* from Redis: ${e.message}`));
+      redis.disconnect();
+      queueConnection.disconnect();
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: stopping the sink and workers, deleting ${prefix}* …`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killAllNow);
+
+  try {
+    const { issue, newsletter, templates } = await loadIssueFile(o.issueFile);
+    const listId = newsletter.listId;
+    // Workers verify nothing the bench signs, but they need a key: a throwaway one, never the real SECRET.
+    const secret = randomBytes(32).toString('base64url');
+    const secrets = [{ version: 1, key: secret }];
+
+    log(`bench: Redis prefix ${prefix}, starting the SMTP sink process`);
+    sink = await startSinkProcess();
+
+    log(`bench: creating ${o.subscribers.toLocaleString('en-US')} active subscribers`);
+    const store = new RedisSubscriberStore(redis, k);
+    await seedSubscribers(store, listId, o.subscribers);
+    const subscriberBytes = (await keysMemory(redis, `${prefix}:sub*`)).bytes + (await keysMemory(redis, `${prefix}:list:*`)).bytes;
+
+    const window = DEFAULT_FANOUT.window;
+    log(`bench: measuring Redis bytes per waiting job (${window.toLocaleString('en-US')} jobs)`);
+    const jobCost = await measureWaitingJobCost(queueConnection, prefix, { campaignId: issue.id, count: window, firstSubscriberId: o.subscribers + 1 });
+
+    const baselineBytes = await usedMemory(redis);
+    log('bench: publishing (render once + store)');
+    const publishStart = performance.now();
+    const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+    const { published } = await publishIssue(redis, k, toPublishedIssue(rendered, issue, newsletter));
+    const publishMs = performance.now() - publishStart;
+    // The first render in a process pays MJML's lazy loading and JIT warm-up, as `newsletter send`
+    // does; a second one shows the steady cost.
+    const warmStart = performance.now();
+    await createRenderer(templates).renderIssue(issue, newsletter);
+    const renderWarmMs = performance.now() - warmStart;
+
+    // The ceiling's message: the mail fast path's output for one real recipient of the list.
+    // From as workers/worker.ts builds it: MAIL_FROM's address, the newsletter's display name.
+    const from = fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header;
+    const prepared = prepareIssueMime(published, { from, publicUrl: config.publicUrl });
+    const sample = await store.get('1');
+    if (!sample) throw new Error('bench: subscriber 1 is missing after seeding');
+    const message = prepared.build({ subscriberId: sample.id, email: sample.email, ...(sample.name ? { name: sample.name } : {}), unsubscribeToken: signListToken(secrets, sample.id, listId) });
+    const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(message.raw, 'utf8');
+    const messageBytes = raw.length;
+    const pool = mailPoolSize(o.concurrency);
+
+    log(`bench: ceiling, ${o.ceilingMessages.toLocaleString('en-US')} × the prebuilt message (${messageBytes.toLocaleString('en-US')} bytes), ${o.workers} processes × pool ${pool}`);
+    const ceiling = await runCeiling({ sink, envelope: message.envelope, raw, messages: o.ceilingMessages, processes: o.workers, maxConnections: pool, concurrency: o.concurrency });
+
+    log(`bench: naive baseline, ${o.naive} messages (${NAIVE_FORM})`);
+    await sink.reset();
+    const naive = await runNaive({ smtpUrl: sink.smtpUrl, issue, newsletter, templates, messages: o.naive, from, publicUrl: config.publicUrl });
+
+    log(`bench: pipeline, ${o.subscribers.toLocaleString('en-US')} subscribers, ${o.workers} worker processes × concurrency ${o.concurrency}`);
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: config.redisUrl,
+      KEY_PREFIX: prefix,
+      SMTP_URL: sink.smtpUrl,
+      SECRET: secret,
+      SECRET_PREVIOUS: '',
+      ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+      WORKER_CONCURRENCY: String(o.concurrency),
+      RATE_LIMIT_PER_SECOND: '0',
+      LOG_LEVEL: 'warn',
+      // DKIM off on both sides: the ceiling does not sign either.
+      DKIM_DOMAIN: '',
+      DKIM_SELECTOR: '',
+      DKIM_PRIVATE_KEY: '',
+    };
+    const pipeline = await runPipeline({ redis, queueConnection, keys: k, store, published, subscribers: o.subscribers, sink, workers: o.workers, workerEnv, window, cpuProfDir: o.cpuProfDir, log });
+
+    const ledgerBytes = (await keysMemory(redis, k.ledger(issue.id))).bytes;
+    const ledgerEntryBytes = await measureLedgerEntryCost(redis, `${prefix}:bench:ledger-scratch`);
+    const renderedBytes = (await keysMemory(redis, k.rendered(issue.id))).bytes + (await keysMemory(redis, k.campaign(issue.id))).bytes;
+    const bytesPerWaitingJob = Math.max(jobCost.bytesPerJobInfo, jobCost.bytesPerJobKeys);
+    // The larger of the real ledger's cost and a hash-table-sized one (see measureLedgerEntryCost).
+    const ledgerPerSub = Math.max(ledgerBytes / o.subscribers, ledgerEntryBytes);
+    const subscriberPerSub = subscriberBytes / o.subscribers;
+    const million = 1_000_000;
+    const queueBytes = window * bytesPerWaitingJob;
+    const sendBytes = queueBytes + million * ledgerPerSub + renderedBytes;
+
+    const partial: Omit<BenchResult, 'targets'> = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, totalMemBytes: totalmem() },
+      issueId: issue.id,
+      subscribers: o.subscribers,
+      messageBytes,
+      rates: { ceiling: ceiling.rate, naive: naive.rate, pipeline: pipeline.rate, enqueue: pipeline.enqueueRate },
+      ratios: { pipelineOverNaive: pipeline.rate / naive.rate, pipelineOverCeiling: pipeline.rate / ceiling.rate },
+      publishMs,
+      renderWarmMs,
+      latency: pipeline.latency,
+      redis: {
+        bytesPerWaitingJob,
+        bytesPerWaitingJobKeys: jobCost.bytesPerJobKeys,
+        peakBytes: Math.max(0, pipeline.peakUsedMemory - baselineBytes),
+        baselineBytes,
+        ledgerBytesPerSubscriber: ledgerPerSub,
+        subscriberBytesPerSubscriber: subscriberPerSub,
+      },
+      workers: { count: o.workers, concurrency: o.concurrency, maxRssBytes: pipeline.workerMaxRssBytes, cpuMsPerMessage: pipeline.workerCpuMs / Math.max(1, pipeline.messages) },
+      cpuMsPerMessage: {
+        pipelineWorkers: pipeline.workerCpuMs / Math.max(1, pipeline.messages),
+        pipelineSink: pipeline.sinkCpuMsPerMessage,
+        pipelineRedis: pipeline.redisCpuMsPerMessage,
+        ceilingClients: ceiling.clientCpuMsPerMessage,
+        ceilingSink: ceiling.sinkCpuMsPerMessage,
+      },
+      ceiling: { messages: ceiling.messages, seconds: ceiling.seconds, processes: o.workers, maxConnections: pool, concurrency: o.concurrency },
+      naive: { messages: naive.messages, seconds: naive.seconds, form: NAIVE_FORM },
+      pipeline: { messages: pipeline.messages, seconds: pipeline.seconds, state: pipeline.status.state, sent: pipeline.status.sent, failed: pipeline.status.failed, windowJobs: window },
+      projection1M: {
+        method: 'computed',
+        subscribers: million,
+        windowJobs: window,
+        queueBytes,
+        ledgerBytes: million * ledgerPerSub,
+        renderedBytes,
+        sendBytes,
+        subscriberStoreBytes: million * subscriberPerSub,
+        totalBytes: sendBytes + million * subscriberPerSub,
+      },
+    };
+    return { ...partial, targets: checkTargets(partial) };
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', killAllNow);
+  }
+}
+
+async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length) await redis.unlink(...found);
+  } while (cursor !== '0');
+}

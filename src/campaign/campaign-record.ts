@@ -1,0 +1,107 @@
+// Reads and writes the campaign hash (keys.campaign(id)): what is being sent to whom, its state
+// and its counters. Counters are only ever changed by the ledger scripts.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../redis/keys.ts';
+import { LuaScript } from './lua-script.ts';
+import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState } from './types.ts';
+
+const int = (v: string | undefined): number => (v ? Number.parseInt(v, 10) || 0 : 0);
+
+export function parseCampaign(campaignId: string, h: Record<string, string>): CampaignRecord | null {
+  if (!h.state) return null;
+  const state = (CAMPAIGN_STATES as readonly string[]).includes(h.state) ? (h.state as CampaignState) : 'sending';
+  return {
+    campaignId,
+    issueId: h.issueId ?? campaignId,
+    mode: h.mode === 'test' ? 'test' : 'list',
+    listId: h.listId ?? '',
+    state,
+    contentHash: h.contentHash ?? '',
+    total: int(h.total),
+    expected: int(h.expected),
+    sent: int(h.sent),
+    failed: int(h.failed),
+    bounced: int(h.bounced),
+    skipped: int(h.skipped),
+    unknown: int(h.unknown),
+    possibleDuplicates: int(h.possibleDuplicates),
+    fanoutDone: h.fanoutDone === '1',
+    fanoutStarted: h.fanoutStarted === '1',
+    run: int(h.run),
+    cursor: h.cursor ?? '',
+    createdAt: h.createdAt || undefined,
+    scheduledAt: h.scheduledAt || undefined,
+    startedAt: h.startedAt || undefined,
+    finishedAt: h.finishedAt || undefined,
+    testRecipients: h.testRecipients ? (JSON.parse(h.testRecipients) as string[]) : [],
+  };
+}
+
+export async function readCampaign(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
+  return parseCampaign(campaignId, await redis.hgetall(k.campaign(campaignId)));
+}
+
+export interface NewCampaign {
+  campaignId: string;
+  issueId: string;
+  mode: CampaignMode;
+  listId: string;
+  contentHash: string;
+  state: 'scheduled' | 'sending';
+  expected: number;
+  scheduledAt?: string;
+  testRecipients?: string[];
+}
+
+/**
+ * Starts (or starts again) a campaign and returns its run number. Counters already in the hash are kept: a second send of
+ * the same issue continues the same ledger, so nobody it has as sent gets the issue twice.
+ */
+export async function startCampaign(redis: Redis, k: Keys, c: NewCampaign): Promise<number> {
+  const now = new Date().toISOString();
+  const fields: Record<string, string> = {
+    issueId: c.issueId,
+    mode: c.mode,
+    listId: c.listId,
+    contentHash: c.contentHash,
+    state: c.state,
+    expected: String(c.expected),
+    fanoutDone: '0',
+    fanoutStarted: '0',
+    cursor: '',
+    finishedAt: '',
+    scheduledAt: c.scheduledAt ?? '',
+    startedAt: c.state === 'sending' ? now : '',
+  };
+  if (c.testRecipients) fields.testRecipients = JSON.stringify(c.testRecipients);
+  const key = k.campaign(c.campaignId);
+  const results = await redis.multi().hsetnx(key, 'createdAt', now).hset(key, fields).hincrby(key, 'run', 1).exec();
+  const [error, run] = results?.[2] ?? [new Error('MULTI aborted'), 0];
+  if (error) throw error;
+  return Number(run);
+}
+
+// KEYS: campaign. ARGV: to-state, now, allowed from-states… A state change only from the
+// listed states, atomically (pause must not revive a cancelled send, for instance).
+const TRANSITION = new LuaScript(`
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return false end
+for i = 3, #ARGV do
+  if ARGV[i] == cur then
+    redis.call('HSET', KEYS[1], 'state', ARGV[1])
+    local started = redis.call('HGET', KEYS[1], 'startedAt')
+    if ARGV[1] == 'sending' and (not started or started == '') then
+      redis.call('HSET', KEYS[1], 'startedAt', ARGV[2])
+    end
+    if ARGV[1] == 'cancelled' then redis.call('HSET', KEYS[1], 'finishedAt', ARGV[2]) end
+    return cur
+  end
+end
+return 'refused:' .. cur
+`);
+
+/** Returns the previous state, `refused:<state>` when not allowed from it, or null when missing. */
+export async function transition(redis: Redis, k: Keys, campaignId: string, to: CampaignState, from: CampaignState[]): Promise<string | null> {
+  const result = await TRANSITION.run(redis, [k.campaign(campaignId)], [to, new Date().toISOString(), ...from]);
+  return (result as string | null) ?? null;
+}

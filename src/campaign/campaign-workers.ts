@@ -1,0 +1,119 @@
+// The BullMQ workers of a deliver process: the deliver worker (many jobs in parallel, global
+// rate limit) and the fan-out worker. Used by workers/worker.ts and `newsletter dev`.
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Mailer } from '../mail/types.ts';
+import { QUEUES, type Keys } from '../redis/keys.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import { backoffStrategy, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from './deliver-processor.ts';
+import { createFanoutProcessor, type FanoutOptions } from './fan-out.ts';
+import { IssueCache, type PrepareMime } from './issue-cache.ts';
+import { Ledger } from './ledger.ts';
+import { createCampaignQueues, type CampaignQueues } from './queues.ts';
+import type { DeliverJobData, FanoutJobData } from './types.ts';
+
+export interface CampaignWorkerDeps {
+  /** A client made with `createRedis(url, { forQueues: true })`: commands wait out a Redis restart. */
+  connection: Redis;
+  /** BullMQ prefix: the same hash tag as `keys.prefix`. */
+  prefix: string;
+  keys: Keys;
+  store: SubscriberStore;
+  mailer: Mailer;
+  prepare: PrepareMime;
+  signToken: (subscriberId: string, listId: string) => string;
+  log: Logger;
+}
+
+export interface CampaignWorkerOptions {
+  /** Deliver jobs in parallel in this process. Default 32. */
+  concurrency: number;
+  /** Messages per second across ALL workers (BullMQ's global limiter); 0 = unlimited. */
+  rateLimitPerSecond: number;
+  /**
+   * A job whose worker died is handed to another within about lockDuration + stalledInterval.
+   * Defaults 10,000 and 5,000 ms.
+   */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Times a job may come back from a dead worker before it is abandoned. Default 10. */
+  maxStalledCount: number;
+  backoff: BackoffOptions;
+  deliver: Partial<DeliverOptions>;
+  fanout: Partial<FanoutOptions>;
+}
+
+export const DEFAULT_WORKER_OPTIONS: CampaignWorkerOptions = {
+  concurrency: 32,
+  rateLimitPerSecond: 0,
+  lockDurationMs: 10_000,
+  stalledIntervalMs: 5_000,
+  maxStalledCount: 10,
+  backoff: DEFAULT_BACKOFF,
+  deliver: {},
+  fanout: {},
+};
+
+export interface CampaignWorkers {
+  deliver: Worker<DeliverJobData, DeliverResult>;
+  fanout: Worker<FanoutJobData, { added: number }>;
+  queues: CampaignQueues;
+  ledger: Ledger;
+  /** Stops taking jobs, waits for the ones in flight, closes the queues (not the connection). */
+  close(): Promise<void>;
+}
+
+export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<CampaignWorkerOptions> = {}): CampaignWorkers {
+  const opts = { ...DEFAULT_WORKER_OPTIONS, ...options };
+  const { connection, prefix, keys: k, log } = deps;
+  const ledger = new Ledger(connection, k);
+  let stopping = false;
+  const queues = createCampaignQueues(connection, prefix);
+  const cache = new IssueCache(connection, k, deps.prepare);
+  const common = {
+    connection,
+    prefix,
+    lockDuration: opts.lockDurationMs,
+    stalledInterval: opts.stalledIntervalMs,
+    maxStalledCount: opts.maxStalledCount,
+  };
+
+  const deliver = new Worker<DeliverJobData, DeliverResult>(
+    QUEUES.deliver,
+    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, log }, opts.deliver),
+    {
+      ...common,
+      concurrency: opts.concurrency,
+      ...(opts.rateLimitPerSecond > 0 ? { limiter: { max: opts.rateLimitPerSecond, duration: 1_000 } } : {}),
+      settings: { backoffStrategy: backoffStrategy(opts.backoff) },
+    },
+  );
+  const fanout = new Worker<FanoutJobData, { added: number }>(
+    QUEUES.fanout,
+    createFanoutProcessor({ redis: connection, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
+    { ...common, concurrency: 2 },
+  );
+
+  // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.
+  deliver.on('error', (err) => log.error({ err: err.message }, 'deliver worker error'));
+  fanout.on('error', (err) => log.error({ err: err.message }, 'fan-out worker error'));
+  deliver.on('failed', (job, err) => {
+    settleAbandonedJob(ledger, job, err, log).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'could not settle a failed job'));
+  });
+  deliver.on('stalled', (jobId) => log.warn({ jobId }, 'deliver job stalled (its worker died?); it runs again'));
+  fanout.on('failed', (job, err) => log.error({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'fan-out attempt failed'));
+
+  return {
+    deliver,
+    fanout,
+    queues,
+    ledger,
+    async close() {
+      stopping = true;
+      await Promise.all([deliver.close(), fanout.close()]);
+      await queues.close();
+    },
+  };
+}

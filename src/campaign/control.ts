@@ -1,0 +1,108 @@
+// Pause, resume and cancel a send.
+//
+// All issues share one deliver queue (so the global rate limit really is global, and workers
+// need not discover per-issue queues), so pausing cannot pause the queue. Instead the state
+// lives in the campaign hash and the ledger's claim script reads it atomically right before
+// each message: once `pause` returns, no job of this issue starts sending (a message whose
+// SMTP transaction already began finishes). Jobs that meet a paused issue go back to the
+// delayed set; `resume` promotes them so the send continues at once.
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
+import type { Keys } from '../redis/keys.ts';
+import { transition } from './campaign-record.ts';
+import { fanoutJobId } from './ids.ts';
+import type { Ledger } from './ledger.ts';
+import { LuaScript } from './lua-script.ts';
+import type { CampaignQueues } from './queues.ts';
+import { CampaignNotFoundError, getStatus } from './status.ts';
+import type { CampaignState, CampaignStatus, DeliverJobData } from './types.ts';
+
+const RESUME_SECOND_PASS_MS = 500;
+
+export interface ControlDeps {
+  redis: Redis;
+  keys: Keys;
+  queues: CampaignQueues;
+  ledger: Ledger;
+}
+
+export class CampaignStateError extends UserError {
+  override name = 'CampaignStateError';
+  constructor(readonly campaignId: string, readonly state: string, action: string) {
+    super(`cannot ${action} issue ${campaignId}: it is ${state}`);
+  }
+}
+
+async function change(deps: ControlDeps, campaignId: string, action: string, to: CampaignState, from: CampaignState[]): Promise<void> {
+  const previous = await transition(deps.redis, deps.keys, campaignId, to, from);
+  if (previous === null) throw new CampaignNotFoundError(campaignId);
+  if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), action);
+}
+
+export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
+  await change(deps, campaignId, 'pause', 'paused', ['sending', 'scheduled']);
+  return getStatus(deps.redis, deps.keys, campaignId);
+}
+
+// KEYS: campaign. ARGV: now. Back to `sending`, or to `scheduled` when the fan-out has not
+// started yet (paused before its time).
+const RESUME = new LuaScript(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return false end
+if state ~= 'paused' then return 'refused:' .. state end
+if redis.call('HGET', KEYS[1], 'fanoutStarted') == '1' then
+  redis.call('HSET', KEYS[1], 'state', 'sending')
+else
+  redis.call('HSET', KEYS[1], 'state', 'scheduled')
+end
+return state
+`);
+
+export async function resumeCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
+  const previous = (await RESUME.run(deps.redis, [deps.keys.campaign(campaignId)], [new Date().toISOString()])) as string | null;
+  if (previous === null) throw new CampaignNotFoundError(campaignId);
+  if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), 'resume');
+  // Everything may have finished while paused (the last messages in flight).
+  await deps.ledger.checkDone(campaignId);
+  await promoteSetAside(deps.queues, campaignId);
+  // A job that read "paused" just before the state changed is set aside a moment later: look again.
+  await new Promise((r) => setTimeout(r, RESUME_SECOND_PASS_MS));
+  await promoteSetAside(deps.queues, campaignId);
+  return getStatus(deps.redis, deps.keys, campaignId);
+}
+
+/**
+ * Cancels: no further message leaves; whatever the ledger still has as queued becomes skipped
+ * (messages already in flight end with their own outcome).
+ */
+export async function cancelCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
+  await change(deps, campaignId, 'cancel', 'cancelled', ['scheduled', 'sending', 'paused']);
+  // The fan-out stops at its next chunk (a scheduled one is removed); from now on total is
+  // what was registered.
+  const run = await deps.redis.hget(deps.keys.campaign(campaignId), 'run');
+  await deps.redis.hset(deps.keys.campaign(campaignId), 'fanoutDone', '1');
+  await deps.queues.fanout.remove(fanoutJobId(campaignId, run ?? 0)).catch(() => 0); // active: it stops by itself
+  await deps.ledger.moveAll(campaignId, 'queued', 'skipped');
+  // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
+  await promoteSetAside(deps.queues, campaignId);
+  return getStatus(deps.redis, deps.keys, campaignId);
+}
+
+/** Promotes this campaign's delayed deliver jobs (set aside while paused, or waiting to retry). */
+export async function promoteSetAside(queues: CampaignQueues, campaignId: string): Promise<number> {
+  const mine: Job<DeliverJobData>[] = [];
+  const page = 1_000;
+  for (let start = 0; ; start += page) {
+    const jobs = (await queues.deliver.getDelayed(start, start + page - 1)) as Job<DeliverJobData>[];
+    for (const job of jobs) if (job?.data?.issueId === campaignId) mine.push(job);
+    if (jobs.length < page) break;
+  }
+  let promoted = 0;
+  for (let i = 0; i < mine.length; i += 100) {
+    // A job may have left the delayed set meanwhile (promoted by its timer): that is fine.
+    const results = await Promise.allSettled(mine.slice(i, i + 100).map((job) => job.promote()));
+    promoted += results.filter((r) => r.status === 'fulfilled').length;
+  }
+  return promoted;
+}

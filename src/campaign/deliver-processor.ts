@@ -1,0 +1,158 @@
+// One deliver job = one (campaign, subscriber). The job carries ids only; everything is
+// refetched and checked right before sending: is the send paused or cancelled, is the
+// subscriber still active in the list, does the ledger already have them? Then the prepared
+// MIME is spliced for them, sent over the pooled SMTP transport, and the outcome recorded.
+import { randomUUID } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { DeliveryOutcome, Mailer } from '../mail/types.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import { isCampaignId, isSubscriberId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
+import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
+import type { Ledger } from './ledger.ts';
+import type { DeliverJobData, FinalState } from './types.ts';
+
+export interface DeliverDeps {
+  store: SubscriberStore;
+  ledger: Ledger;
+  cache: IssueCache;
+  mailer: Mailer;
+  /** Signs the personal unsubscribe token (src/subscribers/tokens.ts signListToken, bound to the secrets). */
+  signToken: (subscriberId: string, listId: string) => string;
+  log: Logger;
+}
+
+export interface DeliverOptions {
+  /**
+   * A job of a paused send goes back to the delayed set for this long (± 25 %) before it is
+   * looked at again; `resume` promotes those jobs at once, so this only bounds idle churn.
+   * Default 30,000 ms.
+   */
+  pauseRecheckMs: number;
+}
+
+export const DEFAULT_DELIVER: DeliverOptions = { pauseRecheckMs: 30_000 };
+
+/** What a deliver job ends with (its BullMQ return value, removed on completion). */
+export type DeliverResult = FinalState;
+
+export function createDeliverProcessor(deps: DeliverDeps, options: Partial<DeliverOptions> = {}) {
+  const opts = { ...DEFAULT_DELIVER, ...options };
+  const { store, ledger, cache, mailer, log } = deps;
+
+  async function recipientFor(ctx: CampaignContext, subscriberId: string): Promise<MimeRecipient | null> {
+    const { campaign } = ctx;
+    if (campaign.mode === 'test') {
+      const email = campaign.testRecipients[testRecipientIndex(subscriberId)];
+      return email ? { subscriberId, email, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN } : null;
+    }
+    const sub = await store.get(subscriberId);
+    if (!sub || sub.status !== 'active' || !sub.lists.includes(campaign.listId)) return null;
+    return {
+      subscriberId,
+      email: sub.email,
+      ...(sub.name ? { name: sub.name } : {}),
+      unsubscribeToken: deps.signToken(subscriberId, campaign.listId),
+    };
+  }
+
+  return async function deliver(job: Job<DeliverJobData>, token?: string): Promise<DeliverResult> {
+    const data = job.data as Partial<DeliverJobData> | undefined;
+    if (!data || !isCampaignId(data.issueId) || !isSubscriberId(data.subscriberId)) {
+      throw new UnrecoverableError(`deliver job ${job.id}: bad data ${JSON.stringify(job.data)?.slice(0, 200)}`);
+    }
+    const campaignId = data.issueId;
+    const subscriberId = data.subscriberId;
+    const attemptId = token ?? randomUUID();
+
+    let ctx: CampaignContext;
+    try {
+      ctx = await cache.get(campaignId);
+    } catch (error) {
+      if (error instanceof CampaignGoneError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    const recipient = await recipientFor(ctx, subscriberId);
+
+    const claim = await ledger.claim(campaignId, subscriberId, attemptId, recipient !== null);
+    switch (claim.outcome) {
+      case 'claimed':
+        break;
+      case 'in-doubt':
+        log.warn({ campaignId, subscriberId, jobId: job.id }, 'in doubt: an earlier attempt died mid-send; sending again (counted as a possible duplicate)');
+        break;
+      case 'paused': {
+        // The deliver queue is shared by all issues, so a paused issue's jobs are set aside here.
+        const delay = Math.round(opts.pauseRecheckMs * (0.75 + Math.random() * 0.5));
+        await job.moveToDelayed(Date.now() + delay, token);
+        throw new DelayedError();
+      }
+      case 'missing':
+        throw new UnrecoverableError(`campaign ${campaignId} does not exist any more`);
+      default:
+        // Already final (sent before, skipped now because they left, or the send was cancelled).
+        return claim.outcome;
+    }
+
+    let outcome: DeliveryOutcome;
+    try {
+      if (ctx.published.contentHash !== claim.contentHash && claim.contentHash) ctx = await cache.get(campaignId, claim.contentHash);
+      if (!recipient) throw new Error('unreachable: claimed without a recipient');
+      let message;
+      try {
+        message = ctx.mime.build(recipient);
+      } catch (error) {
+        // The message cannot be built for this address (e.g. an address the transport refuses): final.
+        log.error({ campaignId, subscriberId, err: (error as Error).message }, 'message could not be built; marked failed');
+        return ledger.finish(campaignId, subscriberId, 'failed');
+      }
+      outcome = await mailer.sendRaw(message.envelope, message.raw);
+    } catch (error) {
+      // Nothing left the machine: clear our marker so the retry is not counted as in doubt.
+      await ledger.release(campaignId, subscriberId, attemptId);
+      throw error;
+    }
+
+    switch (outcome.kind) {
+      case 'sent':
+        return ledger.finish(campaignId, subscriberId, 'sent');
+      case 'permanent':
+        // Suppress first: if Redis fails in between, the retry re-sends to a rejecting address (harmless).
+        if (ctx.campaign.mode === 'list') await store.setStatus(subscriberId, 'bounced');
+        log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason }, 'bounced: address suppressed, not retried');
+        return ledger.finish(campaignId, subscriberId, 'bounced');
+      case 'ambiguous':
+        log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'unknown: connection lost after the message data; not re-sent');
+        return ledger.finish(campaignId, subscriberId, 'unknown');
+      case 'transient': {
+        const attempts = job.opts.attempts ?? 1;
+        if (job.attemptsMade + 1 >= attempts) {
+          log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason, attempts }, 'failed: transient errors until the attempts ran out');
+          return ledger.finish(campaignId, subscriberId, 'failed');
+        }
+        await ledger.release(campaignId, subscriberId, attemptId);
+        throw new Error(`transient SMTP failure${outcome.code ? ` ${outcome.code}` : ''}: ${outcome.reason}`);
+      }
+    }
+  };
+}
+
+/**
+ * For the Worker's 'failed' event: a job that will not run again (bad campaign, attempts or
+ * stall count exhausted) still gets a final ledger state, so the status adds up. A marker left
+ * in flight means the message may have left: `unknown`, otherwise `failed`.
+ */
+export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData> | undefined, error: Error, log: Logger): Promise<void> {
+  if (!job) return;
+  const data = job.data as Partial<DeliverJobData> | undefined;
+  const final = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+  if (!final) {
+    log.debug({ jobId: job.id, attempts: job.attemptsMade, err: error.message }, 'deliver attempt failed; will retry');
+    return;
+  }
+  log.error({ jobId: job.id, data, attempts: job.attemptsMade, err: error.message }, 'deliver job failed for good');
+  if (!data || !isCampaignId(data.issueId) || !isSubscriberId(data.subscriberId)) return;
+  const current = await ledger.state(data.issueId, data.subscriberId);
+  if (current === null && !(await ledger.campaignExists(data.issueId))) return;
+  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('f:') ? 'unknown' : 'failed');
+}

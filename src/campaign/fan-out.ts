@@ -1,0 +1,126 @@
+// The fan-out: one job per send that pages through the list's active subscribers and adds one
+// deliver job per subscriber, in chunks, while keeping at most `window` jobs waiting, so a
+// 1,000,000-subscriber send never holds a million jobs in Redis. It saves its cursor after each
+// chunk: a fan-out killed half-way resumes where it stopped (job ids are deterministic, so a
+// chunk added twice is harmless).
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Keys } from '../redis/keys.ts';
+import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
+import { readCampaign, transition } from './campaign-record.ts';
+import { deliverJobId, isCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
+import type { Ledger } from './ledger.ts';
+import { DELIVER_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
+import type { CampaignRecord, FanoutJobData } from './types.ts';
+
+export interface FanoutOptions {
+  /** Subscribers per page and per addBulk. Default 1,000. */
+  chunkSize: number;
+  /** Most deliver jobs waiting or delayed before the fan-out waits. Default 10,000. */
+  window: number;
+  /** How often to look again while the window is full or the send is paused, in ms. Default 250. */
+  pollMs: number;
+}
+
+export const DEFAULT_FANOUT: FanoutOptions = { chunkSize: 1_000, window: 10_000, pollMs: 250 };
+
+/** Marks the end of the list in the saved cursor, so a restart after the last chunk adds nothing. */
+const END = '$end';
+
+export interface FanoutDeps {
+  /** True once the worker is shutting down: the fan-out hands itself back to the queue. */
+  stopping?: () => boolean;
+  redis: Redis;
+  keys: Keys;
+  store: SubscriberStore;
+  ledger: Ledger;
+  queues: CampaignQueues;
+  log: Logger;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Ledger states that end a subscriber's part in this issue for good. */
+const SETTLED = new Set(['sent', 'bounced', 'unknown']);
+/** Final states that a new send of the same issue tries again. */
+const RETRIED = new Set(['skipped', 'failed']);
+
+export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutOptions> = {}) {
+  const opts = { ...DEFAULT_FANOUT, ...options };
+  const { redis, keys: k, store, ledger, queues, log } = deps;
+
+  async function windowIsFull(): Promise<boolean> {
+    const counts = await queues.deliver.getJobCounts('waiting', 'delayed', 'prioritized');
+    return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) >= opts.window;
+  }
+
+  /** One page of recipients: the list's active subscribers, or a test send's addresses. */
+  async function page(campaign: CampaignRecord, cursor: string | null): Promise<ActivePage> {
+    if (campaign.mode === 'test') return { ids: campaign.testRecipients.map((_, i) => testSubscriberId(i)), next: null };
+    return store.pageActive(campaign.listId, cursor, opts.chunkSize);
+  }
+
+  return async function fanout(job: Job<FanoutJobData>, token?: string): Promise<{ added: number }> {
+    const campaignId = job.data?.issueId;
+    if (!isCampaignId(campaignId)) throw new UnrecoverableError(`fan-out job ${job.id}: bad data ${JSON.stringify(job.data)}`);
+    const run = String(job.data.run);
+    const first = await readCampaign(redis, k, campaignId);
+    if (!first) throw new UnrecoverableError(`fan-out ${campaignId}: no such campaign (was it deleted?)`);
+    if (String(first.run) !== run || first.state === 'cancelled' || first.fanoutDone) return { added: 0 };
+
+    // scheduled → sending (a paused campaign stays paused; the loop below waits for resume)
+    await transition(redis, k, campaignId, 'sending', ['scheduled']);
+    await redis.hset(k.campaign(campaignId), 'fanoutStarted', '1');
+
+    let cursor: string | null = first.cursor || null;
+    let added = 0;
+    if (cursor) log.info({ campaignId, cursor }, 'fan-out resumes from its saved cursor');
+    while (cursor !== END) {
+      if (deps.stopping?.()) {
+        // Shutting down mid-list: back to the queue; this or another worker resumes from the cursor.
+        log.info({ campaignId, added }, 'fan-out handed back to the queue (worker stopping)');
+        await job.moveToDelayed(Date.now() + 1_000, token);
+        throw new DelayedError();
+      }
+      const [state, currentRun] = await redis.hmget(k.campaign(campaignId), 'state', 'run');
+      // Gone, or a newer send of the same issue took over: that one finishes the job.
+      if (state === null || currentRun !== run) return { added };
+      if (state === 'cancelled') break;
+      if (state === 'paused' || (await windowIsFull())) {
+        await sleep(opts.pollMs);
+        continue;
+      }
+      const next = await page(first, cursor);
+      // A second send of the same issue: those the ledger has as sent/bounced/unknown need no job;
+      // those skipped or failed last time are tried again.
+      const states = next.ids.length ? await redis.hmget(k.ledger(campaignId), ...next.ids) : [];
+      const ids: string[] = [];
+      const retry: string[] = [];
+      next.ids.forEach((id, i) => {
+        const was = states[i] ?? '';
+        if (SETTLED.has(was)) return;
+        ids.push(id);
+        if (RETRIED.has(was)) retry.push(id);
+      });
+      if (retry.length) await ledger.reopen(campaignId, retry);
+      if (ids.length) {
+        await queues.deliver.addBulk(
+          ids.map((subscriberId) => ({
+            name: 'deliver',
+            data: { issueId: campaignId, subscriberId },
+            opts: { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(campaignId, subscriberId) },
+          })),
+        );
+      }
+      // After addBulk: a crash in between re-adds this chunk on resume (harmless), never skips it.
+      cursor = next.next ?? END;
+      await ledger.register(campaignId, ids, cursor);
+      added += ids.length;
+      await job.updateProgress({ added });
+    }
+    const state = await ledger.fanoutDone(campaignId);
+    if (first.mode === 'test') await redis.expire(k.ledger(campaignId), TEST_TTL_SECONDS);
+    log.info({ campaignId, added, state }, 'fan-out finished');
+    return { added };
+  };
+}

@@ -1,0 +1,212 @@
+// The ledger: per campaign, subscriberId → state in one hash, with the counters in the campaign
+// hash. Every transition is one Lua script, so a state and its counter always move together
+// and a final state is written (and counted) at most once, whatever retries or crashes happen.
+//
+// Ledger values: `queued` (registered by the fan-out), `f:<attemptId>` (in flight: a worker is
+// sending), or a final state (sent, bounced, failed, skipped, unknown). An in-flight marker
+// found by a later attempt means the earlier one died between "SMTP may have said 250" and
+// "recorded": the message is sent again so nothing is lost, and counted as a possible duplicate.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../redis/keys.ts';
+import { LuaScript } from './lua-script.ts';
+import type { ClaimOutcome, FinalState } from './types.ts';
+
+/** Subscribers re-sent after an in-doubt attempt (the possible duplicates), for reports. */
+export function inDoubtKey(k: Keys, campaignId: string): string {
+  return `${k.ledger(campaignId)}:in-doubt`;
+}
+
+// Shared Lua: final-state test, and "done" when the fan-out finished and nothing is queued.
+const COMMON = `
+local function isFinal(s)
+  return s == 'sent' or s == 'bounced' or s == 'failed' or s == 'skipped' or s == 'unknown'
+end
+local function checkDone(campaign, now)
+  local c = redis.call('HMGET', campaign, 'state', 'fanoutDone', 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')
+  if c[1] ~= 'sending' or c[2] ~= '1' then return end
+  local finals = 0
+  for i = 4, 8 do finals = finals + (tonumber(c[i]) or 0) end
+  if finals >= (tonumber(c[3]) or 0) then
+    redis.call('HSET', campaign, 'state', 'done', 'finishedAt', now)
+  end
+end
+-- Records a final state unless one exists; a subscriber seen for the first time joins total.
+local function settle(ledger, campaign, sub, cur, state, now)
+  if cur and isFinal(cur) then return cur end
+  if not cur then redis.call('HINCRBY', campaign, 'total', 1) end
+  redis.call('HSET', ledger, sub, state)
+  redis.call('HINCRBY', campaign, state, 1)
+  checkDone(campaign, now)
+  return state
+end
+`;
+
+// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, attemptId, active (1/0), now.
+const CLAIM = new LuaScript(`${COMMON}
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local hash = redis.call('HGET', KEYS[2], 'contentHash') or ''
+if cur and isFinal(cur) then return {cur, hash} end
+local state = redis.call('HGET', KEYS[2], 'state')
+if not state then return {'missing', ''} end
+local inflight = cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'f:'
+-- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
+if state == 'cancelled' or ARGV[3] == '0' then
+  local final = 'skipped'
+  if inflight then final = 'unknown' end
+  return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
+end
+if state == 'paused' then return {'paused', hash} end
+if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
+redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
+if inflight then
+  redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1)
+  redis.call('SADD', KEYS[3], ARGV[1])
+  return {'in-doubt', hash}
+end
+return {'claimed', hash}
+`);
+
+// KEYS: ledger, campaign. ARGV: subscriberId, final state, now.
+const FINISH = new LuaScript(`${COMMON}
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+return settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3])
+`);
+
+// KEYS: ledger. ARGV: subscriberId, attemptId. Only our own marker goes back to `queued`.
+const RELEASE = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == 'f:' .. ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], 'queued')
+  return 1
+end
+return 0
+`);
+
+// KEYS: ledger, campaign. ARGV: next cursor, ids… Registers a fan-out chunk and saves the
+// cursor in the same step, so a resumed fan-out neither skips nor double-counts a chunk.
+const REGISTER = new LuaScript(`
+local added = 0
+for i = 2, #ARGV do
+  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], 'queued')
+end
+if added > 0 then redis.call('HINCRBY', KEYS[2], 'total', added) end
+redis.call('HSET', KEYS[2], 'cursor', ARGV[1])
+return added
+`);
+
+// KEYS: ledger, campaign. ARGV: now. The fan-out has added every job.
+const FANOUT_DONE = new LuaScript(`${COMMON}
+redis.call('HSET', KEYS[2], 'fanoutDone', '1', 'cursor', '')
+checkDone(KEYS[2], ARGV[1])
+return redis.call('HGET', KEYS[2], 'state')
+`);
+
+// KEYS: ledger, campaign. ARGV: from-state, to-state, now, ids… Moves entries that are still
+// in from-state (cancel: queued → skipped; re-send: skipped/failed → queued) with counters.
+const MOVE = new LuaScript(`${COMMON}
+local moved = 0
+for i = 4, #ARGV do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[2])
+    if isFinal(ARGV[1]) then redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+    if isFinal(ARGV[2]) then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+    moved = moved + 1
+  end
+end
+checkDone(KEYS[2], ARGV[3])
+return moved
+`);
+
+// KEYS: campaign. ARGV: now. Re-evaluates "done" (after resume, or a fan-out of nothing).
+const CHECK_DONE = new LuaScript(`${COMMON}
+checkDone(KEYS[1], ARGV[1])
+return redis.call('HGET', KEYS[1], 'state')
+`);
+
+export interface ClaimResult {
+  outcome: ClaimOutcome;
+  /** Content hash of the published issue the campaign sends (to refresh a worker's cache). */
+  contentHash: string;
+}
+
+export class Ledger {
+  constructor(private readonly redis: Redis, private readonly k: Keys) {}
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  /** Decides whether this attempt may send to the subscriber; see the file comment. */
+  async claim(campaignId: string, subscriberId: string, attemptId: string, active: boolean): Promise<ClaimResult> {
+    const [outcome, contentHash] = (await CLAIM.run(
+      this.redis,
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
+      [subscriberId, attemptId, active ? '1' : '0', this.now()],
+    )) as [ClaimOutcome, string];
+    return { outcome, contentHash };
+  }
+
+  /** Writes a final state and counts it, unless the subscriber already has one (returned then). */
+  async finish(campaignId: string, subscriberId: string, state: FinalState): Promise<FinalState> {
+    return (await FINISH.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, state, this.now()])) as FinalState;
+  }
+
+  /** Before a retry: clears this attempt's in-flight marker so the retry is not taken as in doubt. */
+  async release(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
+    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId)], [subscriberId, attemptId])) === 1;
+  }
+
+  /** Registers a fan-out chunk (new ids join `total`) and saves the next cursor. */
+  async register(campaignId: string, ids: string[], nextCursor: string): Promise<number> {
+    return (await REGISTER.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [nextCursor, ...ids])) as number;
+  }
+
+  async fanoutDone(campaignId: string): Promise<string> {
+    return (await FANOUT_DONE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [this.now()])) as string;
+  }
+
+  async checkDone(campaignId: string): Promise<string> {
+    return (await CHECK_DONE.run(this.redis, [this.k.campaign(campaignId)], [this.now()])) as string;
+  }
+
+  async campaignExists(campaignId: string): Promise<boolean> {
+    return (await this.redis.exists(this.k.campaign(campaignId))) === 1;
+  }
+
+  async state(campaignId: string, subscriberId: string): Promise<string | null> {
+    return this.redis.hget(this.k.ledger(campaignId), subscriberId);
+  }
+
+  /** Subscribers counted as possible duplicates (re-sent after an attempt died in flight). */
+  async inDoubt(campaignId: string): Promise<string[]> {
+    return this.redis.smembers(inDoubtKey(this.k, campaignId));
+  }
+
+  /** Before re-adding their jobs: skipped/failed entries go back to queued (a new send of the issue). */
+  async reopen(campaignId: string, ids: string[]): Promise<number> {
+    let moved = 0;
+    for (const from of ['skipped', 'failed']) {
+      moved += (await MOVE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [from, 'queued', this.now(), ...ids])) as number;
+    }
+    return moved;
+  }
+
+  /**
+   * Moves every entry still in `from` to `to`, in batches (cancel: queued → skipped; a new send
+   * of a finished issue: skipped/failed → queued so those subscribers are tried again).
+   */
+  async moveAll(campaignId: string, from: string, to: string): Promise<number> {
+    const key = this.k.ledger(campaignId);
+    let cursor = '0';
+    let moved = 0;
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'COUNT', 1000);
+      cursor = next;
+      const ids: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) if (flat[i + 1] === from) ids.push(flat[i]!);
+      if (ids.length) {
+        moved += (await MOVE.run(this.redis, [key, this.k.campaign(campaignId)], [from, to, this.now(), ...ids])) as number;
+      }
+    } while (cursor !== '0');
+    return moved;
+  }
+}

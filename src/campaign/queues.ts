@@ -1,0 +1,48 @@
+// The two campaign queues and the options every job on them carries. BullMQ's `prefix` is the
+// same hash tag as our keys, so queue keys and ledger keys live on one Redis Cluster slot.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUES } from '../redis/keys.ts';
+import { BACKOFF_TYPE } from './backoff.ts';
+import type { DeliverJobData, FanoutJobData } from './types.ts';
+
+/**
+ * 12 attempts with the default backoff (2 s doubling, capped at 5 min) keep retrying for about
+ * 20 minutes: an SMTP server down "for minutes" loses nothing.
+ */
+export const DELIVER_ATTEMPTS = 12;
+
+export const DELIVER_JOB_OPTIONS: JobsOptions = {
+  attempts: DELIVER_ATTEMPTS,
+  backoff: { type: BACKOFF_TYPE },
+  // The ledger keeps the truth; finished jobs only cost memory.
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000, age: 7 * 24 * 3600 },
+};
+
+export const FANOUT_JOB_OPTIONS: JobsOptions = {
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  // A failed fan-out must not block a later `send` of the same issue (same job id).
+  removeOnFail: true,
+};
+
+export interface CampaignQueues {
+  deliver: Queue<DeliverJobData>;
+  fanout: Queue<FanoutJobData>;
+  close(): Promise<void>;
+}
+
+/** `connection` should be a client made with `createRedis(url, { forQueues: true })`. */
+export function createCampaignQueues(connection: Redis, prefix: string): CampaignQueues {
+  const deliver = new Queue<DeliverJobData>(QUEUES.deliver, { connection, prefix });
+  const fanout = new Queue<FanoutJobData>(QUEUES.fanout, { connection, prefix });
+  return {
+    deliver,
+    fanout,
+    async close() {
+      await Promise.all([deliver.close(), fanout.close()]);
+    },
+  };
+}

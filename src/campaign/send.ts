@@ -1,0 +1,104 @@
+// Starting a send: record the campaign and queue its fan-out job (delayed for `--at`). The
+// issue must be published first (publish.ts); a test send stores its own "[TEST]" copy.
+import type { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
+import type { Keys } from '../redis/keys.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import { readCampaign, startCampaign } from './campaign-record.ts';
+import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
+import { asTestIssue } from './publish.ts';
+import { FANOUT_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
+import type { CampaignState, PublishedIssue } from './types.ts';
+
+
+export interface SendDeps {
+  redis: Redis;
+  keys: Keys;
+  store: SubscriberStore;
+  queues: CampaignQueues;
+}
+
+export interface SendStarted {
+  campaignId: string;
+  state: 'scheduled' | 'sending';
+  /** Recipients counted now (active subscribers of the list, or the test addresses). */
+  expected: number;
+  scheduledAt?: string;
+}
+
+const RUNNING: CampaignState[] = ['scheduled', 'sending', 'paused'];
+
+/** Refuses to start a second send of an issue while one is scheduled, sending or paused. */
+export async function assertNotRunning(redis: Redis, k: Keys, campaignId: string): Promise<void> {
+  const existing = await readCampaign(redis, k, campaignId);
+  if (existing && RUNNING.includes(existing.state)) {
+    throw new UserError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
+  }
+}
+
+export function parseSendAt(at: string | undefined, now = Date.now()): Date | undefined {
+  if (at === undefined) return undefined;
+  const when = new Date(at);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(when.getTime())) {
+    throw new UserError(`--at "${at}" is not an ISO date and time; write e.g. 2025-06-02T08:00:00+08:00`);
+  }
+  if (when.getTime() < now - 60_000) throw new UserError(`--at ${at} is in the past`);
+  return when;
+}
+
+async function enqueueFanout(deps: SendDeps, campaignId: string, run: number, at: Date | undefined): Promise<void> {
+  const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+  await deps.queues.fanout.add('fanout', { issueId: campaignId, run }, { ...FANOUT_JOB_OPTIONS, jobId: fanoutJobId(campaignId, run), delay });
+}
+
+/**
+ * Sends a published issue to its list. A second send of the same issue continues its ledger:
+ * whoever it has as sent (or bounced, or unknown) gets nothing again.
+ */
+export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date } = {}): Promise<SendStarted> {
+  const campaignId = published.issueId;
+  await assertNotRunning(deps.redis, deps.keys, campaignId);
+  const expected = (await deps.store.countByStatus(published.listId)).active ?? 0;
+  const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
+  const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
+  const run = await startCampaign(deps.redis, deps.keys, {
+    campaignId,
+    issueId: published.issueId,
+    mode: 'list',
+    listId: published.listId,
+    contentHash: published.contentHash,
+    state,
+    expected,
+    ...(scheduledAt ? { scheduledAt } : {}),
+  });
+  await enqueueFanout(deps, campaignId, run, opts.at);
+  return { campaignId, state, expected, ...(scheduledAt ? { scheduledAt } : {}) };
+}
+
+/**
+ * Sends to the given addresses only, as its own campaign `<issueId>~test-<ms>`: subject marked
+ * "[TEST] ", nothing recorded in the real list's ledger, kept for a week.
+ */
+export async function startTestSend(deps: SendDeps, published: PublishedIssue, addresses: string[], opts: { at?: Date } = {}): Promise<SendStarted> {
+  if (!addresses.length) throw new UserError('--test needs at least one address');
+  const campaignId = testCampaignId(published.issueId);
+  const copy = asTestIssue(published);
+  const { redis, keys: k } = deps;
+  await redis.set(k.rendered(campaignId), JSON.stringify(copy), 'EX', TEST_TTL_SECONDS);
+  const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
+  const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
+  const run = await startCampaign(redis, k, {
+    campaignId,
+    issueId: published.issueId,
+    mode: 'test',
+    listId: published.listId,
+    contentHash: copy.contentHash,
+    state,
+    expected: addresses.length,
+    testRecipients: addresses,
+    ...(scheduledAt ? { scheduledAt } : {}),
+  });
+  await redis.expire(k.campaign(campaignId), TEST_TTL_SECONDS);
+  await enqueueFanout(deps, campaignId, run, opts.at);
+  return { campaignId, state, expected: addresses.length, ...(scheduledAt ? { scheduledAt } : {}) };
+}

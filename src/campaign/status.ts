@@ -1,0 +1,40 @@
+// The numbers `status` shows. They always add up: queued + sent + failed + bounced + skipped +
+// unknown = total, where total is the subscribers registered for the send (while the fan-out is
+// still paging, at least the number of active subscribers counted when the send started).
+import type { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
+import type { Keys } from '../redis/keys.ts';
+import { readCampaign } from './campaign-record.ts';
+import type { CampaignRecord, CampaignStatus } from './types.ts';
+
+export class CampaignNotFoundError extends UserError {
+  override name = 'CampaignNotFoundError';
+  constructor(readonly campaignId: string) {
+    super(`no send of issue "${campaignId}" was found; start one with: newsletter send emails/issues/${campaignId.split('~')[0]}.yaml`);
+  }
+}
+
+export function toStatus(c: CampaignRecord): CampaignStatus {
+  const settled = c.sent + c.failed + c.bounced + c.skipped + c.unknown;
+  const total = c.fanoutDone ? c.total : Math.max(c.total, c.expected, settled);
+  return {
+    issueId: c.campaignId,
+    state: c.state,
+    total,
+    queued: Math.max(0, total - settled),
+    sent: c.sent,
+    failed: c.failed,
+    bounced: c.bounced,
+    skipped: c.skipped,
+    unknown: c.unknown,
+    possibleDuplicates: c.possibleDuplicates,
+    ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+    ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
+  };
+}
+
+export async function getStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus> {
+  const record = await readCampaign(redis, k, campaignId);
+  if (!record) throw new CampaignNotFoundError(campaignId);
+  return toStatus(record);
+}

@@ -1,0 +1,50 @@
+// `newsletter bench`: ceiling, naive baseline and the pipeline side by side on this machine,
+// with real Redis (a fresh key prefix, removed afterwards) and a real SMTP sink process.
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { UserError } from '../../errors.ts';
+
+function positiveInt(name: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name} must be a whole number ≥ 1, got "${raw}"`);
+    return value;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('measure the send pipeline against a raw SMTP blast and a naive render-per-subscriber loop (real Redis, local SMTP sink)')
+    .option('--subscribers <n>', 'subscribers for the pipeline run', positiveInt('subscribers'), 20_000)
+    .option('--workers <k>', 'deliver worker processes (default: number of CPU cores)', positiveInt('workers'))
+    .option('--naive <n>', 'messages for the naive baseline', positiveInt('naive'), 300)
+    .option('--ceiling <n>', 'messages for the ceiling blast (default: same as --subscribers)', positiveInt('ceiling'))
+    .option('--concurrency <n>', 'jobs in flight per worker (default: WORKER_CONCURRENCY)', positiveInt('concurrency'))
+    .option('--issue <file>', 'issue file to send', 'emails/issues/pretrain-weekly-064.yaml')
+    .option('--out <file>', 'where to write the JSON result', 'bench-result.json')
+    .option('--cpu-prof <dir>', 'run the workers with node --cpu-prof, writing .cpuprofile files into DIR')
+    .action(async (opts: { subscribers: number; workers?: number; naive: number; ceiling?: number; concurrency?: number; issue: string; out: string; cpuProf?: string }) => {
+      const config = loadConfig(process.env);
+      // Loaded on use: the benchmark pulls in MJML, BullMQ and the mail stack, which other commands do not need.
+      const { runBench } = await import('../../bench/run-bench.ts');
+      const { formatTable } = await import('../../bench/result.ts');
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await runBench({
+        config,
+        issueFile: resolve(opts.issue),
+        subscribers: opts.subscribers,
+        workers: opts.workers ?? cpus().length,
+        naive: opts.naive,
+        ceilingMessages: opts.ceiling ?? opts.subscribers,
+        concurrency: opts.concurrency ?? config.workerConcurrency,
+        cpuProfDir: opts.cpuProf ? resolve(opts.cpuProf) : undefined,
+        log,
+      });
+      await writeFile(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`${formatTable(result)}\n  result written to ${opts.out}\n`);
+    });
+}

@@ -1,0 +1,31 @@
+// `newsletter build <issue.yaml> [--out DIR]`: render the issue for a sample recipient and
+// write DIR/<issue-id>/email.html and email.txt. Everything is rendered before anything is
+// written, so invalid content leaves no partial output behind.
+import type { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('render an issue and write <out>/<issue-id>/email.html and email.txt (sample recipient)')
+    .argument('<issue>', 'issue file, e.g. emails/issues/pretrain-weekly-064.yaml')
+    .option('--out <dir>', 'output folder', 'out')
+    .action(async (file: string, opts: { out: string }) => {
+      // Loaded on use: the renderer (MJML) is heavy and other commands do not need it.
+      const { renderIssueFile } = await import('../render-issue-file.ts');
+      const { formatFindings, formatSizeReport } = await import('../format-report.ts');
+      const { issue, rendered, sample, findings } = await renderIssueFile(file);
+      const dir = join(opts.out, issue.id);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'email.html'), sample.html);
+      await writeFile(join(dir, 'email.txt'), sample.text);
+      const lines = [
+        `${issue.id} → ${dir}/email.html, email.txt`,
+        `  subject ${sample.subject}`,
+        ...formatSizeReport(rendered.report),
+        ...formatFindings(findings),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,35 @@
+// `newsletter pause|resume|cancel <issue-id>`: steer a running send. Pause takes effect before
+// the next message (no new message leaves once it returns); resume continues where it stopped,
+// with no duplicates; cancel ends the send, whatever was still queued counts as skipped.
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { formatStatus } from './status.ts';
+
+type Action = 'pause' | 'resume' | 'cancel';
+
+const DESCRIPTIONS: Record<Action, string> = {
+  pause: 'pause a send: no new message leaves once this returns',
+  resume: 'resume a paused send where it stopped',
+  cancel: 'cancel a send: nothing more is sent, whatever is still queued counts as skipped',
+};
+
+export function register(program: Command): void {
+  for (const action of Object.keys(DESCRIPTIONS) as Action[]) {
+    program
+      .command(action)
+      .description(DESCRIPTIONS[action])
+      .argument('<issue-id>', 'issue id (the issue file name without .yaml), or a test send id')
+      .action(async (issueId: string) => {
+        const config = loadConfig(process.env);
+        const [{ withCampaignClient }, control, { assertCampaignId }] = await Promise.all([
+          import('../../campaign/campaign-client.ts'),
+          import('../../campaign/control.ts'),
+          import('../../campaign/ids.ts'),
+        ]);
+        assertCampaignId(issueId);
+        const run = { pause: control.pauseCampaign, resume: control.resumeCampaign, cancel: control.cancelCampaign }[action];
+        const status = await withCampaignClient(config, (c) => run({ redis: c.redis, keys: c.keys, queues: c.queues, ledger: c.ledger }, issueId));
+        process.stdout.write(`${formatStatus(status)}\n`);
+      });
+  }
+}

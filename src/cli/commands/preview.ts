@@ -1,0 +1,54 @@
+// `newsletter preview <issue.yaml> [--screenshot FILE.png] [--width N]`: without --screenshot,
+// write the HTML to a temp file and print its path, then the text part; with it, save
+// full-page PNGs from headless Chromium (FILE-375.png and FILE-600.png unless --width is given).
+import type { Command } from 'commander';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../../errors.ts';
+import type { ImageSize, Shot } from '../../preview/screenshot.ts';
+
+const DEFAULT_WIDTHS = [375, 600];
+
+export function register(program: Command): void {
+  program
+    .command('preview')
+    .description('render an issue for a sample reader: print a temp HTML path and the text, or save screenshots')
+    .argument('<issue>', 'issue file, e.g. emails/issues/pretrain-weekly-064.yaml')
+    .option('--screenshot <file>', 'save a full-page PNG (FILE-375.png and FILE-600.png unless --width is given)')
+    .option('--width <px>', 'viewport width for --screenshot', parseWidth)
+    .action(async (file: string, opts: { screenshot?: string; width?: number }) => {
+      // Loaded on use: the renderer (MJML) and Playwright are heavy.
+      const { renderIssueFile } = await import('../render-issue-file.ts');
+      const { issue, newsletter, sample } = await renderIssueFile(file);
+      if (!opts.screenshot) {
+        const dir = await mkdtemp(join(tmpdir(), `newsletter-preview-${issue.id}-`));
+        const htmlPath = join(dir, 'email.html');
+        await writeFile(htmlPath, sample.html);
+        process.stdout.write(`${htmlPath}\n\n${sample.text}\n`);
+        return;
+      }
+      const { issueImages } = await import('../../content/index.ts');
+      const { screenshotEmail } = await import('../../preview/screenshot.ts');
+      const shots = screenshotPlan(opts.screenshot, opts.width);
+      // The issue knows each image's real size; MJML's HTML may only say height="auto".
+      const sizes = new Map<string, ImageSize>(issueImages(issue, newsletter).map(({ image }) => [image.src, image]));
+      await screenshotEmail(sample.html, shots, sizes);
+      for (const shot of shots) process.stdout.write(`${shot.path} (${shot.width} px)\n`);
+    });
+}
+
+/** One PNG at FILE for an explicit width; otherwise FILE-375.png and FILE-600.png. */
+export function screenshotPlan(file: string, width?: number): Shot[] {
+  if (width !== undefined) return [{ width, path: file }];
+  const stem = file.replace(/\.png$/i, '');
+  return DEFAULT_WIDTHS.map((w) => ({ width: w, path: `${stem}-${w}.png` }));
+}
+
+function parseWidth(value: string): number {
+  const width = Number(value);
+  if (!Number.isInteger(width) || width < 200 || width > 2000) {
+    throw new UserError(`--width ${value}: must be a whole number of pixels between 200 and 2000`);
+  }
+  return width;
+}

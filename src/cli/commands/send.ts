@@ -1,0 +1,80 @@
+// `newsletter send <issue.yaml> [--test ADDR…] [--at ISO] [--yes] [--force]`: render once,
+// publish, and queue the fan-out to the issue's list (or only to test addresses). Asks before a
+// real send unless --yes; without a terminal to ask on it refuses rather than guess.
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { UserError } from '../../errors.ts';
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('send')
+    .description('publish an issue and send it to its list (or only to --test addresses); a running `newsletter worker` delivers it')
+    .argument('<issue>', 'issue file, e.g. emails/issues/pretrain-weekly-064.yaml')
+    .option('--test <addresses...>', 'send only to these addresses, subject marked [TEST]; the list is not touched')
+    .option('--at <iso>', 'start at this time, e.g. 2025-06-02T08:00:00+08:00')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--force', 'publish even though the issue was published before with other content')
+    .action(async (file: string, opts: { test?: string[]; at?: string; yes?: boolean; force?: boolean }) => {
+      const config = loadConfig(process.env);
+      // Loaded on use: rendering (MJML) and the queue stack are heavy for the other commands.
+      const [{ renderIssueFile }, { formatFindings }, { normaliseEmail }, campaign, client, send] = await Promise.all([
+        import('../render-issue-file.ts'),
+        import('../format-report.ts'),
+        import('../../subscribers/email-address.ts'),
+        import('../../campaign/publish.ts'),
+        import('../../campaign/campaign-client.ts'),
+        import('../../campaign/send.ts'),
+      ]);
+      const at = send.parseSendAt(opts.at);
+      const testAddresses = opts.test?.map((raw) => {
+        const email = normaliseEmail(raw);
+        if (!email) throw new UserError(`--test: "${raw}" is not an email address`);
+        return email;
+      });
+
+      const { issue, newsletter, rendered, findings } = await renderIssueFile(file);
+      const errors = findings.filter((f) => f.level === 'error');
+      if (errors.length) {
+        process.stderr.write(`${formatFindings(findings).join('\n')}\n`);
+        throw new UserError(`${file}: ${errors.length} lint error${errors.length === 1 ? '' : 's'} (listed above); fix them before sending`);
+      }
+      const published = campaign.toPublishedIssue(rendered, issue, newsletter);
+
+      await client.withCampaignClient(config, async (c) => {
+        const deps = { redis: c.redis, keys: c.keys, store: c.store, queues: c.queues };
+        const when = at ? ` at ${at.toISOString()}` : '';
+        if (testAddresses) {
+          const started = await send.startTestSend(deps, published, testAddresses, at ? { at } : {});
+          process.stdout.write(`test send ${started.campaignId} → ${testAddresses.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
+          return;
+        }
+        await send.assertNotRunning(c.redis, c.keys, issue.id);
+        const outcome = await campaign.checkPublish(c.redis, c.keys, published, { force: opts.force });
+        const recipients = (await c.store.countByStatus(newsletter.listId)).active ?? 0;
+        if (!opts.yes) {
+          if (!process.stdin.isTTY) {
+            throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
+          }
+          const question = `Send "${published.subject}" to list ${newsletter.listId} (${recipients} active subscribers)${when}? [y/N] `;
+          if (!(await confirm(question))) throw new UserError('not sent');
+        }
+        const result = await campaign.publishIssue(c.redis, c.keys, published, { force: opts.force });
+        const started = await send.startListSend(deps, result.published, at ? { at } : {});
+        const note = outcome === 'unchanged' ? 'already published, same content' : outcome;
+        process.stdout.write(
+          `${issue.id}: ${note}; ${started.state}${when} to ${started.expected} subscribers of list ${newsletter.listId}\n` +
+            `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,96 @@
+// `newsletter status <issue-id> [--watch] [--json]`: where a send stands. The numbers add up:
+// queued + sent + failed + bounced + skipped + unknown = total. `--watch` shows a progress bar
+// with rate and ETA until the send is done or cancelled; `--json` prints one object (with
+// --watch, one line per update).
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import type { CampaignStatus } from '../../campaign/types.ts';
+import { loadConfig } from '../../config/index.ts';
+
+const FINISHED = new Set(['done', 'cancelled']);
+
+export function formatStatus(s: CampaignStatus): string {
+  const lines = [
+    `${s.issueId}: ${s.state}`,
+    `  total ${s.total} · queued ${s.queued} · sent ${s.sent} · failed ${s.failed} · bounced ${s.bounced} · skipped ${s.skipped} · unknown ${s.unknown}`,
+  ];
+  if (s.possibleDuplicates) lines.push(`  possible duplicates ${s.possibleDuplicates} (a worker died mid-send; re-sent so nothing is lost)`);
+  if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
+  return lines.join('\n');
+}
+
+/** Messages per second over the last ~10 s of samples. */
+function rateTracker() {
+  const samples: Array<{ t: number; done: number }> = [];
+  return (done: number): number => {
+    const t = Date.now();
+    samples.push({ t, done });
+    while (samples.length > 2 && t - samples[0]!.t > 10_000) samples.shift();
+    const first = samples[0]!;
+    return t > first.t ? ((done - first.done) * 1000) / (t - first.t) : 0;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show how far a send is: state, total, queued, sent, failed, bounced, skipped, unknown')
+    .argument('<issue-id>', 'issue id (the issue file name without .yaml), or a test send id')
+    .option('--watch', 'progress bar with rate and ETA until done or cancelled')
+    .option('--json', 'print one JSON object')
+    .action(async (issueId: string, opts: { watch?: boolean; json?: boolean }) => {
+      const config = loadConfig(process.env);
+      const [{ withCampaignClient }, { getStatus }, { assertCampaignId }] = await Promise.all([
+        import('../../campaign/campaign-client.ts'),
+        import('../../campaign/status.ts'),
+        import('../../campaign/ids.ts'),
+      ]);
+      assertCampaignId(issueId);
+      await withCampaignClient(config, async (c) => {
+        let status = await getStatus(c.redis, c.keys, issueId);
+        if (!opts.watch) {
+          process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
+          return;
+        }
+        if (opts.json) {
+          for (;;) {
+            process.stdout.write(`${JSON.stringify(status)}\n`);
+            if (FINISHED.has(status.state)) return;
+            await new Promise((r) => setTimeout(r, 1000));
+            status = await getStatus(c.redis, c.keys, issueId);
+          }
+        }
+        const bar = new cliProgress.SingleBar(
+          {
+            format: '{bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {state} · sent {sent} · bounced {bounced} · failed {failed} · skipped {skipped} · unknown {unknown}',
+            etaBuffer: 50,
+            noTTYOutput: true,
+            notTTYSchedule: 5000,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        const rate = rateTracker();
+        const payload = (s: CampaignStatus) => ({ ...s, rate: rate(s.total - s.queued).toFixed(0) });
+        bar.start(status.total, status.total - status.queued, payload(status));
+        // Ctrl-C stops watching, not the send.
+        const stop = () => {
+          bar.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        try {
+          while (!FINISHED.has(status.state)) {
+            await new Promise((r) => setTimeout(r, 500));
+            status = await getStatus(c.redis, c.keys, issueId);
+            bar.setTotal(status.total);
+            bar.update(status.total - status.queued, payload(status));
+          }
+        } finally {
+          bar.stop();
+          process.off('SIGINT', stop);
+        }
+        process.stdout.write(`${formatStatus(status)}\n`);
+      });
+    });
+}

@@ -1,0 +1,164 @@
+// `newsletter subscribers add|remove|list|import|export`: the operator's view of the store.
+// Composition root: reads the config, opens one Redis connection, closes it at the end.
+// Redis, csv-parse and csv-stringify are loaded on use, so that other commands start fast.
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { UserError } from '../../errors.ts';
+import { requireEmail } from '../../subscribers/email-address.ts';
+import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
+import { SUPPRESSED, updateExisting } from '../../subscribers/import-apply.ts';
+import type { RedisSubscriberStore } from '../../subscribers/redis-store.ts';
+import { isStatus } from '../../subscribers/subscriber-codec.ts';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../subscribers/types.ts';
+
+async function withStore<T>(fn: (store: RedisSubscriberStore) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const { createRedis, pingRedis } = await import('../../redis/connection.ts');
+  const { keys } = await import('../../redis/keys.ts');
+  const { RedisSubscriberStore } = await import('../../subscribers/redis-store.ts');
+  await pingRedis(config.redisUrl).catch((error: Error) => {
+    throw new UserError(`REDIS_URL: cannot reach Redis at ${redact(config.redisUrl)} (${error.message}); is it running?`);
+  });
+  const redis = createRedis(config.redisUrl, { name: 'newsletter-cli' });
+  try {
+    return await fn(new RedisSubscriberStore(redis, keys(config.keyPrefix)));
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function formatCounts(counts: Record<SubscriberStatus, number>): string {
+  return SUBSCRIBER_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ');
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('subscribers').description('add, remove, list, import and export subscribers');
+
+  cmd
+    .command('add')
+    .description('add one subscriber (pending unless --confirmed; the CLI sends no confirmation email)')
+    .argument('<email>', 'address, e.g. reader@example.com')
+    .option('--name <name>', 'display name')
+    .option('--list <id>', 'list to add to', DEFAULT_LIST_ID)
+    .option('--confirmed', 'the person already consented: add as active')
+    .action(async (raw: string, opts: { name?: string; list: string; confirmed?: boolean }) => {
+      const email = requireEmail(raw);
+      const listId = requireListId(opts.list);
+      const status: SubscriberStatus = opts.confirmed ? 'active' : 'pending';
+      const record = {
+        email,
+        name: opts.name,
+        lists: [listId],
+        status,
+        consent: opts.confirmed ? { at: new Date().toISOString(), source: 'api' as const, textVersion: 'cli' } : undefined,
+      };
+      await withStore(async (store) => {
+        const { subscriber, created } = await store.create(record);
+        if (created) {
+          process.stdout.write(`added ${email} (id ${subscriber.id}) to ${listId} as ${status}\n`);
+          return;
+        }
+        if (SUPPRESSED.has(subscriber.status)) {
+          throw new UserError(`${email} is ${subscriber.status}; not re-added (they can subscribe again on the form, which asks them to confirm)`);
+        }
+        const changed = await updateExisting(store, subscriber, record);
+        const now = (await store.get(subscriber.id)) ?? subscriber;
+        process.stdout.write(`${email} (id ${now.id}) ${changed ? 'updated' : 'already there'}: ${now.status} in ${now.lists.join(' ') || 'no list'}\n`);
+      });
+    });
+
+  cmd
+    .command('remove')
+    .description('delete a subscriber and every record of them (use the unsubscribe link to merely unsubscribe)')
+    .argument('<email>', 'address')
+    .action(async (raw: string) => {
+      const email = requireEmail(raw);
+      await withStore(async (store) => {
+        const subscriber = await store.findByEmail(email);
+        if (!subscriber || !(await store.remove(subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
+        process.stdout.write(`removed ${email} (id ${subscriber.id})\n`);
+      });
+    });
+
+  cmd
+    .command('list')
+    .description('print subscribers in id order (tab-separated: id, email, status, lists, name), then counts on stderr')
+    .option('--list <id>', 'only members of this list (default: every subscriber)')
+    .option('--status <status>', `only this status: ${SUBSCRIBER_STATUSES.join(', ')}`)
+    .option('--json', 'print a JSON array of subscribers instead')
+    .action(async (opts: { list?: string; status?: string; json?: boolean }) => {
+      const listId = opts.list === undefined ? null : requireListId(opts.list);
+      if (opts.status !== undefined && !isStatus(opts.status)) {
+        throw new UserError(`--status: unknown status "${opts.status}" (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
+      }
+      await withStore(async (store) => {
+        let shown = 0;
+        const write = (s: Subscriber) => {
+          if (opts.json) process.stdout.write(`${shown === 0 ? '[\n' : ',\n'}${JSON.stringify(s)}`);
+          else process.stdout.write(`${s.id}\t${s.email}\t${s.status}\t${s.lists.join(' ')}\t${s.name ?? ''}\n`);
+          shown++;
+        };
+        let cursor: string | null = null;
+        do {
+          const page: { subscribers: Subscriber[]; next: string | null } = await store.pageAll(listId, cursor, 1000);
+          for (const s of page.subscribers) if (!opts.status || s.status === opts.status) write(s);
+          cursor = page.next;
+        } while (cursor !== null);
+        if (opts.json) process.stdout.write(shown === 0 ? '[]\n' : '\n]\n');
+        const counts = await store.countByStatus(listId);
+        process.stderr.write(`${plural(shown, 'subscriber')} shown; ${listId ?? 'all lists'}: ${formatCounts(counts)}\n`);
+      });
+    });
+
+  cmd
+    .command('import')
+    .description('import a CSV with a header row: email, and optionally name, locale (and the other export columns)')
+    .argument('<file>', 'CSV file, e.g. subscribers.csv')
+    .option('--list <id>', `list for every row (default: the file's lists column, else ${DEFAULT_LIST_ID})`)
+    .option('--confirmed', 'the addresses already consented: import as active (otherwise pending; no email is sent)')
+    .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
+      if (opts.list !== undefined) requireListId(opts.list);
+      const { importSubscribers } = await import('../../subscribers/csv-import.ts');
+      await withStore(async (store) => {
+        const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file });
+        for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
+        const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
+        process.stdout.write(
+          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, or unsubscribed/bounced), ${plural(result.errors.length, 'bad row')}\n`,
+        );
+        // A file whose every row is bad is as unusable as one without a header.
+        if (result.errors.length > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
+      });
+    });
+
+  cmd
+    .command('export')
+    .description('write subscribers as CSV (email,name,locale,status,lists,created_at,consent_at,consent_source)')
+    .option('--list <id>', 'only members of this list (default: every subscriber)')
+    .option('--out <file>', 'write to this file (created with mode 600: it holds personal data) instead of stdout')
+    .action(async (opts: { list?: string; out?: string }) => {
+      const listId = opts.list === undefined ? undefined : requireListId(opts.list);
+      const { exportSubscribers } = await import('../../subscribers/csv-export.ts');
+      await withStore(async (store) => {
+        const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
+        try {
+          const { exported } = await exportSubscribers(store, out, { listId, end: Boolean(opts.out) });
+          process.stderr.write(`exported ${plural(exported, 'subscriber')}${opts.out ? ` to ${opts.out}` : ''}\n`);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EPIPE') return; // the reader (e.g. `| head`) went away: not an error
+          if (opts.out && code) throw new UserError(`--out ${opts.out}: cannot write (${code})`);
+          throw error;
+        }
+      });
+    });
+}

@@ -1,0 +1,35 @@
+// Shared by build, lint and preview: load an issue file, render it once, personalise it for a
+// sample recipient and place its lint findings in the files an editor has open.
+import { dirname } from 'node:path';
+import { loadIssueFile, locateFindings, type LocatedFinding } from '../content/index.ts';
+import type { Issue, Newsletter } from '../content/schema.ts';
+import { createRenderer, personalise } from '../render/index.ts';
+import type { RenderedIssue } from '../render/types.ts';
+
+export interface SampleEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface RenderedIssueFile {
+  issue: Issue;
+  newsletter: Newsletter;
+  rendered: RenderedIssue;
+  /** The issue as a made-up reader would receive it (no tokens left). */
+  sample: SampleEmail;
+  findings: LocatedFinding[];
+}
+
+export async function renderIssueFile(file: string): Promise<RenderedIssueFile> {
+  const emailsDir = dirname(dirname(file));
+  const { issue, newsletter, templates } = await loadIssueFile(file, { emailsDir });
+  const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+  const sample = personalise(rendered, {
+    unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
+    viewOnlineUrl: `https://example.com/issues/${issue.id}`,
+    name: newsletter.locale === 'zh-CN' ? '读者' : 'Reader',
+  });
+  const findings = await locateFindings(rendered.findings, { issueFile: file, emailsDir, newsletterId: newsletter.id });
+  return { issue, newsletter, rendered, sample, findings };
+}

@@ -1,0 +1,54 @@
+// Editorial checks that the schema deliberately leaves to lint so that all of them are reported
+// at once: alt text, plain-http links, empty sections and the Gmail clipping budget.
+// Pure (no fs): the renderer calls it to fill RenderedIssue.findings.
+import type { LintFinding, SizeReport } from '../render/types.ts';
+import type { Issue, Newsletter } from './schema.ts';
+import { issueImages, issueLinks } from './walk-issue.ts';
+
+export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const error = (path: string | undefined, message: string): void => { findings.push({ level: 'error', path, message }); };
+  const warning = (path: string | undefined, message: string): void => { findings.push({ level: 'warning', path, message }); };
+
+  for (const { path, image } of issueImages(issue, newsletter)) {
+    if (!image.alt?.trim()) error(`${path}.alt`, 'image has no alt text: describe it for readers who do not load images');
+  }
+
+  issue.sections.forEach((section, i) => {
+    const at = `sections[${i}]`;
+    if (section.kind === 'papers') {
+      if (section.groups.length === 0) error(`${at}.groups`, 'papers section has no papers: add a group or remove the section');
+      section.groups.forEach((group, g) => {
+        if (group.papers.length === 0) error(`${at}.groups[${g}].papers`, `group "${group.field}" has no papers: add one or remove the group`);
+      });
+    }
+    if (section.kind === 'events' && section.events.length === 0) {
+      error(`${at}.events`, 'events section has no events: add one or remove the section');
+    }
+    if (section.kind === 'navigation' && !section.previous && !section.next) {
+      error(at, 'navigation section has neither previous nor next: add one or remove the section');
+    }
+  });
+
+  for (const { path, url } of issueLinks(issue, newsletter)) {
+    const scheme = schemeOf(url);
+    if (scheme === 'http:') warning(path, `uses plain http (${url}): prefer https`);
+    else if (scheme !== 'https:' && scheme !== 'mailto:') error(path, `link ${JSON.stringify(url)} must be an absolute http(s) or mailto URL`);
+  }
+
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+  if (report.encodedHtmlBytes > report.budgetBytes) {
+    error(undefined, `HTML is ${kb(report.encodedHtmlBytes)} encoded (${report.encoding}), over the ${kb(report.budgetBytes)} budget: Gmail clips it; shorten the issue`);
+  } else if (report.encodedHtmlBytes > report.warnBytes) {
+    warning(undefined, `HTML is ${kb(report.encodedHtmlBytes)} encoded (${report.encoding}), near Gmail's clipping limit (${kb(report.budgetBytes)} budget)`);
+  }
+  return findings;
+}
+
+function schemeOf(url: string): string | undefined {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+// Every image and link an issue puts in front of a reader, each with its field path, so lint,
+// preview and tests walk the same list. Newsletter fields are prefixed `newsletter.`.
+import MarkdownIt from 'markdown-it';
+import type { Image, Issue, Newsletter } from './schema.ts';
+
+export interface FoundImage {
+  path: string;
+  image: Image;
+}
+
+export interface FoundLink {
+  path: string;
+  url: string;
+}
+
+export function issueImages(issue: Issue, newsletter: Newsletter): FoundImage[] {
+  const found: FoundImage[] = [];
+  if (newsletter.logo) found.push({ path: 'newsletter.logo', image: newsletter.logo });
+  issue.banner.forEach((image, i) => found.push({ path: `banner[${i}]`, image }));
+  issue.sections.forEach((section, i) => {
+    if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
+    if (section.kind === 'community') {
+      // The section's own QR wins; otherwise the newsletter default is what gets shown.
+      if (section.qr) found.push({ path: `sections[${i}].qr`, image: section.qr });
+      else if (newsletter.community?.qr) found.push({ path: 'newsletter.community.qr', image: newsletter.community.qr });
+    }
+  });
+  return found;
+}
+
+export function issueLinks(issue: Issue, newsletter: Newsletter): FoundLink[] {
+  const found: FoundLink[] = [{ path: 'newsletter.archiveUrl', url: newsletter.archiveUrl }];
+  for (const { path, image } of issueImages(issue, newsletter)) {
+    found.push({ path: `${path}.src`, url: image.src });
+    if (image.href) found.push({ path: `${path}.href`, url: image.href });
+  }
+  issue.sections.forEach((section, i) => {
+    const at = `sections[${i}]`;
+    switch (section.kind) {
+      case 'papers':
+        section.groups.forEach((group, g) => group.papers.forEach((paper, p) => {
+          found.push({ path: `${at}.groups[${g}].papers[${p}].url`, url: paper.url });
+          if (paper.detailsUrl) found.push({ path: `${at}.groups[${g}].papers[${p}].detailsUrl`, url: paper.detailsUrl });
+        }));
+        break;
+      case 'events':
+        section.events.forEach((event, e) => found.push({ path: `${at}.events[${e}].url`, url: event.url }));
+        break;
+      case 'navigation':
+        if (section.previous) found.push({ path: `${at}.previous.url`, url: section.previous.url });
+        if (section.next) found.push({ path: `${at}.next.url`, url: section.next.url });
+        break;
+      case 'text':
+        for (const url of markdownUrls(section.markdown)) found.push({ path: `${at}.markdown`, url });
+        break;
+      default:
+        break;
+    }
+  });
+  return found;
+}
+
+// Raw HTML off, as in rendering; validateLink accepts everything so lint sees what was written.
+const markdown = new MarkdownIt({ html: false, linkify: true });
+markdown.validateLink = () => true;
+
+/** Link targets and image sources written in a Markdown text block. */
+export function markdownUrls(source: string): string[] {
+  const urls: string[] = [];
+  const visit = (tokens: ReturnType<typeof markdown.parse>): void => {
+    for (const token of tokens) {
+      if (token.type === 'link_open') urls.push(String(token.attrGet('href') ?? ''));
+      if (token.type === 'image') urls.push(String(token.attrGet('src') ?? ''));
+      if (token.children) visit(token.children);
+    }
+  };
+  visit(markdown.parse(source, {}));
+  return urls;
+}

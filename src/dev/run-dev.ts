@@ -1,0 +1,145 @@
+// `newsletter dev`: the whole pipeline in one process, on an embedded default, for trying it:
+// a Redis (the one at REDIS_URL, or a private one), a local SMTP capture inbox (every message
+// saved as .eml and listed at /inbox), the HTTP server, a deliver worker and sample readers.
+// With --demo it sends the sample issue to them, waits until the send is done, and exits.
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pino } from 'pino';
+import { withCampaignClient } from '../campaign/campaign-client.ts';
+import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
+import { startListSend } from '../campaign/send.ts';
+import { getStatus } from '../campaign/status.ts';
+import type { CampaignStatus } from '../campaign/types.ts';
+import { renderIssueFile } from '../cli/render-issue-file.ts';
+import { loadConfig, type Config } from '../config/index.ts';
+import { loadNewsletters } from '../content/index.ts';
+import { startServer } from '../http/server.ts';
+import { createRedis } from '../redis/connection.ts';
+import { keys as keysFor } from '../redis/keys.ts';
+import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
+import { runWorker } from '../../workers/worker.ts';
+import { captureInboxRoutes } from './capture-inbox-routes.ts';
+import { startCaptureInbox } from './capture-inbox.ts';
+import { freePort } from './free-port.ts';
+import { ensureRedis } from './private-redis.ts';
+import { seedSampleSubscribers } from './sample-subscribers.ts';
+
+/** dev never touches a real deployment's keys: its own prefix, whatever KEY_PREFIX says. */
+export const DEV_KEY_PREFIX = '{nl-dev}';
+
+// Fixed, public, dev-only secrets: nothing signed with them is worth anything outside dev.
+const DEV_DEFAULTS = {
+  SECRET: 'dev-only-secret-not-for-production-0123456789',
+  ADMIN_TOKEN: 'dev-only-admin-token-0123456789',
+  MAIL_FROM: 'Newsletter dev <newsletter@example.com>',
+};
+
+export interface DevOptions {
+  port?: number;
+  /** Send this issue file to the sample readers, then exit (unless `stay`). */
+  demo?: string;
+  stay?: boolean;
+  subscribers: number;
+  inboxDir: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function clearDevKeys(config: Readonly<Config>): Promise<void> {
+  const redis = createRedis(config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${DEV_KEY_PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await redis.unlink(...found);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function waitUntilFinished(config: Readonly<Config>, campaignId: string, onTick: (s: CampaignStatus) => void): Promise<CampaignStatus> {
+  const redis = createRedis(config.redisUrl);
+  try {
+    for (;;) {
+      const status = await getStatus(redis, keysFor(config.keyPrefix), campaignId);
+      onTick(status);
+      if (status.state === 'done' || status.state === 'cancelled') return status;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runDev(opts: DevOptions): Promise<void> {
+  const env = opts.env ?? process.env;
+  const base = loadConfig({ ...DEV_DEFAULTS, ...env, KEY_PREFIX: DEV_KEY_PREFIX }, ['SECRET', 'ADMIN_TOKEN']);
+  const quiet = opts.demo !== undefined && !opts.stay;
+  // The demo prints its own summary; the durability warnings are about production Redis.
+  const log = pino({ level: quiet ? 'error' : base.logLevel });
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  const redis = await ensureRedis(base.redisUrl);
+  if (redis.private) say(`redis    no Redis at ${base.redisUrl}; started a private one at ${redis.url} (memory only, stops with dev)`);
+  // A demo must start from nothing; plain `dev` keeps what an earlier run left in the inbox.
+  if (opts.demo !== undefined) await rm(opts.inboxDir, { recursive: true, force: true });
+  const inbox = await startCaptureInbox({ dir: opts.inboxDir });
+  const port = opts.port ?? (quiet ? await freePort() : base.port);
+  const config: Readonly<Config> = Object.freeze({ ...base, redisUrl: redis.url, smtpUrl: inbox.smtpUrl, publicUrl: `http://127.0.0.1:${port}`, port, host: '127.0.0.1' });
+  if (opts.demo !== undefined) await clearDevKeys(config);
+
+  const server = await startServer(config, { port, handleSignals: false, logger: log, plugins: [captureInboxRoutes(inbox)] });
+  const worker = await runWorker(config, { log });
+  const storeRedis = createRedis(config.redisUrl);
+  const stopAll = async () => {
+    storeRedis.disconnect();
+    await server.close();
+    await worker.close();
+    await inbox.close();
+    await redis.close();
+  };
+
+  try {
+    const newsletters = await loadNewsletters(config.emailsDir);
+    const store = new RedisSubscriberStore(storeRedis, keysFor(config.keyPrefix));
+    const added = await seedSampleSubscribers(store, newsletters, opts.subscribers);
+    say(`readers  ${added} sample subscribers added (${opts.subscribers} per list: ${newsletters.map((n) => n.listId).join(', ')})`);
+    say(`inbox    SMTP ${inbox.smtpUrl} → ${relative(process.cwd(), inbox.dir) || inbox.dir}/ · ${server.url}/inbox`);
+    say(`web      ${server.url}/subscribe · ${server.url}/issues · admin token: ${config.adminToken}`);
+
+    if (opts.demo !== undefined) {
+      const { issue, newsletter, rendered } = await renderIssueFile(opts.demo);
+      const published = toPublishedIssue(rendered, issue, newsletter);
+      await withCampaignClient(config, async (c) => {
+        await publishIssue(c.redis, c.keys, published, { force: true });
+        await startListSend({ redis: c.redis, keys: c.keys, store: c.store, queues: c.queues }, published);
+      });
+      say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
+      const final = await waitUntilFinished(config, issue.id, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
+      if (process.stdout.isTTY) process.stdout.write('\n');
+      const captured = await inbox.list();
+      say(`done     ${final.sent} sent, ${final.failed} failed, ${final.bounced} bounced, ${final.skipped} skipped, ${final.unknown} unknown (total ${final.total})`);
+      const inboxPath = relative(process.cwd(), inbox.dir) || inbox.dir;
+      say(`look at  ${inboxPath}/: ${captured.length} .eml files, e.g. ${join(inboxPath, captured[0]?.file ?? '')} (open one in a mail client)`);
+      say(`         the web version: ${server.url}/issues/${issue.id}`);
+      if (!opts.stay) {
+        say('         run `npx newsletter dev` to browse the inbox, archive and subscribe pages in a browser');
+        await stopAll();
+        return;
+      }
+    } else {
+      say(`send     in another terminal: REDIS_URL=${config.redisUrl} KEY_PREFIX='${DEV_KEY_PREFIX}' SECRET=${config.secrets[0]?.key} npx newsletter send emails/issues/pretrain-weekly-064.yaml --yes`);
+    }
+    say('ready    Ctrl-C to stop');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    say('stopping …');
+    await stopAll();
+  } catch (error) {
+    await stopAll().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+// Bearer-token guard for /api. Both sides are hashed to a fixed length first, so the compare is
+// constant-time whatever the length of what the client sent.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import { HttpInputError } from './respond.ts';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export function requireBearer(adminToken: string): onRequestAsyncHookHandler {
+  const expected = digest(adminToken);
+  return async (request, reply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const given = match?.[1] ?? '';
+    // An unset ADMIN_TOKEN never matches: the API stays closed rather than open to ''.
+    const ok = adminToken.length > 0 && given.length > 0 && timingSafeEqual(digest(given), expected);
+    if (!ok) {
+      reply.header('www-authenticate', `Bearer realm="newsletter"${match ? ', error="invalid_token"' : ''}`);
+      throw new HttpInputError(401, match ? 'The bearer token is not valid.' : 'This API needs "Authorization: Bearer <ADMIN_TOKEN>".');
+    }
+  };
+}

@@ -1,0 +1,27 @@
+// What every route group receives: the app's dependencies, built once by buildApp.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.ts';
+import type { Newsletter } from '../content/schema.ts';
+import type { Keys } from '../redis/keys.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import type { ArchiveSource } from './archive-source.ts';
+import type { NewsletterDirectory } from './newsletter-directory.ts';
+import type { SubscriptionDeps } from './subscription-flow.ts';
+import { subscribeHref, type PageContext } from './views/subscription-pages.ts';
+
+export interface AppContext {
+  config: Readonly<Config>;
+  redis: Redis;
+  keys: Keys;
+  store: SubscriberStore;
+  newsletters: NewsletterDirectory;
+  archive: ArchiveSource;
+  subscription: SubscriptionDeps;
+  /** Queues whose job counts /metrics reports, by name. */
+  metricsQueues: Record<string, Queue>;
+}
+
+export function pageContext(ctx: AppContext, newsletter: Newsletter): PageContext {
+  return { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: ctx.config.confirmTtlHours };
+}

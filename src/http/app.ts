@@ -1,0 +1,119 @@
+// The Fastify app: plugins first (body parsers, rate limit), then security headers and error
+// handling, then one route group per file. No I/O is created here; the caller (the server
+// entry, a test) passes every client in, and owns closing them.
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { Queue } from 'bullmq';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.ts';
+import type { Newsletter } from '../content/schema.ts';
+import { keys as keysFor, QUEUES } from '../redis/keys.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
+import { requireBearer } from './admin-auth.ts';
+import type { AppContext } from './app-context.ts';
+import { RedisArchiveSource, type ArchiveSource } from './archive-source.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { newsletterDirectory } from './newsletter-directory.ts';
+import { HttpInputError } from './respond.ts';
+import { adminCampaignRoutes } from './routes/admin-campaigns.ts';
+import { adminSubscriberRoutes } from './routes/admin-subscribers.ts';
+import { archiveRoutes } from './routes/archive.ts';
+import { confirmRoutes } from './routes/confirm.ts';
+import { healthRoutes } from './routes/health.ts';
+import { subscribeRoutes } from './routes/subscribe.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  redis: Redis;
+  store: SubscriberStore;
+  /** Every newsletter served (loaded by the composition root); the first is the default. */
+  newsletters: Newsletter[];
+  /** BullMQ queue QUEUES.transactional (prefix: config.keyPrefix): confirmation mails. */
+  transactionalQueue: Queue;
+  /** More queues for /metrics (e.g. deliver), by name; the transactional one is always in. */
+  metricsQueues?: Record<string, Queue>;
+  archive?: ArchiveSource;
+  /** A pino logger, `false` for none; default: pino at config.logLevel. */
+  logger?: FastifyBaseLogger | boolean;
+  /** At most one confirmation mail per (subscriber, list) per this many seconds (default 60). */
+  confirmResendSeconds?: number;
+}
+
+// Forms and one-click bodies are tiny; anything larger is not for us.
+const BODY_LIMIT = 16 * 1024;
+
+/** Log lines never carry confirmation or unsubscribe tokens (they are credentials). */
+export function redactUrl(url: string): string {
+  return url.replace(/^\/(confirm|unsubscribe)\/[^?#]*/, '/$1/[token]');
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const logger = deps.logger ?? true;
+  const app = Fastify({
+    ...(typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ? { level: config.logLevel } : false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // Behind a reverse proxy the client IP (rate limit, consent record) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy,
+    // Tokens are path parameters; the default 100-character limit would turn long ones into 404s.
+    routerOptions: { maxParamLength: 300 },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const keys = keysFor(config.keyPrefix);
+  const newsletters = newsletterDirectory(deps.newsletters);
+  const ctx: AppContext = {
+    config,
+    redis: deps.redis,
+    keys,
+    store: deps.store,
+    newsletters,
+    archive: deps.archive ?? new RedisArchiveSource(deps.redis, keys),
+    subscription: {
+      redis: deps.redis,
+      keys,
+      store: deps.store,
+      transactionalQueue: deps.transactionalQueue,
+      confirmTtlHours: config.confirmTtlHours,
+      resendAfterSeconds: deps.confirmResendSeconds ?? 60,
+    },
+    metricsQueues: { [QUEUES.transactional]: deps.transactionalQueue, ...deps.metricsQueues },
+  };
+
+  installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
+  installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(formbody);
+  // RFC 8058 allows the one-click body as multipart/form-data: fields only, no files.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 10, fieldSize: 1024, files: 0, parts: 10, fileSize: 1 } });
+  await app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    nameSpace: keys.rateLimit(),
+    // One counter per client address, shared by every server process through Redis.
+    errorResponseBuilder: (_request, context) => new HttpInputError(429, `Too many requests; try again in ${context.after}.`),
+  });
+
+  await app.register(subscribeRoutes(ctx));
+  await app.register(confirmRoutes(ctx));
+  await app.register(unsubscribeRoutes(ctx));
+  await app.register(archiveRoutes(ctx));
+  await app.register(healthRoutes(ctx));
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireBearer(config.adminToken));
+      await api.register(adminSubscriberRoutes(ctx));
+      await api.register(adminCampaignRoutes(ctx));
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

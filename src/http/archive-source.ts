@@ -1,0 +1,98 @@
+// Where the web archive reads published issues from. The HTTP routes depend only on this
+// small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
+// at keys.rendered(id), ids in the keys.campaigns() sorted set) and the campaign's state.
+import type { Redis } from 'ioredis';
+import type { PublishedIssue } from '../campaign/types.ts';
+import type { Keys } from '../redis/keys.ts';
+
+export interface ArchiveEntry {
+  issueId: string;
+  newsletterId: string;
+  newsletterName: string;
+  number: number;
+  date: string;
+  subject: string;
+}
+
+export interface ArchiveSource {
+  /** Issues readers may see, newest first (date, then number). */
+  list(newsletterId?: string): Promise<ArchiveEntry[]>;
+  /** The published issue, or null when unknown or not (yet) public. */
+  get(issueId: string): Promise<PublishedIssue | null>;
+}
+
+// Weekly issues: decades of them fit in one read; past this, the oldest are left out.
+const MAX_ISSUES = 2000;
+// A published issue is immutable (re-publishing a changed one needs --force): its list entry
+// is kept this long instead of re-reading ~100 KB of JSON per issue on every archive view.
+const ENTRY_TTL_MS = 60_000;
+
+export function newestFirst(a: ArchiveEntry, b: ArchiveEntry): number {
+  return b.date.localeCompare(a.date) || b.number - a.number || a.issueId.localeCompare(b.issueId);
+}
+
+/**
+ * Public once its send to the list has started: a scheduled issue is not out yet, and a test
+ * send (mode `test`, ids `<issue>~test-…`) never makes an issue public.
+ */
+function isPublic(state: string | null | undefined, mode: string | null | undefined): boolean {
+  return !!state && state !== 'scheduled' && mode !== 'test';
+}
+
+function parse(json: string | null | undefined): PublishedIssue | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as PublishedIssue;
+  } catch {
+    return null;
+  }
+}
+
+export class RedisArchiveSource implements ArchiveSource {
+  private readonly entries = new Map<string, { entry: ArchiveEntry; at: number }>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async get(issueId: string): Promise<PublishedIssue | null> {
+    if (issueId.includes('~')) return null;
+    const [json, [state, mode]] = await Promise.all([
+      this.redis.get(this.keys.rendered(issueId)),
+      this.redis.hmget(this.keys.campaign(issueId), 'state', 'mode'),
+    ]);
+    return isPublic(state, mode) ? parse(json) : null;
+  }
+
+  async list(newsletterId?: string): Promise<ArchiveEntry[]> {
+    const ids = (await this.redis.zrevrange(this.keys.campaigns(), 0, MAX_ISSUES - 1)).filter((id) => !id.includes('~'));
+    if (ids.length === 0) return [];
+    const states = this.redis.pipeline();
+    for (const id of ids) states.hmget(this.keys.campaign(id), 'state', 'mode');
+    const visible = ((await states.exec()) ?? []).flatMap(([, reply], i) => {
+      const [state, mode] = (reply as (string | null)[] | null) ?? [];
+      return isPublic(state, mode) ? [ids[i]!] : [];
+    });
+
+    const now = Date.now();
+    const stale = visible.filter((id) => (this.entries.get(id)?.at ?? 0) + ENTRY_TTL_MS < now);
+    // In chunks: each body is up to ~100 KB.
+    for (let start = 0; start < stale.length; start += 50) {
+      const chunk = stale.slice(start, start + 50);
+      const bodies = await this.redis.mget(chunk.map((id) => this.keys.rendered(id)));
+      chunk.forEach((id, i) => {
+        const p = parse(bodies[i]);
+        if (!p) return void this.entries.delete(id);
+        const entry = { issueId: p.issueId, newsletterId: p.newsletterId, newsletterName: p.newsletterName, number: p.number, date: p.date, subject: p.subject };
+        this.entries.set(id, { entry, at: now });
+      });
+    }
+    return visible
+      .flatMap((id) => {
+        const entry = this.entries.get(id)?.entry;
+        return entry && (!newsletterId || entry.newsletterId === newsletterId) ? [entry] : [];
+      })
+      .sort(newestFirst);
+  }
+}

@@ -1,0 +1,54 @@
+// One place that turns every failure into an answer: client errors keep their 4xx status and
+// get a page or JSON saying what was wrong; anything else is logged and answered with a plain
+// 500 that reveals nothing. Unknown routes get the 404 page.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UserError } from '../errors.ts';
+import type { NewsletterDirectory } from './newsletter-directory.ts';
+import { HttpInputError, sendPage, wantsJson } from './respond.ts';
+import { errorPage, subscribeHref, type ErrorKind } from './views/subscription-pages.ts';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+function kindOf(status: number): ErrorKind {
+  const key = String(status);
+  if (key === '404' || key === '413' || key === '415' || key === '429' || key === '500') return key;
+  return status >= 500 ? '500' : '400';
+}
+
+export function installErrorHandlers(app: FastifyInstance, deps: { newsletters: NewsletterDirectory; confirmTtlHours: number }): void {
+  function answer(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+    if (wantsJson(request) || request.url.startsWith('/api/')) {
+      return reply.code(status).header('cache-control', 'no-store').send({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+    }
+    const query = request.query as { newsletter?: unknown } | undefined;
+    const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
+    const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };
+    const kind = kindOf(status);
+    // Only our own input errors carry a message worth showing under the page's own words.
+    return sendPage(reply, status, errorPage(ctx, kind, kind === '400' || kind === '415' ? message : undefined));
+  }
+
+  app.setErrorHandler((error: FastifyError | HttpInputError | UserError, request, reply) => {
+    // A UserError from a lower layer (e.g. the store rejecting a field) is the client's mistake.
+    const code = (error as { statusCode?: unknown }).statusCode;
+    const status = typeof code === 'number' ? code : error instanceof UserError ? 400 : 500;
+    if (status >= 400 && status < 500) {
+      if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="newsletter"');
+      return answer(request, reply, status, error.message);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return answer(request, reply, 500, 'Something went wrong on our side.');
+  });
+
+  app.setNotFoundHandler((request, reply) => answer(request, reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`));
+}

@@ -1,0 +1,101 @@
+// Admin API for subscribers (behind the bearer token, registered under /api):
+// list with filters and cursor paging, add (confirmed or by double opt-in), remove, counts.
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
+import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
+import type { AppContext } from '../app-context.ts';
+import { consentOf } from '../consent.ts';
+import { HttpInputError, parseInput } from '../respond.ts';
+import { requestSubscription } from '../subscription-flow.ts';
+
+const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
+// Status filters read pages of any status; bound the reads one request may do.
+const MAX_PAGES_PER_REQUEST = 20;
+
+const listQuery = z.object({
+  list: z.string().max(64).optional(),
+  status: z.enum(SUBSCRIBER_STATUSES).optional(),
+  cursor: z.string().regex(SUBSCRIBER_ID, 'must be the `next` value of a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const addBody = z.object({
+  email: z.string().max(320),
+  name: z.string().max(300).optional(),
+  list: z.string().max(64),
+  confirmed: z.boolean().default(false),
+});
+
+const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
+const countsQuery = z.object({ list: z.string().max(64).optional() });
+
+export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
+  function knownList(listId: string | undefined): string | null {
+    if (listId === undefined) return null;
+    if (!ctx.newsletters.byList(listId)) {
+      const known = [...new Set(ctx.newsletters.all.map((n) => n.listId))].join(', ');
+      throw new HttpInputError(400, `list: no list "${listId}" (known: ${known})`, 'list');
+    }
+    return listId;
+  }
+
+  return async (app) => {
+    app.get('/subscribers', async (request) => {
+      const q = parseInput(listQuery, request.query, 'query');
+      const list = knownList(q.list);
+      const subscribers: Subscriber[] = [];
+      let cursor = q.cursor ?? null;
+      for (let pages = 0; pages < MAX_PAGES_PER_REQUEST && subscribers.length < q.limit; pages++) {
+        const page = await ctx.store.pageAll(list, cursor, q.limit - subscribers.length);
+        subscribers.push(...(q.status ? page.subscribers.filter((s) => s.status === q.status) : page.subscribers));
+        cursor = page.next;
+        if (cursor === null) break;
+      }
+      return { subscribers, next: cursor };
+    });
+
+    app.get('/subscribers/counts', async (request) => {
+      const q = parseInput(countsQuery, request.query, 'query');
+      const list = knownList(q.list);
+      return { list, counts: await ctx.store.countByStatus(list) };
+    });
+
+    app.get('/subscribers/:id', async (request) => {
+      const { id } = parseInput(idParams, request.params, 'params');
+      const subscriber = await ctx.store.get(id);
+      if (!subscriber) throw new HttpInputError(404, `no subscriber ${id}`);
+      return subscriber;
+    });
+
+    app.post('/subscribers', async (request, reply) => {
+      const b = parseInput(addBody, request.body, 'body');
+      const email = normaliseEmail(b.email);
+      if (!email) throw new HttpInputError(400, 'body.email: not a valid email address (expected name@example.com)', 'email');
+      const listId = knownList(b.list)!;
+      const newsletter = ctx.newsletters.byList(listId)!;
+      const name = sanitiseDisplayName(b.name);
+      const consent = consentOf(request, 'api-v1', 'api');
+
+      if (!b.confirmed) {
+        // Double opt-in, exactly as the form does it.
+        const result = await requestSubscription(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, consent });
+        return reply.code(202).send({ ok: true, result });
+      }
+      // Confirmed: the operator vouches for the consent (e.g. an existing list being brought in).
+      const { subscriber, created } = await ctx.store.create({ email, ...(name ? { name } : {}), locale: newsletter.locale, lists: [listId], status: 'active', consent });
+      let current: Subscriber | null = subscriber;
+      if (!created) {
+        await ctx.store.addToList(subscriber.id, listId);
+        current = await ctx.store.setStatus(subscriber.id, 'active', subscriber.consent ? {} : { consent });
+      }
+      return reply.code(created ? 201 : 200).send({ subscriber: current, created });
+    });
+
+    app.delete('/subscribers/:id', async (request, reply) => {
+      const { id } = parseInput(idParams, request.params, 'params');
+      if (!(await ctx.store.remove(id))) throw new HttpInputError(404, `no subscriber ${id}`);
+      return reply.code(204).send();
+    });
+  };
+}

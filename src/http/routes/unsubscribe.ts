@@ -1,0 +1,60 @@
+// GET /unsubscribe/:token: a page with one button. POST /unsubscribe/:token: takes the person
+// off the token's list. The same POST is RFC 8058 one-click (body `List-Unsubscribe=One-Click`,
+// form-urlencoded or multipart, sent by the mail provider with no cookie): it answers 200 with
+// a minimal body, never a redirect. The signed token alone identifies subscriber and list, and
+// repeating the POST changes nothing more (still 200).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { verifyListToken } from '../../subscribers/tokens.ts';
+import { pageContext, type AppContext } from '../app-context.ts';
+import { maskEmail } from '../mask-email.ts';
+import { parseInput, sendPage, wantsJson } from '../respond.ts';
+import { unsubscribeAskPage, unsubscribedPage, unsubscribeInvalidPage } from '../views/subscription-pages.ts';
+
+const params = z.object({ token: z.string().min(1).max(200) });
+
+function isOneClick(body: unknown): boolean {
+  return !!body && typeof body === 'object' && (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click';
+}
+
+export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
+  function claimsOf(request: FastifyRequest) {
+    const { token } = parseInput(params, request.params, 'params');
+    return { token, claims: verifyListToken(ctx.config.secrets, token) };
+  }
+
+  function invalid(request: FastifyRequest, reply: FastifyReply, oneClick: boolean) {
+    const message = 'This unsubscribe link is not valid: it may have been cut short. Use the link at the bottom of any issue.';
+    if (oneClick) return reply.code(400).header('content-type', 'text/plain; charset=utf-8').send(`${message}\n`);
+    if (wantsJson(request)) return reply.code(400).send({ ok: false, error: 'invalid_token', message });
+    return sendPage(reply, 400, unsubscribeInvalidPage(pageContext(ctx, ctx.newsletters.forLanguage(request.headers['accept-language']))));
+  }
+
+  return async (app) => {
+    app.get('/unsubscribe/:token', async (request, reply) => {
+      const { token, claims } = claimsOf(request);
+      if (!claims) return invalid(request, reply, false);
+      const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
+      const subscriber = await ctx.store.get(claims.subscriberId);
+      const page = pageContext(ctx, newsletter);
+      const member = subscriber !== null && subscriber.lists.includes(claims.listId) && subscriber.status !== 'unsubscribed';
+      if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ ok: true, subscribed: member, newsletter: newsletter.id });
+      if (!member) return sendPage(reply, 200, unsubscribedPage(page, { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
+      return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}` }));
+    });
+
+    app.post('/unsubscribe/:token', async (request, reply) => {
+      const oneClick = isOneClick(request.body);
+      const { claims } = claimsOf(request);
+      if (!claims) return invalid(request, reply, oneClick);
+      // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
+      const subscriber = await ctx.store.removeFromList(claims.subscriberId, claims.listId);
+      request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
+      reply.header('cache-control', 'no-store');
+      if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('Unsubscribed.\n');
+      if (wantsJson(request)) return reply.code(200).send({ ok: true });
+      const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
+      return sendPage(reply, 200, unsubscribedPage(pageContext(ctx, newsletter), { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
+    });
+  };
+}

@@ -1,0 +1,116 @@
+// The HTTP server's composition root: creates the Redis clients, the subscriber store, the
+// newsletters and the transactional queue, builds the app and listens. `newsletter serve`
+// and `newsletter dev` call startServer; shutdown stops taking requests, lets the ones in
+// flight finish, then closes the queues and Redis.
+import { Queue } from 'bullmq';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { loadNewsletters } from '../content/index.ts';
+import { UserError } from '../errors.ts';
+import { createRedis, pingRedis } from '../redis/connection.ts';
+import { keys as keysFor, QUEUES } from '../redis/keys.ts';
+import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
+import { buildApp } from './app.ts';
+import { redisDurabilityWarnings } from './redis-durability.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Where it listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** Stops accepting, drains in-flight requests, closes queues and Redis. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Overrides config.port (0: any free port). */
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  /** Close on SIGTERM/SIGINT and exit (default true; `dev` handles signals itself). */
+  handleSignals?: boolean;
+  /** More route groups on the same server (e.g. `dev`'s capture inbox pages). */
+  plugins?: FastifyPluginAsync[];
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startServer(config: Readonly<Config>, opts: StartServerOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  try {
+    await pingRedis(config.redisUrl);
+  } catch (error) {
+    throw new UserError(`REDIS_URL: cannot reach Redis at ${config.redisUrl} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const newsletters = await loadNewsletters(config.emailsDir);
+  if (newsletters.length === 0) throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);
+
+  const redis = createRedis(config.redisUrl, { name: 'newsletter-http' });
+  const queueConnection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-http-queues' });
+  for (const client of [redis, queueConnection]) client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  for (const warning of await redisDurabilityWarnings(redis)) log.warn(warning);
+
+  const queueOpts = { connection: queueConnection, prefix: config.keyPrefix };
+  const transactionalQueue = new Queue(QUEUES.transactional, queueOpts);
+  const deliverQueue = new Queue(QUEUES.deliver, queueOpts);
+  const fanoutQueue = new Queue(QUEUES.fanout, queueOpts);
+  const queues = [transactionalQueue, deliverQueue, fanoutQueue];
+  for (const q of queues) q.on('error', (err) => log.warn({ err: err.message, queue: q.name }, 'queue error'));
+
+  const app = await buildApp({
+    config,
+    redis,
+    store: new RedisSubscriberStore(redis, keysFor(config.keyPrefix)),
+    newsletters,
+    transactionalQueue,
+    metricsQueues: { [QUEUES.deliver]: deliverQueue, [QUEUES.fanout]: fanoutQueue },
+    logger: log,
+  });
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await Promise.allSettled(queues.map((q) => q.close()));
+      await Promise.allSettled([redis.quit(), queueConnection.quit()]);
+    })());
+
+  let url: string;
+  try {
+    await app.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (opts.port ?? config.port);
+    url = `http://${opts.host ?? config.host}:${port}`;
+  } catch (error) {
+    await close();
+    throw error instanceof Error && 'code' in error && error.code === 'EADDRINUSE'
+      ? new UserError(`PORT: ${opts.port ?? config.port} is already in use; choose another with --port or PORT`)
+      : error;
+  }
+  log.info({ url, publicUrl: config.publicUrl, newsletters: newsletters.map((n) => n.id) }, `listening on ${url}`);
+
+  if (opts.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'shutting down: finishing requests in flight');
+      const force = setTimeout(() => {
+        log.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      force.unref();
+      close().then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { app, url, close };
+}

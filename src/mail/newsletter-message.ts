@@ -1,0 +1,140 @@
+// The per-recipient parts of a newsletter message and their header forms (STANDARDS.md):
+//   Message-ID: <issue.subscriber.HASH@domain>        deterministic, so logs can be matched
+//   List-Id: "Name" <listId.domain>
+//   List-Unsubscribe: <https://PUBLIC_URL/unsubscribe/TOKEN>, <mailto:unsubscribe+TOKEN@domain?subject=unsubscribe>
+//   List-Unsubscribe-Post: List-Unsubscribe=One-Click
+// Both send paths (nodemailer's composer via buildNewsletterMessage, and the per-issue fast
+// path in issue-mime.ts) take their values from here. Every value is checked before it can
+// reach a header: a bad one throws HeaderValueError and no message is built.
+import { createHash } from 'node:crypto';
+import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
+import type { PublishedIssue } from '../campaign/types.ts';
+import { personalise } from '../render/index.ts';
+import type { RenderedIssue, TokenName, TokenValues } from '../render/types.ts';
+import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
+import type { MimeRecipient, OutgoingMessage } from './types.ts';
+
+export const LIST_UNSUBSCRIBE_POST = 'List-Unsubscribe=One-Click';
+
+// dot-atom-text (RFC 5322 3.2.3): what a Message-ID's left part and a List-Id label may hold.
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const DOT_ATOM = new RegExp(`^${ATEXT}(?:\\.${ATEXT})*$`);
+/** Signed list tokens are base64url, possibly with dots: safe in a URL path and a mailto local part. */
+const TOKEN = /^[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9_~-]+)*$/;
+/** An addr-spec without quoting: no whitespace, controls or specials, one @ (non-ASCII allowed, RFC 6532). */
+const ADDRESS = /^[^\s\u0000-\u001f\u007f<>()[\]\\,;:"@]+@[^\s\u0000-\u001f\u007f<>()[\]\\,;:"@]+$/;
+const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+/** The bare address of a From value such as `"预训练周刊" <weekly@example.com>`. */
+export function addressOf(from: string): string {
+  assertHeaderSafe('From', from);
+  const address = (/<([^<>]+)>\s*$/.exec(from)?.[1] ?? from).trim();
+  return checkedAddress('From', address);
+}
+
+/** The (lower-case) domain of an address: Message-IDs, List-Id and the mailto live under it. */
+export function domainOf(address: string): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (!DOMAIN.test(domain)) throw new HeaderValueError('From', `domain ${JSON.stringify(domain)} is not an ASCII host name (use its punycode form)`);
+  return domain;
+}
+
+export function checkedAddress(header: string, address: string): string {
+  if (address.length > 254 || !ADDRESS.test(address)) throw new HeaderValueError(header, `not a plain address: ${JSON.stringify(address.slice(0, 80))}`);
+  return address;
+}
+
+/** PUBLIC_URL without its trailing slash; throws unless it is an http(s) URL without spaces or brackets. */
+export function checkedPublicUrl(publicUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new HeaderValueError('List-Unsubscribe', `PUBLIC_URL ${JSON.stringify(publicUrl)} is not a URL`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || /[\s<>"\u0000-\u001f\u007f]/.test(publicUrl)) {
+    throw new HeaderValueError('List-Unsubscribe', `PUBLIC_URL ${JSON.stringify(publicUrl)} must be an http(s) URL without spaces or brackets`);
+  }
+  return publicUrl.replace(/\/+$/, '');
+}
+
+/** `<issue.subscriber.HASH@domain>`: the same recipient and content always give the same id. */
+export function newsletterMessageId(issueId: string, subscriberId: string, contentHash: string, domain: string): string {
+  for (const [what, value] of [['issue id', issueId], ['subscriber id', subscriberId]] as const) {
+    if (!DOT_ATOM.test(value)) throw new HeaderValueError('Message-ID', `${what} ${JSON.stringify(value.slice(0, 80))} is not dot-atom text`);
+  }
+  const hash = createHash('sha256').update(`${issueId}\n${subscriberId}\n${contentHash}`).digest('hex').slice(0, 16);
+  return `<${issueId}.${subscriberId}.${hash}@${domain}>`;
+}
+
+/** The List-Id identifier `listId.domain`. */
+export function listIdentifier(listId: string, domain: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(listId)) throw new HeaderValueError('List-Id', `list id ${JSON.stringify(listId)} must be letters, digits and dashes`);
+  return `${listId}.${domain}`;
+}
+
+export interface NewsletterLinks {
+  unsubscribeUrl: string;
+  unsubscribeMailto: string;
+  viewOnlineUrl: string;
+}
+
+/** The recipient's personal links; `publicUrl` as returned by checkedPublicUrl. */
+export function newsletterLinks(publicUrl: string, issueId: string, token: string, domain: string): NewsletterLinks {
+  if (token.length > 512 || !TOKEN.test(token)) throw new HeaderValueError('List-Unsubscribe', `unsubscribe token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
+  return {
+    unsubscribeUrl: `${publicUrl}/unsubscribe/${token}`,
+    unsubscribeMailto: `mailto:unsubscribe+${token}@${domain}?subject=unsubscribe`,
+    viewOnlineUrl: `${publicUrl}/issues/${encodeURIComponent(issueId)}`,
+  };
+}
+
+const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME'];
+const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', ''], tokens: PROBE };
+
+/**
+ * The token values exactly as the renderer splices them, for HTML (escaped) and text: asks
+ * `personalise` itself on a three-token probe, so escaping and the default name stay the
+ * renderer's business and the fast path cannot drift from it.
+ */
+export function personalTokenValues(rendered: RenderedIssue, links: NewsletterLinks, name: string | undefined): { html: TokenValues; text: TokenValues } {
+  const probe: RenderedIssue = { ...rendered, splice: { html: PROBE_TEMPLATE, text: PROBE_TEMPLATE } };
+  const out = personalise(probe, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, ...(name ? { name } : {}) });
+  const values = (joined: string): TokenValues => {
+    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = ''] = joined.split('\u0000');
+    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME };
+  };
+  return { html: values(out.html), text: values(out.text) };
+}
+
+export interface NewsletterMessageOptions {
+  /** Full From value, e.g. `"预训练周刊" <weekly@example.com>`. */
+  from: string;
+  publicUrl: string;
+  /** Replaces the issue's subject (e.g. a test send's marked subject). */
+  subject?: string;
+}
+
+/** One recipient's newsletter message for Mailer.send (nodemailer builds the MIME). */
+export function buildNewsletterMessage(published: PublishedIssue, recipient: MimeRecipient, opts: NewsletterMessageOptions): OutgoingMessage {
+  const domain = domainOf(addressOf(opts.from));
+  const email = checkedAddress('To', recipient.email);
+  const trimmed = recipient.name?.trim();
+  const name = trimmed ? assertHeaderSafe('To', trimmed) : undefined;
+  const links = newsletterLinks(checkedPublicUrl(opts.publicUrl), published.issueId, recipient.unsubscribeToken, domain);
+  const personal = personalise(published.rendered, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, ...(name ? { name } : {}) });
+  return {
+    from: opts.from,
+    to: name ? `${mimeFuncs.quoteString(name)} <${email}>` : email,
+    subject: assertHeaderSafe('Subject', opts.subject ?? published.subject),
+    html: personal.html,
+    text: personal.text,
+    messageId: newsletterMessageId(published.issueId, recipient.subscriberId, published.contentHash, domain),
+    list: {
+      unsubscribeUrl: links.unsubscribeUrl,
+      unsubscribeMailto: links.unsubscribeMailto,
+      id: listIdentifier(published.listId, domain),
+      name: assertHeaderSafe('List-Id', published.newsletterName),
+    },
+  };
+}

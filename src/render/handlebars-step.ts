@@ -1,0 +1,67 @@
+// Step 2: view → MJML source. Templates are compiled once per renderer with `strict: true`, so
+// a field a template names but the view lacks is an error instead of an empty string.
+import Handlebars from 'handlebars';
+import { SECTION_KINDS } from '../content/schema.ts';
+import { UserError } from '../errors.ts';
+import type { TemplateSet } from './templates.ts';
+
+/** A template function; `options` is how Handlebars passes @root, helpers and partials to a partial. */
+export type CompiledTemplate = (view: object, options?: Handlebars.RuntimeOptions) => string;
+
+export interface CompiledTemplates {
+  layout: CompiledTemplate;
+  confirm: CompiledTemplate;
+}
+
+const SUFFIX = '.mjml.hbs';
+const COMPILE_OPTIONS = { strict: true, preventIndent: true } as const;
+
+export function compileTemplates(set: TemplateSet): CompiledTemplates {
+  const env = Handlebars.create();
+  // `{{#repeat n}}…{{/repeat}}`: the preheader padding, without a long literal in the template.
+  env.registerHelper('repeat', function (this: unknown, count: unknown, options: Handlebars.HelperOptions) {
+    const n = typeof count === 'number' && count > 0 ? Math.floor(count) : 0;
+    let out = '';
+    for (let i = 0; i < n; i++) out += options.fn(this);
+    return out;
+  });
+
+  const missing = ['layout', 'confirm', ...SECTION_KINDS.map((kind) => `partials/${kind}`)]
+    .map((name) => `${name}${SUFFIX}`)
+    .filter((key) => set.files[key] === undefined);
+  if (missing.length) {
+    throw new UserError(`emails/templates: missing ${missing.join(', ')} (one layout, confirm and one partial per section kind)`);
+  }
+
+  for (const [key, source] of Object.entries(set.files)) {
+    if (!key.startsWith('partials/') || !key.endsWith(SUFFIX)) continue;
+    env.registerPartial(key.slice('partials/'.length, -SUFFIX.length), compile(env, key, source));
+  }
+  return {
+    layout: compile(env, `layout${SUFFIX}`, set.files[`layout${SUFFIX}`]!),
+    confirm: compile(env, `confirm${SUFFIX}`, set.files[`confirm${SUFFIX}`]!),
+  };
+}
+
+/** Parses now (Handlebars compiles lazily) so that a syntax error names its file at start-up. */
+function compile(env: typeof Handlebars, key: string, source: string): CompiledTemplate {
+  try {
+    env.parse(source);
+  } catch (error) {
+    throw new UserError(`emails/templates/${key}: ${oneLine(error)}`);
+  }
+  const template = env.compile(source, COMPILE_OPTIONS);
+  return (view, options) => {
+    try {
+      return template(view, options);
+    } catch (error) {
+      if (error instanceof UserError) throw error; // already names the innermost template
+      throw new UserError(`emails/templates/${key}: ${oneLine(error)}`);
+    }
+  };
+}
+
+function oneLine(error: unknown): string {
+  // Handlebars names the context object as "[object Object]", which tells an editor nothing.
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').replace(' in [object Object]', '');
+}

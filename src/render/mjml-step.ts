@@ -1,0 +1,25 @@
+// Step 3: MJML source → responsive HTML. mjml 5 is async. Strict validation turns a template
+// mistake into an error here rather than a silently dropped block in someone's inbox.
+import mjml2html from 'mjml';
+import { UserError } from '../errors.ts';
+import { MJML_OPTIONS } from './defaults.ts';
+
+export async function mjmlToHtml(source: string): Promise<string> {
+  let html: string;
+  try {
+    // Copies: mjml2html writes into the options object it is given.
+    ({ html } = await mjml2html(source, { ...MJML_OPTIONS, minifyOptions: { ...MJML_OPTIONS.minifyOptions } }));
+  } catch (error) {
+    const details = (error as { errors?: Array<{ formattedMessage?: string; message?: string }> }).errors;
+    const message = details?.length
+      ? details.map((e) => e.formattedMessage ?? e.message).join('; ')
+      : error instanceof Error ? error.message : String(error);
+    throw new UserError(`emails/templates: the MJML they produce is invalid: ${message.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  // Web fonts are slow or blocked in mainland China; `fonts: {}` keeps MJML's defaults out, but a
+  // template could still add one with <mj-font>.
+  if (/<link[^>]+fonts\.googleapis\.com|@import[^;]*fonts\.googleapis\.com/.test(html)) {
+    throw new UserError('emails/templates: the HTML loads Google Fonts (an <mj-font>?): use the system font stack instead');
+  }
+  return html;
+}

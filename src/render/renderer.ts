@@ -1,0 +1,72 @@
+// The render pipeline as a numbered chain of small pure steps (maizzle-style). Everything slow
+// to set up (template compilation, Markdown and text converters) happens once per renderer;
+// renderIssue runs once per issue, never per recipient.
+import { lintIssue } from '../content/lint-issue.ts';
+import type { Issue, Newsletter } from '../content/schema.ts';
+import { UserError } from '../errors.ts';
+import { compileTemplates } from './handlebars-step.ts';
+import { createMarkdown } from './markdown.ts';
+import { mjmlToHtml } from './mjml-step.ts';
+import type { Personalised } from './personalise.ts';
+import { sizeReport } from './size-report.ts';
+import { toSpliceTemplate, tokensUsed } from './splice.ts';
+import { stringsFor } from './strings.ts';
+import type { TemplateSet } from './templates.ts';
+import { createTextConverter } from './text-step.ts';
+import type { RenderedIssue } from './types.ts';
+import { confirmView, issueView } from './view-model.ts';
+
+export interface ConfirmData {
+  newsletter: Newsletter;
+  /** The double opt-in link (http or https). */
+  confirmUrl: string;
+  name?: string;
+  /** How long the link lives, to tell the reader; a vaguer sentence when not given. */
+  expiresInHours?: number;
+}
+
+export interface Renderer {
+  renderIssue(issue: Issue, newsletter: Newsletter): Promise<RenderedIssue>;
+  renderTransactional(name: 'confirm', data: ConfirmData): Promise<Personalised>;
+}
+
+export function createRenderer(templates: TemplateSet): Renderer {
+  const compiled = compileTemplates(templates);
+  const markdown = createMarkdown();
+  const toText = createTextConverter();
+
+  return {
+    async renderIssue(issue, newsletter) {
+      const view = issueView(issue, newsletter, markdown);            // 1. data → view
+      const mjml = compiled.layout(view);                              // 2. Handlebars → MJML
+      const html = await mjmlToHtml(mjml);                             // 3. MJML → HTML
+      const text = toText(html, newsletter.locale);                    // 4. HTML → text
+      const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
+      const report = sizeReport(html, text);                           // 6. size on the wire
+      const findings = lintIssue(issue, newsletter, report);           // 7. editorial checks
+      return {
+        issueId: issue.id,
+        newsletterId: newsletter.id,
+        locale: newsletter.locale,
+        newsletterTitle: stringsFor(newsletter.locale).title(newsletter.name),
+        subject: view.subject,
+        html,
+        text,
+        tokens: tokensUsed(splice.html, splice.text),
+        splice,
+        report,
+        findings,
+      };
+    },
+
+    async renderTransactional(name, data) {
+      if (name !== 'confirm') throw new Error(`unknown transactional email "${String(name)}"`);
+      if (!/^https?:\/\//i.test(data.confirmUrl)) {
+        throw new UserError(`confirmation link must be an http(s) URL, got ${JSON.stringify(data.confirmUrl)}`);
+      }
+      const view = confirmView(data);
+      const html = await mjmlToHtml(compiled.confirm(view));
+      return { subject: view.subject, html, text: toText(html, data.newsletter.locale) };
+    },
+  };
+}

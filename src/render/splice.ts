@@ -1,0 +1,55 @@
+// Per-recipient values live in the rendered issue as `%%NL_<NAME>%%` tokens. The HTML and text
+// are split at them once per issue, so personalising one message is a join of a few strings.
+import { TOKEN_NAMES, type SpliceTemplate, type TokenName, type TokenValues } from './types.ts';
+
+/** Matches every token the renderer knows; group 1 is its name. */
+export const TOKEN_PATTERN = /%%NL_(UNSUBSCRIBE_URL|VIEW_ONLINE_URL|NAME)%%/g;
+
+export function tokenText(name: TokenName): `%%NL_${TokenName}%%` {
+  return `%%NL_${name}%%`;
+}
+
+/** Splits a string at its tokens. The parts never contain a token. */
+export function toSpliceTemplate(source: string): SpliceTemplate {
+  const parts: string[] = [];
+  const tokens: TokenName[] = [];
+  let last = 0;
+  for (const match of source.matchAll(TOKEN_PATTERN)) {
+    parts.push(source.slice(last, match.index));
+    tokens.push(match[1] as TokenName);
+    last = match.index + match[0].length;
+  }
+  parts.push(source.slice(last));
+  return { parts, tokens };
+}
+
+/** Token names in the order of first appearance across the given templates. */
+export function tokensUsed(...templates: SpliceTemplate[]): TokenName[] {
+  const seen = new Set<TokenName>();
+  for (const template of templates) for (const token of template.tokens) seen.add(token);
+  return TOKEN_NAMES.filter((name) => seen.has(name));
+}
+
+/**
+ * Joins the parts with the recipient's values. Values are escaped once per call (not per
+ * occurrence) when the target is HTML; this is the per-message hot path, so no regex here.
+ */
+export function splice(template: SpliceTemplate, values: TokenValues, escape: boolean): string {
+  const { parts, tokens } = template;
+  const unsubscribe = escape ? escapeHtml(values.UNSUBSCRIBE_URL) : values.UNSUBSCRIBE_URL;
+  const viewOnline = escape ? escapeHtml(values.VIEW_ONLINE_URL) : values.VIEW_ONLINE_URL;
+  const name = escape ? escapeHtml(values.NAME) : values.NAME;
+  let out = parts[0] ?? '';
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    out += (token === 'UNSUBSCRIBE_URL' ? unsubscribe : token === 'VIEW_ONLINE_URL' ? viewOnline : name) + parts[i + 1];
+  }
+  return out;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : value;
+}

@@ -1,0 +1,43 @@
+// Step 4: HTML → the plain-text part, by html-to-text. Links read `text [url]` so the tokens in
+// hrefs survive for splicing; bare images are left out, linked ones read `alt [url]`; the hidden
+// preheader and the logo are skipped. Headings are upper-cased only in English: upper case means nothing in
+// CJK and an upper-cased English paper title inside a Chinese issue is hard to read.
+import { compile, type FormatCallback } from 'html-to-text';
+import type { Locale } from './strings.ts';
+
+export type TextConverter = (html: string, locale: Locale) => string;
+
+function converter(uppercaseHeadings: boolean): (html: string) => string {
+  const heading = (level: number) => ({
+    selector: `h${level}`,
+    options: { uppercase: uppercaseHeadings && level <= 2, leadingLineBreaks: level <= 2 ? 3 : 2, trailingLineBreaks: level <= 3 ? 2 : 1 },
+  });
+  return compile({
+    wordwrap: false,
+    formatters: { imageLink },
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a.nl-image-link', format: 'imageLink' },
+      { selector: '.nl-logo', format: 'skip' },
+      { selector: 'div.nl-item', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+      { selector: 'div[style*="display:none"]', format: 'skip' },
+      { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },
+      { selector: 'ul', options: { itemPrefix: ' • ' } },
+      heading(1), heading(2), heading(3), heading(4),
+    ],
+  });
+}
+
+/** A linked image reads as `alt [href]`; a bare image adds nothing (see the `img` selector). */
+const imageLink: FormatCallback = (elem, _walk, builder) => {
+  const img = (elem.children ?? []).find((child) => child.name === 'img');
+  const alt = String(img?.attribs?.alt ?? '').trim();
+  const href = String(elem.attribs?.href ?? '');
+  builder.addInline(alt ? `${alt} [${href}]` : `[${href}]`);
+};
+
+export function createTextConverter(): TextConverter {
+  const byLocale: Record<Locale, (html: string) => string> = { 'zh-CN': converter(false), en: converter(true) };
+  // Layout tables and image blocks leave runs of empty lines; two blank lines at most.
+  return (html, locale) => byLocale[locale](html).replace(/\n{4,}/g, '\n\n\n').trim() + '\n';
+}

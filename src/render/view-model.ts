@@ -1,0 +1,194 @@
+// Step 1: issue + newsletter → the plain object the templates read. Templates compile with
+// `strict: true`, so every field they touch is present here (null when absent), words come
+// from the strings table, text is joined onto one line and Markdown is already HTML.
+import type { Image, Issue, Newsletter, Section } from '../content/schema.ts';
+import { COLOURS, PREVIEW_LENGTH, PREVIEW_PADDING_MIN, WIDTHS } from './defaults.ts';
+import type { MarkdownStyle } from './markdown.ts';
+import { stringsFor, type Strings } from './strings.ts';
+
+export interface ImageView {
+  src: string;
+  alt: string;
+  /** Display size in px: the file's size scaled down to fit the space it is shown in. */
+  width: number;
+  height: number;
+  href: string | null;
+}
+
+export type RenderMarkdown = (source: string, style: MarkdownStyle) => string;
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+
+/**
+ * Joins the lines of a YAML block into one line: a newline becomes nothing between CJK
+ * characters and one space elsewhere (HTML shows any newline as a space).
+ */
+export function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, (_, offset: number, whole: string) => {
+    const before = whole.charAt(offset - 1);
+    const after = whole.charAt(offset + _.length);
+    return CJK.test(before) || CJK.test(after) ? '' : ' ';
+  }).replace(/[ \t]{2,}/g, ' ');
+}
+
+export function imageView(image: Image, maxWidth: number): ImageView {
+  const width = Math.min(image.width, maxWidth);
+  return {
+    src: image.src,
+    alt: oneLine(image.alt ?? ''),
+    width,
+    height: Math.round((image.height * width) / image.width),
+    href: image.href ?? null,
+  };
+}
+
+/** Labels the templates print, resolved for one newsletter. */
+function labels(strings: Strings, title: string) {
+  return {
+    viewOnline: strings.viewOnline,
+    greetingPrefix: strings.greetingPrefix,
+    greetingSuffix: strings.greetingSuffix,
+    affiliations: strings.affiliations,
+    authors: strings.authors,
+    download: strings.download,
+    details: strings.details,
+    speaker: strings.speaker,
+    time: strings.time,
+    previous: strings.previous,
+    next: strings.next,
+    source: strings.source,
+    disclaimer: strings.disclaimer,
+    whyReceived: strings.whyReceived(title),
+    unsubscribe: strings.unsubscribe,
+  };
+}
+
+function colours(newsletter: Newsletter) {
+  return { ...COLOURS, brand: newsletter.brandColor };
+}
+
+export function issueView(issue: Issue, newsletter: Newsletter, markdown: RenderMarkdown) {
+  const strings = stringsFor(newsletter.locale);
+  const title = strings.title(newsletter.name);
+  const preheader = oneLine(issue.preheader);
+  return {
+    lang: newsletter.locale,
+    subject: oneLine(issue.subject),
+    preheader,
+    previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - preheader.length),
+    colours: colours(newsletter),
+    labels: labels(strings, title),
+    masthead: {
+      title,
+      organisation: newsletter.organisation,
+      issueNumber: strings.issueNumber(issue.number),
+      date: strings.date(issue.date),
+      theme: issue.theme ? oneLine(issue.theme) : null,
+      logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+    },
+    banner: issue.banner.map((image) => imageView(image, WIDTHS.body)),
+    sections: issue.sections.map((section) => sectionView(section, newsletter, strings, markdown)),
+    footer: {
+      source: oneLine(newsletter.footer.source),
+      disclaimer: oneLine(newsletter.footer.disclaimer),
+      postalAddress: oneLine(newsletter.postalAddress),
+    },
+  };
+}
+
+export type IssueView = ReturnType<typeof issueView>;
+
+function sectionView(section: Section, newsletter: Newsletter, strings: Strings, markdown: RenderMarkdown) {
+  switch (section.kind) {
+    case 'papers':
+      return {
+        kind: section.kind,
+        title: oneLine(section.title),
+        groups: section.groups.map((group) => ({
+          heading: strings.fieldHeading(oneLine(group.field)),
+          papers: group.papers.map((paper) => ({
+            title: oneLine(paper.title),
+            translatedTitle: paper.translatedTitle ? oneLine(paper.translatedTitle) : null,
+            titleUrl: paper.detailsUrl ?? paper.url,
+            affiliations: paper.affiliations.length ? strings.joinNames(paper.affiliations.map(oneLine)) : null,
+            authors: strings.joinNames(paper.authors.map(oneLine)),
+            summary: oneLine(paper.summary),
+            url: paper.url,
+            detailsUrl: paper.detailsUrl ?? null,
+          })),
+        })),
+      };
+    case 'events':
+      return {
+        kind: section.kind,
+        title: oneLine(section.title),
+        events: section.events.map((event) => ({
+          title: oneLine(event.title),
+          speaker: event.speaker ? oneLine(event.speaker) : null,
+          time: oneLine(event.time),
+          summary: event.summary ? oneLine(event.summary) : null,
+          url: event.url,
+        })),
+      };
+    case 'community': {
+      // Fields the issue leaves out come from the newsletter's community defaults.
+      const defaults = newsletter.community;
+      const text = section.text ?? defaults?.text;
+      const qr = section.qr ?? defaults?.qr;
+      const note = section.note ?? defaults?.note;
+      return {
+        kind: section.kind,
+        title: oneLine(section.title ?? defaults?.title ?? strings.communityTitle),
+        text: text ? oneLine(text) : null,
+        bullets: (section.bullets ?? defaults?.bullets ?? []).map(oneLine),
+        note: note ? oneLine(note) : null,
+        qr: qr ? imageView(qr, WIDTHS.qr) : null,
+      };
+    }
+    case 'image':
+      return { kind: section.kind, image: imageView(section.image, WIDTHS.content) };
+    case 'text':
+      return {
+        kind: section.kind,
+        title: section.title ? oneLine(section.title) : null,
+        // Project-made HTML (markdown-it, raw HTML off): the only value templates print unescaped.
+        html: markdown(section.markdown, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted }),
+      };
+    case 'navigation':
+      return {
+        kind: section.kind,
+        previous: section.previous ? { title: oneLine(section.previous.title), url: section.previous.url } : null,
+        next: section.next ? { title: oneLine(section.next.title), url: section.next.url } : null,
+      };
+  }
+}
+
+export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }) {
+  const { newsletter } = data;
+  const strings = stringsFor(newsletter.locale);
+  const title = strings.title(newsletter.name);
+  const intro = strings.confirm.intro(title);
+  return {
+    lang: newsletter.locale,
+    subject: strings.confirm.subject(title),
+    preheader: intro,
+    previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),
+    colours: colours(newsletter),
+    greeting: `${strings.greetingPrefix}${data.name ? oneLine(data.name) : strings.defaultName}${strings.greetingSuffix}`,
+    title,
+    logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+    confirmUrl: data.confirmUrl,
+    text: {
+      heading: strings.confirm.heading,
+      intro,
+      button: strings.confirm.button,
+      expires: strings.confirm.expires(data.expiresInHours),
+      ignore: strings.confirm.ignore,
+      fallback: strings.confirm.fallback,
+    },
+    postalAddress: oneLine(newsletter.postalAddress),
+    organisation: newsletter.organisation,
+  };
+}
+
+export type ConfirmView = ReturnType<typeof confirmView>;

@@ -1,0 +1,127 @@
+// The double opt-in email, sent from the transactional queue: the HTTP server only enqueues
+// {subscriberId, listId, token}; this worker refetches the subscriber, renders the
+// confirmation through the MJML pipeline and sends it over SMTP. Started by `newsletter worker`.
+import { createHash } from 'node:crypto';
+import { Worker, UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.ts';
+import type { Newsletter } from '../content/schema.ts';
+import { addressOf, domainOf } from '../mail/index.ts';
+import type { Mailer } from '../mail/types.ts';
+import { QUEUES } from '../redis/keys.ts';
+import type { SubscriberStore } from './types.ts';
+
+export const CONFIRM_JOB = 'confirm';
+
+export interface ConfirmJobData {
+  subscriberId: string;
+  listId: string;
+  /** The raw confirmation token: only its hash is stored outside this job, which is removed once sent. */
+  token: string;
+}
+
+/** The part of the renderer this worker needs (src/render's Renderer satisfies it). */
+export interface TransactionalRenderer {
+  renderTransactional(name: 'confirm', data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }): Promise<{ subject: string; html: string; text: string }>;
+}
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5_000 },
+  // The job holds a live token: drop it as soon as it is sent, keep failures a day for inspection.
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600 },
+};
+
+export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData): Promise<void> {
+  await queue.add(CONFIRM_JOB, data, JOB_OPTIONS);
+}
+
+export function confirmUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/confirm/${encodeURIComponent(token)}`;
+}
+
+/** `"Display Name" <address>` with the address from MAIL_FROM and the newsletter's sender name. */
+export function fromHeader(mailFrom: string, displayName: string): { header: string; address: string } {
+  const address = addressOf(mailFrom);
+  // Quotes, backslashes and line breaks cannot reach the header from the display name.
+  const name = displayName.replace(/[\\"\r\n\u0000-\u001f\u007f]/g, ' ').trim();
+  return { header: name ? `"${name}" <${address}>` : address, address };
+}
+
+export type ConfirmOutcome = 'sent' | 'skipped' | 'bounced';
+
+export function startTransactionalWorker(deps: {
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'confirmTtlHours'>;
+  connection: Redis;
+  prefix: string;
+  store: SubscriberStore;
+  renderer: TransactionalRenderer;
+  newsletters: readonly Newsletter[];
+  mailer: Mailer;
+  concurrency?: number;
+  logger?: Log;
+}): Worker<ConfirmJobData, ConfirmOutcome> {
+  const log: Log = deps.logger ?? { info() {}, warn() {} };
+
+  async function processConfirm(job: Job<ConfirmJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
+    const { subscriberId, listId, token } = job.data;
+    const subscriber = await deps.store.get(subscriberId);
+    // Refetch and re-check: the person may have been removed, suppressed or confirmed meanwhile.
+    if (!subscriber || subscriber.status === 'bounced' || subscriber.status === 'complained') return 'skipped';
+    if (subscriber.status === 'active' && subscriber.lists.includes(listId)) return 'skipped';
+    const newsletter = deps.newsletters.find((n) => n.listId === listId);
+    if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);
+
+    const mail = await deps.renderer.renderTransactional('confirm', {
+      newsletter,
+      confirmUrl: confirmUrl(deps.config.publicUrl, token),
+      expiresInHours: deps.config.confirmTtlHours,
+      ...(subscriber.name ? { name: subscriber.name } : {}),
+    });
+    const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
+    const domain = domainOf(from.address);
+    // Deterministic per token, so a retried job that did reach the server can be matched in logs.
+    const tag = createHash('sha256').update(token).digest('hex').slice(0, 16);
+    const outcome = await deps.mailer.send({
+      from: from.header,
+      // The bare address only: the display name never goes into a header.
+      to: subscriber.email,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId: `<confirm.${subscriberId}.${tag}@${domain}>`,
+    });
+    switch (outcome.kind) {
+      case 'sent':
+        log.info({ subscriberId, listId }, 'confirmation sent');
+        return 'sent';
+      case 'permanent':
+        // The mailbox does not exist: mark a not-yet-confirmed address bounced, never retry.
+        if (subscriber.status === 'pending') await deps.store.setStatus(subscriberId, 'bounced');
+        log.warn({ subscriberId, code: outcome.code, reason: outcome.reason }, 'confirmation bounced');
+        return 'bounced';
+      default:
+        // Transient or ambiguous: a second confirmation mail is harmless, so retry with backoff.
+        throw new Error(`confirmation mail not sent (${outcome.kind}): ${outcome.reason}`);
+    }
+  }
+
+  const worker = new Worker<ConfirmJobData, ConfirmOutcome>(
+    QUEUES.transactional,
+    async (job) => {
+      if (job.name !== CONFIRM_JOB) throw new UnrecoverableError(`unknown transactional job "${job.name}"`);
+      return processConfirm(job);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+  );
+  // An 'error' event without a listener would crash the process; Redis hiccups are retried by BullMQ.
+  worker.on('error', (err) => log.warn({ err: err.message }, 'transactional worker error'));
+  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'transactional job failed'));
+  return worker;
+}

@@ -1,0 +1,223 @@
+// CSV import of subscribers: streams the file (csv-parse), checks the header before writing
+// anything, validates each row (bad rows are reported with their line and left out, the rest
+// go in), and writes in batches of pipelined commands. Idempotent: the same file twice leaves
+// the same state, the second run creating nothing.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import { UserError } from '../errors.ts';
+import { CSV_COLUMNS, LIST_SEPARATOR, unescapeFormula, type CsvColumn } from './csv-columns.ts';
+import { normaliseEmail, sanitiseDisplayName } from './email-address.ts';
+import { DEFAULT_LIST_ID, isListId, normaliseLocale, requireListId } from './fields.ts';
+import { applyImportBatch, type ImportRow } from './import-apply.ts';
+import { normaliseLineEndings } from './line-endings.ts';
+import type { NewSubscriberRecord, RedisSubscriberStore } from './redis-store.ts';
+import { isConsentSource, isStatus } from './subscriber-codec.ts';
+import { SUBSCRIBER_STATUSES, type ConsentRecord, type SubscriberStatus } from './types.ts';
+
+/** The file as a whole cannot be imported (missing, no header, unknown column): nothing was written. */
+export class CsvFileError extends UserError {
+  override name = 'CsvFileError';
+}
+
+export interface ImportOptions {
+  /** Put every row in this list. Without it: the row's `lists` column if the file has one, else `pretrain-weekly`. */
+  listId?: string;
+  /** The addresses already consented elsewhere: rows without a `status` become active (consent source `import`). */
+  confirmed?: boolean;
+  source?: 'import';
+  /** How error messages name the input (default: the file path, or "input" for a stream). */
+  label?: string;
+  /** Rows written per pipelined batch (default 1000). */
+  batchSize?: number;
+}
+
+export interface ImportResult {
+  imported: number;
+  updated: number;
+  skipped: number;
+  errors: Array<{ line: number; message: string }>;
+}
+
+export async function importSubscribers(store: RedisSubscriberStore, input: string | Readable, opts: ImportOptions = {}): Promise<ImportResult> {
+  if (opts.listId !== undefined) requireListId(opts.listId);
+  const label = opts.label ?? (typeof input === 'string' ? input : 'input');
+  const source = typeof input === 'string' ? await openFile(input, label) : input;
+  const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [] };
+  let lastEnd = 0; // line where the last record (good or bad) ended
+  const parser = parse({
+    info: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      if (!err) return undefined;
+      // csv-parse reports an unclosed quote at the end of the file; the row began after the last good one.
+      const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? lastEnd + 1 : Number(err.lines) || 0;
+      result.errors.push({ line, message: describeParseError(err) });
+      lastEnd = Number(err.lines) || lastEnd;
+      return undefined;
+    },
+  });
+  const lf = normaliseLineEndings();
+  // Errors of reading the input make the file unusable; Redis errors of a batch stay what they are.
+  let readError: Error | null = null;
+  const failRead = (error: Error) => parser.destroy((readError = error));
+  source.on('error', failRead);
+  lf.on('error', failRead);
+  source.pipe(lf).pipe(parser);
+
+  const now = new Date().toISOString();
+  const batchSize = opts.batchSize ?? 1000;
+  const seen = new Set<string>();
+  let columns: CsvColumn[] | null = null;
+  let batch: ImportRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      lastEnd = info.lines;
+      if (!columns) {
+        columns = readHeader(record, label);
+        continue;
+      }
+      // info.lines is where the record ends; quoted newlines inside it move the start back.
+      const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+      const row = readRow(record, columns, opts, now);
+      if (typeof row === 'string') {
+        result.errors.push({ line, message: row });
+        continue;
+      }
+      // A repeated address: the first row wins, so a second run of the file changes nothing.
+      if (seen.has(row.email)) {
+        result.skipped++;
+        continue;
+      }
+      seen.add(row.email);
+      batch.push({ line, record: row });
+      if (batch.length >= batchSize) {
+        // One batch in Redis while the next is parsed. Safe: `seen` keeps an address in one batch.
+        await writing;
+        writing = applyImportBatch(store, batch, result);
+        writing.catch(() => {}); // handled by the next await; never an unhandled rejection meanwhile
+        batch = [];
+      }
+    }
+    await writing;
+  } catch (error) {
+    await writing.catch(() => {}); // settle the batch in flight before reporting
+    if (error !== readError && !(error instanceof CsvError)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CsvFileError(`${label}: cannot read the file (${code ?? (error as Error).message})`);
+  } finally {
+    if (typeof input === 'string') source.destroy();
+  }
+  if (!columns) throw new CsvFileError(`${label}: the file is empty; the first row must name the columns, e.g. email,name,locale`);
+  if (batch.length > 0) await applyImportBatch(store, batch, result);
+  result.errors.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+async function openFile(path: string, label: string): Promise<Readable> {
+  try {
+    if (!(await stat(path)).isFile()) throw new CsvFileError(`${label}: not a file`);
+  } catch (error) {
+    if (error instanceof CsvFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CsvFileError(code === 'ENOENT' ? `${label}: no such file` : `${label}: cannot read the file (${code})`);
+  }
+  return createReadStream(path);
+}
+
+function readHeader(record: string[], label: string): CsvColumn[] {
+  const names = record.map((cell) => cell.trim().toLowerCase());
+  const allowed = `allowed: ${CSV_COLUMNS.join(', ')}`;
+  names.forEach((name, i) => {
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+      const hint = name.includes('@') ? '; the first row must be a header row such as email,name,locale' : '';
+      throw new CsvFileError(`${label}:1 unknown column ${JSON.stringify(record[i]!.slice(0, 60))} (${allowed})${hint}`);
+    }
+    if (names.indexOf(name) !== i) throw new CsvFileError(`${label}:1 column "${name}" appears twice`);
+  });
+  if (!names.includes('email')) {
+    throw new CsvFileError(`${label}:1 no "email" column in the header row; the first row must name the columns, e.g. email,name,locale`);
+  }
+  return names as CsvColumn[];
+}
+
+/** A record to create, or the message saying what is wrong with the row. */
+function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, now: string): NewSubscriberRecord | string {
+  if (cells.length > columns.length) {
+    return `${cells.length} values but the header has ${columns.length} columns; put values containing commas in double quotes`;
+  }
+  const get = (column: CsvColumn): string => {
+    const i = columns.indexOf(column);
+    return i < 0 ? '' : unescapeFormula(cells[i] ?? '').trim();
+  };
+  const rawEmail = get('email');
+  if (rawEmail === '') return 'no email address';
+  const email = normaliseEmail(rawEmail);
+  if (!email) return `invalid email address ${quote(rawEmail)}`;
+
+  const rawLocale = get('locale');
+  const locale = rawLocale === '' ? undefined : normaliseLocale(rawLocale);
+  if (locale === null) return `invalid locale ${quote(rawLocale)} (expected e.g. zh-CN or en)`;
+
+  const rawStatus = get('status');
+  if (rawStatus !== '' && !isStatus(rawStatus)) return `unknown status ${quote(rawStatus)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`;
+
+  let lists = [opts.listId ?? DEFAULT_LIST_ID];
+  if (opts.listId === undefined && columns.includes('lists')) {
+    lists = get('lists').split(/[\s,;]+/).filter(Boolean);
+    const bad = lists.find((l) => !isListId(l));
+    if (bad !== undefined) return `lists: ${quote(bad)} is not a list id (lower-case letters, digits and '-', separated by '${LIST_SEPARATOR}')`;
+  }
+
+  const createdAt = readTime(get('created_at'));
+  if (createdAt === null) return `created_at: ${quote(get('created_at'))} is not a date-time (expected ISO 8601)`;
+  const consentAt = readTime(get('consent_at'));
+  if (consentAt === null) return `consent_at: ${quote(get('consent_at'))} is not a date-time (expected ISO 8601)`;
+  const rawSource = get('consent_source');
+  if (rawSource !== '' && !isConsentSource(rawSource)) return `consent_source: ${quote(rawSource)} is not one of form, import, api`;
+
+  // Explicit status (an export) wins; otherwise --confirmed decides. An explicit `active` needs
+  // evidence of consent: the export's consent_at, or the operator's --confirmed.
+  const status: SubscriberStatus = isStatus(rawStatus) ? rawStatus : opts.confirmed ? 'active' : 'pending';
+  if (status === 'active' && !opts.confirmed && consentAt === undefined) {
+    return 'status "active" without consent_at: pass --confirmed if these addresses already consented';
+  }
+  let consent: ConsentRecord | undefined;
+  if (consentAt !== undefined) consent = { at: consentAt, source: isConsentSource(rawSource) ? rawSource : 'import', textVersion: 'import' };
+  else if (status === 'active') consent = { at: now, source: opts.source ?? 'import', textVersion: 'import' };
+
+  const record: NewSubscriberRecord = { email, lists, status };
+  const name = sanitiseDisplayName(get('name'));
+  if (name) record.name = name;
+  if (locale) record.locale = locale;
+  if (consent) record.consent = consent;
+  if (createdAt) record.createdAt = createdAt;
+  return record;
+}
+
+/** ISO string, undefined when empty, null when not a date. */
+function readTime(raw: string): string | undefined | null {
+  if (raw === '') return undefined;
+  const ms = Date.parse(raw);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+function describeParseError(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted value is never closed (the rest of the file was read as part of it)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a double quote inside an unquoted value; quote the whole value and double the inner quotes ("")';
+    default:
+      return err.message;
+  }
+}

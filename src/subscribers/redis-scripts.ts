@@ -1,0 +1,159 @@
+// Lua scripts that change a subscriber together with every index that mentions it (address
+// index, list sets, active sets, status counters), so no reader ever sees them disagree.
+//
+// Every key a script touches is passed in KEYS, built by src/redis/keys.ts (all under one hash
+// tag, so Redis Cluster accepts the multi-key scripts). The list keys depend on the lists the
+// subscriber is in, which the caller reads first; scripts that use them check the stored list
+// field still equals what the caller saw (ARGV `expectedLists`) and answer -1 otherwise, and
+// the caller re-reads and retries (optimistic concurrency, no WATCH round trips).
+import type { Redis } from 'ioredis';
+
+type Arg = string | number;
+export type ScriptCall = (numKeys: number, ...args: Arg[]) => Promise<unknown>;
+
+export interface SubscriberScripts {
+  /**
+   * KEYS: emailIndex, subscriber, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
+   * ARGV: id, email, status, then HSET field/value pairs.
+   * Returns the id that owns the address afterwards (ARGV id when it created the subscriber).
+   */
+  nlSubCreate: ScriptCall;
+  /**
+   * KEYS: subscriber, statusCounts, then per list: listActive, listCounts.
+   * ARGV: id, expectedLists, newStatus, allowedFrom (',' joined, '' = any), now, fieldsToDelete (','), then HSET pairs.
+   * Returns {0} missing, {-1} lists changed (retry), {1, old} applied, {2, old} refused by allowedFrom.
+   */
+  nlSubTransition: ScriptCall;
+  /** KEYS: subscriber, listAll, listActive, listCounts. ARGV: id, listId, now. Returns 0 missing, 1 already in, 2 added. */
+  nlSubAddToList: ScriptCall;
+  /**
+   * KEYS: subscriber, statusCounts, listAll, listActive, listCounts. ARGV: id, listId, now.
+   * Returns 0 missing, 1 not in the list, 2 removed. Leaving the last list turns active/pending into unsubscribed.
+   */
+  nlSubRemoveFromList: ScriptCall;
+  /**
+   * KEYS: subscriber, emailIndex, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
+   * ARGV: id, expectedLists. Returns 0 missing, -1 lists changed (retry), 1 removed.
+   */
+  nlSubRemove: ScriptCall;
+}
+
+const CREATE = `
+local existing = redis.call('HGET', KEYS[1], ARGV[2])
+if existing then return existing end
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('subscriber id ' .. ARGV[1] .. ' already in use') end
+local id, status = ARGV[1], ARGV[3]
+redis.call('HSET', KEYS[1], ARGV[2], id)
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[3], id, id)
+redis.call('HINCRBY', KEYS[4], status, 1)
+for i = 5, #KEYS, 3 do
+  redis.call('ZADD', KEYS[i], id, id)
+  if status == 'active' then redis.call('ZADD', KEYS[i + 1], id, id) end
+  redis.call('HINCRBY', KEYS[i + 2], status, 1)
+end
+return id
+`;
+
+const TRANSITION = `
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
+if not cur[1] then return {0} end
+if (cur[2] or '') ~= ARGV[2] then return {-1} end
+local id, old, new = ARGV[1], cur[1], ARGV[3]
+if ARGV[4] ~= '' then
+  local allowed = false
+  for s in string.gmatch(ARGV[4], '[^,]+') do if s == old then allowed = true end end
+  if not allowed then return {2, old} end
+end
+local touched = false
+if old ~= new then
+  for i = 3, #KEYS, 2 do
+    if new == 'active' then redis.call('ZADD', KEYS[i], id, id)
+    elseif old == 'active' then redis.call('ZREM', KEYS[i], id) end
+    redis.call('HINCRBY', KEYS[i + 1], old, -1)
+    redis.call('HINCRBY', KEYS[i + 1], new, 1)
+  end
+  redis.call('HINCRBY', KEYS[2], old, -1)
+  redis.call('HINCRBY', KEYS[2], new, 1)
+  redis.call('HSET', KEYS[1], 's', new)
+  touched = true
+end
+for f in string.gmatch(ARGV[6], '[^,]+') do redis.call('HDEL', KEYS[1], f); touched = true end
+if #ARGV >= 7 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)); touched = true end
+if touched then redis.call('HSET', KEYS[1], 'ua', ARGV[5]) end
+return {1, old}
+`;
+
+const ADD_TO_LIST = `
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
+if not cur[1] then return 0 end
+local lists = cur[2] or ''
+for l in string.gmatch(lists, '[^,]+') do if l == ARGV[2] then return 1 end end
+if lists == '' then lists = ARGV[2] else lists = lists .. ',' .. ARGV[2] end
+redis.call('HSET', KEYS[1], 'ls', lists, 'ua', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
+if cur[1] == 'active' then redis.call('ZADD', KEYS[3], ARGV[1], ARGV[1]) end
+redis.call('HINCRBY', KEYS[4], cur[1], 1)
+return 2
+`;
+
+const REMOVE_FROM_LIST = `
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
+if not cur[1] then return 0 end
+local kept, found = {}, false
+for l in string.gmatch(cur[2] or '', '[^,]+') do
+  if l == ARGV[2] then found = true else kept[#kept + 1] = l end
+end
+if not found then return 1 end
+local status = cur[1]
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('HINCRBY', KEYS[5], status, -1)
+if #kept == 0 and (status == 'active' or status == 'pending') then
+  redis.call('HINCRBY', KEYS[2], status, -1)
+  redis.call('HINCRBY', KEYS[2], 'unsubscribed', 1)
+  redis.call('HSET', KEYS[1], 's', 'unsubscribed')
+end
+redis.call('HSET', KEYS[1], 'ls', table.concat(kept, ','), 'ua', ARGV[3])
+return 2
+`;
+
+const REMOVE = `
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'e')
+if not cur[1] then return 0 end
+if (cur[2] or '') ~= ARGV[2] then return -1 end
+local id, status = ARGV[1], cur[1]
+if cur[3] and redis.call('HGET', KEYS[2], cur[3]) == id then redis.call('HDEL', KEYS[2], cur[3]) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], id)
+redis.call('HINCRBY', KEYS[4], status, -1)
+for i = 5, #KEYS, 3 do
+  redis.call('ZREM', KEYS[i], id)
+  redis.call('ZREM', KEYS[i + 1], id)
+  redis.call('HINCRBY', KEYS[i + 2], status, -1)
+end
+return 1
+`;
+
+const SCRIPTS: Record<keyof SubscriberScripts, string> = {
+  nlSubCreate: CREATE,
+  nlSubTransition: TRANSITION,
+  nlSubAddToList: ADD_TO_LIST,
+  nlSubRemoveFromList: REMOVE_FROM_LIST,
+  nlSubRemove: REMOVE,
+};
+
+/**
+ * Defines the scripts as commands on `redis` (ioredis sends EVALSHA and loads the script on
+ * NOSCRIPT, also inside pipelines). Defining again on the same client is harmless.
+ */
+export function defineSubscriberScripts(redis: Redis): void {
+  for (const [name, lua] of Object.entries(SCRIPTS)) {
+    if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') redis.defineCommand(name, { lua });
+  }
+}
+
+/** The same client (or one of its pipelines), seen with the script commands. */
+export function scripts<T extends object>(client: T): T & SubscriberScripts {
+  return client as T & SubscriberScripts;
+}

@@ -1,0 +1,254 @@
+// SubscriberStore on Redis.
+//
+// Layout (all keys from src/redis/keys.ts):
+//   subscriber(id)   hash, compact fields (subscriber-codec.ts)
+//   subscriberSeq    INCR counter → ids "1", "2", …
+//   emailIndex       hash normalised address → id (uniqueness, made atomic by the create script)
+//   allSubscribers   zset id (score = id): every subscriber, for paging the whole deployment
+//   listAll(l)       zset id: members of list l, any status
+//   listActive(l)    zset id: members of list l whose status is active — what a send pages through
+//   statusCounts, listCounts(l)   hashes status → count, maintained by every transition
+// Ids are the zset scores, so paging is ZRANGEBYSCORE "(cursor" +inf LIMIT 0 n: O(log N + n)
+// at any depth, and stable while subscribers come and go.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../redis/keys.ts';
+import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
+import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
+import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
+import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, toHashFields } from './subscriber-codec.ts';
+import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore } from './types.ts';
+import { SUBSCRIBER_STATUSES } from './types.ts';
+
+/** A new subscriber as the import gives it: may carry the creation time of an exported record. */
+export interface NewSubscriberRecord extends NewSubscriber {
+  createdAt?: string;
+}
+
+export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>;
+
+export interface TransitionResult {
+  subscriber: Subscriber;
+  previous: SubscriberStatus;
+  /** False when `from` did not allow the change (the subscriber is returned unchanged). */
+  applied: boolean;
+}
+
+/** Optimistic retries when a subscriber's lists change between our read and our script. */
+const MAX_ATTEMPTS = 20;
+
+export class RedisSubscriberStore implements SubscriberStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    defineSubscriberScripts(redis);
+  }
+
+  async create(input: NewSubscriberRecord): Promise<{ subscriber: Subscriber; created: boolean }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [result] = await this.createMany([input]);
+      const subscriber = await this.get(result!.id);
+      // Null only if someone removed it between the two calls: create again.
+      if (subscriber) return { subscriber, created: result!.created };
+    }
+    throw new Error('subscriber store: create kept racing with remove');
+  }
+
+  /**
+   * Creates many subscribers in two round trips (HMGET the address index, then one pipeline of
+   * create scripts). Addresses that already exist are left unchanged: `created: false` and their id.
+   * Throws SubscriberInputError / InvalidEmailError on invalid input, before writing anything.
+   */
+  async createMany(inputs: NewSubscriberRecord[]): Promise<Array<{ id: string; created: boolean }>> {
+    if (inputs.length === 0) return [];
+    const now = new Date().toISOString();
+    const records = inputs.map((input) => prepareNew(input, now));
+    const existing = await this.redis.hmget(this.keys.emailIndex(), ...records.map((r) => r.email));
+    const missing = records.flatMap((r, i) => (existing[i] ? [] : [i]));
+    const results = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
+    if (missing.length === 0) return results;
+
+    // Reserve a block of ids in one command; a few are wasted when another process creates
+    // the same address meanwhile, which is fine: ids are only ordered, not dense.
+    const last = await this.redis.incrby(this.keys.subscriberSeq(), missing.length);
+    const pipeline = scripts(this.redis.pipeline());
+    missing.forEach((index, n) => {
+      const id = String(last - missing.length + 1 + n);
+      const r = records[index]!;
+      const listKeys = r.lists.flatMap((l) => [this.keys.listAll(l), this.keys.listActive(l), this.keys.listCounts(l)]);
+      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), ...listKeys];
+      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, ...toHashFields(r));
+      results[index] = { id, created: true };
+    });
+    const replies = (await pipeline.exec()) ?? [];
+    missing.forEach((index, n) => {
+      const [error, owner] = replies[n] ?? [new Error('no reply')];
+      if (error) throw error;
+      results[index] = { id: String(owner), created: String(owner) === results[index]!.id };
+    });
+    return results;
+  }
+
+  async get(id: string): Promise<Subscriber | null> {
+    if (!isSubscriberId(id)) return null;
+    return fromHash(id, await this.redis.hgetall(this.keys.subscriber(id)));
+  }
+
+  async getMany(ids: string[]): Promise<(Subscriber | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) if (isSubscriberId(id)) pipeline.hgetall(this.keys.subscriber(id));
+    const replies = (await pipeline.exec()) ?? [];
+    let n = 0;
+    return ids.map((id) => {
+      if (!isSubscriberId(id)) return null;
+      const [error, hash] = replies[n++] ?? [null, {}];
+      if (error) throw error;
+      return fromHash(id, hash as Record<string, string>);
+    });
+  }
+
+  async findByEmail(email: string): Promise<Subscriber | null> {
+    const normalised = normaliseEmail(email);
+    if (!normalised) return null;
+    const id = await this.redis.hget(this.keys.emailIndex(), normalised);
+    return id ? this.get(id) : null;
+  }
+
+  async setStatus(id: string, status: SubscriberStatus, patch?: SubscriberPatch): Promise<Subscriber | null> {
+    return (await this.transition(id, status, { patch }))?.subscriber ?? null;
+  }
+
+  /**
+   * Changes status (and optionally name/locale/consent) atomically with the active sets and
+   * counters. With `from`, the change happens only if the current status is one of them — e.g.
+   * confirm only `pending`, never resurrect an `unsubscribed` address. Null when no such subscriber.
+   */
+  async transition(id: string, to: SubscriberStatus, opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch } = {}): Promise<TransitionResult | null> {
+    if (!isSubscriberId(id)) return null;
+    if (!isStatus(to)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(to)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
+    const { set, del } = patchFields(opts.patch ?? {});
+    const key = this.keys.subscriber(id);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [status, lists] = await this.redis.hmget(key, FIELD.status, FIELD.lists);
+      if (!status) return null;
+      const listKeys = splitListField(lists).flatMap((l) => [this.keys.listActive(l), this.keys.listCounts(l)]);
+      const keyList = [key, this.keys.statusCounts(), ...listKeys];
+      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), new Date().toISOString(), del.join(','), ...set)) as [number, string?];
+      if (reply[0] === -1) continue;
+      if (reply[0] === 0) return null;
+      const subscriber = await this.get(id);
+      if (!subscriber) return null;
+      return { subscriber, previous: reply[1] as SubscriberStatus, applied: reply[0] === 1 };
+    }
+    throw new Error(`subscriber store: subscriber ${id} kept changing lists during a status change`);
+  }
+
+  async addToList(id: string, listId: string): Promise<void> {
+    requireListId(listId);
+    if (!isSubscriberId(id)) return;
+    const keyList = [this.keys.subscriber(id), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
+    await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, new Date().toISOString());
+  }
+
+  async removeFromList(id: string, listId: string): Promise<Subscriber | null> {
+    requireListId(listId);
+    if (!isSubscriberId(id)) return null;
+    const keyList = [this.keys.subscriber(id), this.keys.statusCounts(), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
+    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, new Date().toISOString());
+    return reply === 0 ? null : this.get(id);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    if (!isSubscriberId(id)) return false;
+    const key = this.keys.subscriber(id);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [status, lists] = await this.redis.hmget(key, FIELD.status, FIELD.lists);
+      if (!status) return false;
+      const listKeys = splitListField(lists).flatMap((l) => [this.keys.listAll(l), this.keys.listActive(l), this.keys.listCounts(l)]);
+      const keyList = [key, this.keys.emailIndex(), this.keys.allSubscribers(), this.keys.statusCounts(), ...listKeys];
+      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '');
+      if (reply === -1) continue;
+      return reply === 1;
+    }
+    throw new Error(`subscriber store: subscriber ${id} kept changing lists during removal`);
+  }
+
+  async pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage> {
+    const ids = await this.pageIds(this.keys.listActive(requireListId(listId)), cursor, limit);
+    return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
+  }
+
+  async isActiveIn(id: string, listId: string): Promise<boolean> {
+    if (!isSubscriberId(id) || !isListId(listId)) return false;
+    return (await this.redis.zscore(this.keys.listActive(listId), id)) !== null;
+  }
+
+  async pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }> {
+    const key = listId === null ? this.keys.allSubscribers() : this.keys.listAll(requireListId(listId));
+    const ids = await this.pageIds(key, cursor, limit);
+    const subscribers = (await this.getMany(ids)).filter((s): s is Subscriber => s !== null);
+    return { subscribers, next: ids.length === limit ? ids[ids.length - 1]! : null };
+  }
+
+  async countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>> {
+    const key = listId === null ? this.keys.statusCounts() : this.keys.listCounts(requireListId(listId));
+    const raw = await this.redis.hgetall(key);
+    const counts = {} as Record<SubscriberStatus, number>;
+    for (const status of SUBSCRIBER_STATUSES) counts[status] = Math.max(0, Number(raw[status] ?? 0));
+    return counts;
+  }
+
+  private async pageIds(key: string, cursor: string | null, limit: number): Promise<string[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
+    if (cursor !== null && !isSubscriberId(cursor)) throw new SubscriberInputError(`not a page cursor: ${JSON.stringify(cursor)}`);
+    return this.redis.zrangebyscore(key, cursor === null ? '-inf' : `(${cursor}`, '+inf', 'LIMIT', 0, limit);
+  }
+}
+
+function splitListField(raw: string | null | undefined): string[] {
+  return raw ? raw.split(',').filter(Boolean) : [];
+}
+
+/** Validates and normalises a new subscriber; throws a UserError naming the bad field. */
+function prepareNew(input: NewSubscriberRecord, now: string): Omit<Subscriber, 'id'> {
+  const email = requireEmail(input.email);
+  if (!isStatus(input.status)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(input.status)}`);
+  const lists = [...new Set((input.lists ?? []).map(requireListId))];
+  const sub: Omit<Subscriber, 'id'> = { email, status: input.status, lists, createdAt: input.createdAt ?? now, updatedAt: now };
+  const name = sanitiseDisplayName(input.name);
+  if (name) sub.name = name;
+  if (input.locale) sub.locale = requireLocale(input.locale);
+  if (input.consent) sub.consent = checkConsent(input.consent);
+  return sub;
+}
+
+function patchFields(patch: SubscriberPatch): { set: string[]; del: string[] } {
+  const set: string[] = [];
+  const del: string[] = [];
+  if (patch.name !== undefined) {
+    const name = sanitiseDisplayName(patch.name);
+    if (name) set.push(FIELD.name, name);
+    else del.push(FIELD.name);
+  }
+  if (patch.locale !== undefined) {
+    if (patch.locale === '') del.push(FIELD.locale);
+    else set.push(FIELD.locale, requireLocale(patch.locale));
+  }
+  if (patch.consent !== undefined) set.push(FIELD.consent, encodeConsent(checkConsent(patch.consent)));
+  return { set, del };
+}
+
+function requireLocale(raw: string): string {
+  const locale = normaliseLocale(raw);
+  if (!locale) throw new SubscriberInputError(`not a locale: ${JSON.stringify(String(raw).slice(0, 40))} (expected e.g. zh-CN or en)`);
+  return locale;
+}
+
+function checkConsent(consent: NonNullable<Subscriber['consent']>): NonNullable<Subscriber['consent']> {
+  if (!isConsentSource(consent.source) || typeof consent.at !== 'string' || typeof consent.textVersion !== 'string') {
+    throw new SubscriberInputError('consent record needs at, textVersion and source (form, import or api)');
+  }
+  // A client-supplied header: keep the record, not an unbounded string.
+  return consent.userAgent && consent.userAgent.length > 512 ? { ...consent, userAgent: consent.userAgent.slice(0, 512) } : consent;
+}

@@ -1,0 +1,98 @@
+// How a Subscriber is laid out in its Redis hash. Field names are one or two letters and the
+// consent record is a short-keyed JSON string, so that a typical hash stays under Redis's
+// listpack limits (fields ≤ 64 bytes each) and costs ~150 bytes instead of ~600.
+import type { ConsentRecord, Subscriber, SubscriberStatus } from './types.ts';
+import { SUBSCRIBER_STATUSES } from './types.ts';
+
+export const FIELD = {
+  email: 'e',
+  name: 'n',
+  locale: 'l',
+  status: 's',
+  /** List ids joined with ','; list ids never contain one (see fields.ts). */
+  lists: 'ls',
+  consent: 'c',
+  createdAt: 'ca',
+  updatedAt: 'ua',
+} as const;
+
+const CONSENT_SOURCES = ['form', 'import', 'api'] as const;
+
+interface StoredConsent {
+  at: string;
+  tv: string;
+  src: ConsentRecord['source'];
+  ip?: string;
+  ua?: string;
+  cf?: string;
+}
+
+export function encodeConsent(consent: ConsentRecord): string {
+  const stored: StoredConsent = { at: consent.at, src: consent.source, tv: consent.textVersion };
+  if (consent.ip) stored.ip = consent.ip;
+  if (consent.userAgent) stored.ua = consent.userAgent;
+  if (consent.confirmedAt) stored.cf = consent.confirmedAt;
+  return JSON.stringify(stored);
+}
+
+export function decodeConsent(raw: string | undefined): ConsentRecord | undefined {
+  if (!raw) return undefined;
+  try {
+    const s = JSON.parse(raw) as Partial<StoredConsent>;
+    if (typeof s.at !== 'string' || typeof s.tv !== 'string' || !CONSENT_SOURCES.includes(s.src as never)) return undefined;
+    const consent: ConsentRecord = { at: s.at, source: s.src!, textVersion: s.tv };
+    if (typeof s.ip === 'string') consent.ip = s.ip;
+    if (typeof s.ua === 'string') consent.userAgent = s.ua;
+    if (typeof s.cf === 'string') consent.confirmedAt = s.cf;
+    return consent;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isConsentSource(value: unknown): value is ConsentRecord['source'] {
+  return CONSENT_SOURCES.includes(value as never);
+}
+
+export function isStatus(value: unknown): value is SubscriberStatus {
+  return SUBSCRIBER_STATUSES.includes(value as never);
+}
+
+export function splitLists(raw: string | undefined | null): string[] {
+  return raw ? raw.split(',').filter(Boolean) : [];
+}
+
+/** Field/value pairs for HSET of a new subscriber (absent optional fields are left out). */
+export function toHashFields(sub: Omit<Subscriber, 'id'>): string[] {
+  const pairs: string[] = [
+    FIELD.email, sub.email,
+    FIELD.status, sub.status,
+    FIELD.lists, sub.lists.join(','),
+    FIELD.createdAt, sub.createdAt,
+    FIELD.updatedAt, sub.updatedAt,
+  ];
+  if (sub.name) pairs.push(FIELD.name, sub.name);
+  if (sub.locale) pairs.push(FIELD.locale, sub.locale);
+  if (sub.consent) pairs.push(FIELD.consent, encodeConsent(sub.consent));
+  return pairs;
+}
+
+/** The subscriber stored in `hash` (an HGETALL reply), or null when the hash is empty or damaged. */
+export function fromHash(id: string, hash: Record<string, string>): Subscriber | null {
+  const email = hash[FIELD.email];
+  const status = hash[FIELD.status];
+  if (!email || !isStatus(status)) return null;
+  const sub: Subscriber = {
+    id,
+    email,
+    status,
+    lists: splitLists(hash[FIELD.lists]),
+    createdAt: hash[FIELD.createdAt] ?? '',
+    updatedAt: hash[FIELD.updatedAt] ?? hash[FIELD.createdAt] ?? '',
+  };
+  if (hash[FIELD.name]) sub.name = hash[FIELD.name];
+  if (hash[FIELD.locale]) sub.locale = hash[FIELD.locale];
+  const consent = decodeConsent(hash[FIELD.consent]);
+  if (consent) sub.consent = consent;
+  return sub;
+}

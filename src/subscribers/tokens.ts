@@ -1,0 +1,97 @@
+// Tokens in links: signed list tokens (unsubscribe, preferences, one-click) and random,
+// single-use confirmation tokens for double opt-in.
+//
+// List token: `<version>.<subscriberId>.<listId>.<mac>`, where mac is HMAC-SHA256 under the key
+// of that version over the three values, truncated to 128 bits, base64url (22 characters).
+// Everything in it is URL-safe and also valid in an address local part, and it stays short
+// (~45 characters) so `unsubscribe+TOKEN@domain` fits the 64-character local-part limit.
+// The id and list are not secret; the mac is what makes the token unforgeable.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.ts';
+import type { Keys } from '../redis/keys.ts';
+import { isListId, isSubscriberId } from './fields.ts';
+
+export type Secrets = Config['secrets'];
+export interface ListTokenClaims {
+  subscriberId: string;
+  listId: string;
+}
+
+const MAC_BYTES = 16;
+const LIST_TOKEN = /^([1-9][0-9]{0,5})\.([1-9][0-9]{0,15})\.([a-z0-9][a-z0-9-]{0,63})\.([A-Za-z0-9_-]{22})$/;
+
+function listMac(key: string, version: number, subscriberId: string, listId: string): string {
+  // The purpose label keeps these MACs distinct from anything else signed with the same key.
+  return createHmac('sha256', key)
+    .update(`newsletter-list-token\n${version}\n${subscriberId}\n${listId}`)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url');
+}
+
+/** Signs with secrets[0], the current key. */
+export function signListToken(secrets: Secrets, subscriberId: string, listId: string): string {
+  const secret = secrets[0];
+  if (!secret) throw new Error('signListToken: no secret configured (SECRET)');
+  if (!isSubscriberId(subscriberId)) throw new Error(`signListToken: not a subscriber id: ${JSON.stringify(subscriberId)}`);
+  if (!isListId(listId)) throw new Error(`signListToken: not a list id: ${JSON.stringify(listId)}`);
+  return `${secret.version}.${subscriberId}.${listId}.${listMac(secret.key, secret.version, subscriberId, listId)}`;
+}
+
+/**
+ * The subscriber and list a token was signed for, or null when it is malformed, tampered with,
+ * or names a key version that is no longer configured.
+ */
+export function verifyListToken(secrets: Secrets, token: string): ListTokenClaims | null {
+  if (typeof token !== 'string' || token.length > 128) return null;
+  const match = LIST_TOKEN.exec(token);
+  if (!match) return null;
+  const [, versionText, subscriberId, listId, given] = match as unknown as [string, string, string, string, string];
+  const version = Number(versionText);
+  const secret = secrets.find((s) => s.version === version);
+  if (!secret) return null;
+  // Compare the base64url text, not decoded bytes: base64 decoding ignores the spare low bits
+  // of the last character, so decoded comparison would accept altered tokens.
+  const expected = Buffer.from(listMac(secret.key, version, subscriberId, listId));
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
+  return { subscriberId, listId };
+}
+
+const CONFIRM_TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/** SHA-256 of a confirmation token, the only form in which it is stored. */
+export function hashConfirmationToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * A random 128-bit confirmation token for `subscriberId` joining `listId`. Redis keeps only its
+ * hash, expiring after `ttlHours` (fractions allowed; at least one second).
+ */
+export async function createConfirmation(redis: Redis, keys: Keys, claims: ListTokenClaims, ttlHours: number): Promise<string> {
+  if (!isSubscriberId(claims.subscriberId) || !isListId(claims.listId)) {
+    throw new Error(`createConfirmation: bad subscriber or list id: ${JSON.stringify(claims)}`);
+  }
+  if (!(ttlHours > 0)) throw new RangeError(`createConfirmation: ttlHours must be positive, got ${ttlHours}`);
+  const token = randomBytes(16).toString('base64url');
+  const seconds = Math.max(1, Math.round(ttlHours * 3600));
+  await redis.set(keys.confirmToken(hashConfirmationToken(token)), `${claims.subscriberId}.${claims.listId}`, 'EX', seconds);
+  return token;
+}
+
+/**
+ * The claims of a confirmation token, once: GETDEL removes it, so a replay, an expired token and
+ * a made-up one all give null.
+ */
+export async function consumeConfirmation(redis: Redis, keys: Keys, token: string): Promise<ListTokenClaims | null> {
+  if (typeof token !== 'string' || !CONFIRM_TOKEN.test(token)) return null;
+  const value = await redis.getdel(keys.confirmToken(hashConfirmationToken(token)));
+  if (!value) return null;
+  const dot = value.indexOf('.');
+  const subscriberId = value.slice(0, dot);
+  const listId = value.slice(dot + 1);
+  if (dot < 0 || !isSubscriberId(subscriberId) || !isListId(listId)) return null;
+  return { subscriberId, listId };
+}

@@ -1,0 +1,121 @@
+// Issue 4 acceptance (d) and (e): a subscriber who unsubscribes mid-send gets nothing after
+// that; pause stops new messages (only those already in flight land), resume completes the
+// send with no duplicates, cancel ends it with the rest skipped; the numbers add up.
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pauseCampaign, resumeCampaign, type ControlDeps } from '../../src/campaign/control.ts';
+import { loadNewsletters } from '../../src/content/index.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { QUEUES } from '../../src/redis/keys.ts';
+import { settledPlusQueued, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
+
+const ADMIN = 'campaign-admin-token-0123456789';
+const CONCURRENCY = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('controlling a send', () => {
+  let h: CampaignHarness;
+  let subscribers: Seeded[];
+  let control: ControlDeps;
+  let app: FastifyInstance;
+  let transactional: Queue;
+
+  beforeAll(async () => {
+    // A global rate limit keeps the send slow enough to act on it half-way.
+    h = await startCampaignHarness({ rateLimitPerSecond: 250 });
+    subscribers = await h.seed(900);
+    control = { redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger };
+    transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
+    app = await buildApp({ config: { ...h.config, adminToken: ADMIN }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false });
+    // Paused jobs are looked at again only every 20 s: resume must bring them back itself.
+    await h.startWorker({ deliver: { pauseRecheckMs: 20_000 } }, CONCURRENCY);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await transactional?.close();
+    await h?.close();
+  });
+
+  it('a subscriber who unsubscribes mid-send gets nothing after that', async () => {
+    const published = await h.publish('pretrain-weekly-070');
+    await h.send(published);
+    await waitUntil('the first messages', () => h.receivedPerAddress(published.issueId).size >= 100);
+    // The last 300 in paging order: their jobs have not started yet.
+    const leaving = subscribers.slice(-300);
+    for (const s of leaving) await h.store.removeFromList(s.id, h.listId);
+    const status = await h.waitForState(published.issueId, ['done'], 60_000);
+    const received = h.receivedPerAddress(published.issueId);
+    for (const s of leaving) expect(received.get(s.email) ?? 0, s.email).toBe(0);
+    for (const s of subscribers.slice(0, -300)) expect(received.get(s.email) ?? 0, s.email).toBe(1);
+    expect(status).toMatchObject({ total: 900, sent: 600, skipped: 300, queued: 0 });
+    expect(settledPlusQueued(status)).toBe(status.total);
+    for (const s of leaving) await h.store.addToList(s.id, h.listId).then(() => h.store.setStatus(s.id, 'active'));
+  }, 90_000);
+
+  it('pause: no new message after 2 s; resume: completes with no duplicates', async () => {
+    const published = await h.publish('pretrain-weekly-071');
+    await h.send(published);
+    const count = () => h.receivedPerAddress(published.issueId).size;
+    await waitUntil('the first messages', () => count() >= 150);
+    const paused = await pauseCampaign(control, published.issueId);
+    const atPause = count();
+    expect(paused.state).toBe('paused');
+    await sleep(2_000);
+    const after2s = count();
+    await sleep(2_000);
+    const after4s = count();
+    // Only messages already in flight when pause returned may still land, all within 2 s.
+    expect(after2s - atPause).toBeLessThanOrEqual(CONCURRENCY);
+    expect(after4s).toBe(after2s);
+    const mid = await h.status(published.issueId);
+    expect(mid.state).toBe('paused');
+    expect(mid.queued).toBeGreaterThan(0);
+    expect(settledPlusQueued(mid)).toBe(mid.total);
+
+    const resumedAt = Date.now();
+    expect((await resumeCampaign(control, published.issueId)).state).toBe('sending');
+    const status = await h.waitForState(published.issueId, ['done'], 15_000);
+    const received = h.receivedPerAddress(published.issueId);
+    for (const s of subscribers) expect(received.get(s.email) ?? 0, s.email).toBe(1);
+    expect(status).toMatchObject({ total: 900, sent: 900, queued: 0, possibleDuplicates: 0 });
+    console.log(`campaign-control: paused at ${atPause}, ${after2s - atPause} in flight landed, done ${Date.now() - resumedAt} ms after resume`);
+  }, 90_000);
+
+  it('cancel through the admin API: nothing more is sent, the rest is skipped', async () => {
+    const published = await h.publish('pretrain-weekly-072');
+    await h.send(published);
+    const count = () => h.receivedPerAddress(published.issueId).size;
+    await waitUntil('the first messages', () => count() >= 100);
+    const auth = { authorization: `Bearer ${ADMIN}` };
+    const res = await app.inject({ method: 'POST', url: `/api/campaigns/${published.issueId}/cancel`, headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().state).toBe('cancelled');
+    // In-flight messages settle; then nothing moves any more.
+    await waitUntil('in-flight messages to settle', async () => (await h.status(published.issueId)).queued === 0, 10_000);
+    const settled = count();
+    await sleep(1_500);
+    expect(count()).toBe(settled);
+    const status = await h.status(published.issueId);
+    expect(status.state).toBe('cancelled');
+    expect(status.skipped).toBeGreaterThan(0);
+    expect(status.sent).toBe(settled);
+    expect(status.sent + status.skipped).toBe(status.total);
+    expect(settledPlusQueued(status)).toBe(status.total);
+    // The admin API refuses what the state does not allow, and knows unknown ids.
+    expect((await app.inject({ method: 'POST', url: `/api/campaigns/${published.issueId}/resume`, headers: auth })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'GET', url: '/api/campaigns/no-such-issue', headers: auth })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: `/api/campaigns/${published.issueId}` })).statusCode).toBe(401);
+    const get = await app.inject({ method: 'GET', url: `/api/campaigns/${published.issueId}`, headers: auth });
+    expect(get.json()).toMatchObject({ state: 'cancelled', sent: status.sent, skipped: status.skipped, total: status.total });
+  }, 90_000);
+});

@@ -1,0 +1,162 @@
+// Shared set-up of the campaign tests: real Redis under a fresh prefix (keys AND BullMQ queues),
+// a real SMTP sink, the sample issue rendered once through the real renderer, subscribers
+// created through the real store, and workers started exactly as `newsletter worker` does.
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createCampaignQueues, type CampaignQueues } from '../../src/campaign/queues.ts';
+import { Ledger } from '../../src/campaign/ledger.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
+import { startListSend } from '../../src/campaign/send.ts';
+import { getStatus } from '../../src/campaign/status.ts';
+import type { CampaignWorkerOptions } from '../../src/campaign/campaign-workers.ts';
+import type { CampaignState, CampaignStatus, PublishedIssue } from '../../src/campaign/types.ts';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { loadIssueFile } from '../../src/content/index.ts';
+import { keys as keysFor, type Keys } from '../../src/redis/keys.ts';
+import { createRenderer } from '../../src/render/index.ts';
+import type { RenderedIssue } from '../../src/render/types.ts';
+import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
+import { runWorker, type RunningWorker } from '../../workers/worker.ts';
+import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
+import { startSmtpSink, type SinkReply, type SmtpSink } from '../helpers/smtp-sink.ts';
+
+export const SECRET = 'campaign-test-secret-0123456789-abcdefghijklmnop';
+export const SAMPLE_ISSUE = 'emails/issues/pretrain-weekly-064.yaml';
+
+/** Small delays so retries and pauses play out within a test's time bound. */
+export const FAST: Partial<CampaignWorkerOptions> = {
+  backoff: { baseMs: 30, maxMs: 300 },
+  deliver: { pauseRecheckMs: 1_000 },
+  fanout: { chunkSize: 250, pollMs: 50 },
+};
+
+let sample: Promise<{ rendered: RenderedIssue; loaded: Awaited<ReturnType<typeof loadIssueFile>> }> | null = null;
+
+/** The sample issue, rendered once per test file (MJML is the slow part). */
+async function renderSample() {
+  sample ??= (async () => {
+    const loaded = await loadIssueFile(SAMPLE_ISSUE);
+    const rendered = await createRenderer(loaded.templates).renderIssue(loaded.issue, loaded.newsletter);
+    return { rendered, loaded };
+  })();
+  return sample;
+}
+
+export interface Seeded {
+  id: string;
+  email: string;
+}
+
+export interface CampaignHarness {
+  t: TestRedis;
+  redis: Redis;
+  keys: Keys;
+  config: Readonly<Config>;
+  env: NodeJS.ProcessEnv;
+  store: RedisSubscriberStore;
+  queues: CampaignQueues;
+  ledger: Ledger;
+  sink: SmtpSink;
+  listId: string;
+  /** Creates `n` active subscribers of the sample list: `<tag>-<i>@example.test`. */
+  seed(n: number, tag?: string): Promise<Seeded[]>;
+  /** Publishes the sample issue under `issueId` (default: its own id). */
+  publish(issueId?: string): Promise<PublishedIssue>;
+  send(published: PublishedIssue): Promise<void>;
+  startWorker(options?: Partial<CampaignWorkerOptions>, concurrency?: number): Promise<RunningWorker>;
+  status(campaignId: string): Promise<CampaignStatus>;
+  waitForState(campaignId: string, states: CampaignState[], timeoutMs?: number): Promise<CampaignStatus>;
+  /** Messages the sink accepted, per recipient address (of one issue when `issueId` is given). */
+  receivedPerAddress(issueId?: string): Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | null; rateLimitPerSecond?: number } = {}): Promise<CampaignHarness> {
+  const t = await testRedis({ forQueues: true });
+  const sink = await startSmtpSink(opts.reply ? { reply: opts.reply } : {});
+  const env: NodeJS.ProcessEnv = {
+    REDIS_URL: TEST_REDIS_URL,
+    KEY_PREFIX: t.prefix,
+    SMTP_URL: sink.url,
+    PUBLIC_URL: 'https://news.example.test',
+    MAIL_FROM: 'Weekly <weekly@news.example.test>',
+    SECRET,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_SECOND: String(opts.rateLimitPerSecond ?? 0),
+  };
+  const config = loadConfig(env, ['SECRET']);
+  const k = keysFor(t.prefix);
+  const store = new RedisSubscriberStore(t.redis, k);
+  const queues = createCampaignQueues(t.redis, t.prefix);
+  const ledger = new Ledger(t.redis, k);
+  const workers: RunningWorker[] = [];
+  const { loaded } = await renderSample();
+  const listId = loaded.newsletter.listId;
+
+  const h: CampaignHarness = {
+    t,
+    redis: t.redis,
+    keys: k,
+    config,
+    env,
+    store,
+    queues,
+    ledger,
+    sink,
+    listId,
+    async seed(n, tag = 'reader') {
+      const inputs = Array.from({ length: n }, (_, i) => ({ email: `${tag}-${i}@example.test`, lists: [listId], status: 'active' as const }));
+      const out: Seeded[] = [];
+      for (let i = 0; i < inputs.length; i += 500) {
+        const chunk = inputs.slice(i, i + 500);
+        const created = await store.createMany(chunk);
+        created.forEach((c, j) => out.push({ id: c.id, email: chunk[j]!.email }));
+      }
+      return out;
+    },
+    async publish(issueId) {
+      const { rendered, loaded: l } = await renderSample();
+      const issue = { ...l.issue, id: issueId ?? l.issue.id };
+      const published = toPublishedIssue({ ...rendered, issueId: issue.id }, issue, l.newsletter);
+      return (await publishIssue(t.redis, k, published)).published;
+    },
+    async send(published) {
+      await startListSend({ redis: t.redis, keys: k, store, queues }, published);
+    },
+    async startWorker(options = {}, concurrency = 16) {
+      const worker = await runWorker(config, { concurrency, transactional: false, log: pino({ level: 'silent' }), campaign: { ...FAST, ...options } });
+      workers.push(worker);
+      return worker;
+    },
+    status: (campaignId) => getStatus(t.redis, k, campaignId),
+    async waitForState(campaignId, states, timeoutMs = 45_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const status = await getStatus(t.redis, k, campaignId);
+        if (states.includes(status.state)) return status;
+        if (Date.now() > deadline) throw new Error(`campaign ${campaignId} not ${states.join('/')} after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    receivedPerAddress(issueId) {
+      const counts = new Map<string, number>();
+      for (const m of sink.messages) {
+        if (issueId && !m.raw.includes(`Message-ID: <${issueId}.`)) continue;
+        for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+      }
+      return counts;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      await sink.close();
+      await t.cleanup();
+    },
+  };
+  return h;
+}
+
+/** The sum the status must always satisfy. */
+export function settledPlusQueued(s: CampaignStatus): number {
+  return s.queued + s.sent + s.failed + s.bounced + s.skipped + s.unknown;
+}

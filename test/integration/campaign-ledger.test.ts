@@ -1,0 +1,109 @@
+// The ledger's transitions and publish's immutability, on real Redis: each final state is
+// written and counted once; an in-flight marker met by a later attempt is "in doubt" (counted);
+// a released marker is not; paused/cancelled/inactive are honoured; the numbers add up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCampaign } from '../../src/campaign/campaign-record.ts';
+import { Ledger } from '../../src/campaign/ledger.ts';
+import { contentHash, publishIssue } from '../../src/campaign/publish.ts';
+import { getStatus } from '../../src/campaign/status.ts';
+import type { PublishedIssue } from '../../src/campaign/types.ts';
+import { UserError } from '../../src/errors.ts';
+import { keys as keysFor, type Keys } from '../../src/redis/keys.ts';
+import type { RenderedIssue } from '../../src/render/types.ts';
+import { testRedis, type TestRedis } from '../helpers/redis.ts';
+
+describe('ledger', () => {
+  let t: TestRedis;
+  let k: Keys;
+  let ledger: Ledger;
+
+  beforeAll(async () => {
+    t = await testRedis();
+    k = keysFor(t.prefix);
+    ledger = new Ledger(t.redis, k);
+  });
+  afterAll(async () => t?.cleanup());
+
+  async function campaign(id: string, expected = 0) {
+    await startCampaign(t.redis, k, { campaignId: id, issueId: id, mode: 'list', listId: 'l', contentHash: 'h1', state: 'sending', expected });
+  }
+
+  it('claims, finishes once, and counts a dead attempt as in doubt', async () => {
+    await campaign('c1');
+    expect(await ledger.claim('c1', '1', 'a1', true)).toEqual({ outcome: 'claimed', contentHash: 'h1' });
+    // A second attempt finds the first one's marker: it died mid-send.
+    expect((await ledger.claim('c1', '1', 'a2', true)).outcome).toBe('in-doubt');
+    expect(await ledger.inDoubt('c1')).toEqual(['1']);
+    expect(await ledger.finish('c1', '1', 'sent')).toBe('sent');
+    expect(await ledger.finish('c1', '1', 'bounced')).toBe('sent'); // no second final state
+    expect((await ledger.claim('c1', '1', 'a3', true)).outcome).toBe('sent');
+    expect(await getStatus(t.redis, k, 'c1')).toMatchObject({ total: 1, sent: 1, bounced: 0, possibleDuplicates: 1, queued: 0 });
+  });
+
+  it('a released marker (transient failure) is not in doubt on retry', async () => {
+    await campaign('c2');
+    await ledger.claim('c2', '5', 'a1', true);
+    expect(await ledger.release('c2', '5', 'someone-else')).toBe(false);
+    expect(await ledger.release('c2', '5', 'a1')).toBe(true);
+    expect((await ledger.claim('c2', '5', 'a2', true)).outcome).toBe('claimed');
+    expect((await getStatus(t.redis, k, 'c2')).possibleDuplicates).toBe(0);
+  });
+
+  it('honours paused, cancelled and unsubscribed', async () => {
+    await campaign('c3');
+    await t.redis.hset(k.campaign('c3'), 'state', 'paused');
+    expect((await ledger.claim('c3', '1', 'a1', true)).outcome).toBe('paused');
+    expect(await ledger.state('c3', '1')).toBeNull();
+    await t.redis.hset(k.campaign('c3'), 'state', 'sending');
+    expect((await ledger.claim('c3', '2', 'a1', false)).outcome).toBe('skipped');
+    await ledger.claim('c3', '3', 'a1', true); // in flight when the send is cancelled…
+    await t.redis.hset(k.campaign('c3'), 'state', 'cancelled');
+    expect((await ledger.claim('c3', '1', 'a2', true)).outcome).toBe('skipped');
+    expect((await ledger.claim('c3', '3', 'a2', true)).outcome).toBe('unknown'); // …and its worker died
+    const status = await getStatus(t.redis, k, 'c3');
+    expect(status).toMatchObject({ total: 3, skipped: 2, unknown: 1, queued: 0 });
+  });
+
+  it('registers fan-out chunks once, and is done when the fan-out finished and nothing is queued', async () => {
+    await campaign('c4', 4);
+    expect(await ledger.register('c4', ['1', '2', '3'], '3')).toBe(3);
+    expect(await ledger.register('c4', ['2', '3', '4'], '$end')).toBe(1);
+    expect(await getStatus(t.redis, k, 'c4')).toMatchObject({ state: 'sending', total: 4, queued: 4 });
+    for (const id of ['1', '2', '3']) await ledger.finish('c4', id, 'sent');
+    expect(await ledger.fanoutDone('c4')).toBe('sending');
+    await ledger.finish('c4', '4', 'failed');
+    const status = await getStatus(t.redis, k, 'c4');
+    expect(status).toMatchObject({ state: 'done', total: 4, sent: 3, failed: 1, queued: 0 });
+    expect(status.finishedAt).toBeTruthy();
+    // A new send of the issue tries failed/skipped again without changing total.
+    expect(await ledger.reopen('c4', ['4', '1'])).toBe(1);
+    expect(await getStatus(t.redis, k, 'c4')).toMatchObject({ total: 4, failed: 0, sent: 3, queued: 1 });
+  });
+});
+
+describe('publish', () => {
+  let t: TestRedis;
+  let k: Keys;
+  beforeAll(async () => {
+    t = await testRedis();
+    k = keysFor(t.prefix);
+  });
+  afterAll(async () => t?.cleanup());
+
+  function issue(subject: string, html: string): PublishedIssue {
+    const rendered = { issueId: 'p-1', newsletterId: 'n', subject, html, text: 'text', tokens: [], splice: { html: { parts: [html], tokens: [] }, text: { parts: ['text'], tokens: [] } } } as unknown as RenderedIssue;
+    return { issueId: 'p-1', newsletterId: 'n', newsletterName: 'N', listId: 'n', locale: 'en', number: 1, date: '2025-01-01', subject, contentHash: contentHash(subject, html, 'text'), publishedAt: new Date().toISOString(), rendered };
+  }
+
+  it('stores once, keeps identical content, refuses a change naming it unless forced', async () => {
+    expect((await publishIssue(t.redis, k, issue('Hello', '<p>a</p>'))).outcome).toBe('published');
+    expect(await t.redis.zscore(k.campaigns(), 'p-1')).not.toBeNull();
+    expect((await publishIssue(t.redis, k, issue('Hello', '<p>a</p>'))).outcome).toBe('unchanged');
+    const refused = publishIssue(t.redis, k, issue('Hello!', '<p>b</p>'));
+    await expect(refused).rejects.toBeInstanceOf(UserError);
+    await expect(refused).rejects.toThrow(/changed: subject \("Hello" → "Hello!"\), html .*--force/);
+    const forced = await publishIssue(t.redis, k, issue('Hello!', '<p>b</p>'), { force: true });
+    expect(forced.outcome).toBe('replaced');
+    expect(JSON.parse((await t.redis.get(k.rendered('p-1')))!).subject).toBe('Hello!');
+  });
+});

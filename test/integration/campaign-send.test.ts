@@ -1,0 +1,116 @@
+// Issue 4 acceptance (a): 2,000 subscribers → the sink receives exactly 2,000 messages, one per
+// address, each with the list headers of STANDARDS.md, a deterministic Message-ID and a personal
+// unsubscribe link that verifies for that subscriber and, POSTed to the real app, unsubscribes.
+import { Queue } from 'bullmq';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNewsletters } from '../../src/content/index.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { QUEUES } from '../../src/redis/keys.ts';
+import { verifyListToken } from '../../src/subscribers/tokens.ts';
+import { settledPlusQueued, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
+
+const N = 2_000;
+
+/** A header's unfolded raw value (mailparser's structured `list` merges the two URIs). */
+function header(mail: ParsedMail, name: string): string {
+  const line = mail.headerLines.find((h) => h.key === name)?.line ?? '';
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+function unsubscribeUris(mail: ParsedMail): string[] {
+  return [...header(mail, 'list-unsubscribe').matchAll(/<([^>]+)>/g)].map((m) => m[1]!);
+}
+
+describe('sending an issue to 2,000 subscribers', () => {
+  let h: CampaignHarness;
+  let subscribers: Seeded[];
+  let parsed: ParsedMail[];
+  const issueId = 'pretrain-weekly-064';
+
+  beforeAll(async () => {
+    h = await startCampaignHarness();
+    subscribers = await h.seed(N);
+    const published = await h.publish();
+    await h.startWorker({}, 32);
+    const started = Date.now();
+    await h.send(published);
+    await h.waitForState(issueId, ['done'], 50_000);
+    await h.sink.waitFor(N, 5_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`campaign-send: ${N} messages in ${seconds.toFixed(1)} s (${Math.round(N / seconds)}/s, one in-process worker, concurrency 32)`);
+    parsed = await Promise.all(h.sink.messages.map((m) => simpleParser(m.raw)));
+  }, 60_000);
+
+  afterAll(async () => h?.close());
+
+  it('delivers exactly one message per address and the status adds up', async () => {
+    expect(h.sink.messages).toHaveLength(N);
+    const perAddress = h.receivedPerAddress();
+    expect(perAddress.size).toBe(N);
+    for (const s of subscribers) expect(perAddress.get(s.email), s.email).toBe(1);
+    const status = await h.status(issueId);
+    expect(status).toMatchObject({ state: 'done', total: N, queued: 0, sent: N, failed: 0, bounced: 0, skipped: 0, unknown: 0, possibleDuplicates: 0 });
+    expect(settledPlusQueued(status)).toBe(status.total);
+    // Completed jobs are removed: the ledger keeps the truth, not the queue.
+    const counts = await h.queues.deliver.getJobCounts('completed', 'waiting', 'delayed', 'active', 'failed');
+    expect(counts).toMatchObject({ completed: 0, waiting: 0, delayed: 0, active: 0, failed: 0 });
+  });
+
+  it('puts the list headers of STANDARDS.md on every message', () => {
+    const byEmail = new Map(subscribers.map((s) => [s.email, s.id]));
+    const messageIds = new Set<string>();
+    for (const mail of parsed) {
+      const to = (mail.to as { value: { address: string }[] }).value[0]!.address;
+      const subscriberId = byEmail.get(to)!;
+      expect(subscriberId, to).toBeDefined();
+      expect(header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+      const urls = unsubscribeUris(mail);
+      const https = urls.find((u) => u.startsWith('https://news.example.test/unsubscribe/'));
+      expect(https, `https unsubscribe URI for ${to}`).toBeDefined();
+      expect(urls.some((u) => u.startsWith('mailto:unsubscribe+'))).toBe(true);
+      expect(header(mail, 'list-id')).toMatch(/<[a-z0-9.-]+>$/);
+      // Deterministic Message-ID naming issue and subscriber; unique per message.
+      expect(mail.messageId).toMatch(new RegExp(`^<${issueId}\\.${subscriberId}\\.[0-9a-f]+@`));
+      messageIds.add(mail.messageId!);
+      expect(mail.subject).toBe(parsed[0]!.subject);
+      expect(mail.html).toBeTruthy();
+      expect(mail.text).toBeTruthy();
+      // The personal link verifies for exactly this subscriber and list.
+      const token = decodeURIComponent(https!.slice('https://news.example.test/unsubscribe/'.length));
+      expect(verifyListToken(h.config.secrets, token)).toEqual({ subscriberId, listId: h.listId });
+      expect(mail.html).toContain(`/unsubscribe/${token}`);
+    }
+    expect(messageIds.size).toBe(N);
+  });
+
+  it('the personal link, POSTed as RFC 8058 one-click, unsubscribes that subscriber', async () => {
+    const queue = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
+    const app = await buildApp({ config: { ...h.config, adminToken: 'x'.repeat(24) }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: queue, logger: false });
+    try {
+      const mail = parsed[7]!;
+      const url = new URL(unsubscribeUris(mail).find((u) => u.startsWith('https://'))!);
+      const to = (mail.to as { value: { address: string }[] }).value[0]!.address;
+      const response = await app.inject({ method: 'POST', url: url.pathname, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(response.statusCode).toBe(200);
+      const subscriber = await h.store.findByEmail(to);
+      expect(subscriber?.lists.includes(h.listId) && subscriber.status === 'active').toBe(false);
+      // The admin API reports the same numbers as the CLI.
+      const status = await app.inject({ method: 'GET', url: `/api/campaigns/${issueId}`, headers: { authorization: `Bearer ${'x'.repeat(24)}` } });
+      if (status.statusCode !== 404) expect(status.json()).toMatchObject({ state: 'done', sent: N });
+    } finally {
+      await app.close();
+      await queue.close();
+    }
+  });
+
+  it('sending the same issue again sends nothing to anyone who got it', async () => {
+    const published = await h.publish();
+    await h.send(published);
+    const status = await h.waitForState(issueId, ['done']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.sink.messages).toHaveLength(N);
+    expect(status.sent).toBe(N);
+    expect(settledPlusQueued(status)).toBe(status.total);
+  });
+});

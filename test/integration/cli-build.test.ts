@@ -1,0 +1,115 @@
+// The editor's commands end to end, as a child process: `build` writes both samples, invalid
+// content exits 1 with one stderr line and writes nothing, `lint` gates on errors.
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/newsletter.js', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let tmp: string;
+beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'cli-build-')); });
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('newsletter build', () => {
+  it('writes email.html and email.txt for 《预训练周刊》第64期 and prints the size report', async () => {
+    const out = join(tmp, 'out-64');
+    const run = await cli('build', 'emails/issues/pretrain-weekly-064.yaml', '--out', out);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('pretrain-weekly-064');
+    expect(run.stdout).toMatch(/html\s+\d+\.\d KB on the wire \((base64|quoted-printable)\)/);
+
+    const html = await readFile(join(out, 'pretrain-weekly-064', 'email.html'), 'utf8');
+    const text = await readFile(join(out, 'pretrain-weekly-064', 'email.txt'), 'utf8');
+    expect(html).toContain('lang="zh-CN"');
+    expect(html).not.toContain('fonts.googleapis.com');
+    expect(html).not.toContain('%%NL_');
+    expect(html).toContain('https://example.com/unsubscribe/SAMPLE');
+    expect(text).not.toContain('%%NL_');
+    for (const title of ['Adversarial Pretraining of Self-Supervised Deep Networks', 'Large Language Models Can Self-Improve', '脑认知指导的预训练语言模型', '语言模型的新微调方式']) {
+      expect(text).toContain(title);
+    }
+  });
+
+  it('writes the English sample too', async () => {
+    const out = join(tmp, 'out-12');
+    const run = await cli('build', 'emails/issues/field-notes-012.yaml', '--out', out);
+    expect(run.code).toBe(0);
+    const html = await readFile(join(out, 'field-notes-012', 'email.html'), 'utf8');
+    const text = await readFile(join(out, 'field-notes-012', 'email.txt'), 'utf8');
+    expect(html).toContain('lang="en"');
+    expect(text).toContain('FlashAttention');
+    expect(text).toContain('Field Notes #11');
+  });
+
+  it('on invalid content exits 1 with one stderr line and writes nothing', async () => {
+    const out = join(tmp, 'out-broken');
+    const run = await cli('build', 'test/fixtures/content/emails/issues/javascript-url.yaml', '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL\n');
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('on broken YAML exits 1 with the parser message and writes nothing', async () => {
+    const out = join(tmp, 'out-yaml');
+    const run = await cli('build', 'test/fixtures/content/emails/issues/broken-yaml.yaml', '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings\n');
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('newsletter lint', () => {
+  it('passes the sample issue', async () => {
+    const run = await cli('lint', 'emails/issues/pretrain-weekly-064.yaml');
+    expect(run.stdout.split('\n').filter((l) => l.includes(': error: '))).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
+  it('prints each finding as file:line path and exits 1 on errors', async () => {
+    // A throwaway emails/ folder: the fixture issue with the real templates.
+    const emails = join(tmp, 'lint', 'emails');
+    await mkdir(join(emails, 'issues'), { recursive: true });
+    await cp('emails/templates', join(emails, 'templates'), { recursive: true });
+    await cp('test/fixtures/content/emails/newsletters', join(emails, 'newsletters'), { recursive: true });
+    await cp('test/fixtures/content/emails/issues/lint-errors.yaml', join(emails, 'issues', 'lint-errors.yaml'));
+    const file = join(emails, 'issues', 'lint-errors.yaml');
+
+    const run = await cli('lint', file);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toContain(`${file}:7 banner[0].alt: error: image has no alt text: describe it for readers who do not load images`);
+    expect(lines).toContain(`${file}:15 sections[0].groups[0].papers: error: group "Empty group" has no papers: add one or remove the group`);
+    expect(lines).toContain(`${file}:21 sections[1].events[0].url: warning: uses plain http (http://example.com/talk): prefer https`);
+    expect(run.stderr).toMatch(/2 errors, 1 warning/);
+  });
+});
+
+describe('newsletter preview', () => {
+  it('writes the HTML to a temp file and prints its path and the text part', async () => {
+    const run = await cli('preview', 'emails/issues/field-notes-012.yaml');
+    expect(run.code).toBe(0);
+    const [path] = run.stdout.split('\n');
+    expect(path).toMatch(/email\.html$/);
+    const html = await readFile(path!, 'utf8');
+    expect(html).toContain('lang="en"');
+    expect(run.stdout).toContain('FlashAttention');
+    await rm(join(path!, '..'), { recursive: true, force: true });
+    expect(await readdir(tmp)).toBeDefined();
+  });
+});

@@ -1,0 +1,88 @@
+// The web archive over HTTP, fed by the real publish step: issues rendered through MJML,
+// published to Redis, served with personal tokens removed and previous/next links.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCampaign } from '../../src/campaign/campaign-record.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
+import { loadIssueFile } from '../../src/content/index.ts';
+import type { Issue } from '../../src/content/schema.ts';
+import { createRenderer } from '../../src/render/index.ts';
+import { startHttpHarness, type HttpHarness } from './http-harness.ts';
+
+let h: HttpHarness;
+
+async function publish(issue: Issue, state: 'sending' | 'scheduled' | null, mode: 'list' | 'test' = 'list') {
+  const { newsletter, templates } = await loadIssueFile(`emails/issues/${issue.newsletter === 'pretrain-weekly' ? 'pretrain-weekly-064' : 'field-notes-012'}.yaml`);
+  const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+  const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
+  if (state) {
+    await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode, listId: newsletter.listId, contentHash: published.contentHash, state, expected: 0 });
+  }
+}
+
+beforeAll(async () => {
+  h = await startHttpHarness();
+  const zh = (await loadIssueFile('emails/issues/pretrain-weekly-064.yaml')).issue;
+  const en = (await loadIssueFile('emails/issues/field-notes-012.yaml')).issue;
+  await publish(zh, 'sending');
+  await publish({ ...zh, id: 'pretrain-weekly-065', number: 65, date: '2022-11-14', subject: '《预训练周刊》第65期:测试' }, 'sending');
+  await publish({ ...zh, id: 'pretrain-weekly-066', number: 66, date: '2022-11-21', subject: '《预训练周刊》第66期:尚未发出' }, 'scheduled');
+  await publish({ ...zh, id: 'pretrain-weekly-067', number: 67, date: '2022-11-28', subject: '《预训练周刊》第67期:只发了测试' }, null);
+  await publish(en, 'sending');
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('GET /issues', () => {
+  it('lists the issues that went out, newest first, and hides scheduled and unsent ones', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/issues', headers: { accept: 'application/json' } });
+    expect(res.statusCode).toBe(200);
+    const ids = res.json().issues.map((i: { issueId: string }) => i.issueId);
+    // Newest first by issue date: field-notes-012 is 2024-03-14, the weekly's are from 2022.
+    expect(ids).toEqual(['field-notes-012', 'pretrain-weekly-065', 'pretrain-weekly-064']);
+  });
+
+  it('filters by newsletter and renders an HTML list with number, date and link', async () => {
+    const res = await h.app.inject({ method: 'GET', url: `/issues?newsletter=${h.zh.id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<html lang="zh-CN">');
+    expect(res.body).toContain('href="/issues/pretrain-weekly-065"');
+    expect(res.body).toContain('第 65 期');
+    expect(res.body).toContain('2022-11-14');
+    expect(res.body).not.toContain('field-notes-012');
+    expect(res.body).not.toContain('pretrain-weekly-066');
+    expect(res.body.indexOf('pretrain-weekly-065')).toBeLessThan(res.body.indexOf('pretrain-weekly-064'));
+    expect((await h.app.inject({ method: 'GET', url: '/issues?newsletter=nope' })).statusCode).toBe(404);
+  });
+});
+
+describe('GET /issues/:id', () => {
+  it('serves the issue with no personal token, a subscribe link and previous/next links', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-064' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).not.toContain('%%NL_');
+    expect(res.body).not.toContain('/unsubscribe/');
+    expect(res.body).toContain(`${h.config.publicUrl}/subscribe?newsletter=${h.zh.id}`);
+    expect(res.body).toMatch(/<body[^>]*>\s*<nav aria-label=/);
+    expect(res.body).toContain('rel="next" href="/issues/pretrain-weekly-065"');
+    expect(res.body).not.toContain('rel="prev"');
+    expect(res.body).not.toContain('<script');
+    expect(String(res.headers['content-security-policy'])).toContain("default-src 'none'");
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+
+    const newer = await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-065' });
+    expect(newer.body).toContain('rel="prev" href="/issues/pretrain-weekly-064"');
+    // The scheduled issue is not public, so 065 has no "next" yet.
+    expect(newer.body).not.toContain('rel="next"');
+  });
+
+  it('answers 404 pages for unknown, scheduled, unsent and malformed ids', async () => {
+    for (const id of ['pretrain-weekly-999', 'pretrain-weekly-066', 'pretrain-weekly-067', 'NOT..valid', '%3Cscript%3E']) {
+      const res = await h.app.inject({ method: 'GET', url: `/issues/${id}` });
+      expect(res.statusCode, id).toBe(404);
+      expect(res.body).toContain('<html');
+      expect(res.body).not.toContain('<script>');
+    }
+  });
+});

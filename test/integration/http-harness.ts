@@ -1,0 +1,126 @@
+// Shared set-up of the HTTP tests: the real app on real Redis (fresh prefix), the real
+// transactional worker rendering through MJML, a real SMTP sink, and mailparser to read mail.
+import { Queue, type Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import type { Newsletter } from '../../src/content/schema.ts';
+import { loadNewsletters, loadTemplates } from '../../src/content/index.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createSmtpMailer } from '../../src/mail/index.ts';
+import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
+import { createRenderer } from '../../src/render/index.ts';
+import { startTransactionalWorker } from '../../src/subscribers/confirmation-mail.ts';
+import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
+
+export const SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+export const ADMIN_TOKEN = 'admin-token-0123456789-abcdefghij';
+
+export interface HttpHarness {
+  app: FastifyInstance;
+  config: Readonly<Config>;
+  keys: Keys;
+  redis: Redis;
+  store: RedisSubscriberStore;
+  newsletters: Newsletter[];
+  zh: Newsletter;
+  en: Newsletter;
+  sink: SmtpSink;
+  transactionalQueue: Queue;
+  /** Parsed messages the sink received for `address`, in arrival order. */
+  mailTo(address: string): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean; env?: Record<string, string> } = {}): Promise<HttpHarness> {
+  const t: TestRedis = await testRedis();
+  const sink = await startSmtpSink();
+  const config = loadConfig(
+    {
+      SECRET,
+      ADMIN_TOKEN,
+      KEY_PREFIX: t.prefix,
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_URL: sink.url,
+      PUBLIC_URL: opts.publicUrl ?? 'https://news.example.test',
+      MAIL_FROM: 'Newsletter <news@news.example.test>',
+      SUBSCRIBE_RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 5),
+      LOG_LEVEL: 'silent',
+      ...opts.env,
+    },
+    ['SECRET', 'ADMIN_TOKEN'],
+  );
+  const keys = keysFor(config.keyPrefix);
+  const newsletters = await loadNewsletters('emails');
+  const zh = newsletters.find((n) => n.locale === 'zh-CN');
+  const en = newsletters.find((n) => n.locale === 'en');
+  if (!zh || !en) throw new Error('the tests need one zh-CN and one en newsletter in emails/newsletters');
+  const renderer = createRenderer(await loadTemplates('emails'));
+  const store = new RedisSubscriberStore(t.redis, keys);
+  const queueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
+  const mailer = createSmtpMailer({ smtpUrl: sink.url });
+  const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer });
+  const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false });
+  await app.ready();
+
+  return {
+    app,
+    config,
+    keys,
+    redis: t.redis,
+    store,
+    newsletters,
+    zh,
+    en,
+    sink,
+    transactionalQueue,
+    async mailTo(address) {
+      const mine = sink.messages.filter((m) => m.to.includes(address));
+      return Promise.all(mine.map((m) => simpleParser(m.raw)));
+    },
+    async close() {
+      await app.close();
+      await worker.close();
+      await transactionalQueue.close();
+      await mailer.close();
+      await sink.close();
+      queueConnection.disconnect();
+      await t.cleanup();
+    },
+  };
+}
+
+/** Waits until `address` has received `count` messages (the worker sends asynchronously). */
+export async function waitForMail(h: HttpHarness, address: string, count = 1, timeoutMs = 30_000): Promise<ParsedMail[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (h.sink.messages.filter((m) => m.to.includes(address)).length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} message(s) to ${address}, got ${h.sink.messages.filter((m) => m.to.includes(address)).length}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return h.mailTo(address);
+}
+
+/** The confirmation link's path (`/confirm/<token>`) from a parsed confirmation email. */
+export function confirmPathFrom(mail: ParsedMail, publicUrl: string): string {
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  const match = /href="([^"]*\/confirm\/[^"]+)"/.exec(html);
+  if (!match) throw new Error('no confirmation link in the email');
+  const url = match[1]!.replace(/&amp;/g, '&');
+  if (!url.startsWith(`${publicUrl}/confirm/`)) throw new Error(`confirmation link does not start with PUBLIC_URL: ${url}`);
+  return url.slice(publicUrl.length);
+}
+
+export function formBody(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+let ipCounter = 0;
+/** A distinct client address per call, so the per-IP rate limit of one test does not hit another. */
+export function nextIp(): string {
+  ipCounter += 1;
+  return `10.1.${Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}`;
+}

@@ -1,0 +1,51 @@
+// /healthz and /metrics against real Redis, and /healthz when Redis is unreachable.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.ts';
+import { startHttpHarness, type HttpHarness } from './http-harness.ts';
+
+let h: HttpHarness;
+beforeAll(async () => {
+  h = await startHttpHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('health and metrics', () => {
+  it('answers /healthz 200 {ok:true} when Redis answers', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+  });
+
+  it('reports subscribers by status and queue depths in the Prometheus text format', async () => {
+    await h.store.create({ email: 'm1@example.org', lists: [h.en.listId], status: 'active' });
+    await h.store.create({ email: 'm2@example.org', lists: [h.en.listId], status: 'active' });
+    await h.store.create({ email: 'm3@example.org', lists: [], status: 'pending' });
+    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
+    expect(res.body).toContain('# TYPE newsletter_subscribers gauge');
+    expect(res.body).toContain('newsletter_subscribers{status="active"} 2');
+    expect(res.body).toContain('newsletter_subscribers{status="pending"} 1');
+    expect(res.body).toContain(`newsletter_list_subscribers{list="${h.en.listId}",status="active"} 2`);
+    expect(res.body).toMatch(/^newsletter_queue_jobs\{queue="transactional",state="waiting"\} \d+$/m);
+    // Every sample line is `name{labels} number`.
+    for (const line of res.body.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+\{[^}]*\} \d+$/);
+  });
+
+  it('answers /healthz 503 when Redis is unreachable', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    dead.on('error', () => {});
+    const app = await buildApp({ config: h.config, redis: dead, store: h.store, newsletters: h.newsletters, transactionalQueue: h.transactionalQueue, logger: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ ok: false });
+    } finally {
+      await app.close();
+      dead.disconnect();
+    }
+  });
+});

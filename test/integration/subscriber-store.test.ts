@@ -1,0 +1,349 @@
+// RedisSubscriberStore and confirmation tokens against a real Redis, under a fresh key prefix.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { keys as makeKeys, type Keys } from '../../src/redis/keys.ts';
+import { InvalidEmailError } from '../../src/subscribers/email-address.ts';
+import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
+import { consumeConfirmation, createConfirmation, hashConfirmationToken } from '../../src/subscribers/tokens.ts';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../src/subscribers/types.ts';
+import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
+
+let t: TestRedis;
+let k: Keys;
+let store: RedisSubscriberStore;
+
+beforeAll(async () => {
+  t = await testRedis();
+  k = makeKeys(t.prefix);
+  store = new RedisSubscriberStore(t.redis, k);
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const emptyCounts = () => Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+
+async function allSubscribers(): Promise<Subscriber[]> {
+  const out: Subscriber[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { subscribers: Subscriber[]; next: string | null } = await store.pageAll(null, cursor, 500);
+    out.push(...page.subscribers);
+    cursor = page.next;
+  } while (cursor);
+  return out;
+}
+
+async function activeIds(list: string, limit = 1000): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.pageActive(list, cursor, limit);
+    ids.push(...page.ids);
+    cursor = page.next;
+  } while (cursor);
+  return ids;
+}
+
+/** Every index and counter agrees with the subscriber hashes themselves. */
+async function expectConsistent(lists: string[]): Promise<void> {
+  const all = await allSubscribers();
+  const global = emptyCounts();
+  for (const s of all) global[s.status]++;
+  expect(await store.countByStatus(null)).toEqual(global);
+  expect(await t.redis.hlen(k.emailIndex())).toBe(all.length);
+  if (all.length) expect(await t.redis.hmget(k.emailIndex(), ...all.map((s) => s.email))).toEqual(all.map((s) => s.id));
+  for (const list of lists) {
+    const members = all.filter((s) => s.lists.includes(list));
+    const counts = emptyCounts();
+    for (const s of members) counts[s.status]++;
+    expect(await store.countByStatus(list), `counts of ${list}`).toEqual(counts);
+    expect(await t.redis.zrange(k.listAll(list), '0', '-1'), `members of ${list}`).toEqual(members.map((s) => s.id));
+    expect(await activeIds(list), `active in ${list}`).toEqual(members.filter((s) => s.status === 'active').map((s) => s.id));
+  }
+}
+
+describe('create and read', () => {
+  it('creates with a normalised address and returns the existing subscriber unchanged', async () => {
+    const first = await store.create({ email: ' Reader.One@Example.COM ', name: ' 王\n小明 ', locale: 'zh_cn', lists: ['pretrain-weekly'], status: 'pending' });
+    expect(first.created).toBe(true);
+    expect(first.subscriber).toMatchObject({ email: 'Reader.One@example.com', name: '王 小明', locale: 'zh-CN', status: 'pending', lists: ['pretrain-weekly'] });
+    expect(first.subscriber.id).toMatch(/^[1-9][0-9]*$/);
+    expect(Date.parse(first.subscriber.createdAt)).not.toBeNaN();
+
+    const again = await store.create({ email: 'Reader.One@EXAMPLE.com', name: 'Someone Else', lists: ['other'], status: 'active' });
+    expect(again.created).toBe(false);
+    expect(again.subscriber).toEqual(first.subscriber);
+
+    expect(await store.get(first.subscriber.id)).toEqual(first.subscriber);
+    expect(await store.findByEmail('reader.one@example.com')).toBeNull(); // local part keeps its case
+    expect(await store.findByEmail('Reader.One@example.COM')).toEqual(first.subscriber);
+    expect(await store.findByEmail('not an address')).toBeNull();
+  });
+
+  it('stores the consent record and reads it back', async () => {
+    const consent = { at: '2025-03-01T08:00:00.000Z', ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (iPhone)', textVersion: 'subscribe-form-v1', source: 'form' as const, confirmedAt: '2025-03-01T08:05:00.000Z' };
+    const { subscriber } = await store.create({ email: 'consent@example.com', lists: ['pretrain-weekly'], status: 'active', consent });
+    expect((await store.get(subscriber.id))?.consent).toEqual(consent);
+  });
+
+  it('answers null for unknown or malformed ids, also in getMany', async () => {
+    const { subscriber } = await store.create({ email: 'many@example.com', lists: [], status: 'pending' });
+    expect(await store.get('999999999')).toBeNull();
+    // Names of other keys under the same prefix must not be read as subscribers.
+    for (const id of ['seq', 'all', 'by-email', 'counts', '', '0', '-1', '1 ', 'a:b']) expect(await store.get(id)).toBeNull();
+    const many = await store.getMany(['seq', subscriber.id, '999999999']);
+    expect(many.map((s) => s?.email ?? null)).toEqual([null, 'many@example.com', null]);
+    expect(await store.getMany([])).toEqual([]);
+  });
+
+  it('rejects invalid input before writing', async () => {
+    const before = await t.redis.hlen(k.emailIndex());
+    await expect(store.create({ email: 'x@y.com\r\nBcc: z@w.org', lists: [], status: 'pending' })).rejects.toBeInstanceOf(InvalidEmailError);
+    await expect(store.create({ email: 'ok@example.com', lists: ['Bad:List'], status: 'pending' })).rejects.toThrow(/not a list id/);
+    await expect(store.create({ email: 'ok@example.com', lists: [], status: 'gone' as SubscriberStatus })).rejects.toThrow(/status/);
+    await expect(store.create({ email: 'ok@example.com', lists: [], status: 'pending', locale: 'not a locale!' })).rejects.toThrow(/locale/);
+    expect(await t.redis.hlen(k.emailIndex())).toBe(before);
+  });
+
+  it('makes one subscriber out of concurrent creates of one address from several connections', async () => {
+    const clients = Array.from({ length: 4 }, () => new Redis(TEST_REDIS_URL));
+    try {
+      const stores = clients.map((c) => new RedisSubscriberStore(c, k));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => stores[i % stores.length]!.create({ email: `race@Example.com`, name: `n${i}`, lists: ['race-list'], status: 'active' })),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.subscriber.id)).size).toBe(1);
+      expect(await t.redis.zcard(k.listAll('race-list'))).toBe(1);
+      expect((await store.countByStatus('race-list')).active).toBe(1);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+    await expectConsistent(['pretrain-weekly', 'race-list']);
+  });
+});
+
+describe('paging', () => {
+  it('pages through 2,500 active members in id order, skipping the others', async () => {
+    const inputs = Array.from({ length: 3000 }, (_, i) => ({
+      email: `page${i}@example.com`,
+      lists: ['paging'],
+      status: (i % 6 === 5 ? 'pending' : 'active') as SubscriberStatus,
+    }));
+    const created = await store.createMany(inputs);
+    expect(created.every((c) => c.created)).toBe(true);
+    const expected = created.filter((_, i) => inputs[i]!.status === 'active').map((c) => c.id);
+    expect(expected).toHaveLength(2500);
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.pageActive('paging', cursor, 1000);
+      pages.push(page.ids);
+      cursor = page.next;
+    } while (cursor);
+    expect(pages.map((p) => p.length)).toEqual([1000, 1000, 500]);
+    const ids = pages.flat();
+    expect(ids).toEqual(expected);
+    for (let i = 1; i < ids.length; i++) expect(Number(ids[i])).toBeGreaterThan(Number(ids[i - 1]));
+    expect(await store.countByStatus('paging')).toEqual({ ...emptyCounts(), active: 2500, pending: 500 });
+  });
+
+  it('keeps paging correctly while members change between pages', async () => {
+    const first = await store.pageActive('paging', null, 1000);
+    // Someone on the next page unsubscribes, and someone already paged past does too.
+    const all = await activeIds('paging');
+    await store.setStatus(all[1500]!, 'unsubscribed');
+    await store.setStatus(all[10]!, 'unsubscribed');
+    const rest = await activeIds('paging').then((ids) => ids.filter((id) => Number(id) > Number(first.next)));
+    const second = await store.pageActive('paging', first.next, 5000);
+    expect(second.ids).toEqual(rest);
+    expect(second.ids).not.toContain(all[1500]);
+    expect(second.next).toBeNull();
+  });
+
+  it('pages all subscribers of a list and rejects bad cursors and limits', async () => {
+    const page = await store.pageAll('paging', null, 7);
+    expect(page.subscribers).toHaveLength(7);
+    expect(page.next).toBe(page.subscribers[6]!.id);
+    await expect(store.pageActive('paging', 'abc', 10)).rejects.toThrow(/cursor/);
+    await expect(store.pageActive('paging', null, 0)).rejects.toThrow(/limit/);
+    expect(await store.pageActive('no-such-list', null, 10)).toEqual({ ids: [], next: null });
+  });
+});
+
+describe('status and lists', () => {
+  it('keeps active sets and counts in step through transitions', async () => {
+    const { subscriber } = await store.create({ email: 'flow@example.com', lists: ['flow-a', 'flow-b'], status: 'pending' });
+    const id = subscriber.id;
+    expect(await store.isActiveIn(id, 'flow-a')).toBe(false);
+
+    const active = await store.setStatus(id, 'active', { name: 'Flow', consent: { at: '2025-01-01T00:00:00.000Z', textVersion: 'v1', source: 'form' } });
+    expect(active).toMatchObject({ status: 'active', name: 'Flow' });
+    expect(active!.updatedAt >= subscriber.updatedAt).toBe(true);
+    expect(await store.isActiveIn(id, 'flow-a')).toBe(true);
+    expect(await store.isActiveIn(id, 'flow-b')).toBe(true);
+    expect(await activeIds('flow-b')).toEqual([id]);
+    await expectConsistent(['flow-a', 'flow-b']);
+
+    expect((await store.setStatus(id, 'bounced'))?.status).toBe('bounced');
+    expect(await store.isActiveIn(id, 'flow-a')).toBe(false);
+    expect(await activeIds('flow-a')).toEqual([]);
+    expect(await store.countByStatus('flow-a')).toEqual({ ...emptyCounts(), bounced: 1 });
+    await expectConsistent(['flow-a', 'flow-b']);
+
+    // Setting the same status again changes nothing.
+    await store.setStatus(id, 'bounced');
+    expect(await store.countByStatus('flow-b')).toEqual({ ...emptyCounts(), bounced: 1 });
+
+    // A guarded transition: confirm only what is pending, never a bounced address.
+    const refused = await store.transition(id, 'active', { from: ['pending'] });
+    expect(refused).toMatchObject({ applied: false, previous: 'bounced', subscriber: { status: 'bounced' } });
+    expect(await store.isActiveIn(id, 'flow-a')).toBe(false);
+
+    expect(await store.setStatus('999999999', 'active')).toBeNull();
+    expect(await store.isActiveIn('nope', 'flow-a')).toBe(false);
+  });
+
+  it('patches name and locale, and clears them with empty strings', async () => {
+    const { subscriber } = await store.create({ email: 'patch@example.com', name: 'A', locale: 'en', lists: ['flow-a'], status: 'active' });
+    const patched = await store.setStatus(subscriber.id, 'active', { name: 'B\r\nX', locale: 'zh-cn' });
+    expect(patched).toMatchObject({ name: 'B X', locale: 'zh-CN' });
+    const cleared = await store.setStatus(subscriber.id, 'active', { name: '', locale: '' });
+    expect(cleared?.name).toBeUndefined();
+    expect(cleared?.locale).toBeUndefined();
+    await expect(store.setStatus(subscriber.id, 'active', { locale: '??' })).rejects.toThrow(/locale/);
+  });
+
+  it('removeFromList leaves other lists alone and unsubscribes when no list is left', async () => {
+    const { subscriber } = await store.create({ email: 'leave@example.com', lists: ['flow-a', 'flow-b'], status: 'active' });
+    const id = subscriber.id;
+    const afterA = await store.removeFromList(id, 'flow-a');
+    expect(afterA).toMatchObject({ status: 'active', lists: ['flow-b'] });
+    expect(await store.isActiveIn(id, 'flow-a')).toBe(false);
+    expect(await store.isActiveIn(id, 'flow-b')).toBe(true);
+    // Idempotent: a second one-click POST changes nothing.
+    expect(await store.removeFromList(id, 'flow-a')).toMatchObject({ status: 'active', lists: ['flow-b'] });
+
+    const afterB = await store.removeFromList(id, 'flow-b');
+    expect(afterB).toMatchObject({ status: 'unsubscribed', lists: [] });
+    expect(await store.isActiveIn(id, 'flow-b')).toBe(false);
+    await expectConsistent(['flow-a', 'flow-b']);
+    expect(await store.removeFromList('999999999', 'flow-a')).toBeNull();
+
+    // Subscribing again: back on the list, pending until confirmed, then active.
+    await store.addToList(id, 'flow-b');
+    await store.addToList(id, 'flow-b');
+    expect((await store.get(id))?.lists).toEqual(['flow-b']);
+    expect(await store.isActiveIn(id, 'flow-b')).toBe(false);
+    await store.setStatus(id, 'pending');
+    await store.setStatus(id, 'active');
+    expect(await store.isActiveIn(id, 'flow-b')).toBe(true);
+    await expectConsistent(['flow-a', 'flow-b']);
+  });
+
+  it('addToList puts an active subscriber straight into the active set', async () => {
+    const { subscriber } = await store.create({ email: 'join@example.com', lists: ['flow-a'], status: 'active' });
+    await store.addToList(subscriber.id, 'flow-c');
+    expect(await store.isActiveIn(subscriber.id, 'flow-c')).toBe(true);
+    expect((await store.countByStatus('flow-c')).active).toBe(1);
+    await expect(store.addToList(subscriber.id, 'Flow C')).rejects.toThrow(/list id/);
+  });
+
+  it('remove deletes the subscriber and every index entry', async () => {
+    const { subscriber } = await store.create({ email: 'gone@example.com', lists: ['flow-a', 'flow-c'], status: 'active' });
+    expect(await store.remove(subscriber.id)).toBe(true);
+    expect(await store.remove(subscriber.id)).toBe(false);
+    expect(await store.get(subscriber.id)).toBeNull();
+    expect(await store.findByEmail('gone@example.com')).toBeNull();
+    expect(await t.redis.exists(k.subscriber(subscriber.id))).toBe(0);
+    expect(await t.redis.zscore(k.listAll('flow-a'), subscriber.id)).toBeNull();
+    expect(await t.redis.zscore(k.allSubscribers(), subscriber.id)).toBeNull();
+    expect(await store.isActiveIn(subscriber.id, 'flow-c')).toBe(false);
+    await expectConsistent(['flow-a', 'flow-b', 'flow-c']);
+    const again = await store.create({ email: 'gone@example.com', lists: ['flow-a'], status: 'pending' });
+    expect(again.created).toBe(true);
+    expect(Number(again.subscriber.id)).toBeGreaterThan(Number(subscriber.id));
+  });
+
+  it('stays consistent under concurrent status and list changes from several connections', async () => {
+    const lists = ['mix-a', 'mix-b', 'mix-c'];
+    const created = await store.createMany(Array.from({ length: 8 }, (_, i) => ({ email: `mix${i}@example.com`, lists: ['mix-a'], status: 'pending' as const })));
+    const ids = created.map((c) => c.id);
+    const clients = Array.from({ length: 3 }, () => new Redis(TEST_REDIS_URL));
+    try {
+      const stores = clients.map((c) => new RedisSubscriberStore(c, k));
+      let seed = 42;
+      // mulberry32: a small deterministic PRNG whose low bits are as random as its high ones.
+      const next = () => { seed = (seed + 0x6d2b79f5) | 0; let x = Math.imul(seed ^ (seed >>> 15), 1 | seed); x ^= x + Math.imul(x ^ (x >>> 7), 61 | x); return ((x ^ (x >>> 14)) >>> 0) / 4294967296; };
+      const rand = (n: number) => Math.floor(next() * n);
+      const ops = Array.from({ length: 600 }, () => {
+        const s = stores[rand(stores.length)]!;
+        const id = ids[rand(ids.length)]!;
+        const list = lists[rand(lists.length)]!;
+        switch (rand(4)) {
+          case 0: return s.setStatus(id, SUBSCRIBER_STATUSES[rand(SUBSCRIBER_STATUSES.length)]!);
+          case 1: return s.addToList(id, list);
+          case 2: return s.removeFromList(id, list);
+          default: return s.transition(id, 'active', { from: ['pending'] });
+        }
+      });
+      await Promise.all(ops);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+    await expectConsistent(['pretrain-weekly', 'flow-a', 'flow-b', 'flow-c', ...lists]);
+  });
+});
+
+describe('confirmation tokens', () => {
+  const claims = { subscriberId: '42', listId: 'pretrain-weekly' };
+
+  it('stores only the hash, with the TTL, and yields the claims once', async () => {
+    const token = await createConfirmation(t.redis, k, claims, 48);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(16);
+    const key = k.confirmToken(hashConfirmationToken(token));
+    const ttl = await t.redis.ttl(key);
+    expect(ttl).toBeGreaterThan(48 * 3600 - 10);
+    expect(ttl).toBeLessThanOrEqual(48 * 3600);
+    // The raw token appears nowhere in Redis.
+    const found = await t.redis.keys(`${t.prefix}*${token}*`);
+    expect(found).toEqual([]);
+    expect(await t.redis.get(key)).not.toContain(token);
+
+    expect(await consumeConfirmation(t.redis, k, token)).toEqual(claims);
+    expect(await consumeConfirmation(t.redis, k, token)).toBeNull();
+    expect(await t.redis.exists(key)).toBe(0);
+  });
+
+  it('gives different tokens each time', async () => {
+    const a = await createConfirmation(t.redis, k, claims, 1);
+    const b = await createConfirmation(t.redis, k, claims, 1);
+    expect(a).not.toBe(b);
+  });
+
+  it('returns null once expired', async () => {
+    const token = await createConfirmation(t.redis, k, claims, 1 / 3600);
+    const key = k.confirmToken(hashConfirmationToken(token));
+    expect(await t.redis.ttl(key)).toBe(1);
+    await t.redis.pexpire(key, 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await consumeConfirmation(t.redis, k, token)).toBeNull();
+  });
+
+  it('returns null for made-up, altered or malformed tokens without touching real ones', async () => {
+    const token = await createConfirmation(t.redis, k, claims, 1);
+    const altered = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
+    for (const bad of [altered, token.slice(0, 21), `${token}A`, '', '../../etc', 'A'.repeat(22), `${token.slice(0, 21)}=`]) {
+      expect(await consumeConfirmation(t.redis, k, bad)).toBeNull();
+    }
+    expect(await consumeConfirmation(t.redis, k, token)).toEqual(claims);
+  });
+
+  it('refuses bad claims and TTLs', async () => {
+    await expect(createConfirmation(t.redis, k, { subscriberId: 'x', listId: 'pretrain-weekly' }, 1)).rejects.toThrow();
+    await expect(createConfirmation(t.redis, k, claims, 0)).rejects.toThrow(/ttlHours/);
+  });
+});

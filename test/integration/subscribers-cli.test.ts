@@ -1,0 +1,143 @@
+// `newsletter subscribers …` as an operator runs it: a child process against a real Redis.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteByPrefix, TEST_REDIS_URL, testRedis, uniquePrefix, type TestRedis } from '../helpers/redis.ts';
+
+let t: TestRedis;
+let dir: string;
+const otherPrefix = uniquePrefix();
+
+beforeAll(async () => {
+  t = await testRedis();
+  dir = await mkdtemp(join(tmpdir(), 'nl-cli-'));
+});
+afterAll(async () => {
+  await deleteByPrefix(t.redis, otherPrefix);
+  await t.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], opts: { prefix?: string; redisUrl?: string } = {}): Promise<Run> {
+  // Only what the command needs: no SECRET or ADMIN_TOKEN, which these commands must not require.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix };
+  return new Promise((resolve) => {
+    execFile('node', ['bin/newsletter.js', 'subscribers', ...args], { env, cwd: process.cwd() }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// Each run starts a Node process with tsx (seconds on a busy machine): generous time limits.
+describe('newsletter subscribers', { timeout: 180_000 }, () => {
+  it('adds, and refuses bad input with one line', async () => {
+    const added = await cli(['add', 'Reader@Example.COM', '--name', '读者']);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toMatch(/^added Reader@example\.com \(id \d+\) to pretrain-weekly as pending\n$/);
+
+    const confirmed = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'en-weekly']);
+    expect(confirmed.stdout).toMatch(/to en-weekly as active/);
+    const again = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'en-weekly']);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toMatch(/already there: active in en-weekly/);
+
+    const bad = await cli(['add', 'x@y.com\r\nBcc: z@w.org']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^newsletter: not a valid email address/);
+  });
+
+  it('lists, as text or JSON, filtered by status', async () => {
+    const list = await cli(['list']);
+    expect(list.code).toBe(0);
+    const rows = list.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+    expect(rows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
+      ['Reader@example.com', 'pending', 'pretrain-weekly', '读者'],
+      ['fan@example.com', 'active', 'en-weekly', ''],
+    ]);
+    expect(list.stderr).toMatch(/2 subscribers shown; all lists: pending 1, active 1/);
+
+    const json = await cli(['list', '--json', '--status', 'active']);
+    const parsed = JSON.parse(json.stdout) as Array<{ email: string; status: string; consent?: { source: string } }>;
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]).toMatchObject({ email: 'fan@example.com', status: 'active', consent: { source: 'api' } });
+
+    const badStatus = await cli(['list', '--status', 'gone']);
+    expect(badStatus.code).toBe(1);
+    expect(badStatus.stderr).toMatch(/--status: unknown status "gone"/);
+  });
+
+  it('imports a file: bad rows as FILE:LINE, then a summary; exit 0', async () => {
+    const file = join(dir, 'readers.csv');
+    await writeFile(file, 'email,name,locale\nok1@example.com,One,zh-CN\nbroken,Two,en\nok2@example.com,Three,en\nfan@example.com,Fan,\n');
+    const run = await cli(['import', file, '--confirmed']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`${file}:3 invalid email address "broken"\n`);
+    expect(run.stdout).toMatch(/: 2 imported .*, 1 updated, 0 skipped .*, 1 bad row\n$/);
+
+    const second = await cli(['import', file, '--confirmed']);
+    expect(second.stdout).toMatch(/: 0 imported .*, 0 updated, 3 skipped/);
+    expect(second.code).toBe(0);
+  });
+
+  it('exits 1 with one line for an unusable file, importing nothing', async () => {
+    const file = join(dir, 'wrong.csv');
+    await writeFile(file, 'mail,name\nx@example.com,X\n');
+    const run = await cli(['import', file]);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toBe(`newsletter: ${file}:1 unknown column "mail" (allowed: email, name, locale, status, lists, created_at, consent_at, consent_source)\n`);
+
+    const missing = await cli(['import', join(dir, 'absent.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/absent\.csv: no such file/);
+
+    const allBad = join(dir, 'all-bad.csv');
+    await writeFile(allBad, 'email\nnope\nalso nope\n');
+    const bad = await cli(['import', allBad]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split('\n').filter(Boolean)).toHaveLength(2);
+    expect((await cli(['list'])).stdout).not.toMatch(/x@example\.com|nope/);
+  });
+
+  it('exports to a private file and the export imports into an empty deployment unchanged', async () => {
+    const out = join(dir, 'export.csv');
+    const run = await cli(['export', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`exported 4 subscribers to ${out}\n`);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const text = await readFile(out, 'utf8');
+    expect(text.split('\n')[0]).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source');
+
+    const stdout = await cli(['export', '--list', 'en-weekly']);
+    expect(stdout.stdout.trim().split('\n')).toHaveLength(2);
+    expect(stdout.stdout).toContain('fan@example.com,Fan,,active,en-weekly pretrain-weekly,');
+
+    const restored = await cli(['import', out], { prefix: otherPrefix });
+    expect(restored.stdout).toMatch(/: 4 imported/);
+    const copy = await cli(['export'], { prefix: otherPrefix });
+    expect(copy.stdout).toBe(text);
+  });
+
+  it('removes an address for good, and says so when there is none', async () => {
+    const run = await cli(['remove', 'Reader@example.com']);
+    expect(run.stdout).toMatch(/^removed Reader@example\.com \(id \d+\)\n$/);
+    const again = await cli(['remove', 'Reader@example.com']);
+    expect(again).toMatchObject({ code: 1, stderr: 'newsletter: no subscriber with the address Reader@example.com\n' });
+    expect((await cli(['list'])).stdout).not.toContain('Reader@example.com');
+  });
+
+  it('fails with one line when Redis cannot be reached', async () => {
+    const run = await cli(['list'], { redisUrl: 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^newsletter: REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,33 @@
+// DESIGN.md: src/render is pure. It must not reach mail, campaign, subscribers, http or the
+// file system, directly or through the project files it imports.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const FORBIDDEN = /^(node:)?(fs|fs\/promises|net|http|https|child_process)$|\/(mail|campaign|subscribers|http|redis)\//;
+
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  return [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+describe('src/render imports', () => {
+  it('reach nothing from mail, campaign, subscribers, http, redis or node:fs, transitively', () => {
+    const seen = new Set<string>();
+    const offending: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importsOf(file)) {
+        const target = spec.startsWith('.') ? resolve(dirname(file), spec) : spec;
+        if (FORBIDDEN.test(spec.startsWith('.') ? relative(root, target).replace(/^src\//, '/') : spec)) offending.push(`${relative(root, file)} → ${spec}`);
+        else if (spec.startsWith('.')) visit(target);
+      }
+    };
+    visit(join(root, 'src/render/index.ts'));
+    expect(seen.size).toBeGreaterThan(8);
+    expect(offending).toEqual([]);
+  });
+});

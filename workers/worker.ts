@@ -1,0 +1,133 @@
+// Composition root of a deliver worker process (`newsletter worker`, or `node --import tsx
+// workers/worker.ts`, configured through the environment only). Runs the deliver and fan-out
+// workers and, when the templates are at hand, the transactional (confirmation mail) worker.
+// Stateless: start as many as you like, on any machine pointed at the same Redis.
+//
+// Shutdown in two steps (SIGTERM/SIGINT): stop taking jobs and wait for those in flight, then
+// close SMTP and Redis and exit 0. A second signal exits at once (the ledger and BullMQ's
+// stalled-job check make even that safe: in-flight jobs come back to another worker).
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'bullmq';
+import { pino, type Logger } from 'pino';
+import { startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
+import { loadConfig, type Config } from '../src/config/index.ts';
+import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
+import { UserError } from '../src/errors.ts';
+import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
+import { createRedis } from '../src/redis/connection.ts';
+import { keys as keysFor } from '../src/redis/keys.ts';
+import { createRenderer } from '../src/render/index.ts';
+import { fromHeader, startTransactionalWorker } from '../src/subscribers/confirmation-mail.ts';
+import { RedisSubscriberStore } from '../src/subscribers/redis-store.ts';
+import { signListToken } from '../src/subscribers/tokens.ts';
+
+export interface RunWorkerOptions {
+  /** Deliver jobs in flight in this process; default config.workerConcurrency. */
+  concurrency?: number;
+  log?: Logger;
+  /** Overrides for tests (short backoff, short pause re-check…). */
+  campaign?: Partial<CampaignWorkerOptions>;
+  /** Skip the confirmation-mail worker (e.g. a machine without emails/). Default: start it. */
+  transactional?: boolean;
+}
+
+export interface RunningWorker {
+  /** Two-step stop: no new jobs, in-flight ones finish; then SMTP and Redis are closed. */
+  close(): Promise<void>;
+}
+
+export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions = {}): Promise<RunningWorker> {
+  const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
+  const concurrency = opts.concurrency ?? config.workerConcurrency;
+  const connection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-worker' });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
+  const k = keysFor(config.keyPrefix);
+  const store = new RedisSubscriberStore(connection, k);
+  // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
+  const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
+
+  const campaign = startCampaignWorkers(
+    {
+      connection,
+      prefix: config.keyPrefix,
+      keys: k,
+      store,
+      mailer,
+      // The address from MAIL_FROM, the display name of the issue's newsletter.
+      prepare: (published) =>
+        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim }),
+      signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
+      log,
+    },
+    { concurrency, rateLimitPerSecond: config.rateLimitPerSecond, ...opts.campaign },
+  );
+
+  let transactional: Worker | null = null;
+  if (opts.transactional !== false) {
+    try {
+      const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
+      if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
+      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates), newsletters, mailer, logger: log });
+    } catch (error) {
+      // Deliveries do not need the templates; say clearly why confirmations are not sent here.
+      log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');
+    }
+  }
+  log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null }, 'worker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        log.info('worker stopping: no new jobs, waiting for those in flight');
+        await Promise.all([campaign.close(), transactional?.close()]);
+        await mailer.close();
+        await connection.quit().catch(() => connection.disconnect());
+        log.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `--concurrency N` from the command line (the CLI command passes it; env is the default). */
+function concurrencyFromArgs(argv: string[]): number | undefined {
+  const i = argv.indexOf('--concurrency');
+  if (i < 0) return undefined;
+  const value = Number(argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`--concurrency must be a whole number ≥ 1, got "${argv[i + 1] ?? ''}"`);
+  return value;
+}
+
+/** Runs until SIGTERM/SIGINT; used by this file as an entry and by `newsletter worker`. */
+export async function main(argv = process.argv.slice(2), env = process.env, concurrency?: number): Promise<void> {
+  const config = loadConfig(env, ['SECRET']);
+  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
+  const worker = await runWorker(config, { log, concurrency: concurrency ?? concurrencyFromArgs(argv) });
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now (in-flight jobs return to the queue)');
+      process.exit(1);
+    }
+    worker.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`newsletter worker: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
+}
