@@ -17,7 +17,7 @@ import type { CampaignRecord, FanoutJobData } from './types.ts';
 export interface FanoutOptions {
   /** Subscribers per page and per addBulk. Default 1,000. */
   chunkSize: number;
-  /** Most deliver jobs waiting or delayed before the fan-out waits. Default 10,000. */
+  /** Most unsettled deliver jobs of one send (waiting, delayed or active) before its fan-out waits. Default 10,000. */
   window: number;
   /** How often to look again while the window is full or the send is paused, in ms. Default 250. */
   pollMs: number;
@@ -49,9 +49,17 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
   const opts = { ...DEFAULT_FANOUT, ...options };
   const { redis, keys: k, store, ledger, queues, log } = deps;
 
-  async function windowIsFull(): Promise<boolean> {
-    const counts = await queues.deliver.getJobCounts('waiting', 'delayed', 'prioritized');
-    return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) >= opts.window;
+  /**
+   * The window is per send: its registered subscribers not yet settled (their jobs are waiting,
+   * delayed for a retry, or active). Counting the shared queue's delayed jobs instead would let
+   * one paused issue's set-aside jobs stall every other issue's fan-out. The queue's waiting
+   * count is checked too, so that several sends at once do not flood it.
+   */
+  async function windowIsFull(campaignId: string): Promise<boolean> {
+    const c = await redis.hmget(k.campaign(campaignId), 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown');
+    const [total = 0, ...settled] = c.map((v) => Number(v ?? 0));
+    if (total - settled.reduce((a, b) => a + b, 0) >= opts.window) return true;
+    return (await queues.deliver.getWaitingCount()) >= opts.window;
   }
 
   /** One page of recipients: the list's active subscribers, or a test send's addresses. */
@@ -86,7 +94,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
       // Gone, or a newer send of the same issue took over: that one finishes the job.
       if (state === null || currentRun !== run) return { added };
       if (state === 'cancelled') break;
-      if (state === 'paused' || (await windowIsFull())) {
+      if (state === 'paused' || (await windowIsFull(campaignId))) {
         await sleep(opts.pollMs);
         continue;
       }

@@ -1,5 +1,6 @@
 // The only reader of process.env: turns environment variables into one typed, validated,
 // frozen Config. Composition roots call loadConfig() once and pass the result down.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 
@@ -55,7 +56,7 @@ export interface Config {
   smtpUrl: string;
   publicUrl: string;
   mailFrom: string;
-  /** HMAC keys by version; the first one signs, all of them verify (key rotation). */
+  /** HMAC keys with a version derived from each key; the first one signs, all verify (key rotation). */
   secrets: { version: number; key: string }[];
   adminToken: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
@@ -70,6 +71,16 @@ export interface Config {
   /** Fastify `trustProxy`: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   trustProxy: boolean | string;
   logLevel: string;
+}
+
+/**
+ * A key's version is derived from the key itself (24 bits of its SHA-256), not from its
+ * position: a link signed with the new SECRET during a rotation keeps working after
+ * SECRET_PREVIOUS is removed and that key is the only one.
+ */
+export function keyVersion(key: string): number {
+  // 1..999,999: fits the token's version field (src/subscribers/tokens.ts).
+  return 1 + (parseInt(createHash('sha256').update(`newsletter-key-version\n${key}`).digest('hex').slice(0, 8), 16) % 999_999);
 }
 
 /** Variables without a default that a command may do without (build/lint need neither). */
@@ -99,7 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   }
   const secrets = [v.SECRET, v.SECRET_PREVIOUS]
     .filter((s): s is string => typeof s === 'string')
-    .map((key, i, all) => ({ version: all.length - i, key }));
+    .map((key) => ({ version: keyVersion(key), key }));
+  if (secrets.length === 2 && secrets[0]!.version === secrets[1]!.version) {
+    throw new ConfigError('SECRET_PREVIOUS', 'must differ from SECRET (it is the key being retired)');
+  }
   return Object.freeze({
     redisUrl: v.REDIS_URL,
     keyPrefix: v.KEY_PREFIX,

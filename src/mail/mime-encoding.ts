@@ -3,7 +3,7 @@
 // words and QP come from nodemailer's own lib, so both send paths encode the same way.
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
-import { assertHeaderSafe } from './header-value-error.ts';
+import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
 import type { TransferEncoding } from './types.ts';
 
 export const CRLF = '\r\n';
@@ -68,9 +68,13 @@ export function relaxedBodyPiece(piece: string): string {
   return /[ \t]{2}|\t|[ \t]\r\n/.test(piece) ? piece.replace(/[ \t]+\r\n/g, CRLF).replace(/[ \t]+/g, ' ') : piece;
 }
 
-/** `Name: value` folded at whitespace to 76 columns, with its CRLF. */
+/** `Name: value` folded at whitespace to 76 columns, with its CRLF; a line over 998 (RFC 5322 2.1.1) is refused. */
 export function foldedHeader(name: string, encodedValue: string): string {
-  return mimeFuncs.foldLines(`${name}: ${assertHeaderSafe(name, encodedValue)}`, LINE) + CRLF;
+  const folded = mimeFuncs.foldLines(`${name}: ${assertHeaderSafe(name, encodedValue)}`, LINE);
+  if (folded.length > 998 && folded.split(CRLF).some((line) => line.length > 998)) {
+    throw new HeaderValueError(name, 'value has a word longer than a header line may be (998 characters)');
+  }
+  return folded + CRLF;
 }
 
 /** A display name as a header phrase: as is, quoted, or as RFC 2047 encoded words (UTF-8, B). */

@@ -79,8 +79,18 @@ describe('a worker killed mid-send', () => {
     const subscribers = await h.seed(N);
     const published = await h.publish();
     // A small window keeps the fan-out paging while messages go out.
-    const window = { fanout: { chunkSize: 50, window: 60, pollMs: 20 } };
+    const window = { fanout: { chunkSize: 50, window: 60, pollMs: 20 } }; // see the bound below
     const a = await h.startWorker(window, 8);
+    // The queue never holds more than window + one chunk of this send's jobs.
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const c = await h!.queues.deliver.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+        most = Math.max(most, c.waiting! + c.delayed! + c.active! + c.prioritized!);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    })();
     await h.send(published);
     await waitUntil('part of the send', () => h!.sink.messages.length >= 300, 40_000);
     await a.close();
@@ -91,6 +101,10 @@ describe('a worker killed mid-send', () => {
 
     await h.startWorker(window, 8);
     const status = await h.waitForState(published.issueId, ['done'], 60_000);
+    sampling = false;
+    await sampler;
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(60 + 50);
     const perAddress = h.receivedPerAddress();
     for (const s of subscribers) expect(perAddress.get(s.email) ?? 0, s.email).toBe(1);
     expect(status).toMatchObject({ total: N, sent: N, queued: 0, possibleDuplicates: 0 });

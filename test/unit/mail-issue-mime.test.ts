@@ -63,7 +63,6 @@ function expectWellFormed(raw: Buffer) {
       if (line.length > 78) expect(/^(List-Unsubscribe: |Message-ID: )?\s*<[^<>\s]+>,?$/.test(line), line).toBe(true);
     }
   }
-  expect(raw.includes('\n')).toBe(true);
   expect(/[^\r]\n/.test(raw.toString('latin1'))).toBe(false); // no bare LF anywhere
   expect(headers.filter((h) => h.name === 'list-unsubscribe')).toHaveLength(1);
   expect(headers.filter((h) => h.name === 'to')).toHaveLength(1);
@@ -173,6 +172,7 @@ describe('hostile recipient values', () => {
     ['a token with a bracket', { ...recipient('1', 'a@example.org'), unsubscribeToken: 'abc>, <https://evil.example' }],
     ['a subscriber id with CRLF', recipient('1\r\nX-Evil: 1', 'a@example.org')],
     ['a subscriber id with a bracket', recipient('1>', 'a@example.org')],
+    ['a name that cannot be folded under 998 characters', recipient('1', 'a@example.org', 'x'.repeat(1000))],
   ])('refuses %s with a HeaderValueError', (_name, r) => {
     expect(() => mime.build(r)).toThrow(HeaderValueError);
   });

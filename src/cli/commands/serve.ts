@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
-import { startServer } from '../../http/server.ts';
 
 export function register(program: Command): void {
   program
@@ -16,6 +15,8 @@ export function register(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a port number 0-65535, got "${options.port}"`);
       }
       const config = loadConfig(process.env, ['SECRET', 'ADMIN_TOKEN']);
+      // Loaded on use: Fastify and its plugins would slow every other command's start.
+      const { startServer } = await import('../../http/server.ts');
       await startServer(config, port === undefined ? {} : { port });
     });
 }
