@@ -2,24 +2,14 @@
 // prepared MIME message (built once, spliced per recipient). A forced re-publish changes the
 // content hash the ledger's claim returns, and the entry is rebuilt.
 import type { Redis } from 'ioredis';
+import type { BuiltMessage, MimeRecipient } from '../mail/types.ts';
 import type { Keys } from '../redis/keys.ts';
 import { readCampaign } from './campaign-record.ts';
 import type { CampaignRecord, PublishedIssue } from './types.ts';
 
-/** A recipient as the prepared MIME needs it (see src/mail prepareIssueMime). */
-export interface MimeRecipient {
-  subscriberId: string;
-  email: string;
-  name?: string;
-  unsubscribeToken: string;
-}
+export type { MimeRecipient } from '../mail/types.ts';
 
-export interface BuiltMessage {
-  envelope: { from: string; to: string };
-  raw: string | Buffer;
-  messageId: string;
-}
-
+/** The part of src/mail's PreparedIssueMime the deliver processor uses. */
 export interface PreparedMime {
   build(recipient: MimeRecipient): BuiltMessage;
 }

@@ -15,6 +15,7 @@ import { loadConfig, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';
 import { createRedis } from '../redis/connection.ts';
+import { deleteKeysByPrefix } from '../redis/delete-by-prefix.ts';
 import { keys as keysFor } from '../redis/keys.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { runWorker } from '../../workers/worker.ts';
@@ -47,12 +48,7 @@ export interface DevOptions {
 async function clearDevKeys(config: Readonly<Config>): Promise<void> {
   const redis = createRedis(config.redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${DEV_KEY_PREFIX}*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await redis.unlink(...found);
-    } while (cursor !== '0');
+    await deleteKeysByPrefix(redis, DEV_KEY_PREFIX);
   } finally {
     redis.disconnect();
   }

@@ -1,6 +1,7 @@
 // Real Redis for tests: every test file gets its own hash-tag prefix and deletes its keys after.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeysByPrefix } from '../../src/redis/delete-by-prefix.ts';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -29,10 +30,5 @@ export async function testRedis(opts: { forQueues?: boolean } = {}): Promise<Tes
 }
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
+  await deleteKeysByPrefix(redis, prefix);
 }
