@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Envelope } from '../mail/types.ts';
 import type { BlastReply, BlastRun } from './blast-process.ts';
 import { spawnTs, stopChild } from './children.ts';
-import { readProcStats } from './proc-stats.ts';
+import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
 import type { SinkHandle } from './sink.ts';
 
 const BLAST_ENTRY = fileURLToPath(new URL('./blast-process.ts', import.meta.url));
@@ -30,6 +30,7 @@ export interface CeilingResult {
   clientCpuMsPerMessage: number;
   /** CPU ms per message of the sink process during the blast. */
   sinkCpuMsPerMessage: number;
+  utilisation: Utilisation;
 }
 
 export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
@@ -44,6 +45,8 @@ export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
     const rawBase64 = opts.raw.toString('base64');
     const cpuBefore = await cpuMs(children.map((c) => c.pid ?? 0));
     const sinkBefore = await cpuMs([opts.sink.pid]);
+    const machineBefore = await readMachineCpu();
+    const selfBefore = process.cpuUsage();
     const startedAt = Date.now();
     const done = children.map((c) => nextReply(c, 'done'));
     children.forEach((c, i) => c.send({ type: 'run', smtpUrl: opts.sink.smtpUrl, envelope: opts.envelope, rawBase64, count: share(i), maxConnections: opts.maxConnections, concurrency: opts.concurrency } satisfies BlastRun));
@@ -57,12 +60,16 @@ export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
     const seconds = (stats.lastAt - startedAt) / 1000;
     const clientCpu = (await cpuMs(children.map((c) => c.pid ?? 0))) - cpuBefore;
     const sinkCpu = (await cpuMs([opts.sink.pid])) - sinkBefore;
+    const machineAfter = await readMachineCpu();
+    const self = process.cpuUsage(selfBefore);
+    const utilisation = utilisationOf(machineBefore, machineAfter, clientCpu + sinkCpu + (self.user + self.system) / 1000);
     return {
       messages: stats.messages,
       seconds,
       rate: stats.messages / seconds,
       clientCpuMsPerMessage: clientCpu / stats.messages,
       sinkCpuMsPerMessage: sinkCpu / stats.messages,
+      utilisation,
     };
   } finally {
     await Promise.all(children.map((c) => stopChild(c, 2000)));

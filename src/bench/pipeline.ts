@@ -11,8 +11,8 @@ import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { followEnqueueTimes } from './enqueue-times.ts';
-import { readProcStats } from './proc-stats.ts';
-import { redisCpuMs, startMemoryPoller } from './redis-memory.ts';
+import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
+import { commandStats, commandsPerMessage, redisCpuMs, startMemoryPoller } from './redis-info.ts';
 import { quantile } from './result.ts';
 import type { SinkHandle } from './sink.ts';
 import { startWorkerPool } from './worker-pool.ts';
@@ -47,6 +47,11 @@ export interface PipelineResult {
   /** CPU ms per message of the sink process and of the Redis server during the send. */
   sinkCpuMsPerMessage: number;
   redisCpuMsPerMessage: number;
+  /** The bench process itself (status and memory polling, following the events stream). */
+  benchCpuMsPerMessage: number;
+  /** Server-side cost per message by command (diagnostic; other Redis clients add noise). */
+  redisCommands: Array<{ command: string; calls: number; usec: number }>;
+  utilisation: Utilisation;
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
@@ -61,6 +66,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const cpuBefore = await pool.sample();
     const sinkBefore = (await readProcStats(sink.pid))?.cpuMs ?? 0;
     const redisBefore = await redisCpuMs(redis);
+    const commandsBefore = await commandStats(redis);
+    const machineBefore = await readMachineCpu();
+    const selfBefore = process.cpuUsage();
     memory = startMemoryPoller(redis, 100);
 
     await startListSend({ redis, keys: k, store: opts.store, queues }, published);
@@ -85,6 +93,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const cpuAfter = await pool.sample();
     const sinkCpu = ((await readProcStats(sink.pid))?.cpuMs ?? 0) - sinkBefore;
     const redisCpu = (await redisCpuMs(redis)) - redisBefore;
+    const commandsAfter = await commandStats(redis);
+    const machineAfter = await readMachineCpu();
+    const self = process.cpuUsage(selfBefore);
     await enqueued.stop();
 
     // Enqueue → 250 per message: the sink keyed each 250 by Message-ID, which names the subscriber.
@@ -106,6 +117,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const enqueueSpanMs = Math.max(1, (unthrottled.at(-1) ?? 0) - (unthrottled[0] ?? 0));
 
     const cpuMs = cpuAfter.reduce((sum, s, i) => sum + (s && cpuBefore[i] ? s.cpuMs - cpuBefore[i]!.cpuMs : 0), 0);
+    const utilisation = utilisationOf(machineBefore, machineAfter, cpuMs + sinkCpu + redisCpu + (self.user + self.system) / 1000);
     return {
       messages: stats.messages,
       seconds,
@@ -118,6 +130,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       workerCpuMs: cpuMs,
       sinkCpuMsPerMessage: sinkCpu / Math.max(1, stats.messages),
       redisCpuMsPerMessage: redisCpu / Math.max(1, stats.messages),
+      benchCpuMsPerMessage: (self.user + self.system) / 1000 / Math.max(1, stats.messages),
+      redisCommands: commandsPerMessage(commandsBefore, commandsAfter, Math.max(1, stats.messages)),
+      utilisation,
     };
   } finally {
     await memory?.stop();

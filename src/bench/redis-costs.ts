@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
 import { DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
 import type { DeliverJobData } from '../campaign/types.ts';
-import { keysMemory, usedMemory } from './redis-memory.ts';
+import { keysMemory, usedMemory } from './redis-info.ts';
 
 const CHUNK = 1_000;
 

@@ -17,6 +17,8 @@ export interface BenchResult {
   publishMs: number;
   /** A second render of the same issue in the same process (warm MJML), in ms. */
   renderWarmMs: number;
+  /** Mean µs of `personalise` (splice one recipient's values into html and text) over 20,000 calls. */
+  personaliseUs: number;
   /** Enqueue (the job's `added` event) to the sink's 250. */
   latency: { p50Ms: number; p99Ms: number; maxMs: number; samples: number };
   redis: {
@@ -34,7 +36,14 @@ export interface BenchResult {
   };
   workers: { count: number; concurrency: number; maxRssBytes: number; cpuMsPerMessage: number };
   /** CPU ms per message by process, from /proc and INFO cpu: where a 2-core machine's time goes. */
-  cpuMsPerMessage: { pipelineWorkers: number; pipelineSink: number; pipelineRedis: number; ceilingClients: number; ceilingSink: number };
+  cpuMsPerMessage: { pipelineWorkers: number; pipelineSink: number; pipelineRedis: number; pipelineBench: number; ceilingClients: number; ceilingSink: number };
+  /** Redis server time per message by command during the send (µs and calls; scripts include the commands they run). */
+  redisCommandsPerMessage: Array<{ command: string; calls: number; usec: number }>;
+  /**
+   * Share of all cores' time (0..1) during each phase: busy on the whole machine, and used by
+   * the benchmark's own processes (incl. Redis). A gap means other load disturbed the run.
+   */
+  utilisation: { ceiling: { machineBusy: number; ours: number }; pipeline: { machineBusy: number; ours: number } };
   ceiling: { messages: number; seconds: number; processes: number; maxConnections: number; concurrency: number };
   naive: { messages: number; seconds: number; form: string };
   pipeline: { messages: number; seconds: number; state: string; sent: number; failed: number; windowJobs: number };
@@ -69,6 +78,7 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targ
 export function formatTable(r: BenchResult): string {
   const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  const pct = (f: number) => `${Math.round(f * 100)} %`;
   const rows: Array<[string, string]> = [
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
     ['message', `${r.issueId}, ${n(r.messageBytes)} bytes on the wire`],
@@ -79,14 +89,17 @@ export function formatTable(r: BenchResult): string {
     ['P / C', n(r.ratios.pipelineOverCeiling, 2)],
     ['enqueue rate (fan-out)', `${n(r.rates.enqueue)} jobs/s`],
     ['publish (render once + store)', `${n(r.publishMs)} ms first in process · render warm ${n(r.renderWarmMs)} ms`],
+    ['personalise one recipient', `${r.personaliseUs.toFixed(1)} µs (token splice, no re-render)`],
     ['latency enqueue → 250', `p50 ${n(r.latency.p50Ms)} ms · p99 ${n(r.latency.p99Ms)} ms  (${n(r.latency.samples)} samples)`],
     ['Redis per waiting job', `${n(r.redis.bytesPerWaitingJob)} B (INFO) · ${n(r.redis.bytesPerWaitingJobKeys)} B (MEMORY USAGE)`],
     ['Redis peak during send', `${mb(r.redis.peakBytes)} over baseline`],
     ['ledger per subscriber', `${n(r.redis.ledgerBytesPerSubscriber)} B`],
     ['subscriber store per subscriber', `${n(r.redis.subscriberBytesPerSubscriber)} B`],
     ['worker max RSS', mb(r.workers.maxRssBytes)],
-    ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms`],
+    ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms · bench ${n(r.cpuMsPerMessage.pipelineBench, 3)} ms`],
+    ['Redis µs per message', r.redisCommandsPerMessage.slice(0, 5).map((c) => `${c.command} ${n(c.usec, 0)} (${n(c.calls, 1)}×)`).join(' · ')],
     ['CPU per message, ceiling', `blasters ${n(r.cpuMsPerMessage.ceilingClients, 3)} ms · sink ${n(r.cpuMsPerMessage.ceilingSink, 3)} ms`],
+    ['cores busy (ours / machine)', `ceiling ${pct(r.utilisation.ceiling.ours)} / ${pct(r.utilisation.ceiling.machineBusy)} · pipeline ${pct(r.utilisation.pipeline.ours)} / ${pct(r.utilisation.pipeline.machineBusy)}`],
     [
       '1M send, Redis (computed)',
       `${mb(r.projection1M.sendBytes)} for the send (window ${n(r.projection1M.windowJobs)} jobs ${mb(r.projection1M.queueBytes)} + ledger ${mb(r.projection1M.ledgerBytes)} + issue ${mb(r.projection1M.renderedBytes)}); ${mb(r.projection1M.totalBytes)} with the subscriber store`,

@@ -11,7 +11,8 @@ import type { Config } from '../config/index.ts';
 import { loadIssueFile } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { prepareIssueMime } from '../mail/index.ts';
-import { createRedis, pingRedis, type Redis } from '../redis/connection.ts';
+import { createRedis, pingRedis } from '../redis/connection.ts';
+import { deleteKeysByPrefix } from '../redis/delete-by-prefix.ts';
 import { keys as makeKeys } from '../redis/keys.ts';
 import { createRenderer } from '../render/index.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
@@ -22,9 +23,10 @@ import { killAllNow, stopAll } from './children.ts';
 import { measureLedgerEntryCost, measureWaitingJobCost } from './redis-costs.ts';
 import { NAIVE_FORM, runNaive } from './naive.ts';
 import { runPipeline } from './pipeline.ts';
-import { keysMemory, usedMemory } from './redis-memory.ts';
+import { keysMemory, usedMemory } from './redis-info.ts';
 import { checkTargets, type BenchResult } from './result.ts';
 import { seedSubscribers } from './seed-subscribers.ts';
+import { measurePersonalise } from './personalise-cost.ts';
 import { startSinkProcess, type SinkHandle } from './sink.ts';
 
 export interface BenchOptions {
@@ -62,7 +64,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     (cleaned ??= (async () => {
       await stopAll(5_000).catch(() => {});
       await sink?.stop().catch(() => {});
-      await deleteByPrefix(redis, prefix).catch((e: Error) => log(`could not delete ${prefix}* from Redis: ${e.message}`));
+      await deleteKeysByPrefix(redis, prefix).catch((e: Error) => log(`could not delete ${prefix}* from Redis: ${e.message}`));
       redis.disconnect();
       queueConnection.disconnect();
     })());
@@ -104,6 +106,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const warmStart = performance.now();
     await createRenderer(templates).renderIssue(issue, newsletter);
     const renderWarmMs = performance.now() - warmStart;
+    const personaliseUs = measurePersonalise(rendered);
 
     // The ceiling's message: the mail fast path's output for one real recipient of the list.
     // From as workers/worker.ts builds it: MAIL_FROM's address, the newsletter's display name.
@@ -164,6 +167,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       ratios: { pipelineOverNaive: pipeline.rate / naive.rate, pipelineOverCeiling: pipeline.rate / ceiling.rate },
       publishMs,
       renderWarmMs,
+      personaliseUs,
       latency: pipeline.latency,
       redis: {
         bytesPerWaitingJob,
@@ -178,9 +182,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         pipelineWorkers: pipeline.workerCpuMs / Math.max(1, pipeline.messages),
         pipelineSink: pipeline.sinkCpuMsPerMessage,
         pipelineRedis: pipeline.redisCpuMsPerMessage,
+        pipelineBench: pipeline.benchCpuMsPerMessage,
         ceilingClients: ceiling.clientCpuMsPerMessage,
         ceilingSink: ceiling.sinkCpuMsPerMessage,
       },
+      redisCommandsPerMessage: pipeline.redisCommands,
+      utilisation: { ceiling: ceiling.utilisation, pipeline: pipeline.utilisation },
       ceiling: { messages: ceiling.messages, seconds: ceiling.seconds, processes: o.workers, maxConnections: pool, concurrency: o.concurrency },
       naive: { messages: naive.messages, seconds: naive.seconds, form: NAIVE_FORM },
       pipeline: { messages: pipeline.messages, seconds: pipeline.seconds, state: pipeline.status.state, sent: pipeline.status.sent, failed: pipeline.status.failed, windowJobs: window },
@@ -205,11 +212,3 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   }
 }
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.unlink(...found);
-  } while (cursor !== '0');
-}

@@ -62,6 +62,7 @@ describe('newsletter bench (tiny run)', () => {
     expect(result.redis.peakBytes).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(result.redis.peakBytes)).toBe(true);
     positive(result.publishMs);
+    positive(result.personaliseUs);
     expect(result.subscribers).toBe(200);
     positive(result.latency.p50Ms);
     positive(result.latency.p99Ms);

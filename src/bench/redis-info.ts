@@ -1,5 +1,6 @@
-// Redis memory as the server reports it (INFO memory → used_memory), and the bytes held by the
-// keys under one prefix (MEMORY USAGE), which other clients of the same Redis cannot disturb.
+// What the Redis server reports about itself: memory (INFO memory → used_memory), CPU time
+// (INFO cpu), per-command counters (INFO commandstats), and the bytes held by the keys under one
+// prefix (MEMORY USAGE), which other clients of the same Redis cannot disturb.
 import type { Redis } from 'ioredis';
 
 export async function usedMemory(redis: Redis): Promise<number> {
@@ -15,6 +16,26 @@ export async function redisCpuMs(redis: Redis): Promise<number> {
   const user = /^used_cpu_user:([\d.]+)/m.exec(info);
   const sys = /^used_cpu_sys:([\d.]+)/m.exec(info);
   return (Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0)) * 1000;
+}
+
+export type CommandStats = Map<string, { calls: number; usec: number }>;
+
+/** INFO commandstats. Commands run inside Lua scripts are counted too (and inside evalsha's time). */
+export async function commandStats(redis: Redis): Promise<CommandStats> {
+  const stats: CommandStats = new Map();
+  for (const match of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(match[1]!, { calls: Number(match[2]), usec: Number(match[3]) });
+  }
+  return stats;
+}
+
+/** Per-message calls and server µs of the `top` costliest commands between two snapshots. */
+export function commandsPerMessage(before: CommandStats, after: CommandStats, messages: number, top = 8): Array<{ command: string; calls: number; usec: number }> {
+  const rows = [...after].map(([command, a]) => {
+    const b = before.get(command) ?? { calls: 0, usec: 0 };
+    return { command, calls: (a.calls - b.calls) / messages, usec: (a.usec - b.usec) / messages };
+  });
+  return rows.filter((r) => r.calls > 0).sort((x, y) => y.usec - x.usec).slice(0, top);
 }
 
 /** Sum of MEMORY USAGE over every key matching `pattern` (SAMPLES 0: exact, not sampled). */
