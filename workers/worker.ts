@@ -9,11 +9,12 @@
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
 import { pino, type Logger } from 'pino';
-import { startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
+import { DEFAULT_WORKER_OPTIONS, startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
 import { loadConfig, type Config } from '../src/config/index.ts';
 import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
 import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
+import { redisDurabilityWarnings } from '../src/http/redis-durability.ts';
 import { createRedis } from '../src/redis/connection.ts';
 import { keys as keysFor } from '../src/redis/keys.ts';
 import { createRenderer } from '../src/render/index.ts';
@@ -74,6 +75,11 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     }
   }
   log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null }, 'worker started');
+  // DESIGN.md: without noeviction and AOF, queued jobs can vanish. Not awaited: while Redis is
+  // unreachable the check waits with every other command.
+  void redisDurabilityWarnings(connection).then((warnings) => {
+    for (const warning of warnings) log.warn(warning);
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -89,6 +95,9 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     },
   };
 }
+
+/** How long a graceful stop may take: a job in flight holds its lock at most this long, plus margin. */
+const CLOSE_TIMEOUT_MS = DEFAULT_WORKER_OPTIONS.lockDurationMs + 5_000;
 
 /** `--concurrency N` from the command line (the CLI command passes it; env is the default). */
 function concurrencyFromArgs(argv: string[]): number | undefined {
@@ -110,6 +119,13 @@ export async function main(argv = process.argv.slice(2), env = process.env, conc
       log.warn({ signal }, 'second signal: exiting now (in-flight jobs return to the queue)');
       process.exit(1);
     }
+    // BullMQ's close waits for Redis; while Redis is unreachable it would wait forever. In-flight
+    // jobs are safe either way (the ledger and the stalled-job check bring them back).
+    const timer = setTimeout(() => {
+      log.error({ signal, timeoutMs: CLOSE_TIMEOUT_MS }, 'worker did not stop in time (is Redis reachable?); exiting');
+      process.exit(1);
+    }, CLOSE_TIMEOUT_MS);
+    timer.unref();
     worker.close().then(
       () => process.exit(0),
       (err: Error) => {

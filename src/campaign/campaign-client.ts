@@ -32,7 +32,8 @@ export async function openCampaignClient(config: Pick<Config, 'redisUrl' | 'keyP
   });
   const redis = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-cli' });
   const k = keysFor(config.keyPrefix);
-  const queues = createCampaignQueues(redis, config.keyPrefix);
+  // Quiet: a command that cannot reach Redis fails with its own clear message.
+  const queues = createCampaignQueues(redis, config.keyPrefix, () => undefined);
   return {
     redis,
     keys: k,

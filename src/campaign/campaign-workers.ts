@@ -70,7 +70,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const { connection, prefix, keys: k, log } = deps;
   const ledger = new Ledger(connection, k);
   let stopping = false;
-  const queues = createCampaignQueues(connection, prefix);
+  const queues = createCampaignQueues(connection, prefix, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
   const cache = new IssueCache(connection, k, deps.prepare);
   const common = {
     connection,

@@ -65,6 +65,11 @@ export async function resumeCampaign(deps: ControlDeps, campaignId: string): Pro
   if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), 'resume');
   // Everything may have finished while paused (the last messages in flight).
   await deps.ledger.checkDone(campaignId);
+  // A started fan-out that waited out the pause was handed back to the delayed set: run it now
+  // (one not started yet is delayed until its --at time and stays so).
+  const [run, started] = await deps.redis.hmget(deps.keys.campaign(campaignId), 'run', 'fanoutStarted');
+  const fanout = started === '1' ? await deps.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0)) : undefined;
+  if (fanout && (await fanout.isDelayed())) await fanout.promote().catch(() => undefined);
   await promoteSetAside(deps.queues, campaignId);
   // A job that read "paused" just before the state changed is set aside a moment later: look again.
   await new Promise((r) => setTimeout(r, RESUME_SECOND_PASS_MS));

@@ -33,6 +33,13 @@ export interface DeliverOptions {
 
 export const DEFAULT_DELIVER: DeliverOptions = { pauseRecheckMs: 30_000 };
 
+/**
+ * Waits between tries to record an outcome SMTP already gave (≈3 s in all, well under the
+ * default 10 s lock): a lost record would make the retry re-send the message.
+ */
+const FINISH_RETRY_MS = [100, 200, 400, 800, 1_600];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** What a deliver job ends with (its BullMQ return value, removed on completion). */
 export type DeliverResult = FinalState;
 
@@ -54,6 +61,24 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       ...(sub.name ? { name: sub.name } : {}),
       unsubscribeToken: deps.signToken(subscriberId, campaign.listId),
     };
+  }
+
+  /** ledger.finish, retried locally on a Redis error; see FINISH_RETRY_MS. */
+  async function record(campaignId: string, subscriberId: string, state: FinalState): Promise<FinalState> {
+    for (let i = 0; ; i++) {
+      try {
+        return await ledger.finish(campaignId, subscriberId, state);
+      } catch (error) {
+        const delay = FINISH_RETRY_MS[i];
+        if (delay === undefined) {
+          // The marker stays: the job's retry finds it, sends again and counts a possible duplicate.
+          log.error({ campaignId, subscriberId, state, err: (error as Error).message }, 'could not record a delivery outcome; the retry will be counted as in doubt');
+          throw error;
+        }
+        log.warn({ campaignId, subscriberId, state, err: (error as Error).message }, 'recording a delivery outcome failed; trying again');
+        await sleep(delay);
+      }
+    }
   }
 
   return async function deliver(job: Job<DeliverJobData>, token?: string): Promise<DeliverResult> {
@@ -115,20 +140,20 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
 
     switch (outcome.kind) {
       case 'sent':
-        return ledger.finish(campaignId, subscriberId, 'sent');
+        return record(campaignId, subscriberId, 'sent');
       case 'permanent':
         // Suppress first: if Redis fails in between, the retry re-sends to a rejecting address (harmless).
         if (ctx.campaign.mode === 'list') await store.setStatus(subscriberId, 'bounced');
         log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason }, 'bounced: address suppressed, not retried');
-        return ledger.finish(campaignId, subscriberId, 'bounced');
+        return record(campaignId, subscriberId, 'bounced');
       case 'ambiguous':
         log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'unknown: connection lost after the message data; not re-sent');
-        return ledger.finish(campaignId, subscriberId, 'unknown');
+        return record(campaignId, subscriberId, 'unknown');
       case 'transient': {
         const attempts = job.opts.attempts ?? 1;
         if (job.attemptsMade + 1 >= attempts) {
           log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason, attempts }, 'failed: transient errors until the attempts ran out');
-          return ledger.finish(campaignId, subscriberId, 'failed');
+          return record(campaignId, subscriberId, 'failed');
         }
         await ledger.release(campaignId, subscriberId, attemptId);
         throw new Error(`transient SMTP failure${outcome.code ? ` ${outcome.code}` : ''}: ${outcome.reason}`);

@@ -21,9 +21,16 @@ export interface FanoutOptions {
   window: number;
   /** How often to look again while the window is full or the send is paused, in ms. Default 250. */
   pollMs: number;
+  /**
+   * Waiting longer than this (paused, or window full) hands the job back to the delayed set for
+   * `handBackDelayMs`, freeing the worker slot for other sends (e.g. `send --test`). Defaults
+   * 2,000 and 2,000 ms.
+   */
+  handBackAfterMs: number;
+  handBackDelayMs: number;
 }
 
-export const DEFAULT_FANOUT: FanoutOptions = { chunkSize: 1_000, window: 10_000, pollMs: 250 };
+export const DEFAULT_FANOUT: FanoutOptions = { chunkSize: 1_000, window: 10_000, pollMs: 250, handBackAfterMs: 2_000, handBackDelayMs: 2_000 };
 
 /** Marks the end of the list in the saved cursor, so a restart after the last chunk adds nothing. */
 const END = '$end';
@@ -82,7 +89,8 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
 
     let cursor: string | null = first.cursor || null;
     let added = 0;
-    if (cursor) log.info({ campaignId, cursor }, 'fan-out resumes from its saved cursor');
+    if (cursor) log.debug({ campaignId, cursor }, 'fan-out resumes from its saved cursor');
+    let waitingSince: number | null = null;
     while (cursor !== END) {
       if (deps.stopping?.()) {
         // Shutting down mid-list: back to the queue; this or another worker resumes from the cursor.
@@ -95,9 +103,18 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
       if (state === null || currentRun !== run) return { added };
       if (state === 'cancelled') break;
       if (state === 'paused' || (await windowIsFull(campaignId))) {
-        await sleep(opts.pollMs);
-        continue;
+        waitingSince ??= Date.now();
+        if (Date.now() - waitingSince < opts.handBackAfterMs) {
+          await sleep(opts.pollMs);
+          continue;
+        }
+        // Only 2 fan-outs run at once per worker: a paused or huge send must not hold a slot
+        // while it waits. The saved cursor makes the next run resume here.
+        log.debug({ campaignId, added, state }, 'fan-out waits (paused or window full); handed back to the queue');
+        await job.moveToDelayed(Date.now() + opts.handBackDelayMs, token);
+        throw new DelayedError();
       }
+      waitingSince = null;
       const next = await page(first, cursor);
       // A second send of the same issue: those the ledger has as sent/bounced/unknown need no job;
       // those skipped or failed last time are tried again.
@@ -110,7 +127,13 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
         ids.push(id);
         if (RETRIED.has(was)) retry.push(id);
       });
-      if (retry.length) await ledger.reopen(campaignId, retry);
+      if (retry.length) {
+        // A job of an earlier send that failed for good may still be held by BullMQ (e.g. kept
+        // by older options): addBulk would silently ignore the same id and the entry would stay
+        // queued forever. An active or waiting one cannot be removed; it runs and claims itself.
+        await Promise.all(retry.map((id) => queues.deliver.remove(deliverJobId(campaignId, id)).catch(() => 0)));
+        await ledger.reopen(campaignId, retry);
+      }
       if (ids.length) {
         await queues.deliver.addBulk(
           ids.map((subscriberId) => ({

@@ -48,19 +48,29 @@ local hash = redis.call('HGET', KEYS[2], 'contentHash') or ''
 if cur and isFinal(cur) then return {cur, hash} end
 local state = redis.call('HGET', KEYS[2], 'state')
 if not state then return {'missing', ''} end
-local inflight = cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'f:'
+-- Our own marker: this claim is a replay (the client re-sent it after a reconnect), not a
+-- dead attempt; nothing was sent under it yet.
+local mine = cur == 'f:' .. ARGV[2]
+local inflight = (not mine) and cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'f:'
 -- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
 if state == 'cancelled' or ARGV[3] == '0' then
   local final = 'skipped'
   if inflight then final = 'unknown' end
   return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
 end
-if state == 'paused' then return {'paused', hash} end
+if state == 'paused' then
+  if mine then redis.call('HSET', KEYS[1], ARGV[1], 'queued') end
+  return {'paused', hash}
+end
+if mine then return {'claimed', hash} end
 if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
 if inflight then
   redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1)
   redis.call('SADD', KEYS[3], ARGV[1])
+  -- A test send's keys expire (TEST_TTL_SECONDS on its campaign hash): so does this set.
+  local ttl = redis.call('TTL', KEYS[2])
+  if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
   return {'in-doubt', hash}
 end
 return {'claimed', hash}
@@ -72,13 +82,18 @@ local cur = redis.call('HGET', KEYS[1], ARGV[1])
 return settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3])
 `);
 
-// KEYS: ledger. ARGV: subscriberId, attemptId. Only our own marker goes back to `queued`.
-const RELEASE = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) == 'f:' .. ARGV[2] then
+// KEYS: ledger, campaign. ARGV: subscriberId, attemptId, now. Only our own marker goes back
+// to `queued`; in a cancelled send (whose queued entries cancel already moved to skipped) it
+// becomes skipped at once, so the status shows nothing queued.
+const RELEASE = new LuaScript(`${COMMON}
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur ~= 'f:' .. ARGV[2] then return 0 end
+if redis.call('HGET', KEYS[2], 'state') == 'cancelled' then
+  settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[3])
+else
   redis.call('HSET', KEYS[1], ARGV[1], 'queued')
-  return 1
 end
-return 0
+return 1
 `);
 
 // KEYS: ledger, campaign. ARGV: next cursor, ids… Registers a fan-out chunk and saves the
@@ -152,7 +167,7 @@ export class Ledger {
 
   /** Before a retry: clears this attempt's in-flight marker so the retry is not taken as in doubt. */
   async release(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId)], [subscriberId, attemptId])) === 1;
+    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, attemptId, this.now()])) === 1;
   }
 
   /** Registers a fan-out chunk (new ids join `total`) and saves the next cursor. */

@@ -15,9 +15,11 @@ export const DELIVER_ATTEMPTS = 12;
 export const DELIVER_JOB_OPTIONS: JobsOptions = {
   attempts: DELIVER_ATTEMPTS,
   backoff: { type: BACKOFF_TYPE },
-  // The ledger keeps the truth; finished jobs only cost memory.
+  // The ledger keeps the truth (and settleAbandonedJob logs why a job failed); finished jobs
+  // only cost memory. A failed job left behind would also make a later send of the same issue
+  // hang: BullMQ ignores an add with the id of a job it still holds.
   removeOnComplete: true,
-  removeOnFail: { count: 10_000, age: 7 * 24 * 3600 },
+  removeOnFail: true,
 };
 
 export const FANOUT_JOB_OPTIONS: JobsOptions = {
@@ -34,10 +36,18 @@ export interface CampaignQueues {
   close(): Promise<void>;
 }
 
-/** `connection` should be a client made with `createRedis(url, { forQueues: true })`. */
-export function createCampaignQueues(connection: Redis, prefix: string): CampaignQueues {
+/**
+ * `connection` should be a client made with `createRedis(url, { forQueues: true })`. `onError`
+ * receives the queues' connection errors (during a Redis outage); without a listener BullMQ
+ * prints raw stack traces.
+ */
+export function createCampaignQueues(connection: Redis, prefix: string, onError?: (err: Error, queue: string) => void): CampaignQueues {
   const deliver = new Queue<DeliverJobData>(QUEUES.deliver, { connection, prefix });
   const fanout = new Queue<FanoutJobData>(QUEUES.fanout, { connection, prefix });
+  if (onError) {
+    deliver.on('error', (err) => onError(err, QUEUES.deliver));
+    fanout.on('error', (err) => onError(err, QUEUES.fanout));
+  }
   return {
     deliver,
     fanout,

@@ -1,21 +1,12 @@
 // Double opt-in, independent of HTTP: what a subscribe request and a confirmation click do to
 // the store. The caller answers the same whatever happened here (no address enumeration).
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Newsletter } from '../content/schema.ts';
-import type { Keys } from '../redis/keys.ts';
-import { enqueueConfirmationMail } from '../subscribers/confirmation-mail.ts';
-import { consumeConfirmation, createConfirmation, hashConfirmationToken } from '../subscribers/tokens.ts';
+import { requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
+import { consumeConfirmation, hashConfirmationToken } from '../subscribers/tokens.ts';
 import type { ConsentRecord, SubscriberStore } from '../subscribers/types.ts';
 
-export interface SubscriptionDeps {
-  redis: Redis;
-  keys: Keys;
+export interface SubscriptionDeps extends ConfirmationRequestDeps {
   store: SubscriberStore;
-  transactionalQueue: Queue;
-  confirmTtlHours: number;
-  /** At most one confirmation mail per (subscriber, list) in this many seconds. */
-  resendAfterSeconds: number;
 }
 
 /** What happened, for logs and tests only; never shown to the person asking. */
@@ -26,6 +17,7 @@ export async function requestSubscription(
   input: { email: string; name?: string; newsletter: Newsletter; consent: ConsentRecord },
 ): Promise<SubscribeResult> {
   const listId = input.newsletter.listId;
+  let result: SubscribeResult = 'mailed';
   let subscriber = await deps.store.findByEmail(input.email);
   if (!subscriber) {
     const created = await deps.store.create({
@@ -38,10 +30,10 @@ export async function requestSubscription(
     });
     subscriber = created.subscriber;
   } else if (subscriber.status === 'bounced' || subscriber.status === 'complained') {
-    // Suppressed: mailing it again would bounce or annoy; the answer stays the same.
-    return 'suppressed';
+    // Suppressed: mailing it again would bounce or annoy (the worker sends nothing).
+    result = 'suppressed';
   } else if (subscriber.status === 'active' && subscriber.lists.includes(listId)) {
-    return 'already-active';
+    result = 'already-active';
   } else if (subscriber.status !== 'active') {
     // Pending or unsubscribed: this request's consent replaces the old one; an unconfirmed
     // request never renames someone who already gave a name.
@@ -52,11 +44,11 @@ export async function requestSubscription(
   }
   // Active in another list keeps its confirmed consent; confirming adds this list.
 
-  const throttled = await deps.redis.set(deps.keys.confirmThrottle(subscriber.id, listId), '1', 'EX', deps.resendAfterSeconds, 'NX');
-  if (throttled === null) return 'throttled';
-  const token = await createConfirmation(deps.redis, deps.keys, { subscriberId: subscriber.id, listId }, deps.confirmTtlHours);
-  await enqueueConfirmationMail(deps.transactionalQueue, { subscriberId: subscriber.id, listId, token });
-  return 'mailed';
+  // Every address then takes the same round trips (throttle, token, one job), so the response
+  // time does not hint at whether it is new, subscribed or suppressed: the transactional worker
+  // refetches the subscriber and sends nothing to an active or suppressed address.
+  const queued = await requestConfirmationMail(deps, { subscriberId: subscriber.id, listId });
+  return !queued && result === 'mailed' ? 'throttled' : result;
 }
 
 /** `listId` on `invalid` when the token was once valid (so the page can use that newsletter's language). */

@@ -8,7 +8,8 @@ import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { addressOf, domainOf } from '../mail/index.ts';
 import type { Mailer } from '../mail/types.ts';
-import { QUEUES } from '../redis/keys.ts';
+import { QUEUES, type Keys } from '../redis/keys.ts';
+import { createConfirmation } from './tokens.ts';
 import type { SubscriberStore } from './types.ts';
 
 export const CONFIRM_JOB = 'confirm';
@@ -40,6 +41,28 @@ const JOB_OPTIONS: JobsOptions = {
 
 export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData): Promise<void> {
   await queue.add(CONFIRM_JOB, data, JOB_OPTIONS);
+}
+
+export interface ConfirmationRequestDeps {
+  redis: Redis;
+  keys: Keys;
+  transactionalQueue: Queue;
+  confirmTtlHours: number;
+  /** At most one confirmation mail per (subscriber, list) in this many seconds. */
+  resendAfterSeconds: number;
+}
+
+/**
+ * The one way a confirmation mail is asked for (form, admin API, CLI): a resend throttle per
+ * (subscriber, list), a fresh token, one job. The worker refetches the subscriber and sends
+ * nothing to an address that is active in the list or suppressed. False when throttled.
+ */
+export async function requestConfirmationMail(deps: ConfirmationRequestDeps, target: { subscriberId: string; listId: string }): Promise<boolean> {
+  const fresh = await deps.redis.set(deps.keys.confirmThrottle(target.subscriberId, target.listId), '1', 'EX', deps.resendAfterSeconds, 'NX');
+  if (fresh === null) return false;
+  const token = await createConfirmation(deps.redis, deps.keys, target, deps.confirmTtlHours);
+  await enqueueConfirmationMail(deps.transactionalQueue, { ...target, token });
+  return true;
 }
 
 export function confirmUrl(publicUrl: string, token: string): string {
@@ -82,7 +105,8 @@ export function startTransactionalWorker(deps: {
       newsletter,
       confirmUrl: confirmUrl(deps.config.publicUrl, token),
       expiresInHours: deps.config.confirmTtlHours,
-      ...(subscriber.name ? { name: subscriber.name } : {}),
+      // No name: whoever submits the form chooses it, so greeting with it would let anyone put
+      // their own words into a mail we send to any address. The locale's default greeting it is.
     });
     const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
     const domain = domainOf(from.address);

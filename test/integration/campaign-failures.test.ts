@@ -2,7 +2,8 @@
 // delivered, none twice; it answers 550 for some addresses → those are bounced and suppressed,
 // never retried (the sink saw each once), and the next issue's send skips them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settledPlusQueued, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
+import { deliverJobId } from '../../src/campaign/ids.ts';
+import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
 
 const N = 600;
 
@@ -11,6 +12,7 @@ describe('SMTP failures during a send', () => {
   let subscribers: Seeded[];
   const attempts = new Map<string, number>();
   let tempFailures = 0;
+  let stubbornAccepts = false;
   // reader-0, reader-50, reader-100, …: every 50th address does not exist.
   const rejected = (email: string) => Number(/^reader-(\d+)@/.exec(email)?.[1] ?? 1) % 50 === 0;
 
@@ -19,7 +21,7 @@ describe('SMTP failures during a send', () => {
       reply(to) {
         attempts.set(to, (attempts.get(to) ?? 0) + 1);
         if (rejected(to)) return { code: 550, message: '5.1.1 <' + to + '>: no such user' };
-        if (to.startsWith('stubborn')) return { code: 451, message: '4.7.1 greylisted, forever' };
+        if (to.startsWith('stubborn') && !stubbornAccepts) return { code: 451, message: '4.7.1 greylisted, forever' };
         if (Math.random() < 1 / 3) {
           tempFailures++;
           return { code: 451, message: '4.3.0 try again later' };
@@ -51,7 +53,7 @@ describe('SMTP failures during a send', () => {
       }
     }
     expect(status).toMatchObject({ state: 'done', total: N, sent: N - bounced.length, bounced: bounced.length, failed: 0, unknown: 0, skipped: 0, queued: 0 });
-    expect(settledPlusQueued(status)).toBe(N);
+    await expectLedgerMatches(h, published.issueId);
     for (const s of bounced) {
       expect((await h.store.get(s.id))?.status).toBe('bounced');
       expect(await h.ledger.state(published.issueId, s.id)).toBe('bounced');
@@ -83,10 +85,31 @@ describe('SMTP failures during a send', () => {
     expect(status.failed).toBe(1);
     expect(await h.ledger.state(published.issueId, stubborn.id)).toBe('failed');
     expect(attempts.get('stubborn@example.test')).toBe(12); // DELIVER_ATTEMPTS
-    expect(settledPlusQueued(status)).toBe(status.total);
+    await expectLedgerMatches(h, published.issueId);
     const failed = await h.queues.deliver.getFailed();
     expect(failed.map((j) => j.id).sort()).toEqual(['garbage-1', 'never-published-1']);
     expect(failed.find((j) => j.id === 'garbage-1')?.failedReason).toMatch(/bad data/);
     expect(failed.find((j) => j.id === 'never-published-1')?.failedReason).toMatch(/never-published does not exist/);
   }, 90_000);
+
+  it('a second send retries the failed address, even when BullMQ still holds a failed job with its id', async () => {
+    const issueId = 'pretrain-weekly-066';
+    const stubborn = (await h.store.findByEmail('stubborn@example.test'))!;
+    expect(await h.ledger.state(issueId, stubborn.id)).toBe('failed');
+    // A job of the first send that failed for good and was kept (as older options did): the
+    // re-send must not be silently ignored by BullMQ because of its id.
+    const jobId = deliverJobId(issueId, stubborn.id);
+    await h.queues.deliver.add('deliver', { nonsense: true } as never, { jobId, attempts: 1 });
+    for (let i = 0; !(await (await h.queues.deliver.getJob(jobId))?.isFailed()); i++) {
+      if (i > 200) throw new Error('the planted job did not fail');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    stubbornAccepts = true;
+    await h.send(await h.publish(issueId));
+    const status = await h.waitForState(issueId, ['done'], 30_000);
+    expect(status).toMatchObject({ failed: 0, queued: 0 });
+    expect(await h.ledger.state(issueId, stubborn.id)).toBe('sent');
+    expect(h.receivedPerAddress(issueId).get('stubborn@example.test')).toBe(1);
+    await expectLedgerMatches(h, issueId);
+  }, 60_000);
 });

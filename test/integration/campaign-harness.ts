@@ -2,6 +2,7 @@
 // a real SMTP sink, the sample issue rendered once through the real renderer, subscribers
 // created through the real store, and workers started exactly as `newsletter worker` does.
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { pino } from 'pino';
 import { createCampaignQueues, type CampaignQueues } from '../../src/campaign/queues.ts';
 import { Ledger } from '../../src/campaign/ledger.ts';
@@ -156,7 +157,21 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
   return h;
 }
 
-/** The sum the status must always satisfy. */
-export function settledPlusQueued(s: CampaignStatus): number {
-  return s.queued + s.sent + s.failed + s.bounced + s.skipped + s.unknown;
+/**
+ * The status counters against the ledger itself (call when the send is at rest: done, cancelled
+ * and settled, or paused and settled): each final state's entries tally to its counter, the
+ * rest (queued or in flight) to `queued`, and the entries number `total`. Returns the status.
+ */
+export async function expectLedgerMatches(h: CampaignHarness, campaignId: string): Promise<CampaignStatus> {
+  const status = await h.status(campaignId);
+  const entries = Object.values(await h.redis.hgetall(h.keys.ledger(campaignId)));
+  const tally = { sent: 0, bounced: 0, failed: 0, skipped: 0, unknown: 0, queued: 0 };
+  for (const state of entries) {
+    if (state in tally && state !== 'queued') tally[state as keyof typeof tally]++;
+    else if (state === 'queued' || state.startsWith('f:')) tally.queued++;
+    else throw new Error(`ledger of ${campaignId}: unexpected state "${state}"`);
+  }
+  expect(entries.length, 'ledger entries vs total').toBe(status.total);
+  expect(tally).toEqual({ sent: status.sent, bounced: status.bounced, failed: status.failed, skipped: status.skipped, unknown: status.unknown, queued: status.queued });
+  return status;
 }

@@ -3,7 +3,7 @@
 // a released marker is not; paused/cancelled/inactive are honoured; the numbers add up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { Ledger } from '../../src/campaign/ledger.ts';
+import { inDoubtKey, Ledger } from '../../src/campaign/ledger.ts';
 import { contentHash, publishIssue } from '../../src/campaign/publish.ts';
 import { getStatus } from '../../src/campaign/status.ts';
 import type { PublishedIssue } from '../../src/campaign/types.ts';
@@ -47,6 +47,47 @@ describe('ledger', () => {
     expect(await ledger.release('c2', '5', 'a1')).toBe(true);
     expect((await ledger.claim('c2', '5', 'a2', true)).outcome).toBe('claimed');
     expect((await getStatus(t.redis, k, 'c2')).possibleDuplicates).toBe(0);
+  });
+
+  it('a replayed claim (same attempt id) is not a false duplicate', async () => {
+    await campaign('c5');
+    expect((await ledger.claim('c5', '1', 'a1', true)).outcome).toBe('claimed');
+    // ioredis re-sends the script after a reconnect: it finds its own marker.
+    expect((await ledger.claim('c5', '1', 'a1', true)).outcome).toBe('claimed');
+    expect(await ledger.inDoubt('c5')).toEqual([]);
+    expect(await getStatus(t.redis, k, 'c5')).toMatchObject({ total: 1, possibleDuplicates: 0 });
+    // Replayed while paused: back to queued, so the next attempt is not taken as in doubt.
+    await t.redis.hset(k.campaign('c5'), 'state', 'paused');
+    expect((await ledger.claim('c5', '1', 'a1', true)).outcome).toBe('paused');
+    expect(await ledger.state('c5', '1')).toBe('queued');
+    await t.redis.hset(k.campaign('c5'), 'state', 'sending');
+    expect((await ledger.claim('c5', '1', 'a2', true)).outcome).toBe('claimed');
+    expect((await getStatus(t.redis, k, 'c5')).possibleDuplicates).toBe(0);
+  });
+
+  it('a release after cancel settles as skipped, not queued', async () => {
+    await campaign('c6');
+    await ledger.register('c6', ['1', '2'], '$end');
+    await ledger.claim('c6', '1', 'a1', true); // in flight when the send is cancelled…
+    await t.redis.hset(k.campaign('c6'), 'state', 'cancelled', 'fanoutDone', '1');
+    expect(await ledger.moveAll('c6', 'queued', 'skipped')).toBe(1);
+    expect(await ledger.release('c6', '1', 'a1')).toBe(true); // …and got a 4xx
+    expect(await ledger.state('c6', '1')).toBe('skipped');
+    expect(await getStatus(t.redis, k, 'c6')).toMatchObject({ state: 'cancelled', total: 2, skipped: 2, queued: 0 });
+    // Its retry finds a final state and sends nothing.
+    expect((await ledger.claim('c6', '1', 'a2', true)).outcome).toBe('skipped');
+  });
+
+  it("a test send's in-doubt set expires with its campaign", async () => {
+    await campaign('c7');
+    await t.redis.expire(k.campaign('c7'), 3600);
+    await ledger.claim('c7', '1', 'a1', true);
+    expect((await ledger.claim('c7', '1', 'a2', true)).outcome).toBe('in-doubt');
+    const ttl = await t.redis.ttl(inDoubtKey(k, 'c7'));
+    expect(ttl).toBeGreaterThan(3000);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    // A list send's set does not expire.
+    expect(await t.redis.ttl(inDoubtKey(k, 'c1'))).toBe(-1);
   });
 
   it('honours paused, cancelled and unsubscribed', async () => {

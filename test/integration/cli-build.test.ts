@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -74,6 +74,29 @@ describe('newsletter build', () => {
   });
 });
 
+describe('newsletter build with lint errors', () => {
+  it('writes the files for a look but exits 1, naming newsletter lint', async () => {
+    const emails = join(tmp, 'build-lint', 'emails');
+    await mkdir(join(emails, 'issues'), { recursive: true });
+    await cp('emails/templates', join(emails, 'templates'), { recursive: true });
+    await cp('test/fixtures/content/emails/newsletters', join(emails, 'newsletters'), { recursive: true });
+    await cp('test/fixtures/content/emails/issues/lint-errors.yaml', join(emails, 'issues', 'lint-errors.yaml'));
+    const file = join(emails, 'issues', 'lint-errors.yaml');
+    const out = join(tmp, 'out-lint');
+
+    const run = await cli('build', file, '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${file}:7 banner[0].alt: error: image has no alt text`);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('2 lint errors');
+    expect(run.stderr).toContain(`newsletter lint ${file}`);
+    const [issueDir] = await readdir(out);
+    expect(issueDir).toBeDefined();
+    expect((await readdir(join(out, issueDir!))).sort()).toEqual(['email.html', 'email.txt']);
+    expect(await readFile(join(out, issueDir!, 'email.html'), 'utf8')).toContain('<html');
+  });
+});
+
 describe('newsletter lint', () => {
   it('passes the sample issue', async () => {
     const run = await cli('lint', 'emails/issues/pretrain-weekly-064.yaml');
@@ -109,7 +132,10 @@ describe('newsletter preview', () => {
     const html = await readFile(path!, 'utf8');
     expect(html).toContain('lang="en"');
     expect(run.stdout).toContain('FlashAttention');
-    await rm(join(path!, '..'), { recursive: true, force: true });
-    expect(await readdir(tmp)).toBeDefined();
+    // Its own fresh folder under the OS temp dir, holding only the HTML: nothing in the repo.
+    expect(dirname(path!).startsWith(join(tmpdir(), 'newsletter-preview-field-notes-012-'))).toBe(true);
+    expect(await readdir(dirname(path!))).toEqual(['email.html']);
+    await rm(dirname(path!), { recursive: true, force: true });
+    await expect(stat(path!)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

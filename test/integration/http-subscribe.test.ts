@@ -57,6 +57,9 @@ describe('double opt-in', () => {
     const [mail] = await waitForMail(h, email);
     expect(mail!.to && 'text' in mail!.to ? mail!.to.text : '').toContain(email);
     expect(mail!.text).toContain(`${h.config.publicUrl}/confirm/`);
+    // The name is whatever the form was given: it stays out of a mail sent to someone else's address.
+    expect(mail!.text).not.toContain('艾达');
+    expect(String(mail!.html)).not.toContain('艾达');
     const path = confirmPathFrom(mail!, h.config.publicUrl);
 
     const confirmed = await h.app.inject({ method: 'GET', url: path });
@@ -110,6 +113,33 @@ describe('double opt-in', () => {
     // The second (JSON) request within the resend window sent no second mail.
     expect(await h.mailTo('new@example.org')).toHaveLength(1);
     expect((await h.store.get(pending.id))?.status).toBe('pending');
+  });
+
+  it('does the same work for an active or suppressed address as for a new one, and mails neither', async () => {
+    const list = h.en.listId;
+    const active = (await h.store.create({ email: 'still-active@example.org', lists: [list], status: 'active' })).subscriber;
+    const bounced = (await h.store.create({ email: 'bounced@example.org', lists: [], status: 'bounced' })).subscriber;
+    const tokens = async () => (await h.redis.keys(`${h.keys.prefix}:confirm:*`)).length;
+    const before = await tokens();
+
+    for (const email of ['still-active@example.org', 'bounced@example.org', 'fresh@example.org']) {
+      expect((await subscribe({ email, newsletter: h.en.id })).statusCode).toBe(202);
+    }
+    // Same round trips for each (throttle, token, job), so timing does not tell them apart…
+    expect(await h.redis.exists(h.keys.confirmThrottle(active.id, list))).toBe(1);
+    expect(await h.redis.exists(h.keys.confirmThrottle(bounced.id, list))).toBe(1);
+    expect(await tokens()).toBe(before + 3);
+    // …and the worker, not the request, decides that only the new address gets mail.
+    await waitForMail(h, 'fresh@example.org');
+    for (let i = 0; i < 400; i++) {
+      const counts = await h.transactionalQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await h.mailTo('still-active@example.org')).toHaveLength(0);
+    expect(await h.mailTo('bounced@example.org')).toHaveLength(0);
+    expect((await h.store.get(active.id))?.status).toBe('active');
+    expect((await h.store.get(bounced.id))?.status).toBe('bounced');
   });
 
   it('ignores a filled honeypot but answers the same', async () => {

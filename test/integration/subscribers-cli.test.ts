@@ -3,7 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../src/redis/keys.ts';
 import { deleteByPrefix, TEST_REDIS_URL, testRedis, uniquePrefix, type TestRedis } from '../helpers/redis.ts';
 
 let t: TestRedis;
@@ -36,18 +39,46 @@ function cli(args: string[], opts: { prefix?: string; redisUrl?: string } = {}):
   });
 }
 
+/** The jobs waiting on this test's transactional queue (no worker runs here). */
+async function transactionalJobs(): Promise<Array<{ name: string; data: { subscriberId: string; listId: string; token: string } }>> {
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(QUEUES.transactional, { connection, prefix: t.prefix });
+  try {
+    return await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
 // Each run starts a Node process with tsx (seconds on a busy machine): generous time limits.
 describe('newsletter subscribers', { timeout: 180_000 }, () => {
   it('adds, and refuses bad input with one line', async () => {
     const added = await cli(['add', 'Reader@Example.COM', '--name', '读者']);
     expect(added).toMatchObject({ code: 0, stderr: '' });
-    expect(added.stdout).toMatch(/^added Reader@example\.com \(id \d+\) to pretrain-weekly as pending\n$/);
+    expect(added.stdout).toMatch(/^added Reader@example\.com \(id \d+\) to pretrain-weekly as pending; confirmation mail queued \(a running `newsletter worker` sends it\)\n$/);
+    // Pending without a confirmation mail could never become active: one job waits for the worker.
+    const id = /\(id (\d+)\)/.exec(added.stdout)![1];
+    const jobs = await transactionalJobs();
+    expect(jobs.map((j) => [j.name, j.data.subscriberId, j.data.listId])).toEqual([['confirm', id, 'pretrain-weekly']]);
+    expect(jobs[0]!.data.token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    // Within the resend window a second add queues nothing more, and says so.
+    const twice = await cli(['add', 'Reader@Example.COM']);
+    expect(twice.stdout).toMatch(/already there: pending in pretrain-weekly; a confirmation mail was queued less than 60 s ago/);
+    expect(await transactionalJobs()).toHaveLength(1);
 
-    const confirmed = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'en-weekly']);
-    expect(confirmed.stdout).toMatch(/to en-weekly as active/);
-    const again = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'en-weekly']);
+    const confirmed = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'field-notes-readers']);
+    expect(confirmed.stdout).toMatch(/to field-notes-readers as active/);
+    const again = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'field-notes-readers']);
     expect(again).toMatchObject({ code: 0 });
-    expect(again.stdout).toMatch(/already there: active in en-weekly/);
+    expect(again.stdout).toMatch(/already there: active in field-notes-readers/);
+
+    // --confirmed queues no mail.
+    expect(await transactionalJobs()).toHaveLength(1);
+
+    const unknownList = await cli(['add', 'typo@example.com', '--list', 'nope']);
+    expect(unknownList).toMatchObject({ code: 1, stdout: '' });
+    expect(unknownList.stderr).toBe('newsletter: --list nope: no newsletter sends to this list (known lists: field-notes-readers, pretrain-weekly)\n');
 
     const bad = await cli(['add', 'x@y.com\r\nBcc: z@w.org']);
     expect(bad.code).toBe(1);
@@ -61,7 +92,7 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     const rows = list.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
     expect(rows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
       ['Reader@example.com', 'pending', 'pretrain-weekly', '读者'],
-      ['fan@example.com', 'active', 'en-weekly', ''],
+      ['fan@example.com', 'active', 'field-notes-readers', ''],
     ]);
     expect(list.stderr).toMatch(/2 subscribers shown; all lists: pending 1, active 1/);
 
@@ -95,6 +126,10 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toBe(`newsletter: ${file}:1 unknown column "mail" (allowed: email, name, locale, status, lists, created_at, consent_at, consent_source)\n`);
 
+    const unknownList = await cli(['import', file, '--list', 'nope']);
+    expect(unknownList).toMatchObject({ code: 1, stdout: '' });
+    expect(unknownList.stderr).toMatch(/^newsletter: --list nope: no newsletter sends to this list \(known lists: field-notes-readers, pretrain-weekly\)\n$/);
+
     const missing = await cli(['import', join(dir, 'absent.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/absent\.csv: no such file/);
@@ -116,9 +151,9 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     const text = await readFile(out, 'utf8');
     expect(text.split('\n')[0]).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source');
 
-    const stdout = await cli(['export', '--list', 'en-weekly']);
+    const stdout = await cli(['export', '--list', 'field-notes-readers']);
     expect(stdout.stdout.trim().split('\n')).toHaveLength(2);
-    expect(stdout.stdout).toContain('fan@example.com,Fan,,active,en-weekly pretrain-weekly,');
+    expect(stdout.stdout).toContain('fan@example.com,Fan,,active,field-notes-readers pretrain-weekly,');
 
     const restored = await cli(['import', out], { prefix: otherPrefix });
     expect(restored.stdout).toMatch(/: 4 imported/);

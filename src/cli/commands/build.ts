@@ -1,6 +1,8 @@
 // `newsletter build <issue.yaml> [--out DIR]`: render the issue for a sample recipient and
 // write DIR/<issue-id>/email.html and email.txt. Everything is rendered before anything is
-// written, so invalid content leaves no partial output behind.
+// written, so invalid content leaves no partial output behind. Lint errors (e.g. an image
+// without alt text) still write the files, so the editor can look at them, but exit 1: the
+// issue is not fit to send (DESIGN: build exits 1 on invalid content).
 import type { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,5 +29,10 @@ export function register(program: Command): void {
         ...formatFindings(findings),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
+      const errors = findings.filter((f) => f.level === 'error').length;
+      if (errors > 0) {
+        process.stderr.write(`${file}: ${errors} lint error${errors === 1 ? '' : 's'}; files written for a look, but fix ${errors === 1 ? 'it' : 'them'} before sending (details: newsletter lint ${file})\n`);
+        process.exitCode = 1;
+      }
     });
 }

@@ -1,10 +1,13 @@
 // `newsletter subscribers add|remove|list|import|export`: the operator's view of the store.
-// Composition root: reads the config, opens one Redis connection, closes it at the end.
+// Composition root: reads the config, opens one Redis connection (and a queue connection to
+// queue a confirmation mail for `add`), closes them at the end.
 // Redis, csv-parse and csv-stringify are loaded on use, so that other commands start fast.
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
+import type { Keys } from '../../redis/keys.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
 import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
 import { SUPPRESSED, updateExisting } from '../../subscribers/import-apply.ts';
@@ -12,19 +15,65 @@ import type { RedisSubscriberStore } from '../../subscribers/redis-store.ts';
 import { isStatus } from '../../subscribers/subscriber-codec.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../subscribers/types.ts';
 
-async function withStore<T>(fn: (store: RedisSubscriberStore) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
+interface StoreContext {
+  config: Readonly<Config>;
+  redis: Redis;
+  keys: Keys;
+}
+
+async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(process.env)): Promise<T> {
   const { createRedis, pingRedis } = await import('../../redis/connection.ts');
-  const { keys } = await import('../../redis/keys.ts');
+  const { keys: keysFor } = await import('../../redis/keys.ts');
   const { RedisSubscriberStore } = await import('../../subscribers/redis-store.ts');
   await pingRedis(config.redisUrl).catch((error: Error) => {
     throw new UserError(`REDIS_URL: cannot reach Redis at ${redact(config.redisUrl)} (${error.message}); is it running?`);
   });
   const redis = createRedis(config.redisUrl, { name: 'newsletter-cli' });
   try {
-    return await fn(new RedisSubscriberStore(redis, keys(config.keyPrefix)));
+    const keys = keysFor(config.keyPrefix);
+    return await fn(new RedisSubscriberStore(redis, keys), { config, redis, keys });
   } finally {
     await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/**
+ * `--list` must name the list of one of the newsletters in EMAILS_DIR, as the admin API
+ * insists: a typo would otherwise file people under a list nothing ever sends to.
+ */
+async function requireKnownList(config: Readonly<Config>, raw: string): Promise<string> {
+  const listId = requireListId(raw);
+  const { loadNewsletters } = await import('../../content/index.ts');
+  const known = [...new Set((await loadNewsletters(config.emailsDir)).map((n) => n.listId))];
+  if (!known.includes(listId)) {
+    const hint = known.length > 0 ? `known lists: ${known.join(', ')}` : `no newsletter settings in ${config.emailsDir}/newsletters (is EMAILS_DIR right?)`;
+    throw new UserError(`--list ${listId}: no newsletter sends to this list (${hint})`);
+  }
+  return listId;
+}
+
+/** As the subscribe form (src/http/app.ts): at most one confirmation mail per minute per list. */
+const CONFIRM_RESEND_SECONDS = 60;
+
+/**
+ * Double opt-in for a subscriber the CLI left pending: the same throttle, token and
+ * transactional job as the subscribe form; a running `newsletter worker` sends the mail.
+ */
+async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId: string): Promise<boolean> {
+  const { Queue } = await import('bullmq');
+  const { createRedis } = await import('../../redis/connection.ts');
+  const { QUEUES } = await import('../../redis/keys.ts');
+  const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
+  const connection = createRedis(ctx.config.redisUrl, { forQueues: true, name: 'newsletter-cli-queue' });
+  const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
+  try {
+    return await requestConfirmationMail(
+      { redis: ctx.redis, keys: ctx.keys, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS },
+      { subscriberId, listId },
+    );
+  } finally {
+    await transactionalQueue.close();
+    await connection.quit().catch(() => connection.disconnect());
   }
 }
 
@@ -45,14 +94,15 @@ export function register(program: Command): void {
 
   cmd
     .command('add')
-    .description('add one subscriber (pending unless --confirmed; the CLI sends no confirmation email)')
+    .description('add one subscriber: pending, with a confirmation mail queued for `newsletter worker` to send, unless --confirmed')
     .argument('<email>', 'address, e.g. reader@example.com')
     .option('--name <name>', 'display name')
     .option('--list <id>', 'list to add to', DEFAULT_LIST_ID)
-    .option('--confirmed', 'the person already consented: add as active')
+    .option('--confirmed', 'the person already consented: add as active (no confirmation mail)')
     .action(async (raw: string, opts: { name?: string; list: string; confirmed?: boolean }) => {
       const email = requireEmail(raw);
-      const listId = requireListId(opts.list);
+      const config = loadConfig(process.env);
+      const listId = await requireKnownList(config, opts.list);
       const status: SubscriberStatus = opts.confirmed ? 'active' : 'pending';
       const record = {
         email,
@@ -61,19 +111,32 @@ export function register(program: Command): void {
         status,
         consent: opts.confirmed ? { at: new Date().toISOString(), source: 'api' as const, textVersion: 'cli' } : undefined,
       };
-      await withStore(async (store) => {
+      await withStore(async (store, ctx) => {
         const { subscriber, created } = await store.create(record);
+        let line: string;
+        let pending = status === 'pending';
         if (created) {
-          process.stdout.write(`added ${email} (id ${subscriber.id}) to ${listId} as ${status}\n`);
+          line = `added ${email} (id ${subscriber.id}) to ${listId} as ${status}`;
+        } else {
+          if (SUPPRESSED.has(subscriber.status)) {
+            throw new UserError(`${email} is ${subscriber.status}; not re-added (they can subscribe again on the form, which asks them to confirm)`);
+          }
+          const changed = await updateExisting(store, subscriber, record);
+          const now = (await store.get(subscriber.id)) ?? subscriber;
+          line = `${email} (id ${now.id}) ${changed ? 'updated' : 'already there'}: ${now.status} in ${now.lists.join(' ') || 'no list'}`;
+          pending = now.status === 'pending';
+        }
+        if (!pending) {
+          process.stdout.write(`${line}\n`);
           return;
         }
-        if (SUPPRESSED.has(subscriber.status)) {
-          throw new UserError(`${email} is ${subscriber.status}; not re-added (they can subscribe again on the form, which asks them to confirm)`);
-        }
-        const changed = await updateExisting(store, subscriber, record);
-        const now = (await store.get(subscriber.id)) ?? subscriber;
-        process.stdout.write(`${email} (id ${now.id}) ${changed ? 'updated' : 'already there'}: ${now.status} in ${now.lists.join(' ') || 'no list'}\n`);
-      });
+        // Pending: without a confirmation mail this person could never become active.
+        const queued = await queueConfirmation(ctx, subscriber.id, listId);
+        const mail = queued
+          ? 'confirmation mail queued (a running `newsletter worker` sends it)'
+          : `a confirmation mail was queued less than ${CONFIRM_RESEND_SECONDS} s ago, not queued again`;
+        process.stdout.write(`${line}; ${mail}\n`);
+      }, config);
     });
 
   cmd
@@ -126,7 +189,8 @@ export function register(program: Command): void {
     .option('--list <id>', `list for every row (default: the file's lists column, else ${DEFAULT_LIST_ID})`)
     .option('--confirmed', 'the addresses already consented: import as active (otherwise pending; no email is sent)')
     .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
-      if (opts.list !== undefined) requireListId(opts.list);
+      const config = loadConfig(process.env);
+      if (opts.list !== undefined) await requireKnownList(config, opts.list);
       const { importSubscribers } = await import('../../subscribers/csv-import.ts');
       await withStore(async (store) => {
         const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file });
@@ -137,7 +201,7 @@ export function register(program: Command): void {
         );
         // A file whose every row is bad is as unusable as one without a header.
         if (result.errors.length > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
-      });
+      }, config);
     });
 
   cmd
