@@ -11,7 +11,7 @@ import type { Config } from '../config/index.ts';
 import { loadIssueFile } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { prepareIssueMime } from '../mail/index.ts';
-import { createRedis, pingRedis } from '../redis/connection.ts';
+import { createRedis, requireRedis } from '../redis/connection.ts';
 import { deleteKeysByPrefix } from '../redis/delete-by-prefix.ts';
 import { keys as makeKeys } from '../redis/keys.ts';
 import { createRenderer } from '../render/index.ts';
@@ -50,9 +50,7 @@ function mailPoolSize(concurrency: number): number {
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const { config, log } = o;
   const startedAt = new Date().toISOString();
-  await pingRedis(config.redisUrl).catch((error: Error) => {
-    throw new UserError(`REDIS_URL ${config.redisUrl}: no Redis answers (${error.message || 'connection refused'}); start one (redis-server) or set REDIS_URL`);
-  });
+  await requireRedis(config.redisUrl);
   const prefix = `{bench-${randomBytes(4).toString('hex')}}`;
   const k = makeKeys(prefix);
   const redis = createRedis(config.redisUrl, { name: 'bench' });

@@ -3,8 +3,7 @@
 // composition root, closed by it.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
-import { UserError } from '../errors.ts';
-import { createRedis, pingRedis } from '../redis/connection.ts';
+import { createRedis, requireRedis } from '../redis/connection.ts';
 import { keys as keysFor, type Keys } from '../redis/keys.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
@@ -20,16 +19,8 @@ export interface CampaignClient {
   close(): Promise<void>;
 }
 
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 export async function openCampaignClient(config: Pick<Config, 'redisUrl' | 'keyPrefix'>): Promise<CampaignClient> {
-  await pingRedis(config.redisUrl).catch((error: Error) => {
-    throw new UserError(`REDIS_URL: cannot reach Redis at ${redact(config.redisUrl)} (${error.message}); is it running?`);
-  });
+  await requireRedis(config.redisUrl);
   const redis = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-cli' });
   const k = keysFor(config.keyPrefix);
   // Quiet: a command that cannot reach Redis fails with its own clear message.

@@ -2,6 +2,7 @@
 // refetched and checked right before sending: is the send paused or cancelled, is the
 // subscriber still active in the list, does the ledger already have them? Then the prepared
 // MIME is spliced for them, sent over the pooled SMTP transport, and the outcome recorded.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -38,7 +39,6 @@ export const DEFAULT_DELIVER: DeliverOptions = { pauseRecheckMs: 30_000 };
  * default 10 s lock): a lost record would make the retry re-send the message.
  */
 const FINISH_RETRY_MS = [100, 200, 400, 800, 1_600];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a deliver job ends with (its BullMQ return value, removed on completion). */
 export type DeliverResult = FinalState;

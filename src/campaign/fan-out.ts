@@ -3,6 +3,7 @@
 // 1,000,000-subscriber send never holds a million jobs in Redis. It saves its cursor after each
 // chunk: a fan-out killed half-way resumes where it stopped (job ids are deterministic, so a
 // chunk added twice is harmless).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -46,7 +47,6 @@ export interface FanoutDeps {
   log: Logger;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Ledger states that end a subscriber's part in this issue for good. */
 const SETTLED = new Set(['sent', 'bounced', 'unknown']);
 /** Final states that a new send of the same issue tries again. */

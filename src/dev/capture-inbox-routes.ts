@@ -4,6 +4,7 @@
 // it. Only names the inbox itself writes are accepted: anything else is a 400, never a path.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { CAPTURED_FILE, type CaptureInbox, type CapturedMessage } from './capture-inbox.ts';
+import { escapeHtml } from '../render/splice.ts';
 
 const MESSAGE_ID = /^\d{13}-\d{1,9}$/;
 
@@ -82,8 +83,4 @@ function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };

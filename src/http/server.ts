@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { UserError } from '../errors.ts';
-import { createRedis, pingRedis } from '../redis/connection.ts';
+import { createRedis, requireRedis } from '../redis/connection.ts';
 import { keys as keysFor, QUEUES } from '../redis/keys.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { buildApp } from './app.ts';
@@ -37,11 +37,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(config: Readonly<Config>, opts: StartServerOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? pino({ level: config.logLevel });
-  try {
-    await pingRedis(config.redisUrl);
-  } catch (error) {
-    throw new UserError(`REDIS_URL: cannot reach Redis at ${config.redisUrl} (${error instanceof Error ? error.message : String(error)})`);
-  }
+  await requireRedis(config.redisUrl);
   const newsletters = await loadNewsletters(config.emailsDir);
   if (newsletters.length === 0) throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);
 

@@ -1,5 +1,6 @@
 // Creates ioredis clients. Composition roots call this; library code receives the client.
 import { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
 
 export type { Redis } from 'ioredis';
 
@@ -14,6 +15,30 @@ export function createRedis(url: string, opts: { forQueues?: boolean; name?: str
     enableReadyCheck: true,
     lazyConnect: false,
   });
+}
+
+/** The URL with its password masked, for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+/**
+ * For composition roots: checks that Redis answers before anything is built on it, so a
+ * stopped Redis is one clear line (naming REDIS_URL, password masked), not a retry loop.
+ */
+export async function requireRedis(url: string): Promise<void> {
+  try {
+    await pingRedis(url);
+  } catch (error) {
+    const reason = error instanceof Error && error.message ? error.message : 'connection refused';
+    throw new UserError(`REDIS_URL: cannot reach Redis at ${redactRedisUrl(url)} (${reason}); start one (redis-server) or set REDIS_URL`);
+  }
 }
 
 /** Resolves when Redis answers PING, rejects with a one-line reason after `timeoutMs`. */

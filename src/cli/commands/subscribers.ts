@@ -22,12 +22,10 @@ interface StoreContext {
 }
 
 async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(process.env)): Promise<T> {
-  const { createRedis, pingRedis } = await import('../../redis/connection.ts');
+  const { createRedis, requireRedis } = await import('../../redis/connection.ts');
   const { keys: keysFor } = await import('../../redis/keys.ts');
   const { RedisSubscriberStore } = await import('../../subscribers/redis-store.ts');
-  await pingRedis(config.redisUrl).catch((error: Error) => {
-    throw new UserError(`REDIS_URL: cannot reach Redis at ${redact(config.redisUrl)} (${error.message}); is it running?`);
-  });
+  await requireRedis(config.redisUrl);
   const redis = createRedis(config.redisUrl, { name: 'newsletter-cli' });
   try {
     const keys = keysFor(config.keyPrefix);
@@ -75,12 +73,6 @@ async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId
     await transactionalQueue.close();
     await connection.quit().catch(() => connection.disconnect());
   }
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

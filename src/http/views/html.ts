@@ -1,6 +1,7 @@
 // Escaped-by-default HTML for the server-rendered pages: every value interpolated into the
 // `html` tagged template is escaped unless it is already SafeHtml (built by `html` itself).
 // So a page cannot forget to escape a name, an address or a subject.
+import { escapeHtml } from '../../render/splice.ts';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -9,11 +10,7 @@ export class SafeHtml {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 type Interpolation = SafeHtml | string | number | null | undefined | false | Interpolation[];
 
