@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
 import { createCampaignQueues } from '../campaign/queues.ts';
 import { startListSend } from '../campaign/send.ts';
-import { getStatus } from '../campaign/status.ts';
+import { isFinished, watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
@@ -74,18 +74,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     await startListSend({ redis, keys: k, store: opts.store, queues }, published);
     const timeoutMs = Math.max(120_000, opts.subscribers * 20);
     const deadline = Date.now() + timeoutMs;
-    let status = await getStatus(redis, k, issueId);
     let lastLog = 0;
-    while (status.state !== 'done' && status.state !== 'cancelled') {
+    const status = await watchCampaign(redis, k, issueId, 100, (s) => {
+      if (isFinished(s.state)) return;
       pool.assertAlive();
-      if (Date.now() > deadline) throw new Error(`pipeline: not done after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+      if (Date.now() > deadline) throw new Error(`pipeline: not done after ${timeoutMs} ms: ${JSON.stringify(s)}`);
       if (Date.now() - lastLog > 2000) {
-        opts.log(`  pipeline: ${status.sent} / ${opts.subscribers} sent`);
+        opts.log(`  pipeline: ${s.sent} / ${opts.subscribers} sent`);
         lastLog = Date.now();
       }
-      await new Promise((r) => setTimeout(r, 100));
-      status = await getStatus(redis, k, issueId);
-    }
+    });
     if (status.sent !== opts.subscribers) throw new Error(`pipeline: expected ${opts.subscribers} sent, status says ${JSON.stringify(status)}`);
     const stats = await sink.waitFor(status.sent, { timeoutMs: 30_000 });
     const peakUsedMemory = await memory.stop();

@@ -1,11 +1,12 @@
 // The numbers `status` shows. They always add up: queued + sent + failed + bounced + skipped +
 // unknown = total, where total is the subscribers registered for the send (while the fan-out is
 // still paging, at least the number of active subscribers counted when the send started).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import type { Keys } from '../redis/keys.ts';
 import { readCampaign } from './campaign-record.ts';
-import type { CampaignRecord, CampaignStatus } from './types.ts';
+import type { CampaignRecord, CampaignState, CampaignStatus } from './types.ts';
 
 export class CampaignNotFoundError extends UserError {
   override name = 'CampaignNotFoundError';
@@ -31,6 +32,30 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     ...(c.startedAt ? { startedAt: c.startedAt } : {}),
     ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
   };
+}
+
+/** A send in one of these states will not change by itself any more. */
+export function isFinished(state: CampaignState): boolean {
+  return state === 'done' || state === 'cancelled';
+}
+
+/**
+ * Reads the status every `intervalMs` and hands each reading to `onStatus` (which may throw to
+ * stop watching) until the send is done or cancelled; resolves with the last reading.
+ */
+export async function watchCampaign(
+  redis: Redis,
+  k: Keys,
+  campaignId: string,
+  intervalMs: number,
+  onStatus: (status: CampaignStatus) => void,
+): Promise<CampaignStatus> {
+  for (;;) {
+    const status = await getStatus(redis, k, campaignId);
+    onStatus(status);
+    if (isFinished(status.state)) return status;
+    await sleep(intervalMs);
+  }
 }
 
 export async function getStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus> {

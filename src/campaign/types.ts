@@ -25,11 +25,8 @@ export const CAMPAIGN_STATES = ['scheduled', 'sending', 'paused', 'done', 'cance
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** `status --json`; the counters add up: queued + sent + failed + bounced + skipped + unknown = total. */
-export interface CampaignStatus {
-  issueId: string;
-  state: CampaignState;
-  total: number;
-  queued: number;
+/** A send's counters: one per final ledger state, plus the in-doubt re-sends. */
+export interface CampaignCounters {
   sent: number;
   failed: number;
   bounced: number;
@@ -37,6 +34,13 @@ export interface CampaignStatus {
   unknown: number;
   /** In-doubt re-sends after a worker died mid-transaction (possible duplicates), reported. */
   possibleDuplicates: number;
+}
+
+export interface CampaignStatus extends CampaignCounters {
+  issueId: string;
+  state: CampaignState;
+  total: number;
+  queued: number;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -72,7 +76,7 @@ export interface FanoutJobData {
 export type CampaignMode = 'list' | 'test';
 
 /** The campaign hash (keys.campaign(id)) as read back; counters are numbers. */
-export interface CampaignRecord {
+export interface CampaignRecord extends CampaignCounters {
   campaignId: string;
   issueId: string;
   mode: CampaignMode;
@@ -83,12 +87,6 @@ export interface CampaignRecord {
   total: number;
   /** Active subscribers counted when the send started (shown until the fan-out finished). */
   expected: number;
-  sent: number;
-  failed: number;
-  bounced: number;
-  skipped: number;
-  unknown: number;
-  possibleDuplicates: number;
   fanoutDone: boolean;
   fanoutStarted: boolean;
   /** Incremented by every `send` of the campaign (a second send of an issue continues its ledger). */

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { withCampaignClient } from '../campaign/campaign-client.ts';
 import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
 import { startListSend } from '../campaign/send.ts';
-import { getStatus } from '../campaign/status.ts';
+import { watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { renderIssueFile } from '../cli/render-issue-file.ts';
 import { loadConfig, type Config } from '../config/index.ts';
@@ -57,12 +57,7 @@ async function clearDevKeys(config: Readonly<Config>): Promise<void> {
 async function waitUntilFinished(config: Readonly<Config>, campaignId: string, onTick: (s: CampaignStatus) => void): Promise<CampaignStatus> {
   const redis = createRedis(config.redisUrl);
   try {
-    for (;;) {
-      const status = await getStatus(redis, keysFor(config.keyPrefix), campaignId);
-      onTick(status);
-      if (status.state === 'done' || status.state === 'cancelled') return status;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    return await watchCampaign(redis, keysFor(config.keyPrefix), campaignId, 250, onTick);
   } finally {
     redis.disconnect();
   }

@@ -7,8 +7,6 @@ import type { Command } from 'commander';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { loadConfig } from '../../config/index.ts';
 
-const FINISHED = new Set(['done', 'cancelled']);
-
 export function formatStatus(s: CampaignStatus): string {
   const lines = [
     `${s.issueId}: ${s.state}`,
@@ -40,25 +38,21 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (issueId: string, opts: { watch?: boolean; json?: boolean }) => {
       const config = loadConfig(process.env);
-      const [{ withCampaignClient }, { getStatus }, { assertCampaignId }] = await Promise.all([
+      const [{ withCampaignClient }, { getStatus, watchCampaign }, { assertCampaignId }] = await Promise.all([
         import('../../campaign/campaign-client.ts'),
         import('../../campaign/status.ts'),
         import('../../campaign/ids.ts'),
       ]);
       assertCampaignId(issueId);
       await withCampaignClient(config, async (c) => {
-        let status = await getStatus(c.redis, c.keys, issueId);
         if (!opts.watch) {
+          const status = await getStatus(c.redis, c.keys, issueId);
           process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
           return;
         }
         if (opts.json) {
-          for (;;) {
-            process.stdout.write(`${JSON.stringify(status)}\n`);
-            if (FINISHED.has(status.state)) return;
-            await new Promise((r) => setTimeout(r, 1000));
-            status = await getStatus(c.redis, c.keys, issueId);
-          }
+          await watchCampaign(c.redis, c.keys, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`));
+          return;
         }
         const bar = new cliProgress.SingleBar(
           {
@@ -72,20 +66,24 @@ export function register(program: Command): void {
         );
         const rate = rateTracker();
         const payload = (s: CampaignStatus) => ({ ...s, rate: rate(s.total - s.queued).toFixed(0) });
-        bar.start(status.total, status.total - status.queued, payload(status));
+        let started = false;
         // Ctrl-C stops watching, not the send.
         const stop = () => {
           bar.stop();
           process.exit(0);
         };
         process.once('SIGINT', stop);
+        let status: CampaignStatus;
         try {
-          while (!FINISHED.has(status.state)) {
-            await new Promise((r) => setTimeout(r, 500));
-            status = await getStatus(c.redis, c.keys, issueId);
-            bar.setTotal(status.total);
-            bar.update(status.total - status.queued, payload(status));
-          }
+          status = await watchCampaign(c.redis, c.keys, issueId, 500, (s) => {
+            if (!started) {
+              bar.start(s.total, s.total - s.queued, payload(s));
+              started = true;
+              return;
+            }
+            bar.setTotal(s.total);
+            bar.update(s.total - s.queued, payload(s));
+          });
         } finally {
           bar.stop();
           process.off('SIGINT', stop);
