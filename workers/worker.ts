@@ -41,15 +41,18 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
   const connection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-worker' });
-  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
+  // Our own per-message commands (subscriber reads, ledger) on a second, auto-pipelined client.
+  const data = createRedis(config.redisUrl, { forQueues: true, autoPipelining: true, name: 'newsletter-worker-data' });
+  for (const client of [connection, data]) client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
   const k = keysFor(config.keyPrefix);
-  const store = new RedisSubscriberStore(connection, k);
+  const store = new RedisSubscriberStore(data, k);
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
   const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
 
   const campaign = startCampaignWorkers(
     {
       connection,
+      data,
       prefix: config.keyPrefix,
       keys: k,
       store,
@@ -88,7 +91,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
         log.info('worker stopping: no new jobs, waiting for those in flight');
         await Promise.all([campaign.close(), transactional?.close()]);
         await mailer.close();
-        await connection.quit().catch(() => connection.disconnect());
+        await Promise.all([connection, data].map((client) => client.quit().catch(() => client.disconnect())));
         log.info('worker stopped');
       })();
       return closing;

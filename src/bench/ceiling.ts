@@ -1,11 +1,13 @@
 // Ceiling C: the same prebuilt message blasted at the sink by as many processes as the pipeline
 // has workers, each with the workers' pool size and concurrency, with no queue, no Redis and no
 // per-recipient work. It is the most this machine's SMTP client + sink can do with that message,
-// so P / C says what the queue, the ledger and personalisation cost on top.
+// so P / C says what the queue, the ledger and personalisation cost on top. Measured through
+// nodemailer's own transport (C, the issue's definition) and through the workers' raw path
+// (C_raw: what the pipeline's sending alone could do), each before and after the pipeline.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Envelope } from '../mail/types.ts';
-import type { BlastReply, BlastRun } from './blast-process.ts';
+import type { BlastPath, BlastReply, BlastRun } from './blast-process.ts';
 import { spawnTs, stopChild } from './children.ts';
 import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
 import type { SinkHandle } from './sink.ts';
@@ -16,6 +18,8 @@ export interface CeilingOptions {
   sink: SinkHandle;
   envelope: Envelope;
   raw: Buffer;
+  /** Which client sends (blast-process.ts): nodemailer's own transport, or the workers' raw path. */
+  path: BlastPath;
   messages: number;
   processes: number;
   maxConnections: number;
@@ -49,7 +53,7 @@ export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
     const selfBefore = process.cpuUsage();
     const startedAt = Date.now();
     const done = children.map((c) => nextReply(c, 'done'));
-    children.forEach((c, i) => c.send({ type: 'run', smtpUrl: opts.sink.smtpUrl, envelope: opts.envelope, rawBase64, count: share(i), maxConnections: opts.maxConnections, concurrency: opts.concurrency } satisfies BlastRun));
+    children.forEach((c, i) => c.send({ type: 'run', smtpUrl: opts.sink.smtpUrl, envelope: opts.envelope, rawBase64, count: share(i), path: opts.path, maxConnections: opts.maxConnections, concurrency: opts.concurrency } satisfies BlastRun));
     const replies = await Promise.all(done);
     const failed = replies.reduce((sum, r) => sum + (r.type === 'done' ? r.failed : 0), 0);
     if (failed > 0) {
@@ -99,4 +103,36 @@ async function nextReply<T extends BlastReply['type']>(child: ChildProcess, type
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+}
+
+/** One blast of the ceiling, labelled with its client path and when it ran. */
+export interface CeilingRun extends CeilingResult {
+  path: BlastPath;
+  /** 'before' or 'after' the pipeline: the ceiling is measured on both sides of it. */
+  when: 'before' | 'after';
+}
+
+export interface CeilingSummary {
+  /** Mean rate of the runs; the machine's speed drifts, so a run before and one after the pipeline. */
+  rate: number;
+  clientCpuMsPerMessage: number;
+  sinkCpuMsPerMessage: number;
+  utilisation: Utilisation;
+  messages: number;
+  seconds: number;
+}
+
+/** Means over the runs of one path (throws when there is none: a bench bug, not a user error). */
+export function summariseCeiling(runs: CeilingRun[], path: BlastPath): CeilingSummary {
+  const mine = runs.filter((r) => r.path === path);
+  if (!mine.length) throw new Error(`ceiling: no ${path} run`);
+  const mean = (f: (r: CeilingRun) => number) => mine.reduce((sum, r) => sum + f(r), 0) / mine.length;
+  return {
+    rate: mean((r) => r.rate),
+    clientCpuMsPerMessage: mean((r) => r.clientCpuMsPerMessage),
+    sinkCpuMsPerMessage: mean((r) => r.sinkCpuMsPerMessage),
+    utilisation: { machineBusy: mean((r) => r.utilisation.machineBusy), ours: mean((r) => r.utilisation.ours) },
+    messages: mine.reduce((sum, r) => sum + r.messages, 0),
+    seconds: mine.reduce((sum, r) => sum + r.seconds, 0),
+  };
 }

@@ -10,9 +10,13 @@ export interface BenchResult {
   subscribers: number;
   /** Size on the wire of the prebuilt message used by the ceiling (one recipient). */
   messageBytes: number;
-  /** Messages per second; `enqueue` is deliver jobs added per second by the fan-out. */
-  rates: { ceiling: number; naive: number; pipeline: number; enqueue: number };
-  ratios: { pipelineOverNaive: number; pipelineOverCeiling: number };
+  /**
+   * Messages per second; `enqueue` is deliver jobs added per second by the fan-out. `ceiling`
+   * is C, through nodemailer's own pooled transport; `ceilingRawPath` the same blast through
+   * the workers' transport path (bytes straight to the same pool): the stricter comparison.
+   */
+  rates: { ceiling: number; ceilingRawPath: number; naive: number; pipeline: number; enqueue: number };
+  ratios: { pipelineOverNaive: number; pipelineOverCeiling: number; pipelineOverRawPath: number };
   /** Render once + store in Redis, in ms: the first render of the process, as `newsletter send` does it. */
   publishMs: number;
   /** A second render of the same issue in the same process (warm MJML), in ms. */
@@ -36,7 +40,16 @@ export interface BenchResult {
   };
   workers: { count: number; concurrency: number; maxRssBytes: number; cpuMsPerMessage: number };
   /** CPU ms per message by process, from /proc and INFO cpu: where a 2-core machine's time goes. */
-  cpuMsPerMessage: { pipelineWorkers: number; pipelineSink: number; pipelineRedis: number; pipelineBench: number; ceilingClients: number; ceilingSink: number };
+  cpuMsPerMessage: {
+    pipelineWorkers: number;
+    pipelineSink: number;
+    pipelineRedis: number;
+    pipelineBench: number;
+    ceilingClients: number;
+    ceilingSink: number;
+    rawPathClients: number;
+    rawPathSink: number;
+  };
   /** Redis server time per message by command during the send (µs and calls; scripts include the commands they run). */
   redisCommandsPerMessage: Array<{ command: string; calls: number; usec: number }>;
   /**
@@ -44,7 +57,15 @@ export interface BenchResult {
    * the benchmark's own processes (incl. Redis). A gap means other load disturbed the run.
    */
   utilisation: { ceiling: { machineBusy: number; ours: number }; pipeline: { machineBusy: number; ours: number } };
-  ceiling: { messages: number; seconds: number; processes: number; maxConnections: number; concurrency: number };
+  /** The nodemailer ceiling's totals over its runs, and every ceiling run (both paths, before and after the pipeline). */
+  ceiling: {
+    messages: number;
+    seconds: number;
+    processes: number;
+    maxConnections: number;
+    concurrency: number;
+    runs: Array<{ path: string; when: string; messages: number; seconds: number; rate: number; clientCpuMsPerMessage: number; sinkCpuMsPerMessage: number }>;
+  };
   naive: { messages: number; seconds: number; form: string };
   pipeline: { messages: number; seconds: number; state: string; sent: number; failed: number; windowJobs: number };
   /** Computed, not measured: a 1,000,000-subscriber send from the measured per-job/per-entry costs. */
@@ -79,14 +100,21 @@ export function formatTable(r: BenchResult): string {
   const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   const pct = (f: number) => `${Math.round(f * 100)} %`;
+  const runsOf = (path: string) =>
+    r.ceiling.runs
+      .filter((run) => run.path === path)
+      .map((run) => `${run.when} ${n(run.rate)}`)
+      .join(', ');
   const rows: Array<[string, string]> = [
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
     ['message', `${r.issueId}, ${n(r.messageBytes)} bytes on the wire`],
-    ['ceiling C (raw blast, no queue)', `${n(r.rates.ceiling)} msgs/s  (${n(r.ceiling.messages)} msgs, ${r.ceiling.processes} proc × pool ${r.ceiling.maxConnections})`],
+    ['ceiling C (nodemailer blast)', `${n(r.rates.ceiling)} msgs/s  (mean of ${runsOf('nodemailer')}; ${r.ceiling.processes} proc × pool ${r.ceiling.maxConnections})`],
+    ['ceiling C_raw (workers\' raw path)', `${n(r.rates.ceilingRawPath)} msgs/s  (mean of ${runsOf('raw-path')})`],
     ['naive B (render + sendMail each)', `${n(r.rates.naive, 1)} msgs/s  (${n(r.naive.messages)} msgs, ${r.naive.form})`],
     ['pipeline P', `${n(r.rates.pipeline)} msgs/s  (${n(r.pipeline.messages)} msgs, ${r.workers.count} workers × ${r.workers.concurrency})`],
     ['P / B', n(r.ratios.pipelineOverNaive, 1)],
     ['P / C', n(r.ratios.pipelineOverCeiling, 2)],
+    ['P / C_raw', n(r.ratios.pipelineOverRawPath, 2)],
     ['enqueue rate (fan-out)', `${n(r.rates.enqueue)} jobs/s`],
     ['publish (render once + store)', `${n(r.publishMs)} ms first in process · render warm ${n(r.renderWarmMs)} ms`],
     ['personalise one recipient', `${r.personaliseUs.toFixed(1)} µs (token splice, no re-render)`],
@@ -99,6 +127,7 @@ export function formatTable(r: BenchResult): string {
     ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms · bench ${n(r.cpuMsPerMessage.pipelineBench, 3)} ms`],
     ['Redis µs per message', r.redisCommandsPerMessage.slice(0, 5).map((c) => `${c.command} ${n(c.usec, 0)} (${n(c.calls, 1)}×)`).join(' · ')],
     ['CPU per message, ceiling', `blasters ${n(r.cpuMsPerMessage.ceilingClients, 3)} ms · sink ${n(r.cpuMsPerMessage.ceilingSink, 3)} ms`],
+    ['CPU per message, C_raw', `blasters ${n(r.cpuMsPerMessage.rawPathClients, 3)} ms · sink ${n(r.cpuMsPerMessage.rawPathSink, 3)} ms`],
     ['cores busy (ours / machine)', `ceiling ${pct(r.utilisation.ceiling.ours)} / ${pct(r.utilisation.ceiling.machineBusy)} · pipeline ${pct(r.utilisation.pipeline.ours)} / ${pct(r.utilisation.pipeline.machineBusy)}`],
     [
       '1M send, Redis (computed)',

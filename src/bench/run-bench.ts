@@ -1,8 +1,9 @@
 // The benchmark's composition root: one run, on this machine, with real Redis under a fresh
 // key prefix (deleted at the end) and a real SMTP sink process. Order: seed the list, measure
 // one waiting job's cost, publish (timed), build the message once for the ceiling, run the
-// ceiling, the naive baseline, then the pipeline. Everything started is stopped at the end,
-// on error and on Ctrl-C.
+// ceilings, the naive baseline, the pipeline, then the ceilings again (the machine's speed
+// drifts; a ceiling on each side of the pipeline keeps P / C fair). Everything started is
+// stopped at the end, on error and on Ctrl-C.
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { DEFAULT_FANOUT } from '../campaign/fan-out.ts';
@@ -18,7 +19,8 @@ import { createRenderer } from '../render/index.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { fromHeader } from '../subscribers/confirmation-mail.ts';
 import { signListToken } from '../subscribers/tokens.ts';
-import { runCeiling } from './ceiling.ts';
+import type { BlastPath } from './blast-process.ts';
+import { runCeiling, summariseCeiling, type CeilingRun } from './ceiling.ts';
 import { killAllNow, stopAll } from './children.ts';
 import { measureLedgerEntryCost, measureWaitingJobCost } from './redis-costs.ts';
 import { NAIVE_FORM, runNaive } from './naive.ts';
@@ -117,8 +119,15 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const messageBytes = raw.length;
     const pool = mailPoolSize(o.concurrency);
 
-    log(`bench: ceiling, ${o.ceilingMessages.toLocaleString('en-US')} × the prebuilt message (${messageBytes.toLocaleString('en-US')} bytes), ${o.workers} processes × pool ${pool}`);
-    const ceiling = await runCeiling({ sink, envelope: message.envelope, raw, messages: o.ceilingMessages, processes: o.workers, maxConnections: pool, concurrency: o.concurrency });
+    const ceilingRuns: CeilingRun[] = [];
+    const blast = async (when: CeilingRun['when']) => {
+      for (const path of ['nodemailer', 'raw-path'] satisfies BlastPath[]) {
+        log(`bench: ceiling (${path}, ${when} the pipeline), ${o.ceilingMessages.toLocaleString('en-US')} × the prebuilt message (${messageBytes.toLocaleString('en-US')} bytes), ${o.workers} processes × pool ${pool}`);
+        const run = await runCeiling({ sink: sink!, envelope: message.envelope, raw, path, messages: o.ceilingMessages, processes: o.workers, maxConnections: pool, concurrency: o.concurrency });
+        ceilingRuns.push({ ...run, path, when });
+      }
+    };
+    await blast('before');
 
     log(`bench: naive baseline, ${o.naive} messages (${NAIVE_FORM})`);
     await sink.reset();
@@ -142,6 +151,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       DKIM_PRIVATE_KEY: '',
     };
     const pipeline = await runPipeline({ redis, queueConnection, keys: k, store, published, subscribers: o.subscribers, sink, workers: o.workers, workerEnv, window, cpuProfDir: o.cpuProfDir, log });
+    await blast('after');
+    const ceiling = summariseCeiling(ceilingRuns, 'nodemailer');
+    const rawPath = summariseCeiling(ceilingRuns, 'raw-path');
 
     const ledgerBytes = (await keysMemory(redis, k.ledger(issue.id))).bytes;
     const ledgerEntryBytes = await measureLedgerEntryCost(redis, `${prefix}:bench:ledger-scratch`);
@@ -161,8 +173,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       issueId: issue.id,
       subscribers: o.subscribers,
       messageBytes,
-      rates: { ceiling: ceiling.rate, naive: naive.rate, pipeline: pipeline.rate, enqueue: pipeline.enqueueRate },
-      ratios: { pipelineOverNaive: pipeline.rate / naive.rate, pipelineOverCeiling: pipeline.rate / ceiling.rate },
+      rates: { ceiling: ceiling.rate, ceilingRawPath: rawPath.rate, naive: naive.rate, pipeline: pipeline.rate, enqueue: pipeline.enqueueRate },
+      ratios: { pipelineOverNaive: pipeline.rate / naive.rate, pipelineOverCeiling: pipeline.rate / ceiling.rate, pipelineOverRawPath: pipeline.rate / rawPath.rate },
       publishMs,
       renderWarmMs,
       personaliseUs,
@@ -183,10 +195,19 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         pipelineBench: pipeline.benchCpuMsPerMessage,
         ceilingClients: ceiling.clientCpuMsPerMessage,
         ceilingSink: ceiling.sinkCpuMsPerMessage,
+        rawPathClients: rawPath.clientCpuMsPerMessage,
+        rawPathSink: rawPath.sinkCpuMsPerMessage,
       },
       redisCommandsPerMessage: pipeline.redisCommands,
       utilisation: { ceiling: ceiling.utilisation, pipeline: pipeline.utilisation },
-      ceiling: { messages: ceiling.messages, seconds: ceiling.seconds, processes: o.workers, maxConnections: pool, concurrency: o.concurrency },
+      ceiling: {
+        messages: ceiling.messages,
+        seconds: ceiling.seconds,
+        processes: o.workers,
+        maxConnections: pool,
+        concurrency: o.concurrency,
+        runs: ceilingRuns.map((r) => ({ path: r.path, when: r.when, messages: r.messages, seconds: r.seconds, rate: r.rate, clientCpuMsPerMessage: r.clientCpuMsPerMessage, sinkCpuMsPerMessage: r.sinkCpuMsPerMessage })),
+      },
       naive: { messages: naive.messages, seconds: naive.seconds, form: NAIVE_FORM },
       pipeline: { messages: pipeline.messages, seconds: pipeline.seconds, state: pipeline.status.state, sent: pipeline.status.sent, failed: pipeline.status.failed, windowJobs: window },
       projection1M: {

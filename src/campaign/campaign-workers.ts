@@ -17,6 +17,12 @@ import type { DeliverJobData, FanoutJobData } from './types.ts';
 export interface CampaignWorkerDeps {
   /** A client made with `createRedis(url, { forQueues: true })`: commands wait out a Redis restart. */
   connection: Redis;
+  /**
+   * The client for our own per-message commands (ledger, issue cache, fan-out registry), made
+   * the same way plus `autoPipelining`: the claims and finishes of the jobs in flight share
+   * writes. Defaults to `connection`.
+   */
+  data?: Redis;
   /** BullMQ prefix: the same hash tag as `keys.prefix`. */
   prefix: string;
   keys: Keys;
@@ -68,10 +74,11 @@ export interface CampaignWorkers {
 export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<CampaignWorkerOptions> = {}): CampaignWorkers {
   const opts = { ...DEFAULT_WORKER_OPTIONS, ...options };
   const { connection, prefix, keys: k, log } = deps;
-  const ledger = new Ledger(connection, k);
+  const data = deps.data ?? connection;
+  const ledger = new Ledger(data, k);
   let stopping = false;
   const queues = createCampaignQueues(connection, prefix, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
-  const cache = new IssueCache(connection, k, deps.prepare);
+  const cache = new IssueCache(data, k, deps.prepare);
   const common = {
     connection,
     prefix,
@@ -92,7 +99,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   );
   const fanout = new Worker<FanoutJobData, { added: number }>(
     QUEUES.fanout,
-    createFanoutProcessor({ redis: connection, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
+    createFanoutProcessor({ redis: data, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
     { ...common, concurrency: 2 },
   );
 

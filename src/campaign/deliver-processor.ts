@@ -1,7 +1,8 @@
 // One deliver job = one (campaign, subscriber). The job carries ids only; everything is
-// refetched and checked right before sending: is the send paused or cancelled, is the
-// subscriber still active in the list, does the ledger already have them? Then the prepared
-// MIME is spliced for them, sent over the pooled SMTP transport, and the outcome recorded.
+// refetched and checked right before sending, in one step (the ledger's claim): is the send
+// paused or cancelled, is the subscriber still active in the list, does the ledger already
+// have them? Then the prepared MIME is spliced for them, sent over the pooled SMTP transport,
+// and the outcome recorded.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
@@ -14,6 +15,7 @@ import type { Ledger } from './ledger.ts';
 import type { DeliverJobData, FinalState } from './types.ts';
 
 export interface DeliverDeps {
+  /** Only written to here (a bounce suppresses the address); the claim reads the subscriber. */
   store: SubscriberStore;
   ledger: Ledger;
   cache: IssueCache;
@@ -47,20 +49,10 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
   const opts = { ...DEFAULT_DELIVER, ...options };
   const { store, ledger, cache, mailer, log } = deps;
 
-  async function recipientFor(ctx: CampaignContext, subscriberId: string): Promise<MimeRecipient | null> {
-    const { campaign } = ctx;
-    if (campaign.mode === 'test') {
-      const email = campaign.testRecipients[testRecipientIndex(subscriberId)];
-      return email ? { subscriberId, email, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN } : null;
-    }
-    const sub = await store.get(subscriberId);
-    if (!sub || sub.status !== 'active' || !sub.lists.includes(campaign.listId)) return null;
-    return {
-      subscriberId,
-      email: sub.email,
-      ...(sub.name ? { name: sub.name } : {}),
-      unsubscribeToken: deps.signToken(subscriberId, campaign.listId),
-    };
+  /** A test send's recipient (its address list is in the campaign), or null when the index is past it. */
+  function testRecipient(ctx: CampaignContext, subscriberId: string): MimeRecipient | null {
+    const email = ctx.campaign.testRecipients[testRecipientIndex(subscriberId)];
+    return email ? { subscriberId, email, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN } : null;
   }
 
   /** ledger.finish, retried locally on a Redis error; see FINISH_RETRY_MS. */
@@ -97,9 +89,10 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       if (error instanceof CampaignGoneError) throw new UnrecoverableError(error.message);
       throw error;
     }
-    const recipient = await recipientFor(ctx, subscriberId);
-
-    const claim = await ledger.claim(campaignId, subscriberId, attemptId, recipient !== null);
+    // A list send's claim reads the subscriber itself (still active, still in the list?).
+    const listId = ctx.campaign.mode === 'test' ? null : ctx.campaign.listId;
+    const tester = listId === null ? testRecipient(ctx, subscriberId) : null;
+    const claim = await ledger.claim(campaignId, subscriberId, attemptId, listId === null ? tester !== null : { listId });
     switch (claim.outcome) {
       case 'claimed':
         break;
@@ -122,6 +115,9 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
     let outcome: DeliveryOutcome;
     try {
       if (ctx.published.contentHash !== claim.contentHash && claim.contentHash) ctx = await cache.get(campaignId, claim.contentHash);
+      const member = claim.member;
+      const recipient: MimeRecipient | null =
+        listId === null ? tester : member ? { subscriberId, ...member, unsubscribeToken: deps.signToken(subscriberId, listId) } : null;
       if (!recipient) throw new Error('unreachable: claimed without a recipient');
       let message;
       try {

@@ -8,6 +8,7 @@
 // "recorded": the message is sent again so nothing is lost, and counted as a possible duplicate.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
+import { FIELD } from '../subscribers/subscriber-codec.ts';
 import { LuaScript } from './lua-script.ts';
 import type { ClaimOutcome, FinalState } from './types.ts';
 
@@ -41,19 +42,33 @@ local function settle(ledger, campaign, sub, cur, state, now)
 end
 `;
 
-// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, attemptId, active (1/0), now.
+// KEYS: ledger, campaign, in-doubt set, subscriber hash. ARGV: subscriberId, attemptId, who,
+// now, then for who = 'member': listId and the subscriber hash's status, lists, email and name
+// field names. who is '1'/'0' when the caller knows (a test send), 'member' when the claim
+// reads the subscriber itself: active, in the list, with an address. Reading it here saves a
+// round trip per message and leaves no gap between "still subscribed?" and the claim.
 const CLAIM = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 local hash = redis.call('HGET', KEYS[2], 'contentHash') or ''
 if cur and isFinal(cur) then return {cur, hash} end
 local state = redis.call('HGET', KEYS[2], 'state')
 if not state then return {'missing', ''} end
+local active = ARGV[3] == '1'
+local email, name = '', ''
+if ARGV[3] == 'member' then
+  local f = redis.call('HMGET', KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+  if f[1] == 'active' and f[2] and f[3] and string.find(',' .. f[2] .. ',', ',' .. ARGV[5] .. ',', 1, true) then
+    active = true
+    email = f[3]
+    name = f[4] or ''
+  end
+end
 -- Our own marker: this claim is a replay (the client re-sent it after a reconnect), not a
 -- dead attempt; nothing was sent under it yet.
 local mine = cur == 'f:' .. ARGV[2]
 local inflight = (not mine) and cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'f:'
 -- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
-if state == 'cancelled' or ARGV[3] == '0' then
+if state == 'cancelled' or not active then
   local final = 'skipped'
   if inflight then final = 'unknown' end
   return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
@@ -62,7 +77,7 @@ if state == 'paused' then
   if mine then redis.call('HSET', KEYS[1], ARGV[1], 'queued') end
   return {'paused', hash}
 end
-if mine then return {'claimed', hash} end
+if mine then return {'claimed', hash, email, name} end
 if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
 if inflight then
@@ -71,9 +86,9 @@ if inflight then
   -- A test send's keys expire (TEST_TTL_SECONDS on its campaign hash): so does this set.
   local ttl = redis.call('TTL', KEYS[2])
   if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
-  return {'in-doubt', hash}
+  return {'in-doubt', hash, email, name}
 end
-return {'claimed', hash}
+return {'claimed', hash, email, name}
 `);
 
 // KEYS: ledger, campaign. ARGV: subscriberId, final state, now.
@@ -141,7 +156,12 @@ export interface ClaimResult {
   outcome: ClaimOutcome;
   /** Content hash of the published issue the campaign sends (to refresh a worker's cache). */
   contentHash: string;
+  /** For a claim of a list member that may send ('claimed', 'in-doubt'): their address and name as read in the claim. */
+  member?: { email: string; name?: string };
 }
+
+/** Whom a claim is for: known to be sendable or not (a test send), or a member of `listId` to read. */
+export type ClaimFor = boolean | { listId: string };
 
 export class Ledger {
   constructor(private readonly redis: Redis, private readonly k: Keys) {}
@@ -150,14 +170,17 @@ export class Ledger {
     return new Date().toISOString();
   }
 
-  /** Decides whether this attempt may send to the subscriber; see the file comment. */
-  async claim(campaignId: string, subscriberId: string, attemptId: string, active: boolean): Promise<ClaimResult> {
-    const [outcome, contentHash] = (await CLAIM.run(
+  /** Decides whether this attempt may send to the subscriber; see the file comment and CLAIM. */
+  async claim(campaignId: string, subscriberId: string, attemptId: string, who: ClaimFor): Promise<ClaimResult> {
+    const member = typeof who === 'object' ? [who.listId, FIELD.status, FIELD.lists, FIELD.email, FIELD.name] : [];
+    const [outcome, contentHash, email, name] = (await CLAIM.run(
       this.redis,
-      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
-      [subscriberId, attemptId, active ? '1' : '0', this.now()],
-    )) as [ClaimOutcome, string];
-    return { outcome, contentHash };
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId), this.k.subscriber(subscriberId)],
+      [subscriberId, attemptId, typeof who === 'object' ? 'member' : who ? '1' : '0', this.now(), ...member],
+    )) as [ClaimOutcome, string, string?, string?];
+    const result: ClaimResult = { outcome, contentHash };
+    if (email) result.member = name ? { email, name } : { email };
+    return result;
   }
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */

@@ -5,9 +5,11 @@
 // Why not `sendMail({ envelope, raw })`: for a raw message the Mailer still compiles a MIME
 // tree, generates a random Message-ID, runs the plugin chain and pipes the bytes through a
 // stream pipeline before the pool sees them. Measured on issue 64 (73 KB) that is 200-300 µs
-// of CPU per message, about a third of the client's cost of sending it; what remains is the
-// pool, the connection and its dot-stuffing, which both paths share.
-import { Readable } from 'node:stream';
+// of CPU per message, about a third of the client's cost of sending it. What remains is the
+// pool and the connection; the connection's byte-by-byte dot-stuffing is replaced for these
+// canonical messages by a native search (smtp-dot-stuffing.ts says why that is safe).
+import { Readable, type Writable } from 'node:stream';
+import { useCanonicalDotStuffing } from './smtp-dot-stuffing.ts';
 import type { Envelope } from './types.ts';
 
 export interface TransportMail {
@@ -22,7 +24,8 @@ export interface TransportMail {
 
 /**
  * `onDataSent` runs when the connection has read the whole message: its final dot follows at
- * once, so from then on a lost connection may hide an accepted message.
+ * once, so from then on a lost connection may hide an accepted message. `raw` must end every
+ * line with CRLF (src/mail/issue-mime.ts's output does).
  */
 export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: () => void): TransportMail {
   return {
@@ -37,6 +40,11 @@ export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: ()
         const stream = new Readable({ read() {} });
         stream.push(raw);
         stream.push(null);
+        // SMTPConnection.send pipes this into the DataStream it made for this message.
+        stream.pipe = function pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
+          useCanonicalDotStuffing(dest as unknown as Writable);
+          return Readable.prototype.pipe.call(this, dest, options) as T;
+        };
         return stream.once('end', onDataSent);
       },
     },

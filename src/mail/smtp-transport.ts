@@ -18,7 +18,7 @@ import type { SendMailOptions } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { classifySmtpError } from './classify-smtp-error.ts';
 import { DkimSigner, type DkimConfig } from './dkim-signer.ts';
-import { chooseTransferEncoding } from './mime-encoding.ts';
+import { chooseTransferEncoding, toCrlf } from './mime-encoding.ts';
 import { LIST_UNSUBSCRIBE_POST } from './newsletter-message.ts';
 import { rawTransportMail } from './raw-transport-mail.ts';
 import type { DeliveryOutcome, Envelope, Mailer, OutgoingMessage } from './types.ts';
@@ -119,7 +119,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     },
 
     sendRaw(envelope: Envelope, raw: string | Buffer) {
-      const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+      const bytes = typeof raw === 'string' ? Buffer.from(toCrlf(raw), 'utf8') : raw;
       return attempt((tracker, done) => {
         const mail = rawTransportMail(envelope, bytes, () => (tracker.dataSent = true));
         pool.send(mail as unknown as Parameters<typeof pool.send>[0], done);

@@ -31,7 +31,11 @@ export interface Envelope {
 
 export interface Mailer {
   send(message: OutgoingMessage): Promise<DeliveryOutcome>;
-  /** Sends an already-built RFC 5322 message (the per-issue fast path: MIME built once, spliced). */
+  /**
+   * Sends an already-built RFC 5322 message (the per-issue fast path: MIME built once, spliced).
+   * A Buffer must end every line with CRLF, as prepareIssueMime's output does: it goes to the
+   * wire with only its line-leading dots doubled. A string is brought to CRLF first.
+   */
   sendRaw(envelope: Envelope, raw: string | Buffer): Promise<DeliveryOutcome>;
   close(): Promise<void>;
 }

@@ -54,7 +54,7 @@ const positive = (value: unknown) => {
 
 describe('newsletter bench (tiny run)', () => {
   it('writes every required field as a finite number > 0', () => {
-    for (const rate of ['ceiling', 'naive', 'pipeline', 'enqueue']) positive(result.rates[rate]);
+    for (const rate of ['ceiling', 'ceilingRawPath', 'naive', 'pipeline', 'enqueue']) positive(result.rates[rate]);
     positive(result.ratios.pipelineOverNaive);
     positive(result.ratios.pipelineOverCeiling);
     positive(result.redis.bytesPerWaitingJob);
@@ -82,13 +82,28 @@ describe('newsletter bench (tiny run)', () => {
 
   it('sent exactly the numbers asked for', () => {
     expect(result.pipeline).toMatchObject({ messages: 200, sent: 200, failed: 0, state: 'done' });
-    expect(result.ceiling.messages).toBe(100);
+    // Each ceiling path ran before and after the pipeline, 100 messages each time.
+    expect(result.ceiling.runs.map((r: { path: string; when: string; messages: number }) => `${r.path} ${r.when} ${r.messages}`)).toEqual([
+      'nodemailer before 100',
+      'raw-path before 100',
+      'nodemailer after 100',
+      'raw-path after 100',
+    ]);
+    expect(result.ceiling.messages).toBe(200);
     expect(result.naive.messages).toBe(5);
   });
 
   it('computes the ratios from the rates', () => {
     expect(result.ratios.pipelineOverNaive).toBeCloseTo(result.rates.pipeline / result.rates.naive, 9);
     expect(result.ratios.pipelineOverCeiling).toBeCloseTo(result.rates.pipeline / result.rates.ceiling, 9);
+    expect(result.ratios.pipelineOverRawPath).toBeCloseTo(result.rates.pipeline / result.rates.ceilingRawPath, 9);
+    // C and C_raw are the means of their runs.
+    const mean = (path: string) => {
+      const runs = result.ceiling.runs.filter((r: { path: string }) => r.path === path);
+      return runs.reduce((sum: number, r: { rate: number }) => sum + r.rate, 0) / runs.length;
+    };
+    expect(result.rates.ceiling).toBeCloseTo(mean('nodemailer'), 9);
+    expect(result.rates.ceilingRawPath).toBeCloseTo(mean('raw-path'), 9);
   });
 
   it('prints the table with the targets, and leaves no bench keys in Redis', async () => {

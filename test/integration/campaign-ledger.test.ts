@@ -10,6 +10,7 @@ import type { PublishedIssue } from '../../src/campaign/types.ts';
 import { UserError } from '../../src/errors.ts';
 import { keys as keysFor, type Keys } from '../../src/redis/keys.ts';
 import type { RenderedIssue } from '../../src/render/types.ts';
+import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';
 
 describe('ledger', () => {
@@ -27,6 +28,28 @@ describe('ledger', () => {
   async function campaign(id: string, expected = 0) {
     await startCampaign(t.redis, k, { campaignId: id, issueId: id, mode: 'list', listId: 'l', contentHash: 'h1', state: 'sending', expected });
   }
+
+  it('a list member claim reads the subscriber itself: only active members of the list get an address', async () => {
+    await campaign('cm');
+    const store = new RedisSubscriberStore(t.redis, k);
+    const consent = { at: new Date().toISOString(), textVersion: 't', source: 'import' as const };
+    const make = async (email: string, status: 'active' | 'unsubscribed', lists: string[], name?: string) =>
+      (await store.create({ email, status, lists, consent, ...(name ? { name } : {}) })).subscriber.id;
+    const member = await make('member@example.org', 'active', ['other', 'l'], '张三');
+    const plain = await make('plain@example.org', 'active', ['l']);
+    const left = await make('left@example.org', 'unsubscribed', ['l']);
+    const elsewhere = await make('elsewhere@example.org', 'active', ['l2']);
+    expect(await ledger.claim('cm', member, 'a1', { listId: 'l' })).toEqual({ outcome: 'claimed', contentHash: 'h1', member: { email: 'member@example.org', name: '张三' } });
+    expect(await ledger.claim('cm', plain, 'a1', { listId: 'l' })).toEqual({ outcome: 'claimed', contentHash: 'h1', member: { email: 'plain@example.org' } });
+    expect(await ledger.claim('cm', left, 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
+    // 'l' is a prefix of 'l2': membership is by whole list id.
+    expect(await ledger.claim('cm', elsewhere, 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
+    expect(await ledger.claim('cm', '999999', 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
+    // Unsubscribing between a dead attempt and its retry: not sent again, counted unknown.
+    await store.setStatus(member, 'unsubscribed');
+    expect((await ledger.claim('cm', member, 'a2', { listId: 'l' })).outcome).toBe('unknown');
+    expect(await getStatus(t.redis, k, 'cm')).toMatchObject({ total: 5, skipped: 3, unknown: 1, possibleDuplicates: 0 });
+  });
 
   it('claims, finishes once, and counts a dead attempt as in doubt', async () => {
     await campaign('c1');

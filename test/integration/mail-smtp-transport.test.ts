@@ -119,6 +119,20 @@ describe('delivery', () => {
   });
 });
 
+describe('SMTP transparency on the fast path', () => {
+  it('delivers lines that start with a dot byte for byte (stuffed on the wire, unstuffed by the server)', async () => {
+    const s = await sink();
+    const m = mailer({ smtpUrl: s.url });
+    // Quoted-printable keeps the synthetic issue's `.hidden{…}` line at the start of a line.
+    const qp = prepareIssueMime(published, { ...opts, encodings: { html: 'quoted-printable', text: 'quoted-printable' } });
+    const built = qp.build(recipient(7));
+    expect(built.raw.includes('\r\n.hidden')).toBe(true);
+    expect(await m.sendRaw(built.envelope, built.raw)).toMatchObject({ kind: 'sent' });
+    expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]!.raw.equals(built.raw)).toBe(true);
+  });
+});
+
 describe('failures become outcomes, never exceptions', () => {
   it('451 from the server is transient with its code', async () => {
     const s = await sink(() => ({ code: 451, message: '4.3.0 try again later' }));
