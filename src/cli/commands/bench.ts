@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--subscribers <n>', 'subscribers for the pipeline run', positiveInt('subscribers'), 20_000)
     .option('--workers <k>', 'deliver worker processes (default: number of CPU cores)', positiveInt('workers'))
     .option('--naive <n>', 'messages for the naive baseline', positiveInt('naive'), 300)
-    .option('--ceiling <n>', 'messages for the ceiling blast (default: same as --subscribers)', positiveInt('ceiling'))
+    .option('--ceiling <n>', 'messages per ceiling blast; four run: both paths, before and after the pipeline (default: same as --subscribers)', positiveInt('ceiling'))
     .option('--concurrency <n>', 'jobs in flight per worker (default: WORKER_CONCURRENCY)', positiveInt('concurrency'))
     .option('--issue <file>', 'issue file to send', 'emails/issues/pretrain-weekly-064.yaml')
     .option('--out <file>', 'where to write the JSON result', 'bench-result.json')
