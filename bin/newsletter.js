@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The published bin: registers the TypeScript loader (tsx) so the CLI runs from source
-// with no build step, then hands over to the commander entry.
-import { register } from 'tsx/esm/api';
+// The published bin: runs the CLI compiled to dist/ at install (`npm install` / `npm ci` run the
+// `prepare` script, `tsc -p tsconfig.build.json`), so no TypeScript is compiled at start-up.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('newsletter: the compiled CLI (dist/) is missing; run `npm run build` (npm install does it)\n');
+  process.exit(1);
+}
+await import(entry.href);

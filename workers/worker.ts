@@ -8,9 +8,9 @@
 // stalled-job check make even that safe: in-flight jobs come back to another worker).
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
-import { pino, type Logger } from 'pino';
+import { createLogger, type Logger } from '../src/logging/logger.ts';
 import { DEFAULT_WORKER_OPTIONS, startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
-import { loadConfig, type Config } from '../src/config/index.ts';
+import { loadConfig, readEnvironment, type Config } from '../src/config/index.ts';
 import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
 import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
@@ -38,7 +38,7 @@ export interface RunningWorker {
 }
 
 export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions = {}): Promise<RunningWorker> {
-  const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
+  const log = opts.log ?? createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
   const connection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-worker' });
   // Our own per-message commands (subscriber reads, ledger) on a second, auto-pipelined client.
@@ -112,9 +112,9 @@ function concurrencyFromArgs(argv: string[]): number | undefined {
 }
 
 /** Runs until SIGTERM/SIGINT; used by this file as an entry and by `newsletter worker`. */
-export async function main(argv = process.argv.slice(2), env = process.env, concurrency?: number): Promise<void> {
+export async function main(argv = process.argv.slice(2), env = readEnvironment(), concurrency?: number): Promise<void> {
   const config = loadConfig(env, ['SECRET']);
-  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
+  const log = createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
   const worker = await runWorker(config, { log, concurrency: concurrency ?? concurrencyFromArgs(argv) });
   let signals = 0;
   const stop = (signal: string) => {

@@ -5,14 +5,13 @@
 // nodemailer's own transport (C, the issue's definition) and through the workers' raw path
 // (C_raw: what the pipeline's sending alone could do), each before and after the pipeline.
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Envelope } from '../mail/types.ts';
 import type { BlastPath, BlastReply, BlastRun } from './blast-process.ts';
-import { spawnTs, stopChild } from './children.ts';
+import { entryBeside, spawnEntry, stopChild } from './children.ts';
 import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
 import type { SinkHandle } from './sink.ts';
 
-const BLAST_ENTRY = fileURLToPath(new URL('./blast-process.ts', import.meta.url));
+const BLAST_ENTRY = entryBeside('./blast-process.ts', import.meta.url);
 
 export interface CeilingOptions {
   sink: SinkHandle;
@@ -40,7 +39,7 @@ export interface CeilingResult {
 export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
   const children: ChildProcess[] = [];
   try {
-    for (let i = 0; i < opts.processes; i++) children.push(spawnTs(BLAST_ENTRY, { ipc: true }));
+    for (let i = 0; i < opts.processes; i++) children.push(spawnEntry(BLAST_ENTRY, { ipc: true }));
     // Wait until every blaster has loaded its code, so start-up time is not counted as sending.
     await Promise.all(children.map((c) => nextReply(c, 'ready')));
     await opts.sink.reset();

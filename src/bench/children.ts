@@ -1,13 +1,24 @@
-// Child processes the benchmark starts (sink, blasters, workers): spawned through the tsx loader,
+// Child processes the benchmark starts (sink, blasters, workers): compiled JavaScript when the
+// bench runs from dist/, TypeScript through the tsx loader when it runs from source (tests);
 // remembered, and all stopped at the end, on error and on Ctrl-C (see stopAll).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 
 const running = new Set<ChildProcess>();
 /** Stopped after the others (the sink: workers draining their last messages still need it). */
 const stopLast = new WeakSet<ChildProcess>();
 
-export interface SpawnTsOptions {
+/**
+ * The path of an entry file beside `base` (an `import.meta.url`), written with `.ts`: in dist/
+ * the compiled `.js` next to the compiled caller, in src/ the source itself.
+ */
+export function entryBeside(relativeTs: string, base: string): string {
+  const path = fileURLToPath(new URL(relativeTs, base));
+  return base.endsWith('.ts') ? path : path.replace(/\.ts$/, '.js');
+}
+
+export interface SpawnEntryOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
@@ -20,10 +31,11 @@ export interface SpawnTsOptions {
   stopLast?: boolean;
 }
 
-/** Runs a TypeScript entry file in a new Node process through tsx. */
-export function spawnTs(file: string, opts: SpawnTsOptions = {}): ChildProcess {
+/** Runs an entry file (from entryBeside) in a new Node process; a `.ts` one through tsx. */
+export function spawnEntry(file: string, opts: SpawnEntryOptions = {}): ChildProcess {
   const output = opts.output ?? 'inherit';
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), file, ...(opts.args ?? [])], {
+  const loader = file.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...loader, file, ...(opts.args ?? [])], {
     env: opts.env ?? process.env,
     stdio: ['ignore', output, output, ...(opts.ipc ? (['ipc'] as const) : [])],
   });

@@ -1,7 +1,6 @@
 // Starts the sink process (sink-process.ts) and talks to it over IPC.
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { spawnTs, stopChild } from './children.ts';
+import { entryBeside, spawnEntry, stopChild } from './children.ts';
 import type { SinkReply, SinkRequest, SinkStats } from './sink-protocol.ts';
 
 export interface SinkHandle {
@@ -16,10 +15,10 @@ export interface SinkHandle {
   stop(): Promise<void>;
 }
 
-const SINK_ENTRY = fileURLToPath(new URL('./sink-process.ts', import.meta.url));
+const SINK_ENTRY = entryBeside('./sink-process.ts', import.meta.url);
 
 export async function startSinkProcess(): Promise<SinkHandle> {
-  const child: ChildProcess = spawnTs(SINK_ENTRY, { ipc: true, stopLast: true });
+  const child: ChildProcess = spawnEntry(SINK_ENTRY, { ipc: true, stopLast: true });
   const pending = new Map<number, (reply: SinkReply) => void>();
   let nextId = 1;
 

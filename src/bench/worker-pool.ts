@@ -1,12 +1,11 @@
 // K deliver worker processes, started exactly as an operator starts them (`workers/worker.ts`,
 // configured only through the environment), watched through /proc for CPU and peak RSS.
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Queue } from 'bullmq';
-import { spawnTs, stopChild } from './children.ts';
+import { entryBeside, spawnEntry, stopChild } from './children.ts';
 import { readProcStats, type ProcSample } from './proc-stats.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('../../workers/worker.ts', import.meta.url));
+const WORKER_ENTRY = entryBeside('../../workers/worker.ts', import.meta.url);
 
 export interface WorkerPool {
   pids: number[];
@@ -26,7 +25,7 @@ export async function startWorkerPool(opts: {
   timeoutMs?: number;
 }): Promise<WorkerPool> {
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const children: ChildProcess[] = Array.from({ length: opts.count }, () => spawnTs(WORKER_ENTRY, { env: opts.env, nodeArgs }));
+  const children: ChildProcess[] = Array.from({ length: opts.count }, () => spawnEntry(WORKER_ENTRY, { env: opts.env, nodeArgs }));
   const exits: string[] = [];
   for (const child of children) child.once('exit', (code, signal) => exits.push(`worker ${child.pid} exited (${signal ?? `code ${code}`})`));
   let stopping = false;

@@ -2,14 +2,10 @@
 // frozen Config. Composition roots call loadConfig() once and pass the result down.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
+import { ConfigError, type ConfigProblem } from './config-error.ts';
 
-export class ConfigError extends UserError {
-  override name = 'ConfigError';
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-  }
-}
+export { ConfigError, type ConfigProblem } from './config-error.ts';
+export { readEnvironment } from './environment.ts';
 
 const url = (schemes: string[]) =>
   z.string().refine((v) => {
@@ -86,34 +82,44 @@ export function keyVersion(key: string): number {
 /** Variables without a default that a command may do without (build/lint need neither). */
 const SECRETS_ONLY_WHEN_NEEDED: VariableName[] = ['SECRET', 'ADMIN_TOKEN'];
 
+/** How to fix a missing variable that has no default. */
+const WHEN_MISSING: Partial<Record<VariableName, string>> = {
+  SECRET: 'is missing; set it to 32 or more random characters, e.g. the output of `openssl rand -hex 32` (or `cp .env.example .env` for a local run)',
+  ADMIN_TOKEN: 'is missing; set it to 24 or more random characters, e.g. the output of `openssl rand -hex 24` (or `cp .env.example .env` for a local run)',
+};
+
 /**
  * Reads the variables in `env`. `needs` lists the variables without a default that this
  * process requires (e.g. a worker needs SECRET); the others may be absent.
- * Throws ConfigError naming the first bad variable.
+ * Throws one ConfigError naming every bad variable. Composition roots pass
+ * `readEnvironment()` (the environment over `.env`).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: VariableName[] = []): Readonly<Config> {
   const values: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
   for (const [name, schema] of Object.entries(variables) as [VariableName, z.ZodTypeAny][]) {
     const raw = env[name] === '' ? undefined : env[name];
     if (raw === undefined && SECRETS_ONLY_WHEN_NEEDED.includes(name) && !needs.includes(name)) continue;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      const message = raw === undefined ? 'is missing; set it (see .env.example)' : parsed.error.issues[0]?.message ?? 'is invalid';
-      throw new ConfigError(name, message);
+      const message = raw === undefined ? (WHEN_MISSING[name] ?? 'is missing; set it (see .env.example)') : `${parsed.error.issues[0]?.message ?? 'is invalid'} (see .env.example)`;
+      problems.push({ variable: name, message });
+      continue;
     }
     values[name] = parsed.data;
   }
   const v = values as { [K in VariableName]: any };
   const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
-    throw new ConfigError('DKIM_DOMAIN', 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
+    problems.push({ variable: 'DKIM_DOMAIN', message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together; set all three or none' });
   }
   const secrets = [v.SECRET, v.SECRET_PREVIOUS]
     .filter((s): s is string => typeof s === 'string')
     .map((key) => ({ version: keyVersion(key), key }));
   if (secrets.length === 2 && secrets[0]!.version === secrets[1]!.version) {
-    throw new ConfigError('SECRET_PREVIOUS', 'must differ from SECRET (it is the key being retired)');
+    problems.push({ variable: 'SECRET_PREVIOUS', message: 'must differ from SECRET (it is the key being retired); empty it or put the old key there' });
   }
+  if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     redisUrl: v.REDIS_URL,
     keyPrefix: v.KEY_PREFIX,

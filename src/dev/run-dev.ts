@@ -4,14 +4,14 @@
 // With --demo it sends the sample issue to them, waits until the send is done, and exits.
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { pino } from 'pino';
+import { createLogger } from '../logging/logger.ts';
 import { withCampaignClient } from '../campaign/campaign-client.ts';
 import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
 import { startListSend } from '../campaign/send.ts';
 import { watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { renderIssueFile } from '../cli/render-issue-file.ts';
-import { loadConfig, type Config } from '../config/index.ts';
+import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';
 import { createRedis } from '../redis/connection.ts';
@@ -64,11 +64,11 @@ async function waitUntilFinished(config: Readonly<Config>, campaignId: string, o
 }
 
 export async function runDev(opts: DevOptions): Promise<void> {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? readEnvironment();
   const base = loadConfig({ ...DEV_DEFAULTS, ...env, KEY_PREFIX: DEV_KEY_PREFIX }, ['SECRET', 'ADMIN_TOKEN']);
   const quiet = opts.demo !== undefined && !opts.stay;
   // The demo prints its own summary; the durability warnings are about production Redis.
-  const log = pino({ level: quiet ? 'error' : base.logLevel });
+  const log = createLogger({ level: quiet ? 'error' : base.logLevel });
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const redis = await ensureRedis(base.redisUrl);

@@ -4,7 +4,7 @@
 // flight finish, then closes the queues and Redis.
 import { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { createLogger, type Logger } from '../logging/logger.ts';
 import type { Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { UserError } from '../errors.ts';
@@ -36,7 +36,7 @@ export interface StartServerOptions {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(config: Readonly<Config>, opts: StartServerOptions = {}): Promise<RunningServer> {
-  const log = opts.logger ?? pino({ level: config.logLevel });
+  const log = opts.logger ?? createLogger({ level: config.logLevel });
   await requireRedis(config.redisUrl);
   const newsletters = await loadNewsletters(config.emailsDir);
   if (newsletters.length === 0) throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { ConfigError, loadConfig, readEnvironment } from '../../src/config/index.ts';
 import { signListToken, verifyListToken } from '../../src/subscribers/tokens.ts';
 
 const OLD = 'o'.repeat(40);
@@ -16,11 +19,11 @@ describe('loadConfig', () => {
   });
 
   it('names the variable when a needed one is missing', () => {
-    expect(() => loadConfig({}, ['SECRET'])).toThrow(new ConfigError('SECRET', 'is missing; set it (see .env.example)'));
+    expect(() => loadConfig({}, ['SECRET'])).toThrow(/^SECRET: is missing; set it to 32 or more random characters, e\.g\. the output of `openssl rand -hex 32`/);
   });
 
   it('names the variable when a value is invalid', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: must be a URL starting with redis: or rediss:\/\/$/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: must be a URL starting with redis: or rediss:\/\/ \(see \.env\.example\)$/);
     expect(() => loadConfig({ KEY_PREFIX: 'nl' })).toThrow(/^KEY_PREFIX: must be a Redis hash tag/);
     expect(() => loadConfig({ SECRET: 'short' }, ['SECRET'])).toThrow(/^SECRET: must be at least 32 characters/);
   });
@@ -38,5 +41,58 @@ describe('loadConfig', () => {
 
   it('refuses a SECRET_PREVIOUS equal to SECRET', () => {
     expect(() => loadConfig({ SECRET: NEW, SECRET_PREVIOUS: NEW }, ['SECRET'])).toThrow(/^SECRET_PREVIOUS: must differ from SECRET/);
+  });
+
+  it('names every missing or invalid variable at once, each with how to fix it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'http://x', PORT: 'eighty' }, ['SECRET', 'ADMIN_TOKEN']);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable);
+    expect(problems).toEqual(['REDIS_URL', 'SECRET', 'ADMIN_TOKEN', 'PORT']);
+    expect((error as Error).message.split('\n')).toEqual([
+      '4 configuration problems (set them in .env or the environment; see .env.example):',
+      '  REDIS_URL: must be a URL starting with redis: or rediss:// (see .env.example)',
+      expect.stringMatching(/^  SECRET: is missing; set it to 32 or more random characters/),
+      expect.stringMatching(/^  ADMIN_TOKEN: is missing; set it to 24 or more random characters/),
+      expect.stringMatching(/^  PORT: .* \(see \.env\.example\)$/),
+    ]);
+  });
+});
+
+describe('readEnvironment', () => {
+  const withDir = (envFile: string | null, fn: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'nl-env-'));
+    try {
+      if (envFile !== null) writeFileSync(join(dir, '.env'), envFile);
+      fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('reads .env from the working directory, and the real environment wins', () => {
+    withDir('SECRET=from-the-file-0123456789012345678901\nPORT=4000\nMAIL_FROM="预训练周刊 <weekly@example.com>" # comment\n', (dir) => {
+      const env = readEnvironment({ PORT: '5000' }, dir);
+      expect(env).toMatchObject({ SECRET: 'from-the-file-0123456789012345678901', PORT: '5000', MAIL_FROM: '预训练周刊 <weekly@example.com>' });
+      expect(loadConfig(env, ['SECRET']).port).toBe(5000);
+    });
+  });
+
+  it('is the environment alone when there is no .env', () => {
+    withDir(null, (dir) => expect(readEnvironment({ PORT: '5000' }, dir)).toEqual({ PORT: '5000' }));
+  });
+
+  it('.env.example works as it is for a local run', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8');
+    withDir(example, (dir) => {
+      const config = loadConfig(readEnvironment({}, dir), ['SECRET', 'ADMIN_TOKEN']);
+      expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+      expect(config.secrets).toHaveLength(1);
+      expect(config.mailFrom).toBe('预训练周刊 <weekly@example.com>');
+    });
   });
 });

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 
 function positiveInt(name: string) {
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'where to write the JSON result', 'bench-result.json')
     .option('--cpu-prof <dir>', 'run the workers with node --cpu-prof, writing .cpuprofile files into DIR')
     .action(async (opts: { subscribers: number; workers?: number; naive: number; ceiling?: number; concurrency?: number; issue: string; out: string; cpuProf?: string }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(readEnvironment());
       // Loaded on use: the benchmark pulls in MJML, BullMQ and the mail stack, which other commands do not need.
       const { runBench } = await import('../../bench/run-bench.ts');
       const { formatTable } = await import('../../bench/result.ts');

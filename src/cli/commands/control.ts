@@ -2,7 +2,7 @@
 // the next message (no new message leaves once it returns); resume continues where it stopped,
 // with no duplicates; cancel ends the send, whatever was still queued counts as skipped.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { formatStatus } from './status.ts';
 
 type Action = 'pause' | 'resume' | 'cancel';
@@ -20,7 +20,7 @@ export function register(program: Command): void {
       .description(DESCRIPTIONS[action])
       .argument('<issue-id>', 'issue id (the issue file name without .yaml), or a test send id')
       .action(async (issueId: string) => {
-        const config = loadConfig(process.env);
+        const config = loadConfig(readEnvironment());
         const [{ withCampaignClient }, control, { assertCampaignId }] = await Promise.all([
           import('../../campaign/campaign-client.ts'),
           import('../../campaign/control.ts'),

@@ -3,7 +3,7 @@
 // real send unless --yes; without a terminal to ask on it refuses rather than guess.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 
 async function confirm(question: string): Promise<boolean> {
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--yes', 'do not ask for confirmation')
     .option('--force', 'publish even though the issue was published before with other content')
     .action(async (file: string, opts: { test?: string[]; at?: string; yes?: boolean; force?: boolean }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(readEnvironment());
       // Loaded on use: rendering (MJML) and the queue stack are heavy for the other commands.
       const [{ renderIssueFile }, { formatFindings }, { normaliseEmail }, campaign, client, send] = await Promise.all([
         import('../render-issue-file.ts'),

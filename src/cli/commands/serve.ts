@@ -1,6 +1,6 @@
 // `newsletter serve [--port N]`: the HTTP server (subscribe, confirm, unsubscribe, archive, API).
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 
 export function register(program: Command): void {
@@ -14,7 +14,7 @@ export function register(program: Command): void {
         port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a port number 0-65535, got "${options.port}"`);
       }
-      const config = loadConfig(process.env, ['SECRET', 'ADMIN_TOKEN']);
+      const config = loadConfig(readEnvironment(), ['SECRET', 'ADMIN_TOKEN']);
       // Loaded on use: Fastify and its plugins would slow every other command's start.
       const { startServer } = await import('../../http/server.ts');
       await startServer(config, port === undefined ? {} : { port });

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CampaignStatus } from '../../campaign/types.ts';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 
 export function formatStatus(s: CampaignStatus): string {
   const lines = [
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--watch', 'progress bar with rate and ETA until done or cancelled')
     .option('--json', 'print one JSON object')
     .action(async (issueId: string, opts: { watch?: boolean; json?: boolean }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(readEnvironment());
       const [{ withCampaignClient }, { getStatus, watchCampaign }, { assertCampaignId }] = await Promise.all([
         import('../../campaign/campaign-client.ts'),
         import('../../campaign/status.ts'),

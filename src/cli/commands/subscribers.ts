@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../config/index.ts';
+import { loadConfig, readEnvironment, type Config } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 import type { Keys } from '../../redis/keys.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
@@ -21,7 +21,7 @@ interface StoreContext {
   keys: Keys;
 }
 
-async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(process.env)): Promise<T> {
+async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(readEnvironment())): Promise<T> {
   const { createRedis, requireRedis } = await import('../../redis/connection.ts');
   const { keys: keysFor } = await import('../../redis/keys.ts');
   const { RedisSubscriberStore } = await import('../../subscribers/redis-store.ts');
@@ -93,7 +93,7 @@ export function register(program: Command): void {
     .option('--confirmed', 'the person already consented: add as active (no confirmation mail)')
     .action(async (raw: string, opts: { name?: string; list: string; confirmed?: boolean }) => {
       const email = requireEmail(raw);
-      const config = loadConfig(process.env);
+      const config = loadConfig(readEnvironment());
       const listId = await requireKnownList(config, opts.list);
       const status: SubscriberStatus = opts.confirmed ? 'active' : 'pending';
       const record = {
@@ -181,7 +181,7 @@ export function register(program: Command): void {
     .option('--list <id>', `list for every row (default: the file's lists column, else ${DEFAULT_LIST_ID})`)
     .option('--confirmed', 'the addresses already consented: import as active (otherwise pending; no email is sent)')
     .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(readEnvironment());
       if (opts.list !== undefined) await requireKnownList(config, opts.list);
       const { importSubscribers } = await import('../../subscribers/csv-import.ts');
       await withStore(async (store) => {

@@ -14,6 +14,6 @@ export function register(program: Command): void {
     })
     .action(async (opts: { concurrency?: number }) => {
       const { main } = await import('../../../workers/worker.ts');
-      await main([], process.env, opts.concurrency);
+      await main([], undefined, opts.concurrency);
     });
 }

@@ -1,0 +1,25 @@
+// One way to make a process's logger: readable lines (pino-pretty) when a person watches a
+// terminal, one JSON object per line otherwise (files, journald, log shippers).
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export interface LoggerSettings {
+  level: string;
+  /** Fields on every line, e.g. `{ role: 'worker' }`. */
+  base?: Record<string, unknown>;
+  /** Pretty-print; default: whether stdout (where pino writes) is a terminal. */
+  pretty?: boolean;
+}
+
+/** Where secrets can appear in what we log (request headers, connection strings). */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'adminToken', 'secret', 'password'];
+
+export function createLogger(settings: LoggerSettings): Logger {
+  const options: LoggerOptions = { level: settings.level, redact: { paths: REDACT, censor: '[redacted]' } };
+  if (settings.base) options.base = settings.base;
+  const pretty = settings.pretty ?? Boolean(process.stdout.isTTY);
+  // Synchronous pretty stream on stdout: no worker thread, nothing lost when a process exits.
+  return pretty ? pino(options, PinoPretty({ destination: 1, sync: true, colorize: true, ignore: 'hostname' })) : pino(options);
+}
