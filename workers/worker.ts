@@ -71,7 +71,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     try {
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
-      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates), newsletters, mailer, logger: log });
+      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl }), newsletters, mailer, logger: log });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');

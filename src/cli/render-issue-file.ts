@@ -21,10 +21,11 @@ export interface RenderedIssueFile {
   findings: LocatedFinding[];
 }
 
-export async function renderIssueFile(file: string): Promise<RenderedIssueFile> {
+/** `assetsUrl`: where emails/assets is served (config.assetsUrl), so local images get real addresses. */
+export async function renderIssueFile(file: string, opts: { assetsUrl: string }): Promise<RenderedIssueFile> {
   const emailsDir = dirname(dirname(file));
   const { issue, newsletter, templates } = await loadIssueFile(file, { emailsDir });
-  const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl }).renderIssue(issue, newsletter);
   const sample = personalise(rendered, {
     unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
     viewOnlineUrl: `https://example.com/issues/${issue.id}`,

@@ -24,6 +24,10 @@ const variables = {
   KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
   PUBLIC_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+  /** Where emails/assets is served for mail clients; default PUBLIC_URL/assets (served by `serve`), or a CDN holding a copy. */
+  ASSETS_URL: url(['http:', 'https:']).optional(),
+  /** The newsletter pages show when they name none (`/subscribe`, `/issues`); default: the first by file name. */
+  DEFAULT_NEWSLETTER: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a newsletter id (a file name in emails/newsletters without .yaml)').optional(),
   MAIL_FROM: z.string().regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Weekly <news@example.com>"').default('Newsletter <newsletter@example.com>'),
   SECRET: z.string().min(32, 'must be at least 32 characters (random)'),
   SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -51,6 +55,10 @@ export interface Config {
   keyPrefix: string;
   smtpUrl: string;
   publicUrl: string;
+  /** Base URL of emails/assets as mail clients see it (no trailing slash). */
+  assetsUrl: string;
+  /** Newsletter id shown where a page names none, when it exists. */
+  defaultNewsletter?: string;
   mailFrom: string;
   /** HMAC keys with a version derived from each key; the first one signs, all verify (key rotation). */
   secrets: { version: number; key: string }[];
@@ -120,11 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     problems.push({ variable: 'SECRET_PREVIOUS', message: 'must differ from SECRET (it is the key being retired); empty it or put the old key there' });
   }
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = String(v.PUBLIC_URL).replace(/\/+$/, '');
   return Object.freeze({
     redisUrl: v.REDIS_URL,
     keyPrefix: v.KEY_PREFIX,
     smtpUrl: v.SMTP_URL,
-    publicUrl: String(v.PUBLIC_URL).replace(/\/+$/, ''),
+    publicUrl,
+    assetsUrl: v.ASSETS_URL ? String(v.ASSETS_URL).replace(/\/+$/, '') : `${publicUrl}/assets`,
+    ...(v.DEFAULT_NEWSLETTER ? { defaultNewsletter: v.DEFAULT_NEWSLETTER } : {}),
     mailFrom: v.MAIL_FROM,
     secrets,
     adminToken: v.ADMIN_TOKEN ?? '',

@@ -3,17 +3,21 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { TemplateSet } from '../render/templates.ts';
+import { assertAssetsExist } from './asset-files.ts';
 import { ContentError } from './content-error.ts';
 import { displayPath } from './field-path.ts';
 import { loadYamlFile } from './load-file.ts';
 import { loadTemplates } from './load-templates.ts';
 import { issueSchema, newsletterSchema, type Issue, type Newsletter } from './schema.ts';
+import { imagesOfIssue, imagesOfNewsletter } from './walk-issue.ts';
 
 export { ContentError } from './content-error.ts';
 export { loadTemplates } from './load-templates.ts';
 export { lintIssue } from './lint-issue.ts';
 export { locateFindings, formatFinding, type LocatedFinding } from './locate-findings.ts';
 export { issueImages, issueLinks } from './walk-issue.ts';
+export { ASSETS_FOLDER } from './asset-files.ts';
+export { isAssetPath } from './schema.ts';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -44,13 +48,16 @@ export async function loadIssueFile(path: string, opts: { emailsDir?: string } =
     }
     throw error;
   }
+  await assertAssetsExist(source, imagesOfIssue(issue), emailsDir);
   return { issue, newsletter, templates: await loadTemplates(emailsDir) };
 }
 
 export async function loadNewsletter(emailsDir: string, id: string): Promise<Newsletter> {
   const path = join(emailsDir, 'newsletters', `${id}.yaml`);
-  const { value } = await loadYamlFile(path, newsletterSchema);
-  return { ...value, id, listId: value.list ?? id };
+  const { source, value } = await loadYamlFile(path, newsletterSchema);
+  const newsletter: Newsletter = { ...value, id, listId: value.list ?? id };
+  await assertAssetsExist(source, imagesOfNewsletter(newsletter), emailsDir);
+  return newsletter;
 }
 
 /** Paths of emails/issues/*.yaml, sorted by file name. */

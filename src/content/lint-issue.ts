@@ -2,7 +2,7 @@
 // at once: alt text, plain-http links, empty sections and the Gmail clipping budget.
 // Pure (no fs): the renderer calls it to fill RenderedIssue.findings.
 import type { LintFinding, SizeReport } from '../render/types.ts';
-import type { Issue, Newsletter } from './schema.ts';
+import { isAssetPath, type Issue, type Newsletter } from './schema.ts';
 import { issueImages, issueLinks } from './walk-issue.ts';
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
@@ -31,6 +31,8 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   });
 
   for (const { path, url } of issueLinks(issue, newsletter)) {
+    // An image under emails/assets becomes an ASSETS_URL address when rendered.
+    if (path.endsWith('.src') && isAssetPath(url)) continue;
     const scheme = schemeOf(url);
     if (scheme === 'http:') warning(path, `uses plain http (${url}): prefer https`);
     else if (scheme !== 'https:' && scheme !== 'mailto:') error(path, `link ${JSON.stringify(url)} must be an absolute http(s) or mailto URL`);

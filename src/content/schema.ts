@@ -14,14 +14,28 @@ export const linkUrl = z.string().trim().refine((value) => {
   }
 }, 'must be an http(s) or mailto URL');
 
-/** An image source: absolute http(s) only, since mail clients cannot resolve relative paths. */
+/**
+ * A file under emails/assets, e.g. `pretrain-weekly/064/banner.png`: served by `newsletter serve`
+ * at ASSETS_URL (default PUBLIC_URL/assets) and made absolute there when the issue is rendered.
+ */
+export const ASSET_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}\.(?:png|jpe?g|gif|webp)$/i;
+
+export function isAssetPath(src: string): boolean {
+  return ASSET_PATH.test(src);
+}
+
+/**
+ * An image source: an absolute http(s) URL (your CDN), or a path under emails/assets. Mail
+ * clients cannot resolve relative paths, so the renderer makes the latter absolute.
+ */
 export const imageUrl = z.string().trim().refine((value) => {
+  if (ASSET_PATH.test(value)) return true;
   try {
     return ['https:', 'http:'].includes(new URL(value).protocol);
   } catch {
     return false;
   }
-}, 'must be an absolute http(s) URL');
+}, 'must be an absolute http(s) URL, or the path of a .png/.jpeg/.gif/.webp file under emails/assets such as pretrain-weekly/064/banner.png');
 
 const text = z.string().trim().min(1, 'must not be empty');
 

@@ -13,6 +13,25 @@ export interface FoundLink {
   url: string;
 }
 
+/** The images an issue file names itself (paths relative to the issue). */
+export function imagesOfIssue(issue: Issue): FoundImage[] {
+  const found: FoundImage[] = [];
+  issue.banner.forEach((image, i) => found.push({ path: `banner[${i}]`, image }));
+  issue.sections.forEach((section, i) => {
+    if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
+    if (section.kind === 'community' && section.qr) found.push({ path: `sections[${i}].qr`, image: section.qr });
+  });
+  return found;
+}
+
+/** The images a newsletter settings file names (paths relative to that file). */
+export function imagesOfNewsletter(newsletter: Newsletter): FoundImage[] {
+  const found: FoundImage[] = [];
+  if (newsletter.logo) found.push({ path: 'logo', image: newsletter.logo });
+  if (newsletter.community?.qr) found.push({ path: 'community.qr', image: newsletter.community.qr });
+  return found;
+}
+
 export function issueImages(issue: Issue, newsletter: Newsletter): FoundImage[] {
   const found: FoundImage[] = [];
   if (newsletter.logo) found.push({ path: 'newsletter.logo', image: newsletter.logo });

@@ -1,7 +1,8 @@
 // `newsletter dev`: the whole pipeline in one process, on an embedded default, for trying it:
 // a Redis (the one at REDIS_URL, or a private one), a local SMTP capture inbox (every message
 // saved as .eml and listed at /inbox), the HTTP server, a deliver worker and sample readers.
-// With --demo it sends the sample issue to them, waits until the send is done, and exits.
+// With --demo it sends the sample issue to them, waits until the send is done, and keeps
+// serving (inbox, archive, landing page) until Ctrl-C; with --exit it stops once the send is done.
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createLogger } from '../logging/logger.ts';
@@ -21,7 +22,7 @@ import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { runWorker } from '../../workers/worker.ts';
 import { captureInboxRoutes } from './capture-inbox-routes.ts';
 import { startCaptureInbox } from './capture-inbox.ts';
-import { freePort } from './free-port.ts';
+import { freePort, preferredOrFreePort } from './free-port.ts';
 import { ensureRedis } from './private-redis.ts';
 import { seedSampleSubscribers } from './sample-subscribers.ts';
 
@@ -33,13 +34,15 @@ const DEV_DEFAULTS = {
   SECRET: 'dev-only-secret-not-for-production-0123456789',
   ADMIN_TOKEN: 'dev-only-admin-token-0123456789',
   MAIL_FROM: 'Newsletter dev <newsletter@example.com>',
+  // The model issue's newsletter leads the pages, as the demo sends it.
+  DEFAULT_NEWSLETTER: 'pretrain-weekly',
 };
 
 export interface DevOptions {
   port?: number;
-  /** Send this issue file to the sample readers, then exit (unless `stay`). */
+  /** Send this issue file to the sample readers, then keep serving (unless `exitWhenDone`). */
   demo?: string;
-  stay?: boolean;
+  exitWhenDone?: boolean;
   subscribers: number;
   inboxDir: string;
   env?: NodeJS.ProcessEnv;
@@ -66,9 +69,9 @@ async function waitUntilFinished(config: Readonly<Config>, campaignId: string, o
 export async function runDev(opts: DevOptions): Promise<void> {
   const env = opts.env ?? readEnvironment();
   const base = loadConfig({ ...DEV_DEFAULTS, ...env, KEY_PREFIX: DEV_KEY_PREFIX }, ['SECRET', 'ADMIN_TOKEN']);
-  const quiet = opts.demo !== undefined && !opts.stay;
-  // The demo prints its own summary; the durability warnings are about production Redis.
-  const log = createLogger({ level: quiet ? 'error' : base.logLevel });
+  const scripted = opts.demo !== undefined && Boolean(opts.exitWhenDone);
+  // The demo prints its own summary (and the durability warnings are about production Redis).
+  const log = createLogger({ level: opts.demo !== undefined ? 'error' : base.logLevel });
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const redis = await ensureRedis(base.redisUrl);
@@ -76,8 +79,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
   // A demo must start from nothing; plain `dev` keeps what an earlier run left in the inbox.
   if (opts.demo !== undefined) await rm(opts.inboxDir, { recursive: true, force: true });
   const inbox = await startCaptureInbox({ dir: opts.inboxDir });
-  const port = opts.port ?? (quiet ? await freePort() : base.port);
-  const config: Readonly<Config> = Object.freeze({ ...base, redisUrl: redis.url, smtpUrl: inbox.smtpUrl, publicUrl: `http://127.0.0.1:${port}`, port, host: '127.0.0.1' });
+  const port = opts.port ?? (scripted ? await freePort() : await preferredOrFreePort(base.port));
+  const config: Readonly<Config> = Object.freeze({ ...base, redisUrl: redis.url, smtpUrl: inbox.smtpUrl, publicUrl: `http://127.0.0.1:${port}`, assetsUrl: `http://127.0.0.1:${port}/assets`, port, host: '127.0.0.1' });
   if (opts.demo !== undefined) await clearDevKeys(config);
 
   const server = await startServer(config, { port, handleSignals: false, logger: log, plugins: [captureInboxRoutes(inbox)] });
@@ -100,7 +103,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     say(`web      ${server.url}/subscribe · ${server.url}/issues · admin token: ${config.adminToken}`);
 
     if (opts.demo !== undefined) {
-      const { issue, newsletter, rendered } = await renderIssueFile(opts.demo);
+      const { issue, newsletter, rendered } = await renderIssueFile(opts.demo, { assetsUrl: config.assetsUrl });
       const published = toPublishedIssue(rendered, issue, newsletter);
       await withCampaignClient(config, async (c) => {
         await publishIssue(c.redis, c.keys, published, { force: true });
@@ -114,15 +117,16 @@ export async function runDev(opts: DevOptions): Promise<void> {
       const inboxPath = relative(process.cwd(), inbox.dir) || inbox.dir;
       say(`look at  ${inboxPath}/: ${captured.length} .eml files, e.g. ${join(inboxPath, captured[0]?.file ?? '')} (open one in a mail client)`);
       say(`         the web version: ${server.url}/issues/${issue.id}`);
-      if (!opts.stay) {
-        say('         run `npx newsletter dev` to browse the inbox, archive and subscribe pages in a browser');
+      if (opts.exitWhenDone) {
+        say('         run `npx newsletter dev --demo` (without --exit) to browse the inbox, archive and subscribe pages in a browser');
         await stopAll();
         return;
       }
+      say(`browse   ${server.url}/ (newsletters) · ${server.url}/inbox (what was sent) · ${server.url}/issues/${issue.id}`);
     } else {
       say(`send     in another terminal: REDIS_URL=${config.redisUrl} KEY_PREFIX='${DEV_KEY_PREFIX}' SECRET=${config.secrets[0]?.key} npx newsletter send emails/issues/pretrain-weekly-064.yaml --yes`);
     }
-    say('ready    Ctrl-C to stop');
+    say('ready    serving until you press Ctrl-C');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

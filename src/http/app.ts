@@ -4,10 +4,14 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
+import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { keys as keysFor, QUEUES } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
@@ -22,6 +26,7 @@ import { adminSubscriberRoutes } from './routes/admin-subscribers.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { healthRoutes } from './routes/health.ts';
+import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { installSecurityHeaders } from './security-headers.ts';
@@ -66,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   const keys = keysFor(config.keyPrefix);
-  const newsletters = newsletterDirectory(deps.newsletters);
+  const newsletters = newsletterDirectory(deps.newsletters, config.defaultNewsletter);
   const ctx: AppContext = {
     config,
     redis: deps.redis,
@@ -102,6 +107,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_request, context) => new HttpInputError(429, `Too many requests; try again in ${context.after}.`),
   });
 
+  // The images issues keep under emails/assets, at ASSETS_URL's default (PUBLIC_URL/assets).
+  const assets = resolve(config.emailsDir, ASSETS_FOLDER);
+  if (existsSync(assets)) {
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', index: false, list: false, dotfiles: 'deny', maxAge: '1d', decorateReply: false });
+  }
+
+  await app.register(landingRoutes(ctx));
   await app.register(subscribeRoutes(ctx));
   await app.register(confirmRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));

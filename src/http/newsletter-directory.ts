@@ -1,5 +1,5 @@
 // The newsletters this server serves, looked up by id (form field, query) or by list id
-// (tokens carry the list). The first one is the default for pages that name none.
+// (tokens carry the list). DEFAULT_NEWSLETTER (else the first) is the default for pages that name none.
 import type { Newsletter } from '../content/schema.ts';
 
 export interface NewsletterDirectory {
@@ -11,13 +11,14 @@ export interface NewsletterDirectory {
   forLanguage(acceptLanguage: string | undefined): Newsletter;
 }
 
-export function newsletterDirectory(newsletters: readonly Newsletter[]): NewsletterDirectory {
-  const first = newsletters[0];
+export function newsletterDirectory(newsletters: readonly Newsletter[], defaultId?: string): NewsletterDirectory {
+  const first = newsletters.find((n) => n.id === defaultId) ?? newsletters[0];
   if (!first) throw new Error('buildApp: at least one newsletter is needed (emails/newsletters/*.yaml)');
   const ids = new Map(newsletters.map((n) => [n.id, n]));
   const lists = new Map(newsletters.map((n) => [n.listId, n]));
   return {
-    all: newsletters,
+    // The default first: the landing page and the form's "also from us" list lead with it.
+    all: [first, ...newsletters.filter((n) => n !== first)],
     default: first,
     byId: (id) => (id === undefined ? undefined : ids.get(id)),
     byList: (listId) => lists.get(listId),

@@ -1,7 +1,11 @@
-// Opens rendered email HTML in headless Chromium, offline: image requests are answered with a
-// generated placeholder of the image's size (so the layout looks as it will), every other
-// external request is blocked (a preview must not fetch trackers, fonts or anything else).
+// Opens rendered email HTML in headless Chromium, offline: images kept under emails/assets are
+// answered from their files, other image requests with a generated placeholder of the image's
+// size (so the layout looks as it will), and every other external request is blocked (a
+// preview must not fetch trackers, fonts or anything else).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { isAssetPath } from '../content/schema.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -9,6 +13,12 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 export interface ImageSize {
   width: number;
   height: number;
+}
+
+/** Where emails/assets is served (config.assetsUrl) and where its files are on disk. */
+export interface LocalAssets {
+  url: string;
+  dir: string;
 }
 
 export interface Shot {
@@ -25,7 +35,7 @@ export function launchBrowser(executablePath: string = CHROMIUM_PATH): Promise<B
  * A page at `width` CSS px showing `html`. `sizes` (image URL → size) wins over the sizes
  * found in the HTML's own <img> attributes (MJML may write height="auto").
  */
-export async function openEmail(browser: Browser, html: string, width: number, sizes: ReadonlyMap<string, ImageSize> = new Map()): Promise<Page> {
+export async function openEmail(browser: Browser, html: string, width: number, sizes: ReadonlyMap<string, ImageSize> = new Map(), assets?: LocalAssets): Promise<Page> {
   const known = new Map([...imageSizesInHtml(html), ...sizes]);
   const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
   await page.route('**/*', async (route) => {
@@ -33,6 +43,8 @@ export async function openEmail(browser: Browser, html: string, width: number, s
     const url = request.url();
     if (!/^https?:/i.test(url)) return route.continue();
     if (request.resourceType() === 'image') {
+      const local = assets ? localAssetFile(url, assets) : null;
+      if (local) return route.fulfill({ path: local });
       return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, known.get(url)) });
     }
     return route.abort('blockedbyclient');
@@ -42,17 +54,27 @@ export async function openEmail(browser: Browser, html: string, width: number, s
 }
 
 /** Renders `html` once per shot (each at its own width) and saves full-page PNGs. */
-export async function screenshotEmail(html: string, shots: readonly Shot[], sizes?: ReadonlyMap<string, ImageSize>): Promise<void> {
+export async function screenshotEmail(html: string, shots: readonly Shot[], sizes?: ReadonlyMap<string, ImageSize>, assets?: LocalAssets): Promise<void> {
   const browser = await launchBrowser();
   try {
     for (const shot of shots) {
-      const page = await openEmail(browser, html, shot.width, sizes);
+      const page = await openEmail(browser, html, shot.width, sizes, assets);
       await page.screenshot({ path: shot.path, fullPage: true });
       await page.close();
     }
   } finally {
     await browser.close();
   }
+}
+
+/** The file under `assets.dir` that `url` names, when it is an address under `assets.url`. */
+export function localAssetFile(url: string, assets: LocalAssets): string | null {
+  const base = `${assets.url.replace(/\/+$/, '')}/`;
+  if (!url.startsWith(base)) return null;
+  const relative = decodeURIComponent(url.slice(base.length).split(/[?#]/)[0] ?? '');
+  if (!isAssetPath(relative)) return null;
+  const file = join(assets.dir, relative);
+  return existsSync(file) ? file : null;
 }
 
 /** `src` → width/height from the <img> tags, where both are numbers. */

@@ -40,3 +40,9 @@ export const MJML_OPTIONS = {
   // 200-500 ms of every publish (measured by the benchmark); the HTML comes out identical.
   minifyOptions: { minifyCss: false, minifySvg: false },
 } as const;
+
+/**
+ * Where images kept under emails/assets are served when no ASSETS_URL is given: the default
+ * PUBLIC_URL's /assets (what `newsletter serve` answers). Deployments pass config.assetsUrl.
+ */
+export const DEFAULT_ASSETS_URL = 'http://127.0.0.1:3000/assets';

@@ -2,6 +2,8 @@
 // to set up (template compilation, Markdown and text converters) happens once per renderer;
 // renderIssue runs once per issue, never per recipient.
 import { lintIssue } from '../content/lint-issue.ts';
+import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
+import { DEFAULT_ASSETS_URL } from './defaults.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
 import { compileTemplates } from './handlebars-step.ts';
@@ -30,20 +32,28 @@ export interface Renderer {
   renderTransactional(name: 'confirm', data: ConfirmData): Promise<Personalised>;
 }
 
-export function createRenderer(templates: TemplateSet): Renderer {
+export interface RendererOptions {
+  /** Where emails/assets is served (config.assetsUrl); default DEFAULT_ASSETS_URL. */
+  assetsUrl?: string;
+}
+
+export function createRenderer(templates: TemplateSet, options: RendererOptions = {}): Renderer {
+  const assetsUrl = options.assetsUrl ?? DEFAULT_ASSETS_URL;
   const compiled = compileTemplates(templates);
   const markdown = createMarkdown();
   const toText = createTextConverter();
 
   return {
-    async renderIssue(issue, newsletter) {
+    async renderIssue(source, sourceNewsletter) {
+      const issue = withAbsoluteImages(source, assetsUrl);             // 0. asset paths → URLs
+      const newsletter = newsletterWithAbsoluteImages(sourceNewsletter, assetsUrl);
       const view = issueView(issue, newsletter, markdown);            // 1. data → view
       const mjml = compiled.layout(view);                              // 2. Handlebars → MJML
       const html = await mjmlToHtml(mjml);                             // 3. MJML → HTML
       const text = toText(html, newsletter.locale);                    // 4. HTML → text
       const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
       const report = sizeReport(html, text);                           // 6. size on the wire
-      const findings = lintIssue(issue, newsletter, report);           // 7. editorial checks
+      const findings = lintIssue(source, sourceNewsletter, report);    // 7. editorial checks (on the file as written)
       return {
         issueId: issue.id,
         newsletterId: newsletter.id,
@@ -64,7 +74,7 @@ export function createRenderer(templates: TemplateSet): Renderer {
       if (!/^https?:\/\//i.test(data.confirmUrl)) {
         throw new UserError(`confirmation link must be an http(s) URL, got ${JSON.stringify(data.confirmUrl)}`);
       }
-      const view = confirmView(data);
+      const view = confirmView({ ...data, newsletter: newsletterWithAbsoluteImages(data.newsletter, assetsUrl) });
       const html = await mjmlToHtml(compiled.confirm(view));
       return { subject: view.subject, html, text: toText(html, data.newsletter.locale) };
     },

@@ -12,7 +12,7 @@ let h: HttpHarness;
 
 async function publish(issue: Issue, state: 'sending' | 'scheduled' | null, mode: 'list' | 'test' = 'list') {
   const { newsletter, templates } = await loadIssueFile(`emails/issues/${issue.newsletter === 'pretrain-weekly' ? 'pretrain-weekly-064' : 'field-notes-012'}.yaml`);
-  const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl }).renderIssue(issue, newsletter);
   const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
   if (state) {
     await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode, listId: newsletter.listId, contentHash: published.contentHash, state, expected: 0 });
@@ -83,6 +83,66 @@ describe('GET /issues/:id', () => {
       expect(res.statusCode, id).toBe(404);
       expect(res.body).toContain('<html');
       expect(res.body).not.toContain('<script>');
+    }
+  });
+});
+
+describe('GET / (the landing page)', () => {
+  it('lists every newsletter, the default (Chinese weekly) first, each with its latest issues, archive and own form', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<html lang="zh-CN">');
+    expect(res.body).toContain('<h1>我们的刊物</h1>');
+    const zhAt = res.body.indexOf(`<h2 id="nl-${h.zh.id}">`);
+    const enAt = res.body.indexOf(`<h2 id="nl-${h.en.id}">`);
+    expect(zhAt).toBeGreaterThan(0);
+    expect(enAt).toBeGreaterThan(zhAt);
+    // Latest issues that went out (not the scheduled or test-only ones), newest first.
+    const zhPart = res.body.slice(zhAt, enAt);
+    expect(zhPart.indexOf('/issues/pretrain-weekly-065')).toBeLessThan(zhPart.indexOf('/issues/pretrain-weekly-064'));
+    expect(zhPart.indexOf('/issues/pretrain-weekly-064')).toBeGreaterThan(0);
+    expect(res.body).not.toContain('/issues/pretrain-weekly-066');
+    expect(res.body).not.toContain('/issues/pretrain-weekly-067');
+    expect(res.body).toContain(`href="/issues?newsletter=${h.zh.id}"`);
+    // One form per newsletter, in its own language, with ids that do not collide.
+    expect(res.body.match(/<form method="post" action="\/subscribe"/g)).toHaveLength(2);
+    expect(res.body).toContain(`<input type="hidden" name="newsletter" value="${h.zh.id}">`);
+    expect(res.body).toContain(`<input type="hidden" name="newsletter" value="${h.en.id}">`);
+    expect(res.body).toContain(`id="${h.zh.id}-email"`);
+    expect(res.body).toContain(`id="${h.en.id}-email"`);
+    expect(res.body).not.toContain('<script');
+  });
+
+  it('/issues with several newsletters is titled as everyone\'s archive, ?newsletter= as that one\'s', async () => {
+    const all = await h.app.inject({ method: 'GET', url: '/issues' });
+    expect(all.body).toContain('<h1>全部刊物往期</h1>');
+    const en = await h.app.inject({ method: 'GET', url: `/issues?newsletter=${h.en.id}` });
+    expect(en.body).toContain('<h1>Field Notes: all issues</h1>');
+  });
+});
+
+describe('GET /assets/* (images kept under emails/assets)', () => {
+  it('serves the sample issue\'s images with their type, and each image the archive page shows is there', async () => {
+    const page = await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-064' });
+    const prefix = `${h.config.assetsUrl}/`;
+    const srcs = [...page.body.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
+    expect(srcs.length).toBeGreaterThanOrEqual(15);
+    for (const src of srcs) {
+      expect(src.startsWith(prefix), src).toBe(true);
+      const res = await h.app.inject({ method: 'GET', url: `/assets/${src.slice(prefix.length)}` });
+      expect(res.statusCode, src).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^image\/(png|jpeg)$/);
+      expect(res.rawPayload.length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('answers 4xx for paths outside the folder, dotfiles and missing files', async () => {
+    for (const url of ['/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets/.hidden', '/assets/pretrain-weekly/none.png', '/assets/']) {
+      const res = await h.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.body, url).not.toContain('"name": "newsletter"');
     }
   });
 });

@@ -49,6 +49,7 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
       MAIL_FROM: 'Newsletter <news@news.example.test>',
       SUBSCRIBE_RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 5),
       LOG_LEVEL: 'silent',
+      DEFAULT_NEWSLETTER: 'pretrain-weekly',
       ...opts.env,
     },
     ['SECRET', 'ADMIN_TOKEN'],

@@ -37,12 +37,13 @@ describe('GET /subscribe', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it('defaults to the first newsletter and speaks English for an en newsletter', async () => {
+  it('defaults to DEFAULT_NEWSLETTER (the Chinese weekly) and speaks English for an en newsletter', async () => {
     const res = await h.app.inject({ method: 'GET', url: `/subscribe?newsletter=${h.en.id}` });
     expect(res.body).toContain('<html lang="en">');
     expect(res.body).toContain(`Subscribe to ${h.en.name}`);
     const plain = await h.app.inject({ method: 'GET', url: '/subscribe' });
-    expect(plain.body).toContain(`<input type="hidden" name="newsletter" value="${h.newsletters[0]!.id}">`);
+    expect(plain.body).toContain(`<input type="hidden" name="newsletter" value="${h.zh.id}">`);
+    expect(plain.body).toContain('<html lang="zh-CN">');
   });
 });
 

@@ -1,6 +1,6 @@
 // Loading content files: the two samples load, and each kind of mistake gives exactly one line
 // naming file, line, field path and what was expected.
-import { mkdtemp, rm, writeFile, mkdir, copyFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile, mkdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('the sample issues', () => {
     ]);
     const events = loaded.sections.find((s) => s.kind === 'events');
     expect(events?.kind === 'events' && events.events[0]?.speaker).toContain('侯乐');
-    expect(loaded.banner[0]?.src).toBe('https://assets.pretrain-weekly.example/064/3a8cd9656ee32b1d0b72b971515c799c.png');
+    expect(loaded.banner[0]?.src).toBe('pretrain-weekly/064/3a8cd9656ee32b1d0b72b971515c799c.png');
     expect(newsletter.community?.qr?.src).toContain('ccdb507a30cac9ef9106749f8cdbc55f.png');
   });
 
@@ -160,5 +160,28 @@ describe('content errors on files written on the fly', () => {
     const path = await write('Issue 7', head);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
       `${path}:1: file name "Issue 7" is not a valid issue id: use lower-case letters, digits and dashes (e.g. pretrain-weekly-064.yaml)`);
+  });
+
+  it('an image kept under emails/assets loads when its file is there', async () => {
+    await mkdir(join(dir, 'assets', 'fixture'), { recursive: true });
+    await writeFile(join(dir, 'assets', 'fixture', 'chart.png'), 'not checked here');
+    await cp('emails/templates', join(dir, 'templates'), { recursive: true });
+    const path = await write('asset-ok', `${head}sections:\n  - kind: image\n    image:\n      src: fixture/chart.png\n      alt: A chart\n      width: 600\n      height: 300\n`);
+    const { issue: loaded } = await loadIssueFile(path);
+    expect(loaded.sections[0]).toMatchObject({ kind: 'image', image: { src: 'fixture/chart.png' } });
+  });
+
+  it('an image under emails/assets that is not there names its line and the file it looked for', async () => {
+    const path = await write('asset-missing', `${head}sections:\n  - kind: text\n    markdown: hi\n  - kind: image\n    image:\n      src: fixture/missing.png\n      alt: A chart\n      width: 600\n      height: 300\n`);
+    expect((await errorOf(loadIssueFile(path))).message).toBe(
+      `${path}:11 sections[1].image.src: no image ${join(dir, 'assets', 'fixture', 'missing.png')}: put the file there, or write the absolute https URL of the image on your CDN`);
+  });
+
+  it('an image path that climbs out of emails/assets, or is not an image, is refused', async () => {
+    for (const src of ['../secret.png', 'fixture/../../x.png', '/etc/x.png', 'fixture/chart.svg', 'javascript:alert(1)']) {
+      const path = await write('asset-bad', `${head}sections:\n  - kind: image\n    image:\n      src: "${src}"\n      alt: A chart\n      width: 600\n      height: 300\n`);
+      expect((await errorOf(loadIssueFile(path))).message, src).toBe(
+        `${path}:9 sections[0].image.src: must be an absolute http(s) URL, or the path of a .png/.jpeg/.gif/.webp file under emails/assets such as pretrain-weekly/064/banner.png`);
+    }
   });
 });

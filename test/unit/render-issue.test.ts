@@ -15,8 +15,10 @@ let rendered: RenderedIssue;
 
 beforeAll(async () => {
   loaded = await loadIssueFile(sample('pretrain-weekly-064'));
-  rendered = await createRenderer(loaded.templates).renderIssue(loaded.issue, loaded.newsletter);
+  rendered = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL }).renderIssue(loaded.issue, loaded.newsletter);
 });
+
+const ASSETS_URL = 'https://cdn.example.test/newsletter-assets';
 
 const head = (html: string) => html.slice(html.indexOf('<head>'), html.indexOf('</head>'));
 
@@ -39,12 +41,12 @@ describe('issue 64 (zh-CN)', () => {
     expect(padding).toMatch(/^(&#847;&zwnj;&nbsp;){20,}$/);
   });
 
-  it('gives every image an absolute src, integer width and height, and alt text', () => {
+  it('gives every image an absolute src (files under emails/assets at the assets URL), integer width and height, and alt text', () => {
     const images = rendered.html.match(/<img\b[^>]*>/g) ?? [];
     expect(images.length).toBe(rendered.report.imageCount);
     expect(images.length).toBe(1 + 1 + 5 + 5 + 3 + 1); // logo, banner, 5 + 5 + 3 section images, QR
     for (const img of images) {
-      expect(img).toMatch(/ src="https:\/\/[^"]+"/);
+      expect(img).toMatch(/ src="https:\/\/cdn\.example\.test\/newsletter-assets\/pretrain-weekly\/(brand|064)\/[0-9a-z-]+\.(png|jpeg)"/);
       expect(img).toMatch(/ width="\d+"/);
       expect(img).toMatch(/ height="\d+"/);
       expect(img).toMatch(/ alt="[^"]+"/);

@@ -4,6 +4,7 @@
 // without alt text) still write the files, so the editor can look at them, but exit 1: the
 // issue is not fit to send (DESIGN: build exits 1 on invalid content).
 import type { Command } from 'commander';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -17,7 +18,7 @@ export function register(program: Command): void {
       // Loaded on use: the renderer (MJML) is heavy and other commands do not need it.
       const { renderIssueFile } = await import('../render-issue-file.ts');
       const { formatFindings, formatSizeReport } = await import('../format-report.ts');
-      const { issue, rendered, sample, findings } = await renderIssueFile(file);
+      const { issue, rendered, sample, findings } = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
       const dir = join(opts.out, issue.id);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'email.html'), sample.html);

@@ -9,8 +9,8 @@ export function register(program: Command): void {
   program
     .command('dev')
     .description('HTTP server, worker, local SMTP capture inbox and sample readers in one process (dev secrets, own Redis key prefix)')
-    .option('--demo [issue]', `send an issue (default ${DEFAULT_DEMO_ISSUE}) to the sample readers, wait until done, exit`)
-    .option('--stay', 'with --demo: keep running afterwards to browse the inbox and archive')
+    .option('--demo [issue]', `send an issue (default ${DEFAULT_DEMO_ISSUE}) to the sample readers, then keep serving until Ctrl-C`)
+    .option('--exit', 'with --demo: exit once the send is done (for scripts)')
     .option('--port <n>', 'HTTP port (default PORT or 3000; a free one for --demo)', (raw: string) => {
       const port = Number(raw);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${raw}"`);
@@ -22,12 +22,12 @@ export function register(program: Command): void {
       return n;
     }, 25)
     .option('--inbox <dir>', 'where the capture inbox saves .eml files', '.data/inbox')
-    .action(async (opts: { demo?: string | boolean; stay?: boolean; port?: number; subscribers: number; inbox: string }) => {
+    .action(async (opts: { demo?: string | boolean; exit?: boolean; port?: number; subscribers: number; inbox: string }) => {
       const { runDev } = await import('../../dev/run-dev.ts');
       await runDev({
         ...(opts.port !== undefined ? { port: opts.port } : {}),
         ...(opts.demo !== undefined ? { demo: opts.demo === true ? DEFAULT_DEMO_ISSUE : String(opts.demo) } : {}),
-        stay: Boolean(opts.stay),
+        exitWhenDone: Boolean(opts.exit),
         subscribers: opts.subscribers,
         inboxDir: opts.inbox,
       });

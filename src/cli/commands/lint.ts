@@ -1,6 +1,7 @@
 // `newsletter lint <issue.yaml>`: validate, render and check the issue; one finding per line
 // (`file:line path: level: message`); exit 1 when any finding is an error.
 import type { Command } from 'commander';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 
 export function register(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function register(program: Command): void {
       const { renderIssueFile } = await import('../render-issue-file.ts');
       const { formatFinding } = await import('../../content/index.ts');
       const { kb } = await import('../format-report.ts');
-      const { rendered, findings } = await renderIssueFile(file);
+      const { rendered, findings } = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
       for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       const { encodedHtmlBytes, encoding, budgetBytes } = rendered.report;

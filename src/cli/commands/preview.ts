@@ -2,9 +2,10 @@
 // write the HTML to a temp file and print its path, then the text part; with it, save
 // full-page PNGs from headless Chromium (FILE-375.png and FILE-600.png unless --width is given).
 import type { Command } from 'commander';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { ImageSize, Shot } from '../../preview/screenshot.ts';
 
@@ -20,7 +21,8 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { screenshot?: string; width?: number }) => {
       // Loaded on use: the renderer (MJML) and Playwright are heavy.
       const { renderIssueFile } = await import('../render-issue-file.ts');
-      const { issue, newsletter, sample } = await renderIssueFile(file);
+      const { assetsUrl } = loadConfig(readEnvironment());
+      const { issue, newsletter, sample } = await renderIssueFile(file, { assetsUrl });
       if (!opts.screenshot) {
         const dir = await mkdtemp(join(tmpdir(), `newsletter-preview-${issue.id}-`));
         const htmlPath = join(dir, 'email.html');
@@ -28,12 +30,16 @@ export function register(program: Command): void {
         process.stdout.write(`${htmlPath}\n\n${sample.text}\n`);
         return;
       }
-      const { issueImages } = await import('../../content/index.ts');
+      const { ASSETS_FOLDER, issueImages } = await import('../../content/index.ts');
       const { screenshotEmail } = await import('../../preview/screenshot.ts');
+      const { cjkFontWarning } = await import('../../preview/cjk-font.ts');
+      const warning = cjkFontWarning(newsletter.locale);
+      if (warning) process.stderr.write(`newsletter preview: ${warning}\n`);
       const shots = screenshotPlan(opts.screenshot, opts.width);
       // The issue knows each image's real size; MJML's HTML may only say height="auto".
       const sizes = new Map<string, ImageSize>(issueImages(issue, newsletter).map(({ image }) => [image.src, image]));
-      await screenshotEmail(sample.html, shots, sizes);
+      // Images under emails/assets come from their files, whatever ASSETS_URL points at.
+      await screenshotEmail(sample.html, shots, sizes, { url: assetsUrl, dir: join(dirname(dirname(file)), ASSETS_FOLDER) });
       for (const shot of shots) process.stdout.write(`${shot.path} (${shot.width} px)\n`);
     });
 }

@@ -42,7 +42,7 @@ export function register(program: Command): void {
         return email;
       });
 
-      const { issue, newsletter, rendered, findings } = await renderIssueFile(file);
+      const { issue, newsletter, rendered, findings } = await renderIssueFile(file, { assetsUrl: config.assetsUrl });
       const errors = findings.filter((f) => f.level === 'error');
       if (errors.length) {
         process.stderr.write(`${formatFindings(findings).join('\n')}\n`);

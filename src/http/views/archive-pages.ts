@@ -1,7 +1,7 @@
 // The web archive: the list of published issues, and the bar put above an issue's own HTML
 // (the "view online" page) with links to the previous and next issue.
 import type { ArchiveEntry } from '../archive-source.ts';
-import { html } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { renderPage, type Page, type PageBrand } from './layout.ts';
 import { messagesFor } from './messages.ts';
 
@@ -11,18 +11,25 @@ export function issueHref(issueId: string): string {
 
 export function archiveListPage(input: { brand: PageBrand; locale: string; subscribeHref: string; entries: ArchiveEntry[]; showNewsletter: boolean }): Page {
   const m = messagesFor(input.locale);
-  const title = m.archiveTitle(input.brand.name);
-  const items = input.entries.map(
-    (e) => html`<li><a href="${issueHref(e.issueId)}"><span class="subject">${e.subject}</span><span class="meta">${input.showNewsletter ? `${e.newsletterName} · ` : ''}${m.issueNumber(e.number)} · <time datetime="${e.date}">${e.date}</time></span></a></li>`,
-  );
+  // Without `?newsletter=` and with several newsletters, the page is everyone's archive.
+  const title = input.showNewsletter ? m.allArchivesTitle : m.archiveTitle(input.brand.name);
+  const items = archiveItems(input.entries, input.locale, input.showNewsletter);
   const body = html`<h1>${title}</h1>
 ${items.length > 0 ? html`<ul class="issues">${items}</ul>` : html`<p>${m.archiveEmpty}</p>`}
 <p class="actions"><a class="button" href="${input.subscribeHref}">${m.subscribeLink}</a></p>`;
-  return renderPage({ m, title, brand: input.brand, body, homeHref: input.subscribeHref, indexable: true });
+  return renderPage({ m, title, brand: input.brand, body, homeHref: '/', indexable: true });
+}
+
+/** One `<li>` per published issue: subject, newsletter (when asked), number and date. */
+export function archiveItems(entries: readonly ArchiveEntry[], locale: string, showNewsletter: boolean): SafeHtml[] {
+  const m = messagesFor(locale);
+  return entries.map(
+    (e) => html`<li><a href="${issueHref(e.issueId)}"><span class="subject">${e.subject}</span><span class="meta">${showNewsletter ? `${e.newsletterName} · ` : ''}${m.issueNumber(e.number)} · <time datetime="${e.date}">${e.date}</time></span></a></li>`,
+  );
 }
 
 /** Content-Security-Policy of an issue page: the email's own inline styles, no script at all. */
-export const ISSUE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const ISSUE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * The navigation bar inserted at the top of the issue's HTML. Inline styles only, because it

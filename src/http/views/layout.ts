@@ -45,6 +45,9 @@ main{max-width:34rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 .masthead{display:block;margin:0 0 1rem;font-weight:700;font-size:1.05rem;color:var(--link);text-decoration:none}
 .card{background:#fff;border-radius:12px;padding:1.5rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 h1{font-size:1.45rem;line-height:1.35;margin:0 0 .75rem}
+h2{font-size:1.2rem;line-height:1.4;margin:0 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .25rem}
+.newsletter{border-top:1px solid #e2e4e8;margin-top:1.75rem;padding-top:1.25rem}
 p{margin:0 0 1rem}
 a{color:var(--link);text-underline-offset:.15em}
 label{display:block;font-weight:600;margin:1.1rem 0 .4rem}
@@ -72,7 +75,7 @@ input[type=email],input[type=text]{background:#111214;border-color:#9aa0a6}
 .optional,.muted,.issues .meta{color:#a6abb3}
 .consent{color:#c8cbd0}
 .issues .subject{color:#e6e7ea}
-.issues li{border-color:#33363c}
+.issues li,.newsletter{border-color:#33363c}
 .error{color:#f2b8b5}
 }
 @media (min-width:40rem){main{padding-top:3rem}.card{padding:2rem}.button{display:inline-flex;width:auto}}`;
@@ -94,7 +97,7 @@ export function pageCsp(styleHash: string): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${styleHash}'`,
-    'img-src https: data:',
+    "img-src 'self' https: data:",
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

@@ -35,6 +35,11 @@ export interface Messages {
   unsubscribeInvalidTitle: string;
   unsubscribeInvalidBody: string;
   archiveTitle(name: string): string;
+  /** The archive of every newsletter at once (no `?newsletter=`). */
+  allArchivesTitle: string;
+  landingTitle: string;
+  landingIntro: string;
+  latestIssues: string;
   archiveEmpty: string;
   issueNumber(n: number): string;
   previousIssue: string;
@@ -80,6 +85,10 @@ const en: Messages = {
   unsubscribeInvalidBody:
     'It may have been cut short when it was copied. Open the unsubscribe link at the bottom of any issue, or use the unsubscribe button of your mail program.',
   archiveTitle: (name) => `${name}: all issues`,
+  allArchivesTitle: 'All issues of every newsletter',
+  landingTitle: 'Our newsletters',
+  landingIntro: 'Pick a newsletter, read its past issues, and subscribe with your email address. Every issue has a link to leave at once.',
+  latestIssues: 'Latest issues',
   archiveEmpty: 'No issue has been published yet.',
   issueNumber: (n) => `No. ${n}`,
   previousIssue: 'Previous issue',
@@ -129,6 +138,10 @@ const zhCN: Messages = {
   unsubscribeInvalidTitle: '退订链接无效',
   unsubscribeInvalidBody: '链接可能在复制时不完整。请使用任意一期邮件底部的退订链接，或邮件客户端自带的退订按钮。',
   archiveTitle: (name) => `${name}往期`,
+  allArchivesTitle: '全部刊物往期',
+  landingTitle: '我们的刊物',
+  landingIntro: '选择感兴趣的刊物，阅读往期内容，留下邮箱即可订阅。每一期邮件都附有退订链接，可随时退订。',
+  latestIssues: '最近几期',
   archiveEmpty: '还没有发布任何一期。',
   issueNumber: (n) => `第 ${n} 期`,
   previousIssue: '上一期',

@@ -31,10 +31,35 @@ export interface SubscribeFormInput {
   formError?: string;
 }
 
+export interface SubscribeFormFields {
+  values?: { email?: string; name?: string };
+  emailError?: string;
+  /** Prefix of the fields' ids, so that several forms can share a page (the landing page). */
+  idPrefix?: string;
+}
+
+/** The double opt-in form of one newsletter: address, optional name, honeypot, consent sentence. */
+export function subscribeForm(newsletter: Newsletter, confirmTtlHours: number, input: SubscribeFormFields = {}): SafeHtml {
+  const m = messagesFor(newsletter.locale);
+  const id = (name: string) => `${input.idPrefix ?? ''}${name}`;
+  const invalid = input.emailError !== undefined;
+  return html`<form method="post" action="/subscribe" novalidate lang="${newsletter.locale}">
+<input type="hidden" name="newsletter" value="${newsletter.id}">
+<label for="${id('email')}">${m.emailLabel}</label>
+<input id="${id('email')}" name="email" type="email" inputmode="email" autocomplete="email" required maxlength="320" value="${input.values?.email ?? ''}"${invalid ? html` aria-invalid="true" aria-describedby="${id('email-error')}"` : ''}>
+${invalid ? html`<p id="${id('email-error')}" class="error" role="alert">${input.emailError}</p>` : ''}
+<label for="${id('name')}">${m.nameLabel} <span class="optional">${m.optional}</span></label>
+<input id="${id('name')}" name="name" type="text" autocomplete="name" maxlength="100" value="${input.values?.name ?? ''}">
+<div class="hp" aria-hidden="true"><label for="${id('website')}">${m.honeypotLabel}</label><input id="${id('website')}" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+<p class="consent">${m.consent(newsletter.name)}</p>
+<button class="button" type="submit">${m.subscribeButton}</button>
+<p class="muted actions">${m.confirmNote(confirmTtlHours)}</p>
+</form>`;
+}
+
 export function subscribeFormPage(ctx: PageContext, input: SubscribeFormInput): Page {
   const m = messagesFor(ctx.newsletter.locale);
   const n = ctx.newsletter;
-  const invalid = input.emailError !== undefined;
   // One newsletter per page (its language, its consent sentence); the others are a link away.
   const others = input.newsletters.filter((c) => c.id !== n.id);
   const otherLinks = others.length
@@ -43,18 +68,7 @@ export function subscribeFormPage(ctx: PageContext, input: SubscribeFormInput): 
   const body = html`<h1>${m.subscribeTitle(n.name)}</h1>
 <p>${m.subscribeIntro(n.organisation)}</p>
 ${input.formError ? html`<p class="error" role="alert">${input.formError}</p>` : ''}
-<form method="post" action="/subscribe" novalidate>
-<input type="hidden" name="newsletter" value="${n.id}">
-<label for="email">${m.emailLabel}</label>
-<input id="email" name="email" type="email" inputmode="email" autocomplete="email" required maxlength="320" value="${input.values?.email ?? ''}"${invalid ? html` aria-invalid="true" aria-describedby="email-error"` : ''}>
-${invalid ? html`<p id="email-error" class="error" role="alert">${input.emailError}</p>` : ''}
-<label for="name">${m.nameLabel} <span class="optional">${m.optional}</span></label>
-<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${input.values?.name ?? ''}">
-<div class="hp" aria-hidden="true"><label for="website">${m.honeypotLabel}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-<p class="consent">${m.consent(n.name)}</p>
-<button class="button" type="submit">${m.subscribeButton}</button>
-<p class="muted actions">${m.confirmNote(ctx.confirmTtlHours)}</p>
-</form>
+${subscribeForm(n, ctx.confirmTtlHours, { ...(input.values ? { values: input.values } : {}), ...(input.emailError !== undefined ? { emailError: input.emailError } : {}) })}
 ${otherLinks}`;
   return page(ctx, m.subscribeTitle(n.name), body, true);
 }
