@@ -35,6 +35,7 @@ export function register(program: Command): void {
         import('../../campaign/campaign-client.ts'),
         import('../../campaign/send.ts'),
       ]);
+      const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');
       const at = send.parseSendAt(opts.at);
       const testAddresses = opts.test?.map((raw) => {
         const email = normaliseEmail(raw);
@@ -52,10 +53,14 @@ export function register(program: Command): void {
 
       await client.withCampaignClient(config, async (c) => {
         const deps = { redis: c.redis, keys: c.keys, store: c.store, queues: c.queues };
+        const warnIfNoWorker = async () => {
+          if ((await liveWorkerCount(c.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
+        };
         const when = at ? ` at ${at.toISOString()}` : '';
         if (testAddresses) {
           const started = await send.startTestSend(deps, published, testAddresses, at ? { at } : {});
           process.stdout.write(`test send ${started.campaignId} → ${testAddresses.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
+          await warnIfNoWorker();
           return;
         }
         await send.assertNotRunning(c.redis, c.keys, issue.id);
@@ -75,6 +80,7 @@ export function register(program: Command): void {
           `${issue.id}: ${note}; ${started.state}${when} to ${started.expected} subscribers of list ${newsletter.listId}\n` +
             `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,
         );
+        await warnIfNoWorker();
       });
     });
 }
