@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
 import { createLogger, type Logger } from '../src/logging/logger.ts';
-import { DEFAULT_WORKER_OPTIONS, startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
+import { startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
 import { loadConfig, readEnvironment, type Config } from '../src/config/index.ts';
 import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
@@ -63,7 +63,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,
     },
-    { concurrency, rateLimitPerSecond: config.rateLimitPerSecond, ...opts.campaign },
+    { concurrency, rateLimitPerSecond: config.rateLimitPerSecond, lockDurationMs: config.workerLockDurationMs, stalledIntervalMs: config.workerStalledIntervalMs, ...opts.campaign },
   );
 
   let transactional: Worker | null = null;
@@ -100,7 +100,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
 }
 
 /** How long a graceful stop may take: a job in flight holds its lock at most this long, plus margin. */
-const CLOSE_TIMEOUT_MS = DEFAULT_WORKER_OPTIONS.lockDurationMs + 5_000;
+const closeTimeoutMs = (config: Readonly<Config>) => config.workerLockDurationMs + 5_000;
 
 /** `--concurrency N` from the command line (the CLI command passes it; env is the default). */
 function concurrencyFromArgs(argv: string[]): number | undefined {
@@ -125,9 +125,9 @@ export async function main(argv = process.argv.slice(2), env = readEnvironment()
     // BullMQ's close waits for Redis; while Redis is unreachable it would wait forever. In-flight
     // jobs are safe either way (the ledger and the stalled-job check bring them back).
     const timer = setTimeout(() => {
-      log.error({ signal, timeoutMs: CLOSE_TIMEOUT_MS }, 'worker did not stop in time (is Redis reachable?); exiting');
+      log.error({ signal, timeoutMs: closeTimeoutMs(config) }, 'worker did not stop in time (is Redis reachable?); exiting');
       process.exit(1);
-    }, CLOSE_TIMEOUT_MS);
+    }, closeTimeoutMs(config));
     timer.unref();
     worker.close().then(
       () => process.exit(0),

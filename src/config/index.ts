@@ -37,6 +37,9 @@ const variables = {
   DKIM_PRIVATE_KEY: z.string().optional(),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(0),
   WORKER_CONCURRENCY: positiveInt.default(32),
+  /** A job whose worker died goes to another after about lock + stalled-check interval (tests use short ones). */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(250).max(600_000).default(5_000),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   EMAILS_DIR: z.string().default('emails'),
@@ -67,6 +70,9 @@ export interface Config {
   /** Global messages per second across all workers; 0 means unlimited. */
   rateLimitPerSecond: number;
   workerConcurrency: number;
+  /** BullMQ lockDuration and stalledInterval of the deliver and fan-out workers. */
+  workerLockDurationMs: number;
+  workerStalledIntervalMs: number;
   port: number;
   host: string;
   emailsDir: string;
@@ -142,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    workerLockDurationMs: v.WORKER_LOCK_DURATION_MS,
+    workerStalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
     port: v.PORT,
     host: v.HOST,
     emailsDir: v.EMAILS_DIR,

@@ -68,7 +68,7 @@ beforeAll(async () => {
   });
   // eslint-disable-next-line no-console
   console.log(`screenshots: ${shots}`);
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -132,7 +132,7 @@ describe('a person on a phone', () => {
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await shot('06-issue-bottom.png', false);
     expect(await page.content()).not.toContain('/unsubscribe/');
-  }, 60_000);
+  });
 
   it('later unsubscribes from a signed link with one button', async () => {
     const sub = (await h.store.findByEmail(email))!;

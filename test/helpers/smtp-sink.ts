@@ -1,7 +1,10 @@
 // A real SMTP server (smtp-server) on an ephemeral loopback port that keeps every message it
 // accepts. `reply` lets a test answer per recipient (e.g. 451 for some, 550 for others).
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+// Tests wait on its events (a message accepted), never on time; `mark` puts a test's own
+// moment (e.g. "pause returned") into the same ordered log as the transactions it sees begin.
+import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMessage {
   from: string;
@@ -14,22 +17,37 @@ export interface SinkReply {
   message: string;
 }
 
+/** What the sink saw, in order: a transaction beginning (MAIL FROM) or a test's mark. */
+export type SinkEvent = { kind: 'mail-from'; from: string } | { kind: 'mark'; label: string };
+
 export interface SmtpSink {
   url: string;
   port: number;
   messages: ReceivedMessage[];
-  /** Waits until at least `count` messages were accepted, or throws after `timeoutMs`. */
+  events: SinkEvent[];
+  /** Resolves once at least `count` messages were accepted; rejects (naming the count) if the sink closes or after `timeoutMs`, a safety net only. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /** Puts `label` into `events` now. */
+  mark(label: string): void;
+  /** Transactions that began after the mark `label` (and before the next mark, when `until` is given). */
+  transactionsAfter(label: string, until?: string): number;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | null } = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
+  const events: SinkEvent[] = [];
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,
+    onMailFrom(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      events.push({ kind: 'mail-from', from: address.address });
+      callback();
+    },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -41,6 +59,7 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
           return callback(err);
         }
         messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks) });
+        emitter.emit('message', messages.length);
         callback();
       });
     },
@@ -49,16 +68,31 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
   server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
+  const indexOfMark = (label: string, from = 0) => events.findIndex((e, i) => i >= from && e.kind === 'mark' && e.label === label);
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    async waitFor(count, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`SMTP sink: expected ${count} messages, got ${messages.length} after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+    events,
+    async waitFor(count, timeoutMs = 60_000) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), timeoutMs);
+      try {
+        while (messages.length < count) await once(emitter, 'message', { signal: ac.signal });
+      } catch {
+        throw new Error(`SMTP sink: expected ${count} messages, got ${messages.length}`);
+      } finally {
+        clearTimeout(timer);
       }
+    },
+    mark(label) {
+      events.push({ kind: 'mark', label });
+    },
+    transactionsAfter(label, until) {
+      const start = indexOfMark(label);
+      if (start < 0) throw new Error(`SMTP sink: no mark "${label}"`);
+      const end = until === undefined ? events.length : indexOfMark(until, start);
+      return events.slice(start + 1, end < 0 ? events.length : end).filter((e) => e.kind === 'mail-from').length;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

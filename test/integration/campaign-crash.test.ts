@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../../workers/worker.ts', import.meta.url));
@@ -16,13 +17,6 @@ function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('a worker killed mid-send', () => {
   let h: CampaignHarness | undefined;
@@ -50,7 +44,7 @@ describe('a worker killed mid-send', () => {
 
     const second = spawnWorker(h.env);
     children.push(second);
-    // The dead worker's jobs come back when their locks expire (lockDuration 10 s, stalled check 5 s).
+    // The dead worker's jobs come back when their locks expire (the harness's short lock and stalled check).
     const status = await h.waitForState(published.issueId, ['done'], 60_000);
     second.kill('SIGTERM');
     const [code] = (await once(second, 'exit')) as [number | null];

@@ -20,6 +20,7 @@ import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { runWorker, type RunningWorker } from '../../workers/worker.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
 import { startSmtpSink, type SinkReply, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 export const SECRET = 'campaign-test-secret-0123456789-abcdefghijklmnop';
 export const SAMPLE_ISSUE = 'emails/issues/pretrain-weekly-064.yaml';
@@ -67,6 +68,8 @@ export interface CampaignHarness {
   startWorker(options?: Partial<CampaignWorkerOptions>, concurrency?: number): Promise<RunningWorker>;
   status(campaignId: string): Promise<CampaignStatus>;
   waitForState(campaignId: string, states: CampaignState[], timeoutMs?: number): Promise<CampaignStatus>;
+  /** Waits until no deliver or fan-out job runs or waits to run (parked, delayed ones may remain). */
+  waitForDeliverQueueAtRest(): Promise<void>;
   /** Messages the sink accepted, per recipient address (of one issue when `issueId` is given). */
   receivedPerAddress(issueId?: string): Map<string, number>;
   close(): Promise<void>;
@@ -83,6 +86,9 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     MAIL_FROM: 'Weekly <weekly@news.example.test>',
     SECRET,
     LOG_LEVEL: 'silent',
+    // A killed worker's jobs come back after ~lock + stalled interval: short, so tests wait less.
+    WORKER_LOCK_DURATION_MS: '3000',
+    WORKER_STALLED_INTERVAL_MS: '1500',
     RATE_LIMIT_PER_SECOND: String(opts.rateLimitPerSecond ?? 0),
   };
   const config = loadConfig(env, ['SECRET']);
@@ -130,14 +136,25 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
       return worker;
     },
     status: (campaignId) => getStatus(t.redis, k, campaignId),
-    async waitForState(campaignId, states, timeoutMs = 45_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const status = await getStatus(t.redis, k, campaignId);
-        if (states.includes(status.state)) return status;
-        if (Date.now() > deadline) throw new Error(`campaign ${campaignId} not ${states.join('/')} after ${timeoutMs} ms: ${JSON.stringify(status)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    async waitForState(campaignId, states, timeoutMs = 90_000) {
+      let status = await getStatus(t.redis, k, campaignId);
+      await waitUntil(`campaign ${campaignId} to be ${states.join('/')}`, async () => {
+        status = await getStatus(t.redis, k, campaignId);
+        return states.includes(status.state);
+      }, timeoutMs).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(status)}`);
+      });
+      return status;
+    },
+    async waitForDeliverQueueAtRest() {
+      const busy = async () => {
+        const [deliver, fanout] = await Promise.all([
+          queues.deliver.getJobCounts('active', 'waiting', 'prioritized'),
+          queues.fanout.getJobCounts('active', 'waiting', 'prioritized'),
+        ]);
+        return [...Object.values(deliver), ...Object.values(fanout)].some((n) => n > 0);
+      };
+      await waitUntil('the deliver and fan-out queues to be at rest', async () => !(await busy()));
     },
     receivedPerAddress(issueId) {
       const counts = new Map<string, number>();

@@ -14,6 +14,7 @@ import { createRenderer } from '../../src/render/index.ts';
 import { startTransactionalWorker } from '../../src/subscribers/confirmation-mail.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
@@ -96,13 +97,17 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
 }
 
 /** Waits until `address` has received `count` messages (the worker sends asynchronously). */
-export async function waitForMail(h: HttpHarness, address: string, count = 1, timeoutMs = 30_000): Promise<ParsedMail[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (h.sink.messages.filter((m) => m.to.includes(address)).length < count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} message(s) to ${address}, got ${h.sink.messages.filter((m) => m.to.includes(address)).length}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export async function waitForMail(h: HttpHarness, address: string, count = 1): Promise<ParsedMail[]> {
+  await waitUntil(`${count} message(s) to ${address}`, () => h.sink.messages.filter((m) => m.to.includes(address)).length >= count);
   return h.mailTo(address);
+}
+
+/** Waits until the confirmation-mail queue has nothing left to do: every mail that will go has gone. */
+export async function waitForTransactionalIdle(h: HttpHarness): Promise<void> {
+  await waitUntil('the confirmation-mail queue to be idle', async () => {
+    const counts = await h.transactionalQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0);
+  });
 }
 
 /** The confirmation link's path (`/confirm/<token>`) from a parsed confirmation email. */

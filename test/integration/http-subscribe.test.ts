@@ -1,7 +1,7 @@
 // Subscribe and confirm over HTTP against real Redis, the real transactional worker and an SMTP
 // sink: the confirmation email arrives, its link confirms, and the answers reveal nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 let h: HttpHarness;
@@ -109,7 +109,7 @@ describe('double opt-in', () => {
     await waitForMail(h, 'new@example.org');
     await waitForMail(h, 'pending@example.org');
     await waitForMail(h, 'gone@example.org');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForTransactionalIdle(h);
     expect(await h.mailTo('active@example.org')).toHaveLength(0);
     // The second (JSON) request within the resend window sent no second mail.
     expect(await h.mailTo('new@example.org')).toHaveLength(1);
@@ -132,11 +132,7 @@ describe('double opt-in', () => {
     expect(await tokens()).toBe(before + 3);
     // …and the worker, not the request, decides that only the new address gets mail.
     await waitForMail(h, 'fresh@example.org');
-    for (let i = 0; i < 400; i++) {
-      const counts = await h.transactionalQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitForTransactionalIdle(h);
     expect(await h.mailTo('still-active@example.org')).toHaveLength(0);
     expect(await h.mailTo('bounced@example.org')).toHaveLength(0);
     expect((await h.store.get(active.id))?.status).toBe('active');
