@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
@@ -41,6 +42,7 @@ async function shot(name: string, fullPage = true): Promise<string> {
 }
 
 beforeAll(async () => {
+  if (CHROMIUM_MISSING) return;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   h = await startHttpHarness({ publicUrl: base });
@@ -50,7 +52,7 @@ beforeAll(async () => {
   // No JavaScript: the pages must work as plain HTML forms.
   context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 1, javaScriptEnabled: false, locale: 'zh-CN' });
   page = await context.newPage();
-  // Only our server is reachable; the issue's remote images get placeholders of their size.
+  // Only our server is reachable (it serves the issue's images); any other image gets a placeholder of its size.
   const sizes = new Map<string, { width: number; height: number }>();
   await page.route('**/*', async (route) => {
     const url = route.request().url();
@@ -75,7 +77,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('a person on a phone', () => {
+describe.skipIf(CHROMIUM_MISSING)(browserSuite('a person on a phone'), () => {
   const email = 'mei.lin@example.org';
   let confirmLink = '';
 
@@ -114,7 +116,7 @@ describe('a person on a phone', () => {
 
   it('reads the web archive', async () => {
     const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
-    const renderer = createRenderer(templates);
+    const renderer = createRenderer(templates, { assetsUrl: h.config.assetsUrl });
     for (const i of [issue, { ...issue, id: 'pretrain-weekly-065', number: 65, date: '2022-11-14', subject: '《预训练周刊》第65期:长上下文预训练与数据配比' }]) {
       const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(await renderer.renderIssue(i, newsletter), i, newsletter));
       await startCampaign(h.redis, h.keys, { campaignId: i.id, issueId: i.id, mode: 'list', listId: newsletter.listId, contentHash: published.contentHash, state: 'sending', expected: 1 });
@@ -126,6 +128,15 @@ describe('a person on a phone', () => {
     expect(page.url()).toBe(`${base}/issues/pretrain-weekly-064`);
     expect(await page.locator('nav a[rel="next"]').getAttribute('href')).toBe('/issues/pretrain-weekly-065');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // The pictures are real: served by the server itself from emails/assets, every one loaded.
+    // (The click's navigation waited for `load`, which waits for every image.)
+    await page.waitForLoadState('load');
+    const images = await page.evaluate(() => [...document.images].map((img) => ({ src: img.src, loaded: img.naturalWidth > 0 })));
+    expect(images.length).toBeGreaterThanOrEqual(15);
+    for (const img of images) {
+      expect(img.src.startsWith(`${base}/assets/`), img.src).toBe(true);
+      expect(img.loaded, img.src).toBe(true);
+    }
     await shot('06-issue.png');
     // The top (navigation bar) and the bottom (footer: subscribe instead of unsubscribe) at phone size.
     await shot('06-issue-top.png', false);
