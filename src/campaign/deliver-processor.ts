@@ -127,7 +127,8 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         log.error({ campaignId, subscriberId, err: (error as Error).message }, 'message could not be built; marked failed');
         return ledger.finish(campaignId, subscriberId, 'failed');
       }
-      outcome = await mailer.sendRaw(message.envelope, message.raw);
+      // The final dot waits for the ledger to know the data went out (see Ledger.dataSent).
+      outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId) });
     } catch (error) {
       // Nothing left the machine: clear our marker so the retry is not counted as in doubt.
       await ledger.release(campaignId, subscriberId, attemptId);
@@ -142,9 +143,16 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         if (ctx.campaign.mode === 'list') await store.setStatus(subscriberId, 'bounced');
         log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason }, 'bounced: address suppressed, not retried');
         return record(campaignId, subscriberId, 'bounced');
-      case 'ambiguous':
-        log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'unknown: connection lost after the message data; not re-sent');
-        return record(campaignId, subscriberId, 'unknown');
+      case 'ambiguous': {
+        // The server may have the message, or not (RFC 5321 leaves it to the sender until a 250):
+        // send again, as Postfix does; the ledger's d: marker makes the retry a counted possible duplicate.
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'unknown: the connection was lost after the message data on the last attempt');
+          return record(campaignId, subscriberId, 'unknown');
+        }
+        log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'connection lost after the message data: sending again (counted as a possible duplicate)');
+        throw new Error(`ambiguous SMTP outcome: ${outcome.reason}`);
+      }
       case 'transient': {
         const attempts = job.opts.attempts ?? 1;
         if (job.attemptsMade + 1 >= attempts) {
@@ -160,8 +168,8 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
 
 /**
  * For the Worker's 'failed' event: a job that will not run again (bad campaign, attempts or
- * stall count exhausted) still gets a final ledger state, so the status adds up. A marker left
- * in flight means the message may have left: `unknown`, otherwise `failed`.
+ * stall count exhausted) still gets a final ledger state, so the status adds up. A marker whose
+ * data went out means the message may have been accepted: `unknown`, otherwise `failed`.
  */
 export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData> | undefined, error: Error, log: Logger): Promise<void> {
   if (!job) return;
@@ -175,5 +183,6 @@ export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData
   if (!data || !isCampaignId(data.issueId) || !isSubscriberId(data.subscriberId)) return;
   const current = await ledger.state(data.issueId, data.subscriberId);
   if (current === null && !(await ledger.campaignExists(data.issueId))) return;
-  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('f:') ? 'unknown' : 'failed');
+  // Data that went out (d:) may have been accepted: unknown; a claim that sent nothing: failed.
+  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('d:') ? 'unknown' : 'failed');
 }

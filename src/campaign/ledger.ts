@@ -2,10 +2,13 @@
 // hash. Every transition is one Lua script, so a state and its counter always move together
 // and a final state is written (and counted) at most once, whatever retries or crashes happen.
 //
-// Ledger values: `queued` (registered by the fan-out), `f:<attemptId>` (in flight: a worker is
-// sending), or a final state (sent, bounced, failed, skipped, unknown). An in-flight marker
-// found by a later attempt means the earlier one died between "SMTP may have said 250" and
-// "recorded": the message is sent again so nothing is lost, and counted as a possible duplicate.
+// Ledger values: `queued` (registered by the fan-out), `f:<attemptId>` (claimed: a worker is
+// about to send), `d:<attemptId>` (the message data went out; its final dot follows, so the
+// server may accept it from now on), or a final state (sent, bounced, failed, skipped, unknown).
+// A later attempt that finds another's `f:` marker sends again silently: no data had left, so
+// the server cannot have the message. One that finds a `d:` marker sends again too (nothing is
+// lost) and counts a possible duplicate: the earlier attempt may have got its 250 and died, or
+// lost the connection before the reply, the one window SMTP cannot close.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { FIELD } from '../subscribers/subscriber-codec.ts';
@@ -66,7 +69,9 @@ end
 -- Our own marker: this claim is a replay (the client re-sent it after a reconnect), not a
 -- dead attempt; nothing was sent under it yet.
 local mine = cur == 'f:' .. ARGV[2]
-local inflight = (not mine) and cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'f:'
+local marker = (not mine) and cur ~= false and cur ~= nil and string.sub(cur, 2, 2) == ':'
+-- Another attempt's data went out (d:): the server may hold the message.
+local inflight = marker and string.sub(cur, 1, 2) == 'd:'
 -- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
 if state == 'cancelled' or not active then
   local final = 'skipped'
@@ -74,7 +79,8 @@ if state == 'cancelled' or not active then
   return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
 end
 if state == 'paused' then
-  if mine then redis.call('HSET', KEYS[1], ARGV[1], 'queued') end
+  -- A claim (ours, or a dead attempt's) that sent no data goes back to the queue.
+  if mine or (marker and not inflight) then redis.call('HSET', KEYS[1], ARGV[1], 'queued') end
   return {'paused', hash}
 end
 if mine then return {'claimed', hash, email, name} end
@@ -89,6 +95,13 @@ if inflight then
   return {'in-doubt', hash, email, name}
 end
 return {'claimed', hash, email, name}
+`);
+
+// KEYS: ledger. ARGV: subscriberId, attemptId. Our claim's data is about to be complete.
+const DATA_SENT = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= 'f:' .. ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'd:' .. ARGV[2])
+return 1
 `);
 
 // KEYS: ledger, campaign. ARGV: subscriberId, final state, now.
@@ -181,6 +194,14 @@ export class Ledger {
     const result: ClaimResult = { outcome, contentHash };
     if (email) result.member = name ? { email, name } : { email };
     return result;
+  }
+
+  /**
+   * Marks this attempt's message data as gone out (before its final dot is written): from now
+   * on a later attempt counts a re-send as a possible duplicate. False when the claim is not ours.
+   */
+  async dataSent(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
+    return (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId)], [subscriberId, attemptId])) === 1;
   }
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */

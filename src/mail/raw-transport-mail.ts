@@ -23,11 +23,14 @@ export interface TransportMail {
 }
 
 /**
- * `onDataSent` runs when the connection has read the whole message: its final dot follows at
- * once, so from then on a lost connection may hide an accepted message. `raw` must end every
- * line with CRLF (src/mail/issue-mime.ts's output does).
+ * `beforeFinalDot` is awaited once the connection has been handed every byte of the message:
+ * the stream ends (and the connection writes the final dot) only after it settles, so a
+ * process that dies before then leaves the server with an unterminated message, which it
+ * discards. `onDataSent` runs when the connection has read the whole message: its final dot
+ * follows at once, so from then on a lost connection may hide an accepted message. `raw` must
+ * end every line with CRLF (src/mail/issue-mime.ts's output does).
  */
-export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: () => void): TransportMail {
+export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: () => void, beforeFinalDot?: () => Promise<unknown>): TransportMail {
   return {
     data: {},
     message: {
@@ -39,11 +42,14 @@ export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: ()
         // Not flowing until the connection pipes it, which it does only after DATA was accepted.
         const stream = new Readable({ read() {} });
         stream.push(raw);
-        stream.push(null);
+        if (!beforeFinalDot) stream.push(null);
         // SMTPConnection.send pipes this into the DataStream it made for this message.
         stream.pipe = function pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
           useCanonicalDotStuffing(dest as unknown as Writable);
-          return Readable.prototype.pipe.call(this, dest, options) as T;
+          const piped = Readable.prototype.pipe.call(this, dest, options) as T;
+          // Past DATA's 354 the only safe move is to finish the message, whatever the hook says.
+          if (beforeFinalDot) void Promise.resolve().then(beforeFinalDot).catch(() => undefined).then(() => stream.push(null));
+          return piped;
         };
         return stream.once('end', onDataSent);
       },

@@ -21,7 +21,7 @@ import { DkimSigner, type DkimConfig } from './dkim-signer.ts';
 import { chooseTransferEncoding, toCrlf } from './mime-encoding.ts';
 import { LIST_UNSUBSCRIBE_POST } from './newsletter-message.ts';
 import { rawTransportMail } from './raw-transport-mail.ts';
-import type { DeliveryOutcome, Envelope, Mailer, OutgoingMessage } from './types.ts';
+import type { DeliveryOutcome, Envelope, Mailer, OutgoingMessage, SendHooks } from './types.ts';
 
 export interface SmtpMailerOptions {
   /** smtp://user:pass@host:port or smtps://… */
@@ -118,10 +118,10 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
       return attempt((tracker, done) => composer.sendMail({ ...sendMailOptions(message, signer), [TRACKER]: tracker } as SendMailOptions, done));
     },
 
-    sendRaw(envelope: Envelope, raw: string | Buffer) {
+    sendRaw(envelope: Envelope, raw: string | Buffer, hooks?: SendHooks) {
       const bytes = typeof raw === 'string' ? Buffer.from(toCrlf(raw), 'utf8') : raw;
       return attempt((tracker, done) => {
-        const mail = rawTransportMail(envelope, bytes, () => (tracker.dataSent = true));
+        const mail = rawTransportMail(envelope, bytes, () => (tracker.dataSent = true), hooks?.beforeFinalDot);
         pool.send(mail as unknown as Parameters<typeof pool.send>[0], done);
       });
     },

@@ -29,6 +29,16 @@ export interface Envelope {
   to: string;
 }
 
+/** Moments of one SMTP transaction its caller may act on. */
+export interface SendHooks {
+  /**
+   * Awaited after the whole message was handed to the connection and before the final dot is
+   * written: until it resolves the server cannot accept the message, so a crash before then
+   * cannot cause a duplicate. The deliver worker records "data sent" in the ledger here.
+   */
+  beforeFinalDot?(): Promise<unknown>;
+}
+
 export interface Mailer {
   send(message: OutgoingMessage): Promise<DeliveryOutcome>;
   /**
@@ -36,7 +46,7 @@ export interface Mailer {
    * A Buffer must end every line with CRLF, as prepareIssueMime's output does: it goes to the
    * wire with only its line-leading dots doubled. A string is brought to CRLF first.
    */
-  sendRaw(envelope: Envelope, raw: string | Buffer): Promise<DeliveryOutcome>;
+  sendRaw(envelope: Envelope, raw: string | Buffer, hooks?: SendHooks): Promise<DeliveryOutcome>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,7 @@
 // A real SMTP server (smtp-server) on an ephemeral loopback port that keeps every message it
-// accepts. `reply` lets a test answer per recipient (e.g. 451 for some, 550 for others).
+// accepts. `reply` lets a test answer per recipient (e.g. 451 for some, 550 for others), or
+// 'lose-reply': keep the message and drop the connection before answering, as a server that
+// accepted it and crashed, or a network that lost the 250, would look to the sender.
 // Tests wait on its events (a message accepted), never on time; `mark` puts a test's own
 // moment (e.g. "pause returned") into the same ordered log as the transactions it sees begin.
 import { EventEmitter, once } from 'node:events';
@@ -34,7 +36,7 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | null } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null } = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   const events: SinkEvent[] = [];
   const emitter = new EventEmitter();
@@ -54,6 +56,14 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
       stream.on('end', () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
         const verdict = opts.reply?.(to[0] ?? '');
+        if (verdict === 'lose-reply') {
+          messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks) });
+          emitter.emit('message', messages.length);
+          // smtp-server keeps its connections in a Set, each with its session and socket.
+          const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          for (const c of connections) if (c.session === session) c._socket.destroy();
+          return;
+        }
         if (verdict) {
           const err = Object.assign(new Error(verdict.message), { responseCode: verdict.code });
           return callback(err);

@@ -75,7 +75,7 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | null; rateLimitPerSecond?: number } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number } = {}): Promise<CampaignHarness> {
   const t = await testRedis({ forQueues: true });
   const sink = await startSmtpSink(opts.reply ? { reply: opts.reply } : {});
   const env: NodeJS.ProcessEnv = {

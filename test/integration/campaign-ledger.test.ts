@@ -1,6 +1,7 @@
 // The ledger's transitions and publish's immutability, on real Redis: each final state is
-// written and counted once; an in-flight marker met by a later attempt is "in doubt" (counted);
-// a released marker is not; paused/cancelled/inactive are honoured; the numbers add up.
+// written and counted once; a dead attempt whose data went out is "in doubt" (counted) when a
+// later attempt meets it, one that sent no data is not; a released marker is not either;
+// paused/cancelled/inactive are honoured; the numbers add up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
 import { inDoubtKey, Ledger } from '../../src/campaign/ledger.ts';
@@ -45,22 +46,41 @@ describe('ledger', () => {
     // 'l' is a prefix of 'l2': membership is by whole list id.
     expect(await ledger.claim('cm', elsewhere, 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
     expect(await ledger.claim('cm', '999999', 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
-    // Unsubscribing between a dead attempt and its retry: not sent again, counted unknown.
+    // Unsubscribing between a dead attempt (its data out) and its retry: not sent again, counted unknown.
+    expect(await ledger.dataSent('cm', member, 'a1')).toBe(true);
     await store.setStatus(member, 'unsubscribed');
     expect((await ledger.claim('cm', member, 'a2', { listId: 'l' })).outcome).toBe('unknown');
     expect(await getStatus(t.redis, k, 'cm')).toMatchObject({ total: 5, skipped: 3, unknown: 1, possibleDuplicates: 0 });
   });
 
-  it('claims, finishes once, and counts a dead attempt as in doubt', async () => {
+  it('claims, finishes once, and counts a dead attempt whose data went out as in doubt', async () => {
     await campaign('c1');
     expect(await ledger.claim('c1', '1', 'a1', true)).toEqual({ outcome: 'claimed', contentHash: 'h1' });
-    // A second attempt finds the first one's marker: it died mid-send.
+    // Only the claiming attempt marks its data as sent.
+    expect(await ledger.dataSent('c1', '1', 'someone-else')).toBe(false);
+    expect(await ledger.dataSent('c1', '1', 'a1')).toBe(true);
+    expect(await ledger.state('c1', '1')).toBe('d:a1');
+    // A second attempt finds the first one's marker: it died after the data, before recording.
     expect((await ledger.claim('c1', '1', 'a2', true)).outcome).toBe('in-doubt');
     expect(await ledger.inDoubt('c1')).toEqual(['1']);
     expect(await ledger.finish('c1', '1', 'sent')).toBe('sent');
     expect(await ledger.finish('c1', '1', 'bounced')).toBe('sent'); // no second final state
     expect((await ledger.claim('c1', '1', 'a3', true)).outcome).toBe('sent');
     expect(await getStatus(t.redis, k, 'c1')).toMatchObject({ total: 1, sent: 1, bounced: 0, possibleDuplicates: 1, queued: 0 });
+  });
+
+  it('a dead attempt that sent no data is taken over silently: the server cannot have the message', async () => {
+    await campaign('c8');
+    expect((await ledger.claim('c8', '1', 'a1', true)).outcome).toBe('claimed');
+    // a1's worker died between the claim and the final dot (no dataSent): a2 just sends.
+    expect((await ledger.claim('c8', '1', 'a2', true)).outcome).toBe('claimed');
+    expect(await ledger.state('c8', '1')).toBe('f:a2');
+    expect(await ledger.inDoubt('c8')).toEqual([]);
+    expect(await getStatus(t.redis, k, 'c8')).toMatchObject({ total: 1, possibleDuplicates: 0 });
+    // While paused, such a dead claim goes back to the queue.
+    await t.redis.hset(k.campaign('c8'), 'state', 'paused');
+    expect((await ledger.claim('c8', '1', 'a3', true)).outcome).toBe('paused');
+    expect(await ledger.state('c8', '1')).toBe('queued');
   });
 
   it('a released marker (transient failure) is not in doubt on retry', async () => {
@@ -105,6 +125,7 @@ describe('ledger', () => {
     await campaign('c7');
     await t.redis.expire(k.campaign('c7'), 3600);
     await ledger.claim('c7', '1', 'a1', true);
+    await ledger.dataSent('c7', '1', 'a1');
     expect((await ledger.claim('c7', '1', 'a2', true)).outcome).toBe('in-doubt');
     const ttl = await t.redis.ttl(inDoubtKey(k, 'c7'));
     expect(ttl).toBeGreaterThan(3000);
@@ -120,7 +141,8 @@ describe('ledger', () => {
     expect(await ledger.state('c3', '1')).toBeNull();
     await t.redis.hset(k.campaign('c3'), 'state', 'sending');
     expect((await ledger.claim('c3', '2', 'a1', false)).outcome).toBe('skipped');
-    await ledger.claim('c3', '3', 'a1', true); // in flight when the send is cancelled…
+    await ledger.claim('c3', '3', 'a1', true); // its data out when the send is cancelled…
+    await ledger.dataSent('c3', '3', 'a1');
     await t.redis.hset(k.campaign('c3'), 'state', 'cancelled');
     expect((await ledger.claim('c3', '1', 'a2', true)).outcome).toBe('skipped');
     expect((await ledger.claim('c3', '3', 'a2', true)).outcome).toBe('unknown'); // …and its worker died

@@ -119,6 +119,35 @@ describe('delivery', () => {
   });
 });
 
+describe('the final dot waits for beforeFinalDot', () => {
+  it('the server has the whole message but cannot accept it until the hook resolves', async () => {
+    const s = await sink();
+    const m = mailer({ smtpUrl: s.url });
+    const b = mime.build(recipient(1));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atHook = new Promise<void>((resolve) => (reached = resolve));
+    const sending = m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => (reached(), gate) });
+    await atHook;
+    // DATA was accepted and the bytes are on their way, but without the final dot no message exists.
+    expect(s.events.filter((e) => e.kind === 'mail-from')).toHaveLength(1);
+    expect(s.messages).toHaveLength(0);
+    release();
+    expect(await sending).toMatchObject({ kind: 'sent' });
+    expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]!.raw.equals(b.raw)).toBe(true);
+  });
+
+  it('a hook that fails still finishes the message (past DATA the only safe move)', async () => {
+    const s = await sink();
+    const m = mailer({ smtpUrl: s.url });
+    const b = mime.build(recipient(2));
+    expect(await m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => Promise.reject(new Error('redis down')) })).toMatchObject({ kind: 'sent' });
+    expect(s.messages).toHaveLength(1);
+  });
+});
+
 describe('SMTP transparency on the fast path', () => {
   it('delivers lines that start with a dot byte for byte (stuffed on the wire, unstuffed by the server)', async () => {
     const s = await sink();
