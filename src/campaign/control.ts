@@ -3,9 +3,10 @@
 // All issues share one deliver queue (so the global rate limit really is global, and workers
 // need not discover per-issue queues), so pausing cannot pause the queue. Instead the state
 // lives in the campaign hash and the ledger's claim script reads it atomically right before
-// each message: once `pause` returns, no job of this issue starts sending (a message whose
-// SMTP transaction already began finishes). Jobs that meet a paused issue go back to the
-// delayed set; `resume` promotes them so the send continues at once.
+// each message, and `pause` and `cancel` return only once the claims already made are over
+// (their transactions finished and counted): from then on no SMTP transaction of this issue
+// starts. Jobs that meet a paused issue go back to the delayed set; `resume` promotes them so
+// the send continues at once.
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
@@ -15,6 +16,7 @@ import { fanoutJobId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
 import { LuaScript } from './lua-script.ts';
 import type { CampaignQueues } from './queues.ts';
+import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';
 import type { CampaignState, CampaignStatus, DeliverJobData } from './types.ts';
 
@@ -25,6 +27,13 @@ export interface ControlDeps {
   keys: Keys;
   queues: CampaignQueues;
   ledger: Ledger;
+  /** Longest wait for the transactions under way when pausing or cancelling (default DEFAULT_SETTLE_TIMEOUT_MS). */
+  settleTimeoutMs?: number;
+}
+
+/** Waits until no claim of the campaign is in flight (a dead worker's is let go after its lock). */
+async function settleInFlight(deps: ControlDeps, campaignId: string): Promise<void> {
+  await waitUntilSettled(async () => (await deps.ledger.inFlightCount(campaignId)) > 0, deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
 }
 
 export class CampaignStateError extends UserError {
@@ -42,6 +51,7 @@ async function change(deps: ControlDeps, campaignId: string, action: string, to:
 
 export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
   await change(deps, campaignId, 'pause', 'paused', ['sending', 'scheduled']);
+  await settleInFlight(deps, campaignId);
   return getStatus(deps.redis, deps.keys, campaignId);
 }
 
@@ -91,6 +101,7 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
   await deps.ledger.moveAll(campaignId, 'queued', 'skipped');
   // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
   await promoteSetAside(deps.queues, campaignId);
+  await settleInFlight(deps, campaignId);
   return getStatus(deps.redis, deps.keys, campaignId);
 }
 

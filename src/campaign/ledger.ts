@@ -8,7 +8,12 @@
 // A later attempt that finds another's `f:` marker sends again silently: no data had left, so
 // the server cannot have the message. One that finds a `d:` marker sends again too (nothing is
 // lost) and counts a possible duplicate: the earlier attempt may have got its 250 and died, or
-// lost the connection before the reply, the one window SMTP cannot close.
+// lost the connection before the reply, the one window SMTP cannot close. A dead attempt's
+// `d:` met while the send is paused is parked as `p:` (still in doubt, no longer in flight).
+//
+// The campaign's `inflight` counter is the number of live claims (f: or d:): pause, cancel and
+// unsubscribe wait until the transactions already under way are over before they answer, so
+// that nothing starts after they returned.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { FIELD } from '../subscribers/subscriber-codec.ts';
@@ -25,6 +30,12 @@ const COMMON = `
 local function isFinal(s)
   return s == 'sent' or s == 'bounced' or s == 'failed' or s == 'skipped' or s == 'unknown'
 end
+-- A claim in flight: claimed (f:) or with its data out (d:).
+local function isLive(s)
+  if not s then return false end
+  local p = string.sub(s, 1, 2)
+  return p == 'f:' or p == 'd:'
+end
 local function checkDone(campaign, now)
   local c = redis.call('HMGET', campaign, 'state', 'fanoutDone', 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')
   if c[1] ~= 'sending' or c[2] ~= '1' then return end
@@ -38,6 +49,7 @@ end
 local function settle(ledger, campaign, sub, cur, state, now)
   if cur and isFinal(cur) then return cur end
   if not cur then redis.call('HINCRBY', campaign, 'total', 1) end
+  if isLive(cur) then redis.call('HINCRBY', campaign, 'inflight', -1) end
   redis.call('HSET', ledger, sub, state)
   redis.call('HINCRBY', campaign, state, 1)
   checkDone(campaign, now)
@@ -69,9 +81,9 @@ end
 -- Our own marker: this claim is a replay (the client re-sent it after a reconnect), not a
 -- dead attempt; nothing was sent under it yet.
 local mine = cur == 'f:' .. ARGV[2]
-local marker = (not mine) and cur ~= false and cur ~= nil and string.sub(cur, 2, 2) == ':'
--- Another attempt's data went out (d:): the server may hold the message.
-local inflight = marker and string.sub(cur, 1, 2) == 'd:'
+local marker = (not mine) and isLive(cur)
+-- Another attempt's data went out (d:, or p: parked): the server may hold the message.
+local inflight = (marker and string.sub(cur, 1, 2) == 'd:') or (cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'p:')
 -- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
 if state == 'cancelled' or not active then
   local final = 'skipped'
@@ -79,12 +91,21 @@ if state == 'cancelled' or not active then
   return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
 end
 if state == 'paused' then
-  -- A claim (ours, or a dead attempt's) that sent no data goes back to the queue.
-  if mine or (marker and not inflight) then redis.call('HSET', KEYS[1], ARGV[1], 'queued') end
+  -- A claim (ours, or a dead attempt's) that sent no data goes back to the queue; a dead one
+  -- whose data went out is parked, still in doubt. Neither is in flight any more.
+  if mine or (marker and not inflight) then
+    redis.call('HSET', KEYS[1], ARGV[1], 'queued')
+    redis.call('HINCRBY', KEYS[2], 'inflight', -1)
+  elseif marker then
+    redis.call('HSET', KEYS[1], ARGV[1], 'p:' .. string.sub(cur, 3))
+    redis.call('HINCRBY', KEYS[2], 'inflight', -1)
+  end
   return {'paused', hash}
 end
 if mine then return {'claimed', hash, email, name} end
 if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
+-- Taking over a dead attempt's live claim keeps the count; anything else is one more in flight.
+if not marker then redis.call('HINCRBY', KEYS[2], 'inflight', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
 if inflight then
   redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1)
@@ -104,6 +125,17 @@ redis.call('HSET', KEYS[1], ARGV[1], 'd:' .. ARGV[2])
 return 1
 `);
 
+// KEYS: ledger, campaign. ARGV: subscriberId, now. The subscriber left: a queued entry is
+// skipped at once (its job will find a final state), a parked in-doubt one ends unknown (not
+// sent again); a live claim is reported, for the caller to wait until it is over.
+const WITHDRAW = new LuaScript(`${COMMON}
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur == 'queued' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[2]) end
+if cur and string.sub(cur, 1, 2) == 'p:' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'unknown', ARGV[2]) end
+if isLive(cur) then return 'in-flight' end
+return cur or 'none'
+`);
+
 // KEYS: ledger, campaign. ARGV: subscriberId, final state, now.
 const FINISH = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -120,6 +152,7 @@ if redis.call('HGET', KEYS[2], 'state') == 'cancelled' then
   settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[3])
 else
   redis.call('HSET', KEYS[1], ARGV[1], 'queued')
+  redis.call('HINCRBY', KEYS[2], 'inflight', -1)
 end
 return 1
 `);
@@ -202,6 +235,25 @@ export class Ledger {
    */
   async dataSent(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
     return (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId)], [subscriberId, attemptId])) === 1;
+  }
+
+  /**
+   * The subscriber left the list: see WITHDRAW. Returns the entry's state after it ('skipped',
+   * another final state, 'in-flight' for a claim under way, 'none' when not registered).
+   */
+  async withdraw(campaignId: string, subscriberId: string): Promise<string> {
+    return (await WITHDRAW.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, this.now()])) as string;
+  }
+
+  /** Whether the subscriber's entry is a claim under way (f: or d:). */
+  async isInFlight(campaignId: string, subscriberId: string): Promise<boolean> {
+    const state = await this.state(campaignId, subscriberId);
+    return state !== null && (state.startsWith('f:') || state.startsWith('d:'));
+  }
+
+  /** Live claims of the campaign: transactions that may be under way. */
+  async inFlightCount(campaignId: string): Promise<number> {
+    return Math.max(0, Number((await this.redis.hget(this.k.campaign(campaignId), 'inflight')) ?? 0));
   }
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */

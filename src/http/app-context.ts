@@ -1,6 +1,7 @@
 // What every route group receives: the app's dependencies, built once by buildApp.
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { LeaveDeps } from '../use-cases/leave-list.ts';
 import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   newsletters: NewsletterDirectory;
   archive: ArchiveSource;
   subscription: SubscriptionDeps;
+  /** What leaving a list needs (the store and the running sends' ledgers). */
+  leave: LeaveDeps;
   /** Queues whose job counts /metrics reports, by name. */
   metricsQueues: Record<string, Queue>;
 }

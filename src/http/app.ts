@@ -11,6 +11,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
+import { Ledger } from '../campaign/ledger.ts';
 import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { keys as keysFor, QUEUES } from '../redis/keys.ts';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       confirmTtlHours: config.confirmTtlHours,
       resendAfterSeconds: deps.confirmResendSeconds ?? 60,
     },
+    leave: { redis: deps.redis, keys, store: deps.store, ledger: new Ledger(deps.redis, keys) },
     metricsQueues: { [QUEUES.transactional]: deps.transactionalQueue, ...deps.metricsQueues },
   };
 

@@ -19,8 +19,16 @@ export interface SinkReply {
   message: string;
 }
 
-/** What the sink saw, in order: a transaction beginning (MAIL FROM) or a test's mark. */
-export type SinkEvent = { kind: 'mail-from'; from: string } | { kind: 'mark'; label: string };
+/** What the sink saw, in order: a transaction beginning (MAIL FROM), a message accepted, or a test's mark. */
+export type SinkEvent = { kind: 'mail-from'; from: string } | { kind: 'rcpt'; to: string } | { kind: 'accepted'; to: string } | { kind: 'mark'; label: string };
+
+/** Recipients whose transactions wait at RCPT TO until `release()`: a transaction held under way. */
+export interface Hold {
+  /** Resolves once `count` transactions are waiting in this hold. */
+  waitForHeld(count?: number): Promise<void>;
+  held(): string[];
+  release(): void;
+}
 
 export interface SmtpSink {
   url: string;
@@ -33,6 +41,8 @@ export interface SmtpSink {
   mark(label: string): void;
   /** Transactions that began after the mark `label` (and before the next mark, when `until` is given). */
   transactionsAfter(label: string, until?: string): number;
+  /** Holds the transactions of matching recipients at RCPT TO, from now until released. */
+  hold(matches: (to: string) => boolean): Hold;
   close(): Promise<void>;
 }
 
@@ -41,6 +51,7 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
   const events: SinkEvent[] = [];
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const holds: { matches: (to: string) => boolean; waiting: { to: string; go: () => void }[]; released: boolean }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -49,6 +60,13 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
     onMailFrom(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
       events.push({ kind: 'mail-from', from: address.address });
       callback();
+    },
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      events.push({ kind: 'rcpt', to: address.address });
+      const hold = holds.find((h) => !h.released && h.matches(address.address));
+      if (!hold) return callback();
+      hold.waiting.push({ to: address.address, go: () => callback() });
+      emitter.emit('held');
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const chunks: Buffer[] = [];
@@ -69,6 +87,7 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
           return callback(err);
         }
         messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks) });
+        for (const address of to) events.push({ kind: 'accepted', to: address });
         emitter.emit('message', messages.length);
         callback();
       });
@@ -103,6 +122,20 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
       if (start < 0) throw new Error(`SMTP sink: no mark "${label}"`);
       const end = until === undefined ? events.length : indexOfMark(until, start);
       return events.slice(start + 1, end < 0 ? events.length : end).filter((e) => e.kind === 'mail-from').length;
+    },
+    hold(matches) {
+      const hold = { matches, waiting: [] as { to: string; go: () => void }[], released: false };
+      holds.push(hold);
+      return {
+        async waitForHeld(count = 1) {
+          while (hold.waiting.length < count) await once(emitter, 'held');
+        },
+        held: () => hold.waiting.map((w) => w.to),
+        release() {
+          hold.released = true;
+          for (const w of hold.waiting.splice(0)) w.go();
+        },
+      };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -185,7 +185,7 @@ export async function expectLedgerMatches(h: CampaignHarness, campaignId: string
   const tally = { sent: 0, bounced: 0, failed: 0, skipped: 0, unknown: 0, queued: 0 };
   for (const state of entries) {
     if (state in tally && state !== 'queued') tally[state as keyof typeof tally]++;
-    else if (state === 'queued' || state.startsWith('f:')) tally.queued++;
+    else if (state === 'queued' || /^[fdp]:/.test(state)) tally.queued++;
     else throw new Error(`ledger of ${campaignId}: unexpected state "${state}"`);
   }
   expect(entries.length, 'ledger entries vs total').toBe(status.total);

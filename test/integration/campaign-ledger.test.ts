@@ -83,6 +83,56 @@ describe('ledger', () => {
     expect(await ledger.state('c8', '1')).toBe('queued');
   });
 
+  it('counts the claims in flight: up on a claim, down when it settles, is released or is parked by a pause', async () => {
+    await campaign('c9');
+    await ledger.register('c9', ['1', '2', '3', '4'], '$end');
+    const inflight = () => ledger.inFlightCount('c9');
+    await ledger.claim('c9', '1', 'a1', true);
+    await ledger.claim('c9', '2', 'a1', true);
+    await ledger.claim('c9', '3', 'a1', true);
+    expect(await inflight()).toBe(3);
+    await ledger.claim('c9', '1', 'a1', true); // a replay
+    expect(await inflight()).toBe(3);
+    await ledger.finish('c9', '1', 'sent');
+    expect(await inflight()).toBe(2);
+    await ledger.release('c9', '2', 'a1');
+    expect(await inflight()).toBe(1);
+    await ledger.dataSent('c9', '3', 'a1');
+    expect((await ledger.claim('c9', '3', 'a2', true)).outcome).toBe('in-doubt'); // a1 died after its data: a2 takes the same slot
+    expect(await inflight()).toBe(1);
+    await ledger.release('c9', '3', 'a2');
+    await ledger.claim('c9', '4', 'a1', true);
+    await ledger.dataSent('c9', '4', 'a1');
+    // a1 dies; the send is paused; the retry parks the in-doubt entry and nothing is in flight.
+    await t.redis.hset(k.campaign('c9'), 'state', 'paused');
+    expect((await ledger.claim('c9', '4', 'a2', true)).outcome).toBe('paused');
+    expect(await ledger.state('c9', '4')).toBe('p:a1');
+    expect(await inflight()).toBe(0);
+    // Resumed: the parked entry is still in doubt.
+    await t.redis.hset(k.campaign('c9'), 'state', 'sending');
+    expect((await ledger.claim('c9', '4', 'a3', true)).outcome).toBe('in-doubt');
+    expect(await inflight()).toBe(1);
+    await ledger.finish('c9', '4', 'sent');
+    expect(await inflight()).toBe(0);
+    expect(await getStatus(t.redis, k, 'c9')).toMatchObject({ total: 4, sent: 2, possibleDuplicates: 2, queued: 2 });
+  });
+
+  it('withdraw: a queued entry is skipped at once, a claim under way is reported, a final one stays', async () => {
+    await campaign('c10');
+    await ledger.register('c10', ['1', '2', '3'], '$end');
+    await ledger.fanoutDone('c10');
+    expect(await ledger.withdraw('c10', '1')).toBe('skipped');
+    await ledger.claim('c10', '2', 'a1', true);
+    expect(await ledger.withdraw('c10', '2')).toBe('in-flight');
+    expect(await ledger.isInFlight('c10', '2')).toBe(true);
+    await ledger.finish('c10', '2', 'sent');
+    expect(await ledger.withdraw('c10', '2')).toBe('sent');
+    expect(await ledger.withdraw('c10', '9')).toBe('none');
+    // The job of the skipped subscriber finds the final state and sends nothing.
+    expect((await ledger.claim('c10', '1', 'a2', true)).outcome).toBe('skipped');
+    expect(await getStatus(t.redis, k, 'c10')).toMatchObject({ total: 3, sent: 1, skipped: 1, queued: 1 });
+  });
+
   it('a released marker (transient failure) is not in doubt on retry', async () => {
     await campaign('c2');
     await ledger.claim('c2', '5', 'a1', true);

@@ -137,9 +137,11 @@ export function register(program: Command): void {
     .argument('<email>', 'address')
     .action(async (raw: string) => {
       const email = requireEmail(raw);
-      await withStore(async (store) => {
+      const [{ removeSubscriber }, { Ledger }] = await Promise.all([import('../../use-cases/leave-list.ts'), import('../../campaign/ledger.ts')]);
+      await withStore(async (store, { redis, keys }) => {
         const subscriber = await store.findByEmail(email);
-        if (!subscriber || !(await store.remove(subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
+        // Running sends let them go too: nothing starts to them after this command returns.
+        if (!subscriber || !(await removeSubscriber({ redis, keys, store, ledger: new Ledger(redis, keys) }, subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
         process.stdout.write(`removed ${email} (id ${subscriber.id})\n`);
       });
     });

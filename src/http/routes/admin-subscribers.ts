@@ -1,6 +1,7 @@
 // Admin API for subscribers (behind the bearer token, registered under /api):
 // list with filters and cursor paging, add (confirmed or by double opt-in), remove, counts.
 import type { FastifyPluginAsync } from 'fastify';
+import { removeSubscriber } from '../../use-cases/leave-list.ts';
 import { z } from 'zod';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
@@ -94,7 +95,7 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.delete('/subscribers/:id', async (request, reply) => {
       const { id } = parseInput(idParams, request.params, 'params');
-      if (!(await ctx.store.remove(id))) throw new HttpInputError(404, `no subscriber ${id}`);
+      if (!(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `no subscriber ${id}`);
       return reply.code(204).send();
     });
   };

@@ -5,6 +5,7 @@
 // repeating the POST changes nothing more (still 200).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { leaveList } from '../../use-cases/leave-list.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { maskEmail } from '../mask-email.ts';
@@ -48,7 +49,8 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       const { claims } = claimsOf(request);
       if (!claims) return invalid(request, reply, oneClick);
       // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
-      const subscriber = await ctx.store.removeFromList(claims.subscriberId, claims.listId);
+      // It answers once no message to them can start any more (use-cases/leave-list.ts).
+      const subscriber = await leaveList(ctx.leave, claims.subscriberId, claims.listId);
       request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
       reply.header('cache-control', 'no-store');
       if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('Unsubscribed.\n');

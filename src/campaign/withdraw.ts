@@ -1,0 +1,66 @@
+// A subscriber who leaves gets nothing after their unsubscribe has answered. The claim already
+// reads the subscriber's state atomically, so a job that starts after the change skips them;
+// what remains is a claim made just before it, whose SMTP transaction may not have begun yet.
+// So: every running send of the list marks the subscriber's queued entry skipped at once, and
+// for a claim under way the caller waits until it is over (sent or let go) before answering.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Keys } from '../redis/keys.ts';
+import type { Ledger } from './ledger.ts';
+
+export interface WithdrawDeps {
+  redis: Redis;
+  keys: Keys;
+  ledger: Ledger;
+}
+
+/** Sends among the newest published issues that can still send (the rest cannot). */
+const RECENT_ISSUES = 200;
+const RUNNING = new Set(['sending', 'paused', 'scheduled']);
+const POLL_MS = 20;
+
+/**
+ * How long to wait for a claim under way: a live worker finishes a transaction in seconds; a
+ * dead one's claim is taken over when its lock runs out (config.workerLockDurationMs), and the
+ * new claim sees the subscriber gone. Past this the caller answers anyway.
+ */
+export const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
+
+/** Ids of the list sends that are running, for any of `listIds`. */
+export async function runningListSends(deps: Pick<WithdrawDeps, 'redis' | 'keys'>, listIds: readonly string[]): Promise<string[]> {
+  const ids = (await deps.redis.zrevrange(deps.keys.campaigns(), 0, RECENT_ISSUES - 1)).filter((id) => !id.includes('~'));
+  if (!ids.length || !listIds.length) return [];
+  const pipeline = deps.redis.pipeline();
+  for (const id of ids) pipeline.hmget(deps.keys.campaign(id), 'state', 'listId', 'mode');
+  const rows = (await pipeline.exec()) ?? [];
+  return ids.filter((_, i) => {
+    const [state, listId, mode] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
+    return state !== null && state !== undefined && RUNNING.has(state) && mode !== 'test' && listId !== null && listId !== undefined && listIds.includes(listId);
+  });
+}
+
+/** Waits until `check` is false or `timeoutMs` passed; true when it settled. */
+export async function waitUntilSettled(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await check()) {
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+  return true;
+}
+
+/**
+ * Takes the subscriber out of every running send of `listIds`; resolves once none of them has
+ * a claim for the subscriber under way (or after `settleTimeoutMs`). Returns the sends touched.
+ */
+export async function withdrawFromRunningSends(deps: WithdrawDeps, subscriberId: string, listIds: readonly string[], settleTimeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<string[]> {
+  const sends = await runningListSends(deps, listIds);
+  const underWay: string[] = [];
+  for (const campaignId of sends) {
+    if ((await deps.ledger.withdraw(campaignId, subscriberId)) === 'in-flight') underWay.push(campaignId);
+  }
+  for (const campaignId of underWay) {
+    await waitUntilSettled(() => deps.ledger.isInFlight(campaignId, subscriberId), settleTimeoutMs);
+  }
+  return sends;
+}

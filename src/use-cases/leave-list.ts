@@ -1,0 +1,27 @@
+// A subscriber leaves a list (the unsubscribe page, RFC 8058 one-click, the admin API) or is
+// removed for good (`subscribers remove`): the subscriber store changes their state, then every
+// running send of those lists lets them go (src/campaign/withdraw.ts says why in that order).
+// When this returns, no SMTP transaction to them starts any more.
+import { withdrawFromRunningSends, type WithdrawDeps } from '../campaign/withdraw.ts';
+import type { Subscriber, SubscriberStore } from '../subscribers/types.ts';
+
+export interface LeaveDeps extends WithdrawDeps {
+  store: SubscriberStore;
+  /** How long to wait for a transaction already under way (default: withdraw's). */
+  settleTimeoutMs?: number;
+}
+
+/** Unsubscribes from one list. Null when there is no such subscriber. */
+export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string): Promise<Subscriber | null> {
+  const subscriber = await deps.store.removeFromList(subscriberId, listId);
+  await withdrawFromRunningSends(deps, subscriberId, [listId], deps.settleTimeoutMs);
+  return subscriber;
+}
+
+/** Removes the subscriber for good (every list). False when there was none. */
+export async function removeSubscriber(deps: LeaveDeps, subscriberId: string): Promise<boolean> {
+  const before = await deps.store.get(subscriberId);
+  if (!before || !(await deps.store.remove(subscriberId))) return false;
+  await withdrawFromRunningSends(deps, subscriberId, before.lists, deps.settleTimeoutMs);
+  return true;
+}

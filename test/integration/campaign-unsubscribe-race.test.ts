@@ -1,0 +1,130 @@
+// No SMTP transaction starts for an address after its unsubscribe answered, in both orders:
+// (a) the unsubscribe comes before the worker claims the subscriber: their queued entry is
+//     skipped at once and no transaction to them ever begins;
+// (b) the worker claimed them first and its transaction is under way: the unsubscribe answers
+//     only once that transaction is over, and none begins after.
+// The same holds for pause and cancel: they answer once the transactions under way are over.
+// The sink holds transactions at RCPT TO until the test lets them go, so each order is forced.
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
+import { Ledger } from '../../src/campaign/ledger.ts';
+import { loadNewsletters } from '../../src/content/index.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { QUEUES } from '../../src/redis/keys.ts';
+import { signListToken } from '../../src/subscribers/tokens.ts';
+import { removeSubscriber } from '../../src/use-cases/leave-list.ts';
+import { waitUntil } from '../helpers/wait.ts';
+import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
+
+const N = 40;
+
+describe('unsubscribing while a send runs', () => {
+  let h: CampaignHarness;
+  let app: FastifyInstance;
+  let transactional: Queue;
+
+  beforeAll(async () => {
+    h = await startCampaignHarness();
+    transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
+    app = await buildApp({ config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false });
+    await h.startWorker({}, 4);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await transactional?.close();
+    await h?.close();
+  });
+
+  /** RFC 8058 one-click, as a mail provider sends it; marks the sink's log when it answered. */
+  function oneClick(s: Seeded) {
+    const token = signListToken(h.config.secrets, s.id, h.listId);
+    return app
+      .inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })
+      .then((res) => {
+        h.sink.mark(`unsubscribed ${s.email}`);
+        return res;
+      });
+  }
+
+  const eventsOf = (email: string) => h.sink.events.map((e, i) => ({ ...e, i })).filter((e) => ('to' in e && e.to === email) || (e.kind === 'mark' && e.label === `unsubscribed ${email}`));
+
+  it('(b) claimed first: the unsubscribe answers after that transaction is over, and none begins after it', async () => {
+    const readers = await h.seed(N, 'b');
+    const x = readers[0]!;
+    const hold = h.sink.hold((to) => to === x.email);
+    const published = await h.publish('pretrain-weekly-090');
+    await h.send(published);
+    await hold.waitForHeld(1); // x's transaction is under way, stopped at RCPT TO
+    const answered = oneClick(x);
+    await waitUntil('x to be unsubscribed in the store', async () => (await h.store.get(x.id))?.status === 'unsubscribed');
+    expect(await h.ledger.isInFlight(published.issueId, x.id)).toBe(true);
+    hold.release();
+    expect((await answered).statusCode).toBe(200);
+    const status = await h.waitForState(published.issueId, ['done']);
+    const seen = eventsOf(x.email).map((e) => (e.kind === 'mark' ? 'answered' : e.kind));
+    // rcpt, accepted, then the answer: nothing for x after it.
+    expect(seen).toEqual(['rcpt', 'accepted', 'answered']);
+    expect(status).toMatchObject({ total: N, sent: N, queued: 0 });
+    await expectLedgerMatches(h, published.issueId);
+  });
+
+  it('(a) unsubscribed before the claim: skipped at once, and no transaction to them ever begins', async () => {
+    const readers = await h.seed(N, 'a');
+    const everyone = h.sink.hold((to) => to.startsWith('a-'));
+    const published = await h.publish('pretrain-weekly-091');
+    await h.send(published);
+    await everyone.waitForHeld(4); // the worker's 4 slots are all held under way
+    const [y, z] = [readers[N - 1]!, readers[N - 2]!];
+    // Both answer while every transaction is still held: they wait for nothing of theirs.
+    expect((await oneClick(y)).statusCode).toBe(200);
+    expect(await removeSubscriber({ redis: h.redis, keys: h.keys, store: h.store, ledger: new Ledger(h.redis, h.keys) }, z.id)).toBe(true);
+    expect(everyone.held()).toHaveLength(4);
+    expect(await h.ledger.state(published.issueId, y.id)).toBe('skipped');
+    expect(await h.ledger.state(published.issueId, z.id)).toBe('skipped');
+    everyone.release();
+    const status = await h.waitForState(published.issueId, ['done']);
+    expect(eventsOf(y.email).filter((e) => e.kind !== 'mark')).toEqual([]);
+    expect(eventsOf(z.email).filter((e) => e.kind !== 'mark')).toEqual([]);
+    // The list also holds (b)'s readers, but x, who left there.
+    expect(status).toMatchObject({ total: 2 * N - 1, sent: 2 * N - 3, skipped: 2, queued: 0 });
+    await expectLedgerMatches(h, published.issueId);
+  });
+
+  for (const action of ['pause', 'cancel'] as const) {
+    it(`${action} with transactions held under way: answers only after they are over, and none begins after`, async () => {
+      const tag = action === 'pause' ? 'p' : 'c';
+      await h.seed(N, tag);
+      // Every recipient (the list also holds the earlier tests' readers).
+      const everyone = h.sink.hold(() => true);
+      const published = await h.publish(action === 'pause' ? 'pretrain-weekly-092' : 'pretrain-weekly-093');
+      await h.send(published);
+      await everyone.waitForHeld(4);
+      let returned = false;
+      const control = { redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger };
+      const acting = (action === 'pause' ? pauseCampaign(control, published.issueId) : cancelCampaign(control, published.issueId)).then((status) => {
+        returned = true;
+        h.sink.mark(`${action} returned`);
+        return status;
+      });
+      await waitUntil(`the send to be ${action}d`, async () => (await h.status(published.issueId)).state === (action === 'pause' ? 'paused' : 'cancelled'));
+      // Four claims are in flight, so it cannot have answered yet.
+      expect(await h.ledger.inFlightCount(published.issueId)).toBe(4);
+      expect(returned).toBe(false);
+      everyone.release();
+      const status = await acting;
+      await h.waitForDeliverQueueAtRest();
+      expect(h.sink.transactionsAfter(`${action} returned`)).toBe(0);
+      const received = h.receivedPerAddress(published.issueId).size;
+      expect(received).toBe(4);
+      expect(status).toMatchObject({ sent: 4, queued: action === 'pause' ? status.total - 4 : 0 });
+      if (action === 'cancel') expect(status.skipped).toBe(status.total - 4);
+      await expectLedgerMatches(h, published.issueId);
+      if (action === 'pause') {
+        await resumeCampaign(control, published.issueId);
+        expect(await h.waitForState(published.issueId, ['done'])).toMatchObject({ sent: status.total, possibleDuplicates: 0 });
+      }
+    });
+  }
+});
