@@ -1,6 +1,6 @@
 // The numbers `status` shows. They always add up: queued + sent + failed + bounced + skipped +
-// unknown = total, where total is the subscribers registered for the send (while the fan-out is
-// still paging, at least the number of active subscribers counted when the send started).
+// unknown = total, where total is the list's active subscribers counted when the send started
+// (more if others joined before the fan-out reached the end of the list).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
@@ -16,8 +16,13 @@ export class CampaignNotFoundError extends UserError {
 }
 
 export function toStatus(c: CampaignRecord): CampaignStatus {
-  const settled = c.sent + c.failed + c.bounced + c.skipped + c.unknown;
-  const total = c.fanoutDone ? c.total : Math.max(c.total, c.expected, settled);
+  // `expected` is the list's active subscribers when the send started: total never drops
+  // below it. Once the fan-out is over (done, or stopped by cancel), those it never reached
+  // (they left first, or the send was cancelled) are counted skipped, so the numbers add up.
+  const unreached = c.fanoutDone && c.mode === 'list' ? Math.max(0, c.expected - c.total) : 0;
+  const skipped = c.skipped + unreached;
+  const settled = c.sent + c.failed + c.bounced + skipped + c.unknown;
+  const total = Math.max(c.total, c.expected, settled);
   return {
     issueId: c.campaignId,
     state: c.state,
@@ -26,7 +31,7 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     sent: c.sent,
     failed: c.failed,
     bounced: c.bounced,
-    skipped: c.skipped,
+    skipped,
     unknown: c.unknown,
     possibleDuplicates: c.possibleDuplicates,
     ...(c.startedAt ? { startedAt: c.startedAt } : {}),
