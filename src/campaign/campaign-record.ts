@@ -34,6 +34,7 @@ export function parseCampaign(campaignId: string, h: Record<string, string>): Ca
     startedAt: h.startedAt || undefined,
     finishedAt: h.finishedAt || undefined,
     testRecipients: h.testRecipients ? (JSON.parse(h.testRecipients) as string[]) : [],
+    onlyNew: h.onlyNew === '1',
   };
 }
 
@@ -51,6 +52,8 @@ export interface NewCampaign {
   expected: number;
   scheduledAt?: string;
   testRecipients?: string[];
+  /** Add only subscribers with no ledger entry (`send --new-subscribers`). */
+  onlyNew?: boolean;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function startCampaign(redis: Redis, k: Keys, c: NewCampaign): Prom
     finishedAt: '',
     scheduledAt: c.scheduledAt ?? '',
     startedAt: c.state === 'sending' ? now : '',
+    onlyNew: c.onlyNew ? '1' : '0',
   };
   if (c.testRecipients) fields.testRecipients = JSON.stringify(c.testRecipients);
   const key = k.campaign(c.campaignId);

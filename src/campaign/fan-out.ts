@@ -123,7 +123,8 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
       const retry: string[] = [];
       next.ids.forEach((id, i) => {
         const was = states[i] ?? '';
-        if (SETTLED.has(was)) return;
+        // --new-subscribers: anyone the ledger has seen, whatever came of it, is left alone.
+        if (SETTLED.has(was) || (first.onlyNew && was !== '')) return;
         ids.push(id);
         if (RETRIED.has(was)) retry.push(id);
       });

@@ -8,8 +8,7 @@ import { readCampaign, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
 import { asTestIssue } from './publish.ts';
 import { FANOUT_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
-import type { CampaignState, PublishedIssue } from './types.ts';
-
+import type { CampaignRecord, CampaignState, PublishedIssue } from './types.ts';
 
 export interface SendDeps {
   redis: Redis;
@@ -27,6 +26,26 @@ export interface SendStarted {
 }
 
 const RUNNING: CampaignState[] = ['scheduled', 'sending', 'paused'];
+
+/** Sending an issue that is done again: nothing changes; the message says when and to how many it went. */
+export class AlreadySentError extends UserError {
+  override name = 'AlreadySentError';
+  constructor(readonly record: CampaignRecord, issueFile = `emails/issues/${record.issueId}.yaml`) {
+    const c = record;
+    super(
+      `issue ${c.campaignId} was already sent${c.finishedAt ? ` (finished ${c.finishedAt})` : ''}: ${c.sent} sent of ${c.total}` +
+        ` (${c.failed} failed, ${c.bounced} bounced, ${c.skipped} skipped, ${c.unknown} unknown); nothing was changed.` +
+        ` To send it to subscribers who joined since: newsletter send ${issueFile} --new-subscribers` +
+        (c.failed + c.skipped > 0 ? `; to try the failed and skipped again: --retry-failed` : ''),
+    );
+  }
+}
+
+/** The finished send of this issue, if it is done (a cancelled one may be sent again). */
+export async function finishedSend(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
+  const existing = await readCampaign(redis, k, campaignId);
+  return existing?.state === 'done' ? existing : null;
+}
 
 /** Refuses to start a second send of an issue while one is scheduled, sending or paused. */
 export async function assertNotRunning(redis: Redis, k: Keys, campaignId: string): Promise<void> {
@@ -53,12 +72,19 @@ async function enqueueFanout(deps: SendDeps, campaignId: string, run: number, at
 
 /**
  * Sends a published issue to its list. A second send of the same issue continues its ledger:
- * whoever it has as sent (or bounced, or unknown) gets nothing again.
+ * whoever it has as sent (or bounced, or unknown) gets nothing again. An issue that is done is
+ * refused (AlreadySentError) unless `onlyNew`, which adds only subscribers it never had, or
+ * `retryFailed`, which tries again those it has as failed or skipped.
  */
-export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date } = {}): Promise<SendStarted> {
+export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date; onlyNew?: boolean; retryFailed?: boolean } = {}): Promise<SendStarted> {
   const campaignId = published.issueId;
   await assertNotRunning(deps.redis, deps.keys, campaignId);
-  const expected = (await deps.store.countByStatus(published.listId)).active ?? 0;
+  const done = await finishedSend(deps.redis, deps.keys, campaignId);
+  // retryFailed: the same ledger again, so only its failed and skipped entries get new jobs.
+  if (done && !opts.onlyNew && !opts.retryFailed) throw new AlreadySentError(done);
+  // With --new-subscribers the earlier run's total stands; the new ones are added as found.
+  const existing = opts.onlyNew ? await readCampaign(deps.redis, deps.keys, campaignId) : null;
+  const expected = existing ? existing.total : ((await deps.store.countByStatus(published.listId)).active ?? 0);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
   const run = await startCampaign(deps.redis, deps.keys, {
@@ -69,6 +95,7 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
     contentHash: published.contentHash,
     state,
     expected,
+    ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
     ...(scheduledAt ? { scheduledAt } : {}),
   });
   await enqueueFanout(deps, campaignId, run, opts.at);

@@ -54,9 +54,21 @@ export async function watchCampaign(
   campaignId: string,
   intervalMs: number,
   onStatus: (status: CampaignStatus) => void,
+  /** Called once when there is no send yet: then it waits for one instead of failing. */
+  onWaiting?: () => void,
 ): Promise<CampaignStatus> {
+  let waiting = false;
   for (;;) {
-    const status = await getStatus(redis, k, campaignId);
+    let status: CampaignStatus;
+    try {
+      status = await getStatus(redis, k, campaignId);
+    } catch (error) {
+      if (!(error instanceof CampaignNotFoundError) || !onWaiting) throw error;
+      if (!waiting) onWaiting();
+      waiting = true;
+      await sleep(intervalMs);
+      continue;
+    }
     onStatus(status);
     if (isFinished(status.state)) return status;
     await sleep(intervalMs);

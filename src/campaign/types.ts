@@ -99,4 +99,6 @@ export interface CampaignRecord extends CampaignCounters {
   finishedAt?: string;
   /** Test sends only: the recipients, in order (`t1` is the first). */
   testRecipients: string[];
+  /** `send --new-subscribers`: this run adds only subscribers the ledger has never seen. */
+  onlyNew: boolean;
 }

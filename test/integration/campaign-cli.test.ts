@@ -1,7 +1,9 @@
 // The CLI as an editor runs it: `send` refuses without confirmation when there is no terminal,
 // `send --yes --at` schedules, `status --json` prints one object, `send --test` reaches only
 // the given addresses with a marked subject, and control commands say clearly what they refuse.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +98,33 @@ describe('newsletter send / status / pause / resume / cancel', () => {
     expect(mails.map((m) => (m.to as { text: string }).text).sort()).toEqual(['Editor@example.test', 'second@example.test']);
     for (const m of mails) expect(m.subject).toMatch(/^\[TEST\] /);
     expect(await h.status(ISSUE_ID)).toMatchObject({ sent: 20, total: 20 });
+  });
+
+  it('send of an issue that is done says when and to how many it went, and changes nothing', async () => {
+    const before = await h.redis.hgetall(h.keys.campaign(ISSUE_ID));
+    expect(before.state).toBe('done');
+    const run = await cli('send', SAMPLE_ISSUE, '--yes');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^issue pretrain-weekly-064 was already sent \(finished \S+\): 20 sent of 20 \(0 failed, 0 bounced, 0 skipped, 0 unknown\); nothing was changed\. To send it to subscribers who joined since: newsletter send emails\/issues\/pretrain-weekly-064\.yaml --new-subscribers\n$/);
+    expect(await h.redis.hgetall(h.keys.campaign(ISSUE_ID))).toEqual(before);
+    const more = await cli('send', SAMPLE_ISSUE, '--yes', '--new-subscribers');
+    expect(more.code).toBe(0);
+    expect(more.stdout).toContain('to the subscribers of list pretrain-weekly it has not reached yet');
+    const status = await h.waitForState(ISSUE_ID, ['done']);
+    expect(status).toMatchObject({ total: 20, sent: 20 });
+  });
+
+  it('status --watch started before the send exists waits for it, then follows it to the end', async () => {
+    const child = spawn(process.execPath, [BIN, 'status', 'pretrain-weekly-095', '--watch', '--json'], { env: { ...process.env, ...h.env } });
+    const lines: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+    const [waitLine] = await once(createInterface({ input: child.stderr }), 'line');
+    expect(waitLine).toBe('no send of pretrain-weekly-095 yet; waiting for it to start (Ctrl-C to stop watching)');
+    await h.send(await h.publish('pretrain-weekly-095'));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    const last = JSON.parse(lines.at(-1)!);
+    expect(last).toMatchObject({ issueId: 'pretrain-weekly-095', state: 'done', total: 20, sent: 20 });
   });
 
   it('control commands name what they refuse', async () => {

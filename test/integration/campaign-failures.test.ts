@@ -103,7 +103,8 @@ describe('SMTP failures during a send', () => {
     await h.queues.deliver.add('deliver', { nonsense: true } as never, { jobId, attempts: 1 });
     await waitUntil('the planted job to fail', async () => Boolean(await (await h.queues.deliver.getJob(jobId))?.isFailed()));
     stubbornAccepts = true;
-    await h.send(await h.publish(issueId));
+    const { startListSend } = await import('../../src/campaign/send.ts');
+    await startListSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, await h.publish(issueId), { retryFailed: true });
     const status = await h.waitForState(issueId, ['done'], 30_000);
     expect(status).toMatchObject({ failed: 0, queued: 0 });
     expect(await h.ledger.state(issueId, stubborn.id)).toBe('sent');

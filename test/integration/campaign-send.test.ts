@@ -4,6 +4,7 @@
 import { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlreadySentError } from '../../src/campaign/send.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
@@ -102,14 +103,32 @@ describe('sending an issue to 2,000 subscribers', () => {
     }
   });
 
-  it('sending the same issue again sends nothing to anyone who got it', async () => {
+  it('sending the same issue again is refused, says when and to how many it went, and changes nothing', async () => {
+    const before = await h.redis.hgetall(h.keys.campaign(issueId));
     const published = await h.publish();
-    await h.send(published);
-    const status = await h.waitForState(issueId, ['done']);
-    // Done, and no job left that could still send: the count is final.
+    const refused = await h.send(published).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(AlreadySentError);
+    expect((refused as Error).message).toMatch(new RegExp(`^issue ${issueId} was already sent \\(finished \\S+\\): ${N} sent of ${N} \\(0 failed, 0 bounced, 0 skipped, 0 unknown\\); nothing was changed\\. To send it to subscribers who joined since: newsletter send emails/issues/${issueId}\\.yaml --new-subscribers$`));
+    expect(await h.redis.hgetall(h.keys.campaign(issueId))).toEqual(before);
     await h.waitForDeliverQueueAtRest();
     expect(h.sink.messages).toHaveLength(N);
-    expect(status.sent).toBe(N);
+  });
+
+  it('--new-subscribers sends only to active subscribers the send never reached', async () => {
+    const joined = await h.seed(3, 'joined');
+    // Someone it reached who left and came back is not new: they got the issue.
+    const returning = subscribers[0]!;
+    await h.store.removeFromList(returning.id, h.listId);
+    await h.store.addToList(returning.id, h.listId).then(() => h.store.setStatus(returning.id, 'active'));
+    const { startListSend } = await import('../../src/campaign/send.ts');
+    await startListSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, await h.publish(), { onlyNew: true });
+    const status = await h.waitForState(issueId, ['done']);
+    await h.waitForDeliverQueueAtRest();
+    const received = h.receivedPerAddress(issueId);
+    for (const j of joined) expect(received.get(j.email), j.email).toBe(1);
+    expect(received.get(returning.email)).toBe(1);
+    expect(h.sink.messages).toHaveLength(N + 3);
+    expect(status).toMatchObject({ total: N + 3, sent: N + 3, queued: 0 });
     await expectLedgerMatches(h, issueId);
   });
 });

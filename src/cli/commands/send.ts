@@ -24,7 +24,9 @@ export function register(program: Command): void {
     .option('--at <iso>', 'start at this time, e.g. 2025-06-02T08:00:00+08:00')
     .option('--yes', 'do not ask for confirmation')
     .option('--force', 'publish even though the issue was published before with other content')
-    .action(async (file: string, opts: { test?: string[]; at?: string; yes?: boolean; force?: boolean }) => {
+    .option('--new-subscribers', 'send an issue already sent only to the active subscribers it has not reached (who joined since)')
+    .option('--retry-failed', 'send an issue already sent again to the subscribers it has as failed or skipped')
+    .action(async (file: string, opts: { test?: string[]; at?: string; yes?: boolean; force?: boolean; newSubscribers?: boolean; retryFailed?: boolean }) => {
       const config = loadConfig(readEnvironment());
       // Loaded on use: rendering (MJML) and the queue stack are heavy for the other commands.
       const [{ renderIssueFile }, { formatFindings }, { normaliseEmail }, campaign, client, send] = await Promise.all([
@@ -64,20 +66,29 @@ export function register(program: Command): void {
           return;
         }
         await send.assertNotRunning(c.redis, c.keys, issue.id);
+        // Done already: say when and to how many, and change nothing (not even the published copy).
+        const done = await send.finishedSend(c.redis, c.keys, issue.id);
+        if (opts.newSubscribers && opts.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');
+        if (done && !opts.newSubscribers && !opts.retryFailed) {
+          process.stdout.write(`${new send.AlreadySentError(done, file).message}\n`);
+          return;
+        }
         const outcome = await campaign.checkPublish(c.redis, c.keys, published, { force: opts.force });
         const recipients = (await c.store.countByStatus(newsletter.listId)).active ?? 0;
         if (!opts.yes) {
           if (!process.stdin.isTTY) {
             throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
           }
-          const question = `Send "${published.subject}" to list ${newsletter.listId} (${recipients} active subscribers)${when}? [y/N] `;
+          const whom = opts.newSubscribers ? `the subscribers of list ${newsletter.listId} it has not reached yet` : `list ${newsletter.listId} (${recipients} active subscribers)`;
+          const question = `Send "${published.subject}" to ${whom}${when}? [y/N] `;
           if (!(await confirm(question))) throw new UserError('not sent');
         }
         const result = await campaign.publishIssue(c.redis, c.keys, published, { force: opts.force });
-        const started = await send.startListSend(deps, result.published, at ? { at } : {});
+        const started = await send.startListSend(deps, result.published, { ...(at ? { at } : {}), ...(opts.newSubscribers ? { onlyNew: true } : {}), ...(opts.retryFailed ? { retryFailed: true } : {}) });
         const note = outcome === 'unchanged' ? 'already published, same content' : outcome;
+        const to = opts.retryFailed && done ? `the subscribers of list ${newsletter.listId} it has as failed or skipped` : opts.newSubscribers && done ? `the subscribers of list ${newsletter.listId} it has not reached yet` : `${started.expected} subscribers of list ${newsletter.listId}`;
         process.stdout.write(
-          `${issue.id}: ${note}; ${started.state}${when} to ${started.expected} subscribers of list ${newsletter.listId}\n` +
+          `${issue.id}: ${note}; ${started.state}${when} to ${to}\n` +
             `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,
         );
         await warnIfNoWorker();

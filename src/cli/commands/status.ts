@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
+import { watchView } from '../status-view.ts';
 
 export function formatStatus(s: CampaignStatus): string {
   const lines = [
@@ -50,13 +51,15 @@ export function register(program: Command): void {
           process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
           return;
         }
+        // Started before the send exists (e.g. in a second terminal): wait for it.
+        const waiting = () => process.stderr.write(`no send of ${issueId} yet; waiting for it to start (Ctrl-C to stop watching)\n`);
         if (opts.json) {
-          await watchCampaign(c.redis, c.keys, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`));
+          await watchCampaign(c.redis, c.keys, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`), waiting);
           return;
         }
         const bar = new cliProgress.SingleBar(
           {
-            format: '{bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {state} · sent {sent} · bounced {bounced} · failed {failed} · skipped {skipped} · unknown {unknown}',
+            format: '{bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta} | {state} · sent {sent} · bounced {bounced} · failed {failed} · skipped {skipped} · unknown {unknown}',
             etaBuffer: 50,
             noTTYOutput: true,
             notTTYSchedule: 5000,
@@ -65,7 +68,11 @@ export function register(program: Command): void {
           cliProgress.Presets.shades_classic,
         );
         const rate = rateTracker();
-        const payload = (s: CampaignStatus) => ({ ...s, rate: rate(s.total - s.queued).toFixed(0) });
+        const view = (s: CampaignStatus) => {
+          const perSecond = rate(s.total - s.queued);
+          const { value, eta } = watchView(s, perSecond);
+          return { value, payload: { ...s, rate: perSecond.toFixed(0), eta } };
+        };
         let started = false;
         // Ctrl-C stops watching, not the send.
         const stop = () => {
@@ -76,14 +83,15 @@ export function register(program: Command): void {
         let status: CampaignStatus;
         try {
           status = await watchCampaign(c.redis, c.keys, issueId, 500, (s) => {
+            const { value, payload } = view(s);
             if (!started) {
-              bar.start(s.total, s.total - s.queued, payload(s));
+              bar.start(s.total, value, payload);
               started = true;
               return;
             }
             bar.setTotal(s.total);
-            bar.update(s.total - s.queued, payload(s));
-          });
+            bar.update(value, payload);
+          }, waiting);
         } finally {
           bar.stop();
           process.off('SIGINT', stop);
