@@ -35,6 +35,7 @@ export function parseCampaign(campaignId: string, h: Record<string, string>): Ca
     finishedAt: h.finishedAt || undefined,
     testRecipients: h.testRecipients ? (JSON.parse(h.testRecipients) as string[]) : [],
     onlyNew: h.onlyNew === '1',
+    ...(h.pausedReason ? { pausedReason: h.pausedReason } : {}),
   };
 }
 
@@ -108,4 +109,19 @@ return 'refused:' .. cur
 export async function transition(redis: Redis, k: Keys, campaignId: string, to: CampaignState, from: CampaignState[]): Promise<string | null> {
   const result = await TRANSITION.run(redis, [k.campaign(campaignId)], [to, new Date().toISOString(), ...from]);
   return (result as string | null) ?? null;
+}
+
+// KEYS: campaign. ARGV: reason, now. A sending campaign pauses itself, with the reason.
+const PAUSE_FOR = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'state') ~= 'sending' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'paused', 'pausedReason', ARGV[1], 'pausedAt', ARGV[2])
+return 1
+`);
+
+/**
+ * Pauses a sending campaign because of a failure every message would meet (SMTP authentication,
+ * TLS): retrying message by message would only burn attempts. True when this call paused it.
+ */
+export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, reason: string): Promise<boolean> {
+  return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString()])) === 1;
 }

@@ -10,6 +10,7 @@ import { backoffStrategy, DEFAULT_BACKOFF, type BackoffOptions } from './backoff
 import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from './deliver-processor.ts';
 import { createFanoutProcessor, type FanoutOptions } from './fan-out.ts';
 import { IssueCache, type PrepareMime } from './issue-cache.ts';
+import { pauseForReason } from './campaign-record.ts';
 import { Ledger } from './ledger.ts';
 import { createCampaignQueues, type CampaignQueues } from './queues.ts';
 import type { DeliverJobData, FanoutJobData } from './types.ts';
@@ -89,7 +90,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
 
   const deliver = new Worker<DeliverJobData, DeliverResult>(
     QUEUES.deliver,
-    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, log }, opts.deliver),
+    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason) => pauseForReason(data, k, id, reason), log }, opts.deliver),
     {
       ...common,
       concurrency: opts.concurrency,

@@ -61,6 +61,7 @@ const RESUME = new LuaScript(`
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return false end
 if state ~= 'paused' then return 'refused:' .. state end
+redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
 if redis.call('HGET', KEYS[1], 'fanoutStarted') == '1' then
   redis.call('HSET', KEYS[1], 'state', 'sending')
 else

@@ -22,6 +22,8 @@ export interface DeliverDeps {
   mailer: Mailer;
   /** Signs the personal unsubscribe token (src/subscribers/tokens.ts signListToken, bound to the secrets). */
   signToken: (subscriberId: string, listId: string) => string;
+  /** Pauses the send with a reason (campaign-record pauseForReason); true when this call paused it. */
+  pauseSend: (campaignId: string, reason: string) => Promise<boolean>;
   log: Logger;
 }
 
@@ -154,6 +156,15 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         throw new Error(`ambiguous SMTP outcome: ${outcome.reason}`);
       }
       case 'transient': {
+        if (outcome.systemic) {
+          // Every message would fail the same way (authentication, TLS, our sender refused):
+          // pause the whole send with the reason instead of burning each one's attempts.
+          await ledger.release(campaignId, subscriberId, attemptId);
+          const reason = `SMTP ${outcome.code ?? ''} ${outcome.reason}`.replace(/\s+/g, ' ').trim();
+          if (await deps.pauseSend(campaignId, reason)) log.error({ campaignId, reason }, 'send paused: a failure every message would meet; fix it and resume');
+          await job.moveToDelayed(Date.now() + opts.pauseRecheckMs, token);
+          throw new DelayedError();
+        }
         const attempts = job.opts.attempts ?? 1;
         if (job.attemptsMade + 1 >= attempts) {
           log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason, attempts }, 'failed: transient errors until the attempts ran out');

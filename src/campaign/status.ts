@@ -34,6 +34,7 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     skipped,
     unknown: c.unknown,
     possibleDuplicates: c.possibleDuplicates,
+    ...(c.state === 'paused' && c.pausedReason ? { pausedReason: c.pausedReason } : {}),
     ...(c.startedAt ? { startedAt: c.startedAt } : {}),
     ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
   };

@@ -41,6 +41,8 @@ export interface CampaignStatus extends CampaignCounters {
   state: CampaignState;
   total: number;
   queued: number;
+  /** Why the send paused itself (a failure that would hit every message, e.g. SMTP authentication). */
+  pausedReason?: string;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -101,4 +103,6 @@ export interface CampaignRecord extends CampaignCounters {
   testRecipients: string[];
   /** `send --new-subscribers`: this run adds only subscribers the ledger has never seen. */
   onlyNew: boolean;
+  /** Set when the send paused itself; cleared by resume. */
+  pausedReason?: string;
 }

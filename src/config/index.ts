@@ -1,6 +1,6 @@
 // The only reader of process.env: turns environment variables into one typed, validated,
 // frozen Config. Composition roots call loadConfig() once and pass the result down.
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 
@@ -93,6 +93,16 @@ export function keyVersion(key: string): number {
   return 1 + (parseInt(createHash('sha256').update(`newsletter-key-version\n${key}`).digest('hex').slice(0, 8), 16) % 999_999);
 }
 
+/** Why a DKIM key cannot sign (null when it can): a PEM RSA private key, newlines as \\n allowed. */
+function dkimKeyProblem(pem: string): string | null {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'rsa' ? null : `is a ${key.asymmetricKeyType} key; DKIM signing here needs an RSA private key (openssl genrsa 2048)`;
+  } catch {
+    return 'is not a PEM private key (-----BEGIN PRIVATE KEY----- …); paste the whole key, with \\n for its newlines';
+  }
+}
+
 /** Variables without a default that a command may do without (build/lint need neither). */
 const SECRETS_ONLY_WHEN_NEEDED: VariableName[] = ['SECRET', 'ADMIN_TOKEN'];
 
@@ -126,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     problems.push({ variable: 'DKIM_DOMAIN', message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together; set all three or none' });
+  } else if (v.DKIM_PRIVATE_KEY) {
+    // A broken key must stop the process now, not every message later.
+    const problem = dkimKeyProblem(String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n'));
+    if (problem) problems.push({ variable: 'DKIM_PRIVATE_KEY', message: problem });
   }
   const secrets = [v.SECRET, v.SECRET_PREVIOUS]
     .filter((s): s is string => typeof s === 'string')

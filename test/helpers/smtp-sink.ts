@@ -6,7 +6,7 @@
 // moment (e.g. "pause returned") into the same ordered log as the transactions it sees begin.
 import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMessage {
   from: string;
@@ -46,14 +46,24 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; acceptLogin?: (user: string, pass: string) => boolean } = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   const events: SinkEvent[] = [];
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const holds: { matches: (to: string) => boolean; waiting: { to: string; go: () => void }[]; released: boolean }[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !opts.acceptLogin,
+    // Loopback tests: AUTH without TLS is fine here (never for a real server).
+    allowInsecureAuth: true,
+    ...(opts.acceptLogin
+      ? {
+          onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void) {
+            if (opts.acceptLogin!(auth.username ?? '', auth.password ?? '')) return callback(null, { user: auth.username ?? '' });
+            callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+          },
+        }
+      : {}),
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,

@@ -76,13 +76,13 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean } } = {}): Promise<CampaignHarness> {
   const t = await testRedis({ forQueues: true });
-  const sink = await startSmtpSink(opts.reply ? { reply: opts.reply } : {});
+  const sink = await startSmtpSink({ ...(opts.reply ? { reply: opts.reply } : {}), ...(opts.login ? { acceptLogin: opts.login.accept } : {}) });
   const env: NodeJS.ProcessEnv = {
     REDIS_URL: TEST_REDIS_URL,
     KEY_PREFIX: t.prefix,
-    SMTP_URL: sink.url,
+    SMTP_URL: opts.login ? sink.url.replace('smtp://', `smtp://${encodeURIComponent(opts.login.user)}:${encodeURIComponent(opts.login.pass)}@`) : sink.url,
     PUBLIC_URL: 'https://news.example.test',
     MAIL_FROM: 'Weekly <weekly@news.example.test>',
     SECRET,

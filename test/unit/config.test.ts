@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,21 @@ describe('loadConfig', () => {
       expect.stringMatching(/^  ADMIN_TOKEN: is missing; set it to 24 or more random characters/),
       expect.stringMatching(/^  PORT: .* \(see \.env\.example\)$/),
     ]);
+  });
+});
+
+describe('DKIM settings', () => {
+  it('a key that is not a PEM private key stops the process with how to fix it', () => {
+    const env = { DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nnot a key\\n-----END PRIVATE KEY-----' };
+    expect(() => loadConfig(env)).toThrow(/^DKIM_PRIVATE_KEY: is not a PEM private key/);
+  });
+
+  it('an RSA key (newlines written as \\n) is accepted; an EC key is refused', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const config = loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: rsa.replace(/\n/g, '\\n') });
+    expect(config.dkim?.privateKey).toBe(rsa);
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: ec })).toThrow(/^DKIM_PRIVATE_KEY: is a ec key; DKIM signing here needs an RSA private key/);
   });
 });
 
