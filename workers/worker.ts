@@ -6,6 +6,7 @@
 // Shutdown in two steps (SIGTERM/SIGINT): stop taking jobs and wait for those in flight, then
 // close SMTP and Redis and exit 0. A second signal exits at once (the ledger and BullMQ's
 // stalled-job check make even that safe: in-flight jobs come back to another worker).
+import { encodedSizes } from '../src/mail/index.ts';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
 import { createLogger, type Logger } from '../src/logging/logger.ts';
@@ -71,7 +72,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     try {
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
-      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl }), newsletters, mailer, logger: log });
+      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, logger: log });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');

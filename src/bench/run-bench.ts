@@ -4,6 +4,7 @@
 // ceilings, the naive baseline, the pipeline, then the ceilings again (the machine's speed
 // drifts; a ceiling on each side of the pipeline keeps P / C fair). Everything started is
 // stopped at the end, on error and on Ctrl-C.
+import { encodedSizes } from '../mail/index.ts';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { DEFAULT_FANOUT } from '../campaign/fan-out.ts';
@@ -98,13 +99,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const baselineBytes = await usedMemory(redis);
     log('bench: publishing (render once + store)');
     const publishStart = performance.now();
-    const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+    const rendered = await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     const { published } = await publishIssue(redis, k, toPublishedIssue(rendered, issue, newsletter));
     const publishMs = performance.now() - publishStart;
     // The first render in a process pays MJML's lazy loading and JIT warm-up, as `newsletter send`
     // does; a second one shows the steady cost.
     const warmStart = performance.now();
-    await createRenderer(templates).renderIssue(issue, newsletter);
+    await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     const renderWarmMs = performance.now() - warmStart;
     const personaliseUs = measurePersonalise(rendered);
 

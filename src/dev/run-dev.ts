@@ -11,7 +11,7 @@ import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
 import { startListSend } from '../campaign/send.ts';
 import { watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
-import { renderIssueFile } from '../cli/render-issue-file.ts';
+import { renderIssueFile } from '../use-cases/render-issue-file.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';

@@ -16,5 +16,6 @@ export {
 export { prepareIssueMime, type IssueMimeOptions } from './issue-mime.ts';
 export { DKIM_HEADER_FIELDS, type DkimConfig } from './dkim-signer.ts';
 export { chooseTransferEncoding } from './mime-encoding.ts';
+export { encodedSizes } from './encoded-sizes.ts';
 export { HeaderValueError } from './header-value-error.ts';
 export type * from './types.ts';

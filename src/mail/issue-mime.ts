@@ -4,8 +4,6 @@
 // ordinary multipart/alternative RFC 5322 message with the headers of STANDARDS.md, checked
 // against a nodemailer-built copy with mailparser in test/unit/mail-issue-mime.test.ts.
 import { createHash } from 'node:crypto';
-import MimeNode from 'nodemailer/lib/mime-node';
-import type { PublishedIssue } from '../campaign/types.ts';
 import { DkimSigner, bodyHash, type DkimConfig } from './dkim-signer.ts';
 import { encodeTemplate, type BodyPiece } from './encoded-template.ts';
 import { HeaderValueError } from './header-value-error.ts';
@@ -21,7 +19,8 @@ import {
   newsletterMessageId,
   personalTokenValues,
 } from './newsletter-message.ts';
-import type { BuiltMessage, MimeRecipient, PreparedIssueMime, TransferEncoding } from './types.ts';
+import { encodeHeaderValue } from './nodemailer-internals.ts';
+import type { BuiltMessage, MailableIssue, MimeRecipient, PreparedIssueMime, TransferEncoding } from './types.ts';
 
 export interface IssueMimeOptions {
   /** Full From value, e.g. `"预训练周刊" <weekly@example.com>`; its domain names Message-IDs, List-Id and the mailto. */
@@ -42,7 +41,7 @@ function partHeader(boundary: string, type: 'plain' | 'html', encoding: Transfer
   return { raw, canon: raw };
 }
 
-export function prepareIssueMime(published: PublishedIssue, opts: IssueMimeOptions): PreparedIssueMime {
+export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOptions): PreparedIssueMime {
   const { rendered, issueId, contentHash } = published;
   const fromAddress = addressOf(opts.from);
   const domain = domainOf(fromAddress);
@@ -67,8 +66,8 @@ export function prepareIssueMime(published: PublishedIssue, opts: IssueMimeOptio
   const closingPiece: BodyPiece = { raw: closing, canon: closing };
 
   // Header lines that are the same for every recipient, encoded and folded once.
-  const fromLine = foldedHeader('From', MimeNode.encodeHeaderValue('From', opts.from));
-  const subjectLine = foldedHeader('Subject', MimeNode.encodeHeaderValue('Subject', opts.subject ?? published.subject));
+  const fromLine = foldedHeader('From', encodeHeaderValue('From', opts.from));
+  const subjectLine = foldedHeader('Subject', encodeHeaderValue('Subject', opts.subject ?? published.subject));
   const postLine = `List-Unsubscribe-Post: ${LIST_UNSUBSCRIBE_POST}${CRLF}`;
   const listIdLine = foldedHeader('List-Id', `${encodePhrase('List-Id', published.newsletterName)} <${listIdentifier(published.listId, domain)}>`);
   const mimeVersionLine = `MIME-Version: 1.0${CRLF}`;

@@ -1,8 +1,7 @@
 // The small MIME building blocks the per-issue fast path needs: transfer-encoding choice,
 // base64 / quoted-printable pieces that can be joined, header folding and encoding. Header
 // words and QP come from nodemailer's own lib, so both send paths encode the same way.
-import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
-import * as qp from 'nodemailer/lib/qp';
+import { encodeWord, foldLines, quotedPrintable, quoteString } from './nodemailer-internals.ts';
 import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
 import type { TransferEncoding } from './types.ts';
 
@@ -56,7 +55,7 @@ export function base64Lines(bytes: Buffer): string {
  * the piece is encoded (qp.encode treats the end of input as a line end).
  */
 export function qpPiece(text: string): string {
-  return qp.wrap(qp.encode(Buffer.from(text, 'utf8')), LINE - 1);
+  return quotedPrintable(Buffer.from(text, 'utf8'), LINE - 1);
 }
 
 /**
@@ -70,7 +69,7 @@ export function relaxedBodyPiece(piece: string): string {
 
 /** `Name: value` folded at whitespace to 76 columns, with its CRLF; a line over 998 (RFC 5322 2.1.1) is refused. */
 export function foldedHeader(name: string, encodedValue: string): string {
-  const folded = mimeFuncs.foldLines(`${name}: ${assertHeaderSafe(name, encodedValue)}`, LINE);
+  const folded = foldLines(`${name}: ${assertHeaderSafe(name, encodedValue)}`, LINE);
   if (folded.length > 998 && folded.split(CRLF).some((line) => line.length > 998)) {
     throw new HeaderValueError(name, 'value has a word longer than a header line may be (998 characters)');
   }
@@ -81,8 +80,8 @@ export function foldedHeader(name: string, encodedValue: string): string {
 export function encodePhrase(header: string, name: string): string {
   assertHeaderSafe(header, name);
   if (/^[A-Za-z0-9_ ]*$/.test(name)) return name;
-  if (/^[\x20-\x7e]*$/.test(name)) return mimeFuncs.quoteString(name);
-  return mimeFuncs.encodeWord(name, 'B', 52);
+  if (/^[\x20-\x7e]*$/.test(name)) return quoteString(name);
+  return encodeWord(name, 'B', 52);
 }
 
 /** RFC 5322 date as nodemailer writes it. */

@@ -7,12 +7,11 @@
 // path in issue-mime.ts) take their values from here. Every value is checked before it can
 // reach a header: a bad one throws HeaderValueError and no message is built.
 import { createHash } from 'node:crypto';
-import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
-import type { PublishedIssue } from '../campaign/types.ts';
+import { quoteString } from './nodemailer-internals.ts';
 import { personalise } from '../render/index.ts';
 import type { RenderedIssue, TokenName, TokenValues } from '../render/types.ts';
 import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
-import type { MimeRecipient, OutgoingMessage } from './types.ts';
+import type { MailableIssue, MimeRecipient, OutgoingMessage } from './types.ts';
 
 export const LIST_UNSUBSCRIBE_POST = 'List-Unsubscribe=One-Click';
 
@@ -116,7 +115,7 @@ export interface NewsletterMessageOptions {
 }
 
 /** One recipient's newsletter message for Mailer.send (nodemailer builds the MIME). */
-export function buildNewsletterMessage(published: PublishedIssue, recipient: MimeRecipient, opts: NewsletterMessageOptions): OutgoingMessage {
+export function buildNewsletterMessage(published: MailableIssue, recipient: MimeRecipient, opts: NewsletterMessageOptions): OutgoingMessage {
   const domain = domainOf(addressOf(opts.from));
   const email = checkedAddress('To', recipient.email);
   const trimmed = recipient.name?.trim();
@@ -125,7 +124,7 @@ export function buildNewsletterMessage(published: PublishedIssue, recipient: Mim
   const personal = personalise(published.rendered, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, ...(name ? { name } : {}) });
   return {
     from: opts.from,
-    to: name ? `${mimeFuncs.quoteString(name)} <${email}>` : email,
+    to: name ? `${quoteString(name)} <${email}>` : email,
     subject: assertHeaderSafe('Subject', opts.subject ?? published.subject),
     html: personal.html,
     text: personal.text,

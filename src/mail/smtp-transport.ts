@@ -15,11 +15,11 @@
 //   on is ambiguous (the server may have accepted it), not transient.
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
-import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { classifySmtpError } from './classify-smtp-error.ts';
 import { DkimSigner, type DkimConfig } from './dkim-signer.ts';
 import { chooseTransferEncoding, toCrlf } from './mime-encoding.ts';
 import { LIST_UNSUBSCRIBE_POST } from './newsletter-message.ts';
+import { SMTPPool } from './nodemailer-internals.ts';
 import { rawTransportMail } from './raw-transport-mail.ts';
 import type { DeliveryOutcome, Envelope, Mailer, OutgoingMessage, SendHooks } from './types.ts';
 

@@ -1,4 +1,16 @@
 // The mail interface owned by its users (deliver worker, transactional worker).
+import type { RenderedIssue } from '../render/types.ts';
+
+/** What mail needs of a published issue (the campaign module's PublishedIssue has it). */
+export interface MailableIssue {
+  issueId: string;
+  /** Display name of the newsletter: the List-Id phrase. */
+  newsletterName: string;
+  listId: string;
+  subject: string;
+  contentHash: string;
+  rendered: RenderedIssue;
+}
 
 export interface OutgoingMessage {
   /** Full From header value, e.g. `"预训练周刊" <weekly@example.com>`. */

@@ -3,6 +3,5 @@
 export { createRenderer, type ConfirmData, type Renderer, type RendererOptions } from './renderer.ts';
 export { personalise, stripPersonalTokens, type Personalised, type RecipientValues } from './personalise.ts';
 export { escapeHtml, splice, toSpliceTemplate, TOKEN_PATTERN } from './splice.ts';
-export { encodedSizes } from './size-report.ts';
 export type { TemplateSet } from './templates.ts';
 export * from './types.ts';

@@ -15,7 +15,7 @@ import { toSpliceTemplate, tokensUsed } from './splice.ts';
 import { stringsFor } from './strings.ts';
 import type { TemplateSet } from './templates.ts';
 import { createTextConverter } from './text-step.ts';
-import type { RenderedIssue } from './types.ts';
+import type { EncodedSizes, RenderedIssue } from './types.ts';
 import { confirmView, issueView } from './view-model.ts';
 
 export interface ConfirmData {
@@ -35,9 +35,11 @@ export interface Renderer {
 export interface RendererOptions {
   /** Where emails/assets is served (config.assetsUrl); default DEFAULT_ASSETS_URL. */
   assetsUrl?: string;
+  /** The HTML part's size on the wire per encoding: src/mail's encodedSizes (render cannot import mail). */
+  encodedSizes: (html: string) => EncodedSizes;
 }
 
-export function createRenderer(templates: TemplateSet, options: RendererOptions = {}): Renderer {
+export function createRenderer(templates: TemplateSet, options: RendererOptions): Renderer {
   const assetsUrl = options.assetsUrl ?? DEFAULT_ASSETS_URL;
   const compiled = compileTemplates(templates);
   const markdown = createMarkdown();
@@ -52,7 +54,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions 
       const html = await mjmlToHtml(mjml);                             // 3. MJML → HTML
       const text = toText(html, newsletter.locale);                    // 4. HTML → text
       const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
-      const report = sizeReport(html, text);                           // 6. size on the wire
+      const report = sizeReport(html, text, options.encodedSizes(html)); // 6. size on the wire
       const findings = lintIssue(source, sourceNewsletter, report);    // 7. editorial checks (on the file as written)
       return {
         issueId: issue.id,

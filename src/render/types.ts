@@ -55,3 +55,9 @@ export interface RenderedIssue {
   report: SizeReport;
   findings: LintFinding[];
 }
+
+/** Bytes of an HTML part on the wire per transfer encoding (measured by src/mail's encodedSizes). */
+export interface EncodedSizes {
+  quotedPrintable: number;
+  base64: number;
+}

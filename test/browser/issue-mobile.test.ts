@@ -1,5 +1,6 @@
 // Issue 64 as a reader sees it in a browser: no horizontal scrolling on a 375 px phone, and
 // full-page screenshots at phone and desktop widths for a person to look at.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
   const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
   // Images under emails/assets load from their files (openEmail's local assets), as in `preview`.
-  const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url }).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
   html = personalise(rendered, {
     unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
     viewOnlineUrl: 'https://example.com/issues/pretrain-weekly-064',

@@ -1,6 +1,7 @@
 // A person on a phone (375 px, JavaScript off): fills the subscribe form, follows the link from
 // the captured confirmation email, later opens the unsubscribe page from a signed link and
 // presses the button; then reads the archive. Every page is screenshotted for a person to look at.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -116,7 +117,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a person on a phone'), () => {
 
   it('reads the web archive', async () => {
     const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
-    const renderer = createRenderer(templates, { assetsUrl: h.config.assetsUrl });
+    const renderer = createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes });
     for (const i of [issue, { ...issue, id: 'pretrain-weekly-065', number: 65, date: '2022-11-14', subject: '《预训练周刊》第65期:长上下文预训练与数据配比' }]) {
       const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(await renderer.renderIssue(i, newsletter), i, newsletter));
       await startCampaign(h.redis, h.keys, { campaignId: i.id, issueId: i.id, mode: 'list', listId: newsletter.listId, contentHash: published.contentHash, state: 'sending', expected: 1 });

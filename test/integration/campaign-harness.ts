@@ -1,6 +1,7 @@
 // Shared set-up of the campaign tests: real Redis under a fresh prefix (keys AND BullMQ queues),
 // a real SMTP sink, the sample issue rendered once through the real renderer, subscribers
 // created through the real store, and workers started exactly as `newsletter worker` does.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { pino } from 'pino';
@@ -39,7 +40,7 @@ let sample: Promise<{ rendered: RenderedIssue; loaded: Awaited<ReturnType<typeof
 async function renderSample() {
   sample ??= (async () => {
     const loaded = await loadIssueFile(SAMPLE_ISSUE);
-    const rendered = await createRenderer(loaded.templates).renderIssue(loaded.issue, loaded.newsletter);
+    const rendered = await createRenderer(loaded.templates, { encodedSizes }).renderIssue(loaded.issue, loaded.newsletter);
     return { rendered, loaded };
   })();
   return sample;

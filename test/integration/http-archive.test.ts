@@ -1,5 +1,6 @@
 // The web archive over HTTP, fed by the real publish step: issues rendered through MJML,
 // published to Redis, served with personal tokens removed and previous/next links.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
@@ -12,7 +13,7 @@ let h: HttpHarness;
 
 async function publish(issue: Issue, state: 'sending' | 'scheduled' | null, mode: 'list' | 'test' = 'list') {
   const { newsletter, templates } = await loadIssueFile(`emails/issues/${issue.newsletter === 'pretrain-weekly' ? 'pretrain-weekly-064' : 'field-notes-012'}.yaml`);
-  const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl }).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
   if (state) {
     await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode, listId: newsletter.listId, contentHash: published.contentHash, state, expected: 0 });

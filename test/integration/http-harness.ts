@@ -1,5 +1,6 @@
 // Shared set-up of the HTTP tests: the real app on real Redis (fresh prefix), the real
 // transactional worker rendering through MJML, a real SMTP sink, and mailparser to read mail.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { Queue, type Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -60,7 +61,7 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
   const zh = newsletters.find((n) => n.locale === 'zh-CN');
   const en = newsletters.find((n) => n.locale === 'en');
   if (!zh || !en) throw new Error('the tests need one zh-CN and one en newsletter in emails/newsletters');
-  const renderer = createRenderer(await loadTemplates('emails'));
+  const renderer = createRenderer(await loadTemplates('emails'), { encodedSizes });
   const store = new RedisSubscriberStore(t.redis, keys);
   const queueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });

@@ -3,7 +3,8 @@
 // RFC 6376 rather than from src/mail, so the signer is checked against the spec.
 import { createHash, verify, type KeyObject } from 'node:crypto';
 import type { PublishedIssue } from '../../src/campaign/types.ts';
-import { encodedSizes, toSpliceTemplate } from '../../src/render/index.ts';
+import { encodedSizes } from '../../src/mail/encoded-sizes.ts';
+import { toSpliceTemplate } from '../../src/render/index.ts';
 import type { RenderedIssue } from '../../src/render/types.ts';
 
 const PARAGRAPH =

@@ -1,6 +1,7 @@
 // The per-issue fast path against nodemailer's own composer, read back with mailparser (the
 // real parser) and an independent MIME/DKIM reader: same subject, addresses, bodies and list
 // headers, valid structure, short lines, no header injection, DKIM covering the list headers.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -259,7 +260,7 @@ describe('issue 64 as rendered by the project', () => {
   let published: PublishedIssue;
   beforeAll(async () => {
     const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
-    published = publishedFrom(await createRenderer(templates).renderIssue(issue, newsletter), 'f00d'.repeat(16));
+    published = publishedFrom(await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter), 'f00d'.repeat(16));
   });
 
   it('builds the same message as nodemailer, well formed', async () => {

@@ -1,6 +1,7 @@
 // SMTP transparency for the fast path's canonical messages, checked against nodemailer's own
 // DataStream (the byte-by-byte original): for every message the fast path builds, the bytes
 // put on the wire must be exactly the ones the stock transform would have produced.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { PassThrough } from 'node:stream';
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ const reader = (n: number, name?: string) => ({ subscriberId: String(n), email: 
 
 async function issue64(): Promise<PublishedIssue> {
   const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
-  return toPublishedIssue(await createRenderer(templates).renderIssue(issue, newsletter), issue, newsletter);
+  return toPublishedIssue(await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter), issue, newsletter);
 }
 
 describe('stuffDots', () => {

@@ -1,6 +1,7 @@
 // Exact output of both sample issues, HTML and text, so that any change to templates, content or
 // the render chain shows up in review as a diff of these files. Normalised only for reading:
 // one tag per line in the HTML. Update on purpose with `npx vitest run -u test/unit/render-golden.test.ts`.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { describe, expect, it } from 'vitest';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { createRenderer, personalise } from '../../src/render/index.ts';
@@ -9,7 +10,7 @@ const ASSETS_URL = 'https://news.example.test/assets';
 
 async function sample(name: string) {
   const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${name}.yaml`);
-  const rendered = await createRenderer(templates, { assetsUrl: ASSETS_URL }).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(issue, newsletter);
   return personalise(rendered, {
     unsubscribeUrl: 'https://news.example.test/unsubscribe/SAMPLE-TOKEN',
     viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,

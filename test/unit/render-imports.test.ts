@@ -1,6 +1,6 @@
 // DESIGN.md: src/render is pure. It must not reach mail, campaign, subscribers, http or the
 // file system, directly or through the project files it imports.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +29,13 @@ describe('src/render imports', () => {
     visit(join(root, 'src/render/index.ts'));
     expect(seen.size).toBeGreaterThan(8);
     expect(offending).toEqual([]);
+  });
+});
+
+describe("nodemailer's private modules", () => {
+  it('are imported by src/mail/nodemailer-internals.ts alone', () => {
+    const files = (readdirSync(join(root, 'src'), { recursive: true }) as string[]).map((f) => join('src', f)).concat((readdirSync(join(root, 'workers')) as string[]).map((f) => join('workers', f)));
+    const importers = files.filter((f) => f.endsWith('.ts') && importsOf(join(root, f)).some((spec) => spec.startsWith('nodemailer/lib/')));
+    expect(importers).toEqual([join('src', 'mail', 'nodemailer-internals.ts')]);
   });
 });

@@ -1,12 +1,13 @@
 // Properties of the real templates on the sample issues: the body rules of STANDARDS.md,
 // hostile content, and the double opt-in email.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadIssueFile, type LoadedIssue } from '../../src/content/index.ts';
 import type { Issue, Newsletter } from '../../src/content/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { FONT_STACK } from '../../src/render/defaults.ts';
-import { createRenderer, encodedSizes, personalise, type RenderedIssue } from '../../src/render/index.ts';
+import { createRenderer, personalise, type RenderedIssue } from '../../src/render/index.ts';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../emails/issues/${name}.yaml`, import.meta.url));
 
@@ -15,7 +16,7 @@ let rendered: RenderedIssue;
 
 beforeAll(async () => {
   loaded = await loadIssueFile(sample('pretrain-weekly-064'));
-  rendered = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL }).renderIssue(loaded.issue, loaded.newsletter);
+  rendered = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(loaded.issue, loaded.newsletter);
 });
 
 const ASSETS_URL = 'https://cdn.example.test/newsletter-assets';
@@ -117,7 +118,7 @@ describe('issue 64 (zh-CN)', () => {
 describe('the English sample', () => {
   it('renders with lang="en", English labels and upper-cased section headings in text', async () => {
     const { issue, newsletter, templates } = await loadIssueFile(sample('field-notes-012'));
-    const en = await createRenderer(templates).renderIssue(issue, newsletter);
+    const en = await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     expect(en.html).toMatch(/^<!doctype html><html lang="en"/);
     expect(en.html).toMatch(/<a class="nl-unsubscribe" href="%%NL_UNSUBSCRIBE_URL%%"[^>]*>Unsubscribe<\/a>/);
     expect(en.text).toContain('Hi %%NL_NAME%%,');
@@ -156,7 +157,7 @@ describe('hostile content', () => {
   it('comes out escaped in every field, and a javascript: Markdown link is not a link', async () => {
     const bad = hostile(loaded.issue, loaded.newsletter);
     expect(bad.fields).toBeGreaterThan(60);
-    const out = await createRenderer(loaded.templates).renderIssue(bad.issue, bad.newsletter);
+    const out = await createRenderer(loaded.templates, { encodedSizes }).renderIssue(bad.issue, bad.newsletter);
     const mail = personalise(out, { unsubscribeUrl: 'https://n.example/u', viewOnlineUrl: 'https://n.example/v' });
     for (const html of [out.html, mail.html]) {
       expect(html).not.toMatch(/<script/i);
@@ -176,7 +177,7 @@ describe('hostile content', () => {
 
 describe('confirmation email', () => {
   it('has a button with the link, says it expires and that ignoring it means no mail', async () => {
-    const renderer = createRenderer(loaded.templates);
+    const renderer = createRenderer(loaded.templates, { encodedSizes });
     const mail = await renderer.renderTransactional('confirm', { newsletter: loaded.newsletter, confirmUrl: 'https://n.example/confirm/AbC?x=1&y=2', name: '<Ann>', expiresInHours: 48 });
     expect(mail.subject).toBe('请确认订阅《预训练周刊》');
     expect(mail.html).toMatch(/^<!doctype html><html lang="zh-CN"/);
@@ -193,7 +194,7 @@ describe('confirmation email', () => {
   });
 
   it('refuses a link that is not http(s)', async () => {
-    const renderer = createRenderer(loaded.templates);
+    const renderer = createRenderer(loaded.templates, { encodedSizes });
     await expect(renderer.renderTransactional('confirm', { newsletter: loaded.newsletter, confirmUrl: 'javascript:alert(1)' })).rejects.toThrow(UserError);
   });
 });

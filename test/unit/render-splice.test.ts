@@ -1,5 +1,6 @@
 // Splicing per-recipient values into a rendered issue: exact output on small templates, then
 // the web-archive copy of a real render.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIssueFile } from '../../src/content/index.ts';
@@ -64,7 +65,7 @@ describe('personalise', () => {
 describe('stripPersonalTokens (web archive)', () => {
   it('leaves no token and no unsubscribe link; invites to subscribe instead', async () => {
     const { issue, newsletter, templates } = await loadIssueFile(fileURLToPath(new URL('../../emails/issues/pretrain-weekly-064.yaml', import.meta.url)));
-    const rendered = await createRenderer(templates).renderIssue(issue, newsletter);
+    const rendered = await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     const archive = stripPersonalTokens(rendered, { subscribeUrl: 'https://news.example/subscribe?list=pw&x=1', viewOnlineUrl: 'https://news.example/issues/pretrain-weekly-064' });
 
     for (const part of [archive.html, archive.text]) {

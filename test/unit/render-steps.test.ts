@@ -1,11 +1,12 @@
 // Exact output of each rendering step on small inputs built here.
+import { encodedSizes } from '../../src/mail/index.ts';
 import { describe, expect, it } from 'vitest';
 import type { Issue, Newsletter } from '../../src/content/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { compileTemplates } from '../../src/render/handlebars-step.ts';
 import { createMarkdown } from '../../src/render/markdown.ts';
 import { mjmlToHtml } from '../../src/render/mjml-step.ts';
-import { encodedSizes, sizeReport } from '../../src/render/size-report.ts';
+import { sizeReport } from '../../src/render/size-report.ts';
 import { createTextConverter } from '../../src/render/text-step.ts';
 import { issueView, oneLine } from '../../src/render/view-model.ts';
 import { createRenderer, type TemplateSet } from '../../src/render/index.ts';
@@ -134,7 +135,8 @@ describe('size step', () => {
   });
 
   it('reports the smaller encoding and counts images and links', () => {
-    expect(sizeReport('<p>中文中文<img src="x"><a href="y">l</a></p>', 'text')).toEqual({
+    const html = '<p>中文中文<img src="x"><a href="y">l</a></p>';
+    expect(sizeReport(html, 'text', encodedSizes(html))).toEqual({
       htmlBytes: 49, encodedHtmlBytes: 68, encoding: 'base64', textBytes: 4,
       budgetBytes: 95_000, warnBytes: 85_000, imageCount: 1, linkCount: 1,
     });
@@ -143,7 +145,7 @@ describe('size step', () => {
 
 describe('the whole chain on tiny templates', () => {
   it('produces the text part, tokens and splice template', async () => {
-    const rendered = await createRenderer(tiny).renderIssue(issue, newsletter);
+    const rendered = await createRenderer(tiny, { encodedSizes }).renderIssue(issue, newsletter);
     expect(rendered.text).toBe('论文\n\n【CV】\n\nA & B｜甲、乙｜第一行第二行\n\nSee site [https://s.example] and [x](javascript:alert(1))\n\n退订 [%%NL_UNSUBSCRIBE_URL%%]\n');
     expect(rendered.tokens).toEqual(['UNSUBSCRIBE_URL']);
     expect(rendered.splice.text).toEqual({

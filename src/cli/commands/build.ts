@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder', 'out')
     .action(async (file: string, opts: { out: string }) => {
       // Loaded on use: the renderer (MJML) is heavy and other commands do not need it.
-      const { renderIssueFile } = await import('../render-issue-file.ts');
+      const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
       const { formatFindings, formatSizeReport } = await import('../format-report.ts');
       const { issue, rendered, sample, findings } = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
       const dir = join(opts.out, issue.id);

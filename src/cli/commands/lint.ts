@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .argument('<issue>', 'issue file, e.g. emails/issues/pretrain-weekly-064.yaml')
     .action(async (file: string) => {
       // Loaded on use: the renderer (MJML) is heavy and other commands do not need it.
-      const { renderIssueFile } = await import('../render-issue-file.ts');
+      const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
       const { formatFinding } = await import('../../content/index.ts');
       const { kb } = await import('../format-report.ts');
       const { rendered, findings } = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });

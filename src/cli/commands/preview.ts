@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--width <px>', 'viewport width for --screenshot', parseWidth)
     .action(async (file: string, opts: { screenshot?: string; width?: number }) => {
       // Loaded on use: the renderer (MJML) and Playwright are heavy.
-      const { renderIssueFile } = await import('../render-issue-file.ts');
+      const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
       const { assetsUrl } = loadConfig(readEnvironment());
       const { issue, newsletter, sample } = await renderIssueFile(file, { assetsUrl });
       if (!opts.screenshot) {

@@ -30,7 +30,7 @@ export function register(program: Command): void {
       const config = loadConfig(readEnvironment());
       // Loaded on use: rendering (MJML) and the queue stack are heavy for the other commands.
       const [{ renderIssueFile }, { formatFindings }, { normaliseEmail }, campaign, client, send] = await Promise.all([
-        import('../render-issue-file.ts'),
+        import('../../use-cases/render-issue-file.ts'),
         import('../format-report.ts'),
         import('../../subscribers/email-address.ts'),
         import('../../campaign/publish.ts'),

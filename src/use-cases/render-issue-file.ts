@@ -1,5 +1,6 @@
-// Shared by build, lint and preview: load an issue file, render it once, personalise it for a
+// Shared by build, lint, preview, send and dev: load an issue file, render it once, personalise it for a
 // sample recipient and place its lint findings in the files an editor has open.
+import { encodedSizes } from '../mail/index.ts';
 import { dirname } from 'node:path';
 import { loadIssueFile, locateFindings, type LocatedFinding } from '../content/index.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
@@ -25,7 +26,7 @@ export interface RenderedIssueFile {
 export async function renderIssueFile(file: string, opts: { assetsUrl: string }): Promise<RenderedIssueFile> {
   const emailsDir = dirname(dirname(file));
   const { issue, newsletter, templates } = await loadIssueFile(file, { emailsDir });
-  const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl }).renderIssue(issue, newsletter);
+  const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const sample = personalise(rendered, {
     unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
     viewOnlineUrl: `https://example.com/issues/${issue.id}`,
