@@ -1,5 +1,7 @@
-// Reads and writes the campaign hash (keys.campaign(id)): what is being sent to whom, its state
-// and its counters. Counters are only ever changed by the ledger scripts.
+// The owner of the campaign hash (keys.campaign(id)): what is being sent to whom, its state and
+// its fan-out progress; every other module reads and changes it through these functions. Its
+// counters (sent, failed, …, total, inflight) are changed only by the ledger's scripts, which
+// must move an entry and its counter in one step.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { LuaScript } from './lua-script.ts';
@@ -124,4 +126,62 @@ return 1
  */
 export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, reason: string): Promise<boolean> {
   return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString()])) === 1;
+}
+
+/** State and mode of several campaigns in one round trip (null for a missing one). */
+export async function readStates(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string } | null)[]> {
+  if (!campaignIds.length) return [];
+  const pipeline = redis.pipeline();
+  for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'mode', 'listId');
+  const rows = (await pipeline.exec()) ?? [];
+  return campaignIds.map((_, i) => {
+    const [state, mode, listId] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
+    return state ? { state, mode: mode ?? 'list', listId: listId ?? '' } : null;
+  });
+}
+
+/** The run number and state a running fan-out checks between chunks. */
+export async function readRunAndState(redis: Redis, k: Keys, campaignId: string): Promise<{ state: string | null; run: string | null; fanoutStarted: boolean }> {
+  const [state, run, started] = await redis.hmget(k.campaign(campaignId), 'state', 'run', 'fanoutStarted');
+  return { state: state ?? null, run: run ?? null, fanoutStarted: started === '1' };
+}
+
+/** Registered subscribers not settled yet: the fan-out's window. */
+export async function unsettledCount(redis: Redis, k: Keys, campaignId: string): Promise<number> {
+  const [total = 0, ...settled] = (await redis.hmget(k.campaign(campaignId), 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')).map((v) => Number(v ?? 0));
+  return total - settled.reduce((a, b) => a + b, 0);
+}
+
+export async function markFanoutStarted(redis: Redis, k: Keys, campaignId: string): Promise<void> {
+  await redis.hset(k.campaign(campaignId), 'fanoutStarted', '1');
+}
+
+/** Cancel: the fan-out adds nothing more; from now on total is what was registered. */
+export async function stopFanout(redis: Redis, k: Keys, campaignId: string): Promise<void> {
+  await redis.hset(k.campaign(campaignId), 'fanoutDone', '1');
+}
+
+/** A test send's campaign lives as long as its copy of the issue. */
+export async function expireCampaign(redis: Redis, k: Keys, campaignId: string, seconds: number): Promise<void> {
+  await redis.expire(k.campaign(campaignId), seconds);
+}
+
+// KEYS: campaign. ARGV: now. Back to \`sending\`, or to \`scheduled\` when the fan-out has not
+// started yet (paused before its time); the reason of a self-pause goes.
+const RESUME = new LuaScript(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return false end
+if state ~= 'paused' then return 'refused:' .. state end
+redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
+if redis.call('HGET', KEYS[1], 'fanoutStarted') == '1' then
+  redis.call('HSET', KEYS[1], 'state', 'sending')
+else
+  redis.call('HSET', KEYS[1], 'state', 'scheduled')
+end
+return state
+`);
+
+/** Resumes a paused campaign: the previous state, `refused:<state>`, or null when missing. */
+export async function resumeRecord(redis: Redis, k: Keys, campaignId: string): Promise<string | null> {
+  return ((await RESUME.run(redis, [k.campaign(campaignId)], [new Date().toISOString()])) as string | null) ?? null;
 }

@@ -11,10 +11,9 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import type { Keys } from '../redis/keys.ts';
-import { transition } from './campaign-record.ts';
+import { readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
 import { fanoutJobId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
-import { LuaScript } from './lua-script.ts';
 import type { CampaignQueues } from './queues.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';
@@ -55,31 +54,16 @@ export async function pauseCampaign(deps: ControlDeps, campaignId: string): Prom
   return getStatus(deps.redis, deps.keys, campaignId);
 }
 
-// KEYS: campaign. ARGV: now. Back to `sending`, or to `scheduled` when the fan-out has not
-// started yet (paused before its time).
-const RESUME = new LuaScript(`
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return false end
-if state ~= 'paused' then return 'refused:' .. state end
-redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
-if redis.call('HGET', KEYS[1], 'fanoutStarted') == '1' then
-  redis.call('HSET', KEYS[1], 'state', 'sending')
-else
-  redis.call('HSET', KEYS[1], 'state', 'scheduled')
-end
-return state
-`);
-
 export async function resumeCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
-  const previous = (await RESUME.run(deps.redis, [deps.keys.campaign(campaignId)], [new Date().toISOString()])) as string | null;
+  const previous = await resumeRecord(deps.redis, deps.keys, campaignId);
   if (previous === null) throw new CampaignNotFoundError(campaignId);
   if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), 'resume');
   // Everything may have finished while paused (the last messages in flight).
   await deps.ledger.checkDone(campaignId);
   // A started fan-out that waited out the pause was handed back to the delayed set: run it now
   // (one not started yet is delayed until its --at time and stays so).
-  const [run, started] = await deps.redis.hmget(deps.keys.campaign(campaignId), 'run', 'fanoutStarted');
-  const fanout = started === '1' ? await deps.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0)) : undefined;
+  const { run, fanoutStarted } = await readRunAndState(deps.redis, deps.keys, campaignId);
+  const fanout = fanoutStarted ? await deps.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0)) : undefined;
   if (fanout && (await fanout.isDelayed())) await fanout.promote().catch(() => undefined);
   await promoteSetAside(deps.queues, campaignId);
   // A job that read "paused" just before the state changed is set aside a moment later: look again.
@@ -96,8 +80,8 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
   await change(deps, campaignId, 'cancel', 'cancelled', ['scheduled', 'sending', 'paused']);
   // The fan-out stops at its next chunk (a scheduled one is removed); from now on total is
   // what was registered.
-  const run = await deps.redis.hget(deps.keys.campaign(campaignId), 'run');
-  await deps.redis.hset(deps.keys.campaign(campaignId), 'fanoutDone', '1');
+  const { run } = await readRunAndState(deps.redis, deps.keys, campaignId);
+  await stopFanout(deps.redis, deps.keys, campaignId);
   await deps.queues.fanout.remove(fanoutJobId(campaignId, run ?? 0)).catch(() => 0); // active: it stops by itself
   await deps.ledger.moveAll(campaignId, 'queued', 'skipped');
   // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.

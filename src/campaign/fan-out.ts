@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keys } from '../redis/keys.ts';
 import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
-import { readCampaign, transition } from './campaign-record.ts';
+import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from './campaign-record.ts';
 import { deliverJobId, isCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
 import { DELIVER_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
@@ -63,9 +63,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
    * count is checked too, so that several sends at once do not flood it.
    */
   async function windowIsFull(campaignId: string): Promise<boolean> {
-    const c = await redis.hmget(k.campaign(campaignId), 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown');
-    const [total = 0, ...settled] = c.map((v) => Number(v ?? 0));
-    if (total - settled.reduce((a, b) => a + b, 0) >= opts.window) return true;
+    if ((await unsettledCount(redis, k, campaignId)) >= opts.window) return true;
     return (await queues.deliver.getWaitingCount()) >= opts.window;
   }
 
@@ -85,7 +83,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
 
     // scheduled → sending (a paused campaign stays paused; the loop below waits for resume)
     await transition(redis, k, campaignId, 'sending', ['scheduled']);
-    await redis.hset(k.campaign(campaignId), 'fanoutStarted', '1');
+    await markFanoutStarted(redis, k, campaignId);
 
     let cursor: string | null = first.cursor || null;
     let added = 0;
@@ -98,7 +96,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
         await job.moveToDelayed(Date.now() + 1_000, token);
         throw new DelayedError();
       }
-      const [state, currentRun] = await redis.hmget(k.campaign(campaignId), 'state', 'run');
+      const { state, run: currentRun } = await readRunAndState(redis, k, campaignId);
       // Gone, or a newer send of the same issue took over: that one finishes the job.
       if (state === null || currentRun !== run) return { added };
       if (state === 'cancelled') break;

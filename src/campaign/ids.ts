@@ -3,13 +3,8 @@
 // that contain ':' or are plain integers, hence the checks.
 import { UserError } from '../errors.ts';
 
-const ISSUE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(~test-\d{1,16})?$/;
 const SUBSCRIBER_ID = /^t?\d{1,20}$/;
-
-export function isIssueId(value: string): boolean {
-  return ISSUE_ID.test(value);
-}
 
 export function isCampaignId(value: unknown): value is string {
   return typeof value === 'string' && CAMPAIGN_ID.test(value);

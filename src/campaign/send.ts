@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { readCampaign, startCampaign } from './campaign-record.ts';
+import { expireCampaign, readCampaign, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
 import { asTestIssue } from './publish.ts';
 import { FANOUT_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
@@ -125,7 +125,7 @@ export async function startTestSend(deps: SendDeps, published: PublishedIssue, a
     testRecipients: addresses,
     ...(scheduledAt ? { scheduledAt } : {}),
   });
-  await redis.expire(k.campaign(campaignId), TEST_TTL_SECONDS);
+  await expireCampaign(redis, k, campaignId, TEST_TTL_SECONDS);
   await enqueueFanout(deps, campaignId, run, opts.at);
   return { campaignId, state, expected: addresses.length, ...(scheduledAt ? { scheduledAt } : {}) };
 }

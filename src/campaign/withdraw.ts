@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
+import { readStates } from './campaign-record.ts';
 import type { Ledger } from './ledger.ts';
 
 export interface WithdrawDeps {
@@ -30,12 +31,10 @@ export const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
 export async function runningListSends(deps: Pick<WithdrawDeps, 'redis' | 'keys'>, listIds: readonly string[]): Promise<string[]> {
   const ids = (await deps.redis.zrevrange(deps.keys.campaigns(), 0, RECENT_ISSUES - 1)).filter((id) => !id.includes('~'));
   if (!ids.length || !listIds.length) return [];
-  const pipeline = deps.redis.pipeline();
-  for (const id of ids) pipeline.hmget(deps.keys.campaign(id), 'state', 'listId', 'mode');
-  const rows = (await pipeline.exec()) ?? [];
+  const states = await readStates(deps.redis, deps.keys, ids);
   return ids.filter((_, i) => {
-    const [state, listId, mode] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
-    return state !== null && state !== undefined && RUNNING.has(state) && mode !== 'test' && listId !== null && listId !== undefined && listIds.includes(listId);
+    const c = states[i];
+    return c !== null && c !== undefined && RUNNING.has(c.state) && c.mode !== 'test' && listIds.includes(c.listId);
   });
 }
 

@@ -8,7 +8,7 @@ import { ContentError } from './content-error.ts';
 import { displayPath } from './field-path.ts';
 import { loadYamlFile } from './load-file.ts';
 import { loadTemplates } from './load-templates.ts';
-import { issueSchema, newsletterSchema, type Issue, type Newsletter } from './schema.ts';
+import { CONTENT_ID, issueSchema, newsletterSchema, type Issue, type Newsletter } from './schema.ts';
 import { imagesOfIssue, imagesOfNewsletter } from './walk-issue.ts';
 
 export { ContentError } from './content-error.ts';
@@ -19,7 +19,6 @@ export { issueImages, issueLinks } from './walk-issue.ts';
 export { ASSETS_FOLDER } from './asset-files.ts';
 export { isAssetPath } from './schema.ts';
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface LoadedIssue {
   issue: Issue;
@@ -75,9 +74,9 @@ export async function listIssueFiles(emailsDir: string): Promise<string[]> {
 /** The issue id is the file's base name; it ends up in job ids and URLs, so keep it plain. */
 function idFromFile(path: string): string {
   const id = basename(path, extname(path));
-  if (!ID_PATTERN.test(id)) {
+  if (!CONTENT_ID.test(id)) {
     throw new ContentError(displayPath(path), 1, undefined,
-      `file name "${id}" is not a valid issue id: use lower-case letters, digits and dashes (e.g. pretrain-weekly-064.yaml)`);
+      `file name "${id}" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`);
   }
   return id;
 }

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 const SAFE_LINK_SCHEMES = ['https:', 'http:', 'mailto:'];
 
+/** An issue, newsletter or list id: lower-case letters, digits and dashes, at most 100 characters (ids become file names, keys and URLs). */
+export const CONTENT_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
+
 /** A link a reader may click: http(s) or mailto only (never javascript:, data:, …). */
 export const linkUrl = z.string().trim().refine((value) => {
   try {
@@ -97,7 +100,7 @@ export const section = z.discriminatedUnion('kind', [
 export const SECTION_KINDS = ['papers', 'events', 'community', 'image', 'text', 'navigation'] as const;
 
 export const issueSchema = z.strictObject({
-  newsletter: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a newsletter id (file name in emails/newsletters without .yaml)'),
+  newsletter: z.string().regex(CONTENT_ID, 'must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100'),
   number: z.number().int().positive(),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
   theme: z.string().trim().optional(),
@@ -122,7 +125,7 @@ export const newsletterSchema = z.strictObject({
   /** Base URL of the web archive, e.g. https://news.example.com/issues */
   archiveUrl: linkUrl,
   /** Id of the subscriber list this newsletter sends to (defaults to the newsletter id). */
-  list: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  list: z.string().regex(CONTENT_ID, 'must be a list id: lower-case letters, digits and dashes, at most 100').optional(),
 });
 
 export type Image = z.infer<typeof image>;

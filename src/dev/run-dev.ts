@@ -7,11 +7,11 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createLogger } from '../logging/logger.ts';
 import { withCampaignClient } from '../campaign/campaign-client.ts';
-import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
-import { startListSend } from '../campaign/send.ts';
+import { toPublishedIssue } from '../campaign/publish.ts';
 import { watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { renderIssueFile } from '../use-cases/render-issue-file.ts';
+import { sendIssue } from '../use-cases/send-issue.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';
@@ -105,10 +105,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
     if (opts.demo !== undefined) {
       const { issue, newsletter, rendered } = await renderIssueFile(opts.demo, { assetsUrl: config.assetsUrl });
       const published = toPublishedIssue(rendered, issue, newsletter);
-      await withCampaignClient(config, async (c) => {
-        await publishIssue(c.redis, c.keys, published, { force: true });
-        await startListSend({ redis: c.redis, keys: c.keys, store: c.store, queues: c.queues }, published);
-      });
+      // The demo starts from empty keys: this is a first send (force: a sample edited since).
+      await withCampaignClient(config, (c) => sendIssue({ redis: c.redis, keys: c.keys, store: c.store, queues: c.queues }, { published, force: true }));
       say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
       const final = await waitUntilFinished(config, issue.id, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
       if (process.stdout.isTTY) process.stdout.write('\n');

@@ -1,6 +1,7 @@
 // Where the web archive reads published issues from. The HTTP routes depend only on this
 // small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
 // at keys.rendered(id), ids in the keys.campaigns() sorted set) and the campaign's state.
+import { readStates } from '../campaign/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import type { PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -58,22 +59,15 @@ export class RedisArchiveSource implements ArchiveSource {
 
   async get(issueId: string): Promise<PublishedIssue | null> {
     if (issueId.includes('~')) return null;
-    const [json, [state, mode]] = await Promise.all([
-      this.redis.get(this.keys.rendered(issueId)),
-      this.redis.hmget(this.keys.campaign(issueId), 'state', 'mode'),
-    ]);
-    return isPublic(state, mode) ? parse(json) : null;
+    const [json, [campaign]] = await Promise.all([this.redis.get(this.keys.rendered(issueId)), readStates(this.redis, this.keys, [issueId])]);
+    return isPublic(campaign?.state ?? null, campaign?.mode ?? null) ? parse(json) : null;
   }
 
   async list(newsletterId?: string): Promise<ArchiveEntry[]> {
     const ids = (await this.redis.zrevrange(this.keys.campaigns(), 0, MAX_ISSUES - 1)).filter((id) => !id.includes('~'));
     if (ids.length === 0) return [];
-    const states = this.redis.pipeline();
-    for (const id of ids) states.hmget(this.keys.campaign(id), 'state', 'mode');
-    const visible = ((await states.exec()) ?? []).flatMap(([, reply], i) => {
-      const [state, mode] = (reply as (string | null)[] | null) ?? [];
-      return isPublic(state, mode) ? [ids[i]!] : [];
-    });
+    const states = await readStates(this.redis, this.keys, ids);
+    const visible = ids.filter((_, i) => isPublic(states[i]?.state ?? null, states[i]?.mode ?? null));
 
     const now = Date.now();
     const stale = visible.filter((id) => (this.entries.get(id)?.at ?? 0) + ENTRY_TTL_MS < now);

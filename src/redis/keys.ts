@@ -25,7 +25,6 @@ export interface Keys {
   campaign(issueId: string): string;
   ledger(issueId: string): string;
   campaigns(): string;
-  suppressed(): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -47,7 +46,6 @@ export function keys(prefix: string): Keys {
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     campaigns: () => `${prefix}:campaigns`,
-    suppressed: () => `${prefix}:suppressed`,
   };
 }
 

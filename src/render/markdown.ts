@@ -2,12 +2,12 @@
 // are checked here (the schema cannot see inside Markdown): only http(s) and mailto become
 // links, anything else stays visible as plain text. Styles are inlined on the tags because
 // many mail clients drop <style> blocks.
+import { CJK } from './cjk.ts';
 import MarkdownIt from 'markdown-it';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
 export interface MarkdownStyle {
   linkColor: string;

@@ -1,5 +1,6 @@
 // Every word the templates print that does not come from the issue file, per locale, in one
 // table so templates stay free of language and a new locale is one entry here.
+import { CJK } from './cjk.ts';
 import type { Newsletter } from '../content/schema.ts';
 
 export type Locale = Newsletter['locale'];
@@ -45,7 +46,6 @@ export interface Strings {
   };
 }
 
-const CJK = /[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
 export const STRINGS: Record<Locale, Strings> = {
   'zh-CN': {

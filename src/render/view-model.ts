@@ -1,6 +1,7 @@
 // Step 1: issue + newsletter → the plain object the templates read. Templates compile with
 // `strict: true`, so every field they touch is present here (null when absent), words come
 // from the strings table, text is joined onto one line and Markdown is already HTML.
+import { CJK } from './cjk.ts';
 import type { Image, Issue, Newsletter, Section } from '../content/schema.ts';
 import { COLOURS, PREVIEW_LENGTH, PREVIEW_PADDING_MIN, WIDTHS } from './defaults.ts';
 import type { MarkdownStyle } from './markdown.ts';
@@ -17,7 +18,6 @@ export interface ImageView {
 
 export type RenderMarkdown = (source: string, style: MarkdownStyle) => string;
 
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
 /**
  * Joins the lines of a YAML block into one line: a newline becomes nothing between CJK

@@ -159,7 +159,7 @@ describe('content errors on files written on the fly', () => {
   it('a file name that cannot be an issue id is refused', async () => {
     const path = await write('Issue 7', head);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:1: file name "Issue 7" is not a valid issue id: use lower-case letters, digits and dashes (e.g. pretrain-weekly-064.yaml)`);
+      `${path}:1: file name "Issue 7" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`);
   });
 
   it('an image kept under emails/assets loads when its file is there', async () => {
@@ -183,5 +183,11 @@ describe('content errors on files written on the fly', () => {
       expect((await errorOf(loadIssueFile(path))).message, src).toBe(
         `${path}:9 sections[0].image.src: must be an absolute http(s) URL, or the path of a .png/.jpeg/.gif/.webp file under emails/assets such as pretrain-weekly/064/banner.png`);
     }
+  });
+
+  it('a newsletter id of 5,000 characters is refused by its pattern before any file is looked for', async () => {
+    const path = await write('long-newsletter', head.replace('newsletter: fixture-weekly', `newsletter: ${'n'.repeat(5000)}`) + 'sections:\n  - kind: text\n    markdown: hi\n');
+    expect((await errorOf(loadIssueFile(path))).message).toBe(
+      `${path}:1 newsletter: must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100`);
   });
 });

@@ -65,30 +65,34 @@ export function register(program: Command): void {
           await warnIfNoWorker();
           return;
         }
-        await send.assertNotRunning(c.redis, c.keys, issue.id);
-        // Done already: say when and to how many, and change nothing (not even the published copy).
-        const done = await send.finishedSend(c.redis, c.keys, issue.id);
-        if (opts.newSubscribers && opts.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');
-        if (done && !opts.newSubscribers && !opts.retryFailed) {
-          process.stdout.write(`${new send.AlreadySentError(done, file).message}\n`);
+        const { sendIssue } = await import('../../use-cases/send-issue.ts');
+        const outcome = await sendIssue(deps, {
+          published,
+          ...(at ? { at } : {}),
+          ...(opts.force ? { force: true } : {}),
+          ...(opts.newSubscribers ? { onlyNew: true } : {}),
+          ...(opts.retryFailed ? { retryFailed: true } : {}),
+          confirm: async ({ recipients, resend }) => {
+            if (opts.yes) return true;
+            if (!process.stdin.isTTY) {
+              throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
+            }
+            const whom = resend ? `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}` : `list ${newsletter.listId} (${recipients} active subscribers)`;
+            return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);
+          },
+        });
+        // Done already: it says when and to how many, and nothing was changed (not even the published copy).
+        if (outcome.kind === 'already-sent') {
+          process.stdout.write(`${new send.AlreadySentError(outcome.record, file).message}\n`);
           return;
         }
-        const outcome = await campaign.checkPublish(c.redis, c.keys, published, { force: opts.force });
-        const recipients = (await c.store.countByStatus(newsletter.listId)).active ?? 0;
-        if (!opts.yes) {
-          if (!process.stdin.isTTY) {
-            throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
-          }
-          const whom = opts.newSubscribers ? `the subscribers of list ${newsletter.listId} it has not reached yet` : `list ${newsletter.listId} (${recipients} active subscribers)`;
-          const question = `Send "${published.subject}" to ${whom}${when}? [y/N] `;
-          if (!(await confirm(question))) throw new UserError('not sent');
-        }
-        const result = await campaign.publishIssue(c.redis, c.keys, published, { force: opts.force });
-        const started = await send.startListSend(deps, result.published, { ...(at ? { at } : {}), ...(opts.newSubscribers ? { onlyNew: true } : {}), ...(opts.retryFailed ? { retryFailed: true } : {}) });
-        const note = outcome === 'unchanged' ? 'already published, same content' : outcome;
-        const to = opts.retryFailed && done ? `the subscribers of list ${newsletter.listId} it has as failed or skipped` : opts.newSubscribers && done ? `the subscribers of list ${newsletter.listId} it has not reached yet` : `${started.expected} subscribers of list ${newsletter.listId}`;
+        if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
+        const note = outcome.publish === 'unchanged' ? 'already published, same content' : outcome.publish;
+        const to = outcome.resend
+          ? `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}`
+          : `${outcome.started.expected} subscribers of list ${newsletter.listId}`;
         process.stdout.write(
-          `${issue.id}: ${note}; ${started.state}${when} to ${to}\n` +
+          `${issue.id}: ${note}; ${outcome.started.state}${when} to ${to}\n` +
             `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,
         );
         await warnIfNoWorker();

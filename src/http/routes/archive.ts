@@ -3,6 +3,7 @@
 // previous/next links to the neighbouring issues of the same newsletter.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { CONTENT_ID } from '../../content/schema.ts';
 import { stripPersonalTokens } from '../../render/index.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError, parseInput, sendPage, wantsJson } from '../respond.ts';
@@ -10,7 +11,6 @@ import { ISSUE_PAGE_CSP, issueHref, issueNavBar, withNavBar, archiveListPage } f
 import { subscribeHref } from '../views/subscription-pages.ts';
 
 const listQuery = z.object({ newsletter: z.string().max(100).optional() });
-const ISSUE_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
 
 export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
   const notFound = () => new HttpInputError(404, 'No published issue with this id.');
@@ -31,7 +31,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/issues/:id', async (request, reply) => {
       const { id } = parseInput(z.object({ id: z.string() }), request.params, 'params');
-      if (!ISSUE_ID.test(id)) throw notFound();
+      if (!CONTENT_ID.test(id)) throw notFound();
       const published = await ctx.archive.get(id);
       if (!published) throw notFound();
 
