@@ -2,7 +2,7 @@
 // the plain data the renderer and the send pipeline use.
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { TemplateSet } from '../render/templates.ts';
+import type { TemplateSet } from './templates.ts';
 import { assertAssetsExist } from './asset-files.ts';
 import { ContentError } from './content-error.ts';
 import { displayPath } from './field-path.ts';
@@ -13,7 +13,6 @@ import { imagesOfIssue, imagesOfNewsletter } from './walk-issue.ts';
 
 export { ContentError } from './content-error.ts';
 export { loadTemplates } from './load-templates.ts';
-export { lintIssue } from './lint-issue.ts';
 export { locateFindings, formatFinding, type LocatedFinding } from './locate-findings.ts';
 export { issueImages, issueLinks } from './walk-issue.ts';
 export { ASSETS_FOLDER } from './asset-files.ts';

@@ -1,7 +1,7 @@
 // Reads every template file under emails/templates into memory so the renderer stays pure.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { TemplateSet } from '../render/templates.ts';
+import type { TemplateSet } from './templates.ts';
 import { ContentError } from './content-error.ts';
 import { displayPath } from './field-path.ts';
 

@@ -1,7 +1,7 @@
 // Turns lint findings (field paths) into `file:line` locations for the editor: paths starting
 // with `newsletter.` belong to the newsletter settings file, the rest to the issue file.
 import { join } from 'node:path';
-import type { LintFinding } from '../render/types.ts';
+import type { LintFinding } from './findings.ts';
 import { displayPath, parsePath } from './field-path.ts';
 import { readYamlSource } from './load-file.ts';
 import type { YamlSource } from './yaml-source.ts';

@@ -1,7 +1,7 @@
 // The render pipeline as a numbered chain of small pure steps (maizzle-style). Everything slow
 // to set up (template compilation, Markdown and text converters) happens once per renderer;
 // renderIssue runs once per issue, never per recipient.
-import { lintIssue } from '../content/lint-issue.ts';
+import { lintIssue } from './lint-step.ts';
 import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
 import { DEFAULT_ASSETS_URL } from './defaults.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';

@@ -1,5 +1,8 @@
 // What rendering produces. Built once per issue (MJML compile is tens of ms) and then
 // personalised per recipient by splicing token values in (microseconds), never re-rendered.
+import type { LintFinding } from '../content/findings.ts';
+
+export type { LintFinding } from '../content/findings.ts';
 
 /** Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. */
 export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME'] as const;
@@ -15,12 +18,6 @@ export interface SpliceTemplate {
   tokens: TokenName[];
 }
 
-export interface LintFinding {
-  level: 'error' | 'warning';
-  /** Field path in the issue file, e.g. `sections[0].groups[1].papers[2].url`, when there is one. */
-  path?: string;
-  message: string;
-}
 
 export interface SizeReport {
   /** UTF-8 bytes of the HTML string. */

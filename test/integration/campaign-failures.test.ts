@@ -70,7 +70,7 @@ describe('SMTP failures during a send', () => {
     await h.send(next);
     const status = await h.waitForState(next.issueId, ['done'], 60_000);
     const bounced = subscribers.filter((s) => rejected(s.email));
-    expect(status).toMatchObject({ total: N - bounced.length, sent: N - bounced.length, bounced: 0 });
+    expect(status, JSON.stringify(status)).toMatchObject({ total: N - bounced.length, sent: N - bounced.length, bounced: 0 });
     for (const s of bounced) expect(attempts.get(s.email)).toBe(before.get(s.email));
     expect(h.sink.messages.length - sinkBefore).toBe(N - bounced.length);
   });

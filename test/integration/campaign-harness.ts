@@ -89,8 +89,8 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     SECRET,
     LOG_LEVEL: 'silent',
     // A killed worker's jobs come back after ~lock + stalled interval: short, so tests wait less.
-    WORKER_LOCK_DURATION_MS: '3000',
-    WORKER_STALLED_INTERVAL_MS: '1500',
+    WORKER_LOCK_DURATION_MS: '5000',
+    WORKER_STALLED_INTERVAL_MS: '2000',
     RATE_LIMIT_PER_SECOND: String(opts.rateLimitPerSecond ?? 0),
   };
   const config = loadConfig(env, ['SECRET']);

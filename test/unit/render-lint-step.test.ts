@@ -1,6 +1,6 @@
 // lintIssue: the editorial checks left out of the schema so that all are reported at once.
 import { describe, expect, it } from 'vitest';
-import { lintIssue } from '../../src/content/lint-issue.ts';
+import { lintIssue } from '../../src/render/lint-step.ts';
 import { issueSchema, newsletterSchema, type Issue, type Newsletter } from '../../src/content/schema.ts';
 import type { SizeReport } from '../../src/render/types.ts';
 

@@ -1,9 +1,9 @@
 // Editorial checks that the schema deliberately leaves to lint so that all of them are reported
 // at once: alt text, plain-http links, empty sections and the Gmail clipping budget.
-// Pure (no fs): the renderer calls it to fill RenderedIssue.findings.
-import type { LintFinding, SizeReport } from '../render/types.ts';
-import { isAssetPath, type Issue, type Newsletter } from './schema.ts';
-import { issueImages, issueLinks } from './walk-issue.ts';
+// Step 7 of the renderer, pure (no fs): it fills RenderedIssue.findings.
+import type { LintFinding, SizeReport } from './types.ts';
+import { isAssetPath, type Issue, type Newsletter } from '../content/schema.ts';
+import { issueImages, issueLinks } from '../content/walk-issue.ts';
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
   const findings: LintFinding[] = [];
