@@ -32,6 +32,8 @@ const variables = {
   SECRET: z.string().min(32, 'must be at least 32 characters (random)'),
   SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (random)'),
+  /** Bearer token for /metrics (a scraper need not hold the admin token); default: ADMIN_TOKEN. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -66,6 +68,8 @@ export interface Config {
   /** HMAC keys with a version derived from each key; the first one signs, all verify (key rotation). */
   secrets: { version: number; key: string }[];
   adminToken: string;
+  /** The bearer token /metrics takes (METRICS_TOKEN, else ADMIN_TOKEN). */
+  metricsToken: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   /** Global messages per second across all workers; 0 means unlimited. */
   rateLimitPerSecond: number;
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     mailFrom: v.MAIL_FROM,
     secrets,
     adminToken: v.ADMIN_TOKEN ?? '',
+    metricsToken: v.METRICS_TOKEN ?? v.ADMIN_TOKEN ?? '',
     dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,

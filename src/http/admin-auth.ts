@@ -6,7 +6,8 @@ import { HttpInputError } from './respond.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function requireBearer(adminToken: string): onRequestAsyncHookHandler {
+/** `variable` names the token in the 401's hint (ADMIN_TOKEN for /api, METRICS_TOKEN for /metrics). */
+export function requireBearer(adminToken: string, variable = 'ADMIN_TOKEN'): onRequestAsyncHookHandler {
   const expected = digest(adminToken);
   return async (request, reply) => {
     const header = request.headers.authorization ?? '';
@@ -16,7 +17,7 @@ export function requireBearer(adminToken: string): onRequestAsyncHookHandler {
     const ok = adminToken.length > 0 && given.length > 0 && timingSafeEqual(digest(given), expected);
     if (!ok) {
       reply.header('www-authenticate', `Bearer realm="newsletter"${match ? ', error="invalid_token"' : ''}`);
-      throw new HttpInputError(401, match ? 'The bearer token is not valid.' : 'This API needs "Authorization: Bearer <ADMIN_TOKEN>".');
+      throw new HttpInputError(401, match ? 'The bearer token is not valid.' : `This needs "Authorization: Bearer <${variable}>".`);
     }
   };
 }

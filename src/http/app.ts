@@ -19,7 +19,7 @@ import type { SubscriberStore } from '../subscribers/types.ts';
 import { requireBearer } from './admin-auth.ts';
 import type { AppContext } from './app-context.ts';
 import { RedisArchiveSource, type ArchiveSource } from './archive-source.ts';
-import { installErrorHandlers } from './error-handler.ts';
+import { frameworkErrorAnswer, installErrorHandlers } from './error-handler.ts';
 import { newsletterDirectory } from './newsletter-directory.ts';
 import { HttpInputError } from './respond.ts';
 import { adminCampaignRoutes } from './routes/admin-campaigns.ts';
@@ -60,7 +60,10 @@ export function redactUrl(url: string): string {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const logger = deps.logger ?? true;
+  const newsletters = newsletterDirectory(deps.newsletters, config.defaultNewsletter);
   const app = Fastify({
+    // A URL Fastify cannot decode, and its other request errors, answered in our own style.
+    frameworkErrors: frameworkErrorAnswer({ newsletters, confirmTtlHours: config.confirmTtlHours }),
     ...(typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ? { level: config.logLevel } : false }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
@@ -72,7 +75,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   const keys = keysFor(config.keyPrefix);
-  const newsletters = newsletterDirectory(deps.newsletters, config.defaultNewsletter);
   const ctx: AppContext = {
     config,
     redis: deps.redis,

@@ -25,24 +25,46 @@ function kindOf(status: number): ErrorKind {
   return status >= 500 ? '500' : '400';
 }
 
-export function installErrorHandlers(app: FastifyInstance, deps: { newsletters: NewsletterDirectory; confirmTtlHours: number }): void {
-  function answer(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-    if (wantsJson(request) || request.url.startsWith('/api/')) {
-      return reply.code(status).header('cache-control', 'no-store').send({ statusCode: status, error: REASONS[status] ?? 'Error', message });
-    }
-    const query = request.query as { newsletter?: unknown } | undefined;
-    const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
-    const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };
-    const kind = kindOf(status);
-    // Only our own input errors carry a message worth showing under the page's own words.
-    return sendPage(reply, status, errorPage(ctx, kind, kind === '400' || kind === '415' ? message : undefined));
+/**
+ * Errors of a malformed body that the parsers throw without a status (busboy's, under
+ * @fastify/multipart): the client's mistake, so 400, never 500.
+ */
+const MALFORMED_BODY = /^(Multipart: |Unexpected end of (form|multipart data)|Malformed (part header|urlencoded form)|Part terminated early|Unexpected end of file)/;
+
+export interface ErrorAnswerDeps {
+  newsletters: NewsletterDirectory;
+  confirmTtlHours: number;
+}
+
+/** Fastify's own request errors (a URL it cannot decode, a bad content type…) in our style. */
+export function frameworkErrorAnswer(deps: ErrorAnswerDeps) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    return answerWith(deps, request, reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The address is not valid (a broken %-escape?).' : error.message);
+  };
+}
+
+function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  if (wantsJson(request) || request.url.startsWith('/api/')) {
+    return reply.code(status).header('cache-control', 'no-store').send({ statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
+  const query = request.query as { newsletter?: unknown } | undefined;
+  const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
+  const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };
+  const kind = kindOf(status);
+  // Only our own input errors carry a message worth showing under the page's own words.
+  return sendPage(reply, status, errorPage(ctx, kind, kind === '400' || kind === '415' ? message : undefined));
+}
+
+export function installErrorHandlers(app: FastifyInstance, deps: ErrorAnswerDeps): void {
+  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => answerWith(deps, request, reply, status, message);
 
   app.setErrorHandler((error: FastifyError | HttpInputError | UserError, request, reply) => {
     // A UserError from a lower layer (e.g. the store rejecting a field) is the client's mistake.
     const code = (error as { statusCode?: unknown }).statusCode;
-    const status = typeof code === 'number' ? code : error instanceof UserError ? 400 : 500;
+    const status = typeof code === 'number' ? code : error instanceof UserError || MALFORMED_BODY.test(error.message) ? 400 : 500;
     if (status >= 400 && status < 500) {
+      if (MALFORMED_BODY.test(error.message)) return answer(request, reply, 400, `The request body is malformed: ${error.message}.`);
       if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="newsletter"');
       return answer(request, reply, status, error.message);
     }

@@ -39,6 +39,9 @@ export function normaliseEmail(raw: string): string | null {
   const local = value.slice(0, at);
   const domain = value.slice(at + 1).toLowerCase();
   if (local.length > MAX_LOCAL || !LOCAL_PART.test(local)) return null;
+  // An RFC 2047 encoded-word is header syntax, never part of an address (RFC 2047 5: not in
+  // an addr-spec); accepting one lets a header decoder turn it into something else.
+  if (/=\?[^?]*\?[bq]\?/i.test(local)) return null;
   const labels = domain.split('.');
   if (labels.length < 2) return null;
   for (const label of labels) {

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
-import { startHttpHarness, type HttpHarness } from './http-harness.ts';
+import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -23,7 +23,10 @@ describe('health and metrics', () => {
     await h.store.create({ email: 'm1@example.org', lists: [h.en.listId], status: 'active' });
     await h.store.create({ email: 'm2@example.org', lists: [h.en.listId], status: 'active' });
     await h.store.create({ email: 'm3@example.org', lists: [], status: 'pending' });
-    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    // Behind a bearer token (METRICS_TOKEN, else ADMIN_TOKEN): not in the query string, not without.
+    expect((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: `/metrics?access_token=${ADMIN_TOKEN}` })).statusCode).toBe(401);
+    const res = await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
     expect(res.body).toContain('# TYPE newsletter_subscribers gauge');

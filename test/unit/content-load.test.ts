@@ -190,4 +190,21 @@ describe('content errors on files written on the fly', () => {
     expect((await errorOf(loadIssueFile(path))).message).toBe(
       `${path}:1 newsletter: must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100`);
   });
+
+  it('a date must exist in the calendar', async () => {
+    for (const [date, line] of [['2022-13-45', 3], ['2022-02-30', 3], ['2021-02-29', 3]] as const) {
+      const path = await write(`date-${date}`, head.replace('date: "2024-01-01"', `date: "${date}"`) + 'sections:\n  - kind: text\n    markdown: hi\n');
+      expect((await errorOf(loadIssueFile(path))).message, date).toBe(`${path}:${line} date: is not a date in the calendar (check the month and the day), e.g. 2022-11-07`);
+    }
+    const leap = await write('date-leap', head.replace('date: "2024-01-01"', 'date: "2024-02-29"') + 'sections:\n  - kind: text\n    markdown: hi\n');
+    // A leap day is a date: whatever else this folder lacks, the date is not the complaint.
+    const outcome = await loadIssueFile(leap).then((loaded) => loaded.issue.date, (e: Error) => e.message);
+    expect(outcome).not.toMatch(/ date: /);
+  });
+
+  it('content may not contain the per-recipient token syntax, wherever it is written', async () => {
+    const path = await write('forged-token', `${head}sections:\n  - kind: text\n    markdown: "hi"\n  - kind: papers\n    title: P\n    groups:\n      - field: F\n        papers:\n          - title: T\n            authors: [A]\n            summary: S\n            url: "https://evil.example/?u=%%NL_UNSUBSCRIBE_URL%%"\n`);
+    expect((await errorOf(loadIssueFile(path))).message).toBe(
+      `${path}:17 sections[1].groups[0].papers[0].url: must not contain "%%NL_" (the placeholder syntax for per-recipient values); write it differently, e.g. "%% NL_"`);
+  });
 });

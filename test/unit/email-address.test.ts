@@ -14,6 +14,8 @@ describe('normaliseEmail', () => {
     ['', 'empty'],
     ['plainaddress', 'no @'],
     ['a@b@example.com', 'two @'],
+    ['=?utf-8?q?a?=@example.org', 'an RFC 2047 encoded-word as the local part'],
+    ['x=?UTF-8?B?YQ==?=y@example.org', 'an encoded-word inside the local part'],
     ['@example.com', 'empty local part'],
     ['a@', 'empty domain'],
     ['a@localhost', 'no dot in domain'],

@@ -1,5 +1,6 @@
 // GET /healthz: can we reach Redis. GET /metrics: Prometheus text format (written by hand; the
 // format is a few lines): subscribers by status, per list, and queue depths.
+import { requireBearer } from '../admin-auth.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { SUBSCRIBER_STATUSES } from '../../subscribers/types.ts';
 import type { AppContext } from '../app-context.ts';
@@ -42,7 +43,8 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
       }
     });
 
-    app.get('/metrics', async (request, reply) => {
+    // Counts of subscribers and queues are not for everyone: a bearer token, as for /api.
+    app.get('/metrics', { onRequest: requireBearer(ctx.config.metricsToken, 'METRICS_TOKEN') }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
       try {
         const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
