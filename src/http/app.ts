@@ -52,9 +52,14 @@ export interface AppDeps {
 // Forms and one-click bodies are tiny; anything larger is not for us.
 const BODY_LIMIT = 16 * 1024;
 
-/** Log lines never carry confirmation or unsubscribe tokens (they are credentials). */
+/**
+ * Log lines never carry confirmation or unsubscribe tokens (they are credentials), nor a query
+ * string's values (someone will put a token there, even where none is accepted).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/(confirm|unsubscribe)\/[^?#]*/, '/$1/[token]');
+  return url
+    .replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]')
+    .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]');
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
