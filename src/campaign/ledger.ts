@@ -83,17 +83,17 @@ end
 local mine = cur == 'f:' .. ARGV[2]
 local marker = (not mine) and isLive(cur)
 -- Another attempt's data went out (d:, or p: parked): the server may hold the message.
-local inflight = (marker and string.sub(cur, 1, 2) == 'd:') or (cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'p:')
+local doubt = (marker and string.sub(cur, 1, 2) == 'd:') or (cur ~= false and cur ~= nil and string.sub(cur, 1, 2) == 'p:')
 -- An in-doubt message of a cancelled send, or to someone who left since, is not sent again.
 if state == 'cancelled' or not active then
   local final = 'skipped'
-  if inflight then final = 'unknown' end
+  if doubt then final = 'unknown' end
   return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
 end
 if state == 'paused' then
   -- A claim (ours, or a dead attempt's) that sent no data goes back to the queue; a dead one
   -- whose data went out is parked, still in doubt. Neither is in flight any more.
-  if mine or (marker and not inflight) then
+  if mine or (marker and not doubt) then
     redis.call('HSET', KEYS[1], ARGV[1], 'queued')
     redis.call('HINCRBY', KEYS[2], 'inflight', -1)
   elseif marker then
@@ -107,7 +107,7 @@ if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
 -- Taking over a dead attempt's live claim keeps the count; anything else is one more in flight.
 if not marker then redis.call('HINCRBY', KEYS[2], 'inflight', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
-if inflight then
+if doubt then
   redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1)
   redis.call('SADD', KEYS[3], ARGV[1])
   -- A test send's keys expire (TEST_TTL_SECONDS on its campaign hash): so does this set.
