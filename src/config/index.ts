@@ -47,6 +47,8 @@ const variables = {
   EMAILS_DIR: z.string().default('emails'),
   CONFIRM_TTL_HOURS: positiveInt.default(48),
   SUBSCRIBE_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+  /** Per client address, shared by every server process: the confirm and unsubscribe pages (and one-click). Generous: a mail provider sends many one-click requests from few addresses. */
+  LINK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** Behind a reverse proxy: `true`, or the proxy addresses/CIDRs (comma-separated) to trust for X-Forwarded-For. */
   TRUST_PROXY: z.string().regex(/^(true|false|[0-9a-f.:/, ]+)$/i, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8').default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -82,6 +84,7 @@ export interface Config {
   emailsDir: string;
   confirmTtlHours: number;
   subscribeRateLimitPerMinute: number;
+  linkRateLimitPerMinute: number;
   /** Fastify `trustProxy`: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   trustProxy: boolean | string;
   logLevel: string;
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     emailsDir: v.EMAILS_DIR,
     confirmTtlHours: v.CONFIRM_TTL_HOURS,
     subscribeRateLimitPerMinute: v.SUBSCRIBE_RATE_LIMIT_PER_MINUTE,
+    linkRateLimitPerMinute: v.LINK_RATE_LIMIT_PER_MINUTE,
     trustProxy: /^true$/i.test(v.TRUST_PROXY) ? true : /^false$/i.test(v.TRUST_PROXY) ? false : String(v.TRUST_PROXY).replace(/\s+/g, ''),
     logLevel: v.LOG_LEVEL,
   });

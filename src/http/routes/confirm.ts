@@ -13,7 +13,7 @@ const params = z.object({ token: z.string().min(1).max(200) });
 
 export function confirmRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.get('/confirm/:token', async (request, reply) => {
+    app.get('/confirm/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const { token } = parseInput(params, request.params, 'params');
       const result = await confirmSubscription(ctx.subscription, token);
       const json = wantsJson(request);

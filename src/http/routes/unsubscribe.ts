@@ -32,7 +32,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get('/unsubscribe/:token', async (request, reply) => {
+    app.get('/unsubscribe/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const { token, claims } = claimsOf(request);
       if (!claims) return invalid(request, reply, false);
       const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
@@ -44,7 +44,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}` }));
     });
 
-    app.post('/unsubscribe/:token', async (request, reply) => {
+    app.post('/unsubscribe/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const oneClick = isOneClick(request.body);
       const { claims } = claimsOf(request);
       if (!claims) return invalid(request, reply, oneClick);
