@@ -49,26 +49,6 @@ export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a d
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }, 'is not a date in the calendar (check the month and the day), e.g. 2022-11-07');
 
-/**
- * Per-recipient values are spliced into the rendered issue at `%%NL_…%%` tokens; the same
- * syntax written into content would be replaced too (a third-party link would receive every
- * subscriber's unsubscribe URL), so no content string may contain it.
- */
-const TOKEN_SYNTAX = /%%NL_/i;
-
-/** Paths (with the value) of strings in `value` that contain the token syntax. */
-function tokenSyntaxPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  if (typeof value === 'string') return TOKEN_SYNTAX.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => tokenSyntaxPaths(v, [...path, i]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => tokenSyntaxPaths(v, [...path, k]));
-  return [];
-}
-
-const TOKEN_SYNTAX_MESSAGE = 'must not contain "%%NL_" (the placeholder syntax for per-recipient values); write it differently, e.g. "%% NL_"';
-
-function refuseTokenSyntax(value: unknown, ctx: z.RefinementCtx): void {
-  for (const path of tokenSyntaxPaths(value)) ctx.addIssue({ code: 'custom', path, message: TOKEN_SYNTAX_MESSAGE });
-}
 
 export const image = z.strictObject({
   src: imageUrl,
@@ -137,7 +117,7 @@ export const issueSchema = z.strictObject({
   /** Optional banner images shown under the masthead. */
   banner: z.array(image).default([]),
   sections: z.array(section).min(1, 'must hold at least one section'),
-}).superRefine(refuseTokenSyntax);
+});
 
 export const newsletterSchema = z.strictObject({
   name: text,
@@ -154,7 +134,7 @@ export const newsletterSchema = z.strictObject({
   archiveUrl: linkUrl,
   /** Id of the subscriber list this newsletter sends to (defaults to the newsletter id). */
   list: z.string().regex(CONTENT_ID, 'must be a list id: lower-case letters, digits and dashes, at most 100').optional(),
-}).superRefine(refuseTokenSyntax);
+});
 
 export type Image = z.infer<typeof image>;
 export type Paper = z.infer<typeof paper>;

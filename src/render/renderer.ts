@@ -3,6 +3,7 @@
 // renderIssue runs once per issue, never per recipient.
 import { lintIssue } from './lint-step.ts';
 import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
+import { defuseIssue, defuseNewsletter } from './content-text.ts';
 import { DEFAULT_ASSETS_URL } from './defaults.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
@@ -11,7 +12,7 @@ import { createMarkdown } from './markdown.ts';
 import { mjmlToHtml } from './mjml-step.ts';
 import type { Personalised } from './personalise.ts';
 import { sizeReport } from './size-report.ts';
-import { toSpliceTemplate, tokensUsed } from './splice.ts';
+import { restoreDefused, toSpliceTemplate, tokensUsed } from './splice.ts';
 import { stringsFor } from './strings.ts';
 import type { TemplateSet } from './templates.ts';
 import { createTextConverter } from './text-step.ts';
@@ -47,8 +48,8 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
 
   return {
     async renderIssue(source, sourceNewsletter) {
-      const issue = withAbsoluteImages(source, assetsUrl);             // 0. asset paths → URLs
-      const newsletter = newsletterWithAbsoluteImages(sourceNewsletter, assetsUrl);
+      const issue = defuseIssue(withAbsoluteImages(source, assetsUrl)); // 0. asset paths → URLs; content's own %%NL_ defused
+      const newsletter = defuseNewsletter(newsletterWithAbsoluteImages(sourceNewsletter, assetsUrl));
       const view = issueView(issue, newsletter, markdown);            // 1. data → view
       const mjml = compiled.layout(view);                              // 2. Handlebars → MJML
       const html = await mjmlToHtml(mjml);                             // 3. MJML → HTML
@@ -60,8 +61,8 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
         issueId: issue.id,
         newsletterId: newsletter.id,
         locale: newsletter.locale,
-        newsletterTitle: stringsFor(newsletter.locale).title(newsletter.name),
-        subject: view.subject,
+        newsletterTitle: stringsFor(newsletter.locale).title(sourceNewsletter.name),
+        subject: restoreDefused(view.subject),
         html,
         text,
         tokens: tokensUsed(splice.html, splice.text),
@@ -76,9 +77,9 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       if (!/^https?:\/\//i.test(data.confirmUrl)) {
         throw new UserError(`confirmation link must be an http(s) URL, got ${JSON.stringify(data.confirmUrl)}`);
       }
-      const view = confirmView({ ...data, newsletter: newsletterWithAbsoluteImages(data.newsletter, assetsUrl) });
+      const view = confirmView({ ...data, newsletter: defuseNewsletter(newsletterWithAbsoluteImages(data.newsletter, assetsUrl)) });
       const html = await mjmlToHtml(compiled.confirm(view));
-      return { subject: view.subject, html, text: toText(html, data.newsletter.locale) };
+      return { subject: restoreDefused(view.subject), html: restoreDefused(html), text: restoreDefused(toText(html, data.newsletter.locale)) };
     },
   };
 }

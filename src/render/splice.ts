@@ -9,17 +9,34 @@ export function tokenText(name: TokenName): `%%NL_${TokenName}%%` {
   return `%%NL_${name}%%`;
 }
 
-/** Splits a string at its tokens. The parts never contain a token. */
+/**
+ * Content may contain the token syntax (an editor quoting it, or a link built to harvest it):
+ * before rendering, every `%%NL_` in content becomes `%%NL<U+E000>_`, which no token pattern
+ * matches, and the split below turns it back into `%%NL_` inside the static parts. So only
+ * tokens the templates placed are spliced; whatever an editor wrote is sent literally.
+ */
+const DEFUSED = '%%NL\uE000_';
+
+export function defuseTokenSyntax(text: string): string {
+  return text.includes('%%NL_') ? text.replaceAll('%%NL_', DEFUSED) : text;
+}
+
+/** Content's defused token syntax back as written (for text that is never split: subject, confirmation mail). */
+export function restoreDefused(part: string): string {
+  return part.includes(DEFUSED) ? part.replaceAll(DEFUSED, '%%NL_') : part;
+}
+
+/** Splits a string at its tokens. The parts never contain a token (content's own text comes back literally). */
 export function toSpliceTemplate(source: string): SpliceTemplate {
   const parts: string[] = [];
   const tokens: TokenName[] = [];
   let last = 0;
   for (const match of source.matchAll(TOKEN_PATTERN)) {
-    parts.push(source.slice(last, match.index));
+    parts.push(restoreDefused(source.slice(last, match.index)));
     tokens.push(match[1] as TokenName);
     last = match.index + match[0].length;
   }
-  parts.push(source.slice(last));
+  parts.push(restoreDefused(source.slice(last)));
   return { parts, tokens };
 }
 

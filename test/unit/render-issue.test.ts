@@ -23,6 +23,33 @@ const ASSETS_URL = 'https://cdn.example.test/newsletter-assets';
 
 const head = (html: string) => html.slice(html.indexOf('<head>'), html.indexOf('</head>'));
 
+describe('per-recipient tokens cannot come from content', () => {
+  it('token text an editor wrote is sent literally: in text, in a link, in the subject; only the templates\' tokens are spliced', async () => {
+    const issue: Issue = structuredClone(loaded.issue);
+    issue.subject = 'Quoting %%NL_NAME%% in a subject';
+    const text = issue.sections.find((s) => s.kind === 'text');
+    if (text?.kind === 'text') text.markdown = 'We write tokens as %%NL_NAME%% and %%NL_UNSUBSCRIBE_URL%%.';
+    const papers = issue.sections.find((s) => s.kind === 'papers');
+    if (papers?.kind === 'papers') papers.groups[0]!.papers[0]!.url = 'https://third-party.example/track?u=%%NL_UNSUBSCRIBE_URL%%';
+    const out = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(issue, loaded.newsletter);
+    const secret = 'https://news.example.test/unsubscribe/SECRET-TOKEN-OF-THIS-READER';
+    const mail = personalise(out, { unsubscribeUrl: secret, viewOnlineUrl: 'https://news.example.test/issues/x', name: '林美' });
+    expect(out.subject).toBe('Quoting %%NL_NAME%% in a subject');
+    // (Handlebars writes the = of the query as &#x3D;, which a mail client reads as =.)
+    expect(mail.html).toContain('href="https://third-party.example/track?u&#x3D;%%NL_UNSUBSCRIBE_URL%%"');
+    expect(mail.html).toContain('We write tokens as %%NL_NAME%% and %%NL_UNSUBSCRIBE_URL%%.');
+    expect(mail.text).toContain('We write tokens as %%NL_NAME%% and %%NL_UNSUBSCRIBE_URL%%.');
+    expect(mail.text).toContain('https://third-party.example/track?u=%%NL_UNSUBSCRIBE_URL%%');
+    // The reader's own values still go where the templates put them, and nowhere else.
+    expect(mail.html).toContain('林美');
+    expect(mail.html.split(secret).length - 1).toBe(out.splice.html.tokens.filter((t) => t === 'UNSUBSCRIBE_URL').length);
+    expect(mail.html).not.toContain('\uE000');
+    expect(mail.text).not.toContain('\uE000');
+    // The fast path sends the same parts.
+    expect(out.splice.html.parts.join('')).toContain('?u&#x3D;%%NL_UNSUBSCRIBE_URL%%');
+  });
+});
+
 describe('issue 64 (zh-CN)', () => {
   it('sets lang, uses the system CJK stack and links no web font', () => {
     expect(rendered.html).toMatch(/^<!doctype html><html lang="zh-CN"/);
