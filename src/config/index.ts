@@ -1,6 +1,6 @@
 // The only reader of process.env: turns environment variables into one typed, validated,
 // frozen Config. Composition roots call loadConfig() once and pass the result down.
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 
@@ -100,11 +100,14 @@ export function keyVersion(key: string): number {
   return 1 + (parseInt(createHash('sha256').update(`newsletter-key-version\n${key}`).digest('hex').slice(0, 8), 16) % 999_999);
 }
 
-/** Why a DKIM key cannot sign (null when it can): a PEM RSA private key, newlines as \\n allowed. */
+/** Why a DKIM key cannot sign (null when it can): a PEM RSA private key that signs a test message, newlines as \\n allowed. */
 function dkimKeyProblem(pem: string): string | null {
   try {
     const key = createPrivateKey(pem);
-    return key.asymmetricKeyType === 'rsa' ? null : `is a ${key.asymmetricKeyType} key; DKIM signing here needs an RSA private key (openssl genrsa 2048)`;
+    if (key.asymmetricKeyType !== 'rsa') return `is a ${key.asymmetricKeyType} key; DKIM signing here needs an RSA private key (openssl genrsa 2048)`;
+    // A test signature: a key that parses but cannot sign fails here, not on the first message.
+    sign('sha256', Buffer.from('newsletter DKIM self-test'), key);
+    return null;
   } catch {
     return 'is not a PEM private key (-----BEGIN PRIVATE KEY----- …); paste the whole key, with \\n for its newlines';
   }

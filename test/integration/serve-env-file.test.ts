@@ -77,4 +77,16 @@ describe('newsletter serve with .env copied from .env.example', () => {
       await rm(broken, { recursive: true, force: true });
     }
   });
+
+  it('a DKIM key that cannot sign stops the worker at start with one line naming it', async () => {
+    const child = spawn(process.execPath, [BIN, 'worker'], {
+      cwd: dir,
+      env: bareEnv({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: `{serve-env-${process.pid}}`, DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nbroken\\n-----END PRIVATE KEY-----' }),
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^newsletter: DKIM_PRIVATE_KEY: is not a PEM private key/)]);
+  });
 });
