@@ -16,7 +16,7 @@
 // that nothing starts after they returned.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
-import { FIELD } from '../subscribers/subscriber-codec.ts';
+import { subscriberReadSpec } from '../subscribers/redis-store.ts';
 import { LuaScript } from './lua-script.ts';
 import type { ClaimOutcome, FinalState } from './types.ts';
 
@@ -218,10 +218,11 @@ export class Ledger {
 
   /** Decides whether this attempt may send to the subscriber; see the file comment and CLAIM. */
   async claim(campaignId: string, subscriberId: string, attemptId: string, who: ClaimFor): Promise<ClaimResult> {
-    const member = typeof who === 'object' ? [who.listId, FIELD.status, FIELD.lists, FIELD.email, FIELD.name] : [];
+    const subscriber = subscriberReadSpec(this.k, subscriberId);
+    const member = typeof who === 'object' ? [who.listId, subscriber.fields.status, subscriber.fields.lists, subscriber.fields.email, subscriber.fields.name] : [];
     const [outcome, contentHash, email, name] = (await CLAIM.run(
       this.redis,
-      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId), this.k.subscriber(subscriberId)],
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId), subscriber.key],
       [subscriberId, attemptId, typeof who === 'object' ? 'member' : who ? '1' : '0', this.now(), ...member],
     )) as [ClaimOutcome, string, string?, string?];
     const result: ClaimResult = { outcome, contentHash };

@@ -252,3 +252,12 @@ function checkConsent(consent: NonNullable<Subscriber['consent']>): NonNullable<
   // A client-supplied header: keep the record, not an unbounded string.
   return consent.userAgent && consent.userAgent.length > 512 ? { ...consent, userAgent: consent.userAgent.slice(0, 512) } : consent;
 }
+
+/**
+ * How a script that must read a subscriber atomically with its own keys (the ledger's claim:
+ * "still active and in the list?") finds them: the record's key and the hash fields for status,
+ * lists, address and name. The store owns the record's layout; the reader only follows this.
+ */
+export function subscriberReadSpec(k: Keys, subscriberId: string): { key: string; fields: { status: string; lists: string; email: string; name: string } } {
+  return { key: k.subscriber(subscriberId), fields: { status: FIELD.status, lists: FIELD.lists, email: FIELD.email, name: FIELD.name } };
+}
