@@ -130,7 +130,8 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         return ledger.finish(campaignId, subscriberId, 'failed');
       }
       // The final dot waits for the ledger to know the data went out (see Ledger.dataSent).
-      outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId) });
+      // …and withdraws the message if the claim is no longer ours, the send stopped or the reader left.
+      outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId, listId === null ? true : { listId }) });
     } catch (error) {
       // Nothing left the machine: clear our marker so the retry is not counted as in doubt.
       await ledger.release(campaignId, subscriberId, attemptId);
@@ -138,6 +139,12 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
     }
 
     switch (outcome.kind) {
+      case 'withdrawn':
+        // Nothing was delivered. Let go of the claim (if it is still ours); the retry's claim
+        // finds out why: paused (set aside), cancelled or left (skipped), or done by another worker.
+        await ledger.release(campaignId, subscriberId, attemptId);
+        log.info({ campaignId, subscriberId, reason: outcome.reason }, 'message withdrawn before its final dot');
+        throw new Error(`withdrawn: ${outcome.reason}`);
       case 'sent':
         return record(campaignId, subscriberId, 'sent');
       case 'permanent':
@@ -195,5 +202,5 @@ export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData
   const current = await ledger.state(data.issueId, data.subscriberId);
   if (current === null && !(await ledger.campaignExists(data.issueId))) return;
   // Data that went out (d:) may have been accepted: unknown; a claim that sent nothing: failed.
-  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('d:') ? 'unknown' : 'failed');
+  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('d:') || current?.startsWith('p:') ? 'unknown' : 'failed');
 }

@@ -46,8 +46,11 @@ local function checkDone(campaign, now)
   end
 end
 -- Records a final state unless one exists; a subscriber seen for the first time joins total.
-local function settle(ledger, campaign, sub, cur, state, now)
+-- doubt: the in-doubt set (or false): a subscriber in it may hold an earlier copy, so ending
+-- without a delivery of our own is unknown, never skipped or failed (which a later send retries).
+local function settle(ledger, campaign, sub, cur, state, now, doubt)
   if cur and isFinal(cur) then return cur end
+  if doubt and (state == 'skipped' or state == 'failed') and redis.call('SISMEMBER', doubt, sub) == 1 then state = 'unknown' end
   if not cur then redis.call('HINCRBY', campaign, 'total', 1) end
   if isLive(cur) then redis.call('HINCRBY', campaign, 'inflight', -1) end
   redis.call('HSET', ledger, sub, state)
@@ -88,7 +91,7 @@ local doubt = (marker and string.sub(cur, 1, 2) == 'd:') or (cur ~= false and cu
 if state == 'cancelled' or not active then
   local final = 'skipped'
   if doubt then final = 'unknown' end
-  return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4]), hash}
+  return {settle(KEYS[1], KEYS[2], ARGV[1], cur, final, ARGV[4], KEYS[3]), hash}
 end
 if state == 'paused' then
   -- A claim (ours, or a dead attempt's) that sent no data goes back to the queue; a dead one
@@ -108,8 +111,8 @@ if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
 if not marker then redis.call('HINCRBY', KEYS[2], 'inflight', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
 if doubt then
-  redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1)
-  redis.call('SADD', KEYS[3], ARGV[1])
+  -- Counted once per subscriber, however often their message comes back in doubt.
+  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1) end
   -- A test send's keys expire (TEST_TTL_SECONDS on its campaign hash): so does this set.
   local ttl = redis.call('TTL', KEYS[2])
   if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
@@ -118,38 +121,49 @@ end
 return {'claimed', hash, email, name}
 `);
 
-// KEYS: ledger. ARGV: subscriberId, attemptId. Our claim's data is about to be complete.
+// KEYS: ledger, campaign, subscriber hash. ARGV: subscriberId, attemptId, then for a list
+// member: listId and the hash's status and lists field names. Right before the final dot: the
+// claim must still be ours, the send still sending, the member still active in the list; then
+// the data counts as sent (d:). Otherwise 0, and the message is withdrawn before its dot.
 const DATA_SENT = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= 'f:' .. ARGV[2] then return 0 end
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur == 'd:' .. ARGV[2] then return 1 end
+if cur ~= 'f:' .. ARGV[2] then return 0 end
+if redis.call('HGET', KEYS[2], 'state') ~= 'sending' then return 0 end
+if ARGV[3] then
+  local f = redis.call('HMGET', KEYS[3], ARGV[4], ARGV[5])
+  if f[1] ~= 'active' or not f[2] or not string.find(',' .. f[2] .. ',', ',' .. ARGV[3] .. ',', 1, true) then return 0 end
+end
 redis.call('HSET', KEYS[1], ARGV[1], 'd:' .. ARGV[2])
 return 1
 `);
 
-// KEYS: ledger, campaign. ARGV: subscriberId, now. The subscriber left: a queued entry is
+// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, now. The subscriber left: a queued entry is
 // skipped at once (its job will find a final state), a parked in-doubt one ends unknown (not
 // sent again); a live claim is reported, for the caller to wait until it is over.
 const WITHDRAW = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur == 'queued' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[2]) end
-if cur and string.sub(cur, 1, 2) == 'p:' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'unknown', ARGV[2]) end
+if cur == 'queued' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[2], KEYS[3]) end
+if cur and string.sub(cur, 1, 2) == 'p:' then return settle(KEYS[1], KEYS[2], ARGV[1], cur, 'unknown', ARGV[2], KEYS[3]) end
 if isLive(cur) then return 'in-flight' end
 return cur or 'none'
 `);
 
-// KEYS: ledger, campaign. ARGV: subscriberId, final state, now.
+// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, final state, now.
 const FINISH = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-return settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3])
+return settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3], KEYS[3])
 `);
 
-// KEYS: ledger, campaign. ARGV: subscriberId, attemptId, now. Only our own marker goes back
+// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, attemptId, now. Only our own marker goes back
 // to `queued`; in a cancelled send (whose queued entries cancel already moved to skipped) it
 // becomes skipped at once, so the status shows nothing queued.
 const RELEASE = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur ~= 'f:' .. ARGV[2] then return 0 end
+-- d: too: a release after the data means the server answered that it did not take it.
+if cur ~= 'f:' .. ARGV[2] and cur ~= 'd:' .. ARGV[2] then return 0 end
 if redis.call('HGET', KEYS[2], 'state') == 'cancelled' then
-  settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[3])
+  settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[3], KEYS[3])
 else
   redis.call('HSET', KEYS[1], ARGV[1], 'queued')
   redis.call('HINCRBY', KEYS[2], 'inflight', -1)
@@ -234,8 +248,10 @@ export class Ledger {
    * Marks this attempt's message data as gone out (before its final dot is written): from now
    * on a later attempt counts a re-send as a possible duplicate. False when the claim is not ours.
    */
-  async dataSent(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
-    return (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId)], [subscriberId, attemptId])) === 1;
+  async dataSent(campaignId: string, subscriberId: string, attemptId: string, who: ClaimFor = true): Promise<boolean> {
+    const subscriber = subscriberReadSpec(this.k, subscriberId);
+    const member = typeof who === 'object' ? [who.listId, subscriber.fields.status, subscriber.fields.lists] : [];
+    return (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), subscriber.key], [subscriberId, attemptId, ...member])) === 1;
   }
 
   /**
@@ -243,7 +259,7 @@ export class Ledger {
    * another final state, 'in-flight' for a claim under way, 'none' when not registered).
    */
   async withdraw(campaignId: string, subscriberId: string): Promise<string> {
-    return (await WITHDRAW.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, this.now()])) as string;
+    return (await WITHDRAW.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, this.now()])) as string;
   }
 
   /** Whether the subscriber's entry is a claim under way (f: or d:). */
@@ -259,12 +275,15 @@ export class Ledger {
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */
   async finish(campaignId: string, subscriberId: string, state: FinalState): Promise<FinalState> {
-    return (await FINISH.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, state, this.now()])) as FinalState;
+    return (await FINISH.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, state, this.now()])) as FinalState;
   }
 
-  /** Before a retry: clears this attempt's in-flight marker so the retry is not taken as in doubt. */
+  /**
+   * Before a retry: clears this attempt's marker so the retry is not taken as in doubt. Only
+   * when nothing can have been accepted: no data went out, or the server refused it (a reply).
+   */
   async release(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId)], [subscriberId, attemptId, this.now()])) === 1;
+    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, attemptId, this.now()])) === 1;
   }
 
   /** Registers a fan-out chunk (new ids join `total`) and saves the next cursor. */

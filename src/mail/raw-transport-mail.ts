@@ -12,6 +12,14 @@ import { Readable, type Writable } from 'node:stream';
 import { useCanonicalDotStuffing } from './smtp-dot-stuffing.ts';
 import type { Envelope } from './types.ts';
 
+/** The message was stopped before its final dot (see beforeFinalDot): nothing was delivered. */
+export class MessageWithdrawnError extends Error {
+  override name = 'MessageWithdrawnError';
+  constructor(reason = 'not ours to send any more') {
+    super(`message withdrawn before its final dot: ${reason}`);
+  }
+}
+
 export interface TransportMail {
   data: Record<string, unknown>;
   message: {
@@ -23,10 +31,10 @@ export interface TransportMail {
 }
 
 /**
- * `beforeFinalDot` is awaited once the connection has been handed every byte of the message:
- * the stream ends (and the connection writes the final dot) only after it settles, so a
- * process that dies before then leaves the server with an unterminated message, which it
- * discards. `onDataSent` runs when the connection has read the whole message: its final dot
+ * `beforeFinalDot` runs when the connection starts reading the message (after DATA's 354): the
+ * stream ends (and the connection writes the final dot) only after it resolves other than
+ * `false`, so a process that dies before then leaves the server with an unterminated message,
+ * which it discards. `onDataSent` runs when the connection has read the whole message: its final dot
  * follows at once, so from then on a lost connection may hide an accepted message. `raw` must
  * end every line with CRLF (src/mail/issue-mime.ts's output does).
  */
@@ -47,8 +55,19 @@ export function rawTransportMail(envelope: Envelope, raw: Buffer, onDataSent: ()
         stream.pipe = function pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
           useCanonicalDotStuffing(dest as unknown as Writable);
           const piped = Readable.prototype.pipe.call(this, dest, options) as T;
-          // Past DATA's 354 the only safe move is to finish the message, whatever the hook says.
-          if (beforeFinalDot) void Promise.resolve().then(beforeFinalDot).catch(() => undefined).then(() => stream.push(null));
+          // The hook decides whether the message is finished: `false` (the claim is no longer
+          // ours, the send was paused or cancelled, the reader left) or an error withdraws it.
+          // Then the stream fails instead of ending, nodemailer closes the connection before
+          // the final dot, and the server, which must not deliver an unterminated message
+          // (RFC 5321 4.1.1.4), discards it.
+          if (beforeFinalDot) {
+            void Promise.resolve()
+              .then(beforeFinalDot)
+              .then(
+                (verdict) => (verdict === false ? stream.destroy(new MessageWithdrawnError()) : stream.push(null)),
+                (error: unknown) => stream.destroy(new MessageWithdrawnError(error instanceof Error ? error.message : String(error))),
+              );
+          }
           return piped;
         };
         return stream.once('end', onDataSent);

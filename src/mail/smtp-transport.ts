@@ -43,6 +43,8 @@ const TRACKER = '_newsletterPhase';
 
 interface PhaseTracker {
   dataSent: boolean;
+  /** Set when beforeFinalDot withdrew the message: the reason. */
+  withdrawn?: string;
 }
 
 /** What `send` hands nodemailer for an OutgoingMessage (exported so tests can build the same message offline). */
@@ -101,9 +103,10 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     const tracker: PhaseTracker = { dataSent: false };
     const outcome = new Promise<DeliveryOutcome>((resolve) => {
       try {
-        send(tracker, (err, info) =>
-          resolve(err ? classifySmtpError(err, tracker.dataSent ? 'after-data' : 'before-data') : { kind: 'sent', response: String(info?.response ?? '') }),
-        );
+        send(tracker, (err, info) => {
+          if (err && tracker.withdrawn) return resolve({ kind: 'withdrawn', reason: tracker.withdrawn });
+          resolve(err ? classifySmtpError(err, tracker.dataSent ? 'after-data' : 'before-data') : { kind: 'sent', response: String(info?.response ?? '') });
+        });
       } catch (err) {
         resolve(classifySmtpError(err, 'before-data'));
       }
@@ -121,7 +124,20 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     sendRaw(envelope: Envelope, raw: string | Buffer, hooks?: SendHooks) {
       const bytes = typeof raw === 'string' ? Buffer.from(toCrlf(raw), 'utf8') : raw;
       return attempt((tracker, done) => {
-        const mail = rawTransportMail(envelope, bytes, () => (tracker.dataSent = true), hooks?.beforeFinalDot);
+        const hook = hooks?.beforeFinalDot;
+        const guarded = hook
+          ? async () => {
+              try {
+                const verdict = await hook();
+                if (verdict === false) tracker.withdrawn = 'the send no longer wants it (paused, cancelled, the reader left, or the claim passed to another worker)';
+                return verdict;
+              } catch (error) {
+                tracker.withdrawn = `could not record that the data went out (${(error as Error).message})`;
+                throw error;
+              }
+            }
+          : undefined;
+        const mail = rawTransportMail(envelope, bytes, () => (tracker.dataSent = true), guarded);
         pool.send(mail as unknown as Parameters<typeof pool.send>[0], done);
       });
     },

@@ -34,7 +34,9 @@ export type DeliveryOutcome =
    */
   | { kind: 'transient'; code?: number; reason: string; systemic?: boolean }
   | { kind: 'permanent'; code: number; reason: string }
-  | { kind: 'ambiguous'; reason: string };
+  | { kind: 'ambiguous'; reason: string }
+  /** beforeFinalDot said no: the connection was closed before the final dot, nothing was delivered. */
+  | { kind: 'withdrawn'; reason: string };
 
 export interface Envelope {
   from: string;
@@ -44,11 +46,12 @@ export interface Envelope {
 /** Moments of one SMTP transaction its caller may act on. */
 export interface SendHooks {
   /**
-   * Awaited after the whole message was handed to the connection and before the final dot is
-   * written: until it resolves the server cannot accept the message, so a crash before then
-   * cannot cause a duplicate. The deliver worker records "data sent" in the ledger here.
+   * Awaited once the message data is going out and before the final dot is written: until it
+   * resolves the server cannot accept the message, so a crash before then cannot cause a
+   * duplicate. `false` (or an error) withdraws the message: the connection closes without the
+   * dot and the outcome is `withdrawn`. The deliver worker records "data sent" in the ledger here.
    */
-  beforeFinalDot?(): Promise<unknown>;
+  beforeFinalDot?(): Promise<boolean>;
 }
 
 export interface Mailer {

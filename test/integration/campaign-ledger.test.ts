@@ -133,6 +133,41 @@ describe('ledger', () => {
     expect(await getStatus(t.redis, k, 'c10')).toMatchObject({ total: 3, sent: 1, skipped: 1, queued: 1 });
   });
 
+  it('dataSent: only for our own claim of a send still sending, to a member still in the list; a replay is fine', async () => {
+    await campaign('c11');
+    const store = new RedisSubscriberStore(t.redis, k);
+    const id = (await store.create({ email: 'ds@example.org', status: 'active', lists: ['l'] })).subscriber.id;
+    await ledger.claim('c11', id, 'a1', { listId: 'l' });
+    expect(await ledger.dataSent('c11', id, 'a2', { listId: 'l' })).toBe(false); // not ours
+    await t.redis.hset(k.campaign('c11'), 'state', 'paused');
+    expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(false); // paused since the claim
+    await t.redis.hset(k.campaign('c11'), 'state', 'sending');
+    await store.setStatus(id, 'unsubscribed');
+    expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(false); // left since the claim
+    await store.setStatus(id, 'active');
+    expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(true);
+    expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(true); // a replayed command
+    expect(await ledger.state('c11', id)).toBe('d:a1');
+  });
+
+  it('a subscriber in doubt ends unknown, not failed or skipped, and is counted once however often it comes back', async () => {
+    await campaign('c12');
+    await ledger.register('c12', ['1', '2'], '$end');
+    for (const id of ['1', '2']) {
+      await ledger.claim('c12', id, 'a1', true);
+      await ledger.dataSent('c12', id, 'a1');
+      expect((await ledger.claim('c12', id, 'a2', true)).outcome).toBe('in-doubt');
+      await ledger.dataSent('c12', id, 'a2');
+      expect((await ledger.claim('c12', id, 'a3', true)).outcome).toBe('in-doubt'); // back again
+    }
+    expect((await getStatus(t.redis, k, 'c12')).possibleDuplicates).toBe(2);
+    expect(await ledger.finish('c12', '1', 'failed')).toBe('unknown');
+    await t.redis.hset(k.campaign('c12'), 'state', 'cancelled');
+    expect(await ledger.release('c12', '2', 'a3')).toBe(true);
+    expect(await ledger.state('c12', '2')).toBe('unknown');
+    expect(await getStatus(t.redis, k, 'c12')).toMatchObject({ total: 2, unknown: 2, failed: 0, skipped: 0, possibleDuplicates: 2 });
+  });
+
   it('a released marker (transient failure) is not in doubt on retry', async () => {
     await campaign('c2');
     await ledger.claim('c2', '5', 'a1', true);

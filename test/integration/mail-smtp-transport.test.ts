@@ -128,7 +128,7 @@ describe('the final dot waits for beforeFinalDot', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let reached!: () => void;
     const atHook = new Promise<void>((resolve) => (reached = resolve));
-    const sending = m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => (reached(), gate) });
+    const sending = m.sendRaw(b.envelope, b.raw, { beforeFinalDot: async () => (reached(), await gate, true) });
     await atHook;
     // DATA was accepted and the bytes are on their way, but without the final dot no message exists.
     expect(s.events.filter((e) => e.kind === 'mail-from')).toHaveLength(1);
@@ -139,11 +139,15 @@ describe('the final dot waits for beforeFinalDot', () => {
     expect(s.messages[0]!.raw.equals(b.raw)).toBe(true);
   });
 
-  it('a hook that fails still finishes the message (past DATA the only safe move)', async () => {
+  it('a hook that says no, or fails, withdraws the message: the connection closes before the dot and nothing is delivered', async () => {
     const s = await sink();
     const m = mailer({ smtpUrl: s.url });
-    const b = mime.build(recipient(2));
-    expect(await m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => Promise.reject(new Error('redis down')) })).toMatchObject({ kind: 'sent' });
+    const [a, b, c] = [mime.build(recipient(2)), mime.build(recipient(3)), mime.build(recipient(4))];
+    expect(await m.sendRaw(a.envelope, a.raw, { beforeFinalDot: async () => false })).toMatchObject({ kind: 'withdrawn' });
+    expect(await m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => Promise.reject(new Error('redis down')) })).toMatchObject({ kind: 'withdrawn', reason: expect.stringContaining('redis down') });
+    expect(s.messages).toHaveLength(0);
+    // The pool goes on with a fresh connection.
+    expect(await m.sendRaw(c.envelope, c.raw, { beforeFinalDot: async () => true })).toMatchObject({ kind: 'sent' });
     expect(s.messages).toHaveLength(1);
   });
 });
