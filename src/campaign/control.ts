@@ -30,9 +30,23 @@ export interface ControlDeps {
   settleTimeoutMs?: number;
 }
 
-/** Waits until no claim of the campaign is in flight (a dead worker's is let go after its lock). */
-async function settleInFlight(deps: ControlDeps, campaignId: string): Promise<void> {
-  await waitUntilSettled(async () => (await deps.ledger.inFlightCount(campaignId)) > 0, deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
+/**
+ * Waits until no claim of the campaign is in flight (a dead worker's is let go after its lock).
+ * Returns the claims still in flight when the wait ran out (0 when it settled): those cannot
+ * deliver any more (the final-dot check reads the new state), but the caller says so.
+ */
+async function settleInFlight(deps: ControlDeps, campaignId: string): Promise<number> {
+  if (await waitUntilSettled(async () => (await deps.ledger.inFlightCount(campaignId)) > 0, deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS)) return 0;
+  return deps.ledger.inFlightCount(campaignId);
+}
+
+/** The status after pause or cancel; `stillInFlight` when the wait for transactions ran out. */
+export type ControlResult = CampaignStatus & { stillInFlight?: number };
+
+async function resultAfterSettling(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
+  const stillInFlight = await settleInFlight(deps, campaignId);
+  const status = await getStatus(deps.redis, deps.keys, campaignId);
+  return stillInFlight > 0 ? { ...status, stillInFlight } : status;
 }
 
 export class CampaignStateError extends UserError {
@@ -48,10 +62,9 @@ async function change(deps: ControlDeps, campaignId: string, action: string, to:
   if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), action);
 }
 
-export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
+export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   await change(deps, campaignId, 'pause', 'paused', ['sending', 'scheduled']);
-  await settleInFlight(deps, campaignId);
-  return getStatus(deps.redis, deps.keys, campaignId);
+  return resultAfterSettling(deps, campaignId);
 }
 
 export async function resumeCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
@@ -76,7 +89,7 @@ export async function resumeCampaign(deps: ControlDeps, campaignId: string): Pro
  * Cancels: no further message leaves; whatever the ledger still has as queued becomes skipped
  * (messages already in flight end with their own outcome).
  */
-export async function cancelCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
+export async function cancelCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   await change(deps, campaignId, 'cancel', 'cancelled', ['scheduled', 'sending', 'paused']);
   // The fan-out stops at its next chunk (a scheduled one is removed); from now on total is
   // what was registered.
@@ -86,8 +99,7 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
   await deps.ledger.moveAll(campaignId, 'queued', 'skipped');
   // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
   await promoteSetAside(deps.queues, campaignId);
-  await settleInFlight(deps, campaignId);
-  return getStatus(deps.redis, deps.keys, campaignId);
+  return resultAfterSettling(deps, campaignId);
 }
 
 /** Promotes this campaign's delayed deliver jobs (set aside while paused, or waiting to retry). */

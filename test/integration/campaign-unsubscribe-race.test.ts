@@ -129,4 +129,22 @@ describe('unsubscribing while a send runs', () => {
       }
     });
   }
+
+  it('pause says how many claims were still in flight when its wait ran out (a worker that stopped answering)', async () => {
+    const published = await h.publish('pretrain-weekly-094');
+    const everyone = h.sink.hold(() => true);
+    await h.send(published);
+    await everyone.waitForHeld(4);
+    // Held for good: the wait (short here) runs out with all four still under way.
+    const status = await pauseCampaign({ redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger, settleTimeoutMs: 200 }, published.issueId);
+    expect(status).toMatchObject({ state: 'paused', stillInFlight: 4 });
+    h.sink.mark('pause gave up waiting');
+    everyone.release();
+    await h.waitForDeliverQueueAtRest();
+    await waitUntil('the four to settle', async () => (await h.ledger.inFlightCount(published.issueId)) === 0);
+    // Even so, none of them was delivered: each was checked before its final dot.
+    expect(h.receivedPerAddress(published.issueId).size).toBe(0);
+    expect(h.sink.transactionsAfter('pause gave up waiting')).toBe(0);
+    await cancelCampaign({ redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger }, published.issueId);
+  });
 });
