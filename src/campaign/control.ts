@@ -3,10 +3,10 @@
 // All issues share one deliver queue (so the global rate limit really is global, and workers
 // need not discover per-issue queues), so pausing cannot pause the queue. Instead the state
 // lives in the campaign hash and the ledger's claim script reads it atomically right before
-// each message, and `pause` and `cancel` return only once the claims already made are over
-// (their transactions finished and counted): from then on no SMTP transaction of this issue
-// starts. Jobs that meet a paused issue go back to the delayed set; `resume` promotes them so
-// the send continues at once.
+// each message and again before each final dot, and `pause` and `cancel` return only once the
+// claims already made are over (delivered and counted, or withdrawn before their dot): from
+// then on no message of this issue is delivered. Jobs that meet a paused issue go back to the
+// delayed set; `resume` promotes them so the send continues at once.
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
@@ -87,7 +87,7 @@ export async function resumeCampaign(deps: ControlDeps, campaignId: string): Pro
 
 /**
  * Cancels: no further message leaves; whatever the ledger still has as queued becomes skipped
- * (messages already in flight end with their own outcome).
+ * (a message under way is withdrawn before its final dot, unless it was already accepted).
  */
 export async function cancelCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   await change(deps, campaignId, 'cancel', 'cancelled', ['scheduled', 'sending', 'paused']);

@@ -41,18 +41,16 @@ export class AlreadySentError extends UserError {
   }
 }
 
-/** The finished send of this issue, if it is done (a cancelled one may be sent again). */
-export async function finishedSend(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
-  const existing = await readCampaign(redis, k, campaignId);
-  return existing?.state === 'done' ? existing : null;
-}
-
-/** Refuses to start a second send of an issue while one is scheduled, sending or paused. */
-export async function assertNotRunning(redis: Redis, k: Keys, campaignId: string): Promise<void> {
+/**
+ * The issue's send so far (null when there was none); refuses while one is scheduled, sending
+ * or paused (a second send of it then would race the first).
+ */
+export async function previousSend(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
   const existing = await readCampaign(redis, k, campaignId);
   if (existing && RUNNING.includes(existing.state)) {
     throw new UserError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
   }
+  return existing;
 }
 
 export function parseSendAt(at: string | undefined, now = Date.now()): Date | undefined {
@@ -78,12 +76,11 @@ async function enqueueFanout(deps: SendDeps, campaignId: string, run: number, at
  */
 export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date; onlyNew?: boolean; retryFailed?: boolean } = {}): Promise<SendStarted> {
   const campaignId = published.issueId;
-  await assertNotRunning(deps.redis, deps.keys, campaignId);
-  const done = await finishedSend(deps.redis, deps.keys, campaignId);
+  const previous = await previousSend(deps.redis, deps.keys, campaignId);
   // retryFailed: the same ledger again, so only its failed and skipped entries get new jobs.
-  if (done && !opts.onlyNew && !opts.retryFailed) throw new AlreadySentError(done);
+  if (previous?.state === 'done' && !opts.onlyNew && !opts.retryFailed) throw new AlreadySentError(previous);
   // With --new-subscribers the earlier run's total stands; the new ones are added as found.
-  const existing = opts.onlyNew ? await readCampaign(deps.redis, deps.keys, campaignId) : null;
+  const existing = opts.onlyNew ? previous : null;
   const expected = existing ? existing.total : ((await deps.store.countByStatus(published.listId)).active ?? 0);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/publish.ts';
 import type { CampaignQueues } from '../campaign/queues.ts';
-import { assertNotRunning, finishedSend, startListSend, type SendStarted } from '../campaign/send.ts';
+import { previousSend, startListSend, type SendStarted } from '../campaign/send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -39,8 +39,8 @@ export type SendIssueOutcome =
 export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest): Promise<SendIssueOutcome> {
   const { published } = request;
   if (request.onlyNew && request.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');
-  await assertNotRunning(deps.redis, deps.keys, published.issueId);
-  const done = await finishedSend(deps.redis, deps.keys, published.issueId);
+  const previous = await previousSend(deps.redis, deps.keys, published.issueId);
+  const done = previous?.state === 'done' ? previous : null;
   const resend = done !== null && Boolean(request.onlyNew || request.retryFailed);
   if (done && !resend) return { kind: 'already-sent', record: done };
   const publish = await checkPublish(deps.redis, deps.keys, published, { force: request.force });

@@ -66,6 +66,7 @@ export function register(program: Command): void {
           return;
         }
         const { sendIssue } = await import('../../use-cases/send-issue.ts');
+        const resendWhom = `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}`;
         const outcome = await sendIssue(deps, {
           published,
           ...(at ? { at } : {}),
@@ -77,7 +78,7 @@ export function register(program: Command): void {
             if (!process.stdin.isTTY) {
               throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
             }
-            const whom = resend ? `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}` : `list ${newsletter.listId} (${recipients} active subscribers)`;
+            const whom = resend ? resendWhom : `list ${newsletter.listId} (${recipients} active subscribers)`;
             return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);
           },
         });
@@ -88,9 +89,7 @@ export function register(program: Command): void {
         }
         if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
         const note = outcome.publish === 'unchanged' ? 'already published, same content' : outcome.publish;
-        const to = outcome.resend
-          ? `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}`
-          : `${outcome.started.expected} subscribers of list ${newsletter.listId}`;
+        const to = outcome.resend ? resendWhom : `${outcome.started.expected} subscribers of list ${newsletter.listId}`;
         process.stdout.write(
           `${issue.id}: ${note}; ${outcome.started.state}${when} to ${to}\n` +
             `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,
