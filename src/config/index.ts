@@ -144,11 +144,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   }
   const v = values as { [K in VariableName]: any };
   const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
+  // The key may be written on one line with \n for its newlines.
+  const dkimPem = v.DKIM_PRIVATE_KEY ? String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') : '';
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     problems.push({ variable: 'DKIM_DOMAIN', message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together; set all three or none' });
-  } else if (v.DKIM_PRIVATE_KEY) {
+  } else if (dkimPem) {
     // A broken key must stop the process now, not every message later.
-    const problem = dkimKeyProblem(String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n'));
+    const problem = dkimKeyProblem(dkimPem);
     if (problem) problems.push({ variable: 'DKIM_PRIVATE_KEY', message: problem });
   }
   const secrets = [v.SECRET, v.SECRET_PREVIOUS]
@@ -170,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     secrets,
     adminToken: v.ADMIN_TOKEN ?? '',
     metricsToken: v.METRICS_TOKEN ?? v.ADMIN_TOKEN ?? '',
-    dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') } : undefined,
+    dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: dkimPem } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,
     workerLockDurationMs: v.WORKER_LOCK_DURATION_MS,
