@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { LuaScript } from './lua-script.ts';
-import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState } from './types.ts';
+import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState, type PausedUntil } from './types.ts';
 
 const int = (v: string | undefined): number => (v ? Number.parseInt(v, 10) || 0 : 0);
 
@@ -38,6 +38,7 @@ export function parseCampaign(campaignId: string, h: Record<string, string>): Ca
     testRecipients: h.testRecipients ? (JSON.parse(h.testRecipients) as string[]) : [],
     onlyNew: h.onlyNew === '1',
     ...(h.pausedReason ? { pausedReason: h.pausedReason } : {}),
+    ...(h.pausedUntil === 'smtp-reachable' ? { pausedUntil: 'smtp-reachable' as const } : {}),
   };
 }
 
@@ -113,19 +114,40 @@ export async function transition(redis: Redis, k: Keys, campaignId: string, to: 
   return (result as string | null) ?? null;
 }
 
-// KEYS: campaign. ARGV: reason, now. A sending campaign pauses itself, with the reason.
+// KEYS: campaign. ARGV: reason, now, until ('' or what ends the pause by itself). A sending
+// campaign pauses itself, with the reason.
 const PAUSE_FOR = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'sending' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'paused', 'pausedReason', ARGV[1], 'pausedAt', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'pausedUntil', ARGV[3]) end
 return 1
 `);
 
 /**
  * Pauses a sending campaign because of a failure every message would meet (SMTP authentication,
- * TLS): retrying message by message would only burn attempts. True when this call paused it.
+ * TLS, the server gone): retrying message by message would only burn attempts. With `until`
+ * the pause ends by itself (campaign/smtp-recovery resumes it once the server answers); without,
+ * an operator resumes. True when this call paused it.
  */
-export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, reason: string): Promise<boolean> {
-  return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString()])) === 1;
+export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, reason: string, until?: PausedUntil): Promise<boolean> {
+  return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString(), until ?? ''])) === 1;
+}
+
+/** Sends paused until the SMTP server answers again, among `campaignIds` (one round trip). */
+export async function pausedUntilReachable(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<string[]> {
+  if (!campaignIds.length) return [];
+  const pipeline = redis.pipeline();
+  for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'pausedUntil');
+  const rows = (await pipeline.exec()) ?? [];
+  return campaignIds.filter((_, i) => {
+    const [state, until] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
+    return state === 'paused' && until === 'smtp-reachable';
+  });
+}
+
+/** Ids of the newest campaigns (test sends included), newest first. */
+export async function recentCampaignIds(redis: Redis, k: Keys, count: number): Promise<string[]> {
+  return redis.zrevrange(k.campaigns(), 0, count - 1);
 }
 
 /** State and mode of several campaigns in one round trip (null for a missing one). */
@@ -166,13 +188,15 @@ export async function expireCampaign(redis: Redis, k: Keys, campaignId: string, 
   await redis.expire(k.campaign(campaignId), seconds);
 }
 
-// KEYS: campaign. ARGV: now. Back to \`sending\`, or to \`scheduled\` when the fan-out has not
-// started yet (paused before its time); the reason of a self-pause goes.
+// KEYS: campaign. ARGV: now, only-if-until ('' = any pause). Back to \`sending\`, or to
+// \`scheduled\` when the fan-out has not started yet (paused before its time); the reason of a
+// self-pause goes. With ARGV[2] only a pause waiting for that ends (an operator's stays).
 const RESUME = new LuaScript(`
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return false end
 if state ~= 'paused' then return 'refused:' .. state end
-redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'pausedUntil') ~= ARGV[2] then return 'refused:paused' end
+redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt', 'pausedUntil')
 if redis.call('HGET', KEYS[1], 'fanoutStarted') == '1' then
   redis.call('HSET', KEYS[1], 'state', 'sending')
 else
@@ -182,6 +206,6 @@ return state
 `);
 
 /** Resumes a paused campaign: the previous state, `refused:<state>`, or null when missing. */
-export async function resumeRecord(redis: Redis, k: Keys, campaignId: string): Promise<string | null> {
-  return ((await RESUME.run(redis, [k.campaign(campaignId)], [new Date().toISOString()])) as string | null) ?? null;
+export async function resumeRecord(redis: Redis, k: Keys, campaignId: string, onlyIfUntil?: PausedUntil): Promise<string | null> {
+  return ((await RESUME.run(redis, [k.campaign(campaignId)], [new Date().toISOString(), onlyIfUntil ?? ''])) as string | null) ?? null;
 }

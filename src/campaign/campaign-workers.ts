@@ -12,6 +12,7 @@ import { createFanoutProcessor, type FanoutOptions } from './fan-out.ts';
 import { IssueCache, type PrepareMime } from './issue-cache.ts';
 import { pauseForReason } from './campaign-record.ts';
 import { Ledger } from './ledger.ts';
+import { startSmtpRecovery } from './smtp-recovery.ts';
 import { createCampaignQueues, type CampaignQueues } from './queues.ts';
 import type { DeliverJobData, FanoutJobData } from './types.ts';
 
@@ -48,6 +49,8 @@ export interface CampaignWorkerOptions {
   /** Times a job may come back from a dead worker before it is abandoned. Default 10. */
   maxStalledCount: number;
   backoff: BackoffOptions;
+  /** How often a send paused for an unreachable SMTP server checks whether it answers again. Default 5,000 ms. */
+  smtpRecheckMs: number;
   deliver: Partial<DeliverOptions>;
   fanout: Partial<FanoutOptions>;
 }
@@ -59,6 +62,7 @@ export const DEFAULT_WORKER_OPTIONS: CampaignWorkerOptions = {
   stalledIntervalMs: 5_000,
   maxStalledCount: 10,
   backoff: DEFAULT_BACKOFF,
+  smtpRecheckMs: 5_000,
   deliver: {},
   fanout: {},
 };
@@ -90,7 +94,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
 
   const deliver = new Worker<DeliverJobData, DeliverResult>(
     QUEUES.deliver,
-    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason) => pauseForReason(data, k, id, reason), log }, opts.deliver),
+    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason, until) => pauseForReason(data, k, id, reason, until), log }, opts.deliver),
     {
       ...common,
       concurrency: opts.concurrency,
@@ -112,6 +116,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   });
   deliver.on('stalled', (jobId) => log.warn({ jobId }, 'deliver job stalled (its worker died?); it runs again'));
   fanout.on('failed', (job, err) => log.error({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'fan-out attempt failed'));
+  const recovery = startSmtpRecovery({ redis: data, keys: k, queues, ledger, mailer: deps.mailer, log }, opts.smtpRecheckMs);
 
   return {
     deliver,
@@ -120,7 +125,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
     ledger,
     async close() {
       stopping = true;
-      await Promise.all([deliver.close(), fanout.close()]);
+      await Promise.all([deliver.close(), fanout.close(), recovery.stop()]);
       await queues.close();
     },
   };

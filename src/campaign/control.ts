@@ -17,7 +17,7 @@ import type { Ledger } from './ledger.ts';
 import type { CampaignQueues } from './queues.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';
-import type { CampaignState, CampaignStatus, DeliverJobData } from './types.ts';
+import type { CampaignState, CampaignStatus, DeliverJobData, PausedUntil } from './types.ts';
 
 const RESUME_SECOND_PASS_MS = 500;
 
@@ -67,8 +67,9 @@ export async function pauseCampaign(deps: ControlDeps, campaignId: string): Prom
   return resultAfterSettling(deps, campaignId);
 }
 
-export async function resumeCampaign(deps: ControlDeps, campaignId: string): Promise<CampaignStatus> {
-  const previous = await resumeRecord(deps.redis, deps.keys, campaignId);
+/** `onlyIfUntil`: resume only a self-pause waiting for that (smtp-recovery); an operator's pause stays. */
+export async function resumeCampaign(deps: ControlDeps, campaignId: string, opts: { onlyIfUntil?: PausedUntil } = {}): Promise<CampaignStatus> {
+  const previous = await resumeRecord(deps.redis, deps.keys, campaignId, opts.onlyIfUntil);
   if (previous === null) throw new CampaignNotFoundError(campaignId);
   if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), 'resume');
   // Everything may have finished while paused (the last messages in flight).

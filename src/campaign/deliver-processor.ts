@@ -12,7 +12,7 @@ import type { SubscriberStore } from '../subscribers/types.ts';
 import { isCampaignId, isSubscriberId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
 import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
 import type { Ledger } from './ledger.ts';
-import type { DeliverJobData, FinalState } from './types.ts';
+import type { DeliverJobData, FinalState, PausedUntil } from './types.ts';
 
 export interface DeliverDeps {
   /** Only written to here (a bounce suppresses the address); the claim reads the subscriber. */
@@ -23,7 +23,7 @@ export interface DeliverDeps {
   /** Signs the personal unsubscribe token (src/subscribers/tokens.ts signListToken, bound to the secrets). */
   signToken: (subscriberId: string, listId: string) => string;
   /** Pauses the send with a reason (campaign-record pauseForReason); true when this call paused it. */
-  pauseSend: (campaignId: string, reason: string) => Promise<boolean>;
+  pauseSend: (campaignId: string, reason: string, until?: PausedUntil) => Promise<boolean>;
   log: Logger;
 }
 
@@ -164,11 +164,15 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       }
       case 'transient': {
         if (outcome.systemic) {
-          // Every message would fail the same way (authentication, TLS, our sender refused):
-          // pause the whole send with the reason instead of burning each one's attempts.
+          // Every message would fail the same way (authentication, TLS, our sender refused, the
+          // server gone): pause the whole send with the reason instead of burning each one's
+          // attempts. An unreachable server ends its pause by itself (smtp-recovery).
           await ledger.release(campaignId, subscriberId, attemptId);
-          const reason = `SMTP ${outcome.code ?? ''} ${outcome.reason}`.replace(/\s+/g, ' ').trim();
-          if (await deps.pauseSend(campaignId, reason)) log.error({ campaignId, reason }, 'send paused: a failure every message would meet; fix it and resume');
+          const reason = outcome.unreachable ? outcome.reason : `SMTP ${outcome.code ?? ''} ${outcome.reason}`.replace(/\s+/g, ' ').trim();
+          if (await deps.pauseSend(campaignId, reason, outcome.unreachable ? 'smtp-reachable' : undefined)) {
+            if (outcome.unreachable) log.error({ campaignId, reason }, 'send paused: the SMTP server is unreachable; it resumes by itself once the server answers');
+            else log.error({ campaignId, reason }, 'send paused: a failure every message would meet; fix it and resume');
+          }
           await job.moveToDelayed(Date.now() + opts.pauseRecheckMs, token);
           throw new DelayedError();
         }

@@ -41,6 +41,11 @@ export class AlreadySentError extends UserError {
   }
 }
 
+/** A send of the issue is scheduled, sending or paused: another would race it. */
+export class SendRunningError extends UserError {
+  override name = 'SendRunningError';
+}
+
 /**
  * The issue's send so far (null when there was none); refuses while one is scheduled, sending
  * or paused (a second send of it then would race the first).
@@ -48,7 +53,7 @@ export class AlreadySentError extends UserError {
 export async function previousSend(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
   const existing = await readCampaign(redis, k, campaignId);
   if (existing && RUNNING.includes(existing.state)) {
-    throw new UserError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
+    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
   }
   return existing;
 }

@@ -43,6 +43,8 @@ export interface CampaignStatus extends CampaignCounters {
   queued: number;
   /** Why the send paused itself (a failure that would hit every message, e.g. SMTP authentication). */
   pausedReason?: string;
+  /** The pause ends by itself when the SMTP server answers again (it was unreachable). */
+  resumesBySelf?: boolean;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -105,4 +107,9 @@ export interface CampaignRecord extends CampaignCounters {
   onlyNew: boolean;
   /** Set when the send paused itself; cleared by resume. */
   pausedReason?: string;
+  /** Set when that pause ends by itself (see PausedUntil). */
+  pausedUntil?: PausedUntil;
 }
+
+/** What ends a self-pause without an operator: the SMTP server answering again. */
+export type PausedUntil = 'smtp-reachable';

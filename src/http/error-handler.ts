@@ -44,9 +44,9 @@ export function frameworkErrorAnswer(deps: ErrorAnswerDeps) {
   };
 }
 
-function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: FastifyReply, status: number, message: string, details?: Record<string, unknown>) {
   if (wantsJson(request) || request.url.startsWith('/api/')) {
-    return reply.code(status).header('cache-control', 'no-store').send({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+    return reply.code(status).header('cache-control', 'no-store').send({ ...details, statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
   const query = request.query as { newsletter?: unknown } | undefined;
   const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
@@ -57,7 +57,7 @@ function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: Fasti
 }
 
 export function installErrorHandlers(app: FastifyInstance, deps: ErrorAnswerDeps): void {
-  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => answerWith(deps, request, reply, status, message);
+  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, message: string, details?: Record<string, unknown>) => answerWith(deps, request, reply, status, message, details);
 
   app.setErrorHandler((error: FastifyError | HttpInputError | UserError, request, reply) => {
     // A UserError from a lower layer (e.g. the store rejecting a field) is the client's mistake.
@@ -66,7 +66,7 @@ export function installErrorHandlers(app: FastifyInstance, deps: ErrorAnswerDeps
     if (status >= 400 && status < 500) {
       if (MALFORMED_BODY.test(error.message)) return answer(request, reply, 400, `The request body is malformed: ${error.message}.`);
       if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="newsletter"');
-      return answer(request, reply, status, error.message);
+      return answer(request, reply, status, error.message, error instanceof HttpInputError ? error.details : undefined);
     }
     request.log.error({ err: error }, 'request failed');
     return answer(request, reply, 500, 'Something went wrong on our side.');

@@ -11,6 +11,8 @@ export class HttpInputError extends Error {
     readonly statusCode: number,
     message: string,
     readonly field?: string,
+    /** More for an API client (e.g. lint findings), added to the JSON answer. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

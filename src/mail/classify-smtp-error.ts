@@ -26,6 +26,12 @@ const CONNECTION_LOSS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EPROTOC
 /** Failures of our side's setup: every message fails the same way until an operator acts. */
 const SYSTEMIC_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY', 'EDNS']);
 
+/**
+ * The server is not there (refused, no route): true of every message until it is back, so the
+ * send waits for it as a whole (see campaign/smtp-recovery) instead of each message retrying.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 /** Replies to these commands are about the session or the sender, never about the recipient. */
 const SESSION_COMMANDS = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH\b.*|MAIL FROM)$/;
 
@@ -35,6 +41,8 @@ const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
 interface SmtpErrorFields {
   responseCode?: number;
   code?: string;
+  /** The socket's own code under nodemailer's ESOCKET (ECONNREFUSED, ECONNRESET, …). */
+  originalCode?: string;
   command?: string;
   reason: string;
 }
@@ -47,6 +55,7 @@ function fieldsOf(err: unknown): SmtpErrorFields {
   return {
     responseCode: Number.isInteger(code) && code >= 200 && code <= 599 ? code : undefined,
     code: typeof e.code === 'string' ? e.code : undefined,
+    originalCode: typeof e.originalCode === 'string' ? e.originalCode : undefined,
     command: typeof e.command === 'string' ? e.command : undefined,
     reason: oneLine(text),
   };
@@ -69,7 +78,7 @@ export function classifySmtpError(err: unknown, phase?: SmtpPhase): DeliveryOutc
 }
 
 function classify(err: unknown, phase: SmtpPhase | undefined): DeliveryOutcome {
-  const { responseCode, code, command, reason } = fieldsOf(err);
+  const { responseCode, code, originalCode, command, reason } = fieldsOf(err);
   const withCommand = command && command !== 'CONN' && command !== 'API' ? `${command}: ${reason}` : reason;
 
   if (responseCode !== undefined) {
@@ -89,6 +98,9 @@ function classify(err: unknown, phase: SmtpPhase | undefined): DeliveryOutcome {
   }
 
   const afterData = phase ? phase === 'after-data' : command === 'DATA';
+  if (!afterData && originalCode !== undefined && UNREACHABLE_CODES.has(originalCode)) {
+    return { kind: 'transient', reason: `SMTP server unreachable (${originalCode}): ${reason}`, systemic: true, unreachable: true };
+  }
   if (code !== undefined && CONNECTION_LOSS.has(code)) {
     if (afterData) return { kind: 'ambiguous', reason: `${code} after the message data was sent: ${reason}` };
     return { kind: 'transient', reason: `${code}: ${reason}` };

@@ -142,6 +142,14 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
       });
     },
 
+    async verify() {
+      // A connection of its own (not the pool's), greeted, logged in and quit.
+      return composer.verify().then(
+        () => true,
+        () => false,
+      );
+    },
+
     async close() {
       // Stop taking messages, let those in flight finish, then close the pool's connections.
       closing = true;

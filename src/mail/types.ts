@@ -31,8 +31,10 @@ export type DeliveryOutcome =
   /**
    * `systemic` (added by mail): the failure is not about this recipient but hits every message
    * (authentication, TLS, greeting, sender refused): retrying one message will not help, pausing may.
+   * `unreachable`: systemic because the server is not there (connection refused, no route); it
+   * goes away by itself when the server is back.
    */
-  | { kind: 'transient'; code?: number; reason: string; systemic?: boolean }
+  | { kind: 'transient'; code?: number; reason: string; systemic?: boolean; unreachable?: boolean }
   | { kind: 'permanent'; code: number; reason: string }
   | { kind: 'ambiguous'; reason: string }
   /** beforeFinalDot said no: the connection was closed before the final dot, nothing was delivered. */
@@ -62,6 +64,8 @@ export interface Mailer {
    * wire with only its line-leading dots doubled. A string is brought to CRLF first.
    */
   sendRaw(envelope: Envelope, raw: string | Buffer, hooks?: SendHooks): Promise<DeliveryOutcome>;
+  /** Opens a connection and greets (and logs in): true when the server answers. Never throws. */
+  verify(): Promise<boolean>;
   close(): Promise<void>;
 }
 

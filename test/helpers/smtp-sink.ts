@@ -5,7 +5,7 @@
 // Tests wait on its events (a message accepted), never on time; `mark` puts a test's own
 // moment (e.g. "pause returned") into the same ordered log as the transactions it sees begin.
 import { EventEmitter, once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMessage {
@@ -43,6 +43,10 @@ export interface SmtpSink {
   transactionsAfter(label: string, until?: string): number;
   /** Holds the transactions of matching recipients at RCPT TO, from now until released. */
   hold(matches: (to: string) => boolean): Hold;
+  /** The server dies: every connection is reset, new ones are refused (as after SIGKILL), until `up`. */
+  down(): void;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +111,11 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
   server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const indexOfMark = (label: string, from = 0) => events.findIndex((e, i) => i >= from && e.kind === 'mark' && e.label === label);
   return {
     url: `smtp://127.0.0.1:${port}`,
@@ -147,6 +156,11 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
         },
       };
     },
+    down() {
+      server.server.close();
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+    up: () => new Promise<void>((resolve) => server.server.listen(port, '127.0.0.1', resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -186,11 +186,19 @@ describe('failures become outcomes, never exceptions', () => {
     expect(s.messages.map((x) => x.to[0])).toEqual(['reader2@example.org']);
   });
 
-  it('a refused connection (nothing listening) is transient', async () => {
+  it('a refused connection (nothing listening) is transient and says the server is unreachable', async () => {
     const m = mailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}` });
     const b = mime.build(recipient(1));
     const outcome = await m.sendRaw(b.envelope, b.raw);
-    expect(outcome).toMatchObject({ kind: 'transient', reason: expect.stringMatching(/ESOCKET|ECONNECTION/) });
+    expect(outcome).toMatchObject({ kind: 'transient', systemic: true, unreachable: true, reason: expect.stringMatching(/unreachable \(ECONNREFUSED\)/) });
+    expect(await m.verify()).toBe(false);
+  });
+
+  it('verify answers true for a server that greets', async () => {
+    const s = await startSmtpSink();
+    const m = mailer({ smtpUrl: s.url });
+    expect(await m.verify()).toBe(true);
+    await s.close();
   });
 
   it('a sink that shuts down is transient, for the pooled connection and for new ones', async () => {

@@ -32,7 +32,10 @@ const rows: Row[] = [
   ['EHLO 550', smtpError({ code: 'EPROTOCOL', command: 'EHLO', response: '550 go away' }), 'before-data', { kind: 'transient', code: 550, systemic: true }],
   ['STARTTLS 554', smtpError({ code: 'ETLS', command: 'STARTTLS', response: '554 TLS not available' }), 'before-data', { kind: 'transient', code: 554, systemic: true }],
   // Connection failures: before the data a retry, after it nobody knows.
-  ['connection refused', smtpError({ code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }), 'before-data', { kind: 'transient' }],
+  // The server is not there: the whole send waits for it (systemic, ends by itself).
+  ['connection refused', smtpError({ code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }), 'before-data', { kind: 'transient', systemic: true, unreachable: true }],
+  ['no route to the host', smtpError({ code: 'ESOCKET', command: 'CONN', originalCode: 'EHOSTUNREACH', message: 'connect EHOSTUNREACH 10.0.0.9:25' }), 'before-data', { kind: 'transient', systemic: true, unreachable: true }],
+  ['a reset is not unreachable', smtpError({ code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNRESET', message: 'read ECONNRESET' }), 'before-data', { kind: 'transient' }],
   ['greeting timeout', smtpError({ code: 'ETIMEDOUT', command: 'CONN', message: 'Greeting never received' }), 'before-data', { kind: 'transient' }],
   ['closed before the greeting', smtpError({ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }), 'before-data', { kind: 'transient' }],
   ['pool gave up after a close (maxRequeues 0)', smtpError({ code: 'ECONNECTION', message: 'Reached maximum number of retries after connection was closed' }), 'before-data', { kind: 'transient' }],

@@ -29,29 +29,21 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { test?: string[]; at?: string; yes?: boolean; force?: boolean; newSubscribers?: boolean; retryFailed?: boolean }) => {
       const config = loadConfig(readEnvironment());
       // Loaded on use: rendering (MJML) and the queue stack are heavy for the other commands.
-      const [{ renderIssueFile }, { formatFindings }, { normaliseEmail }, campaign, client, send] = await Promise.all([
-        import('../../use-cases/render-issue-file.ts'),
+      const [{ loadPublishableIssue, LintFailedError }, { formatFindings }, client, send, { testAddresses, testSendIssue }] = await Promise.all([
+        import('../../use-cases/publishable-issue.ts'),
         import('../format-report.ts'),
-        import('../../subscribers/email-address.ts'),
-        import('../../campaign/publish.ts'),
         import('../../campaign/campaign-client.ts'),
         import('../../campaign/send.ts'),
+        import('../../use-cases/test-send.ts'),
       ]);
       const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');
       const at = send.parseSendAt(opts.at);
-      const testAddresses = opts.test?.map((raw) => {
-        const email = normaliseEmail(raw);
-        if (!email) throw new UserError(`--test: "${raw}" is not an email address`);
-        return email;
-      });
+      if (opts.test) testAddresses(opts.test); // a wrong address fails before anything renders
 
-      const { issue, newsletter, rendered, findings } = await renderIssueFile(file, { assetsUrl: config.assetsUrl });
-      const errors = findings.filter((f) => f.level === 'error');
-      if (errors.length) {
-        process.stderr.write(`${formatFindings(findings).join('\n')}\n`);
-        throw new UserError(`${file}: ${errors.length} lint error${errors.length === 1 ? '' : 's'} (listed above); fix them before sending`);
-      }
-      const published = campaign.toPublishedIssue(rendered, issue, newsletter);
+      const { issue, newsletter, published } = await loadPublishableIssue(file, { assetsUrl: config.assetsUrl }).catch((error: unknown) => {
+        if (error instanceof LintFailedError) process.stderr.write(`${formatFindings(error.findings).join('\n')}\n`);
+        throw error;
+      });
 
       await client.withCampaignClient(config, async (c) => {
         const deps = { redis: c.redis, keys: c.keys, store: c.store, queues: c.queues };
@@ -59,9 +51,9 @@ export function register(program: Command): void {
           if ((await liveWorkerCount(c.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
         };
         const when = at ? ` at ${at.toISOString()}` : '';
-        if (testAddresses) {
-          const started = await send.startTestSend(deps, published, testAddresses, at ? { at } : {});
-          process.stdout.write(`test send ${started.campaignId} → ${testAddresses.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
+        if (opts.test) {
+          const started = await testSendIssue(deps, published, opts.test, at ? { at } : {});
+          process.stdout.write(`test send ${started.campaignId} → ${testAddresses(opts.test).join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
           await warnIfNoWorker();
           return;
         }

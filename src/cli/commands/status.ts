@@ -13,7 +13,8 @@ export function formatStatus(s: CampaignStatus): string {
     `${s.issueId}: ${s.state}`,
     `  total ${s.total} · queued ${s.queued} · sent ${s.sent} · failed ${s.failed} · bounced ${s.bounced} · skipped ${s.skipped} · unknown ${s.unknown}`,
   ];
-  if (s.pausedReason) lines.push(`  paused by itself: ${s.pausedReason} (fix it, then: newsletter resume ${s.issueId})`);
+  if (s.pausedReason && s.resumesBySelf) lines.push(`  paused by itself: ${s.pausedReason} (it resumes by itself once the SMTP server answers; nothing is lost meanwhile)`);
+  else if (s.pausedReason) lines.push(`  paused by itself: ${s.pausedReason} (fix it, then: newsletter resume ${s.issueId})`);
   if (s.possibleDuplicates) lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');

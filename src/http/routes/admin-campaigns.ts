@@ -1,13 +1,22 @@
-// Admin API for sends (behind the bearer token, registered under /api): the status of an
-// issue's send, and pause / resume / cancel — the same operations as the CLI commands.
+// Admin API for sends (behind the bearer token, registered under /api): list the recent sends,
+// start one (publish and send, schedule, only new subscribers, retry the failed), a test send,
+// the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
+// commands and the console.
+import { access } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { recentCampaignIds } from '../../campaign/campaign-record.ts';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
 import { Ledger } from '../../campaign/ledger.ts';
 import { createCampaignQueues } from '../../campaign/queues.ts';
+import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/send.ts';
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
+import { UserError } from '../../errors.ts';
+import { issueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
+import { sendIssue } from '../../use-cases/send-issue.ts';
+import { testSendIssue } from '../../use-cases/test-send.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError, parseInput } from '../respond.ts';
 
@@ -15,29 +24,101 @@ const params = z.object({
   issueId: z.string().max(160).refine(isCampaignId, 'must be an issue id such as pretrain-weekly-064'),
 });
 
+const sendBody = z
+  .object({
+    at: z.string().max(64).optional(),
+    force: z.boolean().optional(),
+    onlyNew: z.boolean().optional(),
+    retryFailed: z.boolean().optional(),
+  })
+  .strict();
+
+const testSendBody = z
+  .object({
+    to: z.union([z.string().max(320), z.array(z.string().max(320)).max(100)]),
+    at: z.string().max(64).optional(),
+  })
+  .strict();
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
 const ACTIONS = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
 
-/** Campaign errors become 404 (no such send) and 409 (not possible in its current state). */
-async function answer(run: () => Promise<CampaignStatus>): Promise<CampaignStatus> {
+/** Campaign errors become 404 (no such send or issue), 409 (not possible now) and 422 (the input). */
+async function answer<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message, 'issueId');
-    if (error instanceof CampaignStateError) throw new HttpInputError(409, error.message);
+    if (error instanceof CampaignNotFoundError || error instanceof UnknownIssueError) throw new HttpInputError(404, error.message, 'issueId');
+    if (error instanceof CampaignStateError || error instanceof AlreadySentError || error instanceof SendRunningError) throw new HttpInputError(409, error.message);
+    if (error instanceof LintFailedError) throw new HttpInputError(422, error.message, undefined, { findings: error.findings });
+    if (error instanceof UserError) throw new HttpInputError(422, error.message);
     throw error;
   }
 }
 
 export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    // Queue handles over the app's connection (not closed with them): used to promote jobs on resume.
+    // Queue handles over the app's connection (not closed with them): used to start sends and
+    // to promote jobs on resume.
     const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
-    const deps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger: new Ledger(ctx.redis, ctx.keys) };
+    const ledger = new Ledger(ctx.redis, ctx.keys);
+    const deps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger };
+    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues };
     app.addHook('onClose', async () => queues.close());
+
+    /** The issue file of `issueId`, loaded and rendered; 404 when there is none. */
+    async function publishable(issueId: string) {
+      const file = issueFile(ctx.config.emailsDir, issueId);
+      await access(file).catch(() => {
+        throw new UnknownIssueError(`no issue file issues/${issueId}.yaml`);
+      });
+      return loadPublishableIssue(file, { assetsUrl: ctx.config.assetsUrl });
+    }
+
+    app.get('/campaigns', async (request) => {
+      const { limit } = parseInput(listQuery, request.query, 'query');
+      const ids = await recentCampaignIds(ctx.redis, ctx.keys, limit);
+      // A test send's record may expire between the two reads: left out.
+      const sends = await Promise.all(ids.map((id) => getStatus(ctx.redis, ctx.keys, id).catch(() => null)));
+      return { sends: sends.filter((s): s is CampaignStatus => s !== null) };
+    });
 
     app.get('/campaigns/:issueId', async (request) => {
       const { issueId } = parseInput(params, request.params, 'params');
       return answer(() => getStatus(ctx.redis, ctx.keys, issueId));
+    });
+
+    app.post('/campaigns/:issueId/send', async (request, reply) => {
+      const { issueId } = parseInput(params, request.params, 'params');
+      const body = parseInput(sendBody, request.body, 'body');
+      return answer(async () => {
+        const at = parseSendAt(body.at);
+        const { published } = await publishable(issueId);
+        const outcome = await sendIssue(sendDeps, {
+          published,
+          ...(at ? { at } : {}),
+          ...(body.force ? { force: true } : {}),
+          ...(body.onlyNew ? { onlyNew: true } : {}),
+          ...(body.retryFailed ? { retryFailed: true } : {}),
+        });
+        if (outcome.kind === 'already-sent') throw new AlreadySentError(outcome.record);
+        if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
+        reply.code(202);
+        return { issueId, publish: outcome.publish, resend: outcome.resend, ...outcome.started };
+      });
+    });
+
+    app.post('/campaigns/:issueId/test-send', async (request, reply) => {
+      const { issueId } = parseInput(params, request.params, 'params');
+      const body = parseInput(testSendBody, request.body, 'body');
+      return answer(async () => {
+        const at = parseSendAt(body.at);
+        const { published } = await publishable(issueId);
+        const started = await testSendIssue(sendDeps, published, typeof body.to === 'string' ? [body.to] : body.to, at ? { at } : {});
+        reply.code(202);
+        return { issueId, ...started };
+      });
     });
 
     for (const [action, run] of Object.entries(ACTIONS)) {
