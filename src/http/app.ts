@@ -100,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
-  installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  await installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -119,7 +119,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The images issues keep under emails/assets, at ASSETS_URL's default (PUBLIC_URL/assets).
   const assets = resolve(config.emailsDir, ASSETS_FOLDER);
   if (existsSync(assets)) {
-    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', index: false, list: false, dotfiles: 'deny', maxAge: '1d', decorateReply: false });
+    await app.register(fastifyStatic, {
+      root: assets,
+      prefix: '/assets/',
+      index: false,
+      list: false,
+      dotfiles: 'deny',
+      maxAge: '1d',
+      decorateReply: false,
+      // Issue images are loaded by mail clients and webmail pages on other origins.
+      setHeaders: (res) => res.setHeader('cross-origin-resource-policy', 'cross-origin'),
+    });
   }
 
   await app.register(landingRoutes(ctx));

@@ -17,37 +17,21 @@ export async function requestSubscription(
   input: { email: string; name?: string; newsletter: Newsletter; consent: ConsentRecord },
 ): Promise<SubscribeResult> {
   const listId = input.newsletter.listId;
-  let result: SubscribeResult = 'mailed';
-  let subscriber = await deps.store.findByEmail(input.email);
-  if (!subscriber) {
-    const created = await deps.store.create({
-      email: input.email,
-      ...(input.name ? { name: input.name } : {}),
-      locale: input.newsletter.locale,
-      lists: [],
-      status: 'pending',
-      consent: input.consent,
-    });
-    subscriber = created.subscriber;
-  } else if (subscriber.status === 'bounced' || subscriber.status === 'complained') {
-    // Suppressed: mailing it again would bounce or annoy (the worker sends nothing).
-    result = 'suppressed';
-  } else if (subscriber.status === 'active' && subscriber.lists.includes(listId)) {
-    result = 'already-active';
-  } else if (subscriber.status !== 'active') {
-    // Pending or unsubscribed: this request's consent replaces the old one; an unconfirmed
-    // request never renames someone who already gave a name.
-    await deps.store.setStatus(subscriber.id, subscriber.status, {
-      consent: input.consent,
-      ...(!subscriber.name && input.name ? { name: input.name } : {}),
-    });
-  }
+  // One store call of the same cost for every address (new, pending, active, suppressed).
+  const { id, outcome } = await deps.store.requestSubscription({
+    email: input.email,
+    ...(input.name ? { name: input.name } : {}),
+    locale: input.newsletter.locale,
+    listId,
+    consent: input.consent,
+  });
+  const result: SubscribeResult = outcome === 'suppressed' ? 'suppressed' : outcome === 'already-active' ? 'already-active' : 'mailed';
   // Active in another list keeps its confirmed consent; confirming adds this list.
 
   // Every address then takes the same round trips (throttle, token, one job), so the response
   // time does not hint at whether it is new, subscribed or suppressed: the transactional worker
   // refetches the subscriber and sends nothing to an active or suppressed address.
-  const queued = await requestConfirmationMail(deps, { subscriberId: subscriber.id, listId });
+  const queued = await requestConfirmationMail(deps, { subscriberId: id, listId });
   return !queued && result === 'mailed' ? 'throttled' : result;
 }
 

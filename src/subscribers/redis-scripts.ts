@@ -36,6 +36,16 @@ export interface SubscriberScripts {
    * ARGV: id, expectedLists. Returns 0 missing, -1 lists changed (retry), 1 removed.
    */
   nlSubRemove: ScriptCall;
+  /**
+   * A subscribe-form request, the same work for every address (no timing hint).
+   * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts.
+   * ARGV: id (the address's owner as the caller read it, else a fresh one), email, listId, now,
+   * nameField, name ('' = none), consentField, consent, then the new record's HSET pairs.
+   * Returns {outcome, id}: created, updated (pending/unsubscribed: new consent, name if it had
+   * none), already-active, active-elsewhere, suppressed; or {'retry', owner} when the address's
+   * owner is not ARGV id any more (read again).
+   */
+  nlSubRequest: ScriptCall;
 }
 
 const CREATE = `
@@ -135,12 +145,38 @@ end
 return 1
 `;
 
+const REQUEST = `
+local owner = redis.call('HGET', KEYS[1], ARGV[2])
+local id = ARGV[1]
+if not owner then
+  if redis.call('EXISTS', KEYS[2]) == 1 then return {'retry', ''} end
+  redis.call('HSET', KEYS[1], ARGV[2], id)
+  redis.call('HSET', KEYS[2], unpack(ARGV, 9))
+  redis.call('ZADD', KEYS[3], id, id)
+  redis.call('HINCRBY', KEYS[4], 'pending', 1)
+  return {'created', id}
+end
+if owner ~= id then return {'retry', owner} end
+local cur = redis.call('HMGET', KEYS[2], 's', 'ls', ARGV[5])
+local status = cur[1]
+if not status then return {'retry', ''} end
+if status == 'bounced' or status == 'complained' then return {'suppressed', id} end
+if status == 'active' then
+  for l in string.gmatch(cur[2] or '', '[^,]+') do if l == ARGV[3] then return {'already-active', id} end end
+  return {'active-elsewhere', id}
+end
+redis.call('HSET', KEYS[2], ARGV[7], ARGV[8], 'ua', ARGV[4])
+if ARGV[6] ~= '' and (not cur[3] or cur[3] == '') then redis.call('HSET', KEYS[2], ARGV[5], ARGV[6]) end
+return {'updated', id}
+`;
+
 const SCRIPTS: Record<keyof SubscriberScripts, string> = {
   nlSubCreate: CREATE,
   nlSubTransition: TRANSITION,
   nlSubAddToList: ADD_TO_LIST,
   nlSubRemoveFromList: REMOVE_FROM_LIST,
   nlSubRemove: REMOVE,
+  nlSubRequest: REQUEST,
 };
 
 /**

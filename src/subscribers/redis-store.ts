@@ -16,7 +16,7 @@ import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-addre
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
 import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, toHashFields } from './subscriber-codec.ts';
-import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest } from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
 /** A new subscriber as the import gives it: may carry the creation time of an exported record. */
@@ -87,6 +87,31 @@ export class RedisSubscriberStore implements SubscriberStore {
       results[index] = { id: String(owner), created: String(owner) === results[index]!.id };
     });
     return results;
+  }
+
+  /**
+   * A subscribe-form request (double opt-in): creates the address as pending, or records the
+   * new consent on a pending or unsubscribed one (and the name, if it had none), or leaves an
+   * active or suppressed one alone. Every address costs the same two round trips (read the
+   * index and reserve an id; one script): the answer's timing says nothing about whether it
+   * was known. A known address wastes its reserved id, which is fine (ids are ordered, not dense).
+   */
+  async requestSubscription(input: SubscriptionRequest): Promise<{ id: string; outcome: SubscriptionOutcome }> {
+    const now = new Date().toISOString();
+    const record = prepareNew({ email: input.email, ...(input.name ? { name: input.name } : {}), locale: input.locale, lists: [], status: 'pending', consent: input.consent }, now);
+    requireListId(input.listId);
+    const pairs = toHashFields(record);
+    const consent = encodeConsent(record.consent!);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.redis.pipeline().hget(this.keys.emailIndex(), record.email).incr(this.keys.subscriberSeq()).exec();
+      const [[indexError, owner], [seqError, fresh]] = (read ?? []) as [[Error | null, string | null], [Error | null, number]];
+      if (indexError || seqError) throw indexError ?? seqError;
+      const id = owner ?? String(fresh);
+      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts()];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, now, FIELD.name, record.name ?? '', FIELD.consent, consent, ...pairs)) as [string, string];
+      if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
+    }
+    throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
   }
 
   async get(id: string): Promise<Subscriber | null> {

@@ -46,7 +46,21 @@ export interface ActivePage {
   next: string | null;
 }
 
+/** A subscribe-form request for one list (double opt-in). */
+export interface SubscriptionRequest {
+  email: string;
+  name?: string;
+  locale: string;
+  listId: string;
+  consent: ConsentRecord;
+}
+
+/** What a subscribe request did to the store (never shown to the person asking). */
+export type SubscriptionOutcome = 'created' | 'updated' | 'already-active' | 'active-elsewhere' | 'suppressed';
+
 export interface SubscriberStore {
+  /** Records a subscribe request; the same round trips for every address (see RedisSubscriberStore). */
+  requestSubscription(input: SubscriptionRequest): Promise<{ id: string; outcome: SubscriptionOutcome }>;
   /** Creates, or returns the existing subscriber for the address (unchanged) with created=false. */
   create(input: NewSubscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
   get(id: string): Promise<Subscriber | null>;
