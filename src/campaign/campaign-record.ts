@@ -133,32 +133,20 @@ export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, 
   return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString(), until ?? ''])) === 1;
 }
 
-/** Sends paused until the SMTP server answers again, among `campaignIds` (one round trip). */
-export async function pausedUntilReachable(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<string[]> {
-  if (!campaignIds.length) return [];
-  const pipeline = redis.pipeline();
-  for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'pausedUntil');
-  const rows = (await pipeline.exec()) ?? [];
-  return campaignIds.filter((_, i) => {
-    const [state, until] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
-    return state === 'paused' && until === 'smtp-reachable';
-  });
-}
-
 /** Ids of the newest campaigns (test sends included), newest first. */
 export async function recentCampaignIds(redis: Redis, k: Keys, count: number): Promise<string[]> {
   return redis.zrevrange(k.campaigns(), 0, count - 1);
 }
 
-/** State and mode of several campaigns in one round trip (null for a missing one). */
-export async function readStates(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string } | null)[]> {
+/** State, mode and what ends a self-pause, of several campaigns in one round trip (null for a missing one). */
+export async function readStates(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
   if (!campaignIds.length) return [];
   const pipeline = redis.pipeline();
-  for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'mode', 'listId');
+  for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'mode', 'listId', 'pausedUntil');
   const rows = (await pipeline.exec()) ?? [];
   return campaignIds.map((_, i) => {
-    const [state, mode, listId] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
-    return state ? { state, mode: mode ?? 'list', listId: listId ?? '' } : null;
+    const [state, mode, listId, pausedUntil] = (rows[i]?.[1] as (string | null)[] | undefined) ?? [];
+    return state ? { state, mode: mode ?? 'list', listId: listId ?? '', ...(pausedUntil ? { pausedUntil } : {}) } : null;
   });
 }
 

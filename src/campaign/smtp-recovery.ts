@@ -6,8 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Mailer } from '../mail/types.ts';
-import { pausedUntilReachable, recentCampaignIds } from './campaign-record.ts';
-import { resumeCampaign, type ControlDeps } from './control.ts';
+import { readStates, recentCampaignIds } from './campaign-record.ts';
+import { CampaignStateError, resumeCampaign, type ControlDeps } from './control.ts';
+import { CampaignNotFoundError } from './status.ts';
 
 /** Sends among the newest that can be waiting (older ones finished long ago). */
 const RECENT = 200;
@@ -20,7 +21,9 @@ export function startSmtpRecovery(deps: ControlDeps & { mailer: Pick<Mailer, 've
   const ac = new AbortController();
 
   async function once(): Promise<void> {
-    const waiting = await pausedUntilReachable(deps.redis, deps.keys, await recentCampaignIds(deps.redis, deps.keys, RECENT));
+    const ids = await recentCampaignIds(deps.redis, deps.keys, RECENT);
+    const states = await readStates(deps.redis, deps.keys, ids);
+    const waiting = ids.filter((_, i) => states[i]?.state === 'paused' && states[i]?.pausedUntil === 'smtp-reachable');
     if (!waiting.length) return;
     if (!(await deps.mailer.verify())) {
       deps.log.debug({ waiting }, 'SMTP server still unreachable; sends stay paused');
@@ -30,8 +33,9 @@ export function startSmtpRecovery(deps: ControlDeps & { mailer: Pick<Mailer, 've
       try {
         await resumeCampaign(deps, campaignId, { onlyIfUntil: 'smtp-reachable' });
         deps.log.info({ campaignId }, 'SMTP server answers again: send resumed');
-      } catch {
-        // Resumed by another worker or an operator meanwhile, or cancelled: nothing to do.
+      } catch (error) {
+        // Resumed by another worker or an operator meanwhile, or cancelled or gone: nothing to do.
+        if (!(error instanceof CampaignStateError || error instanceof CampaignNotFoundError)) throw error;
       }
     }
   }

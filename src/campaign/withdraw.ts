@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
-import { readStates } from './campaign-record.ts';
+import { readStates, recentCampaignIds } from './campaign-record.ts';
 import type { Ledger } from './ledger.ts';
 
 export interface WithdrawDeps {
@@ -29,7 +29,7 @@ export const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
 
 /** Ids of the list sends that are running, for any of `listIds`. */
 export async function runningListSends(deps: Pick<WithdrawDeps, 'redis' | 'keys'>, listIds: readonly string[]): Promise<string[]> {
-  const ids = (await deps.redis.zrevrange(deps.keys.campaigns(), 0, RECENT_ISSUES - 1)).filter((id) => !id.includes('~'));
+  const ids = (await recentCampaignIds(deps.redis, deps.keys, RECENT_ISSUES)).filter((id) => !id.includes('~'));
   if (!ids.length || !listIds.length) return [];
   const states = await readStates(deps.redis, deps.keys, ids);
   return ids.filter((_, i) => {

@@ -1,7 +1,7 @@
 // Where the web archive reads published issues from. The HTTP routes depend only on this
 // small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
 // at keys.rendered(id), ids in the keys.campaigns() sorted set) and the campaign's state.
-import { readStates } from '../campaign/campaign-record.ts';
+import { readStates, recentCampaignIds } from '../campaign/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import type { PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -64,7 +64,7 @@ export class RedisArchiveSource implements ArchiveSource {
   }
 
   async list(newsletterId?: string): Promise<ArchiveEntry[]> {
-    const ids = (await this.redis.zrevrange(this.keys.campaigns(), 0, MAX_ISSUES - 1)).filter((id) => !id.includes('~'));
+    const ids = (await recentCampaignIds(this.redis, this.keys, MAX_ISSUES)).filter((id) => !id.includes('~'));
     if (ids.length === 0) return [];
     const states = await readStates(this.redis, this.keys, ids);
     const visible = ids.filter((_, i) => isPublic(states[i]?.state ?? null, states[i]?.mode ?? null));

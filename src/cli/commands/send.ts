@@ -38,7 +38,7 @@ export function register(program: Command): void {
       ]);
       const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');
       const at = send.parseSendAt(opts.at);
-      if (opts.test) testAddresses(opts.test); // a wrong address fails before anything renders
+      const testTo = opts.test ? testAddresses(opts.test) : undefined; // a wrong address fails before anything renders
 
       const { issue, newsletter, published } = await loadPublishableIssue(file, { assetsUrl: config.assetsUrl }).catch((error: unknown) => {
         if (error instanceof LintFailedError) process.stderr.write(`${formatFindings(error.findings).join('\n')}\n`);
@@ -51,9 +51,9 @@ export function register(program: Command): void {
           if ((await liveWorkerCount(c.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
         };
         const when = at ? ` at ${at.toISOString()}` : '';
-        if (opts.test) {
-          const started = await testSendIssue(deps, published, opts.test, at ? { at } : {});
-          process.stdout.write(`test send ${started.campaignId} → ${testAddresses(opts.test).join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
+        if (testTo) {
+          const started = await testSendIssue(deps, published, testTo, at ? { at } : {});
+          process.stdout.write(`test send ${started.campaignId} → ${testTo.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
           await warnIfNoWorker();
           return;
         }
