@@ -1,4 +1,5 @@
 // `newsletter serve [--port N]`: the HTTP server (subscribe, confirm, unsubscribe, archive, API).
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
@@ -15,6 +16,10 @@ export function register(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a port number 0-65535, got "${options.port}"`);
       }
       const config = loadConfig(readEnvironment(), ['SECRET', 'ADMIN_TOKEN']);
+      // A server's garbage is short-lived per request; V8 would let the old generation double
+      // before collecting it (RSS +70 MB over 10,000 requests, live heap flat at 43 MB).
+      // Growing it by 10 % at a time keeps RSS flat; it is read at every GC, so setting it now works.
+      setFlagsFromString('--heap-growing-percent=10');
       // Loaded on use: Fastify and its plugins would slow every other command's start.
       const { startServer } = await import('../../http/server.ts');
       await startServer(config, port === undefined ? {} : { port });
