@@ -25,6 +25,7 @@ import { HttpInputError } from './respond.ts';
 import { adminCampaignRoutes } from './routes/admin-campaigns.ts';
 import { adminSubscriberRoutes } from './routes/admin-subscribers.ts';
 import { archiveRoutes } from './routes/archive.ts';
+import { consoleRoutes } from './console/index.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { healthRoutes } from './routes/health.ts';
 import { landingRoutes } from './routes/landing.ts';
@@ -146,5 +147,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  await app.register(consoleRoutes(ctx), { prefix: '/admin' });
   return app;
 }

@@ -3,6 +3,7 @@
 // 500 that reveals nothing. Unknown routes get the 404 page.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.ts';
+import { consoleErrorPage } from './console/error-page.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
 import { HttpInputError, sendPage, wantsJson } from './respond.ts';
 import { errorPage, subscribeHref, type ErrorKind } from './views/subscription-pages.ts';
@@ -10,6 +11,7 @@ import { errorPage, subscribeHref, type ErrorKind } from './views/subscription-p
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
@@ -48,6 +50,7 @@ function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: Fasti
   if (wantsJson(request) || request.url.startsWith('/api/')) {
     return reply.code(status).header('cache-control', 'no-store').send({ ...details, statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
+  if (request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?')) return sendPage(reply, status, consoleErrorPage(request, status, message));
   const query = request.query as { newsletter?: unknown } | undefined;
   const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
   const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };

@@ -25,6 +25,8 @@ export interface Keys {
   campaign(issueId: string): string;
   ledger(issueId: string): string;
   campaigns(): string;
+  /** An editor's console session (its random id's hash), with a TTL: the login that made it. */
+  adminSession(idHash: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -46,6 +48,7 @@ export function keys(prefix: string): Keys {
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     campaigns: () => `${prefix}:campaigns`,
+    adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
   };
 }
 

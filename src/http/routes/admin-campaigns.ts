@@ -5,15 +5,14 @@
 import { access } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { recentCampaignIds } from '../../campaign/campaign-record.ts';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
 import { Ledger } from '../../campaign/ledger.ts';
 import { createCampaignQueues } from '../../campaign/queues.ts';
 import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/send.ts';
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
-import type { CampaignStatus } from '../../campaign/types.ts';
 import { UserError } from '../../errors.ts';
+import { recentSends } from '../../use-cases/issue-overview.ts';
 import { issueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
@@ -78,10 +77,7 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/campaigns', async (request) => {
       const { limit } = parseInput(listQuery, request.query, 'query');
-      const ids = await recentCampaignIds(ctx.redis, ctx.keys, limit);
-      // A test send's record may expire between the two reads: left out.
-      const sends = await Promise.all(ids.map((id) => getStatus(ctx.redis, ctx.keys, id).catch(() => null)));
-      return { sends: sends.filter((s): s is CampaignStatus => s !== null) };
+      return { sends: await recentSends(ctx.redis, ctx.keys, limit) };
     });
 
     app.get('/campaigns/:issueId', async (request) => {

@@ -1,0 +1,35 @@
+// Per request in the console: the editor's language, the CSRF token for the page's forms, and
+// the cookies the console sets (only under /admin; the public pages set none).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './messages.ts';
+
+export const SESSION_COOKIE = 'nl_admin';
+export const CSRF_COOKIE = 'nl_csrf';
+export const LANG_COOKIE = 'nl_lang';
+
+export interface CookiePolicy {
+  secure: boolean;
+}
+
+/** HttpOnly, SameSite=Strict, only sent to the console, Secure when PUBLIC_URL is https. */
+export function consoleCookie(policy: CookiePolicy, maxAgeSeconds?: number) {
+  return { path: '/admin', httpOnly: true, sameSite: 'strict' as const, secure: policy.secure, signed: true, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
+}
+
+/** The language: `?lang=` (remembered in a cookie), the cookie, or Accept-Language. */
+export function consoleLanguage(request: FastifyRequest, reply: FastifyReply, policy: CookiePolicy): ConsoleMessages {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  if (asked === 'en' || asked === 'zh-CN') {
+    reply.setCookie(LANG_COOKIE, asked, { path: '/admin', sameSite: 'lax', secure: policy.secure, maxAge: 365 * 24 * 3600 });
+    return consoleMessages(asked as ConsoleLocale);
+  }
+  return consoleMessages(consoleLocale(request.cookies?.[LANG_COOKIE], request.headers['accept-language']));
+}
+
+/** The signed session cookie's value, or undefined when missing or tampered with. */
+export function sessionId(request: FastifyRequest): string | undefined {
+  const raw = request.cookies?.[SESSION_COOKIE];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+}

@@ -1,0 +1,31 @@
+// The editor's console under /admin: cookies and CSRF only here (the public pages set no
+// cookie), the login and logout routes, and every other page behind the session guard.
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { authRoutes, requireSession } from './auth-routes.ts';
+import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
+import { homeRoutes } from './home-routes.ts';
+import { issueRoutes } from './issue-routes.ts';
+import { queuesRoutes } from './queues-routes.ts';
+import { sendRoutes } from './send-routes.ts';
+import { AdminSessionStore } from './session-store.ts';
+
+export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (admin) => {
+    const cookies: CookiePolicy = { secure: ctx.config.publicUrl.startsWith('https:') };
+    // Signed with SECRET; SECRET_PREVIOUS still verifies during a rotation.
+    await admin.register(cookie, { secret: ctx.config.secrets.map((s) => s.key) });
+    await admin.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: consoleCookie(cookies), logLevel: 'info' });
+    const auth = { adminToken: ctx.config.adminToken, sessions: new AdminSessionStore(ctx.redis, ctx.keys), cookies };
+    await admin.register(authRoutes(auth));
+    await admin.register(async (guarded) => {
+      guarded.addHook('onRequest', requireSession(auth));
+      await guarded.register(homeRoutes(ctx, cookies));
+      await guarded.register(issueRoutes(ctx, cookies));
+      await guarded.register(sendRoutes(ctx, cookies));
+      await guarded.register(queuesRoutes(ctx));
+    });
+  };
+}

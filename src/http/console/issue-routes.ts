@@ -1,0 +1,198 @@
+// One issue in the console: GET /admin/issues/:id (preview at desktop and phone widths, the text
+// part, lint findings with their lines, size against Gmail's clip, recipients, send state, the
+// test-send and send forms), its preview document, and the two POSTs. Sending asks first: the
+// form's first POST shows the list and the recipient count; the second, with confirm=yes, sends.
+// Both go through the same use cases as `newsletter send` and the admin API.
+import { access } from 'node:fs/promises';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { createCampaignQueues } from '../../campaign/queues.ts';
+import { parseSendAt } from '../../campaign/send.ts';
+import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
+import type { CampaignStatus } from '../../campaign/types.ts';
+import { ContentError, formatFinding } from '../../content/index.ts';
+import { UserError } from '../../errors.ts';
+import { issueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
+import { renderIssueFile, type RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
+import { sendIssue } from '../../use-cases/send-issue.ts';
+import { testSendIssue } from '../../use-cases/test-send.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpInputError, sendPage } from '../respond.ts';
+import { html, type SafeHtml } from '../views/html.ts';
+import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import { consolePage } from './layout.ts';
+import type { ConsoleMessages } from './messages.ts';
+import { stateBadge, when } from './views.ts';
+
+const params = z.object({ id: z.string().max(200) });
+const testSendForm = z.object({ to: z.string().max(5000).default(''), _csrf: z.string().optional() });
+const sendForm = z.object({ at: z.string().max(64).default(''), confirm: z.string().max(8).optional(), _csrf: z.string().optional() });
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/** The form fields as the console posts them; anything else is a 400 naming the field. */
+function fields<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new HttpInputError(400, `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'is invalid'}`);
+}
+
+export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+  return async (app) => {
+    const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
+    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues };
+    app.addHook('onClose', async () => queues.close());
+
+    /** The issue's file, checked to exist; 404 otherwise. */
+    async function fileOf(id: string): Promise<string> {
+      try {
+        const file = issueFile(ctx.config.emailsDir, id);
+        await access(file);
+        return file;
+      } catch (error) {
+        throw new HttpInputError(404, error instanceof UnknownIssueError ? error.message : `There is no issue file issues/${id}.yaml.`);
+      }
+    }
+
+    async function statusOf(id: string): Promise<CampaignStatus | null> {
+      return getStatus(ctx.redis, ctx.keys, id).catch((error: unknown) => {
+        if (error instanceof CampaignNotFoundError) return null;
+        throw error;
+      });
+    }
+
+    function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml, status = 200) {
+      return sendPage(reply, status, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, frameSrc: "'self'" }));
+    }
+
+    function sendState(m: ConsoleMessages, id: string, status: CampaignStatus | null): SafeHtml {
+      if (!status) return html``;
+      const link = html` <a href="/admin/sends/${id}">${m.viewSend}</a>`;
+      if (status.state === 'done') return html`<p class="notice" role="status">${m.alreadySent(when(status.finishedAt, m.lang), status.sent)}${link}</p>`;
+      return html`<p class="notice" role="status">${stateBadge(m, status)} ${status.state === 'cancelled' ? '' : m.running}${link}</p>`;
+    }
+
+    function issueBody(m: ConsoleMessages, csrf: string, id: string, r: RenderedIssueFile | { error: string }, recipients: number, status: CampaignStatus | null, notice?: SafeHtml): SafeHtml {
+      if ('error' in r) {
+        return html`<h1>${id}</h1>${notice ?? ''}<section><h2>${m.lint}</h2><p class="finding error-text">${r.error}</p></section>`;
+      }
+      const { report } = r.rendered;
+      const findings = r.findings.length
+        ? html`<ul>${r.findings.map((f) => html`<li class="finding${f.level === 'error' ? ' error-text' : ''}">${f.level}: ${formatFinding(f)}</li>`)}</ul>`
+        : html`<p>${m.lintClean}</p>`;
+      const canSend = !r.findings.some((f) => f.level === 'error') && status?.state !== 'sending' && status?.state !== 'paused' && status?.state !== 'scheduled';
+      return html`<h1>${r.sample.subject}</h1>
+<p class="hint">${id} · ${m.recipients(recipients, r.newsletter.name)}</p>
+${notice ?? ''}${sendState(m, id, status)}
+<section><h2>${m.lint}</h2>${findings}
+<h2>${m.sizeTitle}</h2><p>${m.sizeLine(kb(report.encodedHtmlBytes), kb(report.budgetBytes), report.encodedHtmlBytes > report.budgetBytes)}</p></section>
+<section aria-labelledby="test-send"><h2 id="test-send">${m.testSendTitle}</h2>
+<form method="post" action="/admin/issues/${id}/test-send"><input type="hidden" name="_csrf" value="${csrf}">
+<label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email">
+<p class="hint" id="to-hint">${m.testSendHint}</p><button type="submit">${m.testSendButton}</button></form></section>
+${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
+<form method="post" action="/admin/issues/${id}/send"><input type="hidden" name="_csrf" value="${csrf}">
+<label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
+<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}
+<section><h2>${m.preview}</h2><div class="previews">
+<figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox loading="lazy"></iframe></figure>
+<figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox loading="lazy"></iframe></figure>
+</div>
+<h2>${m.textPart}</h2><pre class="text" tabindex="0">${r.sample.text}</pre></section>`;
+    }
+
+    async function render(file: string): Promise<RenderedIssueFile | { error: string }> {
+      try {
+        return await renderIssueFile(file, { assetsUrl: ctx.config.assetsUrl });
+      } catch (error) {
+        if (error instanceof ContentError || error instanceof UserError) return { error: error.message };
+        throw error;
+      }
+    }
+
+    async function showIssue(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200) {
+      const m = consoleLanguage(request, reply, cookies);
+      const file = await fileOf(id);
+      const [rendered, status] = await Promise.all([render(file), statusOf(id)]);
+      const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
+      const csrf = reply.generateCsrf();
+      const title = 'error' in rendered ? id : rendered.sample.subject;
+      const body = issueBody(m, csrf, id, rendered, recipients, status, notice);
+      return sendPage(reply, statusCode, consolePage({ m, title, path: `/admin/issues/${id}`, session: { csrf }, body, frameSrc: "'self'" }));
+    }
+
+    app.get('/issues/:id', async (request, reply) => {
+      const { id } = fields(params, request.params);
+      return showIssue(request, reply, id);
+    });
+
+    // The email as a reader sees it, framed by the issue page only; scripts never run (the
+    // iframe is sandboxed and the CSP allows none).
+    app.get('/issues/:id/preview.html', async (request, reply) => {
+      const { id } = fields(params, request.params);
+      const rendered = await render(await fileOf(id));
+      if ('error' in rendered) throw new HttpInputError(422, rendered.error);
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('cache-control', 'no-store')
+        .send(rendered.sample.html);
+    });
+
+    app.post('/issues/:id/test-send', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = fields(params, request.params);
+      const { to } = fields(testSendForm, request.body);
+      const m = consoleLanguage(request, reply, cookies);
+      const addresses = to.split(/[\s,;]+/).filter(Boolean);
+      try {
+        const { published } = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        await testSendIssue(sendDeps, published, addresses);
+        return showIssue(request, reply, id, html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`);
+      } catch (error) {
+        if (error instanceof LintFailedError || (error instanceof UserError && !(error instanceof UnknownIssueError))) {
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 422);
+        }
+        throw error;
+      }
+    });
+
+    app.post('/issues/:id/send', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = fields(params, request.params);
+      const form = fields(sendForm, request.body);
+      const m = consoleLanguage(request, reply, cookies);
+      try {
+        const at = parseSendAt(form.at.trim() || undefined);
+        const { published, newsletter } = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        let question: { recipients: number } | null = null;
+        const outcome = await sendIssue(sendDeps, {
+          published,
+          ...(at ? { at } : {}),
+          // The first POST only asks; nothing is written until the editor confirms.
+          confirm: async (q) => {
+            question = q;
+            return form.confirm === 'yes';
+          },
+        });
+        if (outcome.kind === 'already-sent') {
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`, 409);
+        }
+        if (outcome.kind === 'not-confirmed') {
+          const n = (question as { recipients: number } | null)?.recipients ?? 0;
+          const csrf = reply.generateCsrf();
+          return page(request, reply, m, m.confirmTitle, html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
+<p><strong>${published.subject}</strong></p><p>${m.confirmBody(n, newsletter.name, at ? at.toISOString() : null)}</p>
+<form method="post" action="/admin/issues/${id}/send" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="at" value="${form.at}"><input type="hidden" name="confirm" value="yes">
+<button type="submit">${m.confirmButton}</button> <a class="button secondary" href="/admin/issues/${id}">${m.cancelButton}</a></form></section>`);
+        }
+        return reply.code(303).header('location', `/admin/sends/${id}`).send();
+      } catch (error) {
+        if (error instanceof UserError && !(error instanceof UnknownIssueError)) {
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, error instanceof LintFailedError ? 422 : 409);
+        }
+        throw error;
+      }
+    });
+  };
+}

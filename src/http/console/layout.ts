@@ -1,0 +1,109 @@
+// The console's page frame: a header with the sections and the logout form, one stylesheet and
+// at most one script, both allowed by their SHA-256 in the page's Content-Security-Policy (no
+// 'unsafe-inline'). Every page works without the script; it only keeps live parts current.
+import { createHash } from 'node:crypto';
+import { html, trusted, type SafeHtml } from '../views/html.ts';
+import type { Page } from '../views/layout.ts';
+import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './messages.ts';
+
+const CSS = `:root{color-scheme:light dark}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.55 -apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;background:#f4f5f7;color:#1c1e21}
+header{background:#1f2933;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;align-items:center}
+header a,header button{color:#fff;font:inherit}
+header .brand{font-weight:700;text-decoration:none;margin-right:.5rem}
+header nav{display:flex;flex-wrap:wrap;gap:1rem;flex:1}
+header form{margin:0}
+header button{background:none;border:1px solid #9aa5b1;border-radius:6px;padding:.25rem .75rem;cursor:pointer}
+.langs{display:flex;gap:.5rem}
+main{max-width:72rem;margin:0 auto;padding:1.25rem 1rem 3rem}
+h1{font-size:1.5rem;margin:.25rem 0 1rem}
+h2{font-size:1.15rem;margin:1.75rem 0 .6rem}
+section,.card{background:#fff;border-radius:10px;padding:1rem 1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.08);margin:0 0 1rem}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #e4e7eb;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.table-wrap{overflow-x:auto}
+label{display:block;font-weight:600;margin:.75rem 0 .3rem}
+input[type=text],input[type=email],input[type=password],input[type=search],textarea{width:100%;max-width:32rem;min-height:40px;padding:.45rem .6rem;font:inherit;color:inherit;background:#fff;border:1px solid #7b8794;border-radius:6px}
+.hint{color:#52606d;font-size:.9rem;margin:.25rem 0 .5rem}
+button,.button{display:inline-block;min-height:40px;padding:.45rem 1.1rem;border:0;border-radius:6px;background:#1f5fbf;color:#fff;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
+button.secondary,.button.secondary{background:#e4e7eb;color:#1c1e21}
+button.danger{background:#b3261e}
+.row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.notice{padding:.6rem .9rem;border-radius:6px;background:#e8f1fd;margin:0 0 1rem}
+.notice.error{background:#fde8e8;color:#8a1c14}
+.state{display:inline-block;padding:0 .5rem;border-radius:999px;background:#e4e7eb;font-size:.85rem}
+.state.sending{background:#d9f2e3}.state.paused{background:#fff1c2}.state.done{background:#d4e4fa}.state.cancelled{background:#f5d5d5}
+.previews{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+.previews figure{margin:0}
+.previews iframe{border:1px solid #cbd2d9;background:#fff;height:720px}
+.desktop iframe{width:640px;max-width:100%}.phone iframe{width:375px}
+pre.text{white-space:pre-wrap;max-height:28rem;overflow:auto;background:#f4f5f7;padding:.75rem;border-radius:6px;font-size:.85rem}
+progress{width:100%;height:1.25rem}
+.finding{font-family:ui-monospace,monospace;font-size:.88rem}
+.error-text{color:#b3261e}
+.narrow{max-width:30rem}
+:focus-visible{outline:3px solid #e8710a;outline-offset:2px}
+@media (prefers-color-scheme:dark){body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+const CSS_HASH = sha256(CSS);
+
+export interface ConsoleFrame {
+  m: ConsoleMessages;
+  title: string;
+  body: SafeHtml;
+  /** Signed in: show the sections and the logout form (which needs the CSRF token). */
+  session?: { csrf: string };
+  /** The page's path, for the language links. */
+  path: string;
+  /** One inline script for live parts (progressive enhancement). */
+  script?: string;
+  /** Sources the page may frame (the preview iframes). */
+  frameSrc?: string;
+}
+
+export function consolePage(frame: ConsoleFrame): Page {
+  const { m } = frame;
+  const langs = CONSOLE_LOCALES.map((l) => {
+    const other = consoleMessages(l);
+    return l === m.lang ? html`<span aria-current="true">${other.languageName}</span>` : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
+  });
+  const nav = frame.session
+    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a></nav>
+<form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${frame.session.csrf}"><button type="submit">${m.nav.logout}</button></form>`
+    : html`<nav></nav>`;
+  const doc = html`<!doctype html>
+<html lang="${m.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${frame.title} · ${m.consoleTitle}</title>
+<style>${trusted(CSS)}</style>
+</head>
+<body>
+<header><a class="brand" href="/admin">${m.consoleTitle}</a>${nav}<div class="langs" role="group" aria-label="${m.nav.language}">${langs}</div></header>
+<main>
+${frame.body}
+</main>
+${frame.script ? trusted(`<script>${frame.script}</script>`) : ''}
+</body>
+</html>
+`;
+  const csp = [
+    "default-src 'none'",
+    `style-src 'sha256-${CSS_HASH}'`,
+    frame.script ? `script-src 'sha256-${sha256(frame.script)}'` : null,
+    frame.script ? "connect-src 'self'" : null,
+    frame.frameSrc ? `frame-src ${frame.frameSrc}` : null,
+    "img-src 'self' https: data:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return { html: doc.value, csp };
+}

@@ -1,0 +1,229 @@
+// Every sentence of the editor's console, in its two locales. The console's language comes from
+// the editor's choice (a cookie set by the language links) or the browser's Accept-Language.
+export type ConsoleLocale = 'en' | 'zh-CN';
+
+export const CONSOLE_LOCALES: readonly ConsoleLocale[] = ['en', 'zh-CN'];
+
+export interface ConsoleMessages {
+  lang: ConsoleLocale;
+  languageName: string;
+  consoleTitle: string;
+  nav: { issues: string; subscribers: string; queues: string; logout: string; language: string };
+  loginTitle: string;
+  loginIntro: string;
+  tokenLabel: string;
+  tokenHint: string;
+  loginButton: string;
+  loginFailed: string;
+  loggedOut: string;
+  issuesTitle: string;
+  issuesEmpty: string;
+  recentSends: string;
+  noSends: string;
+  columns: { issue: string; subject: string; state: string; total: string; sent: string; failed: string; bounced: string; skipped: string; unknown: string; queued: string; started: string; finished: string };
+  states: Record<'none' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled', string>;
+  issueUnreadable: string;
+  preview: string;
+  desktop: string;
+  phone: string;
+  textPart: string;
+  lint: string;
+  lintClean: string;
+  sizeTitle: string;
+  sizeLine(kb: string, budgetKb: string, over: boolean): string;
+  recipients(n: number, list: string): string;
+  testSendTitle: string;
+  testSendLabel: string;
+  testSendHint: string;
+  testSendButton: string;
+  testSendQueued(n: number): string;
+  sendTitle: string;
+  atLabel: string;
+  atHint: string;
+  sendButton: string;
+  confirmTitle: string;
+  confirmBody(n: number, list: string, at: string | null): string;
+  confirmButton: string;
+  cancelButton: string;
+  alreadySent(when: string, n: number): string;
+  running: string;
+  viewSend: string;
+  sendTitleFor(id: string): string;
+  progress: string;
+  rate: string;
+  eta: string;
+  perSecond(n: string): string;
+  pauseButton: string;
+  resumeButton: string;
+  cancelSendButton: string;
+  pausedReason(reason: string): string;
+  resumesBySelf: string;
+  possibleDuplicates(n: number): string;
+  lookupTitle: string;
+  lookupLabel: string;
+  lookupButton: string;
+  lookupNone(email: string): string;
+  lookupNotSubscriber(email: string): string;
+  lookupResult(email: string, outcome: string): string;
+  outcomes: Record<string, string>;
+  notAnAddress: string;
+  refresh: string;
+  errorTitle: string;
+  forbidden: string;
+  back: string;
+}
+
+const en: ConsoleMessages = {
+  lang: 'en',
+  languageName: 'English',
+  consoleTitle: 'Newsletter console',
+  nav: { issues: 'Issues', subscribers: 'Subscribers', queues: 'Queues', logout: 'Log out', language: 'Language' },
+  loginTitle: 'Log in to the console',
+  loginIntro: 'Editors log in with the admin token (ADMIN_TOKEN in the server’s environment).',
+  tokenLabel: 'Admin token',
+  tokenHint: 'The session lasts 8 hours or until you log out.',
+  loginButton: 'Log in',
+  loginFailed: 'That token is not right. Check ADMIN_TOKEN and try again.',
+  loggedOut: 'You are logged out.',
+  issuesTitle: 'Issues',
+  issuesEmpty: 'No issue file in emails/issues yet.',
+  recentSends: 'Recent sends',
+  noSends: 'Nothing has been sent yet.',
+  columns: { issue: 'Issue', subject: 'Subject', state: 'State', total: 'Total', sent: 'Sent', failed: 'Failed', bounced: 'Bounced', skipped: 'Skipped', unknown: 'Unknown', queued: 'Queued', started: 'Started', finished: 'Finished' },
+  states: { none: 'not sent', scheduled: 'scheduled', sending: 'sending', paused: 'paused', done: 'done', cancelled: 'cancelled' },
+  issueUnreadable: 'cannot be read; open it for the error',
+  preview: 'Preview',
+  desktop: 'Desktop (600 px)',
+  phone: 'Phone (375 px)',
+  textPart: 'Text part',
+  lint: 'Lint',
+  lintClean: 'No findings.',
+  sizeTitle: 'Size on the wire',
+  sizeLine: (kb, budgetKb, over) => `HTML part ${kb} KB on the wire, of a ${budgetKb} KB budget (Gmail clips a message at about 102 KB)${over ? ': too big, shorten the issue.' : '.'}`,
+  recipients: (n, list) => `${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} on the list “${list}”.`,
+  testSendTitle: 'Test send',
+  testSendLabel: 'Send a “[TEST]” copy to',
+  testSendHint: 'One or more addresses, separated by commas or spaces (at most 20). The list is not touched.',
+  testSendButton: 'Send test',
+  testSendQueued: (n) => `Test copy queued to ${n} address${n === 1 ? '' : 'es'}.`,
+  sendTitle: 'Send to the list',
+  atLabel: 'Schedule for (optional)',
+  atHint: 'Leave empty to send now; or a date and time, e.g. 2026-12-07T08:00:00+08:00.',
+  sendButton: 'Send…',
+  confirmTitle: 'Send this issue?',
+  confirmBody: (n, list, at) => `It goes to ${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} of “${list}”, ${at ? `at ${at}` : 'now'}. This cannot be undone.`,
+  confirmButton: 'Yes, send it',
+  cancelButton: 'Back',
+  alreadySent: (when, n) => `Already sent, finished ${when}, to ${n.toLocaleString('en')}.`,
+  running: 'A send of this issue is under way.',
+  viewSend: 'See the send',
+  sendTitleFor: (id) => `Send of ${id}`,
+  progress: 'Progress',
+  rate: 'Rate',
+  eta: 'Time left',
+  perSecond: (n) => `${n} msgs/s`,
+  pauseButton: 'Pause',
+  resumeButton: 'Resume',
+  cancelSendButton: 'Cancel the send',
+  pausedReason: (reason) => `Paused: ${reason}`,
+  resumesBySelf: 'It resumes by itself once the SMTP server answers.',
+  possibleDuplicates: (n) => `${n} possible duplicate${n === 1 ? '' : 's'} (a connection lost after the message was sent).`,
+  lookupTitle: 'What happened to my message?',
+  lookupLabel: 'Subscriber’s address',
+  lookupButton: 'Look up',
+  lookupNone: (email) => `${email} is not in this send.`,
+  lookupNotSubscriber: (email) => `${email} is not a subscriber.`,
+  lookupResult: (email, outcome) => `${email}: ${outcome}`,
+  outcomes: { sent: 'sent (the server accepted it)', failed: 'failed', bounced: 'bounced (the address was refused)', skipped: 'skipped (unsubscribed or cancelled before it went)', unknown: 'unknown (lost in transit; counted as a possible duplicate if re-sent)', queued: 'queued, not sent yet', claimed: 'being sent now', 'data-sent': 'being sent now', 'in-doubt': 'in doubt: the connection was lost as it went; it is re-sent on resume and counted as a possible duplicate' },
+  notAnAddress: 'That is not an email address.',
+  refresh: 'Refresh',
+  errorTitle: 'Something is not right',
+  forbidden: 'This form has expired or did not come from the console. Reload the page and try again.',
+  back: 'Back to the console',
+};
+
+const zh: ConsoleMessages = {
+  lang: 'zh-CN',
+  languageName: '中文',
+  consoleTitle: '通讯管理台',
+  nav: { issues: '期刊', subscribers: '订阅者', queues: '队列', logout: '退出', language: '语言' },
+  loginTitle: '登录管理台',
+  loginIntro: '编辑使用管理令牌登录（服务器环境中的 ADMIN_TOKEN）。',
+  tokenLabel: '管理令牌',
+  tokenHint: '登录后 8 小时内有效，或直到退出。',
+  loginButton: '登录',
+  loginFailed: '令牌不正确。请核对 ADMIN_TOKEN 后重试。',
+  loggedOut: '已退出。',
+  issuesTitle: '期刊',
+  issuesEmpty: 'emails/issues 中还没有期刊文件。',
+  recentSends: '最近的发送',
+  noSends: '还没有发送过。',
+  columns: { issue: '期刊', subject: '标题', state: '状态', total: '总数', sent: '已发送', failed: '失败', bounced: '退信', skipped: '跳过', unknown: '未知', queued: '排队中', started: '开始', finished: '结束' },
+  states: { none: '未发送', scheduled: '已定时', sending: '发送中', paused: '已暂停', done: '已完成', cancelled: '已取消' },
+  issueUnreadable: '无法读取；打开查看错误',
+  preview: '预览',
+  desktop: '桌面（600 像素）',
+  phone: '手机（375 像素）',
+  textPart: '纯文本部分',
+  lint: '检查',
+  lintClean: '没有问题。',
+  sizeTitle: '邮件大小',
+  sizeLine: (kb, budgetKb, over) => `HTML 部分编码后 ${kb} KB，预算 ${budgetKb} KB（Gmail 约在 102 KB 处截断邮件）${over ? '：超出预算，请删减。' : '。'}`,
+  recipients: (n, list) => `列表“${list}”有 ${n.toLocaleString('zh-CN')} 位有效订阅者。`,
+  testSendTitle: '测试发送',
+  testSendLabel: '发送“[TEST]”副本到',
+  testSendHint: '一个或多个地址，用逗号或空格分隔（最多 20 个）。不会发给订阅列表。',
+  testSendButton: '发送测试',
+  testSendQueued: (n) => `测试副本已排队，发往 ${n} 个地址。`,
+  sendTitle: '发送给订阅列表',
+  atLabel: '定时发送（可选）',
+  atHint: '留空则立即发送；或填写日期时间，例如 2026-12-07T08:00:00+08:00。',
+  sendButton: '发送…',
+  confirmTitle: '确定发送本期？',
+  confirmBody: (n, list, at) => `将发给“${list}”的 ${n.toLocaleString('zh-CN')} 位有效订阅者，${at ? `时间 ${at}` : '立即发送'}。发送后无法撤回。`,
+  confirmButton: '确定发送',
+  cancelButton: '返回',
+  alreadySent: (when, n) => `已发送，于 ${when} 完成，共 ${n.toLocaleString('zh-CN')} 位。`,
+  running: '本期正在发送。',
+  viewSend: '查看发送',
+  sendTitleFor: (id) => `${id} 的发送`,
+  progress: '进度',
+  rate: '速度',
+  eta: '剩余时间',
+  perSecond: (n) => `每秒 ${n} 封`,
+  pauseButton: '暂停',
+  resumeButton: '继续',
+  cancelSendButton: '取消发送',
+  pausedReason: (reason) => `已暂停：${reason}`,
+  resumesBySelf: 'SMTP 服务器恢复应答后会自动继续。',
+  possibleDuplicates: (n) => `${n} 封可能重复（邮件发出后连接中断）。`,
+  lookupTitle: '我的邮件怎么样了？',
+  lookupLabel: '订阅者地址',
+  lookupButton: '查询',
+  lookupNone: (email) => `${email} 不在本次发送中。`,
+  lookupNotSubscriber: (email) => `${email} 不是订阅者。`,
+  lookupResult: (email, outcome) => `${email}：${outcome}`,
+  outcomes: { sent: '已发送（服务器已接收）', failed: '失败', bounced: '退信（地址被拒收）', skipped: '跳过（发送前已退订或取消）', unknown: '未知（传输中断；如重发则计为可能重复）', queued: '排队中，尚未发送', claimed: '正在发送', 'data-sent': '正在发送', 'in-doubt': '存疑：发送时连接中断；继续发送时会重发并计为可能重复' },
+  notAnAddress: '这不是有效的邮件地址。',
+  refresh: '刷新',
+  errorTitle: '出了点问题',
+  forbidden: '表单已过期，或并非来自管理台。请刷新页面后重试。',
+  back: '返回管理台',
+};
+
+const BY_LOCALE: Record<ConsoleLocale, ConsoleMessages> = { en, 'zh-CN': zh };
+
+export function consoleMessages(locale: ConsoleLocale): ConsoleMessages {
+  return BY_LOCALE[locale];
+}
+
+/** The editor's choice (cookie) if it is one of ours, else the first Accept-Language match, else en. */
+export function consoleLocale(choice: string | undefined, acceptLanguage: string | undefined): ConsoleLocale {
+  if (choice === 'en' || choice === 'zh-CN') return choice;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]!.trim().toLowerCase();
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}

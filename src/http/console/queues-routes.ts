@@ -1,0 +1,43 @@
+// GET /admin/queues: Bull Board over the three queues, behind the console's session (this
+// plugin is registered inside the guarded scope). Read-only: retrying, promoting or cleaning a
+// deliver job by hand would bypass the ledger that keeps every subscriber to one copy; pause,
+// resume and cancel are the console's own buttons. Its page loads its own scripts and uses
+// inline styles, so it gets a CSP of its own (same origin only).
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+
+export const QUEUES_PATH = '/admin/queues';
+
+const BOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    const serverAdapter = new FastifyAdapter();
+    serverAdapter.setBasePath(QUEUES_PATH);
+    createBullBoard({
+      queues: Object.values(ctx.metricsQueues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'newsletter' } },
+    });
+    await app.register(async (board) => {
+      board.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('content-security-policy', BOARD_CSP);
+        return payload;
+      });
+      await board.register(serverAdapter.registerPlugin(), { prefix: '/queues' });
+    });
+  };
+}

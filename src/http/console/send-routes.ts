@@ -1,0 +1,123 @@
+// One send in the console: GET /admin/sends/:id (live progress with pause, resume and cancel,
+// and "what happened to my message to x@y?" from the ledger), its status as JSON for the page's
+// script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
+import { isCampaignId } from '../../campaign/ids.ts';
+import { Ledger } from '../../campaign/ledger.ts';
+import { createCampaignQueues } from '../../campaign/queues.ts';
+import { CampaignNotFoundError, getStatus, isFinished } from '../../campaign/status.ts';
+import type { CampaignStatus } from '../../campaign/types.ts';
+import { lookupMessage, type LookupAnswer } from '../../use-cases/message-lookup.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpInputError, sendPage } from '../respond.ts';
+import { html, type SafeHtml } from '../views/html.ts';
+import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import { consolePage } from './layout.ts';
+import { LIVE_STATUS_SCRIPT } from './live-status.js.ts';
+import type { ConsoleMessages } from './messages.ts';
+import { stateBadge, when } from './views.ts';
+
+const params = z.object({ id: z.string().max(200).refine(isCampaignId, 'must be a send id such as pretrain-weekly-064') });
+const lookupQuery = z.object({ email: z.string().max(320).optional(), lang: z.string().max(10).optional() });
+
+const CONTROLS = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
+
+function idOf(request: FastifyRequest): string {
+  const parsed = params.safeParse(request.params);
+  if (!parsed.success) throw new HttpInputError(404, 'There is no such send.');
+  return parsed.data.id;
+}
+
+function lookupText(m: ConsoleMessages, answer: LookupAnswer): string {
+  switch (answer.kind) {
+    case 'not-an-address':
+      return m.notAnAddress;
+    case 'not-subscriber':
+      return m.lookupNotSubscriber(answer.email);
+    case 'not-in-send':
+      return m.lookupNone(answer.email);
+    case 'found':
+      return m.lookupResult(answer.email, m.outcomes[answer.fate] ?? answer.fate);
+  }
+}
+
+export function sendRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+  return async (app) => {
+    const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
+    const ledger = new Ledger(ctx.redis, ctx.keys);
+    const controlDeps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger };
+    app.addHook('onClose', async () => queues.close());
+
+    async function statusOf(id: string): Promise<CampaignStatus> {
+      try {
+        return await getStatus(ctx.redis, ctx.keys, id);
+      } catch (error) {
+        if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
+        throw error;
+      }
+    }
+
+    function body(m: ConsoleMessages, csrf: string, s: CampaignStatus, notice?: SafeHtml, lookup?: { email: string; text: string }): SafeHtml {
+      const c = m.columns;
+      const settled = s.total - s.queued;
+      const control = (action: keyof typeof CONTROLS, label: string, kind = '') =>
+        html`<form method="post" action="/admin/sends/${s.issueId}/${action}"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit"${kind ? html` class="${kind}"` : ''}>${label}</button></form>`;
+      const controls = [
+        s.state === 'sending' || s.state === 'scheduled' ? control('pause', m.pauseButton, 'secondary') : '',
+        s.state === 'paused' ? control('resume', m.resumeButton) : '',
+        isFinished(s.state) ? '' : control('cancel', m.cancelSendButton, 'danger'),
+      ];
+      const issueId = s.issueId.split('~')[0]!;
+      return html`<h1>${m.sendTitleFor(s.issueId)}</h1>
+<p class="hint"><a href="/admin/issues/${issueId}">${issueId}</a>${s.startedAt ? html` · ${m.columns.started} ${when(s.startedAt, m.lang)}` : ''}${s.finishedAt ? html` · ${m.columns.finished} ${when(s.finishedAt, m.lang)}` : ''}</p>
+${notice ?? ''}
+<section data-live-status="/admin/sends/${s.issueId}/status.json" data-state="${s.state}" aria-live="polite">
+<h2>${m.progress} ${stateBadge(m, s)}</h2>
+${s.pausedReason ? html`<p class="notice error">${m.pausedReason(s.pausedReason)}${s.resumesBySelf ? html` ${m.resumesBySelf}` : ''}</p>` : ''}
+<progress max="${Math.max(1, s.total)}" value="${settled}">${settled} / ${s.total}</progress>
+<div class="table-wrap"><table><thead><tr><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.queued}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col" class="n">${m.rate}</th><th scope="col" class="n">${m.eta}</th></tr></thead>
+<tbody><tr><td class="n" data-field="total">${s.total}</td><td class="n" data-field="queued">${s.queued}</td><td class="n" data-field="sent">${s.sent}</td><td class="n" data-field="failed">${s.failed}</td><td class="n" data-field="bounced">${s.bounced}</td><td class="n" data-field="skipped">${s.skipped}</td><td class="n" data-field="unknown">${s.unknown}</td><td class="n" data-field="rate">–</td><td class="n" data-field="eta">–</td></tr></tbody></table></div>
+${s.possibleDuplicates ? html`<p class="hint">${m.possibleDuplicates(s.possibleDuplicates)}</p>` : ''}
+<div class="row">${controls}<a href="/admin/sends/${s.issueId}">${m.refresh}</a></div>
+</section>
+<section aria-labelledby="lookup"><h2 id="lookup">${m.lookupTitle}</h2>
+<form method="get" action="/admin/sends/${s.issueId}"><label for="email">${m.lookupLabel}</label>
+<div class="row"><input type="search" id="email" name="email" value="${lookup?.email ?? ''}" autocomplete="off" inputmode="email"><button type="submit">${m.lookupButton}</button></div></form>
+${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` : ''}
+</section>`;
+    }
+
+    async function show(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200) {
+      const m = consoleLanguage(request, reply, cookies);
+      const s = await statusOf(id);
+      const { email } = lookupQuery.parse(request.method === 'GET' ? (request.query ?? {}) : {});
+      const lookup = email?.trim() ? { email: email.trim(), text: lookupText(m, await lookupMessage({ redis: ctx.redis, keys: ctx.keys, store: ctx.store, ledger }, id, email.trim())) } : undefined;
+      const csrf = reply.generateCsrf();
+      const live = !isFinished(s.state);
+      return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
+    }
+
+    app.get('/sends/:id', async (request, reply) => show(request, reply, idOf(request)));
+
+    app.get('/sends/:id/status.json', async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return statusOf(idOf(request));
+    });
+
+    for (const [action, run] of Object.entries(CONTROLS)) {
+      app.post(`/sends/:id/${action}`, { preHandler: app.csrfProtection }, async (request, reply) => {
+        const id = idOf(request);
+        try {
+          await run(controlDeps, id);
+        } catch (error) {
+          if (error instanceof CampaignStateError) return show(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 409);
+          if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
+          throw error;
+        }
+        return reply.code(303).header('location', `/admin/sends/${id}`).send();
+      });
+    }
+  };
+}

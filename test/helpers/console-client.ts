@@ -1,0 +1,42 @@
+// A browser's part in the console tests, over Fastify inject: a cookie jar (set-cookie in,
+// cookie out), urlencoded form posts, and the CSRF token read from the last page's forms.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export class ConsoleClient {
+  readonly cookies = new Map<string, string>();
+  lastCsrf = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private remember(res: LightMyRequestResponse): LightMyRequestResponse {
+    for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      const gone = c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.value === '';
+      if (gone) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (token) this.lastCsrf = token[1]!;
+    return res;
+  }
+
+  private cookieHeader(): Record<string, string> {
+    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.remember(await this.app.inject({ method: 'GET', url, headers: { ...this.cookieHeader(), ...headers } }));
+  }
+
+  /** A form post; `_csrf` is the last page's token unless the fields give their own (or null: none). */
+  async post(url: string, fields: Record<string, string | null> = {}): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    const withToken = { _csrf: this.lastCsrf, ...fields };
+    for (const [k, v] of Object.entries(withToken)) if (v !== null) body.set(k, v);
+    return this.remember(await this.app.inject({ method: 'POST', url, headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() }));
+  }
+
+  async login(token: string): Promise<LightMyRequestResponse> {
+    await this.get('/admin/login');
+    return this.post('/admin/login', { token });
+  }
+}
