@@ -16,6 +16,8 @@ import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
 import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
 import { redisDurabilityWarnings } from '../src/http/redis-durability.ts';
+import { createMetrics } from '../src/metrics/metrics.ts';
+import { serveMetrics } from '../src/metrics/metrics-server.ts';
 import { createRedis } from '../src/redis/connection.ts';
 import { keys as keysFor } from '../src/redis/keys.ts';
 import { createRenderer } from '../src/render/index.ts';
@@ -50,6 +52,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
   const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
 
+  const metrics = createMetrics();
   const campaign = startCampaignWorkers(
     {
       connection,
@@ -63,6 +66,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
         prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim }),
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,
+      onSmtpReply: (outcome, seconds) => metrics.smtpLatency.observe({ outcome }, seconds),
     },
     { concurrency, rateLimitPerSecond: config.rateLimitPerSecond, lockDurationMs: config.workerLockDurationMs, stalledIntervalMs: config.workerStalledIntervalMs, ...opts.campaign },
   );
@@ -78,7 +82,8 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');
     }
   }
-  log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null }, 'worker started');
+  const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics, { port: config.workerMetricsPort, host: config.host, token: config.metricsToken }) : null;
+  log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) }, 'worker started');
   // DESIGN.md: without noeviction and AOF, queued jobs can vanish. Not awaited: while Redis is
   // unreachable the check waits with every other command.
   void redisDurabilityWarnings(connection).then((warnings) => {
@@ -90,7 +95,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     close() {
       closing ??= (async () => {
         log.info('worker stopping: no new jobs, waiting for those in flight');
-        await Promise.all([campaign.close(), transactional?.close()]);
+        await Promise.all([campaign.close(), transactional?.close(), metricsServer?.close()]);
         await mailer.close();
         await Promise.all([connection, data].map((client) => client.quit().catch(() => client.disconnect())));
         log.info('worker stopped');

@@ -150,6 +150,25 @@ export async function readStates(redis: Redis, k: Keys, campaignIds: readonly st
   });
 }
 
+/** Messages sent, failed and bounced by every list send, summed per list (test sends left out): /metrics' counters. */
+export async function deliveredPerList(redis: Redis, k: Keys): Promise<Map<string, { sent: number; failed: number; bounced: number }>> {
+  const ids = await redis.zrange(k.campaigns(), '0', '-1');
+  const totals = new Map<string, { sent: number; failed: number; bounced: number }>();
+  if (!ids.length) return totals;
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hmget(k.campaign(id), 'mode', 'listId', 'sent', 'failed', 'bounced');
+  for (const [, row] of (await pipeline.exec()) ?? []) {
+    const [mode, listId, sent, failed, bounced] = (row as (string | null)[] | undefined) ?? [];
+    if (!listId || mode === 'test') continue;
+    const t = totals.get(listId) ?? { sent: 0, failed: 0, bounced: 0 };
+    t.sent += Number(sent ?? 0);
+    t.failed += Number(failed ?? 0);
+    t.bounced += Number(bounced ?? 0);
+    totals.set(listId, t);
+  }
+  return totals;
+}
+
 /** The run number and state a running fan-out checks between chunks. */
 export async function readRunAndState(redis: Redis, k: Keys, campaignId: string): Promise<{ state: string | null; run: string | null; fanoutStarted: boolean }> {
   const [state, run, started] = await redis.hmget(k.campaign(campaignId), 'state', 'run', 'fanoutStarted');

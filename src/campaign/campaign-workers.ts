@@ -33,6 +33,8 @@ export interface CampaignWorkerDeps {
   prepare: PrepareMime;
   signToken: (subscriberId: string, listId: string) => string;
   log: Logger;
+  /** See DeliverDeps.onSmtpReply. */
+  onSmtpReply?: (outcome: string, seconds: number) => void;
 }
 
 export interface CampaignWorkerOptions {
@@ -94,7 +96,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
 
   const deliver = new Worker<DeliverJobData, DeliverResult>(
     QUEUES.deliver,
-    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason, until) => pauseForReason(data, k, id, reason, until), log }, opts.deliver),
+    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason, until) => pauseForReason(data, k, id, reason, until), log, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
     {
       ...common,
       concurrency: opts.concurrency,

@@ -25,6 +25,8 @@ export interface DeliverDeps {
   /** Pauses the send with a reason (campaign-record pauseForReason); true when this call paused it. */
   pauseSend: (campaignId: string, reason: string, until?: PausedUntil) => Promise<boolean>;
   log: Logger;
+  /** Told how long each SMTP transaction took and how it ended (the worker's latency histogram). */
+  onSmtpReply?: (outcome: string, seconds: number) => void;
 }
 
 export interface DeliverOptions {
@@ -131,7 +133,9 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       }
       // The final dot waits for the ledger to know the data went out (see Ledger.dataSent).
       // …and withdraws the message if the claim is no longer ours, the send stopped or the reader left.
+      const startedAt = performance.now();
       outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId, listId === null ? true : { listId }) });
+      deps.onSmtpReply?.(outcome.kind, (performance.now() - startedAt) / 1000);
     } catch (error) {
       // Nothing left the machine: clear our marker so the retry is not counted as in doubt.
       await ledger.release(campaignId, subscriberId, attemptId);

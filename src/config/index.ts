@@ -43,6 +43,8 @@ const variables = {
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(250).max(600_000).default(5_000),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** A worker serves its own /metrics (SMTP latency, process) on this port; 0 = off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   HOST: z.string().default('127.0.0.1'),
   EMAILS_DIR: z.string().default('emails'),
   CONFIRM_TTL_HOURS: positiveInt.default(48),
@@ -80,6 +82,7 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   port: number;
+  workerMetricsPort: number;
   host: string;
   emailsDir: string;
   confirmTtlHours: number;
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     workerLockDurationMs: v.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
     port: v.PORT,
+    workerMetricsPort: v.WORKER_METRICS_PORT,
     host: v.HOST,
     emailsDir: v.EMAILS_DIR,
     confirmTtlHours: v.CONFIRM_TTL_HOURS,

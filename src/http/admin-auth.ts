@@ -1,15 +1,7 @@
-// Bearer-token guard for /api. Both sides are hashed to a fixed length first, so the compare is
-// constant-time whatever the length of what the client sent.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Bearer-token guard for /api and /metrics (the compare is constant-time: crypto/same-secret).
 import type { onRequestAsyncHookHandler } from 'fastify';
+import { sameSecret } from '../crypto/same-secret.ts';
 import { HttpInputError } from './respond.ts';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Constant-time "is `given` the token"; an unset token never matches, not even ''. */
-export function sameSecret(given: string, token: string): boolean {
-  return token.length > 0 && given.length > 0 && timingSafeEqual(digest(given), digest(token));
-}
 
 /** `variable` names the token in the 401's hint (ADMIN_TOKEN for /api, METRICS_TOKEN for /metrics). */
 export function requireBearer(adminToken: string, variable = 'ADMIN_TOKEN'): onRequestAsyncHookHandler {

@@ -4,11 +4,12 @@ import type { Redis } from 'ioredis';
 import type { LeaveDeps } from '../use-cases/leave-list.ts';
 import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import type { ArchiveSource } from './archive-source.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
-import type { SubscriptionDeps } from './subscription-flow.ts';
+import type { SubscriptionDeps } from '../use-cases/subscription-flow.ts';
 import { subscribeHref, type PageContext } from './views/subscription-pages.ts';
 
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   leave: LeaveDeps;
   /** Queues whose job counts /metrics reports, by name. */
   metricsQueues: Record<string, Queue>;
+  /** This process's registry and counters (subscribes, confirmations, unsubscribes). */
+  metrics: Metrics;
 }
 
 export function pageContext(ctx: AppContext, newsletter: Newsletter): PageContext {

@@ -14,6 +14,7 @@ import type { Config } from '../config/index.ts';
 import { Ledger } from '../campaign/ledger.ts';
 import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
+import { createMetrics } from '../metrics/metrics.ts';
 import { keys as keysFor, QUEUES } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { requireBearer } from './admin-auth.ts';
@@ -32,6 +33,7 @@ import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { addServerCollectors } from './server-metrics.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -98,7 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     leave: { redis: deps.redis, keys, store: deps.store, ledger: new Ledger(deps.redis, keys) },
     metricsQueues: { [QUEUES.transactional]: deps.transactionalQueue, ...deps.metricsQueues },
+    metrics: createMetrics(),
   };
+  addServerCollectors(ctx.metrics, { redis: deps.redis, keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
   await installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });

@@ -77,7 +77,7 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean } } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string> } = {}): Promise<CampaignHarness> {
   const t = await testRedis({ forQueues: true });
   const sink = await startSmtpSink({ ...(opts.reply ? { reply: opts.reply } : {}), ...(opts.login ? { acceptLogin: opts.login.accept } : {}) });
   const env: NodeJS.ProcessEnv = {
@@ -92,6 +92,7 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     WORKER_LOCK_DURATION_MS: '5000',
     WORKER_STALLED_INTERVAL_MS: '2000',
     RATE_LIMIT_PER_SECOND: String(opts.rateLimitPerSecond ?? 0),
+    ...opts.env,
   };
   const config = loadConfig(env, ['SECRET']);
   const k = keysFor(t.prefix);

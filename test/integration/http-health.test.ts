@@ -2,7 +2,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
-import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from './http-harness.ts';
+import { signListToken } from '../../src/subscribers/tokens.ts';
+import { ADMIN_TOKEN, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -34,8 +35,26 @@ describe('health and metrics', () => {
     expect(res.body).toContain('newsletter_subscribers{status="pending"} 1');
     expect(res.body).toContain(`newsletter_list_subscribers{list="${h.en.listId}",status="active"} 2`);
     expect(res.body).toMatch(/^newsletter_queue_jobs\{queue="transactional",state="waiting"\} \d+$/m);
+    // Node's process metrics, under the same prefix.
+    expect(res.body).toMatch(/^newsletter_process_resident_memory_bytes \d+$/m);
+    expect(res.body).toContain('# TYPE newsletter_messages_sent_total counter');
+    expect(res.body).toContain('# TYPE newsletter_smtp_latency_seconds histogram');
     // Every sample line is `name{labels} number`.
-    for (const line of res.body.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+\{[^}]*\} \d+$/);
+    for (const line of res.body.trim().split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[0-9.]+(e[-+]?\d+)?|NaN|\+Inf)$/);
+  });
+
+  it('counts subscribes, confirmations and unsubscribes per newsletter', async () => {
+    const scrape = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).body;
+    const sub = await h.app.inject({ method: 'POST', url: '/subscribe', payload: { email: 'counted@example.org', newsletter: h.en.id }, headers: { accept: 'application/json' } });
+    expect(sub.statusCode).toBe(202);
+    expect(await scrape()).toContain(`newsletter_subscribes_total{newsletter="${h.en.id}"} 1`);
+    const [mail] = await waitForMail(h, 'counted@example.org');
+    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(mail!, h.config.publicUrl) })).statusCode).toBe(200);
+    expect(await scrape()).toContain(`newsletter_confirmations_total{newsletter="${h.en.id}"} 1`);
+    const subscriber = await h.store.findByEmail('counted@example.org');
+    const url = `/unsubscribe/${signListToken(h.config.secrets, subscriber!.id, h.en.listId)}`;
+    expect((await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(200);
+    expect(await scrape()).toContain(`newsletter_unsubscribes_total{newsletter="${h.en.id}",how="one-click"} 1`);
   });
 
   it('answers /healthz 503 when Redis is unreachable', async () => {

@@ -4,7 +4,7 @@
 // signed cookie. A wrong token sets nothing.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { sameSecret } from '../admin-auth.ts';
+import { sameSecret } from '../../crypto/same-secret.ts';
 import { html } from '../views/html.ts';
 import { sendPage } from '../respond.ts';
 import { consolePage } from './layout.ts';

@@ -96,8 +96,8 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
 <p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}
 <section><h2>${m.preview}</h2><div class="previews">
-<figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox loading="lazy"></iframe></figure>
-<figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox loading="lazy"></iframe></figure>
+<figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
+<figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
 </div>
 <h2>${m.textPart}</h2><pre class="text" tabindex="0">${r.sample.text}</pre></section>`;
     }

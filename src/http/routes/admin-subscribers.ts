@@ -1,6 +1,7 @@
 // Admin API for subscribers (behind the bearer token, registered under /api):
 // list with filters and cursor paging, add (confirmed or by double opt-in), remove, counts.
 import type { FastifyPluginAsync } from 'fastify';
+import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import { removeSubscriber } from '../../use-cases/leave-list.ts';
 import { z } from 'zod';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
@@ -8,7 +9,6 @@ import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { HttpInputError, parseInput } from '../respond.ts';
-import { requestSubscription } from '../subscription-flow.ts';
 
 const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 // Status filters read pages of any status; bound the reads one request may do.
@@ -76,21 +76,9 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const listId = knownList(b.list)!;
       const newsletter = ctx.newsletters.byList(listId)!;
       const name = sanitiseDisplayName(b.name);
-      const consent = consentOf(request, 'api-v1', 'api');
-
-      if (!b.confirmed) {
-        // Double opt-in, exactly as the form does it.
-        const result = await requestSubscription(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, consent });
-        return reply.code(202).send({ ok: true, result });
-      }
-      // Confirmed: the operator vouches for the consent (e.g. an existing list being brought in).
-      const { subscriber, created } = await ctx.store.create({ email, ...(name ? { name } : {}), locale: newsletter.locale, lists: [listId], status: 'active', consent });
-      let current: Subscriber | null = subscriber;
-      if (!created) {
-        await ctx.store.addToList(subscriber.id, listId);
-        current = await ctx.store.setStatus(subscriber.id, 'active', subscriber.consent ? {} : { consent });
-      }
-      return reply.code(created ? 201 : 200).send({ subscriber: current, created });
+      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: b.confirmed, consent: consentOf(request, 'api-v1', 'api') });
+      if (outcome.kind === 'confirmation-sent') return reply.code(202).send({ ok: true, result: outcome.result });
+      return reply.code(outcome.created ? 201 : 200).send({ subscriber: outcome.subscriber, created: outcome.created });
     });
 
     app.delete('/subscribers/:id', async (request, reply) => {

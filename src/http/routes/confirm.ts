@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { parseInput, sendPage, wantsJson } from '../respond.ts';
-import { confirmSubscription } from '../subscription-flow.ts';
+import { confirmSubscription } from '../../use-cases/subscription-flow.ts';
 import { confirmedPage, confirmInvalidPage } from '../views/subscription-pages.ts';
 
 const params = z.object({ token: z.string().min(1).max(200) });
@@ -22,6 +22,7 @@ export function confirmRoutes(ctx: AppContext): FastifyPluginAsync {
         if (json) return reply.code(404).header('cache-control', 'no-store').send({ ok: false, error: 'invalid_token', message: 'This confirmation link is unknown, expired or already used; subscribe again for a new one.' });
         return sendPage(reply, 404, confirmInvalidPage(pageContext(ctx, newsletter)));
       }
+      if (result.state === 'confirmed') ctx.metrics.confirmations.inc({ newsletter: newsletter.id });
       if (json) return reply.code(200).header('cache-control', 'no-store').send({ ok: true, state: result.state, newsletter: newsletter.id });
       return sendPage(reply, 200, confirmedPage(pageContext(ctx, newsletter)));
     });

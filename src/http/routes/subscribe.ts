@@ -6,7 +6,7 @@ import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-add
 import { pageContext, type AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { HttpInputError, parseInput, sendPage, wantsJson } from '../respond.ts';
-import { requestSubscription } from '../subscription-flow.ts';
+import { requestSubscription } from '../../use-cases/subscription-flow.ts';
 import { consentTextVersion, messagesFor } from '../views/messages.ts';
 import { checkInboxPage, subscribeFormPage } from '../views/subscription-pages.ts';
 
@@ -68,6 +68,7 @@ export function subscribeRoutes(ctx: AppContext): FastifyPluginAsync {
             consent: consentOf(request, consentTextVersion(m, newsletter.name), 'form'),
           });
           request.log.info({ result, list: newsletter.listId }, 'subscribe request');
+          ctx.metrics.subscribes.inc({ newsletter: newsletter.id });
         }
         if (json) return reply.code(202).header('cache-control', 'no-store').send({ ok: true, message: m.checkInboxBody(ctx.config.confirmTtlHours) });
         return sendPage(reply, 202, checkInboxPage(page));

@@ -52,6 +52,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       // It answers once no message to them can start any more (use-cases/leave-list.ts).
       const subscriber = await leaveList(ctx.leave, claims.subscriberId, claims.listId);
       request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
+      ctx.metrics.unsubscribes.inc({ newsletter: ctx.newsletters.byList(claims.listId)?.id ?? claims.listId, how: oneClick ? 'one-click' : 'page' });
       reply.header('cache-control', 'no-store');
       if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('Unsubscribed.\n');
       if (wantsJson(request)) return reply.code(200).send({ ok: true });

@@ -1,0 +1,63 @@
+// What the server's /metrics reads from Redis at each scrape, beside its own counters: messages
+// sent, failed and bounced per newsletter (summed over its list sends, so every worker's work is
+// in it), subscribers by status and per list, and the queues' depths.
+import type { Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
+import type { Redis } from 'ioredis';
+import { deliveredPerList } from '../campaign/campaign-record.ts';
+import { counterFromSource, type Metrics } from '../metrics/metrics.ts';
+import type { Keys } from '../redis/keys.ts';
+import { SUBSCRIBER_STATUSES, type SubscriberStore } from '../subscribers/types.ts';
+import type { NewsletterDirectory } from './newsletter-directory.ts';
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
+
+export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; keys: Keys; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> }): void {
+  const { registry } = metrics;
+  // One scrape reads the campaigns once for all three counters.
+  let delivered: Promise<Map<string, { sent: number; failed: number; bounced: number }>> | null = null;
+  const readDelivered = () => {
+    delivered ??= deliveredPerList(deps.redis, deps.keys).finally(() => setImmediate(() => (delivered = null)));
+    return delivered;
+  };
+  const perNewsletter = (field: 'sent' | 'failed' | 'bounced') => async (): Promise<Array<[{ newsletter: string }, number]>> => {
+    const totals = await readDelivered();
+    return [...totals].map(([listId, t]) => [{ newsletter: deps.newsletters.byList(listId)?.id ?? listId }, t[field]]);
+  };
+  counterFromSource(registry, { name: 'newsletter_messages_sent_total', help: 'Messages accepted by the SMTP server (250), per newsletter, all workers.', labelNames: ['newsletter'], read: perNewsletter('sent') });
+  counterFromSource(registry, { name: 'newsletter_messages_failed_total', help: 'Messages given up after their retries, per newsletter.', labelNames: ['newsletter'], read: perNewsletter('failed') });
+  counterFromSource(registry, { name: 'newsletter_messages_bounced_total', help: 'Messages refused with a 5xx (the address is suppressed), per newsletter.', labelNames: ['newsletter'], read: perNewsletter('bounced') });
+
+  const lists = [...new Set(deps.newsletters.all.map((n) => n.listId))];
+  new Gauge({
+    name: 'newsletter_subscribers',
+    help: 'Subscribers by status, whole deployment.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await deps.store.countByStatus(null);
+      for (const status of SUBSCRIBER_STATUSES) this.set({ status }, counts[status]);
+    },
+  });
+  new Gauge({
+    name: 'newsletter_list_subscribers',
+    help: 'Members of each list by status.',
+    labelNames: ['list', 'status'],
+    registers: [registry],
+    async collect() {
+      const counts = await Promise.all(lists.map((l) => deps.store.countByStatus(l)));
+      lists.forEach((list, i) => SUBSCRIBER_STATUSES.forEach((status) => this.set({ list, status }, counts[i]![status])));
+    },
+  });
+  new Gauge({
+    name: 'newsletter_queue_jobs',
+    help: 'Jobs in each queue by state (waiting is the depth still to send).',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const queues = Object.entries(deps.queues);
+      const counts = await Promise.all(queues.map(([, q]) => q.getJobCounts(...JOB_STATES)));
+      queues.forEach(([queue], i) => JOB_STATES.forEach((state) => this.set({ queue, state }, counts[i]![state] ?? 0)));
+    },
+  });
+}
