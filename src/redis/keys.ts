@@ -27,6 +27,8 @@ export interface Keys {
   campaigns(): string;
   /** An editor's console session (its random id's hash), with a TTL: the login that made it. */
   adminSession(idHash: string): string;
+  /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
+  adminImport(id: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -49,6 +51,7 @@ export function keys(prefix: string): Keys {
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     campaigns: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
+    adminImport: (id) => `${prefix}:admin-import:${id}`,
   };
 }
 

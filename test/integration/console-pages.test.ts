@@ -118,3 +118,30 @@ describe('send, confirm, control, look up', () => {
     expect(again.body).toContain('it is cancelled');
   });
 });
+
+describe('schedule', () => {
+  it('schedules a send for a later time through the same confirmation, and shows it scheduled', async () => {
+    const id = 'pretrain-weekly-064';
+    const at = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await browser.get(`/admin/issues/${id}`);
+    const ask = await browser.post(`/admin/issues/${id}/send`, { at });
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain(`at ${at.replace('Z', '.000Z')}`);
+    const sent = await browser.post(`/admin/issues/${id}/send`, { at, confirm: 'yes' });
+    expect(sent.statusCode).toBe(303);
+    const status = (await browser.get(`/admin/sends/${id}/status.json`)).json();
+    expect(status.state).toBe('scheduled');
+    const home = await browser.get('/admin');
+    expect(home.body).toContain('<span class="state scheduled" data-state="scheduled">scheduled</span>');
+    await browser.get(`/admin/sends/${id}`);
+    expect((await browser.post(`/admin/sends/${id}/cancel`)).statusCode).toBe(303);
+  });
+
+  it('refuses an "at" that is not a date, with the reason', async () => {
+    await browser.get('/admin/issues/pretrain-weekly-064');
+    const res = await browser.post('/admin/issues/pretrain-weekly-064/send', { at: 'next tuesday' });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.body).toMatch(/notice error/);
+  });
+});

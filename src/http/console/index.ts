@@ -10,6 +10,7 @@ import { homeRoutes } from './home-routes.ts';
 import { issueRoutes } from './issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
 import { sendRoutes } from './send-routes.ts';
+import { subscriberRoutes } from './subscriber-routes.ts';
 import { AdminSessionStore } from './session-store.ts';
 
 export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -25,6 +26,7 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
       await guarded.register(homeRoutes(ctx, cookies));
       await guarded.register(issueRoutes(ctx, cookies));
       await guarded.register(sendRoutes(ctx, cookies));
+      await guarded.register(subscriberRoutes(ctx, cookies));
       await guarded.register(queuesRoutes(ctx));
     });
   };

@@ -19,7 +19,7 @@ import { testSendIssue } from '../../use-cases/test-send.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
-import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import { consoleLanguage, formFields as fields, type CookiePolicy } from './console-request.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
 import { stateBadge, when } from './views.ts';
@@ -29,14 +29,6 @@ const testSendForm = z.object({ to: z.string().max(5000).default(''), _csrf: z.s
 const sendForm = z.object({ at: z.string().max(64).default(''), confirm: z.string().max(8).optional(), _csrf: z.string().optional() });
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-
-/** The form fields as the console posts them; anything else is a 400 naming the field. */
-function fields<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new HttpInputError(400, `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'is invalid'}`);
-}
 
 export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
@@ -87,6 +79,11 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPlug
 ${notice ?? ''}${sendState(m, id, status)}
 <section><h2>${m.lint}</h2>${findings}
 <h2>${m.sizeTitle}</h2><p>${m.sizeLine(kb(report.encodedHtmlBytes), kb(report.budgetBytes), report.encodedHtmlBytes > report.budgetBytes)}</p></section>
+<section><h2>${m.preview}</h2><div class="previews">
+<figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
+<figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
+</div>
+<h2>${m.textPart}</h2><pre class="text" tabindex="0">${r.sample.text}</pre></section>
 <section aria-labelledby="test-send"><h2 id="test-send">${m.testSendTitle}</h2>
 <form method="post" action="/admin/issues/${id}/test-send"><input type="hidden" name="_csrf" value="${csrf}">
 <label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email">
@@ -94,12 +91,7 @@ ${notice ?? ''}${sendState(m, id, status)}
 ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
 <form method="post" action="/admin/issues/${id}/send"><input type="hidden" name="_csrf" value="${csrf}">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
-<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}
-<section><h2>${m.preview}</h2><div class="previews">
-<figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
-<figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
-</div>
-<h2>${m.textPart}</h2><pre class="text" tabindex="0">${r.sample.text}</pre></section>`;
+<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}`;
     }
 
     async function render(file: string): Promise<RenderedIssueFile | { error: string }> {

@@ -44,6 +44,8 @@ progress{width:100%;height:1.25rem}
 .finding{font-family:ui-monospace,monospace;font-size:.88rem}
 .error-text{color:#b3261e}
 .narrow{max-width:30rem}
+label.inline{display:inline;font-weight:400;margin:0}
+select{min-height:40px;padding:.35rem .5rem;font:inherit;border:1px solid #7b8794;border-radius:6px}
 :focus-visible{outline:3px solid #e8710a;outline-offset:2px}
 @media (prefers-color-scheme:dark){body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
 

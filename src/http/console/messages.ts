@@ -67,6 +67,42 @@ export interface ConsoleMessages {
   lookupResult(email: string, outcome: string): string;
   outcomes: Record<string, string>;
   notAnAddress: string;
+  subs: {
+    title: string;
+    counts: string;
+    whole: string;
+    list: string;
+    status: Record<'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained', string>;
+    searchLabel: string;
+    searchHint: string;
+    searchButton: string;
+    noMatch(q: string): string;
+    browse: string;
+    next: string;
+    email: string;
+    name: string;
+    lists: string;
+    joined: string;
+    removeButton: string;
+    removed(email: string): string;
+    addTitle: string;
+    confirmedLabel: string;
+    confirmedHint: string;
+    addButton: string;
+    added(email: string): string;
+    confirmationSent(email: string): string;
+    importTitle: string;
+    fileLabel: string;
+    fileHint: string;
+    previewButton: string;
+    previewTitle(name: string, rows: number): string;
+    importButton: string;
+    imported(r: { imported: number; updated: number; skipped: number; errors: number }): string;
+    uploadExpired: string;
+    noFile: string;
+    exportTitle: string;
+    exportButton: string;
+  };
   refresh: string;
   errorTitle: string;
   forbidden: string;
@@ -136,6 +172,42 @@ const en: ConsoleMessages = {
   lookupResult: (email, outcome) => `${email}: ${outcome}`,
   outcomes: { sent: 'sent (the server accepted it)', failed: 'failed', bounced: 'bounced (the address was refused)', skipped: 'skipped (unsubscribed or cancelled before it went)', unknown: 'unknown (lost in transit; counted as a possible duplicate if re-sent)', queued: 'queued, not sent yet', claimed: 'being sent now', 'data-sent': 'being sent now', 'in-doubt': 'in doubt: the connection was lost as it went; it is re-sent on resume and counted as a possible duplicate' },
   notAnAddress: 'That is not an email address.',
+  subs: {
+    title: 'Subscribers',
+    counts: 'Counts',
+    whole: 'All lists',
+    list: 'List',
+    status: { pending: 'pending', active: 'active', unsubscribed: 'unsubscribed', bounced: 'bounced', complained: 'complained' },
+    searchLabel: 'Find a subscriber by address',
+    searchHint: 'The whole address, e.g. reader@example.com.',
+    searchButton: 'Search',
+    noMatch: (q) => `No subscriber has the address ${q}.`,
+    browse: 'Subscribers of the list',
+    next: 'Next page',
+    email: 'Address',
+    name: 'Name',
+    lists: 'Lists',
+    joined: 'Joined',
+    removeButton: 'Remove',
+    removed: (email) => `${email} was removed; running sends skip them.`,
+    addTitle: 'Add a subscriber',
+    confirmedLabel: 'They already agreed (add as active, no confirmation mail)',
+    confirmedHint: 'Leave unticked to send the double opt-in mail, as the subscribe form does.',
+    addButton: 'Add',
+    added: (email) => `${email} is an active subscriber.`,
+    confirmationSent: (email) => `A confirmation mail is on its way to ${email} (unless they are already subscribed).`,
+    importTitle: 'Import a CSV file',
+    fileLabel: 'CSV file',
+    fileHint: 'Header row: email[,name,locale]; at most 5 MB (larger files: newsletter subscribers import).',
+    previewButton: 'Preview…',
+    previewTitle: (name, rows) => `${name}: ${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'}; the first ones:`,
+    importButton: 'Import',
+    imported: (r) => `Imported ${r.imported}, updated ${r.updated}, skipped ${r.skipped}, ${r.errors} error${r.errors === 1 ? '' : 's'}.`,
+    uploadExpired: 'That upload has expired (15 minutes); choose the file again.',
+    noFile: 'Choose a CSV file first.',
+    exportTitle: 'Export',
+    exportButton: 'Download CSV',
+  },
   refresh: 'Refresh',
   errorTitle: 'Something is not right',
   forbidden: 'This form has expired or did not come from the console. Reload the page and try again.',
@@ -205,6 +277,42 @@ const zh: ConsoleMessages = {
   lookupResult: (email, outcome) => `${email}：${outcome}`,
   outcomes: { sent: '已发送（服务器已接收）', failed: '失败', bounced: '退信（地址被拒收）', skipped: '跳过（发送前已退订或取消）', unknown: '未知（传输中断；如重发则计为可能重复）', queued: '排队中，尚未发送', claimed: '正在发送', 'data-sent': '正在发送', 'in-doubt': '存疑：发送时连接中断；继续发送时会重发并计为可能重复' },
   notAnAddress: '这不是有效的邮件地址。',
+  subs: {
+    title: '订阅者',
+    counts: '人数',
+    whole: '全部列表',
+    list: '列表',
+    status: { pending: '待确认', active: '有效', unsubscribed: '已退订', bounced: '退信', complained: '投诉' },
+    searchLabel: '按地址查找订阅者',
+    searchHint: '完整地址，例如 reader@example.com。',
+    searchButton: '查找',
+    noMatch: (q) => `没有地址为 ${q} 的订阅者。`,
+    browse: '列表中的订阅者',
+    next: '下一页',
+    email: '地址',
+    name: '姓名',
+    lists: '列表',
+    joined: '加入时间',
+    removeButton: '删除',
+    removed: (email) => `${email} 已删除；正在进行的发送会跳过此人。`,
+    addTitle: '添加订阅者',
+    confirmedLabel: '对方已同意（直接设为有效，不发确认邮件）',
+    confirmedHint: '不勾选则像订阅表单一样发送双重确认邮件。',
+    addButton: '添加',
+    added: (email) => `${email} 已是有效订阅者。`,
+    confirmationSent: (email) => `确认邮件已发往 ${email}（如已订阅则不发）。`,
+    importTitle: '导入 CSV 文件',
+    fileLabel: 'CSV 文件',
+    fileHint: '表头：email[,name,locale]；最大 5 MB（更大的文件请用 newsletter subscribers import）。',
+    previewButton: '预览…',
+    previewTitle: (name, rows) => `${name}：共 ${rows.toLocaleString('zh-CN')} 行；前几行如下：`,
+    importButton: '导入',
+    imported: (r) => `导入 ${r.imported}，更新 ${r.updated}，跳过 ${r.skipped}，错误 ${r.errors}。`,
+    uploadExpired: '上传已过期（15 分钟）；请重新选择文件。',
+    noFile: '请先选择 CSV 文件。',
+    exportTitle: '导出',
+    exportButton: '下载 CSV',
+  },
   refresh: '刷新',
   errorTitle: '出了点问题',
   forbidden: '表单已过期，或并非来自管理台。请刷新页面后重试。',

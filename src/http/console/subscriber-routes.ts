@@ -1,0 +1,174 @@
+// GET /admin/subscribers: counts per state (all lists and each), find one by address, page
+// through a list, add (confirmed or by double opt-in), remove, export as CSV, and a CSV import
+// in two steps (upload and preview of the first rows, then import). The same store, use cases
+// and CSV code as the CLI's `subscribers` commands and the admin API.
+import { PassThrough, Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { exportSubscribers } from '../../subscribers/csv-export.ts';
+import { CsvFileError, importSubscribers } from '../../subscribers/csv-import.ts';
+import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
+import { RedisSubscriberStore } from '../../subscribers/redis-store.ts';
+import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
+import { addSubscriber } from '../../use-cases/add-subscriber.ts';
+import { removeSubscriber } from '../../use-cases/leave-list.ts';
+import type { AppContext } from '../app-context.ts';
+import { consentOf } from '../consent.ts';
+import { HttpInputError, sendPage } from '../respond.ts';
+import { html, type SafeHtml } from '../views/html.ts';
+import { consoleLanguage, formFields as fields, type CookiePolicy } from './console-request.ts';
+import { csvUploadParser, CsvUploads, type CsvUploadBody } from './csv-upload.ts';
+import { consolePage } from './layout.ts';
+import type { ConsoleMessages } from './messages.ts';
+import { when } from './views.ts';
+
+const PAGE_SIZE = 25;
+const PREVIEW_ROWS = 5;
+const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
+
+const listQuery = z.object({ q: z.string().max(320).optional(), list: z.string().max(100).optional(), cursor: z.string().regex(SUBSCRIBER_ID).optional(), lang: z.string().max(10).optional() });
+const addForm = z.object({ email: z.string().max(320).default(''), name: z.string().max(300).optional(), list: z.string().max(100), confirmed: z.string().max(8).optional(), _csrf: z.string().optional() });
+const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
+const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().optional() });
+
+export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+  return async (app) => {
+    const store = new RedisSubscriberStore(ctx.redis, ctx.keys);
+    const uploads = new CsvUploads(ctx.redis, ctx.keys);
+    const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
+    const listOf = (raw: string | undefined): string => {
+      const id = raw || ctx.newsletters.default.listId;
+      if (!lists.includes(id)) throw new HttpInputError(400, `list: no list "${id.slice(0, 100)}" (known: ${lists.join(', ')})`);
+      return id;
+    };
+
+    function row(m: ConsoleMessages, csrf: string, s: Subscriber): SafeHtml {
+      return html`<tr><td>${s.email}</td><td>${s.name ?? ''}</td><td>${m.subs.status[s.status]}</td><td>${s.lists.join(', ')}</td><td>${when(s.createdAt, m.lang)}</td>
+<td><form method="post" action="/admin/subscribers/${s.id}/remove"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary" aria-label="${m.subs.removeButton} ${s.email}">${m.subs.removeButton}</button></form></td></tr>`;
+    }
+
+    function table(m: ConsoleMessages, csrf: string, subscribers: readonly Subscriber[]): SafeHtml {
+      const c = m.subs;
+      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.name}</th><th scope="col">${m.columns.state}</th><th scope="col">${c.lists}</th><th scope="col">${c.joined}</th><th scope="col"></th></tr></thead><tbody>${subscribers.map((s) => row(m, csrf, s))}</tbody></table></div>`;
+    }
+
+    async function show(request: FastifyRequest, reply: FastifyReply, notice?: SafeHtml, statusCode = 200, extra?: SafeHtml) {
+      const m = consoleLanguage(request, reply, cookies);
+      const q = request.method === 'GET' ? fields(listQuery, request.query) : {};
+      const list = listOf(q.list);
+      const csrf = reply.generateCsrf();
+      const [whole, ...perList] = await Promise.all([ctx.store.countByStatus(null), ...lists.map((l) => ctx.store.countByStatus(l))]);
+      const c = m.subs;
+      const counts = html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.list}</th>${SUBSCRIBER_STATUSES.map((s) => html`<th scope="col" class="n">${c.status[s]}</th>`)}</tr></thead><tbody>
+<tr><th scope="row">${c.whole}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="all-${s}">${whole![s]}</td>`)}</tr>
+${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="${l}-${s}">${perList[i]![s]}</td>`)}</tr>`)}</tbody></table></div>`;
+      let found: SafeHtml = html``;
+      if (q.q?.trim()) {
+        const email = normaliseEmail(q.q.trim());
+        const subscriber = email ? await ctx.store.findByEmail(email) : null;
+        found = subscriber ? table(m, csrf, [subscriber]) : html`<p class="notice" role="status">${email ? c.noMatch(email) : m.notAnAddress}</p>`;
+      }
+      const page = await ctx.store.pageAll(list, q.cursor ?? null, PAGE_SIZE);
+      const listPicker = html`<label for="browse-list">${c.list}</label><select id="browse-list" name="list">${lists.map((l) => html`<option value="${l}"${l === list ? html` selected` : ''}>${l}</option>`)}</select>`;
+      const body = html`<h1>${c.title}</h1>${notice ?? ''}${extra ?? ''}
+<section><h2>${c.counts}</h2>${counts}</section>
+<section aria-labelledby="search"><h2 id="search">${c.searchLabel}</h2>
+<form method="get" action="/admin/subscribers"><label for="q">${c.email}</label><div class="row"><input type="search" id="q" name="q" value="${q.q ?? ''}" aria-describedby="q-hint" inputmode="email"><button type="submit">${c.searchButton}</button></div><p class="hint" id="q-hint">${c.searchHint}</p></form>${found}</section>
+<section aria-labelledby="add"><h2 id="add">${c.addTitle}</h2>
+<form method="post" action="/admin/subscribers/add"><input type="hidden" name="_csrf" value="${csrf}">
+<label for="add-email">${c.email}</label><input type="email" id="add-email" name="email" required autocomplete="off">
+<label for="add-name">${c.name}</label><input type="text" id="add-name" name="name" autocomplete="off">
+<label for="add-list">${c.list}</label><select id="add-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select>
+<p class="row"><input type="checkbox" id="add-confirmed" name="confirmed" value="yes" aria-describedby="add-confirmed-hint"><label for="add-confirmed" class="inline">${c.confirmedLabel}</label></p><p class="hint" id="add-confirmed-hint">${c.confirmedHint}</p>
+<button type="submit">${c.addButton}</button></form></section>
+<section aria-labelledby="import"><h2 id="import">${c.importTitle}</h2>
+<form method="post" action="/admin/subscribers/import" enctype="multipart/form-data"><input type="hidden" name="_csrf" value="${csrf}">
+<label for="import-list">${c.list}</label><select id="import-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select>
+<label for="import-file">${c.fileLabel}</label><input type="file" id="import-file" name="file" accept=".csv,text/csv" required aria-describedby="import-hint"><p class="hint" id="import-hint">${c.fileHint}</p>
+<p class="row"><input type="checkbox" id="import-confirmed" name="confirmed" value="yes"><label for="import-confirmed" class="inline">${c.confirmedLabel}</label></p>
+<button type="submit">${c.previewButton}</button></form></section>
+<section aria-labelledby="export"><h2 id="export">${c.exportTitle}</h2><form method="get" action="/admin/subscribers/export.csv" class="row"><label for="export-list" class="inline">${c.list}</label><select id="export-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select><button type="submit">${c.exportButton}</button></form></section>
+<section aria-labelledby="browse"><h2 id="browse">${c.browse}</h2><form method="get" action="/admin/subscribers" class="row">${listPicker}<button type="submit" class="secondary">${c.searchButton}</button></form>
+${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?list=${list}&cursor=${page.next}">${c.next}</a></p>` : ''}</section>`;
+      return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf }, body }));
+    }
+
+    app.get('/subscribers', async (request, reply) => show(request, reply));
+
+    app.get('/subscribers/export.csv', async (request, reply) => {
+      const list = listOf(fields(listQuery, request.query).list);
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${list}-subscribers.csv"`).header('cache-control', 'no-store');
+      const out = new PassThrough();
+      void exportSubscribers(ctx.store, out, { listId: list }).catch((error: unknown) => out.destroy(error as Error));
+      return reply.send(out);
+    });
+
+    app.post('/subscribers/add', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, cookies);
+      const form = fields(addForm, request.body);
+      const listId = listOf(form.list);
+      const email = normaliseEmail(form.email);
+      if (!email) return show(request, reply, html`<p class="notice error" role="alert">${m.notAnAddress}</p>`, 400);
+      const name = sanitiseDisplayName(form.name);
+      const newsletter = ctx.newsletters.byList(listId)!;
+      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api') });
+      return show(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
+    });
+
+    app.post('/subscribers/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, cookies);
+      const { id } = fields(idParams, request.params);
+      const subscriber = await ctx.store.get(id);
+      if (!subscriber || !(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `There is no subscriber ${id}.`);
+      return show(request, reply, html`<p class="notice" role="status">${m.subs.removed(subscriber.email)}</p>`);
+    });
+
+    // Step 1: the upload, parsed by this scope's own multipart parser, kept for the preview.
+    await app.register(async (upload) => {
+      upload.removeContentTypeParser('multipart/form-data');
+      upload.addContentTypeParser('multipart/form-data', csvUploadParser);
+      upload.post('/subscribers/import', { preHandler: upload.csrfProtection, preValidation: async (request) => {
+        // The CSRF check reads body._csrf: lift the form fields to the top.
+        const body = request.body as CsvUploadBody | undefined;
+        if (body && typeof body === 'object' && 'fields' in body) (request as { body: unknown }).body = { ...body.fields, _file: body.file };
+      } }, async (request, reply) => {
+        const m = consoleLanguage(request, reply, cookies);
+        const body = (request.body ?? {}) as Record<string, unknown> & { _file?: { name: string; text: string } };
+        const listId = listOf(typeof body.list === 'string' ? body.list : undefined);
+        const file = body._file;
+        if (!file || !file.text.trim()) return show(request, reply, html`<p class="notice error" role="alert">${m.subs.noFile}</p>`, 400);
+        let rows: string[][];
+        try {
+          rows = parse(file.text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+        } catch (error) {
+          return show(request, reply, html`<p class="notice error" role="alert">${file.name}: ${(error as Error).message.split('\n')[0]}</p>`, 400);
+        }
+        const id = await uploads.save({ text: file.text, name: file.name, listId, confirmed: body.confirmed === 'yes' });
+        const csrf = reply.generateCsrf();
+        const [header = [], ...data] = rows;
+        const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(file.name || 'CSV', data.length)}</h2>
+<div class="table-wrap"><table><thead><tr>${header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${data.slice(0, PREVIEW_ROWS).map((r) => html`<tr>${r.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
+<form method="post" action="/admin/subscribers/import/confirm" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="upload" value="${id}"><button type="submit">${m.subs.importButton}</button> <a class="button secondary" href="/admin/subscribers">${m.cancelButton}</a></form></section>`;
+        return show(request, reply, undefined, 200, preview);
+      });
+    });
+
+    // Step 2: the import itself, through the same code as `newsletter subscribers import`.
+    app.post('/subscribers/import/confirm', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, cookies);
+      const { upload: id } = fields(importForm, request.body);
+      const upload = await uploads.load(id);
+      if (!upload) return show(request, reply, html`<p class="notice error" role="alert">${m.subs.uploadExpired}</p>`, 410);
+      await uploads.remove(id);
+      try {
+        const result = await importSubscribers(store, Readable.from([upload.text]), { listId: upload.listId, confirmed: upload.confirmed, label: upload.name || 'upload.csv' });
+        const errors = result.errors.slice(0, 20);
+        return show(request, reply, html`<div class="notice" role="status"><p>${m.subs.imported({ ...result, errors: result.errors.length })}</p>${errors.length ? html`<ul>${errors.map((e) => html`<li class="finding">${upload.name}:${e.line}: ${e.message}</li>`)}</ul>` : ''}</div>`);
+      } catch (error) {
+        if (error instanceof CsvFileError) return show(request, reply, html`<p class="notice error" role="alert">${error.message}</p>`, 400);
+        throw error;
+      }
+    });
+  };
+}

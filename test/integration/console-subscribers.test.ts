@@ -1,0 +1,109 @@
+// The console's subscribers page through Fastify inject on real Redis: counts, find by address,
+// add (confirmed, or by double opt-in with a real confirmation mail), remove, CSV export, and
+// the two-step CSV import (multipart upload, preview, import); every POST needs its CSRF token.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleClient } from '../helpers/console-client.ts';
+import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+
+let h: HttpHarness;
+let browser: ConsoleClient;
+
+beforeAll(async () => {
+  h = await startHttpHarness();
+  browser = new ConsoleClient(h.app);
+  await browser.login(ADMIN_TOKEN);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
+  const boundary = 'consoletestboundary';
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`);
+  return { payload: `${parts.join('')}--${boundary}--\r\n`, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function upload(fields: Record<string, string>, file?: { name: string; content: string }) {
+  const { payload, type } = multipart(fields, file);
+  return h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': type }, payload });
+}
+
+describe('subscribers page', () => {
+  it('adds a confirmed subscriber, counts them, finds them by address and removes them', async () => {
+    await browser.get('/admin/subscribers');
+    const added = await browser.post('/admin/subscribers/add', { email: 'ann@subs.example', name: 'Ann', list: h.en.listId, confirmed: 'yes' });
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toContain('ann@subs.example is an active subscriber.');
+    expect(added.body).toContain(`data-count="${h.en.listId}-active">1<`);
+    const found = await browser.get('/admin/subscribers?q=ann@subs.example');
+    expect(found.body).toMatch(/<td>ann@subs\.example<\/td><td>Ann<\/td><td>active<\/td>/);
+    const id = (await h.store.findByEmail('ann@subs.example'))!.id;
+    expect((await browser.post(`/admin/subscribers/${id}/remove`, { _csrf: null })).statusCode).toBe(403);
+    const removed = await browser.post(`/admin/subscribers/${id}/remove`);
+    expect(removed.statusCode).toBe(200);
+    expect(removed.body).toContain('ann@subs.example was removed');
+    expect(await h.store.findByEmail('ann@subs.example')).toBeNull();
+    expect((await browser.get('/admin/subscribers?q=ann@subs.example')).body).toContain('No subscriber has the address ann@subs.example.');
+  });
+
+  it('adds without "confirmed" by sending the double opt-in mail', async () => {
+    await browser.get('/admin/subscribers');
+    const res = await browser.post('/admin/subscribers/add', { email: 'bob@subs.example', list: h.en.listId });
+    expect(res.body).toContain('A confirmation mail is on its way to bob@subs.example');
+    const [mail] = await waitForMail(h, 'bob@subs.example');
+    expect(mail!.text).toContain('/confirm/');
+    expect((await h.store.findByEmail('bob@subs.example'))!.status).toBe('pending');
+  });
+
+  it('refuses a bad address and an unknown list with a 400 in the console frame', async () => {
+    await browser.get('/admin/subscribers');
+    expect((await browser.post('/admin/subscribers/add', { email: 'not an address', list: h.en.listId })).statusCode).toBe(400);
+    await browser.get('/admin/subscribers');
+    const list = await browser.post('/admin/subscribers/add', { email: 'c@subs.example', list: 'no-such-list' });
+    expect(list.statusCode).toBe(400);
+    expect(list.body).toContain('no list &quot;no-such-list&quot;');
+  });
+
+  it('imports a CSV in two steps: upload and preview (nothing written), then import', async () => {
+    await browser.get('/admin/subscribers');
+    const csv = ['email,name', ...Array.from({ length: 8 }, (_, i) => `csv-${i + 1}@subs.example,Csv ${i + 1}`), 'broken-address,Nobody'].join('\n');
+    expect((await upload({ list: h.en.listId, confirmed: 'yes' }, { name: 'list.csv', content: csv })).statusCode).toBe(403);
+    const preview = await upload({ _csrf: browser.lastCsrf, list: h.en.listId, confirmed: 'yes' }, { name: 'list.csv', content: csv });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('list.csv: 9 rows; the first ones:');
+    expect(preview.body).toContain('<td>csv-5@subs.example</td>');
+    expect(preview.body).not.toContain('<td>csv-6@subs.example</td>');
+    expect(await h.store.findByEmail('csv-1@subs.example')).toBeNull();
+    const uploadId = /name="upload" value="([^"]+)"/.exec(preview.body)![1]!;
+    browser.lastCsrf = /name="_csrf" value="([^"]+)"/.exec(preview.body)![1]!;
+    const done = await browser.post('/admin/subscribers/import/confirm', { upload: uploadId });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Imported 8, updated 0, skipped 0, 1 error.');
+    expect(done.body).toContain('list.csv:10:');
+    expect((await h.store.findByEmail('csv-8@subs.example'))!.status).toBe('active');
+    // The upload is used once.
+    await browser.get('/admin/subscribers');
+    expect((await browser.post('/admin/subscribers/import/confirm', { upload: uploadId })).statusCode).toBe(410);
+  });
+
+  it('answers a malformed or oversize upload with a 4xx, never a 5xx', async () => {
+    await browser.get('/admin/subscribers');
+    const cut = await h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data; boundary=zz' }, payload: '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nemail\r\nx@y.z' });
+    expect(cut.statusCode).toBeGreaterThanOrEqual(400);
+    expect(cut.statusCode).toBeLessThan(500);
+    const noBoundary = await h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data' }, payload: 'x' });
+    expect(noBoundary.statusCode).toBe(400);
+    const big = await upload({ _csrf: browser.lastCsrf, list: h.en.listId }, { name: 'big.csv', content: `email\n${'x'.repeat(6 * 1024 * 1024)}` });
+    expect(big.statusCode).toBe(413);
+  });
+
+  it('exports the list as CSV with a header row', async () => {
+    const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const [header, ...rows] = res.body.trim().split('\n');
+    expect(header).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source');
+    expect(rows.some((r) => r.startsWith('csv-1@subs.example,Csv 1,'))).toBe(true);
+  });
+});
