@@ -50,7 +50,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   const k = keysFor(config.keyPrefix);
   const store = new RedisSubscriberStore(data, k);
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
-  const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
+  const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, ehlo: config.smtpEhlo, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
 
   const metrics = createMetrics();
   const campaign = startCampaignWorkers(

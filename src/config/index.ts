@@ -23,6 +23,8 @@ const variables = {
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
+  /** The name we give in EHLO (default: MAIL_FROM's domain); receivers score an IP literal as a spam sign. */
+  SMTP_EHLO: z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a host name such as mail.example.com').optional(),
   PUBLIC_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
   /** Where emails/assets is served for mail clients; default PUBLIC_URL/assets (served by `serve`), or a CDN holding a copy. */
   ASSETS_URL: url(['http:', 'https:']).optional(),
@@ -63,6 +65,8 @@ export interface Config {
   /** Hash-tag prefix for every Redis key and queue, so Redis Cluster keeps them on one slot. */
   keyPrefix: string;
   smtpUrl: string;
+  /** EHLO name: SMTP_EHLO, else MAIL_FROM's domain. */
+  smtpEhlo: string;
   publicUrl: string;
   /** Base URL of emails/assets as mail clients see it (no trailing slash). */
   assetsUrl: string;
@@ -131,6 +135,12 @@ const WHEN_MISSING: Partial<Record<VariableName, string>> = {
  * Throws one ConfigError naming every bad variable. Composition roots pass
  * `readEnvironment()` (the environment over `.env`).
  */
+/** The domain of an address such as `Weekly <news@example.com>` (its IDN in ASCII), for EHLO. */
+function domainOf(mailFrom: string): string {
+  const domain = /@([^\s@<>]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
+  return new URL(`http://${domain}`).hostname || 'localhost';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: VariableName[] = []): Readonly<Config> {
   const values: Record<string, unknown> = {};
   const problems: ConfigProblem[] = [];
@@ -168,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     redisUrl: v.REDIS_URL,
     keyPrefix: v.KEY_PREFIX,
     smtpUrl: v.SMTP_URL,
+    smtpEhlo: v.SMTP_EHLO ?? domainOf(v.MAIL_FROM),
     publicUrl,
     assetsUrl: v.ASSETS_URL ? String(v.ASSETS_URL).replace(/\/+$/, '') : `${publicUrl}/assets`,
     ...(v.DEFAULT_NEWSLETTER ? { defaultNewsletter: v.DEFAULT_NEWSLETTER } : {}),

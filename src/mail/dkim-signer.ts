@@ -10,8 +10,15 @@ import type { BodyPiece } from './encoded-template.ts';
 export const DKIM_HEADER_FIELDS = [
   'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
   'Content-Transfer-Encoding', 'In-Reply-To', 'References', 'List-Id', 'List-Help', 'List-Unsubscribe',
-  'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+  'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive', 'Feedback-ID',
 ].join(':');
+
+/**
+ * Named twice in h= (over-signed): the second, absent instance signs "no more of these", so a
+ * second List-Unsubscribe, From or Subject added in transit breaks the signature instead of
+ * riding on it (RFC 6376 8.15).
+ */
+export const OVERSIGNED_FIELDS = ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post'];
 
 export interface DkimConfig {
   domainName: string;
@@ -85,10 +92,12 @@ export class DkimSigner {
       const canonical = relaxedHeader(line.endsWith('\r\n') ? line.slice(0, -2) : line);
       byName.set(canonical.slice(0, canonical.indexOf(':')), canonical);
     }
-    const signed = this.fields.filter((f) => byName.has(f));
+    const present = this.fields.filter((f) => byName.has(f));
+    const signed = [...present, ...OVERSIGNED_FIELDS.filter((f) => byName.has(f))];
     const tags = ['v=1', 'a=rsa-sha256', 'c=relaxed/relaxed', `d=${this.config.domainName}`, 'q=dns/txt', `s=${this.config.keySelector}`, `bh=${bh}`];
     const head = `${foldTags(tags, signed)}\r\n b=`;
-    const data = signed.map((f) => `${byName.get(f)}\r\n`).join('') + relaxedHeader(head);
+    // Each header once; an h= name with no instance left contributes nothing (RFC 6376 5.4.2).
+    const data = present.map((f) => `${byName.get(f)}\r\n`).join('') + relaxedHeader(head);
     const b = sign('sha256', Buffer.from(data, 'utf8'), this.key).toString('base64');
     return `${head}${b.replace(/(^.{73}|.{75}(?!$))/g, '$&\r\n ')}\r\n`;
   }

@@ -70,6 +70,8 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
   const subjectLine = foldedHeader('Subject', encodeHeaderValue('Subject', opts.subject ?? published.subject));
   const postLine = `List-Unsubscribe-Post: ${LIST_UNSUBSCRIBE_POST}${CRLF}`;
   const listIdLine = foldedHeader('List-Id', `${encodePhrase('List-Id', published.newsletterName)} <${listIdentifier(published.listId, domain)}>`);
+  // Gmail's feedback loop reports complaints per value: campaign, newsletter, sender (ids are [a-z0-9-]).
+  const feedbackIdLine = `Feedback-ID: ${issueId}:${rendered.newsletterId}:${domain}${CRLF}`;
   const mimeVersionLine = `MIME-Version: 1.0${CRLF}`;
   const contentTypeLine = `Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"${CRLF}`;
 
@@ -98,6 +100,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
         `List-Unsubscribe: <${links.unsubscribeUrl}>,${CRLF} <${links.unsubscribeMailto}>${CRLF}`,
         postLine,
         listIdLine,
+        feedbackIdLine,
         mimeVersionLine,
         contentTypeLine,
       ];

@@ -36,6 +36,8 @@ export interface SmtpMailerOptions {
    * Defaults: connection 30 s, greeting 30 s, socket 120 s.
    */
   timeouts?: { connection?: number; greeting?: number; socket?: number };
+  /** The name given in EHLO (Config['smtpEhlo']); nodemailer's default is the machine's host name or an IP. */
+  ehlo?: string;
 }
 
 /** sendMail data key carrying the per-attempt tracker to the plugin (nodemailer copies own keys of the data). */
@@ -81,6 +83,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     greetingTimeout: opts.timeouts?.greeting ?? 30_000,
     socketTimeout: opts.timeouts?.socket ?? 120_000,
     logger: false,
+    ...(opts.ehlo ? { name: opts.ehlo } : {}),
   });
   const composer = nodemailer.createTransport(pool);
 

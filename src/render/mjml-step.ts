@@ -21,5 +21,16 @@ export async function mjmlToHtml(source: string): Promise<string> {
   if (/<link[^>]+fonts\.googleapis\.com|@import[^;]*fonts\.googleapis\.com/.test(html)) {
     throw new UserError('emails/templates: the HTML loads Google Fonts (an <mj-font>?): use the system font stack instead');
   }
-  return html;
+  return quietPreheader(html);
+}
+
+/**
+ * MJML hides the preheader in a <div> with `color:#ffffff`; SpamAssassin scores white text as
+ * HTML_FONT_LOW_CONTRAST (0.7). The div stays hidden without the colour (display:none, zero
+ * size, opacity 0), and inbox previews still show its text.
+ */
+const PREHEADER_COLOUR = /(<div style="display:none;font-size:1px;)color:#ffffff;(line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;")/;
+
+export function quietPreheader(html: string): string {
+  return html.replace(PREHEADER_COLOUR, '$1$2');
 }

@@ -12,6 +12,8 @@ export interface ReceivedMessage {
   from: string;
   to: string[];
   raw: Buffer;
+  /** The name the client gave in EHLO/HELO. */
+  ehlo: string;
 }
 
 export interface SinkReply {
@@ -89,7 +91,7 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
         const to = session.envelope.rcptTo.map((r) => r.address);
         const verdict = opts.reply?.(to[0] ?? '');
         if (verdict === 'lose-reply') {
-          messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks) });
+          messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks), ehlo: session.hostNameAppearsAs });
           emitter.emit('message', messages.length);
           // smtp-server keeps its connections in a Set, each with its session and socket.
           const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
@@ -100,7 +102,7 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
           const err = Object.assign(new Error(verdict.message), { responseCode: verdict.code });
           return callback(err);
         }
-        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks) });
+        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks), ehlo: session.hostNameAppearsAs });
         for (const address of to) events.push({ kind: 'accepted', to: address });
         emitter.emit('message', messages.length);
         callback();

@@ -80,6 +80,10 @@ describe('sending an issue to 2,000 subscribers', () => {
       expect(mail.html).toContain(`/unsubscribe/${token}`);
     }
     expect(messageIds.size).toBe(N);
+    // EHLO names MAIL_FROM's domain, not an IP literal; Feedback-ID names campaign, newsletter, sender.
+    const ours = h.sink.messages.filter((m) => byEmail.has(m.to[0]!));
+    expect(new Set(ours.map((m) => m.ehlo))).toEqual(new Set(['news.example.test']));
+    expect(header(parsed[0]!, 'feedback-id')).toBe(`${issueId}:pretrain-weekly:news.example.test`);
   });
 
   it('the personal link, POSTed as RFC 8058 one-click, unsubscribes that subscriber', async () => {

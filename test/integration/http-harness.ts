@@ -65,7 +65,7 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
   const store = new RedisSubscriberStore(t.redis, keys);
   const queueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
-  const mailer = createSmtpMailer({ smtpUrl: sink.url });
+  const mailer = createSmtpMailer({ smtpUrl: sink.url, ehlo: config.smtpEhlo });
   const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer });
   const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false });
   await app.ready();

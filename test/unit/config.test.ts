@@ -112,3 +112,12 @@ describe('readEnvironment', () => {
     });
   });
 });
+
+describe('SMTP_EHLO', () => {
+  it("defaults to MAIL_FROM's domain (an internationalised one in ASCII), never an IP; an empty value is unset", () => {
+    expect(loadConfig({ SMTP_EHLO: '' }).smtpEhlo).toBe('example.com');
+    expect(loadConfig({ MAIL_FROM: '周刊 <weekly@例子.中国>' }).smtpEhlo).toBe('xn--fsqu00a.xn--fiqs8s');
+    expect(loadConfig({ SMTP_EHLO: 'mx.example.org' }).smtpEhlo).toBe('mx.example.org');
+    expect(() => loadConfig({ SMTP_EHLO: 'not a host' })).toThrow(/SMTP_EHLO: must be a host name/);
+  });
+});

@@ -250,6 +250,26 @@ describe('DKIM', () => {
     expect(verifyDkim(body, publicKey).bodyHashOk).toBe(false);
   });
 
+  it('over-signs From, Subject and both list headers, so a second one added in transit breaks the signature', () => {
+    const { raw } = prepareIssueMime(published, { ...opts, dkim }).build(r);
+    const result = verifyDkim(raw, publicKey);
+    for (const name of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']) expect(result.signed.filter((h) => h === name)).toHaveLength(2);
+    expect(result.signed).toContain('feedback-id');
+    expect(result.signatureOk).toBe(true);
+    const text = raw.toString('latin1');
+    const afterSignature = text.indexOf('\r\nFrom: ') + 2;
+    for (const added of ['List-Unsubscribe: <https://evil.example/collect>', 'Subject: =?UTF-8?B?5YWN6LS5?=', 'From: someone@evil.example', 'List-Unsubscribe-Post: List-Unsubscribe=One-Click']) {
+      const tampered = Buffer.from(`${text.slice(0, afterSignature)}${added}\r\n${text.slice(afterSignature)}`, 'latin1');
+      expect(verifyDkim(tampered, publicKey).signatureOk, added).toBe(false);
+    }
+  });
+
+  it('carries Feedback-ID: campaign:newsletter:sender domain', () => {
+    const { raw } = prepareIssueMime(published, { ...opts }).build(r);
+    const feedback = splitMessage(raw).headers.find((h) => h.name === 'feedback-id');
+    expect(feedback?.value).toBe(`${published.issueId}:${published.rendered.newsletterId}:${opts.from.replace(/^.*@([^>]+)>?$/, '$1')}`);
+  });
+
   it('refuses a bad DKIM setup when the issue is prepared, not per message', () => {
     expect(() => prepareIssueMime(published, { ...opts, dkim: { ...dkim, keySelector: 'a;b=c' } })).toThrow(/selector/);
     expect(() => prepareIssueMime(published, { ...opts, dkim: { ...dkim, privateKey: 'not a key' } })).toThrow();
