@@ -28,6 +28,7 @@ import { adminSubscriberRoutes } from './routes/admin-subscribers.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { consoleRoutes } from './console/index.ts';
 import { confirmRoutes } from './routes/confirm.ts';
+import { feedRoutes } from './routes/feeds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(confirmRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));
   await app.register(archiveRoutes(ctx));
+  await app.register(feedRoutes(ctx));
   await app.register(healthRoutes(ctx));
   await app.register(
     async (api) => {

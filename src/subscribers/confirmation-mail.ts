@@ -8,6 +8,7 @@ import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { addressOf, domainOf } from '../mail/index.ts';
 import type { Mailer } from '../mail/types.ts';
+import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
 import { createConfirmation } from './tokens.ts';
 import type { SubscriberStore } from './types.ts';
@@ -105,8 +106,8 @@ export function startTransactionalWorker(deps: {
       newsletter,
       confirmUrl: confirmUrl(deps.config.publicUrl, token),
       expiresInHours: deps.config.confirmTtlHours,
-      // No name: whoever submits the form chooses it, so greeting with it would let anyone put
-      // their own words into a mail we send to any address. The locale's default greeting it is.
+      // The name given on the form, unless it looks like it carries a message (greeting-name.ts).
+      ...(greetingName(subscriber.name) ? { name: greetingName(subscriber.name) } : {}),
     });
     const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
     const domain = domainOf(from.address);

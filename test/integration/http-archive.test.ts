@@ -2,6 +2,7 @@
 // published to Redis, served with personal tokens removed and previous/next links.
 import { encodedSizes } from '../../src/mail/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { xml2js } from 'xml-js';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
@@ -145,5 +146,26 @@ describe('GET /assets/* (images kept under emails/assets)', () => {
       expect(res.statusCode, url).toBeLessThan(500);
       expect(res.body, url).not.toContain('"name": "newsletter"');
     }
+  });
+});
+
+describe('GET /feeds/:newsletter.xml', () => {
+  it('is an Atom 1.0 feed of the issues that went out, newest first, each linking its web version', async () => {
+    const res = await h.app.inject({ method: 'GET', url: `/feeds/${h.zh.id}.xml` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+    const doc = xml2js(res.body, { compact: true }) as { feed: { _attributes: { xmlns: string }; title: { _text: string }; entry: Array<{ title: { _text?: string; _cdata?: string }; link: { _attributes: { href: string } }; updated: { _text: string } }> } };
+    expect(doc.feed._attributes.xmlns).toBe('http://www.w3.org/2005/Atom');
+    expect(doc.feed.title._text ?? (doc.feed.title as { _cdata?: string })._cdata).toBe(h.zh.name);
+    const links = doc.feed.entry.map((e) => e.link._attributes.href);
+    expect(links).toEqual([`${h.config.publicUrl}/issues/pretrain-weekly-065`, `${h.config.publicUrl}/issues/pretrain-weekly-064`]);
+    expect(doc.feed.entry[0]!.updated._text).toBe('2022-11-14T00:00:00.000Z');
+  });
+
+  it('is announced by the archive list and the issue page, and answers 404 for an unknown newsletter', async () => {
+    const link = `<link rel="alternate" type="application/atom+xml" title="${h.zh.name}" href="/feeds/${h.zh.id}.xml">`;
+    expect((await h.app.inject({ method: 'GET', url: `/issues?newsletter=${h.zh.id}` })).body).toContain(link);
+    expect((await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-064' })).body).toContain(link);
+    for (const url of ['/feeds/nope.xml', `/feeds/${h.zh.id}`, '/feeds/..%2Fetc.xml']) expect((await h.app.inject({ method: 'GET', url })).statusCode).toBe(404);
   });
 });

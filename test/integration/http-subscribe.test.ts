@@ -48,6 +48,21 @@ describe('GET /subscribe', () => {
 });
 
 describe('double opt-in', () => {
+  it('greets "Ada" by name, and falls back to the plain greeting for a name that carries a link or markup', async () => {
+    await subscribe({ email: 'ada.lovelace@example.org', name: 'Ada', newsletter: h.en.id });
+    const [ada] = await waitForMail(h, 'ada.lovelace@example.org');
+    expect(ada!.text).toContain('Hi Ada,');
+    for (const [email, name] of [['spam1@example.org', 'Win money at evil.example now'], ['spam2@example.org', 'http://evil.example'], ['spam3@example.org', 'x'.repeat(60)]] as const) {
+      await subscribe({ email, name, newsletter: h.en.id });
+      const [mail] = await waitForMail(h, email);
+      expect(mail!.text).toContain('Hi reader,');
+      expect(mail!.text).not.toContain('evil.example');
+    }
+    await subscribe({ email: 'tag@example.org', name: '<b>Bo</b>', newsletter: h.en.id });
+    const [tag] = await waitForMail(h, 'tag@example.org');
+    expect(String(tag!.html)).not.toContain('<b>Bo</b>');
+  });
+
   it('subscribe → confirmation email → link → active, with the consent recorded', async () => {
     const email = 'ada@example.org';
     const res = await subscribe({ email, name: '艾达', newsletter: h.zh.id });
@@ -58,9 +73,9 @@ describe('double opt-in', () => {
     const [mail] = await waitForMail(h, email);
     expect(mail!.to && 'text' in mail!.to ? mail!.to.text : '').toContain(email);
     expect(mail!.text).toContain(`${h.config.publicUrl}/confirm/`);
-    // The name is whatever the form was given: it stays out of a mail sent to someone else's address.
-    expect(mail!.text).not.toContain('艾达');
-    expect(String(mail!.html)).not.toContain('艾达');
+    // Greeted by the name the form gave (escaped, one line; link-like names are not used, below).
+    expect(mail!.text).toContain('艾达，你好！');
+    expect(String(mail!.html)).toContain('艾达，你好！');
     const path = confirmPathFrom(mail!, h.config.publicUrl);
 
     const confirmed = await h.app.inject({ method: 'GET', url: path });

@@ -7,7 +7,8 @@ import { CONTENT_ID } from '../../content/schema.ts';
 import { stripPersonalTokens } from '../../render/index.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError, parseInput, sendPage, wantsJson } from '../respond.ts';
-import { ISSUE_PAGE_CSP, issueHref, issueNavBar, withNavBar, archiveListPage } from '../views/archive-pages.ts';
+import { ISSUE_PAGE_CSP, issueHref, issueNavBar, withFeedLink, withNavBar, archiveListPage } from '../views/archive-pages.ts';
+import { feedHref } from './feeds.ts';
 import { subscribeHref } from '../views/subscription-pages.ts';
 
 const listQuery = z.object({ newsletter: z.string().max(100).optional() });
@@ -25,7 +26,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         return reply.header('cache-control', 'public, max-age=60').send({ issues: entries.map((e) => ({ ...e, url: `${ctx.config.publicUrl}${issueHref(e.issueId)}` })) });
       }
       const brand = selected ?? ctx.newsletters.default;
-      const page = archiveListPage({ brand, locale: brand.locale, subscribeHref: subscribeHref(brand.id), entries, showNewsletter: !selected && ctx.newsletters.all.length > 1 });
+      const page = archiveListPage({ brand, locale: brand.locale, subscribeHref: subscribeHref(brand.id), entries, showNewsletter: !selected && ctx.newsletters.all.length > 1, ...(selected ? { feed: { href: feedHref(selected.id), title: selected.name } } : {}) });
       return sendPage(reply, 200, page, 'public');
     });
 
@@ -55,7 +56,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', ISSUE_PAGE_CSP)
         .header('cache-control', 'public, max-age=300')
-        .send(withNavBar(html, bar));
+        .send(withNavBar(newsletter ? withFeedLink(html, { href: feedHref(newsletter.id), title: newsletter.name }) : html, bar));
     });
   };
 }

@@ -9,7 +9,7 @@ export function issueHref(issueId: string): string {
   return `/issues/${encodeURIComponent(issueId)}`;
 }
 
-export function archiveListPage(input: { brand: PageBrand; locale: string; subscribeHref: string; entries: ArchiveEntry[]; showNewsletter: boolean }): Page {
+export function archiveListPage(input: { brand: PageBrand; locale: string; subscribeHref: string; entries: ArchiveEntry[]; showNewsletter: boolean; feed?: { href: string; title: string } }): Page {
   const m = messagesFor(input.locale);
   // Without `?newsletter=` and with several newsletters, the page is everyone's archive.
   const title = input.showNewsletter ? m.allArchivesTitle : m.archiveTitle(input.brand.name);
@@ -17,7 +17,7 @@ export function archiveListPage(input: { brand: PageBrand; locale: string; subsc
   const body = html`<h1>${title}</h1>
 ${items.length > 0 ? html`<ul class="issues">${items}</ul>` : html`<p>${m.archiveEmpty}</p>`}
 <p class="actions"><a class="button" href="${input.subscribeHref}">${m.subscribeLink}</a></p>`;
-  return renderPage({ m, title, brand: input.brand, body, homeHref: '/', indexable: true });
+  return renderPage({ m, title, brand: input.brand, body, homeHref: '/', indexable: true, ...(input.feed ? { feed: input.feed } : {}) });
 }
 
 /** One `<li>` per published issue: subject, newsletter (when asked), number and date. */
@@ -53,6 +53,13 @@ export function issueNavBar(input: { locale: string; brandColor: string; previou
 }
 
 /** Puts `bar` right after the opening <body> tag (or first, when there is none). */
+/** The feed's `<link rel="alternate">`, put into the head of an issue's web version. */
+export function withFeedLink(emailHtml: string, feed: { href: string; title: string }): string {
+  const link = html`<link rel="alternate" type="application/atom+xml" title="${feed.title}" href="${feed.href}">`.value;
+  const head = /<\/head>/i.exec(emailHtml);
+  return head ? emailHtml.slice(0, head.index) + link + emailHtml.slice(head.index) : emailHtml;
+}
+
 export function withNavBar(emailHtml: string, bar: string): string {
   const body = /<body\b[^>]*>/i.exec(emailHtml);
   if (!body) return bar + emailHtml;

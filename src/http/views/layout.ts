@@ -104,7 +104,7 @@ export function pageCsp(styleHash: string): string {
   ].join('; ');
 }
 
-export function renderPage(input: { m: Messages; title: string; brand: PageBrand; body: SafeHtml; homeHref: string; indexable?: boolean }): Page {
+export function renderPage(input: { m: Messages; title: string; brand: PageBrand; body: SafeHtml; homeHref: string; indexable?: boolean; feed?: { href: string; title: string } }): Page {
   const { css, hash } = styleFor(input.brand.brandColor);
   const doc = html`<!doctype html>
 <html lang="${input.m.lang}">
@@ -113,7 +113,7 @@ export function renderPage(input: { m: Messages; title: string; brand: PageBrand
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${input.indexable ? '' : trusted('<meta name="robots" content="noindex">\n')}<title>${input.title.includes(input.brand.name) ? input.title : `${input.title} · ${input.brand.name}`}</title>
 <style>${trusted(css)}</style>
-</head>
+${input.feed ? html`<link rel="alternate" type="application/atom+xml" title="${input.feed.title}" href="${input.feed.href}">\n` : ''}</head>
 <body>
 <main>
 <a class="masthead" href="${input.homeHref}">${input.brand.name}</a>
