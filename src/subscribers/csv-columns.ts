@@ -1,8 +1,15 @@
 // The subscriber CSV format shared by import and export, so an export imports back as it was.
 
-/** Columns an export writes, in this order. Import accepts any subset that includes `email`. */
-export const CSV_COLUMNS = ['email', 'name', 'locale', 'status', 'lists', 'created_at', 'consent_at', 'consent_source'] as const;
+/**
+ * Columns an export writes, in this order: who, then the consent record (when and how they
+ * agreed, from where, to which words, when they confirmed). Import accepts any subset that
+ * includes `email`, and the names of earlier exports (LEGACY_COLUMNS).
+ */
+export const CSV_COLUMNS = ['email', 'name', 'status', 'lists', 'locale', 'source', 'consented_at', 'consent_ip', 'consent_user_agent', 'consent_text', 'confirmed_at', 'created_at'] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Column names of exports before the consent record was complete, read as today's. */
+export const LEGACY_COLUMNS: Readonly<Record<string, CsvColumn>> = { consent_at: 'consented_at', consent_source: 'source' };
 
 /** Separator between list ids in the `lists` column (import also accepts ',' and ';'). */
 export const LIST_SEPARATOR = ' ';

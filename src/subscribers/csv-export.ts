@@ -11,28 +11,35 @@ export interface ExportOptions {
   /** Only the members of this list (any status); all subscribers when absent. */
   listId?: string;
   pageSize?: number;
+  /** The words a consent text version stands for (the form's sentence); default: the version itself. */
+  consentText?: (textVersion: string) => string | undefined;
 }
 
-export function toCsvRow(s: Subscriber): Record<(typeof CSV_COLUMNS)[number], string> {
+export function toCsvRow(s: Subscriber, consentText: ExportOptions['consentText'] = () => undefined): Record<(typeof CSV_COLUMNS)[number], string> {
+  const c = s.consent;
   return {
     email: s.email,
     name: s.name ?? '',
-    locale: s.locale ?? '',
     status: s.status,
     lists: s.lists.join(LIST_SEPARATOR),
+    locale: s.locale ?? '',
+    source: c?.source ?? '',
+    consented_at: c?.at ?? '',
+    consent_ip: c?.ip ?? '',
+    consent_user_agent: c?.userAgent ?? '',
+    consent_text: c ? (consentText(c.textVersion) ?? c.textVersion) : '',
+    confirmed_at: c?.confirmedAt ?? '',
     created_at: s.createdAt,
-    consent_at: s.consent?.at ?? '',
-    consent_source: s.consent?.source ?? '',
   };
 }
 
-async function* rows(store: SubscriberStore, listId: string | null, pageSize: number, counter: { exported: number }) {
+async function* rows(store: SubscriberStore, listId: string | null, pageSize: number, counter: { exported: number }, consentText: ExportOptions['consentText']) {
   let cursor: string | null = null;
   do {
     const page = await store.pageAll(listId, cursor, pageSize);
     for (const subscriber of page.subscribers) {
       counter.exported++;
-      yield toCsvRow(subscriber);
+      yield toCsvRow(subscriber, consentText);
     }
     cursor = page.next;
   } while (cursor !== null);
@@ -43,7 +50,7 @@ export async function exportSubscribers(store: SubscriberStore, out: Writable, o
   const listId = opts.listId === undefined ? null : requireListId(opts.listId);
   const counter = { exported: 0 };
   await pipeline(
-    Readable.from(rows(store, listId, opts.pageSize ?? 1000, counter)),
+    Readable.from(rows(store, listId, opts.pageSize ?? 1000, counter, opts.consentText)),
     // escape_formulas: a cell starting with = + - @ would run as a formula in a spreadsheet.
     stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }),
     out,

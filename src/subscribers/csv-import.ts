@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../errors.ts';
-import { CSV_COLUMNS, LIST_SEPARATOR, unescapeFormula, type CsvColumn } from './csv-columns.ts';
+import { CSV_COLUMNS, LEGACY_COLUMNS, LIST_SEPARATOR, unescapeFormula, type CsvColumn } from './csv-columns.ts';
 import { normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { DEFAULT_LIST_ID, isListId, normaliseLocale, requireListId } from './fields.ts';
 import { applyImportBatch, type ImportRow } from './import-apply.ts';
@@ -131,7 +131,7 @@ async function openFile(path: string, label: string): Promise<Readable> {
 }
 
 function readHeader(record: string[], label: string): CsvColumn[] {
-  const names = record.map((cell) => cell.trim().toLowerCase());
+  const names = record.map((cell) => cell.trim().toLowerCase()).map((name) => LEGACY_COLUMNS[name] ?? name);
   const allowed = `allowed: ${CSV_COLUMNS.join(', ')}`;
   names.forEach((name, i) => {
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
@@ -176,19 +176,29 @@ function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, now
 
   const createdAt = readTime(get('created_at'));
   if (createdAt === null) return `created_at: ${quote(get('created_at'))} is not a date-time (expected ISO 8601)`;
-  const consentAt = readTime(get('consent_at'));
-  if (consentAt === null) return `consent_at: ${quote(get('consent_at'))} is not a date-time (expected ISO 8601)`;
-  const rawSource = get('consent_source');
-  if (rawSource !== '' && !isConsentSource(rawSource)) return `consent_source: ${quote(rawSource)} is not one of form, import, api`;
+  const consentAt = readTime(get('consented_at'));
+  if (consentAt === null) return `consented_at: ${quote(get('consented_at'))} is not a date-time (expected ISO 8601)`;
+  const confirmedAt = readTime(get('confirmed_at'));
+  if (confirmedAt === null) return `confirmed_at: ${quote(get('confirmed_at'))} is not a date-time (expected ISO 8601)`;
+  const rawSource = get('source');
+  if (rawSource !== '' && !isConsentSource(rawSource)) return `source: ${quote(rawSource)} is not one of form, import, api`;
 
   // Explicit status (an export) wins; otherwise --confirmed decides. An explicit `active` needs
   // evidence of consent: the export's consent_at, or the operator's --confirmed.
   const status: SubscriberStatus = isStatus(rawStatus) ? rawStatus : opts.confirmed ? 'active' : 'pending';
   if (status === 'active' && !opts.confirmed && consentAt === undefined) {
-    return 'status "active" without consent_at: pass --confirmed if these addresses already consented';
+    return 'status "active" without consented_at: pass --confirmed if these addresses already consented';
   }
   let consent: ConsentRecord | undefined;
-  if (consentAt !== undefined) consent = { at: consentAt, source: isConsentSource(rawSource) ? rawSource : 'import', textVersion: 'import' };
+  if (consentAt !== undefined) {
+    // The record an export carries comes back as it was (the words as a version or the text itself).
+    consent = { at: consentAt, source: isConsentSource(rawSource) ? rawSource : 'import', textVersion: get('consent_text').slice(0, 300) || 'import' };
+    const ip = get('consent_ip').slice(0, 64);
+    const userAgent = get('consent_user_agent').slice(0, 300);
+    if (ip) consent.ip = ip;
+    if (userAgent) consent.userAgent = userAgent;
+    if (confirmedAt) consent.confirmedAt = confirmedAt;
+  }
   else if (status === 'active') consent = { at: now, source: opts.source ?? 'import', textVersion: 'import' };
 
   const record: NewSubscriberRecord = { email, lists, status };

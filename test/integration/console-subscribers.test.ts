@@ -3,7 +3,8 @@
 // the two-step CSV import (multipart upload, preview, import); every POST needs its CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../helpers/console-client.ts';
-import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { parse } from 'csv-parse/sync';
+import { ADMIN_TOKEN, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 let browser: ConsoleClient;
@@ -98,12 +99,24 @@ describe('subscribers page', () => {
     expect(big.statusCode).toBe(413);
   });
 
+  it('exports the consent record of someone who subscribed on the form and confirmed: IP, user agent, the words, when', async () => {
+    const form = await h.app.inject({ method: 'POST', url: '/subscribe', remoteAddress: '198.51.100.23', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TestBrowser/1.0' }, payload: `email=consent%40subs.example&newsletter=${h.en.id}` });
+    expect(form.statusCode).toBe(202);
+    const [mail] = await waitForMail(h, 'consent@subs.example');
+    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(mail!, h.config.publicUrl) })).statusCode).toBe(200);
+    const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
+    const row = parse(res.body, { columns: true }).find((r: Record<string, string>) => r.email === 'consent@subs.example') as Record<string, string>;
+    expect(row).toMatchObject({ status: 'active', source: 'form', consent_ip: '198.51.100.23', consent_user_agent: 'TestBrowser/1.0' });
+    expect(row.consent_text).toMatch(/^By subscribing I agree to receive Field Notes by email\./);
+    expect(new Date(row.consented_at!).getTime()).toBeLessThanOrEqual(new Date(row.confirmed_at!).getTime());
+  });
+
   it('exports the list as CSV with a header row', async () => {
     const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const [header, ...rows] = res.body.trim().split('\n');
-    expect(header).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source');
+    expect(header).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at');
     expect(rows.some((r) => r.startsWith('csv-1@subs.example,Csv 1,'))).toBe(true);
   });
 });

@@ -182,7 +182,7 @@ describe('import', () => {
     await imp(store, 'email\nwas-active@example.com\n', { confirmed: true });
     const result = await imp(store, 'email,status,consent_at\nnoproof@example.com,active,\nproof@example.com,active,2024-05-01T10:00:00Z\nwas-active@example.com,unsubscribed,\nodd@example.com,gone,\n');
     expect(result.errors).toEqual([
-      { line: 2, message: 'status "active" without consent_at: pass --confirmed if these addresses already consented' },
+      { line: 2, message: 'status "active" without consented_at: pass --confirmed if these addresses already consented' },
       { line: 5, message: expect.stringMatching(/^unknown status "gone"/) },
     ]);
     expect(await store.findByEmail('noproof@example.com')).toBeNull();
@@ -195,7 +195,7 @@ describe('import', () => {
 describe('export', () => {
   it('round-trips into an empty deployment: addresses, names, statuses, lists, dates', async () => {
     const source = freshStore();
-    const consent = { at: '2024-01-02T03:04:05.000Z', source: 'form' as const, textVersion: 'subscribe-form-v1' };
+    const consent = { at: '2024-01-02T03:04:05.000Z', source: 'form' as const, textVersion: 'subscribe-form-v1', ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11)', confirmedAt: '2024-01-02T03:10:00.000Z' };
     const made = await source.createMany([
       { email: 'Active@Example.com', name: '张三', locale: 'zh-CN', lists: ['pretrain-weekly', 'en-weekly'], status: 'active', consent },
       { email: 'pending@example.com', name: 'Pending, Person', lists: ['pretrain-weekly'], status: 'pending' },
@@ -208,9 +208,10 @@ describe('export', () => {
 
     const text = await exportText(source);
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source');
+    expect(lines[0]).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at');
     expect(lines).toHaveLength(7);
-    expect(lines[1]).toMatch(/^Active@example\.com,张三,zh-CN,active,pretrain-weekly en-weekly,\d{4}-.*Z,2024-01-02T03:04:05\.000Z,form$/);
+    // The consent record: source, when, from where, to which words, when confirmed.
+    expect(lines[1]).toMatch(/^Active@example\.com,张三,active,pretrain-weekly en-weekly,zh-CN,form,2024-01-02T03:04:05\.000Z,203\.0\.113\.7,Mozilla\/5\.0 \(X11\),subscribe-form-v1,2024-01-02T03:10:00\.000Z,\d{4}-.*Z$/);
     // Spreadsheet formulas are neutralised in the file…
     expect(lines[3]).toContain(`'-dash@example.com,"'=HYPERLINK(""http://evil"")"`);
 
@@ -226,6 +227,6 @@ describe('export', () => {
   });
 
   it('writes only the header for an empty list', async () => {
-    expect(await exportText(freshStore(), 'pretrain-weekly')).toBe('email,name,locale,status,lists,created_at,consent_at,consent_source\n');
+    expect(await exportText(freshStore(), 'pretrain-weekly')).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at\n');
   });
 });

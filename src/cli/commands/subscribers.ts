@@ -35,6 +35,14 @@ async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext)
   }
 }
 
+/** The consent sentences of the newsletters in emails/, for the export's consent_text column. */
+async function consentTextOf(emailsDir: string): Promise<((version: string) => string | undefined) | undefined> {
+  const { consentTextResolver } = await import('../../http/views/messages.ts');
+  const { loadNewsletters } = await import('../../content/index.ts');
+  const newsletters = await loadNewsletters(emailsDir).catch(() => []);
+  return consentTextResolver(newsletters.map((n) => n.name));
+}
+
 /**
  * `--list` must name the list of one of the newsletters in EMAILS_DIR, as the admin API
  * insists: a typo would otherwise file people under a list nothing ever sends to.
@@ -200,16 +208,17 @@ export function register(program: Command): void {
 
   cmd
     .command('export')
-    .description('write subscribers as CSV (email,name,locale,status,lists,created_at,consent_at,consent_source)')
+    .description('write subscribers as CSV with their consent record (email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at)')
     .option('--list <id>', 'only members of this list (default: every subscriber)')
     .option('--out <file>', 'write to this file (created with mode 600: it holds personal data) instead of stdout')
     .action(async (opts: { list?: string; out?: string }) => {
       const listId = opts.list === undefined ? undefined : requireListId(opts.list);
       const { exportSubscribers } = await import('../../subscribers/csv-export.ts');
-      await withStore(async (store) => {
+      await withStore(async (store, { config }) => {
+        const consentText = await consentTextOf(config.emailsDir);
         const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
         try {
-          const { exported } = await exportSubscribers(store, out, { listId, end: Boolean(opts.out) });
+          const { exported } = await exportSubscribers(store, out, { listId, end: Boolean(opts.out), consentText });
           process.stderr.write(`exported ${plural(exported, 'subscriber')}${opts.out ? ` to ${opts.out}` : ''}\n`);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;

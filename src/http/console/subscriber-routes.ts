@@ -15,6 +15,7 @@ import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import { removeSubscriber } from '../../use-cases/leave-list.ts';
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
+import { consentTextResolver } from '../views/messages.ts';
 import { HttpInputError, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, formFields as fields, type CookiePolicy } from './console-request.ts';
@@ -100,7 +101,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       const list = listOf(fields(listQuery, request.query).list);
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${list}-subscribers.csv"`).header('cache-control', 'no-store');
       const out = new PassThrough();
-      void exportSubscribers(ctx.store, out, { listId: list }).catch((error: unknown) => out.destroy(error as Error));
+      void exportSubscribers(ctx.store, out, { listId: list, consentText: consentTextResolver(ctx.newsletters.all.map((n) => n.name)) }).catch((error: unknown) => out.destroy(error as Error));
       return reply.send(out);
     });
 

@@ -169,3 +169,10 @@ export function consentTextVersion(m: Messages, newsletterName: string): string 
   const digest = createHash('sha256').update(m.consent(newsletterName)).digest('hex').slice(0, 10);
   return `form-v1-${m.lang}-${digest}`;
 }
+
+/** The consent sentence a `consentTextVersion` stands for, over these newsletters and both locales. */
+export function consentTextResolver(newsletterNames: readonly string[]): (version: string) => string | undefined {
+  const texts = new Map<string, string>();
+  for (const m of [en, zhCN]) for (const name of newsletterNames) texts.set(consentTextVersion(m, name), m.consent(name));
+  return (version) => texts.get(version);
+}
