@@ -27,6 +27,8 @@ export function parseCampaign(campaignId: string, h: Record<string, string>): Ca
     skipped: int(h.skipped),
     unknown: int(h.unknown),
     possibleDuplicates: int(h.possibleDuplicates),
+    lateBounces: int(h.lateBounces),
+    complaints: int(h.complaints),
     fanoutDone: h.fanoutDone === '1',
     fanoutStarted: h.fanoutStarted === '1',
     run: int(h.run),
@@ -131,6 +133,13 @@ return 1
  */
 export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, reason: string, until?: PausedUntil): Promise<boolean> {
   return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString(), until ?? ''])) === 1;
+}
+
+/** A bounce or complaint reported after the send, attributed to it; false when there is no such send. */
+export async function countLateReport(redis: Redis, k: Keys, campaignId: string, kind: 'bounce' | 'complaint'): Promise<boolean> {
+  if (!(await redis.exists(k.campaign(campaignId)))) return false;
+  await redis.hincrby(k.campaign(campaignId), kind === 'bounce' ? 'lateBounces' : 'complaints', 1);
+  return true;
 }
 
 /** Ids of the newest campaigns (test sends included), newest first. */

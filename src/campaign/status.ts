@@ -38,6 +38,8 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     ...(c.state === 'paused' && c.pausedUntil ? { resumesBySelf: true } : {}),
     ...(c.startedAt ? { startedAt: c.startedAt } : {}),
     ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
+    ...(c.lateBounces ? { lateBounces: c.lateBounces } : {}),
+    ...(c.complaints ? { complaints: c.complaints } : {}),
   };
 }
 

@@ -47,6 +47,9 @@ export interface CampaignStatus extends CampaignCounters {
   resumesBySelf?: boolean;
   startedAt?: string;
   finishedAt?: string;
+  /** Reported after the SMTP conversation (webhooks, DSNs): bounces of messages sent, and complaints. */
+  lateBounces?: number;
+  complaints?: number;
 }
 
 // ── Added by the campaign module (additive; the shapes above are the shared contract) ──
@@ -109,6 +112,9 @@ export interface CampaignRecord extends CampaignCounters {
   pausedReason?: string;
   /** Set when that pause ends by itself (see PausedUntil). */
   pausedUntil?: PausedUntil;
+  /** Bounces and complaints reported after the send (webhooks, DSN/ARF), attributed to it. */
+  lateBounces: number;
+  complaints: number;
 }
 
 /** What ends a self-pause without an operator: the SMTP server answering again. */

@@ -36,6 +36,7 @@ const variables = {
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (random)'),
   /** Bearer token for /metrics (a scraper need not hold the admin token); default: ADMIN_TOKEN. */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
+  WEBHOOK_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -78,6 +79,8 @@ export interface Config {
   adminToken: string;
   /** The bearer token /metrics takes (METRICS_TOKEN, else ADMIN_TOKEN). */
   metricsToken: string;
+  /** The bearer token /webhooks/* take (WEBHOOK_TOKEN, else ADMIN_TOKEN). */
+  webhookToken: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   /** Global messages per second across all workers; 0 means unlimited. */
   rateLimitPerSecond: number;
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     secrets,
     adminToken: v.ADMIN_TOKEN ?? '',
     metricsToken: v.METRICS_TOKEN ?? v.ADMIN_TOKEN ?? '',
+    webhookToken: v.WEBHOOK_TOKEN ?? v.ADMIN_TOKEN ?? '',
     dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: dkimPem } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,

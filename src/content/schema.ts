@@ -134,6 +134,8 @@ export const newsletterSchema = z.strictObject({
   archiveUrl: linkUrl,
   /** Id of the subscriber list this newsletter sends to (defaults to the newsletter id). */
   list: z.string().regex(CONTENT_ID, 'must be a list id: lower-case letters, digits and dashes, at most 100').optional(),
+  /** A welcome mail after the confirmation click (emails/templates/welcome.mjml.hbs); `false` turns it off. */
+  welcome: z.boolean().default(true),
 });
 
 export type Image = z.infer<typeof image>;

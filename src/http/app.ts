@@ -33,6 +33,7 @@ import { healthRoutes } from './routes/health.ts';
 import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { addServerCollectors } from './server-metrics.ts';
 
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(archiveRoutes(ctx));
   await app.register(feedRoutes(ctx));
   await app.register(healthRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireBearer(config.adminToken));

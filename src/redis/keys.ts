@@ -29,6 +29,8 @@ export interface Keys {
   adminSession(idHash: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
+  /** Soft bounces reported for a subscriber lately (a counter with a TTL). */
+  softBounces(subscriberId: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -52,6 +54,7 @@ export function keys(prefix: string): Keys {
     campaigns: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
+    softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
   };
 }
 

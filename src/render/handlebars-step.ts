@@ -11,6 +11,7 @@ export type CompiledTemplate = (view: object, options?: Handlebars.RuntimeOption
 export interface CompiledTemplates {
   layout: CompiledTemplate;
   confirm: CompiledTemplate;
+  welcome: CompiledTemplate | null;
 }
 
 const SUFFIX = '.mjml.hbs';
@@ -40,6 +41,8 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
   return {
     layout: compile(env, `layout${SUFFIX}`, set.files[`layout${SUFFIX}`]!),
     confirm: compile(env, `confirm${SUFFIX}`, set.files[`confirm${SUFFIX}`]!),
+    // Optional: without it no welcome mail is sent (the worker says so).
+    welcome: set.files[`welcome${SUFFIX}`] === undefined ? null : compile(env, `welcome${SUFFIX}`, set.files[`welcome${SUFFIX}`]!),
   };
 }
 

@@ -17,7 +17,7 @@ import { stringsFor } from './strings.ts';
 import type { TemplateSet } from './templates.ts';
 import { createTextConverter } from './text-step.ts';
 import type { EncodedSizes, RenderedIssue } from './types.ts';
-import { confirmView, issueView } from './view-model.ts';
+import { confirmView, issueView, welcomeView } from './view-model.ts';
 
 export interface ConfirmData {
   newsletter: Newsletter;
@@ -28,9 +28,21 @@ export interface ConfirmData {
   expiresInHours?: number;
 }
 
+export interface WelcomeData {
+  newsletter: Newsletter;
+  name?: string;
+  /** The newest issue's web version, when one is out. */
+  latestUrl?: string;
+  archiveUrl: string;
+  unsubscribeUrl: string;
+}
+
 export interface Renderer {
   renderIssue(issue: Issue, newsletter: Newsletter): Promise<RenderedIssue>;
   renderTransactional(name: 'confirm', data: ConfirmData): Promise<Personalised>;
+  renderTransactional(name: 'welcome', data: WelcomeData): Promise<Personalised>;
+  /** Whether emails/templates has a welcome template. */
+  hasWelcome(): boolean;
 }
 
 export interface RendererOptions {
@@ -72,8 +84,21 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       };
     },
 
-    async renderTransactional(name, data) {
+    hasWelcome: () => compiled.welcome !== null,
+
+    async renderTransactional(name: 'confirm' | 'welcome', data: ConfirmData | WelcomeData) {
+      if (name === 'welcome') {
+        const w = data as WelcomeData;
+        if (!compiled.welcome) throw new UserError('emails/templates: no welcome.mjml.hbs, so no welcome mail can be sent');
+        for (const url of [w.archiveUrl, w.unsubscribeUrl, ...(w.latestUrl ? [w.latestUrl] : [])]) {
+          if (!/^https?:\/\//i.test(url)) throw new UserError(`welcome mail links must be http(s) URLs, got ${JSON.stringify(url)}`);
+        }
+        const view = welcomeView({ ...w, newsletter: defuseNewsletter(newsletterWithAbsoluteImages(w.newsletter, assetsUrl)) });
+        const html = await mjmlToHtml(compiled.welcome(view));
+        return { subject: restoreDefused(view.subject), html: restoreDefused(html), text: restoreDefused(toText(html, w.newsletter.locale)) };
+      }
       if (name !== 'confirm') throw new Error(`unknown transactional email "${String(name)}"`);
+      data = data as ConfirmData;
       if (!/^https?:\/\//i.test(data.confirmUrl)) {
         throw new UserError(`confirmation link must be an http(s) URL, got ${JSON.stringify(data.confirmUrl)}`);
       }

@@ -44,6 +44,14 @@ export interface Strings {
     ignore: string;
     fallback: string;
   };
+  welcome: {
+    subject: (title: string) => string;
+    heading: string;
+    intro: (title: string) => string;
+    latest: string;
+    archive: string;
+    leave: string;
+  };
 }
 
 
@@ -82,6 +90,14 @@ export const STRINGS: Record<Locale, Strings> = {
       ignore: '如果你没有订阅，忽略这封邮件即可：不确认，我们就不会再给你发任何邮件。',
       fallback: '按钮无法点击？请把下面的链接复制到浏览器中打开：',
     },
+    welcome: {
+      subject: (title) => `欢迎订阅${title}`,
+      heading: '订阅成功，欢迎你！',
+      intro: (title) => `从下一期起，${title}会准时来到你的邮箱。先读读最近的一期吧：`,
+      latest: '阅读最新一期',
+      archive: '浏览往期',
+      leave: '随时可以退订：',
+    },
   },
   en: {
     title: (name) => name,
@@ -116,6 +132,14 @@ export const STRINGS: Record<Locale, Strings> = {
       expires: (hours) => (hours ? `This link expires in ${hours} hours.` : 'This link expires after a while.'),
       ignore: 'If you did not subscribe, just ignore this email: without confirmation we will not send you anything else.',
       fallback: 'Button not working? Copy this link into your browser:',
+    },
+    welcome: {
+      subject: (title) => `Welcome to ${title}`,
+      heading: 'You are subscribed. Welcome!',
+      intro: (title) => `From the next issue on, ${title} comes to this inbox. Meanwhile, here is the latest one:`,
+      latest: 'Read the latest issue',
+      archive: 'All past issues',
+      leave: 'You can leave at any time:',
     },
   },
 };

@@ -192,3 +192,26 @@ export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; 
 }
 
 export type ConfirmView = ReturnType<typeof confirmView>;
+
+export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string }) {
+  const { newsletter } = data;
+  const strings = stringsFor(newsletter.locale);
+  const title = strings.title(newsletter.name);
+  const intro = strings.welcome.intro(title);
+  return {
+    lang: newsletter.locale,
+    subject: strings.welcome.subject(title),
+    preheader: intro,
+    previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),
+    colours: colours(newsletter),
+    greeting: `${strings.greetingPrefix}${data.name ? oneLine(data.name) : strings.defaultName}${strings.greetingSuffix}`,
+    title,
+    logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+    latestUrl: data.latestUrl ?? null,
+    archiveUrl: data.archiveUrl,
+    unsubscribeUrl: data.unsubscribeUrl,
+    text: { heading: strings.welcome.heading, intro, latest: strings.welcome.latest, archive: strings.welcome.archive, leave: strings.welcome.leave, unsubscribe: strings.unsubscribe },
+    postalAddress: oneLine(newsletter.postalAddress),
+    organisation: newsletter.organisation,
+  };
+}

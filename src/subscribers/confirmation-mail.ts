@@ -6,14 +6,20 @@ import { Worker, UnrecoverableError, type Job, type JobsOptions, type Queue } fr
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
-import { addressOf, domainOf } from '../mail/index.ts';
+import { addressOf, domainOf, listIdentifier, newsletterLinks } from '../mail/index.ts';
 import type { Mailer } from '../mail/types.ts';
 import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
-import { createConfirmation } from './tokens.ts';
+import { createConfirmation, signListToken } from './tokens.ts';
 import type { SubscriberStore } from './types.ts';
 
 export const CONFIRM_JOB = 'confirm';
+export const WELCOME_JOB = 'welcome';
+
+export interface WelcomeJobData {
+  subscriberId: string;
+  listId: string;
+}
 
 export interface ConfirmJobData {
   subscriberId: string;
@@ -25,6 +31,8 @@ export interface ConfirmJobData {
 /** The part of the renderer this worker needs (src/render's Renderer satisfies it). */
 export interface TransactionalRenderer {
   renderTransactional(name: 'confirm', data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(name: 'welcome', data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string }): Promise<{ subject: string; html: string; text: string }>;
+  hasWelcome(): boolean;
 }
 
 interface Log {
@@ -39,6 +47,11 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
   removeOnFail: { age: 24 * 3600 },
 };
+
+/** After a confirmation click: one welcome job per (subscriber, list); a second click adds none. */
+export async function enqueueWelcomeMail(queue: Queue, data: WelcomeJobData): Promise<void> {
+  await queue.add(WELCOME_JOB, data, { ...JOB_OPTIONS, jobId: `welcome-${data.subscriberId}-${data.listId}`, removeOnComplete: { age: 7 * 24 * 3600 } });
+}
 
 export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData): Promise<void> {
   await queue.add(CONFIRM_JOB, data, JOB_OPTIONS);
@@ -81,17 +94,60 @@ export function fromHeader(mailFrom: string, displayName: string): { header: str
 export type ConfirmOutcome = 'sent' | 'skipped' | 'bounced';
 
 export function startTransactionalWorker(deps: {
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'confirmTtlHours'>;
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'confirmTtlHours' | 'secrets'>;
   connection: Redis;
   prefix: string;
   store: SubscriberStore;
   renderer: TransactionalRenderer;
   newsletters: readonly Newsletter[];
   mailer: Mailer;
+  /** The web address of the newsletter's newest issue, for the welcome mail (none: no link). */
+  latestIssueUrl?: (newsletterId: string) => Promise<string | undefined>;
   concurrency?: number;
   logger?: Log;
-}): Worker<ConfirmJobData, ConfirmOutcome> {
+}): Worker<ConfirmJobData | WelcomeJobData, ConfirmOutcome> {
   const log: Log = deps.logger ?? { info() {}, warn() {} };
+
+  async function processWelcome(job: Job<WelcomeJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
+    const { subscriberId, listId } = job.data;
+    const newsletter = deps.newsletters.find((n) => n.listId === listId);
+    if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);
+    if (!newsletter.welcome) return 'skipped';
+    if (!deps.renderer.hasWelcome()) {
+      log.warn({ listId }, 'no emails/templates/welcome.mjml.hbs: welcome mail not sent');
+      return 'skipped';
+    }
+    const subscriber = await deps.store.get(subscriberId);
+    // Only to someone still on the list: they may have left between the click and this job.
+    if (!subscriber || subscriber.status !== 'active' || !subscriber.lists.includes(listId)) return 'skipped';
+    const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
+    const domain = domainOf(from.address);
+    const links = newsletterLinks(deps.config.publicUrl, 'welcome', signListToken(deps.config.secrets, subscriberId, listId), domain);
+    const latestUrl = await deps.latestIssueUrl?.(newsletter.id);
+    const name = greetingName(subscriber.name);
+    const mail = await deps.renderer.renderTransactional('welcome', {
+      newsletter,
+      ...(name ? { name } : {}),
+      ...(latestUrl ? { latestUrl } : {}),
+      archiveUrl: `${deps.config.publicUrl}/issues?newsletter=${encodeURIComponent(newsletter.id)}`,
+      unsubscribeUrl: links.unsubscribeUrl,
+    });
+    const outcome = await deps.mailer.send({
+      from: from.header,
+      to: subscriber.email,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId: `<welcome.${subscriberId}.${listId}@${domain}>`,
+      list: { unsubscribeUrl: links.unsubscribeUrl, unsubscribeMailto: links.unsubscribeMailto, id: listIdentifier(listId, domain), name: newsletter.name },
+    });
+    if (outcome.kind === 'sent') return 'sent';
+    if (outcome.kind === 'permanent') {
+      await deps.store.setStatus(subscriberId, 'bounced');
+      return 'bounced';
+    }
+    throw new Error(`welcome mail not sent (${outcome.kind}): ${outcome.reason}`);
+  }
 
   async function processConfirm(job: Job<ConfirmJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
     const { subscriberId, listId, token } = job.data;
@@ -137,11 +193,12 @@ export function startTransactionalWorker(deps: {
     }
   }
 
-  const worker = new Worker<ConfirmJobData, ConfirmOutcome>(
+  const worker = new Worker<ConfirmJobData | WelcomeJobData, ConfirmOutcome>(
     QUEUES.transactional,
     async (job) => {
+      if (job.name === WELCOME_JOB) return processWelcome(job as Job<WelcomeJobData, ConfirmOutcome>);
       if (job.name !== CONFIRM_JOB) throw new UnrecoverableError(`unknown transactional job "${job.name}"`);
-      return processConfirm(job);
+      return processConfirm(job as Job<ConfirmJobData, ConfirmOutcome>);
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
   );

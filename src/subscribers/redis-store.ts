@@ -216,6 +216,12 @@ export class RedisSubscriberStore implements SubscriberStore {
     return { subscribers, next: ids.length === limit ? ids[ids.length - 1]! : null };
   }
 
+  async noteSoftBounce(id: string, windowSeconds: number): Promise<number> {
+    const key = this.keys.softBounces(id);
+    const replies = await this.redis.multi().incr(key).expire(key, windowSeconds).exec();
+    return Number(replies?.[0]?.[1] ?? 0);
+  }
+
   async countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>> {
     const key = listId === null ? this.keys.statusCounts() : this.keys.listCounts(requireListId(listId));
     const raw = await this.redis.hgetall(key);

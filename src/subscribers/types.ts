@@ -82,4 +82,6 @@ export interface SubscriberStore {
   /** Subscribers of a list (any status) in id order, for listing and export. */
   pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }>;
   countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>>;
+  /** Counts a soft bounce; the count lapses `windowSeconds` after the last one. Returns the count. */
+  noteSoftBounce(id: string, windowSeconds: number): Promise<number>;
 }

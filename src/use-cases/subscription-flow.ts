@@ -1,7 +1,7 @@
 // Double opt-in, independent of HTTP: what a subscribe request and a confirmation click do to
 // the store. The caller answers the same whatever happened here (no address enumeration).
 import type { Newsletter } from '../content/schema.ts';
-import { requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
+import { enqueueWelcomeMail, requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
 import { consumeConfirmation, hashConfirmationToken } from '../subscribers/tokens.ts';
 import type { ConsentRecord, SubscriberStore } from '../subscribers/types.ts';
 
@@ -38,7 +38,7 @@ export async function requestSubscription(
 /** `listId` on `invalid` when the token was once valid (so the page can use that newsletter's language). */
 export type ConfirmResult = { state: 'confirmed' | 'already-confirmed'; listId: string } | { state: 'invalid'; listId?: string };
 
-export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store' | 'confirmTtlHours'>, token: string): Promise<ConfirmResult> {
+export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store' | 'confirmTtlHours' | 'transactionalQueue'>, token: string): Promise<ConfirmResult> {
   const usedKey = deps.keys.confirmUsed(hashConfirmationToken(token));
   const claim = await consumeConfirmation(deps.redis, deps.keys, token);
   if (!claim) {
@@ -56,5 +56,7 @@ export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' |
   await deps.store.addToList(subscriber.id, claim.listId);
   await deps.store.setStatus(subscriber.id, 'active', { consent });
   await deps.redis.set(usedKey, `${subscriber.id}\n${claim.listId}`, 'EX', deps.confirmTtlHours * 3600);
+  // The worker sends it if the newsletter wants one (`welcome:` in its settings, on by default).
+  await enqueueWelcomeMail(deps.transactionalQueue, { subscriberId: subscriber.id, listId: claim.listId });
   return { state: 'confirmed', listId: claim.listId };
 }

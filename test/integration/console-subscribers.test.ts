@@ -105,7 +105,7 @@ describe('subscribers page', () => {
     const [mail] = await waitForMail(h, 'consent@subs.example');
     expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(mail!, h.config.publicUrl) })).statusCode).toBe(200);
     const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
-    const row = parse(res.body, { columns: true }).find((r: Record<string, string>) => r.email === 'consent@subs.example') as Record<string, string>;
+    const row = (parse(res.body, { columns: true }) as Record<string, string>[]).find((r) => r.email === "consent@subs.example")!;
     expect(row).toMatchObject({ status: 'active', source: 'form', consent_ip: '198.51.100.23', consent_user_agent: 'TestBrowser/1.0' });
     expect(row.consent_text).toMatch(/^By subscribing I agree to receive Field Notes by email\./);
     expect(new Date(row.consented_at!).getTime()).toBeLessThanOrEqual(new Date(row.confirmed_at!).getTime());

@@ -84,6 +84,20 @@ describe('POST /api/campaigns/:issueId/send', () => {
   });
 });
 
+describe('POST /api/campaigns', () => {
+  it('starts or schedules a send of the issue id in the body, as /:issueId/send does', async () => {
+    const at = new Date(Date.now() + 7_200_000).toISOString();
+    const res = await post('/api/campaigns', { issueId: 'pretrain-weekly-064', at });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ issueId: 'pretrain-weekly-064', state: 'scheduled', scheduledAt: at });
+    expect((await post('/api/campaigns', { issueId: 'pretrain-weekly-064' })).statusCode).toBe(409);
+    await post('/api/campaigns/pretrain-weekly-064/cancel');
+    expect((await post('/api/campaigns', {})).statusCode).toBe(400);
+    expect((await post('/api/campaigns', { issueId: '../etc' })).statusCode).toBe(400);
+    expect((await post('/api/campaigns', { issueId: 'no-such-issue' })).statusCode).toBe(404);
+  });
+});
+
 describe('POST /api/campaigns/:issueId/test-send', () => {
   it('starts a test send of its own to the given addresses only', async () => {
     const res = await post('/api/campaigns/field-notes-012/test-send', { to: ['Editor@Example.org', 'second@example.org'] });

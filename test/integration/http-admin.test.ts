@@ -99,3 +99,28 @@ describe('subscribers', () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/subscribers/999999', headers: auth })).statusCode).toBe(404);
   });
 });
+
+describe('PATCH /api/subscribers/:id and ?email=', () => {
+  it('finds one subscriber by address, changes name and locale, and unsubscribes from every list', async () => {
+    const created = (await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'Patch.Me@Example.org', name: 'Old', list: h.en.listId, confirmed: true } })).json();
+    const id = created.subscriber.id as string;
+    const found = await h.app.inject({ method: 'GET', url: '/api/subscribers?email=Patch.Me@example.ORG', headers: auth });
+    expect(found.json().subscribers.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect((await h.app.inject({ method: 'GET', url: '/api/subscribers?email=nobody@example.org', headers: auth })).json().subscribers).toEqual([]);
+    expect((await h.app.inject({ method: 'GET', url: '/api/subscribers?email=not-an-address', headers: auth })).statusCode).toBe(400);
+
+    const renamed = await h.app.inject({ method: 'PATCH', url: `/api/subscribers/${id}`, headers: auth, payload: { name: 'New Name', locale: 'zh-CN' } });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ id, name: 'New Name', locale: 'zh-CN', status: 'active' });
+    const left = await h.app.inject({ method: 'PATCH', url: `/api/subscribers/${id}`, headers: auth, payload: { status: 'unsubscribed' } });
+    expect(left.statusCode).toBe(200);
+    expect(left.json()).toMatchObject({ id, status: 'unsubscribed' });
+    expect(await h.store.isActiveIn(id, h.en.listId)).toBe(false);
+
+    const back = await h.app.inject({ method: 'PATCH', url: `/api/subscribers/${id}`, headers: auth, payload: { status: 'active' } });
+    expect(back.statusCode).toBe(400);
+    expect(back.json().message).toContain('POST /api/subscribers');
+    expect((await h.app.inject({ method: 'PATCH', url: '/api/subscribers/999999', headers: auth, payload: { name: 'x' } })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'PATCH', url: `/api/subscribers/${id}`, payload: { name: 'x' } })).statusCode).toBe(401);
+  });
+});

@@ -94,6 +94,18 @@ describe('double opt-in', () => {
     const again = await h.app.inject({ method: 'GET', url: path });
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('订阅成功');
+
+    // Then a welcome, by name, with the archive and a working unsubscribe link, sent once.
+    const [, welcome] = await waitForMail(h, email, 2);
+    expect(welcome!.subject).toBe('欢迎订阅《预训练周刊》');
+    expect(welcome!.text).toContain('艾达，你好！');
+    expect(welcome!.text).toContain(`${h.config.publicUrl}/issues?newsletter=${h.zh.id}`);
+    const raw = h.sink.messages.filter((m) => m.to.includes(email)).map((m) => m.raw.toString('latin1'))[1]!;
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+    const unsubscribe = /\/unsubscribe\/[A-Za-z0-9._~-]+/.exec(String(welcome!.html))![0];
+    expect((await h.app.inject({ method: 'GET', url: unsubscribe })).statusCode).toBe(200);
+    // The job is keyed by (subscriber, list), so the second click could not queue another.
+    expect(await h.transactionalQueue.getJob(`welcome-${sub!.id}-${h.zh.listId}`)).toBeTruthy();
   });
 
   it('gives the same answer for a new, pending, active and unsubscribed address', async () => {

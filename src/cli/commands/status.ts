@@ -16,6 +16,7 @@ export function formatStatus(s: CampaignStatus): string {
   if (s.pausedReason && s.resumesBySelf) lines.push(`  paused by itself: ${s.pausedReason} (it resumes by itself once the SMTP server answers; nothing is lost meanwhile)`);
   else if (s.pausedReason) lines.push(`  paused by itself: ${s.pausedReason} (fix it, then: newsletter resume ${s.issueId})`);
   if (s.possibleDuplicates) lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
+  if (s.lateBounces || s.complaints) lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${s.complaints ?? 0} complaints (those addresses are suppressed)`);
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');
 }

@@ -59,6 +59,7 @@ export interface ConsoleMessages {
   pausedReason(reason: string): string;
   resumesBySelf: string;
   possibleDuplicates(n: number): string;
+  lateReports(bounces: number, complaints: number): string;
   lookupTitle: string;
   lookupLabel: string;
   lookupButton: string;
@@ -164,6 +165,7 @@ const en: ConsoleMessages = {
   pausedReason: (reason) => `Paused: ${reason}`,
   resumesBySelf: 'It resumes by itself once the SMTP server answers.',
   possibleDuplicates: (n) => `${n} possible duplicate${n === 1 ? '' : 's'} (a connection lost after the message was sent).`,
+  lateReports: (b, c) => `Reported afterwards: ${b} bounce${b === 1 ? '' : 's'}, ${c} complaint${c === 1 ? '' : 's'} (those addresses are suppressed).`,
   lookupTitle: 'What happened to my message?',
   lookupLabel: "Subscriber's address",
   lookupButton: 'Look up',
@@ -269,6 +271,7 @@ const zh: ConsoleMessages = {
   pausedReason: (reason) => `已暂停：${reason}`,
   resumesBySelf: 'SMTP 服务器恢复应答后会自动继续。',
   possibleDuplicates: (n) => `${n} 封可能重复（邮件发出后连接中断）。`,
+  lateReports: (b, c) => `事后报告：退信 ${b} 封，投诉 ${c} 次（这些地址已停止发送）。`,
   lookupTitle: '我的邮件怎么样了？',
   lookupLabel: '订阅者地址',
   lookupButton: '查询',

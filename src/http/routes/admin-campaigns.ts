@@ -3,7 +3,7 @@
 // the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
 // commands and the console.
 import { access } from 'node:fs/promises';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
@@ -85,9 +85,8 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
       return answer(() => getStatus(ctx.redis, ctx.keys, issueId));
     });
 
-    app.post('/campaigns/:issueId/send', async (request, reply) => {
-      const { issueId } = parseInput(params, request.params, 'params');
-      const body = parseInput(sendBody, request.body, 'body');
+    /** Publish and send (or schedule) `issueId`: the CLI's `send`, by id. */
+    function startSend(issueId: string, body: z.infer<typeof sendBody>, reply: FastifyReply) {
       return answer(async () => {
         const at = parseSendAt(body.at);
         const { published } = await publishable(issueId);
@@ -103,6 +102,17 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
         reply.code(202);
         return { issueId, publish: outcome.publish, resend: outcome.resend, ...outcome.started };
       });
+    }
+
+    app.post('/campaigns/:issueId/send', async (request, reply) => {
+      const { issueId } = parseInput(params, request.params, 'params');
+      return startSend(issueId, parseInput(sendBody, request.body, 'body'), reply);
+    });
+
+    // The same with the issue id in the body: {"issueId": "pretrain-weekly-064", "at"?: …}.
+    app.post('/campaigns', async (request, reply) => {
+      const { issueId, ...body } = parseInput(sendBody.extend({ issueId: params.shape.issueId }), request.body, 'body');
+      return startSend(issueId, body, reply);
     });
 
     app.post('/campaigns/:issueId/test-send', async (request, reply) => {

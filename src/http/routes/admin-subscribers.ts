@@ -2,7 +2,7 @@
 // list with filters and cursor paging, add (confirmed or by double opt-in), remove, counts.
 import type { FastifyPluginAsync } from 'fastify';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
-import { removeSubscriber } from '../../use-cases/leave-list.ts';
+import { leaveList, removeSubscriber } from '../../use-cases/leave-list.ts';
 import { z } from 'zod';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
@@ -15,6 +15,8 @@ const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 const MAX_PAGES_PER_REQUEST = 20;
 
 const listQuery = z.object({
+  /** One subscriber by address: `?email=reader@example.com`. */
+  email: z.string().max(320).optional(),
   list: z.string().max(64).optional(),
   status: z.enum(SUBSCRIBER_STATUSES).optional(),
   cursor: z.string().regex(SUBSCRIBER_ID, 'must be the `next` value of a previous page').optional(),
@@ -27,6 +29,14 @@ const addBody = z.object({
   list: z.string().max(64),
   confirmed: z.boolean().default(false),
 });
+
+const patchBody = z
+  .object({
+    name: z.string().max(300).optional(),
+    locale: z.enum(['zh-CN', 'en', '']).optional(),
+    status: z.literal('unsubscribed', { error: 'only "unsubscribed" can be set here; add a subscriber again with POST /api/subscribers' }).optional(),
+  })
+  .strict();
 
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const countsQuery = z.object({ list: z.string().max(64).optional() });
@@ -45,6 +55,13 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/subscribers', async (request) => {
       const q = parseInput(listQuery, request.query, 'query');
       const list = knownList(q.list);
+      if (q.email !== undefined) {
+        const email = normaliseEmail(q.email);
+        if (!email) throw new HttpInputError(400, 'query.email: not a valid email address (expected name@example.com)', 'email');
+        const found = await ctx.store.findByEmail(email);
+        const matches = found && (!list || found.lists.includes(list)) && (!q.status || found.status === q.status) ? [found] : [];
+        return { subscribers: matches, next: null };
+      }
       const subscribers: Subscriber[] = [];
       let cursor = q.cursor ?? null;
       for (let pages = 0; pages < MAX_PAGES_PER_REQUEST && subscribers.length < q.limit; pages++) {
@@ -79,6 +96,22 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: b.confirmed, consent: consentOf(request, 'api-v1', 'api') });
       if (outcome.kind === 'confirmation-sent') return reply.code(202).send({ ok: true, result: outcome.result });
       return reply.code(outcome.created ? 201 : 200).send({ subscriber: outcome.subscriber, created: outcome.created });
+    });
+
+    // Name and locale; `status: "unsubscribed"` takes them off every list (running sends let them
+    // go first). Making someone active again needs their consent: POST /subscribers does that.
+    app.patch('/subscribers/:id', async (request) => {
+      const { id } = parseInput(idParams, request.params, 'params');
+      const b = parseInput(patchBody, request.body, 'body');
+      const current = await ctx.store.get(id);
+      if (!current) throw new HttpInputError(404, `no subscriber ${id}`);
+      const patch = { ...(b.name !== undefined ? { name: sanitiseDisplayName(b.name) } : {}), ...(b.locale !== undefined ? { locale: b.locale } : {}) };
+      let updated = Object.keys(patch).length ? await ctx.store.setStatus(id, current.status, patch) : current;
+      if (b.status === 'unsubscribed') {
+        for (const listId of current.lists) updated = await leaveList(ctx.leave, id, listId);
+        updated = (await ctx.store.get(id)) ?? updated;
+      }
+      return updated;
     });
 
     app.delete('/subscribers/:id', async (request, reply) => {

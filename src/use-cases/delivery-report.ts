@@ -1,0 +1,49 @@
+// What a bounce or a complaint reported after the SMTP conversation does (the generic webhook,
+// later SES notifications and DSN/ARF files): a permanent bounce marks the subscriber bounced
+// (suppressed), three soft bounces within 30 days do the same, a complaint marks them
+// complained (unsubscribed and suppressed). Either way every running send of their lists lets
+// them go before this returns, and the issue it names counts the report.
+import { countLateReport } from '../campaign/campaign-record.ts';
+import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
+import { normaliseEmail } from '../subscribers/email-address.ts';
+import type { SubscriberStatus } from '../subscribers/types.ts';
+import type { LeaveDeps } from './leave-list.ts';
+
+/** Soft bounces in a row (within SOFT_BOUNCE_WINDOW_SECONDS) that suppress an address. */
+export const SOFT_BOUNCE_LIMIT = 3;
+export const SOFT_BOUNCE_WINDOW_SECONDS = 30 * 24 * 3600;
+
+export interface DeliveryReport {
+  type: 'bounce' | 'complaint';
+  email: string;
+  /** For a bounce: a hard (5xx, mailbox gone) rather than a soft (full, deferred) one. */
+  permanent?: boolean;
+  /** The issue the report is about, when the sender knows it (a Message-ID of ours names it). */
+  issueId?: string;
+}
+
+export type ReportOutcome =
+  | { kind: 'unknown-address' }
+  | { kind: 'suppressed'; status: SubscriberStatus; subscriberId: string; issueCounted: boolean }
+  | { kind: 'soft-bounce'; count: number; subscriberId: string; issueCounted: boolean };
+
+/** The issue id inside one of our Message-IDs (`<issue.subscriber.hash@domain>`), if it is one. */
+export function issueOfMessageId(messageId: string | undefined): string | undefined {
+  const match = /^<?([a-z0-9][a-z0-9-]{0,99})\.[1-9][0-9]*\.[0-9a-f]{16}@[^>]+>?$/.exec(messageId?.trim() ?? '');
+  return match?.[1];
+}
+
+export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): Promise<ReportOutcome> {
+  const email = normaliseEmail(report.email);
+  const subscriber = email ? await deps.store.findByEmail(email) : null;
+  if (!subscriber) return { kind: 'unknown-address' };
+  const issueCounted = report.issueId ? await countLateReport(deps.redis, deps.keys, report.issueId, report.type) : false;
+  if (report.type === 'bounce' && !report.permanent) {
+    const count = await deps.store.noteSoftBounce(subscriber.id, SOFT_BOUNCE_WINDOW_SECONDS);
+    if (count < SOFT_BOUNCE_LIMIT) return { kind: 'soft-bounce', count, subscriberId: subscriber.id, issueCounted };
+  }
+  const status: SubscriberStatus = report.type === 'complaint' ? 'complained' : 'bounced';
+  if (subscriber.status !== status) await deps.store.setStatus(subscriber.id, status);
+  await withdrawFromRunningSends(deps, subscriber.id, subscriber.lists, deps.settleTimeoutMs);
+  return { kind: 'suppressed', status, subscriberId: subscriber.id, issueCounted };
+}
