@@ -30,6 +30,7 @@ import { consoleRoutes } from './console/index.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { healthRoutes } from './routes/health.ts';
+import { preferencesRoutes } from './routes/preferences.ts';
 import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subscribeRoutes(ctx));
   await app.register(confirmRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));
+  await app.register(preferencesRoutes(ctx));
   await app.register(archiveRoutes(ctx));
   await app.register(feedRoutes(ctx));
   await app.register(healthRoutes(ctx));

@@ -35,6 +35,8 @@ export interface WelcomeData {
   latestUrl?: string;
   archiveUrl: string;
   unsubscribeUrl: string;
+  /** The subscriber's preferences page. */
+  preferencesUrl?: string;
 }
 
 export interface Renderer {
@@ -90,7 +92,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       if (name === 'welcome') {
         const w = data as WelcomeData;
         if (!compiled.welcome) throw new UserError('emails/templates: no welcome.mjml.hbs, so no welcome mail can be sent');
-        for (const url of [w.archiveUrl, w.unsubscribeUrl, ...(w.latestUrl ? [w.latestUrl] : [])]) {
+        for (const url of [w.archiveUrl, w.unsubscribeUrl, ...(w.latestUrl ? [w.latestUrl] : []), ...(w.preferencesUrl ? [w.preferencesUrl] : [])]) {
           if (!/^https?:\/\//i.test(url)) throw new UserError(`welcome mail links must be http(s) URLs, got ${JSON.stringify(url)}`);
         }
         const view = welcomeView({ ...w, newsletter: defuseNewsletter(newsletterWithAbsoluteImages(w.newsletter, assetsUrl)) });

@@ -51,6 +51,7 @@ export interface Strings {
     latest: string;
     archive: string;
     leave: string;
+    manage: string;
   };
 }
 
@@ -97,6 +98,7 @@ export const STRINGS: Record<Locale, Strings> = {
       latest: '阅读最新一期',
       archive: '浏览往期',
       leave: '随时可以退订：',
+      manage: '管理我的订阅',
     },
   },
   en: {
@@ -140,6 +142,7 @@ export const STRINGS: Record<Locale, Strings> = {
       latest: 'Read the latest issue',
       archive: 'All past issues',
       leave: 'You can leave at any time:',
+      manage: 'Manage your subscriptions',
     },
   },
 };

@@ -193,7 +193,7 @@ export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; 
 
 export type ConfirmView = ReturnType<typeof confirmView>;
 
-export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string }) {
+export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }) {
   const { newsletter } = data;
   const strings = stringsFor(newsletter.locale);
   const title = strings.title(newsletter.name);
@@ -210,7 +210,8 @@ export function welcomeView(data: { newsletter: Newsletter; name?: string; lates
     latestUrl: data.latestUrl ?? null,
     archiveUrl: data.archiveUrl,
     unsubscribeUrl: data.unsubscribeUrl,
-    text: { heading: strings.welcome.heading, intro, latest: strings.welcome.latest, archive: strings.welcome.archive, leave: strings.welcome.leave, unsubscribe: strings.unsubscribe },
+    preferencesUrl: data.preferencesUrl ?? null,
+    text: { heading: strings.welcome.heading, intro, latest: strings.welcome.latest, archive: strings.welcome.archive, leave: strings.welcome.leave, unsubscribe: strings.unsubscribe, manage: strings.welcome.manage },
     postalAddress: oneLine(newsletter.postalAddress),
     organisation: newsletter.organisation,
   };

@@ -31,7 +31,7 @@ export interface ConfirmJobData {
 /** The part of the renderer this worker needs (src/render's Renderer satisfies it). */
 export interface TransactionalRenderer {
   renderTransactional(name: 'confirm', data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }): Promise<{ subject: string; html: string; text: string }>;
-  renderTransactional(name: 'welcome', data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string }): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(name: 'welcome', data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }): Promise<{ subject: string; html: string; text: string }>;
   hasWelcome(): boolean;
 }
 
@@ -122,7 +122,8 @@ export function startTransactionalWorker(deps: {
     if (!subscriber || subscriber.status !== 'active' || !subscriber.lists.includes(listId)) return 'skipped';
     const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
     const domain = domainOf(from.address);
-    const links = newsletterLinks(deps.config.publicUrl, 'welcome', signListToken(deps.config.secrets, subscriberId, listId), domain);
+    const token = signListToken(deps.config.secrets, subscriberId, listId);
+    const links = newsletterLinks(deps.config.publicUrl, 'welcome', token, domain);
     const latestUrl = await deps.latestIssueUrl?.(newsletter.id);
     const name = greetingName(subscriber.name);
     const mail = await deps.renderer.renderTransactional('welcome', {
@@ -131,6 +132,7 @@ export function startTransactionalWorker(deps: {
       ...(latestUrl ? { latestUrl } : {}),
       archiveUrl: `${deps.config.publicUrl}/issues?newsletter=${encodeURIComponent(newsletter.id)}`,
       unsubscribeUrl: links.unsubscribeUrl,
+      preferencesUrl: `${deps.config.publicUrl}/preferences/${token}`,
     });
     const outcome = await deps.mailer.send({
       from: from.header,

@@ -11,6 +11,7 @@ import { pageContext, type AppContext } from '../app-context.ts';
 import { maskEmail } from '../mask-email.ts';
 import { parseInput, sendPage, wantsJson } from '../respond.ts';
 import { unsubscribeAskPage, unsubscribedPage, unsubscribeInvalidPage } from '../views/subscription-pages.ts';
+import { preferencesHref } from './preferences.ts';
 
 const params = z.object({ token: z.string().min(1).max(200) });
 
@@ -41,7 +42,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       const member = subscriber !== null && subscriber.lists.includes(claims.listId) && subscriber.status !== 'unsubscribed';
       if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ ok: true, subscribed: member, newsletter: newsletter.id });
       if (!member) return sendPage(reply, 200, unsubscribedPage(page, { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
-      return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}` }));
+      return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}`, preferencesHref: preferencesHref(token) }));
     });
 
     app.post('/unsubscribe/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {

@@ -67,6 +67,10 @@ input[aria-invalid=true]{border:2px solid #b3261e}
 .issues .subject{display:block;color:#1c1e21;font-weight:600}
 .issues .meta{display:block;color:#5b6068;font-size:.88rem}
 .actions{margin-top:1.5rem}
+fieldset.plain{border:0;margin:1rem 0 0;padding:0}fieldset.plain legend{font-weight:600;padding:0}
+label.inline{display:inline;font-weight:400;margin:0}
+select{min-height:48px;padding:.5rem;font:inherit;border:1px solid #7d838c;border-radius:8px}
+.notice{padding:.6rem .9rem;border-radius:8px;background:#e8f1fd}
 @media (prefers-color-scheme:dark){
 body{background:#111214;color:#e6e7ea}
 .card{background:#1d1f23;box-shadow:none}

@@ -34,6 +34,18 @@ export interface Messages {
   resubscribeOffer: string;
   unsubscribeInvalidTitle: string;
   unsubscribeInvalidBody: string;
+  preferences: {
+    title: string;
+    intro(masked: string): string;
+    lists: string;
+    language: string;
+    languages: Record<'zh-CN' | 'en', string>;
+    save: string;
+    leaveAll: string;
+    saved: string;
+    leftAll: string;
+    manage: string;
+  };
   archiveTitle(name: string): string;
   /** The archive of every newsletter at once (no `?newsletter=`). */
   allArchivesTitle: string;
@@ -82,6 +94,18 @@ const en: Messages = {
   unsubscribedBody: (masked, name) => `${masked ?? 'This address'} will not receive ${name} any more.`,
   resubscribeOffer: 'Changed your mind? Subscribe again; we will ask you to confirm by email.',
   unsubscribeInvalidTitle: 'This unsubscribe link does not work',
+  preferences: {
+    title: 'Your subscriptions',
+    intro: (masked) => `Settings for ${masked}. Tick the newsletters you want; untick to leave one.`,
+    lists: 'Newsletters',
+    language: 'Language',
+    languages: { 'zh-CN': '中文', en: 'English' },
+    save: 'Save',
+    leaveAll: 'Unsubscribe from all',
+    saved: 'Saved.',
+    leftAll: 'You are unsubscribed from every newsletter.',
+    manage: 'Manage your subscriptions',
+  },
   unsubscribeInvalidBody:
     'It may have been cut short when it was copied. Open the unsubscribe link at the bottom of any issue, or use the unsubscribe button of your mail program.',
   archiveTitle: (name) => `${name}: all issues`,
@@ -137,6 +161,18 @@ const zhCN: Messages = {
   resubscribeOffer: '改变主意了？可以重新订阅，我们会再发邮件请你确认。',
   unsubscribeInvalidTitle: '退订链接无效',
   unsubscribeInvalidBody: '链接可能在复制时不完整。请使用任意一期邮件底部的退订链接，或邮件客户端自带的退订按钮。',
+  preferences: {
+    title: '我的订阅',
+    intro: (masked) => `${masked} 的订阅设置。勾选想收到的通讯，取消勾选即退订。`,
+    lists: '通讯',
+    language: '语言',
+    languages: { 'zh-CN': '中文', en: 'English' },
+    save: '保存',
+    leaveAll: '全部退订',
+    saved: '已保存。',
+    leftAll: '已退订全部通讯。',
+    manage: '管理我的订阅',
+  },
   archiveTitle: (name) => `${name}往期`,
   allArchivesTitle: '全部刊物往期',
   landingTitle: '我们的刊物',

@@ -94,7 +94,7 @@ export function confirmInvalidPage(ctx: PageContext): Page {
 <p class="actions"><a class="button" href="${ctx.subscribeHref}">${m.subscribeAgain}</a></p>`);
 }
 
-export function unsubscribeAskPage(ctx: PageContext, input: { maskedEmail: string; action: string }): Page {
+export function unsubscribeAskPage(ctx: PageContext, input: { maskedEmail: string; action: string; preferencesHref?: string }): Page {
   const m = messagesFor(ctx.newsletter.locale);
   const title = m.unsubscribeTitle(ctx.newsletter.name);
   return page(ctx, title, html`<h1>${title}</h1>
@@ -102,7 +102,8 @@ export function unsubscribeAskPage(ctx: PageContext, input: { maskedEmail: strin
 <form method="post" action="${input.action}">
 <input type="hidden" name="confirm" value="yes">
 <button class="button" type="submit">${m.unsubscribeButton}</button>
-</form>`);
+</form>
+${input.preferencesHref ? html`<p class="actions"><a href="${input.preferencesHref}">${m.preferences.manage}</a></p>` : ''}`);
 }
 
 export function unsubscribedPage(ctx: PageContext, input: { maskedEmail: string | null }): Page {

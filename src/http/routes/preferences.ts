@@ -1,0 +1,81 @@
+// GET /preferences/:token: the subscriber's own page (the same signed token as the unsubscribe
+// link: it names subscriber and list); POST saves it. A forged or cut token answers 400.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { sanitiseDisplayName } from '../../subscribers/email-address.ts';
+import { verifyListToken } from '../../subscribers/tokens.ts';
+import type { Subscriber } from '../../subscribers/types.ts';
+import { updatePreferences } from '../../use-cases/update-preferences.ts';
+import { pageContext, type AppContext } from '../app-context.ts';
+import { consentOf } from '../consent.ts';
+import { maskEmail } from '../mask-email.ts';
+import { parseInput, sendPage } from '../respond.ts';
+import { preferencesPage } from '../views/preferences-page.ts';
+import { messagesFor } from '../views/messages.ts';
+import { unsubscribeInvalidPage } from '../views/subscription-pages.ts';
+
+const params = z.object({ token: z.string().min(1).max(200) });
+const form = z.object({
+  lists: z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]).optional(),
+  name: z.string().max(300).optional(),
+  locale: z.enum(['zh-CN', 'en']).optional(),
+  action: z.enum(['save', 'leave-all']).default('save'),
+});
+
+export function preferencesHref(token: string): string {
+  return `/preferences/${encodeURIComponent(token)}`;
+}
+
+export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
+  const limit = { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } };
+
+  function show(reply: FastifyReply, token: string, listId: string, subscriber: Subscriber, notice?: string, status = 200) {
+    const newsletter = ctx.newsletters.byList(listId) ?? ctx.newsletters.default;
+    const active = (l: string) => subscriber.status === 'active' && subscriber.lists.includes(l);
+    return sendPage(reply, status, preferencesPage(pageContext(ctx, newsletter), {
+      maskedEmail: maskEmail(subscriber.email),
+      name: subscriber.name ?? '',
+      locale: subscriber.locale === 'zh-CN' || subscriber.locale === 'en' ? subscriber.locale : '',
+      newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId) })),
+      action: preferencesHref(token),
+      ...(notice ? { notice } : {}),
+    }));
+  }
+
+  async function claims(request: FastifyRequest, reply: FastifyReply) {
+    const { token } = parseInput(params, request.params, 'params');
+    const c = verifyListToken(ctx.config.secrets, token);
+    const subscriber = c ? await ctx.store.get(c.subscriberId) : null;
+    if (!c || !subscriber) {
+      await sendPage(reply, 400, unsubscribeInvalidPage(pageContext(ctx, ctx.newsletters.forLanguage(request.headers['accept-language']))));
+      return null;
+    }
+    return { token, listId: c.listId, subscriber };
+  }
+
+  return async (app) => {
+    app.get('/preferences/:token', limit, async (request, reply) => {
+      const c = await claims(request, reply);
+      if (!c) return reply;
+      return show(reply, c.token, c.listId, c.subscriber);
+    });
+
+    app.post('/preferences/:token', limit, async (request, reply) => {
+      const c = await claims(request, reply);
+      if (!c) return reply;
+      const f = parseInput(form, request.body, 'body');
+      const offered = ctx.newsletters.all.map((n) => n.listId);
+      const wanted = f.action === 'leave-all' ? [] : [f.lists ?? []].flat().filter((l) => offered.includes(l));
+      const name = f.name === undefined ? undefined : sanitiseDisplayName(f.name);
+      const updated = await updatePreferences(ctx.leave, c.subscriber.id, {
+        wanted,
+        offered,
+        ...(name !== undefined ? { name } : {}),
+        ...(f.locale ? { locale: f.locale } : {}),
+        consent: consentOf(request, 'preferences-v1', 'form'),
+      });
+      const m = messagesFor((ctx.newsletters.byList(c.listId) ?? ctx.newsletters.default).locale);
+      return show(reply, c.token, c.listId, updated ?? c.subscriber, f.action === 'leave-all' ? m.preferences.leftAll : m.preferences.saved);
+    });
+  };
+}

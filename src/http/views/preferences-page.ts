@@ -1,0 +1,36 @@
+// The subscriber's preferences page: which newsletters (one checkbox each), name and language,
+// save or leave them all. A plain form: no script, the signed link is the only credential.
+import { html } from './html.ts';
+import type { Page } from './layout.ts';
+import { messagesFor } from './messages.ts';
+import { renderPage } from './layout.ts';
+import type { PageContext } from './subscription-pages.ts';
+
+export interface PreferencesView {
+  maskedEmail: string;
+  name: string;
+  locale: 'zh-CN' | 'en' | '';
+  newsletters: Array<{ id: string; listId: string; name: string; member: boolean }>;
+  action: string;
+  notice?: string;
+}
+
+export function preferencesPage(ctx: PageContext, v: PreferencesView): Page {
+  const m = messagesFor(ctx.newsletter.locale);
+  const p = m.preferences;
+  const body = html`<h1>${p.title}</h1>
+${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+<p>${p.intro(v.maskedEmail)}</p>
+<form method="post" action="${v.action}">
+<fieldset class="plain"><legend>${p.lists}</legend>
+${v.newsletters.map((n) => html`<p><input type="checkbox" id="list-${n.listId}" name="lists" value="${n.listId}"${n.member ? html` checked` : ''}> <label class="inline" for="list-${n.listId}">${n.name}</label></p>`)}
+</fieldset>
+<label for="name">${m.nameLabel} <span class="optional">${m.optional}</span></label>
+<input type="text" id="name" name="name" value="${v.name}" maxlength="100" autocomplete="name">
+<label for="locale">${p.language}</label>
+<select id="locale" name="locale">${(['zh-CN', 'en'] as const).map((l) => html`<option value="${l}"${v.locale === l ? html` selected` : ''}>${p.languages[l]}</option>`)}</select>
+<p class="actions"><button class="button" type="submit" name="action" value="save">${p.save}</button></p>
+<p><button class="button secondary" type="submit" name="action" value="leave-all">${p.leaveAll}</button></p>
+</form>`;
+  return renderPage({ m, title: p.title, brand: ctx.newsletter, body, homeHref: ctx.subscribeHref });
+}
