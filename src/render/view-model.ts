@@ -163,20 +163,33 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
   }
 }
 
-export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }) {
-  const { newsletter } = data;
+/** What every transactional mail (confirm, welcome) shows around its own words. */
+function transactionalFrame(newsletter: Newsletter, name: string | undefined, words: (strings: Strings, title: string) => { subject: string; intro: string }) {
   const strings = stringsFor(newsletter.locale);
   const title = strings.title(newsletter.name);
-  const intro = strings.confirm.intro(title);
+  const { subject, intro } = words(strings, title);
   return {
-    lang: newsletter.locale,
-    subject: strings.confirm.subject(title),
-    preheader: intro,
-    previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),
-    colours: colours(newsletter),
-    greeting: `${strings.greetingPrefix}${data.name ? oneLine(data.name) : strings.defaultName}${strings.greetingSuffix}`,
-    title,
-    logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+    strings,
+    intro,
+    frame: {
+      lang: newsletter.locale,
+      subject,
+      preheader: intro,
+      previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),
+      colours: colours(newsletter),
+      greeting: `${strings.greetingPrefix}${name ? oneLine(name) : strings.defaultName}${strings.greetingSuffix}`,
+      title,
+      logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+      postalAddress: oneLine(newsletter.postalAddress),
+      organisation: newsletter.organisation,
+    },
+  };
+}
+
+export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }) {
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.confirm.subject(title), intro: s.confirm.intro(title) }));
+  return {
+    ...frame,
     confirmUrl: data.confirmUrl,
     text: {
       heading: strings.confirm.heading,
@@ -186,33 +199,19 @@ export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; 
       ignore: strings.confirm.ignore,
       fallback: strings.confirm.fallback,
     },
-    postalAddress: oneLine(newsletter.postalAddress),
-    organisation: newsletter.organisation,
   };
 }
 
 export type ConfirmView = ReturnType<typeof confirmView>;
 
 export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }) {
-  const { newsletter } = data;
-  const strings = stringsFor(newsletter.locale);
-  const title = strings.title(newsletter.name);
-  const intro = strings.welcome.intro(title);
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.welcome.subject(title), intro: s.welcome.intro(title) }));
   return {
-    lang: newsletter.locale,
-    subject: strings.welcome.subject(title),
-    preheader: intro,
-    previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),
-    colours: colours(newsletter),
-    greeting: `${strings.greetingPrefix}${data.name ? oneLine(data.name) : strings.defaultName}${strings.greetingSuffix}`,
-    title,
-    logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
+    ...frame,
     latestUrl: data.latestUrl ?? null,
     archiveUrl: data.archiveUrl,
     unsubscribeUrl: data.unsubscribeUrl,
     preferencesUrl: data.preferencesUrl ?? null,
     text: { heading: strings.welcome.heading, intro, latest: strings.welcome.latest, archive: strings.welcome.archive, leave: strings.welcome.leave, unsubscribe: strings.unsubscribe, manage: strings.welcome.manage },
-    postalAddress: oneLine(newsletter.postalAddress),
-    organisation: newsletter.organisation,
   };
 }
