@@ -74,6 +74,8 @@ export function listIdentifier(listId: string, domain: string): string {
 
 export interface NewsletterLinks {
   unsubscribeUrl: string;
+  /** The subscriber's preferences page: the same signed token. */
+  preferencesUrl: string;
   unsubscribeMailto: string;
   viewOnlineUrl: string;
 }
@@ -83,13 +85,14 @@ export function newsletterLinks(publicUrl: string, issueId: string, token: strin
   if (token.length > 512 || !TOKEN.test(token)) throw new HeaderValueError('List-Unsubscribe', `unsubscribe token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
   return {
     unsubscribeUrl: `${publicUrl}/unsubscribe/${token}`,
+    preferencesUrl: `${publicUrl}/preferences/${token}`,
     unsubscribeMailto: `mailto:unsubscribe+${token}@${domain}?subject=unsubscribe`,
     viewOnlineUrl: `${publicUrl}/issues/${encodeURIComponent(issueId)}`,
   };
 }
 
-const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME'];
-const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', ''], tokens: PROBE };
+const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL'];
+const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', ''], tokens: PROBE };
 
 /**
  * The token values exactly as the renderer splices them, for HTML (escaped) and text: asks
@@ -98,10 +101,10 @@ const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', ''], tokens: PROBE };
  */
 export function personalTokenValues(rendered: RenderedIssue, links: NewsletterLinks, name: string | undefined): { html: TokenValues; text: TokenValues } {
   const probe: RenderedIssue = { ...rendered, splice: { html: PROBE_TEMPLATE, text: PROBE_TEMPLATE } };
-  const out = personalise(probe, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, ...(name ? { name } : {}) });
+  const out = personalise(probe, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, preferencesUrl: links.preferencesUrl, ...(name ? { name } : {}) });
   const values = (joined: string): TokenValues => {
-    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = ''] = joined.split('\u0000');
-    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME };
+    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = ''] = joined.split('\u0000');
+    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL };
   };
   return { html: values(out.html), text: values(out.text) };
 }
@@ -121,7 +124,7 @@ export function buildNewsletterMessage(published: MailableIssue, recipient: Mime
   const trimmed = recipient.name?.trim();
   const name = trimmed ? assertHeaderSafe('To', trimmed) : undefined;
   const links = newsletterLinks(checkedPublicUrl(opts.publicUrl), published.issueId, recipient.unsubscribeToken, domain);
-  const personal = personalise(published.rendered, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, ...(name ? { name } : {}) });
+  const personal = personalise(published.rendered, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, preferencesUrl: links.preferencesUrl, ...(name ? { name } : {}) });
   return {
     from: opts.from,
     to: name ? `${quoteString(name)} <${email}>` : email,

@@ -8,6 +8,8 @@ import type { RenderedIssue, TokenValues } from './types.ts';
 export interface RecipientValues {
   unsubscribeUrl: string;
   viewOnlineUrl: string;
+  /** The subscriber's preferences page (the footer's "Manage subscriptions"); default: the unsubscribe page, which links it. */
+  preferencesUrl?: string;
   /** Shown in the greeting; the locale's default (读者 / reader) when absent or blank. */
   name?: string;
 }
@@ -23,6 +25,7 @@ export function personalise(rendered: RenderedIssue, values: RecipientValues): P
     UNSUBSCRIBE_URL: values.unsubscribeUrl,
     VIEW_ONLINE_URL: values.viewOnlineUrl,
     NAME: values.name?.trim() || stringsFor(rendered.locale).defaultName,
+    PREFERENCES_URL: values.preferencesUrl ?? values.unsubscribeUrl,
   };
   return {
     subject: rendered.subject,
@@ -46,13 +49,16 @@ export function stripPersonalTokens(rendered: RenderedIssue, urls: { subscribeUr
 
   const html = rendered.html
     .replace(/(<span class="nl-why">)[^<]*(<\/span>)/g, (_, open: string, close: string) => open + escapeHtml(invite) + close)
+    // Nobody's preferences on the web: the link and its separator go.
+    .replace(/<span class="nl-preferences">.*?<\/span>/g, '')
     .replace(/(<a\b[^>]*?\bhref=")%%NL_UNSUBSCRIBE_URL%%("[^>]*>)[^<]*(<\/a>)/g,
       (_, before: string, after: string, close: string) => `${before}${escapeHtml(urls.subscribeUrl)}${after}${escapeHtml(strings.subscribe)}${close}`);
   const text = rendered.text
     .split(why).join(invite)
-    .split(`${strings.unsubscribe} [${unsubscribeToken}]`).join(`${strings.subscribe} [${urls.subscribeUrl}]`);
+    .split(`${strings.unsubscribe} [${unsubscribeToken}]`).join(`${strings.subscribe} [${urls.subscribeUrl}]`)
+    .replace(new RegExp(`\\s*·\\s*${strings.managePreferences} \\[${tokenText('PREFERENCES_URL')}\\]`, 'g'), '');
 
-  const values: TokenValues = { UNSUBSCRIBE_URL: urls.subscribeUrl, VIEW_ONLINE_URL: urls.viewOnlineUrl, NAME: strings.defaultName };
+  const values: TokenValues = { UNSUBSCRIBE_URL: urls.subscribeUrl, VIEW_ONLINE_URL: urls.viewOnlineUrl, NAME: strings.defaultName, PREFERENCES_URL: urls.subscribeUrl };
   return {
     html: splice(toSpliceTemplate(html), values, true),
     text: splice(toSpliceTemplate(text), values, false),

@@ -32,6 +32,8 @@ export interface Strings {
   disclaimer: string;
   whyReceived: (title: string) => string;
   unsubscribe: string;
+  /** The footer's link to the subscriber's preferences page. */
+  managePreferences: string;
   /** Replace whyReceived and unsubscribe on the web archive, where no subscriber is known. */
   archiveInvite: (title: string) => string;
   subscribe: string;
@@ -80,6 +82,7 @@ export const STRINGS: Record<Locale, Strings> = {
     disclaimer: '声明：',
     whyReceived: (title) => `你收到这封邮件，是因为你订阅了${title}。`,
     unsubscribe: '退订',
+    managePreferences: '管理订阅',
     archiveInvite: (title) => `想每周收到${title}？`,
     subscribe: '订阅',
     confirm: {
@@ -124,6 +127,7 @@ export const STRINGS: Record<Locale, Strings> = {
     disclaimer: 'Disclaimer: ',
     whyReceived: (title) => `You receive this email because you subscribed to ${title}.`,
     unsubscribe: 'Unsubscribe',
+    managePreferences: 'Manage subscriptions',
     archiveInvite: (title) => `Want ${title} in your inbox every week?`,
     subscribe: 'Subscribe',
     confirm: {

@@ -5,7 +5,7 @@ import type { LintFinding } from '../content/findings.ts';
 export type { LintFinding } from '../content/findings.ts';
 
 /** Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. */
-export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME'] as const;
+export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
 export type TokenValues = Record<TokenName, string>;
 

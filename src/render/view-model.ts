@@ -60,6 +60,7 @@ function labels(strings: Strings, title: string) {
     disclaimer: strings.disclaimer,
     whyReceived: strings.whyReceived(title),
     unsubscribe: strings.unsubscribe,
+    managePreferences: strings.managePreferences,
   };
 }
 

@@ -132,7 +132,7 @@ export function startTransactionalWorker(deps: {
       ...(latestUrl ? { latestUrl } : {}),
       archiveUrl: `${deps.config.publicUrl}/issues?newsletter=${encodeURIComponent(newsletter.id)}`,
       unsubscribeUrl: links.unsubscribeUrl,
-      preferencesUrl: `${deps.config.publicUrl}/preferences/${token}`,
+      preferencesUrl: links.preferencesUrl,
     });
     const outcome = await deps.mailer.send({
       from: from.header,

@@ -29,6 +29,7 @@ export async function renderIssueFile(file: string, opts: { assetsUrl: string })
   const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const sample = personalise(rendered, {
     unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
+    preferencesUrl: 'https://example.com/preferences/SAMPLE',
     viewOnlineUrl: `https://example.com/issues/${issue.id}`,
     name: newsletter.locale === 'zh-CN' ? '读者' : 'Reader',
   });

@@ -78,6 +78,9 @@ describe('sending an issue to 2,000 subscribers', () => {
       const token = decodeURIComponent(https!.slice('https://news.example.test/unsubscribe/'.length));
       expect(verifyListToken(h.config.secrets, token)).toEqual({ subscriberId, listId: h.listId });
       expect(mail.html).toContain(`/unsubscribe/${token}`);
+      // The footer links the reader's preferences page with the same signed token.
+      expect(mail.html).toContain(`https://news.example.test/preferences/${token}`);
+      expect(mail.text).toContain(`https://news.example.test/preferences/${token}`);
     }
     expect(messageIds.size).toBe(N);
     // EHLO names MAIL_FROM's domain, not an IP literal; Feedback-ID names campaign, newsletter, sender.

@@ -65,6 +65,8 @@ describe('GET /issues/:id', () => {
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).not.toContain('%%NL_');
     expect(res.body).not.toContain('/unsubscribe/');
+    expect(res.body).not.toContain('/preferences/');
+    expect(res.body).not.toContain('管理订阅');
     expect(res.body).toContain(`${h.config.publicUrl}/subscribe?newsletter=${h.zh.id}`);
     expect(res.body).toMatch(/<body[^>]*>\s*<nav aria-label=/);
     expect(res.body).toContain('rel="next" href="/issues/pretrain-weekly-065"');

@@ -13,6 +13,7 @@ async function sample(name: string) {
   const rendered = await createRenderer(templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(issue, newsletter);
   return personalise(rendered, {
     unsubscribeUrl: 'https://news.example.test/unsubscribe/SAMPLE-TOKEN',
+    preferencesUrl: 'https://news.example.test/preferences/SAMPLE-TOKEN',
     viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
     name: newsletter.locale === 'zh-CN' ? '读者' : 'Reader',
   });

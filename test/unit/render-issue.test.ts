@@ -33,7 +33,7 @@ describe('per-recipient tokens cannot come from content', () => {
     if (papers?.kind === 'papers') papers.groups[0]!.papers[0]!.url = 'https://third-party.example/track?u=%%NL_UNSUBSCRIBE_URL%%';
     const out = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(issue, loaded.newsletter);
     const secret = 'https://news.example.test/unsubscribe/SECRET-TOKEN-OF-THIS-READER';
-    const mail = personalise(out, { unsubscribeUrl: secret, viewOnlineUrl: 'https://news.example.test/issues/x', name: '林美' });
+    const mail = personalise(out, { unsubscribeUrl: secret, viewOnlineUrl: 'https://news.example.test/issues/x', preferencesUrl: 'https://news.example.test/preferences/x', name: '林美' });
     expect(out.subject).toBe('Quoting %%NL_NAME%% in a subject');
     // (Handlebars writes the = of the query as &#x3D;, which a mail client reads as =.)
     expect(mail.html).toContain('href="https://third-party.example/track?u&#x3D;%%NL_UNSUBSCRIBE_URL%%"');
@@ -110,7 +110,7 @@ describe('issue 64 (zh-CN)', () => {
   });
 
   it('lists its tokens and splits html and text at them', () => {
-    expect(rendered.tokens).toEqual(['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME']);
+    expect(rendered.tokens).toEqual(['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL']);
     for (const part of ['html', 'text'] as const) {
       const { parts, tokens } = rendered.splice[part];
       expect(parts.length).toBe(tokens.length + 1);
