@@ -297,5 +297,17 @@ describe('GET /confirm/:token', () => {
     const expired = await h.app.inject({ method: 'GET', url: path });
     expect(expired.statusCode).toBe(404);
     expect((await h.store.findByEmail(email))?.status).toBe('pending');
+    // The page offers a fresh link: its own subscribe form mails one (an expired token no longer
+    // names its newsletter, so the form is for the browser's language's newsletter).
+    expect(expired.body).toContain('<form method="post" action="/subscribe"');
+    expect(expired.body).toMatch(/<input type="hidden" name="newsletter" value="[a-z0-9-]+">/);
+    // Hours later in real life: the resend throttle of the first mail is long over.
+    const pending = (await h.store.findByEmail(email))!;
+    await h.redis.del(h.keys.confirmThrottle(pending.id, h.en.listId));
+    const again = await subscribe({ email, newsletter: h.en.id });
+    expect(again.statusCode).toBe(202);
+    const [, fresh] = await waitForMail(h, email, 2);
+    expect(confirmPathFrom(fresh!, h.config.publicUrl)).not.toBe(path);
+    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(fresh!, h.config.publicUrl) })).statusCode).toBe(200);
   });
 });

@@ -89,9 +89,11 @@ export function confirmedPage(ctx: PageContext): Page {
 
 export function confirmInvalidPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
+  // The way to a fresh link is right here: the subscribe form, which mails a new one.
   return page(ctx, m.confirmInvalidTitle, html`<h1>${m.confirmInvalidTitle}</h1>
 <p>${m.confirmInvalidBody(ctx.confirmTtlHours)}</p>
-<p class="actions"><a class="button" href="${ctx.subscribeHref}">${m.subscribeAgain}</a></p>`);
+<h2>${m.subscribeAgain}</h2>
+${subscribeForm(ctx.newsletter, ctx.confirmTtlHours, {})}`);
 }
 
 export function unsubscribeAskPage(ctx: PageContext, input: { maskedEmail: string; action: string; preferencesHref?: string }): Page {
