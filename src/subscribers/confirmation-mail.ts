@@ -53,8 +53,9 @@ export async function enqueueWelcomeMail(queue: Queue, data: WelcomeJobData): Pr
   await queue.add(WELCOME_JOB, data, { ...JOB_OPTIONS, jobId: `welcome-${data.subscriberId}-${data.listId}`, removeOnComplete: { age: 7 * 24 * 3600 } });
 }
 
-export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData): Promise<void> {
-  await queue.add(CONFIRM_JOB, data, JOB_OPTIONS);
+/** `delayMs` spaces out a batch (an import) at the send rate. */
+export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData, delayMs = 0): Promise<void> {
+  await queue.add(CONFIRM_JOB, data, delayMs > 0 ? { ...JOB_OPTIONS, delay: delayMs } : JOB_OPTIONS);
 }
 
 export interface ConfirmationRequestDeps {
@@ -71,11 +72,11 @@ export interface ConfirmationRequestDeps {
  * (subscriber, list), a fresh token, one job. The worker refetches the subscriber and sends
  * nothing to an address that is active in the list or suppressed. False when throttled.
  */
-export async function requestConfirmationMail(deps: ConfirmationRequestDeps, target: { subscriberId: string; listId: string }): Promise<boolean> {
+export async function requestConfirmationMail(deps: ConfirmationRequestDeps, target: { subscriberId: string; listId: string }, opts: { delayMs?: number } = {}): Promise<boolean> {
   const fresh = await deps.redis.set(deps.keys.confirmThrottle(target.subscriberId, target.listId), '1', 'EX', deps.resendAfterSeconds, 'NX');
   if (fresh === null) return false;
   const token = await createConfirmation(deps.redis, deps.keys, target, deps.confirmTtlHours);
-  await enqueueConfirmationMail(deps.transactionalQueue, { ...target, token });
+  await enqueueConfirmationMail(deps.transactionalQueue, { ...target, token }, opts.delayMs);
   return true;
 }
 

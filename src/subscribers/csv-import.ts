@@ -38,13 +38,15 @@ export interface ImportResult {
   updated: number;
   skipped: number;
   errors: Array<{ line: number; message: string }>;
+  /** New subscribers left pending (no --confirmed), per list: who needs a confirmation mail. */
+  pending: Array<{ subscriberId: string; listId: string }>;
 }
 
 export async function importSubscribers(store: RedisSubscriberStore, input: string | Readable, opts: ImportOptions = {}): Promise<ImportResult> {
   if (opts.listId !== undefined) requireListId(opts.listId);
   const label = opts.label ?? (typeof input === 'string' ? input : 'input');
   const source = typeof input === 'string' ? await openFile(input, label) : input;
-  const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [] };
+  const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], pending: [] };
   let lastEnd = 0; // line where the last record (good or bad) ended
   const parser = parse({
     info: true,

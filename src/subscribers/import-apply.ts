@@ -15,6 +15,8 @@ export interface ImportCounts {
   imported: number;
   updated: number;
   skipped: number;
+  /** New subscribers left pending, per list: the ones a confirmation mail should ask. */
+  pending: Array<{ subscriberId: string; listId: string }>;
 }
 
 /** Statuses that record a person's (or their mailbox's) refusal: an import must not undo them. */
@@ -24,8 +26,11 @@ export async function applyImportBatch(store: RedisSubscriberStore, rows: Import
   const outcomes = await store.createMany(rows.map((r) => r.record));
   const existing: Array<{ row: ImportRow; id: string }> = [];
   outcomes.forEach((outcome, i) => {
-    if (outcome.created) counts.imported++;
-    else existing.push({ row: rows[i]!, id: outcome.id });
+    const row = rows[i]!;
+    if (outcome.created) {
+      counts.imported++;
+      if (row.record.status === 'pending') for (const listId of row.record.lists) counts.pending.push({ subscriberId: outcome.id, listId });
+    } else existing.push({ row, id: outcome.id });
   });
   if (existing.length === 0) return;
   const current = await store.getMany(existing.map((e) => e.id));

@@ -29,9 +29,9 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], opts: { prefix?: string; redisUrl?: string } = {}): Promise<Run> {
+function cli(args: string[], opts: { prefix?: string; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Run> {
   // Only what the command needs: no SECRET or ADMIN_TOKEN, which these commands must not require.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix };
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix, ...opts.env };
   return new Promise((resolve) => {
     execFile('node', ['bin/newsletter.js', 'subscribers', ...args], { env, cwd: process.cwd() }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -40,7 +40,7 @@ function cli(args: string[], opts: { prefix?: string; redisUrl?: string } = {}):
 }
 
 /** The jobs waiting on this test's transactional queue (no worker runs here). */
-async function transactionalJobs(): Promise<Array<{ name: string; data: { subscriberId: string; listId: string; token: string } }>> {
+async function transactionalJobs(): Promise<Array<{ name: string; delay: number; data: { subscriberId: string; listId: string; token: string } }>> {
   const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transactional, { connection, prefix: t.prefix });
   try {
@@ -174,5 +174,21 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^newsletter: REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('import without --confirmed queues a confirmation mail per new address, spaced at the send rate, and says how many', async () => {
+    const file = join(dir, 'unconfirmed.csv');
+    await writeFile(file, 'email,name\nu1@unconfirmed.example,U1\nu2@unconfirmed.example,U2\nu3@unconfirmed.example,U3\n');
+    const before = (await transactionalJobs()).length;
+    const run = await cli(['import', file, '--list', 'field-notes-readers'], { env: { RATE_LIMIT_PER_SECOND: '2' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('3 imported (pending unless the file says otherwise)');
+    expect(run.stdout).toContain('queued 3 confirmation mails at 2/s (RATE_LIMIT_PER_SECOND); a running `newsletter worker` sends them');
+    const jobs = (await transactionalJobs()).filter((j) => j.name === 'confirm').slice(-3);
+    expect((await transactionalJobs()).length - before).toBe(3);
+    expect(jobs.map((j) => j.delay).sort((a, b) => a - b)).toEqual([0, 500, 1000]);
+    // Importing the same file again queues nothing: nobody new.
+    const again = await cli(['import', file, '--list', 'field-notes-readers']);
+    expect(again.stdout).not.toContain('queued');
   });
 });

@@ -66,17 +66,28 @@ const CONFIRM_RESEND_SECONDS = 60;
  * transactional job as the subscribe form; a running `newsletter worker` sends the mail.
  */
 async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId: string): Promise<boolean> {
+  return (await queueConfirmations(ctx, [{ subscriberId, listId }])) === 1;
+}
+
+/**
+ * The same for many (an import): spaced at RATE_LIMIT_PER_SECOND when one is set, so an import
+ * of thousands does not burst past the send rate. Returns how many were queued (not throttled).
+ */
+async function queueConfirmations(ctx: StoreContext, targets: ReadonlyArray<{ subscriberId: string; listId: string }>): Promise<number> {
   const { Queue } = await import('bullmq');
   const { createRedis } = await import('../../redis/connection.ts');
   const { QUEUES } = await import('../../redis/keys.ts');
   const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
   const connection = createRedis(ctx.config.redisUrl, { forQueues: true, name: 'newsletter-cli-queue' });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
+  const deps = { redis: ctx.redis, keys: ctx.keys, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS };
+  const spacingMs = ctx.config.rateLimitPerSecond > 0 ? 1000 / ctx.config.rateLimitPerSecond : 0;
+  let queued = 0;
   try {
-    return await requestConfirmationMail(
-      { redis: ctx.redis, keys: ctx.keys, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS },
-      { subscriberId, listId },
-    );
+    for (const target of targets) {
+      if (await requestConfirmationMail(deps, target, { delayMs: Math.round(queued * spacingMs) })) queued++;
+    }
+    return queued;
   } finally {
     await transactionalQueue.close();
     await connection.quit().catch(() => connection.disconnect());
@@ -189,18 +200,23 @@ export function register(program: Command): void {
     .description('import a CSV with a header row: email, and optionally name, locale (and the other export columns)')
     .argument('<file>', 'CSV file, e.g. subscribers.csv')
     .option('--list <id>', `list for every row (default: the file's lists column, else ${DEFAULT_LIST_ID})`)
-    .option('--confirmed', 'the addresses already consented: import as active (otherwise pending; no email is sent)')
+    .option('--confirmed', 'the addresses already consented: import as active (otherwise pending, and each gets a confirmation mail through the queue)')
     .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
       const config = loadConfig(readEnvironment());
       if (opts.list !== undefined) await requireKnownList(config, opts.list);
       const { importSubscribers } = await import('../../subscribers/csv-import.ts');
-      await withStore(async (store) => {
+      await withStore(async (store, ctx) => {
         const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file });
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
         const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
         process.stdout.write(
           `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, or unsubscribed/bounced), ${plural(result.errors.length, 'bad row')}\n`,
         );
+        if (result.pending.length) {
+          const queued = await queueConfirmations(ctx, result.pending);
+          const pace = config.rateLimitPerSecond > 0 ? ` at ${config.rateLimitPerSecond}/s (RATE_LIMIT_PER_SECOND)` : '';
+          process.stdout.write(`queued ${plural(queued, 'confirmation mail')}${pace}; a running \`newsletter worker\` sends them\n`);
+        }
         // A file whose every row is bad is as unusable as one without a header.
         if (result.errors.length > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
       }, config);
