@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { addressOf, domainOf, listIdentifier, newsletterLinks } from '../mail/index.ts';
-import type { Mailer } from '../mail/types.ts';
+import type { DeliveryOutcome, Mailer, OutgoingMessage } from '../mail/types.ts';
 import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
 import { createConfirmation, signListToken } from './tokens.ts';
@@ -109,6 +109,11 @@ export function startTransactionalWorker(deps: {
 }): Worker<ConfirmJobData | WelcomeJobData, ConfirmOutcome> {
   const log: Log = deps.logger ?? { info() {}, warn() {} };
 
+  /** To the bare address only: the name a form gave never goes into a header. */
+  function mailTo(to: string, from: string, mail: { subject: string; html: string; text: string }, messageId: string, list?: OutgoingMessage['list']): Promise<DeliveryOutcome> {
+    return deps.mailer.send({ from, to, subject: mail.subject, html: mail.html, text: mail.text, messageId, ...(list ? { list } : {}) });
+  }
+
   async function processWelcome(job: Job<WelcomeJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
     const { subscriberId, listId } = job.data;
     const newsletter = deps.newsletters.find((n) => n.listId === listId);
@@ -135,14 +140,11 @@ export function startTransactionalWorker(deps: {
       unsubscribeUrl: links.unsubscribeUrl,
       preferencesUrl: links.preferencesUrl,
     });
-    const outcome = await deps.mailer.send({
-      from: from.header,
-      to: subscriber.email,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId: `<welcome.${subscriberId}.${listId}@${domain}>`,
-      list: { unsubscribeUrl: links.unsubscribeUrl, unsubscribeMailto: links.unsubscribeMailto, id: listIdentifier(listId, domain), name: newsletter.name },
+    const outcome = await mailTo(subscriber.email, from.header, mail, `<welcome.${subscriberId}.${listId}@${domain}>`, {
+      unsubscribeUrl: links.unsubscribeUrl,
+      unsubscribeMailto: links.unsubscribeMailto,
+      id: listIdentifier(listId, domain),
+      name: newsletter.name,
     });
     if (outcome.kind === 'sent') return 'sent';
     if (outcome.kind === 'permanent') {
@@ -172,15 +174,7 @@ export function startTransactionalWorker(deps: {
     const domain = domainOf(from.address);
     // Deterministic per token, so a retried job that did reach the server can be matched in logs.
     const tag = createHash('sha256').update(token).digest('hex').slice(0, 16);
-    const outcome = await deps.mailer.send({
-      from: from.header,
-      // The bare address only: the display name never goes into a header.
-      to: subscriber.email,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId: `<confirm.${subscriberId}.${tag}@${domain}>`,
-    });
+    const outcome = await mailTo(subscriber.email, from.header, mail, `<confirm.${subscriberId}.${tag}@${domain}>`);
     switch (outcome.kind) {
       case 'sent':
         log.info({ subscriberId, listId }, 'confirmation sent');
