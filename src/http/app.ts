@@ -30,6 +30,7 @@ import { consoleRoutes } from './console/index.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { preferencesRoutes } from './routes/preferences.ts';
 import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       api.addHook('onRequest', requireBearer(config.adminToken));
       await api.register(adminSubscriberRoutes(ctx));
       await api.register(adminCampaignRoutes(ctx));
+      await api.register(openApiRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -41,6 +41,9 @@ const testSendBody = z
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
+/** The input schemas, for the OpenAPI description (routes/openapi.ts). */
+export const campaignSchemas = { params, sendBody, testSendBody, listQuery };
+
 const ACTIONS = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
 
 /** Campaign errors become 404 (no such send or issue), 409 (not possible now) and 422 (the input). */

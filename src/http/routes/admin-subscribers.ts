@@ -41,6 +41,9 @@ const patchBody = z
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const countsQuery = z.object({ list: z.string().max(64).optional() });
 
+/** The input schemas, for the OpenAPI description (routes/openapi.ts). */
+export const subscriberSchemas = { listQuery, addBody, patchBody, idParams, countsQuery };
+
 export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
   function knownList(listId: string | undefined): string | null {
     if (listId === undefined) return null;
