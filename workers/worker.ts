@@ -15,7 +15,7 @@ import { loadConfig, readEnvironment, type Config } from '../src/config/index.ts
 import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
 import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
-import { RedisArchiveSource } from '../src/http/archive-source.ts';
+import { latestIssueUrl, RedisArchiveSource } from '../src/http/archive-source.ts';
 import { redisDurabilityWarnings } from '../src/http/redis-durability.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { serveMetrics } from '../src/metrics/metrics-server.ts';
@@ -77,12 +77,8 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     try {
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
-      const archive = new RedisArchiveSource(data, k);
-      const latestIssueUrl = async (newsletterId: string) => {
-        const [newest] = await archive.list(newsletterId);
-        return newest ? `${config.publicUrl}/issues/${encodeURIComponent(newest.issueId)}` : undefined;
-      };
-      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl, logger: log });
+      const latest = latestIssueUrl(new RedisArchiveSource(data, k), config.publicUrl);
+      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl: latest, logger: log });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');

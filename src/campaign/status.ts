@@ -80,7 +80,13 @@ export async function watchCampaign(
 }
 
 export async function getStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus> {
+  const status = await findStatus(redis, k, campaignId);
+  if (!status) throw new CampaignNotFoundError(campaignId);
+  return status;
+}
+
+/** The status, or null when there is no such send (never sent, or a test send that expired). */
+export async function findStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus | null> {
   const record = await readCampaign(redis, k, campaignId);
-  if (!record) throw new CampaignNotFoundError(campaignId);
-  return toStatus(record);
+  return record ? toStatus(record) : null;
 }

@@ -49,6 +49,14 @@ function parse(json: string | null | undefined): PublishedIssue | null {
   }
 }
 
+/** The web address of a newsletter's newest public issue (the welcome mail links it), if any. */
+export function latestIssueUrl(archive: ArchiveSource, publicUrl: string): (newsletterId: string) => Promise<string | undefined> {
+  return async (newsletterId) => {
+    const [newest] = await archive.list(newsletterId);
+    return newest ? `${publicUrl}/issues/${encodeURIComponent(newest.issueId)}` : undefined;
+  };
+}
+
 export class RedisArchiveSource implements ArchiveSource {
   private readonly entries = new Map<string, { entry: ArchiveEntry; at: number }>();
 

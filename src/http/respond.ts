@@ -35,11 +35,15 @@ export function sendPage(reply: FastifyReply, statusCode: number, page: Page, ca
     .send(page.html);
 }
 
-/** Parses `value` with a zod schema or throws a 400 naming the first bad field. */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'params'): z.infer<T> {
+/**
+ * Parses `value` with a zod schema or throws a 400 naming the first bad field, as `body.email`
+ * for API clients or, without `where` (the console's forms), as the form field's own name.
+ */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where?: 'body' | 'query' | 'params'): z.infer<T> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || undefined;
-  throw new HttpInputError(400, `${where}${field ? `.${field}` : ''}: ${issue?.message ?? 'is invalid'}`, field);
+  const name = where ? `${where}${field ? `.${field}` : ''}` : (field ?? 'form');
+  throw new HttpInputError(400, `${name}: ${issue?.message ?? 'is invalid'}`, field);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { recentCampaignIds } from '../campaign/campaign-record.ts';
-import { CampaignNotFoundError, getStatus } from '../campaign/status.ts';
+import { findStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { CONTENT_ID } from '../content/schema.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -15,15 +15,6 @@ export interface IssueSummary {
   /** The subject line, or null when the file cannot be read as YAML. */
   subject: string | null;
   status: CampaignStatus | null;
-}
-
-async function statusOrNull(redis: Redis, keys: Keys, id: string): Promise<CampaignStatus | null> {
-  try {
-    return await getStatus(redis, keys, id);
-  } catch (error) {
-    if (error instanceof CampaignNotFoundError) return null;
-    throw error;
-  }
 }
 
 /** Only the subject is read here (a quick look); the issue page loads and lints the whole file. */
@@ -40,12 +31,12 @@ export async function listIssues(emailsDir: string, redis: Redis, keys: Keys): P
   const dir = join(emailsDir, 'issues');
   const names = await readdir(dir).catch(() => [] as string[]);
   const ids = names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5)).filter((id) => CONTENT_ID.test(id)).sort();
-  return Promise.all(ids.map(async (id) => ({ id, subject: await subjectOf(join(dir, `${id}.yaml`)), status: await statusOrNull(redis, keys, id) })));
+  return Promise.all(ids.map(async (id) => ({ id, subject: await subjectOf(join(dir, `${id}.yaml`)), status: await findStatus(redis, keys, id) })));
 }
 
 export async function recentSends(redis: Redis, keys: Keys, limit: number): Promise<CampaignStatus[]> {
   const ids = await recentCampaignIds(redis, keys, limit);
   // A test send's record may expire between the two reads: left out.
-  const sends = await Promise.all(ids.map((id) => statusOrNull(redis, keys, id)));
+  const sends = await Promise.all(ids.map((id) => findStatus(redis, keys, id)));
   return sends.filter((s): s is CampaignStatus => s !== null);
 }

@@ -1,5 +1,6 @@
 // An issue ready to publish, from its file or its id, whoever asks (CLI send, the admin API,
 // the console): loaded, rendered once, and refused with its findings when lint has errors.
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toPublishedIssue } from '../campaign/publish.ts';
 import type { PublishedIssue } from '../campaign/types.ts';
@@ -24,6 +25,15 @@ export class UnknownIssueError extends UserError {
 export function issueFile(emailsDir: string, issueId: string): string {
   if (!CONTENT_ID.test(issueId)) throw new UnknownIssueError(`"${issueId.slice(0, 120)}" is not an issue id: lower-case letters, digits and dashes, at most 100`);
   return join(emailsDir, 'issues', `${issueId}.yaml`);
+}
+
+/** The file of issue `issueId`, checked to exist; UnknownIssueError when it is not a valid id or has no file. */
+export async function existingIssueFile(emailsDir: string, issueId: string): Promise<string> {
+  const file = issueFile(emailsDir, issueId);
+  await access(file).catch(() => {
+    throw new UnknownIssueError(`no issue file issues/${issueId}.yaml`);
+  });
+  return file;
 }
 
 export type PublishableIssue = RenderedIssueFile & { file: string; published: PublishedIssue };

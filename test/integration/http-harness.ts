@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config/index.ts';
 import type { Newsletter } from '../../src/content/schema.ts';
 import { loadNewsletters, loadTemplates } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { RedisArchiveSource } from '../../src/http/archive-source.ts';
+import { latestIssueUrl, RedisArchiveSource } from '../../src/http/archive-source.ts';
 import { createSmtpMailer } from '../../src/mail/index.ts';
 import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
 import { createRenderer } from '../../src/render/index.ts';
@@ -67,12 +67,7 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
   const queueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
   const mailer = createSmtpMailer({ smtpUrl: sink.url, ehlo: config.smtpEhlo });
-  const archive = new RedisArchiveSource(t.redis, keys);
-  const latestIssueUrl = async (newsletterId: string) => {
-    const [newest] = await archive.list(newsletterId);
-    return newest ? `${config.publicUrl}/issues/${newest.issueId}` : undefined;
-  };
-  const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer, latestIssueUrl });
+  const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer, latestIssueUrl: latestIssueUrl(new RedisArchiveSource(t.redis, keys), config.publicUrl) });
   const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false });
   await app.ready();
 

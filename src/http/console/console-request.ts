@@ -1,8 +1,6 @@
 // Per request in the console: the editor's language, the CSRF token for the page's forms, and
 // the cookies the console sets (only under /admin; the public pages set none).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { HttpInputError } from '../respond.ts';
 import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './messages.ts';
 
 export const SESSION_COOKIE = 'nl_admin';
@@ -34,12 +32,4 @@ export function sessionId(request: FastifyRequest): string | undefined {
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
   return unsigned.valid && unsigned.value ? unsigned.value : undefined;
-}
-
-/** A console form's fields (or params, or query) by `schema`; anything else is a 400 naming the field. */
-export function formFields<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new HttpInputError(400, `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'is invalid'}`);
 }

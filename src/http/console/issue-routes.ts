@@ -3,23 +3,22 @@
 // test-send and send forms), its preview document, and the two POSTs. Sending asks first: the
 // form's first POST shows the list and the recipient count; the second, with confirm=yes, sends.
 // Both go through the same use cases as `newsletter send` and the admin API.
-import { access } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createCampaignQueues } from '../../campaign/queues.ts';
 import { parseSendAt } from '../../campaign/send.ts';
-import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
+import { findStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { ContentError, formatFinding } from '../../content/index.ts';
 import { UserError } from '../../errors.ts';
-import { issueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
+import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
 import { renderIssueFile, type RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
 import type { AppContext } from '../app-context.ts';
-import { HttpInputError, sendPage } from '../respond.ts';
+import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
-import { consoleLanguage, formFields as fields, type CookiePolicy } from './console-request.ts';
+import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
 import { stateBadge, when } from './views.ts';
@@ -39,19 +38,11 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPlug
     /** The issue's file, checked to exist; 404 otherwise. */
     async function fileOf(id: string): Promise<string> {
       try {
-        const file = issueFile(ctx.config.emailsDir, id);
-        await access(file);
-        return file;
+        return await existingIssueFile(ctx.config.emailsDir, id);
       } catch (error) {
-        throw new HttpInputError(404, error instanceof UnknownIssueError ? error.message : `There is no issue file issues/${id}.yaml.`);
-      }
-    }
-
-    async function statusOf(id: string): Promise<CampaignStatus | null> {
-      return getStatus(ctx.redis, ctx.keys, id).catch((error: unknown) => {
-        if (error instanceof CampaignNotFoundError) return null;
+        if (error instanceof UnknownIssueError) throw new HttpInputError(404, error.message);
         throw error;
-      });
+      }
     }
 
     function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml, status = 200) {
@@ -106,7 +97,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     async function showIssue(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200) {
       const m = consoleLanguage(request, reply, cookies);
       const file = await fileOf(id);
-      const [rendered, status] = await Promise.all([render(file), statusOf(id)]);
+      const [rendered, status] = await Promise.all([render(file), findStatus(ctx.redis, ctx.keys, id)]);
       const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;
@@ -115,14 +106,14 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     }
 
     app.get('/issues/:id', async (request, reply) => {
-      const { id } = fields(params, request.params);
+      const { id } = parseInput(params, request.params);
       return showIssue(request, reply, id);
     });
 
     // The email as a reader sees it, framed by the issue page only; scripts never run (the
     // iframe is sandboxed and the CSP allows none).
     app.get('/issues/:id/preview.html', async (request, reply) => {
-      const { id } = fields(params, request.params);
+      const { id } = parseInput(params, request.params);
       const rendered = await render(await fileOf(id));
       if ('error' in rendered) throw new HttpInputError(422, rendered.error);
       return reply
@@ -134,8 +125,8 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     });
 
     app.post('/issues/:id/test-send', { preHandler: app.csrfProtection }, async (request, reply) => {
-      const { id } = fields(params, request.params);
-      const { to } = fields(testSendForm, request.body);
+      const { id } = parseInput(params, request.params);
+      const { to } = parseInput(testSendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
       try {
@@ -151,8 +142,8 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     });
 
     app.post('/issues/:id/send', { preHandler: app.csrfProtection }, async (request, reply) => {
-      const { id } = fields(params, request.params);
-      const form = fields(sendForm, request.body);
+      const { id } = parseInput(params, request.params);
+      const form = parseInput(sendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
       try {
         const at = parseSendAt(form.at.trim() || undefined);

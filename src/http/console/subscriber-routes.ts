@@ -16,9 +16,9 @@ import { removeSubscriber } from '../../use-cases/leave-list.ts';
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { consentTextResolver } from '../views/messages.ts';
-import { HttpInputError, sendPage } from '../respond.ts';
+import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
-import { consoleLanguage, formFields as fields, type CookiePolicy } from './console-request.ts';
+import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import { csvUploadParser, CsvUploads, type CsvUploadBody } from './csv-upload.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
@@ -56,7 +56,7 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy): Fastif
 
     async function show(request: FastifyRequest, reply: FastifyReply, notice?: SafeHtml, statusCode = 200, extra?: SafeHtml) {
       const m = consoleLanguage(request, reply, cookies);
-      const q = request.method === 'GET' ? fields(listQuery, request.query) : {};
+      const q = request.method === 'GET' ? parseInput(listQuery, request.query) : {};
       const list = listOf(q.list);
       const csrf = reply.generateCsrf();
       const [whole, ...perList] = await Promise.all([ctx.store.countByStatus(null), ...lists.map((l) => ctx.store.countByStatus(l))]);
@@ -98,7 +98,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
     app.get('/subscribers', async (request, reply) => show(request, reply));
 
     app.get('/subscribers/export.csv', async (request, reply) => {
-      const list = listOf(fields(listQuery, request.query).list);
+      const list = listOf(parseInput(listQuery, request.query).list);
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${list}-subscribers.csv"`).header('cache-control', 'no-store');
       const out = new PassThrough();
       void exportSubscribers(ctx.store, out, { listId: list, consentText: consentTextResolver(ctx.newsletters.all.map((n) => n.name)) }).catch((error: unknown) => out.destroy(error as Error));
@@ -107,7 +107,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
 
     app.post('/subscribers/add', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
-      const form = fields(addForm, request.body);
+      const form = parseInput(addForm, request.body);
       const listId = listOf(form.list);
       const email = normaliseEmail(form.email);
       if (!email) return show(request, reply, html`<p class="notice error" role="alert">${m.notAnAddress}</p>`, 400);
@@ -119,7 +119,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
 
     app.post('/subscribers/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
-      const { id } = fields(idParams, request.params);
+      const { id } = parseInput(idParams, request.params);
       const subscriber = await ctx.store.get(id);
       if (!subscriber || !(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `There is no subscriber ${id}.`);
       return show(request, reply, html`<p class="notice" role="status">${m.subs.removed(subscriber.email)}</p>`);
@@ -158,7 +158,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
     // Step 2: the import itself, through the same code as `newsletter subscribers import`.
     app.post('/subscribers/import/confirm', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
-      const { upload: id } = fields(importForm, request.body);
+      const { upload: id } = parseInput(importForm, request.body);
       const upload = await uploads.load(id);
       if (!upload) return show(request, reply, html`<p class="notice error" role="alert">${m.subs.uploadExpired}</p>`, 410);
       await uploads.remove(id);

@@ -2,7 +2,6 @@
 // start one (publish and send, schedule, only new subscribers, retry the failed), a test send,
 // the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
 // commands and the console.
-import { access } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
@@ -13,7 +12,7 @@ import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
 import { UserError } from '../../errors.ts';
 import { recentSends } from '../../use-cases/issue-overview.ts';
-import { issueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
+import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
 import type { AppContext } from '../app-context.ts';
@@ -71,11 +70,7 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
 
     /** The issue file of `issueId`, loaded and rendered; 404 when there is none. */
     async function publishable(issueId: string) {
-      const file = issueFile(ctx.config.emailsDir, issueId);
-      await access(file).catch(() => {
-        throw new UnknownIssueError(`no issue file issues/${issueId}.yaml`);
-      });
-      return loadPublishableIssue(file, { assetsUrl: ctx.config.assetsUrl });
+      return loadPublishableIssue(await existingIssueFile(ctx.config.emailsDir, issueId), { assetsUrl: ctx.config.assetsUrl });
     }
 
     app.get('/campaigns', async (request) => {
