@@ -12,6 +12,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import { Ledger } from '../campaign/ledger.ts';
+import { createCampaignQueues } from '../campaign/queues.ts';
 import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { createMetrics } from '../metrics/metrics.ts';
@@ -105,7 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     leave: { redis: deps.redis, keys, store: deps.store, ledger: new Ledger(deps.redis, keys) },
     metricsQueues: { [QUEUES.transactional]: deps.transactionalQueue, ...deps.metricsQueues },
     metrics: createMetrics(),
+    campaignQueues: createCampaignQueues(deps.redis, config.keyPrefix),
   };
+  app.addHook('onClose', async () => ctx.campaignQueues.close());
   addServerCollectors(ctx.metrics, { redis: deps.redis, keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });

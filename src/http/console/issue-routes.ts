@@ -5,7 +5,6 @@
 // Both go through the same use cases as `newsletter send` and the admin API.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { createCampaignQueues } from '../../campaign/queues.ts';
 import { parseSendAt } from '../../campaign/send.ts';
 import { findStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
@@ -31,9 +30,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
-    const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
-    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues };
-    app.addHook('onClose', async () => queues.close());
+    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues: ctx.campaignQueues };
 
     /** The issue's file, checked to exist; 404 otherwise. */
     async function fileOf(id: string): Promise<string> {

@@ -5,8 +5,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
-import { Ledger } from '../../campaign/ledger.ts';
-import { createCampaignQueues } from '../../campaign/queues.ts';
 import { CampaignNotFoundError, getStatus, isFinished } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { lookupMessage, type LookupAnswer } from '../../use-cases/message-lookup.ts';
@@ -45,10 +43,8 @@ function lookupText(m: ConsoleMessages, answer: LookupAnswer): string {
 
 export function sendRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
-    const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
-    const ledger = new Ledger(ctx.redis, ctx.keys);
-    const controlDeps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger };
-    app.addHook('onClose', async () => queues.close());
+    const { ledger } = ctx.leave;
+    const controlDeps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues: ctx.campaignQueues, ledger };
 
     async function statusOf(id: string): Promise<CampaignStatus> {
       try {

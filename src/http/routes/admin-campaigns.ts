@@ -6,8 +6,6 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
-import { Ledger } from '../../campaign/ledger.ts';
-import { createCampaignQueues } from '../../campaign/queues.ts';
 import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/send.ts';
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
 import { UserError } from '../../errors.ts';
@@ -60,13 +58,9 @@ async function answer<T>(run: () => Promise<T>): Promise<T> {
 
 export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    // Queue handles over the app's connection (not closed with them): used to start sends and
-    // to promote jobs on resume.
-    const queues = createCampaignQueues(ctx.redis, ctx.config.keyPrefix);
-    const ledger = new Ledger(ctx.redis, ctx.keys);
-    const deps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger };
+    const queues = ctx.campaignQueues;
+    const deps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger: ctx.leave.ledger };
     const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues };
-    app.addHook('onClose', async () => queues.close());
 
     /** The issue file of `issueId`, loaded and rendered; 404 when there is none. */
     async function publishable(issueId: string) {
