@@ -10,7 +10,7 @@ import { findStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { ContentError, formatFinding } from '../../content/index.ts';
 import { UserError } from '../../errors.ts';
-import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError } from '../../use-cases/publishable-issue.ts';
+import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../../use-cases/publishable-issue.ts';
 import { renderIssueFile, type RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
@@ -91,10 +91,10 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       }
     }
 
-    async function showIssue(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200) {
+    /** `loaded`: the issue a POST already rendered, so the page does not run MJML a second time. */
+    async function showIssue(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200, loaded?: RenderedIssueFile) {
       const m = consoleLanguage(request, reply, cookies);
-      const file = await fileOf(id);
-      const [rendered, status] = await Promise.all([render(file), findStatus(ctx.redis, ctx.keys, id)]);
+      const [rendered, status] = await Promise.all([loaded ?? fileOf(id).then(render), findStatus(ctx.redis, ctx.keys, id)]);
       const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;
@@ -126,13 +126,15 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       const { to } = parseInput(testSendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
+      let loaded: PublishableIssue | undefined;
       try {
-        const { published } = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
-        await testSendIssue(sendDeps, published, addresses);
-        return showIssue(request, reply, id, html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`);
+        loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        await testSendIssue(sendDeps, loaded.published, addresses);
+        return showIssue(request, reply, id, html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`, 200, loaded);
       } catch (error) {
-        if (error instanceof LintFailedError || (error instanceof UserError && !(error instanceof UnknownIssueError))) {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 422);
+        // Lint errors and addresses that are not ones (both UserErrors), on the issue page.
+        if (error instanceof UserError && !(error instanceof UnknownIssueError)) {
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 422, loaded);
         }
         throw error;
       }
@@ -142,9 +144,11 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       const { id } = parseInput(params, request.params);
       const form = parseInput(sendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
+      let loaded: PublishableIssue | undefined;
       try {
         const at = parseSendAt(form.at.trim() || undefined);
-        const { published, newsletter } = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        const { published, newsletter } = loaded;
         let question: { recipients: number } | null = null;
         const outcome = await sendIssue(sendDeps, {
           published,
@@ -156,7 +160,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
           },
         });
         if (outcome.kind === 'already-sent') {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`, 409);
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`, 409, loaded);
         }
         if (outcome.kind === 'not-confirmed') {
           const n = (question as { recipients: number } | null)?.recipients ?? 0;
@@ -169,7 +173,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
         return reply.code(303).header('location', `/admin/sends/${id}`).send();
       } catch (error) {
         if (error instanceof UserError && !(error instanceof UnknownIssueError)) {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, error instanceof LintFailedError ? 422 : 409);
+          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, error instanceof LintFailedError ? 422 : 409, loaded);
         }
         throw error;
       }
