@@ -163,12 +163,13 @@ export function startTransactionalWorker(deps: {
     const newsletter = deps.newsletters.find((n) => n.listId === listId);
     if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);
 
+    // The name given on the form, unless it looks like it carries a message (greeting-name.ts).
+    const name = greetingName(subscriber.name);
     const mail = await deps.renderer.renderTransactional('confirm', {
       newsletter,
       confirmUrl: confirmUrl(deps.config.publicUrl, token),
       expiresInHours: deps.config.confirmTtlHours,
-      // The name given on the form, unless it looks like it carries a message (greeting-name.ts).
-      ...(greetingName(subscriber.name) ? { name: greetingName(subscriber.name) } : {}),
+      ...(name ? { name } : {}),
     });
     const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
     const domain = domainOf(from.address);
