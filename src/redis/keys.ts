@@ -31,6 +31,8 @@ export interface Keys {
   adminImport(id: string): string;
   /** Soft bounces reported for a subscriber lately (a counter with a TTL). */
   softBounces(subscriberId: string): string;
+  /** Set of hashed addresses erased on request (`subscribers forget`): never created again. */
+  forgotten(): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -55,6 +57,7 @@ export function keys(prefix: string): Keys {
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
+    forgotten: () => `${prefix}:sub:forgotten`,
   };
 }
 

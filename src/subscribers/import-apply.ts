@@ -27,7 +27,8 @@ export async function applyImportBatch(store: RedisSubscriberStore, rows: Import
   const existing: Array<{ row: ImportRow; id: string }> = [];
   outcomes.forEach((outcome, i) => {
     const row = rows[i]!;
-    if (outcome.created) {
+    if (outcome.forgotten) counts.skipped++;
+    else if (outcome.created) {
       counts.imported++;
       if (row.record.status === 'pending') for (const listId of row.record.lists) counts.pending.push({ subscriberId: outcome.id, listId });
     } else existing.push({ row, id: outcome.id });

@@ -13,9 +13,10 @@ export type ScriptCall = (numKeys: number, ...args: Arg[]) => Promise<unknown>;
 
 export interface SubscriberScripts {
   /**
-   * KEYS: emailIndex, subscriber, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
-   * ARGV: id, email, status, then HSET field/value pairs.
-   * Returns the id that owns the address afterwards (ARGV id when it created the subscriber).
+   * KEYS: emailIndex, subscriber, allSubscribers, statusCounts, forgotten, then per list: listAll, listActive, listCounts.
+   * ARGV: id, email, status, forgottenHash, then HSET field/value pairs.
+   * Returns the id that owns the address afterwards (ARGV id when it created the subscriber),
+   * or '' when the address is in the forgotten set (erased on request: never added again).
    */
   nlSubCreate: ScriptCall;
   /**
@@ -38,11 +39,12 @@ export interface SubscriberScripts {
   nlSubRemove: ScriptCall;
   /**
    * A subscribe-form request, the same work for every address (no timing hint).
-   * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts.
+   * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts, forgotten.
    * ARGV: id (the address's owner as the caller read it, else a fresh one), email, listId, now,
-   * nameField, name ('' = none), consentField, consent, then the new record's HSET pairs.
+   * nameField, name ('' = none), consentField, consent, forgottenHash, then the new record's HSET pairs.
    * Returns {outcome, id}: created, updated (pending/unsubscribed: new consent, name if it had
-   * none), already-active, active-elsewhere, suppressed; or {'retry', owner} when the address's
+   * none), already-active, active-elsewhere, suppressed (also a forgotten address, with an id that names nobody);
+   * or {'retry', owner} when the address's
    * owner is not ARGV id any more (read again).
    */
   nlSubRequest: ScriptCall;
@@ -51,13 +53,14 @@ export interface SubscriberScripts {
 const CREATE = `
 local existing = redis.call('HGET', KEYS[1], ARGV[2])
 if existing then return existing end
+if redis.call('SISMEMBER', KEYS[5], ARGV[4]) == 1 then return '' end
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('subscriber id ' .. ARGV[1] .. ' already in use') end
 local id, status = ARGV[1], ARGV[3]
 redis.call('HSET', KEYS[1], ARGV[2], id)
-redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+redis.call('HSET', KEYS[2], unpack(ARGV, 5))
 redis.call('ZADD', KEYS[3], id, id)
 redis.call('HINCRBY', KEYS[4], status, 1)
-for i = 5, #KEYS, 3 do
+for i = 6, #KEYS, 3 do
   redis.call('ZADD', KEYS[i], id, id)
   if status == 'active' then redis.call('ZADD', KEYS[i + 1], id, id) end
   redis.call('HINCRBY', KEYS[i + 2], status, 1)
@@ -149,9 +152,12 @@ const REQUEST = `
 local owner = redis.call('HGET', KEYS[1], ARGV[2])
 local id = ARGV[1]
 if not owner then
+  -- A fresh id that names nobody: the caller goes on as for any address, and the mail worker
+  -- finds no subscriber under it and sends nothing.
+  if redis.call('SISMEMBER', KEYS[5], ARGV[9]) == 1 then return {'suppressed', id} end
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'retry', ''} end
   redis.call('HSET', KEYS[1], ARGV[2], id)
-  redis.call('HSET', KEYS[2], unpack(ARGV, 9))
+  redis.call('HSET', KEYS[2], unpack(ARGV, 10))
   redis.call('ZADD', KEYS[3], id, id)
   redis.call('HINCRBY', KEYS[4], 'pending', 1)
   return {'created', id}

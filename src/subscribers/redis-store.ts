@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
+import { AddressForgottenError, forgottenHash } from './forgotten.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
 import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, toHashFields } from './subscriber-codec.ts';
 import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest } from './types.ts';
@@ -47,6 +48,7 @@ export class RedisSubscriberStore implements SubscriberStore {
   async create(input: NewSubscriberRecord): Promise<{ subscriber: Subscriber; created: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [result] = await this.createMany([input]);
+      if (result!.forgotten) throw new AddressForgottenError(normaliseEmail(input.email) ?? input.email);
       const subscriber = await this.get(result!.id);
       // Null only if someone removed it between the two calls: create again.
       if (subscriber) return { subscriber, created: result!.created };
@@ -57,15 +59,16 @@ export class RedisSubscriberStore implements SubscriberStore {
   /**
    * Creates many subscribers in two round trips (HMGET the address index, then one pipeline of
    * create scripts). Addresses that already exist are left unchanged: `created: false` and their id.
+   * Addresses erased on request are not created: `forgotten: true`, id ''.
    * Throws SubscriberInputError / InvalidEmailError on invalid input, before writing anything.
    */
-  async createMany(inputs: NewSubscriberRecord[]): Promise<Array<{ id: string; created: boolean }>> {
+  async createMany(inputs: NewSubscriberRecord[]): Promise<Array<{ id: string; created: boolean; forgotten?: true }>> {
     if (inputs.length === 0) return [];
     const now = new Date().toISOString();
     const records = inputs.map((input) => prepareNew(input, now));
     const existing = await this.redis.hmget(this.keys.emailIndex(), ...records.map((r) => r.email));
     const missing = records.flatMap((r, i) => (existing[i] ? [] : [i]));
-    const results = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
+    const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
     if (missing.length === 0) return results;
 
     // Reserve a block of ids in one command; a few are wasted when another process creates
@@ -76,15 +79,15 @@ export class RedisSubscriberStore implements SubscriberStore {
       const id = String(last - missing.length + 1 + n);
       const r = records[index]!;
       const listKeys = r.lists.flatMap((l) => [this.keys.listAll(l), this.keys.listActive(l), this.keys.listCounts(l)]);
-      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), ...listKeys];
-      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, ...toHashFields(r));
+      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), this.keys.forgotten(), ...listKeys];
+      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, forgottenHash(r.email), ...toHashFields(r));
       results[index] = { id, created: true };
     });
     const replies = (await pipeline.exec()) ?? [];
     missing.forEach((index, n) => {
       const [error, owner] = replies[n] ?? [new Error('no reply')];
       if (error) throw error;
-      results[index] = { id: String(owner), created: String(owner) === results[index]!.id };
+      results[index] = owner === '' ? { id: '', created: false, forgotten: true } : { id: String(owner), created: String(owner) === results[index]!.id };
     });
     return results;
   }
@@ -107,8 +110,8 @@ export class RedisSubscriberStore implements SubscriberStore {
       const [[indexError, owner], [seqError, fresh]] = (read ?? []) as [[Error | null, string | null], [Error | null, number]];
       if (indexError || seqError) throw indexError ?? seqError;
       const id = owner ?? String(fresh);
-      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts()];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, now, FIELD.name, record.name ?? '', FIELD.consent, consent, ...pairs)) as [string, string];
+      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), this.keys.forgotten()];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, now, FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
@@ -214,6 +217,25 @@ export class RedisSubscriberStore implements SubscriberStore {
     const ids = await this.pageIds(key, cursor, limit);
     const subscribers = (await this.getMany(ids)).filter((s): s is Subscriber => s !== null);
     return { subscribers, next: ids.length === limit ? ids[ids.length - 1]! : null };
+  }
+
+  /** Records that the address was erased on request; true when it was not recorded before. */
+  async markForgotten(email: string): Promise<boolean> {
+    return (await this.redis.sadd(this.keys.forgotten(), forgottenHash(email))) === 1;
+  }
+
+  /** Lifts `markForgotten` (the person asked to come back); true when there was an entry. */
+  async unmarkForgotten(email: string): Promise<boolean> {
+    return (await this.redis.srem(this.keys.forgotten(), forgottenHash(email))) === 1;
+  }
+
+  async isForgotten(email: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.forgotten(), forgottenHash(email))) === 1;
+  }
+
+  /** Drops the soft-bounce counter of a subscriber being erased. */
+  async clearSoftBounces(id: string): Promise<void> {
+    if (isSubscriberId(id)) await this.redis.del(this.keys.softBounces(id));
   }
 
   async noteSoftBounce(id: string, windowSeconds: number): Promise<number> {

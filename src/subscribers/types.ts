@@ -82,6 +82,11 @@ export interface SubscriberStore {
   /** Subscribers of a list (any status) in id order, for listing and export. */
   pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }>;
   countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>>;
+  /** Records a hash of the address so nothing creates it again (an erasure request); true if new. */
+  markForgotten(email: string): Promise<boolean>;
+  /** Lifts markForgotten; true when there was an entry. */
+  unmarkForgotten(email: string): Promise<boolean>;
+  clearSoftBounces(id: string): Promise<void>;
   /** Counts a soft bounce; the count lapses `windowSeconds` after the last one. Returns the count. */
   noteSoftBounce(id: string, windowSeconds: number): Promise<number>;
 }

@@ -101,7 +101,7 @@ function formatCounts(counts: Record<SubscriberStatus, number>): string {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('subscribers').description('add, remove, list, import and export subscribers');
+  const cmd = program.command('subscribers').description('add, remove, forget, list, import and export subscribers');
 
   cmd
     .command('add')
@@ -166,6 +166,34 @@ export function register(program: Command): void {
     });
 
   cmd
+    .command('forget')
+    .description('erase a person on request: their record goes, and only a hash of the address stays so nothing adds it back by accident')
+    .argument('<email>', 'address')
+    .action(async (raw: string) => {
+      const email = requireEmail(raw);
+      const [{ forgetSubscriber }, { Ledger }] = await Promise.all([import('../../use-cases/forget-subscriber.ts'), import('../../campaign/ledger.ts')]);
+      await withStore(async (store, { redis, keys }) => {
+        const { erasedId, newlySuppressed } = await forgetSubscriber({ redis, keys, store, ledger: new Ledger(redis, keys) }, email);
+        const what = erasedId ? `erased the record of ${email} (id ${erasedId})` : `no record of ${email}`;
+        const entry = newlySuppressed ? 'kept a hashed suppression entry: imports, the API and the form will not add it again' : 'its hashed suppression entry was already there';
+        process.stdout.write(`${what}; ${entry}\n`);
+      });
+    });
+
+  cmd
+    .command('unforget')
+    .description('lift the suppression entry `forget` kept, when the person asks to be allowed back')
+    .argument('<email>', 'address')
+    .action(async (raw: string) => {
+      const email = requireEmail(raw);
+      const { unforgetAddress } = await import('../../use-cases/forget-subscriber.ts');
+      await withStore(async (store) => {
+        if (!(await unforgetAddress({ store }, email))) throw new UserError(`${email} has no suppression entry (it was never forgotten, or it was lifted already)`);
+        process.stdout.write(`lifted the suppression entry of ${email}: it can subscribe (and be added) again\n`);
+      });
+    });
+
+  cmd
     .command('list')
     .description('print subscribers in id order (tab-separated: id, email, status, lists, name), then counts on stderr')
     .option('--list <id>', 'only members of this list (default: every subscriber)')
@@ -210,7 +238,7 @@ export function register(program: Command): void {
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
         const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
         process.stdout.write(
-          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, or unsubscribed/bounced), ${plural(result.errors.length, 'bad row')}\n`,
+          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${plural(result.errors.length, 'bad row')}\n`,
         );
         if (result.pending.length) {
           const queued = await queueConfirmations(ctx, result.pending);
