@@ -37,6 +37,10 @@ const variables = {
   /** Bearer token for /metrics (a scraper need not hold the admin token); default: ADMIN_TOKEN. */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
   WEBHOOK_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
+  /** Where bounces go (MAIL FROM): set, each message gets its own VERP address `local+TOKEN@domain` of it. */
+  BOUNCE_ADDRESS: z.string().regex(/^[A-Za-z0-9._-]{1,30}@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be a plain address such as bounces@example.com (the part before @ at most 30 characters, no +)').optional(),
+  /** SNS topics (ARNs, comma-separated) whose SES notifications POST /webhooks/ses accepts; unset: the route is off. */
+  SES_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256})*$/, 'must be SNS topic ARNs such as arn:aws:sns:us-east-1:123456789012:ses-bounces (comma-separated)').optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -81,6 +85,10 @@ export interface Config {
   metricsToken: string;
   /** The bearer token /webhooks/* take (WEBHOOK_TOKEN, else ADMIN_TOKEN). */
   webhookToken: string;
+  /** BOUNCE_ADDRESS: newsletter messages go out with VERP return paths of it (src/mail/verp.ts). */
+  bounceAddress?: string;
+  /** SES_TOPIC_ARN split: the SNS topics POST /webhooks/ses accepts (empty: the route answers 404). */
+  sesTopicArns: string[];
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   /** Global messages per second across all workers; 0 means unlimited. */
   rateLimitPerSecond: number;
@@ -190,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     adminToken: v.ADMIN_TOKEN ?? '',
     metricsToken: v.METRICS_TOKEN ?? v.ADMIN_TOKEN ?? '',
     webhookToken: v.WEBHOOK_TOKEN ?? v.ADMIN_TOKEN ?? '',
+    ...(v.BOUNCE_ADDRESS ? { bounceAddress: v.BOUNCE_ADDRESS } : {}),
+    sesTopicArns: v.SES_TOPIC_ARN ? v.SES_TOPIC_ARN.split(',') : [],
     dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: dkimPem } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,

@@ -36,6 +36,7 @@ import { preferencesRoutes } from './routes/preferences.ts';
 import { landingRoutes } from './routes/landing.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
+import { sesWebhookRoutes, type SesWebhookOptions } from './routes/ses-webhook.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { addServerCollectors } from './server-metrics.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | boolean;
   /** At most one confirmation mail per (subscriber, list) per this many seconds (default 60). */
   confirmResendSeconds?: number;
+  /** How POST /webhooks/ses reaches SNS (tests hand in their own certificate). */
+  ses?: SesWebhookOptions;
 }
 
 // Forms and one-click bodies are tiny; anything larger is not for us.
@@ -153,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedRoutes(ctx));
   await app.register(healthRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(sesWebhookRoutes(ctx, deps.ses));
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireBearer(config.adminToken));

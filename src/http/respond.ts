@@ -20,6 +20,8 @@ export class HttpInputError extends Error {
 
 /** JSON when the client sent JSON or asks only for JSON; pages otherwise (browsers, curl). */
 export function wantsJson(request: FastifyRequest): boolean {
+  // Webhook callers are programs (SNS posts JSON as text/plain): always JSON.
+  if (request.url.startsWith('/webhooks/')) return true;
   const type = request.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) return true;
   const accept = request.headers.accept ?? '';

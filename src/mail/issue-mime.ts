@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { DkimSigner, bodyHash, type DkimConfig } from './dkim-signer.ts';
 import { encodeTemplate, type BodyPiece } from './encoded-template.ts';
-import { HeaderValueError } from './header-value-error.ts';
+import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
+import { splice } from '../render/index.ts';
 import { CRLF, chooseTransferEncoding, dateHeaderValue, encodePhrase, foldedHeader } from './mime-encoding.ts';
 import {
   LIST_UNSUBSCRIBE_POST,
@@ -20,6 +21,7 @@ import {
   personalTokenValues,
 } from './newsletter-message.ts';
 import { encodeHeaderValue } from './nodemailer-internals.ts';
+import { verpAddress } from './verp.ts';
 import type { BuiltMessage, MailableIssue, MimeRecipient, PreparedIssueMime, TransferEncoding } from './types.ts';
 
 export interface IssueMimeOptions {
@@ -30,6 +32,8 @@ export interface IssueMimeOptions {
   dkim?: DkimConfig;
   /** MAIL FROM (bounce address); defaults to the From address. */
   envelopeFrom?: string;
+  /** VERP: MAIL FROM becomes `local+SUBSCRIBER.ISSUE.MAC@domain` of this bounce address (verp.ts). */
+  verp?: { bounceAddress: string; secrets: ReadonlyArray<{ version: number; key: string }> };
   /** Replaces the issue's subject (e.g. a test send's marked subject). */
   subject?: string;
   /** Forces a part's encoding; by default html follows the render report and text whichever is smaller. */
@@ -48,6 +52,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
   const publicUrl = checkedPublicUrl(opts.publicUrl);
   if (publicUrl.length > 300) throw new HeaderValueError('List-Unsubscribe', 'PUBLIC_URL is longer than 300 characters');
   const envelopeFrom = opts.envelopeFrom ? checkedAddress('MAIL FROM', opts.envelopeFrom) : fromAddress;
+  const verp = opts.verp ? { ...opts.verp, bounceAddress: checkedAddress('BOUNCE_ADDRESS', opts.verp.bounceAddress) } : null;
   const signer = opts.dkim ? new DkimSigner(opts.dkim) : null;
 
   const encodings = {
@@ -68,6 +73,8 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
   // Header lines that are the same for every recipient, encoded and folded once.
   const fromLine = foldedHeader('From', encodeHeaderValue('From', opts.from));
   const subjectLine = foldedHeader('Subject', encodeHeaderValue('Subject', opts.subject ?? published.subject));
+  // A subject with {{name}} in it is the one header built per recipient.
+  const personalSubject = opts.subject === undefined ? rendered.subjectSplice : undefined;
   const postLine = `List-Unsubscribe-Post: ${LIST_UNSUBSCRIBE_POST}${CRLF}`;
   const listIdLine = foldedHeader('List-Id', `${encodePhrase('List-Id', published.newsletterName)} <${listIdentifier(published.listId, domain)}>`);
   // Gmail's feedback loop reports complaints per value: campaign, newsletter, sender (ids are [a-z0-9-]).
@@ -94,7 +101,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       const headerLines = [
         fromLine,
         foldedHeader('To', name ? `${encodePhrase('To', name)} <${email}>` : email),
-        subjectLine,
+        personalSubject ? foldedHeader('Subject', encodeHeaderValue('Subject', assertHeaderSafe('Subject', splice(personalSubject, values.text, false)))) : subjectLine,
         `Message-ID: ${messageId}${CRLF}`,
         `Date: ${dateHeaderValue(now)}${CRLF}`,
         `List-Unsubscribe: <${links.unsubscribeUrl}>,${CRLF} <${links.unsubscribeMailto}>${CRLF}`,
@@ -110,7 +117,8 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       for (const p of body) length += p.raw.length;
       const chunks: Buffer[] = [head];
       for (const p of body) chunks.push(p.raw);
-      return { envelope: { from: envelopeFrom, to: email }, raw: Buffer.concat(chunks, length), messageId };
+      const from = verp ? verpAddress(verp.bounceAddress, verp.secrets, recipient.subscriberId, issueId) : envelopeFrom;
+      return { envelope: { from, to: email }, raw: Buffer.concat(chunks, length), messageId };
     },
   };
 }

@@ -91,8 +91,8 @@ export function newsletterLinks(publicUrl: string, issueId: string, token: strin
   };
 }
 
-const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL'];
-const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', ''], tokens: PROBE };
+const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME'];
+const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', '\u0000', ''], tokens: PROBE };
 
 /**
  * The token values exactly as the renderer splices them, for HTML (escaped) and text: asks
@@ -103,8 +103,8 @@ export function personalTokenValues(rendered: RenderedIssue, links: NewsletterLi
   const probe: RenderedIssue = { ...rendered, splice: { html: PROBE_TEMPLATE, text: PROBE_TEMPLATE } };
   const out = personalise(probe, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, preferencesUrl: links.preferencesUrl, ...(name ? { name } : {}) });
   const values = (joined: string): TokenValues => {
-    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = ''] = joined.split('\u0000');
-    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL };
+    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = '', HEADLINE_NAME = ''] = joined.split('\u0000');
+    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL, HEADLINE_NAME };
   };
   return { html: values(out.html), text: values(out.text) };
 }
@@ -128,7 +128,7 @@ export function buildNewsletterMessage(published: MailableIssue, recipient: Mime
   return {
     from: opts.from,
     to: name ? `${quoteString(name)} <${email}>` : email,
-    subject: assertHeaderSafe('Subject', opts.subject ?? published.subject),
+    subject: assertHeaderSafe('Subject', opts.subject ?? personal.subject),
     html: personal.html,
     text: personal.text,
     messageId: newsletterMessageId(published.issueId, recipient.subscriberId, published.contentHash, domain),

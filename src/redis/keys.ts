@@ -33,6 +33,8 @@ export interface Keys {
   softBounces(subscriberId: string): string;
   /** Set of hashed addresses erased on request (`subscribers forget`): never created again. */
   forgotten(): string;
+  /** A webhook message already acted on (e.g. `sns:<MessageId>`), kept for a while: retries and replays count once. */
+  webhookSeen(id: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -58,6 +60,7 @@ export function keys(prefix: string): Keys {
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
     forgotten: () => `${prefix}:sub:forgotten`,
+    webhookSeen: (id) => `${prefix}:webhook-seen:${id}`,
   };
 }
 

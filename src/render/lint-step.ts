@@ -4,11 +4,22 @@
 import type { LintFinding, SizeReport } from './types.ts';
 import { isAssetPath, type Issue, type Newsletter } from '../content/schema.ts';
 import { issueImages, issueLinks } from '../content/walk-issue.ts';
+import { stringsFor } from './strings.ts';
+import { hasNamePlaceholder, nameFallback, placeholderProblems } from './name-placeholder.ts';
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
   const findings: LintFinding[] = [];
   const error = (path: string | undefined, message: string): void => { findings.push({ level: 'error', path, message }); };
   const warning = (path: string | undefined, message: string): void => { findings.push({ level: 'warning', path, message }); };
+
+  for (const field of ['subject', 'preheader'] as const) {
+    for (const problem of placeholderProblems([issue[field]])) error(field, problem);
+  }
+  const fallbacks = placeholderProblems([issue.subject, issue.preheader]).filter((p) => p.startsWith('the subject and preheader'));
+  for (const problem of fallbacks) error('preheader', problem);
+  if (hasNamePlaceholder(issue.subject) && !nameFallback(issue.subject, issue.preheader)) {
+    warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale).defaultName}" for subscribers without a name: consider {{name "…"}}`);
+  }
 
   for (const { path, image } of issueImages(issue, newsletter)) {
     if (!image.alt?.trim()) error(`${path}.alt`, 'image has no alt text: describe it for readers who do not load images');

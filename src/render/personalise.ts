@@ -21,14 +21,17 @@ export interface Personalised {
 }
 
 export function personalise(rendered: RenderedIssue, values: RecipientValues): Personalised {
+  const given = values.name?.trim();
+  const defaultName = stringsFor(rendered.locale).defaultName;
   const tokenValues: TokenValues = {
     UNSUBSCRIBE_URL: values.unsubscribeUrl,
     VIEW_ONLINE_URL: values.viewOnlineUrl,
-    NAME: values.name?.trim() || stringsFor(rendered.locale).defaultName,
+    NAME: given || defaultName,
     PREFERENCES_URL: values.preferencesUrl ?? values.unsubscribeUrl,
+    HEADLINE_NAME: given || rendered.headlineName || defaultName,
   };
   return {
-    subject: rendered.subject,
+    subject: rendered.subjectSplice ? splice(rendered.subjectSplice, tokenValues, false) : rendered.subject,
     html: splice(rendered.splice.html, tokenValues, true),
     text: splice(rendered.splice.text, tokenValues, false),
   };
@@ -58,7 +61,7 @@ export function stripPersonalTokens(rendered: RenderedIssue, urls: { subscribeUr
     .split(`${strings.unsubscribe} [${unsubscribeToken}]`).join(`${strings.subscribe} [${urls.subscribeUrl}]`)
     .replace(new RegExp(`\\s*·\\s*${strings.managePreferences} \\[${tokenText('PREFERENCES_URL')}\\]`, 'g'), '');
 
-  const values: TokenValues = { UNSUBSCRIBE_URL: urls.subscribeUrl, VIEW_ONLINE_URL: urls.viewOnlineUrl, NAME: strings.defaultName, PREFERENCES_URL: urls.subscribeUrl };
+  const values: TokenValues = { UNSUBSCRIBE_URL: urls.subscribeUrl, VIEW_ONLINE_URL: urls.viewOnlineUrl, NAME: strings.defaultName, PREFERENCES_URL: urls.subscribeUrl, HEADLINE_NAME: rendered.headlineName ?? strings.defaultName };
   return {
     html: splice(toSpliceTemplate(html), values, true),
     text: splice(toSpliceTemplate(text), values, false),

@@ -10,6 +10,7 @@ import { UserError } from '../errors.ts';
 import { compileTemplates } from './handlebars-step.ts';
 import { createMarkdown } from './markdown.ts';
 import { mjmlToHtml } from './mjml-step.ts';
+import { hasNamePlaceholder, nameFallback, withName } from './name-placeholder.ts';
 import type { Personalised } from './personalise.ts';
 import { sizeReport } from './size-report.ts';
 import { restoreDefused, toSpliceTemplate, tokensUsed } from './splice.ts';
@@ -71,12 +72,16 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
       const report = sizeReport(html, text, options.encodedSizes(html)); // 6. size on the wire
       const findings = lintIssue(source, sourceNewsletter, report);    // 7. editorial checks (on the file as written)
+      const headlineName = nameFallback(view.sourceSubject, issue.preheader);
+      const subjectSplice = hasNamePlaceholder(view.sourceSubject) ? toSpliceTemplate(view.subject) : undefined;
       return {
         issueId: issue.id,
         newsletterId: newsletter.id,
         locale: newsletter.locale,
         newsletterTitle: stringsFor(newsletter.locale).title(sourceNewsletter.name),
-        subject: restoreDefused(view.subject),
+        subject: restoreDefused(withName(view.sourceSubject, headlineName ?? stringsFor(newsletter.locale).defaultName)),
+        ...(subjectSplice ? { subjectSplice } : {}),
+        ...(headlineName ? { headlineName } : {}),
         html,
         text,
         tokens: tokensUsed(splice.html, splice.text),

@@ -3,7 +3,7 @@
 import { TOKEN_NAMES, type SpliceTemplate, type TokenName, type TokenValues } from './types.ts';
 
 /** Matches every token the renderer knows; group 1 is its name. */
-export const TOKEN_PATTERN = /%%NL_(UNSUBSCRIBE_URL|VIEW_ONLINE_URL|NAME|PREFERENCES_URL)%%/g;
+export const TOKEN_PATTERN = /%%NL_(UNSUBSCRIBE_URL|VIEW_ONLINE_URL|NAME|PREFERENCES_URL|HEADLINE_NAME)%%/g;
 
 export function tokenText(name: TokenName): `%%NL_${TokenName}%%` {
   return `%%NL_${name}%%`;
@@ -57,10 +57,11 @@ export function splice(template: SpliceTemplate, values: TokenValues, escape: bo
   const viewOnline = escape ? escapeHtml(values.VIEW_ONLINE_URL) : values.VIEW_ONLINE_URL;
   const name = escape ? escapeHtml(values.NAME) : values.NAME;
   const preferences = escape ? escapeHtml(values.PREFERENCES_URL) : values.PREFERENCES_URL;
+  const headline = escape ? escapeHtml(values.HEADLINE_NAME) : values.HEADLINE_NAME;
   let out = parts[0] ?? '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    out += (token === 'UNSUBSCRIBE_URL' ? unsubscribe : token === 'VIEW_ONLINE_URL' ? viewOnline : token === 'NAME' ? name : preferences) + parts[i + 1];
+    out += (token === 'UNSUBSCRIBE_URL' ? unsubscribe : token === 'VIEW_ONLINE_URL' ? viewOnline : token === 'NAME' ? name : token === 'HEADLINE_NAME' ? headline : preferences) + parts[i + 1];
   }
   return out;
 }

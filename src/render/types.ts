@@ -5,7 +5,7 @@ import type { LintFinding } from '../content/findings.ts';
 export type { LintFinding } from '../content/findings.ts';
 
 /** Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. */
-export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL'] as const;
+export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
 export type TokenValues = Record<TokenName, string>;
 
@@ -40,7 +40,12 @@ export interface RenderedIssue {
   locale?: 'zh-CN' | 'en';
   /** The newsletter's name as printed (《预训练周刊》), for the web-archive footer. Added by render. */
   newsletterTitle?: string;
+  /** The subject as the archive shows it: a `{{name}}` placeholder filled with the fallback. */
   subject: string;
+  /** Present when the subject carries `{{name}}` (name-placeholder.ts): split at HEADLINE_NAME, spliced per recipient. */
+  subjectSplice?: SpliceTemplate;
+  /** The fallback the editor gave for `{{name "…"}}` in subject and preheader. Added by render. */
+  headlineName?: string;
   /** Full HTML with `%%NL_*%%` tokens still in it. */
   html: string;
   /** Plain-text part with tokens still in it. */

@@ -1,6 +1,7 @@
 // Step 1: issue + newsletter → the plain object the templates read. Templates compile with
 // `strict: true`, so every field they touch is present here (null when absent), words come
 // from the strings table, text is joined onto one line and Markdown is already HTML.
+import { withNameToken } from './name-placeholder.ts';
 import { CJK } from './cjk.ts';
 import type { Image, Issue, Newsletter, Section } from '../content/schema.ts';
 import { COLOURS, PREVIEW_LENGTH, PREVIEW_PADDING_MIN, WIDTHS } from './defaults.ts';
@@ -71,10 +72,14 @@ function colours(newsletter: Newsletter) {
 export function issueView(issue: Issue, newsletter: Newsletter, markdown: RenderMarkdown) {
   const strings = stringsFor(newsletter.locale);
   const title = strings.title(newsletter.name);
-  const preheader = oneLine(issue.preheader);
+  // {{name}} in the preheader is the HEADLINE_NAME token (name-placeholder.ts), spliced per recipient.
+  const preheader = withNameToken(oneLine(issue.preheader));
   return {
     lang: newsletter.locale,
-    subject: oneLine(issue.subject),
+    /** As the templates print it (<title>, aria-label): {{name}} as the HEADLINE_NAME token. */
+    subject: withNameToken(oneLine(issue.subject)),
+    /** As the editor wrote it, placeholders and all (the renderer builds the Subject header from it). */
+    sourceSubject: oneLine(issue.subject),
     preheader,
     previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - preheader.length),
     colours: colours(newsletter),

@@ -15,7 +15,9 @@ export const SOFT_BOUNCE_WINDOW_SECONDS = 30 * 24 * 3600;
 
 export interface DeliveryReport {
   type: 'bounce' | 'complaint';
-  email: string;
+  /** Whom it is about: the address, or (exact, from a VERP return path) the subscriber id, which wins. */
+  email?: string;
+  subscriberId?: string;
   /** For a bounce: a hard (5xx, mailbox gone) rather than a soft (full, deferred) one. */
   permanent?: boolean;
   /** The issue the report is about, when the sender knows it (a Message-ID of ours names it). */
@@ -34,8 +36,8 @@ export function issueOfMessageId(messageId: string | undefined): string | undefi
 }
 
 export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): Promise<ReportOutcome> {
-  const email = normaliseEmail(report.email);
-  const subscriber = email ? await deps.store.findByEmail(email) : null;
+  const email = report.email ? normaliseEmail(report.email) : null;
+  const subscriber = report.subscriberId ? await deps.store.get(report.subscriberId) : email ? await deps.store.findByEmail(email) : null;
   if (!subscriber) return { kind: 'unknown-address' };
   const issueCounted = report.issueId ? await countLateReport(deps.redis, deps.keys, report.issueId, report.type) : false;
   if (report.type === 'bounce' && !report.permanent) {

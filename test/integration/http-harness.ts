@@ -1,5 +1,6 @@
 // Shared set-up of the HTTP tests: the real app on real Redis (fresh prefix), the real
 // transactional worker rendering through MJML, a real SMTP sink, and mailparser to read mail.
+import type { SesWebhookOptions } from '../../src/http/routes/ses-webhook.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { Queue, type Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -38,7 +39,7 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean; env?: Record<string, string> } = {}): Promise<HttpHarness> {
+export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean; env?: Record<string, string>; ses?: SesWebhookOptions } = {}): Promise<HttpHarness> {
   const t: TestRedis = await testRedis();
   const sink = await startSmtpSink();
   const config = loadConfig(
@@ -68,7 +69,7 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
   const mailer = createSmtpMailer({ smtpUrl: sink.url, ehlo: config.smtpEhlo });
   const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer, latestIssueUrl: latestIssueUrl(new RedisArchiveSource(t.redis, keys), config.publicUrl) });
-  const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false });
+  const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false, ...(opts.ses ? { ses: opts.ses } : {}) });
   await app.ready();
 
   return {

@@ -42,8 +42,8 @@ async function everythingStored(): Promise<string> {
       if (type === 'string') out.push((await h.redis.get(key)) ?? '');
       else if (type === 'hash') out.push(JSON.stringify(await h.redis.hgetall(key)));
       else if (type === 'set') out.push(...(await h.redis.smembers(key)));
-      else if (type === 'zset') out.push(...(await h.redis.zrange(key, 0, -1)));
-      else if (type === 'list') out.push(...(await h.redis.lrange(key, 0, -1)));
+      else if (type === 'zset') out.push(...(await h.redis.zrange(key, '0', '-1')));
+      else if (type === 'list') out.push(...(await h.redis.lrange(key, '0', '-1')));
       else if (type === 'stream') out.push(JSON.stringify(await h.redis.xrange(key, '-', '+')));
     }
   } while (cursor !== '0');

@@ -9,7 +9,7 @@ import {
   type RenderedIssue, type SizeReport,
 } from '../../src/render/index.ts';
 
-const values = { UNSUBSCRIBE_URL: 'https://x.example/u?a=1&b=2', VIEW_ONLINE_URL: 'https://x.example/v', NAME: '<Ann & "Bo">', PREFERENCES_URL: 'https://x.example/p' };
+const values = { UNSUBSCRIBE_URL: 'https://x.example/u?a=1&b=2', VIEW_ONLINE_URL: 'https://x.example/v', NAME: '<Ann & "Bo">', PREFERENCES_URL: 'https://x.example/p', HEADLINE_NAME: 'Ann' };
 
 describe('toSpliceTemplate', () => {
   it('splits at every token, keeping empty parts so parts = tokens + 1', () => {

@@ -1,6 +1,7 @@
 // Every CLI command module, each exporting `register(program)`. One line per command file.
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
+
 import { register as build } from './build.ts';
 import { register as lint } from './lint.ts';
 import { register as preview } from './preview.ts';

@@ -4,36 +4,14 @@
 // Redis, csv-parse and csv-stringify are loaded on use, so that other commands start fast.
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import type { Redis } from 'ioredis';
 import { loadConfig, readEnvironment, type Config } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
-import type { Keys } from '../../redis/keys.ts';
+import { withStore, type StoreContext } from '../with-store.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
 import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
 import { SUPPRESSED, updateExisting } from '../../subscribers/import-apply.ts';
-import type { RedisSubscriberStore } from '../../subscribers/redis-store.ts';
 import { isStatus } from '../../subscribers/subscriber-codec.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../subscribers/types.ts';
-
-interface StoreContext {
-  config: Readonly<Config>;
-  redis: Redis;
-  keys: Keys;
-}
-
-async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(readEnvironment())): Promise<T> {
-  const { createRedis, requireRedis } = await import('../../redis/connection.ts');
-  const { keys: keysFor } = await import('../../redis/keys.ts');
-  const { RedisSubscriberStore } = await import('../../subscribers/redis-store.ts');
-  await requireRedis(config.redisUrl);
-  const redis = createRedis(config.redisUrl, { name: 'newsletter-cli' });
-  try {
-    const keys = keysFor(config.keyPrefix);
-    return await fn(new RedisSubscriberStore(redis, keys), { config, redis, keys });
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
-  }
-}
 
 /** The consent sentences of the newsletters in emails/, for the export's consent_text column. */
 async function consentTextOf(emailsDir: string): Promise<((version: string) => string | undefined) | undefined> {

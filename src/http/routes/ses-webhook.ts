@@ -1,0 +1,95 @@
+// POST /webhooks/ses: Amazon SES bounce and complaint notifications, delivered by an SNS HTTPS
+// subscription. SNS cannot send our bearer token, so the signature is the authentication: the
+// body must parse, come from a topic in SES_TOPIC_ARN, and carry a valid SNS signature (the
+// certificate fetched only from an SNS host on amazonaws.com, cached). A subscription
+// confirmation is answered by visiting its SubscribeURL (also only on an SNS host). Each SNS
+// MessageId is acted on once: SNS retries, and a captured message replayed must not count twice.
+import type { FastifyPluginAsync } from 'fastify';
+import { parseSesNotification } from '../../delivery-reports/ses-notification.ts';
+import { isAwsSnsUrl, parseSnsBody, SnsMessageError, SnsVerifier, type SnsMessage } from '../../delivery-reports/sns-message.ts';
+import { issueOfMessageId, reportDelivery } from '../../use-cases/delivery-report.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpInputError } from '../respond.ts';
+
+/** SES notifications quote headers; SNS allows 256 KB. */
+const SES_BODY_LIMIT = 300 * 1024;
+const SEEN_SECONDS = 14 * 24 * 3600;
+const VISIT_TIMEOUT_MS = 5_000;
+
+export interface SesWebhookOptions {
+  /** GETs an SNS URL (the signing certificate, the SubscribeURL) and returns its body; default: fetch. */
+  snsGet?: (url: string) => Promise<string>;
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(VISIT_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.text()).slice(0, 64 * 1024);
+}
+
+export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}): FastifyPluginAsync {
+  const get = opts.snsGet ?? fetchText;
+  const verifier = new SnsVerifier(opts.snsGet ? { fetchCertificate: opts.snsGet } : {});
+  const topics = new Set(ctx.config.sesTopicArns);
+
+  async function verified(body: unknown): Promise<SnsMessage> {
+    let message: SnsMessage;
+    try {
+      message = parseSnsBody(body);
+    } catch (error) {
+      if (error instanceof SnsMessageError) throw new HttpInputError(400, error.message);
+      throw error;
+    }
+    if (!topics.has(message.TopicArn)) throw new HttpInputError(403, `SNS topic ${message.TopicArn.slice(0, 300)} is not in SES_TOPIC_ARN`);
+    try {
+      await verifier.verify(message);
+    } catch (error) {
+      if (error instanceof SnsMessageError) throw new HttpInputError(403, error.message);
+      throw error;
+    }
+    return message;
+  }
+
+  return async (app) => {
+    // SNS posts JSON as text/plain; Fastify's own text/plain parser hands us the string.
+    app.post('/webhooks/ses', { bodyLimit: SES_BODY_LIMIT }, async (request, reply) => {
+      if (topics.size === 0) throw new HttpInputError(404, 'POST /webhooks/ses is off: set SES_TOPIC_ARN to the SNS topic(s) your SES notifications go to');
+      const message = await verified(request.body);
+      reply.header('cache-control', 'no-store');
+      const fresh = await ctx.redis.set(ctx.keys.webhookSeen(`sns:${message.MessageId}`), '1', 'EX', SEEN_SECONDS, 'NX');
+      if (!fresh) return { ok: true, duplicate: true };
+
+      if (message.Type === 'SubscriptionConfirmation') {
+        if (!message.SubscribeURL || !isAwsSnsUrl(message.SubscribeURL)) throw new HttpInputError(400, 'SNS subscription confirmation: SubscribeURL must be an https:// URL on sns.<region>.amazonaws.com');
+        try {
+          await get(message.SubscribeURL);
+        } catch (error) {
+          // Let SNS retry the confirmation later: forget that we saw it.
+          await ctx.redis.del(ctx.keys.webhookSeen(`sns:${message.MessageId}`));
+          request.log.warn({ topic: message.TopicArn, reason: (error as Error).message }, 'SNS subscription confirmation failed');
+          throw new HttpInputError(502, 'Could not confirm the SNS subscription (SubscribeURL did not answer); SNS will retry.');
+        }
+        request.log.info({ topic: message.TopicArn }, 'SNS subscription confirmed');
+        return { ok: true, subscribed: true };
+      }
+      if (message.Type === 'UnsubscribeConfirmation') return { ok: true, ignored: 'unsubscribe confirmation' };
+
+      let parsed: ReturnType<typeof parseSesNotification>;
+      try {
+        parsed = parseSesNotification(message.Message);
+      } catch (error) {
+        if (error instanceof SnsMessageError) throw new HttpInputError(400, error.message);
+        throw error;
+      }
+      if (parsed.kind === 'ignored') return { ok: true, ignored: parsed.reason };
+      const outcomes = [];
+      for (const report of parsed.reports) {
+        const issueId = issueOfMessageId(report.messageId);
+        const outcome = await reportDelivery(ctx.leave, { type: report.type, email: report.email, permanent: report.permanent, ...(issueId ? { issueId } : {}) });
+        outcomes.push(outcome.kind);
+        request.log.info({ type: report.type, permanent: report.permanent, outcome: outcome.kind, issueId }, 'SES delivery report');
+      }
+      return { ok: true, outcomes };
+    });
+  };
+}
