@@ -44,9 +44,9 @@ export interface RunningWorker {
 export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions = {}): Promise<RunningWorker> {
   const log = opts.log ?? createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
-  const connection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-worker' });
+  const connection = createRedis(config, { forQueues: true, name: 'newsletter-worker' });
   // Our own per-message commands (subscriber reads, ledger) on a second, auto-pipelined client.
-  const data = createRedis(config.redisUrl, { forQueues: true, autoPipelining: true, name: 'newsletter-worker-data' });
+  const data = createRedis(config, { forQueues: true, autoPipelining: true, name: 'newsletter-worker-data' });
   for (const client of [connection, data]) client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
   const k = keysFor(config.keyPrefix);
   const store = new RedisSubscriberStore(data, k);
@@ -64,7 +64,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       mailer,
       // The address from MAIL_FROM, the display name of the issue's newsletter.
       prepare: (published) =>
-        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim }),
+        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim, ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}) }),
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,
       onSmtpReply: (outcome, seconds) => metrics.smtpLatency.observe({ outcome }, seconds),

@@ -53,11 +53,11 @@ function mailPoolSize(concurrency: number): number {
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const { config, log } = o;
   const startedAt = new Date().toISOString();
-  await requireRedis(config.redisUrl);
+  await requireRedis(config);
   const prefix = `{bench-${randomBytes(4).toString('hex')}}`;
   const k = makeKeys(prefix);
-  const redis = createRedis(config.redisUrl, { name: 'bench' });
-  const queueConnection = createRedis(config.redisUrl, { forQueues: true, name: 'bench-queues' });
+  const redis = createRedis(config, { name: 'bench' });
+  const queueConnection = createRedis(config, { forQueues: true, name: 'bench-queues' });
   let sink: SinkHandle | null = null;
 
   let cleaned: Promise<void> | null = null;

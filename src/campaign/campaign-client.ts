@@ -19,9 +19,9 @@ export interface CampaignClient {
   close(): Promise<void>;
 }
 
-export async function openCampaignClient(config: Pick<Config, 'redisUrl' | 'keyPrefix'>): Promise<CampaignClient> {
-  await requireRedis(config.redisUrl);
-  const redis = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-cli' });
+export async function openCampaignClient(config: Pick<Config, 'redisUrl' | 'redisCluster' | 'keyPrefix'>): Promise<CampaignClient> {
+  await requireRedis(config);
+  const redis = createRedis(config, { forQueues: true, name: 'newsletter-cli' });
   const k = keysFor(config.keyPrefix);
   // Quiet: a command that cannot reach Redis fails with its own clear message.
   const queues = createCampaignQueues(redis, config.keyPrefix, () => undefined);
@@ -39,7 +39,7 @@ export async function openCampaignClient(config: Pick<Config, 'redisUrl' | 'keyP
 }
 
 /** Runs `fn` with an open client and always closes it. */
-export async function withCampaignClient<T>(config: Pick<Config, 'redisUrl' | 'keyPrefix'>, fn: (client: CampaignClient) => Promise<T>): Promise<T> {
+export async function withCampaignClient<T>(config: Pick<Config, 'redisUrl' | 'redisCluster' | 'keyPrefix'>, fn: (client: CampaignClient) => Promise<T>): Promise<T> {
   const client = await openCampaignClient(config);
   try {
     return await fn(client);

@@ -16,8 +16,8 @@ export async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreC
   const { createRedis, requireRedis } = await import('../redis/connection.ts');
   const { keys: keysFor } = await import('../redis/keys.ts');
   const { RedisSubscriberStore } = await import('../subscribers/redis-store.ts');
-  await requireRedis(config.redisUrl);
-  const redis = createRedis(config.redisUrl, { name: 'newsletter-cli' });
+  await requireRedis(config);
+  const redis = createRedis(config, { name: 'newsletter-cli' });
   try {
     const keys = keysFor(config.keyPrefix);
     return await fn(new RedisSubscriberStore(redis, keys), { config, redis, keys });

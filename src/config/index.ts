@@ -20,7 +20,13 @@ const positiveInt = z.coerce.number().int().positive();
 
 // Variable name → schema. Optional ones carry their default here, in one place.
 const variables = {
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** One URL; with REDIS_CLUSTER=true, seed nodes of a cluster, comma-separated (any one is enough). */
+  REDIS_URL: z
+    .string()
+    .refine((raw) => raw.split(',').every((one) => url(['redis:', 'rediss:']).safeParse(one.trim()).success), 'must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated)')
+    .default('redis://127.0.0.1:6379'),
+  /** true: REDIS_URL names seed nodes of a Redis Cluster, and every process uses ioredis' Cluster client. */
+  REDIS_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
   /** The name we give in EHLO (default: MAIL_FROM's domain); receivers score an IP literal as a spam sign. */
@@ -66,7 +72,9 @@ const variables = {
 export type VariableName = keyof typeof variables;
 
 export interface Config {
+  /** REDIS_URL as given: one URL, or (redisCluster) comma-separated seed nodes. */
   redisUrl: string;
+  redisCluster: boolean;
   /** Hash-tag prefix for every Redis key and queue, so Redis Cluster keeps them on one slot. */
   keyPrefix: string;
   smtpUrl: string;
@@ -183,10 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   if (secrets.length === 2 && secrets[0]!.version === secrets[1]!.version) {
     problems.push({ variable: 'SECRET_PREVIOUS', message: 'must differ from SECRET (it is the key being retired); empty it or put the old key there' });
   }
+  if (v.REDIS_URL && v.REDIS_CLUSTER !== 'true' && String(v.REDIS_URL).includes(',')) {
+    problems.push({ variable: 'REDIS_URL', message: 'lists several nodes: set REDIS_CLUSTER=true for a Redis Cluster, or give one URL' });
+  }
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = String(v.PUBLIC_URL).replace(/\/+$/, '');
   return Object.freeze({
     redisUrl: v.REDIS_URL,
+    redisCluster: v.REDIS_CLUSTER === 'true',
     keyPrefix: v.KEY_PREFIX,
     smtpUrl: v.SMTP_URL,
     smtpEhlo: v.SMTP_EHLO ?? domainOf(v.MAIL_FROM),

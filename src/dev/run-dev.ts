@@ -49,7 +49,7 @@ export interface DevOptions {
 }
 
 async function clearDevKeys(config: Readonly<Config>): Promise<void> {
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config);
   try {
     await deleteKeysByPrefix(redis, DEV_KEY_PREFIX);
   } finally {
@@ -58,7 +58,7 @@ async function clearDevKeys(config: Readonly<Config>): Promise<void> {
 }
 
 async function waitUntilFinished(config: Readonly<Config>, campaignId: string, onTick: (s: CampaignStatus) => void): Promise<CampaignStatus> {
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config);
   try {
     return await watchCampaign(redis, keysFor(config.keyPrefix), campaignId, 250, onTick);
   } finally {
@@ -85,7 +85,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
   const server = await startServer(config, { port, handleSignals: false, logger: log, plugins: [captureInboxRoutes(inbox)] });
   const worker = await runWorker(config, { log });
-  const storeRedis = createRedis(config.redisUrl);
+  const storeRedis = createRedis(config);
   const stopAll = async () => {
     storeRedis.disconnect();
     await server.close();

@@ -37,12 +37,12 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(config: Readonly<Config>, opts: StartServerOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel });
-  await requireRedis(config.redisUrl);
+  await requireRedis(config);
   const newsletters = await loadNewsletters(config.emailsDir);
   if (newsletters.length === 0) throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);
 
-  const redis = createRedis(config.redisUrl, { name: 'newsletter-http' });
-  const queueConnection = createRedis(config.redisUrl, { forQueues: true, name: 'newsletter-http-queues' });
+  const redis = createRedis(config, { name: 'newsletter-http' });
+  const queueConnection = createRedis(config, { forQueues: true, name: 'newsletter-http-queues' });
   for (const client of [redis, queueConnection]) client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   for (const warning of await redisDurabilityWarnings(redis)) log.warn(warning);
 

@@ -1,16 +1,33 @@
-import type { Redis } from 'ioredis';
+import { masters, type Redis } from './connection.ts';
 
 /**
  * Deletes every key that starts with `prefix` (SCAN + UNLINK, never KEYS): used by `dev --demo`
  * to start from nothing, by the benchmark to clean up, and by tests.
  */
 export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) deleted += await redis.unlink(...found);
-  } while (cursor !== '0');
+  // On a cluster, SCAN walks one node: walk every master.
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      // One key at a time on a cluster would be slow; keys of one hash tag share a slot, and
+      // UNLINK of keys from different slots is refused, so group them by slot first.
+      for (const group of bySlot(found)) deleted += await node.unlink(...group);
+    } while (cursor !== '0');
+  }
   return deleted;
+}
+
+/** Keys grouped by their hash tag (`{…}`), the part Redis Cluster hashes; untagged keys alone. */
+function bySlot(keys: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const tag = /\{([^}]+)\}/.exec(key)?.[1] ?? `\u0000${key}`;
+    const group = groups.get(tag);
+    if (group) group.push(key);
+    else groups.set(tag, [key]);
+  }
+  return [...groups.values()];
 }

@@ -77,11 +77,12 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string> } = {}): Promise<CampaignHarness> {
-  const t = await testRedis({ forQueues: true });
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string>; cluster?: string } = {}): Promise<CampaignHarness> {
+  const t = await testRedis({ forQueues: true, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
   const sink = await startSmtpSink({ ...(opts.reply ? { reply: opts.reply } : {}), ...(opts.login ? { acceptLogin: opts.login.accept } : {}) });
   const env: NodeJS.ProcessEnv = {
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: opts.cluster ?? TEST_REDIS_URL,
+    ...(opts.cluster ? { REDIS_CLUSTER: 'true' } : {}),
     KEY_PREFIX: t.prefix,
     SMTP_URL: opts.login ? sink.url.replace('smtp://', `smtp://${encodeURIComponent(opts.login.user)}:${encodeURIComponent(opts.login.pass)}@`) : sink.url,
     PUBLIC_URL: 'https://news.example.test',

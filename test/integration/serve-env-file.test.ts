@@ -69,7 +69,7 @@ describe('newsletter serve with .env copied from .env.example', () => {
       const [code] = await once(child, 'exit');
       expect(code).toBe(1);
       expect(stderr).toContain('3 configuration problems (set them in .env or the environment; see .env.example):');
-      expect(stderr).toContain('REDIS_URL: must be a URL starting with redis: or rediss://');
+      expect(stderr).toContain('REDIS_URL: must be a URL starting with redis:// or rediss://');
       expect(stderr).toContain('SECRET: must be at least 32 characters');
       expect(stderr).toContain('ADMIN_TOKEN: is missing; set it to 24 or more random characters');
       expect(stderr).not.toMatch(/\n\s+at /); // no stack trace

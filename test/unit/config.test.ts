@@ -24,9 +24,18 @@ describe('loadConfig', () => {
   });
 
   it('names the variable when a value is invalid', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: must be a URL starting with redis: or rediss:\/\/ \(see \.env\.example\)$/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/ \(with REDIS_CLUSTER=true: several, comma-separated\) \(see \.env\.example\)$/);
     expect(() => loadConfig({ KEY_PREFIX: 'nl' })).toThrow(/^KEY_PREFIX: must be a Redis hash tag/);
     expect(() => loadConfig({ SECRET: 'short' }, ['SECRET'])).toThrow(/^SECRET: must be at least 32 characters/);
+  });
+
+  it('takes seed nodes of a Redis Cluster only with REDIS_CLUSTER=true', () => {
+    const seeds = 'redis://10.0.0.1:7000,redis://10.0.0.2:7000';
+    expect(loadConfig({ REDIS_URL: seeds, REDIS_CLUSTER: 'true' })).toMatchObject({ redisUrl: seeds, redisCluster: true });
+    expect(loadConfig({})).toMatchObject({ redisCluster: false });
+    expect(() => loadConfig({ REDIS_URL: seeds })).toThrow(/^REDIS_URL: lists several nodes: set REDIS_CLUSTER=true/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://a:7000,http://b', REDIS_CLUSTER: 'true' })).toThrow(/^REDIS_URL: must be a URL/);
+    expect(() => loadConfig({ REDIS_CLUSTER: 'yes' })).toThrow(/^REDIS_CLUSTER: must be true or false/);
   });
 
   it('keeps a link signed during a key rotation valid after the old key is dropped', () => {
@@ -56,7 +65,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual(['REDIS_URL', 'SECRET', 'ADMIN_TOKEN', 'PORT']);
     expect((error as Error).message.split('\n')).toEqual([
       '4 configuration problems (set them in .env or the environment; see .env.example):',
-      '  REDIS_URL: must be a URL starting with redis: or rediss:// (see .env.example)',
+      '  REDIS_URL: must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated) (see .env.example)',
       expect.stringMatching(/^  SECRET: is missing; set it to 32 or more random characters/),
       expect.stringMatching(/^  ADMIN_TOKEN: is missing; set it to 24 or more random characters/),
       expect.stringMatching(/^  PORT: .* \(see \.env\.example\)$/),

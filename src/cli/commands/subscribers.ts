@@ -56,7 +56,7 @@ async function queueConfirmations(ctx: StoreContext, targets: ReadonlyArray<{ su
   const { createRedis } = await import('../../redis/connection.ts');
   const { QUEUES } = await import('../../redis/keys.ts');
   const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
-  const connection = createRedis(ctx.config.redisUrl, { forQueues: true, name: 'newsletter-cli-queue' });
+  const connection = createRedis(ctx.config, { forQueues: true, name: 'newsletter-cli-queue' });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
   const deps = { redis: ctx.redis, keys: ctx.keys, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS };
   const spacingMs = ctx.config.rateLimitPerSecond > 0 ? 1000 / ctx.config.rateLimitPerSecond : 0;
