@@ -1,11 +1,12 @@
 // Editorial checks that the schema deliberately leaves to lint so that all of them are reported
-// at once: alt text, plain-http links, empty sections and the Gmail clipping budget.
+// at once: alt text and image sizes, plain-http links, empty sections, the subject's width in the
+// inbox list, an empty preheader and the Gmail clipping budget.
 // Step 7 of the renderer, pure (no fs): it fills RenderedIssue.findings.
 import type { LintFinding, SizeReport } from './types.ts';
 import { isAssetPath, type Issue, type Newsletter } from '../content/schema.ts';
 import { issueImages, issueLinks } from '../content/walk-issue.ts';
 import { stringsFor } from './strings.ts';
-import { hasNamePlaceholder, nameFallback, placeholderProblems } from './name-placeholder.ts';
+import { hasNamePlaceholder, nameFallback, placeholderProblems, withName } from './name-placeholder.ts';
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
   const findings: LintFinding[] = [];
@@ -20,9 +21,23 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   if (hasNamePlaceholder(issue.subject) && !nameFallback(issue.subject, issue.preheader)) {
     warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale).defaultName}" for subscribers without a name: consider {{name "…"}}`);
   }
+  const width = subjectWidth(issue.subject);
+  if (width > SUBJECT_WIDTH) {
+    const counted = hasNamePlaceholder(issue.subject) ? `wide characters such as CJK count 2, {{name}} counts ${NAME_WIDTH}` : 'wide characters such as CJK count 2';
+    warning('subject', `subject is ${width} characters wide (${counted}): most inbox lists show about ${SUBJECT_WIDTH} (${SUBJECT_WIDTH / 2} CJK) and clip the rest; shorten it and move the details to the preheader`);
+  }
+  if (BLANK.test(issue.preheader)) {
+    warning('preheader', `preheader is empty: the inbox then shows the first body text instead (usually "${stringsFor(newsletter.locale).viewOnline}"); write one sentence that sums up the issue`);
+  }
 
   for (const { path, image } of issueImages(issue, newsletter)) {
     if (!image.alt?.trim()) error(`${path}.alt`, 'image has no alt text: describe it for readers who do not load images');
+    // The schema requires both, so this only fires for an issue built without it (kept so the
+    // renderer never emits an unsized image, whoever calls it).
+    const missing = [image.width ? '' : 'width', image.height ? '' : 'height'].filter(Boolean);
+    if (missing.length) {
+      warning(path, `image has no ${missing.join(' or ')}: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write ${missing.map((f) => `${f}:`).join(' and ')} in pixels`);
+    }
   }
 
   issue.sections.forEach((section, i) => {
@@ -50,10 +65,12 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   }
 
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
-  if (report.encodedHtmlBytes > report.budgetBytes) {
-    error(undefined, `HTML is ${kb(report.encodedHtmlBytes)} encoded (${report.encoding}), over the ${kb(report.budgetBytes)} budget: Gmail clips it; shorten the issue`);
-  } else if (report.encodedHtmlBytes > report.warnBytes) {
-    warning(undefined, `HTML is ${kb(report.encodedHtmlBytes)} encoded (${report.encoding}), near Gmail's clipping limit (${kb(report.budgetBytes)} budget)`);
+  const size = `the HTML part is ${kb(report.encodedHtmlBytes)} on the wire (${report.encoding})`;
+  const cut = 'cut text: fewer papers, shorter summaries or one section less (images do not count, they load separately)';
+  if (report.encodedHtmlBytes >= report.budgetBytes) {
+    error(undefined, `${size}, over the ${kb(report.budgetBytes)} budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}`);
+  } else if (report.encodedHtmlBytes >= report.warnBytes) {
+    warning(undefined, `${size}, near the ${kb(report.budgetBytes)} budget under Gmail's clip at about 102 KB; to keep room, ${cut}`);
   }
   return findings;
 }
@@ -64,4 +81,28 @@ function schemeOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Inbox lists show about this many narrow characters of a subject (half as many CJK). */
+const SUBJECT_WIDTH = 70;
+/** What a subscriber's name stands for in the subject's width. */
+const NAME_WIDTH = 10;
+/** Nothing visible: whitespace, zero-width characters and the combining grapheme joiner. */
+const BLANK = /^[\s\u034f\u200b-\u200d\u2060\ufeff]*$/u;
+
+/**
+ * East Asian Wide and Fullwidth (Unicode UAX #11) blocks, which inbox lists draw two columns
+ * wide: Hangul Jamo, CJK punctuation to Yi, Hangul syllables, compatibility ideographs,
+ * vertical and small forms, fullwidth forms, kana supplements, the supplementary ideograph planes;
+ * and emoji drawn as pictures.
+ */
+const WIDE = /^[\u{1100}-\u{115f}\u{2e80}-\u{303e}\u{3041}-\u{33ff}\u{3400}-\u{4dbf}\u{4e00}-\u{9fff}\u{a000}-\u{a4cf}\u{a960}-\u{a97f}\u{ac00}-\u{d7a3}\u{f900}-\u{faff}\u{fe10}-\u{fe19}\u{fe30}-\u{fe6f}\u{ff00}-\u{ff60}\u{ffe0}-\u{ffe6}\u{1b000}-\u{1b2ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\u{fe0f}/u;
+
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/** The subject's width as an inbox list sees it: per grapheme, 2 for wide ones, {{name}} as NAME_WIDTH. */
+function subjectWidth(subject: string): number {
+  let width = 0;
+  for (const { segment } of graphemes.segment(withName(subject, 'x'.repeat(NAME_WIDTH)))) width += WIDE.test(segment) ? 2 : 1;
+  return width;
 }

@@ -1,7 +1,7 @@
 // lintIssue: the editorial checks left out of the schema so that all are reported at once.
 import { describe, expect, it } from 'vitest';
 import { lintIssue } from '../../src/render/lint-step.ts';
-import { issueSchema, newsletterSchema, type Issue, type Newsletter } from '../../src/content/schema.ts';
+import { issueSchema, newsletterSchema, type Image, type Issue, type Newsletter } from '../../src/content/schema.ts';
 import type { SizeReport } from '../../src/render/types.ts';
 
 const img = (name: string, extra: Record<string, unknown> = {}) => ({ src: `https://img.example/${name}.png`, alt: name, width: 600, height: 200, ...extra });
@@ -85,14 +85,82 @@ describe('lintIssue', () => {
     ]);
   });
 
-  it('warns near the size budget and fails over it', () => {
+  it('warns about plain http in every kind of link and image source, the newsletter\'s included', () => {
+    const issue = issueWith([
+      { kind: 'papers', title: 'P', groups: [{ field: 'A', papers: [{ ...paper(), detailsUrl: 'http://notes.example/1' }] }] },
+      { kind: 'events', title: 'E', events: [{ title: 'Talk', time: 'Mon', url: 'http://events.example/talk' }] },
+      { kind: 'image', image: img('x', { href: 'http://img.example/page' }) },
+      { kind: 'text', markdown: 'A picture: ![chart](http://img.example/chart.png)' },
+      { kind: 'navigation', previous: { title: 'Prev', url: 'http://example.com/issues/0' }, next: { title: 'Next', url: 'https://example.com/issues/2' } },
+    ]);
+    const newsletter = newsletterWith({ archiveUrl: 'http://example.com/issues', logo: img('logo', { src: 'http://img.example/logo.png' }) });
+    expect(lintIssue(issue, newsletter, report()).map((f) => [f.level, f.path])).toEqual([
+      ['warning', 'newsletter.archiveUrl'],
+      ['warning', 'newsletter.logo.src'],
+      ['warning', 'sections[2].image.href'],
+      ['warning', 'sections[0].groups[0].papers[0].detailsUrl'],
+      ['warning', 'sections[1].events[0].url'],
+      ['warning', 'sections[3].markdown'],
+      ['warning', 'sections[4].previous.url'],
+    ]);
+  });
+
+  it('warns about images without width or height (the schema requires them; lint covers issues built without it)', () => {
+    // Bypasses the schema, which refuses such an image at load time.
+    const unsized = (over: Record<string, unknown>) => ({ ...img('unsized'), ...over }) as unknown as Image;
+    const issue = { ...issueWith([papers, { kind: 'image', image: img('sized') }]), banner: [unsized({ width: undefined, height: undefined })] };
+    const newsletter = { ...newsletterWith(), logo: unsized({ height: undefined }) };
+    expect(lintIssue(issue, newsletter, report())).toEqual([
+      { level: 'warning', path: 'newsletter.logo', message: 'image has no height: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write height: in pixels' },
+      { level: 'warning', path: 'banner[0]', message: 'image has no width or height: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write width: and height: in pixels' },
+    ]);
+    expect(lintIssue(issueWith([papers, { kind: 'image', image: img('sized') }], { banner: [img('b')] }), newsletterWith(), report())).toEqual([]);
+  });
+
+  it('warns about a subject wider than about 70 characters, CJK counting 2 and {{name}} 10', () => {
+    const lint = (subject: string) => lintIssue(issueWith([papers], { subject }), newsletterWith(), report());
+    expect(lint('a'.repeat(70))).toEqual([]);
+    expect(lint('a'.repeat(71))).toEqual([
+      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+    ]);
+    expect(lint('周'.repeat(35))).toEqual([]);
+    expect(lint(`${'周'.repeat(34)}：a`)).toEqual([
+      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+    ]);
+    // One grapheme each: a family emoji (5 code points), é written as e + combining accent.
+    // Emoji drawn as pictures are wide too.
+    expect(lint(`${'👩‍👩‍👧'.repeat(10)}${'e\u0301'.repeat(50)}`)).toEqual([]);
+    expect(lint(`${'👩‍👩‍👧'.repeat(10)}${'e\u0301'.repeat(51)}`).map((f) => f.message.slice(0, 30))).toEqual(['subject is 71 characters wide ']);
+    expect(lint(`{{name "friend"}}, ${'a'.repeat(58)}`)).toEqual([]);
+    expect(lint(`{{name "friend"}}, ${'a'.repeat(59)}`)).toEqual([
+      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2, {{name}} counts 10): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+    ]);
+  });
+
+  it('warns about an empty preheader, whitespace and zero-width characters included', () => {
+    // The schema refuses an empty preheader at load time; lint still covers an issue built without it.
+    const lint = (preheader: string) => lintIssue({ ...issueWith([papers]), preheader }, newsletterWith(), report());
+    const empty = { level: 'warning', path: 'preheader', message: 'preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue' };
+    expect(lint('')).toEqual([empty]);
+    expect(lint(' \u200b\u00a0 ')).toEqual([empty]);
+    expect(lint('Three papers on memory.')).toEqual([]);
+  });
+
+  it('warns near the size budget and fails at or over it, saying the encoded size and what to cut', () => {
     const issue = issueWith([papers]);
-    expect(lintIssue(issue, newsletterWith(), report(85_000))).toEqual([]);
+    const cut = 'cut text: fewer papers, shorter summaries or one section less (images do not count, they load separately)';
+    expect(lintIssue(issue, newsletterWith(), report(84_999))).toEqual([]);
+    expect(lintIssue(issue, newsletterWith(), report(85_000))).toEqual([
+      { level: 'warning', path: undefined, message: `the HTML part is 83.0 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}` },
+    ]);
     expect(lintIssue(issue, newsletterWith(), report(90_000))).toEqual([
-      { level: 'warning', path: undefined, message: "HTML is 87.9 KB encoded (base64), near Gmail's clipping limit (92.8 KB budget)" },
+      { level: 'warning', path: undefined, message: `the HTML part is 87.9 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}` },
+    ]);
+    expect(lintIssue(issue, newsletterWith(), report(95_000))).toEqual([
+      { level: 'error', path: undefined, message: `the HTML part is 92.8 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}` },
     ]);
     expect(lintIssue(issue, newsletterWith(), report(120_000))).toEqual([
-      { level: 'error', path: undefined, message: 'HTML is 117.2 KB encoded (base64), over the 92.8 KB budget: Gmail clips it; shorten the issue' },
+      { level: 'error', path: undefined, message: `the HTML part is 117.2 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}` },
     ]);
   });
 });
