@@ -43,9 +43,10 @@ export function keys(prefix: string): Keys {
     subscriber: (id) => `${prefix}:sub:${id}`,
     subscriberSeq: () => `${prefix}:sub:seq`,
     emailIndex: () => `${prefix}:sub:by-email`,
-    listActive: (listId) => `${prefix}:list:${listId}:active`,
-    listAll: (listId) => `${prefix}:list:${listId}:all`,
-    allSubscribers: () => `${prefix}:sub:all`,
+    // Bitmaps by subscriber id (named apart from the sorted sets they replaced: `subscribers reindex`).
+    listActive: (listId) => `${prefix}:list:${listId}:active-bits`,
+    listAll: (listId) => `${prefix}:list:${listId}:all-bits`,
+    allSubscribers: () => `${prefix}:sub:all-bits`,
     statusCounts: () => `${prefix}:sub:counts`,
     listCounts: (listId) => `${prefix}:list:${listId}:counts`,
     confirmToken: (hash) => `${prefix}:confirm:${hash}`,

@@ -4,19 +4,21 @@
 //   subscriber(id)   hash, compact fields (subscriber-codec.ts)
 //   subscriberSeq    INCR counter → ids "1", "2", …
 //   emailIndex       hash normalised address → id (uniqueness, made atomic by the create script)
-//   allSubscribers   zset id (score = id): every subscriber, for paging the whole deployment
-//   listAll(l)       zset id: members of list l, any status
-//   listActive(l)    zset id: members of list l whose status is active — what a send pages through
+//   allSubscribers   bitmap, bit id set: every subscriber, for paging the whole deployment
+//   listAll(l)       bitmap: members of list l, any status
+//   listActive(l)    bitmap: members of list l whose status is active — what a send pages through
 //   statusCounts, listCounts(l)   hashes status → count, maintained by every transition
-// Ids are the zset scores, so paging is ZRANGEBYSCORE "(cursor" +inf LIMIT 0 n: O(log N + n)
-// at any depth, and stable while subscribers come and go.
+// A bitmap costs one bit per id of the deployment (125 KB per list at a million ids) where a
+// sorted set cost ~105 bytes per member. Paging reads the bitmap from the cursor's byte on in
+// GETRANGE slices and decodes the set bits in id order: stable while subscribers come and go.
 import type { Redis } from 'ioredis';
+import { masters } from '../redis/connection.ts';
 import type { Keys } from '../redis/keys.ts';
 import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
 import { AddressForgottenError, forgottenHash } from './forgotten.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
-import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, toHashFields } from './subscriber-codec.ts';
+import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, storedNow, storedTime, toHashFields } from './subscriber-codec.ts';
 import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest } from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
@@ -111,7 +113,7 @@ export class RedisSubscriberStore implements SubscriberStore {
       if (indexError || seqError) throw indexError ?? seqError;
       const id = owner ?? String(fresh);
       const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), this.keys.forgotten()];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, now, FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), ...pairs)) as [string, string];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
@@ -162,7 +164,7 @@ export class RedisSubscriberStore implements SubscriberStore {
       if (!status) return null;
       const listKeys = splitListField(lists).flatMap((l) => [this.keys.listActive(l), this.keys.listCounts(l)]);
       const keyList = [key, this.keys.statusCounts(), ...listKeys];
-      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), new Date().toISOString(), del.join(','), ...set)) as [number, string?];
+      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedNow(), del.join(','), ...set)) as [number, string?];
       if (reply[0] === -1) continue;
       if (reply[0] === 0) return null;
       const subscriber = await this.get(id);
@@ -176,14 +178,14 @@ export class RedisSubscriberStore implements SubscriberStore {
     requireListId(listId);
     if (!isSubscriberId(id)) return;
     const keyList = [this.keys.subscriber(id), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
-    await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, new Date().toISOString());
+    await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, storedNow());
   }
 
   async removeFromList(id: string, listId: string): Promise<Subscriber | null> {
     requireListId(listId);
     if (!isSubscriberId(id)) return null;
     const keyList = [this.keys.subscriber(id), this.keys.statusCounts(), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
-    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, new Date().toISOString());
+    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedNow());
     return reply === 0 ? null : this.get(id);
   }
 
@@ -209,7 +211,7 @@ export class RedisSubscriberStore implements SubscriberStore {
 
   async isActiveIn(id: string, listId: string): Promise<boolean> {
     if (!isSubscriberId(id) || !isListId(listId)) return false;
-    return (await this.redis.zscore(this.keys.listActive(listId), id)) !== null;
+    return (await this.redis.getbit(this.keys.listActive(listId), Number(id))) === 1;
   }
 
   async pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }> {
@@ -217,6 +219,43 @@ export class RedisSubscriberStore implements SubscriberStore {
     const ids = await this.pageIds(key, cursor, limit);
     const subscribers = (await this.getMany(ids)).filter((s): s is Subscriber => s !== null);
     return { subscribers, next: ids.length === limit ? ids[ids.length - 1]! : null };
+  }
+
+  /**
+   * Rebuilds the membership bitmaps from the subscriber records (a repair, and the upgrade from
+   * the sorted sets that held them before), and deletes those sorted sets. Counters are left
+   * alone. Returns how many records it read. Run it while nothing else writes subscribers.
+   */
+  async rebuildIndexes(): Promise<number> {
+    const recordKey = new RegExp(`^${escapeRegExp(this.keys.subscriber(''))}([1-9][0-9]*)$`);
+    let records = 0;
+    const lists = new Set<string>();
+    for (const node of masters(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', `${this.keys.subscriber('')}*`, 'COUNT', 1000);
+        cursor = next;
+        const ids = found.flatMap((key) => recordKey.exec(key)?.[1] ?? []);
+        const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.subscriber(id), FIELD.status, FIELD.lists)));
+        const pipeline = this.redis.pipeline();
+        ids.forEach((id, i) => {
+          const [status, listField] = fields[i]!;
+          if (!status) return;
+          records++;
+          pipeline.setbit(this.keys.allSubscribers(), Number(id), 1);
+          for (const list of splitListField(listField)) {
+            lists.add(list);
+            pipeline.setbit(this.keys.listAll(list), Number(id), 1);
+            pipeline.setbit(this.keys.listActive(list), Number(id), status === 'active' ? 1 : 0);
+          }
+        });
+        await pipeline.exec();
+      } while (cursor !== '0');
+    }
+    // The sorted sets of the layout before the bitmaps.
+    const old = [`${this.keys.prefix}:sub:all`, ...[...lists].flatMap((l) => [`${this.keys.prefix}:list:${l}:active`, `${this.keys.prefix}:list:${l}:all`])];
+    for (const key of old) await this.redis.del(key);
+    return records;
   }
 
   /** Records that the address was erased on request; true when it was not recorded before. */
@@ -252,10 +291,42 @@ export class RedisSubscriberStore implements SubscriberStore {
     return counts;
   }
 
+  /** Ids after `cursor` whose bit is set, in order, at most `limit`. */
   private async pageIds(key: string, cursor: string | null, limit: number): Promise<string[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     if (cursor !== null && !isSubscriberId(cursor)) throw new SubscriberInputError(`not a page cursor: ${JSON.stringify(cursor)}`);
-    return this.redis.zrangebyscore(key, cursor === null ? '-inf' : `(${cursor}`, '+inf', 'LIMIT', 0, limit);
+    const first = cursor === null ? 0 : Number(cursor) + 1;
+    const ids: string[] = [];
+    // Slices grow while they come back sparse, so a list thinly spread over many ids costs few round trips.
+    let slice = PAGE_SLICE_BYTES;
+    for (let byte = Math.floor(first / 8); ids.length < limit; byte += slice, slice = Math.min(slice * 2, MAX_SLICE_BYTES)) {
+      const bits = await this.redis.getrangeBuffer(key, byte, byte + slice - 1);
+      if (bits.length === 0) break;
+      collectSetBits(bits, byte * 8, first, limit, ids);
+      if (bits.length < slice) break;
+    }
+    return ids;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const PAGE_SLICE_BYTES = 1024;
+const MAX_SLICE_BYTES = 64 * 1024;
+
+/** Appends the ids ≥ `from` of the set bits of `bits` (bit 0 = id `base`, most significant first). */
+function collectSetBits(bits: Buffer, base: number, from: number, limit: number, out: string[]): void {
+  for (let i = 0; i < bits.length && out.length < limit; i++) {
+    const byte = bits[i]!;
+    if (byte === 0) continue;
+    for (let b = 0; b < 8 && out.length < limit; b++) {
+      if (byte & (0x80 >> b)) {
+        const id = base + i * 8 + b;
+        if (id >= from) out.push(String(id));
+      }
+    }
   }
 }
 

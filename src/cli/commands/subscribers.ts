@@ -172,6 +172,16 @@ export function register(program: Command): void {
     });
 
   cmd
+    .command('reindex')
+    .description('rebuild the list-membership indexes from the subscriber records (a repair; also the upgrade from the sorted-set indexes of earlier versions); run it with no send or import going on')
+    .action(async () => {
+      await withStore(async (store) => {
+        const records = await store.rebuildIndexes();
+        process.stdout.write(`reindexed ${plural(records, 'subscriber')}\n`);
+      });
+    });
+
+  cmd
     .command('list')
     .description('print subscribers in id order (tab-separated: id, email, status, lists, name), then counts on stderr')
     .option('--list <id>', 'only members of this list (default: every subscriber)')
