@@ -21,7 +21,7 @@ import { createMetrics } from '../src/metrics/metrics.ts';
 import { serveMetrics } from '../src/metrics/metrics-server.ts';
 import { createRedis } from '../src/redis/connection.ts';
 import { keys as keysFor } from '../src/redis/keys.ts';
-import { createRenderer } from '../src/render/index.ts';
+import { lazyRenderer } from '../src/render/lazy-renderer.ts';
 import { fromHeader, startTransactionalWorker } from '../src/subscribers/confirmation-mail.ts';
 import { RedisSubscriberStore } from '../src/subscribers/redis-store.ts';
 import { signListToken } from '../src/subscribers/tokens.ts';
@@ -78,7 +78,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
       const latest = latestIssueUrl(new RedisArchiveSource(data, k), config.publicUrl);
-      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: createRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl: latest, logger: log });
+      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: lazyRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl: latest, logger: log });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { DkimSigner, bodyHash, type DkimConfig } from './dkim-signer.ts';
 import { encodeTemplate, type BodyPiece } from './encoded-template.ts';
 import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
-import { splice } from '../render/index.ts';
+import { splice } from '../render/splice.ts';
 import { CRLF, chooseTransferEncoding, dateHeaderValue, encodePhrase, foldedHeader } from './mime-encoding.ts';
 import {
   LIST_UNSUBSCRIBE_POST,

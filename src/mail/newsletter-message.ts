@@ -8,7 +8,7 @@
 // reach a header: a bad one throws HeaderValueError and no message is built.
 import { createHash } from 'node:crypto';
 import { quoteString } from './nodemailer-internals.ts';
-import { personalise } from '../render/index.ts';
+import { personalise } from '../render/personalise.ts';
 import type { RenderedIssue, TokenName, TokenValues } from '../render/types.ts';
 import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
 import type { MailableIssue, MimeRecipient, OutgoingMessage } from './types.ts';

@@ -1,10 +1,22 @@
 // Step 3: MJML source → responsive HTML. mjml 5 is async. Strict validation turns a template
 // mistake into an error here rather than a silently dropped block in someone's inbox.
-import mjml2html from 'mjml';
 import { UserError } from '../errors.ts';
 import { MJML_OPTIONS } from './defaults.ts';
 
+type Mjml2Html = typeof import('mjml').default;
+let loaded: Promise<Mjml2Html> | undefined;
+
+/**
+ * mjml and its dependencies cost ~50 MB of memory: loaded on the first render, so a process
+ * that only sends (a deliver worker splices what was rendered once) never pays for it.
+ */
+function loadMjml(): Promise<Mjml2Html> {
+  loaded ??= import('mjml').then((m) => m.default);
+  return loaded;
+}
+
 export async function mjmlToHtml(source: string): Promise<string> {
+  const mjml2html = await loadMjml();
   let html: string;
   try {
     // Copies: mjml2html writes into the options object it is given.
