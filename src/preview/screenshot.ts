@@ -25,6 +25,8 @@ export interface Shot {
   width: number;
   /** PNG file to write (full page). */
   path: string;
+  /** `prefers-color-scheme` the page sees (default light): the templates' dark-mode styles. */
+  colorScheme?: 'light' | 'dark';
 }
 
 export function launchBrowser(executablePath: string = CHROMIUM_PATH): Promise<Browser> {
@@ -35,9 +37,9 @@ export function launchBrowser(executablePath: string = CHROMIUM_PATH): Promise<B
  * A page at `width` CSS px showing `html`. `sizes` (image URL → size) wins over the sizes
  * found in the HTML's own <img> attributes (MJML may write height="auto").
  */
-export async function openEmail(browser: Browser, html: string, width: number, sizes: ReadonlyMap<string, ImageSize> = new Map(), assets?: LocalAssets): Promise<Page> {
+export async function openEmail(browser: Browser, html: string, width: number, sizes: ReadonlyMap<string, ImageSize> = new Map(), assets?: LocalAssets, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const known = new Map([...imageSizesInHtml(html), ...sizes]);
-  const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1, colorScheme });
   await page.route('**/*', async (route) => {
     const request = route.request();
     const url = request.url();
@@ -58,7 +60,7 @@ export async function screenshotEmail(html: string, shots: readonly Shot[], size
   const browser = await launchBrowser();
   try {
     for (const shot of shots) {
-      const page = await openEmail(browser, html, shot.width, sizes, assets);
+      const page = await openEmail(browser, html, shot.width, sizes, assets, shot.colorScheme);
       await page.screenshot({ path: shot.path, fullPage: true });
       await page.close();
     }

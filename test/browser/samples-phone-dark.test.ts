@@ -1,0 +1,82 @@
+// Every sample issue on a 375 px phone, in light and in dark mode: no block passes the screen's
+// right edge, and dark mode really switches the page's colours. Plus `preview --screenshot
+// --dark` as an editor runs it.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueImages, loadIssueFile } from '../../src/content/index.ts';
+import { encodedSizes } from '../../src/mail/index.ts';
+import { launchBrowser, openEmail } from '../../src/preview/screenshot.ts';
+import { createRenderer, personalise } from '../../src/render/index.ts';
+import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
+
+const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' };
+let browser: Browser;
+let dir: string;
+const samples: Array<{ file: string; html: string; sizes: Map<string, { width: number; height: number }> }> = [];
+
+beforeAll(async () => {
+  if (CHROMIUM_MISSING) return;
+  for (const name of (await readdir('emails/issues')).filter((f) => f.endsWith('.yaml')).sort()) {
+    const file = `emails/issues/${name}`;
+    const { issue, newsletter, templates } = await loadIssueFile(file);
+    const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
+    const { html } = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/unsubscribe/T', viewOnlineUrl: `https://news.example.test/issues/${issue.id}`, name: 'Ada Lovelace-Byron' });
+    samples.push({ file, html, sizes: new Map(issueImages(issue, newsletter).map(({ image }) => [image.src, image])) });
+  }
+  browser = await launchBrowser();
+  dir = await mkdtemp(join(tmpdir(), 'nl-dark-'));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(CHROMIUM_MISSING)(browserSuite('sample issues on a phone, light and dark'), () => {
+  it('has at least the two samples', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`no block overflows 375 px in ${scheme} mode`, async () => {
+      for (const sample of samples) {
+        const page = await openEmail(browser, sample.html, 375, sample.sizes, ASSETS, scheme);
+        const seen = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          overflowing: [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+            .slice(0, 5),
+          background: getComputedStyle(document.body).backgroundColor,
+          cardText: getComputedStyle(document.querySelector('.nl-card p') ?? document.body).color,
+        }));
+        await page.close();
+        expect(seen.scrollWidth, sample.file).toBeLessThanOrEqual(375);
+        expect(seen.overflowing, sample.file).toEqual([]);
+        if (scheme === 'dark') {
+          // The templates' prefers-color-scheme styles: a near-black page and light text.
+          expect(seen.background, sample.file).toBe('rgb(17, 18, 20)');
+          expect(seen.cardText, sample.file).toBe('rgb(230, 230, 232)');
+        } else {
+          expect(seen.background, sample.file).not.toBe('rgb(17, 18, 20)');
+        }
+      }
+    }, 60_000);
+  }
+
+  it('`preview --screenshot --dark` saves the 375 and 600 px dark-mode PNGs and says so', async () => {
+    const target = join(dir, 'notes.png');
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile('node', ['--import', 'tsx', 'src/cli/main.ts', 'preview', 'emails/issues/field-notes-012.yaml', '--screenshot', target, '--dark'], { env: { ...process.env, LOG_LEVEL: 'silent' } }, (error, out) => (error ? reject(error) : resolve({ stdout: out })));
+    });
+    expect(stdout).toBe(`${join(dir, 'notes-375-dark.png')} (375 px, dark mode)\n${join(dir, 'notes-600-dark.png')} (600 px, dark mode)\n`);
+    for (const width of [375, 600]) {
+      const png = await readFile(join(dir, `notes-${width}-dark.png`));
+      expect(png.readUInt32BE(16)).toBe(width);
+    }
+  }, 90_000);
+});
