@@ -2,6 +2,7 @@
 // Every object is strict (unknown fields are errors, usually typos) and every link is checked
 // here, at load time, because Handlebars escapes HTML but not URL schemes.
 import { z } from 'zod';
+import { LABEL_KEYS, LOCALES } from '../render/locales/locale-list.ts';
 
 const SAFE_LINK_SCHEMES = ['https:', 'http:', 'mailto:'];
 
@@ -119,12 +120,24 @@ export const issueSchema = z.strictObject({
   sections: z.array(section).min(1, 'must hold at least one section'),
 });
 
+/** One label (a word or two the templates print): one line, no longer than this. */
+const LABEL_MAX = 80;
+const label = z.string().max(LABEL_MAX, `must be at most ${LABEL_MAX} characters`).refine((s) => !/[\r\n]/.test(s), 'must be one line');
+
+/**
+ * The newsletter's own words over its locale's (src/render/locales), e.g. `authors: "By "`.
+ * Not trimmed: a label's trailing space separates it from what follows (`Authors: ` + names).
+ */
+export const labels = z.strictObject(Object.fromEntries(LABEL_KEYS.map((key) => [key, label.optional()])) as Record<(typeof LABEL_KEYS)[number], z.ZodOptional<typeof label>>);
+
 export const newsletterSchema = z.strictObject({
   name: text,
   organisation: text,
   /** Display name and address of the sender; the address may be overridden by MAIL_FROM. */
   sender: z.strictObject({ name: text, address: z.string().email('must be an email address') }),
-  locale: z.enum(['zh-CN', 'en']),
+  locale: z.enum(LOCALES),
+  /** Labels that replace the locale's (see `labels` above). */
+  labels: labels.optional(),
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb'),
   logo: image.optional(),
   postalAddress: text,

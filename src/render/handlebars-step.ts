@@ -3,6 +3,7 @@
 import Handlebars from 'handlebars';
 import { SECTION_KINDS } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
+import { mirrorBox } from './mirror.ts';
 import type { TemplateSet } from './templates.ts';
 
 /** A template function; `options` is how Handlebars passes @root, helpers and partials to a partial. */
@@ -25,6 +26,11 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
     let out = '';
     for (let i = 0; i < n; i++) out += options.fn(this);
     return out;
+  });
+  // `padding:{{mirror "0 0 0 10px"}}`: a box shorthand as written, or right and left swapped when the view's `dir` is rtl.
+  env.registerHelper('mirror', function (box: unknown, options: Handlebars.HelperOptions) {
+    const value = String(box);
+    return (options.data as { root?: { dir?: unknown } } | undefined)?.root?.dir === 'rtl' ? mirrorBox(value) : value;
   });
 
   const missing = ['layout', 'confirm', ...SECTION_KINDS.map((kind) => `partials/${kind}`)]

@@ -19,7 +19,7 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   const fallbacks = placeholderProblems([issue.subject, issue.preheader]).filter((p) => p.startsWith('the subject and preheader'));
   for (const problem of fallbacks) error('preheader', problem);
   if (hasNamePlaceholder(issue.subject) && !nameFallback(issue.subject, issue.preheader)) {
-    warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale).defaultName}" for subscribers without a name: consider {{name "…"}}`);
+    warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`);
   }
   const width = subjectWidth(issue.subject);
   if (width > SUBJECT_WIDTH) {
@@ -27,7 +27,7 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     warning('subject', `subject is ${width} characters wide (${counted}): most inbox lists show about ${SUBJECT_WIDTH} (${SUBJECT_WIDTH / 2} CJK) and clip the rest; shorten it and move the details to the preheader`);
   }
   if (BLANK.test(issue.preheader)) {
-    warning('preheader', `preheader is empty: the inbox then shows the first body text instead (usually "${stringsFor(newsletter.locale).viewOnline}"); write one sentence that sums up the issue`);
+    warning('preheader', `preheader is empty: the inbox then shows the first body text instead (usually "${stringsFor(newsletter.locale, newsletter.labels).viewOnline}"); write one sentence that sums up the issue`);
   }
 
   for (const { path, image } of issueImages(issue, newsletter)) {

@@ -4,6 +4,7 @@
 // many mail clients drop <style> blocks.
 import { CJK } from './cjk.ts';
 import MarkdownIt from 'markdown-it';
+import { mirrorStyle } from './mirror.ts';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -12,6 +13,8 @@ const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 export interface MarkdownStyle {
   linkColor: string;
   mutedColor: string;
+  /** Right-to-left text: list indents and the quote's rule move to the right. */
+  rtl?: boolean;
 }
 
 export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
@@ -51,6 +54,6 @@ function addStyles(tokens: Token[], style: MarkdownStyle): void {
     const css = token.type === 'link_open' ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;`
       : token.type === 'blockquote_open' ? `margin:0 0 12px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:${style.mutedColor};`
         : BLOCK_STYLES[token.type];
-    if (css) token.attrSet('style', css);
+    if (css) token.attrSet('style', style.rtl ? mirrorStyle(css) : css);
   }
 }

@@ -22,7 +22,7 @@ export interface Personalised {
 
 export function personalise(rendered: RenderedIssue, values: RecipientValues): Personalised {
   const given = values.name?.trim();
-  const defaultName = stringsFor(rendered.locale).defaultName;
+  const defaultName = stringsFor(rendered.locale, rendered.labels).defaultName;
   const tokenValues: TokenValues = {
     UNSUBSCRIBE_URL: values.unsubscribeUrl,
     VIEW_ONLINE_URL: values.viewOnlineUrl,
@@ -44,7 +44,7 @@ export function personalise(rendered: RenderedIssue, values: RecipientValues): P
  * written differently the unsubscribe link still points at the subscribe page.
  */
 export function stripPersonalTokens(rendered: RenderedIssue, urls: { subscribeUrl: string; viewOnlineUrl: string }): { html: string; text: string } {
-  const strings = stringsFor(rendered.locale);
+  const strings = stringsFor(rendered.locale, rendered.labels);
   const title = rendered.newsletterTitle ?? '';
   const why = strings.whyReceived(title);
   const invite = strings.archiveInvite(title);

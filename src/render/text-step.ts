@@ -1,9 +1,10 @@
 // Step 4: HTML → the plain-text part, by html-to-text. Links read `text [url]` so the tokens in
 // hrefs survive for splicing; bare images are left out, linked ones read `alt [url]`; the hidden
-// preheader and the logo are skipped. Headings are upper-cased only in English: upper case means nothing in
-// CJK and an upper-cased English paper title inside a Chinese issue is hard to read.
+// preheader and the logo are skipped. Headings are upper-cased only in locales written in Latin
+// letters: upper case means nothing in CJK or Arabic, and an upper-cased English paper title
+// inside a Chinese issue is hard to read.
 import { compile, type FormatCallback } from 'html-to-text';
-import type { Locale } from './strings.ts';
+import { LOCALES, type Locale } from './strings.ts';
 
 export type TextConverter = (html: string, locale: Locale) => string;
 
@@ -36,8 +37,12 @@ const imageLink: FormatCallback = (elem, _walk, builder) => {
   builder.addInline(alt ? `${alt} [${href}]` : `[${href}]`);
 };
 
+const LATIN_SCRIPT: readonly Locale[] = ['en', 'de', 'fr', 'es'];
+
 export function createTextConverter(): TextConverter {
-  const byLocale: Record<Locale, (html: string) => string> = { 'zh-CN': converter(false), en: converter(true) };
+  const latin = converter(true);
+  const other = converter(false);
+  const byLocale = Object.fromEntries(LOCALES.map((l) => [l, LATIN_SCRIPT.includes(l) ? latin : other])) as Record<Locale, (html: string) => string>;
   // Layout tables and image blocks leave runs of empty lines; two blank lines at most.
   return (html, locale) => byLocale[locale](html).replace(/\n{4,}/g, '\n\n\n').trim() + '\n';
 }

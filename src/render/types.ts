@@ -1,6 +1,7 @@
 // What rendering produces. Built once per issue (MJML compile is tens of ms) and then
 // personalised per recipient by splicing token values in (microseconds), never re-rendered.
 import type { LintFinding } from '../content/findings.ts';
+import type { LabelOverrides, Locale } from './locales/locale-list.ts';
 
 export type { LintFinding } from '../content/findings.ts';
 
@@ -37,7 +38,9 @@ export interface RenderedIssue {
   issueId: string;
   newsletterId: string;
   /** The newsletter's locale: personalise picks the default name by it (读者 / reader). Added by render. */
-  locale?: 'zh-CN' | 'en';
+  locale?: Locale;
+  /** The newsletter's own labels over the locale's (its `labels:`), when it has any: personalise and the archive copy use them too. Added by render. */
+  labels?: LabelOverrides;
   /** The newsletter's name as printed (《预训练周刊》), for the web-archive footer. Added by render. */
   newsletterTitle?: string;
   /** The subject as the archive shows it: a `{{name}}` placeholder filled with the fallback. */

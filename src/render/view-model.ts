@@ -6,7 +6,7 @@ import { CJK } from './cjk.ts';
 import type { Image, Issue, Newsletter, Section } from '../content/schema.ts';
 import { COLOURS, PREVIEW_LENGTH, PREVIEW_PADDING_MIN, WIDTHS } from './defaults.ts';
 import type { MarkdownStyle } from './markdown.ts';
-import { stringsFor, type Strings } from './strings.ts';
+import { isRightToLeft, stringsFor, type Strings } from './strings.ts';
 
 export interface ImageView {
   src: string;
@@ -69,13 +69,31 @@ function colours(newsletter: Newsletter) {
   return { ...COLOURS, brand: newsletter.brandColor };
 }
 
+/**
+ * Writing direction as the templates print it. `dir` goes on <mjml> (and so <html>): `rtl`, or
+ * `auto` (MJML's own default) for left-to-right locales. `direction` lays out sections and
+ * columns; `align.start`/`align.end` are the sides text begins and ends on, for `align`,
+ * `border-{{align.start}}` accents and the `mirror` helper's padding. `arrow` points onward
+ * (bidi mirrors ‹ › by itself, but not arrows).
+ */
+export function writingDirection(newsletter: Newsletter) {
+  const rtl = isRightToLeft(newsletter.locale);
+  return {
+    lang: newsletter.locale,
+    dir: rtl ? 'rtl' : 'auto',
+    direction: rtl ? 'rtl' : 'ltr',
+    align: rtl ? { start: 'right', end: 'left' } : { start: 'left', end: 'right' },
+    arrow: rtl ? '←' : '→',
+  } as const;
+}
+
 export function issueView(issue: Issue, newsletter: Newsletter, markdown: RenderMarkdown) {
-  const strings = stringsFor(newsletter.locale);
+  const strings = stringsFor(newsletter.locale, newsletter.labels);
   const title = strings.title(newsletter.name);
   // {{name}} in the preheader is the HEADLINE_NAME token (name-placeholder.ts), spliced per recipient.
   const preheader = withNameToken(oneLine(issue.preheader));
   return {
-    lang: newsletter.locale,
+    ...writingDirection(newsletter),
     /** As the templates print it (<title>, aria-label): {{name}} as the HEADLINE_NAME token. */
     subject: withNameToken(oneLine(issue.subject)),
     /** As the editor wrote it, placeholders and all (the renderer builds the Subject header from it). */
@@ -158,7 +176,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
         kind: section.kind,
         title: section.title ? oneLine(section.title) : null,
         // Project-made HTML (markdown-it, raw HTML off): the only value templates print unescaped.
-        html: markdown(section.markdown, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted }),
+        html: markdown(section.markdown, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted, ...(isRightToLeft(newsletter.locale) ? { rtl: true } : {}) }),
       };
     case 'navigation':
       return {
@@ -171,14 +189,14 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
 
 /** What every transactional mail (confirm, welcome) shows around its own words. */
 function transactionalFrame(newsletter: Newsletter, name: string | undefined, words: (strings: Strings, title: string) => { subject: string; intro: string }) {
-  const strings = stringsFor(newsletter.locale);
+  const strings = stringsFor(newsletter.locale, newsletter.labels);
   const title = strings.title(newsletter.name);
   const { subject, intro } = words(strings, title);
   return {
     strings,
     intro,
     frame: {
-      lang: newsletter.locale,
+      ...writingDirection(newsletter),
       subject,
       preheader: intro,
       previewPadding: Math.max(PREVIEW_PADDING_MIN, PREVIEW_LENGTH - intro.length),

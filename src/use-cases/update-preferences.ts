@@ -2,6 +2,7 @@
 // newsletters (leaving goes through leave-list, so running sends let them go first; joining or
 // coming back is recorded as consent given on that page, the link proving the mailbox is
 // theirs), and their name and language.
+import type { Locale } from '../render/strings.ts';
 import type { ConsentRecord, Subscriber, SubscriberStore } from '../subscribers/types.ts';
 import { leaveList, type LeaveDeps } from './leave-list.ts';
 
@@ -12,7 +13,7 @@ export interface PreferencesChange {
   wanted: readonly string[];
   offered: readonly string[];
   name?: string;
-  locale?: 'zh-CN' | 'en';
+  locale?: Locale;
   consent: Omit<ConsentRecord, 'textVersion' | 'source' | 'confirmedAt'>;
 }
 

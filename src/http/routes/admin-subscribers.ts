@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import { leaveList, removeSubscriber } from '../../use-cases/leave-list.ts';
 import { z } from 'zod';
+import { LOCALES } from '../../render/strings.ts';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
 import type { AppContext } from '../app-context.ts';
@@ -33,7 +34,7 @@ const addBody = z.object({
 const patchBody = z
   .object({
     name: z.string().max(300).optional(),
-    locale: z.enum(['zh-CN', 'en', '']).optional(),
+    locale: z.enum([...LOCALES, '']).optional(),
     status: z.literal('unsubscribed', { error: 'only "unsubscribed" can be set here; add a subscriber again with POST /api/subscribers' }).optional(),
   })
   .strict();

@@ -2,6 +2,7 @@
 // link: it names subscriber and list); POST saves it. A forged or cut token answers 400.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isLocale, LOCALES } from '../../render/strings.ts';
 import { sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import type { Subscriber } from '../../subscribers/types.ts';
@@ -18,7 +19,7 @@ const params = z.object({ token: z.string().min(1).max(200) });
 const form = z.object({
   lists: z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]).optional(),
   name: z.string().max(300).optional(),
-  locale: z.enum(['zh-CN', 'en']).optional(),
+  locale: z.enum(LOCALES).optional(),
   action: z.enum(['save', 'leave-all']).default('save'),
 });
 
@@ -35,7 +36,7 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
     return sendPage(reply, status, preferencesPage(pageContext(ctx, newsletter), {
       maskedEmail: maskEmail(subscriber.email),
       name: subscriber.name ?? '',
-      locale: subscriber.locale === 'zh-CN' || subscriber.locale === 'en' ? subscriber.locale : '',
+      locale: isLocale(subscriber.locale) ? subscriber.locale : '',
       newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId) })),
       action: preferencesHref(token),
       ...(notice ? { notice } : {}),

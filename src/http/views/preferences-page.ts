@@ -1,5 +1,6 @@
 // The subscriber's preferences page: which newsletters (one checkbox each), name and language,
 // save or leave them all. A plain form: no script, the signed link is the only credential.
+import { LOCALES, type Locale } from '../../render/strings.ts';
 import { html } from './html.ts';
 import type { Page } from './layout.ts';
 import { messagesFor } from './messages.ts';
@@ -9,7 +10,7 @@ import type { PageContext } from './subscription-pages.ts';
 export interface PreferencesView {
   maskedEmail: string;
   name: string;
-  locale: 'zh-CN' | 'en' | '';
+  locale: Locale | '';
   newsletters: Array<{ id: string; listId: string; name: string; member: boolean }>;
   action: string;
   notice?: string;
@@ -28,9 +29,14 @@ ${v.newsletters.map((n) => html`<p><input type="checkbox" id="list-${n.listId}" 
 <label for="name">${m.nameLabel} <span class="optional">${m.optional}</span></label>
 <input type="text" id="name" name="name" value="${v.name}" maxlength="100" autocomplete="name">
 <label for="locale">${p.language}</label>
-<select id="locale" name="locale">${(['zh-CN', 'en'] as const).map((l) => html`<option value="${l}"${v.locale === l ? html` selected` : ''}>${p.languages[l]}</option>`)}</select>
+<select id="locale" name="locale">${LOCALES.map((l) => html`<option value="${l}" lang="${l}"${v.locale === l ? html` selected` : ''}>${languageName(p.languages, l)}</option>`)}</select>
 <p class="actions"><button class="button" type="submit" name="action" value="save">${p.save}</button></p>
 <p><button class="button secondary" type="submit" name="action" value="leave-all">${p.leaveAll}</button></p>
 </form>`;
   return renderPage({ m, title: p.title, brand: ctx.newsletter, body, homeHref: ctx.subscribeHref });
+}
+
+/** The page's own name for its languages (中文, English); every other language by its own name (Deutsch, العربية). */
+function languageName(names: Record<string, string>, locale: Locale): string {
+  return names[locale] ?? new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
 }

@@ -1,0 +1,13 @@
+// Dates and numbers as the locale writes them, by Intl. Formatters are built once per locale.
+
+/** YYYY-MM-DD as a calendar date in `locale` (e.g. March 7, 2025; 2025年3月7日; 7. März 2025), independent of the machine's time zone. */
+export function dateFormatter(locale: string): (isoDate: string) => string {
+  const format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  return (iso) => format.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** An issue number or a count in the locale's digits, without grouping (issue 1200, not 1,200). */
+export function numberFormatter(locale: string): (n: number) => string {
+  const format = new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 0 });
+  return (n) => format.format(n);
+}

@@ -1,0 +1,53 @@
+// French: vouvoiement, and French typography: a no-break space (U+00A0) before : ? !
+import type { Strings } from '../strings.ts';
+import { dateFormatter, numberFormatter } from './format.ts';
+
+const number = numberFormatter('fr');
+const NBSP = '\u00a0';
+
+export const fr: Strings = {
+  title: (name) => name,
+  issueNumber: (n) => `Numéro ${number(n)}`,
+  date: dateFormatter('fr'),
+  viewOnline: 'Voir en ligne',
+  greetingPrefix: 'Bonjour ',
+  greetingSuffix: ',',
+  // "Bonjour à tous," when the name is unknown.
+  defaultName: 'à tous',
+  fieldHeading: (field) => field,
+  affiliations: `Affiliations${NBSP}: `,
+  authors: `Auteurs${NBSP}: `,
+  joinNames: (names) => names.join(', '),
+  download: 'Télécharger',
+  details: 'En savoir plus',
+  speaker: 'Avec ',
+  time: `Quand${NBSP}: `,
+  communityTitle: 'Rejoindre la communauté',
+  previous: `Numéro précédent${NBSP}: `,
+  next: `Numéro suivant${NBSP}: `,
+  source: `Source${NBSP}: `,
+  disclaimer: `Avertissement${NBSP}: `,
+  whyReceived: (title) => `Vous recevez cet e-mail suite à votre abonnement à ${title}.`,
+  unsubscribe: 'Se désabonner',
+  managePreferences: 'Gérer mes abonnements',
+  archiveInvite: (title) => `Recevoir ${title} chaque semaine dans votre boîte mail${NBSP}?`,
+  subscribe: 'S’abonner',
+  confirm: {
+    subject: (title) => `Confirmez votre abonnement à ${title}`,
+    heading: 'Confirmez votre abonnement',
+    intro: (title) => `Merci de votre abonnement à ${title}. Cliquez sur le bouton ci-dessous pour confirmer que cette adresse est bien la vôtre${NBSP}:`,
+    button: 'Confirmer l’abonnement',
+    expires: (hours) => (hours ? `Ce lien expire dans ${hours}${NBSP}heures.` : 'Ce lien expire au bout d’un certain temps.'),
+    ignore: `Si vous n’êtes pas à l’origine de cette demande, ignorez simplement cet e-mail${NBSP}: sans confirmation, nous ne vous enverrons rien d’autre.`,
+    fallback: `Le bouton ne fonctionne pas${NBSP}? Copiez ce lien dans votre navigateur${NBSP}:`,
+  },
+  welcome: {
+    subject: (title) => `Bienvenue dans ${title}`,
+    heading: `Votre abonnement est confirmé. Bienvenue${NBSP}!`,
+    intro: (title) => `À partir du prochain numéro, ${title} arrivera dans cette boîte de réception. En attendant, voici le dernier${NBSP}:`,
+    latest: 'Lire le dernier numéro',
+    archive: 'Tous les numéros',
+    leave: `Vous pouvez vous désabonner à tout moment${NBSP}:`,
+    manage: 'Gérer mes abonnements',
+  },
+};

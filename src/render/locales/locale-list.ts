@@ -1,0 +1,22 @@
+// The locales a newsletter may be written in and the labels an editor may override, without the
+// message tables: the content schema (src/content/schema.ts) needs these names and nothing else.
+
+/** One message file per entry, in this folder (`en.ts`, `zh-CN.ts`, …). */
+export const LOCALES = ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'de', 'fr', 'es', 'ar'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Written right to left: the templates mirror their alignment, padding and accents for these. */
+export const RIGHT_TO_LEFT: readonly Locale[] = ['ar'];
+
+/**
+ * The plain-string labels of `Strings` (src/render/strings.ts): what a newsletter's `labels:`
+ * may replace. Labels that are functions (title, dates, sentences with the name in them) stay
+ * the locale's. strings.ts checks at compile time that this list and `Strings` agree.
+ */
+export const LABEL_KEYS = [
+  'viewOnline', 'greetingPrefix', 'greetingSuffix', 'defaultName', 'affiliations', 'authors',
+  'download', 'details', 'speaker', 'time', 'communityTitle', 'previous', 'next', 'source',
+  'disclaimer', 'unsubscribe', 'managePreferences', 'subscribe',
+] as const;
+export type LabelKey = (typeof LABEL_KEYS)[number];
+export type LabelOverrides = Partial<Record<LabelKey, string>>;
