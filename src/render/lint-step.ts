@@ -5,6 +5,7 @@
 import type { LintFinding, SizeReport } from './types.ts';
 import { isAssetPath, type Issue, type Newsletter } from '../content/schema.ts';
 import { issueImages, issueLinks } from '../content/walk-issue.ts';
+import { markdownProblems } from './markdown-lint.ts';
 import { stringsFor } from './strings.ts';
 import { hasNamePlaceholder, nameFallback, placeholderProblems, withName } from './name-placeholder.ts';
 
@@ -50,6 +51,9 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     }
     if (section.kind === 'events' && section.events.length === 0) {
       error(`${at}.events`, 'events section has no events: add one or remove the section');
+    }
+    if (section.kind === 'text') {
+      for (const p of markdownProblems(section.markdown)) (p.level === 'error' ? error : warning)(`${at}.markdown`, `line ${p.line} of the Markdown: ${p.message}`);
     }
     if (section.kind === 'navigation' && !section.previous && !section.next) {
       error(at, 'navigation section has neither previous nor next: add one or remove the section');

@@ -1,7 +1,9 @@
-// The free-text block: a small Markdown subset rendered by markdown-it with raw HTML off. Links
-// are checked here (the schema cannot see inside Markdown): only http(s) and mailto become
-// links, anything else stays visible as plain text. Styles are inlined on the tags because
-// many mail clients drop <style> blocks.
+// The free-text block: Markdown rendered by markdown-it with raw HTML off. The allow-list below
+// is what renders faithfully in HTML and in the text part (code blocks, tables, quotes, images
+// with alt text, lists, emphasis, links); what is not on it (raw HTML, footnotes) lint names
+// with its line (markdown-lint.ts). Links are checked here (the schema cannot see inside
+// Markdown): only http(s) and mailto become links, anything else stays visible as plain text.
+// Styles are inlined on the tags because many mail clients drop <style> blocks.
 import { CJK } from './cjk.ts';
 import MarkdownIt from 'markdown-it';
 import { mirrorStyle } from './mirror.ts';
@@ -19,10 +21,21 @@ export interface MarkdownStyle {
 
 export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
   const md = new MarkdownIt('zero', { html: false, linkify: false, typographer: false, breaks: false });
-  // The subset an editor needs for a paragraph or two of prose; images are left out because
-  // mail needs width, height and alt on every image (use an image block instead).
-  md.enable(['paragraph', 'heading', 'list', 'blockquote', 'hr', 'emphasis', 'strikethrough', 'link', 'autolink', 'backticks', 'escape', 'entity', 'newline']);
+  md.enable(MARKDOWN_RULES);
   md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
+  // Code scrolls sideways in its own box rather than widening the message on a phone; the
+  // wrapper carries the scrolling because some clients ignore overflow on <pre>.
+  md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content);
+  md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content);
+  md.renderer.rules.table_open = () => `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><table class="nl-md-table" style="${TABLE_STYLE}">`;
+  md.renderer.rules.table_close = () => '</table></div>';
+  // An image: as wide as the column at most, its alt text for readers without images.
+  md.renderer.rules.image = (tokens, idx) => {
+    const token = tokens[idx]!;
+    const alt = md.utils.escapeHtml(token.children ? token.children.map((c) => c.content).join('') : token.content);
+    const src = md.utils.escapeHtml(String(token.attrGet('src') ?? ''));
+    return `<img class="nl-md-image" src="${src}" alt="${alt}" style="display:block;max-width:100%;height:auto;border:0;margin:0 0 12px;">`;
+  };
 
   // A line break inside a paragraph becomes a space in HTML, which shows between CJK characters.
   md.renderer.rules.softbreak = (tokens, idx) => {
@@ -38,6 +51,25 @@ export function createMarkdown(): (source: string, style: MarkdownStyle) => stri
   };
 }
 
+/** The markdown-it rules the free-text block allows (markdown-lint.ts reports the rest). */
+export const MARKDOWN_RULES = ['paragraph', 'heading', 'lheading', 'list', 'blockquote', 'hr', 'fence', 'code', 'table', 'emphasis', 'strikethrough', 'link', 'image', 'autolink', 'backticks', 'escape', 'entity', 'newline'];
+
+const MONO = 'SFMono-Regular,Menlo,Consolas,\'Liberation Mono\',monospace';
+// width:0 with min-width:100%: the box fills the column but adds nothing to the width the
+// layout table asks for, so a long line scrolls inside it instead of widening the message.
+const SCROLL_STYLE = 'overflow-x:auto;width:0;min-width:100%;margin:0 0 12px;';
+const TABLE_STYLE = 'border-collapse:collapse;font-size:14px;line-height:1.5;';
+const CELL_STYLE = 'border:1px solid #d0d7de;padding:6px 10px;vertical-align:top;';
+
+function escapeCode(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function codeBlock(content: string): string {
+  const code = escapeCode(content.replace(/\n$/, ''));
+  return `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><pre class="nl-md-code" style="margin:0;padding:12px;background-color:#f6f8fa;border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.5;white-space:pre;text-align:left;direction:ltr;"><code>${code}</code></pre></div>`;
+}
+
 const BLOCK_STYLES: Record<string, string> = {
   paragraph_open: 'margin:0 0 12px;',
   heading_open: 'margin:16px 0 8px;font-size:16px;line-height:1.5;font-weight:600;',
@@ -46,6 +78,8 @@ const BLOCK_STYLES: Record<string, string> = {
   list_item_open: 'margin:0 0 4px;',
   hr: 'border:0;border-top:1px solid #e5e7eb;margin:16px 0;',
   code_inline: 'font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:90%;background-color:#f3f4f6;padding:1px 4px;border-radius:3px;',
+  th_open: `${CELL_STYLE}font-weight:600;background-color:#f6f8fa;`,
+  td_open: CELL_STYLE,
 };
 
 function addStyles(tokens: Token[], style: MarkdownStyle): void {
@@ -54,6 +88,8 @@ function addStyles(tokens: Token[], style: MarkdownStyle): void {
     const css = token.type === 'link_open' ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;`
       : token.type === 'blockquote_open' ? `margin:0 0 12px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:${style.mutedColor};`
         : BLOCK_STYLES[token.type];
-    if (css) token.attrSet('style', style.rtl ? mirrorStyle(css) : css);
+    // A table column's alignment (`| ---: |`) arrives as a style of its own: keep it after ours.
+    const own = token.attrGet('style');
+    if (css) token.attrSet('style', (style.rtl ? mirrorStyle(css) : css) + (own ? `${own};` : ''));
   }
 }

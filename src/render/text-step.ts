@@ -15,9 +15,14 @@ function converter(uppercaseHeadings: boolean): (html: string) => string {
   });
   return compile({
     wordwrap: false,
-    formatters: { imageLink },
+    formatters: { imageLink, markdownImage },
     selectors: [
       { selector: 'img', format: 'skip' },
+      // Markdown in a text section (markdown.ts): an image reads as its alt text, a table as a
+      // table of columns, a code block keeps its lines and spaces.
+      { selector: 'img.nl-md-image', format: 'markdownImage' },
+      { selector: 'table.nl-md-table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 40 } },
+      { selector: 'pre.nl-md-code', format: 'pre', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
       { selector: 'a.nl-image-link', format: 'imageLink' },
       { selector: '.nl-logo', format: 'skip' },
       { selector: 'div.nl-item', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
@@ -35,6 +40,12 @@ const imageLink: FormatCallback = (elem, _walk, builder) => {
   const alt = String(img?.attribs?.alt ?? '').trim();
   const href = String(elem.attribs?.href ?? '');
   builder.addInline(alt ? `${alt} [${href}]` : `[${href}]`);
+};
+
+/** A Markdown image reads `[alt]`: what a reader without images is told is there. */
+const markdownImage: FormatCallback = (elem, _walk, builder) => {
+  const alt = String(elem.attribs?.alt ?? '').trim();
+  if (alt) builder.addInline(`[${alt}]`);
 };
 
 const LATIN_SCRIPT: readonly Locale[] = ['en', 'de', 'fr', 'es'];

@@ -95,6 +95,8 @@ describe('lintIssue', () => {
     ]);
     const newsletter = newsletterWith({ archiveUrl: 'http://example.com/issues', logo: img('logo', { src: 'http://img.example/logo.png' }) });
     expect(lintIssue(issue, newsletter, report()).map((f) => [f.level, f.path])).toEqual([
+      // The Markdown image's missing size (markdown-lint.ts), then the http sources.
+      ['warning', 'sections[3].markdown'],
       ['warning', 'newsletter.archiveUrl'],
       ['warning', 'newsletter.logo.src'],
       ['warning', 'sections[2].image.href'],

@@ -90,8 +90,8 @@ describe('markdown step', () => {
     expect(html).toBe(
       '<p style="margin:0 0 12px;"><strong>粗</strong>体换行</p>\n'
       + '<ul style="margin:0 0 12px;padding-left:20px;">\n<li style="margin:0 0 4px;">one</li>\n<li style="margin:0 0 4px;"><a href="mailto:a@example.com" style="color:#000000;text-decoration:underline;word-break:break-word;">mail</a></li>\n</ul>\n'
-      // Images are not in the subset: `![i](…)` is left as "!" and a link to the picture.
-      + '<p style="margin:0 0 12px;">&lt;b&gt;x&lt;/b&gt; !<a href="https://i.example/a.png" style="color:#000000;text-decoration:underline;word-break:break-word;">i</a> [bad](data:text/html,x) [rel](/path)</p>\n',
+      // An image renders as one, at most as wide as the column, with its alt text (raw HTML stays text).
+      + '<p style="margin:0 0 12px;">&lt;b&gt;x&lt;/b&gt; <img class="nl-md-image" src="https://i.example/a.png" alt="i" style="display:block;max-width:100%;height:auto;border:0;margin:0 0 12px;"> [bad](data:text/html,x) [rel](/path)</p>\n',
     );
   });
 });
