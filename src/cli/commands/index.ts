@@ -1,6 +1,7 @@
 // Every CLI command module, each exporting `register(program)`. One line per command file.
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
+import { register as bounces } from './bounces.ts';
 
 import { register as build } from './build.ts';
 import { register as lint } from './lint.ts';
@@ -13,4 +14,4 @@ import { register as control } from './control.ts';
 import { register as worker } from './worker.ts';
 import { register as dev } from './dev.ts';
 
-export const commands: Array<(program: Command) => void> = [bench, build, lint, preview, subscribers, serve, send, status, control, worker, dev];
+export const commands: Array<(program: Command) => void> = [bench, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev];
