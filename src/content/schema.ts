@@ -78,12 +78,56 @@ export const paperGroup = z.strictObject({
   papers: z.array(paper),
 });
 
+/** A date and time with its offset (2024-03-28T17:00:00Z, 2024-03-28T18:00+01:00): one instant, wherever the reader is. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export const dateTime = z.string().trim().refine((value) => {
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60 && !Number.isNaN(Date.parse(value));
+}, 'must be a date and time with its offset, e.g. 2024-03-28T17:00:00Z or 2024-03-28T18:00:00+01:00');
+
+/** An IANA time zone name that this Node's Intl knows (Europe/Berlin, America/New_York, UTC). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZone = z.string().trim().refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/Berlin, America/New_York or UTC');
+
 export const event = z.strictObject({
   title: text,
   speaker: z.string().trim().optional(),
-  time: text,
+  /** When, in words (`Every second Tuesday, 16:00 UTC`); or give `start` and the date is written for the reader's locale. */
+  time: text.optional(),
+  start: dateTime.optional(),
+  end: dateTime.optional(),
+  /** Where the time is shown (and named), default UTC; the .ics file carries UTC times either way. */
+  timeZone: timeZone.optional(),
+  /** Where it takes place (an address, a room). */
+  place: text.optional(),
+  /** Where to join online. */
+  online: linkUrl.optional(),
+  registration: linkUrl.optional(),
   summary: z.string().trim().optional(),
   url: linkUrl,
+}).superRefine((value, ctx) => {
+  if (value.time === undefined && value.start === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['time'], message: 'is required unless start is given: write when it is, e.g. "Thursday 28 March, 17:00 UTC", or start: 2024-03-28T17:00:00Z' });
+  }
+  if (value.start === undefined) {
+    for (const field of ['end', 'timeZone'] as const) {
+      if (value[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `needs start: give start (e.g. 2024-03-28T17:00:00Z) or remove ${field}` });
+    }
+  } else if (value.end !== undefined && Date.parse(value.end) <= Date.parse(value.start)) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${value.start})` });
+  }
 });
 
 export const community = z.strictObject({
@@ -96,17 +140,34 @@ export const community = z.strictObject({
 
 export const issueLink = z.strictObject({ title: text, url: linkUrl });
 
+export const linkItem = z.strictObject({
+  title: text,
+  url: linkUrl,
+  summary: z.string().trim().optional(),
+  /** Who published it (a site, a paper's venue). */
+  source: z.string().trim().optional(),
+});
+
 export const section = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('papers'), title: text, groups: z.array(paperGroup) }),
   z.strictObject({ kind: z.literal('events'), title: text, events: z.array(event) }),
   /** Fields left out are taken from the newsletter's `community` defaults. */
   z.strictObject({ kind: z.literal('community'), title: z.string().trim().optional(), text: z.string().trim().optional(), bullets: z.array(text).optional(), note: z.string().trim().optional(), qr: image.optional() }),
-  z.strictObject({ kind: z.literal('image'), image }),
+  /** `caption` is shown under the image (and in the plain-text part). */
+  z.strictObject({ kind: z.literal('image'), image, caption: z.string().trim().optional() }),
   z.strictObject({ kind: z.literal('text'), title: z.string().trim().optional(), markdown: text }),
   z.strictObject({ kind: z.literal('navigation'), previous: issueLink.optional(), next: issueLink.optional() }),
+  /** A call to action: one button in the newsletter's brand colour, an optional line under it. */
+  z.strictObject({ kind: z.literal('button'), label: text.max(60, 'must be at most 60 characters (a button reads at a glance)'), url: linkUrl, note: z.string().trim().optional() }),
+  z.strictObject({ kind: z.literal('quote'), text, source: z.string().trim().optional(), url: linkUrl.optional() }),
+  /** News briefs: links with a line each, no authors. */
+  z.strictObject({ kind: z.literal('links'), title: text, items: z.array(linkItem) }),
+  /** Paid placement: always shown under the locale's "Advertisement" label. */
+  z.strictObject({ kind: z.literal('sponsor'), name: text, text, url: linkUrl, image: image.optional() }),
+  z.strictObject({ kind: z.literal('divider') }),
 ]);
 
-export const SECTION_KINDS = ['papers', 'events', 'community', 'image', 'text', 'navigation'] as const;
+export const SECTION_KINDS = ['papers', 'events', 'community', 'image', 'text', 'navigation', 'button', 'quote', 'links', 'sponsor', 'divider'] as const;
 
 export const issueSchema = z.strictObject({
   newsletter: z.string().regex(CONTENT_ID, 'must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100'),
@@ -156,6 +217,7 @@ export type Paper = z.infer<typeof paper>;
 export type PaperGroup = z.infer<typeof paperGroup>;
 export type Event = z.infer<typeof event>;
 export type Community = z.infer<typeof community>;
+export type LinkItem = z.infer<typeof linkItem>;
 export type Section = z.infer<typeof section>;
 export type IssueContent = z.infer<typeof issueSchema>;
 export type NewsletterContent = z.infer<typeof newsletterSchema>;

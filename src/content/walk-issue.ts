@@ -20,6 +20,7 @@ export function imagesOfIssue(issue: Issue): FoundImage[] {
   issue.sections.forEach((section, i) => {
     if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
     if (section.kind === 'community' && section.qr) found.push({ path: `sections[${i}].qr`, image: section.qr });
+    if (section.kind === 'sponsor' && section.image) found.push({ path: `sections[${i}].image`, image: section.image });
   });
   return found;
 }
@@ -38,6 +39,7 @@ export function issueImages(issue: Issue, newsletter: Newsletter): FoundImage[] 
   issue.banner.forEach((image, i) => found.push({ path: `banner[${i}]`, image }));
   issue.sections.forEach((section, i) => {
     if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
+    if (section.kind === 'sponsor' && section.image) found.push({ path: `sections[${i}].image`, image: section.image });
     if (section.kind === 'community') {
       // The section's own QR wins; otherwise the newsletter default is what gets shown.
       if (section.qr) found.push({ path: `sections[${i}].qr`, image: section.qr });
@@ -63,7 +65,21 @@ export function issueLinks(issue: Issue, newsletter: Newsletter): FoundLink[] {
         }));
         break;
       case 'events':
-        section.events.forEach((event, e) => found.push({ path: `${at}.events[${e}].url`, url: event.url }));
+        section.events.forEach((event, e) => {
+          found.push({ path: `${at}.events[${e}].url`, url: event.url });
+          if (event.online) found.push({ path: `${at}.events[${e}].online`, url: event.online });
+          if (event.registration) found.push({ path: `${at}.events[${e}].registration`, url: event.registration });
+        });
+        break;
+      case 'button':
+      case 'sponsor':
+        found.push({ path: `${at}.url`, url: section.url });
+        break;
+      case 'quote':
+        if (section.url) found.push({ path: `${at}.url`, url: section.url });
+        break;
+      case 'links':
+        section.items.forEach((item, n) => found.push({ path: `${at}.items[${n}].url`, url: item.url }));
         break;
       case 'navigation':
         if (section.previous) found.push({ path: `${at}.previous.url`, url: section.previous.url });

@@ -15,6 +15,7 @@ function image<T extends Image | undefined>(img: T, assetsUrl: string): T {
 function section(s: Section, assetsUrl: string): Section {
   if (s.kind === 'image') return { ...s, image: image(s.image, assetsUrl) };
   if (s.kind === 'community' && s.qr) return { ...s, qr: image(s.qr, assetsUrl) };
+  if (s.kind === 'sponsor' && s.image) return { ...s, image: image(s.image, assetsUrl) };
   return s;
 }
 

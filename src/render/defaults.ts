@@ -4,8 +4,8 @@
 /** Gmail clips an HTML part past ~102 KB; fail above the budget, warn above warnBytes. */
 export const SIZE_BUDGET = { budgetBytes: 95_000, warnBytes: 85_000 } as const;
 
-/** Layout widths in px. The body is 600 wide; text blocks have 24 px padding each side. */
-export const WIDTHS = { body: 600, content: 552, qr: 160, logo: 48 } as const;
+/** Layout widths in px. The body is 600 wide; text blocks have 24 px padding each side; the sponsor box 16 px more inside a 1 px frame. */
+export const WIDTHS = { body: 600, content: 552, qr: 160, logo: 48, sponsor: 518 } as const;
 
 /**
  * How many `&#847;&zwnj;&nbsp;` groups follow the preheader. Inbox previews show roughly the

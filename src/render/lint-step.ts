@@ -55,6 +55,14 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     if (section.kind === 'text') {
       for (const p of markdownProblems(section.markdown)) (p.level === 'error' ? error : warning)(`${at}.markdown`, `line ${p.line} of the Markdown: ${p.message}`);
     }
+    if (section.kind === 'links' && section.items.length === 0) {
+      error(`${at}.items`, 'links section has no items: add one or remove the section');
+    }
+    if (section.kind === 'events') {
+      section.events.forEach((event, e) => {
+        if (event.start && event.time) warning(`${at}.events[${e}].time`, 'time is not shown when start is given (the date and time are written from start, in the reader\'s language): remove time, or start if the time is only known in words');
+      });
+    }
     if (section.kind === 'navigation' && !section.previous && !section.next) {
       error(at, 'navigation section has neither previous nor next: add one or remove the section');
     }

@@ -1,6 +1,7 @@
 // The render pipeline as a numbered chain of small pure steps (maizzle-style). Everything slow
 // to set up (template compilation, Markdown and text converters) happens once per renderer;
 // renderIssue runs once per issue, never per recipient.
+import { calendarEvents } from './calendar.ts';
 import { lintIssue } from './lint-step.ts';
 import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
 import { defuseIssue, defuseNewsletter } from './content-text.ts';
@@ -74,6 +75,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       const findings = lintIssue(source, sourceNewsletter, report);    // 7. editorial checks (on the file as written)
       const headlineName = nameFallback(view.sourceSubject, issue.preheader);
       const subjectSplice = hasNamePlaceholder(view.sourceSubject) ? toSpliceTemplate(view.subject) : undefined;
+      const events = calendarEvents(source);                          // 8. events for the archive's .ics files (as written)
       return {
         issueId: issue.id,
         newsletterId: newsletter.id,
@@ -89,6 +91,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
         splice,
         report,
         findings,
+        ...(events.length ? { events } : {}),
       };
     },
 

@@ -25,6 +25,20 @@ export interface Strings {
   details: string;
   speaker: string;
   time: string;
+  /** Before an event's place (`Where: `). */
+  place: string;
+  /** Links under an event: where to join online, where to register, its .ics file. */
+  online: string;
+  register: string;
+  addToCalendar: string;
+  /** An event's `start`/`end` in its time zone, with the zone's name. */
+  eventTime: (start: string, end: string | undefined, timeZone: string) => string;
+  /** Marks a sponsor block as paid placement (China's rules for commercial mail ask for 广告). */
+  sponsorLabel: string;
+  /** The plain-text part's word for a captioned image: `[Image: alt] caption`. */
+  imageLabel: string;
+  /** A quotation in the locale's quotation marks. */
+  quoted: (text: string) => string;
   communityTitle: string;
   previous: string;
   next: string;

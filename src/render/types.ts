@@ -1,6 +1,7 @@
 // What rendering produces. Built once per issue (MJML compile is tens of ms) and then
 // personalised per recipient by splicing token values in (microseconds), never re-rendered.
 import type { LintFinding } from '../content/findings.ts';
+import type { CalendarEvent } from './calendar.ts';
 import type { LabelOverrides, Locale } from './locales/locale-list.ts';
 
 export type { LintFinding } from '../content/findings.ts';
@@ -59,6 +60,8 @@ export interface RenderedIssue {
   splice: { html: SpliceTemplate; text: SpliceTemplate };
   report: SizeReport;
   findings: LintFinding[];
+  /** The issue's events that have a start, for the web archive's .ics files (calendar.ts). Added by render; absent when none. */
+  events?: CalendarEvent[];
 }
 
 /** Bytes of an HTML part on the wire per transfer encoding (measured by src/mail's encodedSizes). */

@@ -7,6 +7,7 @@ import type { Image, Issue, Newsletter, Section } from '../content/schema.ts';
 import { COLOURS, PREVIEW_LENGTH, PREVIEW_PADDING_MIN, WIDTHS } from './defaults.ts';
 import type { MarkdownStyle } from './markdown.ts';
 import { isRightToLeft, stringsFor, type Strings } from './strings.ts';
+import { tokenText } from './splice.ts';
 
 export interface ImageView {
   src: string;
@@ -55,6 +56,12 @@ function labels(strings: Strings, title: string) {
     details: strings.details,
     speaker: strings.speaker,
     time: strings.time,
+    place: strings.place,
+    online: strings.online,
+    register: strings.register,
+    addToCalendar: strings.addToCalendar,
+    sponsorLabel: strings.sponsorLabel,
+    imageLabel: strings.imageLabel,
     previous: strings.previous,
     next: strings.next,
     source: strings.source,
@@ -92,6 +99,7 @@ export function issueView(issue: Issue, newsletter: Newsletter, markdown: Render
   const title = strings.title(newsletter.name);
   // {{name}} in the preheader is the HEADLINE_NAME token (name-placeholder.ts), spliced per recipient.
   const preheader = withNameToken(oneLine(issue.preheader));
+  const events = { count: 0 };
   return {
     ...writingDirection(newsletter),
     /** As the templates print it (<title>, aria-label): {{name}} as the HEADLINE_NAME token. */
@@ -111,7 +119,8 @@ export function issueView(issue: Issue, newsletter: Newsletter, markdown: Render
       logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
     },
     banner: issue.banner.map((image) => imageView(image, WIDTHS.body)),
-    sections: issue.sections.map((section) => sectionView(section, newsletter, strings, markdown)),
+    sections: issue.sections.map((section) => sectionView(section, newsletter, strings, markdown, events)),
+    blockStyles: blockStyles(issue),
     footer: {
       source: oneLine(newsletter.footer.source),
       disclaimer: oneLine(newsletter.footer.disclaimer),
@@ -122,7 +131,23 @@ export function issueView(issue: Issue, newsletter: Newsletter, markdown: Render
 
 export type IssueView = ReturnType<typeof issueView>;
 
-function sectionView(section: Section, newsletter: Newsletter, strings: Strings, markdown: RenderMarkdown) {
+/**
+ * Dark-mode rules only the newer blocks need (head.mjml.hbs prints them when the issue has such
+ * a block, so issues without them keep their exact HTML): the button keeps white on the brand
+ * colour, the sponsor's frame and the divider take the dark rule colour.
+ */
+function blockStyles(issue: Issue) {
+  const has = (kind: Section['kind']) => issue.sections.some((s) => s.kind === kind);
+  const styles = { button: has('button'), sponsor: has('sponsor'), divider: has('divider') };
+  return styles.button || styles.sponsor || styles.divider ? styles : null;
+}
+
+/** Where an event's .ics file is served: under the issue's web page, numbered through the issue from 1. */
+export function eventCalendarHref(n: number): string {
+  return `${tokenText('VIEW_ONLINE_URL')}/events/${n}.ics`;
+}
+
+function sectionView(section: Section, newsletter: Newsletter, strings: Strings, markdown: RenderMarkdown, events: { count: number }) {
   switch (section.kind) {
     case 'papers':
       return {
@@ -146,13 +171,21 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
       return {
         kind: section.kind,
         title: oneLine(section.title),
-        events: section.events.map((event) => ({
-          title: oneLine(event.title),
-          speaker: event.speaker ? oneLine(event.speaker) : null,
-          time: oneLine(event.time),
-          summary: event.summary ? oneLine(event.summary) : null,
-          url: event.url,
-        })),
+        events: section.events.map((event) => {
+          const n = ++events.count;
+          return {
+            title: oneLine(event.title),
+            speaker: event.speaker ? oneLine(event.speaker) : null,
+            // The schema requires one of the two; a start is written for the locale, in its zone.
+            time: event.start ? strings.eventTime(event.start, event.end, event.timeZone ?? 'UTC') : oneLine(event.time ?? ''),
+            summary: event.summary ? oneLine(event.summary) : null,
+            url: event.url,
+            place: event.place ? oneLine(event.place) : null,
+            online: event.online ?? null,
+            registration: event.registration ?? null,
+            calendar: event.start ? eventCalendarHref(n) : null,
+          };
+        }),
       };
     case 'community': {
       // Fields the issue leaves out come from the newsletter's community defaults.
@@ -170,7 +203,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
       };
     }
     case 'image':
-      return { kind: section.kind, image: imageView(section.image, WIDTHS.content) };
+      return { kind: section.kind, image: imageView(section.image, WIDTHS.content), caption: section.caption ? oneLine(section.caption) : null };
     case 'text':
       return {
         kind: section.kind,
@@ -184,6 +217,31 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
         previous: section.previous ? { title: oneLine(section.previous.title), url: section.previous.url } : null,
         next: section.next ? { title: oneLine(section.next.title), url: section.next.url } : null,
       };
+    case 'button':
+      return { kind: section.kind, label: oneLine(section.label), url: section.url, note: section.note ? oneLine(section.note) : null };
+    case 'quote':
+      return { kind: section.kind, text: strings.quoted(oneLine(section.text)), source: section.source ? oneLine(section.source) : null, url: section.url ?? null };
+    case 'links':
+      return {
+        kind: section.kind,
+        title: oneLine(section.title),
+        items: section.items.map((item) => ({
+          title: oneLine(item.title),
+          url: item.url,
+          summary: item.summary ? oneLine(item.summary) : null,
+          source: item.source ? oneLine(item.source) : null,
+        })),
+      };
+    case 'sponsor':
+      return {
+        kind: section.kind,
+        name: oneLine(section.name),
+        text: oneLine(section.text),
+        url: section.url,
+        image: section.image ? imageView(section.image, WIDTHS.sponsor) : null,
+      };
+    case 'divider':
+      return { kind: section.kind };
   }
 }
 
@@ -206,6 +264,8 @@ function transactionalFrame(newsletter: Newsletter, name: string | undefined, wo
       logo: newsletter.logo ? imageView(newsletter.logo, WIDTHS.logo) : null,
       postalAddress: oneLine(newsletter.postalAddress),
       organisation: newsletter.organisation,
+      /** The issue's block rules (blockStyles); none in a transactional mail. */
+      blockStyles: null,
     },
   };
 }

@@ -3,7 +3,7 @@
 // (-L: no network tests). Nothing may score: total ≤ 1.0 and no rule with points above 0
 // (HTML_MESSAGE and the like fire on every HTML mail with 0 points and are fine).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toPublishedIssue } from '../../src/campaign/publish.ts';
@@ -13,7 +13,8 @@ import { renderIssueFile } from '../../src/use-cases/render-issue-file.ts';
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';
 const MISSING = existsSync(SPAMASSASSIN) ? null : 'Debian spamassassin is not installed (apt-get install spamassassin)';
-const SAMPLES = ['emails/issues/pretrain-weekly-064.yaml', 'emails/issues/field-notes-012.yaml'];
+// Every sample issue there is, so a new one is checked without anyone remembering to add it.
+const SAMPLES = readdirSync('emails/issues').filter((f) => f.endsWith('.yaml')).sort().map((f) => `emails/issues/${f}`);
 const secrets = [{ version: 1, key: 'spamassassin-test-secret-0123456789-abcdef' }];
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 

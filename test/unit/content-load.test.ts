@@ -94,7 +94,7 @@ describe('content errors: one line with file:line, field path and what was expec
     ['wrong-type', `${FIXTURES}/issues/wrong-type.yaml:2 number: must be a number, got text "seven"`],
     ['missing-field', `${FIXTURES}/issues/missing-field.yaml:16 sections[0].groups[0].papers[1].summary: is required (expected text)`],
     ['unknown-field', `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl)`],
-    ['unknown-kind', `${FIXTURES}/issues/unknown-kind.yaml:20 sections[1].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation)`],
+    ['unknown-kind', `${FIXTURES}/issues/unknown-kind.yaml:20 sections[1].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`],
     ['javascript-url', `${FIXTURES}/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL`],
     ['bad-url', `${FIXTURES}/issues/bad-url.yaml:25 sections[1].events[0].url: must be an http(s) or mailto URL`],
     ['missing-newsletter', `${FIXTURES}/issues/missing-newsletter.yaml:1 newsletter: no newsletter "no-such-letter": ${FIXTURES}/newsletters/no-such-letter.yaml does not exist`],
@@ -142,7 +142,7 @@ describe('content errors on files written on the fly', () => {
   it('a block without a kind says which kinds exist', async () => {
     const path = await write('no-kind', `${head}sections:\n  - title: Hello\n    markdown: hi\n`);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:7 sections[0].kind: is required: say which kind of block this is (one of papers, events, community, image, text, navigation)`);
+      `${path}:7 sections[0].kind: is required: say which kind of block this is (one of papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`);
   });
 
   it('a wrong type inside a nested image points at the key', async () => {

@@ -1,4 +1,4 @@
-// Exact output of both sample issues, HTML and text, so that any change to templates, content or
+// Exact output of the sample issues, HTML and text, so that any change to templates, content or
 // the render chain shows up in review as a diff of these files. Normalised only for reading:
 // one tag per line in the HTML. Update on purpose with `npx vitest run -u test/unit/render-golden.test.ts`.
 import { encodedSizes } from '../../src/mail/index.ts';
@@ -21,7 +21,7 @@ async function sample(name: string) {
 
 const oneTagPerLine = (html: string) => `${html.replace(/>\s*</g, '>\n<')}\n`;
 
-describe.each(['pretrain-weekly-064', 'field-notes-012'])('%s as rendered', (name) => {
+describe.each(['pretrain-weekly-064', 'field-notes-012', 'shipping-log-031'])('%s as rendered', (name) => {
   it('HTML', async () => {
     const { subject, html } = await sample(name);
     await expect(`<!-- subject: ${subject} -->\n${oneTagPerLine(html)}`).toMatchFileSnapshot(`../fixtures/golden/${name}.html`);

@@ -171,6 +171,11 @@ function hostile(issue: Issue, newsletter: Newsletter): { issue: Issue; newslett
       case 'image': return { ...section, image: img(section.image) };
       case 'text': return { ...section, title: h(), markdown: `${h()}\n\n[x](javascript:alert(1)) [y](JAVASCRIPT:alert(2)) <a href="javascript:alert(3)">z</a>` };
       case 'navigation': return { ...section, previous: section.previous ? { ...section.previous, title: h() } : undefined, next: section.next ? { ...section.next, title: h() } : undefined };
+      case 'button': return { ...section, label: h(), note: h() };
+      case 'quote': return { ...section, text: h(), source: h() };
+      case 'links': return { ...section, title: h(), items: section.items.map((item) => ({ ...item, title: h(), summary: h(), source: h() })) };
+      case 'sponsor': return { ...section, name: h(), text: h(), image: section.image ? img(section.image) : undefined };
+      case 'divider': return section;
     }
   });
   return {

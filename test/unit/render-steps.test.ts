@@ -37,6 +37,11 @@ const tiny: TemplateSet = {
     'partials/image.mjml.hbs': '<mj-text>{{image.alt}}</mj-text>',
     'partials/text.mjml.hbs': '<mj-text>{{{html}}}<a href="%%NL_UNSUBSCRIBE_URL%%">退订</a></mj-text>',
     'partials/navigation.mjml.hbs': '<mj-text></mj-text>',
+    'partials/button.mjml.hbs': '<mj-button href="{{url}}">{{label}}</mj-button>',
+    'partials/quote.mjml.hbs': '<mj-text>{{text}}</mj-text>',
+    'partials/links.mjml.hbs': '<mj-text>{{title}}</mj-text>',
+    'partials/sponsor.mjml.hbs': '<mj-text>{{name}}</mj-text>',
+    'partials/divider.mjml.hbs': '<mj-divider />',
   },
 };
 

@@ -1,7 +1,7 @@
 // Modern Standard Arabic, written right to left (locale-list.ts): the Arabic comma ، between
 // names and after the greeting; digits as Intl writes them for `ar`.
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ar');
 
@@ -21,6 +21,14 @@ export const ar: Strings = {
   details: 'التفاصيل',
   speaker: 'المتحدث: ',
   time: 'الموعد: ',
+  place: 'المكان: ',
+  online: 'المشاركة عبر الإنترنت',
+  register: 'التسجيل',
+  addToCalendar: 'إضافة إلى التقويم',
+  eventTime: eventTimeFormatter('ar'),
+  sponsorLabel: 'إعلان',
+  imageLabel: 'صورة',
+  quoted: (text) => `«${text}»`,
   communityTitle: 'انضم إلى المجتمع',
   previous: 'العدد السابق: ',
   next: 'العدد التالي: ',

@@ -1,6 +1,6 @@
 // German: formal address (Sie), as a serious publication writes to its readers.
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('de');
 
@@ -21,6 +21,14 @@ export const de: Strings = {
   details: 'Mehr erfahren',
   speaker: 'Vortrag: ',
   time: 'Wann: ',
+  place: 'Ort: ',
+  online: 'Online teilnehmen',
+  register: 'Anmelden',
+  addToCalendar: 'Zum Kalender hinzufügen',
+  eventTime: eventTimeFormatter('de'),
+  sponsorLabel: 'Anzeige',
+  imageLabel: 'Bild',
+  quoted: (text) => `„${text}“`,
   communityTitle: 'Zur Community',
   previous: 'Vorherige Ausgabe: ',
   next: 'Nächste Ausgabe: ',

@@ -1,6 +1,6 @@
 // English: the title as written, names joined with commas.
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('en');
 
@@ -20,6 +20,14 @@ export const en: Strings = {
   details: 'Details',
   speaker: 'Speaker: ',
   time: 'When: ',
+  place: 'Where: ',
+  online: 'Join online',
+  register: 'Register',
+  addToCalendar: 'Add to calendar',
+  eventTime: eventTimeFormatter('en'),
+  sponsorLabel: 'Advertisement',
+  imageLabel: 'Image',
+  quoted: (text) => `“${text}”`,
   communityTitle: 'Join the community',
   previous: 'Previous: ',
   next: 'Next: ',

@@ -1,6 +1,6 @@
 // Spanish: tuteo, as Spanish-language newsletters usually write; opening ¿ and ¡.
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('es');
 
@@ -20,6 +20,14 @@ export const es: Strings = {
   details: 'Más información',
   speaker: 'Ponente: ',
   time: 'Cuándo: ',
+  place: 'Lugar: ',
+  online: 'Participar en línea',
+  register: 'Inscribirse',
+  addToCalendar: 'Añadir al calendario',
+  eventTime: eventTimeFormatter('es'),
+  sponsorLabel: 'Publicidad',
+  imageLabel: 'Imagen',
+  quoted: (text) => `«${text}»`,
   communityTitle: 'Únete a la comunidad',
   previous: 'Anterior: ',
   next: 'Siguiente: ',

@@ -11,3 +11,18 @@ export function numberFormatter(locale: string): (n: number) => string {
   const format = new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 0 });
   return (n) => format.format(n);
 }
+
+/**
+ * An event's start (and end) as the locale writes a full date and a time, in the event's time
+ * zone, followed by that zone's name: the reader sees the same clock as the organisers and knows
+ * which one it is (Thursday, March 28, 2024 at 5:00 PM (UTC)).
+ */
+export function eventTimeFormatter(locale: string): (start: string, end: string | undefined, timeZone: string) => string {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  return (start, end, timeZone) => {
+    let format = formats.get(timeZone);
+    if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone })));
+    const when = end ? format.formatRange(new Date(start), new Date(end)) : format.format(new Date(start));
+    return `${when} (${timeZone})`;
+  };
+}

@@ -1,6 +1,6 @@
 // French: vouvoiement, and French typography: a no-break space (U+00A0) before : ? !
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('fr');
 const NBSP = '\u00a0';
@@ -22,6 +22,14 @@ export const fr: Strings = {
   details: 'En savoir plus',
   speaker: 'Avec ',
   time: `Quand${NBSP}: `,
+  place: `Lieu${NBSP}: `,
+  online: 'Participer en ligne',
+  register: 'S’inscrire',
+  addToCalendar: 'Ajouter au calendrier',
+  eventTime: eventTimeFormatter('fr'),
+  sponsorLabel: 'Publicité',
+  imageLabel: 'Image',
+  quoted: (text) => `«${NBSP}${text}${NBSP}»`,
   communityTitle: 'Rejoindre la communauté',
   previous: `Numéro précédent${NBSP}: `,
   next: `Numéro suivant${NBSP}: `,

@@ -1,7 +1,7 @@
 // Japanese: polite form (です・ます), 【】 around a field, 、 between Japanese names, full-width colons.
 import { CJK } from '../cjk.ts';
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ja');
 
@@ -21,6 +21,14 @@ export const ja: Strings = {
   details: '詳しく見る',
   speaker: '講演者：',
   time: '日時：',
+  place: '場所：',
+  online: 'オンラインで参加',
+  register: '参加登録',
+  addToCalendar: 'カレンダーに追加',
+  eventTime: eventTimeFormatter('ja'),
+  sponsorLabel: '広告',
+  imageLabel: '画像',
+  quoted: (text) => `「${text}」`,
   communityTitle: 'コミュニティに参加する',
   previous: '前号：',
   next: '次号：',

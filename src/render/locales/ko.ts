@@ -1,6 +1,6 @@
 // Korean: polite form (합쇼체/해요체 as a publication writes it), names joined with commas.
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ko');
 
@@ -20,6 +20,14 @@ export const ko: Strings = {
   details: '자세히 보기',
   speaker: '연사: ',
   time: '일시: ',
+  place: '장소: ',
+  online: '온라인 참여',
+  register: '등록하기',
+  addToCalendar: '캘린더에 추가',
+  eventTime: eventTimeFormatter('ko'),
+  sponsorLabel: '광고',
+  imageLabel: '이미지',
+  quoted: (text) => `“${text}”`,
   communityTitle: '커뮤니티 참여하기',
   previous: '이전 호: ',
   next: '다음 호: ',

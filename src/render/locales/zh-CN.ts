@@ -1,7 +1,7 @@
 // Simplified Chinese (mainland): 《书名号》 around the title, 【】 around a field, 、 between CJK names.
 import { CJK } from '../cjk.ts';
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('zh-CN');
 
@@ -21,6 +21,14 @@ export const zhCN: Strings = {
   details: '了解详情',
   speaker: '主讲：',
   time: '时间：',
+  place: '地点：',
+  online: '线上参加',
+  register: '报名',
+  addToCalendar: '添加到日历',
+  eventTime: eventTimeFormatter('zh-CN'),
+  sponsorLabel: '广告',
+  imageLabel: '图片',
+  quoted: (text) => `“${text}”`,
   communityTitle: '加入社区',
   previous: '上一期：',
   next: '下一期：',

@@ -2,7 +2,7 @@
 // (郵件, 連結, 社群, 取消訂閱).
 import { CJK } from '../cjk.ts';
 import type { Strings } from '../strings.ts';
-import { dateFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('zh-TW');
 
@@ -22,6 +22,14 @@ export const zhTW: Strings = {
   details: '了解詳情',
   speaker: '主講：',
   time: '時間：',
+  place: '地點：',
+  online: '線上參加',
+  register: '報名',
+  addToCalendar: '加入行事曆',
+  eventTime: eventTimeFormatter('zh-TW'),
+  sponsorLabel: '廣告',
+  imageLabel: '圖片',
+  quoted: (text) => `「${text}」`,
   communityTitle: '加入社群',
   previous: '上一期：',
   next: '下一期：',
