@@ -8,7 +8,7 @@
 import nodemailer from 'nodemailer';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { compileTemplates } from '../render/handlebars-step.ts';
-import { createMarkdown } from '../render/markdown.ts';
+import { createInlineMarkdown, createMarkdown } from '../render/markdown.ts';
 import { mjmlToHtml } from '../render/mjml-step.ts';
 import { splice, toSpliceTemplate } from '../render/splice.ts';
 import type { TemplateSet } from '../render/templates.ts';
@@ -32,7 +32,7 @@ export async function runNaive(opts: NaiveOptions): Promise<{ messages: number; 
   const { issue, newsletter } = opts;
   // Module-level helpers a tutorial would also create once.
   const transporter = nodemailer.createTransport(opts.smtpUrl);
-  const markdown = createMarkdown();
+  const markdown = { block: createMarkdown(), inline: createInlineMarkdown() };
   const toText = createTextConverter();
   const startedAt = performance.now();
   try {

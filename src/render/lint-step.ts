@@ -55,6 +55,10 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     if (section.kind === 'text') {
       for (const p of markdownProblems(section.markdown)) (p.level === 'error' ? error : warning)(`${at}.markdown`, `line ${p.line} of the Markdown: ${p.message}`);
     }
+    // Summaries are one line of Markdown each (emphasis, links, code): the same things go wrong.
+    for (const [path, text] of summariesOf(section, at)) {
+      for (const p of markdownProblems(text)) (p.level === 'error' ? error : warning)(path, p.message);
+    }
     if (section.kind === 'links' && section.items.length === 0) {
       error(`${at}.items`, 'links section has no items: add one or remove the section');
     }
@@ -117,4 +121,17 @@ function subjectWidth(subject: string): number {
   let width = 0;
   for (const { segment } of graphemes.segment(withName(subject, 'x'.repeat(NAME_WIDTH)))) width += WIDE.test(segment) ? 2 : 1;
   return width;
+}
+
+function summariesOf(section: Issue['sections'][number], at: string): Array<[string, string]> {
+  switch (section.kind) {
+    case 'papers':
+      return section.groups.flatMap((g, gi) => g.papers.map((p, pi): [string, string] => [`${at}.groups[${gi}].papers[${pi}].summary`, p.summary]));
+    case 'events':
+      return section.events.flatMap((e, ei): Array<[string, string]> => (e.summary ? [[`${at}.events[${ei}].summary`, e.summary]] : []));
+    case 'links':
+      return section.items.flatMap((item, ii): Array<[string, string]> => (item.summary ? [[`${at}.items[${ii}].summary`, item.summary]] : []));
+    default:
+      return [];
+  }
 }

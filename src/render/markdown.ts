@@ -19,7 +19,7 @@ export interface MarkdownStyle {
   rtl?: boolean;
 }
 
-export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
+function configuredMarkdownIt(): InstanceType<typeof MarkdownIt> {
   const md = new MarkdownIt('zero', { html: false, linkify: false, typographer: false, breaks: false });
   md.enable(MARKDOWN_RULES);
   md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
@@ -44,8 +44,26 @@ export function createMarkdown(): (source: string, style: MarkdownStyle) => stri
     return CJK.test(before) || CJK.test(after) ? '' : ' ';
   };
 
+  return md;
+}
+
+export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
+  const md = configuredMarkdownIt();
   return (source, style) => {
     const tokens = md.parse(source, {});
+    addStyles(tokens, style);
+    return md.renderer.render(tokens, md.options, {});
+  };
+}
+
+/**
+ * The same allow-list for one line of prose (a paper's, an event's or a link's summary):
+ * emphasis, links and code inline; no paragraph around it.
+ */
+export function createInlineMarkdown(): (source: string, style: MarkdownStyle) => string {
+  const md = configuredMarkdownIt();
+  return (source, style) => {
+    const tokens = md.parseInline(source, {});
     addStyles(tokens, style);
     return md.renderer.render(tokens, md.options, {});
   };

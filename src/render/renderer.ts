@@ -9,7 +9,7 @@ import { DEFAULT_ASSETS_URL } from './defaults.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
 import { compileTemplates } from './handlebars-step.ts';
-import { createMarkdown } from './markdown.ts';
+import { createInlineMarkdown, createMarkdown } from './markdown.ts';
 import { mjmlToHtml } from './mjml-step.ts';
 import { hasNamePlaceholder, nameFallback, withName } from './name-placeholder.ts';
 import type { Personalised } from './personalise.ts';
@@ -59,7 +59,7 @@ export interface RendererOptions {
 export function createRenderer(templates: TemplateSet, options: RendererOptions): Renderer {
   const assetsUrl = options.assetsUrl ?? DEFAULT_ASSETS_URL;
   const compiled = compileTemplates(templates);
-  const markdown = createMarkdown();
+  const markdown = { block: createMarkdown(), inline: createInlineMarkdown() };
   const toText = createTextConverter();
 
   return {

@@ -18,7 +18,11 @@ export interface ImageView {
   href: string | null;
 }
 
-export type RenderMarkdown = (source: string, style: MarkdownStyle) => string;
+/** Markdown to HTML (markdown.ts): `block` for a text section, `inline` for a one-line summary. */
+export interface RenderMarkdown {
+  block: (source: string, style: MarkdownStyle) => string;
+  inline: (source: string, style: MarkdownStyle) => string;
+}
 
 
 /**
@@ -148,6 +152,9 @@ export function eventCalendarHref(n: number): string {
 }
 
 function sectionView(section: Section, newsletter: Newsletter, strings: Strings, markdown: RenderMarkdown, events: { count: number }) {
+  const style = { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted, ...(isRightToLeft(newsletter.locale) ? { rtl: true } : {}) };
+  // Summaries are Markdown too (emphasis, links, code); project-made HTML, printed unescaped.
+  const prose = (text: string) => markdown.inline(oneLine(text), style);
   switch (section.kind) {
     case 'papers':
       return {
@@ -161,7 +168,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
             titleUrl: paper.detailsUrl ?? paper.url,
             affiliations: paper.affiliations.length ? strings.joinNames(paper.affiliations.map(oneLine)) : null,
             authors: strings.joinNames(paper.authors.map(oneLine)),
-            summary: oneLine(paper.summary),
+            summary: prose(paper.summary),
             url: paper.url,
             detailsUrl: paper.detailsUrl ?? null,
           })),
@@ -178,7 +185,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
             speaker: event.speaker ? oneLine(event.speaker) : null,
             // The schema requires one of the two; a start is written for the locale, in its zone.
             time: event.start ? strings.eventTime(event.start, event.end, event.timeZone ?? 'UTC') : oneLine(event.time ?? ''),
-            summary: event.summary ? oneLine(event.summary) : null,
+            summary: event.summary ? prose(event.summary) : null,
             url: event.url,
             place: event.place ? oneLine(event.place) : null,
             online: event.online ?? null,
@@ -209,7 +216,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
         kind: section.kind,
         title: section.title ? oneLine(section.title) : null,
         // Project-made HTML (markdown-it, raw HTML off): the only value templates print unescaped.
-        html: markdown(section.markdown, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted, ...(isRightToLeft(newsletter.locale) ? { rtl: true } : {}) }),
+        html: markdown.block(section.markdown, style),
       };
     case 'navigation':
       return {
@@ -228,7 +235,7 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
         items: section.items.map((item) => ({
           title: oneLine(item.title),
           url: item.url,
-          summary: item.summary ? oneLine(item.summary) : null,
+          summary: item.summary ? prose(item.summary) : null,
           source: item.source ? oneLine(item.source) : null,
         })),
       };

@@ -96,4 +96,18 @@ describe('Markdown in a text section', () => {
     const { findings } = await renderText('Hello <span style="color:red">there</span>');
     expect(findings).toContainEqual({ level: 'error', path: 'sections[0].markdown', message: expect.stringMatching(/^line 1 of the Markdown: raw HTML \(<span>\) is not rendered/) });
   });
+
+  it('renders a summary as one line of Markdown (emphasis, links, code) and lints it the same way', async () => {
+    const papers = base.issue.sections.find((x) => x.kind === 'papers')!;
+    if (papers.kind !== 'papers') throw new Error('the sample has a papers section');
+    const paper = { ...papers.groups[0]!.papers[0]!, summary: 'Tiles keep the **score matrix** on chip; see [the code](https://github.com/example/flash) and `flash_attn`.' };
+    const hostile = { ...paper, summary: 'A <b>bold</b> claim.' };
+    const issue = { ...base.issue, sections: [{ ...papers, groups: [{ ...papers.groups[0]!, papers: [paper, hostile] }] }] };
+    const { html, text, findings } = await renderer.renderIssue(issue, base.newsletter);
+    expect(html).toMatch(/Tiles keep the <strong>score matrix<\/strong> on chip; see <a href="https:\/\/github\.com\/example\/flash" style="[^"]*">the code<\/a> and <code style="[^"]*">flash_attn<\/code>\./);
+    expect(html).toContain('A &lt;b&gt;bold&lt;/b&gt; claim.');
+    expect(text).toContain('Tiles keep the score matrix on chip; see the code [https://github.com/example/flash] and flash_attn.');
+    expect(findings).toContainEqual({ level: 'error', path: 'sections[0].groups[0].papers[1].summary', message: expect.stringMatching(/^raw HTML \(<b>\) is not rendered/) });
+  });
 });
+

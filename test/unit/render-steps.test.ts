@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Issue, Newsletter } from '../../src/content/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { compileTemplates } from '../../src/render/handlebars-step.ts';
-import { createMarkdown } from '../../src/render/markdown.ts';
+import { createInlineMarkdown, createMarkdown } from '../../src/render/markdown.ts';
 import { mjmlToHtml } from '../../src/render/mjml-step.ts';
 import { sizeReport } from '../../src/render/size-report.ts';
 import { createTextConverter } from '../../src/render/text-step.ts';
@@ -46,6 +46,7 @@ const tiny: TemplateSet = {
 };
 
 const markdown = createMarkdown();
+const bothMarkdown = { block: markdown, inline: createInlineMarkdown() };
 
 describe('view model', () => {
   it('joins YAML lines without a space between CJK characters and with one elsewhere', () => {
@@ -54,7 +55,7 @@ describe('view model', () => {
   });
 
   it('fills every field the templates read, with null for what is absent', () => {
-    const view = issueView(issue, newsletter, markdown);
+    const view = issueView(issue, newsletter, bothMarkdown);
     expect(view.masthead).toEqual({ title: '《小刊》', organisation: '编辑部', issueNumber: '第1期', date: '2024年3月5日', theme: null, logo: null });
     expect(view.sections[0]).toEqual({
       kind: 'papers', title: '论文',
@@ -67,7 +68,7 @@ describe('view model', () => {
 describe('handlebars step', () => {
   it('renders the layout and its partials to MJML, escaping content', () => {
     const { layout } = compileTemplates(tiny);
-    expect(layout(issueView(issue, newsletter, markdown))).toBe(
+    expect(layout(issueView(issue, newsletter, bothMarkdown))).toBe(
       '<mjml lang="zh-CN"><mj-body><mj-section><mj-column>'
       + '<mj-text><h2>论文</h2><h3>【CV】</h3><p>A &amp; B｜甲、乙｜第一行第二行</p></mj-text>'
       + '<mj-text><p style="margin:0 0 12px;">See <a href="https://s.example" style="color:#123456;text-decoration:underline;word-break:break-word;">site</a> and [x](javascript:alert(1))</p>\n<a href="%%NL_UNSUBSCRIBE_URL%%">退订</a></mj-text>'
@@ -78,8 +79,8 @@ describe('handlebars step', () => {
   it('is strict: a field the view lacks is an error naming the template', () => {
     const broken = { files: { ...tiny.files, 'partials/papers.mjml.hbs': '<mj-text>{{subtitle}}</mj-text>' } };
     const { layout } = compileTemplates(broken);
-    expect(() => layout(issueView(issue, newsletter, markdown))).toThrow(UserError);
-    expect(() => layout(issueView(issue, newsletter, markdown))).toThrow('emails/templates/partials/papers.mjml.hbs: "subtitle" not defined - 1:11');
+    expect(() => layout(issueView(issue, newsletter, bothMarkdown))).toThrow(UserError);
+    expect(() => layout(issueView(issue, newsletter, bothMarkdown))).toThrow('emails/templates/partials/papers.mjml.hbs: "subtitle" not defined - 1:11');
   });
 
   it('names missing templates and syntax errors when the renderer is created', () => {
