@@ -6,6 +6,7 @@
 // asks; nodemailer's default list lacks the latter, so the send path passes the same list.
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import type { BodyPiece } from './encoded-template.ts';
+import { relaxedBodyPiece } from './mime-encoding.ts';
 
 export const DKIM_HEADER_FIELDS = [
   'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
@@ -100,5 +101,26 @@ export class DkimSigner {
     const data = present.map((f) => `${byName.get(f)}\r\n`).join('') + relaxedHeader(head);
     const b = sign('sha256', Buffer.from(data, 'utf8'), this.key).toString('base64');
     return `${head}${b.replace(/(^.{73}|.{75}(?!$))/g, '$&\r\n ')}\r\n`;
+  }
+
+  /**
+   * A whole message (CRLF line ends, as nodemailer's builder writes with newline: 'windows')
+   * with this signer's DKIM-Signature in front: for mail built by nodemailer (confirmation,
+   * welcome, test sends), whose own signer names each header once and so cannot over-sign.
+   */
+  signMessage(raw: Buffer): Buffer {
+    const text = raw.toString('latin1');
+    const end = text.indexOf('\r\n\r\n');
+    if (end < 0) throw new Error('DKIM: the message has no header/body separator');
+    // Logical header lines: a line starting with space or tab continues the one before.
+    const headerLines: string[] = [];
+    for (const line of text.slice(0, end).split('\r\n')) {
+      if (/^[ \t]/.test(line) && headerLines.length) headerLines[headerLines.length - 1] += `\r\n${line}`;
+      else headerLines.push(line);
+    }
+    // Relaxed body (RFC 6376 3.4.4): whitespace runs folded, none at line ends, no empty lines at the end.
+    const body = relaxedBodyPiece(text.slice(end + 4)).replace(/(\r\n)*$/, '');
+    const bh = createHash('sha256').update(body === '' ? '' : `${body}\r\n`, 'latin1').digest('base64');
+    return Buffer.concat([Buffer.from(this.signature(headerLines.map((l) => `${l}\r\n`), bh), 'latin1'), raw]);
   }
 }

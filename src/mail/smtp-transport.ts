@@ -86,6 +86,8 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     ...(opts.ehlo ? { name: opts.ehlo } : {}),
   });
   const composer = nodemailer.createTransport(pool);
+  // Builds a message to bytes without sending it (nodemailer's public stream transport).
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   composer.use('stream', (mail, done) => {
     const tracker = (mail.data as Record<string, unknown>)[TRACKER] as PhaseTracker | undefined;
@@ -119,9 +121,15 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     return outcome;
   }
 
-  return {
+  const mailer: Mailer = {
     send(message: OutgoingMessage) {
-      return attempt((tracker, done) => composer.sendMail({ ...sendMailOptions(message, signer), [TRACKER]: tracker } as SendMailOptions, done));
+      if (!signer) return attempt((tracker, done) => composer.sendMail({ ...sendMailOptions(message, null), [TRACKER]: tracker } as SendMailOptions, done));
+      // Signed: nodemailer builds the bytes, our signer signs them as it signs the issues
+      // (over-signing From, Subject and the list headers), and they go out as raw bytes.
+      return builder.sendMail(sendMailOptions(message, null)).then(
+        (info) => mailer.sendRaw({ from: info.envelope.from || '', to: info.envelope.to[0] ?? '' }, signer.signMessage(info.message as Buffer)),
+        (error: unknown) => classifySmtpError(error, 'before-data'),
+      );
     },
 
     sendRaw(envelope: Envelope, raw: string | Buffer, hooks?: SendHooks) {
@@ -158,6 +166,8 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
       closing = true;
       await Promise.allSettled([...inFlight]);
       composer.close();
+      builder.close();
     },
   };
+  return mailer;
 }

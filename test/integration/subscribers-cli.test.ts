@@ -78,7 +78,7 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
 
     const unknownList = await cli(['add', 'typo@example.com', '--list', 'nope']);
     expect(unknownList).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownList.stderr).toBe('newsletter: --list nope: no newsletter sends to this list (known lists: field-notes-readers, pretrain-weekly)\n');
+    expect(unknownList.stderr).toBe('newsletter: --list nope: no newsletter sends to this list (known lists: field-notes-readers, pretrain-weekly, shipping-log)\n');
 
     const bad = await cli(['add', 'x@y.com\r\nBcc: z@w.org']);
     expect(bad.code).toBe(1);
@@ -128,7 +128,7 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
 
     const unknownList = await cli(['import', file, '--list', 'nope']);
     expect(unknownList).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownList.stderr).toMatch(/^newsletter: --list nope: no newsletter sends to this list \(known lists: field-notes-readers, pretrain-weekly\)\n$/);
+    expect(unknownList.stderr).toMatch(/^newsletter: --list nope: no newsletter sends to this list \(known lists: field-notes-readers, pretrain-weekly, shipping-log\)\n$/);
 
     const missing = await cli(['import', join(dir, 'absent.csv')]);
     expect(missing.code).toBe(1);
