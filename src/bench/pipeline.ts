@@ -12,7 +12,7 @@ import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { followEnqueueTimes } from './enqueue-times.ts';
 import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
-import { commandStats, commandsPerMessage, redisCpuMs, startMemoryPoller } from './redis-info.ts';
+import { commandStats, commandsPerMessage, redisCpuMs, redisCpuMsByNode, startMemoryPoller } from './redis-info.ts';
 import { quantile } from './result.ts';
 import type { SinkHandle } from './sink.ts';
 import { startWorkerPool } from './worker-pool.ts';
@@ -47,6 +47,8 @@ export interface PipelineResult {
   /** CPU ms per message of the sink process and of the Redis server during the send. */
   sinkCpuMsPerMessage: number;
   redisCpuMsPerMessage: number;
+  /** Redis CPU ms per message on each master (one entry on a single Redis): a shard's bound. */
+  redisCpuMsPerMessageByNode: Array<{ node: string; ms: number }>;
   /** The bench process itself (status and memory polling, following the events stream). */
   benchCpuMsPerMessage: number;
   /** Server-side cost per message by command (diagnostic; other Redis clients add noise). */
@@ -66,6 +68,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const cpuBefore = await pool.sample();
     const sinkBefore = (await readProcStats(sink.pid))?.cpuMs ?? 0;
     const redisBefore = await redisCpuMs(redis);
+    const nodesBefore = await redisCpuMsByNode(redis);
     const commandsBefore = await commandStats(redis);
     const machineBefore = await readMachineCpu();
     const selfBefore = process.cpuUsage();
@@ -91,6 +94,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const cpuAfter = await pool.sample();
     const sinkCpu = ((await readProcStats(sink.pid))?.cpuMs ?? 0) - sinkBefore;
     const redisCpu = (await redisCpuMs(redis)) - redisBefore;
+    const nodesAfter = await redisCpuMsByNode(redis);
     const commandsAfter = await commandStats(redis);
     const machineAfter = await readMachineCpu();
     const self = process.cpuUsage(selfBefore);
@@ -128,6 +132,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       workerCpuMs: cpuMs,
       sinkCpuMsPerMessage: sinkCpu / Math.max(1, stats.messages),
       redisCpuMsPerMessage: redisCpu / Math.max(1, stats.messages),
+      redisCpuMsPerMessageByNode: [...nodesAfter].map(([node, ms]) => ({ node, ms: (ms - (nodesBefore.get(node) ?? ms)) / Math.max(1, stats.messages) })),
       benchCpuMsPerMessage: (self.user + self.system) / 1000 / Math.max(1, stats.messages),
       redisCommands: commandsPerMessage(commandsBefore, commandsAfter, Math.max(1, stats.messages)),
       utilisation,

@@ -1,21 +1,42 @@
 // What the Redis server reports about itself: memory (INFO memory → used_memory), CPU time
 // (INFO cpu), per-command counters (INFO commandstats), and the bytes held by the keys under one
-// prefix (MEMORY USAGE), which other clients of the same Redis cannot disturb.
-import type { Redis } from 'ioredis';
+// prefix (MEMORY USAGE), which other clients of the same Redis cannot disturb. On a Redis
+// Cluster each figure is the sum over its masters (INFO answers for one node only), and the CPU
+// is also given per node: one shard's CPU per message is what bounds a send on it.
+import { masters, type Redis } from '../redis/connection.ts';
 
-export async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  const match = /^used_memory:(\d+)/m.exec(info);
-  if (!match) throw new Error('Redis INFO memory has no used_memory field');
-  return Number(match[1]);
+async function sumOverMasters(redis: Redis, read: (node: Redis) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (const node of masters(redis)) total += await read(node);
+  return total;
 }
 
-/** CPU time the Redis server has used (INFO cpu: user + sys), in ms; every client's work counts. */
-export async function redisCpuMs(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
+export async function usedMemory(redis: Redis): Promise<number> {
+  return sumOverMasters(redis, async (node) => {
+    const info = await node.info('memory');
+    const match = /^used_memory:(\d+)/m.exec(info);
+    if (!match) throw new Error('Redis INFO memory has no used_memory field');
+    return Number(match[1]);
+  });
+}
+
+async function nodeCpuMs(node: Redis): Promise<number> {
+  const info = await node.info('cpu');
   const user = /^used_cpu_user:([\d.]+)/m.exec(info);
   const sys = /^used_cpu_sys:([\d.]+)/m.exec(info);
   return (Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0)) * 1000;
+}
+
+/** CPU time the Redis server (every master of a cluster) has used (INFO cpu: user + sys), in ms; every client's work counts. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  return sumOverMasters(redis, nodeCpuMs);
+}
+
+/** The same per node (`host:port`): a cluster's shards one by one; one entry for a single Redis. */
+export async function redisCpuMsByNode(redis: Redis): Promise<Map<string, number>> {
+  const byNode = new Map<string, number>();
+  for (const node of masters(redis)) byNode.set(`${node.options.host ?? '?'}:${node.options.port ?? '?'}`, await nodeCpuMs(node));
+  return byNode;
 }
 
 export type CommandStats = Map<string, { calls: number; usec: number }>;
@@ -23,8 +44,11 @@ export type CommandStats = Map<string, { calls: number; usec: number }>;
 /** INFO commandstats. Commands run inside Lua scripts are counted too (and inside evalsha's time). */
 export async function commandStats(redis: Redis): Promise<CommandStats> {
   const stats: CommandStats = new Map();
-  for (const match of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    stats.set(match[1]!, { calls: Number(match[2]), usec: Number(match[3]) });
+  for (const node of masters(redis)) {
+    for (const match of (await node.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+      const seen = stats.get(match[1]!) ?? { calls: 0, usec: 0 };
+      stats.set(match[1]!, { calls: seen.calls + Number(match[2]), usec: seen.usec + Number(match[3]) });
+    }
   }
   return stats;
 }
@@ -40,22 +64,24 @@ export function commandsPerMessage(before: CommandStats, after: CommandStats, me
 
 /** Sum of MEMORY USAGE over every key matching `pattern` (SAMPLES 0: exact, not sampled). */
 export async function keysMemory(redis: Redis, pattern: string): Promise<{ bytes: number; keys: number }> {
-  let cursor = '0';
   let bytes = 0;
   let keys = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (found.length === 0) continue;
-    const pipeline = redis.pipeline();
-    for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
-    for (const [error, value] of (await pipeline.exec()) ?? []) {
-      if (!error && typeof value === 'number') {
-        bytes += value;
-        keys += 1;
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (found.length === 0) continue;
+      const pipeline = node.pipeline();
+      for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+      for (const [error, value] of (await pipeline.exec()) ?? []) {
+        if (!error && typeof value === 'number') {
+          bytes += value;
+          keys += 1;
+        }
       }
-    }
-  } while (cursor !== '0');
+    } while (cursor !== '0');
+  }
   return { bytes, keys };
 }
 

@@ -203,6 +203,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         rawPathSink: rawPath.sinkCpuMsPerMessage,
       },
       redisCommandsPerMessage: pipeline.redisCommands,
+      // One hash tag per send today: every partition of it on one master (issue #16 spreads them).
+      redisNodes: { partitions: 1, cpuMsPerMessage: pipeline.redisCpuMsPerMessageByNode },
       utilisation: { ceiling: ceiling.utilisation, pipeline: pipeline.utilisation },
       ceiling: {
         messages: ceiling.messages,
