@@ -47,13 +47,18 @@ function configuredMarkdownIt(): InstanceType<typeof MarkdownIt> {
   return md;
 }
 
-export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
+function markdownRenderer(mode: 'parse' | 'parseInline'): (source: string, style: MarkdownStyle) => string {
   const md = configuredMarkdownIt();
   return (source, style) => {
-    const tokens = md.parse(source, {});
+    const tokens = md[mode](source, {});
     addStyles(tokens, style);
     return md.renderer.render(tokens, md.options, {});
   };
+}
+
+/** A text section's Markdown: blocks (paragraphs, lists, code, tables, quotes, images). */
+export function createMarkdown(): (source: string, style: MarkdownStyle) => string {
+  return markdownRenderer('parse');
 }
 
 /**
@@ -61,12 +66,7 @@ export function createMarkdown(): (source: string, style: MarkdownStyle) => stri
  * emphasis, links and code inline; no paragraph around it.
  */
 export function createInlineMarkdown(): (source: string, style: MarkdownStyle) => string {
-  const md = configuredMarkdownIt();
-  return (source, style) => {
-    const tokens = md.parseInline(source, {});
-    addStyles(tokens, style);
-    return md.renderer.render(tokens, md.options, {});
-  };
+  return markdownRenderer('parseInline');
 }
 
 /** The markdown-it rules the free-text block allows (markdown-lint.ts reports the rest). */
