@@ -111,7 +111,7 @@ export function pageCsp(styleHash: string): string {
 export function renderPage(input: { m: Messages; title: string; brand: PageBrand; body: SafeHtml; homeHref: string; indexable?: boolean; feed?: { href: string; title: string } }): Page {
   const { css, hash } = styleFor(input.brand.brandColor);
   const doc = html`<!doctype html>
-<html lang="${input.m.lang}">
+<html lang="${input.m.lang}"${input.m.dir ? html` dir="${input.m.dir}"` : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

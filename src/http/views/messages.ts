@@ -1,12 +1,22 @@
-// Every sentence the web pages show, per locale. Pages pick the newsletter's locale; anything
-// not zh-CN falls back to English. The consent sentence's text is versioned by its hash, so
-// the consent record names exactly what the person saw.
+// Every sentence the web pages show, per locale. Pages pick the newsletter's locale; a locale
+// without a table falls back to English. en and zh-CN live here, the other seven under
+// page-messages/. The consent sentence's text is versioned by its hash, so the consent record
+// names exactly what the person saw: never edit a published consent sentence in place.
 import { createHash } from 'node:crypto';
+import { ar } from './page-messages/ar.ts';
+import { de } from './page-messages/de.ts';
+import { es } from './page-messages/es.ts';
+import { fr } from './page-messages/fr.ts';
+import { ja } from './page-messages/ja.ts';
+import { ko } from './page-messages/ko.ts';
+import { zhTW } from './page-messages/zh-TW.ts';
 
-export type PageLocale = 'zh-CN' | 'en';
+export type PageLocale = 'en' | 'zh-CN' | 'zh-TW' | 'ja' | 'ko' | 'de' | 'fr' | 'es' | 'ar';
 
 export interface Messages {
   lang: PageLocale;
+  /** Set for right-to-left languages; the layout puts it on `<html>`. */
+  dir?: 'rtl';
   subscribeTitle(name: string): string;
   subscribeIntro(organisation: string): string;
   emailLabel: string;
@@ -196,8 +206,10 @@ const zhCN: Messages = {
   backHome: '前往订阅页面',
 };
 
+const TABLES: Readonly<Record<PageLocale, Messages>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW, ja, ko, de, fr, es, ar };
+
 export function messagesFor(locale: string | undefined): Messages {
-  return locale === 'zh-CN' ? zhCN : en;
+  return locale !== undefined && Object.hasOwn(TABLES, locale) ? TABLES[locale as PageLocale] : en;
 }
 
 /** `form-v1-<locale>-<hash of the consent sentence>`: recorded with every form consent. */
@@ -206,9 +218,9 @@ export function consentTextVersion(m: Messages, newsletterName: string): string 
   return `form-v1-${m.lang}-${digest}`;
 }
 
-/** The consent sentence a `consentTextVersion` stands for, over these newsletters and both locales. */
+/** The consent sentence a `consentTextVersion` stands for, over these newsletters and every locale. */
 export function consentTextResolver(newsletterNames: readonly string[]): (version: string) => string | undefined {
   const texts = new Map<string, string>();
-  for (const m of [en, zhCN]) for (const name of newsletterNames) texts.set(consentTextVersion(m, name), m.consent(name));
+  for (const m of Object.values(TABLES)) for (const name of newsletterNames) texts.set(consentTextVersion(m, name), m.consent(name));
   return (version) => texts.get(version);
 }

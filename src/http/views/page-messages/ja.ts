@@ -1,0 +1,72 @@
+// Japanese page sentences: polite form (です・ます) and full-width punctuation, as the Japanese emails write.
+import { numberFormatter } from '../../../render/locales/format.ts';
+import type { Messages } from '../messages.ts';
+
+const number = numberFormatter('ja');
+
+export const ja: Messages = {
+  lang: 'ja',
+  subscribeTitle: (name) => `${name}を購読する`,
+  subscribeIntro: (organisation) => `${organisation}が発行しています。無料で、メールで直接お届けします。`,
+  emailLabel: 'メールアドレス',
+  nameLabel: 'お名前',
+  optional: '（任意）',
+  otherNewsletters: 'ほかのニュースレター：',
+  consent: (name) =>
+    `購読することで、${name}をメールで受け取ることに同意します。毎号に配信停止のリンクがあり、いつでもすぐに解除できます。同意の証として、購読した日時と経路が記録されます。`,
+  subscribeButton: '購読する',
+  confirmNote: (hours) => `確認用のリンクをメールでお送りします。リンクの有効期限は${hours}時間です。`,
+  honeypotLabel: 'この欄には何も入力しないでください',
+  checkInboxTitle: 'メールをご確認ください',
+  checkInboxBody: (hours) =>
+    `このアドレスがまだ登録されていなければ、確認用のリンクを記載したメールをお送りしました。${hours}時間以内にメールを開いてリンクを押し、登録を完了してください。`,
+  checkInboxHint: '数分たっても届かない場合は、迷惑メールフォルダをご確認いただくか、もう一度お申し込みください。',
+  confirmedTitle: '購読の登録が完了しました',
+  confirmedBody: (name) => `ありがとうございます。次号から、${name}をメールでお届けします。`,
+  readArchive: 'バックナンバーを読む',
+  confirmInvalidTitle: 'この確認リンクは使用できません',
+  confirmInvalidBody: (hours) =>
+    `有効期限（${hours}時間）が切れたか、すでに使用されたか、メールソフトによってリンクが途中で切れた可能性があります。もう一度お申し込みいただくと、新しいリンクをお送りします。`,
+  subscribeAgain: 'もう一度申し込む',
+  unsubscribeTitle: (name) => `${name}の配信を停止しますか？`,
+  unsubscribeBody: (masked, name) => `${masked} には、今後${name}が届かなくなります。`,
+  unsubscribeButton: '配信を停止する',
+  unsubscribedTitle: '配信を停止しました',
+  unsubscribedBody: (masked, name) => `${masked ?? 'このアドレス'} には、今後${name}をお送りしません。`,
+  resubscribeOffer: '気が変わりましたら、もう一度お申し込みください。メールで確認をお願いします。',
+  unsubscribeInvalidTitle: 'この配信停止リンクは使用できません',
+  unsubscribeInvalidBody: 'コピーの際にリンクが途中で切れた可能性があります。各号の末尾にある配信停止リンクか、メールソフトの配信停止ボタンをご利用ください。',
+  preferences: {
+    title: '購読の設定',
+    intro: (masked) => `${masked} の設定です。受け取りたいニュースレターにチェックを入れてください。チェックを外すと配信を停止します。`,
+    lists: 'ニュースレター',
+    language: '言語',
+    languages: { 'zh-CN': '中文', en: 'English' },
+    save: '保存する',
+    leaveAll: 'すべての配信を停止する',
+    saved: '保存しました。',
+    leftAll: 'すべてのニュースレターの配信を停止しました。',
+    manage: '購読を管理する',
+  },
+  archiveTitle: (name) => `${name}のバックナンバー`,
+  allArchivesTitle: 'すべてのニュースレターのバックナンバー',
+  landingTitle: 'ニュースレター一覧',
+  landingIntro: 'ニュースレターを選んでバックナンバーを読み、メールアドレスを入力して購読できます。毎号に配信停止のリンクがあり、いつでもすぐに解除できます。',
+  latestIssues: '最新号',
+  archiveEmpty: 'まだ発行された号はありません。',
+  issueNumber: (n) => `第${number(n)}号`,
+  previousIssue: '前の号',
+  nextIssue: '次の号',
+  allIssues: 'バックナンバー一覧',
+  subscribeLink: '購読する',
+  invalidEmail: 'name@example.com のような形式で、メールアドレスを入力してください。',
+  errors: {
+    '400': { title: 'リクエストを処理できませんでした', body: 'リクエストの内容が不足しているか、正しくありません。' },
+    '404': { title: 'ページが見つかりません', body: 'このアドレスには何もありません。' },
+    '413': { title: 'データが多すぎます', body: 'フォームから送信されたデータが、このページで受け付けられる量を超えています。' },
+    '415': { title: '対応していない送信形式です', body: 'このページでは受け付けていない形式でフォームが送信されました。' },
+    '429': { title: '試行回数が多すぎます', body: '1分ほど待ってから、もう一度お試しください。' },
+    '500': { title: 'サーバーでエラーが発生しました', body: '数分後にもう一度お試しください。' },
+  },
+  backHome: '購読ページへ',
+};
