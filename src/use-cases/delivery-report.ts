@@ -6,6 +6,7 @@
 import { countLateReport } from '../campaign/campaign-record.ts';
 import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
+import { isSubscriberId } from '../subscribers/fields.ts';
 import type { SubscriberStatus } from '../subscribers/types.ts';
 import type { LeaveDeps } from './leave-list.ts';
 
@@ -29,10 +30,19 @@ export type ReportOutcome =
   | { kind: 'suppressed'; status: SubscriberStatus; subscriberId: string; issueCounted: boolean }
   | { kind: 'soft-bounce'; count: number; subscriberId: string; issueCounted: boolean };
 
-/** The issue id inside one of our Message-IDs (`<issue.subscriber.hash@domain>`), if it is one. */
+/**
+ * The issue and subscriber ids inside one of our Message-IDs (`<issue.subscriber.hash@domain>`,
+ * newsletterMessageId in src/mail), if it is one; the subscriber only when it is a valid id.
+ */
+export function partsOfMessageId(messageId: string | undefined): { issueId: string; subscriberId?: string } | undefined {
+  const match = /^<?([a-z0-9][a-z0-9-]{0,99})\.([1-9][0-9]*)\.[0-9a-f]{16}@[^>]+>?$/.exec(messageId?.trim() ?? '');
+  if (!match) return undefined;
+  return isSubscriberId(match[2]!) ? { issueId: match[1]!, subscriberId: match[2]! } : { issueId: match[1]! };
+}
+
+/** The issue id inside one of our Message-IDs, if it is one. */
 export function issueOfMessageId(messageId: string | undefined): string | undefined {
-  const match = /^<?([a-z0-9][a-z0-9-]{0,99})\.[1-9][0-9]*\.[0-9a-f]{16}@[^>]+>?$/.exec(messageId?.trim() ?? '');
-  return match?.[1];
+  return partsOfMessageId(messageId)?.issueId;
 }
 
 export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): Promise<ReportOutcome> {

@@ -5,7 +5,7 @@
 // the subscriber id inside our Message-ID quoted from the original.
 import { readReportEmail, type EmailReport } from '../delivery-reports/report-email.ts';
 import { readVerpAddress } from '../mail/verp.ts';
-import { issueOfMessageId, reportDelivery, type DeliveryReport, type ReportOutcome } from './delivery-report.ts';
+import { partsOfMessageId, reportDelivery, type DeliveryReport, type ReportOutcome } from './delivery-report.ts';
 import type { LeaveDeps } from './leave-list.ts';
 
 export interface IngestDeps extends LeaveDeps {
@@ -23,13 +23,9 @@ export interface IngestedReport {
 
 export type IngestResult = { kind: 'ignored'; reason: string } | { kind: 'reports'; reports: IngestedReport[] };
 
-/** Our subscriber id inside a Message-ID `<issue.SUBSCRIBER.hash@domain>`. */
-function subscriberOfMessageId(messageId: string | undefined): string | undefined {
-  return /^<?[a-z0-9][a-z0-9-]{0,99}\.([1-9][0-9]{0,15})\.[0-9a-f]{16}@[^>]+>?$/.exec(messageId?.trim() ?? '')?.[1];
-}
-
 function target(deps: IngestDeps, report: EmailReport): { by: IngestedReport['matchedBy']; subscriberId?: string; email?: string; issueId?: string } {
-  const quotedIssue = issueOfMessageId(report.messageId);
+  const quoted = partsOfMessageId(report.messageId);
+  const quotedIssue = quoted?.issueId;
   if (deps.bounceAddress) {
     for (const address of report.returnPaths) {
       const verp = readVerpAddress(deps.bounceAddress, deps.secrets, address);
@@ -37,8 +33,7 @@ function target(deps: IngestDeps, report: EmailReport): { by: IngestedReport['ma
     }
   }
   if (report.email) return { by: 'address', email: report.email, ...(quotedIssue ? { issueId: quotedIssue } : {}) };
-  const quotedSubscriber = subscriberOfMessageId(report.messageId);
-  if (quotedSubscriber) return { by: 'message-id', subscriberId: quotedSubscriber, ...(quotedIssue ? { issueId: quotedIssue } : {}) };
+  if (quoted?.subscriberId) return { by: 'message-id', subscriberId: quoted.subscriberId, issueId: quoted.issueId };
   return { by: 'none' };
 }
 
