@@ -4,6 +4,7 @@
 // Cluster each figure is the sum over its masters (INFO answers for one node only), and the CPU
 // is also given per node: one shard's CPU per message is what bounds a send on it.
 import { masters, type Redis } from '../redis/connection.ts';
+import { forEachKeyPage } from '../redis/scan-keys.ts';
 
 async function sumOverMasters(redis: Redis, read: (node: Redis) => Promise<number>): Promise<number> {
   let total = 0;
@@ -66,22 +67,16 @@ export function commandsPerMessage(before: CommandStats, after: CommandStats, me
 export async function keysMemory(redis: Redis, pattern: string): Promise<{ bytes: number; keys: number }> {
   let bytes = 0;
   let keys = 0;
-  for (const node of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (found.length === 0) continue;
-      const pipeline = node.pipeline();
-      for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
-      for (const [error, value] of (await pipeline.exec()) ?? []) {
-        if (!error && typeof value === 'number') {
-          bytes += value;
-          keys += 1;
-        }
+  await forEachKeyPage(redis, pattern, async (found, node) => {
+    const pipeline = node.pipeline();
+    for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+    for (const [error, value] of (await pipeline.exec()) ?? []) {
+      if (!error && typeof value === 'number') {
+        bytes += value;
+        keys += 1;
       }
-    } while (cursor !== '0');
-  }
+    }
+  });
   return { bytes, keys };
 }
 

@@ -1,4 +1,5 @@
-import { masters, type Redis } from './connection.ts';
+import type { Redis } from './connection.ts';
+import { forEachKeyPage } from './scan-keys.ts';
 
 /**
  * Deletes every key that starts with `prefix` (SCAN + UNLINK, never KEYS): used by `dev --demo`
@@ -6,17 +7,11 @@ import { masters, type Redis } from './connection.ts';
  */
 export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
   let deleted = 0;
-  // On a cluster, SCAN walks one node: walk every master.
-  for (const node of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      // One key at a time on a cluster would be slow; keys of one hash tag share a slot, and
-      // UNLINK of keys from different slots is refused, so group them by slot first.
-      for (const group of bySlot(found)) deleted += await node.unlink(...group);
-    } while (cursor !== '0');
-  }
+  await forEachKeyPage(redis, `${prefix}*`, async (found, node) => {
+    // One key at a time on a cluster would be slow; keys of one hash tag share a slot, and
+    // UNLINK of keys from different slots is refused, so group them by slot first.
+    for (const group of bySlot(found)) deleted += await node.unlink(...group);
+  });
   return deleted;
 }
 

@@ -12,7 +12,7 @@
 // sorted set cost ~105 bytes per member. Paging reads the bitmap from the cursor's byte on in
 // GETRANGE slices and decodes the set bits in id order: stable while subscribers come and go.
 import type { Redis } from 'ioredis';
-import { masters } from '../redis/connection.ts';
+import { forEachKeyPage } from '../redis/scan-keys.ts';
 import type { Keys } from '../redis/keys.ts';
 import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
@@ -227,31 +227,27 @@ export class RedisSubscriberStore implements SubscriberStore {
    * alone. Returns how many records it read. Run it while nothing else writes subscribers.
    */
   async rebuildIndexes(): Promise<number> {
-    const recordKey = new RegExp(`^${escapeRegExp(this.keys.subscriber(''))}([1-9][0-9]*)$`);
+    const recordPrefix = this.keys.subscriber('');
     let records = 0;
     const lists = new Set<string>();
-    for (const node of masters(this.redis)) {
-      let cursor = '0';
-      do {
-        const [next, found] = await node.scan(cursor, 'MATCH', `${this.keys.subscriber('')}*`, 'COUNT', 1000);
-        cursor = next;
-        const ids = found.flatMap((key) => recordKey.exec(key)?.[1] ?? []);
-        const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.subscriber(id), FIELD.status, FIELD.lists)));
-        const pipeline = this.redis.pipeline();
-        ids.forEach((id, i) => {
-          const [status, listField] = fields[i]!;
-          if (!status) return;
-          records++;
-          pipeline.setbit(this.keys.allSubscribers(), Number(id), 1);
-          for (const list of splitListField(listField)) {
-            lists.add(list);
-            pipeline.setbit(this.keys.listAll(list), Number(id), 1);
-            pipeline.setbit(this.keys.listActive(list), Number(id), status === 'active' ? 1 : 0);
-          }
-        });
-        await pipeline.exec();
-      } while (cursor !== '0');
-    }
+    await forEachKeyPage(this.redis, `${recordPrefix}*`, async (found) => {
+      // `sub:*` also matches the id counter, the indexes and soft-bounce counters: records only.
+      const ids = found.map((key) => key.slice(recordPrefix.length)).filter(isSubscriberId);
+      const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.subscriber(id), FIELD.status, FIELD.lists)));
+      const pipeline = this.redis.pipeline();
+      ids.forEach((id, i) => {
+        const [status, listField] = fields[i]!;
+        if (!status) return;
+        records++;
+        pipeline.setbit(this.keys.allSubscribers(), Number(id), 1);
+        for (const list of splitListField(listField)) {
+          lists.add(list);
+          pipeline.setbit(this.keys.listAll(list), Number(id), 1);
+          pipeline.setbit(this.keys.listActive(list), Number(id), status === 'active' ? 1 : 0);
+        }
+      });
+      await pipeline.exec();
+    });
     // The sorted sets of the layout before the bitmaps.
     const old = [`${this.keys.prefix}:sub:all`, ...[...lists].flatMap((l) => [`${this.keys.prefix}:list:${l}:active`, `${this.keys.prefix}:list:${l}:all`])];
     for (const key of old) await this.redis.del(key);
@@ -307,10 +303,6 @@ export class RedisSubscriberStore implements SubscriberStore {
     }
     return ids;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const PAGE_SLICE_BYTES = 1024;
