@@ -106,20 +106,29 @@ export function snsStringToSign(m: SnsMessage): string {
   return keys.map((k) => `${k}\n${m[k] ?? ''}\n`).join('');
 }
 
-/** Fetches a PEM over HTTPS: 5 s timeout, no redirects, at most 16 KB. */
-async function fetchCertificatePem(url: string): Promise<string> {
+/**
+ * GETs an SNS URL (a signing certificate, a SubscribeURL): 5 s timeout, no redirects, and no
+ * more than `maxBytes` read, whatever the server sends. Past that it throws, or with
+ * `truncate` (where only the answer's status matters) stops reading and returns what it has.
+ */
+export async function fetchSnsUrl(url: string, maxBytes: number, opts: { truncate?: boolean } = {}): Promise<string> {
   const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(CERT_FETCH_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  if (Number(res.headers.get('content-length') ?? 0) > MAX_CERT_BYTES) throw new Error(`larger than ${MAX_CERT_BYTES} bytes`);
+  if (!opts.truncate && Number(res.headers.get('content-length') ?? 0) > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_CERT_BYTES) throw new Error(`larger than ${MAX_CERT_BYTES} bytes`);
     chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      if (!opts.truncate) throw new Error(`larger than ${maxBytes} bytes`);
+      break; // leaving the loop cancels the rest of the body
+    }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
 }
+
+const fetchCertificatePem = (url: string) => fetchSnsUrl(url, MAX_CERT_BYTES);
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

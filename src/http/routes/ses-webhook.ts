@@ -6,7 +6,7 @@
 // MessageId is acted on once: SNS retries, and a captured message replayed must not count twice.
 import type { FastifyPluginAsync } from 'fastify';
 import { parseSesNotification } from '../../delivery-reports/ses-notification.ts';
-import { isAwsSnsUrl, parseSnsBody, SnsMessageError, SnsVerifier, type SnsMessage } from '../../delivery-reports/sns-message.ts';
+import { fetchSnsUrl, isAwsSnsUrl, parseSnsBody, SnsMessageError, SnsVerifier, type SnsMessage } from '../../delivery-reports/sns-message.ts';
 import { issueOfMessageId, reportDelivery } from '../../use-cases/delivery-report.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError } from '../respond.ts';
@@ -14,21 +14,16 @@ import { HttpInputError } from '../respond.ts';
 /** SES notifications quote headers; SNS allows 256 KB. */
 const SES_BODY_LIMIT = 300 * 1024;
 const SEEN_SECONDS = 14 * 24 * 3600;
-const VISIT_TIMEOUT_MS = 5_000;
+/** What is kept of the SubscribeURL's answer (only its status matters). */
+const VISIT_MAX_BYTES = 64 * 1024;
 
 export interface SesWebhookOptions {
   /** GETs an SNS URL (the signing certificate, the SubscribeURL) and returns its body; default: fetch. */
   snsGet?: (url: string) => Promise<string>;
 }
 
-async function fetchText(url: string): Promise<string> {
-  const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(VISIT_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return (await response.text()).slice(0, 64 * 1024);
-}
-
 export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}): FastifyPluginAsync {
-  const get = opts.snsGet ?? fetchText;
+  const get = opts.snsGet ?? ((url: string) => fetchSnsUrl(url, VISIT_MAX_BYTES, { truncate: true }));
   const verifier = new SnsVerifier(opts.snsGet ? { fetchCertificate: opts.snsGet } : {});
   const topics = new Set(ctx.config.sesTopicArns);
 
