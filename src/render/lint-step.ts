@@ -7,7 +7,7 @@ import { isAssetPath, type Issue, type Newsletter } from '../content/schema.ts';
 import { issueImages, issueLinks } from '../content/walk-issue.ts';
 import { markdownProblems } from './markdown-lint.ts';
 import { stringsFor } from './strings.ts';
-import { hasNamePlaceholder, nameFallback, placeholderProblems, withName } from './name-placeholder.ts';
+import { fallbackConflict, hasNamePlaceholder, nameFallback, unknownPlaceholders, withName } from './name-placeholder.ts';
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
   const findings: LintFinding[] = [];
@@ -15,10 +15,10 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   const warning = (path: string | undefined, message: string): void => { findings.push({ level: 'warning', path, message }); };
 
   for (const field of ['subject', 'preheader'] as const) {
-    for (const problem of placeholderProblems([issue[field]])) error(field, problem);
+    for (const problem of unknownPlaceholders(issue[field])) error(field, problem);
   }
-  const fallbacks = placeholderProblems([issue.subject, issue.preheader]).filter((p) => p.startsWith('the subject and preheader'));
-  for (const problem of fallbacks) error('preheader', problem);
+  const conflict = fallbackConflict([issue.subject, issue.preheader]);
+  if (conflict) error('preheader', conflict);
   if (hasNamePlaceholder(issue.subject) && !nameFallback(issue.subject, issue.preheader)) {
     warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`);
   }

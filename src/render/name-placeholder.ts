@@ -9,8 +9,11 @@ import { tokenText } from './splice.ts';
 const PLACEHOLDER = /\{\{\s*name(?:\s+"([^"{}\r\n]{0,60})")?\s*\}\}/g;
 const ANY_BRACES = /\{\{[^}]*\}\}/g;
 
+/** PLACEHOLDER without the g flag, whose lastIndex would make test() stateful. */
+const ANY_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+
 export function hasNamePlaceholder(text: string): boolean {
-  return new RegExp(PLACEHOLDER.source).test(text);
+  return ANY_PLACEHOLDER.test(text);
 }
 
 /** The fallback the editor gave (the first one in subject, then preheader), if any. */
@@ -29,16 +32,18 @@ export function withName(text: string, name: string): string {
   return text.replace(PLACEHOLDER, () => name);
 }
 
-/** What lint reports about a subject or preheader: unknown `{{…}}` and differing fallbacks. */
-export function placeholderProblems(texts: string[]): string[] {
-  const problems: string[] = [];
+const ONE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+
+/** Lint: each `{{…}}` in one field that is not a name placeholder, with what to write. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...text.matchAll(ANY_BRACES)]
+    .filter((match) => !ONE_PLACEHOLDER.test(match[0]))
+    .map((match) => `${match[0]} is not a placeholder this field knows; write {{name}} or {{name "fallback"}} (fallback in double quotes, at most 60 characters)`);
+}
+
+/** Lint: the one problem of subject and preheader together, more than one fallback; null when fine. */
+export function fallbackConflict(texts: string[]): string | null {
   const fallbacks = new Set<string>();
-  for (const text of texts) {
-    for (const match of text.matchAll(ANY_BRACES)) {
-      if (!new RegExp(`^${PLACEHOLDER.source}$`).test(match[0])) problems.push(`${match[0]} is not a placeholder this field knows; write {{name}} or {{name "fallback"}} (fallback in double quotes, at most 60 characters)`);
-    }
-    for (const match of text.matchAll(PLACEHOLDER)) if (match[1]?.trim()) fallbacks.add(match[1].trim());
-  }
-  if (fallbacks.size > 1) problems.push(`the subject and preheader give different fallbacks (${[...fallbacks].map((f) => JSON.stringify(f)).join(', ')}); give one, the same everywhere`);
-  return problems;
+  for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) if (match[1]?.trim()) fallbacks.add(match[1].trim());
+  return fallbacks.size > 1 ? `the subject and preheader give different fallbacks (${[...fallbacks].map((f) => JSON.stringify(f)).join(', ')}); give one, the same everywhere` : null;
 }
