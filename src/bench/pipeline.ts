@@ -12,7 +12,7 @@ import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { followEnqueueTimes } from './enqueue-times.ts';
 import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
-import { commandStats, commandsPerMessage, redisCpuMs, redisCpuMsByNode, startMemoryPoller } from './redis-info.ts';
+import { commandStats, commandsPerMessage, redisCpuMsByNode, startMemoryPoller } from './redis-info.ts';
 import { quantile } from './result.ts';
 import type { SinkHandle } from './sink.ts';
 import { startWorkerPool } from './worker-pool.ts';
@@ -67,7 +67,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     await sink.reset();
     const cpuBefore = await pool.sample();
     const sinkBefore = (await readProcStats(sink.pid))?.cpuMs ?? 0;
-    const redisBefore = await redisCpuMs(redis);
     const nodesBefore = await redisCpuMsByNode(redis);
     const commandsBefore = await commandStats(redis);
     const machineBefore = await readMachineCpu();
@@ -93,8 +92,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     memory = null;
     const cpuAfter = await pool.sample();
     const sinkCpu = ((await readProcStats(sink.pid))?.cpuMs ?? 0) - sinkBefore;
-    const redisCpu = (await redisCpuMs(redis)) - redisBefore;
     const nodesAfter = await redisCpuMsByNode(redis);
+    // The Redis server's CPU during the send: every master's, summed (one INFO cpu per node).
+    const perNode = [...nodesAfter].map(([node, ms]) => ({ node, ms: ms - (nodesBefore.get(node) ?? ms) }));
+    const redisCpu = perNode.reduce((sum, n) => sum + n.ms, 0);
     const commandsAfter = await commandStats(redis);
     const machineAfter = await readMachineCpu();
     const self = process.cpuUsage(selfBefore);
@@ -132,7 +133,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       workerCpuMs: cpuMs,
       sinkCpuMsPerMessage: sinkCpu / Math.max(1, stats.messages),
       redisCpuMsPerMessage: redisCpu / Math.max(1, stats.messages),
-      redisCpuMsPerMessageByNode: [...nodesAfter].map(([node, ms]) => ({ node, ms: (ms - (nodesBefore.get(node) ?? ms)) / Math.max(1, stats.messages) })),
+      redisCpuMsPerMessageByNode: perNode.map(({ node, ms }) => ({ node, ms: ms / Math.max(1, stats.messages) })),
       benchCpuMsPerMessage: (self.user + self.system) / 1000 / Math.max(1, stats.messages),
       redisCommands: commandsPerMessage(commandsBefore, commandsAfter, Math.max(1, stats.messages)),
       utilisation,

@@ -28,12 +28,7 @@ async function nodeCpuMs(node: Redis): Promise<number> {
   return (Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0)) * 1000;
 }
 
-/** CPU time the Redis server (every master of a cluster) has used (INFO cpu: user + sys), in ms; every client's work counts. */
-export async function redisCpuMs(redis: Redis): Promise<number> {
-  return sumOverMasters(redis, nodeCpuMs);
-}
-
-/** The same per node (`host:port`): a cluster's shards one by one; one entry for a single Redis. */
+/** CPU time each Redis master has used (INFO cpu: user + sys), in ms, by `host:port`: one entry for a single Redis; every client's work counts. */
 export async function redisCpuMsByNode(redis: Redis): Promise<Map<string, number>> {
   const byNode = new Map<string, number>();
   for (const node of masters(redis)) byNode.set(`${node.options.host ?? '?'}:${node.options.port ?? '?'}`, await nodeCpuMs(node));
