@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { SECTION_KINDS } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
 import { mirrorBox } from './mirror.ts';
-import type { TemplateSet } from './templates.ts';
+import { WELCOME_TEMPLATE, type TemplateSet } from './templates.ts';
 
 /** A template function; `options` is how Handlebars passes @root, helpers and partials to a partial. */
 export type CompiledTemplate = (view: object, options?: Handlebars.RuntimeOptions) => string;
@@ -48,7 +48,7 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
     layout: compile(env, `layout${SUFFIX}`, set.files[`layout${SUFFIX}`]!),
     confirm: compile(env, `confirm${SUFFIX}`, set.files[`confirm${SUFFIX}`]!),
     // Optional: without it no welcome mail is sent (the worker says so).
-    welcome: set.files[`welcome${SUFFIX}`] === undefined ? null : compile(env, `welcome${SUFFIX}`, set.files[`welcome${SUFFIX}`]!),
+    welcome: set.files[WELCOME_TEMPLATE] === undefined ? null : compile(env, WELCOME_TEMPLATE, set.files[WELCOME_TEMPLATE]!),
   };
 }
 

@@ -1,7 +1,7 @@
 // A Renderer that loads the render pipeline (Handlebars, markdown-it, html-to-text, and MJML
 // on its first render: ~80 MB together) when it is first asked to render. A deliver worker only
 // renders the rare confirmation or welcome mail; until one comes, it does not carry the weight.
-import type { TemplateSet } from './templates.ts';
+import { WELCOME_TEMPLATE, type TemplateSet } from './templates.ts';
 import type { Renderer, RendererOptions } from './renderer.ts';
 
 export function lazyRenderer(templates: TemplateSet, options: RendererOptions): Renderer {
@@ -10,6 +10,6 @@ export function lazyRenderer(templates: TemplateSet, options: RendererOptions): 
   return {
     renderIssue: async (issue, newsletter) => (await load()).renderIssue(issue, newsletter),
     renderTransactional: (async (name: 'confirm' | 'welcome', data: never) => (await load()).renderTransactional(name as 'confirm', data)) as Renderer['renderTransactional'],
-    hasWelcome: () => templates.files['welcome.mjml.hbs'] !== undefined,
+    hasWelcome: () => templates.files[WELCOME_TEMPLATE] !== undefined,
   };
 }
