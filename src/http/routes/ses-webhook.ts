@@ -22,26 +22,25 @@ export interface SesWebhookOptions {
   snsGet?: (url: string) => Promise<string>;
 }
 
+/** A body SNS or SES could not have sent (SnsMessageError) is the client's: `status` with its message. */
+async function asClientError<T>(status: number, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SnsMessageError) throw new HttpInputError(status, error.message);
+    throw error;
+  }
+}
+
 export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}): FastifyPluginAsync {
   const get = opts.snsGet ?? ((url: string) => fetchSnsUrl(url, VISIT_MAX_BYTES, { truncate: true }));
   const verifier = new SnsVerifier(opts.snsGet ? { fetchCertificate: opts.snsGet } : {});
   const topics = new Set(ctx.config.sesTopicArns);
 
   async function verified(body: unknown): Promise<SnsMessage> {
-    let message: SnsMessage;
-    try {
-      message = parseSnsBody(body);
-    } catch (error) {
-      if (error instanceof SnsMessageError) throw new HttpInputError(400, error.message);
-      throw error;
-    }
+    const message = await asClientError(400, () => parseSnsBody(body));
     if (!topics.has(message.TopicArn)) throw new HttpInputError(403, `SNS topic ${message.TopicArn.slice(0, 300)} is not in SES_TOPIC_ARN`);
-    try {
-      await verifier.verify(message);
-    } catch (error) {
-      if (error instanceof SnsMessageError) throw new HttpInputError(403, error.message);
-      throw error;
-    }
+    await asClientError(403, () => verifier.verify(message));
     return message;
   }
 
@@ -51,7 +50,8 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
       if (topics.size === 0) throw new HttpInputError(404, 'POST /webhooks/ses is off: set SES_TOPIC_ARN to the SNS topic(s) your SES notifications go to');
       const message = await verified(request.body);
       reply.header('cache-control', 'no-store');
-      const fresh = await ctx.redis.set(ctx.keys.webhookSeen(`sns:${message.MessageId}`), '1', 'EX', SEEN_SECONDS, 'NX');
+      const seenKey = ctx.keys.webhookSeen(`sns:${message.MessageId}`);
+      const fresh = await ctx.redis.set(seenKey, '1', 'EX', SEEN_SECONDS, 'NX');
       if (!fresh) return { ok: true, duplicate: true };
 
       if (message.Type === 'SubscriptionConfirmation') {
@@ -60,7 +60,7 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
           await get(message.SubscribeURL);
         } catch (error) {
           // Let SNS retry the confirmation later: forget that we saw it.
-          await ctx.redis.del(ctx.keys.webhookSeen(`sns:${message.MessageId}`));
+          await ctx.redis.del(seenKey);
           request.log.warn({ topic: message.TopicArn, reason: (error as Error).message }, 'SNS subscription confirmation failed');
           throw new HttpInputError(502, 'Could not confirm the SNS subscription (SubscribeURL did not answer); SNS will retry.');
         }
@@ -69,13 +69,7 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
       }
       if (message.Type === 'UnsubscribeConfirmation') return { ok: true, ignored: 'unsubscribe confirmation' };
 
-      let parsed: ReturnType<typeof parseSesNotification>;
-      try {
-        parsed = parseSesNotification(message.Message);
-      } catch (error) {
-        if (error instanceof SnsMessageError) throw new HttpInputError(400, error.message);
-        throw error;
-      }
+      const parsed = await asClientError(400, () => parseSesNotification(message.Message));
       if (parsed.kind === 'ignored') return { ok: true, ignored: parsed.reason };
       const outcomes = [];
       for (const report of parsed.reports) {
