@@ -14,7 +14,7 @@ import { loadIssueFile } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { prepareIssueMime } from '../mail/index.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
-import { deleteKeysByPrefix } from '../redis/delete-by-prefix.ts';
+import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { keys as makeKeys } from '../redis/keys.ts';
 import { createRenderer } from '../render/index.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
@@ -65,7 +65,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     (cleaned ??= (async () => {
       await stopAll(5_000).catch(() => {});
       await sink?.stop().catch(() => {});
-      await deleteKeysByPrefix(redis, prefix).catch((e: Error) => log(`could not delete ${prefix}* from Redis: ${e.message}`));
+      await deleteDeploymentKeys(redis, prefix).catch((e: Error) => log(`could not delete ${prefix}* from Redis: ${e.message}`));
       redis.disconnect();
       queueConnection.disconnect();
     })());

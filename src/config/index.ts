@@ -27,6 +27,8 @@ const variables = {
     .default('redis://127.0.0.1:6379'),
   /** true: REDIS_URL names seed nodes of a Redis Cluster, and every process uses ioredis' Cluster client. */
   REDIS_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  /** Partitions of subscribers and sends (their own hash tags: shards of a cluster); default 1 on one Redis, the number of masters on a cluster. */
+  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).optional(),
   KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
   /** The name we give in EHLO (default: MAIL_FROM's domain); receivers score an IP literal as a spam sign. */
@@ -77,6 +79,8 @@ export interface Config {
   redisCluster: boolean;
   /** Hash-tag prefix for every Redis key and queue, so Redis Cluster keeps them on one slot. */
   keyPrefix: string;
+  /** QUEUE_PARTITIONS when set (src/redis/partitions.ts resolves the deployment's P). */
+  queuePartitions?: number;
   smtpUrl: string;
   /** EHLO name: SMTP_EHLO, else MAIL_FROM's domain. */
   smtpEhlo: string;
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     redisUrl: v.REDIS_URL,
     redisCluster: v.REDIS_CLUSTER === 'true',
     keyPrefix: v.KEY_PREFIX,
+    ...(v.QUEUE_PARTITIONS ? { queuePartitions: v.QUEUE_PARTITIONS } : {}),
     smtpUrl: v.SMTP_URL,
     smtpEhlo: v.SMTP_EHLO ?? domainOf(v.MAIL_FROM),
     publicUrl,

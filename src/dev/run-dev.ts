@@ -16,7 +16,7 @@ import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';
 import { createRedis } from '../redis/connection.ts';
-import { deleteKeysByPrefix } from '../redis/delete-by-prefix.ts';
+import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { keys as keysFor } from '../redis/keys.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { runWorker } from '../../workers/worker.ts';
@@ -51,7 +51,7 @@ export interface DevOptions {
 async function clearDevKeys(config: Readonly<Config>): Promise<void> {
   const redis = createRedis(config);
   try {
-    await deleteKeysByPrefix(redis, DEV_KEY_PREFIX);
+    await deleteDeploymentKeys(redis, DEV_KEY_PREFIX);
   } finally {
     redis.disconnect();
   }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedis } from '../../src/redis/connection.ts';
-import { deleteKeysByPrefix } from '../../src/redis/delete-by-prefix.ts';
+import { deleteDeploymentKeys } from '../../src/redis/delete-by-prefix.ts';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,5 +34,5 @@ export async function testRedis(opts: { forQueues?: boolean; cluster?: string } 
 }
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  await deleteKeysByPrefix(redis, prefix);
+  await deleteDeploymentKeys(redis, prefix);
 }

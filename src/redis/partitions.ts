@@ -1,0 +1,109 @@
+// Partitions (QUEUE_PARTITIONS = P): how subscribers and sends spread over Redis Cluster slots.
+//
+// Partition p of P has its own hash tag, `{nl-p}` for KEY_PREFIX `{nl}`, and holds the records,
+// address index, list bitmaps and counters of the subscribers whose address hashes to it, plus,
+// for every send, that partition's share: its campaign hash (state and counters), ledger and
+// deliver/fan-out queues. A Lua script of one partition touches that partition's keys only, so
+// the ledger's claim still reads the subscriber in the same step as it claims the entry.
+// What is deployment-wide (published issues, the archive index, sessions, confirmation tokens,
+// rate limits, webhook replay guards) stays under the KEY_PREFIX tag itself.
+//
+// With P = 1 (the default on one Redis) the one partition IS the KEY_PREFIX tag: every key has
+// the name it had before partitions existed, so a single-Redis deployment needs no migration.
+//
+// Ids carry their partition: id = seq × P + p (seq counted per partition), so a link, a VERP
+// address or a job that names a subscriber needs no lookup to find where they live. Because
+// ids and addresses map to partitions through P, P is fixed once a deployment has data: the
+// first process stores it (`{nl}:partitions`) and every later one must agree.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
+import { keys as keysFor, type Keys } from './keys.ts';
+import { masters } from './connection.ts';
+
+export interface Partitions {
+  /** P: how many partitions. */
+  count: number;
+  /** Deployment-wide keys (the KEY_PREFIX tag). */
+  base: Keys;
+  /** Each partition's keys; `[base]` when P = 1. */
+  keys: readonly Keys[];
+  /** The partition of a subscriber id (id mod P); -1 for something that is not an id. */
+  ofId(id: string): number;
+  /** The partition of a normalised address. */
+  ofEmail(normalisedEmail: string): number;
+}
+
+/** Most partitions a deployment may have (each costs a queue pair per worker process). */
+export const MAX_PARTITIONS = 64;
+
+/** `{nl}` → `{nl-2}`: partition p's hash tag. */
+export function partitionPrefix(prefix: string, p: number): string {
+  return prefix.endsWith('}') ? `${prefix.slice(0, -1)}-${p}}` : `${prefix}-${p}`;
+}
+
+/**
+ * Partition p's keys: subscriber and send keys under its own tag, deployment-wide ones from
+ * `base` (a worker of partition p reads the published issue that `publish` wrote once).
+ */
+function partitionKeys(base: Keys, p: number): Keys {
+  const own = keysFor(partitionPrefix(base.prefix, p));
+  return {
+    ...own,
+    confirmToken: base.confirmToken,
+    confirmUsed: base.confirmUsed,
+    rateLimit: base.rateLimit,
+    rendered: base.rendered,
+    campaigns: base.campaigns,
+    adminSession: base.adminSession,
+    adminImport: base.adminImport,
+    webhookSeen: base.webhookSeen,
+  };
+}
+
+export function partitionsFor(prefix: string, count = 1): Partitions {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${count}`);
+  const base = keysFor(prefix);
+  const list = count === 1 ? [base] : Array.from({ length: count }, (_, p) => partitionKeys(base, p));
+  return {
+    count,
+    base,
+    keys: list,
+    ofId: (id) => (/^[1-9][0-9]{0,15}$/.test(id) ? Number(BigInt(id) % BigInt(count)) : -1),
+    ofEmail: (email) => (count === 1 ? 0 : createHash('sha1').update(email).digest().readUInt32BE(0) % count),
+  };
+}
+
+/** The key that records P once a deployment has data. */
+export function partitionCountKey(prefix: string): string {
+  return `${prefix}:partitions`;
+}
+
+export class PartitionCountError extends UserError {
+  override name = 'PartitionCountError';
+}
+
+/**
+ * The deployment's partitions. P is the stored one; without one, QUEUE_PARTITIONS (`wanted`),
+ * or the number of masters on a Redis Cluster, or 1, and that is stored for every later
+ * process. QUEUE_PARTITIONS that differs from the stored P is refused: ids and addresses map
+ * to partitions through P, so changing it would lose track of every subscriber.
+ */
+export async function resolvePartitions(redis: Redis, prefix: string, wanted?: number): Promise<Partitions> {
+  const key = partitionCountKey(prefix);
+  const fallback = wanted ?? Math.min(MAX_PARTITIONS, masters(redis).length);
+  // SET NX then GET (not SET NX GET, which Redis before 7.0 refuses): whoever came first wins.
+  await redis.set(key, String(fallback), 'NX');
+  const stored = await redis.get(key);
+  const count = Number(stored);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {
+    throw new PartitionCountError(`Redis key ${key} holds ${JSON.stringify(stored)}, not a partition count from 1 to ${MAX_PARTITIONS}; set it to the deployment's QUEUE_PARTITIONS`);
+  }
+  if (wanted !== undefined && wanted !== count) {
+    throw new PartitionCountError(
+      `QUEUE_PARTITIONS=${wanted}, but this deployment's subscribers and sends are spread over ${count} partition(s) (Redis key ${key}); ` +
+        `unset QUEUE_PARTITIONS or set it to ${count} (changing it needs an export and re-import of the subscribers into a new KEY_PREFIX)`,
+    );
+  }
+  return partitionsFor(prefix, count);
+}
