@@ -20,7 +20,7 @@ import { redisDurabilityWarnings } from '../src/http/redis-durability.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { serveMetrics } from '../src/metrics/metrics-server.ts';
 import { createRedis } from '../src/redis/connection.ts';
-import { keys as keysFor } from '../src/redis/keys.ts';
+import { resolvePartitions } from '../src/redis/partitions.ts';
 import { lazyRenderer } from '../src/render/lazy-renderer.ts';
 import { fromHeader, startTransactionalWorker } from '../src/subscribers/confirmation-mail.ts';
 import { RedisSubscriberStore } from '../src/subscribers/redis-store.ts';
@@ -48,8 +48,9 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   // Our own per-message commands (subscriber reads, ledger) on a second, auto-pipelined client.
   const data = createRedis(config, { forQueues: true, autoPipelining: true, name: 'newsletter-worker-data' });
   for (const client of [connection, data]) client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
-  const k = keysFor(config.keyPrefix);
-  const store = new RedisSubscriberStore(data, k);
+  const partitions = await resolvePartitions(data, config.keyPrefix, config.queuePartitions);
+  const k = partitions.base;
+  const store = new RedisSubscriberStore(data, partitions.base);
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
   const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, ehlo: config.smtpEhlo, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
 
@@ -58,8 +59,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     {
       connection,
       data,
-      prefix: config.keyPrefix,
-      keys: k,
+      partitions,
       store,
       mailer,
       // The address from MAIL_FROM, the display name of the newsletter.

@@ -4,7 +4,8 @@
 // the campaign status until `done`, the sink's 250s, Redis memory, and the workers' /proc.
 import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
-import { createCampaignQueues } from '../campaign/queues.ts';
+import { openSends } from '../campaign/sends.ts';
+import { partitionsFor } from '../redis/partitions.ts';
 import { startListSend } from '../campaign/send.ts';
 import { isFinished, watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
@@ -59,7 +60,8 @@ export interface PipelineResult {
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const { redis, keys: k, published, sink } = opts;
   const issueId = published.issueId;
-  const queues = createCampaignQueues(opts.queueConnection, k.prefix);
+  const sends = openSends(redis, partitionsFor(k.prefix), opts.queueConnection);
+  const { queues } = sends.shards[0]!;
   const pool = await startWorkerPool({ count: opts.workers, env: opts.workerEnv, deliverQueue: queues.deliver, cpuProfDir: opts.cpuProfDir });
   const enqueued = followEnqueueTimes(redis, queues.deliver.keys.events!);
   let memory: ReturnType<typeof startMemoryPoller> | null = null;
@@ -73,11 +75,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const selfBefore = process.cpuUsage();
     memory = startMemoryPoller(redis, 100);
 
-    await startListSend({ redis, keys: k, store: opts.store, queues }, published);
+    await startListSend({ ...sends, store: opts.store }, published);
     const timeoutMs = Math.max(120_000, opts.subscribers * 20);
     const deadline = Date.now() + timeoutMs;
     let lastLog = 0;
-    const status = await watchCampaign(redis, k, issueId, 100, (s) => {
+    const status = await watchCampaign(sends, issueId, 100, (s) => {
       if (isFinished(s.state)) return;
       pool.assertAlive();
       if (Date.now() > deadline) throw new Error(`pipeline: not done after ${timeoutMs} ms: ${JSON.stringify(s)}`);
@@ -142,7 +144,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     await memory?.stop();
     await enqueued.stop();
     await pool.stop();
-    await queues.close();
+    await sends.close();
   }
 }
 

@@ -159,21 +159,24 @@ export async function readStates(redis: Redis, k: Keys, campaignIds: readonly st
   });
 }
 
-/** Messages sent, failed and bounced by every list send, summed per list (test sends left out): /metrics' counters. */
-export async function deliveredPerList(redis: Redis, k: Keys): Promise<Map<string, { sent: number; failed: number; bounced: number }>> {
-  const ids = await redis.zrange(k.campaigns(), '0', '-1');
+/** Messages sent, failed and bounced by every list send, summed per list over the partitions (test sends left out): /metrics' counters. */
+export async function deliveredPerList(redis: Redis, partitionKeys: readonly Keys[]): Promise<Map<string, { sent: number; failed: number; bounced: number }>> {
   const totals = new Map<string, { sent: number; failed: number; bounced: number }>();
+  const ids = await redis.zrange(partitionKeys[0]!.campaigns(), '0', '-1');
   if (!ids.length) return totals;
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hmget(k.campaign(id), 'mode', 'listId', 'sent', 'failed', 'bounced');
-  for (const [, row] of (await pipeline.exec()) ?? []) {
-    const [mode, listId, sent, failed, bounced] = (row as (string | null)[] | undefined) ?? [];
-    if (!listId || mode === 'test') continue;
-    const t = totals.get(listId) ?? { sent: 0, failed: 0, bounced: 0 };
-    t.sent += Number(sent ?? 0);
-    t.failed += Number(failed ?? 0);
-    t.bounced += Number(bounced ?? 0);
-    totals.set(listId, t);
+  // One pipeline per partition: on a cluster a pipeline's keys must share a slot.
+  for (const k of partitionKeys) {
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hmget(k.campaign(id), 'mode', 'listId', 'sent', 'failed', 'bounced');
+    for (const [, row] of (await pipeline.exec()) ?? []) {
+      const [mode, listId, sent, failed, bounced] = (row as (string | null)[] | undefined) ?? [];
+      if (!listId || mode === 'test') continue;
+      const t = totals.get(listId) ?? { sent: 0, failed: 0, bounced: 0 };
+      t.sent += Number(sent ?? 0);
+      t.failed += Number(failed ?? 0);
+      t.bounced += Number(bounced ?? 0);
+      totals.set(listId, t);
+    }
   }
   return totals;
 }
@@ -224,4 +227,56 @@ return state
 /** Resumes a paused campaign: the previous state, `refused:<state>`, or null when missing. */
 export async function resumeRecord(redis: Redis, k: Keys, campaignId: string, onlyIfUntil?: PausedUntil): Promise<string | null> {
   return ((await RESUME.run(redis, [k.campaign(campaignId)], [new Date().toISOString(), onlyIfUntil ?? ''])) as string | null) ?? null;
+}
+
+/** States in the order that wins when a send's partitions disagree (one still sending keeps the send sending). */
+const STATE_PRECEDENCE: CampaignState[] = ['cancelled', 'paused', 'sending', 'scheduled', 'done'];
+const SUMMED = ['total', 'expected', 'sent', 'failed', 'bounced', 'skipped', 'unknown', 'possibleDuplicates', 'lateBounces', 'complaints'] as const;
+
+/**
+ * One send as its partitions' records add up (partitions.ts): counters summed, the state the
+ * partitions agree on (else the first of STATE_PRECEDENCE any of them is in: a send is done
+ * when every partition is), the fan-out done when every partition's is. Null when none exists.
+ */
+export function mergeCampaigns(records: readonly (CampaignRecord | null)[]): CampaignRecord | null {
+  const found = records.filter((r): r is CampaignRecord => r !== null);
+  if (found.length <= 1) return found[0] ?? null;
+  const first = found[0]!;
+  const state = STATE_PRECEDENCE.find((s) => found.some((r) => r.state === s)) ?? first.state;
+  const merged: CampaignRecord = { ...first, state, cursor: '', fanoutDone: found.every((r) => r.fanoutDone), fanoutStarted: found.some((r) => r.fanoutStarted), run: Math.max(...found.map((r) => r.run)) };
+  for (const field of SUMMED) merged[field] = found.reduce((sum, r) => sum + r[field], 0);
+  const times = (pick: (r: CampaignRecord) => string | undefined) => found.map(pick).filter((t): t is string => !!t).sort();
+  const started = times((r) => r.startedAt);
+  const finished = times((r) => r.finishedAt);
+  const created = times((r) => r.createdAt);
+  delete merged.startedAt;
+  delete merged.finishedAt;
+  delete merged.pausedReason;
+  delete merged.pausedUntil;
+  if (created[0]) merged.createdAt = created[0];
+  if (started[0]) merged.startedAt = started[0];
+  if ((state === 'done' || state === 'cancelled') && finished.length) merged.finishedAt = finished[finished.length - 1]!;
+  const paused = found.find((r) => r.state === 'paused' && r.pausedReason);
+  if (state === 'paused' && paused) {
+    merged.pausedReason = paused.pausedReason!;
+    if (paused.pausedUntil) merged.pausedUntil = paused.pausedUntil;
+  }
+  return merged;
+}
+
+/** A send across the partitions that hold it (one Keys per partition; `[keys]` on one). */
+export async function readSend(redis: Redis, partitionKeys: readonly Keys[], campaignId: string): Promise<CampaignRecord | null> {
+  return mergeCampaigns(await Promise.all(partitionKeys.map((k) => readCampaign(redis, k, campaignId))));
+}
+
+/** readStates across partitions: each send's merged state (readStates of one partition, combined as mergeCampaigns does). */
+export async function readSendStates(redis: Redis, partitionKeys: readonly Keys[], campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
+  const each = await Promise.all(partitionKeys.map((k) => readStates(redis, k, campaignIds)));
+  return campaignIds.map((_, i) => {
+    const rows = each.map((states) => states[i]).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);
+    if (rows.length <= 1) return rows[0] ?? null;
+    const state = STATE_PRECEDENCE.find((s) => rows.some((r) => r.state === s)) ?? rows[0]!.state;
+    const until = rows.find((r) => r.state === 'paused' && r.pausedUntil)?.pausedUntil;
+    return { state, mode: rows[0]!.mode, listId: rows[0]!.listId, ...(state === 'paused' && until ? { pausedUntil: until } : {}) };
+  });
 }

@@ -1,20 +1,21 @@
-// The BullMQ workers of a deliver process: the deliver worker (many jobs in parallel, global
-// rate limit) and the fan-out worker. Used by workers/worker.ts and `newsletter dev`.
+// The BullMQ workers of a deliver process: per partition (src/redis/partitions.ts), a deliver
+// worker (many jobs in parallel, global rate limit) and a fan-out worker, plus one SMTP
+// recovery loop. Used by workers/worker.ts and `newsletter dev`.
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Mailer } from '../mail/types.ts';
-import { QUEUES, type Keys } from '../redis/keys.ts';
+import { QUEUES } from '../redis/keys.ts';
+import type { Partitions } from '../redis/partitions.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { backoffStrategy, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from './deliver-processor.ts';
 import { createFanoutProcessor, type FanoutOptions } from './fan-out.ts';
 import { IssueCache, type PrepareMime } from './issue-cache.ts';
 import { pauseForReason } from './campaign-record.ts';
-import { Ledger } from './ledger.ts';
+import { openSends, type Sends } from './sends.ts';
 import { startSmtpRecovery } from './smtp-recovery.ts';
-import { createCampaignQueues, type CampaignQueues } from './queues.ts';
-import type { DeliverJobData, FanoutJobData } from './types.ts';
+import type { DeliverJobData, FanoutJobData, PausedUntil } from './types.ts';
 
 export interface CampaignWorkerDeps {
   /** A client made with `createRedis(url, { forQueues: true })`: commands wait out a Redis restart. */
@@ -25,9 +26,8 @@ export interface CampaignWorkerDeps {
    * writes. Defaults to `connection`.
    */
   data?: Redis;
-  /** BullMQ prefix: the same hash tag as `keys.prefix`. */
-  prefix: string;
-  keys: Keys;
+  /** The deployment's partitions: each has its own queues (BullMQ prefix = its hash tag). */
+  partitions: Partitions;
   store: SubscriberStore;
   mailer: Mailer;
   prepare: PrepareMime;
@@ -38,7 +38,7 @@ export interface CampaignWorkerDeps {
 }
 
 export interface CampaignWorkerOptions {
-  /** Deliver jobs in parallel in this process. Default 32. */
+  /** Deliver jobs in parallel in this process (shared by the partitions). Default 32. */
   concurrency: number;
   /** Messages per second across ALL workers (BullMQ's global limiter); 0 = unlimited. */
   rateLimitPerSecond: number;
@@ -70,65 +70,70 @@ export const DEFAULT_WORKER_OPTIONS: CampaignWorkerOptions = {
 };
 
 export interface CampaignWorkers {
-  deliver: Worker<DeliverJobData, DeliverResult>;
-  fanout: Worker<FanoutJobData, { added: number }>;
-  queues: CampaignQueues;
-  ledger: Ledger;
+  /** One deliver worker per partition (see src/redis/partitions.ts), in partition order. */
+  deliver: Worker<DeliverJobData, DeliverResult>[];
+  fanout: Worker<FanoutJobData, { added: number }>[];
+  sends: Sends;
   /** Stops taking jobs, waits for the ones in flight, closes the queues (not the connection). */
   close(): Promise<void>;
 }
 
+/**
+ * Workers for every partition's queues: a process serves them all, so any number of processes
+ * on any machines share every partition's jobs. The process's concurrency and the rate limit
+ * are split evenly over the partitions (BullMQ limits per queue).
+ */
 export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<CampaignWorkerOptions> = {}): CampaignWorkers {
   const opts = { ...DEFAULT_WORKER_OPTIONS, ...options };
-  const { connection, prefix, keys: k, log } = deps;
+  const { connection, partitions, log } = deps;
   const data = deps.data ?? connection;
-  const ledger = new Ledger(data, k);
   let stopping = false;
-  const queues = createCampaignQueues(connection, prefix, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
-  const cache = new IssueCache(data, k, deps.prepare);
-  const common = {
-    connection,
-    prefix,
-    lockDuration: opts.lockDurationMs,
-    stalledInterval: opts.stalledIntervalMs,
-    maxStalledCount: opts.maxStalledCount,
-  };
+  const sends = openSends(data, partitions, connection, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
+  const count = sends.shards.length;
+  const concurrency = Math.max(1, Math.ceil(opts.concurrency / count));
+  const rateLimit = opts.rateLimitPerSecond > 0 ? Math.max(1, Math.floor(opts.rateLimitPerSecond / count)) : 0;
+  // An SMTP failure every message would meet stops the whole send, every partition's share.
+  const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
+    (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
 
-  const deliver = new Worker<DeliverJobData, DeliverResult>(
-    QUEUES.deliver,
-    createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend: (id, reason, until) => pauseForReason(data, k, id, reason, until), log, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
-    {
-      ...common,
-      concurrency: opts.concurrency,
-      ...(opts.rateLimitPerSecond > 0 ? { limiter: { max: opts.rateLimitPerSecond, duration: 1_000 } } : {}),
-      settings: { backoffStrategy: backoffStrategy(opts.backoff) },
-    },
-  );
-  const fanout = new Worker<FanoutJobData, { added: number }>(
-    QUEUES.fanout,
-    createFanoutProcessor({ redis: data, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
-    { ...common, concurrency: 2 },
-  );
-
-  // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.
-  deliver.on('error', (err) => log.error({ err: err.message }, 'deliver worker error'));
-  fanout.on('error', (err) => log.error({ err: err.message }, 'fan-out worker error'));
-  deliver.on('failed', (job, err) => {
-    settleAbandonedJob(ledger, job, err, log).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'could not settle a failed job'));
+  const pairs = sends.shards.map(({ keys: k, ledger, queues }) => {
+    const cache = new IssueCache(data, k, deps.prepare);
+    const common = { connection, prefix: k.prefix, lockDuration: opts.lockDurationMs, stalledInterval: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
+    const deliver = new Worker<DeliverJobData, DeliverResult>(
+      QUEUES.deliver,
+      createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend, log, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
+      {
+        ...common,
+        concurrency,
+        ...(rateLimit > 0 ? { limiter: { max: rateLimit, duration: 1_000 } } : {}),
+        settings: { backoffStrategy: backoffStrategy(opts.backoff) },
+      },
+    );
+    const fanout = new Worker<FanoutJobData, { added: number }>(
+      QUEUES.fanout,
+      createFanoutProcessor({ redis: data, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
+      { ...common, concurrency: 2 },
+    );
+    // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.
+    deliver.on('error', (err) => log.error({ err: err.message }, 'deliver worker error'));
+    fanout.on('error', (err) => log.error({ err: err.message }, 'fan-out worker error'));
+    deliver.on('failed', (job, err) => {
+      settleAbandonedJob(ledger, job, err, log).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'could not settle a failed job'));
+    });
+    deliver.on('stalled', (jobId) => log.warn({ jobId }, 'deliver job stalled (its worker died?); it runs again'));
+    fanout.on('failed', (job, err) => log.error({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'fan-out attempt failed'));
+    return { deliver, fanout };
   });
-  deliver.on('stalled', (jobId) => log.warn({ jobId }, 'deliver job stalled (its worker died?); it runs again'));
-  fanout.on('failed', (job, err) => log.error({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'fan-out attempt failed'));
-  const recovery = startSmtpRecovery({ redis: data, keys: k, queues, ledger, mailer: deps.mailer, log }, opts.smtpRecheckMs);
+  const recovery = startSmtpRecovery({ redis: data, keys: sends.keys, shards: sends.shards, mailer: deps.mailer, log }, opts.smtpRecheckMs);
 
   return {
-    deliver,
-    fanout,
-    queues,
-    ledger,
+    deliver: pairs.map((p) => p.deliver),
+    fanout: pairs.map((p) => p.fanout),
+    sends,
     async close() {
       stopping = true;
-      await Promise.all([deliver.close(), fanout.close(), recovery.stop()]);
-      await queues.close();
+      await Promise.all([...pairs.flatMap((p) => [p.deliver.close(), p.fanout.close()]), recovery.stop()]);
+      await sends.close();
     },
   };
 }

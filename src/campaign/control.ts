@@ -8,24 +8,19 @@
 // then on no message of this issue is delivered. Jobs that meet a paused issue go back to the
 // delayed set; `resume` promotes them so the send continues at once.
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
-import type { Keys } from '../redis/keys.ts';
 import { readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
 import { fanoutJobId } from './ids.ts';
-import type { Ledger } from './ledger.ts';
 import type { CampaignQueues } from './queues.ts';
+import type { Sends } from './sends.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';
 import type { CampaignState, CampaignStatus, DeliverJobData, PausedUntil } from './types.ts';
 
 const RESUME_SECOND_PASS_MS = 500;
 
-export interface ControlDeps {
-  redis: Redis;
-  keys: Keys;
-  queues: CampaignQueues;
-  ledger: Ledger;
+/** A send's partitions (sends.ts): each control acts on every partition's share, as one send. */
+export interface ControlDeps extends Pick<Sends, 'redis' | 'keys' | 'shards'> {
   /** Longest wait for the transactions under way when pausing or cancelling (default DEFAULT_SETTLE_TIMEOUT_MS). */
   settleTimeoutMs?: number;
 }
@@ -36,8 +31,9 @@ export interface ControlDeps {
  * deliver any more (the final-dot check reads the new state), but the caller says so.
  */
 async function settleInFlight(deps: ControlDeps, campaignId: string): Promise<number> {
-  if (await waitUntilSettled(async () => (await deps.ledger.inFlightCount(campaignId)) > 0, deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS)) return 0;
-  return deps.ledger.inFlightCount(campaignId);
+  const inFlight = async () => (await Promise.all(deps.shards.map((s) => s.ledger.inFlightCount(campaignId)))).reduce((a, b) => a + b, 0);
+  if (await waitUntilSettled(async () => (await inFlight()) > 0, deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS)) return 0;
+  return inFlight();
 }
 
 /** The status after pause or cancel; `stillInFlight` when the wait for transactions ran out. */
@@ -45,7 +41,7 @@ export type ControlResult = CampaignStatus & { stillInFlight?: number };
 
 async function resultAfterSettling(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   const stillInFlight = await settleInFlight(deps, campaignId);
-  const status = await getStatus(deps.redis, deps.keys, campaignId);
+  const status = await getStatus(deps, campaignId);
   return stillInFlight > 0 ? { ...status, stillInFlight } : status;
 }
 
@@ -56,10 +52,23 @@ export class CampaignStateError extends UserError {
   }
 }
 
+/**
+ * Applies a record change to every partition's share. It counts as done when any share took
+ * it (a share already done refuses a pause, say, while the others pause); refused by all,
+ * the error names the state of the send as a whole.
+ */
+async function changeEverywhere(deps: ControlDeps, campaignId: string, action: string, apply: (shard: ControlDeps['shards'][number]) => Promise<string | null>): Promise<void> {
+  const results = await Promise.all(deps.shards.map(apply));
+  const present = results.filter((r): r is string => r !== null);
+  if (!present.length) throw new CampaignNotFoundError(campaignId);
+  if (present.every((r) => r.startsWith('refused:'))) {
+    const state = present.length === 1 ? present[0]!.slice('refused:'.length) : (await getStatus(deps, campaignId)).state;
+    throw new CampaignStateError(campaignId, state, action);
+  }
+}
+
 async function change(deps: ControlDeps, campaignId: string, action: string, to: CampaignState, from: CampaignState[]): Promise<void> {
-  const previous = await transition(deps.redis, deps.keys, campaignId, to, from);
-  if (previous === null) throw new CampaignNotFoundError(campaignId);
-  if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), action);
+  await changeEverywhere(deps, campaignId, action, (shard) => transition(deps.redis, shard.keys, campaignId, to, from));
 }
 
 export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
@@ -69,21 +78,22 @@ export async function pauseCampaign(deps: ControlDeps, campaignId: string): Prom
 
 /** `onlyIfUntil`: resume only a self-pause waiting for that (smtp-recovery); an operator's pause stays. */
 export async function resumeCampaign(deps: ControlDeps, campaignId: string, opts: { onlyIfUntil?: PausedUntil } = {}): Promise<CampaignStatus> {
-  const previous = await resumeRecord(deps.redis, deps.keys, campaignId, opts.onlyIfUntil);
-  if (previous === null) throw new CampaignNotFoundError(campaignId);
-  if (previous.startsWith('refused:')) throw new CampaignStateError(campaignId, previous.slice('refused:'.length), 'resume');
-  // Everything may have finished while paused (the last messages in flight).
-  await deps.ledger.checkDone(campaignId);
-  // A started fan-out that waited out the pause was handed back to the delayed set: run it now
-  // (one not started yet is delayed until its --at time and stays so).
-  const { run, fanoutStarted } = await readRunAndState(deps.redis, deps.keys, campaignId);
-  const fanout = fanoutStarted ? await deps.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0)) : undefined;
-  if (fanout && (await fanout.isDelayed())) await fanout.promote().catch(() => undefined);
-  await promoteSetAside(deps.queues, campaignId);
+  await changeEverywhere(deps, campaignId, 'resume', (shard) => resumeRecord(deps.redis, shard.keys, campaignId, opts.onlyIfUntil));
+  for (const shard of deps.shards) {
+    // Everything may have finished while paused (the last messages in flight).
+    if (!(await shard.ledger.campaignExists(campaignId))) continue;
+    await shard.ledger.checkDone(campaignId);
+    // A started fan-out that waited out the pause was handed back to the delayed set: run it now
+    // (one not started yet is delayed until its --at time and stays so).
+    const { run, fanoutStarted } = await readRunAndState(deps.redis, shard.keys, campaignId);
+    const fanout = fanoutStarted ? await shard.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0)) : undefined;
+    if (fanout && (await fanout.isDelayed())) await fanout.promote().catch(() => undefined);
+    await promoteSetAside(shard.queues, campaignId);
+  }
   // A job that read "paused" just before the state changed is set aside a moment later: look again.
   await new Promise((r) => setTimeout(r, RESUME_SECOND_PASS_MS));
-  await promoteSetAside(deps.queues, campaignId);
-  return getStatus(deps.redis, deps.keys, campaignId);
+  for (const shard of deps.shards) await promoteSetAside(shard.queues, campaignId);
+  return getStatus(deps, campaignId);
 }
 
 /**
@@ -94,12 +104,15 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
   await change(deps, campaignId, 'cancel', 'cancelled', ['scheduled', 'sending', 'paused']);
   // The fan-out stops at its next chunk (a scheduled one is removed); from now on total is
   // what was registered.
-  const { run } = await readRunAndState(deps.redis, deps.keys, campaignId);
-  await stopFanout(deps.redis, deps.keys, campaignId);
-  await deps.queues.fanout.remove(fanoutJobId(campaignId, run ?? 0)).catch(() => 0); // active: it stops by itself
-  await deps.ledger.moveAll(campaignId, 'queued', 'skipped');
-  // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
-  await promoteSetAside(deps.queues, campaignId);
+  for (const shard of deps.shards) {
+    const { run, state } = await readRunAndState(deps.redis, shard.keys, campaignId);
+    if (state === null) continue;
+    await stopFanout(deps.redis, shard.keys, campaignId);
+    await shard.queues.fanout.remove(fanoutJobId(campaignId, run ?? 0)).catch(() => 0); // active: it stops by itself
+    await shard.ledger.moveAll(campaignId, 'queued', 'skipped');
+    // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
+    await promoteSetAside(shard.queues, campaignId);
+  }
   return resultAfterSettling(deps, campaignId);
 }
 

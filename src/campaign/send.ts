@@ -1,20 +1,16 @@
 // Starting a send: record the campaign and queue its fan-out job (delayed for `--at`). The
 // issue must be published first (publish.ts); a test send stores its own "[TEST]" copy.
-import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
-import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { expireCampaign, readCampaign, startCampaign } from './campaign-record.ts';
+import { expireCampaign, readSend, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
 import { asTestIssue } from './publish.ts';
-import { FANOUT_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
+import { FANOUT_JOB_OPTIONS } from './queues.ts';
+import { shardKeys, type SendReader, type Sends, type SendShard } from './sends.ts';
 import type { CampaignRecord, CampaignState, PublishedIssue } from './types.ts';
 
-export interface SendDeps {
-  redis: Redis;
-  keys: Keys;
+export interface SendDeps extends Pick<Sends, 'redis' | 'keys' | 'shards'> {
   store: SubscriberStore;
-  queues: CampaignQueues;
 }
 
 export interface SendStarted {
@@ -50,8 +46,8 @@ export class SendRunningError extends UserError {
  * The issue's send so far (null when there was none); refuses while one is scheduled, sending
  * or paused (a second send of it then would race the first).
  */
-export async function previousSend(redis: Redis, k: Keys, campaignId: string): Promise<CampaignRecord | null> {
-  const existing = await readCampaign(redis, k, campaignId);
+export async function previousSend(sends: SendReader, campaignId: string): Promise<CampaignRecord | null> {
+  const existing = await readSend(sends.redis, shardKeys(sends), campaignId);
   if (existing && RUNNING.includes(existing.state)) {
     throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
   }
@@ -68,9 +64,9 @@ export function parseSendAt(at: string | undefined, now = Date.now()): Date | un
   return when;
 }
 
-async function enqueueFanout(deps: SendDeps, campaignId: string, run: number, at: Date | undefined): Promise<void> {
+async function enqueueFanout(shard: SendShard, campaignId: string, run: number, at: Date | undefined): Promise<void> {
   const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-  await deps.queues.fanout.add('fanout', { issueId: campaignId, run }, { ...FANOUT_JOB_OPTIONS, jobId: fanoutJobId(campaignId, run), delay });
+  await shard.queues.fanout.add('fanout', { issueId: campaignId, run }, { ...FANOUT_JOB_OPTIONS, jobId: fanoutJobId(campaignId, run), delay });
 }
 
 /**
@@ -81,7 +77,7 @@ async function enqueueFanout(deps: SendDeps, campaignId: string, run: number, at
  */
 export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date; onlyNew?: boolean; retryFailed?: boolean } = {}): Promise<SendStarted> {
   const campaignId = published.issueId;
-  const previous = await previousSend(deps.redis, deps.keys, campaignId);
+  const previous = await previousSend(deps, campaignId);
   // retryFailed: the same ledger again, so only its failed and skipped entries get new jobs.
   if (previous?.state === 'done' && !opts.onlyNew && !opts.retryFailed) throw new AlreadySentError(previous);
   // With --new-subscribers the earlier run's total stands; the new ones are added as found.
@@ -89,18 +85,22 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
   const expected = existing ? existing.total : ((await deps.store.countByStatus(published.listId)).active ?? 0);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
-  const run = await startCampaign(deps.redis, deps.keys, {
-    campaignId,
-    issueId: published.issueId,
-    mode: 'list',
-    listId: published.listId,
-    contentHash: published.contentHash,
-    state,
-    expected,
-    ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
-    ...(scheduledAt ? { scheduledAt } : {}),
-  });
-  await enqueueFanout(deps, campaignId, run, opts.at);
+  // Every partition gets its share of the send and its own fan-out over its own subscribers.
+  // The list's count is deployment-wide: the first share carries it (the status sums them).
+  for (const shard of deps.shards) {
+    const run = await startCampaign(deps.redis, shard.keys, {
+      campaignId,
+      issueId: published.issueId,
+      mode: 'list',
+      listId: published.listId,
+      contentHash: published.contentHash,
+      state,
+      expected: shard.partition === 0 ? expected : 0,
+      ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
+      ...(scheduledAt ? { scheduledAt } : {}),
+    });
+    await enqueueFanout(shard, campaignId, run, opts.at);
+  }
   return { campaignId, state, expected, ...(scheduledAt ? { scheduledAt } : {}) };
 }
 
@@ -113,10 +113,12 @@ export async function startTestSend(deps: SendDeps, published: PublishedIssue, a
   const campaignId = testCampaignId(published.issueId);
   const copy = asTestIssue(published);
   const { redis, keys: k } = deps;
+  // A test send's recipients are no subscribers: it lives in the first partition only.
+  const shard = deps.shards[0]!;
   await redis.set(k.rendered(campaignId), JSON.stringify(copy), 'EX', TEST_TTL_SECONDS);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
-  const run = await startCampaign(redis, k, {
+  const run = await startCampaign(redis, shard.keys, {
     campaignId,
     issueId: published.issueId,
     mode: 'test',
@@ -127,7 +129,7 @@ export async function startTestSend(deps: SendDeps, published: PublishedIssue, a
     testRecipients: addresses,
     ...(scheduledAt ? { scheduledAt } : {}),
   });
-  await expireCampaign(redis, k, campaignId, TEST_TTL_SECONDS);
-  await enqueueFanout(deps, campaignId, run, opts.at);
+  await expireCampaign(redis, shard.keys, campaignId, TEST_TTL_SECONDS);
+  await enqueueFanout(shard, campaignId, run, opts.at);
   return { campaignId, state, expected: addresses.length, ...(scheduledAt ? { scheduledAt } : {}) };
 }

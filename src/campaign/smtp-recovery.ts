@@ -6,8 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Mailer } from '../mail/types.ts';
-import { readStates, recentCampaignIds } from './campaign-record.ts';
+import { readSendStates, recentCampaignIds } from './campaign-record.ts';
 import { CampaignStateError, resumeCampaign, type ControlDeps } from './control.ts';
+import { shardKeys } from './sends.ts';
 import { CampaignNotFoundError } from './status.ts';
 
 /** Sends among the newest that can be waiting (older ones finished long ago). */
@@ -22,7 +23,7 @@ export function startSmtpRecovery(deps: ControlDeps & { mailer: Pick<Mailer, 've
 
   async function once(): Promise<void> {
     const ids = await recentCampaignIds(deps.redis, deps.keys, RECENT);
-    const states = await readStates(deps.redis, deps.keys, ids);
+    const states = await readSendStates(deps.redis, shardKeys(deps), ids);
     const waiting = ids.filter((_, i) => states[i]?.state === 'paused' && states[i]?.pausedUntil === 'smtp-reachable');
     if (!waiting.length) return;
     if (!(await deps.mailer.verify())) {

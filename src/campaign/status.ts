@@ -2,10 +2,9 @@
 // unknown = total, where total is the list's active subscribers counted when the send started
 // (more if others joined before the fan-out reached the end of the list).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
-import type { Keys } from '../redis/keys.ts';
-import { readCampaign } from './campaign-record.ts';
+import { readSend } from './campaign-record.ts';
+import { shardKeys, type SendReader } from './sends.ts';
 import type { CampaignRecord, CampaignState, CampaignStatus } from './types.ts';
 
 export class CampaignNotFoundError extends UserError {
@@ -53,8 +52,7 @@ export function isFinished(state: CampaignState): boolean {
  * stop watching) until the send is done or cancelled; resolves with the last reading.
  */
 export async function watchCampaign(
-  redis: Redis,
-  k: Keys,
+  sends: SendReader,
   campaignId: string,
   intervalMs: number,
   onStatus: (status: CampaignStatus) => void,
@@ -65,7 +63,7 @@ export async function watchCampaign(
   for (;;) {
     let status: CampaignStatus;
     try {
-      status = await getStatus(redis, k, campaignId);
+      status = await getStatus(sends, campaignId);
     } catch (error) {
       if (!(error instanceof CampaignNotFoundError) || !onWaiting) throw error;
       if (!waiting) onWaiting();
@@ -79,14 +77,14 @@ export async function watchCampaign(
   }
 }
 
-export async function getStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus> {
-  const status = await findStatus(redis, k, campaignId);
+export async function getStatus(sends: SendReader, campaignId: string): Promise<CampaignStatus> {
+  const status = await findStatus(sends, campaignId);
   if (!status) throw new CampaignNotFoundError(campaignId);
   return status;
 }
 
-/** The status, or null when there is no such send (never sent, or a test send that expired). */
-export async function findStatus(redis: Redis, k: Keys, campaignId: string): Promise<CampaignStatus | null> {
-  const record = await readCampaign(redis, k, campaignId);
+/** The status over every partition, or null when there is no such send (never sent, or a test send that expired). */
+export async function findStatus(sends: SendReader, campaignId: string): Promise<CampaignStatus | null> {
+  const record = await readSend(sends.redis, shardKeys(sends), campaignId);
   return record ? toStatus(record) : null;
 }

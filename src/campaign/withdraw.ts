@@ -7,12 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { readStates, recentCampaignIds } from './campaign-record.ts';
-import type { Ledger } from './ledger.ts';
+import { shardOf, type LedgerShard } from './sends.ts';
 
+/** A subscriber's ledger entries are in their own partition's share of each send. */
 export interface WithdrawDeps {
   redis: Redis;
-  keys: Keys;
-  ledger: Ledger;
+  shards: readonly LedgerShard[];
 }
 
 /** Sends among the newest published issues that can still send (the rest cannot). */
@@ -27,8 +27,8 @@ const POLL_MS = 20;
  */
 export const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
 
-/** Ids of the list sends that are running, for any of `listIds`. */
-export async function runningListSends(deps: Pick<WithdrawDeps, 'redis' | 'keys'>, listIds: readonly string[]): Promise<string[]> {
+/** Ids of the list sends whose share under `keys` is running, for any of `listIds`. */
+export async function runningListSends(deps: { redis: Redis; keys: Keys }, listIds: readonly string[]): Promise<string[]> {
   const ids = (await recentCampaignIds(deps.redis, deps.keys, RECENT_ISSUES)).filter((id) => !id.includes('~'));
   if (!ids.length || !listIds.length) return [];
   const states = await readStates(deps.redis, deps.keys, ids);
@@ -53,13 +53,14 @@ export async function waitUntilSettled(check: () => Promise<boolean>, timeoutMs:
  * a claim for the subscriber under way (or after `settleTimeoutMs`). Returns the sends touched.
  */
 export async function withdrawFromRunningSends(deps: WithdrawDeps, subscriberId: string, listIds: readonly string[], settleTimeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<string[]> {
-  const sends = await runningListSends(deps, listIds);
+  const { keys, ledger } = shardOf(deps.shards, subscriberId);
+  const sends = await runningListSends({ redis: deps.redis, keys }, listIds);
   const underWay: string[] = [];
   for (const campaignId of sends) {
-    if ((await deps.ledger.withdraw(campaignId, subscriberId)) === 'in-flight') underWay.push(campaignId);
+    if ((await ledger.withdraw(campaignId, subscriberId)) === 'in-flight') underWay.push(campaignId);
   }
   for (const campaignId of underWay) {
-    await waitUntilSettled(() => deps.ledger.isInFlight(campaignId, subscriberId), settleTimeoutMs);
+    await waitUntilSettled(() => ledger.isInFlight(campaignId, subscriberId), settleTimeoutMs);
   }
   return sends;
 }

@@ -17,7 +17,7 @@ import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../http/server.ts';
 import { createRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
-import { keys as keysFor } from '../redis/keys.ts';
+import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { runWorker } from '../../workers/worker.ts';
 import { captureInboxRoutes } from './capture-inbox-routes.ts';
@@ -58,12 +58,7 @@ async function clearDevKeys(config: Readonly<Config>): Promise<void> {
 }
 
 async function waitUntilFinished(config: Readonly<Config>, campaignId: string, onTick: (s: CampaignStatus) => void): Promise<CampaignStatus> {
-  const redis = createRedis(config);
-  try {
-    return await watchCampaign(redis, keysFor(config.keyPrefix), campaignId, 250, onTick);
-  } finally {
-    redis.disconnect();
-  }
+  return withCampaignClient(config, (c) => watchCampaign(c, campaignId, 250, onTick));
 }
 
 export async function runDev(opts: DevOptions): Promise<void> {
@@ -96,7 +91,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
   try {
     const newsletters = await loadNewsletters(config.emailsDir);
-    const store = new RedisSubscriberStore(storeRedis, keysFor(config.keyPrefix));
+    const store = new RedisSubscriberStore(storeRedis, (await resolvePartitions(storeRedis, config.keyPrefix, config.queuePartitions)).base);
     const added = await seedSampleSubscribers(store, newsletters, opts.subscribers);
     say(`readers  ${added} sample subscribers added (${opts.subscribers} per list: ${newsletters.map((n) => n.listId).join(', ')})`);
     say(`inbox    SMTP ${inbox.smtpUrl} → ${relative(process.cwd(), inbox.dir) || inbox.dir}/ · ${server.url}/inbox`);
@@ -106,7 +101,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
       const { issue, newsletter, rendered } = await renderIssueFile(opts.demo, { assetsUrl: config.assetsUrl });
       const published = toPublishedIssue(rendered, issue, newsletter);
       // The demo starts from empty keys: this is a first send (force: a sample edited since).
-      await withCampaignClient(config, (c) => sendIssue({ redis: c.redis, keys: c.keys, store: c.store, queues: c.queues }, { published, force: true }));
+      await withCampaignClient(config, (c) => sendIssue(c, { published, force: true }));
       say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
       const final = await waitUntilFinished(config, issue.id, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
       if (process.stdout.isTTY) process.stdout.write('\n');

@@ -1,6 +1,6 @@
 // What every route group receives: the app's dependencies, built once by buildApp.
 import type { Queue } from 'bullmq';
-import type { CampaignQueues } from '../campaign/queues.ts';
+import type { Sends } from '../campaign/sends.ts';
 import type { Redis } from 'ioredis';
 import type { LeaveDeps } from '../use-cases/leave-list.ts';
 import type { Config } from '../config/index.ts';
@@ -21,10 +21,10 @@ export interface AppContext {
   newsletters: NewsletterDirectory;
   archive: ArchiveSource;
   subscription: SubscriptionDeps;
-  /** What leaving a list needs (the store and the running sends' ledgers); its ledger serves every route. */
+  /** What leaving a list needs (the store and the running sends' ledgers). */
   leave: LeaveDeps;
-  /** Queue handles over the app's connection, to start sends and promote jobs on resume (closed with the app). */
-  campaignQueues: CampaignQueues;
+  /** Every partition's share of the sends (ledgers, queue handles over the app's connection; closed with the app). */
+  sends: Sends;
   /** Queues whose job counts /metrics reports, by name. */
   metricsQueues: Record<string, Queue>;
   /** This process's registry and counters (subscribes, confirmations, unsubscribes). */

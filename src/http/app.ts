@@ -11,12 +11,12 @@ import type { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
-import { Ledger } from '../campaign/ledger.ts';
-import { createCampaignQueues } from '../campaign/queues.ts';
+import { openSends } from '../campaign/sends.ts';
 import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { createMetrics } from '../metrics/metrics.ts';
-import { keys as keysFor, QUEUES } from '../redis/keys.ts';
+import { QUEUES } from '../redis/keys.ts';
+import { partitionsFor, type Partitions } from '../redis/partitions.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { requireBearer } from './admin-auth.ts';
 import type { AppContext } from './app-context.ts';
@@ -58,6 +58,8 @@ export interface AppDeps {
   confirmResendSeconds?: number;
   /** How POST /webhooks/ses reaches SNS (tests hand in their own certificate). */
   ses?: SesWebhookOptions;
+  /** The deployment's partitions (resolvePartitions); default one, under config.keyPrefix. */
+  partitions?: Partitions;
 }
 
 // Forms and one-click bodies are tiny; anything larger is not for us.
@@ -90,7 +92,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
-  const keys = keysFor(config.keyPrefix);
+  const partitions = deps.partitions ?? partitionsFor(config.keyPrefix);
+  const keys = partitions.base;
+  const sends = openSends(deps.redis, partitions);
   const ctx: AppContext = {
     config,
     redis: deps.redis,
@@ -106,13 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       confirmTtlHours: config.confirmTtlHours,
       resendAfterSeconds: deps.confirmResendSeconds ?? 60,
     },
-    leave: { redis: deps.redis, keys, store: deps.store, ledger: new Ledger(deps.redis, keys) },
+    leave: { redis: deps.redis, shards: sends.shards, store: deps.store },
     metricsQueues: { [QUEUES.transactional]: deps.transactionalQueue, ...deps.metricsQueues },
     metrics: createMetrics(),
-    campaignQueues: createCampaignQueues(deps.redis, config.keyPrefix),
+    sends,
   };
-  app.addHook('onClose', async () => ctx.campaignQueues.close());
-  addServerCollectors(ctx.metrics, { redis: deps.redis, keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
+  app.addHook('onClose', async () => sends.close());
+  addServerCollectors(ctx.metrics, { redis: deps.redis, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
   await installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });

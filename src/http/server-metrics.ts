@@ -12,12 +12,12 @@ import type { NewsletterDirectory } from './newsletter-directory.ts';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
 
-export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; keys: Keys; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> }): void {
+export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; partitionKeys: readonly Keys[]; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> }): void {
   const { registry } = metrics;
   // One scrape reads the campaigns once for all three counters.
   let delivered: Promise<Map<string, { sent: number; failed: number; bounced: number }>> | null = null;
   const readDelivered = () => {
-    delivered ??= deliveredPerList(deps.redis, deps.keys).finally(() => setImmediate(() => (delivered = null)));
+    delivered ??= deliveredPerList(deps.redis, deps.partitionKeys).finally(() => setImmediate(() => (delivered = null)));
     return delivered;
   };
   const perNewsletter = (field: 'sent' | 'failed' | 'bounced') => async (): Promise<Array<[{ newsletter: string }, number]>> => {

@@ -9,7 +9,8 @@ import type { Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
-import { keys as keysFor, QUEUES } from '../redis/keys.ts';
+import { QUEUES } from '../redis/keys.ts';
+import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { buildApp } from './app.ts';
 import { redisDurabilityWarnings } from './redis-durability.ts';
@@ -46,20 +47,26 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   for (const client of [redis, queueConnection]) client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   for (const warning of await redisDurabilityWarnings(redis)) log.warn(warning);
 
-  const queueOpts = { connection: queueConnection, prefix: config.keyPrefix };
-  const transactionalQueue = new Queue(QUEUES.transactional, queueOpts);
-  const deliverQueue = new Queue(QUEUES.deliver, queueOpts);
-  const fanoutQueue = new Queue(QUEUES.fanout, queueOpts);
-  const queues = [transactionalQueue, deliverQueue, fanoutQueue];
+  const partitions = await resolvePartitions(redis, config.keyPrefix, config.queuePartitions);
+  const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
+  // /metrics reports every partition's deliver and fan-out queue (`deliver@2` for partition 2 of several).
+  const metricsQueues: Record<string, Queue> = {};
+  partitions.keys.forEach((k, p) => {
+    const suffix = partitions.count === 1 ? '' : `@${p}`;
+    metricsQueues[`${QUEUES.deliver}${suffix}`] = new Queue(QUEUES.deliver, { connection: queueConnection, prefix: k.prefix });
+    metricsQueues[`${QUEUES.fanout}${suffix}`] = new Queue(QUEUES.fanout, { connection: queueConnection, prefix: k.prefix });
+  });
+  const queues = [transactionalQueue, ...Object.values(metricsQueues)];
   for (const q of queues) q.on('error', (err) => log.warn({ err: err.message, queue: q.name }, 'queue error'));
 
   const app = await buildApp({
     config,
     redis,
-    store: new RedisSubscriberStore(redis, keysFor(config.keyPrefix)),
+    store: new RedisSubscriberStore(redis, partitions.base),
+    partitions,
     newsletters,
     transactionalQueue,
-    metricsQueues: { [QUEUES.deliver]: deliverQueue, [QUEUES.fanout]: fanoutQueue },
+    metricsQueues,
     logger: log,
   });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

@@ -34,6 +34,11 @@ export interface Partitions {
   ofEmail(normalisedEmail: string): number;
 }
 
+/** The partition of subscriber id `id` among `count` (id mod count); -1 for something that is not an id. */
+export function partitionOfId(id: string, count: number): number {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(BigInt(id) % BigInt(count)) : -1;
+}
+
 /** Most partitions a deployment may have (each costs a queue pair per worker process). */
 export const MAX_PARTITIONS = 64;
 
@@ -69,7 +74,7 @@ export function partitionsFor(prefix: string, count = 1): Partitions {
     count,
     base,
     keys: list,
-    ofId: (id) => (/^[1-9][0-9]{0,15}$/.test(id) ? Number(BigInt(id) % BigInt(count)) : -1),
+    ofId: (id) => partitionOfId(id, count),
     ofEmail: (email) => (count === 1 ? 0 : createHash('sha1').update(email).digest().readUInt32BE(0) % count),
   };
 }

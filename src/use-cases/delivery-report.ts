@@ -4,6 +4,7 @@
 // complained (unsubscribed and suppressed). Either way every running send of their lists lets
 // them go before this returns, and the issue it names counts the report.
 import { countLateReport } from '../campaign/campaign-record.ts';
+import { shardOf } from '../campaign/sends.ts';
 import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
 import { isSubscriberId } from '../subscribers/fields.ts';
@@ -49,7 +50,7 @@ export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): P
   const email = report.email ? normaliseEmail(report.email) : null;
   const subscriber = report.subscriberId ? await deps.store.get(report.subscriberId) : email ? await deps.store.findByEmail(email) : null;
   if (!subscriber) return { kind: 'unknown-address' };
-  const issueCounted = report.issueId ? await countLateReport(deps.redis, deps.keys, report.issueId, report.type) : false;
+  const issueCounted = report.issueId ? await countLateReport(deps.redis, shardOf(deps.shards, subscriber.id).keys, report.issueId, report.type) : false;
   if (report.type === 'bounce' && !report.permanent) {
     const count = await deps.store.noteSoftBounce(subscriber.id, SOFT_BOUNCE_WINDOW_SECONDS);
     if (count < SOFT_BOUNCE_LIMIT) return { kind: 'soft-bounce', count, subscriberId: subscriber.id, issueCounted };

@@ -2,13 +2,12 @@
 // state of its send, newest file name last (ids sort by number), and the recent sends.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { recentCampaignIds } from '../campaign/campaign-record.ts';
+import type { Sends } from '../campaign/sends.ts';
 import { findStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { CONTENT_ID } from '../content/schema.ts';
-import type { Keys } from '../redis/keys.ts';
 
 export interface IssueSummary {
   id: string;
@@ -27,16 +26,18 @@ async function subjectOf(file: string): Promise<string | null> {
   }
 }
 
-export async function listIssues(emailsDir: string, redis: Redis, keys: Keys): Promise<IssueSummary[]> {
+type SendsReader = Pick<Sends, 'redis' | 'keys' | 'shards'>;
+
+export async function listIssues(emailsDir: string, sends: SendsReader): Promise<IssueSummary[]> {
   const dir = join(emailsDir, 'issues');
   const names = await readdir(dir).catch(() => [] as string[]);
   const ids = names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5)).filter((id) => CONTENT_ID.test(id)).sort();
-  return Promise.all(ids.map(async (id) => ({ id, subject: await subjectOf(join(dir, `${id}.yaml`)), status: await findStatus(redis, keys, id) })));
+  return Promise.all(ids.map(async (id) => ({ id, subject: await subjectOf(join(dir, `${id}.yaml`)), status: await findStatus(sends, id) })));
 }
 
-export async function recentSends(redis: Redis, keys: Keys, limit: number): Promise<CampaignStatus[]> {
-  const ids = await recentCampaignIds(redis, keys, limit);
+export async function recentSends(sends: SendsReader, limit: number): Promise<CampaignStatus[]> {
+  const ids = await recentCampaignIds(sends.redis, sends.keys, limit);
   // A test send's record may expire between the two reads: left out.
-  const sends = await Promise.all(ids.map((id) => findStatus(redis, keys, id)));
-  return sends.filter((s): s is CampaignStatus => s !== null);
+  const found = await Promise.all(ids.map((id) => findStatus(sends, id)));
+  return found.filter((s): s is CampaignStatus => s !== null);
 }

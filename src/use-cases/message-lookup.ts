@@ -1,9 +1,8 @@
 // "What happened to my message to x@y?": the subscriber by address (through the store), then
 // their entry in the send's ledger (through the ledger), in words an editor can pass on.
-import type { Redis } from 'ioredis';
 import { readCampaign } from '../campaign/campaign-record.ts';
-import type { Ledger } from '../campaign/ledger.ts';
-import type { Keys } from '../redis/keys.ts';
+import type { Redis } from 'ioredis';
+import { shardOf, type LedgerShard } from '../campaign/sends.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 
@@ -22,9 +21,8 @@ function fateOf(value: string): MessageFate {
 
 export interface LookupDeps {
   redis: Redis;
-  keys: Keys;
+  shards: readonly LedgerShard[];
   store: SubscriberStore;
-  ledger: Ledger;
 }
 
 export async function lookupMessage(deps: LookupDeps, campaignId: string, address: string): Promise<LookupAnswer> {
@@ -32,10 +30,12 @@ export async function lookupMessage(deps: LookupDeps, campaignId: string, addres
   if (!email) return { kind: 'not-an-address' };
   const subscriber = await deps.store.findByEmail(email);
   if (!subscriber) return { kind: 'not-subscriber', email };
-  const value = await deps.ledger.state(campaignId, subscriber.id);
+  // Their entry, and the share of the send it belongs to, are in their own partition.
+  const shard = shardOf(deps.shards, subscriber.id);
+  const value = await shard.ledger.state(campaignId, subscriber.id);
   if (value !== null) return { kind: 'found', email, fate: fateOf(value) };
   // Not in the ledger yet: the fan-out has not reached them, and it will if they are on the list.
-  const campaign = await readCampaign(deps.redis, deps.keys, campaignId);
+  const campaign = await readCampaign(deps.redis, shard.keys, campaignId);
   const pending = campaign?.mode === 'list' && !campaign.fanoutDone && campaign.state !== 'cancelled' && (await deps.store.isActiveIn(subscriber.id, campaign.listId));
   return pending ? { kind: 'found', email, fate: 'queued' } : { kind: 'not-in-send', email };
 }

@@ -2,21 +2,12 @@
 // refuse while a send of it runs; say so, changing nothing, when it is done (unless only new
 // subscribers or the failed are asked for); check that publishing is allowed; let the caller
 // confirm with the number of recipients; publish once; start the send.
-import type { Redis } from 'ioredis';
 import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/publish.ts';
-import type { CampaignQueues } from '../campaign/queues.ts';
-import { previousSend, startListSend, type SendStarted } from '../campaign/send.ts';
+import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';
-import type { Keys } from '../redis/keys.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
 
-export interface SendIssueDeps {
-  redis: Redis;
-  keys: Keys;
-  store: SubscriberStore;
-  queues: CampaignQueues;
-}
+export type SendIssueDeps = SendDeps;
 
 export interface SendIssueRequest {
   published: PublishedIssue;
@@ -39,7 +30,7 @@ export type SendIssueOutcome =
 export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest): Promise<SendIssueOutcome> {
   const { published } = request;
   if (request.onlyNew && request.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');
-  const previous = await previousSend(deps.redis, deps.keys, published.issueId);
+  const previous = await previousSend(deps, published.issueId);
   const done = previous?.state === 'done' ? previous : null;
   const resend = done !== null && Boolean(request.onlyNew || request.retryFailed);
   if (done && !resend) return { kind: 'already-sent', record: done };

@@ -25,7 +25,7 @@ describe('cancel part-way through the fan-out', () => {
     await h.send(published);
     await held.waitForHeld(4);
     await waitUntil('the first chunks to be registered', async () => ((await readCampaign(h.redis, h.keys, published.issueId))?.total ?? 0) > 0);
-    const control = { redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger };
+    const control = h.sends;
     const cancelling = cancelCampaign(control, published.issueId);
     await waitUntil('the send to be cancelled', async () => (await h.status(published.issueId)).state === 'cancelled');
     held.release();

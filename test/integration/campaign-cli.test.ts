@@ -79,7 +79,7 @@ describe('newsletter send / status / pause / resume / cancel', () => {
   it('a scheduled send starts at its time', async () => {
     const published = await h.publish('pretrain-weekly-080');
     const { startListSend } = await import('../../src/campaign/send.ts');
-    const started = await startListSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, published, { at: new Date(Date.now() + 1_500) });
+    const started = await startListSend({ ...h.sends, store: h.store }, published, { at: new Date(Date.now() + 1_500) });
     expect(started.state).toBe('scheduled');
     expect((await h.status(published.issueId)).state).toBe('scheduled');
     const status = await h.waitForState(published.issueId, ['done'], 30_000);

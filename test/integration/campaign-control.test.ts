@@ -26,7 +26,7 @@ describe('controlling a send', () => {
     // A global rate limit keeps the send slow enough to act on it half-way.
     h = await startCampaignHarness({ rateLimitPerSecond: 250 });
     subscribers = await h.seed(900);
-    control = { redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger };
+    control = h.sends;
     transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
     app = await buildApp({ config: { ...h.config, adminToken: ADMIN }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false });
     // Paused jobs are looked at again only every 20 s: resume must bring them back itself.
@@ -88,7 +88,7 @@ describe('controlling a send', () => {
     await pauseCampaign(control, a.issueId);
     await pauseCampaign(control, b.issueId);
     // Both fan-outs (2 slots per worker) meet a paused send; they must hand their slots back.
-    const test = await startTestSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, a, ['proof@example.test']);
+    const test = await startTestSend({ ...h.sends, store: h.store }, a, ['proof@example.test']);
     await h.waitForState(test.campaignId, ['done'], 20_000);
     expect(h.receivedPerAddress().get('proof@example.test')).toBe(1);
     expect((await h.status(a.issueId)).state).toBe('paused');

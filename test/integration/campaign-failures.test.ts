@@ -104,7 +104,7 @@ describe('SMTP failures during a send', () => {
     await waitUntil('the planted job to fail', async () => Boolean(await (await h.queues.deliver.getJob(jobId))?.isFailed()));
     stubbornAccepts = true;
     const { startListSend } = await import('../../src/campaign/send.ts');
-    await startListSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, await h.publish(issueId), { retryFailed: true });
+    await startListSend({ ...h.sends, store: h.store }, await h.publish(issueId), { retryFailed: true });
     const status = await h.waitForState(issueId, ['done'], 30_000);
     expect(status).toMatchObject({ failed: 0, queued: 0 });
     expect(await h.ledger.state(issueId, stubborn.id)).toBe('sent');

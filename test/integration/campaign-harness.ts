@@ -5,17 +5,19 @@ import { encodedSizes } from '../../src/mail/index.ts';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { pino } from 'pino';
-import { createCampaignQueues, type CampaignQueues } from '../../src/campaign/queues.ts';
-import { Ledger } from '../../src/campaign/ledger.ts';
+import type { CampaignQueues } from '../../src/campaign/queues.ts';
+import type { Ledger } from '../../src/campaign/ledger.ts';
+import { openSends, type Sends } from '../../src/campaign/sends.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
 import { startListSend } from '../../src/campaign/send.ts';
-import { readCampaign } from '../../src/campaign/campaign-record.ts';
+import { readSend } from '../../src/campaign/campaign-record.ts';
 import { getStatus } from '../../src/campaign/status.ts';
 import type { CampaignWorkerOptions } from '../../src/campaign/campaign-workers.ts';
 import type { CampaignState, CampaignStatus, PublishedIssue } from '../../src/campaign/types.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
-import { keys as keysFor, type Keys } from '../../src/redis/keys.ts';
+import type { Keys } from '../../src/redis/keys.ts';
+import { resolvePartitions, type Partitions } from '../../src/redis/partitions.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import type { RenderedIssue } from '../../src/render/types.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
@@ -58,6 +60,10 @@ export interface CampaignHarness {
   config: Readonly<Config>;
   env: NodeJS.ProcessEnv;
   store: RedisSubscriberStore;
+  /** The deployment's partitions (opts.partitions, default 1) and every partition's share of the sends. */
+  partitions: Partitions;
+  sends: Sends;
+  /** The first partition's queues and ledger (the only ones with one partition). */
   queues: CampaignQueues;
   ledger: Ledger;
   sink: SmtpSink;
@@ -77,7 +83,7 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string>; cluster?: string } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string>; cluster?: string; partitions?: number } = {}): Promise<CampaignHarness> {
   const t = await testRedis({ forQueues: true, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
   const sink = await startSmtpSink({ ...(opts.reply ? { reply: opts.reply } : {}), ...(opts.login ? { acceptLogin: opts.login.accept } : {}) });
   const env: NodeJS.ProcessEnv = {
@@ -93,13 +99,15 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     WORKER_LOCK_DURATION_MS: '5000',
     WORKER_STALLED_INTERVAL_MS: '2000',
     RATE_LIMIT_PER_SECOND: String(opts.rateLimitPerSecond ?? 0),
+    ...(opts.partitions ? { QUEUE_PARTITIONS: String(opts.partitions) } : {}),
     ...opts.env,
   };
   const config = loadConfig(env, ['SECRET']);
-  const k = keysFor(t.prefix);
-  const store = new RedisSubscriberStore(t.redis, k);
-  const queues = createCampaignQueues(t.redis, t.prefix);
-  const ledger = new Ledger(t.redis, k);
+  const partitions = await resolvePartitions(t.redis, t.prefix, opts.partitions ?? 1);
+  const k = partitions.base;
+  const store = new RedisSubscriberStore(t.redis, partitions.base);
+  const sends = openSends(t.redis, partitions);
+  const { queues, ledger } = sends.shards[0]!;
   const workers: RunningWorker[] = [];
   const { loaded } = await renderSample();
   const listId = loaded.newsletter.listId;
@@ -111,6 +119,8 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     config,
     env,
     store,
+    partitions,
+    sends,
     queues,
     ledger,
     sink,
@@ -132,18 +142,18 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
       return (await publishIssue(t.redis, k, published)).published;
     },
     async send(published) {
-      await startListSend({ redis: t.redis, keys: k, store, queues }, published);
+      await startListSend({ ...sends, store }, published);
     },
     async startWorker(options = {}, concurrency = 16) {
       const worker = await runWorker(config, { concurrency, transactional: false, log: pino({ level: 'silent' }), campaign: { ...FAST, ...options } });
       workers.push(worker);
       return worker;
     },
-    status: (campaignId) => getStatus(t.redis, k, campaignId),
+    status: (campaignId) => getStatus(sends, campaignId),
     async waitForState(campaignId, states, timeoutMs = 90_000) {
-      let status = await getStatus(t.redis, k, campaignId);
+      let status = await getStatus(sends, campaignId);
       await waitUntil(`campaign ${campaignId} to be ${states.join('/')}`, async () => {
-        status = await getStatus(t.redis, k, campaignId);
+        status = await getStatus(sends, campaignId);
         return states.includes(status.state);
       }, timeoutMs).catch((error: Error) => {
         throw new Error(`${error.message}: ${JSON.stringify(status)}`);
@@ -152,11 +162,8 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     },
     async waitForDeliverQueueAtRest() {
       const busy = async () => {
-        const [deliver, fanout] = await Promise.all([
-          queues.deliver.getJobCounts('active', 'waiting', 'prioritized'),
-          queues.fanout.getJobCounts('active', 'waiting', 'prioritized'),
-        ]);
-        return [...Object.values(deliver), ...Object.values(fanout)].some((n) => n > 0);
+        const counts = await Promise.all(sends.shards.flatMap((s) => [s.queues.deliver.getJobCounts('active', 'waiting', 'prioritized'), s.queues.fanout.getJobCounts('active', 'waiting', 'prioritized')]));
+        return counts.some((c) => Object.values(c).some((n) => n > 0));
       };
       await waitUntil('the deliver and fan-out queues to be at rest', async () => !(await busy()));
     },
@@ -170,7 +177,7 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await queues.close();
+      await sends.close();
       await sink.close();
       await t.cleanup();
     },
@@ -185,7 +192,8 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
  */
 export async function expectLedgerMatches(h: CampaignHarness, campaignId: string): Promise<CampaignStatus> {
   const status = await h.status(campaignId);
-  const entries = Object.values(await h.redis.hgetall(h.keys.ledger(campaignId)));
+  // Every partition's ledger (one hash each), read as one.
+  const entries = (await Promise.all(h.partitions.keys.map((k) => h.redis.hgetall(k.ledger(campaignId))))).flatMap((ledger) => Object.values(ledger));
   const tally = { sent: 0, bounced: 0, failed: 0, skipped: 0, unknown: 0, queued: 0 };
   for (const state of entries) {
     if (state in tally && state !== 'queued') tally[state as keyof typeof tally]++;
@@ -194,7 +202,7 @@ export async function expectLedgerMatches(h: CampaignHarness, campaignId: string
   }
   // Subscribers the fan-out never reached (cancelled first, or left first) have no entry: the
   // status counts them skipped, on top of the ledger's own.
-  const record = (await readCampaign(h.redis, h.keys, campaignId))!;
+  const record = (await readSend(h.redis, h.partitions.keys, campaignId))!;
   const unreached = status.total - record.total;
   expect(unreached, 'unreached subscribers').toBeGreaterThanOrEqual(0);
   if (unreached > 0) expect(record.fanoutDone, 'only a finished fan-out leaves some unreached').toBe(true);

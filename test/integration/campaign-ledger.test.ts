@@ -50,7 +50,7 @@ describe('ledger', () => {
     expect(await ledger.dataSent('cm', member, 'a1')).toBe(true);
     await store.setStatus(member, 'unsubscribed');
     expect((await ledger.claim('cm', member, 'a2', { listId: 'l' })).outcome).toBe('unknown');
-    expect(await getStatus(t.redis, k, 'cm')).toMatchObject({ total: 5, skipped: 3, unknown: 1, possibleDuplicates: 0 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'cm')).toMatchObject({ total: 5, skipped: 3, unknown: 1, possibleDuplicates: 0 });
   });
 
   it('claims, finishes once, and counts a dead attempt whose data went out as in doubt', async () => {
@@ -66,7 +66,7 @@ describe('ledger', () => {
     expect(await ledger.finish('c1', '1', 'sent')).toBe('sent');
     expect(await ledger.finish('c1', '1', 'bounced')).toBe('sent'); // no second final state
     expect((await ledger.claim('c1', '1', 'a3', true)).outcome).toBe('sent');
-    expect(await getStatus(t.redis, k, 'c1')).toMatchObject({ total: 1, sent: 1, bounced: 0, possibleDuplicates: 1, queued: 0 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c1')).toMatchObject({ total: 1, sent: 1, bounced: 0, possibleDuplicates: 1, queued: 0 });
   });
 
   it('a dead attempt that sent no data is taken over silently: the server cannot have the message', async () => {
@@ -76,7 +76,7 @@ describe('ledger', () => {
     expect((await ledger.claim('c8', '1', 'a2', true)).outcome).toBe('claimed');
     expect(await ledger.state('c8', '1')).toBe('f:a2');
     expect(await ledger.inDoubt('c8')).toEqual([]);
-    expect(await getStatus(t.redis, k, 'c8')).toMatchObject({ total: 1, possibleDuplicates: 0 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c8')).toMatchObject({ total: 1, possibleDuplicates: 0 });
     // While paused, such a dead claim goes back to the queue.
     await t.redis.hset(k.campaign('c8'), 'state', 'paused');
     expect((await ledger.claim('c8', '1', 'a3', true)).outcome).toBe('paused');
@@ -114,7 +114,7 @@ describe('ledger', () => {
     expect(await inflight()).toBe(1);
     await ledger.finish('c9', '4', 'sent');
     expect(await inflight()).toBe(0);
-    expect(await getStatus(t.redis, k, 'c9')).toMatchObject({ total: 4, sent: 2, possibleDuplicates: 2, queued: 2 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c9')).toMatchObject({ total: 4, sent: 2, possibleDuplicates: 2, queued: 2 });
   });
 
   it('withdraw: a queued entry is skipped at once, a claim under way is reported, a final one stays', async () => {
@@ -130,7 +130,7 @@ describe('ledger', () => {
     expect(await ledger.withdraw('c10', '9')).toBe('none');
     // The job of the skipped subscriber finds the final state and sends nothing.
     expect((await ledger.claim('c10', '1', 'a2', true)).outcome).toBe('skipped');
-    expect(await getStatus(t.redis, k, 'c10')).toMatchObject({ total: 3, sent: 1, skipped: 1, queued: 1 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c10')).toMatchObject({ total: 3, sent: 1, skipped: 1, queued: 1 });
   });
 
   it('dataSent: only for our own claim of a send still sending, to a member still in the list; a replay is fine', async () => {
@@ -160,12 +160,12 @@ describe('ledger', () => {
       await ledger.dataSent('c12', id, 'a2');
       expect((await ledger.claim('c12', id, 'a3', true)).outcome).toBe('in-doubt'); // back again
     }
-    expect((await getStatus(t.redis, k, 'c12')).possibleDuplicates).toBe(2);
+    expect((await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c12')).possibleDuplicates).toBe(2);
     expect(await ledger.finish('c12', '1', 'failed')).toBe('unknown');
     await t.redis.hset(k.campaign('c12'), 'state', 'cancelled');
     expect(await ledger.release('c12', '2', 'a3')).toBe(true);
     expect(await ledger.state('c12', '2')).toBe('unknown');
-    expect(await getStatus(t.redis, k, 'c12')).toMatchObject({ total: 2, unknown: 2, failed: 0, skipped: 0, possibleDuplicates: 2 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c12')).toMatchObject({ total: 2, unknown: 2, failed: 0, skipped: 0, possibleDuplicates: 2 });
   });
 
   it('a released marker (transient failure) is not in doubt on retry', async () => {
@@ -174,7 +174,7 @@ describe('ledger', () => {
     expect(await ledger.release('c2', '5', 'someone-else')).toBe(false);
     expect(await ledger.release('c2', '5', 'a1')).toBe(true);
     expect((await ledger.claim('c2', '5', 'a2', true)).outcome).toBe('claimed');
-    expect((await getStatus(t.redis, k, 'c2')).possibleDuplicates).toBe(0);
+    expect((await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c2')).possibleDuplicates).toBe(0);
   });
 
   it('a replayed claim (same attempt id) is not a false duplicate', async () => {
@@ -183,14 +183,14 @@ describe('ledger', () => {
     // ioredis re-sends the script after a reconnect: it finds its own marker.
     expect((await ledger.claim('c5', '1', 'a1', true)).outcome).toBe('claimed');
     expect(await ledger.inDoubt('c5')).toEqual([]);
-    expect(await getStatus(t.redis, k, 'c5')).toMatchObject({ total: 1, possibleDuplicates: 0 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c5')).toMatchObject({ total: 1, possibleDuplicates: 0 });
     // Replayed while paused: back to queued, so the next attempt is not taken as in doubt.
     await t.redis.hset(k.campaign('c5'), 'state', 'paused');
     expect((await ledger.claim('c5', '1', 'a1', true)).outcome).toBe('paused');
     expect(await ledger.state('c5', '1')).toBe('queued');
     await t.redis.hset(k.campaign('c5'), 'state', 'sending');
     expect((await ledger.claim('c5', '1', 'a2', true)).outcome).toBe('claimed');
-    expect((await getStatus(t.redis, k, 'c5')).possibleDuplicates).toBe(0);
+    expect((await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c5')).possibleDuplicates).toBe(0);
   });
 
   it('a release after cancel settles as skipped, not queued', async () => {
@@ -201,7 +201,7 @@ describe('ledger', () => {
     expect(await ledger.moveAll('c6', 'queued', 'skipped')).toBe(1);
     expect(await ledger.release('c6', '1', 'a1')).toBe(true); // …and got a 4xx
     expect(await ledger.state('c6', '1')).toBe('skipped');
-    expect(await getStatus(t.redis, k, 'c6')).toMatchObject({ state: 'cancelled', total: 2, skipped: 2, queued: 0 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c6')).toMatchObject({ state: 'cancelled', total: 2, skipped: 2, queued: 0 });
     // Its retry finds a final state and sends nothing.
     expect((await ledger.claim('c6', '1', 'a2', true)).outcome).toBe('skipped');
   });
@@ -231,7 +231,7 @@ describe('ledger', () => {
     await t.redis.hset(k.campaign('c3'), 'state', 'cancelled');
     expect((await ledger.claim('c3', '1', 'a2', true)).outcome).toBe('skipped');
     expect((await ledger.claim('c3', '3', 'a2', true)).outcome).toBe('unknown'); // …and its worker died
-    const status = await getStatus(t.redis, k, 'c3');
+    const status = await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c3');
     expect(status).toMatchObject({ total: 3, skipped: 2, unknown: 1, queued: 0 });
   });
 
@@ -239,16 +239,16 @@ describe('ledger', () => {
     await campaign('c4', 4);
     expect(await ledger.register('c4', ['1', '2', '3'], '3')).toBe(3);
     expect(await ledger.register('c4', ['2', '3', '4'], '$end')).toBe(1);
-    expect(await getStatus(t.redis, k, 'c4')).toMatchObject({ state: 'sending', total: 4, queued: 4 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c4')).toMatchObject({ state: 'sending', total: 4, queued: 4 });
     for (const id of ['1', '2', '3']) await ledger.finish('c4', id, 'sent');
     expect(await ledger.fanoutDone('c4')).toBe('sending');
     await ledger.finish('c4', '4', 'failed');
-    const status = await getStatus(t.redis, k, 'c4');
+    const status = await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c4');
     expect(status).toMatchObject({ state: 'done', total: 4, sent: 3, failed: 1, queued: 0 });
     expect(status.finishedAt).toBeTruthy();
     // A new send of the issue tries failed/skipped again without changing total.
     expect(await ledger.reopen('c4', ['4', '1'])).toBe(1);
-    expect(await getStatus(t.redis, k, 'c4')).toMatchObject({ total: 4, failed: 0, sent: 3, queued: 1 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c4')).toMatchObject({ total: 4, failed: 0, sent: 3, queued: 1 });
   });
 });
 

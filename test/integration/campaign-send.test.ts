@@ -128,7 +128,7 @@ describe('sending an issue to 2,000 subscribers', () => {
     await h.store.removeFromList(returning.id, h.listId);
     await h.store.addToList(returning.id, h.listId).then(() => h.store.setStatus(returning.id, 'active'));
     const { startListSend } = await import('../../src/campaign/send.ts');
-    await startListSend({ redis: h.redis, keys: h.keys, store: h.store, queues: h.queues }, await h.publish(), { onlyNew: true });
+    await startListSend({ ...h.sends, store: h.store }, await h.publish(), { onlyNew: true });
     const status = await h.waitForState(issueId, ['done']);
     await h.waitForDeliverQueueAtRest();
     const received = h.receivedPerAddress(issueId);

@@ -32,7 +32,7 @@ describe('SMTP authentication refused', () => {
     for (const s of subscribers.slice(0, 5)) expect((await h.store.get(s.id))?.status).toBe('active');
 
     passwordFixed = true;
-    const resumed = await resumeCampaign({ redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger }, published.issueId);
+    const resumed = await resumeCampaign(h.sends, published.issueId);
     expect(resumed.pausedReason).toBeUndefined();
     const done = await h.waitForState(published.issueId, ['done']);
     expect(done).toMatchObject({ total: N, sent: N, failed: 0, possibleDuplicates: 0 });

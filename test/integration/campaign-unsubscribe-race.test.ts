@@ -10,7 +10,6 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
-import { Ledger } from '../../src/campaign/ledger.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
@@ -81,7 +80,7 @@ describe('unsubscribing while a send runs', () => {
     const [y, z] = [readers[N - 1]!, readers[N - 2]!];
     // Both answer while every transaction is still held: they wait for nothing of theirs.
     expect((await oneClick(y)).statusCode).toBe(200);
-    expect(await removeSubscriber({ redis: h.redis, keys: h.keys, store: h.store, ledger: new Ledger(h.redis, h.keys) }, z.id)).toBe(true);
+    expect(await removeSubscriber({ redis: h.redis, shards: h.sends.shards, store: h.store }, z.id)).toBe(true);
     expect(everyone.held()).toHaveLength(4);
     expect(await h.ledger.state(published.issueId, y.id)).toBe('skipped');
     expect(await h.ledger.state(published.issueId, z.id)).toBe('skipped');
@@ -104,7 +103,7 @@ describe('unsubscribing while a send runs', () => {
       await h.send(published);
       await everyone.waitForHeld(4);
       let returned = false;
-      const control = { redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger };
+      const control = h.sends;
       const acting = (action === 'pause' ? pauseCampaign(control, published.issueId) : cancelCampaign(control, published.issueId)).then((status) => {
         returned = true;
         h.sink.mark(`${action} returned`);
@@ -136,7 +135,7 @@ describe('unsubscribing while a send runs', () => {
     await h.send(published);
     await everyone.waitForHeld(4);
     // Held for good: the wait (short here) runs out with all four still under way.
-    const status = await pauseCampaign({ redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger, settleTimeoutMs: 200 }, published.issueId);
+    const status = await pauseCampaign({ ...h.sends, settleTimeoutMs: 200 }, published.issueId);
     expect(status).toMatchObject({ state: 'paused', stillInFlight: 4 });
     h.sink.mark('pause gave up waiting');
     everyone.release();
@@ -145,6 +144,6 @@ describe('unsubscribing while a send runs', () => {
     // Even so, none of them was delivered: each was checked before its final dot.
     expect(h.receivedPerAddress(published.issueId).size).toBe(0);
     expect(h.sink.transactionsAfter('pause gave up waiting')).toBe(0);
-    await cancelCampaign({ redis: h.redis, keys: h.keys, queues: h.queues, ledger: h.ledger }, published.issueId);
+    await cancelCampaign(h.sends, published.issueId);
   });
 });

@@ -40,7 +40,7 @@ describe('POST /webhooks/generic', () => {
     expect(res.json()).toMatchObject({ ok: true, outcome: 'suppressed', issueCounted: true });
     expect((await h.store.get(s.id))!.status).toBe('bounced');
     expect((await h.store.countByStatus(h.en.listId)).active).toBe(1); // only "guarded" is left
-    expect(await getStatus(h.redis, h.keys, 'field-notes-012')).toMatchObject({ lateBounces: 1 });
+    expect(await getStatus({ redis: h.redis, shards: [{ keys: h.keys }] }, 'field-notes-012')).toMatchObject({ lateBounces: 1 });
   });
 
   it('three soft bounces suppress the address; one or two do not', async () => {
@@ -59,7 +59,7 @@ describe('POST /webhooks/generic', () => {
     const after = (await h.store.get(s.id))!;
     expect(after.status).toBe('complained');
     expect(await h.store.isActiveIn(s.id, h.en.listId)).toBe(false);
-    expect(await getStatus(h.redis, h.keys, 'field-notes-012')).toMatchObject({ complaints: 1 });
+    expect(await getStatus({ redis: h.redis, shards: [{ keys: h.keys }] }, 'field-notes-012')).toMatchObject({ complaints: 1 });
   });
 
   it('answers an unknown address with 200 (nothing to do) and a malformed report with 400 naming the field', async () => {

@@ -34,13 +34,12 @@ export function register(program: Command): void {
       const env = readEnvironment();
       // Reading VERP return paths checks their MAC, which needs the secret that signed them.
       const config = loadConfig(env, env.BOUNCE_ADDRESS ? ['SECRET'] : []);
-      const [{ ingestReportEmail }, { Ledger }, { ReportEmailError }] = await Promise.all([
+      const [{ ingestReportEmail }, { ReportEmailError }] = await Promise.all([
         import('../../use-cases/ingest-report-email.ts'),
-        import('../../campaign/ledger.ts'),
         import('../../delivery-reports/report-email.ts'),
       ]);
-      await withStore(async (store, { redis, keys }) => {
-        const deps = { redis, keys, store, ledger: new Ledger(redis, keys), secrets: config.secrets, ...(config.bounceAddress ? { bounceAddress: config.bounceAddress } : {}) };
+      await withStore(async (store, { redis, shards }) => {
+        const deps = { redis, shards, store, secrets: config.secrets, ...(config.bounceAddress ? { bounceAddress: config.bounceAddress } : {}) };
         for (const file of files) {
           let raw: Buffer;
           try {

@@ -28,7 +28,7 @@ export function register(program: Command): void {
         ]);
         assertCampaignId(issueId);
         const run = { pause: control.pauseCampaign, resume: control.resumeCampaign, cancel: control.cancelCampaign }[action];
-        const status = await withCampaignClient(config, (c) => run({ redis: c.redis, keys: c.keys, queues: c.queues, ledger: c.ledger }, issueId));
+        const status = await withCampaignClient(config, (c) => run(c, issueId));
         process.stdout.write(`${formatStatus(status)}\n`);
         const still = (status as { stillInFlight?: number }).stillInFlight;
         if (still) process.stderr.write(`newsletter ${action}: ${still} message(s) were still in flight when the wait ran out (a worker that stopped answering?); none of them can be delivered now (each is checked before its final dot)\n`);

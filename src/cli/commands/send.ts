@@ -46,9 +46,9 @@ export function register(program: Command): void {
       });
 
       await client.withCampaignClient(config, async (c) => {
-        const deps = { redis: c.redis, keys: c.keys, store: c.store, queues: c.queues };
+        const deps = c;
         const warnIfNoWorker = async () => {
-          if ((await liveWorkerCount(c.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
+          if ((await liveWorkerCount(c.shards[0]!.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
         };
         const when = at ? ` at ${at.toISOString()}` : '';
         if (testTo) {

@@ -50,14 +50,14 @@ export function register(program: Command): void {
       assertCampaignId(issueId);
       await withCampaignClient(config, async (c) => {
         if (!opts.watch) {
-          const status = await getStatus(c.redis, c.keys, issueId);
+          const status = await getStatus(c, issueId);
           process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
           return;
         }
         // Started before the send exists (e.g. in a second terminal): wait for it.
         const waiting = () => process.stderr.write(`no send of ${issueId} yet; waiting for it to start (Ctrl-C to stop watching)\n`);
         if (opts.json) {
-          await watchCampaign(c.redis, c.keys, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`), waiting);
+          await watchCampaign(c, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`), waiting);
           return;
         }
         const bar = new cliProgress.SingleBar(
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         let status: CampaignStatus;
         try {
-          status = await watchCampaign(c.redis, c.keys, issueId, 500, (s) => {
+          status = await watchCampaign(c, issueId, 500, (s) => {
             const { value, payload } = view(s);
             if (!started) {
               bar.start(s.total, value, payload);

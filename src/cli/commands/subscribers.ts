@@ -134,11 +134,11 @@ export function register(program: Command): void {
     .argument('<email>', 'address')
     .action(async (raw: string) => {
       const email = requireEmail(raw);
-      const [{ removeSubscriber }, { Ledger }] = await Promise.all([import('../../use-cases/leave-list.ts'), import('../../campaign/ledger.ts')]);
-      await withStore(async (store, { redis, keys }) => {
+      const { removeSubscriber } = await import('../../use-cases/leave-list.ts');
+      await withStore(async (store, { redis, shards }) => {
         const subscriber = await store.findByEmail(email);
         // Running sends let them go too: nothing starts to them after this command returns.
-        if (!subscriber || !(await removeSubscriber({ redis, keys, store, ledger: new Ledger(redis, keys) }, subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
+        if (!subscriber || !(await removeSubscriber({ redis, shards, store }, subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
         process.stdout.write(`removed ${email} (id ${subscriber.id})\n`);
       });
     });
@@ -149,9 +149,9 @@ export function register(program: Command): void {
     .argument('<email>', 'address')
     .action(async (raw: string) => {
       const email = requireEmail(raw);
-      const [{ forgetSubscriber }, { Ledger }] = await Promise.all([import('../../use-cases/forget-subscriber.ts'), import('../../campaign/ledger.ts')]);
-      await withStore(async (store, { redis, keys }) => {
-        const { erasedId, newlySuppressed } = await forgetSubscriber({ redis, keys, store, ledger: new Ledger(redis, keys) }, email);
+      const { forgetSubscriber } = await import('../../use-cases/forget-subscriber.ts');
+      await withStore(async (store, { redis, shards }) => {
+        const { erasedId, newlySuppressed } = await forgetSubscriber({ redis, shards, store }, email);
         const what = erasedId ? `erased the record of ${email} (id ${erasedId})` : `no record of ${email}`;
         const entry = newlySuppressed ? 'kept a hashed suppression entry: imports, the API and the form will not add it again' : 'its hashed suppression entry was already there';
         process.stdout.write(`${what}; ${entry}\n`);

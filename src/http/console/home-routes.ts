@@ -12,7 +12,7 @@ export function homeRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPlugi
   return async (app) => {
     app.get('/', async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
-      const [issues, sends] = await Promise.all([listIssues(ctx.config.emailsDir, ctx.redis, ctx.keys), recentSends(ctx.redis, ctx.keys, 20)]);
+      const [issues, sends] = await Promise.all([listIssues(ctx.config.emailsDir, ctx.sends), recentSends(ctx.sends, 20)]);
       const c = m.columns;
       const issueTable = issues.length
         ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.subject}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.total}</th></tr></thead><tbody>

@@ -30,7 +30,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
-    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues: ctx.campaignQueues };
+    const sendDeps = { ...ctx.sends, store: ctx.store };
 
     /** The issue's file, checked to exist; 404 otherwise. */
     async function fileOf(id: string): Promise<string> {
@@ -94,7 +94,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     /** `loaded`: the issue a POST already rendered, so the page does not run MJML a second time. */
     async function showIssue(request: FastifyRequest, reply: FastifyReply, id: string, notice?: SafeHtml, statusCode = 200, loaded?: RenderedIssueFile) {
       const m = consoleLanguage(request, reply, cookies);
-      const [rendered, status] = await Promise.all([loaded ?? fileOf(id).then(render), findStatus(ctx.redis, ctx.keys, id)]);
+      const [rendered, status] = await Promise.all([loaded ?? fileOf(id).then(render), findStatus(ctx.sends, id)]);
       const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;

@@ -43,12 +43,11 @@ function lookupText(m: ConsoleMessages, answer: LookupAnswer): string {
 
 export function sendRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
-    const { ledger } = ctx.leave;
-    const controlDeps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues: ctx.campaignQueues, ledger };
+    const controlDeps: ControlDeps = ctx.sends;
 
     async function statusOf(id: string): Promise<CampaignStatus> {
       try {
-        return await getStatus(ctx.redis, ctx.keys, id);
+        return await getStatus(ctx.sends, id);
       } catch (error) {
         if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
         throw error;
@@ -90,7 +89,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       const m = consoleLanguage(request, reply, cookies);
       const s = await statusOf(id);
       const { email } = lookupQuery.parse(request.method === 'GET' ? (request.query ?? {}) : {});
-      const lookup = email?.trim() ? { email: email.trim(), text: lookupText(m, await lookupMessage({ redis: ctx.redis, keys: ctx.keys, store: ctx.store, ledger }, id, email.trim())) } : undefined;
+      const lookup = email?.trim() ? { email: email.trim(), text: lookupText(m, await lookupMessage({ ...ctx.sends, store: ctx.store }, id, email.trim())) } : undefined;
       const csrf = reply.generateCsrf();
       const live = !isFinished(s.state);
       return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));

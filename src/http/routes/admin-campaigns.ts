@@ -58,9 +58,8 @@ async function answer<T>(run: () => Promise<T>): Promise<T> {
 
 export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    const queues = ctx.campaignQueues;
-    const deps: ControlDeps = { redis: ctx.redis, keys: ctx.keys, queues, ledger: ctx.leave.ledger };
-    const sendDeps = { redis: ctx.redis, keys: ctx.keys, store: ctx.store, queues };
+    const deps: ControlDeps = ctx.sends;
+    const sendDeps = { ...ctx.sends, store: ctx.store };
 
     /** The issue file of `issueId`, loaded and rendered; 404 when there is none. */
     async function publishable(issueId: string) {
@@ -69,12 +68,12 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/campaigns', async (request) => {
       const { limit } = parseInput(listQuery, request.query, 'query');
-      return { sends: await recentSends(ctx.redis, ctx.keys, limit) };
+      return { sends: await recentSends(ctx.sends, limit) };
     });
 
     app.get('/campaigns/:issueId', async (request) => {
       const { issueId } = parseInput(params, request.params, 'params');
-      return answer(() => getStatus(ctx.redis, ctx.keys, issueId));
+      return answer(() => getStatus(ctx.sends, issueId));
     });
 
     /** Publish and send (or schedule) `issueId`: the CLI's `send`, by id. */
