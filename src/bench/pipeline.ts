@@ -5,13 +5,12 @@
 import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
 import { openSends } from '../campaign/sends.ts';
-import { partitionsFor } from '../redis/partitions.ts';
+import type { Partitions } from '../redis/partitions.ts';
 import { startListSend } from '../campaign/send.ts';
 import { isFinished, watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
-import type { Keys } from '../redis/keys.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { followEnqueueTimes } from './enqueue-times.ts';
+import { followEnqueueTimes, type EnqueueTimes } from './enqueue-times.ts';
 import { readMachineCpu, readProcStats, utilisationOf, type Utilisation } from './proc-stats.ts';
 import { commandStats, commandsPerMessage, redisCpuMsByNode, startMemoryPoller } from './redis-info.ts';
 import { quantile } from './result.ts';
@@ -22,7 +21,8 @@ export interface PipelineOptions {
   redis: Redis;
   /** A `forQueues` client for BullMQ. */
   queueConnection: Redis;
-  keys: Keys;
+  /** The bench deployment's partitions: the send spreads over them as a real one does. */
+  partitions: Partitions;
   store: SubscriberStore;
   published: PublishedIssue;
   subscribers: number;
@@ -58,12 +58,12 @@ export interface PipelineResult {
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
-  const { redis, keys: k, published, sink } = opts;
+  const { redis, published, sink } = opts;
   const issueId = published.issueId;
-  const sends = openSends(redis, partitionsFor(k.prefix), opts.queueConnection);
-  const { queues } = sends.shards[0]!;
-  const pool = await startWorkerPool({ count: opts.workers, env: opts.workerEnv, deliverQueue: queues.deliver, cpuProfDir: opts.cpuProfDir });
-  const enqueued = followEnqueueTimes(redis, queues.deliver.keys.events!);
+  const sends = openSends(redis, opts.partitions, opts.queueConnection);
+  // Every worker process serves every partition: counting the first queue's workers is enough.
+  const pool = await startWorkerPool({ count: opts.workers, env: opts.workerEnv, deliverQueue: sends.shards[0]!.queues.deliver, cpuProfDir: opts.cpuProfDir });
+  const enqueued = followAll(sends.shards.map((s) => followEnqueueTimes(redis, s.queues.deliver.keys.events!)));
   let memory: ReturnType<typeof startMemoryPoller> | null = null;
   try {
     await sink.reset();
@@ -154,4 +154,16 @@ export function subscriberFromMessageId(messageId: string, issueId: string): str
   const rest = messageId.slice(issueId.length + 1);
   const end = rest.search(/[.@]/);
   return end > 0 ? rest.slice(0, end) : null;
+}
+
+/** Several partitions' deliver-event followers read as one: the job ids are distinct across them. */
+function followAll(followers: EnqueueTimes[]): EnqueueTimes {
+  const times = new Map<string, number>();
+  return {
+    times,
+    async stop() {
+      await Promise.all(followers.map((f) => f.stop()));
+      for (const f of followers) for (const [id, at] of f.times) if (!times.has(id)) times.set(id, at);
+    },
+  };
 }

@@ -35,6 +35,25 @@ export async function redisCpuMsByNode(redis: Redis): Promise<Map<string, number
   return byNode;
 }
 
+/**
+ * Which master holds each partition's share of a send (`keyOf(p)`: a key of partition p): by
+ * `host:port`, the partitions it holds. A master that does not own the key's slot answers MOVED.
+ */
+export async function partitionsByNode(redis: Redis, count: number, keyOf: (p: number) => string): Promise<Map<string, number[]>> {
+  const nodes = masters(redis);
+  const byNode = new Map<string, number[]>();
+  for (let p = 0; p < count; p++) {
+    for (const node of nodes) {
+      const owns = nodes.length === 1 || (await node.exists(keyOf(p)).then(() => true, (e: Error) => (/^MOVED/.test(e.message) ? false : Promise.reject(e))));
+      if (!owns) continue;
+      const name = `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
+      byNode.set(name, [...(byNode.get(name) ?? []), p]);
+      break;
+    }
+  }
+  return byNode;
+}
+
 export type CommandStats = Map<string, { calls: number; usec: number }>;
 
 /** INFO commandstats. Commands run inside Lua scripts are counted too (and inside evalsha's time). */

@@ -53,7 +53,7 @@ export interface BenchResult {
   /** Redis server time per message by command during the send (µs and calls; scripts include the commands they run). */
   redisCommandsPerMessage: Array<{ command: string; calls: number; usec: number }>;
   /** Where the send ran: its queue partitions (one hash tag each) and the Redis CPU per message on each master. */
-  redisNodes: { partitions: number; cpuMsPerMessage: Array<{ node: string; ms: number }> };
+  redisNodes: { partitions: number; cpuMsPerMessage: Array<{ node: string; ms: number; partitions: number[] }> };
   /**
    * Share of all cores' time (0..1) during each phase: busy on the whole machine, and used by
    * the benchmark's own processes (incl. Redis). A gap means other load disturbed the run.
@@ -127,7 +127,7 @@ export function formatTable(r: BenchResult): string {
     ['subscriber store per subscriber', `${n(r.redis.subscriberBytesPerSubscriber)} B`],
     ['worker max RSS', mb(r.workers.maxRssBytes)],
     ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms · bench ${n(r.cpuMsPerMessage.pipelineBench, 3)} ms`],
-    ['partitions · Redis CPU per message by master', `${r.redisNodes.partitions} · ${r.redisNodes.cpuMsPerMessage.map((x) => `${x.node} ${n(x.ms, 3)} ms`).join(' · ')}`],
+    ['partitions · Redis CPU per message by master (its partitions)', `${r.redisNodes.partitions} · ${r.redisNodes.cpuMsPerMessage.map((x) => `${x.node} (${x.partitions.length ? x.partitions.map((p) => `p${p}`).join(',') : 'none'}) ${n(x.ms, 3)} ms`).join(' · ')}`],
     ['Redis µs per message', r.redisCommandsPerMessage.slice(0, 5).map((c) => `${c.command} ${n(c.usec, 0)} (${n(c.calls, 1)}×)`).join(' · ')],
     ['CPU per message, ceiling', `blasters ${n(r.cpuMsPerMessage.ceilingClients, 3)} ms · sink ${n(r.cpuMsPerMessage.ceilingSink, 3)} ms`],
     ['CPU per message, C_raw', `blasters ${n(r.cpuMsPerMessage.rawPathClients, 3)} ms · sink ${n(r.cpuMsPerMessage.rawPathSink, 3)} ms`],

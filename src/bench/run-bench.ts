@@ -15,7 +15,7 @@ import { UserError } from '../errors.ts';
 import { prepareIssueMime } from '../mail/index.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
-import { keys as makeKeys } from '../redis/keys.ts';
+import { resolvePartitions } from '../redis/partitions.ts';
 import { createRenderer } from '../render/index.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { fromHeader } from '../subscribers/confirmation-mail.ts';
@@ -26,7 +26,7 @@ import { killAllNow, stopAll } from './children.ts';
 import { measureLedgerEntryCost, measureWaitingJobCost } from './redis-costs.ts';
 import { NAIVE_FORM, runNaive } from './naive.ts';
 import { runPipeline } from './pipeline.ts';
-import { keysMemory, usedMemory } from './redis-info.ts';
+import { keysMemory, partitionsByNode, usedMemory } from './redis-info.ts';
 import { checkTargets, type BenchResult } from './result.ts';
 import { seedSubscribers } from './seed-subscribers.ts';
 import { measurePersonalise } from './personalise-cost.ts';
@@ -39,6 +39,8 @@ export interface BenchOptions {
   workers: number;
   naive: number;
   ceilingMessages: number;
+  /** QUEUE_PARTITIONS of the bench deployment; default as a deployment's (1 on one Redis, the masters on a cluster). */
+  partitions?: number;
   /** Deliver jobs in flight per worker; the ceiling's blasters use the same. */
   concurrency: number;
   cpuProfDir?: string;
@@ -55,7 +57,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   await requireRedis(config);
   const prefix = `{bench-${randomBytes(4).toString('hex')}}`;
-  const k = makeKeys(prefix);
   const redis = createRedis(config, { name: 'bench' });
   const queueConnection = createRedis(config, { forQueues: true, name: 'bench-queues' });
   let sink: SinkHandle | null = null;
@@ -84,13 +85,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const secret = randomBytes(32).toString('base64url');
     const secrets = [{ version: 1, key: secret }];
 
-    log(`bench: Redis prefix ${prefix}, starting the SMTP sink process`);
+    const parts = await resolvePartitions(redis, prefix, o.partitions);
+    const k = parts.base;
+    log(`bench: Redis prefix ${prefix} (${parts.count} partition${parts.count === 1 ? '' : 's'}), starting the SMTP sink process`);
     sink = await startSinkProcess();
 
     log(`bench: creating ${o.subscribers.toLocaleString('en-US')} active subscribers`);
-    const store = new RedisSubscriberStore(redis, k);
+    const store = new RedisSubscriberStore(redis, parts.base);
     await seedSubscribers(store, listId, o.subscribers);
-    const subscriberBytes = (await keysMemory(redis, `${prefix}:sub*`)).bytes + (await keysMemory(redis, `${prefix}:list:*`)).bytes;
+    let subscriberBytes = 0;
+    for (const pk of parts.keys) subscriberBytes += (await keysMemory(redis, `${pk.prefix}:sub*`)).bytes + (await keysMemory(redis, `${pk.prefix}:list:*`)).bytes;
 
     const window = DEFAULT_FANOUT.window;
     log(`bench: measuring Redis bytes per waiting job (${window.toLocaleString('en-US')} jobs)`);
@@ -116,8 +120,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     // From as workers/worker.ts builds it: MAIL_FROM's address, the newsletter's display name.
     const from = fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header;
     const prepared = prepareIssueMime(published, { from, publicUrl: config.publicUrl });
-    const sample = await store.get('1');
-    if (!sample) throw new Error('bench: subscriber 1 is missing after seeding');
+    const [sample] = (await store.pageAll(null, null, 1)).subscribers;
+    if (!sample) throw new Error('bench: no subscriber after seeding');
     const message = prepared.build({ subscriberId: sample.id, email: sample.email, ...(sample.name ? { name: sample.name } : {}), unsubscribeToken: signListToken(secrets, sample.id, listId) });
     const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(message.raw, 'utf8');
     const messageBytes = raw.length;
@@ -148,20 +152,26 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       ADMIN_TOKEN: randomBytes(24).toString('base64url'),
       WORKER_CONCURRENCY: String(o.concurrency),
       RATE_LIMIT_PER_SECOND: '0',
+      QUEUE_PARTITIONS: String(parts.count),
       LOG_LEVEL: 'warn',
       // DKIM off on both sides: the ceiling does not sign either.
       DKIM_DOMAIN: '',
       DKIM_SELECTOR: '',
       DKIM_PRIVATE_KEY: '',
     };
-    const pipeline = await runPipeline({ redis, queueConnection, keys: k, store, published, subscribers: o.subscribers, sink, workers: o.workers, workerEnv, window, cpuProfDir: o.cpuProfDir, log });
+    const pipeline = await runPipeline({ redis, queueConnection, partitions: parts, store, published, subscribers: o.subscribers, sink, workers: o.workers, workerEnv, window, cpuProfDir: o.cpuProfDir, log });
     await blast('after');
     const ceiling = summariseCeiling(ceilingRuns, 'nodemailer');
     const rawPath = summariseCeiling(ceilingRuns, 'raw-path');
 
-    const ledgerBytes = (await keysMemory(redis, k.ledger(issue.id))).bytes;
+    let ledgerBytes = 0;
+    let renderedBytes = (await keysMemory(redis, k.rendered(issue.id))).bytes;
+    for (const pk of parts.keys) {
+      ledgerBytes += (await keysMemory(redis, pk.ledger(issue.id))).bytes;
+      renderedBytes += (await keysMemory(redis, pk.campaign(issue.id))).bytes;
+    }
+    const hosts = await partitionsByNode(redis, parts.count, (p) => parts.keys[p]!.campaign(issue.id));
     const ledgerEntryBytes = await measureLedgerEntryCost(redis, `${prefix}:bench:ledger-scratch`);
-    const renderedBytes = (await keysMemory(redis, k.rendered(issue.id))).bytes + (await keysMemory(redis, k.campaign(issue.id))).bytes;
     const bytesPerWaitingJob = Math.max(jobCost.bytesPerJobInfo, jobCost.bytesPerJobKeys);
     // The larger of the real ledger's cost and a hash-table-sized one (see measureLedgerEntryCost).
     const ledgerPerSub = Math.max(ledgerBytes / o.subscribers, ledgerEntryBytes);
@@ -203,8 +213,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         rawPathSink: rawPath.sinkCpuMsPerMessage,
       },
       redisCommandsPerMessage: pipeline.redisCommands,
-      // One hash tag per send today: every partition of it on one master (issue #16 spreads them).
-      redisNodes: { partitions: 1, cpuMsPerMessage: pipeline.redisCpuMsPerMessageByNode },
+      redisNodes: { partitions: parts.count, cpuMsPerMessage: pipeline.redisCpuMsPerMessageByNode.map((x) => ({ ...x, partitions: hosts.get(x.node) ?? [] })) },
       utilisation: { ceiling: ceiling.utilisation, pipeline: pipeline.utilisation },
       ceiling: {
         messages: ceiling.messages,

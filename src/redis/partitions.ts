@@ -1,6 +1,6 @@
 // Partitions (QUEUE_PARTITIONS = P): how subscribers and sends spread over Redis Cluster slots.
 //
-// Partition p of P has its own hash tag, `{nl-p}` for KEY_PREFIX `{nl}`, and holds the records,
+// Partition p of P has its own hash tag, `{nl-p}` for KEY_PREFIX `{nl}` (see partitionPrefix), and holds the records,
 // address index, list bitmaps and counters of the subscribers whose address hashes to it, plus,
 // for every send, that partition's share: its campaign hash (state and counters), ledger and
 // deliver/fan-out queues. A Lua script of one partition touches that partition's keys only, so
@@ -16,6 +16,7 @@
 // ids and addresses map to partitions through P, P is fixed once a deployment has data: the
 // first process stores it (`{nl}:partitions`) and every later one must agree.
 import { createHash } from 'node:crypto';
+import keySlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import { keys as keysFor, type Keys } from './keys.ts';
@@ -42,17 +43,31 @@ export function partitionOfId(id: string, count: number): number {
 /** Most partitions a deployment may have (each costs a queue pair per worker process). */
 export const MAX_PARTITIONS = 64;
 
-/** `{nl}` → `{nl-2}`: partition p's hash tag. */
-export function partitionPrefix(prefix: string, p: number): string {
-  return prefix.endsWith('}') ? `${prefix.slice(0, -1)}-${p}}` : `${prefix}-${p}`;
+/** Redis Cluster's slots (CRC16 of the hash tag mod 16,384). */
+const SLOTS = 16_384;
+
+/**
+ * Partition p of `count`'s hash tag: `{nl-p}`, or `{nl-p.k}` with the smallest k that puts its
+ * slot in the p-th of `count` equal slot ranges. A cluster made by `redis-cli --cluster create`
+ * gives its masters equal contiguous ranges, so P = the number of masters puts one partition
+ * on each (plain `{nl-0}`, `{nl-1}`, `{nl-2}` would put two of three on the first master).
+ */
+export function partitionPrefix(prefix: string, p: number, count: number): string {
+  const stem = prefix.endsWith('}') ? prefix.slice(1, -1) : prefix;
+  const [from, to] = [Math.floor((p * SLOTS) / count), Math.floor(((p + 1) * SLOTS) / count)];
+  for (let k = 0; ; k++) {
+    const tag = k === 0 ? `${stem}-${p}` : `${stem}-${p}.${k}`;
+    const slot = keySlot(tag);
+    if (slot >= from && slot < to) return prefix.endsWith('}') ? `{${tag}}` : tag;
+  }
 }
 
 /**
  * Partition p's keys: subscriber and send keys under its own tag, deployment-wide ones from
  * `base` (a worker of partition p reads the published issue that `publish` wrote once).
  */
-function partitionKeys(base: Keys, p: number): Keys {
-  const own = keysFor(partitionPrefix(base.prefix, p));
+function partitionKeys(base: Keys, p: number, count: number): Keys {
+  const own = keysFor(partitionPrefix(base.prefix, p, count));
   return {
     ...own,
     confirmToken: base.confirmToken,
@@ -69,7 +84,7 @@ function partitionKeys(base: Keys, p: number): Keys {
 export function partitionsFor(prefix: string, count = 1): Partitions {
   if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${count}`);
   const base = keysFor(prefix);
-  const list = count === 1 ? [base] : Array.from({ length: count }, (_, p) => partitionKeys(base, p));
+  const list = count === 1 ? [base] : Array.from({ length: count }, (_, p) => partitionKeys(base, p, count));
   return {
     count,
     base,

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { keys } from '../../src/redis/keys.ts';
+import keySlot from 'cluster-key-slot';
 import { partitionPrefix, partitionsFor } from '../../src/redis/partitions.ts';
 
 describe('partitions', () => {
@@ -20,20 +21,36 @@ describe('partitions', () => {
     expect(parts.ofEmail('a@example.com')).toBe(0);
   });
 
-  it('P = 3: subscriber and send keys under {nl-p}, deployment-wide keys under {nl}', () => {
+  it('P = 3: subscriber and send keys under partition tags, deployment-wide keys under {nl}', () => {
     const parts = partitionsFor('{nl}', 3);
-    expect(parts.keys.map((k) => k.prefix)).toEqual(['{nl-0}', '{nl-1}', '{nl-2}']);
+    // {nl-1} hashes into the first third of the slots: the next tag that falls in the second.
+    expect(parts.keys.map((k) => k.prefix)).toEqual(['{nl-0}', '{nl-1.4}', '{nl-2}']);
     const k1 = parts.keys[1]!;
-    expect(k1.subscriber('4')).toBe('{nl-1}:sub:4');
-    expect(k1.emailIndex()).toBe('{nl-1}:sub:by-email');
-    expect(k1.listActive('weekly')).toBe('{nl-1}:list:weekly:active-bits');
-    expect(k1.campaign('w-1')).toBe('{nl-1}:campaign:w-1');
-    expect(k1.ledger('w-1')).toBe('{nl-1}:campaign:w-1:ledger');
+    expect(k1.subscriber('4')).toBe('{nl-1.4}:sub:4');
+    expect(k1.emailIndex()).toBe('{nl-1.4}:sub:by-email');
+    expect(k1.listActive('weekly')).toBe('{nl-1.4}:list:weekly:active-bits');
+    expect(k1.campaign('w-1')).toBe('{nl-1.4}:campaign:w-1');
+    expect(k1.ledger('w-1')).toBe('{nl-1.4}:campaign:w-1:ledger');
     expect(k1.rendered('w-1')).toBe('{nl}:issue:w-1:rendered');
     expect(k1.campaigns()).toBe('{nl}:campaigns');
     expect(k1.confirmToken('h')).toBe('{nl}:confirm:h');
     expect(k1.adminSession('h')).toBe('{nl}:admin-session:h');
-    expect(partitionPrefix('{nl}', 2)).toBe('{nl-2}');
+    expect(partitionPrefix('{nl}', 2, 3)).toBe('{nl-2}');
+  });
+
+  it('partition p of P hashes into the p-th of P equal slot ranges (one per master of an evenly made cluster)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9_-]{1,12}$/), fc.integer({ min: 2, max: 64 }), (stem, count) => {
+        const parts = partitionsFor(`{${stem}}`, count);
+        parts.keys.forEach((k, p) => {
+          const slot = keySlot(k.prefix.slice(1, -1));
+          expect(slot).toBeGreaterThanOrEqual(Math.floor((p * 16384) / count));
+          expect(slot).toBeLessThan(Math.floor(((p + 1) * 16384) / count));
+        });
+        expect(new Set(parts.keys.map((k) => k.prefix)).size).toBe(count);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('an id names its partition (id mod P); what is not an id names none', () => {

@@ -23,11 +23,12 @@ export function register(program: Command): void {
     .option('--workers <k>', 'deliver worker processes (default: number of CPU cores)', positiveInt('workers'))
     .option('--naive <n>', 'messages for the naive baseline', positiveInt('naive'), 300)
     .option('--ceiling <n>', 'messages per ceiling blast; four run: both paths, before and after the pipeline (default: same as --subscribers)', positiveInt('ceiling'))
+    .option('--partitions <p>', 'QUEUE_PARTITIONS of the bench deployment (default: 1 on one Redis, the number of masters on a cluster)', positiveInt('partitions'))
     .option('--concurrency <n>', 'jobs in flight per worker (default: WORKER_CONCURRENCY)', positiveInt('concurrency'))
     .option('--issue <file>', 'issue file to send', 'emails/issues/pretrain-weekly-064.yaml')
     .option('--out <file>', 'where to write the JSON result', 'bench-result.json')
     .option('--cpu-prof <dir>', 'run the workers with node --cpu-prof, writing .cpuprofile files into DIR')
-    .action(async (opts: { subscribers: number; workers?: number; naive: number; ceiling?: number; concurrency?: number; issue: string; out: string; cpuProf?: string }) => {
+    .action(async (opts: { subscribers: number; partitions?: number; workers?: number; naive: number; ceiling?: number; concurrency?: number; issue: string; out: string; cpuProf?: string }) => {
       const config = loadConfig(readEnvironment());
       // Loaded on use: the benchmark pulls in MJML, BullMQ and the mail stack, which other commands do not need.
       const { runBench } = await import('../../bench/run-bench.ts');
@@ -37,6 +38,7 @@ export function register(program: Command): void {
         config,
         issueFile: resolve(opts.issue),
         subscribers: opts.subscribers,
+        ...((opts.partitions ?? config.queuePartitions) ? { partitions: opts.partitions ?? config.queuePartitions } : {}),
         workers: opts.workers ?? cpus().length,
         naive: opts.naive,
         ceilingMessages: opts.ceiling ?? opts.subscribers,
