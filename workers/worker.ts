@@ -50,7 +50,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   for (const client of [connection, data]) client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
   const partitions = await resolvePartitions(data, config.keyPrefix, config.queuePartitions);
   const k = partitions.base;
-  const store = new RedisSubscriberStore(data, partitions.base);
+  const store = new RedisSubscriberStore(data, partitions);
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
   const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, ehlo: config.smtpEhlo, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
 

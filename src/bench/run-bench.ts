@@ -91,7 +91,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     sink = await startSinkProcess();
 
     log(`bench: creating ${o.subscribers.toLocaleString('en-US')} active subscribers`);
-    const store = new RedisSubscriberStore(redis, parts.base);
+    const store = new RedisSubscriberStore(redis, parts);
     await seedSubscribers(store, listId, o.subscribers);
     let subscriberBytes = 0;
     for (const pk of parts.keys) subscriberBytes += (await keysMemory(redis, `${pk.prefix}:sub*`)).bytes + (await keysMemory(redis, `${pk.prefix}:list:*`)).bytes;

@@ -28,7 +28,7 @@ export async function openCampaignClient(config: CampaignClientConfig): Promise<
     return {
       ...sends,
       partitions,
-      store: new RedisSubscriberStore(redis, partitions.base),
+      store: new RedisSubscriberStore(redis, partitions),
       async close() {
         await sends.close();
         await redis.quit().catch(() => redis.disconnect());

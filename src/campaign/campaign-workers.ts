@@ -96,7 +96,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
     (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
 
-  const pairs = sends.shards.map(({ keys: k, ledger, queues }) => {
+  const pairs = sends.shards.map(({ partition, keys: k, ledger, queues }) => {
     const cache = new IssueCache(data, k, deps.prepare);
     const common = { connection, prefix: k.prefix, lockDuration: opts.lockDurationMs, stalledInterval: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
     const deliver = new Worker<DeliverJobData, DeliverResult>(
@@ -111,7 +111,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
     );
     const fanout = new Worker<FanoutJobData, { added: number }>(
       QUEUES.fanout,
-      createFanoutProcessor({ redis: data, keys: k, store: deps.store, ledger, queues, log, stopping: () => stopping }, opts.fanout),
+      createFanoutProcessor({ redis: data, keys: k, store: deps.store, partition, ledger, queues, log, stopping: () => stopping }, opts.fanout),
       { ...common, concurrency: 2 },
     );
     // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.

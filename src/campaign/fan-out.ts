@@ -42,6 +42,8 @@ export interface FanoutDeps {
   redis: Redis;
   keys: Keys;
   store: SubscriberStore;
+  /** The partition whose share of the sends this fan-out serves: it pages that partition's subscribers only. */
+  partition: number;
   ledger: Ledger;
   queues: CampaignQueues;
   log: Logger;
@@ -70,7 +72,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
   /** One page of recipients: the list's active subscribers, or a test send's addresses. */
   async function page(campaign: CampaignRecord, cursor: string | null): Promise<ActivePage> {
     if (campaign.mode === 'test') return { ids: campaign.testRecipients.map((_, i) => testSubscriberId(i)), next: null };
-    return store.pageActive(campaign.listId, cursor, opts.chunkSize);
+    return store.pageActiveIn(deps.partition, campaign.listId, cursor, opts.chunkSize);
   }
 
   return async function fanout(job: Job<FanoutJobData>, token?: string): Promise<{ added: number }> {

@@ -27,7 +27,7 @@ export async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreC
   const redis = createRedis(config, { name: 'newsletter-cli' });
   try {
     const partitions = await resolvePartitions(redis, config.keyPrefix, config.queuePartitions);
-    return await fn(new RedisSubscriberStore(redis, partitions.base), { config, redis, keys: partitions.base, partitions, shards: ledgerShards(redis, partitions) });
+    return await fn(new RedisSubscriberStore(redis, partitions), { config, redis, keys: partitions.base, partitions, shards: ledgerShards(redis, partitions) });
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

@@ -91,7 +91,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
   try {
     const newsletters = await loadNewsletters(config.emailsDir);
-    const store = new RedisSubscriberStore(storeRedis, (await resolvePartitions(storeRedis, config.keyPrefix, config.queuePartitions)).base);
+    const store = new RedisSubscriberStore(storeRedis, await resolvePartitions(storeRedis, config.keyPrefix, config.queuePartitions));
     const added = await seedSampleSubscribers(store, newsletters, opts.subscribers);
     say(`readers  ${added} sample subscribers added (${opts.subscribers} per list: ${newsletters.map((n) => n.listId).join(', ')})`);
     say(`inbox    SMTP ${inbox.smtpUrl} → ${relative(process.cwd(), inbox.dir) || inbox.dir}/ · ${server.url}/inbox`);

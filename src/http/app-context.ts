@@ -7,6 +7,7 @@ import type { Config } from '../config/index.ts';
 import type { Newsletter } from '../content/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
+import type { Partitions } from '../redis/partitions.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import type { ArchiveSource } from './archive-source.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
@@ -16,7 +17,10 @@ import { subscribeHref, type PageContext } from './views/subscription-pages.ts';
 export interface AppContext {
   config: Readonly<Config>;
   redis: Redis;
+  /** Deployment-wide keys. */
   keys: Keys;
+  /** The deployment's partitions of subscribers and sends. */
+  partitions: Partitions;
   store: SubscriberStore;
   newsletters: NewsletterDirectory;
   archive: ArchiveSource;

@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     redis: deps.redis,
     keys,
+    partitions,
     store: deps.store,
     newsletters,
     archive: deps.archive ?? new RedisArchiveSource(deps.redis, keys),

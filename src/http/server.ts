@@ -62,7 +62,7 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   const app = await buildApp({
     config,
     redis,
-    store: new RedisSubscriberStore(redis, partitions.base),
+    store: new RedisSubscriberStore(redis, partitions),
     partitions,
     newsletters,
     transactionalQueue,

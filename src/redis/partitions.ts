@@ -94,6 +94,11 @@ export function partitionsFor(prefix: string, count = 1): Partitions {
   };
 }
 
+/** One partition with the given keys (a test's, or a store opened on plain Keys). */
+export function singlePartition(keys: Keys): Partitions {
+  return { count: 1, base: keys, keys: [keys], ofId: (id) => partitionOfId(id, 1), ofEmail: () => 0 };
+}
+
 /** The key that records P once a deployment has data. */
 export function partitionCountKey(prefix: string): string {
   return `${prefix}:partitions`;

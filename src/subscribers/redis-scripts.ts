@@ -2,11 +2,13 @@
 // index, list sets, active sets, status counters), so no reader ever sees them disagree.
 //
 // The membership indexes (every subscriber, each list's members, each list's active members)
-// are bitmaps indexed by subscriber id: one bit each instead of ~105 bytes of a sorted set, and
-// still read in id order (see pageIds in redis-store.ts).
+// are bitmaps, one bit per subscriber instead of ~105 bytes of a sorted set, and still read in
+// id order (see pageIds in redis-store.ts). A subscriber's bit is its sequence number within its
+// partition (`bit` in ARGV: id = bit × P + p, see src/redis/partitions.ts; with one partition
+// bit = id), so each partition's bitmaps stay dense.
 //
-// Every key a script touches is passed in KEYS, built by src/redis/keys.ts (all under one hash
-// tag, so Redis Cluster accepts the multi-key scripts). The list keys depend on the lists the
+// Every key a script touches is passed in KEYS, built by src/redis/keys.ts, all of one partition
+// (one hash tag, so Redis Cluster accepts the multi-key scripts). The list keys depend on the lists the
 // subscriber is in, which the caller reads first; scripts that use them check the stored list
 // field still equals what the caller saw (ARGV `expectedLists`) and answer -1 otherwise, and
 // the caller re-reads and retries (optimistic concurrency, no WATCH round trips).
@@ -18,34 +20,34 @@ export type ScriptCall = (numKeys: number, ...args: Arg[]) => Promise<unknown>;
 export interface SubscriberScripts {
   /**
    * KEYS: emailIndex, subscriber, allSubscribers, statusCounts, forgotten, then per list: listAll, listActive, listCounts.
-   * ARGV: id, email, status, forgottenHash, then HSET field/value pairs.
+   * ARGV: id, email, status, forgottenHash, bit, then HSET field/value pairs.
    * Returns the id that owns the address afterwards (ARGV id when it created the subscriber),
    * or '' when the address is in the forgotten set (erased on request: never added again).
    */
   nlSubCreate: ScriptCall;
   /**
    * KEYS: subscriber, statusCounts, then per list: listActive, listCounts.
-   * ARGV: id, expectedLists, newStatus, allowedFrom (',' joined, '' = any), now, fieldsToDelete (','), then HSET pairs.
+   * ARGV: id, expectedLists, newStatus, allowedFrom (',' joined, '' = any), now, fieldsToDelete (','), bit, then HSET pairs.
    * Returns {0} missing, {-1} lists changed (retry), {1, old} applied, {2, old} refused by allowedFrom.
    */
   nlSubTransition: ScriptCall;
-  /** KEYS: subscriber, listAll, listActive, listCounts. ARGV: id, listId, now. Returns 0 missing, 1 already in, 2 added. */
+  /** KEYS: subscriber, listAll, listActive, listCounts. ARGV: id, listId, now, bit. Returns 0 missing, 1 already in, 2 added. */
   nlSubAddToList: ScriptCall;
   /**
-   * KEYS: subscriber, statusCounts, listAll, listActive, listCounts. ARGV: id, listId, now.
+   * KEYS: subscriber, statusCounts, listAll, listActive, listCounts. ARGV: id, listId, now, bit.
    * Returns 0 missing, 1 not in the list, 2 removed. Leaving the last list turns active/pending into unsubscribed.
    */
   nlSubRemoveFromList: ScriptCall;
   /**
    * KEYS: subscriber, emailIndex, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
-   * ARGV: id, expectedLists. Returns 0 missing, -1 lists changed (retry), 1 removed.
+   * ARGV: id, expectedLists, bit. Returns 0 missing, -1 lists changed (retry), 1 removed.
    */
   nlSubRemove: ScriptCall;
   /**
    * A subscribe-form request, the same work for every address (no timing hint).
    * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts, forgotten.
    * ARGV: id (the address's owner as the caller read it, else a fresh one), email, listId, now,
-   * nameField, name ('' = none), consentField, consent, forgottenHash, then the new record's HSET pairs.
+   * nameField, name ('' = none), consentField, consent, forgottenHash, bit (of ARGV id), then the new record's HSET pairs.
    * Returns {outcome, id}: created, updated (pending/unsubscribed: new consent, name if it had
    * none), already-active, active-elsewhere, suppressed (also a forgotten address, with an id that names nobody);
    * or {'retry', owner} when the address's
@@ -59,14 +61,14 @@ local existing = redis.call('HGET', KEYS[1], ARGV[2])
 if existing then return existing end
 if redis.call('SISMEMBER', KEYS[5], ARGV[4]) == 1 then return '' end
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('subscriber id ' .. ARGV[1] .. ' already in use') end
-local id, status = ARGV[1], ARGV[3]
+local id, status, bit = ARGV[1], ARGV[3], ARGV[5]
 redis.call('HSET', KEYS[1], ARGV[2], id)
-redis.call('HSET', KEYS[2], unpack(ARGV, 5))
-redis.call('SETBIT', KEYS[3], id, 1)
+redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('SETBIT', KEYS[3], bit, 1)
 redis.call('HINCRBY', KEYS[4], status, 1)
 for i = 6, #KEYS, 3 do
-  redis.call('SETBIT', KEYS[i], id, 1)
-  if status == 'active' then redis.call('SETBIT', KEYS[i + 1], id, 1) end
+  redis.call('SETBIT', KEYS[i], bit, 1)
+  if status == 'active' then redis.call('SETBIT', KEYS[i + 1], bit, 1) end
   redis.call('HINCRBY', KEYS[i + 2], status, 1)
 end
 return id
@@ -76,7 +78,7 @@ const TRANSITION = `
 local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
 if not cur[1] then return {0} end
 if (cur[2] or '') ~= ARGV[2] then return {-1} end
-local id, old, new = ARGV[1], cur[1], ARGV[3]
+local bit, old, new = ARGV[7], cur[1], ARGV[3]
 if ARGV[4] ~= '' then
   local allowed = false
   for s in string.gmatch(ARGV[4], '[^,]+') do if s == old then allowed = true end end
@@ -85,8 +87,8 @@ end
 local touched = false
 if old ~= new then
   for i = 3, #KEYS, 2 do
-    if new == 'active' then redis.call('SETBIT', KEYS[i], id, 1)
-    elseif old == 'active' then redis.call('SETBIT', KEYS[i], id, 0) end
+    if new == 'active' then redis.call('SETBIT', KEYS[i], bit, 1)
+    elseif old == 'active' then redis.call('SETBIT', KEYS[i], bit, 0) end
     redis.call('HINCRBY', KEYS[i + 1], old, -1)
     redis.call('HINCRBY', KEYS[i + 1], new, 1)
   end
@@ -96,7 +98,7 @@ if old ~= new then
   touched = true
 end
 for f in string.gmatch(ARGV[6], '[^,]+') do redis.call('HDEL', KEYS[1], f); touched = true end
-if #ARGV >= 7 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)); touched = true end
+if #ARGV >= 8 then redis.call('HSET', KEYS[1], unpack(ARGV, 8)); touched = true end
 if touched then redis.call('HSET', KEYS[1], 'ua', ARGV[5]) end
 return {1, old}
 `;
@@ -108,8 +110,8 @@ local lists = cur[2] or ''
 for l in string.gmatch(lists, '[^,]+') do if l == ARGV[2] then return 1 end end
 if lists == '' then lists = ARGV[2] else lists = lists .. ',' .. ARGV[2] end
 redis.call('HSET', KEYS[1], 'ls', lists, 'ua', ARGV[3])
-redis.call('SETBIT', KEYS[2], ARGV[1], 1)
-if cur[1] == 'active' then redis.call('SETBIT', KEYS[3], ARGV[1], 1) end
+redis.call('SETBIT', KEYS[2], ARGV[4], 1)
+if cur[1] == 'active' then redis.call('SETBIT', KEYS[3], ARGV[4], 1) end
 redis.call('HINCRBY', KEYS[4], cur[1], 1)
 return 2
 `;
@@ -123,8 +125,8 @@ for l in string.gmatch(cur[2] or '', '[^,]+') do
 end
 if not found then return 1 end
 local status = cur[1]
-redis.call('SETBIT', KEYS[3], ARGV[1], 0)
-redis.call('SETBIT', KEYS[4], ARGV[1], 0)
+redis.call('SETBIT', KEYS[3], ARGV[4], 0)
+redis.call('SETBIT', KEYS[4], ARGV[4], 0)
 redis.call('HINCRBY', KEYS[5], status, -1)
 if #kept == 0 and (status == 'active' or status == 'pending') then
   redis.call('HINCRBY', KEYS[2], status, -1)
@@ -139,14 +141,14 @@ const REMOVE = `
 local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'e')
 if not cur[1] then return 0 end
 if (cur[2] or '') ~= ARGV[2] then return -1 end
-local id, status = ARGV[1], cur[1]
+local id, status, bit = ARGV[1], cur[1], ARGV[3]
 if cur[3] and redis.call('HGET', KEYS[2], cur[3]) == id then redis.call('HDEL', KEYS[2], cur[3]) end
 redis.call('DEL', KEYS[1])
-redis.call('SETBIT', KEYS[3], id, 0)
+redis.call('SETBIT', KEYS[3], bit, 0)
 redis.call('HINCRBY', KEYS[4], status, -1)
 for i = 5, #KEYS, 3 do
-  redis.call('SETBIT', KEYS[i], id, 0)
-  redis.call('SETBIT', KEYS[i + 1], id, 0)
+  redis.call('SETBIT', KEYS[i], bit, 0)
+  redis.call('SETBIT', KEYS[i + 1], bit, 0)
   redis.call('HINCRBY', KEYS[i + 2], status, -1)
 end
 return 1
@@ -161,8 +163,8 @@ if not owner then
   if redis.call('SISMEMBER', KEYS[5], ARGV[9]) == 1 then return {'suppressed', id} end
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'retry', ''} end
   redis.call('HSET', KEYS[1], ARGV[2], id)
-  redis.call('HSET', KEYS[2], unpack(ARGV, 10))
-  redis.call('SETBIT', KEYS[3], id, 1)
+  redis.call('HSET', KEYS[2], unpack(ARGV, 11))
+  redis.call('SETBIT', KEYS[3], ARGV[10], 1)
   redis.call('HINCRBY', KEYS[4], 'pending', 1)
   return {'created', id}
 end

@@ -1,19 +1,25 @@
-// SubscriberStore on Redis.
+// SubscriberStore on Redis, over the deployment's partitions (src/redis/partitions.ts).
 //
-// Layout (all keys from src/redis/keys.ts):
+// A subscriber lives wholly in one partition p of P: the one their normalised address hashes
+// to when they are created; their id then says which (id mod P). Per partition (keys from
+// that partition's Keys, all under its hash tag):
 //   subscriber(id)   hash, compact fields (subscriber-codec.ts)
-//   subscriberSeq    INCR counter → ids "1", "2", …
+//   subscriberSeq    INCR counter n = 1, 2, … → id = n × P + p ("1", "2", … with one partition)
 //   emailIndex       hash normalised address → id (uniqueness, made atomic by the create script)
-//   allSubscribers   bitmap, bit id set: every subscriber, for paging the whole deployment
+//   forgotten        set of hashed addresses erased on request
+//   allSubscribers   bitmap, bit n set: every subscriber, for paging the whole deployment
 //   listAll(l)       bitmap: members of list l, any status
 //   listActive(l)    bitmap: members of list l whose status is active — what a send pages through
 //   statusCounts, listCounts(l)   hashes status → count, maintained by every transition
-// A bitmap costs one bit per id of the deployment (125 KB per list at a million ids) where a
-// sorted set cost ~105 bytes per member. Paging reads the bitmap from the cursor's byte on in
-// GETRANGE slices and decodes the set bits in id order: stable while subscribers come and go.
+// A bitmap costs one bit per subscriber of the partition (125 KB per list at a million) where
+// a sorted set cost ~105 bytes per member. Paging reads the bitmap from the cursor's byte on
+// in GETRANGE slices and decodes the set bits in order: stable while subscribers come and go.
+// Pages over the whole deployment merge the partitions' pages in id order; counts are summed.
+// On a cluster each partition is its own slot, so pipelines go one per partition.
 import type { Redis } from 'ioredis';
 import { forEachKeyPage } from '../redis/scan-keys.ts';
 import type { Keys } from '../redis/keys.ts';
+import { singlePartition, type Partitions } from '../redis/partitions.ts';
 import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
 import { AddressForgottenError, forgottenHash } from './forgotten.ts';
@@ -40,11 +46,36 @@ export interface TransitionResult {
 const MAX_ATTEMPTS = 20;
 
 export class RedisSubscriberStore implements SubscriberStore {
+  readonly partitions: Partitions;
+
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Keys,
+    keysOrPartitions: Keys | Partitions,
   ) {
+    this.partitions = 'count' in keysOrPartitions ? keysOrPartitions : singlePartition(keysOrPartitions);
     defineSubscriberScripts(redis);
+  }
+
+  /** Partition p's keys. */
+  private k(p: number): Keys {
+    return this.partitions.keys[p]!;
+  }
+
+  /** Where a subscriber id lives: its partition and its bit in that partition's bitmaps; null for no id. */
+  private locate(id: string): { p: number; k: Keys; bit: number } | null {
+    if (!isSubscriberId(id)) return null;
+    const p = this.partitions.ofId(id);
+    if (p < 0) return null;
+    return { p, k: this.k(p), bit: (Number(id) - p) / this.partitions.count };
+  }
+
+  private idOf(p: number, seq: number): string {
+    return String(seq * this.partitions.count + p);
+  }
+
+  /** The partition of an address (normalised first, as the index holds it). */
+  private partitionOfEmail(email: string): number {
+    return this.partitions.ofEmail(normaliseEmail(email) ?? email);
   }
 
   async create(input: NewSubscriberRecord): Promise<{ subscriber: Subscriber; created: boolean }> {
@@ -59,30 +90,44 @@ export class RedisSubscriberStore implements SubscriberStore {
   }
 
   /**
-   * Creates many subscribers in two round trips (HMGET the address index, then one pipeline of
-   * create scripts). Addresses that already exist are left unchanged: `created: false` and their id.
-   * Addresses erased on request are not created: `forgotten: true`, id ''.
+   * Creates many subscribers in two round trips per partition (HMGET the address index, then
+   * one pipeline of create scripts). Addresses that already exist are left unchanged:
+   * `created: false` and their id. Addresses erased on request are not created: `forgotten: true`, id ''.
    * Throws SubscriberInputError / InvalidEmailError on invalid input, before writing anything.
    */
   async createMany(inputs: NewSubscriberRecord[]): Promise<Array<{ id: string; created: boolean; forgotten?: true }>> {
     if (inputs.length === 0) return [];
     const now = new Date().toISOString();
     const records = inputs.map((input) => prepareNew(input, now));
-    const existing = await this.redis.hmget(this.keys.emailIndex(), ...records.map((r) => r.email));
+    const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map(() => ({ id: '', created: false }));
+    const byPartition = new Map<number, number[]>();
+    records.forEach((r, i) => {
+      const p = this.partitions.ofEmail(r.email);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), i]);
+    });
+    await Promise.all([...byPartition].map(([p, indexes]) => this.createIn(p, indexes.map((i) => records[i]!)).then((out) => out.forEach((r, n) => (results[indexes[n]!] = r)))));
+    return results;
+  }
+
+  /** createMany for records whose addresses all belong to partition p. */
+  private async createIn(p: number, records: Omit<Subscriber, 'id'>[]): Promise<Array<{ id: string; created: boolean; forgotten?: true }>> {
+    const k = this.k(p);
+    const existing = await this.redis.hmget(k.emailIndex(), ...records.map((r) => r.email));
     const missing = records.flatMap((r, i) => (existing[i] ? [] : [i]));
     const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
     if (missing.length === 0) return results;
 
     // Reserve a block of ids in one command; a few are wasted when another process creates
     // the same address meanwhile, which is fine: ids are only ordered, not dense.
-    const last = await this.redis.incrby(this.keys.subscriberSeq(), missing.length);
+    const last = await this.redis.incrby(k.subscriberSeq(), missing.length);
     const pipeline = scripts(this.redis.pipeline());
     missing.forEach((index, n) => {
-      const id = String(last - missing.length + 1 + n);
+      const seq = last - missing.length + 1 + n;
+      const id = this.idOf(p, seq);
       const r = records[index]!;
-      const listKeys = r.lists.flatMap((l) => [this.keys.listAll(l), this.keys.listActive(l), this.keys.listCounts(l)]);
-      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), this.keys.forgotten(), ...listKeys];
-      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, forgottenHash(r.email), ...toHashFields(r));
+      const listKeys = r.lists.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
+      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), ...listKeys];
+      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, forgottenHash(r.email), seq, ...toHashFields(r));
       results[index] = { id, created: true };
     });
     const replies = (await pipeline.exec()) ?? [];
@@ -107,41 +152,54 @@ export class RedisSubscriberStore implements SubscriberStore {
     requireListId(input.listId);
     const pairs = toHashFields(record);
     const consent = encodeConsent(record.consent!);
+    const p = this.partitions.ofEmail(record.email);
+    const k = this.k(p);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.redis.pipeline().hget(this.keys.emailIndex(), record.email).incr(this.keys.subscriberSeq()).exec();
+      const read = await this.redis.pipeline().hget(k.emailIndex(), record.email).incr(k.subscriberSeq()).exec();
       const [[indexError, owner], [seqError, fresh]] = (read ?? []) as [[Error | null, string | null], [Error | null, number]];
       if (indexError || seqError) throw indexError ?? seqError;
-      const id = owner ?? String(fresh);
-      const keyList = [this.keys.emailIndex(), this.keys.subscriber(id), this.keys.allSubscribers(), this.keys.statusCounts(), this.keys.forgotten()];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), ...pairs)) as [string, string];
+      const id = owner ?? this.idOf(p, fresh);
+      const bit = this.locate(id)?.bit ?? fresh;
+      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten()];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), bit, ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
   }
 
   async get(id: string): Promise<Subscriber | null> {
-    if (!isSubscriberId(id)) return null;
-    return fromHash(id, await this.redis.hgetall(this.keys.subscriber(id)));
+    const at = this.locate(id);
+    if (!at) return null;
+    return fromHash(id, await this.redis.hgetall(at.k.subscriber(id)));
   }
 
   async getMany(ids: string[]): Promise<(Subscriber | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) if (isSubscriberId(id)) pipeline.hgetall(this.keys.subscriber(id));
-    const replies = (await pipeline.exec()) ?? [];
-    let n = 0;
-    return ids.map((id) => {
-      if (!isSubscriberId(id)) return null;
-      const [error, hash] = replies[n++] ?? [null, {}];
-      if (error) throw error;
-      return fromHash(id, hash as Record<string, string>);
+    const out: (Subscriber | null)[] = ids.map(() => null);
+    const byPartition = new Map<number, number[]>();
+    ids.forEach((id, i) => {
+      const at = this.locate(id);
+      if (at) byPartition.set(at.p, [...(byPartition.get(at.p) ?? []), i]);
     });
+    // One pipeline per partition: on a cluster a pipeline's keys must share a slot.
+    await Promise.all(
+      [...byPartition].map(async ([p, indexes]) => {
+        const pipeline = this.redis.pipeline();
+        for (const i of indexes) pipeline.hgetall(this.k(p).subscriber(ids[i]!));
+        const replies = (await pipeline.exec()) ?? [];
+        indexes.forEach((i, n) => {
+          const [error, hash] = replies[n] ?? [null, {}];
+          if (error) throw error;
+          out[i] = fromHash(ids[i]!, hash as Record<string, string>);
+        });
+      }),
+    );
+    return out;
   }
 
   async findByEmail(email: string): Promise<Subscriber | null> {
     const normalised = normaliseEmail(email);
     if (!normalised) return null;
-    const id = await this.redis.hget(this.keys.emailIndex(), normalised);
+    const id = await this.redis.hget(this.k(this.partitions.ofEmail(normalised)).emailIndex(), normalised);
     return id ? this.get(id) : null;
   }
 
@@ -155,16 +213,18 @@ export class RedisSubscriberStore implements SubscriberStore {
    * confirm only `pending`, never resurrect an `unsubscribed` address. Null when no such subscriber.
    */
   async transition(id: string, to: SubscriberStatus, opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch } = {}): Promise<TransitionResult | null> {
-    if (!isSubscriberId(id)) return null;
+    const at = this.locate(id);
+    if (!at) return null;
     if (!isStatus(to)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(to)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
     const { set, del } = patchFields(opts.patch ?? {});
-    const key = this.keys.subscriber(id);
+    const { k } = at;
+    const key = k.subscriber(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [status, lists] = await this.redis.hmget(key, FIELD.status, FIELD.lists);
       if (!status) return null;
-      const listKeys = splitListField(lists).flatMap((l) => [this.keys.listActive(l), this.keys.listCounts(l)]);
-      const keyList = [key, this.keys.statusCounts(), ...listKeys];
-      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedNow(), del.join(','), ...set)) as [number, string?];
+      const listKeys = splitListField(lists).flatMap((l) => [k.listActive(l), k.listCounts(l)]);
+      const keyList = [key, k.statusCounts(), ...listKeys];
+      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedNow(), del.join(','), at.bit, ...set)) as [number, string?];
       if (reply[0] === -1) continue;
       if (reply[0] === 0) return null;
       const subscriber = await this.get(id);
@@ -176,47 +236,64 @@ export class RedisSubscriberStore implements SubscriberStore {
 
   async addToList(id: string, listId: string): Promise<void> {
     requireListId(listId);
-    if (!isSubscriberId(id)) return;
-    const keyList = [this.keys.subscriber(id), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
-    await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, storedNow());
+    const at = this.locate(id);
+    if (!at) return;
+    const { k } = at;
+    const keyList = [k.subscriber(id), k.listAll(listId), k.listActive(listId), k.listCounts(listId)];
+    await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
   }
 
   async removeFromList(id: string, listId: string): Promise<Subscriber | null> {
     requireListId(listId);
-    if (!isSubscriberId(id)) return null;
-    const keyList = [this.keys.subscriber(id), this.keys.statusCounts(), this.keys.listAll(listId), this.keys.listActive(listId), this.keys.listCounts(listId)];
-    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedNow());
+    const at = this.locate(id);
+    if (!at) return null;
+    const { k } = at;
+    const keyList = [k.subscriber(id), k.statusCounts(), k.listAll(listId), k.listActive(listId), k.listCounts(listId)];
+    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
     return reply === 0 ? null : this.get(id);
   }
 
   async remove(id: string): Promise<boolean> {
-    if (!isSubscriberId(id)) return false;
-    const key = this.keys.subscriber(id);
+    const at = this.locate(id);
+    if (!at) return false;
+    const { k } = at;
+    const key = k.subscriber(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [status, lists] = await this.redis.hmget(key, FIELD.status, FIELD.lists);
       if (!status) return false;
-      const listKeys = splitListField(lists).flatMap((l) => [this.keys.listAll(l), this.keys.listActive(l), this.keys.listCounts(l)]);
-      const keyList = [key, this.keys.emailIndex(), this.keys.allSubscribers(), this.keys.statusCounts(), ...listKeys];
-      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '');
+      const listKeys = splitListField(lists).flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
+      const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), ...listKeys];
+      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '', at.bit);
       if (reply === -1) continue;
       return reply === 1;
     }
     throw new Error(`subscriber store: subscriber ${id} kept changing lists during removal`);
   }
 
+  /** The list's active subscribers after `cursor`, in id order over every partition. */
   async pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage> {
-    const ids = await this.pageIds(this.keys.listActive(requireListId(listId)), cursor, limit);
+    requireListId(listId);
+    const ids = await this.pageMerged((k) => k.listActive(listId), cursor, limit);
+    return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
+  }
+
+  /** pageActive within partition p only (a send's fan-out pages its own partition); the cursor is an id of p. */
+  async pageActiveIn(partition: number, listId: string, cursor: string | null, limit: number): Promise<ActivePage> {
+    requireListId(listId);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions.count) throw new RangeError(`no partition ${partition} of ${this.partitions.count}`);
+    const ids = await this.pageIds(partition, this.k(partition).listActive(listId), cursor, limit);
     return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
   }
 
   async isActiveIn(id: string, listId: string): Promise<boolean> {
-    if (!isSubscriberId(id) || !isListId(listId)) return false;
-    return (await this.redis.getbit(this.keys.listActive(listId), Number(id))) === 1;
+    const at = this.locate(id);
+    if (!at || !isListId(listId)) return false;
+    return (await this.redis.getbit(at.k.listActive(listId), at.bit)) === 1;
   }
 
   async pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }> {
-    const key = listId === null ? this.keys.allSubscribers() : this.keys.listAll(requireListId(listId));
-    const ids = await this.pageIds(key, cursor, limit);
+    if (listId !== null) requireListId(listId);
+    const ids = await this.pageMerged((k) => (listId === null ? k.allSubscribers() : k.listAll(listId)), cursor, limit);
     const subscribers = (await this.getMany(ids)).filter((s): s is Subscriber => s !== null);
     return { subscribers, next: ids.length === limit ? ids[ids.length - 1]! : null };
   }
@@ -227,96 +304,114 @@ export class RedisSubscriberStore implements SubscriberStore {
    * alone. Returns how many records it read. Run it while nothing else writes subscribers.
    */
   async rebuildIndexes(): Promise<number> {
-    const recordPrefix = this.keys.subscriber('');
     let records = 0;
-    const lists = new Set<string>();
-    await forEachKeyPage(this.redis, `${recordPrefix}*`, async (found) => {
-      // `sub:*` also matches the id counter, the indexes and soft-bounce counters: records only.
-      const ids = found.map((key) => key.slice(recordPrefix.length)).filter(isSubscriberId);
-      const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.subscriber(id), FIELD.status, FIELD.lists)));
-      const pipeline = this.redis.pipeline();
-      ids.forEach((id, i) => {
-        const [status, listField] = fields[i]!;
-        if (!status) return;
-        records++;
-        pipeline.setbit(this.keys.allSubscribers(), Number(id), 1);
-        for (const list of splitListField(listField)) {
-          lists.add(list);
-          pipeline.setbit(this.keys.listAll(list), Number(id), 1);
-          pipeline.setbit(this.keys.listActive(list), Number(id), status === 'active' ? 1 : 0);
-        }
+    for (const k of this.partitions.keys) {
+      const recordPrefix = k.subscriber('');
+      const lists = new Set<string>();
+      await forEachKeyPage(this.redis, `${recordPrefix}*`, async (found) => {
+        // `sub:*` also matches the id counter, the indexes and soft-bounce counters: records only.
+        const ids = found.map((key) => key.slice(recordPrefix.length)).filter((id) => this.locate(id)?.k === k);
+        const fields = await Promise.all(ids.map((id) => this.redis.hmget(k.subscriber(id), FIELD.status, FIELD.lists)));
+        const pipeline = this.redis.pipeline();
+        ids.forEach((id, i) => {
+          const [status, listField] = fields[i]!;
+          if (!status) return;
+          records++;
+          const { bit } = this.locate(id)!;
+          pipeline.setbit(k.allSubscribers(), bit, 1);
+          for (const list of splitListField(listField)) {
+            lists.add(list);
+            pipeline.setbit(k.listAll(list), bit, 1);
+            pipeline.setbit(k.listActive(list), bit, status === 'active' ? 1 : 0);
+          }
+        });
+        await pipeline.exec();
       });
-      await pipeline.exec();
-    });
-    // The sorted sets of the layout before the bitmaps.
-    const old = [`${this.keys.prefix}:sub:all`, ...[...lists].flatMap((l) => [`${this.keys.prefix}:list:${l}:active`, `${this.keys.prefix}:list:${l}:all`])];
-    for (const key of old) await this.redis.del(key);
+      // The sorted sets of the layout before the bitmaps.
+      const old = [`${k.prefix}:sub:all`, ...[...lists].flatMap((l) => [`${k.prefix}:list:${l}:active`, `${k.prefix}:list:${l}:all`])];
+      for (const key of old) await this.redis.del(key);
+    }
     return records;
   }
 
   /** Records that the address was erased on request; true when it was not recorded before. */
   async markForgotten(email: string): Promise<boolean> {
-    return (await this.redis.sadd(this.keys.forgotten(), forgottenHash(email))) === 1;
+    return (await this.redis.sadd(this.k(this.partitionOfEmail(email)).forgotten(), forgottenHash(email))) === 1;
   }
 
   /** Lifts `markForgotten` (the person asked to come back); true when there was an entry. */
   async unmarkForgotten(email: string): Promise<boolean> {
-    return (await this.redis.srem(this.keys.forgotten(), forgottenHash(email))) === 1;
+    return (await this.redis.srem(this.k(this.partitionOfEmail(email)).forgotten(), forgottenHash(email))) === 1;
   }
 
   async isForgotten(email: string): Promise<boolean> {
-    return (await this.redis.sismember(this.keys.forgotten(), forgottenHash(email))) === 1;
+    return (await this.redis.sismember(this.k(this.partitionOfEmail(email)).forgotten(), forgottenHash(email))) === 1;
   }
 
   /** Drops the soft-bounce counter of a subscriber being erased. */
   async clearSoftBounces(id: string): Promise<void> {
-    if (isSubscriberId(id)) await this.redis.del(this.keys.softBounces(id));
+    const at = this.locate(id);
+    if (at) await this.redis.del(at.k.softBounces(id));
   }
 
   async noteSoftBounce(id: string, windowSeconds: number): Promise<number> {
-    const key = this.keys.softBounces(id);
+    const at = this.locate(id);
+    if (!at) return 0;
+    const key = at.k.softBounces(id);
     const replies = await this.redis.multi().incr(key).expire(key, windowSeconds).exec();
     return Number(replies?.[0]?.[1] ?? 0);
   }
 
   async countByStatus(listId: string | null): Promise<Record<SubscriberStatus, number>> {
-    const key = listId === null ? this.keys.statusCounts() : this.keys.listCounts(requireListId(listId));
-    const raw = await this.redis.hgetall(key);
+    if (listId !== null) requireListId(listId);
+    const raws = await Promise.all(this.partitions.keys.map((k) => this.redis.hgetall(listId === null ? k.statusCounts() : k.listCounts(listId))));
     const counts = {} as Record<SubscriberStatus, number>;
-    for (const status of SUBSCRIBER_STATUSES) counts[status] = Math.max(0, Number(raw[status] ?? 0));
+    for (const status of SUBSCRIBER_STATUSES) counts[status] = raws.reduce((sum, raw) => sum + Math.max(0, Number(raw[status] ?? 0)), 0);
     return counts;
   }
 
-  /** Ids after `cursor` whose bit is set, in order, at most `limit`. */
-  private async pageIds(key: string, cursor: string | null, limit: number): Promise<string[]> {
+  /** Ids after `cursor` over every partition, in id order, at most `limit`: each partition's page, merged. */
+  private async pageMerged(keyOf: (k: Keys) => string, cursor: string | null, limit: number): Promise<string[]> {
+    if (this.partitions.count === 1) return this.pageIds(0, keyOf(this.k(0)), cursor, limit);
+    const pages = await Promise.all(this.partitions.keys.map((k, p) => this.pageIds(p, keyOf(k), cursor, limit)));
+    return pages
+      .flat()
+      .sort((a, b) => Number(a) - Number(b))
+      .slice(0, limit);
+  }
+
+  /** Ids of partition p after `cursor` (any id) whose bit is set in `key`, in order, at most `limit`. */
+  private async pageIds(p: number, key: string, cursor: string | null, limit: number): Promise<string[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     if (cursor !== null && !isSubscriberId(cursor)) throw new SubscriberInputError(`not a page cursor: ${JSON.stringify(cursor)}`);
-    const first = cursor === null ? 0 : Number(cursor) + 1;
-    const ids: string[] = [];
+    const count = this.partitions.count;
+    // The first bit n whose id n × P + p comes after the cursor.
+    const first = cursor === null ? 0 : Number(cursor) >= p ? Math.floor((Number(cursor) - p) / count) + 1 : 0;
+    const bits: number[] = [];
     // Slices grow while they come back sparse, so a list thinly spread over many ids costs few round trips.
     let slice = PAGE_SLICE_BYTES;
-    for (let byte = Math.floor(first / 8); ids.length < limit; byte += slice, slice = Math.min(slice * 2, MAX_SLICE_BYTES)) {
-      const bits = await this.redis.getrangeBuffer(key, byte, byte + slice - 1);
-      if (bits.length === 0) break;
-      collectSetBits(bits, byte * 8, first, limit, ids);
-      if (bits.length < slice) break;
+    for (let byte = Math.floor(first / 8); bits.length < limit; byte += slice, slice = Math.min(slice * 2, MAX_SLICE_BYTES)) {
+      const chunk = await this.redis.getrangeBuffer(key, byte, byte + slice - 1);
+      if (chunk.length === 0) break;
+      collectSetBits(chunk, byte * 8, first, limit, bits);
+      if (chunk.length < slice) break;
     }
-    return ids;
+    return bits.map((n) => String(n * count + p));
   }
 }
 
 const PAGE_SLICE_BYTES = 1024;
 const MAX_SLICE_BYTES = 64 * 1024;
 
-/** Appends the ids ≥ `from` of the set bits of `bits` (bit 0 = id `base`, most significant first). */
-function collectSetBits(bits: Buffer, base: number, from: number, limit: number, out: string[]): void {
+/** Appends the offsets ≥ `from` of the set bits of `bits` (its first bit is offset `base`, most significant first). */
+function collectSetBits(bits: Buffer, base: number, from: number, limit: number, out: number[]): void {
   for (let i = 0; i < bits.length && out.length < limit; i++) {
     const byte = bits[i]!;
     if (byte === 0) continue;
     for (let b = 0; b < 8 && out.length < limit; b++) {
       if (byte & (0x80 >> b)) {
-        const id = base + i * 8 + b;
-        if (id >= from) out.push(String(id));
+        const offset = base + i * 8 + b;
+        if (offset >= from) out.push(offset);
       }
     }
   }

@@ -78,6 +78,8 @@ export interface SubscriberStore {
   remove(id: string): Promise<boolean>;
   /** Active members of a list in id order; `cursor` is the `next` from the previous page. */
   pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage>;
+  /** pageActive within one partition of the deployment (src/redis/partitions.ts): what a send's share pages through. */
+  pageActiveIn(partition: number, listId: string, cursor: string | null, limit: number): Promise<ActivePage>;
   isActiveIn(id: string, listId: string): Promise<boolean>;
   /** Subscribers of a list (any status) in id order, for listing and export. */
   pageAll(listId: string | null, cursor: string | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }>;

@@ -35,7 +35,7 @@ const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().opti
 
 export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
   return async (app) => {
-    const store = new RedisSubscriberStore(ctx.redis, ctx.keys);
+    const store = new RedisSubscriberStore(ctx.redis, ctx.partitions);
     const uploads = new CsvUploads(ctx.redis, ctx.keys);
     const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
     const listOf = (raw: string | undefined): string => {
