@@ -1,6 +1,7 @@
 // Issue 4 acceptance (d) and (e): a subscriber who unsubscribes mid-send gets nothing after
 // that; pause stops new messages (only those already in flight land), resume completes the
-// send with no duplicates, cancel ends it with the rest skipped; the numbers add up.
+// send with no duplicates, cancel ends it with the rest skipped; the numbers add up. All of it
+// with one partition and with three (src/redis/partitions.ts: each control acts on every share).
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type S
 const ADMIN = 'campaign-admin-token-0123456789';
 const CONCURRENCY = 8;
 
-describe('controlling a send', () => {
+describe.each([1, 3])('controlling a send (%i partition(s))', (partitions) => {
   let h: CampaignHarness;
   let subscribers: Seeded[];
   let control: ControlDeps;
@@ -24,11 +25,11 @@ describe('controlling a send', () => {
 
   beforeAll(async () => {
     // A global rate limit keeps the send slow enough to act on it half-way.
-    h = await startCampaignHarness({ rateLimitPerSecond: 250 });
+    h = await startCampaignHarness({ rateLimitPerSecond: 250, partitions });
     subscribers = await h.seed(900);
     control = h.sends;
     transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({ config: { ...h.config, adminToken: ADMIN }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false });
+    app = await buildApp({ config: { ...h.config, adminToken: ADMIN }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false, partitions: h.partitions });
     // Paused jobs are looked at again only every 20 s: resume must bring them back itself.
     await h.startWorker({ deliver: { pauseRecheckMs: 20_000 } }, CONCURRENCY);
   });
@@ -70,7 +71,7 @@ describe('controlling a send', () => {
     expect(count()).toBe(atPause);
     const mid = await h.status(published.issueId);
     expect(mid).toMatchObject({ state: 'paused', sent: atPause, queued: 900 - atPause });
-    expect(await h.ledger.inFlightCount(published.issueId)).toBe(0);
+    for (const shard of h.sends.shards) expect(await shard.ledger.inFlightCount(published.issueId)).toBe(0);
     await expectLedgerMatches(h, published.issueId);
 
     expect((await resumeCampaign(control, published.issueId)).state).toBe('sending');

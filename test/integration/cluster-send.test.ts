@@ -1,7 +1,8 @@
 // Issue 16 (1): the whole pipeline on a real 3-master Redis Cluster (REDIS_CLUSTER=true, seed
 // nodes in REDIS_URL, ioredis' Cluster client in every process): a send of a few thousand
 // subscribers reaches every one exactly once, and a worker process SIGKILLed mid-send loses
-// nothing (a second copy only where the ledger counts one in doubt).
+// nothing (a second copy only where the ledger counts one in doubt). Then (part 2) the same
+// with QUEUE_PARTITIONS=3: subscribers and the send spread over all three masters.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +96,50 @@ describe('on a 3-master Redis Cluster', () => {
     expect(status.possibleDuplicates).toBe(inDoubt.size);
     await expectLedgerMatches(h, published.issueId);
   }, 180_000);
+
+  it('three partitions: the send spreads over the three masters, every subscriber once; a SIGKILLed worker loses nothing', async () => {
+    h = await startCampaignHarness({ cluster: cluster.url, partitions: 3 });
+    const N = 3_000;
+    const subscribers = await h.seed(N, 'spread');
+    const published = await h.publish();
+    const first = spawnWorker(h.env);
+    await h.send(published);
+    await waitUntil('the first messages', () => h!.sink.messages.length >= 500, 60_000);
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const second = spawnWorker(h.env);
+    const status = await h.waitForState(published.issueId, ['done'], 120_000);
+    second.kill('SIGTERM');
+    await once(second, 'exit');
+
+    // Each partition's share of the send (campaign hash, ledger, queues) and its subscribers
+    // live on a master of their own.
+    const nodes = masters(h.redis);
+    const ownerOf = async (key: string) => {
+      const owners = await Promise.all(nodes.map((n) => n.exists(key).then((found) => (found ? n : null), (e: Error) => (/^MOVED/.test(e.message) ? null : Promise.reject(e)))));
+      return owners.filter(Boolean);
+    };
+    const holders = new Set<unknown>();
+    for (const k of h.partitions.keys) {
+      const [campaignHolder] = await ownerOf(k.campaign(published.issueId));
+      const [ledgerHolder] = await ownerOf(k.ledger(published.issueId));
+      expect(campaignHolder).toBeTruthy();
+      expect(ledgerHolder).toBe(campaignHolder);
+      holders.add(campaignHolder);
+    }
+    expect(holders.size).toBe(3);
+    const perPartition = [0, 1, 2].map((p) => subscribers.filter((s) => h!.partitions.ofId(s.id) === p).length);
+    for (const n of perPartition) expect(n).toBeGreaterThan(N / 6);
+
+    const inDoubt = new Set((await Promise.all(h.sends.shards.map((s) => s.ledger.inDoubt(published.issueId)))).flat());
+    const perAddress = h.receivedPerAddress(published.issueId);
+    for (const s of subscribers) {
+      const got = perAddress.get(s.email) ?? 0;
+      expect(got, `${s.email} got nothing`).toBeGreaterThan(0);
+      if (got > 1) expect(inDoubt.has(s.id), `${s.email} got ${got} copies without being counted in doubt`).toBe(true);
+    }
+    expect(status).toMatchObject({ state: 'done', total: N, queued: 0, sent: N, failed: 0, skipped: 0 });
+    expect(status.possibleDuplicates).toBe(inDoubt.size);
+    await expectLedgerMatches(h, published.issueId);
+  }, 240_000);
 });
