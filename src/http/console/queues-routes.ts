@@ -28,7 +28,8 @@ export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(QUEUES_PATH);
     createBullBoard({
-      queues: Object.values(ctx.metricsQueues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      // Partitions have queues of the same name (`deliver@2` in metricsQueues): the board tells them apart by a prefix.
+      queues: Object.entries(ctx.metricsQueues).map(([name, queue]) => new BullMQAdapter(queue, { readOnlyMode: true, ...(name !== queue.name ? { prefix: `p${name.slice(queue.name.length + 1)}-`, displayName: name } : {}) })),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'newsletter' } },
     });
