@@ -109,14 +109,17 @@ export class PartitionCountError extends UserError {
 }
 
 /**
- * The deployment's partitions. P is the stored one; without one, QUEUE_PARTITIONS (`wanted`),
- * or the number of masters on a Redis Cluster, or 1, and that is stored for every later
- * process. QUEUE_PARTITIONS that differs from the stored P is refused: ids and addresses map
+ * The deployment's partitions. P is the stored one; without one, 1 for data from before
+ * partitions, else QUEUE_PARTITIONS (`wanted`), or the number of masters on a Redis Cluster, or
+ * 1, and that is stored for every later process. QUEUE_PARTITIONS that differs from the stored P is refused: ids and addresses map
  * to partitions through P, so changing it would lose track of every subscriber.
  */
 export async function resolvePartitions(redis: Redis, prefix: string, wanted?: number): Promise<Partitions> {
   const key = partitionCountKey(prefix);
-  const fallback = wanted ?? Math.min(MAX_PARTITIONS, masters(redis).length);
+  // Data from before partitions existed (subscriber ids handed out under KEY_PREFIX, no stored
+  // P) is one partition: its ids and keys are exactly those of P = 1.
+  const legacy = (await redis.exists(keysFor(prefix).subscriberSeq())) === 1;
+  const fallback = legacy ? 1 : (wanted ?? Math.min(MAX_PARTITIONS, masters(redis).length));
   // SET NX then GET (not SET NX GET, which Redis before 7.0 refuses): whoever came first wins.
   await redis.set(key, String(fallback), 'NX');
   const stored = await redis.get(key);

@@ -6,7 +6,7 @@
 //   subscriber(id)   hash, compact fields (subscriber-codec.ts)
 //   subscriberSeq    INCR counter n = 1, 2, … → id = n × P + p ("1", "2", … with one partition)
 //   emailIndex       hash normalised address → id (uniqueness, made atomic by the create script)
-//   forgotten        set of hashed addresses erased on request
+//   forgotten        set of hashed addresses erased on request (each in every partition's set)
 //   allSubscribers   bitmap, bit n set: every subscriber, for paging the whole deployment
 //   listAll(l)       bitmap: members of list l, any status
 //   listActive(l)    bitmap: members of list l whose status is active — what a send pages through
@@ -334,14 +334,20 @@ export class RedisSubscriberStore implements SubscriberStore {
     return records;
   }
 
-  /** Records that the address was erased on request; true when it was not recorded before. */
+  /**
+   * Records that the address was erased on request; true when it was not recorded before. The
+   * hash ignores case and the partition does not (`Ann@x` and `ann@x` may live apart), so every
+   * partition's set gets it: whichever spelling comes back, its create script sees it.
+   */
   async markForgotten(email: string): Promise<boolean> {
-    return (await this.redis.sadd(this.k(this.partitionOfEmail(email)).forgotten(), forgottenHash(email))) === 1;
+    const added = await Promise.all(this.partitions.keys.map((k) => this.redis.sadd(k.forgotten(), forgottenHash(email))));
+    return added[this.partitionOfEmail(email)] === 1;
   }
 
   /** Lifts `markForgotten` (the person asked to come back); true when there was an entry. */
   async unmarkForgotten(email: string): Promise<boolean> {
-    return (await this.redis.srem(this.k(this.partitionOfEmail(email)).forgotten(), forgottenHash(email))) === 1;
+    const removed = await Promise.all(this.partitions.keys.map((k) => this.redis.srem(k.forgotten(), forgottenHash(email))));
+    return removed[this.partitionOfEmail(email)] === 1;
   }
 
   async isForgotten(email: string): Promise<boolean> {

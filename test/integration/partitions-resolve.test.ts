@@ -50,3 +50,12 @@ describe('QUEUE_PARTITIONS in the config', () => {
     for (const bad of ['0', '65', '1.5', 'three']) expect(() => loadConfig({ ...base, QUEUE_PARTITIONS: bad }), bad).toThrow(/QUEUE_PARTITIONS/);
   });
 });
+
+describe('a deployment from before partitions', () => {
+  it('is one partition, whatever the cluster or QUEUE_PARTITIONS would choose; a different QUEUE_PARTITIONS is refused', async () => {
+    await t.redis.set(`${t.prefix}:sub:seq`, '41');
+    await expect(resolvePartitions(t.redis, t.prefix, 3)).rejects.toThrow(PartitionCountError);
+    expect((await resolvePartitions(t.redis, t.prefix)).count).toBe(1);
+    expect(await t.redis.get(partitionCountKey(t.prefix))).toBe('1');
+  });
+});

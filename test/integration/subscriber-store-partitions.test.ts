@@ -103,9 +103,20 @@ describe('a store of three partitions', () => {
     expect(await store.markForgotten(email)).toBe(true);
     expect(await store.isForgotten(email)).toBe(true);
     expect((await store.createMany([{ email, lists: ['weekly'], status: 'active' }]))[0]).toMatchObject({ forgotten: true });
-    expect(await t.redis.scard(parts.keys[parts.ofEmail(email)]!.forgotten())).toBe(1);
+    for (const k of parts.keys) expect(await t.redis.scard(k.forgotten())).toBe(1);
     expect(await store.unmarkForgotten(email)).toBe(true);
     expect((await store.createMany([{ email, lists: ['weekly'], status: 'active' }]))[0]).toMatchObject({ created: true });
+  });
+
+  it('a forgotten address stays forgotten in another spelling that lives in another partition', async () => {
+    // The local part's case makes another address (another partition); the forgotten hash ignores case.
+    const variants = Array.from({ length: 40 }, (_, i) => `Erase.Case${i}@example.test`);
+    const spelled = variants.find((v) => parts.ofEmail(v) !== parts.ofEmail(v.toLowerCase()))!;
+    expect(spelled).toBeDefined();
+    await store.markForgotten(spelled);
+    const [again] = await store.createMany([{ email: spelled.toLowerCase(), lists: ['weekly'], status: 'active' }]);
+    expect(again).toMatchObject({ forgotten: true });
+    expect(await store.isForgotten(spelled.toLowerCase())).toBe(true);
   });
 
   it('a subscribe request creates the address in its partition', async () => {
