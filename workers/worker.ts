@@ -77,7 +77,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
     try {
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
-      const latest = latestIssueUrl(new RedisArchiveSource(data, k), config.publicUrl);
+      const latest = latestIssueUrl(new RedisArchiveSource(data, k, partitions.keys), config.publicUrl);
       transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: lazyRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl: latest, logger: log });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.

@@ -135,6 +135,18 @@ export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, 
   return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString(), until ?? ''])) === 1;
 }
 
+// KEYS: campaign. A share already paused by itself (SMTP unreachable) when an operator pauses
+// the send: the pause becomes the operator's, which the SMTP recovery must not end.
+const HOLD_PAUSE = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'state') ~= 'paused' then return 0 end
+return redis.call('HDEL', KEYS[1], 'pausedUntil')
+`);
+
+/** Makes a self-pause of this share an operator's pause (see HOLD_PAUSE); true when it was one. */
+export async function holdPause(redis: Redis, k: Keys, campaignId: string): Promise<boolean> {
+  return (await HOLD_PAUSE.run(redis, [k.campaign(campaignId)], [])) === 1;
+}
+
 /** A bounce or complaint reported after the send, attributed to it; false when there is no such send. */
 export async function countLateReport(redis: Redis, k: Keys, campaignId: string, kind: 'bounce' | 'complaint'): Promise<boolean> {
   if (!(await redis.exists(k.campaign(campaignId)))) return false;

@@ -91,7 +91,11 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const sends = openSends(data, partitions, connection, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
   const count = sends.shards.length;
   const concurrency = Math.max(1, Math.ceil(opts.concurrency / count));
-  const rateLimit = opts.rateLimitPerSecond > 0 ? Math.max(1, Math.floor(opts.rateLimitPerSecond / count)) : 0;
+  // The limit shared out so the partitions' limits add up to it (BullMQ's limiter is per queue).
+  const rateLimitOf = (p: number) => (opts.rateLimitPerSecond > 0 ? Math.floor(opts.rateLimitPerSecond / count) + (p < opts.rateLimitPerSecond % count ? 1 : 0) : 0);
+  if (opts.rateLimitPerSecond > 0 && opts.rateLimitPerSecond < count) {
+    log.warn({ rateLimitPerSecond: opts.rateLimitPerSecond, partitions: count }, 'RATE_LIMIT_PER_SECOND is below the number of partitions: each partition queue needs at least 1 message per second, so up to one per partition per second goes out');
+  }
   // An SMTP failure every message would meet stops the whole send, every partition's share.
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
     (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
@@ -105,7 +109,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
       {
         ...common,
         concurrency,
-        ...(rateLimit > 0 ? { limiter: { max: rateLimit, duration: 1_000 } } : {}),
+        ...(opts.rateLimitPerSecond > 0 ? { limiter: { max: Math.max(1, rateLimitOf(partition)), duration: 1_000 } } : {}),
         settings: { backoffStrategy: backoffStrategy(opts.backoff) },
       },
     );

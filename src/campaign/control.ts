@@ -9,7 +9,7 @@
 // delayed set; `resume` promotes them so the send continues at once.
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
-import { readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
+import { holdPause, readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
 import { fanoutJobId } from './ids.ts';
 import type { CampaignQueues } from './queues.ts';
 import type { Sends } from './sends.ts';
@@ -73,6 +73,9 @@ async function change(deps: ControlDeps, campaignId: string, action: string, to:
 
 export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   await change(deps, campaignId, 'pause', 'paused', ['sending', 'scheduled']);
+  // A share that had paused itself for the SMTP server is the operator's now too: when the
+  // server answers again, the recovery loop must not resume that share alone.
+  for (const shard of deps.shards) await holdPause(deps.redis, shard.keys, campaignId);
   return resultAfterSettling(deps, campaignId);
 }
 

@@ -87,8 +87,11 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
   // Every partition gets its share of the send and its own fan-out over its own subscribers.
   // The list's count is deployment-wide: the first share carries it (the status sums them).
+  // Every share's record is written before any fan-out is queued: a start cut short never
+  // leaves one share running (and finishing as "done") while another does not exist.
+  const runs: number[] = [];
   for (const shard of deps.shards) {
-    const run = await startCampaign(deps.redis, shard.keys, {
+    runs.push(await startCampaign(deps.redis, shard.keys, {
       campaignId,
       issueId: published.issueId,
       mode: 'list',
@@ -98,9 +101,9 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
       expected: shard.partition === 0 ? expected : 0,
       ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
       ...(scheduledAt ? { scheduledAt } : {}),
-    });
-    await enqueueFanout(shard, campaignId, run, opts.at);
+    }));
   }
+  for (const [i, shard] of deps.shards.entries()) await enqueueFanout(shard, campaignId, runs[i]!, opts.at);
   return { campaignId, state, expected, ...(scheduledAt ? { scheduledAt } : {}) };
 }
 

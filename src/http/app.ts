@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     partitions,
     store: deps.store,
     newsletters,
-    archive: deps.archive ?? new RedisArchiveSource(deps.redis, keys),
+    archive: deps.archive ?? new RedisArchiveSource(deps.redis, keys, partitions.keys),
     subscription: {
       redis: deps.redis,
       keys,

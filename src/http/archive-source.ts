@@ -1,7 +1,7 @@
 // Where the web archive reads published issues from. The HTTP routes depend only on this
 // small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
 // at keys.rendered(id), ids in the keys.campaigns() sorted set) and the campaign's state.
-import { readStates, recentCampaignIds } from '../campaign/campaign-record.ts';
+import { readSendStates, recentCampaignIds } from '../campaign/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import type { PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';
@@ -63,18 +63,20 @@ export class RedisArchiveSource implements ArchiveSource {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** Every partition's keys (src/redis/partitions.ts): a send's state is its shares' merged. */
+    private readonly partitionKeys: readonly Keys[] = [keys],
   ) {}
 
   async get(issueId: string): Promise<PublishedIssue | null> {
     if (issueId.includes('~')) return null;
-    const [json, [campaign]] = await Promise.all([this.redis.get(this.keys.rendered(issueId)), readStates(this.redis, this.keys, [issueId])]);
+    const [json, [campaign]] = await Promise.all([this.redis.get(this.keys.rendered(issueId)), readSendStates(this.redis, this.partitionKeys, [issueId])]);
     return isPublic(campaign?.state ?? null, campaign?.mode ?? null) ? parse(json) : null;
   }
 
   async list(newsletterId?: string): Promise<ArchiveEntry[]> {
     const ids = (await recentCampaignIds(this.redis, this.keys, MAX_ISSUES)).filter((id) => !id.includes('~'));
     if (ids.length === 0) return [];
-    const states = await readStates(this.redis, this.keys, ids);
+    const states = await readSendStates(this.redis, this.partitionKeys, ids);
     const visible = ids.filter((_, i) => isPublic(states[i]?.state ?? null, states[i]?.mode ?? null));
 
     const now = Date.now();

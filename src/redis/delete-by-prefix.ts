@@ -17,12 +17,12 @@ export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<
 
 /**
  * Deletes a deployment's keys: those under the hash tag `prefix` (`{nl}`) and under its
- * partitions' tags (`{nl-0}`, `{nl-1.4}`, … see partitions.ts), in one SCAN.
+ * partitions' tags (`{nl.0}`, `{nl.1.2}`, … see partitions.ts), in one SCAN.
  */
 export async function deleteDeploymentKeys(redis: Redis, prefix: string): Promise<number> {
   if (!prefix.endsWith('}')) return deleteKeysByPrefix(redis, prefix);
   const stem = prefix.slice(0, -1);
-  const ours = new RegExp(`^${stem.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}(?:-[0-9]+(?:\\.[0-9]+)?)?\\}`);
+  const ours = new RegExp(`^${stem.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}(?:\\.[0-9]+(?:\\.[0-9]+)?)?\\}`);
   let deleted = 0;
   await forEachKeyPage(redis, `${stem}*`, async (found, node) => {
     for (const group of bySlot(found.filter((key) => ours.test(key)))) deleted += await node.unlink(...group);

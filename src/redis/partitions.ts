@@ -1,6 +1,6 @@
 // Partitions (QUEUE_PARTITIONS = P): how subscribers and sends spread over Redis Cluster slots.
 //
-// Partition p of P has its own hash tag, `{nl-p}` for KEY_PREFIX `{nl}` (see partitionPrefix), and holds the records,
+// Partition p of P has its own hash tag, `{nl.p}` for KEY_PREFIX `{nl}` (see partitionPrefix; KEY_PREFIX cannot contain a dot, so no other deployment's tag looks like it), and holds the records,
 // address index, list bitmaps and counters of the subscribers whose address hashes to it, plus,
 // for every send, that partition's share: its campaign hash (state and counters), ledger and
 // deliver/fan-out queues. A Lua script of one partition touches that partition's keys only, so
@@ -21,6 +21,7 @@ import type { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import { keys as keysFor, type Keys } from './keys.ts';
 import { masters } from './connection.ts';
+import { forEachKeyPage } from './scan-keys.ts';
 
 export interface Partitions {
   /** P: how many partitions. */
@@ -47,16 +48,16 @@ export const MAX_PARTITIONS = 64;
 const SLOTS = 16_384;
 
 /**
- * Partition p of `count`'s hash tag: `{nl-p}`, or `{nl-p.k}` with the smallest k that puts its
+ * Partition p of `count`'s hash tag: `{nl.p}`, or `{nl.p.k}` with the smallest k that puts its
  * slot in the p-th of `count` equal slot ranges. A cluster made by `redis-cli --cluster create`
  * gives its masters equal contiguous ranges, so P = the number of masters puts one partition
- * on each (plain `{nl-0}`, `{nl-1}`, `{nl-2}` would put two of three on the first master).
+ * on each (plain `{nl.0}`, `{nl.1}`, `{nl.2}` may put two of three on one master).
  */
 export function partitionPrefix(prefix: string, p: number, count: number): string {
   const stem = prefix.endsWith('}') ? prefix.slice(1, -1) : prefix;
   const [from, to] = [Math.floor((p * SLOTS) / count), Math.floor(((p + 1) * SLOTS) / count)];
   for (let k = 0; ; k++) {
-    const tag = k === 0 ? `${stem}-${p}` : `${stem}-${p}.${k}`;
+    const tag = k === 0 ? `${stem}.${p}` : `${stem}.${p}.${k}`;
     const slot = keySlot(tag);
     if (slot >= from && slot < to) return prefix.endsWith('}') ? `{${tag}}` : tag;
   }
@@ -99,6 +100,28 @@ export function singlePartition(keys: Keys): Partitions {
   return { count: 1, base: keys, keys: [keys], ofId: (id) => partitionOfId(id, 1), ofEmail: () => 0 };
 }
 
+/**
+ * P for a deployment that has none stored. Data from before partitions existed (ids handed out
+ * under KEY_PREFIX itself) is one partition: its keys and ids are exactly those of P = 1.
+ * Partitioned data without a stored P (the key deleted or lost in a restore) is never guessed
+ * at: only a QUEUE_PARTITIONS whose tags are the ones found is taken.
+ */
+async function firstPartitionCount(redis: Redis, prefix: string, wanted: number | undefined): Promise<number> {
+  if ((await redis.exists(keysFor(prefix).subscriberSeq())) === 1) return 1;
+  const stem = prefix.endsWith('}') ? prefix.slice(0, -1) : prefix;
+  const tags = new Set<string>();
+  await forEachKeyPage(redis, `${stem}.*:sub:seq`, async (found) => {
+    for (const k of found) tags.add(k.slice(0, -':sub:seq'.length));
+  });
+  if (tags.size === 0) return wanted ?? Math.min(MAX_PARTITIONS, masters(redis).length);
+  const expected = wanted ? new Set(partitionsFor(prefix, wanted).keys.map((k) => k.prefix)) : null;
+  if (expected && [...tags].every((t) => expected.has(t))) return wanted!;
+  throw new PartitionCountError(
+    `Redis holds partitioned subscribers (${[...tags].sort().slice(0, 4).join(', ')}${tags.size > 4 ? ', …' : ''}) but no partition count at ${partitionCountKey(prefix)}; ` +
+      `set QUEUE_PARTITIONS to the number this deployment was made with (nothing is written until it matches)`,
+  );
+}
+
 /** The key that records P once a deployment has data. */
 export function partitionCountKey(prefix: string): string {
   return `${prefix}:partitions`;
@@ -116,12 +139,10 @@ export class PartitionCountError extends UserError {
  */
 export async function resolvePartitions(redis: Redis, prefix: string, wanted?: number): Promise<Partitions> {
   const key = partitionCountKey(prefix);
-  // Data from before partitions existed (subscriber ids handed out under KEY_PREFIX, no stored
-  // P) is one partition: its ids and keys are exactly those of P = 1.
-  const legacy = (await redis.exists(keysFor(prefix).subscriberSeq())) === 1;
-  const fallback = legacy ? 1 : (wanted ?? Math.min(MAX_PARTITIONS, masters(redis).length));
-  // SET NX then GET (not SET NX GET, which Redis before 7.0 refuses): whoever came first wins.
-  await redis.set(key, String(fallback), 'NX');
+  if ((await redis.get(key)) === null) {
+    // SET NX then GET (not SET NX GET, which Redis before 7.0 refuses): whoever came first wins.
+    await redis.set(key, String(await firstPartitionCount(redis, prefix, wanted)), 'NX');
+  }
   const stored = await redis.get(key);
   const count = Number(stored);
   if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {

@@ -23,19 +23,19 @@ describe('partitions', () => {
 
   it('P = 3: subscriber and send keys under partition tags, deployment-wide keys under {nl}', () => {
     const parts = partitionsFor('{nl}', 3);
-    // {nl-1} hashes into the first third of the slots: the next tag that falls in the second.
-    expect(parts.keys.map((k) => k.prefix)).toEqual(['{nl-0}', '{nl-1.4}', '{nl-2}']);
+    // {nl.2} hashes outside the last third of the slots: the next tag that falls in it.
+    expect(parts.keys.map((k) => k.prefix)).toEqual(['{nl.0}', '{nl.1}', '{nl.2.1}']);
     const k1 = parts.keys[1]!;
-    expect(k1.subscriber('4')).toBe('{nl-1.4}:sub:4');
-    expect(k1.emailIndex()).toBe('{nl-1.4}:sub:by-email');
-    expect(k1.listActive('weekly')).toBe('{nl-1.4}:list:weekly:active-bits');
-    expect(k1.campaign('w-1')).toBe('{nl-1.4}:campaign:w-1');
-    expect(k1.ledger('w-1')).toBe('{nl-1.4}:campaign:w-1:ledger');
+    expect(k1.subscriber('4')).toBe('{nl.1}:sub:4');
+    expect(k1.emailIndex()).toBe('{nl.1}:sub:by-email');
+    expect(k1.listActive('weekly')).toBe('{nl.1}:list:weekly:active-bits');
+    expect(k1.campaign('w-1')).toBe('{nl.1}:campaign:w-1');
+    expect(k1.ledger('w-1')).toBe('{nl.1}:campaign:w-1:ledger');
     expect(k1.rendered('w-1')).toBe('{nl}:issue:w-1:rendered');
     expect(k1.campaigns()).toBe('{nl}:campaigns');
     expect(k1.confirmToken('h')).toBe('{nl}:confirm:h');
     expect(k1.adminSession('h')).toBe('{nl}:admin-session:h');
-    expect(partitionPrefix('{nl}', 2, 3)).toBe('{nl-2}');
+    expect(partitionPrefix('{nl}', 2, 3)).toBe('{nl.2.1}');
   });
 
   it('partition p of P hashes into the p-th of P equal slot ranges (one per master of an evenly made cluster)', () => {
