@@ -1,6 +1,7 @@
 // The CLI as an editor runs it: `send` refuses without confirmation when there is no terminal,
 // `send --yes --at` schedules, `status --json` prints one object, `send --test` reaches only
 // the given addresses with a marked subject, and control commands say clearly what they refuse.
+// All of it with one partition and with QUEUE_PARTITIONS=3 (src/redis/partitions.ts).
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -18,8 +19,10 @@ interface Run {
   stderr: string;
 }
 
-describe('newsletter send / status / pause / resume / cancel', () => {
+describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i partition(s))', (partitions) => {
   let h: CampaignHarness;
+  /** Every partition's share of the send's campaign hash, in partition order. */
+  const shares = (id: string) => Promise.all(h.partitions.keys.map((k) => h.redis.hgetall(k.campaign(id))));
 
   function cli(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
@@ -32,7 +35,7 @@ describe('newsletter send / status / pause / resume / cancel', () => {
   }
 
   beforeAll(async () => {
-    h = await startCampaignHarness();
+    h = await startCampaignHarness({ partitions });
     await h.seed(20);
     await h.startWorker();
   });
@@ -42,7 +45,7 @@ describe('newsletter send / status / pause / resume / cancel', () => {
     const run = await cli('send', SAMPLE_ISSUE);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refusing to send pretrain-weekly-064 to list \S+ \(20 active subscribers\) without confirmation.*--yes/);
-    expect(await h.redis.exists(h.keys.campaign(ISSUE_ID))).toBe(0);
+    for (const k of h.partitions.keys) expect(await h.redis.exists(k.campaign(ISSUE_ID))).toBe(0);
   });
 
   it('schedules with --at; pause, resume and cancel it; refuses a second send meanwhile', async () => {
@@ -61,7 +64,7 @@ describe('newsletter send / status / pause / resume / cancel', () => {
     // Resumed before its time, it is scheduled again (the fan-out has not started).
     expect((await cli('resume', ISSUE_ID)).stdout).toContain(`${ISSUE_ID}: scheduled`);
     expect((await cli('cancel', ISSUE_ID)).stdout).toContain(`${ISSUE_ID}: cancelled`);
-    expect(await h.queues.fanout.getDelayedCount()).toBe(0);
+    for (const shard of h.sends.shards) expect(await shard.queues.fanout.getDelayedCount()).toBe(0);
     expect(h.sink.messages).toHaveLength(0);
   }, 120_000);
 
@@ -101,12 +104,12 @@ describe('newsletter send / status / pause / resume / cancel', () => {
   });
 
   it('send of an issue that is done says when and to how many it went, and changes nothing', async () => {
-    const before = await h.redis.hgetall(h.keys.campaign(ISSUE_ID));
-    expect(before.state).toBe('done');
+    const before = await shares(ISSUE_ID);
+    for (const share of before) expect(share.state).toBe('done');
     const run = await cli('send', SAMPLE_ISSUE, '--yes');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^issue pretrain-weekly-064 was already sent \(finished \S+\): 20 sent of 20 \(0 failed, 0 bounced, 0 skipped, 0 unknown\); nothing was changed\. To send it to subscribers who joined since: newsletter send emails\/issues\/pretrain-weekly-064\.yaml --new-subscribers\n$/);
-    expect(await h.redis.hgetall(h.keys.campaign(ISSUE_ID))).toEqual(before);
+    expect(await shares(ISSUE_ID)).toEqual(before);
     const more = await cli('send', SAMPLE_ISSUE, '--yes', '--new-subscribers');
     expect(more.code).toBe(0);
     expect(more.stdout).toContain('to the subscribers of list pretrain-weekly it has not reached yet');
