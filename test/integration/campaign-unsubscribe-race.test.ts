@@ -16,20 +16,25 @@ import { QUEUES } from '../../src/redis/keys.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { removeSubscriber } from '../../src/use-cases/leave-list.ts';
 import { waitUntil } from '../helpers/wait.ts';
+import { shardOf } from '../../src/campaign/sends.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
 
 const N = 40;
 
-describe('unsubscribing while a send runs', () => {
+describe.each([1, 3])('unsubscribing while a send runs (%i partition(s))', (partitions) => {
   let h: CampaignHarness;
+  // Slots in flight at once: the worker's concurrency is shared out over the partitions (one each with three).
+  const SLOTS = partitions === 1 ? 4 : 3;
+  const ledgerOf = (subscriberId: string) => shardOf(h.sends.shards, subscriberId).ledger;
+  const inFlight = async (campaignId: string) => (await Promise.all(h.sends.shards.map((s) => s.ledger.inFlightCount(campaignId)))).reduce((a, b) => a + b, 0);
   let app: FastifyInstance;
   let transactional: Queue;
 
   beforeAll(async () => {
-    h = await startCampaignHarness();
+    h = await startCampaignHarness({ partitions });
     transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({ config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false });
-    await h.startWorker({}, 4);
+    app = await buildApp({ config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false, partitions: h.partitions });
+    await h.startWorker({}, SLOTS);
   });
   afterAll(async () => {
     await app?.close();
@@ -59,7 +64,7 @@ describe('unsubscribing while a send runs', () => {
     await hold.waitForHeld(1); // x's transaction is under way, stopped at RCPT TO
     const answered = oneClick(x);
     await waitUntil('x to be unsubscribed in the store', async () => (await h.store.get(x.id))?.status === 'unsubscribed');
-    expect(await h.ledger.isInFlight(published.issueId, x.id)).toBe(true);
+    expect(await ledgerOf(x.id).isInFlight(published.issueId, x.id)).toBe(true);
     hold.release();
     expect((await answered).statusCode).toBe(200);
     const status = await h.waitForState(published.issueId, ['done']);
@@ -76,14 +81,14 @@ describe('unsubscribing while a send runs', () => {
     const everyone = h.sink.hold((to) => to.startsWith('a-'));
     const published = await h.publish('pretrain-weekly-091');
     await h.send(published);
-    await everyone.waitForHeld(4); // the worker's 4 slots are all held under way
+    await everyone.waitForHeld(SLOTS); // the worker's slots are all held under way
     const [y, z] = [readers[N - 1]!, readers[N - 2]!];
     // Both answer while every transaction is still held: they wait for nothing of theirs.
     expect((await oneClick(y)).statusCode).toBe(200);
     expect(await removeSubscriber({ redis: h.redis, shards: h.sends.shards, store: h.store }, z.id)).toBe(true);
-    expect(everyone.held()).toHaveLength(4);
-    expect(await h.ledger.state(published.issueId, y.id)).toBe('skipped');
-    expect(await h.ledger.state(published.issueId, z.id)).toBe('skipped');
+    expect(everyone.held()).toHaveLength(SLOTS);
+    expect(await ledgerOf(y.id).state(published.issueId, y.id)).toBe('skipped');
+    expect(await ledgerOf(z.id).state(published.issueId, z.id)).toBe('skipped');
     everyone.release();
     const status = await h.waitForState(published.issueId, ['done']);
     expect(eventsOf(y.email).filter((e) => e.kind !== 'mark')).toEqual([]);
@@ -101,7 +106,7 @@ describe('unsubscribing while a send runs', () => {
       const everyone = h.sink.hold(() => true);
       const published = await h.publish(action === 'pause' ? 'pretrain-weekly-092' : 'pretrain-weekly-093');
       await h.send(published);
-      await everyone.waitForHeld(4);
+      await everyone.waitForHeld(SLOTS);
       let returned = false;
       const control = h.sends;
       const acting = (action === 'pause' ? pauseCampaign(control, published.issueId) : cancelCampaign(control, published.issueId)).then((status) => {
@@ -111,7 +116,7 @@ describe('unsubscribing while a send runs', () => {
       });
       await waitUntil(`the send to be ${action}d`, async () => (await h.status(published.issueId)).state === (action === 'pause' ? 'paused' : 'cancelled'));
       // Four claims are in flight, so it cannot have answered yet.
-      expect(await h.ledger.inFlightCount(published.issueId)).toBe(4);
+      expect(await inFlight(published.issueId)).toBe(SLOTS);
       expect(returned).toBe(false);
       everyone.release();
       const status = await acting;
@@ -133,14 +138,14 @@ describe('unsubscribing while a send runs', () => {
     const published = await h.publish('pretrain-weekly-094');
     const everyone = h.sink.hold(() => true);
     await h.send(published);
-    await everyone.waitForHeld(4);
+    await everyone.waitForHeld(SLOTS);
     // Held for good: the wait (short here) runs out with all four still under way.
     const status = await pauseCampaign({ ...h.sends, settleTimeoutMs: 200 }, published.issueId);
-    expect(status).toMatchObject({ state: 'paused', stillInFlight: 4 });
+    expect(status).toMatchObject({ state: 'paused', stillInFlight: SLOTS });
     h.sink.mark('pause gave up waiting');
     everyone.release();
     await h.waitForDeliverQueueAtRest();
-    await waitUntil('the four to settle', async () => (await h.ledger.inFlightCount(published.issueId)) === 0);
+    await waitUntil('the four to settle', async () => (await inFlight(published.issueId)) === 0);
     // Even so, none of them was delivered: each was checked before its final dot.
     expect(h.receivedPerAddress(published.issueId).size).toBe(0);
     expect(h.sink.transactionsAfter('pause gave up waiting')).toBe(0);
