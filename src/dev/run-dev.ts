@@ -9,7 +9,6 @@ import { createLogger } from '../logging/logger.ts';
 import { withCampaignClient } from '../campaign/campaign-client.ts';
 import { toPublishedIssue } from '../campaign/publish.ts';
 import { watchCampaign } from '../campaign/status.ts';
-import type { CampaignStatus } from '../campaign/types.ts';
 import { renderIssueFile } from '../use-cases/render-issue-file.ts';
 import { sendIssue } from '../use-cases/send-issue.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
@@ -57,9 +56,6 @@ async function clearDevKeys(config: Readonly<Config>): Promise<void> {
   }
 }
 
-async function waitUntilFinished(config: Readonly<Config>, campaignId: string, onTick: (s: CampaignStatus) => void): Promise<CampaignStatus> {
-  return withCampaignClient(config, (c) => watchCampaign(c, campaignId, 250, onTick));
-}
 
 export async function runDev(opts: DevOptions): Promise<void> {
   const env = opts.env ?? readEnvironment();
@@ -101,9 +97,12 @@ export async function runDev(opts: DevOptions): Promise<void> {
       const { issue, newsletter, rendered } = await renderIssueFile(opts.demo, { assetsUrl: config.assetsUrl });
       const published = toPublishedIssue(rendered, issue, newsletter);
       // The demo starts from empty keys: this is a first send (force: a sample edited since).
-      await withCampaignClient(config, (c) => sendIssue(c, { published, force: true }));
-      say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
-      const final = await waitUntilFinished(config, issue.id, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
+      // One client starts the send and follows it to the end.
+      const final = await withCampaignClient(config, async (c) => {
+        await sendIssue(c, { published, force: true });
+        say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
+        return watchCampaign(c, issue.id, 250, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
+      });
       if (process.stdout.isTTY) process.stdout.write('\n');
       const captured = await inbox.list();
       say(`done     ${final.sent} sent, ${final.failed} failed, ${final.bounced} bounced, ${final.skipped} skipped, ${final.unknown} unknown (total ${final.total})`);
