@@ -243,6 +243,16 @@ export async function resumeRecord(redis: Redis, k: Keys, campaignId: string, on
 
 /** States in the order that wins when a send's partitions disagree (one still sending keeps the send sending). */
 const STATE_PRECEDENCE: CampaignState[] = ['cancelled', 'paused', 'sending', 'scheduled', 'done'];
+/**
+ * The send's state from its shares' (each with what ends its pause): the state they agree on,
+ * else the first of STATE_PRECEDENCE any of them is in; paused, the first paused share's `until`.
+ */
+function combinedState<S extends { state: string }>(shares: readonly S[], pausedUntil: (share: S) => string | undefined): { state: CampaignState; until?: string } {
+  const state = STATE_PRECEDENCE.find((s) => shares.some((r) => r.state === s)) ?? (shares[0]!.state as CampaignState);
+  const until = state === 'paused' ? shares.map((r) => (r.state === 'paused' ? pausedUntil(r) : undefined)).find(Boolean) : undefined;
+  return until ? { state, until } : { state };
+}
+
 const SUMMED = ['total', 'expected', 'sent', 'failed', 'bounced', 'skipped', 'unknown', 'possibleDuplicates', 'lateBounces', 'complaints'] as const;
 
 /**
@@ -254,7 +264,7 @@ export function mergeCampaigns(records: readonly (CampaignRecord | null)[]): Cam
   const found = records.filter((r): r is CampaignRecord => r !== null);
   if (found.length <= 1) return found[0] ?? null;
   const first = found[0]!;
-  const state = STATE_PRECEDENCE.find((s) => found.some((r) => r.state === s)) ?? first.state;
+  const { state } = combinedState(found, (r) => r.pausedUntil);
   const merged: CampaignRecord = { ...first, state, cursor: '', fanoutDone: found.every((r) => r.fanoutDone), fanoutStarted: found.some((r) => r.fanoutStarted), run: Math.max(...found.map((r) => r.run)) };
   for (const field of SUMMED) merged[field] = found.reduce((sum, r) => sum + r[field], 0);
   const times = (pick: (r: CampaignRecord) => string | undefined) => found.map(pick).filter((t): t is string => !!t).sort();
@@ -287,8 +297,7 @@ export async function readSendStates(redis: Redis, partitionKeys: readonly Keys[
   return campaignIds.map((_, i) => {
     const rows = each.map((states) => states[i]).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);
     if (rows.length <= 1) return rows[0] ?? null;
-    const state = STATE_PRECEDENCE.find((s) => rows.some((r) => r.state === s)) ?? rows[0]!.state;
-    const until = rows.find((r) => r.state === 'paused' && r.pausedUntil)?.pausedUntil;
-    return { state, mode: rows[0]!.mode, listId: rows[0]!.listId, ...(state === 'paused' && until ? { pausedUntil: until } : {}) };
+    const { state, until } = combinedState(rows, (r) => r.pausedUntil);
+    return { state, mode: rows[0]!.mode, listId: rows[0]!.listId, ...(until ? { pausedUntil: until } : {}) };
   });
 }
