@@ -6,13 +6,7 @@ import { forEachKeyPage } from './scan-keys.ts';
  * to start from nothing, by the benchmark to clean up, and by tests.
  */
 export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  await forEachKeyPage(redis, `${prefix}*`, async (found, node) => {
-    // One key at a time on a cluster would be slow; keys of one hash tag share a slot, and
-    // UNLINK of keys from different slots is refused, so group them by slot first.
-    for (const group of bySlot(found)) deleted += await node.unlink(...group);
-  });
-  return deleted;
+  return deleteMatching(redis, `${prefix}*`, () => true);
 }
 
 /**
@@ -23,9 +17,16 @@ export async function deleteDeploymentKeys(redis: Redis, prefix: string): Promis
   if (!prefix.endsWith('}')) return deleteKeysByPrefix(redis, prefix);
   const stem = prefix.slice(0, -1);
   const ours = new RegExp(`^${stem.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}(?:\\.[0-9]+(?:\\.[0-9]+)?)?\\}`);
+  return deleteMatching(redis, `${stem}*`, (key) => ours.test(key));
+}
+
+/** UNLINKs the keys SCAN finds for `pattern` that `keep` accepts. */
+async function deleteMatching(redis: Redis, pattern: string, keep: (key: string) => boolean): Promise<number> {
   let deleted = 0;
-  await forEachKeyPage(redis, `${stem}*`, async (found, node) => {
-    for (const group of bySlot(found.filter((key) => ours.test(key)))) deleted += await node.unlink(...group);
+  await forEachKeyPage(redis, pattern, async (found, node) => {
+    // One key at a time on a cluster would be slow; keys of one hash tag share a slot, and
+    // UNLINK of keys from different slots is refused, so group them by slot first.
+    for (const group of bySlot(found.filter(keep))) deleted += await node.unlink(...group);
   });
   return deleted;
 }
