@@ -1,14 +1,15 @@
 // Measured Redis costs for the 1,000,000-subscriber projection.
 //
-// Bytes per waiting deliver job: add `count` jobs with exactly the fan-out's
-// name, data, options and job-id shape to a separate queue that no worker serves (so they all
+// Bytes per waiting deliver job: add `count` jobs the way the fan-out does (addWaitingJobs, same
+// name, data, options and job-id shape) to a separate queue that no worker serves (so they all
 // stay waiting), and compare memory before and after. Two readings: INFO used_memory (what
 // the server really holds, but disturbed by other clients of the same Redis) and the sum of
 // MEMORY USAGE over the queue's keys (exact for these keys, blind to allocator overhead).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
-import { DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
+import { addWaitingJobs } from '../campaign/bullmq-job-records.ts';
+import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
 import type { DeliverJobData } from '../campaign/types.ts';
 import { keysMemory, usedMemory } from './redis-info.ts';
 
@@ -47,19 +48,19 @@ export async function measureWaitingJobCost(connection: Redis, prefix: string, o
   try {
     await queue.waitUntilReady();
     // Materialise the queue's fixed keys (meta, events) first so they are not charged to the jobs.
-    await queue.add('deliver', { issueId: opts.campaignId, subscriberId: '0' }, { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(opts.campaignId, '0') });
+    await queue.add(DELIVER_JOB_NAME, { issueId: opts.campaignId, subscriberId: '0' }, { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(opts.campaignId, '0') });
     const pattern = `${prefix}:${name}:*`;
     const beforeInfo = await usedMemory(connection);
     const beforeKeys = await keysMemory(connection, pattern);
     const first = opts.firstSubscriberId ?? 1;
     for (let start = 0; start < opts.count; start += CHUNK) {
       const ids = Array.from({ length: Math.min(CHUNK, opts.count - start) }, (_, i) => String(first + start + i));
-      await queue.addBulk(
-        ids.map((subscriberId) => ({
-          name: 'deliver',
-          data: { issueId: opts.campaignId, subscriberId },
-          opts: { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(opts.campaignId, subscriberId) },
-        })),
+      await addWaitingJobs<DeliverJobData>(
+        connection,
+        queue,
+        DELIVER_JOB_NAME,
+        ids.map((subscriberId) => ({ id: deliverJobId(opts.campaignId, subscriberId), data: { issueId: opts.campaignId, subscriberId } })),
+        DELIVER_JOB_OPTIONS,
       );
     }
     const afterInfo = await usedMemory(connection);

@@ -12,8 +12,9 @@ import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
 import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from './campaign-record.ts';
 import { deliverJobId, isCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
-import { DELIVER_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
-import type { CampaignRecord, FanoutJobData } from './types.ts';
+import { addWaitingJobs } from './bullmq-job-records.ts';
+import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
+import type { CampaignRecord, DeliverJobData, FanoutJobData } from './types.ts';
 
 export interface FanoutOptions {
   /** Subscribers per page and per addBulk. Default 1,000. */
@@ -136,12 +137,12 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
         await ledger.reopen(campaignId, retry);
       }
       if (ids.length) {
-        await queues.deliver.addBulk(
-          ids.map((subscriberId) => ({
-            name: 'deliver',
-            data: { issueId: campaignId, subscriberId },
-            opts: { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(campaignId, subscriberId) },
-          })),
+        await addWaitingJobs<DeliverJobData>(
+          redis,
+          queues.deliver,
+          DELIVER_JOB_NAME,
+          ids.map((subscriberId) => ({ id: deliverJobId(campaignId, subscriberId), data: { issueId: campaignId, subscriberId } })),
+          DELIVER_JOB_OPTIONS,
         );
       }
       // After addBulk: a crash in between re-adds this chunk on resume (harmless), never skips it.

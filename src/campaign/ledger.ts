@@ -67,9 +67,10 @@ end
 // round trip per message and leaves no gap between "still subscribed?" and the claim.
 const CLAIM = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-local hash = redis.call('HGET', KEYS[2], 'contentHash') or ''
+local c = redis.call('HMGET', KEYS[2], 'contentHash', 'state')
+local hash = c[1] or ''
 if cur and isFinal(cur) then return {cur, hash} end
-local state = redis.call('HGET', KEYS[2], 'state')
+local state = c[2]
 if not state then return {'missing', ''} end
 local active = ARGV[3] == '1'
 local email, name = '', ''

@@ -12,6 +12,9 @@ import type { DeliverJobData, FanoutJobData } from './types.ts';
  */
 export const DELIVER_ATTEMPTS = 12;
 
+/** The name every deliver job carries (the queue holds nothing else). */
+export const DELIVER_JOB_NAME = 'deliver';
+
 export const DELIVER_JOB_OPTIONS: JobsOptions = {
   attempts: DELIVER_ATTEMPTS,
   backoff: { type: BACKOFF_TYPE },
