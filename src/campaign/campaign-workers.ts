@@ -4,6 +4,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { MessageBuffers } from '../mail/message-buffers.ts';
 import type { Mailer } from '../mail/types.ts';
 import { QUEUES } from '../redis/keys.ts';
 import type { Partitions } from '../redis/partitions.ts';
@@ -100,12 +101,15 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
     (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
 
+  // One set of message buffers for the process: as many as its messages in flight at once.
+  const buffers = new MessageBuffers(concurrency * count);
+
   const pairs = sends.shards.map(({ partition, keys: k, ledger, queues }) => {
     const cache = new IssueCache(data, k, deps.prepare);
     const common = { connection, prefix: k.prefix, lockDuration: opts.lockDurationMs, stalledInterval: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
     const deliver = new Worker<DeliverJobData, DeliverResult>(
       QUEUES.deliver,
-      createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend, log, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
+      createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend, log, buffers, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
       {
         ...common,
         concurrency,

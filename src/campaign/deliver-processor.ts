@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import type { MessageBufferLease, MessageBuffers } from '../mail/message-buffers.ts';
 import type { DeliveryOutcome, Mailer } from '../mail/types.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { isCampaignId, isSubscriberId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
@@ -27,6 +28,8 @@ export interface DeliverDeps {
   log: Logger;
   /** Told how long each SMTP transaction took and how it ended (the worker's latency histogram). */
   onSmtpReply?: (outcome: string, seconds: number) => void;
+  /** Where messages are built, when given: reused once the server accepted the one before (message-buffers.ts). */
+  buffers?: MessageBuffers;
 }
 
 export interface DeliverOptions {
@@ -117,6 +120,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
     }
 
     let outcome: DeliveryOutcome;
+    const held: { lease?: MessageBufferLease } = {};
     try {
       if (ctx.published.contentHash !== claim.contentHash && claim.contentHash) ctx = await cache.get(campaignId, claim.contentHash);
       const member = claim.member;
@@ -125,7 +129,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       if (!recipient) throw new Error('unreachable: claimed without a recipient');
       let message;
       try {
-        message = ctx.mime.build(recipient);
+        message = ctx.mime.build(recipient, undefined, deps.buffers ? (length) => (held.lease = deps.buffers!.take(length)).bytes : undefined);
       } catch (error) {
         // The message cannot be built for this address (e.g. an address the transport refuses): final.
         log.error({ campaignId, subscriberId, err: (error as Error).message }, 'message could not be built; marked failed');
@@ -136,6 +140,9 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       const startedAt = performance.now();
       outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId, listId === null ? true : { listId }) });
       deps.onSmtpReply?.(outcome.kind, (performance.now() - startedAt) / 1000);
+      // The server answered the final dot: every byte left the process, the buffer can be reused.
+      // Any other outcome may leave bytes in a socket's queue, so that buffer is not lent again.
+      if (outcome.kind === 'sent') held.lease?.release();
     } catch (error) {
       // Nothing left the machine: clear our marker so the retry is not counted as in doubt.
       await ledger.release(campaignId, subscriberId, attemptId);

@@ -11,7 +11,7 @@ export type { MimeRecipient } from '../mail/types.ts';
 
 /** The part of src/mail's PreparedIssueMime the deliver processor uses. */
 export interface PreparedMime {
-  build(recipient: MimeRecipient): BuiltMessage;
+  build(recipient: MimeRecipient, now?: Date, into?: (length: number) => Buffer): BuiltMessage;
 }
 
 /** Builds the per-issue MIME once (src/mail's prepareIssueMime with from/publicUrl/dkim bound). */

@@ -45,6 +45,14 @@ function partHeader(boundary: string, type: 'plain' | 'html', encoding: Transfer
   return { raw, canon: raw };
 }
 
+/** Copies `chunks` one after another into `target`, which has exactly their length. */
+function joinInto(chunks: Buffer[], target: Buffer): Buffer {
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(target, at);
+  if (at !== target.length) throw new Error(`message buffer of ${target.length} bytes for a message of ${at}`);
+  return target;
+}
+
 export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOptions): PreparedIssueMime {
   const { rendered, issueId, contentHash } = published;
   const fromAddress = addressOf(opts.from);
@@ -85,7 +93,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
   return {
     issueId,
     encodings,
-    build(recipient: MimeRecipient, now: Date = new Date()): BuiltMessage {
+    build(recipient: MimeRecipient, now: Date = new Date(), into?: (length: number) => Buffer): BuiltMessage {
       const email = checkedAddress('To', recipient.email);
       const name = recipient.name?.trim() || undefined;
       const links = newsletterLinks(publicUrl, issueId, recipient.unsubscribeToken, domain);
@@ -118,7 +126,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       const chunks: Buffer[] = [head];
       for (const p of body) chunks.push(p.raw);
       const from = verp ? verpAddress(verp.bounceAddress, verp.secrets, recipient.subscriberId, issueId) : envelopeFrom;
-      return { envelope: { from, to: email }, raw: Buffer.concat(chunks, length), messageId };
+      return { envelope: { from, to: email }, raw: into ? joinInto(chunks, into(length)) : Buffer.concat(chunks, length), messageId };
     },
   };
 }

@@ -96,5 +96,9 @@ export interface PreparedIssueMime {
   issueId: string;
   encodings: { text: TransferEncoding; html: TransferEncoding };
   /** Throws HeaderValueError when a recipient value could break a header; never does I/O. */
-  build(recipient: MimeRecipient, now?: Date): BuiltMessage;
+  /**
+   * `into`, when given, supplies the memory for the message's bytes (a MessageBuffers lease):
+   * called once with the exact length; `raw` is then the buffer it returned.
+   */
+  build(recipient: MimeRecipient, now?: Date, into?: (length: number) => Buffer): BuiltMessage;
 }
