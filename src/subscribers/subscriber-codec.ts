@@ -1,6 +1,7 @@
-// How a Subscriber is laid out in its Redis hash. Field names are one or two letters and the
-// consent record is a short-keyed JSON string, so that a typical hash stays under Redis's
-// listpack limits (fields ≤ 64 bytes each) and costs ~150 bytes instead of ~600.
+// How a Subscriber is laid out in its Redis hash. Field names are one or two letters, the
+// consent record is a positional JSON array and the update time is left out while it equals
+// the creation time, so that a typical hash stays under Redis's listpack limits (fields ≤ 64
+// bytes each) and costs ~120 bytes instead of ~600.
 import type { ConsentRecord, Subscriber, SubscriberStatus } from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
@@ -39,7 +40,23 @@ export function storedNow(): string {
   return Date.now().toString(36);
 }
 
-interface StoredConsent {
+/**
+ * The consent record as a positional JSON array: [at, source, textVersion, ip, userAgent,
+ * confirmedAt], trailing absent values left off, the source as one letter. 24 bytes for an
+ * import's `["mx7ped2e","i","bench"]` where the keyed object took 47: a million subscribers,
+ * 23 MB. JSON keeps any text (a user agent may hold any character) safe to read back.
+ */
+const SOURCE_CODE: Record<ConsentRecord['source'], string> = { form: 'f', import: 'i', api: 'a' };
+const SOURCE_OF: Record<string, ConsentRecord['source']> = { f: 'form', i: 'import', a: 'api' };
+
+export function encodeConsent(consent: ConsentRecord): string {
+  const stored: (string | null)[] = [storedTime(consent.at), SOURCE_CODE[consent.source], consent.textVersion, consent.ip || null, consent.userAgent || null, consent.confirmedAt ? storedTime(consent.confirmedAt) : null];
+  while (stored[stored.length - 1] === null) stored.pop();
+  return JSON.stringify(stored);
+}
+
+/** The keyed object records were written as before the positional form. */
+interface KeyedConsent {
   at: string;
   tv: string;
   src: ConsentRecord['source'];
@@ -48,24 +65,33 @@ interface StoredConsent {
   cf?: string;
 }
 
-export function encodeConsent(consent: ConsentRecord): string {
-  const stored: StoredConsent = { at: storedTime(consent.at), src: consent.source, tv: consent.textVersion };
-  if (consent.ip) stored.ip = consent.ip;
-  if (consent.userAgent) stored.ua = consent.userAgent;
-  if (consent.confirmedAt) stored.cf = storedTime(consent.confirmedAt);
-  return JSON.stringify(stored);
+function fromKeyed(s: Partial<KeyedConsent>): ConsentRecord | undefined {
+  if (typeof s.at !== 'string' || typeof s.tv !== 'string' || !CONSENT_SOURCES.includes(s.src as never)) return undefined;
+  const consent: ConsentRecord = { at: readTime(s.at)!, source: s.src!, textVersion: s.tv };
+  if (typeof s.ip === 'string') consent.ip = s.ip;
+  if (typeof s.ua === 'string') consent.userAgent = s.ua;
+  if (typeof s.cf === 'string') consent.confirmedAt = readTime(s.cf)!;
+  return consent;
 }
 
+function fromPositional(s: unknown[]): ConsentRecord | undefined {
+  const [at, code, tv, ip, ua, cf] = s;
+  const source = typeof code === 'string' ? SOURCE_OF[code] : undefined;
+  if (typeof at !== 'string' || typeof tv !== 'string' || !source) return undefined;
+  const consent: ConsentRecord = { at: readTime(at)!, source, textVersion: tv };
+  if (typeof ip === 'string') consent.ip = ip;
+  if (typeof ua === 'string') consent.userAgent = ua;
+  if (typeof cf === 'string') consent.confirmedAt = readTime(cf)!;
+  return consent;
+}
+
+/** Reads both forms; undefined for a missing or damaged record. */
 export function decodeConsent(raw: string | undefined): ConsentRecord | undefined {
   if (!raw) return undefined;
   try {
-    const s = JSON.parse(raw) as Partial<StoredConsent>;
-    if (typeof s.at !== 'string' || typeof s.tv !== 'string' || !CONSENT_SOURCES.includes(s.src as never)) return undefined;
-    const consent: ConsentRecord = { at: readTime(s.at)!, source: s.src!, textVersion: s.tv };
-    if (typeof s.ip === 'string') consent.ip = s.ip;
-    if (typeof s.ua === 'string') consent.userAgent = s.ua;
-    if (typeof s.cf === 'string') consent.confirmedAt = readTime(s.cf)!;
-    return consent;
+    const s = JSON.parse(raw) as unknown;
+    if (Array.isArray(s)) return fromPositional(s);
+    return s && typeof s === 'object' ? fromKeyed(s as Partial<KeyedConsent>) : undefined;
   } catch {
     return undefined;
   }
@@ -90,8 +116,9 @@ export function toHashFields(sub: Omit<Subscriber, 'id'>): string[] {
     FIELD.status, sub.status,
     FIELD.lists, sub.lists.join(','),
     FIELD.createdAt, storedTime(sub.createdAt),
-    FIELD.updatedAt, storedTime(sub.updatedAt),
   ];
+  // Not stored until it differs: a missing `ua` reads as the creation time (fromHash).
+  if (storedTime(sub.updatedAt) !== storedTime(sub.createdAt)) pairs.push(FIELD.updatedAt, storedTime(sub.updatedAt));
   if (sub.name) pairs.push(FIELD.name, sub.name);
   if (sub.locale) pairs.push(FIELD.locale, sub.locale);
   if (sub.consent) pairs.push(FIELD.consent, encodeConsent(sub.consent));
