@@ -2,11 +2,11 @@
 // issue must be published first (publish.ts); a test send stores its own "[TEST]" copy.
 import { UserError } from '../errors.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { expireCampaign, readSend, startCampaign } from './campaign-record.ts';
+import { expireCampaign, readCampaign, readSend, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
 import { asTestIssue } from './publish.ts';
 import { FANOUT_JOB_OPTIONS } from './queues.ts';
-import { shardKeys, type SendReader, type Sends, type SendShard } from './sends.ts';
+import { shardKeys, type Sends, type SendShard } from './sends.ts';
 import type { CampaignRecord, CampaignState, PublishedIssue } from './types.ts';
 
 export interface SendDeps extends Pick<Sends, 'redis' | 'keys' | 'shards'> {
@@ -44,14 +44,40 @@ export class SendRunningError extends UserError {
 
 /**
  * The issue's send so far (null when there was none); refuses while one is scheduled, sending
- * or paused (a second send of it then would race the first).
+ * or paused (a second send of it then would race the first). Refusing, it first mends a share
+ * left without its fan-out (requeueLostFanouts), so that sending again is the way out of a
+ * start cut short, and says so.
  */
-export async function previousSend(sends: SendReader, campaignId: string): Promise<CampaignRecord | null> {
+export async function previousSend(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<CampaignRecord | null> {
   const existing = await readSend(sends.redis, shardKeys(sends), campaignId);
   if (existing && RUNNING.includes(existing.state)) {
-    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first)`);
+    const requeued = await requeueLostFanouts(sends, campaignId);
+    const mended = requeued
+      ? ` Its fan-out was missing (the start was cut short, or the fan-out failed for good) for ${requeued} of ${sends.shards.length} partition${sends.shards.length === 1 ? '' : 's'}: queued again, it goes on from where it stopped.`
+      : '';
+    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first).${mended}`);
   }
   return existing;
+}
+
+/**
+ * Shares of a running send whose fan-out job is gone while their fan-out is not done: the
+ * start was cut short between writing the share and queueing its fan-out (process killed,
+ * Redis lost), or the fan-out used up its attempts. Their fan-out is queued again under the
+ * same run and job id (so one that is still queued is never doubled) and resumes from the
+ * share's saved cursor. Returns how many were queued.
+ */
+export async function requeueLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<number> {
+  let requeued = 0;
+  for (const shard of sends.shards) {
+    const share = await readCampaign(sends.redis, shard.keys, campaignId);
+    if (!share || share.fanoutDone || !RUNNING.includes(share.state)) continue;
+    if (await shard.queues.fanout.getJob(fanoutJobId(campaignId, share.run))) continue;
+    const at = share.state === 'scheduled' && share.scheduledAt ? new Date(share.scheduledAt) : undefined;
+    await enqueueFanout(shard, campaignId, share.run, at);
+    requeued++;
+  }
+  return requeued;
 }
 
 export function parseSendAt(at: string | undefined, now = Date.now()): Date | undefined {
