@@ -11,7 +11,7 @@ import type { Partitions } from '../redis/partitions.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { backoffStrategy, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from './deliver-processor.ts';
-import { createFanoutProcessor, type FanoutOptions } from './fan-out.ts';
+import { createFanoutProcessor, DEFAULT_FANOUT, type FanoutOptions } from './fan-out.ts';
 import { IssueCache, type PrepareMime } from './issue-cache.ts';
 import { pauseForReason } from './campaign-record.ts';
 import { openSends, type Sends } from './sends.ts';
@@ -101,6 +101,9 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
     (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
 
+  // The fan-out window is per send: each partition's share keeps its part of it waiting, so the
+  // shares together hold no more unsettled jobs than one send on one partition would.
+  const fanoutOptions: Partial<FanoutOptions> = { ...opts.fanout, window: Math.max(1, Math.ceil((opts.fanout.window ?? DEFAULT_FANOUT.window) / count)) };
   // One set of message buffers for the process: as many as its messages in flight at once.
   const buffers = new MessageBuffers(concurrency * count);
 
@@ -119,7 +122,7 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
     );
     const fanout = new Worker<FanoutJobData, { added: number }>(
       QUEUES.fanout,
-      createFanoutProcessor({ redis: data, keys: k, store: deps.store, partition, ledger, queues, log, stopping: () => stopping }, opts.fanout),
+      createFanoutProcessor({ redis: data, keys: k, store: deps.store, partition, ledger, queues, log, stopping: () => stopping }, fanoutOptions),
       { ...common, concurrency: 2 },
     );
     // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.

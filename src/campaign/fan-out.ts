@@ -19,7 +19,10 @@ import type { CampaignRecord, DeliverJobData, FanoutJobData } from './types.ts';
 export interface FanoutOptions {
   /** Subscribers per page and per addBulk. Default 1,000. */
   chunkSize: number;
-  /** Most unsettled deliver jobs of one send (waiting, delayed or active) before its fan-out waits. Default 10,000. */
+  /**
+   * Most unsettled deliver jobs of one send (waiting, delayed or active) before its fan-out waits.
+   * Default 10,000; with several partitions each share's fan-out gets its part (campaign-workers).
+   */
   window: number;
   /** How often to look again while the window is full or the send is paused, in ms. Default 250. */
   pollMs: number;

@@ -9,6 +9,7 @@ import { RedisArchiveSource } from '../../src/http/archive-source.ts';
 import { partitionCountKey, PartitionCountError, resolvePartitions } from '../../src/redis/partitions.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
 describe('the archive of a partitioned deployment', () => {
@@ -28,6 +29,37 @@ describe('the archive of a partitioned deployment', () => {
     const archive = new RedisArchiveSource(h.redis, h.keys, h.partitions.keys);
     expect((await archive.list()).map((e) => e.issueId)).toContain(published.issueId);
     expect((await archive.get(published.issueId))?.subject).toBe(published.subject);
+  }, 60_000);
+});
+
+describe('the fan-out window of a partitioned send', () => {
+  let h: CampaignHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it("is the send's, split over its shares: together they hold no more than one window (plus a chunk each)", async () => {
+    const window = 30;
+    const chunkSize = 10;
+    h = await startCampaignHarness({ partitions: 3 });
+    await h.seed(300);
+    // Nothing settles while the sink holds every transaction: the shares' fan-outs fill their
+    // windows and hand themselves back to the delayed set.
+    const held = h.sink.hold(() => true);
+    await h.startWorker({ fanout: { window, chunkSize, pollMs: 10, handBackAfterMs: 50, handBackDelayMs: 60_000 } }, 6);
+    const published = await h.publish();
+    await h.send(published);
+    const shares = h.sends.shards;
+    await waitUntil("every share's fan-out to wait with its window full", async () => {
+      const delayed = await Promise.all(shares.map((s) => s.queues.fanout.getJobCounts('delayed')));
+      return delayed.every((c) => c.delayed === 1);
+    });
+    const totals = await Promise.all(shares.map(async (s) => Number(await h!.redis.hget(s.keys.campaign(published.issueId), 'total'))));
+    // Each share stops once its part (10) is reached, having added at most one chunk past it.
+    for (const total of totals) expect(total).toBeGreaterThan(0);
+    expect(totals.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(window + shares.length * (chunkSize - 1));
+    held.release();
   }, 60_000);
 });
 
