@@ -103,7 +103,9 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
 
   // The fan-out window is per send: each partition's share keeps its part of it waiting, so the
   // shares together hold no more unsettled jobs than one send on one partition would.
-  const fanoutOptions: Partial<FanoutOptions> = { ...opts.fanout, window: Math.max(1, Math.ceil((opts.fanout.window ?? DEFAULT_FANOUT.window) / count)) };
+  // A chunk never larger than a share's part, or many partitions would each overshoot by a chunk.
+  const shareWindow = Math.max(1, Math.ceil((opts.fanout.window ?? DEFAULT_FANOUT.window) / count));
+  const fanoutOptions: Partial<FanoutOptions> = { ...opts.fanout, window: shareWindow, chunkSize: Math.min(opts.fanout.chunkSize ?? DEFAULT_FANOUT.chunkSize, shareWindow) };
   // One set of message buffers for the process: as many as its messages in flight at once.
   const buffers = new MessageBuffers(concurrency * count);
 

@@ -45,39 +45,55 @@ export class SendRunningError extends UserError {
 /**
  * The issue's send so far (null when there was none); refuses while one is scheduled, sending
  * or paused (a second send of it then would race the first). Refusing, it first mends a share
- * left without its fan-out (requeueLostFanouts), so that sending again is the way out of a
- * start cut short, and says so.
+ * left without its fan-out (mendLostFanouts), so that sending again is the way out of a start
+ * cut short, and says so.
  */
 export async function previousSend(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<CampaignRecord | null> {
   const existing = await readSend(sends.redis, shardKeys(sends), campaignId);
   if (existing && RUNNING.includes(existing.state)) {
-    const requeued = await requeueLostFanouts(sends, campaignId);
-    const mended = requeued
-      ? ` Its fan-out was missing (the start was cut short, or the fan-out failed for good) for ${requeued} of ${sends.shards.length} partition${sends.shards.length === 1 ? '' : 's'}: queued again, it goes on from where it stopped.`
-      : '';
-    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first).${mended}`);
+    const mend = await mendLostFanouts(sends, campaignId);
+    const partitions = `${sends.shards.length} partition${sends.shards.length === 1 ? '' : 's'}`;
+    const said = mend.unstarted.length
+      ? ` Its start was cut short before partition${mend.unstarted.length === 1 ? '' : 's'} ${mend.unstarted.join(', ')} of ${partitions} had this send: cancel it (newsletter cancel ${campaignId}), then send again; nobody it has as sent gets it twice.`
+      : mend.requeued
+        ? ` Its fan-out was missing (the start was cut short, or the fan-out failed for good) for ${mend.requeued} of ${partitions}: queued again, it goes on from where it stopped.`
+        : '';
+    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first).${said}`);
   }
   return existing;
 }
 
+export interface FanoutMend {
+  /** Shares whose fan-out was queued again. */
+  requeued: number;
+  /** Partitions the start never reached (no share of this run): nothing was queued then. */
+  unstarted: number[];
+}
+
 /**
- * Shares of a running send whose fan-out job is gone while their fan-out is not done: the
- * start was cut short between writing the share and queueing its fan-out (process killed,
- * Redis lost), or the fan-out used up its attempts. Their fan-out is queued again under the
- * same run and job id (so one that is still queued is never doubled) and resumes from the
- * share's saved cursor. Returns how many were queued.
+ * A running send whose fan-out job is gone in a share whose fan-out is not done: the start was
+ * cut short between writing the share and queueing its fan-out (process killed, Redis lost), or
+ * the fan-out used up its attempts. Such a share's fan-out is queued again under the same run
+ * and job id (so one that is still queued is never doubled) and resumes from its saved cursor.
+ * A start cut short before every partition had its share of this run (one missing, or left at
+ * an earlier run) is not mended here: queueing the rest would end the send as done without
+ * those partitions' subscribers. Those partitions are reported instead.
  */
-export async function requeueLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<number> {
+export async function mendLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<FanoutMend> {
+  const shares = await Promise.all(sends.shards.map((shard) => readCampaign(sends.redis, shard.keys, campaignId)));
+  const run = Math.max(...shares.map((share) => share?.run ?? 0));
+  const unstarted = sends.shards.filter((_, i) => (shares[i]?.run ?? 0) < run).map((shard) => shard.partition);
+  if (unstarted.length) return { requeued: 0, unstarted };
   let requeued = 0;
-  for (const shard of sends.shards) {
-    const share = await readCampaign(sends.redis, shard.keys, campaignId);
-    if (!share || share.fanoutDone || !RUNNING.includes(share.state)) continue;
+  for (const [i, shard] of sends.shards.entries()) {
+    const share = shares[i]!;
+    if (share.fanoutDone || !RUNNING.includes(share.state)) continue;
     if (await shard.queues.fanout.getJob(fanoutJobId(campaignId, share.run))) continue;
     const at = share.state === 'scheduled' && share.scheduledAt ? new Date(share.scheduledAt) : undefined;
     await enqueueFanout(shard, campaignId, share.run, at);
     requeued++;
   }
-  return requeued;
+  return { requeued, unstarted: [] };
 }
 
 export function parseSendAt(at: string | undefined, now = Date.now()): Date | undefined {

@@ -2,9 +2,12 @@
 // queue (the process was killed in between, Redis went away) or the fan-out used up its
 // attempts. The share would stay "sending" forever and a new `send` was refused. Now sending
 // again queues the missing fan-out under the same run and says so; the send then completes
-// with every subscriber sent exactly once. With 1 and with 3 partitions (one share cut).
+// with every subscriber sent exactly once. With 1 and with 3 partitions (one share cut). A
+// start cut short before every partition had its share is not "mended" into a send that
+// would end without those partitions: sending again names them, and cancel + send completes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCampaign } from '../../src/campaign/campaign-record.ts';
+import { readCampaign, startCampaign } from '../../src/campaign/campaign-record.ts';
+import { cancelCampaign } from '../../src/campaign/control.ts';
 import { fanoutJobId } from '../../src/campaign/ids.ts';
 import { SendRunningError } from '../../src/campaign/send.ts';
 import { waitUntil } from '../helpers/wait.ts';
@@ -67,6 +70,40 @@ describe.each([1, 3])('a send whose fan-out was lost, %i partition(s)', (partiti
       held.release();
     }
     await h.waitForState(published.issueId, ['done']);
+    const received = h.receivedPerAddress(published.issueId);
+    expect(received.size).toBe(N);
+    expect([...received.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('a send whose start was cut short before every partition had its share', () => {
+  let h: CampaignHarness;
+  beforeAll(async () => {
+    h = await startCampaignHarness({ partitions: 3 });
+    await h.seed(N);
+  });
+  afterAll(async () => h?.close());
+
+  it('is named, not half-mended, and cancel then send reaches everyone once', async () => {
+    const published = await h.publish();
+    // What startListSend had written when it died: the first partition's share only.
+    const first = h.sends.shards[0]!;
+    await startCampaign(h.redis, first.keys, { campaignId: published.issueId, issueId: published.issueId, mode: 'list', listId: published.listId, contentHash: published.contentHash, state: 'sending', expected: N });
+
+    const again = await h.send(published).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(again).toBeInstanceOf(SendRunningError);
+    expect((again as Error).message).toMatch(/cut short before partitions 1, 2 of 3 partitions had this send: cancel it \(newsletter cancel pretrain-weekly-064\), then send again/);
+    // Nothing was queued: a fan-out of the first share alone would end the send as done without the others.
+    expect(await first.queues.fanout.getJobCounts('waiting', 'delayed', 'active')).toEqual({ waiting: 0, delayed: 0, active: 0 });
+
+    await cancelCampaign(h.sends, published.issueId);
+    await h.send(published);
+    await h.startWorker();
+    const status = await h.waitForState(published.issueId, ['done']);
+    expect(status).toMatchObject({ total: N, sent: N, failed: 0, unknown: 0, queued: 0 });
     const received = h.receivedPerAddress(published.issueId);
     expect(received.size).toBe(N);
     expect([...received.values()].every((n) => n === 1)).toBe(true);
