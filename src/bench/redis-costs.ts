@@ -1,6 +1,6 @@
 // Measured Redis costs for the 1,000,000-subscriber projection.
 //
-// Bytes per waiting deliver job: add `count` jobs the way the fan-out does (addWaitingJobs, same
+// Bytes per waiting deliver job: add `count` jobs the way the fan-out does (addDeliverJobs: same
 // name, data, options and job-id shape) to a separate queue that no worker serves (so they all
 // stay waiting), and compare memory before and after. Two readings: INFO used_memory (what
 // the server really holds, but disturbed by other clients of the same Redis) and the sum of
@@ -8,8 +8,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
-import { addWaitingJobs } from '../campaign/bullmq-job-records.ts';
-import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
+import { addDeliverJobs, DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
 import type { DeliverJobData } from '../campaign/types.ts';
 import { keysMemory, usedMemory } from './redis-info.ts';
 
@@ -55,13 +54,7 @@ export async function measureWaitingJobCost(connection: Redis, prefix: string, o
     const first = opts.firstSubscriberId ?? 1;
     for (let start = 0; start < opts.count; start += CHUNK) {
       const ids = Array.from({ length: Math.min(CHUNK, opts.count - start) }, (_, i) => String(first + start + i));
-      await addWaitingJobs<DeliverJobData>(
-        connection,
-        queue,
-        DELIVER_JOB_NAME,
-        ids.map((subscriberId) => ({ id: deliverJobId(opts.campaignId, subscriberId), data: { issueId: opts.campaignId, subscriberId } })),
-        DELIVER_JOB_OPTIONS,
-      );
+      await addDeliverJobs(connection, queue, opts.campaignId, ids);
     }
     const afterInfo = await usedMemory(connection);
     const afterKeys = await keysMemory(connection, pattern);

@@ -12,12 +12,11 @@ import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
 import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from './campaign-record.ts';
 import { deliverJobId, isCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
-import { addWaitingJobs } from './bullmq-job-records.ts';
-import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS, type CampaignQueues } from './queues.ts';
-import type { CampaignRecord, DeliverJobData, FanoutJobData } from './types.ts';
+import { addDeliverJobs, type CampaignQueues } from './queues.ts';
+import type { CampaignRecord, FanoutJobData } from './types.ts';
 
 export interface FanoutOptions {
-  /** Subscribers per page and per addBulk. Default 1,000. */
+  /** Subscribers per page and per script adding their deliver jobs. Default 1,000. */
   chunkSize: number;
   /**
    * Most unsettled deliver jobs of one send (waiting, delayed or active) before its fan-out waits.
@@ -134,21 +133,15 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
       });
       if (retry.length) {
         // A job of an earlier send that failed for good may still be held by BullMQ (e.g. kept
-        // by older options): addBulk would silently ignore the same id and the entry would stay
+        // by older options): adding it again would silently ignore the same id and the entry would stay
         // queued forever. An active or waiting one cannot be removed; it runs and claims itself.
         await Promise.all(retry.map((id) => queues.deliver.remove(deliverJobId(campaignId, id)).catch(() => 0)));
         await ledger.reopen(campaignId, retry);
       }
       if (ids.length) {
-        await addWaitingJobs<DeliverJobData>(
-          redis,
-          queues.deliver,
-          DELIVER_JOB_NAME,
-          ids.map((subscriberId) => ({ id: deliverJobId(campaignId, subscriberId), data: { issueId: campaignId, subscriberId } })),
-          DELIVER_JOB_OPTIONS,
-        );
+        await addDeliverJobs(redis, queues.deliver, campaignId, ids);
       }
-      // After addBulk: a crash in between re-adds this chunk on resume (harmless), never skips it.
+      // After the jobs are added: a crash in between re-adds this chunk on resume (harmless), never skips it.
       cursor = next.next ?? END;
       await ledger.register(campaignId, ids, cursor);
       added += ids.length;

@@ -4,6 +4,8 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES } from '../redis/keys.ts';
 import { BACKOFF_TYPE } from './backoff.ts';
+import { addWaitingJobs } from './bullmq-job-records.ts';
+import { deliverJobId } from './ids.ts';
 import type { DeliverJobData, FanoutJobData } from './types.ts';
 
 /**
@@ -24,6 +26,20 @@ export const DELIVER_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
   removeOnFail: true,
 };
+
+/**
+ * Adds the deliver jobs of a campaign's subscribers (ids only, deterministic job ids) in one
+ * script: what the fan-out does per chunk, and what the bench measures. Returns how many were new.
+ */
+export function addDeliverJobs(redis: Redis, deliver: Queue<DeliverJobData>, campaignId: string, subscriberIds: readonly string[]): Promise<number> {
+  return addWaitingJobs<DeliverJobData>(
+    redis,
+    deliver,
+    DELIVER_JOB_NAME,
+    subscriberIds.map((subscriberId) => ({ id: deliverJobId(campaignId, subscriberId), data: { issueId: campaignId, subscriberId } })),
+    DELIVER_JOB_OPTIONS,
+  );
+}
 
 export const FANOUT_JOB_OPTIONS: JobsOptions = {
   attempts: 20,
