@@ -65,23 +65,13 @@ interface KeyedConsent {
   cf?: string;
 }
 
-function fromKeyed(s: Partial<KeyedConsent>): ConsentRecord | undefined {
-  if (typeof s.at !== 'string' || typeof s.tv !== 'string' || !CONSENT_SOURCES.includes(s.src as never)) return undefined;
-  const consent: ConsentRecord = { at: readTime(s.at)!, source: s.src!, textVersion: s.tv };
-  if (typeof s.ip === 'string') consent.ip = s.ip;
-  if (typeof s.ua === 'string') consent.userAgent = s.ua;
-  if (typeof s.cf === 'string') consent.confirmedAt = readTime(s.cf)!;
-  return consent;
-}
-
-function fromPositional(s: unknown[]): ConsentRecord | undefined {
-  const [at, code, tv, ip, ua, cf] = s;
-  const source = typeof code === 'string' ? SOURCE_OF[code] : undefined;
-  if (typeof at !== 'string' || typeof tv !== 'string' || !source) return undefined;
-  const consent: ConsentRecord = { at: readTime(at)!, source, textVersion: tv };
+/** A ConsentRecord from stored values of either form; undefined when a required one is missing or damaged. */
+function consentOf(at: unknown, source: unknown, textVersion: unknown, ip: unknown, userAgent: unknown, confirmedAt: unknown): ConsentRecord | undefined {
+  if (typeof at !== 'string' || typeof textVersion !== 'string' || !CONSENT_SOURCES.includes(source as never)) return undefined;
+  const consent: ConsentRecord = { at: readTime(at)!, source: source as ConsentRecord['source'], textVersion };
   if (typeof ip === 'string') consent.ip = ip;
-  if (typeof ua === 'string') consent.userAgent = ua;
-  if (typeof cf === 'string') consent.confirmedAt = readTime(cf)!;
+  if (typeof userAgent === 'string') consent.userAgent = userAgent;
+  if (typeof confirmedAt === 'string') consent.confirmedAt = readTime(confirmedAt)!;
   return consent;
 }
 
@@ -90,8 +80,13 @@ export function decodeConsent(raw: string | undefined): ConsentRecord | undefine
   if (!raw) return undefined;
   try {
     const s = JSON.parse(raw) as unknown;
-    if (Array.isArray(s)) return fromPositional(s);
-    return s && typeof s === 'object' ? fromKeyed(s as Partial<KeyedConsent>) : undefined;
+    if (Array.isArray(s)) {
+      const [at, code, tv, ip, ua, cf] = s as unknown[];
+      return consentOf(at, typeof code === 'string' ? SOURCE_OF[code] : undefined, tv, ip, ua, cf);
+    }
+    if (!s || typeof s !== 'object') return undefined;
+    const k = s as Partial<KeyedConsent>;
+    return consentOf(k.at, k.src, k.tv, k.ip, k.ua, k.cf);
   } catch {
     return undefined;
   }
