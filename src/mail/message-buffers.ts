@@ -48,7 +48,7 @@ export class MessageBuffers {
     };
   }
 
-  /** Buffers waiting to be reused (for tests and metrics). */
+  /** Buffers waiting to be reused (what the tests look at). */
   get idle(): number {
     return this.free.length;
   }

@@ -1,6 +1,6 @@
-// Edges of partitioned sends found in review: the web archive reads every share's state, an
-// operator's pause holds a share that had paused itself for SMTP, and a lost partition count
-// is never guessed at when partitioned data exists.
+// Edges of partitioned sends found in review: the web archive reads every share's state, the
+// fan-out window is split over the shares, an operator's pause holds a share that had paused
+// itself for SMTP, and a lost partition count is never guessed at when partitioned data exists.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pauseForReason, readSendStates, startCampaign } from '../../src/campaign/campaign-record.ts';
 import { pauseCampaign } from '../../src/campaign/control.ts';
@@ -12,14 +12,14 @@ import { testRedis, type TestRedis } from '../helpers/redis.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
-describe('the archive of a partitioned deployment', () => {
+describe('sends over three partitions, through the workers', () => {
   let h: CampaignHarness | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
   });
 
-  it('lists an issue whose send is done in every partition, and serves its page', async () => {
+  it('the archive lists an issue whose send is done in every partition, and serves its page', async () => {
     h = await startCampaignHarness({ partitions: 3 });
     await h.seed(60);
     const published = await h.publish();
@@ -30,16 +30,8 @@ describe('the archive of a partitioned deployment', () => {
     expect((await archive.list()).map((e) => e.issueId)).toContain(published.issueId);
     expect((await archive.get(published.issueId))?.subject).toBe(published.subject);
   }, 60_000);
-});
 
-describe('the fan-out window of a partitioned send', () => {
-  let h: CampaignHarness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
-
-  it("is the send's, split over its shares: together they hold no more than one window (plus a chunk each)", async () => {
+  it("the fan-out window is the send's, split over its shares: together they hold no more than one window (plus a chunk each)", async () => {
     const window = 30;
     const chunkSize = 10;
     h = await startCampaignHarness({ partitions: 3 });
