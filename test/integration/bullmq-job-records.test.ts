@@ -44,7 +44,7 @@ async function snapshot(queue: Queue, ids: string[]) {
     jobs: await Promise.all(ids.map((id) => storedJob(queue, id))),
     added: await addedEvents(queue),
     wait: await t.redis.lrange(queue.keys.wait!, 0, -1),
-    marker: await t.redis.zrange(queue.keys.marker!, 0, -1),
+    marker: await t.redis.zrange(queue.keys.marker!, '0', '-1'),
   };
 }
 
