@@ -124,8 +124,8 @@ function concurrencyFromArgs(argv: string[]): number | undefined {
 export async function main(argv = process.argv.slice(2), env = readEnvironment(), concurrency?: number): Promise<void> {
   const config = loadConfig(env, ['SECRET']);
   // A worker's garbage lives for one SMTP transaction, long enough to be promoted, so V8 let
-  // the old generation grow ~3.4× past the live heap (~22 MB) before collecting it: RSS 151–174
-  // MB in a 10,000 send. Doubling at most keeps it at 125–128 MB with the same CPU per message
+  // the old generation grow ~3.4× past the live heap (~22 MB) before collecting it: RSS 148–174
+  // MB in a 10,000 send. Doubling at most keeps it at 126–133 MB with the same CPU per message
   // (bench, interleaved; README "Worker memory"). Read at every GC, so setting it now works.
   setFlagsFromString('--heap-growing-percent=100');
   const log = createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
