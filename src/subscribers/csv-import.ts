@@ -91,12 +91,13 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
         result.errors.push({ line, message: row });
         continue;
       }
-      // A repeated address: the first row wins, so a second run of the file changes nothing.
-      if (seen.has(row.email)) {
+      // A repeated mailbox (in any case): the first row wins, so a second run of the file changes nothing.
+      const mailbox = row.email.toLowerCase();
+      if (seen.has(mailbox)) {
         result.skipped++;
         continue;
       }
-      seen.add(row.email);
+      seen.add(mailbox);
       batch.push({ line, record: row });
       if (batch.length >= batchSize) {
         // One batch in Redis while the next is parsed. Safe: `seen` keeps an address in one batch.

@@ -52,6 +52,17 @@ export function normaliseEmail(raw: string): string | null {
   return `${local}@${domain}`;
 }
 
+/**
+ * The mailbox an address names, as the subscriber store keys it: the normalised address
+ * case-folded whole. Mailbox providers and listmonk and Ghost treat the local part case-blind,
+ * so `Dave@Example.com` and `dave@example.com` are one subscriber (still mailed as first given).
+ * Null when it is not an address.
+ */
+export function mailboxKey(raw: string): string | null {
+  const email = normaliseEmail(raw);
+  return email === null ? null : email.toLowerCase();
+}
+
 /** Like normaliseEmail, but throws InvalidEmailError (a UserError) instead of returning null. */
 export function requireEmail(raw: string): string {
   const email = normaliseEmail(raw);

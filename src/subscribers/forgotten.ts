@@ -5,11 +5,11 @@
 // candidate addresses; it only answers "is this one of them", which is what suppression needs.)
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
-import { normaliseEmail } from './email-address.ts';
+import { mailboxKey } from './email-address.ts';
 
-/** Case-blind (unlike the store's address index): the same person typing `Ada@` or `ada@` stays out. */
+/** Case-blind, like the store's address index: the same person typing `Ada@` or `ada@` stays out. */
 export function forgottenHash(email: string): string {
-  const normalised = (normaliseEmail(email) ?? email.trim()).toLowerCase();
+  const normalised = mailboxKey(email) ?? email.trim().toLowerCase();
   return createHash('sha256').update(`newsletter-forgotten\n${normalised}`).digest('base64url');
 }
 

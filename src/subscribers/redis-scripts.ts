@@ -20,7 +20,8 @@ export type ScriptCall = (numKeys: number, ...args: Arg[]) => Promise<unknown>;
 export interface SubscriberScripts {
   /**
    * KEYS: emailIndex, subscriber, allSubscribers, statusCounts, forgotten, then per list: listAll, listActive, listCounts.
-   * ARGV: id, email, status, forgottenHash, bit, then HSET field/value pairs.
+   * ARGV: id, mailbox (the index field: the case-folded address), status, forgottenHash, bit,
+   * legacy (the address as the index held it before it was case-folded, '' = same), then HSET field/value pairs.
    * Returns the id that owns the address afterwards (ARGV id when it created the subscriber),
    * or '' when the address is in the forgotten set (erased on request: never added again).
    */
@@ -40,14 +41,15 @@ export interface SubscriberScripts {
   nlSubRemoveFromList: ScriptCall;
   /**
    * KEYS: subscriber, emailIndex, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
-   * ARGV: id, expectedLists, bit. Returns 0 missing, -1 lists changed (retry), 1 removed.
+   * ARGV: id, expectedLists, bit, mailbox. Returns 0 missing, -1 lists changed (retry), 1 removed.
    */
   nlSubRemove: ScriptCall;
   /**
    * A subscribe-form request, the same work for every address (no timing hint).
    * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts, forgotten.
-   * ARGV: id (the address's owner as the caller read it, else a fresh one), email, listId, now,
-   * nameField, name ('' = none), consentField, consent, forgottenHash, bit (of ARGV id), then the new record's HSET pairs.
+   * ARGV: id (the address's owner as the caller read it, else a fresh one), mailbox, listId, now,
+   * nameField, name ('' = none), consentField, consent, forgottenHash, bit (of ARGV id), legacy
+   * (as in nlSubCreate), then the new record's HSET pairs.
    * Returns {outcome, id}: created, updated (pending/unsubscribed: new consent, name if it had
    * none), already-active, active-elsewhere, suppressed (also a forgotten address, with an id that names nobody);
    * or {'retry', owner} when the address's
@@ -56,14 +58,24 @@ export interface SubscriberScripts {
   nlSubRequest: ScriptCall;
 }
 
-const CREATE = `
-local existing = redis.call('HGET', KEYS[1], ARGV[2])
+// The address index is keyed by mailbox (case-folded). An index written before that keyed the
+// address as given: the owner of the mailbox is the first of the two fields that names one.
+const OWNER = `
+local function mailboxOwner(index, mailbox, legacy)
+  local id = redis.call('HGET', index, mailbox)
+  if not id and legacy ~= '' then id = redis.call('HGET', index, legacy) end
+  return id
+end
+`;
+
+const CREATE = `${OWNER}
+local existing = mailboxOwner(KEYS[1], ARGV[2], ARGV[6])
 if existing then return existing end
 if redis.call('SISMEMBER', KEYS[5], ARGV[4]) == 1 then return '' end
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('subscriber id ' .. ARGV[1] .. ' already in use') end
 local id, status, bit = ARGV[1], ARGV[3], ARGV[5]
 redis.call('HSET', KEYS[1], ARGV[2], id)
-redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('HSET', KEYS[2], unpack(ARGV, 7))
 redis.call('SETBIT', KEYS[3], bit, 1)
 redis.call('HINCRBY', KEYS[4], status, 1)
 for i = 6, #KEYS, 3 do
@@ -142,6 +154,7 @@ local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'e')
 if not cur[1] then return 0 end
 if (cur[2] or '') ~= ARGV[2] then return -1 end
 local id, status, bit = ARGV[1], cur[1], ARGV[3]
+if redis.call('HGET', KEYS[2], ARGV[4]) == id then redis.call('HDEL', KEYS[2], ARGV[4]) end
 if cur[3] and redis.call('HGET', KEYS[2], cur[3]) == id then redis.call('HDEL', KEYS[2], cur[3]) end
 redis.call('DEL', KEYS[1])
 redis.call('SETBIT', KEYS[3], bit, 0)
@@ -154,8 +167,8 @@ end
 return 1
 `;
 
-const REQUEST = `
-local owner = redis.call('HGET', KEYS[1], ARGV[2])
+const REQUEST = `${OWNER}
+local owner = mailboxOwner(KEYS[1], ARGV[2], ARGV[11])
 local id = ARGV[1]
 if not owner then
   -- A fresh id that names nobody: the caller goes on as for any address, and the mail worker
@@ -163,7 +176,7 @@ if not owner then
   if redis.call('SISMEMBER', KEYS[5], ARGV[9]) == 1 then return {'suppressed', id} end
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'retry', ''} end
   redis.call('HSET', KEYS[1], ARGV[2], id)
-  redis.call('HSET', KEYS[2], unpack(ARGV, 11))
+  redis.call('HSET', KEYS[2], unpack(ARGV, 12))
   redis.call('SETBIT', KEYS[3], ARGV[10], 1)
   redis.call('HINCRBY', KEYS[4], 'pending', 1)
   return {'created', id}

@@ -1,11 +1,12 @@
 // SubscriberStore on Redis, over the deployment's partitions (src/redis/partitions.ts).
 //
-// A subscriber lives wholly in one partition p of P: the one their normalised address hashes
+// A subscriber lives wholly in one partition p of P: the one their mailbox (case-folded address) hashes
 // to when they are created; their id then says which (id mod P). Per partition (keys from
 // that partition's Keys, all under its hash tag):
 //   subscriber(id)   hash, compact fields (subscriber-codec.ts)
 //   subscriberSeq    INCR counter n = 1, 2, … → id = n × P + p ("1", "2", … with one partition)
-//   emailIndex       hash normalised address → id (uniqueness, made atomic by the create script)
+//   emailIndex       hash mailbox (the case-folded address) → id: one subscriber per mailbox,
+//                    made atomic by the create script; the record keeps the address as given
 //   forgotten        set of hashed addresses erased on request (each in every partition's set)
 //   allSubscribers   bitmap, bit n set: every subscriber, for paging the whole deployment
 //   listAll(l)       bitmap: members of list l, any status
@@ -20,9 +21,10 @@ import type { Redis } from 'ioredis';
 import { forEachKeyPage } from '../redis/scan-keys.ts';
 import type { Keys } from '../redis/keys.ts';
 import { singlePartition, type Partitions } from '../redis/partitions.ts';
-import { requireEmail, normaliseEmail, sanitiseDisplayName } from './email-address.ts';
+import { mailboxKey, normaliseEmail, requireEmail, sanitiseDisplayName } from './email-address.ts';
 import { isListId, isSubscriberId, normaliseLocale, requireListId, SubscriberInputError } from './fields.ts';
 import { AddressForgottenError, forgottenHash } from './forgotten.ts';
+import { planMerge } from './merge-duplicates.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
 import { encodeConsent, FIELD, fromHash, isConsentSource, isStatus, storedNow, storedTime, toHashFields } from './subscriber-codec.ts';
 import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest } from './types.ts';
@@ -31,6 +33,16 @@ import { SUBSCRIBER_STATUSES } from './types.ts';
 /** A new subscriber as the import gives it: may carry the creation time of an exported record. */
 export interface NewSubscriberRecord extends NewSubscriber {
   createdAt?: string;
+}
+
+/** What `rebuildIndexes` did to the records of one mailbox. */
+export interface MergedRecords {
+  /** The survivor's address, as it is mailed. */
+  email: string;
+  kept: string;
+  removed: Array<{ id: string; email: string }>;
+  status: SubscriberStatus;
+  lists: string[];
 }
 
 export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>;
@@ -73,15 +85,15 @@ export class RedisSubscriberStore implements SubscriberStore {
     return String(seq * this.partitions.count + p);
   }
 
-  /** The partition of an address (normalised first, as the index holds it). */
+  /** The partition of an address: its mailbox's, as the index holds it. */
   private partitionOfEmail(email: string): number {
-    return this.partitions.ofEmail(normaliseEmail(email) ?? email);
+    return this.partitions.ofEmail(mailboxKey(email) ?? email);
   }
 
   async create(input: NewSubscriberRecord): Promise<{ subscriber: Subscriber; created: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [result] = await this.createMany([input]);
-      if (result!.forgotten) throw new AddressForgottenError(normaliseEmail(input.email) ?? input.email);
+      if (result!.forgotten) throw new AddressForgottenError(requireEmail(input.email));
       const subscriber = await this.get(result!.id);
       // Null only if someone removed it between the two calls: create again.
       if (subscriber) return { subscriber, created: result!.created };
@@ -102,7 +114,7 @@ export class RedisSubscriberStore implements SubscriberStore {
     const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map(() => ({ id: '', created: false }));
     const byPartition = new Map<number, number[]>();
     records.forEach((r, i) => {
-      const p = this.partitions.ofEmail(r.email);
+      const p = this.partitionOfEmail(r.email);
       byPartition.set(p, [...(byPartition.get(p) ?? []), i]);
     });
     await Promise.all([...byPartition].map(([p, indexes]) => this.createIn(p, indexes.map((i) => records[i]!)).then((out) => out.forEach((r, n) => (results[indexes[n]!] = r)))));
@@ -112,7 +124,8 @@ export class RedisSubscriberStore implements SubscriberStore {
   /** createMany for records whose addresses all belong to partition p. */
   private async createIn(p: number, records: Omit<Subscriber, 'id'>[]): Promise<Array<{ id: string; created: boolean; forgotten?: true }>> {
     const k = this.k(p);
-    const existing = await this.redis.hmget(k.emailIndex(), ...records.map((r) => r.email));
+    // The same mailbox twice in one call: the script gives the second the first's id.
+    const existing = await this.redis.hmget(k.emailIndex(), ...records.map((r) => mailboxOf(r.email)));
     const missing = records.flatMap((r, i) => (existing[i] ? [] : [i]));
     const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
     if (missing.length === 0) return results;
@@ -127,7 +140,7 @@ export class RedisSubscriberStore implements SubscriberStore {
       const r = records[index]!;
       const listKeys = r.lists.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
       const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), ...listKeys];
-      void pipeline.nlSubCreate(keyList.length, ...keyList, id, r.email, r.status, forgottenHash(r.email), seq, ...toHashFields(r));
+      void pipeline.nlSubCreate(keyList.length, ...keyList, id, mailboxOf(r.email), r.status, forgottenHash(r.email), seq, legacyIndexField(r.email), ...toHashFields(r));
       results[index] = { id, created: true };
     });
     const replies = (await pipeline.exec()) ?? [];
@@ -152,16 +165,19 @@ export class RedisSubscriberStore implements SubscriberStore {
     requireListId(input.listId);
     const pairs = toHashFields(record);
     const consent = encodeConsent(record.consent!);
-    const p = this.partitions.ofEmail(record.email);
+    const p = this.partitionOfEmail(record.email);
     const k = this.k(p);
+    const mailbox = mailboxOf(record.email);
+    const legacy = legacyIndexField(record.email);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.redis.pipeline().hget(k.emailIndex(), record.email).incr(k.subscriberSeq()).exec();
-      const [[indexError, owner], [seqError, fresh]] = (read ?? []) as [[Error | null, string | null], [Error | null, number]];
+      const read = await this.redis.pipeline().hmget(k.emailIndex(), mailbox, legacy || mailbox).incr(k.subscriberSeq()).exec();
+      const [[indexError, owners], [seqError, fresh]] = (read ?? []) as [[Error | null, (string | null)[]], [Error | null, number]];
       if (indexError || seqError) throw indexError ?? seqError;
+      const owner = owners[0] ?? owners[1] ?? null;
       const id = owner ?? this.idOf(p, fresh);
       const bit = this.locate(id)?.bit ?? fresh;
       const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten()];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, record.email, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), bit, ...pairs)) as [string, string];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, mailbox, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), bit, legacy, ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
@@ -196,11 +212,14 @@ export class RedisSubscriberStore implements SubscriberStore {
     return out;
   }
 
+  /** The subscriber of the address's mailbox, whatever the case of either spelling. */
   async findByEmail(email: string): Promise<Subscriber | null> {
-    const normalised = normaliseEmail(email);
-    if (!normalised) return null;
-    const id = await this.redis.hget(this.k(this.partitions.ofEmail(normalised)).emailIndex(), normalised);
-    return id ? this.get(id) : null;
+    const mailbox = mailboxKey(email);
+    if (!mailbox) return null;
+    const legacy = legacyIndexField(email);
+    const [id, legacyId] = await this.redis.hmget(this.k(this.partitions.ofEmail(mailbox)).emailIndex(), mailbox, legacy || mailbox);
+    const owner = id ?? legacyId;
+    return owner ? this.get(owner) : null;
   }
 
   async setStatus(id: string, status: SubscriberStatus, patch?: SubscriberPatch): Promise<Subscriber | null> {
@@ -259,12 +278,16 @@ export class RedisSubscriberStore implements SubscriberStore {
     const { k } = at;
     const key = k.subscriber(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [status, lists] = await this.redis.hmget(key, FIELD.status, FIELD.lists);
+      const [status, lists, email] = await this.redis.hmget(key, FIELD.status, FIELD.lists, FIELD.email);
       if (!status) return false;
       const listKeys = splitListField(lists).flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
       const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), ...listKeys];
-      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '', at.bit);
+      const mailbox = mailboxOf(email ?? '');
+      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '', at.bit, mailbox);
       if (reply === -1) continue;
+      // A record from before case-folding may live apart from its mailbox's partition (P > 1), whose index names it.
+      const home = this.partitions.ofEmail(mailbox);
+      if (reply === 1 && home !== at.p && (await this.redis.hget(this.k(home).emailIndex(), mailbox)) === id) await this.redis.hdel(this.k(home).emailIndex(), mailbox);
       return reply === 1;
     }
     throw new Error(`subscriber store: subscriber ${id} kept changing lists during removal`);
@@ -299,24 +322,29 @@ export class RedisSubscriberStore implements SubscriberStore {
   }
 
   /**
-   * Rebuilds the membership bitmaps from the subscriber records (a repair, and the upgrade from
-   * the sorted sets that held them before), and deletes those sorted sets. Counters are left
-   * alone. Returns how many records it read. Run it while nothing else writes subscribers.
+   * Rebuilds the membership bitmaps and the address index from the subscriber records (a
+   * repair, and the upgrade from earlier layouts: sorted sets for lists, an index keyed by the
+   * address as given), deletes those sorted sets, and merges the records that share a mailbox
+   * (planMerge). Returns how many records it read and what it merged. Counters are left alone
+   * except by the merges. Run it while nothing else writes subscribers.
    */
-  async rebuildIndexes(): Promise<number> {
+  async rebuildIndexes(): Promise<{ records: number; merged: MergedRecords[] }> {
     let records = 0;
+    const duplicates = new Map<string, Set<string>>();
     for (const k of this.partitions.keys) {
       const recordPrefix = k.subscriber('');
       const lists = new Set<string>();
       await forEachKeyPage(this.redis, `${recordPrefix}*`, async (found) => {
         // `sub:*` also matches the id counter, the indexes and soft-bounce counters: records only.
         const ids = found.map((key) => key.slice(recordPrefix.length)).filter((id) => this.locate(id)?.k === k);
-        const fields = await Promise.all(ids.map((id) => this.redis.hmget(k.subscriber(id), FIELD.status, FIELD.lists)));
+        const fields = await Promise.all(ids.map((id) => this.redis.hmget(k.subscriber(id), FIELD.status, FIELD.lists, FIELD.email)));
         const pipeline = this.redis.pipeline();
+        const indexed: Array<{ id: string; email: string }> = [];
         ids.forEach((id, i) => {
-          const [status, listField] = fields[i]!;
+          const [status, listField, email] = fields[i]!;
           if (!status) return;
           records++;
+          if (email) indexed.push({ id, email });
           const { bit } = this.locate(id)!;
           pipeline.setbit(k.allSubscribers(), bit, 1);
           for (const list of splitListField(listField)) {
@@ -326,12 +354,58 @@ export class RedisSubscriberStore implements SubscriberStore {
           }
         });
         await pipeline.exec();
+        await this.reindexAddresses(k, indexed, duplicates);
       });
       // The sorted sets of the layout before the bitmaps.
       const old = [`${k.prefix}:sub:all`, ...[...lists].flatMap((l) => [`${k.prefix}:list:${l}:active`, `${k.prefix}:list:${l}:all`])];
       for (const key of old) await this.redis.del(key);
     }
-    return records;
+    const merged: MergedRecords[] = [];
+    for (const [mailbox, ids] of duplicates) {
+      const result = await this.mergeRecords(mailbox, [...ids]);
+      if (result) merged.push(result);
+    }
+    return { records, merged };
+  }
+
+  /**
+   * Points each record's mailbox at it in the index of the mailbox's partition, unless another
+   * live record holds the mailbox (then both go into `duplicates`), and drops the field an index
+   * from before case-folding kept for it.
+   */
+  private async reindexAddresses(own: Keys, indexed: Array<{ id: string; email: string }>, duplicates: Map<string, Set<string>>): Promise<void> {
+    for (const { id, email } of indexed) {
+      const mailbox = mailboxOf(email);
+      const index = this.k(this.partitions.ofEmail(mailbox)).emailIndex();
+      const legacy = legacyIndexField(email);
+      if (legacy && (await this.redis.hget(own.emailIndex(), legacy)) === id) await this.redis.hdel(own.emailIndex(), legacy);
+      if ((await this.redis.hsetnx(index, mailbox, id)) === 1) continue;
+      const owner = await this.redis.hget(index, mailbox);
+      if (owner === id) continue;
+      if (!owner || !(await this.get(owner))) {
+        await this.redis.hset(index, mailbox, id);
+        continue;
+      }
+      duplicates.set(mailbox, new Set([...(duplicates.get(mailbox) ?? []), owner, id]));
+    }
+  }
+
+  /** Merges the records of one mailbox into the one planMerge keeps; null when fewer than two remain. */
+  private async mergeRecords(mailbox: string, ids: string[]): Promise<MergedRecords | null> {
+    const found = (await this.getMany(ids)).filter((s): s is Subscriber => s !== null);
+    if (found.length < 2) return null;
+    const plan = planMerge(found);
+    for (const list of plan.lists) if (!plan.keep.lists.includes(list)) await this.addToList(plan.keep.id, list);
+    const patch: SubscriberPatch = {};
+    if (plan.name) patch.name = plan.name;
+    if (plan.locale) patch.locale = plan.locale;
+    await this.transition(plan.keep.id, plan.status, { patch });
+    for (const drop of plan.drop) {
+      await this.remove(drop.id);
+      await this.clearSoftBounces(drop.id);
+    }
+    await this.redis.hset(this.k(this.partitions.ofEmail(mailbox)).emailIndex(), mailbox, plan.keep.id);
+    return { email: plan.keep.email, kept: plan.keep.id, removed: plan.drop.map((s) => ({ id: s.id, email: s.email })), status: plan.status, lists: plan.lists };
   }
 
   /**
@@ -421,6 +495,17 @@ function collectSetBits(bits: Buffer, base: number, from: number, limit: number,
       }
     }
   }
+}
+
+/** The index field of an address already normalised (or stored): its mailbox. */
+function mailboxOf(email: string): string {
+  return email.toLowerCase();
+}
+
+/** The field an index from before case-folding would hold the address under; '' when that is the mailbox itself. */
+function legacyIndexField(email: string): string {
+  const normalised = normaliseEmail(email) ?? email;
+  return normalised === mailboxOf(normalised) ? '' : normalised;
 }
 
 function splitListField(raw: string | null | undefined): string[] {

@@ -19,7 +19,7 @@ export interface ConsentRecord {
 export interface Subscriber {
   /** Opaque, stable, numeric-string id assigned by the store ("1", "2", …): paging order. */
   id: string;
-  /** Normalised address (trimmed, lower-cased domain); unique per deployment. */
+  /** Normalised address (trimmed, lower-cased domain), as first given; its mailbox (case-folded) is unique per deployment. */
   email: string;
   name?: string;
   locale?: string;

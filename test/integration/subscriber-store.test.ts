@@ -60,7 +60,7 @@ async function expectConsistent(lists: string[]): Promise<void> {
   for (const s of all) global[s.status]++;
   expect(await store.countByStatus(null)).toEqual(global);
   expect(await t.redis.hlen(k.emailIndex())).toBe(all.length);
-  if (all.length) expect(await t.redis.hmget(k.emailIndex(), ...all.map((s) => s.email))).toEqual(all.map((s) => s.id));
+  if (all.length) expect(await t.redis.hmget(k.emailIndex(), ...all.map((s) => s.email.toLowerCase()))).toEqual(all.map((s) => s.id));
   for (const list of lists) {
     const members = all.filter((s) => s.lists.includes(list));
     const counts = emptyCounts();
@@ -85,9 +85,67 @@ describe('create and read', () => {
     expect(again.subscriber).toEqual(first.subscriber);
 
     expect(await store.get(first.subscriber.id)).toEqual(first.subscriber);
-    expect(await store.findByEmail('reader.one@example.com')).toBeNull(); // local part keeps its case
+    expect(await store.findByEmail('reader.one@example.com')).toEqual(first.subscriber); // one mailbox, whatever the case
     expect(await store.findByEmail('Reader.One@example.COM')).toEqual(first.subscriber);
     expect(await store.findByEmail('not an address')).toBeNull();
+  });
+
+  it('is one subscriber per mailbox: every spelling of the local part finds it, and it keeps the first', async () => {
+    const { subscriber } = await store.create({ email: 'dave@example.com', lists: ['case-list'], status: 'active' });
+    const upper = await store.create({ email: 'DAVE@Example.COM', lists: ['case-list'], status: 'active' });
+    expect(upper).toEqual({ subscriber, created: false });
+    const many = await store.createMany([{ email: 'Dave@example.com', lists: ['case-list'], status: 'active' }, { email: 'NEW.Case@example.com', lists: [], status: 'pending' }, { email: 'new.case@EXAMPLE.com', lists: [], status: 'pending' }]);
+    expect(many[0]).toEqual({ id: subscriber.id, created: false });
+    expect(many[1]!.created).toBe(true);
+    expect(many[2]).toEqual({ id: many[1]!.id, created: false });
+    expect((await store.get(many[1]!.id))?.email).toBe('NEW.Case@example.com');
+    expect((await store.findByEmail('ALICE-NOT@example.com'))).toBeNull();
+    expect((await store.findByEmail('dAvE@EXAMPLE.com'))?.id).toBe(subscriber.id);
+    const asked = await store.requestSubscription({ email: 'DaVe@example.com', listId: 'case-list', locale: 'en', consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' } });
+    expect(asked).toEqual({ id: subscriber.id, outcome: 'already-active' });
+    expect(await store.remove(subscriber.id)).toBe(true);
+    expect(await t.redis.hget(k.emailIndex(), 'dave@example.com')).toBeNull();
+  });
+
+  it('finds and keeps a record an index from before case-folding holds under its address as given', async () => {
+    const { subscriber } = await store.create({ email: 'Legacy.Case@example.com', lists: ['case-list'], status: 'active' });
+    // As earlier versions indexed it: the address as given, not its mailbox.
+    await t.redis.hdel(k.emailIndex(), 'legacy.case@example.com');
+    await t.redis.hset(k.emailIndex(), 'Legacy.Case@example.com', subscriber.id);
+    // Before the reindex the old field still answers for its own spelling (not yet for the others).
+    expect((await store.findByEmail('Legacy.Case@EXAMPLE.com'))?.id).toBe(subscriber.id);
+    expect(await store.create({ email: 'Legacy.Case@example.com', lists: [], status: 'pending' })).toMatchObject({ created: false, subscriber: { id: subscriber.id } });
+    const { records, merged } = await store.rebuildIndexes();
+    expect((await store.findByEmail('legacy.case@example.com'))?.id).toBe(subscriber.id);
+    expect(records).toBeGreaterThan(0);
+    expect(merged).toEqual([]);
+    expect(await t.redis.hget(k.emailIndex(), 'legacy.case@example.com')).toBe(subscriber.id);
+    expect(await t.redis.hget(k.emailIndex(), 'Legacy.Case@example.com')).toBeNull();
+    await expectConsistent(['case-list']);
+  });
+
+  it('rebuildIndexes merges two records of one mailbox: lists joined, earliest consent kept with its record, a suppression wins', async () => {
+    const early = { at: '2024-01-02T03:04:05.000Z', ip: '198.51.100.4', textVersion: 'form-v1', source: 'form' as const, confirmedAt: '2024-01-02T03:10:00.000Z' };
+    const late = { at: '2025-06-01T00:00:00.000Z', textVersion: 'import', source: 'import' as const };
+    const a = (await store.create({ email: 'merge.me@example.com', name: 'Merle', lists: ['merge-a'], status: 'active', consent: late })).subscriber;
+    // A second record for the same mailbox, as earlier versions let one in.
+    await t.redis.hdel(k.emailIndex(), 'merge.me@example.com');
+    const b = (await store.create({ email: 'Merge.Me@example.com', lists: ['merge-b'], status: 'active', consent: early })).subscriber;
+    expect(b.id).not.toBe(a.id);
+    await store.removeFromList(b.id, 'merge-b');
+    await store.addToList(b.id, 'merge-b');
+    await store.setStatus(a.id, 'unsubscribed');
+    await t.redis.hset(k.emailIndex(), 'merge.me@example.com', a.id);
+
+    const { merged } = await store.rebuildIndexes();
+    expect(merged).toEqual([{ email: 'Merge.Me@example.com', kept: b.id, removed: [{ id: a.id, email: 'merge.me@example.com' }], status: 'unsubscribed', lists: expect.arrayContaining(['merge-a', 'merge-b']) }]);
+    expect(await store.get(a.id)).toBeNull();
+    const kept = await store.get(b.id);
+    expect(kept).toMatchObject({ email: 'Merge.Me@example.com', name: 'Merle', status: 'unsubscribed', consent: early });
+    expect(kept!.lists.sort()).toEqual(['merge-a', 'merge-b']);
+    expect((await store.findByEmail('MERGE.ME@example.com'))?.id).toBe(b.id);
+    await expectConsistent(['merge-a', 'merge-b']);
+    expect((await store.rebuildIndexes()).merged).toEqual([]);
   });
 
   it('stores the consent record and reads it back', async () => {
@@ -289,7 +347,7 @@ describe('status and lists', () => {
     // As an earlier version left them.
     await t.redis.zadd(`${k.prefix}:list:re-list:active`, a.id, a.id);
     expect((await store.pageActive('re-list', null, 10)).ids).toEqual([]);
-    expect(await store.rebuildIndexes()).toBeGreaterThanOrEqual(2);
+    expect((await store.rebuildIndexes()).records).toBeGreaterThanOrEqual(2);
     expect((await store.pageActive('re-list', null, 10)).ids).toEqual([a.id]);
     expect((await store.pageAll('re-list', null, 10)).subscribers.map((s) => s.id)).toEqual([a.id, b.id]);
     expect(await t.redis.exists(`${k.prefix}:list:re-list:active`)).toBe(0);

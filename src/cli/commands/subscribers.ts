@@ -72,7 +72,7 @@ async function queueConfirmations(ctx: StoreContext, targets: ReadonlyArray<{ su
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 function formatCounts(counts: Record<SubscriberStatus, number>): string {
   return SUBSCRIBER_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ');
@@ -173,11 +173,15 @@ export function register(program: Command): void {
 
   cmd
     .command('reindex')
-    .description('rebuild the list-membership indexes from the subscriber records (a repair; also the upgrade from the sorted-set indexes of earlier versions); run it with no send or import going on')
+    .description('rebuild the list-membership and address indexes from the subscriber records and merge records that share a mailbox (a repair; also the upgrade from earlier versions); run it with no send or import going on')
     .action(async () => {
       await withStore(async (store) => {
-        const records = await store.rebuildIndexes();
-        process.stdout.write(`reindexed ${plural(records, 'subscriber')}\n`);
+        const { records, merged } = await store.rebuildIndexes();
+        for (const m of merged) {
+          const removed = m.removed.map((r) => `${r.email} (id ${r.id})`).join(', ');
+          process.stdout.write(`merged ${removed} into ${m.email} (id ${m.kept}): ${m.status}, lists ${m.lists.join(' ') || '(none)'}\n`);
+        }
+        process.stdout.write(`reindexed ${plural(records, 'subscriber')}; merged ${plural(merged.length, 'mailbox', 'mailboxes')} that had more than one record\n`);
       });
     });
 
