@@ -7,6 +7,12 @@
 // partition (`bit` in ARGV: id = bit × P + p, see src/redis/partitions.ts; with one partition
 // bit = id), so each partition's bitmaps stay dense.
 //
+// Besides the lists a subscriber is in (`ls`), the record keeps the lists they asked to join and
+// have not confirmed (`rq`) and the lists they left (`lf`), so each list counts its pending and
+// unsubscribed people (listCounts) whatever the record's own status: a person active elsewhere
+// who asks for this list is pending here; one who left it is unsubscribed here. Joining a list
+// takes it off both; erasure takes every count back.
+//
 // Every key a script touches is passed in KEYS, built by src/redis/keys.ts, all of one partition
 // (one hash tag, so Redis Cluster accepts the multi-key scripts). The list keys depend on the lists the
 // subscriber is in, which the caller reads first; scripts that use them check the stored list
@@ -32,26 +38,33 @@ export interface SubscriberScripts {
    * Returns {0} missing, {-1} lists changed (retry), {1, old} applied, {2, old} refused by allowedFrom.
    */
   nlSubTransition: ScriptCall;
-  /** KEYS: subscriber, listAll, listActive, listCounts. ARGV: id, listId, now, bit. Returns 0 missing, 1 already in, 2 added. */
+  /**
+   * KEYS: subscriber, listAll, listActive, listCounts. ARGV: id, listId, now, bit. Returns 0 missing, 1 already in, 2 added.
+   * A request for the list or an earlier leaving of it is settled (taken off `rq`/`lf` and their counts).
+   */
   nlSubAddToList: ScriptCall;
   /**
    * KEYS: subscriber, statusCounts, listAll, listActive, listCounts. ARGV: id, listId, now, bit.
-   * Returns 0 missing, 1 not in the list, 2 removed. Leaving the last list turns active/pending into unsubscribed.
+   * Returns 0 missing, 1 not in the list, 2 removed. Leaving the last list turns active/pending into
+   * unsubscribed; the list goes on `lf` and counts the person unsubscribed. A pending request for
+   * the list is withdrawn (off `rq`), which also answers 1.
    */
   nlSubRemoveFromList: ScriptCall;
   /**
-   * KEYS: subscriber, emailIndex, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts.
-   * ARGV: id, expectedLists, bit, mailbox. Returns 0 missing, -1 lists changed (retry), 1 removed.
+   * KEYS: subscriber, emailIndex, allSubscribers, statusCounts, then per list: listAll, listActive, listCounts,
+   * then listCounts of each requested list, then listCounts of each list left.
+   * ARGV: id, expectedLists (`ls|rq|lf` as read), bit, mailbox, number of lists, number of requested lists.
+   * Returns 0 missing, -1 lists changed (retry), 1 removed.
    */
   nlSubRemove: ScriptCall;
   /**
    * A subscribe-form request, the same work for every address (no timing hint).
-   * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts, forgotten.
+   * KEYS: emailIndex, subscriber(id), allSubscribers, statusCounts, forgotten, listCounts(listId).
    * ARGV: id (the address's owner as the caller read it, else a fresh one), mailbox, listId, now,
    * nameField, name ('' = none), consentField, consent, forgottenHash, bit (of ARGV id), legacy
    * (as in nlSubCreate), then the new record's HSET pairs.
    * Returns {outcome, id}: created, updated (pending/unsubscribed: new consent, name if it had
-   * none), already-active, active-elsewhere, suppressed (also a forgotten address, with an id that names nobody);
+   * none), already-active, active-elsewhere (both of these last put the list on `rq`), suppressed (also a forgotten address, with an id that names nobody);
    * or {'retry', owner} when the address's
    * owner is not ARGV id any more (read again).
    */
@@ -65,6 +78,23 @@ local function mailboxOwner(index, mailbox, legacy)
   local id = redis.call('HGET', index, mailbox)
   if not id and legacy ~= '' then id = redis.call('HGET', index, legacy) end
   return id
+end
+`;
+
+// Comma-joined list fields: membership tests and edits.
+const LIST_FIELDS = `
+local function hasList(joined, l)
+  for x in string.gmatch(joined or '', '[^,]+') do if x == l then return true end end
+  return false
+end
+local function withList(joined, l)
+  if not joined or joined == '' then return l end
+  return joined .. ',' .. l
+end
+local function withoutList(joined, l)
+  local kept = {}
+  for x in string.gmatch(joined or '', '[^,]+') do if x ~= l then kept[#kept + 1] = x end end
+  return table.concat(kept, ',')
 end
 `;
 
@@ -115,61 +145,78 @@ if touched then redis.call('HSET', KEYS[1], 'ua', ARGV[5]) end
 return {1, old}
 `;
 
-const ADD_TO_LIST = `
-local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
+const ADD_TO_LIST = `${LIST_FIELDS}
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'rq', 'lf')
 if not cur[1] then return 0 end
-local lists = cur[2] or ''
-for l in string.gmatch(lists, '[^,]+') do if l == ARGV[2] then return 1 end end
-if lists == '' then lists = ARGV[2] else lists = lists .. ',' .. ARGV[2] end
-redis.call('HSET', KEYS[1], 'ls', lists, 'ua', ARGV[3])
+local l = ARGV[2]
+if hasList(cur[3], l) then
+  redis.call('HSET', KEYS[1], 'rq', withoutList(cur[3], l))
+  redis.call('HINCRBY', KEYS[4], 'pending', -1)
+end
+if hasList(cur[4], l) then
+  redis.call('HSET', KEYS[1], 'lf', withoutList(cur[4], l))
+  redis.call('HINCRBY', KEYS[4], 'unsubscribed', -1)
+end
+if hasList(cur[2], l) then return 1 end
+redis.call('HSET', KEYS[1], 'ls', withList(cur[2], l), 'ua', ARGV[3])
 redis.call('SETBIT', KEYS[2], ARGV[4], 1)
 if cur[1] == 'active' then redis.call('SETBIT', KEYS[3], ARGV[4], 1) end
 redis.call('HINCRBY', KEYS[4], cur[1], 1)
 return 2
 `;
 
-const REMOVE_FROM_LIST = `
-local cur = redis.call('HMGET', KEYS[1], 's', 'ls')
+const REMOVE_FROM_LIST = `${LIST_FIELDS}
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'rq', 'lf')
 if not cur[1] then return 0 end
-local kept, found = {}, false
-for l in string.gmatch(cur[2] or '', '[^,]+') do
-  if l == ARGV[2] then found = true else kept[#kept + 1] = l end
+local l = ARGV[2]
+if hasList(cur[3], l) then
+  redis.call('HSET', KEYS[1], 'rq', withoutList(cur[3], l), 'ua', ARGV[3])
+  redis.call('HINCRBY', KEYS[5], 'pending', -1)
 end
-if not found then return 1 end
+if not hasList(cur[2], l) then return 1 end
+local kept = withoutList(cur[2], l)
 local status = cur[1]
 redis.call('SETBIT', KEYS[3], ARGV[4], 0)
 redis.call('SETBIT', KEYS[4], ARGV[4], 0)
 redis.call('HINCRBY', KEYS[5], status, -1)
-if #kept == 0 and (status == 'active' or status == 'pending') then
+if kept == '' and (status == 'active' or status == 'pending') then
   redis.call('HINCRBY', KEYS[2], status, -1)
   redis.call('HINCRBY', KEYS[2], 'unsubscribed', 1)
   redis.call('HSET', KEYS[1], 's', 'unsubscribed')
 end
-redis.call('HSET', KEYS[1], 'ls', table.concat(kept, ','), 'ua', ARGV[3])
+if not hasList(cur[4], l) then
+  redis.call('HSET', KEYS[1], 'lf', withList(cur[4], l))
+  redis.call('HINCRBY', KEYS[5], 'unsubscribed', 1)
+end
+redis.call('HSET', KEYS[1], 'ls', kept, 'ua', ARGV[3])
 return 2
 `;
 
 const REMOVE = `
-local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'e')
+local cur = redis.call('HMGET', KEYS[1], 's', 'ls', 'e', 'rq', 'lf')
 if not cur[1] then return 0 end
-if (cur[2] or '') ~= ARGV[2] then return -1 end
+if (cur[2] or '') .. '|' .. (cur[4] or '') .. '|' .. (cur[5] or '') ~= ARGV[2] then return -1 end
 local id, status, bit = ARGV[1], cur[1], ARGV[3]
 if redis.call('HGET', KEYS[2], ARGV[4]) == id then redis.call('HDEL', KEYS[2], ARGV[4]) end
 if cur[3] and redis.call('HGET', KEYS[2], cur[3]) == id then redis.call('HDEL', KEYS[2], cur[3]) end
 redis.call('DEL', KEYS[1])
 redis.call('SETBIT', KEYS[3], bit, 0)
 redis.call('HINCRBY', KEYS[4], status, -1)
-for i = 5, #KEYS, 3 do
+local lists, requested = tonumber(ARGV[5]), tonumber(ARGV[6])
+for i = 5, 4 + 3 * lists, 3 do
   redis.call('SETBIT', KEYS[i], bit, 0)
   redis.call('SETBIT', KEYS[i + 1], bit, 0)
   redis.call('HINCRBY', KEYS[i + 2], status, -1)
 end
+local after = 5 + 3 * lists
+for i = after, after + requested - 1 do redis.call('HINCRBY', KEYS[i], 'pending', -1) end
+for i = after + requested, #KEYS do redis.call('HINCRBY', KEYS[i], 'unsubscribed', -1) end
 return 1
 `;
 
-const REQUEST = `${OWNER}
+const REQUEST = `${OWNER}${LIST_FIELDS}
 local owner = mailboxOwner(KEYS[1], ARGV[2], ARGV[11])
-local id = ARGV[1]
+local id, l = ARGV[1], ARGV[3]
 if not owner then
   -- A fresh id that names nobody: the caller goes on as for any address, and the mail worker
   -- finds no subscriber under it and sends nothing.
@@ -177,19 +224,33 @@ if not owner then
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'retry', ''} end
   redis.call('HSET', KEYS[1], ARGV[2], id)
   redis.call('HSET', KEYS[2], unpack(ARGV, 12))
+  redis.call('HSET', KEYS[2], 'rq', l)
   redis.call('SETBIT', KEYS[3], ARGV[10], 1)
   redis.call('HINCRBY', KEYS[4], 'pending', 1)
+  redis.call('HINCRBY', KEYS[6], 'pending', 1)
   return {'created', id}
 end
 if owner ~= id then return {'retry', owner} end
-local cur = redis.call('HMGET', KEYS[2], 's', 'ls', ARGV[5])
+local cur = redis.call('HMGET', KEYS[2], 's', 'ls', ARGV[5], 'rq', 'lf')
 local status = cur[1]
 if not status then return {'retry', ''} end
 if status == 'bounced' or status == 'complained' then return {'suppressed', id} end
+-- Asked for, not yet confirmed: this list counts the person pending (and no longer as having left).
+local function request()
+  if hasList(cur[2], l) or hasList(cur[4], l) then return end
+  redis.call('HSET', KEYS[2], 'rq', withList(cur[4], l))
+  redis.call('HINCRBY', KEYS[6], 'pending', 1)
+  if hasList(cur[5], l) then
+    redis.call('HSET', KEYS[2], 'lf', withoutList(cur[5], l))
+    redis.call('HINCRBY', KEYS[6], 'unsubscribed', -1)
+  end
+end
 if status == 'active' then
-  for l in string.gmatch(cur[2] or '', '[^,]+') do if l == ARGV[3] then return {'already-active', id} end end
+  if hasList(cur[2], l) then return {'already-active', id} end
+  request()
   return {'active-elsewhere', id}
 end
+request()
 redis.call('HSET', KEYS[2], ARGV[7], ARGV[8], 'ua', ARGV[4])
 if ARGV[6] ~= '' and (not cur[3] or cur[3] == '') then redis.call('HSET', KEYS[2], ARGV[5], ARGV[6]) end
 return {'updated', id}

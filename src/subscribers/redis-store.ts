@@ -176,7 +176,7 @@ export class RedisSubscriberStore implements SubscriberStore {
       const owner = owners[0] ?? owners[1] ?? null;
       const id = owner ?? this.idOf(p, fresh);
       const bit = this.locate(id)?.bit ?? fresh;
-      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten()];
+      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), k.listCounts(input.listId)];
       const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, mailbox, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), bit, legacy, ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
@@ -262,14 +262,15 @@ export class RedisSubscriberStore implements SubscriberStore {
     await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
   }
 
-  async removeFromList(id: string, listId: string): Promise<Subscriber | null> {
+  async removeFromList(id: string, listId: string): Promise<{ subscriber: Subscriber; removed: boolean } | null> {
     requireListId(listId);
     const at = this.locate(id);
     if (!at) return null;
     const { k } = at;
     const keyList = [k.subscriber(id), k.statusCounts(), k.listAll(listId), k.listActive(listId), k.listCounts(listId)];
     const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
-    return reply === 0 ? null : this.get(id);
+    const subscriber = reply === 0 ? null : await this.get(id);
+    return subscriber ? { subscriber, removed: reply === 2 } : null;
   }
 
   async remove(id: string): Promise<boolean> {
@@ -278,12 +279,15 @@ export class RedisSubscriberStore implements SubscriberStore {
     const { k } = at;
     const key = k.subscriber(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [status, lists, email] = await this.redis.hmget(key, FIELD.status, FIELD.lists, FIELD.email);
+      const [status, lists, email, requested, left] = await this.redis.hmget(key, FIELD.status, FIELD.lists, FIELD.email, FIELD.requested, FIELD.left);
       if (!status) return false;
-      const listKeys = splitListField(lists).flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
+      const member = splitListField(lists);
+      const asked = splitListField(requested);
+      const listKeys = [...member.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]), ...asked.map((l) => k.listCounts(l)), ...splitListField(left).map((l) => k.listCounts(l))];
       const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), ...listKeys];
       const mailbox = mailboxOf(email ?? '');
-      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, lists ?? '', at.bit, mailbox);
+      const expected = `${lists ?? ''}|${requested ?? ''}|${left ?? ''}`;
+      const reply = await scripts(this.redis).nlSubRemove(keyList.length, ...keyList, id, expected, at.bit, mailbox, member.length, asked.length);
       if (reply === -1) continue;
       // A record from before case-folding may live apart from its mailbox's partition (P > 1), whose index names it.
       const home = this.partitions.ofEmail(mailbox);

@@ -12,6 +12,10 @@ export const FIELD = {
   status: 's',
   /** List ids joined with ','; list ids never contain one (see fields.ts). */
   lists: 'ls',
+  /** Lists asked for and not yet confirmed (pending there), joined with ','. */
+  requested: 'rq',
+  /** Lists the subscriber left (unsubscribed there), joined with ','. */
+  left: 'lf',
   consent: 'c',
   createdAt: 'ca',
   updatedAt: 'ua',
@@ -133,6 +137,10 @@ export function fromHash(id: string, hash: Record<string, string>): Subscriber |
     createdAt: readTime(hash[FIELD.createdAt]) ?? '',
     updatedAt: readTime(hash[FIELD.updatedAt] ?? hash[FIELD.createdAt]) ?? '',
   };
+  const requested = splitLists(hash[FIELD.requested]);
+  if (requested.length) sub.requested = requested;
+  const left = splitLists(hash[FIELD.left]);
+  if (left.length) sub.left = left;
   if (hash[FIELD.name]) sub.name = hash[FIELD.name];
   if (hash[FIELD.locale]) sub.locale = hash[FIELD.locale];
   const consent = decodeConsent(hash[FIELD.consent]);

@@ -26,6 +26,10 @@ export interface Subscriber {
   status: SubscriberStatus;
   /** List ids the subscriber belongs to. */
   lists: string[];
+  /** Lists asked for (subscribe form) and not yet confirmed: pending there. Absent when none. */
+  requested?: string[];
+  /** Lists the subscriber left: unsubscribed there. Absent when none. */
+  left?: string[];
   consent?: ConsentRecord;
   createdAt: string;
   updatedAt: string;
@@ -72,9 +76,10 @@ export interface SubscriberStore {
   addToList(id: string, listId: string): Promise<void>;
   /**
    * Takes the subscriber off one list (unsubscribe from one newsletter). When no list is left
-   * the status becomes `unsubscribed`. Idempotent.
+   * the status becomes `unsubscribed`. Idempotent: `removed` is true only for the call that took
+   * them off. Null when there is no such subscriber.
    */
-  removeFromList(id: string, listId: string): Promise<Subscriber | null>;
+  removeFromList(id: string, listId: string): Promise<{ subscriber: Subscriber; removed: boolean } | null>;
   remove(id: string): Promise<boolean>;
   /** Active members of a list in id order; `cursor` is the `next` from the previous page. */
   pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage>;

@@ -11,11 +11,14 @@ export interface LeaveDeps extends WithdrawDeps {
   settleTimeoutMs?: number;
 }
 
-/** Unsubscribes from one list. Null when there is no such subscriber. */
-export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string): Promise<Subscriber | null> {
-  const subscriber = await deps.store.removeFromList(subscriberId, listId);
+/**
+ * Unsubscribes from one list. Null when there is no such subscriber; `left` is true only for the
+ * call that took them off (a repeated one-click POST changes, and counts, nothing more).
+ */
+export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string): Promise<{ subscriber: Subscriber; left: boolean } | null> {
+  const result = await deps.store.removeFromList(subscriberId, listId);
   await withdrawFromRunningSends(deps, subscriberId, [listId], deps.settleTimeoutMs);
-  return subscriber;
+  return result ? { subscriber: result.subscriber, left: result.removed } : null;
 }
 
 /** Removes the subscriber for good (every list). False when there was none. */

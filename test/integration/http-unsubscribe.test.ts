@@ -137,3 +137,22 @@ describe('bad tokens', () => {
     expect(res.statusCode).toBeLessThan(500);
   });
 });
+
+describe('counting unsubscribes', () => {
+  const metrics = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${h.config.adminToken}` } })).body;
+  const counted = (body: string, newsletter: string) => Number(new RegExp(`newsletter_unsubscribes_total\\{newsletter="${newsletter}",how="one-click"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+  const listGauge = (body: string, list: string, status: string) => Number(new RegExp(`newsletter_list_subscribers\\{list="${list}",status="${status}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+
+  it('three one-click POSTs of one token count one unsubscribe, and the list counts the person as unsubscribed', async () => {
+    const s = await activeSubscriber('counted-once@example.org', [h.en.listId]);
+    const before = await metrics();
+    for (let i = 0; i < 3; i++) {
+      const res = await h.app.inject({ method: 'POST', url: `/unsubscribe/${tokenFor(s.id, h.en.listId)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      expectOneClickAnswer(res);
+    }
+    const after = await metrics();
+    expect(counted(after, h.en.id) - counted(before, h.en.id)).toBe(1);
+    expect(listGauge(after, h.en.listId, 'unsubscribed') - listGauge(before, h.en.listId, 'unsubscribed')).toBe(1);
+    expect(listGauge(after, h.en.listId, 'active') - listGauge(before, h.en.listId, 'active')).toBe(-1);
+  });
+});

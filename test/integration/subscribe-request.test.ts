@@ -78,7 +78,7 @@ describe('requestSubscription', () => {
     const known = await commandsOf('known@example.org');
     const blocked = await commandsOf('blocked@example.org');
     client.disconnect();
-    expect(fresh).toEqual(['hget', 'incr', 'evalsha']);
+    expect(fresh).toEqual(['hmget', 'incr', 'evalsha']);
     expect(known).toEqual(fresh);
     expect(blocked).toEqual(fresh);
   });

@@ -222,7 +222,13 @@ describe('export', () => {
     expect(await exportText(target)).toBe(text);
     expect(await target.findByEmail('-dash@example.com')).toMatchObject({ name: '=HYPERLINK("http://evil")', status: 'active' });
     expect(await target.findByEmail('left@example.com')).toMatchObject({ status: 'unsubscribed', lists: [] });
-    for (const list of [null, 'pretrain-weekly', 'en-weekly']) expect(await target.countByStatus(list)).toEqual(await source.countByStatus(list));
+    expect(await target.countByStatus(null)).toEqual(await source.countByStatus(null));
+    // Which lists someone left is not a column of the file: the copy's lists count members only.
+    for (const list of ['pretrain-weekly', 'en-weekly']) {
+      const left = (await source.getMany(made.map((m) => m.id))).filter((s) => s?.left?.includes(list)).length;
+      const counts = await source.countByStatus(list);
+      expect(await target.countByStatus(list)).toEqual({ ...counts, unsubscribed: counts.unsubscribed - left });
+    }
     expect(await exportText(target, 'en-weekly')).toBe(await exportText(source, 'en-weekly'));
   });
 

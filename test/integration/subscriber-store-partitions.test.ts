@@ -88,7 +88,7 @@ describe('a store of three partitions', () => {
     expect(await store.isActiveIn(a.id, 'weekly')).toBe(false);
     await store.addToList(b.id, 'digest');
     expect(await store.isActiveIn(b.id, 'digest')).toBe(true);
-    expect((await store.removeFromList(b.id, 'digest'))?.lists).toEqual(['weekly']);
+    expect((await store.removeFromList(b.id, 'digest'))?.subscriber.lists).toEqual(['weekly']);
     expect(await store.noteSoftBounce(c.id, 60)).toBe(1);
     expect(await t.redis.exists(parts.keys[parts.ofId(c.id)]!.softBounces(c.id))).toBe(1);
     expect(await store.remove(c.id)).toBe(true);

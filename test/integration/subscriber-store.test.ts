@@ -65,6 +65,9 @@ async function expectConsistent(lists: string[]): Promise<void> {
     const members = all.filter((s) => s.lists.includes(list));
     const counts = emptyCounts();
     for (const s of members) counts[s.status]++;
+    // Asked for and not confirmed: pending there; left: unsubscribed there, whatever the record's status.
+    for (const s of all) if (s.requested?.includes(list)) counts.pending++;
+    for (const s of all) if (s.left?.includes(list)) counts.unsubscribed++;
     expect(await store.countByStatus(list), `counts of ${list}`).toEqual(counts);
     expect(await bitmapIds(k.listAll(list)), `members of ${list}`).toEqual(members.map((s) => s.id));
     expect(await bitmapIds(k.listActive(list)), `active bits of ${list}`).toEqual(members.filter((s) => s.status === 'active').map((s) => s.id));
@@ -286,15 +289,17 @@ describe('status and lists', () => {
   it('removeFromList leaves other lists alone and unsubscribes when no list is left', async () => {
     const { subscriber } = await store.create({ email: 'leave@example.com', lists: ['flow-a', 'flow-b'], status: 'active' });
     const id = subscriber.id;
+    const before = await store.countByStatus('flow-a');
     const afterA = await store.removeFromList(id, 'flow-a');
-    expect(afterA).toMatchObject({ status: 'active', lists: ['flow-b'] });
+    expect(afterA).toMatchObject({ removed: true, subscriber: { status: 'active', lists: ['flow-b'], left: ['flow-a'] } });
     expect(await store.isActiveIn(id, 'flow-a')).toBe(false);
     expect(await store.isActiveIn(id, 'flow-b')).toBe(true);
     // Idempotent: a second one-click POST changes nothing.
-    expect(await store.removeFromList(id, 'flow-a')).toMatchObject({ status: 'active', lists: ['flow-b'] });
+    expect(await store.removeFromList(id, 'flow-a')).toMatchObject({ removed: false, subscriber: { status: 'active', lists: ['flow-b'] } });
+    expect(await store.countByStatus('flow-a')).toMatchObject({ active: before.active - 1, unsubscribed: before.unsubscribed + 1 });
 
     const afterB = await store.removeFromList(id, 'flow-b');
-    expect(afterB).toMatchObject({ status: 'unsubscribed', lists: [] });
+    expect(afterB).toMatchObject({ removed: true, subscriber: { status: 'unsubscribed', lists: [] } });
     expect(await store.isActiveIn(id, 'flow-b')).toBe(false);
     await expectConsistent(['flow-a', 'flow-b']);
     expect(await store.removeFromList('999999999', 'flow-a')).toBeNull();
@@ -308,6 +313,36 @@ describe('status and lists', () => {
     await store.setStatus(id, 'active');
     expect(await store.isActiveIn(id, 'flow-b')).toBe(true);
     await expectConsistent(['flow-a', 'flow-b']);
+  });
+
+  it('counts per list who asked and has not confirmed (pending) and who left (unsubscribed), through every step', async () => {
+    const consent = { at: new Date().toISOString(), textVersion: 'v1', source: 'form' as const };
+    const ask = (email: string, listId: string) => store.requestSubscription({ email, listId, locale: 'en', consent });
+    const fresh = await ask('asks@example.com', 'count-a');
+    expect(fresh.outcome).toBe('created');
+    expect(await store.countByStatus('count-a')).toMatchObject({ pending: 1, active: 0 });
+    // Asking twice is still one person pending.
+    await ask('asks@example.com', 'count-a');
+    expect(await store.countByStatus('count-a')).toMatchObject({ pending: 1 });
+    // Confirmed: active there, no longer pending.
+    await store.addToList(fresh.id, 'count-a');
+    await store.setStatus(fresh.id, 'active');
+    expect(await store.countByStatus('count-a')).toMatchObject({ pending: 0, active: 1 });
+    // Active on count-a, asking for count-b: pending on count-b only.
+    expect((await ask('asks@example.com', 'count-b')).outcome).toBe('active-elsewhere');
+    expect(await store.countByStatus('count-b')).toMatchObject({ pending: 1, active: 0 });
+    expect(await store.countByStatus('count-a')).toMatchObject({ pending: 0, active: 1 });
+    await expectConsistent(['count-a', 'count-b']);
+    // Leaves count-a: unsubscribed there; asks for it again: pending there, not unsubscribed.
+    expect((await store.removeFromList(fresh.id, 'count-a'))?.removed).toBe(true);
+    expect(await store.countByStatus('count-a')).toMatchObject({ active: 0, unsubscribed: 1 });
+    await ask('asks@example.com', 'count-a');
+    expect(await store.countByStatus('count-a')).toMatchObject({ pending: 1, unsubscribed: 0 });
+    await expectConsistent(['count-a', 'count-b']);
+    // Erased: every count it held is taken back.
+    expect(await store.remove(fresh.id)).toBe(true);
+    expect(await store.countByStatus('count-a')).toEqual(emptyCounts());
+    expect(await store.countByStatus('count-b')).toEqual(emptyCounts());
   });
 
   it('addToList puts an active subscriber straight into the active set', async () => {

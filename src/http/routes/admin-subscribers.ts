@@ -112,7 +112,7 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const patch = { ...(b.name !== undefined ? { name: sanitiseDisplayName(b.name) } : {}), ...(b.locale !== undefined ? { locale: b.locale } : {}) };
       let updated = Object.keys(patch).length ? await ctx.store.setStatus(id, current.status, patch) : current;
       if (b.status === 'unsubscribed') {
-        for (const listId of current.lists) updated = await leaveList(ctx.leave, id, listId);
+        for (const listId of current.lists) updated = (await leaveList(ctx.leave, id, listId))?.subscriber ?? updated;
         updated = (await ctx.store.get(id)) ?? updated;
       }
       return updated;

@@ -51,9 +51,13 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!claims) return invalid(request, reply, oneClick);
       // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
       // It answers once no message to them can start any more (use-cases/leave-list.ts).
-      const subscriber = await leaveList(ctx.leave, claims.subscriberId, claims.listId);
-      request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
-      ctx.metrics.unsubscribes.inc({ newsletter: ctx.newsletters.byList(claims.listId)?.id ?? claims.listId, how: oneClick ? 'one-click' : 'page' });
+      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId);
+      const subscriber = left?.subscriber ?? null;
+      // Counted once per person and list: a repeated POST (mail providers retry) changes nothing.
+      if (left?.left) {
+        request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
+        ctx.metrics.unsubscribes.inc({ newsletter: ctx.newsletters.byList(claims.listId)?.id ?? claims.listId, how: oneClick ? 'one-click' : 'page' });
+      }
       reply.header('cache-control', 'no-store');
       if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('Unsubscribed.\n');
       if (wantsJson(request)) return reply.code(200).send({ ok: true });
