@@ -8,7 +8,7 @@ import type { Newsletter } from '../content/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { Partitions } from '../redis/partitions.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
+import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import type { ArchiveSource } from './archive-source.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
 import type { SubscriptionDeps } from '../use-cases/subscription-flow.ts';
@@ -21,7 +21,7 @@ export interface AppContext {
   keys: Keys;
   /** The deployment's partitions of subscribers and sends. */
   partitions: Partitions;
-  store: SubscriberStore;
+  store: RedisSubscriberStore;
   newsletters: NewsletterDirectory;
   archive: ArchiveSource;
   subscription: SubscriptionDeps;

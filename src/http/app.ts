@@ -17,7 +17,7 @@ import type { Newsletter } from '../content/schema.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { QUEUES } from '../redis/keys.ts';
 import { partitionsFor, type Partitions } from '../redis/partitions.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
+import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { requireBearer } from './admin-auth.ts';
 import type { AppContext } from './app-context.ts';
 import { RedisArchiveSource, type ArchiveSource } from './archive-source.ts';
@@ -44,7 +44,7 @@ import { addServerCollectors } from './server-metrics.ts';
 export interface AppDeps {
   config: Readonly<Config>;
   redis: Redis;
-  store: SubscriberStore;
+  store: RedisSubscriberStore;
   /** Every newsletter served (loaded by the composition root); the first is the default. */
   newsletters: Newsletter[];
   /** BullMQ queue QUEUES.transactional (prefix: config.keyPrefix): confirmation mails. */

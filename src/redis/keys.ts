@@ -27,6 +27,8 @@ export interface Keys {
   campaigns(): string;
   /** An editor's console session (its random id's hash), with a TTL: the login that made it. */
   adminSession(idHash: string): string;
+  /** The outcome of a console form, kept for the one page its redirect shows (post/redirect/get). */
+  adminFlash(idHash: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
   /** Soft bounces reported for a subscriber lately (a counter with a TTL). */
@@ -58,6 +60,7 @@ export function keys(prefix: string): Keys {
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     campaigns: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
+    adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
     forgotten: () => `${prefix}:sub:forgotten`,

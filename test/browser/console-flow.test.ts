@@ -126,6 +126,17 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the editor console in Chromium')
     const test = h.sink.messages.find((m) => m.to.includes('editor@console.example'));
     expect(test).toBeDefined();
     expect(test!.raw.toString('latin1')).toMatch(/^Subject: =\?UTF-8\?[BQ]\?/im);
+    // Post/redirect/get: the page is a GET, so reloading it sends nothing again and says nothing again.
+    expect(page.url()).toBe(`${base}/admin/issues/${ISSUE}`);
+    const methods: string[] = [];
+    const record = (request: { method(): string; isNavigationRequest(): boolean }) => request.isNavigationRequest() && methods.push(request.method());
+    page.on('request', record);
+    await page.reload();
+    page.off('request', record);
+    await page.getByRole('heading', { name: 'Test send' }).waitFor();
+    expect(methods.length).toBeGreaterThan(0);
+    expect(methods.filter((m) => m !== 'GET')).toEqual([]);
+    expect(await page.getByText('Test copy queued to 1 address.').count()).toBe(0);
   });
 
   it('sends to the list through a confirmation, pauses and resumes on the way, reaches done', async () => {

@@ -35,6 +35,17 @@ export class ConsoleClient {
     return this.remember(await this.app.inject({ method: 'POST', url, headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() }));
   }
 
+  /**
+   * A form post as a browser sends it, following the post/redirect/get answer: the POST must
+   * answer 303, and the page it names is fetched. Returns that page, with the POST's answer.
+   */
+  async submit(url: string, fields: Record<string, string | null> = {}): Promise<LightMyRequestResponse & { posted: LightMyRequestResponse }> {
+    const posted = await this.post(url, fields);
+    if (posted.statusCode !== 303) throw new Error(`POST ${url} answered ${posted.statusCode}, not 303 (post/redirect/get): ${posted.body.slice(0, 300)}`);
+    const page = await this.get(String(posted.headers.location));
+    return Object.assign(page, { posted });
+  }
+
   async login(token: string): Promise<LightMyRequestResponse> {
     await this.get('/admin/login');
     return this.post('/admin/login', { token });

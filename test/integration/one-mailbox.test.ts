@@ -60,8 +60,8 @@ describe('one mailbox, one subscriber, through every entry point', () => {
     const browser = new ConsoleClient(h.app);
     await browser.login(ADMIN_TOKEN);
     await browser.get('/admin/subscribers');
-    const added = await browser.post('/admin/subscribers/add', { email: 'dAVE@example.com', list: h.en.listId, confirmed: 'yes' });
-    expect(added.statusCode).toBeLessThan(400);
+    const added = await browser.submit('/admin/subscribers/add', { email: 'dAVE@example.com', list: h.en.listId, confirmed: 'yes' });
+    expect(added.statusCode).toBe(200);
     const found = await browser.get('/admin/subscribers?q=DAVE@Example.com');
     expect(found.body).toContain('<td>dave@example.com</td>');
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../app-context.ts';
 import { authRoutes, requireSession } from './auth-routes.ts';
 import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
 import { homeRoutes } from './home-routes.ts';
+import { Flash } from './flash.ts';
 import { issueRoutes } from './issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
 import { sendRoutes } from './send-routes.ts';
@@ -20,13 +21,14 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
     await admin.register(cookie, { secret: ctx.config.secrets.map((s) => s.key) });
     await admin.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: consoleCookie(cookies), logLevel: 'info' });
     const auth = { adminToken: ctx.config.adminToken, sessions: new AdminSessionStore(ctx.redis, ctx.keys), cookies };
+    const flash = new Flash(auth.sessions);
     await admin.register(authRoutes(auth));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
       await guarded.register(homeRoutes(ctx, cookies));
-      await guarded.register(issueRoutes(ctx, cookies));
-      await guarded.register(sendRoutes(ctx, cookies));
-      await guarded.register(subscriberRoutes(ctx, cookies));
+      await guarded.register(issueRoutes(ctx, cookies, flash));
+      await guarded.register(sendRoutes(ctx, cookies, flash));
+      await guarded.register(subscriberRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
     });
   };

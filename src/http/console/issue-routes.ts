@@ -1,8 +1,10 @@
 // One issue in the console: GET /admin/issues/:id (preview at desktop and phone widths, the text
 // part, lint findings with their lines, size against Gmail's clip, recipients, send state, the
 // test-send and send forms), its preview document, and the two POSTs. Sending asks first: the
-// form's first POST shows the list and the recipient count; the second, with confirm=yes, sends.
-// Both go through the same use cases as `newsletter send` and the admin API.
+// send form opens GET /admin/issues/:id/send, which shows the list and the recipient count and
+// changes nothing; its button POSTs confirm=yes, which sends. Every POST answers 303 to a page
+// that shows its outcome once (flash.ts). Both go through the same use cases as `newsletter
+// send` and the admin API.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseSendAt } from '../../campaign/send.ts';
@@ -18,6 +20,7 @@ import type { AppContext } from '../app-context.ts';
 import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
 import { stateBadge, when } from './views.ts';
@@ -28,7 +31,7 @@ const sendForm = z.object({ at: z.string().max(64).default(''), confirm: z.strin
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-export function issueRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
     const sendDeps = { ...ctx.sends, store: ctx.store };
 
@@ -77,7 +80,7 @@ ${notice ?? ''}${sendState(m, id, status)}
 <label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email">
 <p class="hint" id="to-hint">${m.testSendHint}</p><button type="submit">${m.testSendButton}</button></form></section>
 ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
-<form method="post" action="/admin/issues/${id}/send"><input type="hidden" name="_csrf" value="${csrf}">
+<form method="get" action="/admin/issues/${id}/send">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
 <p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}`;
     }
@@ -104,7 +107,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
 
     app.get('/issues/:id', async (request, reply) => {
       const { id } = parseInput(params, request.params);
-      return showIssue(request, reply, id);
+      return showIssue(request, reply, id, await flash.take(request));
     });
 
     // The email as a reader sees it, framed by the issue page only; scripts never run (the
@@ -121,60 +124,73 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
         .send(rendered.sample.html);
     });
 
+    const issuePage = (id: string) => `/admin/issues/${encodeURIComponent(id)}`;
+    const failure = (error: unknown) => html`<p class="notice error" role="alert">${(error as Error).message}</p>`;
+
     app.post('/issues/:id/test-send', { preHandler: app.csrfProtection }, async (request, reply) => {
       const { id } = parseInput(params, request.params);
       const { to } = parseInput(testSendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
-      let loaded: PublishableIssue | undefined;
       try {
-        loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        const loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
         await testSendIssue(sendDeps, loaded.published, addresses);
-        return showIssue(request, reply, id, html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`, 200, loaded);
+        return flash.redirect(request, reply, issuePage(id), html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`);
       } catch (error) {
         // Lint errors and addresses that are not ones (both UserErrors), on the issue page.
-        if (error instanceof UserError && !(error instanceof UnknownIssueError)) {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 422, loaded);
-        }
+        if (error instanceof UserError && !(error instanceof UnknownIssueError)) return flash.redirect(request, reply, issuePage(id), failure(error));
         throw error;
       }
+    });
+
+    /** The send as the editor asked for it, or the page to go back to with what is wrong. */
+    async function prepareSend(request: FastifyRequest, id: string, rawAt: string): Promise<{ loaded: PublishableIssue; at: Date | undefined } | { refused: SafeHtml }> {
+      try {
+        const at = parseSendAt(rawAt.trim() || undefined);
+        return { loaded: await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl }), at };
+      } catch (error) {
+        if (error instanceof UserError && !(error instanceof UnknownIssueError)) return { refused: failure(error) };
+        throw error;
+      }
+    }
+
+    // The question before a send: what, to how many, when. A GET: it writes nothing.
+    app.get('/issues/:id/send', async (request, reply) => {
+      const { id } = parseInput(params, request.params);
+      const form = parseInput(sendForm, request.query ?? {});
+      const m = consoleLanguage(request, reply, cookies);
+      const prepared = await prepareSend(request, id, form.at);
+      if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
+      const { loaded, at } = prepared;
+      let recipients = 0;
+      const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async (q) => ((recipients = q.recipients), false) });
+      if (outcome.kind === 'already-sent') {
+        return flash.redirect(request, reply, issuePage(id), html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`);
+      }
+      const csrf = reply.generateCsrf();
+      return page(request, reply, m, m.confirmTitle, html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
+<p><strong>${loaded.published.subject}</strong></p><p>${m.confirmBody(recipients, loaded.newsletter.name, at ? at.toISOString() : null)}</p>
+<form method="post" action="/admin/issues/${id}/send" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="at" value="${form.at}"><input type="hidden" name="confirm" value="yes">
+<button type="submit">${m.confirmButton}</button> <a class="button secondary" href="${issuePage(id)}">${m.cancelButton}</a></form></section>`);
     });
 
     app.post('/issues/:id/send', { preHandler: app.csrfProtection }, async (request, reply) => {
       const { id } = parseInput(params, request.params);
       const form = parseInput(sendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
-      let loaded: PublishableIssue | undefined;
+      // Only the question's own button sends; anything else is asked first.
+      if (form.confirm !== 'yes') return flash.redirect(request, reply, `${issuePage(id)}/send?at=${encodeURIComponent(form.at)}`);
+      const prepared = await prepareSend(request, id, form.at);
+      if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
+      const { loaded, at } = prepared;
       try {
-        const at = parseSendAt(form.at.trim() || undefined);
-        loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
-        const { published, newsletter } = loaded;
-        let question: { recipients: number } | null = null;
-        const outcome = await sendIssue(sendDeps, {
-          published,
-          ...(at ? { at } : {}),
-          // The first POST only asks; nothing is written until the editor confirms.
-          confirm: async (q) => {
-            question = q;
-            return form.confirm === 'yes';
-          },
-        });
+        const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async () => true });
         if (outcome.kind === 'already-sent') {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`, 409, loaded);
+          return flash.redirect(request, reply, issuePage(id), html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`);
         }
-        if (outcome.kind === 'not-confirmed') {
-          const n = (question as { recipients: number } | null)?.recipients ?? 0;
-          const csrf = reply.generateCsrf();
-          return page(request, reply, m, m.confirmTitle, html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
-<p><strong>${published.subject}</strong></p><p>${m.confirmBody(n, newsletter.name, at ? at.toISOString() : null)}</p>
-<form method="post" action="/admin/issues/${id}/send" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="at" value="${form.at}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">${m.confirmButton}</button> <a class="button secondary" href="/admin/issues/${id}">${m.cancelButton}</a></form></section>`);
-        }
-        return reply.code(303).header('location', `/admin/sends/${id}`).send();
+        return flash.redirect(request, reply, `/admin/sends/${encodeURIComponent(id)}`);
       } catch (error) {
-        if (error instanceof UserError && !(error instanceof UnknownIssueError)) {
-          return showIssue(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, error instanceof LintFailedError ? 422 : 409, loaded);
-        }
+        if (error instanceof UserError && !(error instanceof UnknownIssueError)) return flash.redirect(request, reply, issuePage(id), failure(error));
         throw error;
       }
     });

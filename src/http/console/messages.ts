@@ -97,6 +97,7 @@ export interface ConsoleMessages {
     fileHint: string;
     previewButton: string;
     previewTitle(name: string, rows: number): string;
+    importTarget(list: string, confirmed: boolean): string;
     importButton: string;
     imported(r: { imported: number; updated: number; skipped: number; errors: number }): string;
     uploadExpired: string;
@@ -203,6 +204,10 @@ const en: ConsoleMessages = {
     fileHint: 'Header row: email[,name,locale]; at most 5 MB (larger files: newsletter subscribers import).',
     previewButton: 'Preview…',
     previewTitle: (name, rows) => `${name}: ${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'}; the first ones:`,
+    importTarget: (list, confirmed) =>
+      confirmed
+        ? `The rows go to the list ${list}, as active: "they already agreed" is ticked, so nobody gets a confirmation mail.`
+        : `The rows go to the list ${list}, as pending: "they already agreed" is not ticked, so each new address gets a confirmation mail.`,
     importButton: 'Import',
     imported: (r) => `Imported ${r.imported}, updated ${r.updated}, skipped ${r.skipped}, ${r.errors} error${r.errors === 1 ? '' : 's'}.`,
     uploadExpired: 'That upload has expired (15 minutes); choose the file again.',
@@ -309,6 +314,7 @@ const zh: ConsoleMessages = {
     fileHint: '表头：email[,name,locale]；最大 5 MB（更大的文件请用 newsletter subscribers import）。',
     previewButton: '预览…',
     previewTitle: (name, rows) => `${name}：共 ${rows.toLocaleString('zh-CN')} 行；前几行如下：`,
+    importTarget: (list, confirmed) => (confirmed ? `这些行将加入列表 ${list}，状态为已确认：已勾选“他们已同意”，不会发送确认邮件。` : `这些行将加入列表 ${list}，状态为待确认：未勾选“他们已同意”，每个新地址都会收到确认邮件。`),
     importButton: '导入',
     imported: (r) => `导入 ${r.imported}，更新 ${r.updated}，跳过 ${r.skipped}，错误 ${r.errors}。`,
     uploadExpired: '上传已过期（15 分钟）；请重新选择文件。',

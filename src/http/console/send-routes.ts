@@ -12,6 +12,7 @@ import type { AppContext } from '../app-context.ts';
 import { HttpInputError, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { LIVE_STATUS_SCRIPT } from './live-status.js.ts';
 import type { ConsoleMessages } from './messages.ts';
@@ -41,7 +42,7 @@ function lookupText(m: ConsoleMessages, answer: LookupAnswer): string {
   }
 }
 
-export function sendRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
     const controlDeps: ControlDeps = ctx.sends;
 
@@ -95,7 +96,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
     }
 
-    app.get('/sends/:id', async (request, reply) => show(request, reply, idOf(request)));
+    app.get('/sends/:id', async (request, reply) => show(request, reply, idOf(request), await flash.take(request)));
 
     app.get('/sends/:id/status.json', async (request, reply) => {
       reply.header('cache-control', 'no-store');
@@ -108,11 +109,11 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
         try {
           await run(controlDeps, id);
         } catch (error) {
-          if (error instanceof CampaignStateError) return show(request, reply, id, html`<p class="notice error" role="alert">${error.message}</p>`, 409);
+          if (error instanceof CampaignStateError) return flash.redirect(request, reply, `/admin/sends/${id}`, html`<p class="notice error" role="alert">${error.message}</p>`);
           if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
           throw error;
         }
-        return reply.code(303).header('location', `/admin/sends/${id}`).send();
+        return flash.redirect(request, reply, `/admin/sends/${id}`);
       });
     }
   };

@@ -8,6 +8,9 @@ import type { Keys } from '../../redis/keys.ts';
 /** A console session lasts this long after login, however busy. */
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 
+/** A form's outcome waits this long for the page its redirect opens. */
+const FLASH_TTL_SECONDS = 120;
+
 const ID = /^[A-Za-z0-9_-]{43}$/;
 const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
 
@@ -31,6 +34,17 @@ export class AdminSessionStore {
   }
 
   async destroy(id: string | undefined): Promise<void> {
-    if (id && ID.test(id)) await this.redis.del(this.keys.adminSession(hashOf(id)));
+    if (id && ID.test(id)) await this.redis.del(this.keys.adminSession(hashOf(id)), this.keys.adminFlash(hashOf(id)));
+  }
+
+  /** Keeps a form's outcome (HTML the console rendered) for the next page this session opens. */
+  async setFlash(id: string | undefined, notice: string): Promise<void> {
+    if (id && ID.test(id)) await this.redis.set(this.keys.adminFlash(hashOf(id)), notice, 'EX', FLASH_TTL_SECONDS);
+  }
+
+  /** The kept outcome, once: reading it removes it, so a reload shows the page without it. */
+  async takeFlash(id: string | undefined): Promise<string | null> {
+    if (!id || !ID.test(id)) return null;
+    return this.redis.getdel(this.keys.adminFlash(hashOf(id)));
   }
 }

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { exportSubscribers } from '../../subscribers/csv-export.ts';
 import { CsvFileError, importSubscribers } from '../../subscribers/csv-import.ts';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
-import { RedisSubscriberStore } from '../../subscribers/redis-store.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import { removeSubscriber } from '../../use-cases/leave-list.ts';
@@ -20,6 +19,7 @@ import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import { csvUploadParser, CsvUploads, type CsvUploadBody } from './csv-upload.ts';
+import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
 import { when } from './views.ts';
@@ -33,9 +33,9 @@ const addForm = z.object({ email: z.string().max(320).default(''), name: z.strin
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().optional() });
 
-export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy): FastifyPluginAsync {
+export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
-    const store = new RedisSubscriberStore(ctx.redis, ctx.partitions);
+    const store = ctx.store;
     const uploads = new CsvUploads(ctx.redis, ctx.keys);
     const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
     const listOf = (raw: string | undefined): string => {
@@ -95,7 +95,9 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf }, body }));
     }
 
-    app.get('/subscribers', async (request, reply) => show(request, reply));
+    app.get('/subscribers', async (request, reply) => show(request, reply, await flash.take(request)));
+    const back = (request: FastifyRequest, reply: FastifyReply, notice: SafeHtml) => flash.redirect(request, reply, '/admin/subscribers', notice);
+    const problem = (text: string) => html`<p class="notice error" role="alert">${text}</p>`;
 
     app.get('/subscribers/export.csv', async (request, reply) => {
       const list = listOf(parseInput(listQuery, request.query).list);
@@ -110,11 +112,11 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       const form = parseInput(addForm, request.body);
       const listId = listOf(form.list);
       const email = normaliseEmail(form.email);
-      if (!email) return show(request, reply, html`<p class="notice error" role="alert">${m.notAnAddress}</p>`, 400);
+      if (!email) return back(request, reply, problem(m.notAnAddress));
       const name = sanitiseDisplayName(form.name);
       const newsletter = ctx.newsletters.byList(listId)!;
       const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api') });
-      return show(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
+      return back(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
     });
 
     app.post('/subscribers/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -122,7 +124,7 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       const { id } = parseInput(idParams, request.params);
       const subscriber = await ctx.store.get(id);
       if (!subscriber || !(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `There is no subscriber ${id}.`);
-      return show(request, reply, html`<p class="notice" role="status">${m.subs.removed(subscriber.email)}</p>`);
+      return back(request, reply, html`<p class="notice" role="status">${m.subs.removed(subscriber.email)}</p>`);
     });
 
     // Step 1: the upload, parsed by this scope's own multipart parser, kept for the preview.
@@ -138,21 +140,31 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
         const body = (request.body ?? {}) as Record<string, unknown> & { _file?: { name: string; text: string } };
         const listId = listOf(typeof body.list === 'string' ? body.list : undefined);
         const file = body._file;
-        if (!file || !file.text.trim()) return show(request, reply, html`<p class="notice error" role="alert">${m.subs.noFile}</p>`, 400);
-        let rows: string[][];
+        if (!file || !file.text.trim()) return back(request, reply, problem(m.subs.noFile));
         try {
-          rows = parse(file.text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+          parse(file.text, { bom: true, relax_column_count: true, skip_empty_lines: true, to: PREVIEW_ROWS + 1 });
         } catch (error) {
-          return show(request, reply, html`<p class="notice error" role="alert">${file.name}: ${(error as Error).message.split('\n')[0]}</p>`, 400);
+          return back(request, reply, problem(`${file.name}: ${(error as Error).message.split('\n')[0]}`));
         }
         const id = await uploads.save({ text: file.text, name: file.name, listId, confirmed: body.confirmed === 'yes' });
-        const csrf = reply.generateCsrf();
-        const [header = [], ...data] = rows;
-        const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(file.name || 'CSV', data.length)}</h2>
+        return flash.redirect(request, reply, `/admin/subscribers/import/${id}`);
+      });
+    });
+
+    // The preview of an upload: its first rows, the list they go to and whether they count as consented.
+    app.get('/subscribers/import/:upload', async (request, reply) => {
+      const m = consoleLanguage(request, reply, cookies);
+      const { upload: id } = parseInput(importForm, request.params);
+      const upload = await uploads.load(id);
+      if (!upload) return back(request, reply, problem(m.subs.uploadExpired));
+      const rows = parse(upload.text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+      const [header = [], ...data] = rows;
+      const csrf = reply.generateCsrf();
+      const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(upload.name || 'CSV', data.length)}</h2>
+<p class="notice" role="status" data-import-target>${m.subs.importTarget(upload.listId, upload.confirmed)}</p>
 <div class="table-wrap"><table><thead><tr>${header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${data.slice(0, PREVIEW_ROWS).map((r) => html`<tr>${r.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
 <form method="post" action="/admin/subscribers/import/confirm" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="upload" value="${id}"><button type="submit">${m.subs.importButton}</button> <a class="button secondary" href="/admin/subscribers">${m.cancelButton}</a></form></section>`;
-        return show(request, reply, undefined, 200, preview);
-      });
+      return show(request, reply, await flash.take(request), 200, preview);
     });
 
     // Step 2: the import itself, through the same code as `newsletter subscribers import`.
@@ -160,14 +172,14 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       const m = consoleLanguage(request, reply, cookies);
       const { upload: id } = parseInput(importForm, request.body);
       const upload = await uploads.load(id);
-      if (!upload) return show(request, reply, html`<p class="notice error" role="alert">${m.subs.uploadExpired}</p>`, 410);
+      if (!upload) return back(request, reply, problem(m.subs.uploadExpired));
       await uploads.remove(id);
       try {
         const result = await importSubscribers(store, Readable.from([upload.text]), { listId: upload.listId, confirmed: upload.confirmed, label: upload.name || 'upload.csv' });
         const errors = result.errors.slice(0, 20);
-        return show(request, reply, html`<div class="notice" role="status"><p>${m.subs.imported({ ...result, errors: result.errors.length })}</p>${errors.length ? html`<ul>${errors.map((e) => html`<li class="finding">${upload.name}:${e.line}: ${e.message}</li>`)}</ul>` : ''}</div>`);
+        return back(request, reply, html`<div class="notice" role="status"><p>${m.subs.imported({ ...result, errors: result.errors.length })}</p>${errors.length ? html`<ul>${errors.map((e) => html`<li class="finding">${upload.name}:${e.line}: ${e.message}</li>`)}</ul>` : ''}</div>`);
       } catch (error) {
-        if (error instanceof CsvFileError) return show(request, reply, html`<p class="notice error" role="alert">${error.message}</p>`, 400);
+        if (error instanceof CsvFileError) return back(request, reply, problem(error.message));
         throw error;
       }
     });
