@@ -87,7 +87,16 @@ export async function createConfirmation(redis: Redis, keys: Keys, claims: ListT
  */
 export async function consumeConfirmation(redis: Redis, keys: Keys, token: string): Promise<ListTokenClaims | null> {
   if (typeof token !== 'string' || !CONFIRM_TOKEN.test(token)) return null;
-  const value = await redis.getdel(keys.confirmToken(hashConfirmationToken(token)));
+  return claimsOf(await redis.getdel(keys.confirmToken(hashConfirmationToken(token))));
+}
+
+/** The claims of a confirmation token without using it up (the page that asks for the click). */
+export async function peekConfirmation(redis: Redis, keys: Keys, token: string): Promise<ListTokenClaims | null> {
+  if (typeof token !== 'string' || !CONFIRM_TOKEN.test(token)) return null;
+  return claimsOf(await redis.get(keys.confirmToken(hashConfirmationToken(token))));
+}
+
+function claimsOf(value: string | null): ListTokenClaims | null {
   if (!value) return null;
   const dot = value.indexOf('.');
   const subscriberId = value.slice(0, dot);

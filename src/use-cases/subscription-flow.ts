@@ -2,7 +2,7 @@
 // the store. The caller answers the same whatever happened here (no address enumeration).
 import type { Newsletter } from '../content/schema.ts';
 import { enqueueWelcomeMail, requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
-import { consumeConfirmation, hashConfirmationToken } from '../subscribers/tokens.ts';
+import { consumeConfirmation, hashConfirmationToken, peekConfirmation } from '../subscribers/tokens.ts';
 import type { ConsentRecord, SubscriberStore } from '../subscribers/types.ts';
 
 export interface SubscriptionDeps extends ConfirmationRequestDeps {
@@ -38,17 +38,29 @@ export async function requestSubscription(
 /** `listId` on `invalid` when the token was once valid (so the page can use that newsletter's language). */
 export type ConfirmResult = { state: 'confirmed' | 'already-confirmed'; listId: string } | { state: 'invalid'; listId?: string };
 
+/**
+ * What the link's page shows, changing nothing: a GET or HEAD of the link is what link scanners
+ * (Defender, Proofpoint, Mimecast) do to every link of a message, so only the person's click on
+ * the page (confirmSubscription, a POST) subscribes. `pending`: the token is good and unused.
+ */
+export async function inspectConfirmation(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store'>, token: string): Promise<{ state: 'pending'; listId: string } | ConfirmResult> {
+  const claim = await peekConfirmation(deps.redis, deps.keys, token);
+  return claim ? { state: 'pending', listId: claim.listId } : usedConfirmation(deps, token);
+}
+
+/** A token that is not (or no longer) waiting: already used for a subscription that still stands, or no good. */
+async function usedConfirmation(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store'>, token: string): Promise<ConfirmResult> {
+  const used = await deps.redis.get(deps.keys.confirmUsed(hashConfirmationToken(token)));
+  const [subscriberId, listId] = used ? used.split('\n') : [];
+  if (subscriberId && listId && (await deps.store.isActiveIn(subscriberId, listId))) return { state: 'already-confirmed', listId };
+  return listId ? { state: 'invalid', listId } : { state: 'invalid' };
+}
+
 export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store' | 'confirmTtlHours' | 'transactionalQueue'>, token: string): Promise<ConfirmResult> {
   const usedKey = deps.keys.confirmUsed(hashConfirmationToken(token));
   const claim = await consumeConfirmation(deps.redis, deps.keys, token);
-  if (!claim) {
-    // Mail scanners often open links before the person does: a second click on a link that
-    // did confirm says so, as long as the subscription still stands.
-    const used = await deps.redis.get(usedKey);
-    const [subscriberId, listId] = used ? used.split('\n') : [];
-    if (subscriberId && listId && (await deps.store.isActiveIn(subscriberId, listId))) return { state: 'already-confirmed', listId };
-    return listId ? { state: 'invalid', listId } : { state: 'invalid' };
-  }
+  // A second click on a link that did confirm says so, as long as the subscription still stands.
+  if (!claim) return usedConfirmation(deps, token);
   const subscriber = await deps.store.get(claim.subscriberId);
   if (!subscriber) return { state: 'invalid' };
   const now = new Date().toISOString();

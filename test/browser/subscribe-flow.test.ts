@@ -108,7 +108,14 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a person on a phone'), () => {
     confirmLink = match![1]!.replace(/&amp;/g, '&');
     expect(confirmLink.startsWith(`${base}/confirm/`)).toBe(true);
     await page.goto(confirmLink);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('订阅成功');
+    // Opening the link changes nothing (a link scanner does as much); the person's click confirms.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('确认订阅《预训练周刊》');
+    expect((await h.store.findByEmail(email))?.status).toBe('pending');
+    await shot('04-confirm-ask.png');
+    await page.getByRole('button', { name: '确认订阅' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('订阅成功');
+    expect(page.url()).toBe(confirmLink);
     await shot('04-confirmed.png');
     const sub = await h.store.findByEmail(email);
     expect(sub?.status).toBe('active');

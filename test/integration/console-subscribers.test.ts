@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { parse } from 'csv-parse/sync';
-import { ADMIN_TOKEN, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 let browser: ConsoleClient;
@@ -107,7 +107,7 @@ describe('subscribers page', () => {
     const form = await h.app.inject({ method: 'POST', url: '/subscribe', remoteAddress: '198.51.100.23', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TestBrowser/1.0' }, payload: `email=consent%40subs.example&newsletter=${h.en.id}` });
     expect(form.statusCode).toBe(202);
     const [mail] = await waitForMail(h, 'consent@subs.example');
-    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(mail!, h.config.publicUrl) })).statusCode).toBe(200);
+    expect((await confirmByClick(h.app, confirmPathFrom(mail!, h.config.publicUrl))).statusCode).toBe(200);
     const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
     const row = (parse(res.body, { columns: true }) as Record<string, string>[]).find((r) => r.email === "consent@subs.example")!;
     expect(row).toMatchObject({ status: 'active', source: 'form', consent_ip: '198.51.100.23', consent_user_agent: 'TestBrowser/1.0' });

@@ -114,6 +114,19 @@ export async function waitForTransactionalIdle(h: HttpHarness): Promise<void> {
 }
 
 /** The confirmation link's path (`/confirm/<token>`) from a parsed confirmation email. */
+/**
+ * A person's click on the confirmation link: the GET shows a button (it confirms nothing), the
+ * button POSTs, and the answer's redirect leads back to the page, which now says "subscribed".
+ * Returns that last page.
+ */
+export async function confirmByClick(app: FastifyInstance, path: string): Promise<Awaited<ReturnType<FastifyInstance['inject']>>> {
+  const asked = await app.inject({ method: 'GET', url: path });
+  if (asked.statusCode !== 200 || !asked.body.includes(`<form method="post" action="${path}">`)) return asked;
+  const clicked = await app.inject({ method: 'POST', url: path });
+  if (clicked.statusCode !== 303) return clicked;
+  return app.inject({ method: 'GET', url: String(clicked.headers.location) });
+}
+
 export function confirmPathFrom(mail: ParsedMail, publicUrl: string): string {
   const html = typeof mail.html === 'string' ? mail.html : '';
   const match = /href="([^"]*\/confirm\/[^"]+)"/.exec(html);

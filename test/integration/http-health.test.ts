@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
-import { ADMIN_TOKEN, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('health and metrics', () => {
     expect(sub.statusCode).toBe(202);
     expect(await scrape()).toContain(`newsletter_subscribes_total{newsletter="${h.en.id}"} 1`);
     const [mail] = await waitForMail(h, 'counted@example.org');
-    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(mail!, h.config.publicUrl) })).statusCode).toBe(200);
+    expect((await confirmByClick(h.app, confirmPathFrom(mail!, h.config.publicUrl))).statusCode).toBe(200);
     expect(await scrape()).toContain(`newsletter_confirmations_total{newsletter="${h.en.id}"} 1`);
     const subscriber = await h.store.findByEmail('counted@example.org');
     const url = `/unsubscribe/${signListToken(h.config.secrets, subscriber!.id, h.en.listId)}`;

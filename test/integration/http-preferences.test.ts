@@ -4,7 +4,7 @@
 // all" leaves every list; a forged token answers 400 and shows nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signListToken } from '../../src/subscribers/tokens.ts';
-import { confirmPathFrom, formBody, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { confirmByClick, confirmPathFrom, formBody, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ describe('GET/POST /preferences/:token', () => {
     const email = 'prefs@example.org';
     await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody({ email, name: 'Pat', newsletter: h.en.id }) });
     const [confirm] = await waitForMail(h, email);
-    await h.app.inject({ method: 'GET', url: confirmPathFrom(confirm!, h.config.publicUrl) });
+    await confirmByClick(h.app, confirmPathFrom(confirm!, h.config.publicUrl));
     const [, welcome] = await waitForMail(h, email, 2);
     const link = new RegExp(`${h.config.publicUrl.replace(/[.]/g, '\\.')}(/preferences/[^"\\s\\]]+)`).exec(String(welcome!.html))![1]!;
 

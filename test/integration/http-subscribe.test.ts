@@ -1,7 +1,7 @@
 // Subscribe and confirm over HTTP against real Redis, the real transactional worker and an SMTP
 // sink: the confirmation email arrives, its link confirms, and the answers reveal nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
+import { confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 let h: HttpHarness;
@@ -78,7 +78,7 @@ describe('double opt-in', () => {
     expect(String(mail!.html)).toContain('艾达，你好！');
     const path = confirmPathFrom(mail!, h.config.publicUrl);
 
-    const confirmed = await h.app.inject({ method: 'GET', url: path });
+    const confirmed = await confirmByClick(h.app, path);
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body).toContain('订阅成功');
     const sub = await h.store.findByEmail(email);
@@ -91,7 +91,7 @@ describe('double opt-in', () => {
     expect(sub?.consent?.confirmedAt).toBeTruthy();
 
     // A second click (or a mail scanner's earlier one) is harmless and still says "subscribed".
-    const again = await h.app.inject({ method: 'GET', url: path });
+    const again = await confirmByClick(h.app, path);
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('订阅成功');
 
@@ -276,6 +276,29 @@ describe('behind a reverse proxy (TRUST_PROXY)', () => {
   });
 });
 
+describe('link scanners', () => {
+  it('a scanner’s GET and HEAD of the confirmation link leave the address pending; the person’s click confirms', async () => {
+    const email = 'scanned@example.org';
+    await subscribe({ email, newsletter: h.en.id });
+    const [mail] = await waitForMail(h, email);
+    const path = confirmPathFrom(mail!, h.config.publicUrl);
+    const scanner = { 'user-agent': 'Mozilla/5.0 (compatible; Microsoft Defender SafeLinks)' };
+    for (let i = 0; i < 3; i++) {
+      const got = await h.app.inject({ method: 'GET', url: path, headers: scanner });
+      expect(got.statusCode).toBe(200);
+      expect(got.body).toContain(`<form method="post" action="${path}">`);
+      expect((await h.app.inject({ method: 'HEAD', url: path, headers: scanner })).statusCode).toBe(200);
+    }
+    expect((await h.store.findByEmail(email))?.status).toBe('pending');
+    const clicked = await h.app.inject({ method: 'POST', url: path });
+    expect(clicked.statusCode).toBe(303);
+    expect(clicked.headers.location).toBe(path);
+    expect((await h.store.findByEmail(email))?.status).toBe('active');
+    const after = await h.app.inject({ method: 'GET', url: path });
+    expect(after.body).toContain('You are subscribed');
+  });
+});
+
 describe('GET /confirm/:token', () => {
   it('explains forged, malformed and expired links with a 4xx page linking to /subscribe', async () => {
     const forged = await h.app.inject({ method: 'GET', url: '/confirm/AAAAAAAAAAAAAAAAAAAAAA' });
@@ -294,7 +317,7 @@ describe('GET /confirm/:token', () => {
     const stored = await h.redis.keys(`${h.keys.prefix}:confirm:*`);
     expect(stored.length).toBeGreaterThan(0);
     await h.redis.del(...stored);
-    const expired = await h.app.inject({ method: 'GET', url: path });
+    const expired = await confirmByClick(h.app, path);
     expect(expired.statusCode).toBe(404);
     expect((await h.store.findByEmail(email))?.status).toBe('pending');
     // The page offers a fresh link: its own subscribe form mails one (an expired token no longer
@@ -308,6 +331,6 @@ describe('GET /confirm/:token', () => {
     expect(again.statusCode).toBe(202);
     const [, fresh] = await waitForMail(h, email, 2);
     expect(confirmPathFrom(fresh!, h.config.publicUrl)).not.toBe(path);
-    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(fresh!, h.config.publicUrl) })).statusCode).toBe(200);
+    expect((await confirmByClick(h.app, confirmPathFrom(fresh!, h.config.publicUrl))).statusCode).toBe(200);
   });
 });

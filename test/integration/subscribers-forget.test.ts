@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSubscribers } from '../../src/subscribers/csv-import.ts';
-import { ADMIN_TOKEN, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
+import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 let h: HttpHarness;
@@ -55,7 +55,7 @@ describe('subscribers forget', { timeout: 120_000 }, () => {
     const email = 'erase.me@example.com';
     expect((await subscribe(email, 'Grace Forgettable')).statusCode).toBe(202);
     const [confirmation] = await waitForMail(h, email);
-    expect((await h.app.inject({ method: 'GET', url: confirmPathFrom(confirmation!, h.config.publicUrl) })).statusCode).toBe(200);
+    expect((await confirmByClick(h.app, confirmPathFrom(confirmation!, h.config.publicUrl))).statusCode).toBe(200);
     await waitForMail(h, email, 2); // the welcome mail
     await waitForTransactionalIdle(h);
     const before = await h.store.findByEmail(email);

@@ -30,6 +30,9 @@ export interface Messages {
   checkInboxTitle: string;
   checkInboxBody(hours: number): string;
   checkInboxHint: string;
+  confirmAskTitle(name: string): string;
+  confirmAskBody(name: string): string;
+  confirmAskButton: string;
   confirmedTitle: string;
   confirmedBody(name: string): string;
   readArchive: string;
@@ -90,6 +93,9 @@ const en: Messages = {
   checkInboxBody: (hours) =>
     `Unless this address is already subscribed, we have sent it a message with a confirmation link. Open it and follow the link within ${hours} hours to finish subscribing.`,
   checkInboxHint: 'Nothing after a few minutes? Look in the spam folder, or subscribe again.',
+  confirmAskTitle: (name) => `Confirm your subscription to ${name}`,
+  confirmAskBody: (name) => `Press the button to start receiving ${name}. (We ask so that nobody else, and no link checker, can subscribe you.)`,
+  confirmAskButton: 'Yes, subscribe me',
   confirmedTitle: 'You are subscribed',
   confirmedBody: (name) => `Thank you. The next issue of ${name} will come to your inbox.`,
   readArchive: 'Read past issues',
@@ -157,6 +163,9 @@ const zhCN: Messages = {
   checkInboxTitle: '请查收确认邮件',
   checkInboxBody: (hours) => `如果该地址尚未订阅，我们已向它发送了一封含确认链接的邮件。请在 ${hours} 小时内打开邮件并点击链接，完成订阅。`,
   checkInboxHint: '几分钟后仍未收到？请查看垃圾邮件文件夹，或重新订阅。',
+  confirmAskTitle: (name) => `确认订阅${name}`,
+  confirmAskBody: (name) => `点击下面的按钮，开始接收${name}。（多这一步，是为了不让别人或链接扫描程序替你订阅。）`,
+  confirmAskButton: '确认订阅',
   confirmedTitle: '订阅成功',
   confirmedBody: (name) => `感谢订阅！下一期${name}将发送到你的邮箱。`,
   readArchive: '阅读往期内容',

@@ -80,6 +80,15 @@ export function checkInboxPage(ctx: PageContext): Page {
 <p class="muted">${m.checkInboxHint}</p>`);
 }
 
+/** The confirmation link's page: one button, which POSTs to the same address and subscribes. */
+export function confirmAskPage(ctx: PageContext, input: { action: string }): Page {
+  const m = messagesFor(ctx.newsletter.locale);
+  const title = m.confirmAskTitle(ctx.newsletter.name);
+  return page(ctx, title, html`<h1>${title}</h1>
+<p>${m.confirmAskBody(ctx.newsletter.name)}</p>
+<form method="post" action="${input.action}"><button type="submit">${m.confirmAskButton}</button></form>`);
+}
+
 export function confirmedPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
   return page(ctx, m.confirmedTitle, html`<h1>${m.confirmedTitle}</h1>

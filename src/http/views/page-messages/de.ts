@@ -21,6 +21,9 @@ export const de: Messages = {
   checkInboxBody: (hours) =>
     `Sofern diese Adresse noch nicht angemeldet ist, haben wir ihr eine Nachricht mit einem Bestätigungslink geschickt. Öffnen Sie die Nachricht und klicken Sie innerhalb von ${hours} Stunden auf den Link, um Ihr Abonnement abzuschließen.`,
   checkInboxHint: 'Nach einigen Minuten noch nichts angekommen? Sehen Sie im Spam-Ordner nach oder melden Sie sich erneut an.',
+  confirmAskTitle: (name) => `Abonnement von ${name} bestätigen`,
+  confirmAskBody: (name) => `Klicken Sie auf die Schaltfläche, um ${name} zu erhalten. (So kann niemand sonst, auch kein Link-Scanner, Sie anmelden.)`,
+  confirmAskButton: 'Ja, abonnieren',
   confirmedTitle: 'Ihr Abonnement ist bestätigt',
   confirmedBody: (name) => `Vielen Dank. Die nächste Ausgabe von ${name} erhalten Sie per E-Mail.`,
   readArchive: 'Frühere Ausgaben lesen',

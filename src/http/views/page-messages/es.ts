@@ -21,6 +21,9 @@ export const es: Messages = {
   checkInboxBody: (hours) =>
     `Si esta dirección aún no está suscrita, le hemos enviado un mensaje con un enlace de confirmación. Ábrelo y sigue el enlace en un plazo de ${hours} horas para completar la suscripción.`,
   checkInboxHint: '¿No te ha llegado nada en unos minutos? Revisa la carpeta de spam o vuelve a suscribirte.',
+  confirmAskTitle: (name) => `Confirma tu suscripción a ${name}`,
+  confirmAskBody: (name) => `Pulsa el botón para empezar a recibir ${name}. (Lo pedimos para que nadie más, ni un analizador de enlaces, pueda suscribirte.)`,
+  confirmAskButton: 'Sí, suscribirme',
   confirmedTitle: 'Suscripción confirmada',
   confirmedBody: (name) => `Gracias. El próximo número de ${name} llegará a tu correo.`,
   readArchive: 'Leer números anteriores',

@@ -22,6 +22,9 @@ export const fr: Messages = {
   checkInboxBody: (hours) =>
     `Si cette adresse n’est pas déjà abonnée, nous lui avons envoyé un message contenant un lien de confirmation. Ouvrez-le et suivez le lien dans les ${hours}${NBSP}heures pour finaliser votre abonnement.`,
   checkInboxHint: `Rien reçu au bout de quelques minutes${NBSP}? Vérifiez votre dossier de courrier indésirable, ou abonnez-vous à nouveau.`,
+  confirmAskTitle: (name) => `Confirmez votre abonnement à ${name}`,
+  confirmAskBody: (name) => `Appuyez sur le bouton pour recevoir ${name}. (Nous le demandons pour que personne d’autre, ni un analyseur de liens, ne puisse vous abonner.)`,
+  confirmAskButton: 'Oui, je m’abonne',
   confirmedTitle: 'Votre abonnement est confirmé',
   confirmedBody: (name) => `Merci. Le prochain numéro de ${name} arrivera dans votre boîte de réception.`,
   readArchive: 'Lire les numéros précédents',

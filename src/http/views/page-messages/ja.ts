@@ -21,6 +21,9 @@ export const ja: Messages = {
   checkInboxBody: (hours) =>
     `このアドレスがまだ登録されていなければ、確認用のリンクを記載したメールをお送りしました。${hours}時間以内にメールを開いてリンクを押し、登録を完了してください。`,
   checkInboxHint: '数分たっても届かない場合は、迷惑メールフォルダをご確認いただくか、もう一度お申し込みください。',
+  confirmAskTitle: (name) => `${name}の購読を確認`,
+  confirmAskBody: (name) => `ボタンを押すと${name}の配信が始まります。（他の人やリンク検査ツールが勝手に登録できないよう、確認をお願いしています。）`,
+  confirmAskButton: '購読する',
   confirmedTitle: '購読の登録が完了しました',
   confirmedBody: (name) => `ありがとうございます。次号から、${name}をメールでお届けします。`,
   readArchive: 'バックナンバーを読む',

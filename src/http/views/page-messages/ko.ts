@@ -22,6 +22,9 @@ export const ko: Messages = {
   checkInboxBody: (hours) =>
     `이 주소로 이미 구독 중이 아니라면 확인 링크가 담긴 메일을 보냈습니다. ${hours}시간 안에 메일을 열고 링크를 눌러 구독을 완료해 주세요.`,
   checkInboxHint: '몇 분이 지나도 메일이 오지 않나요? 스팸 메일함을 확인하거나 다시 구독해 주세요.',
+  confirmAskTitle: (name) => `${name} 구독 확인`,
+  confirmAskBody: (name) => `버튼을 누르면 ${name} 구독이 시작됩니다. (다른 사람이나 링크 검사 프로그램이 대신 구독하지 못하도록 확인을 요청합니다.)`,
+  confirmAskButton: '네, 구독할게요',
   confirmedTitle: '구독이 완료되었습니다',
   confirmedBody: (name) => `감사합니다. 다음 호부터 ${name} 소식을 메일함으로 보내 드립니다.`,
   readArchive: '지난 호 보기',
