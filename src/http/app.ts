@@ -4,6 +4,7 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import { clientKey } from './rate-limit-keys.ts';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: false,
     redis: deps.redis,
     nameSpace: keys.rateLimit(),
+    keyGenerator: clientKey,
     // One counter per client address, shared by every server process through Redis.
     errorResponseBuilder: (_request, context) => new HttpInputError(429, `Too many requests; try again in ${context.after}.`),
   });

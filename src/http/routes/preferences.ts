@@ -10,6 +10,7 @@ import { updatePreferences } from '../../use-cases/update-preferences.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { maskEmail } from '../mask-email.ts';
+import { signedLinkKey } from '../rate-limit-keys.ts';
 import { parseInput, sendPage } from '../respond.ts';
 import { preferencesPage } from '../views/preferences-page.ts';
 import { messagesFor } from '../views/messages.ts';
@@ -28,7 +29,7 @@ export function preferencesHref(token: string): string {
 }
 
 export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
-  const limit = { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } };
+  const limit = { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000, keyGenerator: signedLinkKey((token) => verifyListToken(ctx.config.secrets, token) !== null) } } };
 
   function show(reply: FastifyReply, token: string, listId: string, subscriber: Subscriber, notice?: string, status = 200) {
     const newsletter = ctx.newsletters.byList(listId) ?? ctx.newsletters.default;

@@ -9,6 +9,7 @@ import { leaveList } from '../../use-cases/leave-list.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { maskEmail } from '../mask-email.ts';
+import { signedLinkKey } from '../rate-limit-keys.ts';
 import { parseInput, sendPage, wantsJson } from '../respond.ts';
 import { unsubscribeAskPage, unsubscribedPage, unsubscribeInvalidPage } from '../views/subscription-pages.ts';
 import { preferencesHref } from './preferences.ts';
@@ -20,6 +21,8 @@ function isOneClick(body: unknown): boolean {
 }
 
 export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
+  // Counted per token when the token is valid (see rate-limit-keys.ts), else per client address.
+  const rateLimit = { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000, keyGenerator: signedLinkKey((token) => verifyListToken(ctx.config.secrets, token) !== null) };
   function claimsOf(request: FastifyRequest) {
     const { token } = parseInput(params, request.params, 'params');
     return { token, claims: verifyListToken(ctx.config.secrets, token) };
@@ -33,7 +36,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get('/unsubscribe/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
+    app.get('/unsubscribe/:token', { config: { rateLimit } }, async (request, reply) => {
       const { token, claims } = claimsOf(request);
       if (!claims) return invalid(request, reply, false);
       const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
@@ -45,7 +48,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}`, preferencesHref: preferencesHref(token) }));
     });
 
-    app.post('/unsubscribe/:token', { config: { rateLimit: { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
+    app.post('/unsubscribe/:token', { config: { rateLimit } }, async (request, reply) => {
       const oneClick = isOneClick(request.body);
       const { claims } = claimsOf(request);
       if (!claims) return invalid(request, reply, oneClick);
