@@ -20,7 +20,7 @@ import { latestIssueUrl, RedisArchiveSource } from '../src/http/archive-source.t
 import { redisDurabilityWarnings } from '../src/http/redis-durability.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { serveMetrics } from '../src/metrics/metrics-server.ts';
-import { createRedis } from '../src/redis/connection.ts';
+import { createRedis, watchRedisReachability } from '../src/redis/connection.ts';
 import { resolvePartitions } from '../src/redis/partitions.ts';
 import { lazyRenderer } from '../src/render/lazy-renderer.ts';
 import { fromHeader, startTransactionalWorker } from '../src/subscribers/confirmation-mail.ts';
@@ -48,7 +48,8 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   const connection = createRedis(config, { forQueues: true, name: 'newsletter-worker' });
   // Our own per-message commands (subscriber reads, ledger) on a second, auto-pipelined client.
   const data = createRedis(config, { forQueues: true, autoPipelining: true, name: 'newsletter-worker-data' });
-  for (const client of [connection, data]) client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (retrying)'));
+  // Redis down: one clear line, then quiet retries (counted, reported when it answers again).
+  const stopWatching = watchRedisReachability([connection, data], config, { error: (msg) => log.error(msg), info: (obj, msg) => log.info(obj, msg) });
   const partitions = await resolvePartitions(data, config.keyPrefix, config.queuePartitions);
   const k = partitions.base;
   const store = new RedisSubscriberStore(data, partitions);
@@ -100,6 +101,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
         log.info('worker stopping: no new jobs, waiting for those in flight');
         await Promise.all([campaign.close(), transactional?.close(), metricsServer?.close()]);
         await mailer.close();
+        stopWatching();
         await Promise.all([connection, data].map((client) => client.quit().catch(() => client.disconnect())));
         log.info('worker stopped');
       })();

@@ -17,6 +17,7 @@ import { pauseForReason } from './campaign-record.ts';
 import { openSends, type Sends } from './sends.ts';
 import { startSmtpRecovery } from './smtp-recovery.ts';
 import type { DeliverJobData, FanoutJobData, PausedUntil } from './types.ts';
+import { isConnectionError } from '../redis/connection.ts';
 
 export interface CampaignWorkerDeps {
   /** A client made with `createRedis(url, { forQueues: true })`: commands wait out a Redis restart. */
@@ -89,7 +90,8 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const { connection, partitions, log } = deps;
   const data = deps.data ?? connection;
   let stopping = false;
-  const sends = openSends(data, partitions, connection, (err, queue) => log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
+  // Redis out of reach is said once by the process (watchRedisReachability), not by every queue.
+  const sends = openSends(data, partitions, connection, (err, queue) => isConnectionError(err) || log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
   const count = sends.shards.length;
   const concurrency = Math.max(1, Math.ceil(opts.concurrency / count));
   // The limit shared out so the partitions' limits add up to it (BullMQ's limiter is per queue).
@@ -128,8 +130,8 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
       { ...common, concurrency: 2 },
     );
     // Without 'error' listeners an emitted error would crash the process; BullMQ retries itself.
-    deliver.on('error', (err) => log.error({ err: err.message }, 'deliver worker error'));
-    fanout.on('error', (err) => log.error({ err: err.message }, 'fan-out worker error'));
+    deliver.on('error', (err) => isConnectionError(err) || log.error({ err: err.message }, 'deliver worker error'));
+    fanout.on('error', (err) => isConnectionError(err) || log.error({ err: err.message }, 'fan-out worker error'));
     deliver.on('failed', (job, err) => {
       settleAbandonedJob(ledger, job, err, log).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'could not settle a failed job'));
     });

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import type { Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { UserError } from '../errors.ts';
-import { createRedis, requireRedis } from '../redis/connection.ts';
+import { createRedis, isConnectionError, requireRedis, watchRedisReachability } from '../redis/connection.ts';
 import { QUEUES } from '../redis/keys.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
@@ -44,7 +44,8 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
 
   const redis = createRedis(config, { name: 'newsletter-http' });
   const queueConnection = createRedis(config, { forQueues: true, name: 'newsletter-http-queues' });
-  for (const client of [redis, queueConnection]) client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  // Redis lost after start: one clear line, then quiet retries (counted, reported when it answers again).
+  watchRedisReachability([redis, queueConnection], config, { error: (msg) => log.error(msg), info: (obj, msg) => log.info(obj, msg) });
   for (const warning of await redisDurabilityWarnings(redis)) log.warn(warning);
 
   const partitions = await resolvePartitions(redis, config.keyPrefix, config.queuePartitions);
@@ -57,7 +58,7 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
     metricsQueues[`${QUEUES.fanout}${suffix}`] = new Queue(QUEUES.fanout, { connection: queueConnection, prefix: k.prefix });
   });
   const queues = [transactionalQueue, ...Object.values(metricsQueues)];
-  for (const q of queues) q.on('error', (err) => log.warn({ err: err.message, queue: q.name }, 'queue error'));
+  for (const q of queues) q.on('error', (err) => isConnectionError(err) || log.warn({ err: err.message, queue: q.name }, 'queue error'));
 
   const app = await buildApp({
     config,

@@ -82,10 +82,43 @@ export async function requireRedis(target: RedisTarget): Promise<void> {
   try {
     await pingRedis(target);
   } catch (error) {
-    const reason = error instanceof Error && error.message ? error.message : 'connection refused';
-    const what = target.redisCluster ? 'a Redis Cluster' : 'Redis';
-    throw new UserError(`REDIS_URL: cannot reach ${what} at ${redactRedisUrl(target.redisUrl)} (${reason}); start one (redis-server) or set REDIS_URL${target.redisCluster ? ' and REDIS_CLUSTER' : ''}`);
+    throw new UserError(unreachableRedis(target, error));
   }
+}
+
+/** The one line that says Redis cannot be reached, naming REDIS_URL (password masked) and what to do. */
+export function unreachableRedis(target: RedisTarget, error: unknown): string {
+  const reason = error instanceof Error && error.message ? error.message : 'connection refused';
+  const what = target.redisCluster ? 'a Redis Cluster' : 'Redis';
+  return `REDIS_URL: cannot reach ${what} at ${redactRedisUrl(target.redisUrl)} (${reason}); start one (redis-server) or set REDIS_URL${target.redisCluster ? ' and REDIS_CLUSTER' : ''}`;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** An error that only says Redis is out of reach (watchRedisReachability reports those, once). */
+export function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /^(Connection is closed|connect E[A-Z]+|Stream isn't writeable|Reached the max retries)/.test(error.message);
+}
+
+/**
+ * For long-running processes whose clients retry on their own (a worker): says once that Redis
+ * cannot be reached (the same line as requireRedis), then counts the failed attempts quietly and
+ * says how many when it answers again. Returns a function that stops watching.
+ */
+export function watchRedisReachability(clients: readonly Redis[], target: RedisTarget, log: { error(msg: string): void; info(obj: object, msg: string): void }): () => void {
+  let failures = 0;
+  const onError = (error: Error) => {
+    if (failures++ === 0) log.error(`${unreachableRedis(target, error)} (retrying until it answers)`);
+  };
+  const onReady = () => {
+    if (failures > 0) log.info({ failedAttempts: failures }, 'redis reachable again');
+    failures = 0;
+  };
+  for (const client of clients) client.on('error', onError).on('ready', onReady);
+  return () => {
+    for (const client of clients) client.off('error', onError).off('ready', onReady);
+  };
 }
 
 /** Resolves when Redis (every slot of a cluster) answers, rejects with a one-line reason after `timeoutMs`. */

@@ -12,6 +12,7 @@ import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
 import { createConfirmation, signListToken } from './tokens.ts';
 import type { SubscriberStore } from './types.ts';
+import { isConnectionError } from '../redis/connection.ts';
 
 export const CONFIRM_JOB = 'confirm';
 export const WELCOME_JOB = 'welcome';
@@ -201,7 +202,7 @@ export function startTransactionalWorker(deps: {
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
   );
   // An 'error' event without a listener would crash the process; Redis hiccups are retried by BullMQ.
-  worker.on('error', (err) => log.warn({ err: err.message }, 'transactional worker error'));
+  worker.on('error', (err) => isConnectionError(err) || log.warn({ err: err.message }, 'transactional worker error'));
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'transactional job failed'));
   return worker;
 }
