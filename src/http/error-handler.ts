@@ -51,8 +51,7 @@ function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: Fasti
     return reply.code(status).header('cache-control', 'no-store').send({ ...details, statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
   if (request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?')) return sendPage(reply, status, consoleErrorPage(request, status, message));
-  const query = request.query as { newsletter?: unknown } | undefined;
-  const newsletter = deps.newsletters.byId(typeof query?.newsletter === 'string' ? query.newsletter : undefined) ?? deps.newsletters.forLanguage(request.headers['accept-language']);
+  const newsletter = deps.newsletters.namedBy(request.url);
   const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };
   const kind = kindOf(status);
   // Only our own input errors carry a message worth showing under the page's own words.

@@ -7,8 +7,12 @@ export interface NewsletterDirectory {
   default: Newsletter;
   byId(id: string | undefined): Newsletter | undefined;
   byList(listId: string): Newsletter | undefined;
-  /** For pages that belong to no newsletter (a broken link): the reader's language, else the default. */
-  forLanguage(acceptLanguage: string | undefined): Newsletter;
+  /**
+   * The newsletter a request's URL names (`?newsletter=`, `/feeds/<id>.xml`, `/issues/<issue>`
+   * whose id starts with a newsletter's), else the default: what an error page or a page for a
+   * broken link is branded with.
+   */
+  namedBy(url: string): Newsletter;
 }
 
 export function newsletterDirectory(newsletters: readonly Newsletter[], defaultId?: string): NewsletterDirectory {
@@ -22,11 +26,16 @@ export function newsletterDirectory(newsletters: readonly Newsletter[], defaultI
     default: first,
     byId: (id) => (id === undefined ? undefined : ids.get(id)),
     byList: (listId) => lists.get(listId),
-    forLanguage(acceptLanguage) {
-      // The first language the browser names is enough here: `zh-CN,zh;q=0.9,en;q=0.8` → zh.
-      const primary = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim().toLowerCase().split('-')[0];
-      if (!primary) return first;
-      return newsletters.find((n) => n.locale.toLowerCase().split('-')[0] === primary) ?? first;
+    namedBy(url) {
+      const [path = '', query = ''] = url.split('?', 2);
+      const asked = new URLSearchParams(query).get('newsletter');
+      if (asked && ids.has(asked)) return ids.get(asked)!;
+      const feed = /^\/feeds\/([^/]+)\.xml$/.exec(path)?.[1];
+      if (feed && ids.has(feed)) return ids.get(feed)!;
+      const issue = /^\/issues\/([^/]+)/.exec(path)?.[1];
+      // Issue ids are `<newsletter>-<number>`: the longest newsletter id that starts the issue's.
+      const owner = issue ? [...ids.keys()].filter((id) => issue.startsWith(`${id}-`)).sort((a, b) => b.length - a.length)[0] : undefined;
+      return owner ? ids.get(owner)! : first;
     },
   };
 }

@@ -68,6 +68,10 @@ describe('GET /issues/:id/events/:n.ics', () => {
     for (const url of ['/issues/shipping-log-031/events/3.ics', '/issues/shipping-log-031/events/4.ics', '/issues/shipping-log-031/events/0.ics', '/issues/shipping-log-031/events/x.ics', '/issues/shipping-log-031/events/01.ics', '/issues/nope-001/events/1.ics']) {
       expect((await h.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
+    // Branded with the newsletter the URL names (Shipping Log), not the default (《预训练周刊》) nor the browser's language's.
+    const missing = await h.app.inject({ method: 'GET', url: '/issues/shipping-log-031/events/4.ics', headers: { 'accept-language': 'zh-CN' } });
+    expect(missing.body).toContain('Shipping Log');
+    expect(missing.body).not.toContain('预训练周刊');
   });
 
   it('the issue page links each event with a start to its .ics file', async () => {

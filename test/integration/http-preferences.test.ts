@@ -52,6 +52,11 @@ describe('GET/POST /preferences/:token', () => {
       const res = await h.app.inject({ method: 'GET', url: `/preferences/${bad}` });
       expect(res.statusCode).toBe(400);
       expect(res.body).not.toContain('forged@');
+      // The URL names no newsletter: DEFAULT_NEWSLETTER's, whatever the browser's language, under the page's own title.
+      const english = await h.app.inject({ method: 'GET', url: `/preferences/${bad}`, headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+      expect(english.body).toContain('<html lang="zh-CN"');
+      expect(english.body).toContain('偏好设置链接无效');
+      expect(english.body).not.toContain('退订链接无效');
       expect((await form(`/preferences/${bad}`, [['action', 'leave-all']])).statusCode).toBe(400);
     }
     expect(await h.store.isActiveIn(s.id, h.en.listId)).toBe(true);

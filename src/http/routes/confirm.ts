@@ -15,7 +15,7 @@ const INVALID = 'This confirmation link is unknown, expired or already used; sub
 
 export function confirmRoutes(ctx: AppContext): FastifyPluginAsync {
   const rateLimit = { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000 };
-  const newsletterOf = (request: FastifyRequest, listId: string | undefined) => (listId && ctx.newsletters.byList(listId)) || ctx.newsletters.forLanguage(request.headers['accept-language']);
+  const newsletterOf = (_request: FastifyRequest, listId: string | undefined) => (listId && ctx.newsletters.byList(listId)) || ctx.newsletters.default;
 
   function answer(request: FastifyRequest, reply: FastifyReply, token: string, result: ConfirmResult | { state: 'pending'; listId: string }) {
     const json = wantsJson(request);

@@ -14,7 +14,7 @@ import { signedLinkKey } from '../rate-limit-keys.ts';
 import { parseInput, sendPage } from '../respond.ts';
 import { preferencesPage } from '../views/preferences-page.ts';
 import { messagesFor } from '../views/messages.ts';
-import { unsubscribeInvalidPage } from '../views/subscription-pages.ts';
+import { preferencesInvalidPage } from '../views/subscription-pages.ts';
 
 const params = z.object({ token: z.string().min(1).max(200) });
 const form = z.object({
@@ -49,7 +49,7 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
     const c = verifyListToken(ctx.config.secrets, token);
     const subscriber = c ? await ctx.store.get(c.subscriberId) : null;
     if (!c || !subscriber) {
-      await sendPage(reply, 400, unsubscribeInvalidPage(pageContext(ctx, ctx.newsletters.forLanguage(request.headers['accept-language']))));
+      await sendPage(reply, 400, preferencesInvalidPage(pageContext(ctx, ctx.newsletters.default)));
       return null;
     }
     return { token, listId: c.listId, subscriber };

@@ -32,7 +32,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
     const message = 'This unsubscribe link is not valid: it may have been cut short. Use the link at the bottom of any issue.';
     if (oneClick) return reply.code(400).header('content-type', 'text/plain; charset=utf-8').send(`${message}\n`);
     if (wantsJson(request)) return reply.code(400).send({ ok: false, error: 'invalid_token', message });
-    return sendPage(reply, 400, unsubscribeInvalidPage(pageContext(ctx, ctx.newsletters.forLanguage(request.headers['accept-language']))));
+    return sendPage(reply, 400, unsubscribeInvalidPage(pageContext(ctx, ctx.newsletters.default)));
   }
 
   return async (app) => {

@@ -46,6 +46,7 @@ export interface Messages {
   unsubscribedBody(masked: string | null, name: string): string;
   resubscribeOffer: string;
   unsubscribeInvalidTitle: string;
+  preferencesInvalidTitle: string;
   unsubscribeInvalidBody: string;
   preferences: {
     title: string;
@@ -110,6 +111,7 @@ const en: Messages = {
   unsubscribedBody: (masked, name) => `${masked ?? 'This address'} will not receive ${name} any more.`,
   resubscribeOffer: 'Changed your mind? Subscribe again; we will ask you to confirm by email.',
   unsubscribeInvalidTitle: 'This unsubscribe link does not work',
+  preferencesInvalidTitle: 'This preferences link does not work',
   preferences: {
     title: 'Your subscriptions',
     intro: (masked) => `Settings for ${masked}. Tick the newsletters you want; untick to leave one.`,
@@ -179,6 +181,7 @@ const zhCN: Messages = {
   unsubscribedBody: (masked, name) => `${masked ?? '该地址'} 将不再收到${name}。`,
   resubscribeOffer: '改变主意了？可以重新订阅，我们会再发邮件请你确认。',
   unsubscribeInvalidTitle: '退订链接无效',
+  preferencesInvalidTitle: '偏好设置链接无效',
   unsubscribeInvalidBody: '链接可能在复制时不完整。请使用任意一期邮件底部的退订链接，或邮件客户端自带的退订按钮。',
   preferences: {
     title: '我的订阅',

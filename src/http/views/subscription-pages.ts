@@ -131,6 +131,13 @@ export function unsubscribeInvalidPage(ctx: PageContext): Page {
 <p>${m.unsubscribeInvalidBody}</p>`);
 }
 
+/** A preferences link that is not one: the same advice as a broken unsubscribe link, under its own title. */
+export function preferencesInvalidPage(ctx: PageContext): Page {
+  const m = messagesFor(ctx.newsletter.locale);
+  return page(ctx, m.preferencesInvalidTitle, html`<h1>${m.preferencesInvalidTitle}</h1>
+<p>${m.unsubscribeInvalidBody}</p>`);
+}
+
 export type ErrorKind = keyof Messages['errors'];
 
 export function errorPage(ctx: PageContext, kind: ErrorKind, detail?: string): Page {

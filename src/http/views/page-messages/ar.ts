@@ -39,6 +39,7 @@ export const ar: Messages = {
   unsubscribedTitle: 'تم إلغاء اشتراكك',
   unsubscribedBody: (masked, name) => `لن يتلقى ${masked ?? 'هذا العنوان'} ${name} بعد الآن.`,
   resubscribeOffer: 'غيّرت رأيك؟ اشترك مرة أخرى، وسنطلب منك التأكيد عبر البريد الإلكتروني.',
+  preferencesInvalidTitle: 'رابط التفضيلات هذا لا يعمل',
   unsubscribeInvalidTitle: 'رابط إلغاء الاشتراك هذا لا يعمل',
   unsubscribeInvalidBody:
     'ربما اقتُطع جزء منه عند نسخه. افتح رابط إلغاء الاشتراك في أسفل أي عدد، أو استخدم زر إلغاء الاشتراك في برنامج البريد لديك.',

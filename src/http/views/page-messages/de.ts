@@ -37,6 +37,7 @@ export const de: Messages = {
   unsubscribedTitle: 'Sie sind abgemeldet',
   unsubscribedBody: (masked, name) => `${masked ?? 'Diese Adresse'} erhält ${name} nicht mehr.`,
   resubscribeOffer: 'Sie haben es sich anders überlegt? Abonnieren Sie einfach erneut; wir bitten Sie dann per E-Mail um Bestätigung.',
+  preferencesInvalidTitle: 'Dieser Link zu Ihren Einstellungen funktioniert nicht',
   unsubscribeInvalidTitle: 'Dieser Abmeldelink funktioniert nicht',
   unsubscribeInvalidBody:
     'Möglicherweise wurde er beim Kopieren abgeschnitten. Öffnen Sie den Abmeldelink am Ende einer beliebigen Ausgabe oder nutzen Sie die Abmeldefunktion Ihres E-Mail-Programms.',

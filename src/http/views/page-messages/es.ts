@@ -37,6 +37,7 @@ export const es: Messages = {
   unsubscribedTitle: 'Te has dado de baja',
   unsubscribedBody: (masked, name) => `${masked ?? 'Esta dirección'} ya no recibirá ${name}.`,
   resubscribeOffer: '¿Has cambiado de opinión? Vuelve a suscribirte; te pediremos que lo confirmes por correo.',
+  preferencesInvalidTitle: 'Este enlace a tus preferencias no funciona',
   unsubscribeInvalidTitle: 'Este enlace para darte de baja no funciona',
   unsubscribeInvalidBody:
     'Puede que se haya cortado al copiarlo. Abre el enlace para darte de baja que aparece al final de cualquier número, o usa el botón de baja de tu programa de correo.',

@@ -38,6 +38,7 @@ export const fr: Messages = {
   unsubscribedTitle: 'Votre désabonnement est confirmé',
   unsubscribedBody: (masked, name) => `${masked ?? 'Cette adresse'} ne recevra plus ${name}.`,
   resubscribeOffer: `Vous avez changé d’avis${NBSP}? Abonnez-vous à nouveau${NBSP}; nous vous demanderons de confirmer par e-mail.`,
+  preferencesInvalidTitle: 'Ce lien vers vos préférences ne fonctionne pas',
   unsubscribeInvalidTitle: 'Ce lien de désabonnement ne fonctionne pas',
   unsubscribeInvalidBody:
     'Il a peut-être été tronqué lors de la copie. Utilisez le lien de désabonnement en bas de n’importe quel numéro, ou le bouton de désabonnement de votre messagerie.',

@@ -37,6 +37,7 @@ export const ja: Messages = {
   unsubscribedTitle: '配信を停止しました',
   unsubscribedBody: (masked, name) => `${masked ?? 'このアドレス'} には、今後${name}をお送りしません。`,
   resubscribeOffer: '気が変わりましたら、もう一度お申し込みください。メールで確認をお願いします。',
+  preferencesInvalidTitle: 'この配信設定リンクは使用できません',
   unsubscribeInvalidTitle: 'この配信停止リンクは使用できません',
   unsubscribeInvalidBody: 'コピーの際にリンクが途中で切れた可能性があります。各号の末尾にある配信停止リンクか、メールソフトの配信停止ボタンをご利用ください。',
   preferences: {

@@ -38,6 +38,7 @@ export const ko: Messages = {
   unsubscribedTitle: '구독이 해지되었습니다',
   unsubscribedBody: (masked, name) => `앞으로 ${masked ?? '이'} 주소로는 ${name} 메일을 보내지 않습니다.`,
   resubscribeOffer: '마음이 바뀌셨나요? 다시 구독하시면 이메일로 확인을 요청해 드립니다.',
+  preferencesInvalidTitle: '이 설정 링크는 사용할 수 없습니다',
   unsubscribeInvalidTitle: '이 구독 해지 링크는 사용할 수 없습니다',
   unsubscribeInvalidBody: '복사하는 과정에서 링크가 잘렸을 수 있습니다. 아무 호나 맨 아래에 있는 구독 해지 링크를 열거나, 메일 프로그램의 구독 해지 버튼을 이용해 주세요.',
   preferences: {

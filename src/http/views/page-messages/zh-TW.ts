@@ -35,6 +35,7 @@ export const zhTW: Messages = {
   unsubscribedTitle: '已取消訂閱',
   unsubscribedBody: (masked, name) => `${masked ?? '這個地址'} 將不再收到${name}。`,
   resubscribeOffer: '改變主意了嗎？可以重新訂閱，我們會再寄信請你確認。',
+  preferencesInvalidTitle: '偏好設定連結無效',
   unsubscribeInvalidTitle: '取消訂閱連結無效',
   unsubscribeInvalidBody: '連結可能在複製時不完整。請使用任一期郵件底部的取消訂閱連結，或郵件程式內建的取消訂閱按鈕。',
   preferences: {
