@@ -10,7 +10,7 @@
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
 import { holdPause, readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
-import { fanoutJobId } from './ids.ts';
+import { deliverJobId, fanoutJobId, isSubscriberId } from './ids.ts';
 import type { CampaignQueues } from './queues.ts';
 import type { Sends } from './sends.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
@@ -113,10 +113,32 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
     await stopFanout(deps.redis, shard.keys, campaignId);
     await shard.queues.fanout.remove(fanoutJobId(campaignId, run ?? 0)).catch(() => 0); // active: it stops by itself
     await shard.ledger.moveAll(campaignId, 'queued', 'skipped');
-    // Jobs set aside by a pause would otherwise sit in the delayed set; let them drain as no-ops.
-    await promoteSetAside(shard.queues, campaignId);
+    // Its jobs not yet taken would otherwise drain one by one at the rate limit, sending nothing.
+    await removeWaitingJobs(shard.queues, campaignId);
   }
   return resultAfterSettling(deps, campaignId);
+}
+
+/**
+ * Removes a cancelled send's deliver jobs that no worker holds (waiting, delayed, prioritized).
+ * The ledger already says skipped for each, so a job a worker takes meanwhile does nothing, and
+ * one this misses still drains as a no-op. Returns how many it removed.
+ */
+export async function removeWaitingJobs(queues: CampaignQueues, campaignId: string): Promise<number> {
+  const prefix = deliverJobId(campaignId, '');
+  const mine = (id: string) => id.startsWith(prefix) && isSubscriberId(id.slice(prefix.length));
+  let removed = 0;
+  const page = 1_000;
+  for (let start = 0; ; start += page) {
+    const ids = await queues.deliver.getRanges(['wait', 'delayed', 'prioritized'], start, start + page - 1, true);
+    const results = await Promise.allSettled(ids.filter(mine).map((id) => queues.deliver.remove(id)));
+    const gone = results.filter((r) => r.status === 'fulfilled' && r.value === 1).length;
+    removed += gone;
+    // Removing shifts the ranges: read the same page again while it gave some back.
+    if (gone > 0) start -= page;
+    else if (ids.length === 0) break;
+  }
+  return removed;
 }
 
 /** Promotes this campaign's delayed deliver jobs (set aside while paused, or waiting to retry). */
