@@ -19,9 +19,9 @@ export const COLOURS = {
   page: '#f2f3f5',
   card: '#ffffff',
   text: '#1f2328',
+  // 5.5:1 on the page colour (WCAG AA for small text); masthead, footer and hints use it.
   muted: '#59636e',
   rule: '#e5e7eb',
-  footer: '#6b7280',
 } as const;
 
 /** The system CJK stack: never web-load fonts (slow or blocked in mainland China, megabytes). */

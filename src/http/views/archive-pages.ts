@@ -46,7 +46,7 @@ export function issueNavBar(input: { locale: string; brandColor: string; previou
   return html`<nav aria-label="${m.allIssues}" style="display:block;margin:0;padding:0;background:#f3f4f6;border-bottom:3px solid ${brand};font:15px/20px -apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;">
 <div style="display:flex;align-items:center;justify-content:space-between;gap:8px;max-width:600px;margin:0 auto;padding:0 12px;box-sizing:border-box;">
 <div style="${side}text-align:left;">${previous}</div>
-<div style="flex:0 0 auto;text-align:center;"><a style="${link}" href="${input.archiveHref}">${m.allIssues}</a><span aria-hidden="true" style="color:#6b7280;"> · </span><a style="${link}" href="${input.subscribeHref}">${m.subscribeLink}</a></div>
+<div style="flex:0 0 auto;text-align:center;"><a style="${link}" href="${input.archiveHref}">${m.allIssues}</a><span aria-hidden="true" style="color:#4b5563;"> · </span><a style="${link}" href="${input.subscribeHref}">${m.subscribeLink}</a></div>
 <div style="${side}text-align:right;">${next}</div>
 </div>
 </nav>`.value;
