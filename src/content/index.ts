@@ -11,10 +11,10 @@ import { loadTemplates } from './load-templates.ts';
 import { CONTENT_ID, issueSchema, newsletterSchema, type Issue, type Newsletter } from './schema.ts';
 import { imagesOfIssue, imagesOfNewsletter } from './walk-issue.ts';
 
-export { ContentError } from './content-error.ts';
+export { ContentError, formatProblem, type ContentProblem } from './content-error.ts';
 export { loadTemplates } from './load-templates.ts';
-export { locateFindings, formatFinding, type LocatedFinding } from './locate-findings.ts';
-export { issueImages, issueLinks } from './walk-issue.ts';
+export { locateFindings, formatFinding, contentErrorFindings, type LocatedFinding } from './locate-findings.ts';
+export { issueImages, issueLinks, knownImageSizes } from './walk-issue.ts';
 export { ASSETS_FOLDER } from './asset-files.ts';
 export { isAssetPath } from './schema.ts';
 

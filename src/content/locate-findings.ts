@@ -1,6 +1,7 @@
 // Turns lint findings (field paths) into `file:line` locations for the editor: paths starting
 // with `newsletter.` belong to the newsletter settings file, the rest to the issue file.
 import { join } from 'node:path';
+import type { ContentError } from './content-error.ts';
 import type { LintFinding } from './findings.ts';
 import { displayPath, parsePath } from './field-path.ts';
 import { readYamlSource } from './load-file.ts';
@@ -30,6 +31,11 @@ export async function locateFindings(
     const line = path ? (await source(filePath))?.lineOf(parsePath(path)) : undefined;
     return { ...finding, path, file: displayPath(filePath), line };
   }));
+}
+
+/** A content file that does not load (YAML or schema), as lint findings: one error per problem, in file order. */
+export function contentErrorFindings(error: ContentError): LocatedFinding[] {
+  return error.problems.map((p) => ({ level: 'error', file: p.file, line: p.line, path: p.field, message: p.problem }));
 }
 
 /** `file:line path: error: message`, one finding per line. */

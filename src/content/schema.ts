@@ -53,10 +53,11 @@ export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a d
 
 export const image = z.strictObject({
   src: imageUrl,
-  /** Optional in the schema so that `lint` can report every missing one at once. */
+  /** Optional in the schema so that `lint` can report every missing one at once (an error there). */
   alt: z.string().optional(),
-  width: z.number().int().positive().max(1200),
-  height: z.number().int().positive().max(4000),
+  /** The file's size in px. Optional here, a lint warning when missing (the layout jumps while it loads). */
+  width: z.number().int().positive().max(1200).optional(),
+  height: z.number().int().positive().max(4000).optional(),
   href: linkUrl.optional(),
 });
 
@@ -128,6 +129,10 @@ export const event = z.strictObject({
   } else if (value.end !== undefined && Date.parse(value.end) <= Date.parse(value.start)) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${value.start})` });
   }
+}, {
+  // Also when another field of the event is wrong (a missing url), so every mistake shows at once;
+  // each check reads only its own fields and skips values of the wrong type.
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
 });
 
 export const community = z.strictObject({
@@ -175,7 +180,8 @@ export const issueSchema = z.strictObject({
   date: calendarDate,
   theme: z.string().trim().optional(),
   subject: text.max(200, 'must be at most 200 characters').refine((s) => !/[\r\n]/.test(s), 'must be one line'),
-  preheader: text.max(200, 'must be at most 200 characters'),
+  /** Empty (or left out) is allowed here and a lint warning: the inbox then shows the first body text. */
+  preheader: z.string().trim().max(200, 'must be at most 200 characters').nullish().transform((value) => value ?? ''),
   /** Optional banner images shown under the masthead. */
   banner: z.array(image).default([]),
   sections: z.array(section).min(1, 'must hold at least one section'),

@@ -1,8 +1,9 @@
-// Checks parsed YAML against a zod schema and turns the first problem (in file order) into one
-// ContentError line. Zod's default wording is replaced by editor-facing phrases; messages the
-// schema sets itself (e.g. "must be an http(s) or mailto URL") are kept as they are.
+// Checks parsed YAML against a zod schema and turns every problem into one line of a
+// ContentError, in file order, so that an editor fixes a file in one go (one problem per field;
+// each unknown key is its own). Zod's default wording is replaced by editor-facing phrases;
+// messages the schema sets itself (e.g. "must be an http(s) or mailto URL") are kept as they are.
 import type { z } from 'zod';
-import { ContentError } from './content-error.ts';
+import { ContentError, type ContentProblem } from './content-error.ts';
 import { formatPath, type PathSegment } from './field-path.ts';
 import { SECTION_KINDS } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
@@ -18,23 +19,34 @@ export function validateSource<S extends z.ZodType>(schema: S, source: YamlSourc
   const result = schema.safeParse(source.data, { error: describeIssue });
   if (result.success) return result.data;
 
-  const problems: Problem[] = result.error.issues.map((issue, order) => {
-    let path = issue.path.filter((s): s is PathSegment => typeof s === 'string' || typeof s === 'number');
-    let message = issue.message;
+  const problems: Problem[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((s): s is PathSegment => typeof s === 'string' || typeof s === 'number');
     if (issue.code === 'unrecognized_keys') {
-      // Point at the first unknown key itself (the line a typo is on), not at its object.
-      const keys = issue.keys.map((key) => ({ key, line: source.lineOf([...path, key]) }));
-      keys.sort((a, b) => a.line - b.line);
-      const first = keys[0]?.key ?? '';
+      // One problem per unknown key, on the key's own line (where a typo is), naming the allowed ones.
       const allowed = allowedKeys(schema, path, source.data);
-      path = [...path, first];
-      message = `unknown field "${first}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`;
+      const hint = allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+      for (const key of issue.keys) {
+        const at = [...path, key];
+        problems.push({ path: at, message: `unknown field "${key}"${hint}`, line: source.lineOf(at), order: problems.length });
+      }
+    } else {
+      problems.push({ path, message: issue.message, line: source.lineOf(path), order: problems.length });
     }
-    return { path, message, line: source.lineOf(path), order };
-  });
+  }
   problems.sort((a, b) => a.line - b.line || a.order - b.order);
-  const first = problems[0]!;
-  throw new ContentError(source.file, first.line, formatPath(first.path) || undefined, first.message);
+
+  // One problem per field: a second check on the same value (a date that is neither
+  // YYYY-MM-DD nor in the calendar) would only repeat the first.
+  const seen = new Set<string>();
+  const lines: ContentProblem[] = [];
+  for (const problem of problems) {
+    const field = formatPath(problem.path);
+    if (seen.has(field)) continue;
+    seen.add(field);
+    lines.push({ file: source.file, line: problem.line, field: field || undefined, problem: problem.message });
+  }
+  throw ContentError.of(lines);
 }
 
 const KIND_LIST = SECTION_KINDS.join(', ');

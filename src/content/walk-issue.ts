@@ -49,6 +49,13 @@ export function issueImages(issue: Issue, newsletter: Newsletter): FoundImage[] 
   return found;
 }
 
+/** `src` → size of each image written with both width and height (lint warns about the others). */
+export function knownImageSizes(found: readonly FoundImage[]): Map<string, { width: number; height: number }> {
+  const sizes = new Map<string, { width: number; height: number }>();
+  for (const { image } of found) if (image.width && image.height) sizes.set(image.src, { width: image.width, height: image.height });
+  return sizes;
+}
+
 export function issueLinks(issue: Issue, newsletter: Newsletter): FoundLink[] {
   const found: FoundLink[] = [{ path: 'newsletter.archiveUrl', url: newsletter.archiveUrl }];
   for (const { path, image } of issueImages(issue, newsletter)) {

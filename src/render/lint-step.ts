@@ -19,8 +19,10 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   }
   const conflict = fallbackConflict([issue.subject, issue.preheader]);
   if (conflict) error('preheader', conflict);
-  if (hasNamePlaceholder(issue.subject) && !nameFallback(issue.subject, issue.preheader)) {
-    warning('subject', `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`);
+  // One fallback serves both fields, so {{name}} in either without one anywhere is worth a word.
+  const withoutFallback = nameFallback(issue.subject, issue.preheader) ? undefined : (['subject', 'preheader'] as const).find((field) => hasNamePlaceholder(issue[field]));
+  if (withoutFallback) {
+    warning(withoutFallback, `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`);
   }
   const width = subjectWidth(issue.subject);
   if (width > SUBJECT_WIDTH) {
@@ -33,8 +35,8 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
 
   for (const { path, image } of issueImages(issue, newsletter)) {
     if (!image.alt?.trim()) error(`${path}.alt`, 'image has no alt text: describe it for readers who do not load images');
-    // The schema requires both, so this only fires for an issue built without it (kept so the
-    // renderer never emits an unsized image, whoever calls it).
+    // The schema lets an image go without a size (the README lists it as a warning); the
+    // renderer then fills the column and leaves the height to the mail client.
     const missing = [image.width ? '' : 'width', image.height ? '' : 'height'].filter(Boolean);
     if (missing.length) {
       warning(path, `image has no ${missing.join(' or ')}: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write ${missing.map((f) => `${f}:`).join(' and ')} in pixels`);

@@ -12,9 +12,12 @@ import { tokenText } from './splice.ts';
 export interface ImageView {
   src: string;
   alt: string;
-  /** Display size in px: the file's size scaled down to fit the space it is shown in. */
+  /**
+   * Display size in px: the file's size scaled down to fit the space it is shown in. An image
+   * written without a width fills its space; without both sizes its height is `auto` (lint warns).
+   */
   width: number;
-  height: number;
+  height: number | 'auto';
   href: string | null;
 }
 
@@ -38,12 +41,12 @@ export function oneLine(text: string): string {
 }
 
 export function imageView(image: Image, maxWidth: number): ImageView {
-  const width = Math.min(image.width, maxWidth);
+  const width = Math.min(image.width ?? maxWidth, maxWidth);
   return {
     src: image.src,
     alt: oneLine(image.alt ?? ''),
     width,
-    height: Math.round((image.height * width) / image.width),
+    height: image.width && image.height ? Math.round((image.height * width) / image.width) : 'auto',
     href: image.href ?? null,
   };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueImages, loadIssueFile } from '../../src/content/index.ts';
+import { issueImages, knownImageSizes, loadIssueFile } from '../../src/content/index.ts';
 import { launchBrowser, openEmail, screenshotEmail } from '../../src/preview/screenshot.ts';
 import { createRenderer, personalise } from '../../src/render/index.ts';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
     viewOnlineUrl: 'https://example.com/issues/pretrain-weekly-064',
     name: '读者',
   }).html;
-  sizes = new Map(issueImages(issue, newsletter).map(({ image }) => [image.src, image]));
+  sizes = knownImageSizes(issueImages(issue, newsletter));
   browser = await launchBrowser();
   dir = await mkdtemp(join(tmpdir(), 'issue-mobile-'));
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueImages, loadIssueFile } from '../../src/content/index.ts';
+import { issueImages, knownImageSizes, loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { launchBrowser, openEmail } from '../../src/preview/screenshot.ts';
 import { createRenderer, personalise } from '../../src/render/index.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
     const { issue, newsletter, templates } = await loadIssueFile(file);
     const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
     const { html } = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/unsubscribe/T', viewOnlineUrl: `https://news.example.test/issues/${issue.id}`, name: 'Ada Lovelace-Byron' });
-    samples.push({ file, html, sizes: new Map(issueImages(issue, newsletter).map(({ image }) => [image.src, image])) });
+    samples.push({ file, html, sizes: knownImageSizes(issueImages(issue, newsletter)) });
   }
   browser = await launchBrowser();
   dir = await mkdtemp(join(tmpdir(), 'nl-dark-'));

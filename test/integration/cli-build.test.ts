@@ -1,5 +1,5 @@
 // The editor's commands end to end, as a child process: `build` writes both samples, invalid
-// content exits 1 with one stderr line and writes nothing, `lint` gates on errors.
+// content exits 1 with one stderr line per mistake and writes nothing, `lint` gates on errors.
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,11 +65,27 @@ describe('newsletter build', () => {
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('on several mistakes names them all, one line each, and writes nothing; send refuses the same way', async () => {
+    const file = 'test/fixtures/content/emails/issues/several-mistakes.yaml';
+    const out = join(tmp, 'out-several');
+    const run = await cli('build', file, '--out', out);
+    expect(run.code).toBe(1);
+    const [head, ...problems] = run.stderr.trimEnd().split('\n');
+    expect(head).toBe(`newsletter: ${file}: 9 problems; fix them all, then run again:`);
+    expect(problems.map((l) => l.replace(/^  /, '').split(' ')[0])).toEqual([2, 4, 15, 16, 17, 18, 24, 24, 25].map((n) => `${file}:${n}`));
+    expect(problems[0]).toBe(`  ${file}:2 number: must be a number, got text "seven"`);
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const send = await cli('send', file, '--yes');
+    expect(send.code).toBe(1);
+    expect(send.stderr).toBe(run.stderr);
+  });
+
   it('on broken YAML exits 1 with the parser message and writes nothing', async () => {
     const out = join(tmp, 'out-yaml');
     const run = await cli('build', 'test/fixtures/content/emails/issues/broken-yaml.yaml', '--out', out);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings\n');
+    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)\n');
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
@@ -120,6 +136,57 @@ describe('newsletter lint', () => {
     expect(lines).toContain(`${file}:15 sections[0].groups[0].papers: error: group "Empty group" has no papers: add one or remove the group`);
     expect(lines).toContain(`${file}:21 sections[1].events[0].url: warning: uses plain http (http://example.com/talk): prefer https`);
     expect(run.stderr).toMatch(/2 errors, 1 warning/);
+  });
+
+  /** A fixture issue in a throwaway emails/ folder with the real templates. */
+  async function fixtureIssue(name: string): Promise<string> {
+    const emails = join(tmp, `lint-${name}`, 'emails');
+    await mkdir(join(emails, 'issues'), { recursive: true });
+    await cp('emails/templates', join(emails, 'templates'), { recursive: true });
+    await cp('test/fixtures/content/emails/newsletters', join(emails, 'newsletters'), { recursive: true });
+    await cp(`test/fixtures/content/emails/issues/${name}.yaml`, join(emails, 'issues', `${name}.yaml`));
+    return join(emails, 'issues', `${name}.yaml`);
+  }
+
+  it('prints every schema mistake of a file in one run, each as a finding in file order, and exits 1', async () => {
+    const file = await fixtureIssue('several-mistakes');
+    const run = await cli('lint', file);
+    expect(run.code).toBe(1);
+    const paper = 'sections[0].groups[0].papers';
+    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl';
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `${file}:2 number: error: must be a number, got text "seven"`,
+      `${file}:4 subject: error: must not be empty`,
+      `${file}:15 ${paper}[0].url: error: must be an http(s) or mailto URL`,
+      `${file}:16 ${paper}[0].abstract: error: unknown field "abstract" (${allowed})`,
+      `${file}:17 ${paper}[0].venue: error: unknown field "venue" (${allowed})`,
+      `${file}:18 ${paper}[1].summary: error: is required (expected text)`,
+      `${file}:24 sections[1].events[0].url: error: is required (expected text)`,
+      `${file}:24 sections[1].events[0].time: error: is required unless start is given: write when it is, e.g. "Thursday 28 March, 17:00 UTC", or start: 2024-03-28T17:00:00Z`,
+      `${file}:25 sections[2].kind: error: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`,
+    ]);
+    expect(run.stderr).toBe(`${file}: 9 errors; the file does not load: fix them, then lint again for the other checks\n`);
+  });
+
+  it('reports a quote never closed on the line it opens on', async () => {
+    const file = await fixtureIssue('unclosed-quote');
+    const run = await cli('lint', file);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(`${file}:3: error: invalid YAML: missing closing " quote: the text that opens with " on this line is never closed (it runs on to the end of the file); add " where it ends (write \\" for a " inside it)\n`);
+    expect(run.stderr).toMatch(/: 1 error; the file does not load/);
+  });
+
+  it('warns (exit 0) about an image without width or height and an empty preheader, on their lines', async () => {
+    const file = await fixtureIssue('unsized-image');
+    const run = await cli('lint', file);
+    expect(run.code).toBe(0);
+    const size = 'Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size';
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `${file}:5 preheader: warning: preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue`,
+      `${file}:7 banner[0]: warning: image has no width or height: ${size}; write width: and height: in pixels`,
+      `${file}:13 sections[1].image: warning: image has no height: ${size}; write height: in pixels`,
+    ]);
+    expect(run.stderr).toMatch(/: 0 errors, 3 warnings; html /);
   });
 });
 

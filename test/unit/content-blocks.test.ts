@@ -74,6 +74,14 @@ describe('good blocks load', () => {
   });
 });
 
+describe('an image without a size loads (lint warns about it)', () => {
+  it('a sponsor image with only a height', async () => {
+    const { load: run } = await load('  - kind: sponsor\n    name: N\n    text: Ad\n    url: https://n.example/\n    image: { src: "https://n.example/b.png", alt: B, height: 20 }\n');
+    const { issue } = await run();
+    expect(issue.sections[0]).toMatchObject({ kind: 'sponsor', image: { src: 'https://n.example/b.png', height: 20 } });
+  });
+});
+
 describe('bad blocks name their field', () => {
   it.each([
     ['button without url', '  - kind: button\n    label: Go\n', 'FILE:7 sections[0].url: is required (expected text)'],
@@ -92,7 +100,8 @@ describe('bad blocks name their field', () => {
     ['event time zone without start', '  - kind: events\n    title: E\n    events:\n      - { title: T, time: soon, timeZone: UTC, url: "https://a.example/" }\n', 'FILE:10 sections[0].events[0].timeZone: needs start: give start (e.g. 2024-03-28T17:00:00Z) or remove timeZone'],
     ['event online link that is not a URL', '  - kind: events\n    title: E\n    events:\n      - { title: T, time: soon, online: zoom, url: "https://a.example/" }\n', 'FILE:10 sections[0].events[0].online: must be an http(s) or mailto URL'],
     ['sponsor without name', '  - kind: sponsor\n    text: Ad\n    url: https://n.example/\n', 'FILE:7 sections[0].name: is required (expected text)'],
-    ['sponsor image without a size', '  - kind: sponsor\n    name: N\n    text: Ad\n    url: https://n.example/\n    image: { src: "https://n.example/b.png", alt: B, height: 20 }\n', 'FILE:11 sections[0].image.width: is required (expected a number)'],
+    // Without a size it loads (lint warns); a size that is not a number is still the schema's.
+    ['sponsor image with a width in words', '  - kind: sponsor\n    name: N\n    text: Ad\n    url: https://n.example/\n    image: { src: "https://n.example/b.png", alt: B, width: wide, height: 20 }\n', 'FILE:11 sections[0].image.width: must be a number, got text "wide"'],
     ['divider with a field', '  - kind: divider\n    style: dotted\n', 'FILE:8 sections[0].style: unknown field "style" (allowed: kind)'],
   ])('%s', async (_name, sections, expected) => {
     expect(await message(sections)).toBe(expected);

@@ -1,6 +1,7 @@
 // Editors paste anything: seeded random mutations of the sample issue (values replaced by odd
 // strings, numbers, dates, nesting, deleted or unknown keys) either load and render, or fail
-// with one ContentError line naming file and line, never another exception or a stack trace.
+// with a ContentError whose every problem is one line naming file and line, never another
+// exception or a stack trace.
 import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ const odd = fc.oneof(
 );
 
 describe('mutated issue files', () => {
-  it('load (and render) or fail with one ContentError line: 150 seeded runs', async () => {
+  it('load (and render) or fail with ContentError lines: 150 seeded runs', async () => {
     const all = paths(sample);
     const renderer = createRenderer((await loadIssueFile(join(dir, 'issues', 'pretrain-weekly-064.yaml'))).templates, { encodedSizes });
     let n = 0;
@@ -73,9 +74,14 @@ describe('mutated issue files', () => {
           expect(rendered.html).toContain('<html');
         } catch (error) {
           expect(error, String((error as Error)?.stack)).toBeInstanceOf(ContentError);
-          const message = (error as Error).message;
-          expect(message).not.toContain('\n');
+          const { message, problems } = error as ContentError;
           expect(message.startsWith(`${file}:`), message).toBe(true);
+          expect(message.split('\n')).toHaveLength(problems.length === 1 ? 1 : problems.length + 1);
+          for (const p of problems) {
+            expect(p.file).toBe(file);
+            expect(p.line).toBeGreaterThan(0);
+            expect(p.problem).not.toContain('\n');
+          }
         }
       }),
       { seed: 42, numRuns: 150 },

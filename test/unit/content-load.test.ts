@@ -1,11 +1,13 @@
 // Loading content files: the two samples load, and each kind of mistake gives exactly one line
-// naming file, line, field path and what was expected.
+// naming file, line, field path and what was expected; a file with several mistakes lists them
+// all at once, in file order.
 import { cp, mkdtemp, rm, writeFile, mkdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentError, listIssueFiles, loadIssueFile, loadNewsletter, loadTemplates } from '../../src/content/index.ts';
+import { ContentError, formatProblem, listIssueFiles, loadIssueFile, loadNewsletter, loadTemplates, locateFindings, formatFinding } from '../../src/content/index.ts';
 import { UserError } from '../../src/errors.ts';
+import { lintIssue } from '../../src/render/lint-step.ts';
 
 const FIXTURES = 'test/fixtures/content/emails';
 const issue = (name: string) => `${FIXTURES}/issues/${name}.yaml`;
@@ -14,11 +16,17 @@ async function errorOf(promise: Promise<unknown>): Promise<ContentError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(ContentError);
   expect(error).toBeInstanceOf(UserError);
-  const message = (error as ContentError).message;
-  expect(message).not.toContain('\n');
+  const { message, problems } = error as ContentError;
   expect(message).not.toMatch(/\bat .*\.ts:\d+/); // no stack frames in the message
+  // One problem: one line. Several: a heading, then each problem on its own line.
+  if (problems.length === 1) expect(message).not.toContain('\n');
+  else expect(message.split('\n').slice(1)).toEqual(problems.map((p) => `  ${formatProblem(p)}`));
+  for (const p of problems) expect(p.problem).not.toContain('\n');
   return error as ContentError;
 }
+
+/** The problems of a ContentError as the lines an editor reads. */
+const lines = (error: ContentError) => error.problems.map(formatProblem);
 
 describe('the sample issues', () => {
   it('loads 《预训练周刊》第64期 with every block of the reference issue', async () => {
@@ -90,7 +98,7 @@ describe('loading a valid fixture', () => {
 
 describe('content errors: one line with file:line, field path and what was expected', () => {
   const cases: Array<[string, string]> = [
-    ['broken-yaml', `${FIXTURES}/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings`],
+    ['broken-yaml', `${FIXTURES}/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)`],
     ['wrong-type', `${FIXTURES}/issues/wrong-type.yaml:2 number: must be a number, got text "seven"`],
     ['missing-field', `${FIXTURES}/issues/missing-field.yaml:16 sections[0].groups[0].papers[1].summary: is required (expected text)`],
     ['unknown-field', `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl)`],
@@ -204,3 +212,155 @@ describe('content errors on files written on the fly', () => {
 
 
 });
+
+describe('every schema mistake of a file at once', () => {
+  it('lists each mistake of the issue, in file order, each with its line, field path and how to fix it', async () => {
+    const file = `${FIXTURES}/issues/several-mistakes.yaml`;
+    const error = await errorOf(loadIssueFile(file));
+    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl';
+    const expected = [
+      `${file}:2 number: must be a number, got text "seven"`,
+      `${file}:4 subject: must not be empty`,
+      `${file}:15 sections[0].groups[0].papers[0].url: must be an http(s) or mailto URL`,
+      `${file}:16 sections[0].groups[0].papers[0].abstract: unknown field "abstract" (${allowed})`,
+      `${file}:17 sections[0].groups[0].papers[0].venue: unknown field "venue" (${allowed})`,
+      `${file}:18 sections[0].groups[0].papers[1].summary: is required (expected text)`,
+      `${file}:24 sections[1].events[0].url: is required (expected text)`,
+      // The event's own rule runs although another field of it is wrong.
+      `${file}:24 sections[1].events[0].time: is required unless start is given: write when it is, e.g. "Thursday 28 March, 17:00 UTC", or start: 2024-03-28T17:00:00Z`,
+      `${file}:25 sections[2].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`,
+    ];
+    expect(lines(error)).toEqual(expected);
+    expect(error.message).toBe(`${file}: 9 problems; fix them all, then run again:\n${expected.map((l) => `  ${l}`).join('\n')}`);
+    // The first problem stays what a single-problem error always was.
+    expect([error.file, error.line, error.field, error.problem]).toEqual([file, 2, 'number', 'must be a number, got text "seven"']);
+  });
+
+  it('lists each mistake of a newsletter settings file too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'content-all-'));
+    try {
+      await mkdir(join(dir, 'newsletters'));
+      const path = join(dir, 'newsletters', 'three.yaml');
+      await writeFile(path, [
+        'name: Three Mistakes', 'organisation: Org', 'sender:', '  name: Three', '  address: not-an-address', 'locale: en',
+        'brandColor: blue', 'postalAddress: 1 Road', 'footer:', '  source: Org', '  disclaimer: D', 'archiveUrl: https://a.example/issues', 'colour: "#123456"', '',
+      ].join('\n'));
+      expect(lines(await errorOf(loadNewsletter(dir, 'three')))).toEqual([
+        `${path}:5 sender.address: must be an email address`,
+        `${path}:7 brandColor: must be a colour written #rrggbb`,
+        `${path}:13 colour: unknown field "colour" (allowed: name, organisation, sender, locale, labels, brandColor, logo, postalAddress, footer, community, archiveUrl, list, welcome)`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names one problem per field, not every check that a wrong value fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'content-all-'));
+    try {
+      await mkdir(join(dir, 'issues'));
+      const path = join(dir, 'issues', 'dates.yaml');
+      await writeFile(path, 'newsletter: fixture-weekly\nnumber: 1\ndate: soon\nsubject: S\npreheader: P\nsections: []\n');
+      expect(lines(await errorOf(loadIssueFile(path)))).toEqual([
+        `${path}:3 date: must be a date written YYYY-MM-DD, e.g. 2022-11-07`,
+        `${path}:6 sections: must hold at least one section`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('YAML syntax errors point at the line where the problem starts', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'content-yaml-'));
+    await mkdir(join(dir, 'issues'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const write = async (name: string, text: string) => {
+    const path = join(dir, 'issues', `${name}.yaml`);
+    await writeFile(path, text);
+    return path;
+  };
+  const unclosed = (q: string, escaped: string, runsOn: string) =>
+    `invalid YAML: missing closing ${q} quote: the text that opens with ${q} on this line is never closed${runsOn}; add ${q} where it ends (write ${escaped} for a ${q} inside it)`;
+
+  it('a double quote never closed on line 3 of an 8-line file: line 3, not the end of the file', async () => {
+    const error = await errorOf(loadIssueFile(issue('unclosed-quote')));
+    expect(error.message).toBe(`${FIXTURES}/issues/unclosed-quote.yaml:3: ${unclosed('"', '\\"', ' (it runs on to the end of the file)')}`);
+  });
+
+  it('a single quote never closed inside a list item', async () => {
+    const path = await write('single', 'newsletter: fixture-weekly\nsections:\n  - kind: text\n    title: \'Oops\n    markdown: hi\n  - kind: divider\n');
+    expect((await errorOf(loadIssueFile(path))).message).toBe(`${path}:4: ${unclosed("'", "''", ' (it runs on to the end of the file)')}`);
+  });
+
+  it('a quote never closed before a later quoted value: still its own line', async () => {
+    const path = await write('later', 'newsletter: fixture-weekly\nsubject: "Hello\npreheader: P\nsections:\n  - kind: text\n    title: "T"\n    markdown: hi\n');
+    expect((await errorOf(loadIssueFile(path))).message).toBe(`${path}:2: ${unclosed('"', '\\"', '')}`);
+  });
+
+  it('a [ list or { mapping never closed: the line of the bracket', async () => {
+    const list = await write('list', 'newsletter: fixture-weekly\nnumber: 1\nsections:\n  - kind: community\n    bullets: [Meet people, Read papers\n  - kind: divider\n');
+    expect((await errorOf(loadIssueFile(list))).message).toBe(
+      `${list}:5: invalid YAML: the [ that opens on this line is never closed: add ] where the list ends (and keep its lines indented), or write it as one "- item" per line`);
+    const map = await write('map', 'newsletter: fixture-weekly\nsections:\n  - kind: image\n    image: {src: "https://a.example/x.png", alt: X\n  - kind: divider\n');
+    expect((await errorOf(loadIssueFile(map))).message).toBe(
+      `${map}:4: invalid YAML: the { that opens on this line is never closed: add } where the mapping ends (and keep its lines indented), or write it as one "field: value" per line`);
+  });
+
+  it('a tab used to indent, a field given twice, a mapping out of line: their own lines, with what to do', async () => {
+    const tab = await write('tab', 'newsletter: fixture-weekly\nsections:\n\t- kind: divider\n');
+    expect((await errorOf(loadIssueFile(tab))).message).toBe(`${tab}:3: invalid YAML: Tabs are not allowed as indentation: indent with spaces`);
+    const twice = await write('twice', 'newsletter: fixture-weekly\nsubject: One\npreheader: P\nsubject: Two\n');
+    expect((await errorOf(loadIssueFile(twice))).message).toBe(`${twice}:4: invalid YAML: Map keys must be unique: "subject" is given twice in the same block; keep one`);
+    const column = await write('column', 'newsletter: fixture-weekly\nsections:\n    - kind: divider\n  - kind: divider\n');
+    expect((await errorOf(loadIssueFile(column))).message).toMatch(new RegExp(`^${escape(column)}:4: invalid YAML: `));
+  });
+});
+
+describe('an image without width or height and an empty preheader load; lint warns about them', () => {
+  const report = { htmlBytes: 1, encodedHtmlBytes: 1, encoding: 'base64' as const, textBytes: 1, budgetBytes: 95_000, warnBytes: 85_000, imageCount: 2, linkCount: 1 };
+
+  it('warns on the lines of the image and the preheader, naming their field paths', async () => {
+    const file = `${FIXTURES}/issues/unsized-image.yaml`;
+    const { issue: loaded, newsletter } = await loadIssueFile(file);
+    expect(loaded.preheader).toBe('');
+    expect(loaded.banner[0]).toEqual({ src: 'https://assets.fixture.example/banner.png', alt: 'A banner without a size' });
+    const findings = await locateFindings(lintIssue(loaded, newsletter, report), { issueFile: file, emailsDir: FIXTURES, newsletterId: newsletter.id });
+    const size = 'Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size';
+    expect(findings.map(formatFinding)).toEqual([
+      `${file}:5 preheader: warning: preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue`,
+      `${file}:7 banner[0]: warning: image has no width or height: ${size}; write width: and height: in pixels`,
+      `${file}:13 sections[1].image: warning: image has no height: ${size}; write height: in pixels`,
+    ]);
+  });
+
+  it('a preheader left out or left blank is empty too; a size that is given is still checked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'content-warn-'));
+    try {
+      await mkdir(join(dir, 'issues'));
+      await mkdir(join(dir, 'newsletters'));
+      await copyFile(`${FIXTURES}/newsletters/fixture-weekly.yaml`, join(dir, 'newsletters', 'fixture-weekly.yaml'));
+      await cp('emails/templates', join(dir, 'templates'), { recursive: true });
+      const body = 'newsletter: fixture-weekly\nnumber: 1\ndate: "2024-01-01"\nsubject: S\n';
+      const sections = 'sections:\n  - kind: text\n    markdown: hi\n';
+      for (const [name, preheader] of [['none', ''], ['blank', 'preheader:\n'], ['spaces', 'preheader: "   "\n']] as const) {
+        const path = join(dir, 'issues', `${name}.yaml`);
+        await writeFile(path, body + preheader + sections);
+        expect((await loadIssueFile(path)).issue.preheader, name).toBe('');
+      }
+      const wide = join(dir, 'issues', 'wide.yaml');
+      await writeFile(wide, `${body}preheader: P\nsections:\n  - kind: image\n    image: {src: "https://a.example/x.png", alt: X, width: 5000}\n`);
+      expect((await errorOf(loadIssueFile(wide))).message).toBe(`${wide}:8 sections[0].image.width: must be at most 1200`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+

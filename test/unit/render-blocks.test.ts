@@ -152,3 +152,18 @@ describe('existing kinds without the new fields', () => {
     expect(out.events).toBeUndefined();
   });
 });
+
+describe('an image written without a size (lint warns; it still renders)', () => {
+  it('fills its column, with the height left to the mail client', async () => {
+    const out = await render(en, [
+      { kind: 'image', image: { src: 'https://a.example/none.png', alt: 'No size' } },
+      { kind: 'image', image: { src: 'https://a.example/width.png', alt: 'Width only', width: 300 } },
+      { kind: 'image', image: { src: 'https://a.example/height.png', alt: 'Height only', height: 300 } },
+    ]);
+    const img = (name: string) => new RegExp(`<img src="https://a\\.example/${name}\\.png"[^>]*>`).exec(out.html)?.[0] ?? '';
+    expect(img('none')).toContain('width="552" height="auto"');
+    expect(img('width')).toContain('width="300" height="auto"');
+    expect(img('height')).toContain('width="552" height="auto"');
+    expect(out.findings.filter((f) => f.level === 'warning' && /^image has no /.test(f.message)).map((f) => f.path)).toEqual(['sections[0].image', 'sections[1].image', 'sections[2].image']);
+  });
+});

@@ -1,7 +1,7 @@
 // lintIssue: the editorial checks left out of the schema so that all are reported at once.
 import { describe, expect, it } from 'vitest';
 import { lintIssue } from '../../src/render/lint-step.ts';
-import { issueSchema, newsletterSchema, type Image, type Issue, type Newsletter } from '../../src/content/schema.ts';
+import { issueSchema, newsletterSchema, type Issue, type Newsletter } from '../../src/content/schema.ts';
 import type { SizeReport } from '../../src/render/types.ts';
 
 const img = (name: string, extra: Record<string, unknown> = {}) => ({ src: `https://img.example/${name}.png`, alt: name, width: 600, height: 200, ...extra });
@@ -107,14 +107,18 @@ describe('lintIssue', () => {
     ]);
   });
 
-  it('warns about images without width or height (the schema requires them; lint covers issues built without it)', () => {
-    // Bypasses the schema, which refuses such an image at load time.
-    const unsized = (over: Record<string, unknown>) => ({ ...img('unsized'), ...over }) as unknown as Image;
-    const issue = { ...issueWith([papers, { kind: 'image', image: img('sized') }]), banner: [unsized({ width: undefined, height: undefined })] };
-    const newsletter = { ...newsletterWith(), logo: unsized({ height: undefined }) };
+  it('warns about images without width or height, which the schema accepts, with their field paths', () => {
+    const unsized = (over: Record<string, unknown>) => ({ ...img('unsized'), ...over });
+    const size = 'Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size';
+    const issue = issueWith(
+      [papers, { kind: 'image', image: img('sized') }, { kind: 'sponsor', name: 'N', text: 'Ad', url: 'https://n.example/', image: unsized({ width: undefined }) }],
+      { banner: [unsized({ width: undefined, height: undefined })] },
+    );
+    const newsletter = newsletterWith({ logo: unsized({ height: undefined }) });
     expect(lintIssue(issue, newsletter, report())).toEqual([
-      { level: 'warning', path: 'newsletter.logo', message: 'image has no height: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write height: in pixels' },
-      { level: 'warning', path: 'banner[0]', message: 'image has no width or height: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write width: and height: in pixels' },
+      { level: 'warning', path: 'newsletter.logo', message: `image has no height: ${size}; write height: in pixels` },
+      { level: 'warning', path: 'banner[0]', message: `image has no width or height: ${size}; write width: and height: in pixels` },
+      { level: 'warning', path: 'sections[2].image', message: `image has no width: ${size}; write width: in pixels` },
     ]);
     expect(lintIssue(issueWith([papers, { kind: 'image', image: img('sized') }], { banner: [img('b')] }), newsletterWith(), report())).toEqual([]);
   });
@@ -139,13 +143,25 @@ describe('lintIssue', () => {
     ]);
   });
 
-  it('warns about an empty preheader, whitespace and zero-width characters included', () => {
-    // The schema refuses an empty preheader at load time; lint still covers an issue built without it.
-    const lint = (preheader: string) => lintIssue({ ...issueWith([papers]), preheader }, newsletterWith(), report());
+  it('warns about an empty preheader, which the schema accepts (left out, blank, whitespace and zero-width characters included)', () => {
+    const lint = (over: Record<string, unknown>) => lintIssue(issueWith([papers], over), newsletterWith(), report());
     const empty = { level: 'warning', path: 'preheader', message: 'preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue' };
-    expect(lint('')).toEqual([empty]);
-    expect(lint(' \u200b\u00a0 ')).toEqual([empty]);
-    expect(lint('Three papers on memory.')).toEqual([]);
+    expect(lint({ preheader: '' })).toEqual([empty]);
+    expect(lint({ preheader: null })).toEqual([empty]);
+    expect(lint({ preheader: undefined })).toEqual([empty]);
+    expect(lint({ preheader: ' \u200b\u00a0 ' })).toEqual([empty]);
+    expect(lint({ preheader: 'Three papers on memory.' })).toEqual([]);
+  });
+
+  it('warns about {{name}} without a fallback in the subject or in the preheader', () => {
+    const lint = (subject: string, preheader: string) => lintIssue(issueWith([papers], { subject, preheader }), newsletterWith(), report());
+    const message = '{{name}} without a fallback reads "reader" for subscribers without a name: consider {{name "…"}}';
+    expect(lint('{{name}}, three papers', 'On memory.')).toEqual([{ level: 'warning', path: 'subject', message }]);
+    expect(lint('Three papers', 'A note for {{name}}: on memory.')).toEqual([{ level: 'warning', path: 'preheader', message }]);
+    expect(lint('{{name}}, three papers', 'A note for {{ name }}.')).toEqual([{ level: 'warning', path: 'subject', message }]);
+    // One fallback, in either field, serves both.
+    expect(lint('{{name}}, three papers', 'A note for {{name "friend"}}.')).toEqual([]);
+    expect(lint('{{name "friend"}}, three papers', 'A note for {{name}}.')).toEqual([]);
   });
 
   it('warns near the size budget and fails at or over it, saying the encoded size and what to cut', () => {

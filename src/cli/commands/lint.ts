@@ -1,5 +1,7 @@
 // `newsletter lint <issue.yaml>`: validate, render and check the issue; one finding per line
-// (`file:line path: level: message`); exit 1 when any finding is an error.
+// (`file:line path: level: message`); exit 1 when any finding is an error. A file that does not
+// load (YAML syntax, schema) gives every one of its problems the same way, then the other checks
+// run once they are fixed.
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
 
@@ -11,13 +13,25 @@ export function register(program: Command): void {
     .action(async (file: string) => {
       // Loaded on use: the renderer (MJML) is heavy and other commands do not need it.
       const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
-      const { formatFinding } = await import('../../content/index.ts');
+      const { ContentError, contentErrorFindings, formatFinding } = await import('../../content/index.ts');
       const { kb } = await import('../format-report.ts');
-      const { rendered, findings } = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+      let result;
+      try {
+        result = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
+      } catch (error) {
+        if (!(error instanceof ContentError)) throw error;
+        const findings = contentErrorFindings(error);
+        for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
+        process.stderr.write(`${file}: ${plural(findings.length, 'error')}; the file does not load: fix ${findings.length === 1 ? 'it' : 'them'}, then lint again for the other checks\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { rendered, findings } = result;
       for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       const { encodedHtmlBytes, encoding, budgetBytes } = rendered.report;
-      process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`);
+      process.stderr.write(`${file}: ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`);
       if (errors > 0) process.exitCode = 1;
     });
 }

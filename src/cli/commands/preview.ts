@@ -32,14 +32,14 @@ export function register(program: Command): void {
         process.stdout.write(`${htmlPath}\n\n${sample.text}\n`);
         return;
       }
-      const { ASSETS_FOLDER, issueImages } = await import('../../content/index.ts');
+      const { ASSETS_FOLDER, issueImages, knownImageSizes } = await import('../../content/index.ts');
       const { screenshotEmail } = await import('../../preview/screenshot.ts');
       const { cjkFontWarning } = await import('../../preview/cjk-font.ts');
       const warning = cjkFontWarning(newsletter.locale);
       if (warning) process.stderr.write(`newsletter preview: ${warning}\n`);
       const shots = screenshotPlan(opts.screenshot, opts.width, opts.dark ? 'dark' : 'light');
       // The issue knows each image's real size; MJML's HTML may only say height="auto".
-      const sizes = new Map<string, ImageSize>(issueImages(issue, newsletter).map(({ image }) => [image.src, image]));
+      const sizes: Map<string, ImageSize> = knownImageSizes(issueImages(issue, newsletter));
       // Images under emails/assets come from their files, whatever ASSETS_URL points at.
       await screenshotEmail(sample.html, shots, sizes, { url: assetsUrl, dir: join(dirname(dirname(file)), ASSETS_FOLDER) });
       for (const shot of shots) process.stdout.write(`${shot.path} (${shot.width} px${shot.colorScheme === 'dark' ? ', dark mode' : ''})\n`);
