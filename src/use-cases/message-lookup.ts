@@ -11,7 +11,7 @@ export type MessageFate = 'sent' | 'failed' | 'bounced' | 'skipped' | 'unknown' 
 export type LookupAnswer = { kind: 'not-an-address' } | { kind: 'not-subscriber'; email: string } | { kind: 'not-in-send'; email: string } | { kind: 'found'; email: string; fate: MessageFate };
 
 /** Ledger values (see ledger.ts) to what they mean for the message. */
-function fateOf(value: string): MessageFate {
+export function fateOf(value: string): MessageFate {
   if (value.startsWith('f:')) return 'claimed';
   if (value.startsWith('d:')) return 'data-sent';
   if (value.startsWith('p:')) return 'in-doubt';

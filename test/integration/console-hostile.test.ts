@@ -19,7 +19,7 @@ it('300 seeded runs over every console route', async () => {
   const path = fc.constantFrom(
     '/admin', '/admin/login', '/admin/logout', '/admin/issues/field-notes-012', '/admin/issues/field-notes-012/preview.html', '/admin/issues/field-notes-012/test-send',
     '/admin/issues/field-notes-012/send', '/admin/sends/field-notes-012', '/admin/sends/field-notes-012/status.json', '/admin/sends/field-notes-012/pause', '/admin/sends/field-notes-012/cancel',
-    '/admin/subscribers', '/admin/subscribers/add', '/admin/subscribers/import', '/admin/subscribers/import/confirm', '/admin/subscribers/1/remove', '/admin/subscribers/export.csv', '/admin/queues', '/admin/queues/api/queues',
+    '/admin/subscribers', '/admin/subscribers/add', '/admin/subscribers/import', '/admin/subscribers/import/confirm', '/admin/subscribers/1', '/admin/subscribers/1/delete', '/admin/subscribers/1/leave', '/admin/subscribers/1/edit', '/admin/subscribers/1/resend-confirmation', '/admin/subscribers/export.csv', '/admin/queues', '/admin/queues/api/queues',
   );
   const junk = fc.string({ unit: 'binary', maxLength: 80 });
   const request = fc.record({

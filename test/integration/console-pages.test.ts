@@ -114,7 +114,12 @@ describe('send, confirm, control, look up', () => {
     const stranger = await browser.get(`/admin/sends/${ISSUE}?email=nobody@pages.example`);
     expect(stranger.body).toContain('nobody@pages.example is not a subscriber.');
 
-    await browser.get(`/admin/sends/${ISSUE}`);
+    // Cancel asks first: the send page links to a question that changes nothing.
+    const sendPage = await browser.get(`/admin/sends/${ISSUE}`);
+    expect(sendPage.body).toContain(`href="/admin/sends/${ISSUE}/cancel">Cancel the send…</a>`);
+    const question = await browser.get(`/admin/sends/${ISSUE}/cancel`);
+    expect(question.body).toContain(`Cancel the send of ${ISSUE}?`);
+    expect((await browser.get(`/admin/sends/${ISSUE}/status.json`)).json().state).not.toBe('cancelled');
     expect((await browser.post(`/admin/sends/${ISSUE}/cancel`)).statusCode).toBe(303);
     const cancelled = (await browser.get(`/admin/sends/${ISSUE}/status.json`)).json();
     expect(cancelled.state).toBe('cancelled');

@@ -31,21 +31,51 @@ async function upload(fields: Record<string, string>, file?: { name: string; con
 }
 
 describe('subscribers page', () => {
-  it('adds a confirmed subscriber, counts them, finds them by address and removes them', async () => {
+  it('adds a confirmed subscriber, counts them, finds them by address, and erases them only after asking', async () => {
     await browser.get('/admin/subscribers');
     const added = await browser.submit('/admin/subscribers/add', { email: 'ann@subs.example', name: 'Ann', list: h.en.listId, confirmed: 'yes' });
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('ann@subs.example is an active subscriber.');
     expect(added.body).toContain(`data-count="${h.en.listId}-active">1<`);
-    const found = await browser.get('/admin/subscribers?q=ann@subs.example');
-    expect(found.body).toMatch(/<td>ann@subs\.example<\/td><td>Ann<\/td><td>active<\/td>/);
     const id = (await h.store.findByEmail('ann@subs.example'))!.id;
-    expect((await browser.post(`/admin/subscribers/${id}/remove`, { _csrf: null })).statusCode).toBe(403);
-    const removed = await browser.submit(`/admin/subscribers/${id}/remove`);
-    expect(removed.statusCode).toBe(200);
-    expect(removed.body).toContain('ann@subs.example was removed');
+    const found = await browser.get('/admin/subscribers?q=ann@subs.example');
+    expect(found.body).toContain(`<td><a href="/admin/subscribers/${id}" aria-label="Open ann@subs.example">ann@subs.example</a></td><td>Ann</td><td>active</td>`);
+    // The row has no one-click removal: its page asks first.
+    expect(found.body).not.toContain('/remove"');
+    const page = await browser.get(`/admin/subscribers/${id}`);
+    expect(page.body).toContain('<h1>ann@subs.example</h1>');
+    expect(page.body).toContain(`href="/admin/subscribers/${id}/delete"`);
+    const ask = await browser.get(`/admin/subscribers/${id}/delete`);
+    expect(ask.body).toContain('Erase ann@subs.example?');
+    expect(await h.store.findByEmail('ann@subs.example')).not.toBeNull();
+    expect((await browser.post(`/admin/subscribers/${id}/delete`, { _csrf: null })).statusCode).toBe(403);
+    const erased = await browser.submit(`/admin/subscribers/${id}/delete`);
+    expect(erased.posted.headers.location).toBe('/admin/subscribers');
+    expect(erased.body).toContain('ann@subs.example was erased; only a hash of the address is kept.');
     expect(await h.store.findByEmail('ann@subs.example')).toBeNull();
+    expect(await h.store.isForgotten('ann@subs.example')).toBe(true);
     expect((await browser.get('/admin/subscribers?q=ann@subs.example')).body).toContain('No subscriber has the address ann@subs.example.');
+  });
+
+  it('the subscriber page: record, consent, lists, history; unsubscribes from one list after asking and keeps the record; edits name and language', async () => {
+    const consent = { at: '2025-04-01T08:00:00.000Z', ip: '198.51.100.23', userAgent: 'Mozilla/5.0 (Page)', textVersion: 'console-v1', source: 'api' as const };
+    const { subscriber } = await h.store.create({ email: 'page@subs.example', name: 'Pia', lists: [h.en.listId, h.zh.listId], status: 'active', consent });
+    const page = await browser.get(`/admin/subscribers/${subscriber.id}`);
+    expect(page.body).toContain('198.51.100.23');
+    expect(page.body).toContain('Mozilla/5.0 (Page)');
+    expect(page.body).toContain(`/admin/subscribers/${subscriber.id}/leave?list=${h.en.listId}`);
+    expect(page.body).toContain('No recent send had a message for them.');
+    const ask = await browser.get(`/admin/subscribers/${subscriber.id}/leave?list=${h.en.listId}`);
+    expect(ask.body).toContain(`Unsubscribe page@subs.example from ${h.en.listId}?`);
+    expect(await h.store.isActiveIn(subscriber.id, h.en.listId)).toBe(true);
+    const left = await browser.submit(`/admin/subscribers/${subscriber.id}/leave`, { list: h.en.listId });
+    expect(left.body).toContain(`page@subs.example is unsubscribed from ${h.en.listId}.`);
+    const after = (await h.store.get(subscriber.id))!;
+    expect(after).toMatchObject({ lists: [h.zh.listId], left: [h.en.listId], status: 'active', consent });
+    const edited = await browser.submit(`/admin/subscribers/${subscriber.id}/edit`, { name: 'Pia P.', locale: 'de' });
+    expect(edited.body).toContain('Saved the name and language of page@subs.example.');
+    expect(await h.store.get(subscriber.id)).toMatchObject({ name: 'Pia P.', locale: 'de' });
+    expect((await browser.get('/admin/subscribers/99999999')).statusCode).toBe(404);
   });
 
   it('adds without "confirmed" by sending the double opt-in mail', async () => {

@@ -29,7 +29,7 @@ input[type=text],input[type=email],input[type=password],input[type=search],texta
 .hint{color:#52606d;font-size:.9rem;margin:.25rem 0 .5rem}
 button,.button{display:inline-block;min-height:40px;padding:.45rem 1.1rem;border:0;border-radius:6px;background:#1f5fbf;color:#fff;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#e4e7eb;color:#1c1e21}
-button.danger{background:#b3261e}
+button.danger,.button.danger{background:#b3261e;color:#fff}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 .notice{padding:.6rem .9rem;border-radius:6px;background:#e8f1fd;margin:0 0 1rem}
 .notice.error{background:#fde8e8;color:#8a1c14}

@@ -105,6 +105,52 @@ export interface ConsoleMessages {
     exportTitle: string;
     exportButton: string;
   };
+  sub: {
+    record: string;
+    address: string;
+    locale: string;
+    noLocale: string;
+    created: string;
+    updated: string;
+    consent: string;
+    consentAt: string;
+    consentSource: string;
+    consentIp: string;
+    consentAgent: string;
+    consentText: string;
+    confirmedAt: string;
+    noConsent: string;
+    lists: string;
+    noLists: string;
+    inList: string;
+    requested: string;
+    left: string;
+    leave(list: string): string;
+    history: string;
+    noHistory: string;
+    edit: string;
+    save: string;
+    saved(email: string): string;
+    resend: string;
+    resent(email: string): string;
+    resendThrottled: string;
+    nothingToConfirm: string;
+    erase: string;
+    eraseTitle(email: string): string;
+    eraseBody: string;
+    eraseConfirm: string;
+    erased(email: string): string;
+    leaveTitle(email: string, list: string): string;
+    leaveBody(list: string): string;
+    leaveConfirm: string;
+    leftList(email: string, list: string): string;
+    notInList(list: string): string;
+    open(email: string): string;
+  };
+  cancelTitle(id: string): string;
+  cancelBody(queued: number): string;
+  cancelConfirm: string;
+  keepSending: string;
   refresh: string;
   errorTitle: string;
   forbidden: string;
@@ -215,6 +261,53 @@ const en: ConsoleMessages = {
     exportTitle: 'Export',
     exportButton: 'Download CSV',
   },
+  sub: {
+    record: 'Record',
+    address: 'Address',
+    locale: 'Language',
+    noLocale: 'the newsletter’s',
+    created: 'Added',
+    updated: 'Changed',
+    consent: 'Consent record',
+    consentAt: 'Agreed',
+    consentSource: 'How',
+    consentIp: 'From address',
+    consentAgent: 'Browser',
+    consentText: 'The words they agreed to',
+    confirmedAt: 'Confirmed (double opt-in)',
+    noConsent: 'No consent record (added before consent was recorded).',
+    lists: 'Lists',
+    noLists: 'On no list.',
+    inList: 'member',
+    requested: 'asked to join, not confirmed yet',
+    left: 'left',
+    leave: (list) => `Unsubscribe from ${list}…`,
+    history: 'Sends',
+    noHistory: 'No recent send had a message for them.',
+    edit: 'Name and language',
+    save: 'Save',
+    saved: (email) => `Saved the name and language of ${email}.`,
+    resend: 'Send the confirmation mail again',
+    resent: (email) => `A confirmation mail is on its way to ${email}.`,
+    resendThrottled: 'A confirmation mail went out less than a minute ago; wait a little before sending another.',
+    nothingToConfirm: 'There is nothing for them to confirm: they asked to join no list.',
+    erase: 'Delete (erase)…',
+    eraseTitle: (email) => `Erase ${email}?`,
+    eraseBody:
+      'This deletes the record, its consent record and its list memberships, and keeps only a hash of the address, so that no import, API call or form adds it back (the same as `newsletter subscribers forget`). Past sends keep their counts. It cannot be undone.',
+    eraseConfirm: 'Yes, erase',
+    erased: (email) => `${email} was erased; only a hash of the address is kept.`,
+    leaveTitle: (email, list) => `Unsubscribe ${email} from ${list}?`,
+    leaveBody: (list) => `They stop receiving ${list}; a send under way lets them go. The record and its consent record stay. Only they can join again, through the form, which asks them to confirm.`,
+    leaveConfirm: 'Yes, unsubscribe',
+    leftList: (email, list) => `${email} is unsubscribed from ${list}.`,
+    notInList: (list) => `They are not on ${list}.`,
+    open: (email) => `Open ${email}`,
+  },
+  cancelTitle: (id) => `Cancel the send of ${id}?`,
+  cancelBody: (queued) => `No further message of this send leaves; ${queued.toLocaleString('en')} not sent yet ${queued === 1 ? 'is' : 'are'} counted as skipped. A cancelled send cannot be resumed.`,
+  cancelConfirm: 'Yes, cancel the send',
+  keepSending: 'No, keep it',
   refresh: 'Refresh',
   errorTitle: 'Something is not right',
   forbidden: 'This form has expired or did not come from the console. Reload the page and try again.',
@@ -322,6 +415,52 @@ const zh: ConsoleMessages = {
     exportTitle: '导出',
     exportButton: '下载 CSV',
   },
+  sub: {
+    record: '订阅者记录',
+    address: '地址',
+    locale: '语言',
+    noLocale: '跟随通讯',
+    created: '加入时间',
+    updated: '修改时间',
+    consent: '同意记录',
+    consentAt: '同意时间',
+    consentSource: '方式',
+    consentIp: '来源地址',
+    consentAgent: '浏览器',
+    consentText: '所同意的文字',
+    confirmedAt: '确认时间（双重确认）',
+    noConsent: '没有同意记录（在记录同意之前加入）。',
+    lists: '列表',
+    noLists: '不在任何列表中。',
+    inList: '成员',
+    requested: '已申请加入，尚未确认',
+    left: '已退订',
+    leave: (list) => `从 ${list} 退订…`,
+    history: '发送记录',
+    noHistory: '最近的发送中没有给此人的邮件。',
+    edit: '称呼与语言',
+    save: '保存',
+    saved: (email) => `已保存 ${email} 的称呼与语言。`,
+    resend: '重新发送确认邮件',
+    resent: (email) => `确认邮件正在发往 ${email}。`,
+    resendThrottled: '不到一分钟前刚发过确认邮件；请稍后再发。',
+    nothingToConfirm: '此人没有需要确认的列表。',
+    erase: '删除（抹除）…',
+    eraseTitle: (email) => `抹除 ${email}？`,
+    eraseBody: '这会删除此人的记录、同意记录和列表成员关系，只保留地址的哈希值，使任何导入、API 调用或表单都不会再次加入此地址（与 `newsletter subscribers forget` 相同）。以往发送的统计不变。此操作无法撤销。',
+    eraseConfirm: '确认抹除',
+    erased: (email) => `${email} 已抹除；只保留了地址的哈希值。`,
+    leaveTitle: (email, list) => `将 ${email} 从 ${list} 退订？`,
+    leaveBody: (list) => `此人将不再收到 ${list}；正在进行的发送会跳过此人。记录和同意记录会保留。只有本人可以通过表单重新加入（表单会要求确认）。`,
+    leaveConfirm: '确认退订',
+    leftList: (email, list) => `${email} 已从 ${list} 退订。`,
+    notInList: (list) => `此人不在 ${list} 中。`,
+    open: (email) => `打开 ${email}`,
+  },
+  cancelTitle: (id) => `取消 ${id} 的发送？`,
+  cancelBody: (queued) => `此次发送不会再发出任何邮件；尚未发送的 ${queued.toLocaleString('zh-CN')} 封计为跳过。取消后无法继续发送。`,
+  cancelConfirm: '确认取消发送',
+  keepSending: '不，继续发送',
   refresh: '刷新',
   errorTitle: '出了点问题',
   forbidden: '表单已过期，或并非来自管理台。请刷新页面后重试。',

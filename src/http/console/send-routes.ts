@@ -63,7 +63,8 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
       const controls = [
         s.state === 'sending' || s.state === 'scheduled' ? control('pause', m.pauseButton, 'secondary') : '',
         s.state === 'paused' ? control('resume', m.resumeButton) : '',
-        isFinished(s.state) ? '' : control('cancel', m.cancelSendButton, 'danger'),
+        // Cannot be undone: asked first, on a page of its own.
+        isFinished(s.state) ? '' : html`<a class="button danger" href="/admin/sends/${s.issueId}/cancel">${m.cancelSendButton}…</a>`,
       ];
       const issueId = s.issueId.split('~')[0]!;
       return html`<h1>${m.sendTitleFor(s.issueId)}</h1>
@@ -101,6 +102,17 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
     app.get('/sends/:id/status.json', async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return statusOf(idOf(request));
+    });
+
+    app.get('/sends/:id/cancel', async (request, reply) => {
+      const id = idOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const s = await statusOf(id);
+      if (isFinished(s.state)) return flash.redirect(request, reply, `/admin/sends/${id}`);
+      const csrf = reply.generateCsrf();
+      const body = html`<section class="card narrow"><h1>${m.cancelTitle(id)}</h1><p>${m.cancelBody(s.queued)}</p>
+<form method="post" action="/admin/sends/${id}/cancel" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${m.cancelConfirm}</button> <a class="button secondary" href="/admin/sends/${id}">${m.keepSending}</a></form></section>`;
+      return sendPage(reply, 200, consolePage({ m, title: m.cancelTitle(id), path: `/admin/sends/${id}/cancel`, session: { csrf }, body }));
     });
 
     for (const [action, run] of Object.entries(CONTROLS)) {

@@ -11,7 +11,6 @@ import { CsvFileError, importSubscribers } from '../../subscribers/csv-import.ts
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
-import { removeSubscriber } from '../../use-cases/leave-list.ts';
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { consentTextResolver } from '../views/messages.ts';
@@ -22,6 +21,7 @@ import { csvUploadParser, CsvUploads, type CsvUploadBody } from './csv-upload.ts
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
+import { subscriberHref } from './subscriber-page-routes.ts';
 import { when } from './views.ts';
 
 const PAGE_SIZE = 25;
@@ -44,14 +44,13 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
       return id;
     };
 
-    function row(m: ConsoleMessages, csrf: string, s: Subscriber): SafeHtml {
-      return html`<tr><td>${s.email}</td><td>${s.name ?? ''}</td><td>${m.subs.status[s.status]}</td><td>${s.lists.join(', ')}</td><td>${when(s.createdAt, m.lang)}</td>
-<td><form method="post" action="/admin/subscribers/${s.id}/remove"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary" aria-label="${m.subs.removeButton} ${s.email}">${m.subs.removeButton}</button></form></td></tr>`;
+    function row(m: ConsoleMessages, s: Subscriber): SafeHtml {
+      return html`<tr><td><a href="${subscriberHref(s.id)}" aria-label="${m.sub.open(s.email)}">${s.email}</a></td><td>${s.name ?? ''}</td><td>${m.subs.status[s.status]}</td><td>${s.lists.join(', ')}</td><td>${when(s.createdAt, m.lang)}</td></tr>`;
     }
 
-    function table(m: ConsoleMessages, csrf: string, subscribers: readonly Subscriber[]): SafeHtml {
+    function table(m: ConsoleMessages, subscribers: readonly Subscriber[]): SafeHtml {
       const c = m.subs;
-      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.name}</th><th scope="col">${m.columns.state}</th><th scope="col">${c.lists}</th><th scope="col">${c.joined}</th><th scope="col"></th></tr></thead><tbody>${subscribers.map((s) => row(m, csrf, s))}</tbody></table></div>`;
+      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.name}</th><th scope="col">${m.columns.state}</th><th scope="col">${c.lists}</th><th scope="col">${c.joined}</th></tr></thead><tbody>${subscribers.map((s) => row(m, s))}</tbody></table></div>`;
     }
 
     async function show(request: FastifyRequest, reply: FastifyReply, notice?: SafeHtml, statusCode = 200, extra?: SafeHtml) {
@@ -68,7 +67,7 @@ ${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.ma
       if (q.q?.trim()) {
         const email = normaliseEmail(q.q.trim());
         const subscriber = email ? await ctx.store.findByEmail(email) : null;
-        found = subscriber ? table(m, csrf, [subscriber]) : html`<p class="notice" role="status">${email ? c.noMatch(email) : m.notAnAddress}</p>`;
+        found = subscriber ? table(m, [subscriber]) : html`<p class="notice" role="status">${email ? c.noMatch(email) : m.notAnAddress}</p>`;
       }
       const page = await ctx.store.pageAll(list, q.cursor ?? null, PAGE_SIZE);
       const listPicker = html`<label for="browse-list">${c.list}</label><select id="browse-list" name="list">${lists.map((l) => html`<option value="${l}"${l === list ? html` selected` : ''}>${l}</option>`)}</select>`;
@@ -91,7 +90,7 @@ ${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.ma
 <button type="submit">${c.previewButton}</button></form></section>
 <section aria-labelledby="export"><h2 id="export">${c.exportTitle}</h2><form method="get" action="/admin/subscribers/export.csv" class="row"><label for="export-list" class="inline">${c.list}</label><select id="export-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select><button type="submit">${c.exportButton}</button></form></section>
 <section aria-labelledby="browse"><h2 id="browse">${c.browse}</h2><form method="get" action="/admin/subscribers" class="row">${listPicker}<button type="submit" class="secondary">${c.searchButton}</button></form>
-${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?list=${list}&cursor=${page.next}">${c.next}</a></p>` : ''}</section>`;
+${table(m, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?list=${list}&cursor=${page.next}">${c.next}</a></p>` : ''}</section>`;
       return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf }, body }));
     }
 
@@ -117,14 +116,6 @@ ${table(m, csrf, page.subscribers)}${page.next ? html`<p><a href="/admin/subscri
       const newsletter = ctx.newsletters.byList(listId)!;
       const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api') });
       return back(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
-    });
-
-    app.post('/subscribers/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {
-      const m = consoleLanguage(request, reply, cookies);
-      const { id } = parseInput(idParams, request.params);
-      const subscriber = await ctx.store.get(id);
-      if (!subscriber || !(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `There is no subscriber ${id}.`);
-      return back(request, reply, html`<p class="notice" role="status">${m.subs.removed(subscriber.email)}</p>`);
     });
 
     // Step 1: the upload, parsed by this scope's own multipart parser, kept for the preview.
