@@ -150,6 +150,8 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the editor console in Chromium')
     await page.getByRole('button', { name: 'Yes, send it' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/admin/sends/${ISSUE}`);
+    // A worker runs here: no "no worker" warning.
+    expect(await page.locator('[data-no-worker]').count()).toBe(0);
     await held.waitForHeld(1);
     await page.getByRole('button', { name: 'Pause' }).focus();
     const pausing = page.keyboard.press('Enter');

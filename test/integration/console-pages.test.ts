@@ -24,7 +24,7 @@ describe('home', () => {
   it('lists every issue file with its subject and "not sent"', async () => {
     const res = await browser.get('/admin');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/<a href="\/admin\/issues\/field-notes-012">field-notes-012<\/a><\/td><td>[^<]+<\/td><td><span class="state none" data-state="none">not sent<\/span>/);
+    expect(res.body).toMatch(/<a href="\/admin\/issues\/field-notes-012">field-notes-012<\/a><\/td><td>[^<]+<\/td><td data-lint="field-notes-012">.*?<\/td><td><span class="state none" data-state="none">not sent<\/span>/);
     expect(res.body).toContain('<a href="/admin/issues/pretrain-weekly-064">');
   });
 });
@@ -93,6 +93,8 @@ describe('send, confirm, control, look up', () => {
 
     const page = await browser.get(`/admin/sends/${ISSUE}`);
     expect(page.statusCode).toBe(200);
+    // No worker runs here: the page says so, as `newsletter send` does, instead of "sending" forever.
+    expect(page.body).toContain('No worker is running: this send stays queued');
     // No worker runs here: the fan-out has not started, so the send is still "scheduled".
     expect(page.body).toMatch(/data-state="(scheduled|sending)"/);
     expect(page.headers['content-security-policy']).toMatch(/script-src 'sha256-[^']+'/);

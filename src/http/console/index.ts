@@ -7,6 +7,7 @@ import type { AppContext } from '../app-context.ts';
 import { authRoutes, requireSession } from './auth-routes.ts';
 import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
 import { homeRoutes } from './home-routes.ts';
+import { IssueChecks } from '../../use-cases/issue-check.ts';
 import { Flash } from './flash.ts';
 import { issueRoutes } from './issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
@@ -23,11 +24,13 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
     await admin.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: consoleCookie(cookies), logLevel: 'info' });
     const auth = { adminToken: ctx.config.adminToken, sessions: new AdminSessionStore(ctx.redis, ctx.keys), cookies };
     const flash = new Flash(auth.sessions);
+    // One render-and-lint per version of each issue file, shared by the home and issue pages.
+    const checks = new IssueChecks({ assetsUrl: ctx.config.assetsUrl });
     await admin.register(authRoutes(auth));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
-      await guarded.register(homeRoutes(ctx, cookies));
-      await guarded.register(issueRoutes(ctx, cookies, flash));
+      await guarded.register(homeRoutes(ctx, cookies, checks));
+      await guarded.register(issueRoutes(ctx, cookies, flash, checks));
       await guarded.register(sendRoutes(ctx, cookies, flash));
       await guarded.register(subscriberRoutes(ctx, cookies, flash));
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));

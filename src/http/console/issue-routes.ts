@@ -10,10 +10,11 @@ import { z } from 'zod';
 import { parseSendAt } from '../../campaign/send.ts';
 import { findStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
-import { ContentError, formatFinding } from '../../content/index.ts';
+import { formatProblem, type ContentProblem, type LocatedFinding } from '../../content/index.ts';
+import type { IssueChecks } from '../../use-cases/issue-check.ts';
 import { UserError } from '../../errors.ts';
 import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../../use-cases/publishable-issue.ts';
-import { renderIssueFile, type RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
+import type { RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
 import type { AppContext } from '../app-context.ts';
@@ -31,7 +32,16 @@ const sendForm = z.object({ at: z.string().max(64).default(''), confirm: z.strin
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
+/** The finding's place and message; its level is the badge before it. */
+function findingText(f: LocatedFinding): string {
+  return `${f.file}${f.line ? `:${f.line}` : ''}${f.path ? ` ${f.path}` : ''}: ${f.message}`;
+}
+
+export function levelBadge(m: ConsoleMessages, level: 'error' | 'warning'): SafeHtml {
+  return html`<span class="level ${level}">${m.levels[level]}</span>`;
+}
+
+export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash, checks: IssueChecks): FastifyPluginAsync {
   return async (app) => {
     const sendDeps = { ...ctx.sends, store: ctx.store };
 
@@ -56,15 +66,19 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       return html`<p class="notice" role="status">${stateBadge(m, status)} ${status.state === 'cancelled' ? '' : m.running}${link}</p>`;
     }
 
-    function issueBody(m: ConsoleMessages, csrf: string, id: string, r: RenderedIssueFile | { error: string }, recipients: number, status: CampaignStatus | null, notice?: SafeHtml): SafeHtml {
+    function issueBody(m: ConsoleMessages, csrf: string, id: string, r: RenderedIssueFile | { error: string; problems: readonly ContentProblem[] }, recipients: number, status: CampaignStatus | null, notice?: SafeHtml): SafeHtml {
       if ('error' in r) {
-        return html`<h1>${id}</h1>${notice ?? ''}<section><h2>${m.lint}</h2><p class="finding error-text">${r.error}</p></section>`;
+        // The file does not load: every problem at once, one line each (lint's own lines).
+        const problems = r.problems.length ? html`<ul>${r.problems.map((p) => html`<li class="finding error-text">${levelBadge(m, 'error')} ${formatProblem(p)}</li>`)}</ul>` : html`<p class="finding error-text">${r.error}</p>`;
+        return html`<h1>${id}</h1>${notice ?? ''}<section><h2>${m.lint}</h2><p class="notice error" role="status">${m.sendBlocked(Math.max(1, r.problems.length))}</p>${problems}</section>`;
       }
       const { report } = r.rendered;
+      const errors = r.findings.filter((f) => f.level === 'error').length;
       const findings = r.findings.length
-        ? html`<ul>${r.findings.map((f) => html`<li class="finding${f.level === 'error' ? ' error-text' : ''}">${f.level}: ${formatFinding(f)}</li>`)}</ul>`
+        ? html`<ul>${r.findings.map((f) => html`<li class="finding${f.level === 'error' ? ' error-text' : ''}">${levelBadge(m, f.level)} ${findingText(f)}</li>`)}</ul>`
         : html`<p>${m.lintClean}</p>`;
-      const canSend = !r.findings.some((f) => f.level === 'error') && status?.state !== 'sending' && status?.state !== 'paused' && status?.state !== 'scheduled';
+      const running = status?.state === 'sending' || status?.state === 'paused' || status?.state === 'scheduled';
+      const canSend = errors === 0 && !running;
       return html`<h1>${r.sample.subject}</h1>
 <p class="hint">${id} · ${m.recipients(recipients, r.newsletter.name)}</p>
 ${notice ?? ''}${sendState(m, id, status)}
@@ -82,16 +96,12 @@ ${notice ?? ''}${sendState(m, id, status)}
 ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
 <form method="get" action="/admin/issues/${id}/send">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
-<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : ''}`;
+<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`}`;
     }
 
-    async function render(file: string): Promise<RenderedIssueFile | { error: string }> {
-      try {
-        return await renderIssueFile(file, { assetsUrl: ctx.config.assetsUrl });
-      } catch (error) {
-        if (error instanceof ContentError || error instanceof UserError) return { error: error.message };
-        throw error;
-      }
+    async function render(file: string): Promise<RenderedIssueFile | { error: string; problems: readonly ContentProblem[] }> {
+      const checked = await checks.check(file);
+      return checked.ok ? checked.rendered : checked;
     }
 
     /** `loaded`: the issue a POST already rendered, so the page does not run MJML a second time. */

@@ -33,6 +33,7 @@ button.danger,.button.danger{background:#b3261e;color:#fff}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 .notice{padding:.6rem .9rem;border-radius:6px;background:#e8f1fd;margin:0 0 1rem}
 .notice.error{background:#fde8e8;color:#8a1c14}
+.level{display:inline-block;padding:0 .45rem;border-radius:4px;font-size:.8rem;font-weight:700;text-transform:uppercase;background:#fff1c2;color:#5c4400}.level.error{background:#fde8e8;color:#8a1c14}
 .state{display:inline-block;padding:0 .5rem;border-radius:999px;background:#e4e7eb;font-size:.85rem}
 .state.sending{background:#d9f2e3}.state.paused{background:#fff1c2}.state.done{background:#d4e4fa}.state.cancelled{background:#f5d5d5}
 .previews{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}

@@ -29,6 +29,11 @@ export interface ConsoleMessages {
   textPart: string;
   lint: string;
   lintClean: string;
+  levels: Record<'error' | 'warning', string>;
+  sendBlocked(errors: number): string;
+  sendRunning: string;
+  noWorker: string;
+  lintSummary(errors: number, warnings: number): string;
   sizeTitle: string;
   sizeLine(kb: string, budgetKb: string, over: boolean): string;
   recipients(n: number, list: string): string;
@@ -182,6 +187,11 @@ const en: ConsoleMessages = {
   textPart: 'Text part',
   lint: 'Lint',
   lintClean: 'No findings.',
+  levels: { error: 'error', warning: 'warning' },
+  sendBlocked: (errors) => `Sending is blocked until ${errors === 1 ? 'the error' : `the ${errors} errors`} above ${errors === 1 ? 'is' : 'are'} fixed in the issue file.`,
+  sendRunning: 'A send of this issue is under way or scheduled: its page has pause, resume and cancel.',
+  noWorker: 'No worker is running: this send stays queued (nothing is lost) and goes out once one runs. Start one with `newsletter worker` on a machine with the same REDIS_URL and KEY_PREFIX.',
+  lintSummary: (errors, warnings) => (errors ? `${errors} error${errors === 1 ? '' : 's'}` : warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : 'ready'),
   sizeTitle: 'Size on the wire',
   sizeLine: (kb, budgetKb, over) => `HTML part ${kb} KB on the wire, of a ${budgetKb} KB budget (Gmail clips a message at about 102 KB)${over ? ': too big, shorten the issue.' : '.'}`,
   recipients: (n, list) => `${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} on the list “${list}”.`,
@@ -339,6 +349,11 @@ const zh: ConsoleMessages = {
   textPart: '纯文本部分',
   lint: '检查',
   lintClean: '没有问题。',
+  levels: { error: '错误', warning: '警告' },
+  sendBlocked: (errors) => `请先在期刊文件中修正上面的 ${errors} 个错误，才能发送。`,
+  sendRunning: '本期正在发送或已排定：在其发送页面可以暂停、继续或取消。',
+  noWorker: '没有正在运行的 worker：此次发送仍在队列中（不会丢失），有 worker 运行后即开始发送。请在使用相同 REDIS_URL 和 KEY_PREFIX 的机器上运行 `newsletter worker`。',
+  lintSummary: (errors, warnings) => (errors ? `${errors} 个错误` : warnings ? `${warnings} 个警告` : '可以发送'),
   sizeTitle: '邮件大小',
   sizeLine: (kb, budgetKb, over) => `HTML 部分编码后 ${kb} KB，预算 ${budgetKb} KB（Gmail 约在 102 KB 处截断邮件）${over ? '：超出预算，请删减。' : '。'}`,
   recipients: (n, list) => `列表“${list}”有 ${n.toLocaleString('zh-CN')} 位有效订阅者。`,

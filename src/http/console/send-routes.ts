@@ -7,6 +7,7 @@ import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type
 import { isCampaignId } from '../../campaign/ids.ts';
 import { CampaignNotFoundError, getStatus, isFinished } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
+import { liveWorkerCount } from '../../campaign/worker-presence.ts';
 import { lookupMessage, type LookupAnswer } from '../../use-cases/message-lookup.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpInputError, sendPage } from '../respond.ts';
@@ -94,6 +95,10 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       const lookup = email?.trim() ? { email: email.trim(), text: lookupText(m, await lookupMessage({ ...ctx.sends, store: ctx.store }, id, email.trim())) } : undefined;
       const csrf = reply.generateCsrf();
       const live = !isFinished(s.state);
+      // The same check as `newsletter send`: a queue nobody consumes keeps the send safe but sends nothing.
+      if (live && s.state !== 'paused' && (await liveWorkerCount(ctx.sends.shards[0]!.queues)) === 0) {
+        notice = html`${notice ?? ''}<p class="notice error" role="alert" data-no-worker>${m.noWorker}</p>`;
+      }
       return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
     }
 
