@@ -136,6 +136,10 @@ describe('queues (Bull Board)', () => {
     expect(board.statusCode).toBe(200);
     expect(board.body).toContain('<base href="/admin/queues/"');
     expect(board.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src 'self';/);
+    // Nothing on the page that its CSP would block (the board's web font from Google was), and a way back.
+    const external = [...board.body.matchAll(/(?:href|src)="(https?:[^"]+)"/g)].map((m) => m[1]);
+    expect(external).toEqual([]);
+    expect(board.body).toContain('<a href="/admin"');
     const script = /src="(static\/js\/main[^"]+)"/.exec(board.body)![1]!;
     expect((await browser.get(`/admin/queues/${script}`)).statusCode).toBe(200);
     const api = await browser.get('/admin/queues/api/queues');

@@ -16,7 +16,8 @@ header nav{display:flex;flex-wrap:wrap;gap:1rem;flex:1}
 header form{margin:0}
 header button{background:none;border:1px solid #9aa5b1;border-radius:6px;padding:.25rem .75rem;cursor:pointer}
 .langs{display:flex;gap:.5rem}
-main{max-width:72rem;margin:0 auto;padding:1.25rem 1rem 3rem}
+main{max-width:72rem;margin:0 auto;padding:1.25rem 1rem 3rem;overflow-wrap:break-word}
+h1,.narrow p{overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.25rem 0 1rem}
 h2{font-size:1.15rem;margin:1.75rem 0 .6rem}
 section,.card{background:#fff;border-radius:10px;padding:1rem 1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.08);margin:0 0 1rem}
@@ -39,7 +40,7 @@ button.danger,.button.danger{background:#b3261e;color:#fff}
 .previews{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .previews figure{margin:0}
 .previews iframe{border:1px solid #cbd2d9;background:#fff;height:720px}
-.desktop iframe{width:640px;max-width:100%}.phone iframe{width:375px}
+.desktop iframe{width:640px;max-width:100%}.phone iframe{width:375px;max-width:100%}
 pre.text{white-space:pre-wrap;max-height:28rem;overflow:auto;background:#f4f5f7;padding:.75rem;border-radius:6px;font-size:.85rem}
 progress{width:100%;height:1.25rem}
 .finding{font-family:ui-monospace,monospace;font-size:.88rem}

@@ -23,6 +23,16 @@ const BOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The board's page as we serve it: without the web font it asks Google for (the CSP allows only
+ * this origin, and the console loads nothing from elsewhere), and with a way back to the console.
+ */
+export function adaptPage(page: string): string {
+  return page
+    .replace(/<link[^>]+href="https:\/\/fonts\.googleapis\.com\/[^"]*"[^>]*>/g, '')
+    .replace(/<body([^>]*)>/, `<body$1><a href="/admin" style="position:fixed;z-index:1000;right:1rem;bottom:1rem;padding:.5rem .9rem;border-radius:6px;background:#1f5fbf;color:#fff;font:600 15px/1.4 system-ui,sans-serif;text-decoration:none">← Console</a>`);
+}
+
 export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const serverAdapter = new FastifyAdapter();
@@ -31,12 +41,12 @@ export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
       // Partitions have queues of the same name (`deliver@2` in metricsQueues): the board tells them apart by a prefix.
       queues: Object.entries(ctx.metricsQueues).map(([name, queue]) => new BullMQAdapter(queue, { readOnlyMode: true, ...(name !== queue.name ? { prefix: `p${name.slice(queue.name.length + 1)}-`, displayName: name } : {}) })),
       serverAdapter,
-      options: { uiConfig: { boardTitle: 'newsletter' } },
+      options: { uiConfig: { boardTitle: 'newsletter', miscLinks: [{ text: 'Back to the console', url: '/admin' }] } },
     });
     await app.register(async (board) => {
       board.addHook('onSend', async (_request, reply, payload) => {
         reply.header('content-security-policy', BOARD_CSP);
-        return payload;
+        return typeof payload === 'string' && payload.startsWith('<!DOCTYPE html>') ? adaptPage(payload) : payload;
       });
       await board.register(serverAdapter.registerPlugin(), { prefix: '/queues' });
     });
