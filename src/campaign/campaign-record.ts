@@ -116,6 +116,20 @@ export async function transition(redis: Redis, k: Keys, campaignId: string, to: 
   return (result as string | null) ?? null;
 }
 
+// KEYS: campaign. ARGV: the new start time (ISO). Only a send that has not started moves.
+const RESCHEDULE = new LuaScript(`
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return false end
+if cur ~= 'scheduled' then return 'refused:' .. cur end
+redis.call('HSET', KEYS[1], 'scheduledAt', ARGV[1])
+return cur
+`);
+
+/** Moves a scheduled share's start time; the previous state, `refused:<state>` once it started, or null when missing. */
+export async function rescheduleRecord(redis: Redis, k: Keys, campaignId: string, at: Date): Promise<string | null> {
+  return ((await RESCHEDULE.run(redis, [k.campaign(campaignId)], [at.toISOString()])) as string | null) ?? null;
+}
+
 // KEYS: campaign. ARGV: reason, now, until ('' or what ends the pause by itself). A sending
 // campaign pauses itself, with the reason.
 const PAUSE_FOR = new LuaScript(`

@@ -9,7 +9,7 @@
 // delayed set; `resume` promotes them so the send continues at once.
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
-import { holdPause, readRunAndState, resumeRecord, stopFanout, transition } from './campaign-record.ts';
+import { holdPause, readRunAndState, rescheduleRecord, resumeRecord, stopFanout, transition } from './campaign-record.ts';
 import { deliverJobId, fanoutJobId, isSubscriberId } from './ids.ts';
 import type { CampaignQueues } from './queues.ts';
 import type { Sends } from './sends.ts';
@@ -96,6 +96,23 @@ export async function resumeCampaign(deps: ControlDeps, campaignId: string, opts
   // A job that read "paused" just before the state changed is set aside a moment later: look again.
   await new Promise((r) => setTimeout(r, RESUME_SECOND_PASS_MS));
   for (const shard of deps.shards) await promoteSetAside(shard.queues, campaignId);
+  return getStatus(deps, campaignId);
+}
+
+/**
+ * Moves a scheduled send to another start time (`at` now or earlier: it starts at once). Refused
+ * once the send has started. The fan-out job waiting for the old time waits for the new one.
+ */
+export async function rescheduleCampaign(deps: ControlDeps, campaignId: string, at: Date): Promise<CampaignStatus> {
+  await changeEverywhere(deps, campaignId, 'reschedule', (shard) => rescheduleRecord(deps.redis, shard.keys, campaignId, at));
+  for (const shard of deps.shards) {
+    const { run } = await readRunAndState(deps.redis, shard.keys, campaignId);
+    const fanout = await shard.queues.fanout.getJob(fanoutJobId(campaignId, run ?? 0));
+    if (!fanout || !(await fanout.isDelayed())) continue;
+    const delay = at.getTime() - Date.now();
+    // A job that started meanwhile cannot move: it is on its way, which is what "now" asks anyway.
+    await (delay > 0 ? fanout.changeDelay(delay) : fanout.promote()).catch(() => undefined);
+  }
   return getStatus(deps, campaignId);
 }
 

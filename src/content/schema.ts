@@ -203,6 +203,8 @@ export const newsletterSchema = z.strictObject({
   /** Display name and address of the sender; the address may be overridden by MAIL_FROM. */
   sender: z.strictObject({ name: text, address: z.string().email('must be an email address') }),
   locale: z.enum(LOCALES),
+  /** Where the editors work: scheduled sends are shown, and a start time without an offset read, in this zone (default UTC). */
+  timeZone: timeZone.default('UTC'),
   /** Labels that replace the locale's (see `labels` above). */
   labels: labels.optional(),
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb'),

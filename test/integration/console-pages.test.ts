@@ -3,6 +3,7 @@
 // pause, resume and cancel; "what happened to my message" from the ledger; every POST refused
 // without its CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCampaignQueues } from '../../src/campaign/queues.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from './http-harness.ts';
 
@@ -133,28 +134,56 @@ describe('send, confirm, control, look up', () => {
 });
 
 describe('schedule', () => {
-  it('schedules a send for a later time through the same confirmation, and shows it scheduled', async () => {
+  it('schedules in the newsletter’s time zone, shows the time, moves it, then sends now', async () => {
     const id = 'pretrain-weekly-064';
-    const at = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    // 08:00 in Shanghai, three days on: the newsletter's zone (Asia/Shanghai) reads a time without an offset.
+    const day = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const at = `${day}T08:00`;
+    const utc = `${day}T00:00:00.000Z`;
     await browser.get(`/admin/issues/${id}`);
     const ask = await browser.get(`/admin/issues/${id}/send?at=${encodeURIComponent(at)}`);
     expect(ask.statusCode).toBe(200);
-    expect(ask.body).toContain(`at ${at.replace('Z', '.000Z')}`);
-    const sent = await browser.post(`/admin/issues/${id}/send`, { at, confirm: 'yes' });
-    expect(sent.statusCode).toBe(303);
+    expect(ask.body).toContain('(Asia/Shanghai)');
+    expect(ask.body).toMatch(/08:00 GMT\+8 \(Asia\/Shanghai\)/);
+    const sent = await browser.submit(`/admin/issues/${id}/send`, { at, confirm: 'yes' });
+    expect(sent.posted.headers.location).toBe(`/admin/sends/${id}`);
+    // The send page says when, in the newsletter's zone and UTC, with a place for the editor's own.
+    expect(sent.body).toContain(`data-starts-at="${utc}"`);
+    expect(sent.body).toMatch(/08:00 GMT\+8 \(Asia\/Shanghai\)/);
+    expect(sent.body).toContain(`<time datetime="${utc}" data-local>`);
     const status = (await browser.get(`/admin/sends/${id}/status.json`)).json();
-    expect(status.state).toBe('scheduled');
+    expect(status).toMatchObject({ state: 'scheduled', scheduledAt: utc });
     const home = await browser.get('/admin');
     expect(home.body).toContain('<span class="state scheduled" data-state="scheduled">scheduled</span>');
+
+    // A bad time gets the editor's wording, not the CLI's, and changes nothing.
+    const bad = await browser.submit(`/admin/sends/${id}/reschedule`, { at: 'next tuesday' });
+    expect(bad.body).toContain('Start time: “next tuesday” is not a date and time.');
+    expect(bad.body).not.toContain('--at');
+    expect((await browser.get(`/admin/sends/${id}/status.json`)).json().scheduledAt).toBe(utc);
+    // Moved an hour later: the record and the waiting fan-out both.
+    const moved = await browser.submit(`/admin/sends/${id}/reschedule`, { at: `${day}T09:00` });
+    expect(moved.body).toContain('The send now starts');
+    expect((await browser.get(`/admin/sends/${id}/status.json`)).json().scheduledAt).toBe(`${day}T01:00:00.000Z`);
+    const queues = createCampaignQueues(h.redis, h.keys.prefix);
+    const waiting = (await queues.fanout.getJobs(['delayed'])).filter((j) => j.data.issueId === id);
+    expect(waiting).toHaveLength(1);
+    // BullMQ orders its delayed set by the time a job is due (score = ms × 4096 + a counter).
+    const due = Math.floor(Number(await h.redis.zscore(queues.fanout.keys.delayed!, waiting[0]!.id!)) / 4096);
+    expect(Math.abs(due - Date.parse(`${day}T01:00:00.000Z`))).toBeLessThan(5_000);
+    await queues.close();
+    // Send now: no longer scheduled (no worker here, so it waits as "sending" for one).
+    await browser.submit(`/admin/sends/${id}/reschedule`, { now: 'yes' });
     await browser.get(`/admin/sends/${id}`);
     expect((await browser.post(`/admin/sends/${id}/cancel`)).statusCode).toBe(303);
   });
 
-  it('refuses an "at" that is not a date, with the reason', async () => {
+  it('refuses an "at" that is not a date, in the editor’s words', async () => {
     await browser.get('/admin/issues/pretrain-weekly-064');
     const res = await browser.get('/admin/issues/pretrain-weekly-064/send?at=next+tuesday', {});
     expect(res.statusCode).toBe(303);
     const back = await browser.get(String(res.headers.location));
     expect(back.body).toMatch(/notice error/);
+    expect(back.body).toContain('Start time: “next tuesday” is not a date and time.');
   });
 });

@@ -12,7 +12,7 @@ import { issueView, oneLine } from '../../src/render/view-model.ts';
 import { createRenderer, type TemplateSet } from '../../src/render/index.ts';
 
 const newsletter: Newsletter = {
-  id: 'tiny', listId: 'tiny', name: '小刊', organisation: '编辑部', locale: 'zh-CN', brandColor: '#123456',
+  id: 'tiny', listId: 'tiny', name: '小刊', organisation: '编辑部', locale: 'zh-CN', timeZone: 'Asia/Shanghai', brandColor: '#123456',
   sender: { name: '小刊', address: 'a@example.com' }, postalAddress: '某地 1 号',
   footer: { source: '编辑部', disclaimer: '仅供参考' }, archiveUrl: 'https://example.com/issues', welcome: true,
 };

@@ -7,7 +7,7 @@
 // send` and the admin API.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseSendAt } from '../../campaign/send.ts';
+import { parseStartTime } from '../../campaign/start-time.ts';
 import { findStatus } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { formatProblem, type ContentProblem, type LocatedFinding } from '../../content/index.ts';
@@ -24,7 +24,7 @@ import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
-import { stateBadge, when } from './views.ts';
+import { inZone, stateBadge, when } from './views.ts';
 
 const params = z.object({ id: z.string().max(200) });
 const testSendForm = z.object({ to: z.string().max(5000).default(''), _csrf: z.string().optional() });
@@ -96,7 +96,7 @@ ${notice ?? ''}${sendState(m, id, status)}
 ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
 <form method="get" action="/admin/issues/${id}/send">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
-<p class="hint" id="at-hint">${m.atHint}</p><button type="submit">${m.sendButton}</button></form></section>` : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`}`;
+<p class="hint" id="at-hint">${m.atHint(r.newsletter.timeZone)}</p><button type="submit">${m.sendButton}</button></form></section>` : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`}`;
     }
 
     async function render(file: string): Promise<RenderedIssueFile | { error: string; problems: readonly ContentProblem[] }> {
@@ -156,8 +156,9 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     /** The send as the editor asked for it, or the page to go back to with what is wrong. */
     async function prepareSend(request: FastifyRequest, id: string, rawAt: string): Promise<{ loaded: PublishableIssue; at: Date | undefined } | { refused: SafeHtml }> {
       try {
-        const at = parseSendAt(rawAt.trim() || undefined);
-        return { loaded: await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl }), at };
+        const loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
+        // An offset-less time is the newsletter's (its timeZone, default UTC); errors in the editor's words.
+        return { loaded, at: parseStartTime(rawAt, loaded.newsletter.timeZone) };
       } catch (error) {
         if (error instanceof UserError && !(error instanceof UnknownIssueError)) return { refused: failure(error) };
         throw error;
@@ -179,7 +180,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       }
       const csrf = reply.generateCsrf();
       return page(request, reply, m, m.confirmTitle, html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
-<p><strong>${loaded.published.subject}</strong></p><p>${m.confirmBody(recipients, loaded.newsletter.name, at ? at.toISOString() : null)}</p>
+<p><strong>${loaded.published.subject}</strong></p><p>${m.confirmBody(recipients, loaded.newsletter.name, at ? inZone(at.toISOString(), loaded.newsletter.timeZone, m.lang) : null)}</p>
 <form method="post" action="/admin/issues/${id}/send" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="at" value="${form.at}"><input type="hidden" name="confirm" value="yes">
 <button type="submit">${m.confirmButton}</button> <a class="button secondary" href="${issuePage(id)}">${m.cancelButton}</a></form></section>`);
     });

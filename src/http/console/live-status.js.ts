@@ -2,6 +2,11 @@
 // the numbers, the bar, the rate and the time left; when the state changes it reloads the page
 // so that the right buttons show. Without it the page still works (a Refresh link).
 export const LIVE_STATUS_SCRIPT = `(() => {
+  // Times shown in the editor's own zone too (the server knows only the newsletter's).
+  for (const t of document.querySelectorAll('time[data-local]')) {
+    const d = new Date(t.getAttribute('datetime'));
+    if (!isNaN(d)) t.textContent = d.toLocaleString(document.documentElement.lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  }
   const root = document.querySelector('[data-live-status]');
   if (!root) return;
   const url = root.getAttribute('data-live-status');

@@ -33,6 +33,13 @@ export interface ConsoleMessages {
   sendBlocked(errors: number): string;
   sendRunning: string;
   noWorker: string;
+  startsAt: string;
+  yourTime: string;
+  rescheduleLabel: string;
+  rescheduleHint(timeZone: string): string;
+  rescheduleButton: string;
+  sendNowButton: string;
+  rescheduled(when: string): string;
   lintSummary(errors: number, warnings: number): string;
   sizeTitle: string;
   sizeLine(kb: string, budgetKb: string, over: boolean): string;
@@ -44,7 +51,7 @@ export interface ConsoleMessages {
   testSendQueued(n: number): string;
   sendTitle: string;
   atLabel: string;
-  atHint: string;
+  atHint(timeZone: string): string;
   sendButton: string;
   confirmTitle: string;
   confirmBody(n: number, list: string, at: string | null): string;
@@ -190,6 +197,13 @@ const en: ConsoleMessages = {
   levels: { error: 'error', warning: 'warning' },
   sendBlocked: (errors) => `Sending is blocked until ${errors === 1 ? 'the error' : `the ${errors} errors`} above ${errors === 1 ? 'is' : 'are'} fixed in the issue file.`,
   sendRunning: 'A send of this issue is under way or scheduled: its page has pause, resume and cancel.',
+  startsAt: 'Starts',
+  yourTime: 'your time:',
+  rescheduleLabel: 'Another start time',
+  rescheduleHint: (timeZone) => `For example 2026-12-08T08:00, read in ${timeZone} (the newsletter's time zone), or with an offset: 2026-12-08T08:00+08:00.`,
+  rescheduleButton: 'Move the start',
+  sendNowButton: 'Send now instead',
+  rescheduled: (when) => `The send now starts ${when}.`,
   noWorker: 'No worker is running: this send stays queued (nothing is lost) and goes out once one runs. Start one with `newsletter worker` on a machine with the same REDIS_URL and KEY_PREFIX.',
   lintSummary: (errors, warnings) => (errors ? `${errors} error${errors === 1 ? '' : 's'}` : warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : 'ready'),
   sizeTitle: 'Size on the wire',
@@ -202,7 +216,7 @@ const en: ConsoleMessages = {
   testSendQueued: (n) => `Test copy queued to ${n} address${n === 1 ? '' : 'es'}.`,
   sendTitle: 'Send to the list',
   atLabel: 'Schedule for (optional)',
-  atHint: 'Leave empty to send now; or a date and time, e.g. 2026-12-07T08:00:00+08:00.',
+  atHint: (timeZone) => `Leave empty to send now; or a date and time, e.g. 2026-12-08T08:00, read in ${timeZone} (the newsletter's time zone), or with an offset: 2026-12-08T08:00+08:00.`,
   sendButton: 'Send…',
   confirmTitle: 'Send this issue?',
   confirmBody: (n, list, at) => `It goes to ${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} of “${list}”, ${at ? `at ${at}` : 'now'}. This cannot be undone.`,
@@ -352,6 +366,13 @@ const zh: ConsoleMessages = {
   levels: { error: '错误', warning: '警告' },
   sendBlocked: (errors) => `请先在期刊文件中修正上面的 ${errors} 个错误，才能发送。`,
   sendRunning: '本期正在发送或已排定：在其发送页面可以暂停、继续或取消。',
+  startsAt: '开始时间',
+  yourTime: '你的时间：',
+  rescheduleLabel: '改到另一个时间',
+  rescheduleHint: (timeZone) => `例如 2026-12-08T08:00（按通讯的时区 ${timeZone} 理解），或带上时差：2026-12-08T08:00+08:00。`,
+  rescheduleButton: '改变开始时间',
+  sendNowButton: '改为立即发送',
+  rescheduled: (when) => `此次发送改为 ${when} 开始。`,
   noWorker: '没有正在运行的 worker：此次发送仍在队列中（不会丢失），有 worker 运行后即开始发送。请在使用相同 REDIS_URL 和 KEY_PREFIX 的机器上运行 `newsletter worker`。',
   lintSummary: (errors, warnings) => (errors ? `${errors} 个错误` : warnings ? `${warnings} 个警告` : '可以发送'),
   sizeTitle: '邮件大小',
@@ -364,7 +385,7 @@ const zh: ConsoleMessages = {
   testSendQueued: (n) => `测试副本已排队，发往 ${n} 个地址。`,
   sendTitle: '发送给订阅列表',
   atLabel: '定时发送（可选）',
-  atHint: '留空则立即发送；或填写日期时间，例如 2026-12-07T08:00:00+08:00。',
+  atHint: (timeZone) => `留空则立即发送；或填写日期时间，例如 2026-12-08T08:00（按通讯的时区 ${timeZone} 理解），或带上时差：2026-12-08T08:00+08:00。`,
   sendButton: '发送…',
   confirmTitle: '确定发送本期？',
   confirmBody: (n, list, at) => `将发给“${list}”的 ${n.toLocaleString('zh-CN')} 位有效订阅者，${at ? `时间 ${at}` : '立即发送'}。发送后无法撤回。`,

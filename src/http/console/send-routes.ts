@@ -3,23 +3,26 @@
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
+import { readSend } from '../../campaign/campaign-record.ts';
+import { cancelCampaign, CampaignStateError, pauseCampaign, rescheduleCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
+import { parseStartTime, StartTimeError } from '../../campaign/start-time.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
 import { CampaignNotFoundError, getStatus, isFinished } from '../../campaign/status.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { liveWorkerCount } from '../../campaign/worker-presence.ts';
 import { lookupMessage, type LookupAnswer } from '../../use-cases/message-lookup.ts';
 import type { AppContext } from '../app-context.ts';
-import { HttpInputError, sendPage } from '../respond.ts';
+import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { LIVE_STATUS_SCRIPT } from './live-status.js.ts';
 import type { ConsoleMessages } from './messages.ts';
-import { stateBadge, when } from './views.ts';
+import { inZone, startsAt, stateBadge, when } from './views.ts';
 
 const params = z.object({ id: z.string().max(200).refine(isCampaignId, 'must be a send id such as pretrain-weekly-064') });
+const rescheduleForm = z.object({ at: z.string().max(64).default(''), now: z.string().max(8).optional(), _csrf: z.string().optional() });
 const lookupQuery = z.object({ email: z.string().max(320).optional(), lang: z.string().max(10).optional() });
 
 const CONTROLS = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
@@ -56,7 +59,16 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
       }
     }
 
-    function body(m: ConsoleMessages, csrf: string, s: CampaignStatus, notice?: SafeHtml, lookup?: { email: string; text: string }): SafeHtml {
+    function scheduleSection(m: ConsoleMessages, csrf: string, s: CampaignStatus, timeZone: string): SafeHtml {
+      if (!s.scheduledAt || (s.state !== 'scheduled' && !s.startedAt)) return html``;
+      const when = html`<p data-schedule>${startsAt(m, s.scheduledAt, timeZone)}</p>`;
+      if (s.state !== 'scheduled') return when;
+      return html`${when}<form method="post" action="/admin/sends/${s.issueId}/reschedule"><input type="hidden" name="_csrf" value="${csrf}">
+<label for="reschedule-at">${m.rescheduleLabel}</label><input type="text" id="reschedule-at" name="at" required aria-describedby="reschedule-hint" placeholder="2026-12-08T08:00">
+<p class="hint" id="reschedule-hint">${m.rescheduleHint(timeZone)}</p><div class="row"><button type="submit" class="secondary">${m.rescheduleButton}</button><button type="submit" name="now" value="yes" formnovalidate>${m.sendNowButton}</button></div></form>`;
+    }
+
+    function body(m: ConsoleMessages, csrf: string, s: CampaignStatus, timeZone: string, notice?: SafeHtml, lookup?: { email: string; text: string }): SafeHtml {
       const c = m.columns;
       const settled = s.total - s.queued;
       const control = (action: keyof typeof CONTROLS, label: string, kind = '') =>
@@ -73,6 +85,7 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
 ${notice ?? ''}
 <section data-live-status="/admin/sends/${s.issueId}/status.json" data-state="${s.state}" aria-live="polite">
 <h2>${m.progress} ${stateBadge(m, s)}</h2>
+${scheduleSection(m, csrf, s, timeZone)}
 ${s.pausedReason ? html`<p class="notice error">${m.pausedReason(s.pausedReason)}${s.resumesBySelf ? html` ${m.resumesBySelf}` : ''}</p>` : ''}
 <progress max="${Math.max(1, s.total)}" value="${settled}">${settled} / ${s.total}</progress>
 <div class="table-wrap"><table><thead><tr><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.queued}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col" class="n">${m.rate}</th><th scope="col" class="n">${m.eta}</th></tr></thead>
@@ -99,7 +112,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       if (live && s.state !== 'paused' && (await liveWorkerCount(ctx.sends.shards[0]!.queues)) === 0) {
         notice = html`${notice ?? ''}<p class="notice error" role="alert" data-no-worker>${m.noWorker}</p>`;
       }
-      return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
+      return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, await timeZoneOf(id), notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
     }
 
     app.get('/sends/:id', async (request, reply) => show(request, reply, idOf(request), await flash.take(request)));
@@ -107,6 +120,30 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
     app.get('/sends/:id/status.json', async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return statusOf(idOf(request));
+    });
+
+    /** The time zone of the newsletter the send is for (its list's), default UTC. */
+    async function timeZoneOf(id: string): Promise<string> {
+      const record = await readSend(ctx.redis, ctx.partitions.keys, id);
+      return (record && ctx.newsletters.byList(record.listId)?.timeZone) || 'UTC';
+    }
+
+    app.post('/sends/:id/reschedule', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const id = idOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const form = parseInput(rescheduleForm, request.body);
+      const back = `/admin/sends/${id}`;
+      const timeZone = await timeZoneOf(id);
+      try {
+        const at = form.now === 'yes' ? new Date() : parseStartTime(form.at, timeZone);
+        if (!at) throw new StartTimeError(m.rescheduleHint(timeZone));
+        await rescheduleCampaign(controlDeps, id, at);
+        return flash.redirect(request, reply, back, form.now === 'yes' ? undefined : html`<p class="notice" role="status">${m.rescheduled(inZone(at.toISOString(), timeZone, m.lang))}</p>`);
+      } catch (error) {
+        if (error instanceof StartTimeError || error instanceof CampaignStateError) return flash.redirect(request, reply, back, html`<p class="notice error" role="alert">${error.message}</p>`);
+        if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
+        throw error;
+      }
     });
 
     app.get('/sends/:id/cancel', async (request, reply) => {

@@ -25,3 +25,15 @@ export function sendsTable(m: ConsoleMessages, sends: readonly CampaignStatus[])
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col">${c.started}</th></tr></thead>
 <tbody>${sends.map((s) => sendRow(m, s))}</tbody></table></div>`;
 }
+
+/** A time in a named zone, with the zone's short name: "8 Dec 2026, 08:00 GMT+8 (Asia/Shanghai)". */
+export function inZone(iso: string, timeZone: string, lang: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toLocaleString(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' })} (${timeZone})`;
+}
+
+/** When a scheduled send starts: in the newsletter's zone, in UTC, and (filled in by the page's script) in the editor's. */
+export function startsAt(m: ConsoleMessages, iso: string, timeZone: string): SafeHtml {
+  return html`${m.startsAt} <strong data-starts-at="${iso}">${inZone(iso, timeZone, m.lang)}</strong>${timeZone === 'UTC' ? '' : html` · ${inZone(iso, 'UTC', m.lang)}`} · ${m.yourTime} <time datetime="${iso}" data-local>${inZone(iso, 'UTC', m.lang)}</time>`;
+}
