@@ -35,6 +35,7 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     possibleDuplicates: c.possibleDuplicates,
     ...(c.state === 'paused' && c.pausedReason ? { pausedReason: c.pausedReason } : {}),
     ...(c.state === 'paused' && c.pausedUntil ? { resumesBySelf: true } : {}),
+    ...(c.scheduledAt ? { scheduledAt: c.scheduledAt } : {}),
     ...(c.startedAt ? { startedAt: c.startedAt } : {}),
     ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
     ...(c.lateBounces ? { lateBounces: c.lateBounces } : {}),

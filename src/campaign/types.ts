@@ -45,6 +45,8 @@ export interface CampaignStatus extends CampaignCounters {
   pausedReason?: string;
   /** The pause ends by itself when the SMTP server answers again (it was unreachable). */
   resumesBySelf?: boolean;
+  /** When a send given a start time (`send --at`) starts, or started; ISO 8601 in UTC. */
+  scheduledAt?: string;
   startedAt?: string;
   finishedAt?: string;
   /** Reported after the SMTP conversation (webhooks, DSNs): bounces of messages sent, and complaints. */

@@ -1,6 +1,7 @@
 // The size report and findings summary that build and lint print.
 import type { SizeReport } from '../render/types.ts';
 import { formatFinding, type LocatedFinding } from '../content/index.ts';
+import { count } from './plural.ts';
 
 /** Gmail clips an HTML part past about 102 KB (102 × 1024 bytes as encoded). */
 const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -24,7 +25,7 @@ export function formatFindings(findings: readonly LocatedFinding[]): string[] {
   const warnings = findings.length - errors;
   if (findings.length === 0) return ['  lint    no findings'];
   return [
-    `  lint    ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    `  lint    ${count(errors, 'error')}, ${count(warnings, 'warning')}`,
     ...findings.map((f) => `    ${formatFinding(f)}`),
   ];
 }

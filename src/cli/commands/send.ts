@@ -1,10 +1,14 @@
 // `newsletter send <issue.yaml> [--test ADDR…] [--at ISO] [--yes] [--force]`: render once,
 // publish, and queue the fan-out to the issue's list (or only to test addresses). Asks before a
-// real send unless --yes; without a terminal to ask on it refuses rather than guess.
+// real send unless --yes; without a terminal to ask on it refuses rather than guess. A time
+// given with --at is said back in the newsletter's time zone (its `timeZone` setting, default
+// UTC) with the offset, and in UTC.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
+import { formatTime } from '../format-time.ts';
+import { count } from '../plural.ts';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -50,7 +54,8 @@ export function register(program: Command): void {
         const warnIfNoWorker = async () => {
           if ((await liveWorkerCount(c.shards[0]!.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
         };
-        const when = at ? ` at ${at.toISOString()}` : '';
+        // In the newsletter's time zone (its settings' `timeZone`, default UTC), and in UTC.
+        const when = at ? ` at ${formatTime(at, newsletter.timeZone)}` : '';
         if (testTo) {
           const started = await testSendIssue(deps, published, testTo, at ? { at } : {});
           process.stdout.write(`test send ${started.campaignId} → ${testTo.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
@@ -68,9 +73,9 @@ export function register(program: Command): void {
           confirm: async ({ recipients, resend }) => {
             if (opts.yes) return true;
             if (!process.stdin.isTTY) {
-              throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${recipients} active subscribers) without confirmation: no terminal to ask on; pass --yes`);
+              throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${count(recipients, 'active subscriber')}) without confirmation: no terminal to ask on; pass --yes`);
             }
-            const whom = resend ? resendWhom : `list ${newsletter.listId} (${recipients} active subscribers)`;
+            const whom = resend ? resendWhom : `list ${newsletter.listId} (${count(recipients, 'active subscriber')})`;
             return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);
           },
         });
@@ -81,7 +86,7 @@ export function register(program: Command): void {
         }
         if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
         const note = outcome.publish === 'unchanged' ? 'already published, same content' : outcome.publish;
-        const to = outcome.resend ? resendWhom : `${outcome.started.expected} subscribers of list ${newsletter.listId}`;
+        const to = outcome.resend ? resendWhom : `${count(outcome.started.expected, 'subscriber')} of list ${newsletter.listId}`;
         process.stdout.write(
           `${issue.id}: ${note}; ${outcome.started.state}${when} to ${to}\n` +
             `  watch: newsletter status ${issue.id} --watch   (deliveries need a running \`newsletter worker\`)\n`,

@@ -1,22 +1,30 @@
 // `newsletter status <issue-id> [--watch] [--json]`: where a send stands. The numbers add up:
-// queued + sent + failed + bounced + skipped + unknown = total. `--watch` shows a progress bar
-// with rate and ETA until the send is done or cancelled; `--json` prints one object (with
-// --watch, one line per update).
+// queued + sent + failed + bounced + skipped + unknown = total. `--watch` follows the send until
+// it is done or cancelled: on a terminal a progress bar with rate and ETA; written to a file or
+// a pipe, one plain line per change (`sending: 40/300 sent, 0 failed, …`); with `--json`, one
+// object per reading. A scheduled send shows when it starts, in this machine's time zone and UTC.
+import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import type { SendReader } from '../../campaign/sends.ts';
 import type { CampaignStatus } from '../../campaign/types.ts';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
-import { watchView } from '../status-view.ts';
+import { formatTime } from '../format-time.ts';
+import { count } from '../plural.ts';
+import { attempted, cancelledSummary, progressLine, watchView } from '../status-view.ts';
 
-export function formatStatus(s: CampaignStatus): string {
+export function formatStatus(s: CampaignStatus, timeZone?: string): string {
+  // A cancelled send says plainly what it did: "cancelled, 40 of 300 sent, 260 skipped".
+  const head = s.state === 'cancelled' ? `cancelled, ${cancelledSummary(s)}` : s.state;
   const lines = [
-    `${s.issueId}: ${s.state}`,
+    `${s.issueId}: ${head}`,
     `  total ${s.total} · queued ${s.queued} · sent ${s.sent} · failed ${s.failed} · bounced ${s.bounced} · skipped ${s.skipped} · unknown ${s.unknown}`,
   ];
   if (s.pausedReason && s.resumesBySelf) lines.push(`  paused by itself: ${s.pausedReason} (it resumes by itself once the SMTP server answers; nothing is lost meanwhile)`);
   else if (s.pausedReason) lines.push(`  paused by itself: ${s.pausedReason} (fix it, then: newsletter resume ${s.issueId})`);
   if (s.possibleDuplicates) lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
-  if (s.lateBounces || s.complaints) lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${s.complaints ?? 0} complaints (those addresses are suppressed)`);
+  if (s.lateBounces || s.complaints) lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${count(s.complaints ?? 0, 'complaint')} (those addresses are suppressed)`);
+  if (s.scheduledAt) lines.push(`  scheduled for ${formatTime(s.scheduledAt, timeZone)}`);
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');
 }
@@ -33,13 +41,32 @@ function rateTracker() {
   };
 }
 
+type Watch = (sends: SendReader, campaignId: string, intervalMs: number, onStatus: (s: CampaignStatus) => void, onWaiting?: () => void) => Promise<CampaignStatus>;
+
+/**
+ * watchCampaign, and for a cancelled send a few readings more: the cancel changes the state
+ * first and then counts what was still queued as skipped, so a reading in between still has
+ * some queued. Read on while that number moves, until none is queued.
+ */
+async function watchToEnd(watch: Watch, read: (sends: SendReader, id: string) => Promise<CampaignStatus>, sends: SendReader, issueId: string, intervalMs: number, onStatus: (s: CampaignStatus) => void, onWaiting: () => void): Promise<CampaignStatus> {
+  let last = await watch(sends, issueId, intervalMs, onStatus, onWaiting);
+  while (last.state === 'cancelled' && last.queued > 0) {
+    await sleep(intervalMs);
+    const next = await read(sends, issueId);
+    onStatus(next);
+    if (next.queued === last.queued) return next;
+    last = next;
+  }
+  return last;
+}
+
 export function register(program: Command): void {
   program
     .command('status')
-    .description('show how far a send is: state, total, queued, sent, failed, bounced, skipped, unknown')
+    .description('show how far a send is: state, total, queued, sent, failed, bounced, skipped, unknown, and when a scheduled send starts')
     .argument('<issue-id>', 'issue id (the issue file name without .yaml), or a test send id')
-    .option('--watch', 'progress bar with rate and ETA until done or cancelled')
-    .option('--json', 'print one JSON object')
+    .option('--watch', 'follow the send until done or cancelled: a progress bar with rate and ETA on a terminal, else one line per change')
+    .option('--json', 'print one JSON object (with --watch, one per reading)')
     .action(async (issueId: string, opts: { watch?: boolean; json?: boolean }) => {
       const config = loadConfig(readEnvironment());
       const [{ withCampaignClient }, { getStatus, watchCampaign }, { assertCampaignId }] = await Promise.all([
@@ -56,25 +83,38 @@ export function register(program: Command): void {
         }
         // Started before the send exists (e.g. in a second terminal): wait for it.
         const waiting = () => process.stderr.write(`no send of ${issueId} yet; waiting for it to start (Ctrl-C to stop watching)\n`);
+        const follow = (intervalMs: number, onStatus: (s: CampaignStatus) => void) => watchToEnd(watchCampaign, getStatus, c, issueId, intervalMs, onStatus, waiting);
         if (opts.json) {
-          await watchCampaign(c, issueId, 1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`), waiting);
+          await follow(1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`));
+          return;
+        }
+        // Not a terminal (a log file, a pipe, CI): one plain line each time something changed.
+        if (!process.stdout.isTTY) {
+          let previous = '';
+          await follow(500, (s) => {
+            const line = progressLine(s);
+            if (line !== previous) process.stdout.write(`${line}\n`);
+            previous = line;
+          });
           return;
         }
         const bar = new cliProgress.SingleBar(
           {
-            format: '{bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta} | {state} · sent {sent} · bounced {bounced} · failed {failed} · skipped {skipped} · unknown {unknown}',
+            // Own payload names: cli-progress fills {eta}, {value} and {total} itself.
+            format: '{bar} {percentage}% | {line}{speed}',
+            stream: process.stdout,
             etaBuffer: 50,
-            noTTYOutput: true,
-            notTTYSchedule: 5000,
             hideCursor: true,
           },
           cliProgress.Presets.shades_classic,
         );
         const rate = rateTracker();
         const view = (s: CampaignStatus) => {
-          const perSecond = rate(s.total - s.queued);
+          // Messages that went out: a cancel or a burst of skipped ones is no sending rate.
+          const perSecond = rate(attempted(s));
           const { value, eta } = watchView(s, perSecond);
-          return { value, payload: { ...s, rate: perSecond.toFixed(0), eta } };
+          const speed = s.state === 'sending' ? ` | ${perSecond.toFixed(0)}/s | ETA ${eta}` : '';
+          return { value, payload: { line: progressLine(s), speed } };
         };
         let started = false;
         // Ctrl-C stops watching, not the send.
@@ -85,7 +125,7 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         let status: CampaignStatus;
         try {
-          status = await watchCampaign(c, issueId, 500, (s) => {
+          status = await follow(500, (s) => {
             const { value, payload } = view(s);
             if (!started) {
               bar.start(s.total, value, payload);
@@ -94,7 +134,7 @@ export function register(program: Command): void {
             }
             bar.setTotal(s.total);
             bar.update(value, payload);
-          }, waiting);
+          });
         } finally {
           bar.stop();
           process.off('SIGINT', stop);
