@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from './config-error.ts';
 
 export { ConfigError, type ConfigProblem } from './config-error.ts';
 export { readEnvironment } from './environment.ts';
+export { guardSecrets, isLoopbackHost, isLoopbackUrl, weakSecrets, type WeakSecret } from './weak-secrets.ts';
 
 const url = (schemes: string[]) =>
   z.string().refine((v) => {

@@ -1,10 +1,10 @@
-// A local SMTP "capture inbox" for `newsletter dev`: a real smtp-server that accepts every
-// message and keeps it as `<dir>/<timestamp>-<n>.eml`, so a demo send can be looked at in a
-// browser (see capture-inbox-routes.ts) instead of leaving the machine.
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+// A local SMTP "capture inbox" for `newsletter dev` and `newsletter inbox`: a real smtp-server
+// that accepts every message and keeps it as `<dir>/<timestamp>-<n>.eml`, so a send can be
+// looked at in a browser (see capture-inbox-routes.ts) instead of leaving the machine.
+import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 
 export interface CapturedMessageSummary {
@@ -43,28 +43,47 @@ export interface CaptureInboxOptions {
   host?: string;
   /** Largest message accepted, in bytes (default 25 MB). */
   maxBytes?: number;
+  /**
+   * On close, how long a connection still open may finish before it is told 421 and closed
+   * (default 1 s). A worker's pooled connections stay open between messages; smtp-server's own
+   * default (30 s) would hold `newsletter inbox` that long after Ctrl-C.
+   */
+  closeTimeoutMs?: number;
 }
 
 /** `<timestamp>-<n>.eml`: the only names the inbox writes, and so the only ones it will read. */
 export const CAPTURED_FILE = /^(\d{13})-(\d{1,9})\.eml$/;
 
 export async function startCaptureInbox(opts: CaptureInboxOptions): Promise<CaptureInbox> {
-  const { dir, port = 0, host = '127.0.0.1', maxBytes = 25 * 1024 * 1024 } = opts;
+  const { dir, port = 0, host = '127.0.0.1', maxBytes = 25 * 1024 * 1024, closeTimeoutMs = 1000 } = opts;
   await mkdir(dir, { recursive: true });
   let counter = 0;
   // Files never change once written, so a parsed summary can be kept for the process's life.
   const summaries = new Map<string, CapturedMessageSummary>();
 
+  let parts = 0;
   const save = async (raw: Buffer): Promise<string> => {
-    // 'wx' refuses to overwrite: a name left by an earlier run in the same ms takes the next n.
-    for (;;) {
-      const file = `${Date.now()}-${++counter}.eml`;
-      try {
-        await writeFile(join(dir, file), raw, { flag: 'wx' });
-        return file;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Written whole under a name the inbox never lists, then linked to its own name: a reader
+    // (the web page, a test watching the folder) never sees half a message. link() refuses to
+    // overwrite, so a name left by an earlier run in the same ms takes the next n. Where the
+    // file system has no hard links, the message is written under its name directly ('wx').
+    const part = join(dir, `.${process.pid}-${++parts}.part`);
+    await writeFile(part, raw);
+    try {
+      for (;;) {
+        const file = `${Date.now()}-${++counter}.eml`;
+        try {
+          await link(part, join(dir, file)).catch((error: NodeJS.ErrnoException) => {
+            if (error.code === 'EPERM' || error.code === 'ENOTSUP' || error.code === 'ENOSYS') return writeFile(join(dir, file), raw, { flag: 'wx' });
+            throw error;
+          });
+          return file;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
       }
+    } finally {
+      await unlink(part).catch(() => {});
     }
   };
 
@@ -73,6 +92,7 @@ export async function startCaptureInbox(opts: CaptureInboxOptions): Promise<Capt
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: maxBytes,
+    closeTimeout: closeTimeoutMs,
     onData(stream: SMTPServerDataStream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -145,9 +165,12 @@ function summarise(file: string, size: number, parsed: ParsedMail): CapturedMess
   };
 }
 
-function addresses(value: AddressObject | AddressObject[] | undefined): string {
+/** Decoded addresses as a person reads them: `预训练周刊 <weekly@example.com>, reader@example.com`. */
+export function addresses(value: AddressObject | AddressObject[] | undefined): string {
   if (!value) return '';
-  return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
+  const one = (a: EmailAddress): string =>
+    a.group ? `${a.name}: ${a.group.map(one).join(', ')};` : a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? '');
+  return (Array.isArray(value) ? value : [value]).flatMap((list) => list.value.map(one)).join(', ');
 }
 
 function fileTime(file: string): number {

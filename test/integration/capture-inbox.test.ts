@@ -83,6 +83,18 @@ describe('capture inbox', () => {
     expect(raw.body).toContain('To: first@example.com');
   });
 
+  it('shows headers decoded (RFC 2047 encoded-words), as the list does', async () => {
+    const [second, first] = await inbox.list();
+    expect(first!.from).toBe('预训练周刊 <weekly@example.com>');
+    const raw = (await inbox.read(second!.file))!.raw.toString();
+    expect(raw).toMatch(/^Subject: =\?UTF-8\?/m); // as nodemailer sent it
+    const view = await app.inject(`/inbox/${second!.file.replace(/\.eml$/, '')}`);
+    expect(view.body).not.toContain('=?UTF-8?');
+    expect(view.body).toContain('<tr><th scope="row">Subject</th><td>第二期</td></tr>');
+    const firstView = await app.inject(`/inbox/${first!.file.replace(/\.eml$/, '')}`);
+    expect(firstView.body).toContain('<tr><th scope="row">From</th><td>预训练周刊 &lt;weekly@example.com&gt;</td></tr>');
+  });
+
   it('rejects path traversal and unknown names', async () => {
     for (const url of ['/inbox/..%2F..%2Fetc%2Fpasswd', '/inbox/..%2Fcapture.eml', '/inbox/%2Fetc%2Fpasswd', '/inbox/1234.eml']) {
       const res = await app.inject(url);

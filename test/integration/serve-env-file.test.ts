@@ -51,6 +51,8 @@ describe('newsletter serve with .env copied from .env.example', () => {
       expect(await landing.text()).toContain('《预训练周刊》');
       // Whatever it logged, the secrets from the file are not in it.
       expect(output.join('\n')).not.toContain('change-me-to-a-long-random-token');
+      // The change-me secrets are accepted on this machine alone, with one warning line.
+      expect(output.join('\n')).toContain('newsletter serve: warning: SECRET and ADMIN_TOKEN are still the change-me placeholders from .env.example, accepted only because PUBLIC_URL (http://127.0.0.1:3000) is this machine; before it names a public site, set each to its own random value, e.g. the output of `openssl rand -hex 32`');
     } finally {
       child.kill('SIGTERM');
     }
@@ -88,5 +90,57 @@ describe('newsletter serve with .env copied from .env.example', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^newsletter: DKIM_PRIVATE_KEY: is not a PEM private key/)]);
+  });
+
+  it('the change-me SECRET and ADMIN_TOKEN stop serve and worker in one line when PUBLIC_URL is not this machine', async () => {
+    for (const command of ['serve', 'worker']) {
+      const child = spawn(process.execPath, [BIN, command], { cwd: dir, env: bareEnv({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: `{serve-env-${process.pid}}`, PUBLIC_URL: 'https://news.example.com' }) });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const [code] = await once(child, 'close');
+      expect(code, command).toBe(1);
+      expect(stderr.trim().split('\n'), command).toEqual([
+        `newsletter: SECRET and ADMIN_TOKEN are still the change-me placeholders from .env.example, and PUBLIC_URL (https://news.example.com) is not this machine, so ${command} refuses to start: set each to its own random value, e.g. the output of \`openssl rand -hex 32\``,
+      ]);
+      expect(stdout, command).toBe(''); // nothing started: no log line at all
+    }
+  });
+
+  it('a weak secret of its own (not random) and a server listening beyond this machine are refused too', async () => {
+    const weak = spawn(process.execPath, [BIN, 'worker'], { cwd: dir, env: bareEnv({ PUBLIC_URL: 'https://news.example.com', SECRET: 'abcabcabcabcabcabcabcabcabcabcabc', ADMIN_TOKEN: '' }) });
+    let weakErr = '';
+    weak.stderr.on('data', (d: Buffer) => (weakErr += d.toString()));
+    expect((await once(weak, 'close'))[0]).toBe(1);
+    expect(weakErr.trim()).toBe('newsletter: SECRET is not random (3 different characters), and PUBLIC_URL (https://news.example.com) is not this machine, so worker refuses to start: set it to its own random value, e.g. the output of `openssl rand -hex 32`');
+
+    // PUBLIC_URL on this machine, but serve would answer the whole network with the known admin token.
+    const open = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env: bareEnv({ HOST: '0.0.0.0' }) });
+    let openErr = '';
+    open.stderr.on('data', (d: Buffer) => (openErr += d.toString()));
+    expect((await once(open, 'close'))[0]).toBe(1);
+    expect(openErr.trim()).toBe('newsletter: SECRET and ADMIN_TOKEN are still the change-me placeholders from .env.example, and HOST (0.0.0.0) listens beyond this machine, so serve refuses to start: set each to its own random value, e.g. the output of `openssl rand -hex 32`');
+  });
+
+  it('on this machine the worker starts with the change-me secrets after one warning line, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'worker'], { cwd: dir, env: bareEnv({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: `{serve-env-${process.pid}}`, PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info' }) });
+    const stderr: string[] = [];
+    createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+    const output: string[] = [];
+    try {
+      await new Promise<void>((started, failed) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          output.push(line);
+          if (line.includes('worker started')) started();
+        });
+        child.once('exit', (code) => failed(new Error(`worker exited (${code}):\n${[...stderr, ...output].join('\n')}`)));
+      });
+      expect(stderr).toEqual(['newsletter worker: warning: SECRET and ADMIN_TOKEN are still the change-me placeholders from .env.example, accepted only because PUBLIC_URL (http://localhost:3000) is this machine; before it names a public site, set each to its own random value, e.g. the output of `openssl rand -hex 32`']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'close');
+    expect(code).toBe(0);
   });
 });

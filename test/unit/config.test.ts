@@ -1,9 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnvironment } from '../../src/config/index.ts';
+import { ConfigError, guardSecrets, isLoopbackHost, isLoopbackUrl, loadConfig, readEnvironment, weakSecrets } from '../../src/config/index.ts';
+import { UserError } from '../../src/errors.ts';
 import { signListToken, verifyListToken } from '../../src/subscribers/tokens.ts';
 
 const OLD = 'o'.repeat(40);
@@ -128,5 +130,51 @@ describe('SMTP_EHLO', () => {
     expect(loadConfig({ MAIL_FROM: '周刊 <weekly@例子.中国>' }).smtpEhlo).toBe('xn--fsqu00a.xn--fiqs8s');
     expect(loadConfig({ SMTP_EHLO: 'mx.example.org' }).smtpEhlo).toBe('mx.example.org');
     expect(() => loadConfig({ SMTP_EHLO: 'not a host' })).toThrow(/SMTP_EHLO: must be a host name/);
+  });
+});
+
+describe('weak secrets (serve and worker refuse them for a public site)', () => {
+  const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+  it(".env.example's SECRET and ADMIN_TOKEN are caught as placeholders, however they are spelled later", () => {
+    const example = parseEnv(readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8'));
+    expect(weakSecrets(example).map((w) => [w.variable, w.kind])).toEqual([['SECRET', 'placeholder'], ['ADMIN_TOKEN', 'placeholder']]);
+    for (const value of ['CHANGE_ME_0123456789abcdefghijklmnopq', 'please-changeme-to-something-random', 'replace-me-with-32-random-characters']) {
+      expect(weakSecrets({ SECRET: value }), value).toEqual([expect.objectContaining({ variable: 'SECRET', kind: 'placeholder' })]);
+    }
+  });
+
+  it('catches the dev-only values and values that are not random; random ones pass', () => {
+    expect(weakSecrets({ ADMIN_TOKEN: 'dev-only-admin-token-0123456789' })).toEqual([{ variable: 'ADMIN_TOKEN', kind: 'dev-only', reason: 'the public dev-only value of `newsletter dev`' }]);
+    expect(weakSecrets({ SECRET: 'o'.repeat(40), METRICS_TOKEN: 'secretsecretsecretsecretsecret12' })).toEqual([
+      { variable: 'SECRET', kind: 'not-random', reason: 'not random (1 different character)' },
+      { variable: 'METRICS_TOKEN', kind: 'not-random', reason: 'not random (7 different characters)' },
+    ]);
+    for (let i = 0; i < 200; i++) expect(weakSecrets({ SECRET: hex(32), SECRET_PREVIOUS: hex(32), ADMIN_TOKEN: hex(24), METRICS_TOKEN: hex(24), WEBHOOK_TOKEN: randomBytes(24).toString('base64url') })).toEqual([]);
+    expect(weakSecrets({ SECRET: '', ADMIN_TOKEN: undefined })).toEqual([]);
+  });
+
+  it('knows loopback addresses in every spelling, and nothing else', () => {
+    for (const url of ['http://127.0.0.1:3000', 'http://127.8.9.10/', 'http://[::1]:3000', 'http://[0:0:0:0:0:0:0:1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost:3000', 'http://LOCALHOST./', 'http://news.localhost/', 'http://127.1/']) {
+      expect(isLoopbackUrl(url), url).toBe(true);
+    }
+    for (const url of ['https://news.example.com', 'http://10.0.0.1/', 'http://0.0.0.0:3000', 'http://[::]/', 'http://localhost.example.com/', 'http://128.0.0.1/', 'not a url']) {
+      expect(isLoopbackUrl(url), url).toBe(false);
+    }
+    expect(isLoopbackHost('::1')).toBe(true);
+    expect(isLoopbackHost('0.0.0.0')).toBe(false);
+  });
+
+  it('refuses in one line for a public PUBLIC_URL or HOST, warns in one line on this machine, says nothing when all is well', () => {
+    const env = { SECRET: 'change-me-to-32-or-more-random-characters', ADMIN_TOKEN: hex(24) };
+    expect(() => guardSecrets(env, { publicUrl: 'https://news.example.com' }, { command: 'worker' })).toThrow(
+      /^SECRET is still the change-me placeholder from \.env\.example, and PUBLIC_URL \(https:\/\/news\.example\.com\) is not this machine, so worker refuses to start: set it to its own random value, e\.g\. the output of `openssl rand -hex 32`$/,
+    );
+    expect(() => guardSecrets(env, { publicUrl: 'http://127.0.0.1:3000' }, { command: 'serve', listenHost: '::' })).toThrow(/HOST \(::\) listens beyond this machine, so serve refuses to start/);
+    expect(() => guardSecrets(env, { publicUrl: 'http://127.0.0.1:3000' }, { command: 'serve', listenHost: '::' })).toThrow(UserError);
+    const warning = guardSecrets(env, { publicUrl: 'http://[::1]:3000' }, { command: 'serve', listenHost: 'localhost' });
+    expect(warning).toBe('warning: SECRET is still the change-me placeholder from .env.example, accepted only because PUBLIC_URL (http://[::1]:3000) is this machine; before it names a public site, set it to its own random value, e.g. the output of `openssl rand -hex 32`');
+    expect(warning).not.toContain(env.SECRET); // names variables, never values
+    expect(guardSecrets({ SECRET: hex(32), ADMIN_TOKEN: hex(24) }, { publicUrl: 'https://news.example.com' }, { command: 'serve', listenHost: '0.0.0.0' })).toBeNull();
   });
 });

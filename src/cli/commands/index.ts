@@ -13,5 +13,6 @@ import { register as status } from './status.ts';
 import { register as control } from './control.ts';
 import { register as worker } from './worker.ts';
 import { register as dev } from './dev.ts';
+import { register as inbox } from './inbox.ts';
 
-export const commands: Array<(program: Command) => void> = [bench, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev];
+export const commands: Array<(program: Command) => void> = [bench, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev, inbox];
