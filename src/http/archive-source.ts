@@ -13,6 +13,8 @@ export interface ArchiveEntry {
   number: number;
   date: string;
   subject: string;
+  /** The preheader and the issue's lead (render's summary), when it has them. */
+  summary?: string;
 }
 
 export interface ArchiveSource {
@@ -88,7 +90,7 @@ export class RedisArchiveSource implements ArchiveSource {
       chunk.forEach((id, i) => {
         const p = parse(bodies[i]);
         if (!p) return void this.entries.delete(id);
-        const entry = { issueId: p.issueId, newsletterId: p.newsletterId, newsletterName: p.newsletterName, number: p.number, date: p.date, subject: p.subject };
+        const entry: ArchiveEntry = { issueId: p.issueId, newsletterId: p.newsletterId, newsletterName: p.newsletterName, number: p.number, date: p.date, subject: p.subject, ...(p.rendered?.summary ? { summary: p.rendered.summary } : {}) };
         this.entries.set(id, { entry, at: now });
       });
     }

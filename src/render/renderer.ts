@@ -5,7 +5,7 @@ import { calendarEvents } from './calendar.ts';
 import { lintIssue } from './lint-step.ts';
 import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
 import { defuseIssue, defuseNewsletter } from './content-text.ts';
-import { DEFAULT_ASSETS_URL } from './defaults.ts';
+import { COLOURS, DEFAULT_ASSETS_URL } from './defaults.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { UserError } from '../errors.ts';
 import { compileTemplates } from './handlebars-step.ts';
@@ -56,6 +56,17 @@ export interface RendererOptions {
   encodedSizes: (html: string) => EncodedSizes;
 }
 
+/** Longest summary kept: a feed reader shows two or three lines. */
+const SUMMARY_CHARS = 400;
+
+/** The preheader and the first paragraph of the first text section, as plain text. */
+function issueSummary(issue: Issue, preheader: string, markdownToText: (markdown: string) => string): string {
+  const lead = issue.sections.find((s): s is Extract<Issue['sections'][number], { kind: 'text' }> => s.kind === 'text');
+  const firstParagraph = lead ? (markdownToText(lead.markdown).split(/\n\s*\n/).find((p) => p.trim()) ?? '').replace(/\s*\[https?:[^\]\s]*\]/g, '').replace(/\s+/g, ' ').trim() : '';
+  const text = [preheader.trim(), firstParagraph].filter(Boolean).join(' — ');
+  return Array.from(text).length > SUMMARY_CHARS ? `${Array.from(text).slice(0, SUMMARY_CHARS - 1).join('').trimEnd()}…` : text;
+}
+
 export function createRenderer(templates: TemplateSet, options: RendererOptions): Renderer {
   const assetsUrl = options.assetsUrl ?? DEFAULT_ASSETS_URL;
   const compiled = compileTemplates(templates);
@@ -76,6 +87,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       const headlineName = nameFallback(view.sourceSubject, issue.preheader);
       const subjectSplice = hasNamePlaceholder(view.sourceSubject) ? toSpliceTemplate(view.subject) : undefined;
       const events = calendarEvents(source);                          // 8. events for the archive's .ics files (as written)
+      const summary = issueSummary(issue, withName(issue.preheader ?? '', headlineName ?? stringsFor(newsletter.locale, newsletter.labels).defaultName), (md) => toText(markdown.block(md, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted }), newsletter.locale));
       return {
         issueId: issue.id,
         newsletterId: newsletter.id,
@@ -92,6 +104,7 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
         report,
         findings,
         ...(events.length ? { events } : {}),
+        ...(summary ? { summary: restoreDefused(summary) } : {}),
       };
     },
 

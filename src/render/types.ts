@@ -48,6 +48,12 @@ export interface RenderedIssue {
   subject: string;
   /** Present when the subject carries `{{name}}` (name-placeholder.ts): split at HEADLINE_NAME, spliced per recipient. */
   subjectSplice?: SpliceTemplate;
+  /**
+   * What the issue is about in a few plain sentences, for the feed and link previews: the
+   * preheader (its `{{name}}` filled with the fallback) and the issue's lead, the first paragraph
+   * of its first text section. Absent when both are empty. Added by render.
+   */
+  summary?: string;
   /** The fallback the editor gave for `{{name "…"}}` in subject and preheader. Added by render. */
   headlineName?: string;
   /** Full HTML with `%%NL_*%%` tokens still in it. */

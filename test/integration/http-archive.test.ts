@@ -162,6 +162,18 @@ describe('GET /feeds/:newsletter.xml', () => {
     const links = doc.feed.entry.map((e) => e.link._attributes.href);
     expect(links).toEqual([`${h.config.publicUrl}/issues/pretrain-weekly-065`, `${h.config.publicUrl}/issues/pretrain-weekly-064`]);
     expect(doc.feed.entry[0]!.updated._text).toBe('2022-11-14T00:00:00.000Z');
+    // Each entry sums the issue up: its preheader (and its lead, when it has a text section).
+    const summaries = (doc.feed.entry as unknown as Array<{ summary?: { _text?: string; _cdata?: string } }>).map((e) => e.summary?._text ?? e.summary?._cdata ?? '');
+    expect(summaries[1]).toContain('本期精选 8 篇论文');
+  });
+
+  it('a newsletter with no issue yet says when it began serving it, not 1970', async () => {
+    const empty = h.newsletters.find((n) => n.id !== h.zh.id && n.id !== h.en.id) ?? h.en;
+    const res = await h.app.inject({ method: 'GET', url: `/feeds/${empty.id}.xml` });
+    expect(res.statusCode).toBe(200);
+    const updated = /<feed[\s\S]*?<updated>([^<]+)<\/updated>/.exec(res.body)?.[1] ?? '';
+    expect(updated).not.toMatch(/^1970/);
+    expect(Date.parse(updated)).toBeGreaterThan(Date.parse('2020-01-01'));
   });
 
   it('is announced by the archive list and the issue page, and answers 404 for an unknown newsletter', async () => {

@@ -15,6 +15,8 @@ export function feedHref(newsletterId: string): string {
 }
 
 export function feedRoutes(ctx: AppContext): FastifyPluginAsync {
+  // A feed with no issue yet was last changed when this server began serving it.
+  const servingSince = new Date();
   return async (app) => {
     app.get('/feeds/:file', async (request, reply) => {
       const { file } = parseInput(params, request.params, 'params');
@@ -32,12 +34,12 @@ export function feedRoutes(ctx: AppContext): FastifyPluginAsync {
         copyright: newsletter.organisation,
         author: { name: newsletter.organisation },
         feedLinks: { atom: self },
-        // The newest issue's date; a feed with none yet is as old as the epoch, not "now" (stable for caches).
-        updated: new Date(entries[0]?.date ?? 0),
+        // The newest issue's date; a feed with none yet: since when this server serves it (stable for caches).
+        updated: entries[0] ? new Date(entries[0].date) : servingSince,
       });
       for (const e of entries) {
         const url = `${base}${issueHref(e.issueId)}`;
-        feed.addItem({ id: url, link: url, title: e.subject, date: new Date(e.date) });
+        feed.addItem({ id: url, link: url, title: e.subject, date: new Date(e.date), ...(e.summary ? { description: e.summary } : {}) });
       }
       return reply.header('content-type', 'application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(feed.atom1());
     });
