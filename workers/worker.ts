@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Worker } from 'bullmq';
 import { createLogger, type Logger } from '../src/logging/logger.ts';
 import { startCampaignWorkers, type CampaignWorkerOptions } from '../src/campaign/campaign-workers.ts';
-import { loadConfig, readEnvironment, type Config } from '../src/config/index.ts';
+import { guardSecrets, loadConfig, readEnvironment, type Config } from '../src/config/index.ts';
 import { loadNewsletters, loadTemplates } from '../src/content/index.ts';
 import { UserError } from '../src/errors.ts';
 import { createSmtpMailer, prepareIssueMime } from '../src/mail/index.ts';
@@ -125,6 +125,9 @@ function concurrencyFromArgs(argv: string[]): number | undefined {
 /** Runs until SIGTERM/SIGINT; used by this file as an entry and by `newsletter worker`. */
 export async function main(argv = process.argv.slice(2), env = readEnvironment(), concurrency?: number): Promise<void> {
   const config = loadConfig(env, ['SECRET']);
+  // It signs unsubscribe links with SECRET: no change-me placeholder for a public site (whichever entry started it).
+  const warning = guardSecrets(env, config, { command: 'worker' });
+  if (warning) process.stderr.write(`newsletter worker: ${warning}\n`);
   // A worker's garbage lives for one SMTP transaction, long enough to be promoted, so V8 let
   // the old generation grow ~3.4× past the live heap (~22 MB) before collecting it: RSS 148–174
   // MB in a 10,000 send. Doubling at most keeps it at 126–133 MB with the same CPU per message

@@ -1,8 +1,7 @@
 // `newsletter worker [--concurrency N]`: a deliver worker (and the confirmation-mail worker) in
-// this process until SIGTERM/SIGINT, the same as `node --import tsx workers/worker.ts` plus the
-// check that its secrets are secret (config/weak-secrets.ts).
+// this process until SIGTERM/SIGINT, the same as `node --import tsx workers/worker.ts`.
 import type { Command } from 'commander';
-import { guardSecrets, loadConfig, readEnvironment } from '../../config/index.ts';
+import { readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 
 export function register(program: Command): void {
@@ -15,12 +14,8 @@ export function register(program: Command): void {
       return value;
     })
     .action(async (opts: { concurrency?: number }) => {
-      const env = readEnvironment();
-      // Invalid variables stop it here, before the check below (main reads the same env again).
-      // It signs unsubscribe links with SECRET: no change-me placeholder for a public site.
-      const warning = guardSecrets(env, loadConfig(env, ['SECRET']), { command: 'worker' });
-      if (warning) process.stderr.write(`newsletter worker: ${warning}\n`);
+      // main checks the configuration and that its secrets are secret (config/weak-secrets.ts).
       const { main } = await import('../../../workers/worker.ts');
-      await main([], env, opts.concurrency);
+      await main([], readEnvironment(), opts.concurrency);
     });
 }
