@@ -14,6 +14,15 @@ export interface Keys {
   statusCounts(): string;
   /** Hash status → number of members of one list. */
   listCounts(listId: string): string;
+  /**
+   * Search indexes (src/subscribers/search-index.ts): sorted sets, every score 0, read by
+   * ZRANGEBYLEX / ZLEXCOUNT. `searchLocal`: `<mailbox>\0<id>` (the case-folded address, local
+   * part first); `searchDomain`: `<domain>@<local part>\0<id>`; `searchName`: `<folded name>\0<id>`
+   * (subscribers with a name only).
+   */
+  searchLocal(): string;
+  searchDomain(): string;
+  searchName(): string;
   confirmToken(hash: string): string;
   /** A confirmation token already used (same hash): a second click shows "subscribed", not an error. */
   confirmUsed(hash: string): string;
@@ -31,6 +40,8 @@ export interface Keys {
   adminFlash(idHash: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
+  /** A console import running in the background: its progress and outcome (a hash, with a TTL). */
+  adminImportJob(id: string): string;
   /** Soft bounces reported for a subscriber lately (a counter with a TTL). */
   softBounces(subscriberId: string): string;
   /** Set of hashed addresses erased on request (`subscribers forget`): never created again. */
@@ -51,6 +62,9 @@ export function keys(prefix: string): Keys {
     allSubscribers: () => `${prefix}:sub:all-bits`,
     statusCounts: () => `${prefix}:sub:counts`,
     listCounts: (listId) => `${prefix}:list:${listId}:counts`,
+    searchLocal: () => `${prefix}:search:local`,
+    searchDomain: () => `${prefix}:search:domain`,
+    searchName: () => `${prefix}:search:name`,
     confirmToken: (hash) => `${prefix}:confirm:${hash}`,
     confirmUsed: (hash) => `${prefix}:confirm-used:${hash}`,
     confirmThrottle: (subscriberId, listId) => `${prefix}:confirm-throttle:${subscriberId}:${listId}`,
@@ -62,6 +76,7 @@ export function keys(prefix: string): Keys {
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
+    adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
     forgotten: () => `${prefix}:sub:forgotten`,
     webhookSeen: (id) => `${prefix}:webhook-seen:${id}`,

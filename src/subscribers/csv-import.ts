@@ -2,15 +2,19 @@
 // anything, validates each row (bad rows are reported with their line and left out, the rest
 // go in), and writes in batches of pipelined commands. Idempotent: the same file twice leaves
 // the same state, the second run creating nothing.
+// Memory does not grow with the file: one batch is parsed while the one before is written, a
+// mailbox repeated in the file is recognised by its subscriber id (one bit each, IdSet), and
+// at most MAX_LISTED_ERRORS bad rows are kept for the report (all are counted). Only `pending`
+// (a confirmation mail to queue per new pending row) grows with what the file creates.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../errors.ts';
 import { CSV_COLUMNS, LEGACY_COLUMNS, LIST_SEPARATOR, unescapeFormula, type CsvColumn } from './csv-columns.ts';
 import { normaliseEmail, sanitiseDisplayName } from './email-address.ts';
 import { DEFAULT_LIST_ID, isListId, normaliseLocale, requireListId } from './fields.ts';
-import { applyImportBatch, type ImportRow } from './import-apply.ts';
+import { applyImportBatch, IdSet, type ImportRow } from './import-apply.ts';
 import { normaliseLineEndings } from './line-endings.ts';
 import type { NewSubscriberRecord, RedisSubscriberStore } from './redis-store.ts';
 import { isConsentSource, isStatus } from './subscriber-codec.ts';
@@ -31,13 +35,32 @@ export interface ImportOptions {
   label?: string;
   /** Rows written per pipelined batch (default 1000). */
   batchSize?: number;
+  /** Called after every batch is written, and once at the end (a console's progress bar). */
+  onProgress?: (progress: ImportProgress) => void;
 }
+
+/** How far an import is. */
+export interface ImportProgress {
+  /** Data rows dealt with so far: imported + updated + skipped + errors. */
+  rows: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  /** Bad rows so far (every one; ImportResult.errors lists the first MAX_LISTED_ERRORS). */
+  errors: number;
+}
+
+/** Bad rows an import keeps with their line and message; more are counted (errorCount), not listed. */
+export const MAX_LISTED_ERRORS = 10_000;
 
 export interface ImportResult {
   imported: number;
   updated: number;
   skipped: number;
+  /** The bad rows, in line order: the first MAX_LISTED_ERRORS of them. */
   errors: Array<{ line: number; message: string }>;
+  /** Every bad row (errors.length unless there were more than MAX_LISTED_ERRORS). */
+  errorCount: number;
   /** New subscribers left pending (no --confirmed), per list: who needs a confirmation mail. */
   pending: Array<{ subscriberId: string; listId: string }>;
 }
@@ -46,10 +69,14 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
   if (opts.listId !== undefined) requireListId(opts.listId);
   const label = opts.label ?? (typeof input === 'string' ? input : 'input');
   const source = typeof input === 'string' ? await openFile(input, label) : input;
-  const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], pending: [] };
+  const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], errorCount: 0, pending: [] };
+  const addError = (line: number, message: string) => {
+    result.errorCount++;
+    if (result.errors.length < MAX_LISTED_ERRORS) result.errors.push({ line, message });
+  };
+  const report = () => opts.onProgress?.({ rows: result.imported + result.updated + result.skipped + result.errorCount, imported: result.imported, updated: result.updated, skipped: result.skipped, errors: result.errorCount });
   let lastEnd = 0; // line where the last record (good or bad) ended
   const parser = parse({
-    info: true,
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
@@ -58,11 +85,17 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
       if (!err) return undefined;
       // csv-parse reports an unclosed quote at the end of the file; the row began after the last good one.
       const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? lastEnd + 1 : Number(err.lines) || 0;
-      result.errors.push({ line, message: describeParseError(err) });
+      addError(line, describeParseError(err));
       lastEnd = Number(err.lines) || lastEnd;
       return undefined;
     },
   });
+  // Each record with the line it ends on. csv-parse's `info` option builds two objects per
+  // record for that (a quarter of the parse time); its parser's own `info` counter, read as the
+  // record is pushed (synchronously, when it is complete), gives the same number.
+  parser.push = function (record: unknown, encoding?: BufferEncoding) {
+    return Transform.prototype.push.call(this, record === null ? null : { record, lines: parser.info.lines }, encoding);
+  };
   const lf = normaliseLineEndings();
   // Errors of reading the input make the file unusable; Redis errors of a batch stay what they are.
   let readError: Error | null = null;
@@ -71,45 +104,54 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
   lf.on('error', failRead);
   source.pipe(lf).pipe(parser);
 
-  const now = new Date().toISOString();
+  // One consent record for every row the file gives none for (--confirmed): shared, never changed.
+  const importConsent: ConsentRecord = Object.freeze({ at: new Date().toISOString(), source: opts.source ?? 'import', textVersion: 'import' });
   const batchSize = opts.batchSize ?? 1000;
-  const seen = new Set<string>();
+  const handled = new IdSet();
   let columns: CsvColumn[] | null = null;
   let batch: ImportRow[] = [];
-  let writing: Promise<void> = Promise.resolve();
+  // The batch written last: `sent` once its creates are on their way to Redis, `done` once
+  // counted. The next batch starts at `sent` (Redis runs one connection's commands in order, so
+  // the first row of a mailbox is still the one that creates it) and is counted after `done`.
+  let writing: { sent: Promise<void>; done: Promise<void> } = { sent: Promise.resolve(), done: Promise.resolve() };
+  let failure: unknown = null;
+  const write = (rows: ImportRow[]) => {
+    let markSent!: () => void;
+    const sent = new Promise<void>((resolve) => (markSent = resolve));
+    const done = applyImportBatch(store, rows, result, handled, { onSent: markSent, after: writing.done }).then(report);
+    done.catch((error: unknown) => (failure ??= error)); // rethrown by the loop; never unhandled meanwhile
+    writing = { sent: Promise.race([sent, done]), done };
+  };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      lastEnd = info.lines;
+    for await (const { record, lines } of parser as AsyncIterable<{ record: string[]; lines: number }>) {
+      lastEnd = lines;
       if (!columns) {
         columns = readHeader(record, label);
         continue;
       }
-      // info.lines is where the record ends; quoted newlines inside it move the start back.
-      const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-      const row = readRow(record, columns, opts, now);
+      // `lines` is where the record ends; quoted newlines inside it move the start back.
+      const line = lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+      const row = readRow(record, columns, opts, importConsent);
       if (typeof row === 'string') {
-        result.errors.push({ line, message: row });
+        addError(line, row);
         continue;
       }
-      // A repeated mailbox (in any case): the first row wins, so a second run of the file changes nothing.
-      const mailbox = row.email.toLowerCase();
-      if (seen.has(mailbox)) {
-        result.skipped++;
-        continue;
-      }
-      seen.add(mailbox);
+      // A repeated mailbox (in any case) is skipped by applyImportBatch: the first row wins, so a
+      // second run of the file changes nothing.
       batch.push({ line, record: row });
       if (batch.length >= batchSize) {
-        // One batch in Redis while the next is parsed. Safe: `seen` keeps an address in one batch.
-        await writing;
-        writing = applyImportBatch(store, batch, result);
-        writing.catch(() => {}); // handled by the next await; never an unhandled rejection meanwhile
+        await writing.sent;
+        if (failure) throw failure;
+        write(batch);
         batch = [];
       }
     }
-    await writing;
+    await writing.sent;
+    if (failure) throw failure;
+    if (columns && batch.length > 0) write(batch);
+    await writing.done;
   } catch (error) {
-    await writing.catch(() => {}); // settle the batch in flight before reporting
+    await writing.done.catch(() => {}); // settle the batches in flight before reporting
     if (error !== readError && !(error instanceof CsvError)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new CsvFileError(`${label}: cannot read the file (${code ?? (error as Error).message})`);
@@ -117,8 +159,8 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
     if (typeof input === 'string') source.destroy();
   }
   if (!columns) throw new CsvFileError(`${label}: the file is empty; the first row must name the columns, e.g. email,name,locale`);
-  if (batch.length > 0) await applyImportBatch(store, batch, result);
   result.errors.sort((a, b) => a.line - b.line);
+  report();
   return result;
 }
 
@@ -130,7 +172,8 @@ async function openFile(path: string, label: string): Promise<Readable> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CsvFileError(code === 'ENOENT' ? `${label}: no such file` : `${label}: cannot read the file (${code})`);
   }
-  return createReadStream(path);
+  // Small reads: the parser hands over a few hundred rows at a time, and Redis replies in between are not kept waiting.
+  return createReadStream(path, { highWaterMark: 16 * 1024 });
 }
 
 function readHeader(record: string[], label: string): CsvColumn[] {
@@ -150,7 +193,7 @@ function readHeader(record: string[], label: string): CsvColumn[] {
 }
 
 /** A record to create, or the message saying what is wrong with the row. */
-function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, now: string): NewSubscriberRecord | string {
+function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, importConsent: ConsentRecord): NewSubscriberRecord | string {
   if (cells.length > columns.length) {
     return `${cells.length} values but the header has ${columns.length} columns; put values containing commas in double quotes`;
   }
@@ -202,7 +245,7 @@ function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, now
     if (userAgent) consent.userAgent = userAgent;
     if (confirmedAt) consent.confirmedAt = confirmedAt;
   }
-  else if (status === 'active') consent = { at: now, source: opts.source ?? 'import', textVersion: 'import' };
+  else if (status === 'active') consent = importConsent;
 
   const record: NewSubscriberRecord = { email, lists, status };
   const name = sanitiseDisplayName(get('name'));

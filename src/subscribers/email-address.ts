@@ -78,8 +78,10 @@ const NAME_STRIP = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu;
 /** A display name safe to show and to put in a header: one line, trimmed, at most 100 characters. */
 export function sanitiseDisplayName(raw: string | null | undefined): string {
   if (typeof raw !== 'string') return '';
-  const oneLine = raw.replace(NAME_STRIP, ' ').replace(/\s+/gu, ' ').trim();
+  // A lone surrogate is no character: U+FFFD, as its UTF-8 encoding would have made it anyway.
+  const oneLine = raw.replace(NAME_STRIP, ' ').replace(/\s+/gu, ' ').replace(/\p{Cs}/gu, '\uFFFD').trim();
   // Cut by code points so a CJK name or an emoji is never split in half.
+  if (oneLine.length <= MAX_NAME) return oneLine; // at most as many code points as UTF-16 units
   const chars = Array.from(oneLine);
   return chars.length > MAX_NAME ? chars.slice(0, MAX_NAME).join('').trimEnd() : oneLine;
 }

@@ -3,14 +3,20 @@
 // the address itself is gone. SHA-256 with a purpose label, not keyed by SECRET: rotating the
 // secret must not forget the forgetting. (A hash of an address is guessable from a list of
 // candidate addresses; it only answers "is this one of them", which is what suppression needs.)
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { mailboxKey } from './email-address.ts';
 
 /** Case-blind, like the store's address index: the same person typing `Ada@` or `ada@` stays out. */
 export function forgottenHash(email: string): string {
-  const normalised = mailboxKey(email) ?? email.trim().toLowerCase();
-  return createHash('sha256').update(`newsletter-forgotten\n${normalised}`).digest('base64url');
+  return forgottenHashOfMailbox(mailboxKey(email) ?? email.trim().toLowerCase());
+}
+
+/** The same for a mailbox already case-folded (the store's createMany: an import hashes every row). */
+export function forgottenHashOfMailbox(mailbox: string): string {
+  const text = `newsletter-forgotten\n${mailbox}`;
+  // crypto.hash (Node ≥ 20.12) is the one-shot form, without a Hash object per call.
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'base64url') : crypto.createHash('sha256').update(text).digest('base64url');
 }
 
 /** Adding an address that was erased on request. */

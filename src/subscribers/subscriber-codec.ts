@@ -29,15 +29,30 @@ const CONSENT_SOURCES = ['form', 'import', 'api'] as const;
  * Reading accepts both, so records written before still read the same.
  */
 export function storedTime(iso: string): string {
+  // An import stores the same creation time for every row: parse it once.
+  if (iso === lastIso) return lastStored;
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) && ms >= 0 ? ms.toString(36) : iso;
+  const stored = Number.isFinite(ms) && ms >= 0 ? ms.toString(36) : iso;
+  lastIso = iso;
+  lastStored = stored;
+  return stored;
 }
+let lastIso = '';
+let lastStored = '';
 
 export function readTime(raw: string | undefined): string | undefined {
   if (raw === undefined || !/^[0-9a-z]{1,10}$/.test(raw)) return raw;
-  const ms = parseInt(raw, 36);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : raw;
+  // Records created together share their times (an import): an export reads the same few again and again.
+  let iso = readTimes.get(raw);
+  if (iso === undefined) {
+    const ms = parseInt(raw, 36);
+    iso = Number.isFinite(ms) ? new Date(ms).toISOString() : raw;
+    if (readTimes.size >= 256) readTimes.clear();
+    readTimes.set(raw, iso);
+  }
+  return iso;
 }
+const readTimes = new Map<string, string>();
 
 /** The current time as stored. */
 export function storedNow(): string {
@@ -54,6 +69,19 @@ const SOURCE_CODE: Record<ConsentRecord['source'], string> = { form: 'f', import
 const SOURCE_OF: Record<string, ConsentRecord['source']> = { f: 'form', i: 'import', a: 'api' };
 
 export function encodeConsent(consent: ConsentRecord): string {
+  // An import gives every row the same (frozen) record: encode it once.
+  if (consent === lastConsent) return lastEncoded;
+  const encoded = encodeConsentOnce(consent);
+  if (Object.isFrozen(consent)) {
+    lastConsent = consent;
+    lastEncoded = encoded;
+  }
+  return encoded;
+}
+let lastConsent: ConsentRecord | null = null;
+let lastEncoded = '';
+
+function encodeConsentOnce(consent: ConsentRecord): string {
   const stored: (string | null)[] = [storedTime(consent.at), SOURCE_CODE[consent.source], consent.textVersion, consent.ip || null, consent.userAgent || null, consent.confirmedAt ? storedTime(consent.confirmedAt) : null];
   while (stored[stored.length - 1] === null) stored.pop();
   return JSON.stringify(stored);
@@ -122,6 +150,19 @@ export function toHashFields(sub: Omit<Subscriber, 'id'>): string[] {
   if (sub.locale) pairs.push(FIELD.locale, sub.locale);
   if (sub.consent) pairs.push(FIELD.consent, encodeConsent(sub.consent));
   return pairs;
+}
+
+/** Every field of a record, in the order fromFieldValues reads an HMGET of them. */
+export const RECORD_FIELDS: readonly string[] = Object.values(FIELD);
+
+/** The subscriber from `HMGET key ...RECORD_FIELDS` (null values: fields not set). */
+export function fromFieldValues(id: string, values: ReadonlyArray<string | null>): Subscriber | null {
+  const hash: Record<string, string> = {};
+  RECORD_FIELDS.forEach((field, i) => {
+    const value = values[i];
+    if (value !== null && value !== undefined) hash[field] = value;
+  });
+  return fromHash(id, hash);
 }
 
 /** The subscriber stored in `hash` (an HGETALL reply), or null when the hash is empty or damaged. */

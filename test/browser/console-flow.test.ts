@@ -9,11 +9,10 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/free-port.ts';
 import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { runWorker, type RunningWorker } from '../../workers/worker.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 const ISSUE = 'pretrain-weekly-064';
 const LIST_SIZE = 200;
@@ -47,10 +46,7 @@ async function unlabelledControls(): Promise<string[]> {
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  h = await startHttpHarness({ publicUrl: base });
-  await h.app.listen({ port, host: '127.0.0.1' });
+  ({ h, base } = await startListeningHarness());
   for (let i = 0; i < LIST_SIZE; i += 100) {
     await h.store.createMany(Array.from({ length: 100 }, (_, j) => ({ email: `reader-${i + j + 1}@console.example`, lists: [h.zh.listId], status: 'active' as const })));
   }
@@ -185,7 +181,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the editor console in Chromium')
   it('adds a subscriber from the subscribers page', async () => {
     await page.goto(`${base}/admin/subscribers`);
     expect(await unlabelledControls()).toEqual([]);
-    await page.getByLabel('Address', { exact: true }).nth(1).focus();
+    await page.getByLabel('Address', { exact: true }).focus();
     await page.keyboard.type('new-reader@console.example');
     await page.getByLabel('They already agreed (add as active, no confirmation mail)').first().focus();
     await page.keyboard.press('Space');

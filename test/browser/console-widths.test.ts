@@ -2,10 +2,9 @@
 // wider than the window (tables scroll inside their own box), in light and dark mode.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/free-port.ts';
 import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 let h: HttpHarness;
 let base: string;
@@ -16,10 +15,7 @@ const ISSUE = 'shipping-log-031';
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  h = await startHttpHarness({ publicUrl: base });
-  await h.app.listen({ port, host: '127.0.0.1' });
+  ({ h, base } = await startListeningHarness());
   const made = await h.store.createMany(Array.from({ length: 30 }, (_, i) => ({ email: `a-rather-long-address-for-a-phone-${i}@subscribers.console.example`, name: `Reader with a long name ${i}`, lists: [h.en.listId, h.zh.listId], status: 'active' as const, consent: { at: new Date().toISOString(), textVersion: 'console-v1', source: 'api' as const, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' } })));
   subscriberId = made[0]!.id;
   browser = await launchBrowser();
@@ -40,7 +36,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(CHROMIUM_MISSING)(browserSuite('console pages fit the window'), () => {
-  const pages = () => ['/admin', `/admin/issues/${ISSUE}`, `/admin/sends/${ISSUE}`, `/admin/sends/${ISSUE}/cancel`, '/admin/subscribers', `/admin/subscribers/${subscriberId}`, `/admin/subscribers/${subscriberId}/delete`, `/admin/subscribers/${subscriberId}/leave?list=${h.en.listId}`];
+  const pages = () => ['/admin', `/admin/issues/${ISSUE}`, `/admin/sends/${ISSUE}`, `/admin/sends/${ISSUE}/cancel`, '/admin/subscribers', `/admin/subscribers/${subscriberId}`, `/admin/subscribers/${subscriberId}/delete`, `/admin/subscribers/${subscriberId}/leave?list=${h.en.listId}`, `/admin/subscribers?q=a-rather&list=${h.en.listId}`, `/admin/subscribers/bulk?action=unsubscribe&q=a-rather&kind=auto&list=${h.en.listId}&status=`];
 
   for (const width of [375, 1280]) {
     for (const scheme of ['light', 'dark'] as const) {
@@ -57,4 +53,30 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('console pages fit the window'), 
       });
     }
   }
+
+  it('by keyboard at 375 px: search, open a subscriber, and a bulk unsubscribe that shows the count and asks first', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${base}/admin/subscribers`);
+    await page.getByLabel('Address or name starts with').focus();
+    await page.keyboard.type('A-RATHER-LONG-ADDRESS-FOR-A-PHONE-2');
+    await page.getByLabel('List', { exact: true }).first().selectOption(h.en.listId);
+    await page.getByRole('button', { name: 'Search' }).focus();
+    await page.keyboard.press('Enter');
+    // -2, -20 … -29: eleven of the thirty.
+    await page.getByText('11 subscribers match.').waitFor();
+    await page.getByRole('link', { name: /Open a-rather-long-address-for-a-phone-2@/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Consent record' }).waitFor();
+    await page.goBack();
+    await page.getByRole('link', { name: `Unsubscribe all these from ${h.en.listId}…` }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `Unsubscribe 11 subscribers from ${h.en.listId}?` }).waitFor();
+    expect((await h.store.countByStatus(h.en.listId)).active).toBe(30);
+    await page.getByRole('button', { name: 'Yes, all 11' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Unsubscribed 11 subscribers.').waitFor();
+    expect((await h.store.countByStatus(h.en.listId)).active).toBe(19);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
 });

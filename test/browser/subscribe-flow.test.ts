@@ -4,7 +4,6 @@
 import { encodedSizes } from '../../src/mail/index.ts';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,7 +15,7 @@ import { loadIssueFile } from '../../src/content/index.ts';
 import { imageSizesInHtml, launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
-import { startHttpHarness, waitForMail, type HttpHarness } from '../integration/http-harness.ts';
+import { startListeningHarness, waitForMail, type HttpHarness } from '../integration/http-harness.ts';
 
 let h: HttpHarness;
 let base: string;
@@ -24,17 +23,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let shots: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function shot(name: string, fullPage = true): Promise<string> {
   const path = join(shots, name);
@@ -44,10 +32,7 @@ async function shot(name: string, fullPage = true): Promise<string> {
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  h = await startHttpHarness({ publicUrl: base });
-  await h.app.listen({ port, host: '127.0.0.1' });
+  ({ h, base } = await startListeningHarness());
   shots = await mkdtemp(join(tmpdir(), 'subscribe-flow-'));
   browser = await launchBrowser();
   // No JavaScript: the pages must work as plain HTML forms.

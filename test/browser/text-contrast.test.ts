@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/campaign-record.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
-import { freePort } from '../../src/dev/free-port.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { createRenderer, personalise } from '../../src/render/index.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { startHttpHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' };
 const SCHEMES = ['light', 'dark'] as const;
@@ -54,10 +53,7 @@ const samples: Sample[] = [];
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  h = await startHttpHarness({ publicUrl: base });
-  await h.app.listen({ port, host: '127.0.0.1' });
+  ({ h, base } = await startListeningHarness());
   for (const id of SAMPLE_IDS) {
     const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${id}.yaml`);
     // The email as a subscriber gets it (openEmail answers images under ASSETS from their files)…

@@ -16,6 +16,7 @@ import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { startTransactionalWorker } from '../../src/subscribers/confirmation-mail.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
+import { freePort } from '../../src/dev/free-port.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
@@ -125,6 +126,15 @@ export async function confirmByClick(app: FastifyInstance, path: string): Promis
   const clicked = await app.inject({ method: 'POST', url: path });
   if (clicked.statusCode !== 303) return clicked;
   return app.inject({ method: 'GET', url: String(clicked.headers.location) });
+}
+
+/** The harness listening on a free loopback port, as a browser test needs it; `base` is its address (and PUBLIC_URL). */
+export async function startListeningHarness(opts: Omit<Parameters<typeof startHttpHarness>[0], 'publicUrl'> = {}): Promise<{ h: HttpHarness; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const h = await startHttpHarness({ ...opts, publicUrl: base });
+  await h.app.listen({ port, host: '127.0.0.1' });
+  return { h, base };
 }
 
 export function confirmPathFrom(mail: ParsedMail, publicUrl: string): string {

@@ -63,7 +63,7 @@ describe('one mailbox, one subscriber, through every entry point', () => {
     const added = await browser.submit('/admin/subscribers/add', { email: 'dAVE@example.com', list: h.en.listId, confirmed: 'yes' });
     expect(added.statusCode).toBe(200);
     const found = await browser.get('/admin/subscribers?q=DAVE@Example.com');
-    expect(found.body).toContain('<td>dave@example.com</td>');
+    expect(found.body).toContain('aria-label="Open dave@example.com">dave@example.com</a>');
 
     const cliAdd = await cli(['add', 'DAVE@Example.COM', '--list', h.en.listId, '--confirmed']);
     expect(cliAdd.stderr).toBe('');

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys as makeKeys } from '../../src/redis/keys.ts';
 import { exportSubscribers } from '../../src/subscribers/csv-export.ts';
-import { CsvFileError, importSubscribers, type ImportOptions } from '../../src/subscribers/csv-import.ts';
+import { CsvFileError, importSubscribers, MAX_LISTED_ERRORS, type ImportOptions, type ImportProgress } from '../../src/subscribers/csv-import.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { deleteByPrefix, testRedis, uniquePrefix, type TestRedis } from '../helpers/redis.ts';
 
@@ -131,6 +131,42 @@ describe('import', () => {
     expect(await exportText(store)).toBe(before);
     expect(await store.countByStatus('pretrain-weekly')).toMatchObject({ active: 2500, pending: 0 });
     expect((await store.findByEmail('user7@example.com'))?.name).toBe('User 7'); // first row wins
+  });
+
+  it('reports progress after every batch, and at the end the same counts as the result', async () => {
+    const store = freshStore();
+    await imp(store, 'email,name\nexisting@example.com,Old\n', { confirmed: true });
+    const rows = Array.from({ length: 2300 }, (_, i) => `p${i}@example.com,P ${i}`);
+    // Repeats across batches (another case, another name), an existing address twice, two bad rows.
+    const text = ['email,name', 'existing@example.com,New', ...rows.slice(0, 1200), 'P5@Example.com,Not Me', 'not-an-address,X', ...rows.slice(1200), 'existing@example.com,Newer', ',Nobody'].join('\n');
+    const seen: ImportProgress[] = [];
+    const result = await imp(store, text, { confirmed: true, batchSize: 500, onProgress: (p) => seen.push(p) });
+    expect(result).toMatchObject({ imported: 2300, updated: 1, skipped: 2, errorCount: 2 });
+    expect(result.errors.map((e) => e.line)).toEqual([1204, 2306]);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < seen.length; i++) {
+      for (const key of ['rows', 'imported', 'updated', 'skipped', 'errors'] as const) expect(seen[i]![key]).toBeGreaterThanOrEqual(seen[i - 1]![key]);
+    }
+    for (const p of seen) expect(p.rows).toBe(p.imported + p.updated + p.skipped + p.errors);
+    expect(seen.at(-1)).toEqual({ rows: 2305, imported: 2300, updated: 1, skipped: 2, errors: 2 });
+    // The first row of a mailbox wins, whichever batch the repeat is in.
+    expect(await store.findByEmail('p5@example.com')).toMatchObject({ email: 'p5@example.com', name: 'P 5' });
+    expect(await store.findByEmail('existing@example.com')).toMatchObject({ name: 'New' });
+    // The search indexes follow the import (and the rename of the existing one).
+    expect(await store.search({ text: 'p 22', kind: 'name', limit: 100 })).toMatchObject({ count: 111, countIsExact: true });
+    expect((await store.search({ text: 'new', kind: 'name', limit: 5 })).subscribers.map((s) => s.email)).toEqual(['existing@example.com']);
+  });
+
+  it('counts every bad row but lists the first ten thousand', async () => {
+    const store = freshStore();
+    const bad = Array.from({ length: MAX_LISTED_ERRORS + 5 }, (_, i) => `bad${i}`);
+    let last: ImportProgress | undefined;
+    const result = await imp(store, ['email', ...bad, 'good@example.com'].join('\n'), { onProgress: (p) => (last = p) });
+    expect(result.imported).toBe(1);
+    expect(result.errorCount).toBe(MAX_LISTED_ERRORS + 5);
+    expect(result.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(result.errors[0]).toEqual({ line: 2, message: 'invalid email address "bad0"' });
+    expect(last).toEqual({ rows: MAX_LISTED_ERRORS + 6, imported: 1, updated: 0, skipped: 0, errors: MAX_LISTED_ERRORS + 5 });
   });
 
   it('--confirmed imports as active with an import consent record; without it, pending', async () => {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { keys as makeKeys, type Keys } from '../../src/redis/keys.ts';
 import { InvalidEmailError } from '../../src/subscribers/email-address.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
+import { lexScore } from '../../src/subscribers/search-index.ts';
 import { consumeConfirmation, createConfirmation, hashConfirmationToken } from '../../src/subscribers/tokens.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../src/subscribers/types.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
@@ -53,9 +54,29 @@ async function activeIds(list: string, limit = 1000): Promise<string[]> {
   return ids;
 }
 
+/**
+ * The search indexes hold exactly one member per record (address both ways round, name when
+ * there is one), built here from the records, not by the store's helpers.
+ */
+async function expectSearchIndexes(all: Subscriber[]): Promise<void> {
+  const sorted = (members: string[]) => members.map((m) => Buffer.from(m, 'utf8')).sort(Buffer.compare).map((b) => b.toString('utf8'));
+  const local = all.map((s) => `${s.email.toLowerCase()}\0${s.id}`);
+  const domain = all.map((s) => {
+    const [user, host] = s.email.toLowerCase().split('@') as [string, string];
+    return `${host}@${user}\0${s.id}`;
+  });
+  const name = all.filter((s) => s.name).map((s) => `${s.name!.normalize('NFC').toLowerCase()}\0${s.id}`);
+  // Each member with its score: its first 6 bytes as a number, whichever script wrote it.
+  const withScores = (members: string[]) => sorted(members).flatMap((m) => [m, String(lexScore(m))]);
+  expect(await t.redis.zrange(k.searchLocal(), '0', '-1', 'WITHSCORES'), 'search index: addresses').toEqual(withScores(local));
+  expect(await t.redis.zrange(k.searchDomain(), '0', '-1', 'WITHSCORES'), 'search index: domains').toEqual(withScores(domain));
+  expect(await t.redis.zrange(k.searchName(), '0', '-1', 'WITHSCORES'), 'search index: names').toEqual(withScores(name));
+}
+
 /** Every index and counter agrees with the subscriber hashes themselves. */
 async function expectConsistent(lists: string[]): Promise<void> {
   const all = await allSubscribers();
+  await expectSearchIndexes(all);
   const global = emptyCounts();
   for (const s of all) global[s.status]++;
   expect(await store.countByStatus(null)).toEqual(global);
@@ -165,6 +186,17 @@ describe('create and read', () => {
     const many = await store.getMany(['seq', subscriber.id, '999999999']);
     expect(many.map((s) => s?.email ?? null)).toEqual([null, 'many@example.com', null]);
     expect(await store.getMany([])).toEqual([]);
+  });
+
+  it('refuses an id already in use (a counter set back) and writes nothing for that row', async () => {
+    const { subscriber } = await store.create({ email: 'first.owner@example.com', name: 'First', lists: ['reuse-list'], status: 'active' });
+    const seq = await t.redis.get(k.subscriberSeq());
+    await t.redis.set(k.subscriberSeq(), String(Number(subscriber.id) - 1));
+    await expect(store.createMany([{ email: 'second.comer@example.com', name: 'Second', lists: ['reuse-list'], status: 'active' }])).rejects.toThrow(/already in use/);
+    await t.redis.set(k.subscriberSeq(), seq!);
+    expect(await store.findByEmail('second.comer@example.com')).toBeNull();
+    expect(await store.get(subscriber.id)).toMatchObject({ email: 'first.owner@example.com', name: 'First' });
+    await expectConsistent(['reuse-list']);
   });
 
   it('rejects invalid input before writing', async () => {
@@ -284,6 +316,34 @@ describe('status and lists', () => {
     expect(cleared?.name).toBeUndefined();
     expect(cleared?.locale).toBeUndefined();
     await expect(store.setStatus(subscriber.id, 'active', { locale: '??' })).rejects.toThrow(/locale/);
+    await expectConsistent(['flow-a']);
+  });
+
+  it('moves the name in the search index with every rename, a refused transition and a subscribe request included', async () => {
+    const { subscriber } = await store.create({ email: 'Rename.Me@example.com', name: 'Émile Zola', lists: ['flow-a'], status: 'pending' });
+    const id = subscriber.id;
+    const names = async (prefix: string) => (await store.search({ text: prefix, kind: 'name', limit: 10 })).subscribers.map((s) => s.id);
+    expect(await names('émile')).toEqual([id]);
+    await store.setStatus(id, 'active', { name: 'ÉMILIE du Châtelet' });
+    expect(await names('émile ')).toEqual([]);
+    expect(await names('émilie du')).toEqual([id]);
+    // Refused by `from`: nothing moves, the old name stays findable.
+    expect((await store.transition(id, 'active', { from: ['pending'], patch: { name: 'Nobody' } }))?.applied).toBe(false);
+    expect(await names('nobody')).toEqual([]);
+    expect(await names('émilie')).toEqual([id]);
+    // A status change alone leaves the name where it is.
+    await store.setStatus(id, 'unsubscribed');
+    expect(await names('émilie')).toEqual([id]);
+    await store.setStatus(id, 'active', { name: '' });
+    expect(await names('émilie')).toEqual([]);
+    await expectConsistent(['flow-a']);
+    // A subscribe request gives a nameless pending record its name (and the index the member).
+    const consent = { at: new Date().toISOString(), textVersion: 'v1', source: 'form' as const };
+    const asked = await store.requestSubscription({ email: 'asks.name@example.com', listId: 'flow-a', locale: 'en', consent });
+    expect(await store.search({ text: 'asks.name', kind: 'local', limit: 5 })).toMatchObject({ subscribers: [{ id: asked.id }], count: 1, countIsExact: true });
+    await store.requestSubscription({ email: 'ASKS.name@example.com', name: 'Asked Later', listId: 'flow-a', locale: 'en', consent });
+    expect(await names('asked l')).toEqual([asked.id]);
+    await expectConsistent(['flow-a']);
   });
 
   it('removeFromList leaves other lists alone and unsubscribes when no list is left', async () => {
@@ -375,6 +435,18 @@ describe('status and lists', () => {
     expect((await store.pageActive('sparse-list', null, 100)).ids).toEqual(made.filter((_, i) => i !== 4));
   });
 
+  it('rebuildIndexes writes the search indexes again from the records (lost, or from before they existed)', async () => {
+    const { subscriber } = await store.create({ email: 'Reindex.Search@example.com', name: 'Ré Index', lists: ['rs-list'], status: 'active' });
+    await t.redis.del(k.searchLocal(), k.searchName());
+    // A member whose record is gone, as a crash of an old version could leave one.
+    await t.redis.zadd(k.searchDomain(), 0, 'example.com@ghost\u00009999999');
+    expect((await store.search({ text: 'reindex.s', limit: 5 })).subscribers).toEqual([]);
+    await store.rebuildIndexes();
+    expect((await store.search({ text: 'reindex.s', limit: 5 })).subscribers.map((s) => s.id)).toEqual([subscriber.id]);
+    expect((await store.search({ text: 'ré ind', kind: 'name', limit: 5 })).subscribers.map((s) => s.id)).toEqual([subscriber.id]);
+    await expectConsistent(['rs-list']);
+  });
+
   it('rebuildIndexes restores lost bitmaps from the records and drops the old sorted sets', async () => {
     const a = (await store.create({ email: 'reindex-a@example.com', lists: ['re-list'], status: 'active' })).subscriber;
     const b = (await store.create({ email: 'reindex-b@example.com', lists: ['re-list'], status: 'pending' })).subscriber;
@@ -398,6 +470,7 @@ describe('status and lists', () => {
     expect(await t.redis.getbit(k.listAll('flow-a'), Number(subscriber.id))).toBe(0);
     expect(await t.redis.getbit(k.allSubscribers(), Number(subscriber.id))).toBe(0);
     expect(await store.isActiveIn(subscriber.id, 'flow-c')).toBe(false);
+    expect((await store.search({ text: 'gone@', limit: 10 })).subscribers).toEqual([]);
     await expectConsistent(['flow-a', 'flow-b', 'flow-c']);
     const again = await store.create({ email: 'gone@example.com', lists: ['flow-a'], status: 'pending' });
     expect(again.created).toBe(true);

@@ -16,7 +16,7 @@ function positiveInt(name: string) {
 }
 
 export function register(program: Command): void {
-  program
+  const bench = program
     .command('bench')
     .description('measure the send pipeline against a raw SMTP blast and a naive render-per-subscriber loop (real Redis, local SMTP sink)')
     .option('--subscribers <n>', 'subscribers for the pipeline run', positiveInt('subscribers'), 20_000)
@@ -48,5 +48,27 @@ export function register(program: Command): void {
       });
       await writeFile(opts.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${formatTable(result)}\n  result written to ${opts.out}\n`);
+    });
+
+  bench
+    .command('subscribers')
+    .description('measure the subscriber store at scale: import and export rates (rows/s, peak RSS) and search latency (p50/p99 per kind) over N generated subscribers (real Redis, a fresh key prefix, removed afterwards)')
+    .option('--rows <n>', 'subscribers (rows of the generated CSV)', positiveInt('rows'), 100_000)
+    .option('--queries <n>', 'timed searches of each kind', positiveInt('queries'), 300)
+    .option('--partitions <p>', 'QUEUE_PARTITIONS of the bench deployment (default: 1 on one Redis, the number of masters on a cluster)', positiveInt('partitions'))
+    .option('--out <file>', 'where to write the JSON result', 'bench-subscribers.json')
+    .action(async (opts: { rows: number; queries: number; partitions?: number; out: string }, cmd: Command) => {
+      // `bench` has --partitions and --out too, and commander gives them to it wherever they
+      // stand on the line: take them from there when they were typed.
+      const parent = cmd.parent!;
+      const typed = <T>(name: string, own: T): T => (parent.getOptionValueSource(name) === 'cli' ? (parent.opts()[name] as T) : own);
+      const partitions = typed('partitions', opts.partitions);
+      const out = typed('out', opts.out);
+      const config = loadConfig(readEnvironment());
+      const { runSubscribersBench, formatSubscribersTable } = await import('../../bench/subscribers-bench.ts');
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await runSubscribersBench({ config, rows: opts.rows, queries: opts.queries, ...((partitions ?? config.queuePartitions) ? { partitions: partitions ?? config.queuePartitions } : {}), log });
+      await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`${formatSubscribersTable(result)}\n  result written to ${out}\n`);
     });
 }

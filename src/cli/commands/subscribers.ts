@@ -173,7 +173,7 @@ export function register(program: Command): void {
 
   cmd
     .command('reindex')
-    .description('rebuild the list-membership and address indexes from the subscriber records and merge records that share a mailbox (a repair; also the upgrade from earlier versions); run it with no send or import going on')
+    .description('rebuild the list-membership, address and search indexes from the subscriber records and merge records that share a mailbox (a repair; also the upgrade from earlier versions); run it with no send or import going on')
     .action(async () => {
       await withStore(async (store) => {
         const { records, merged } = await store.rebuildIndexes();
@@ -226,11 +226,22 @@ export function register(program: Command): void {
       if (opts.list !== undefined) await requireKnownList(config, opts.list);
       const { importSubscribers } = await import('../../subscribers/csv-import.ts');
       await withStore(async (store, ctx) => {
-        const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file });
+        // On a terminal, a line that counts the rows while a big file goes in (about once a second).
+        let shownAt = Date.now();
+        const onProgress = process.stderr.isTTY
+          ? (p: { rows: number }) => {
+              if (Date.now() - shownAt < 1000) return;
+              shownAt = Date.now();
+              process.stderr.write(`\r${file}: ${p.rows.toLocaleString('en-US')} rows…`);
+            }
+          : undefined;
+        const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file, onProgress });
+        if (onProgress) process.stderr.write('\r\x1b[K');
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
+        if (result.errorCount > result.errors.length) process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
         const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
         process.stdout.write(
-          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${plural(result.errors.length, 'bad row')}\n`,
+          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${plural(result.errorCount, 'bad row')}\n`,
         );
         if (result.pending.length) {
           const queued = await queueConfirmations(ctx, result.pending);
@@ -238,7 +249,7 @@ export function register(program: Command): void {
           process.stdout.write(`queued ${plural(queued, 'confirmation mail')}${pace}; a running \`newsletter worker\` sends them\n`);
         }
         // A file whose every row is bad is as unusable as one without a header.
-        if (result.errors.length > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
+        if (result.errorCount > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
       }, config);
     });
 

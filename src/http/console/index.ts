@@ -12,6 +12,7 @@ import { Flash } from './flash.ts';
 import { issueRoutes } from './issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
 import { sendRoutes } from './send-routes.ts';
+import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
 import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
 import { AdminSessionStore } from './session-store.ts';
@@ -33,6 +34,7 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
       await guarded.register(issueRoutes(ctx, cookies, flash, checks));
       await guarded.register(sendRoutes(ctx, cookies, flash));
       await guarded.register(subscriberRoutes(ctx, cookies, flash));
+      await guarded.register(subscriberBulkRoutes(ctx, cookies, flash));
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
     });

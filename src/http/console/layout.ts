@@ -32,6 +32,7 @@ button,.button{display:inline-block;min-height:40px;padding:.45rem 1.1rem;border
 button.secondary,.button.secondary{background:#e4e7eb;color:#1c1e21}
 button.danger,.button.danger{background:#b3261e;color:#fff}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters>div{flex:1 1 12rem;min-width:0}.filters .hint{flex-basis:100%}
 .notice{padding:.6rem .9rem;border-radius:6px;background:#e8f1fd;margin:0 0 1rem}
 .notice.error{background:#fde8e8;color:#8a1c14}
 .level{display:inline-block;padding:0 .45rem;border-radius:4px;font-size:.8rem;font-weight:700;text-transform:uppercase;background:#fff1c2;color:#5c4400}.level.error{background:#fde8e8;color:#8a1c14}
@@ -66,6 +67,8 @@ export interface ConsoleFrame {
   script?: string;
   /** Sources the page may frame (the preview iframes). */
   frameSrc?: string;
+  /** Reload the page after this many seconds (a background job's progress, without a script). */
+  refreshSeconds?: number;
 }
 
 export function consolePage(frame: ConsoleFrame): Page {
@@ -84,6 +87,7 @@ export function consolePage(frame: ConsoleFrame): Page {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+${frame.refreshSeconds ? html`<meta http-equiv="refresh" content="${frame.refreshSeconds}">` : ''}
 <title>${frame.title} · ${m.consoleTitle}</title>
 <style>${trusted(CSS)}</style>
 </head>

@@ -90,6 +90,21 @@ export interface ConsoleMessages {
     searchHint: string;
     searchButton: string;
     noMatch(q: string): string;
+    searchText: string;
+    searchKind: string;
+    kinds: Record<'auto' | 'local' | 'domain' | 'name', string>;
+    anyStatus: string;
+    matches(n: number, exact: boolean): string;
+    bulkUnsubscribe(list: string): string;
+    bulkDelete: string;
+    bulkUnsubscribeTitle(n: number, list: string): string;
+    bulkDeleteTitle(n: number): string;
+    bulkUnsubscribeBody(list: string): string;
+    bulkDeleteBody: string;
+    bulkConfirm(n: number): string;
+    bulkTooMany(n: number, max: number): string;
+    bulkDone(action: 'unsubscribe' | 'delete', n: number): string;
+    bulkNone: string;
     browse: string;
     next: string;
     email: string;
@@ -108,7 +123,10 @@ export interface ConsoleMessages {
     fileLabel: string;
     fileHint: string;
     previewButton: string;
-    previewTitle(name: string, rows: number): string;
+    previewTitle(name: string, bytes: number): string;
+    importJobTitle(name: string): string;
+    importState: Record<'running' | 'done' | 'failed' | 'interrupted', string>;
+    confirmationsQueued(n: number): string;
     importTarget(list: string, confirmed: boolean): string;
     importButton: string;
     imported(r: { imported: number; updated: number; skipped: number; errors: number }): string;
@@ -251,10 +269,25 @@ const en: ConsoleMessages = {
     whole: 'All lists',
     list: 'List',
     status: { pending: 'pending', active: 'active', unsubscribed: 'unsubscribed', bounced: 'bounced', complained: 'complained' },
-    searchLabel: 'Find a subscriber by address',
-    searchHint: 'The whole address, e.g. reader@example.com.',
+    searchLabel: 'Find subscribers',
+    searchHint: 'The start of an address (ali, ali@exam), of its domain (@example) or of a name, in any case; or nothing, to see everyone the filters let through.',
     searchButton: 'Search',
     noMatch: (q) => `No subscriber has the address ${q}.`,
+    searchText: 'Address or name starts with',
+    searchKind: 'Search in',
+    kinds: { auto: 'address or name', local: 'address', domain: 'domain', name: 'name' },
+    anyStatus: 'any',
+    matches: (n, exact) => (n === 0 ? 'No subscriber matches.' : `${exact ? '' : 'At least '}${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} match${n === 1 && exact ? 'es' : ''}.`),
+    bulkUnsubscribe: (list) => `Unsubscribe all these from ${list}…`,
+    bulkDelete: 'Erase all these…',
+    bulkUnsubscribeTitle: (n, list) => `Unsubscribe ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} from ${list}?`,
+    bulkDeleteTitle: (n) => `Erase ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'}?`,
+    bulkUnsubscribeBody: (list) => `They stop receiving ${list}; sends under way let them go. Their records and consent records stay; only they can join again.`,
+    bulkDeleteBody: 'Their records, consent records and list memberships are deleted, and only a hash of each address is kept so that no import or form adds them back (as `newsletter subscribers forget`). It cannot be undone.',
+    bulkConfirm: (n) => `Yes, all ${n.toLocaleString('en')}`,
+    bulkTooMany: (n, max) => `${n.toLocaleString('en')} subscribers match; the console acts on at most ${max.toLocaleString('en')} at once. Narrow the search, or do it in steps.`,
+    bulkDone: (action, n) => `${action === 'delete' ? 'Erased' : 'Unsubscribed'} ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'}.`,
+    bulkNone: 'No subscriber matches any more; nothing was changed.',
     browse: 'Subscribers of the list',
     next: 'Next page',
     email: 'Address',
@@ -273,13 +306,16 @@ const en: ConsoleMessages = {
     fileLabel: 'CSV file',
     fileHint: 'Header row: email[,name,locale]; at most 5 MB (larger files: newsletter subscribers import).',
     previewButton: 'Preview…',
-    previewTitle: (name, rows) => `${name}: ${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'}; the first ones:`,
+    previewTitle: (name, bytes) => `${name} (${bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`}): the first rows`,
+    importJobTitle: (name) => `Import of ${name}`,
+    importState: { running: 'Importing…', done: 'Done', failed: 'Stopped', interrupted: 'Interrupted: the server that ran it stopped; rows before that are in. Import the file again (rows already in are updated, not doubled).' },
+    confirmationsQueued: (n) => `${n.toLocaleString('en')} confirmation mail${n === 1 ? '' : 's'} queued.`,
     importTarget: (list, confirmed) =>
       confirmed
         ? `The rows go to the list ${list}, as active: "they already agreed" is ticked, so nobody gets a confirmation mail.`
         : `The rows go to the list ${list}, as pending: "they already agreed" is not ticked, so each new address gets a confirmation mail.`,
     importButton: 'Import',
-    imported: (r) => `Imported ${r.imported}, updated ${r.updated}, skipped ${r.skipped}, ${r.errors} error${r.errors === 1 ? '' : 's'}.`,
+    imported: (r) => `Imported ${r.imported.toLocaleString('en')}, updated ${r.updated.toLocaleString('en')}, skipped ${r.skipped.toLocaleString('en')}, ${r.errors.toLocaleString('en')} error${r.errors === 1 ? '' : 's'}.`,
     uploadExpired: 'That upload has expired (15 minutes); choose the file again.',
     noFile: 'Choose a CSV file first.',
     exportTitle: 'Export',
@@ -420,10 +456,25 @@ const zh: ConsoleMessages = {
     whole: '全部列表',
     list: '列表',
     status: { pending: '待确认', active: '有效', unsubscribed: '已退订', bounced: '退信', complained: '投诉' },
-    searchLabel: '按地址查找订阅者',
-    searchHint: '完整地址，例如 reader@example.com。',
+    searchLabel: '查找订阅者',
+    searchHint: '地址开头（ali、ali@exam）、域名开头（@example）或称呼开头，不分大小写；留空则列出筛选条件下的所有人。',
     searchButton: '查找',
     noMatch: (q) => `没有地址为 ${q} 的订阅者。`,
+    searchText: '地址或称呼开头为',
+    searchKind: '查找范围',
+    kinds: { auto: '地址或称呼', local: '地址', domain: '域名', name: '称呼' },
+    anyStatus: '任意',
+    matches: (n, exact) => (n === 0 ? '没有符合条件的订阅者。' : `${exact ? '' : '至少 '}${n.toLocaleString('zh-CN')} 位订阅者符合条件。`),
+    bulkUnsubscribe: (list) => `将这些人全部从 ${list} 退订…`,
+    bulkDelete: '全部抹除…',
+    bulkUnsubscribeTitle: (n, list) => `将 ${n.toLocaleString('zh-CN')} 位订阅者从 ${list} 退订？`,
+    bulkDeleteTitle: (n) => `抹除 ${n.toLocaleString('zh-CN')} 位订阅者？`,
+    bulkUnsubscribeBody: (list) => `他们将不再收到 ${list}；正在进行的发送会跳过他们。记录和同意记录会保留；只有本人可以重新加入。`,
+    bulkDeleteBody: '这会删除他们的记录、同意记录和列表成员关系，每个地址只保留哈希值，使任何导入或表单都不会再次加入（与 `newsletter subscribers forget` 相同）。此操作无法撤销。',
+    bulkConfirm: (n) => `确认，全部 ${n.toLocaleString('zh-CN')} 位`,
+    bulkTooMany: (n, max) => `有 ${n.toLocaleString('zh-CN')} 位订阅者符合条件；控制台一次最多处理 ${max.toLocaleString('zh-CN')} 位。请缩小范围或分批处理。`,
+    bulkDone: (action, n) => `已${action === 'delete' ? '抹除' : '退订'} ${n.toLocaleString('zh-CN')} 位订阅者。`,
+    bulkNone: '已没有符合条件的订阅者；没有做任何改动。',
     browse: '列表中的订阅者',
     next: '下一页',
     email: '地址',
@@ -442,10 +493,13 @@ const zh: ConsoleMessages = {
     fileLabel: 'CSV 文件',
     fileHint: '表头：email[,name,locale]；最大 5 MB（更大的文件请用 newsletter subscribers import）。',
     previewButton: '预览…',
-    previewTitle: (name, rows) => `${name}：共 ${rows.toLocaleString('zh-CN')} 行；前几行如下：`,
+    previewTitle: (name, bytes) => `${name}（${bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`}）：前几行如下`,
+    importJobTitle: (name) => `导入 ${name}`,
+    importState: { running: '正在导入…', done: '完成', failed: '已停止', interrupted: '已中断：执行导入的服务器停止了；在此之前的行已导入。请重新导入该文件（已导入的行只会更新，不会重复）。' },
+    confirmationsQueued: (n) => `已排队 ${n.toLocaleString('zh-CN')} 封确认邮件。`,
     importTarget: (list, confirmed) => (confirmed ? `这些行将加入列表 ${list}，状态为已确认：已勾选“他们已同意”，不会发送确认邮件。` : `这些行将加入列表 ${list}，状态为待确认：未勾选“他们已同意”，每个新地址都会收到确认邮件。`),
     importButton: '导入',
-    imported: (r) => `导入 ${r.imported}，更新 ${r.updated}，跳过 ${r.skipped}，错误 ${r.errors}。`,
+    imported: (r) => `导入 ${r.imported.toLocaleString('zh-CN')}，更新 ${r.updated.toLocaleString('zh-CN')}，跳过 ${r.skipped.toLocaleString('zh-CN')}，错误 ${r.errors.toLocaleString('zh-CN')}。`,
     uploadExpired: '上传已过期（15 分钟）；请重新选择文件。',
     noFile: '请先选择 CSV 文件。',
     exportTitle: '导出',

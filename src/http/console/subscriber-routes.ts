@@ -2,14 +2,16 @@
 // through a list, add (confirmed or by double opt-in), remove, export as CSV, and a CSV import
 // in two steps (upload and preview of the first rows, then import). The same store, use cases
 // and CSV code as the CLI's `subscribers` commands and the admin API.
-import { PassThrough, Readable } from 'node:stream';
+import { rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { exportSubscribers } from '../../subscribers/csv-export.ts';
-import { CsvFileError, importSubscribers } from '../../subscribers/csv-import.ts';
 import { normaliseEmail, sanitiseDisplayName } from '../../subscribers/email-address.ts';
+import { SEARCH_KINDS, type SearchKind } from '../../subscribers/search-index.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts';
+import { filterQuery, type SubscriberFilter } from './subscriber-filter.ts';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
@@ -17,7 +19,8 @@ import { consentTextResolver } from '../views/messages.ts';
 import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
-import { csvUploadParser, CsvUploads, type CsvUploadBody } from './csv-upload.ts';
+import { csvUploadParser, CsvUploads, headOf, type CsvUploadBody, type UploadedFile } from './csv-upload.ts';
+import { ImportJobs } from './import-jobs.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
@@ -28,15 +31,23 @@ const PAGE_SIZE = 25;
 const PREVIEW_ROWS = 5;
 const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 
-const listQuery = z.object({ q: z.string().max(320).optional(), list: z.string().max(100).optional(), cursor: z.string().regex(SUBSCRIBER_ID).optional(), lang: z.string().max(10).optional() });
+const listQuery = z.object({ q: z.string().max(320).optional(), kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(), list: z.string().max(100).optional(), status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(), cursor: z.string().max(200).optional(), lang: z.string().max(10).optional() });
 const addForm = z.object({ email: z.string().max(320).default(''), name: z.string().max(300).optional(), list: z.string().max(100), confirmed: z.string().max(8).optional(), _csrf: z.string().optional() });
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().optional() });
+const jobParams = z.object({ job: z.string().max(64) });
+
+/** The first rows of a CSV's start (the last, maybe cut, line is left out). */
+function previewRows(head: string): string[][] {
+  const whole = head.includes('\n') ? head.slice(0, head.lastIndexOf('\n')) : head;
+  return (parse(whole, { bom: true, relax_column_count: true, skip_empty_lines: true, to: PREVIEW_ROWS + 1 }) as string[][]);
+}
 
 export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
     const store = ctx.store;
     const uploads = new CsvUploads(ctx.redis, ctx.keys);
+    const jobs = new ImportJobs(ctx.redis, ctx.keys, { ...ctx.subscription, store, rateLimitPerSecond: ctx.config.rateLimitPerSecond }, (error) => app.log.error({ err: error }, 'console import failed'));
     const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
     const listOf = (raw: string | undefined): string => {
       const id = raw || ctx.newsletters.default.listId;
@@ -46,6 +57,18 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
 
     function row(m: ConsoleMessages, s: Subscriber): SafeHtml {
       return html`<tr><td><a href="${subscriberHref(s.id)}" aria-label="${m.sub.open(s.email)}">${s.email}</a></td><td>${s.name ?? ''}</td><td>${m.subs.status[s.status]}</td><td>${s.lists.join(', ')}</td><td>${when(s.createdAt, m.lang)}</td></tr>`;
+    }
+
+    /** The search and filters of the list page, as the query string gives them. */
+    function filterOf(q: z.infer<typeof listQuery>): SubscriberFilter {
+      const listId = q.list ? listOf(q.list) : null;
+      return { text: (q.q ?? '').trim(), kind: q.kind ?? 'auto', listId, status: q.status || null };
+    }
+
+    function bulkLinks(m: ConsoleMessages, filter: SubscriberFilter): SafeHtml {
+      const c = m.subs;
+      const query = filterQuery(filter);
+      return html`<div class="row" data-bulk>${filter.listId ? html`<a class="button secondary" href="/admin/subscribers/bulk?action=unsubscribe&${query}">${c.bulkUnsubscribe(filter.listId)}</a>` : ''}<a class="button danger" href="/admin/subscribers/bulk?action=delete&${query}">${c.bulkDelete}</a></div>`;
     }
 
     function table(m: ConsoleMessages, subscribers: readonly Subscriber[]): SafeHtml {
@@ -63,18 +86,19 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
       const counts = html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.list}</th>${SUBSCRIBER_STATUSES.map((s) => html`<th scope="col" class="n">${c.status[s]}</th>`)}</tr></thead><tbody>
 <tr><th scope="row">${c.whole}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="all-${s}">${whole![s]}</td>`)}</tr>
 ${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="${l}-${s}">${perList[i]![s]}</td>`)}</tr>`)}</tbody></table></div>`;
-      let found: SafeHtml = html``;
-      if (q.q?.trim()) {
-        const email = normaliseEmail(q.q.trim());
-        const subscriber = email ? await ctx.store.findByEmail(email) : null;
-        found = subscriber ? table(m, [subscriber]) : html`<p class="notice" role="status">${email ? c.noMatch(email) : m.notAnAddress}</p>`;
-      }
-      const page = await ctx.store.pageAll(list, q.cursor ?? null, PAGE_SIZE);
-      const listPicker = html`<label for="browse-list">${c.list}</label><select id="browse-list" name="list">${lists.map((l) => html`<option value="${l}"${l === list ? html` selected` : ''}>${l}</option>`)}</select>`;
+      const filter = filterOf(q);
+      const result = await ctx.store.search({ ...filter, cursor: q.cursor ?? null, limit: PAGE_SIZE });
+      const found = html`<p role="status" data-match-count="${result.count}">${c.matches(result.count, result.countIsExact)}</p>${result.subscribers.length ? table(m, result.subscribers) : ''}${result.next ? html`<p><a href="/admin/subscribers?${filterQuery(filter)}&cursor=${result.next}">${c.next}</a></p>` : ''}
+${result.count > 0 ? bulkLinks(m, filter) : ''}`;
       const body = html`<h1>${c.title}</h1>${notice ?? ''}${extra ?? ''}
 <section><h2>${c.counts}</h2>${counts}</section>
 <section aria-labelledby="search"><h2 id="search">${c.searchLabel}</h2>
-<form method="get" action="/admin/subscribers"><label for="q">${c.email}</label><div class="row"><input type="search" id="q" name="q" value="${q.q ?? ''}" aria-describedby="q-hint" inputmode="email"><button type="submit">${c.searchButton}</button></div><p class="hint" id="q-hint">${c.searchHint}</p></form>${found}</section>
+<form method="get" action="/admin/subscribers" class="filters"><div><label for="q">${c.searchText}</label><input type="search" id="q" name="q" value="${filter.text}" aria-describedby="q-hint" autocomplete="off"></div>
+<div><label for="kind">${c.searchKind}</label><select id="kind" name="kind">${SEARCH_KINDS.map((k) => html`<option value="${k}"${k === filter.kind ? html` selected` : ''}>${c.kinds[k]}</option>`)}</select></div>
+<div><label for="filter-list">${c.list}</label><select id="filter-list" name="list"><option value="">${c.whole}</option>${lists.map((l) => html`<option value="${l}"${l === filter.listId ? html` selected` : ''}>${l}</option>`)}</select></div>
+<div><label for="filter-status">${m.columns.state}</label><select id="filter-status" name="status"><option value="">${c.anyStatus}</option>${SUBSCRIBER_STATUSES.map((st) => html`<option value="${st}"${st === filter.status ? html` selected` : ''}>${c.status[st]}</option>`)}</select></div>
+<p class="hint" id="q-hint">${c.searchHint}</p><button type="submit">${c.searchButton}</button></form>
+${found}</section>
 <section aria-labelledby="add"><h2 id="add">${c.addTitle}</h2>
 <form method="post" action="/admin/subscribers/add"><input type="hidden" name="_csrf" value="${csrf}">
 <label for="add-email">${c.email}</label><input type="email" id="add-email" name="email" required autocomplete="off">
@@ -89,8 +113,7 @@ ${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.ma
 <p class="row"><input type="checkbox" id="import-confirmed" name="confirmed" value="yes"><label for="import-confirmed" class="inline">${c.confirmedLabel}</label></p>
 <button type="submit">${c.previewButton}</button></form></section>
 <section aria-labelledby="export"><h2 id="export">${c.exportTitle}</h2><form method="get" action="/admin/subscribers/export.csv" class="row"><label for="export-list" class="inline">${c.list}</label><select id="export-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select><button type="submit">${c.exportButton}</button></form></section>
-<section aria-labelledby="browse"><h2 id="browse">${c.browse}</h2><form method="get" action="/admin/subscribers" class="row">${listPicker}<button type="submit" class="secondary">${c.searchButton}</button></form>
-${table(m, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?list=${list}&cursor=${page.next}">${c.next}</a></p>` : ''}</section>`;
+`;
       return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf }, body }));
     }
 
@@ -128,16 +151,28 @@ ${table(m, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?l
         if (body && typeof body === 'object' && 'fields' in body) (request as { body: unknown }).body = { ...body.fields, _file: body.file };
       } }, async (request, reply) => {
         const m = consoleLanguage(request, reply, cookies);
-        const body = (request.body ?? {}) as Record<string, unknown> & { _file?: { name: string; text: string } };
-        const listId = listOf(typeof body.list === 'string' ? body.list : undefined);
+        const body = (request.body ?? {}) as Record<string, unknown> & { _file?: UploadedFile };
         const file = body._file;
-        if (!file || !file.text.trim()) return back(request, reply, problem(m.subs.noFile));
+        const discard = () => (file ? rm(file.path, { force: true }) : undefined);
+        let listId: string;
         try {
-          parse(file.text, { bom: true, relax_column_count: true, skip_empty_lines: true, to: PREVIEW_ROWS + 1 });
+          listId = listOf(typeof body.list === 'string' ? body.list : undefined);
         } catch (error) {
+          await discard();
+          throw error;
+        }
+        const head = file ? await headOf(file.path) : '';
+        if (!file || !head.trim()) {
+          await discard();
+          return back(request, reply, problem(m.subs.noFile));
+        }
+        try {
+          previewRows(head);
+        } catch (error) {
+          await discard();
           return back(request, reply, problem(`${file.name}: ${(error as Error).message.split('\n')[0]}`));
         }
-        const id = await uploads.save({ text: file.text, name: file.name, listId, confirmed: body.confirmed === 'yes' });
+        const id = await uploads.save({ ...file, listId, confirmed: body.confirmed === 'yes' });
         return flash.redirect(request, reply, `/admin/subscribers/import/${id}`);
       });
     });
@@ -148,31 +183,44 @@ ${table(m, page.subscribers)}${page.next ? html`<p><a href="/admin/subscribers?l
       const { upload: id } = parseInput(importForm, request.params);
       const upload = await uploads.load(id);
       if (!upload) return back(request, reply, problem(m.subs.uploadExpired));
-      const rows = parse(upload.text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
-      const [header = [], ...data] = rows;
+      const [header = [], ...data] = previewRows(await headOf(upload.path));
       const csrf = reply.generateCsrf();
-      const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(upload.name || 'CSV', data.length)}</h2>
+      const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(upload.name || 'CSV', upload.bytes)}</h2>
 <p class="notice" role="status" data-import-target>${m.subs.importTarget(upload.listId, upload.confirmed)}</p>
 <div class="table-wrap"><table><thead><tr>${header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${data.slice(0, PREVIEW_ROWS).map((r) => html`<tr>${r.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
 <form method="post" action="/admin/subscribers/import/confirm" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="upload" value="${id}"><button type="submit">${m.subs.importButton}</button> <a class="button secondary" href="/admin/subscribers">${m.cancelButton}</a></form></section>`;
       return show(request, reply, await flash.take(request), 200, preview);
     });
 
-    // Step 2: the import itself, through the same code as `newsletter subscribers import`.
+    // Step 2: the import itself, in the background, through the same code as `newsletter subscribers import`.
     app.post('/subscribers/import/confirm', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
       const { upload: id } = parseInput(importForm, request.body);
       const upload = await uploads.load(id);
       if (!upload) return back(request, reply, problem(m.subs.uploadExpired));
-      await uploads.remove(id);
-      try {
-        const result = await importSubscribers(store, Readable.from([upload.text]), { listId: upload.listId, confirmed: upload.confirmed, label: upload.name || 'upload.csv' });
-        const errors = result.errors.slice(0, 20);
-        return back(request, reply, html`<div class="notice" role="status"><p>${m.subs.imported({ ...result, errors: result.errors.length })}</p>${errors.length ? html`<ul>${errors.map((e) => html`<li class="finding">${upload.name}:${e.line}: ${e.message}</li>`)}</ul>` : ''}</div>`);
-      } catch (error) {
-        if (error instanceof CsvFileError) return back(request, reply, problem(error.message));
-        throw error;
-      }
+      await uploads.remove(id, { keepFile: true });
+      const job = await jobs.start(upload);
+      return flash.redirect(request, reply, `/admin/subscribers/import/jobs/${job}`);
+    });
+
+    // Its progress: the page reloads itself every two seconds while it runs (no script needed).
+    app.get('/subscribers/import/jobs/:job', async (request, reply) => {
+      const m = consoleLanguage(request, reply, cookies);
+      const { job: id } = parseInput(jobParams, request.params);
+      const job = await jobs.get(id);
+      if (!job) throw new HttpInputError(404, 'There is no such import (an import is shown for a day).');
+      const c = m.subs;
+      const running = job.state === 'running';
+      const body = html`<h1>${c.importJobTitle(job.name || 'CSV')}</h1>
+<section aria-labelledby="progress" data-import-job="${job.state}"><h2 id="progress">${c.importState[job.state]}</h2>
+<p>${c.importTarget(job.listId, job.confirmed)}</p>
+<progress max="${Math.max(1, job.bytes)}" value="${job.state === 'done' ? job.bytes : job.bytesRead}">${Math.round((100 * job.bytesRead) / Math.max(1, job.bytes))} %</progress>
+<p role="status" data-import-counts>${c.imported({ imported: job.imported, updated: job.updated, skipped: job.skipped, errors: job.errors })}${job.confirmationsQueued ? ` ${c.confirmationsQueued(job.confirmationsQueued)}` : ''}</p>
+${job.failure ? html`<p class="notice error" role="alert">${job.failure}</p>` : ''}
+${job.errorLines.length ? html`<ul>${job.errorLines.map((e) => html`<li class="finding">${job.name}:${e}</li>`)}</ul>` : ''}
+<p><a href="/admin/subscribers">${m.back}</a></p></section>`;
+      reply.header('cache-control', 'no-store');
+      return sendPage(reply, 200, consolePage({ m, title: c.importJobTitle(job.name || 'CSV'), path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, ...(running ? { refreshSeconds: 2 } : {}) }));
     });
   };
 }
