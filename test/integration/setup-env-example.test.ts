@@ -94,8 +94,10 @@ describe('cp .env.example .env; newsletter inbox + serve + worker', () => {
       expect(subscribed.status).toBe(202);
 
       const mailDir = join(dir, '.data', 'inbox');
-      await waitUntil('the confirmation mail in .data/inbox', async () => (await readdir(mailDir).catch(() => [])).length > 0);
-      const [file] = await readdir(mailDir);
+      // Only whole messages: the inbox writes `.<n>.part` first and renames it to `<name>.eml`.
+      const messages = async () => (await readdir(mailDir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
+      await waitUntil('the confirmation mail in .data/inbox', async () => (await messages()).length > 0);
+      const [file] = await messages();
       const page = await (await fetch(`http://127.0.0.1:${inboxPort}/inbox`)).text();
       expect(page).toContain(`<a href="/inbox/${file!.replace(/\.eml$/, '')}">请确认订阅《预训练周刊》</a>`);
       expect(page).toContain(`<dt>To</dt><dd>${email}</dd>`);
