@@ -134,7 +134,14 @@ export async function main(argv = process.argv.slice(2), env = readEnvironment()
   // (bench, interleaved; README "Worker memory"). Read at every GC, so setting it now works.
   setFlagsFromString('--heap-growing-percent=100');
   const log = createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
+  // Signals are taken from the start: one that comes while the worker starts (after it logged
+  // "worker started", before runWorker returned) stops it as soon as it is up.
+  let early: string | null = null;
+  const takeEarly = (signal: string) => () => void (early ??= signal);
+  const earlyHandlers = { SIGTERM: takeEarly('SIGTERM'), SIGINT: takeEarly('SIGINT') };
+  process.on('SIGTERM', earlyHandlers.SIGTERM).on('SIGINT', earlyHandlers.SIGINT);
   const worker = await runWorker(config, { log, concurrency: concurrency ?? concurrencyFromArgs(argv) });
+  process.off('SIGTERM', earlyHandlers.SIGTERM).off('SIGINT', earlyHandlers.SIGINT);
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) {
@@ -158,6 +165,7 @@ export async function main(argv = process.argv.slice(2), env = readEnvironment()
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (early) stop(early);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
