@@ -66,7 +66,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       mailer,
       // The address from MAIL_FROM, the display name of the issue's newsletter.
       prepare: (published) =>
-        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim, ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}) }),
+        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim, secrets: config.secrets, ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}) }),
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,
       onSmtpReply: (outcome, seconds) => metrics.smtpLatency.observe({ outcome }, seconds),

@@ -34,6 +34,8 @@ export interface IssueMimeOptions {
   envelopeFrom?: string;
   /** VERP: MAIL FROM becomes `local+SUBSCRIBER.ISSUE.MAC@domain` of this bounce address (verp.ts). */
   verp?: { bounceAddress: string; secrets: ReadonlyArray<{ version: number; key: string }> };
+  /** Signs every Message-ID (message-id.ts; SECRET, current key first): the worker always passes them. */
+  secrets?: ReadonlyArray<{ version: number; key: string }>;
   /** Replaces the issue's subject (e.g. a test send's marked subject). */
   subject?: string;
   /** Forces a part's encoding; by default html follows the render report and text whichever is smaller. */
@@ -97,7 +99,7 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       const email = checkedAddress('To', recipient.email);
       const name = recipient.name?.trim() || undefined;
       const links = newsletterLinks(publicUrl, issueId, recipient.unsubscribeToken, domain);
-      const messageId = newsletterMessageId(issueId, recipient.subscriberId, contentHash, domain);
+      const messageId = newsletterMessageId(issueId, recipient.subscriberId, contentHash, domain, opts.secrets);
       const values = personalTokenValues(rendered, links, name);
 
       const body: BodyPiece[] = [textHeader];

@@ -1,16 +1,16 @@
 // The per-recipient parts of a newsletter message and their header forms (STANDARDS.md):
-//   Message-ID: <issue.subscriber.HASH@domain>        deterministic, so logs can be matched
+//   Message-ID: <issue.subscriber.TAG@domain>         deterministic, so logs can be matched; TAG carries a MAC (message-id.ts)
 //   List-Id: "Name" <listId.domain>
 //   List-Unsubscribe: <https://PUBLIC_URL/unsubscribe/TOKEN>, <mailto:unsubscribe+TOKEN@domain?subject=unsubscribe>
 //   List-Unsubscribe-Post: List-Unsubscribe=One-Click
 // Both send paths (nodemailer's composer via buildNewsletterMessage, and the per-issue fast
 // path in issue-mime.ts) take their values from here. Every value is checked before it can
 // reach a header: a bad one throws HeaderValueError and no message is built.
-import { createHash } from 'node:crypto';
 import { quoteString } from './nodemailer-internals.ts';
 import { personalise } from '../render/personalise.ts';
 import type { RenderedIssue, TokenName, TokenValues } from '../render/types.ts';
 import { HeaderValueError, assertHeaderSafe } from './header-value-error.ts';
+import { messageIdTag } from './message-id.ts';
 import type { MailableIssue, MimeRecipient, OutgoingMessage } from './types.ts';
 
 export const LIST_UNSUBSCRIBE_POST = 'List-Unsubscribe=One-Click';
@@ -57,13 +57,16 @@ export function checkedPublicUrl(publicUrl: string): string {
   return publicUrl.replace(/\/+$/, '');
 }
 
-/** `<issue.subscriber.HASH@domain>`: the same recipient and content always give the same id. */
-export function newsletterMessageId(issueId: string, subscriberId: string, contentHash: string, domain: string): string {
+/**
+ * `<issue.subscriber.TAG@domain>`: the same recipient and content always give the same id. With
+ * `secrets` TAG carries a MAC, so a report quoting the id proves which message it is about
+ * (message-id.ts); the worker always signs.
+ */
+export function newsletterMessageId(issueId: string, subscriberId: string, contentHash: string, domain: string, secrets?: ReadonlyArray<{ version: number; key: string }>): string {
   for (const [what, value] of [['issue id', issueId], ['subscriber id', subscriberId]] as const) {
     if (!DOT_ATOM.test(value)) throw new HeaderValueError('Message-ID', `${what} ${JSON.stringify(value.slice(0, 80))} is not dot-atom text`);
   }
-  const hash = createHash('sha256').update(`${issueId}\n${subscriberId}\n${contentHash}`).digest('hex').slice(0, 16);
-  return `<${issueId}.${subscriberId}.${hash}@${domain}>`;
+  return `<${issueId}.${subscriberId}.${messageIdTag(issueId, subscriberId, contentHash, secrets)}@${domain}>`;
 }
 
 /** The List-Id identifier `listId.domain`. */
@@ -115,6 +118,8 @@ export interface NewsletterMessageOptions {
   publicUrl: string;
   /** Replaces the issue's subject (e.g. a test send's marked subject). */
   subject?: string;
+  /** Signs the Message-ID (SECRET, current key first). */
+  secrets?: ReadonlyArray<{ version: number; key: string }>;
 }
 
 /** One recipient's newsletter message for Mailer.send (nodemailer builds the MIME). */
@@ -131,7 +136,7 @@ export function buildNewsletterMessage(published: MailableIssue, recipient: Mime
     subject: assertHeaderSafe('Subject', opts.subject ?? personal.subject),
     html: personal.html,
     text: personal.text,
-    messageId: newsletterMessageId(published.issueId, recipient.subscriberId, published.contentHash, domain),
+    messageId: newsletterMessageId(published.issueId, recipient.subscriberId, published.contentHash, domain, opts.secrets),
     list: {
       unsubscribeUrl: links.unsubscribeUrl,
       unsubscribeMailto: links.unsubscribeMailto,

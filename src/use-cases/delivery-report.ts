@@ -6,6 +6,7 @@
 import { countLateReport } from '../campaign/campaign-record.ts';
 import { shardOf } from '../campaign/sends.ts';
 import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
+import { partsOfOurMessageId } from '../mail/message-id.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
 import { isSubscriberId } from '../subscribers/fields.ts';
 import type { SubscriberStatus } from '../subscribers/types.ts';
@@ -32,13 +33,14 @@ export type ReportOutcome =
   | { kind: 'soft-bounce'; count: number; subscriberId: string; issueCounted: boolean };
 
 /**
- * The issue and subscriber ids inside one of our Message-IDs (`<issue.subscriber.hash@domain>`,
- * newsletterMessageId in src/mail), if it is one; the subscriber only when it is a valid id.
+ * The issue and subscriber ids inside one of our Message-IDs (`<issue.subscriber.TAG@domain>`,
+ * newsletterMessageId in src/mail), if it is one, signed or not: it identifies, it proves nothing
+ * (verifyMessageId in src/mail/message-id.ts does).
  */
 export function partsOfMessageId(messageId: string | undefined): { issueId: string; subscriberId?: string } | undefined {
-  const match = /^<?([a-z0-9][a-z0-9-]{0,99})\.([1-9][0-9]*)\.[0-9a-f]{16}@[^>]+>?$/.exec(messageId?.trim() ?? '');
-  if (!match) return undefined;
-  return isSubscriberId(match[2]!) ? { issueId: match[1]!, subscriberId: match[2]! } : { issueId: match[1]! };
+  const parts = partsOfOurMessageId(messageId);
+  if (!parts) return undefined;
+  return isSubscriberId(parts.subscriberId) ? { issueId: parts.issueId, subscriberId: parts.subscriberId } : { issueId: parts.issueId };
 }
 
 /** The issue id inside one of our Message-IDs, if it is one. */
