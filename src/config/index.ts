@@ -1,6 +1,7 @@
 // The only reader of process.env: turns environment variables into one typed, validated,
 // frozen Config. Composition roots call loadConfig() once and pass the result down.
 import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 
@@ -67,8 +68,8 @@ const variables = {
   SUBSCRIBE_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   /** Per client address, shared by every server process: the confirm and unsubscribe pages (and one-click). Generous: a mail provider sends many one-click requests from few addresses. */
   LINK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
-  /** Behind a reverse proxy: `true`, or the proxy addresses/CIDRs (comma-separated) to trust for X-Forwarded-For. */
-  TRUST_PROXY: z.string().regex(/^(true|false|[0-9a-f.:/, ]+)$/i, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8').default('false'),
+  /** Behind reverse proxies: how many (a hop count), or their addresses/CIDRs (comma-separated); see trustProxyOf. */
+  TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -116,8 +117,11 @@ export interface Config {
   confirmTtlHours: number;
   subscribeRateLimitPerMinute: number;
   linkRateLimitPerMinute: number;
-  /** Fastify `trustProxy`: false, true, or a comma-separated list of proxy addresses/CIDRs. */
-  trustProxy: boolean | string;
+  /**
+   * Whose X-Forwarded-For is believed: false (nobody: the client is the peer), a hop count (the
+   * address that many proxies in from the right), or the proxies' addresses/CIDRs, comma-separated.
+   */
+  trustProxy: false | number | string;
   logLevel: string;
 }
 
@@ -142,6 +146,45 @@ function dkimKeyProblem(pem: string): string | null {
   } catch {
     return 'is not a PEM private key (-----BEGIN PRIVATE KEY----- …); paste the whole key, with \\n for its newlines';
   }
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY's list. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const MAX_PROXY_HOPS = 10;
+
+/** `127.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8` or one of PROXY_RANGE_NAMES. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length) return false;
+  return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY as Config.trustProxy, or why it is refused. `true` is refused: it believed the
+ * leftmost X-Forwarded-For, which is whatever the client wrote, so anyone could pick the address
+ * the rate limits count and the consent record keeps.
+ */
+function trustProxyOf(raw: string): { value: Config['trustProxy'] } | { problem: string } {
+  const value = raw.trim();
+  if (/^(false|0)$/i.test(value)) return { value: false };
+  if (/^true$/i.test(value)) {
+    return {
+      problem:
+        'true is no longer accepted: it believed whatever address a client wrote first in X-Forwarded-For (rate limits and consent records then count a made-up address); write how many proxies stand in front of serve, e.g. TRUST_PROXY=1 for one nginx or load balancer, or their addresses, e.g. TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.0/8',
+    };
+  }
+  if (/^[0-9]+$/.test(value)) {
+    const hops = Number(value);
+    return hops <= MAX_PROXY_HOPS ? { value: hops } : { problem: `${value} proxies in a row is not a real set-up; write how many proxies stand in front of serve (1 to ${MAX_PROXY_HOPS}), or their addresses` };
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (!entries.length || bad.length) {
+    return { problem: `${bad.length ? `${JSON.stringify(bad[0]!.slice(0, 60))} is not an IP address or CIDR; ` : ''}must be false, how many proxies stand in front of serve (e.g. 1), or their addresses/CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)` };
+  }
+  return { value: entries.join(',') };
 }
 
 /** Variables without a default that a command may do without (build/lint need neither). */
@@ -199,7 +242,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   if (v.REDIS_URL && v.REDIS_CLUSTER !== 'true' && String(v.REDIS_URL).includes(',')) {
     problems.push({ variable: 'REDIS_URL', message: 'lists several nodes: set REDIS_CLUSTER=true for a Redis Cluster, or give one URL' });
   }
-  if (problems.length) throw new ConfigError(problems);
+  const trustProxy = v.TRUST_PROXY === undefined ? { value: false as const } : trustProxyOf(String(v.TRUST_PROXY));
+  if ('problem' in trustProxy) problems.push({ variable: 'TRUST_PROXY', message: trustProxy.problem });
+  if (problems.length || 'problem' in trustProxy) throw new ConfigError(problems);
   const publicUrl = String(v.PUBLIC_URL).replace(/\/+$/, '');
   return Object.freeze({
     redisUrl: v.REDIS_URL,
@@ -230,7 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     confirmTtlHours: v.CONFIRM_TTL_HOURS,
     subscribeRateLimitPerMinute: v.SUBSCRIBE_RATE_LIMIT_PER_MINUTE,
     linkRateLimitPerMinute: v.LINK_RATE_LIMIT_PER_MINUTE,
-    trustProxy: /^true$/i.test(v.TRUST_PROXY) ? true : /^false$/i.test(v.TRUST_PROXY) ? false : String(v.TRUST_PROXY).replace(/\s+/g, ''),
+    trustProxy: trustProxy.value,
     logLevel: v.LOG_LEVEL,
   });
 }

@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { clientKey } from './rate-limit-keys.ts';
+import { trustProxyOption } from './client-ip.ts';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -86,8 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ? { level: config.logLevel } : false }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    // Behind a reverse proxy the client IP (rate limit, consent record) comes from X-Forwarded-For.
-    trustProxy: config.trustProxy,
+    // Behind reverse proxies the client IP (rate limit, consent record) comes from X-Forwarded-For,
+    // read from the right: only what the trusted proxies appended is believed (client-ip.ts).
+    trustProxy: trustProxyOption(config.trustProxy),
     // Tokens are path parameters; the default 100-character limit would turn long ones into 404s.
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,

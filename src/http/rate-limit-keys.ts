@@ -4,12 +4,18 @@
 // unsubscribes. A forged or damaged token is counted by address, as any other request.
 import { createHash } from 'node:crypto';
 import { normalizeIP } from '@fastify/rate-limit';
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
+import { clientIp } from './client-ip.ts';
 
-/** The client's address as the limiter counts it; a request whose client is already gone still gets a key. */
+/**
+ * The client's address as the limiter counts it (client-ip.ts: under TRUST_PROXY, what the trusted
+ * proxies say); a forwarded value that is no IP counts as the proxy it came through, and a request
+ * whose client is already gone still gets a key.
+ */
 export function clientKey(request: FastifyRequest): string {
-  const ip = request.ip || request.socket?.remoteAddress;
-  return ip ? `ip:${normalizeIP(ip)}` : 'ip:unknown';
+  const ip = clientIp(request) ?? request.socket?.remoteAddress;
+  return ip && isIP(ip) ? `ip:${normalizeIP(ip)}` : 'ip:unknown';
 }
 
 /** Per token when `isValid` accepts the route's `:token`, else per client address. */

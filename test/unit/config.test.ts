@@ -178,3 +178,29 @@ describe('weak secrets (serve and worker refuse them for a public site)', () => 
     expect(guardSecrets({ SECRET: hex(32), ADMIN_TOKEN: hex(24) }, { publicUrl: 'https://news.example.com' }, { command: 'serve', listenHost: '0.0.0.0' })).toBeNull();
   });
 });
+
+const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+describe('TRUST_PROXY (issue 32 item 4)', () => {
+  it('takes a hop count or the proxies’ addresses; false, 0 and empty trust nobody', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (const off of ['false', 'FALSE', '0', '']) expect(loadConfig({ TRUST_PROXY: off }).trustProxy, off).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy).toBe('127.0.0.1');
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ,fd00::/8,loopback' }).trustProxy).toBe('10.0.0.0/8,::1,fd00::/8,loopback');
+  });
+
+  it('refuses true, which believed whatever a client wrote, in one line saying what to write instead', () => {
+    for (const value of ['true', 'TRUE']) {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY: true is no longer accepted: it believed whatever address a client wrote first in X-Forwarded-For .*; write how many proxies stand in front of serve, e\.g\. TRUST_PROXY=1 for one nginx or load balancer, or their addresses, e\.g\. TRUST_PROXY=127\.0\.0\.1 or TRUST_PROXY=10\.0\.0\.0\/8$/);
+    }
+  });
+
+  it('refuses what is neither a count nor addresses, naming the bad entry', () => {
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.example.com' })).toThrow(/^TRUST_PROXY: "proxy\.example\.com" is not an IP address or CIDR; must be false, how many proxies/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10\.0\.0\.0\/33" is not an IP address or CIDR/);
+    expect(() => loadConfig({ TRUST_PROXY: '999' })).toThrow(/^TRUST_PROXY: 999 proxies in a row is not a real set-up/);
+    expect(() => loadConfig({ TRUST_PROXY: ',' })).toThrow(/^TRUST_PROXY: must be false, how many proxies/);
+  });
+});

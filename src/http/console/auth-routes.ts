@@ -11,6 +11,7 @@ import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './messages.ts';
 import { consoleCookie, consoleLanguage, SESSION_COOKIE, sessionId, type CookiePolicy } from './console-request.ts';
 import { SESSION_TTL_SECONDS, type AdminSessionStore } from './session-store.ts';
+import { clientIp } from '../client-ip.ts';
 
 /** Wrong tokens a client may try per minute (every server process shares the count). */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
@@ -73,10 +74,10 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
         const parsed = loginBody.safeParse(request.body ?? {});
         const token = parsed.success ? parsed.data.token : '';
         if (!sameSecret(token, deps.adminToken)) {
-          request.log.warn({ ip: request.ip }, 'console: wrong admin token');
+          request.log.warn({ ip: clientIp(request) }, 'console: wrong admin token');
           return sendPage(reply, 401, loginPage(m, reply.generateCsrf(), { text: m.loginFailed, error: true }));
         }
-        const id = await deps.sessions.create({ ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+        const id = await deps.sessions.create({ ip: clientIp(request) ?? '', userAgent: request.headers['user-agent'] ?? '' });
         reply.setCookie(SESSION_COOKIE, id, consoleCookie(deps.cookies, SESSION_TTL_SECONDS));
         return reply.code(303).header('location', '/admin').send();
       },
