@@ -2,7 +2,8 @@
 // bytes of an .eml and says what it reports: who, hard or soft, which message of ours. Pure: no
 // I/O, no store; acting on the result is use-cases/delivery-report.ts's job. mailparser does the
 // MIME decoding; the report fields are read by dsn-fields.ts (kept apart to keep files small).
-// Also a small best-effort reader for the plain-text bounces of qmail and old Exim.
+// Also a small best-effort reader for the plain-text bounces of qmail and old Exim, and the
+// unsubscribe requests mailed to the List-Unsubscribe mailto (`unsubscribe+TOKEN@domain`).
 import { simpleParser, type Attachment, type SimpleParserOptions, type ParsedMail } from 'mailparser';
 import {
   addressesIn,
@@ -36,7 +37,16 @@ export interface EmailReport {
   returnPaths: string[];
 }
 
-export type ReadReport = { kind: 'reports'; reports: EmailReport[] } | { kind: 'ignored'; reason: string };
+/**
+ * A mail to our List-Unsubscribe mailto, `unsubscribe+TOKEN@domain` (mail/newsletter-message.ts):
+ * the tokens of every such address in its To, Cc, Delivered-To, X-Original-To or Envelope-To,
+ * unchecked (checking the signature is the caller's job), at most MAX_UNSUBSCRIBE_TOKENS.
+ */
+export interface UnsubscribeRequest {
+  tokens: string[];
+}
+
+export type ReadReport = { kind: 'reports'; reports: EmailReport[] } | { kind: 'unsubscribe'; request: UnsubscribeRequest } | { kind: 'ignored'; reason: string };
 
 /** The input cannot be read as a mail at all. The message says what is wrong, never the content. */
 export class ReportEmailError extends Error {
@@ -45,6 +55,7 @@ export class ReportEmailError extends Error {
 
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_RECIPIENTS = 100;
+export const MAX_UNSUBSCRIBE_TOKENS = 10;
 
 // keepDeliveryStatus: message/delivery-status becomes an attachment, not body text.
 // ignoreEmbedded (passed on to mailsplit, not in the typings): a message/rfc822 part stays one
@@ -77,6 +88,8 @@ export async function readReportEmail(raw: Buffer): Promise<ReadReport> {
   if (reportType === 'delivery-status') return readDsn(mail, headers);
   if (reportType === 'feedback-report') return readArf(mail, headers);
   if (reportType !== null) return { kind: 'ignored', reason: `a multipart/report of type ${JSON.stringify(reportType.slice(0, 40))}, not a bounce or complaint` };
+  const tokens = unsubscribeTokens(headers);
+  if (tokens.length > 0) return { kind: 'unsubscribe', request: { tokens } };
   return readPlainBounce(mail, headers) ?? { kind: 'ignored', reason: isAutoReply(headers) ? 'an auto-reply, not a delivery report' : 'not a delivery or feedback report' };
 }
 
@@ -197,6 +210,23 @@ function readPlainBounce(mail: ParsedMail, headers: Fields): ReadReport | null {
     return { kind: 'reports', reports: [withOptional({ type: 'bounce', permanent: true, returnPaths }, { email, status, diagnostic, messageId })] };
   }
   return { kind: 'ignored', reason: 'a plain-text bounce without a 5xx reply next to an address' };
+}
+
+// The local part `unsubscribe+TOKEN` of the mailto; the token's own case is kept (its MAC is
+// case-sensitive), the fixed part is read case-blind.
+const UNSUBSCRIBE_LOCAL = /^unsubscribe\+([^@]{1,200})@/i;
+
+function unsubscribeTokens(headers: Fields): string[] {
+  const tokens: string[] = [];
+  for (const name of ['to', 'cc', 'delivered-to', 'x-original-to', 'envelope-to']) {
+    for (const value of headers.get(name) ?? []) {
+      for (const address of addressesIn(value)) {
+        const token = UNSUBSCRIBE_LOCAL.exec(address)?.[1];
+        if (token && !tokens.includes(token) && tokens.length < MAX_UNSUBSCRIBE_TOKENS) tokens.push(token);
+      }
+    }
+  }
+  return tokens;
 }
 
 function isAutoReply(headers: Fields): boolean {

@@ -28,6 +28,19 @@ export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; part
   counterFromSource(registry, { name: 'newsletter_messages_failed_total', help: 'Messages given up after their retries, per newsletter.', labelNames: ['newsletter'], read: perNewsletter('failed') });
   counterFromSource(registry, { name: 'newsletter_messages_bounced_total', help: 'Messages refused with a 5xx (the address is suppressed), per newsletter.', labelNames: ['newsletter'], read: perNewsletter('bounced') });
 
+  // Unsubscribes by mail are applied by `bounces ingest`, another process: counted in Redis per
+  // partition and list (use-cases/ingest-report-email.ts), added here as how="mailto".
+  metrics.addUnsubscribeSource(async () => {
+    const perNewsletter = new Map<string, number>();
+    for (const k of deps.partitionKeys) {
+      for (const [listId, n] of Object.entries(await deps.redis.hgetall(k.mailUnsubscribes()))) {
+        const newsletter = deps.newsletters.byList(listId)?.id ?? listId;
+        perNewsletter.set(newsletter, (perNewsletter.get(newsletter) ?? 0) + (Number(n) || 0));
+      }
+    }
+    return [...perNewsletter].map(([newsletter, n]) => [{ newsletter, how: 'mailto' }, n]);
+  });
+
   const lists = [...new Set(deps.newsletters.all.map((n) => n.listId))];
   new Gauge({
     name: 'newsletter_subscribers',

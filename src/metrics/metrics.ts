@@ -9,6 +9,11 @@ export interface Metrics {
   subscribes: Counter<'newsletter'>;
   confirmations: Counter<'newsletter'>;
   unsubscribes: Counter<'newsletter' | 'how'>;
+  /**
+   * Adds to `unsubscribes`, at each scrape, totals another process keeps (in Redis): the
+   * unsubscribes by mail that `bounces ingest` applies. `read` gives each label set's total so far.
+   */
+  addUnsubscribeSource(read: () => Promise<Array<[{ newsletter: string; how: string }, number]>>): void;
   /** Seconds from handing a message to SMTP to the server's reply, by outcome. */
   smtpLatency: Histogram<'outcome'>;
 }
@@ -16,11 +21,30 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'newsletter_' });
+  const unsubscribeSources: Array<() => Promise<Array<[{ newsletter: string; how: string }, number]>>> = [];
+  /** What each source's label set has added so far: the counter goes up by the difference. */
+  const added = new Map<string, number>();
   return {
     registry,
+    addUnsubscribeSource: (read) => void unsubscribeSources.push(read),
     subscribes: new Counter({ name: 'newsletter_subscribes_total', help: 'Subscribe requests accepted by the form or API (before confirmation).', labelNames: ['newsletter'], registers: [registry] }),
     confirmations: new Counter({ name: 'newsletter_confirmations_total', help: 'Double opt-in confirmations (first click of a link).', labelNames: ['newsletter'], registers: [registry] }),
-    unsubscribes: new Counter({ name: 'newsletter_unsubscribes_total', help: 'Unsubscribes, by how (one-click, page).', labelNames: ['newsletter', 'how'], registers: [registry] }),
+    unsubscribes: new Counter({
+      name: 'newsletter_unsubscribes_total',
+      help: 'Unsubscribes, by how (one-click, page, mailto).',
+      labelNames: ['newsletter', 'how'],
+      registers: [registry],
+      async collect() {
+        for (const read of unsubscribeSources) {
+          for (const [labels, total] of await read()) {
+            const key = `${labels.newsletter}\n${labels.how}`;
+            const before = added.get(key) ?? 0;
+            if (total > before) this.inc(labels, total - before);
+            added.set(key, Math.max(before, total));
+          }
+        }
+      },
+    }),
     smtpLatency: new Histogram({
       name: 'newsletter_smtp_latency_seconds',
       help: 'Time from handing a message to the SMTP connection to the server reply.',

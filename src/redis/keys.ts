@@ -48,6 +48,10 @@ export interface Keys {
   forgotten(): string;
   /** A webhook message already acted on (e.g. `sns:<MessageId>`), kept for a while: retries and replays count once. */
   webhookSeen(id: string): string;
+  /** A stream of mailed reports and unsubscribe requests that proved nothing and were not applied (src/delivery-reports/unmatched-log.ts). */
+  unmatchedReports(): string;
+  /** Per partition, hash list id → its subscribers who left by mail (the List-Unsubscribe mailto), for the server's metric. */
+  mailUnsubscribes(): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -80,6 +84,8 @@ export function keys(prefix: string): Keys {
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
     forgotten: () => `${prefix}:sub:forgotten`,
     webhookSeen: (id) => `${prefix}:webhook-seen:${id}`,
+    unmatchedReports: () => `${prefix}:reports:unmatched`,
+    mailUnsubscribes: () => `${prefix}:unsubscribes:by-mail`,
   };
 }
 

@@ -121,6 +121,18 @@ describe('readReportEmail', () => {
     expect(result.kind === 'reports' && result.reports.length).toBe(100);
   });
 
+  it('reads a mail to the List-Unsubscribe mailto as an unsubscribe request, token case kept', async () => {
+    const token = '1.7.pretrain-weekly.AbCdEfGhIjKlMnOpQrStUv';
+    const mail = (headers: string) => Buffer.from(`From: reader@example.org\r\n${headers}Subject: unsubscribe\r\n\r\nunsubscribe\r\n`);
+    expect(await readReportEmail(mail(`To: <unsubscribe+${token}@example.com>\r\n`))).toStrictEqual({ kind: 'unsubscribe', request: { tokens: [token] } });
+    // Delivered by an alias: the envelope recipient the MTA adds; the fixed part read case-blind.
+    expect(await readReportEmail(mail(`To: weekly@example.com\r\nDelivered-To: Unsubscribe+${token}@EXAMPLE.com\r\n`))).toStrictEqual({ kind: 'unsubscribe', request: { tokens: [token] } });
+    expect(await readReportEmail(mail('To: weekly@example.com\r\n'))).toMatchObject({ kind: 'ignored' });
+    // A delivery report stays a report, whatever its To says.
+    const dsn = fixture('postfix-hard-bounce.eml').toString('latin1').replace(/^To: [^\r\n]*/m, `To: unsubscribe+${token}@example.com`);
+    expect((await readReportEmail(Buffer.from(dsn, 'latin1'))).kind).toBe('reports');
+  });
+
   it('refuses input over 5 MB without quoting it', async () => {
     const raw = Buffer.concat([fixture('postfix-hard-bounce.eml'), Buffer.alloc(MAX_REPORT_BYTES, 'x')]);
     const error = await outcome(raw);
