@@ -44,6 +44,8 @@ export interface Keys {
   adminImportJob(id: string): string;
   /** Soft bounces reported for a subscriber lately (a counter with a TTL). */
   softBounces(subscriberId: string): string;
+  /** A subscriber's consent history: a list of encoded events, oldest first (subscriber-codec.ts), deleted with the record. */
+  consentHistory(subscriberId: string): string;
   /** Set of hashed addresses erased on request (`subscribers forget`): never created again. */
   forgotten(): string;
   /** A webhook message already acted on (e.g. `sns:<MessageId>`), kept for a while: retries and replays count once. */
@@ -82,6 +84,7 @@ export function keys(prefix: string): Keys {
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,
+    consentHistory: (subscriberId) => `${prefix}:sub:${subscriberId}:consent`,
     forgotten: () => `${prefix}:sub:forgotten`,
     webhookSeen: (id) => `${prefix}:webhook-seen:${id}`,
     unmatchedReports: () => `${prefix}:reports:unmatched`,

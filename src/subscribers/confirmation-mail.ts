@@ -158,8 +158,10 @@ export function startTransactionalWorker(deps: {
   async function processConfirm(job: Job<ConfirmJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
     const { subscriberId, listId, token } = job.data;
     const subscriber = await deps.store.get(subscriberId);
-    // Refetch and re-check: the person may have been removed, suppressed or confirmed meanwhile.
-    if (!subscriber || subscriber.status === 'bounced' || subscriber.status === 'complained') return 'skipped';
+    // Refetch and re-check: the person may have been removed or confirmed meanwhile. A bounced or
+    // complained address is mailed too: it asked again (form, preferences page), and only this
+    // new link brings it back; links made before the suppression confirm nothing (confirmRequest).
+    if (!subscriber) return 'skipped';
     if (subscriber.status === 'active' && subscriber.lists.includes(listId)) return 'skipped';
     const newsletter = deps.newsletters.find((n) => n.listId === listId);
     if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);

@@ -14,6 +14,9 @@
 //   statusCounts, listCounts(l)   hashes status → count, maintained by every transition
 //   searchLocal, searchDomain, searchName   sorted sets for prefix search (search-index.ts,
 //                    search.ts), written by the same scripts as the record
+//   consentHistory(id)  list: the subscriber's consent events, oldest first (subscriber-codec.ts),
+//                    appended by the scripts that request, confirm, grant and withdraw, deleted with
+//                    the record; none until something happens after creation (an import writes none)
 // A bitmap costs one bit per subscriber of the partition (125 KB per list at a million) where
 // a sorted set cost ~105 bytes per member. Paging reads the bitmap from the cursor's byte on
 // in GETRANGE slices and decodes the set bits in order: stable while subscribers come and go.
@@ -30,8 +33,8 @@ import { planMerge } from './merge-duplicates.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
 import { countMatching, searchSubscribers, type SearchContext, type SearchQuery, type SearchResult } from './search.ts';
 import { domainMember, foldAddress, lexScore, localMember, nameMember } from './search-index.ts';
-import { encodeConsent, FIELD, fromFieldValues, fromHash, isConsentSource, isStatus, RECORD_FIELDS, storedNow, storedTime, toHashFields } from './subscriber-codec.ts';
-import type { ActivePage, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest } from './types.ts';
+import { clockMicros, consentAsEvent, decodeConsent, decodeConsentEvent, encodeConsent, encodeConsentEvent, FIELD, fromFieldValues, fromHash, isConsentSource, isStatus, RECORD_FIELDS, SCRIPT_FIELD, storedNow, storedTime, toHashFields } from './subscriber-codec.ts';
+import type { ActivationResult, ActivePage, ConsentEvent, ConsentEventSource, ConsentRecord, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest, Withdrawal } from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
 /** A new subscriber as the import gives it: may carry the creation time of an exported record. */
@@ -196,9 +199,11 @@ export class RedisSubscriberStore implements SubscriberStore {
   }
 
   /**
-   * A subscribe-form request (double opt-in): creates the address as pending, or records the
-   * new consent on a pending or unsubscribed one (and the name, if it had none), or leaves an
-   * active or suppressed one alone. Every address costs the same two round trips (read the
+   * A subscribe-form request (double opt-in): creates the address as pending, or appends the
+   * request to the consent history of a known one (and records the name, if it had none) and
+   * puts the list on its requests, leaving the consent on record as it is; an address already
+   * active in the list, or erased on request, is left alone. A bounced or complained address stays
+   * so: only the confirmation of this request brings it back (confirmRequest). Every address costs the same two round trips (read the
    * index and reserve an id; one script): the answer's timing says nothing about whether it
    * was known. A known address wastes its reserved id, which is fine (ids are ordered, not dense).
    */
@@ -207,7 +212,7 @@ export class RedisSubscriberStore implements SubscriberStore {
     const record = prepareNew({ email: input.email, ...(input.name ? { name: input.name } : {}), locale: input.locale, lists: [], status: 'pending', consent: input.consent }, now);
     requireListId(input.listId);
     const pairs = toHashFields(record);
-    const consent = encodeConsent(record.consent!);
+    const event = encodeConsentEvent({ type: 'requested', ...record.consent!, listId: input.listId });
     const p = this.partitionOfEmail(record.email);
     const k = this.k(p);
     const mailbox = mailboxOf(record.email);
@@ -219,9 +224,9 @@ export class RedisSubscriberStore implements SubscriberStore {
       const owner = owners[0] ?? owners[1] ?? null;
       const id = owner ?? this.idOf(p, fresh);
       const bit = this.locate(id)?.bit ?? fresh;
-      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), k.listCounts(input.listId), k.searchLocal(), k.searchDomain(), k.searchName()];
+      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), k.listCounts(input.listId), k.searchLocal(), k.searchDomain(), k.searchName(), k.consentHistory(id)];
       const members = [localMember(mailbox, id), domainMember(mailbox, id), nameMember(record.name, id)];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, mailbox, input.listId, storedTime(now), FIELD.name, record.name ?? '', FIELD.consent, consent, forgottenHash(record.email), bit, legacy, ...members, ...pairs)) as [string, string];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, mailbox, input.listId, storedTime(now), FIELD.name, record.name ?? '', event, forgottenHash(record.email), bit, legacy, ...members, ...pairs)) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
@@ -275,18 +280,36 @@ export class RedisSubscriberStore implements SubscriberStore {
     return (await this.transition(id, status, { patch }))?.subscriber ?? null;
   }
 
+  /** Name and locale only; the status stays whatever it is when the script runs. */
+  async updateFields(id: string, patch: Pick<SubscriberPatch, 'name' | 'locale'>): Promise<Subscriber | null> {
+    return (await this.runTransition(id, '', { patch: { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.locale !== undefined ? { locale: patch.locale } : {}) } }))?.subscriber ?? null;
+  }
+
   /**
    * Changes status (and optionally name/locale/consent) atomically with the active sets and
    * counters. With `from`, the change happens only if the current status is one of them — e.g.
-   * confirm only `pending`, never resurrect an `unsubscribed` address. Null when no such subscriber.
+   * confirm only `pending`. Never to `active` from unsubscribed, bounced or complained (refused:
+   * `applied: false`): that takes a confirmation link or a grant. Becoming unsubscribed or
+   * complained is recorded as a withdrawal in the consent history (`withdrawal` says how; a
+   * complaint's source is `complaint`), a consent patch as a grant. Null when no such subscriber.
    */
-  async transition(id: string, to: SubscriberStatus, opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch } = {}): Promise<TransitionResult | null> {
+  async transition(id: string, to: SubscriberStatus, opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal } = {}): Promise<TransitionResult | null> {
+    if (!isStatus(to)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(to)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
+    return this.runTransition(id, to, opts);
+  }
+
+  private async runTransition(id: string, to: SubscriberStatus | '', opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal }): Promise<TransitionResult | null> {
     const at = this.locate(id);
     if (!at) return null;
-    if (!isStatus(to)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(to)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
     const { set, del } = patchFields(opts.patch ?? {});
     const { k } = at;
     const key = k.subscriber(id);
+    const now = new Date().toISOString();
+    const statusEvent =
+      to === 'complained' ? encodeConsentEvent({ type: 'withdrawn', at: now, source: 'complaint' })
+      : to === 'unsubscribed' ? encodeConsentEvent(withdrawalEvent(opts.withdrawal, now))
+      : '';
+    const consentEvent = opts.patch?.consent ? encodeConsentEvent({ type: 'granted', ...checkConsent(opts.patch.consent) }) : '';
     // A name set or cleared moves its member in the name index: the new one is built here.
     const nameAt = set.findIndex((value, i) => i % 2 === 0 && value === FIELD.name);
     const nameChanges = nameAt >= 0 || del.includes(FIELD.name);
@@ -295,9 +318,9 @@ export class RedisSubscriberStore implements SubscriberStore {
       const [status, lists, name] = await this.redis.hmget(key, FIELD.status, FIELD.lists, FIELD.name);
       if (!status) return null;
       const listKeys = splitListField(lists).flatMap((l) => [k.listActive(l), k.listCounts(l)]);
-      const keyList = [key, k.statusCounts(), k.searchName(), ...listKeys];
+      const keyList = [key, k.statusCounts(), k.searchName(), k.consentHistory(id), ...listKeys];
       const nameArgs = nameChanges ? ['1', name ?? '', nameMember(name, id), newNameMember] : ['0', '', '', ''];
-      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedNow(), del.join(','), at.bit, ...nameArgs, ...set)) as [number, string?];
+      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedTime(now), del.join(','), at.bit, ...nameArgs, statusEvent, consentEvent, clockMicros().toString(36), ...set)) as [number, string?];
       if (reply[0] === -1) continue;
       if (reply[0] === 0) return null;
       const subscriber = await this.get(id);
@@ -305,6 +328,63 @@ export class RedisSubscriberStore implements SubscriberStore {
       return { subscriber, previous: reply[1] as SubscriberStatus, applied: reply[0] === 1 };
     }
     throw new Error(`subscriber store: subscriber ${id} kept changing lists during a status change`);
+  }
+
+  /**
+   * A confirmation link clicked (double opt-in): see SubscriberStore.confirmRequest. Atomic with
+   * every index; the consent it records is the newest request for the list in the history.
+   */
+  async confirmRequest(id: string, listId: string, issuedAt: number): Promise<ActivationResult | null> {
+    return this.activate(id, listId, ['confirm', String(Math.max(0, Math.floor(issuedAt) || 0)), '', '']);
+  }
+
+  async confirmable(id: string, issuedAt: number): Promise<boolean> {
+    const at = this.locate(id);
+    if (!at) return false;
+    const [status, suppressedAt] = await this.redis.hmget(at.k.subscriber(id), FIELD.status, SCRIPT_FIELD.suppressedAt);
+    if (!status) return false;
+    if (suppressedAt) return issuedAt > parseInt(suppressedAt, 36);
+    return !(issuedAt <= 0 && (status === 'unsubscribed' || status === 'bounced' || status === 'complained'));
+  }
+
+  /** An operator's grant: see SubscriberStore.grant. */
+  async grant(id: string, listId: string, consent: ConsentRecord, source?: ConsentEventSource): Promise<ActivationResult | null> {
+    const checked = checkConsent(consent);
+    const event = encodeConsentEvent({ type: 'granted', ...checked, source: source ?? checked.source, listId });
+    return this.activate(id, listId, ['grant', '0', encodeConsent(checked), event]);
+  }
+
+  private async activate(id: string, listId: string, modeArgs: [string, string, string, string]): Promise<ActivationResult | null> {
+    requireListId(listId);
+    const at = this.locate(id);
+    if (!at) return null;
+    const { k } = at;
+    const key = k.subscriber(id);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const lists = await this.redis.hget(key, FIELD.lists);
+      const others = splitListField(lists).filter((l) => l !== listId);
+      const keyList = [key, k.statusCounts(), k.consentHistory(id), k.listAll(listId), k.listActive(listId), k.listCounts(listId), ...others.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)])];
+      const reply = (await scripts(this.redis).nlSubActivate(keyList.length, ...keyList, id, lists ?? '', listId, storedNow(), at.bit, ...modeArgs)) as [number, string?];
+      if (reply[0] === -1) continue;
+      if (reply[0] === 0) return null;
+      const subscriber = await this.get(id);
+      if (!subscriber) return null;
+      return { subscriber, previous: reply[1] as SubscriberStatus, applied: reply[0] === 1 || reply[0] === 3 };
+    }
+    throw new Error(`subscriber store: subscriber ${id} kept changing lists during an activation`);
+  }
+
+  /** Every consent event kept for the subscriber, oldest first; the record's consent alone when nothing was appended yet. */
+  async consentHistory(id: string): Promise<ConsentEvent[]> {
+    const at = this.locate(id);
+    if (!at) return [];
+    const [[historyError, raw], [recordError, consent]] = ((await this.redis.pipeline().lrange(at.k.consentHistory(id), 0, -1).hget(at.k.subscriber(id), FIELD.consent).exec()) ?? []) as [[Error | null, string[]], [Error | null, string | null]];
+    if (historyError || recordError) throw historyError ?? recordError;
+    if (raw.length === 0) {
+      const record = decodeConsent(consent ?? undefined);
+      return record ? [consentAsEvent(record)] : [];
+    }
+    return raw.flatMap((r) => decodeConsentEvent(r) ?? []);
   }
 
   async addToList(id: string, listId: string): Promise<void> {
@@ -316,13 +396,15 @@ export class RedisSubscriberStore implements SubscriberStore {
     await scripts(this.redis).nlSubAddToList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
   }
 
-  async removeFromList(id: string, listId: string): Promise<{ subscriber: Subscriber; removed: boolean } | null> {
+  async removeFromList(id: string, listId: string, withdrawal?: Withdrawal): Promise<{ subscriber: Subscriber; removed: boolean } | null> {
     requireListId(listId);
     const at = this.locate(id);
     if (!at) return null;
     const { k } = at;
-    const keyList = [k.subscriber(id), k.statusCounts(), k.listAll(listId), k.listActive(listId), k.listCounts(listId)];
-    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedNow(), at.bit);
+    const now = new Date().toISOString();
+    const event = encodeConsentEvent({ ...withdrawalEvent(withdrawal, now), listId });
+    const keyList = [k.subscriber(id), k.statusCounts(), k.listAll(listId), k.listActive(listId), k.listCounts(listId), k.consentHistory(id)];
+    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedTime(now), at.bit, event, clockMicros().toString(36));
     const subscriber = reply === 0 ? null : await this.get(id);
     return subscriber ? { subscriber, removed: reply === 2 } : null;
   }
@@ -338,7 +420,7 @@ export class RedisSubscriberStore implements SubscriberStore {
       const member = splitListField(lists);
       const asked = splitListField(requested);
       const listKeys = [...member.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]), ...asked.map((l) => k.listCounts(l)), ...splitListField(left).map((l) => k.listCounts(l))];
-      const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), k.searchLocal(), k.searchDomain(), k.searchName(), ...listKeys];
+      const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), k.searchLocal(), k.searchDomain(), k.searchName(), k.consentHistory(id), ...listKeys];
       const mailbox = mailboxOf(email ?? '');
       const expected = `${lists ?? ''}|${requested ?? ''}|${left ?? ''}|${name ?? ''}`;
       const members = [localMember(mailbox, id), domainMember(mailbox, id), nameMember(name, id)];
@@ -645,6 +727,16 @@ function patchFields(patch: SubscriberPatch): { set: string[]; del: string[] } {
   }
   if (patch.consent !== undefined) set.push(FIELD.consent, encodeConsent(checkConsent(patch.consent)));
   return { set, del };
+}
+
+/** A withdrawal as the consent event it is recorded as (an operator's, when nobody said how). */
+function withdrawalEvent(withdrawal: Withdrawal | undefined, now: string): ConsentEvent {
+  const w = withdrawal ?? { source: 'operator' as const };
+  const event: ConsentEvent = { type: 'withdrawn', at: w.at ?? now, source: w.source };
+  if (w.ip) event.ip = w.ip;
+  if (w.userAgent) event.userAgent = w.userAgent;
+  if (w.textVersion) event.textVersion = w.textVersion;
+  return event;
 }
 
 function requireLocale(raw: string): string {

@@ -2,7 +2,7 @@
 // consent record is a positional JSON array and the update time is left out while it equals
 // the creation time, so that a typical hash stays under Redis's listpack limits (fields ≤ 64
 // bytes each) and costs ~120 bytes instead of ~600.
-import type { ConsentRecord, Subscriber, SubscriberStatus } from './types.ts';
+import type { ConsentEvent, ConsentEventSource, ConsentEventType, ConsentRecord, Subscriber, SubscriberStatus } from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
 export const FIELD = {
@@ -20,6 +20,28 @@ export const FIELD = {
   createdAt: 'ca',
   updatedAt: 'ua',
 } as const;
+
+/**
+ * Fields only the store's scripts read and write (not part of a Subscriber): `sa`, when the
+ * record last became unsubscribed, bounced or complained (clockMicros in base 36), which a
+ * confirmation link must be younger than.
+ */
+export const SCRIPT_FIELD = { suppressedAt: 'sa' } as const;
+
+/**
+ * The wall clock in microseconds, never going back within a process: what orders a
+ * confirmation link against a suppression (a link made in the same millisecond as a bounce is
+ * still before or after it). 1.8e15 today, well inside a double's exact integers.
+ */
+export function clockMicros(): number {
+  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+}
+
+/**
+ * The consent history (its own Redis list per subscriber, deleted with the record) keeps at most
+ * this many events: the first, and the latest after it.
+ */
+export const CONSENT_HISTORY_MAX = 50;
 
 const CONSENT_SOURCES = ['form', 'import', 'api'] as const;
 
@@ -111,17 +133,90 @@ function consentOf(at: unknown, source: unknown, textVersion: unknown, ip: unkno
 export function decodeConsent(raw: string | undefined): ConsentRecord | undefined {
   if (!raw) return undefined;
   try {
-    const s = JSON.parse(raw) as unknown;
-    if (Array.isArray(s)) {
-      const [at, code, tv, ip, ua, cf] = s as unknown[];
-      return consentOf(at, typeof code === 'string' ? SOURCE_OF[code] : undefined, tv, ip, ua, cf);
-    }
-    if (!s || typeof s !== 'object') return undefined;
-    const k = s as Partial<KeyedConsent>;
-    return consentOf(k.at, k.src, k.tv, k.ip, k.ua, k.cf);
+    return consentFromValue(JSON.parse(raw) as unknown);
   } catch {
     return undefined;
   }
+}
+
+function consentFromValue(s: unknown): ConsentRecord | undefined {
+  if (Array.isArray(s)) {
+    const [at, code, tv, ip, ua, cf] = s as unknown[];
+    return consentOf(at, typeof code === 'string' ? SOURCE_OF[code] : undefined, tv, ip, ua, cf);
+  }
+  if (!s || typeof s !== 'object') return undefined;
+  const k = s as Partial<KeyedConsent>;
+  return consentOf(k.at, k.src, k.tv, k.ip, k.ua, k.cf);
+}
+
+/**
+ * A consent event as stored: `[type, consent, listId?]`, the type one letter, the consent in the
+ * positional form of encodeConsent (its source from the wider set of event sources, its text
+ * version null when there was none). The store's scripts build some themselves: a record's
+ * consent becomes the first event as `["r"|"g", <the stored consent as it is>]`, and a
+ * confirmation as `["c", <the request's consent with confirmedAt>, listId]`.
+ */
+const EVENT_CODE: Record<ConsentEventType, string> = { requested: 'r', confirmed: 'c', granted: 'g', withdrawn: 'w' };
+const EVENT_OF: Record<string, ConsentEventType> = { r: 'requested', c: 'confirmed', g: 'granted', w: 'withdrawn' };
+const EVENT_SOURCE_CODE: Record<ConsentEventSource, string> = {
+  ...SOURCE_CODE,
+  console: 'k',
+  cli: 'l',
+  preferences: 'p',
+  'one-click': 'o',
+  'unsubscribe-page': 'u',
+  mail: 'm',
+  complaint: 'x',
+  operator: 'op',
+};
+const EVENT_SOURCE_OF: Record<string, ConsentEventSource> = Object.fromEntries(Object.entries(EVENT_SOURCE_CODE).map(([source, code]) => [code, source as ConsentEventSource]));
+
+export function encodeConsentEvent(event: ConsentEvent): string {
+  const inner: (string | null)[] = [
+    storedTime(event.at),
+    EVENT_SOURCE_CODE[event.source],
+    event.textVersion ?? null,
+    event.ip || null,
+    event.userAgent ? event.userAgent.slice(0, 512) : null,
+    event.confirmedAt ? storedTime(event.confirmedAt) : null,
+  ];
+  while (inner[inner.length - 1] === null) inner.pop();
+  return JSON.stringify(event.listId ? [EVENT_CODE[event.type], inner, event.listId] : [EVENT_CODE[event.type], inner]);
+}
+
+/** A stored consent event; undefined when damaged. */
+export function decodeConsentEvent(raw: string): ConsentEvent | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  const [code, inner, listId] = parsed as unknown[];
+  const type = typeof code === 'string' ? EVENT_OF[code] : undefined;
+  if (!type) return undefined;
+  let fields: { at: unknown; source: unknown; tv: unknown; ip: unknown; ua: unknown; cf: unknown };
+  if (Array.isArray(inner)) {
+    const [at, src, tv, ip, ua, cf] = inner as unknown[];
+    fields = { at, source: typeof src === 'string' ? EVENT_SOURCE_OF[src] : undefined, tv, ip, ua, cf };
+  } else if (inner && typeof inner === 'object') {
+    const k = inner as Partial<KeyedConsent>;
+    fields = { at: k.at, source: k.src, tv: k.tv, ip: k.ip, ua: k.ua, cf: k.cf };
+  } else return undefined;
+  if (typeof fields.at !== 'string' || typeof fields.source !== 'string') return undefined;
+  const event: ConsentEvent = { type, at: readTime(fields.at)!, source: fields.source as ConsentEventSource };
+  if (typeof fields.tv === 'string') event.textVersion = fields.tv;
+  if (typeof fields.ip === 'string') event.ip = fields.ip;
+  if (typeof fields.ua === 'string') event.userAgent = fields.ua;
+  if (typeof fields.cf === 'string') event.confirmedAt = readTime(fields.cf)!;
+  if (typeof listId === 'string') event.listId = listId;
+  return event;
+}
+
+/** The record's consent read as the first event of a history nothing was added to yet (as the scripts seed it). */
+export function consentAsEvent(consent: ConsentRecord): ConsentEvent {
+  return { type: consent.source === 'form' ? 'requested' : 'granted', ...consent };
 }
 
 export function isConsentSource(value: unknown): value is ConsentRecord['source'] {

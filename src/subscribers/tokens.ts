@@ -11,11 +11,17 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import type { Keys } from '../redis/keys.ts';
 import { isListId, isSubscriberId } from './fields.ts';
+import { clockMicros } from './subscriber-codec.ts';
 
 export type Secrets = Config['secrets'];
 export interface ListTokenClaims {
   subscriberId: string;
   listId: string;
+}
+
+/** A confirmation token's claims, with when it was made (clockMicros: µs since the epoch; 0 for a token made before tokens kept it). */
+export interface ConfirmationClaims extends ListTokenClaims {
+  issuedAt: number;
 }
 
 const MAC_BYTES = 16;
@@ -68,7 +74,9 @@ export function hashConfirmationToken(token: string): string {
 
 /**
  * A random 128-bit confirmation token for `subscriberId` joining `listId`. Redis keeps only its
- * hash, expiring after `ttlHours` (fractions allowed; at least one second).
+ * hash, expiring after `ttlHours` (fractions allowed; at least one second), with the claims and
+ * the time it was made: a link made before the subscriber's last suppression confirms nothing
+ * (RedisSubscriberStore.confirmRequest).
  */
 export async function createConfirmation(redis: Redis, keys: Keys, claims: ListTokenClaims, ttlHours: number): Promise<string> {
   if (!isSubscriberId(claims.subscriberId) || !isListId(claims.listId)) {
@@ -77,7 +85,7 @@ export async function createConfirmation(redis: Redis, keys: Keys, claims: ListT
   if (!(ttlHours > 0)) throw new RangeError(`createConfirmation: ttlHours must be positive, got ${ttlHours}`);
   const token = randomBytes(16).toString('base64url');
   const seconds = Math.max(1, Math.round(ttlHours * 3600));
-  await redis.set(keys.confirmToken(hashConfirmationToken(token)), `${claims.subscriberId}.${claims.listId}`, 'EX', seconds);
+  await redis.set(keys.confirmToken(hashConfirmationToken(token)), `${claims.subscriberId}.${claims.listId}.${clockMicros()}`, 'EX', seconds);
   return token;
 }
 
@@ -85,22 +93,23 @@ export async function createConfirmation(redis: Redis, keys: Keys, claims: ListT
  * The claims of a confirmation token, once: GETDEL removes it, so a replay, an expired token and
  * a made-up one all give null.
  */
-export async function consumeConfirmation(redis: Redis, keys: Keys, token: string): Promise<ListTokenClaims | null> {
+export async function consumeConfirmation(redis: Redis, keys: Keys, token: string): Promise<ConfirmationClaims | null> {
   if (typeof token !== 'string' || !CONFIRM_TOKEN.test(token)) return null;
   return claimsOf(await redis.getdel(keys.confirmToken(hashConfirmationToken(token))));
 }
 
 /** The claims of a confirmation token without using it up (the page that asks for the click). */
-export async function peekConfirmation(redis: Redis, keys: Keys, token: string): Promise<ListTokenClaims | null> {
+export async function peekConfirmation(redis: Redis, keys: Keys, token: string): Promise<ConfirmationClaims | null> {
   if (typeof token !== 'string' || !CONFIRM_TOKEN.test(token)) return null;
   return claimsOf(await redis.get(keys.confirmToken(hashConfirmationToken(token))));
 }
 
-function claimsOf(value: string | null): ListTokenClaims | null {
+/** `id.list.issuedAt`, or `id.list` as tokens made before were stored (issuedAt 0). */
+function claimsOf(value: string | null): ConfirmationClaims | null {
   if (!value) return null;
-  const dot = value.indexOf('.');
-  const subscriberId = value.slice(0, dot);
-  const listId = value.slice(dot + 1);
-  if (dot < 0 || !isSubscriberId(subscriberId) || !isListId(listId)) return null;
-  return { subscriberId, listId };
+  const [subscriberId, listId, issued, ...rest] = value.split('.');
+  if (rest.length || !isSubscriberId(subscriberId) || !isListId(listId)) return null;
+  const issuedAt = issued === undefined ? 0 : Number(issued);
+  if (!Number.isSafeInteger(issuedAt) || issuedAt < 0) return null;
+  return { subscriberId, listId, issuedAt };
 }

@@ -16,6 +16,43 @@ export interface ConsentRecord {
   confirmedAt?: string;
 }
 
+/**
+ * One step of a person's consent, kept in order with the record (RedisSubscriberStore.consentHistory):
+ * `requested` (a form or the preferences page asked for a list; unproven until its link is
+ * clicked), `confirmed` (that link was clicked), `granted` (an operator or an import vouched for
+ * it), `withdrawn` (they left a list, or complained). Never rewritten; the oldest are dropped
+ * past CONSENT_HISTORY_MAX, except the first.
+ */
+export const CONSENT_EVENT_TYPES = ['requested', 'confirmed', 'granted', 'withdrawn'] as const;
+export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
+/** Where a consent event came from: ConsentRecord's sources, and the ways of leaving. */
+export const CONSENT_EVENT_SOURCES = ['form', 'import', 'api', 'console', 'cli', 'preferences', 'one-click', 'unsubscribe-page', 'mail', 'complaint', 'operator'] as const;
+export type ConsentEventSource = (typeof CONSENT_EVENT_SOURCES)[number];
+
+export interface ConsentEvent {
+  type: ConsentEventType;
+  /** ISO time of the event (of the grant it confirms, for `confirmed`). */
+  at: string;
+  source: ConsentEventSource;
+  /** The words the person saw (a form's text version), when there were any. */
+  textVersion?: string;
+  ip?: string;
+  userAgent?: string;
+  /** `confirmed`: when the link was clicked. */
+  confirmedAt?: string;
+  /** The list it concerned, when it concerned one. */
+  listId?: string;
+}
+
+/** How someone left a list, recorded as a `withdrawn` consent event (time: now, unless given). */
+export interface Withdrawal {
+  source: ConsentEventSource;
+  at?: string;
+  ip?: string;
+  userAgent?: string;
+  textVersion?: string;
+}
+
 export interface Subscriber {
   /** Opaque, stable, numeric-string id assigned by the store ("1", "2", …): paging order. */
   id: string;
@@ -30,6 +67,11 @@ export interface Subscriber {
   requested?: string[];
   /** Lists the subscriber left: unsubscribed there. Absent when none. */
   left?: string[];
+  /**
+   * The consent the subscription stands on: the first one given, replaced only when a new one
+   * is confirmed by its link or granted by an operator. Every earlier one stays in the consent
+   * history (RedisSubscriberStore.consentHistory).
+   */
   consent?: ConsentRecord;
   createdAt: string;
   updatedAt: string;
@@ -59,8 +101,20 @@ export interface SubscriptionRequest {
   consent: ConsentRecord;
 }
 
-/** What a subscribe request did to the store (never shown to the person asking). */
-export type SubscriptionOutcome = 'created' | 'updated' | 'already-active' | 'active-elsewhere' | 'suppressed';
+/**
+ * What a subscribe request did to the store (never shown to the person asking). `reconfirm`: a
+ * bounced or complained address asked again; the request is recorded and only its own
+ * confirmation link brings the address back. `suppressed`: erased on request, nothing recorded.
+ */
+export type SubscriptionOutcome = 'created' | 'updated' | 'already-active' | 'active-elsewhere' | 'reconfirm' | 'suppressed';
+
+/** What an activation (a confirmation link, an operator's grant) did. */
+export interface ActivationResult {
+  subscriber: Subscriber;
+  previous: SubscriberStatus;
+  /** False when refused: a link older than the last suppression, or a grant over a bounce or complaint. */
+  applied: boolean;
+}
 
 export interface SubscriberStore {
   /** Records a subscribe request; the same round trips for every address (see RedisSubscriberStore). */
@@ -70,8 +124,28 @@ export interface SubscriberStore {
   get(id: string): Promise<Subscriber | null>;
   getMany(ids: string[]): Promise<(Subscriber | null)[]>;
   findByEmail(email: string): Promise<Subscriber | null>;
-  /** Sets status (and keeps list membership indexes in step); returns the updated subscriber. */
+  /**
+   * Sets status (and keeps list membership indexes in step); returns the subscriber as it is
+   * after. Never turns an unsubscribed, bounced or complained record active: only
+   * confirmRequest and grant do that, under their own rules.
+   */
   setStatus(id: string, status: SubscriberStatus, patch?: Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>): Promise<Subscriber | null>;
+  /** Changes name and locale only, whatever the status is meanwhile. */
+  updateFields(id: string, patch: Partial<Pick<Subscriber, 'name' | 'locale'>>): Promise<Subscriber | null>;
+  /**
+   * A confirmation link clicked: active in `listId`, with the request it confirms as the consent.
+   * Refused when a suppression (unsubscribed, bounced, complained) came after the link was made
+   * (`issuedAt`, clockMicros; 0 for a link from before links carried it). From a suppressed state only
+   * `listId` is joined: the other lists are left.
+   */
+  confirmRequest(id: string, listId: string, issuedAt: number): Promise<ActivationResult | null>;
+  /** Whether confirmRequest would accept a link made at `issuedAt` (the page before the click). */
+  confirmable(id: string, issuedAt: number): Promise<boolean>;
+  /**
+   * An operator vouches for consent (the API's or console's "confirmed" add): active in
+   * `listId`, `consent` recorded as a grant. Refused for a bounced or complained record.
+   */
+  grant(id: string, listId: string, consent: ConsentRecord, source?: ConsentEventSource): Promise<ActivationResult | null>;
   /** Adds the subscriber to a list (no status change). */
   addToList(id: string, listId: string): Promise<void>;
   /**
@@ -79,7 +153,9 @@ export interface SubscriberStore {
    * the status becomes `unsubscribed`. Idempotent: `removed` is true only for the call that took
    * them off. Null when there is no such subscriber.
    */
-  removeFromList(id: string, listId: string): Promise<{ subscriber: Subscriber; removed: boolean } | null>;
+  removeFromList(id: string, listId: string, withdrawal?: Withdrawal): Promise<{ subscriber: Subscriber; removed: boolean } | null>;
+  /** Every consent event kept for the subscriber, oldest first (the record's consent alone when nothing happened since). */
+  consentHistory(id: string): Promise<ConsentEvent[]>;
   remove(id: string): Promise<boolean>;
   /** Active members of a list in id order; `cursor` is the `next` from the previous page. */
   pageActive(listId: string, cursor: string | null, limit: number): Promise<ActivePage>;

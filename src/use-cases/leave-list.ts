@@ -3,7 +3,7 @@
 // running send of those lists lets them go (src/campaign/withdraw.ts says why in that order).
 // When this returns, no SMTP transaction to them starts any more.
 import { withdrawFromRunningSends, type WithdrawDeps } from '../campaign/withdraw.ts';
-import type { Subscriber, SubscriberStore } from '../subscribers/types.ts';
+import type { Subscriber, SubscriberStore, Withdrawal } from '../subscribers/types.ts';
 
 export interface LeaveDeps extends WithdrawDeps {
   store: SubscriberStore;
@@ -14,9 +14,10 @@ export interface LeaveDeps extends WithdrawDeps {
 /**
  * Unsubscribes from one list. Null when there is no such subscriber; `left` is true only for the
  * call that took them off (a repeated one-click POST changes, and counts, nothing more).
+ * `withdrawal` says how (one-click, the page, an operator…): it goes into the consent history.
  */
-export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string): Promise<{ subscriber: Subscriber; left: boolean } | null> {
-  const result = await deps.store.removeFromList(subscriberId, listId);
+export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string, withdrawal?: Withdrawal): Promise<{ subscriber: Subscriber; left: boolean } | null> {
+  const result = await deps.store.removeFromList(subscriberId, listId, withdrawal);
   await withdrawFromRunningSends(deps, subscriberId, [listId], deps.settleTimeoutMs);
   return result ? { subscriber: result.subscriber, left: result.removed } : null;
 }

@@ -26,7 +26,9 @@ export async function requestSubscription(
     consent: input.consent,
   });
   const result: SubscribeResult = outcome === 'suppressed' ? 'suppressed' : outcome === 'already-active' ? 'already-active' : 'mailed';
-  // Active in another list keeps its confirmed consent; confirming adds this list.
+  // The request is appended to the person's consent history; the consent on record changes only
+  // when the link is clicked (a bounced or complained address too: its own new link is the one
+  // way back, and a link from before the suppression confirms nothing).
 
   // Every address then takes the same round trips (throttle, token, one job), so the response
   // time does not hint at whether it is new, subscribed or suppressed: the transactional worker
@@ -45,7 +47,10 @@ export type ConfirmResult = { state: 'confirmed' | 'already-confirmed'; listId: 
  */
 export async function inspectConfirmation(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store'>, token: string): Promise<{ state: 'pending'; listId: string } | ConfirmResult> {
   const claim = await peekConfirmation(deps.redis, deps.keys, token);
-  return claim ? { state: 'pending', listId: claim.listId } : usedConfirmation(deps, token);
+  if (!claim) return usedConfirmation(deps, token);
+  // A link made before the person left, bounced or complained offers nothing to click.
+  if (!(await deps.store.confirmable(claim.subscriberId, claim.issuedAt))) return { state: 'invalid', listId: claim.listId };
+  return { state: 'pending', listId: claim.listId };
 }
 
 /** A token that is not (or no longer) waiting: already used for a subscription that still stands, or no good. */
@@ -61,12 +66,12 @@ export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' |
   const claim = await consumeConfirmation(deps.redis, deps.keys, token);
   // A second click on a link that did confirm says so, as long as the subscription still stands.
   if (!claim) return usedConfirmation(deps, token);
-  const subscriber = await deps.store.get(claim.subscriberId);
-  if (!subscriber) return { state: 'invalid' };
-  const now = new Date().toISOString();
-  const consent: ConsentRecord = { ...(subscriber.consent ?? { at: now, textVersion: 'unknown', source: 'form' }), confirmedAt: now };
-  await deps.store.addToList(subscriber.id, claim.listId);
-  await deps.store.setStatus(subscriber.id, 'active', { consent });
+  // Atomic in the store: refused when the person left, bounced or complained after the link was
+  // made; else active in the list, the request it confirms recorded as the consent.
+  const activated = await deps.store.confirmRequest(claim.subscriberId, claim.listId, claim.issuedAt);
+  if (!activated) return { state: 'invalid' };
+  if (!activated.applied) return { state: 'invalid', listId: claim.listId };
+  const subscriber = activated.subscriber;
   await deps.redis.set(usedKey, `${subscriber.id}\n${claim.listId}`, 'EX', deps.confirmTtlHours * 3600);
   // The worker sends it if the newsletter wants one (`welcome:` in its settings, on by default).
   await enqueueWelcomeMail(deps.transactionalQueue, { subscriberId: subscriber.id, listId: claim.listId });

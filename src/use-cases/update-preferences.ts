@@ -1,10 +1,13 @@
 // A subscriber's own settings, from the preferences page their signed link opens: which
-// newsletters (leaving goes through leave-list, so running sends let them go first; joining or
-// coming back is recorded as consent given on that page, the link proving the mailbox is
-// theirs), and their name and language.
+// newsletters, and their name and language. Leaving goes through leave-list (running sends let
+// them go first; recorded as a withdrawal). Joining is asked, never done here: the list goes on
+// their requests and a confirmation mail goes out, and only its link makes them a member
+// (subscription-flow.ts), so a forwarded link, or a bounced or complained address, joins nothing.
 import type { Locale } from '../render/strings.ts';
-import type { ConsentRecord, Subscriber, SubscriberStore } from '../subscribers/types.ts';
+import { requestConfirmationMail } from '../subscribers/confirmation-mail.ts';
+import type { ConsentRecord, Subscriber } from '../subscribers/types.ts';
 import { leaveList, type LeaveDeps } from './leave-list.ts';
+import type { SubscriptionDeps } from './subscription-flow.ts';
 
 export const PREFERENCES_CONSENT_VERSION = 'preferences-v1';
 
@@ -14,23 +17,41 @@ export interface PreferencesChange {
   offered: readonly string[];
   name?: string;
   locale?: Locale;
+  /** Who saved the page (time, IP, user agent): recorded with each list asked for or left. */
   consent: Omit<ConsentRecord, 'textVersion' | 'source' | 'confirmedAt'>;
 }
 
-export async function updatePreferences(deps: LeaveDeps & { store: SubscriberStore }, subscriberId: string, change: PreferencesChange): Promise<Subscriber | null> {
+export interface PreferencesOutcome {
+  subscriber: Subscriber;
+  /** Lists asked for: a confirmation mail is on its way for each (unless one went out a moment ago). */
+  asked: string[];
+  left: string[];
+}
+
+export async function updatePreferences(deps: LeaveDeps & SubscriptionDeps, subscriberId: string, change: PreferencesChange): Promise<PreferencesOutcome | null> {
   const current = await deps.store.get(subscriberId);
   if (!current) return null;
   const activeIn = (l: string) => current.status === 'active' && current.lists.includes(l);
+  const requested = (l: string) => current.requested?.includes(l) ?? false;
+  const { ip, userAgent, at } = change.consent;
+  const left: string[] = [];
   for (const listId of change.offered) {
-    if (!change.wanted.includes(listId) && activeIn(listId)) await leaveList(deps, subscriberId, listId);
+    if (change.wanted.includes(listId) || !(activeIn(listId) || requested(listId))) continue;
+    await leaveList(deps, subscriberId, listId, { source: 'preferences', at, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}), textVersion: PREFERENCES_CONSENT_VERSION });
+    left.push(listId);
   }
-  const joins = change.wanted.filter((l) => change.offered.includes(l) && !activeIn(l));
+  // Every ticked list they are not active in is asked for again (a request made before a bounce
+  // or complaint has a link that no longer works); the mail is throttled per list.
+  const asked: string[] = [];
+  for (const listId of change.wanted) {
+    if (!change.offered.includes(listId) || activeIn(listId)) continue;
+    const consent: ConsentRecord = { ...change.consent, source: 'form', textVersion: PREFERENCES_CONSENT_VERSION };
+    const { id } = await deps.store.requestSubscription({ email: current.email, locale: change.locale ?? current.locale ?? 'en', listId, consent });
+    if (id !== subscriberId) continue;
+    await requestConfirmationMail(deps, { subscriberId, listId });
+    asked.push(listId);
+  }
   const patch = { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.locale ? { locale: change.locale } : {}) };
-  if (joins.length) {
-    for (const listId of joins) await deps.store.addToList(subscriberId, listId);
-    const consent: ConsentRecord = { ...change.consent, source: 'form', textVersion: PREFERENCES_CONSENT_VERSION, confirmedAt: change.consent.at };
-    return deps.store.setStatus(subscriberId, 'active', { ...patch, consent });
-  }
-  const after = (await deps.store.get(subscriberId)) ?? current;
-  return Object.keys(patch).length ? deps.store.setStatus(subscriberId, after.status, patch) : after;
+  const after = Object.keys(patch).length ? await deps.store.updateFields(subscriberId, patch) : await deps.store.get(subscriberId);
+  return after ? { subscriber: after, asked, left } : null;
 }

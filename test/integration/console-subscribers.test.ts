@@ -73,6 +73,10 @@ describe('subscribers page', () => {
     expect(left.body).toContain(`page@subs.example is unsubscribed from ${h.en.listId}.`);
     const after = (await h.store.get(subscriber.id))!;
     expect(after).toMatchObject({ lists: [h.zh.listId], left: [h.en.listId], status: 'active', consent });
+    // The consent history: the grant it was added with, then the withdrawal the console made, with its list.
+    const history = /<table data-consent-history>[\s\S]*?<\/table>/.exec(left.body)?.[0] ?? '';
+    expect(history).toContain('<td>added with consent</td><td></td><td>admin API</td><td>198.51.100.23</td><td>Mozilla/5.0 (Page)</td><td>console-v1</td>');
+    expect(history).toContain(`<td>left</td><td>${h.en.listId}</td><td>console</td>`);
     const edited = await browser.submit(`/admin/subscribers/${subscriber.id}/edit`, { name: 'Pia P.', locale: 'de' });
     expect(edited.body).toContain('Saved the name and language of page@subs.example.');
     expect(await h.store.get(subscriber.id)).toMatchObject({ name: 'Pia P.', locale: 'de' });

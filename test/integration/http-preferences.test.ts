@@ -1,7 +1,8 @@
 // The subscriber's preferences page through Fastify inject on real Redis: opened from the
 // welcome mail's link (a real confirmation, a real welcome at the SMTP sink), it shows their
-// newsletters; saving joins one, leaves another, changes name and language; "unsubscribe from
-// all" leaves every list; a forged token answers 400 and shows nothing.
+// newsletters; saving leaves one, asks to join another (a confirmation mail, whose link joins),
+// changes name and language; "unsubscribe from all" leaves every list; a forged token answers 400
+// and shows nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { confirmByClick, confirmPathFrom, formBody, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
@@ -33,12 +34,26 @@ describe('GET/POST /preferences/:token', () => {
 
     const saved = await form(link, [['lists', h.zh.listId], ['name', 'Pat Lee'], ['locale', 'zh-CN'], ['action', 'save']]);
     expect(saved.statusCode).toBe(200);
-    expect(saved.body).toContain('Saved.');
+    expect(saved.body).toContain(`Saved. To join ${h.zh.name}, open the confirmation link we have just emailed you.`);
+    // Asked for, not joined: ticked on the page and marked as waiting.
+    expect(saved.body).toContain(`<input type="checkbox" id="list-${h.zh.listId}" name="lists" value="${h.zh.listId}" checked>`);
+    expect(saved.body).toContain('data-awaiting');
     const after = (await h.store.findByEmail(email))!;
-    expect(after).toMatchObject({ name: 'Pat Lee', locale: 'zh-CN', status: 'active' });
-    expect(await h.store.isActiveIn(after.id, h.zh.listId)).toBe(true);
+    expect(after).toMatchObject({ name: 'Pat Lee', locale: 'zh-CN', status: 'unsubscribed', requested: [h.zh.listId], left: [h.en.listId] });
+    expect(await h.store.isActiveIn(after.id, h.zh.listId)).toBe(false);
     expect(await h.store.isActiveIn(after.id, h.en.listId)).toBe(false);
-    expect(after.consent?.textVersion).toBe('preferences-v1');
+    // The zh confirmation mail's link joins it.
+    const [, , join] = await waitForMail(h, email, 3);
+    await confirmByClick(h.app, confirmPathFrom(join!, h.config.publicUrl));
+    expect(await h.store.isActiveIn(after.id, h.zh.listId)).toBe(true);
+    expect((await h.store.get(after.id))?.consent?.textVersion).toBe('preferences-v1');
+    expect((await h.store.consentHistory(after.id)).map((e) => [e.type, e.source, e.listId])).toEqual([
+      ['requested', 'form', h.en.listId],
+      ['confirmed', 'form', h.en.listId],
+      ['withdrawn', 'preferences', h.en.listId],
+      ['requested', 'form', h.zh.listId],
+      ['confirmed', 'form', h.zh.listId],
+    ]);
 
     const left = await form(link, [['action', 'leave-all']]);
     expect(left.body).toContain('You are unsubscribed from every newsletter.');

@@ -143,7 +143,7 @@ describe('double opt-in', () => {
     expect((await h.store.get(pending.id))?.status).toBe('pending');
   });
 
-  it('does the same work for an active or suppressed address as for a new one, and mails neither', async () => {
+  it('does the same work for an active or bounced address as for a new one; mails the active none, the bounced one a new confirmation only', async () => {
     const list = h.en.listId;
     const active = (await h.store.create({ email: 'still-active@example.org', lists: [list], status: 'active' })).subscriber;
     const bounced = (await h.store.create({ email: 'bounced@example.org', lists: [], status: 'bounced' })).subscriber;
@@ -157,11 +157,13 @@ describe('double opt-in', () => {
     expect(await h.redis.exists(h.keys.confirmThrottle(active.id, list))).toBe(1);
     expect(await h.redis.exists(h.keys.confirmThrottle(bounced.id, list))).toBe(1);
     expect(await tokens()).toBe(before + 3);
-    // …and the worker, not the request, decides that only the new address gets mail.
+    // …and the worker, not the request, decides who gets mail: never the active subscriber; the
+    // bounced address its new confirmation (its one way back, issue #32), and it stays bounced until clicked.
     await waitForMail(h, 'fresh@example.org');
+    await waitForMail(h, 'bounced@example.org');
     await waitForTransactionalIdle(h);
     expect(await h.mailTo('still-active@example.org')).toHaveLength(0);
-    expect(await h.mailTo('bounced@example.org')).toHaveLength(0);
+    expect(await h.mailTo('bounced@example.org')).toHaveLength(1);
     expect((await h.store.get(active.id))?.status).toBe('active');
     expect((await h.store.get(bounced.id))?.status).toBe('bounced');
   });

@@ -30,28 +30,47 @@ describe('requestSubscription', () => {
     expect((await store.countByStatus(null)).pending).toBe(1);
   });
 
-  it('a pending or unsubscribed address gets the new consent; a name only if it had none', async () => {
+  it('a pending or unsubscribed address gets the request appended to its consent history, the consent on record unchanged; a name only if it had none', async () => {
     const { id } = await request('again@example.org', { name: 'First' });
     const second = await request('again@EXAMPLE.org', { name: 'Second', ip: '198.51.100.7' });
     expect(second).toEqual({ id, outcome: 'updated' });
-    expect(await store.get(id)).toMatchObject({ status: 'pending', name: 'First', consent: { ip: '198.51.100.7' } });
+    // Anyone can type an address into the form: the second request proves nothing and overwrites nothing.
+    expect(await store.get(id)).toMatchObject({ status: 'pending', name: 'First', consent: { ip: '192.0.2.1' } });
+    expect((await store.consentHistory(id)).map((e) => [e.type, e.ip, e.listId])).toEqual([
+      ['requested', '192.0.2.1', 'weekly'],
+      ['requested', '198.51.100.7', 'weekly'],
+    ]);
 
     const { id: quiet } = await request('nameless@example.org');
     await store.setStatus(quiet, 'unsubscribed');
-    expect(await request('nameless@example.org', { name: 'Late' })).toEqual({ id: quiet, outcome: 'updated' });
-    expect(await store.get(quiet)).toMatchObject({ status: 'unsubscribed', name: 'Late' });
+    expect(await request('nameless@example.org', { name: 'Late', ip: '203.0.113.5' })).toEqual({ id: quiet, outcome: 'updated' });
+    expect(await store.get(quiet)).toMatchObject({ status: 'unsubscribed', name: 'Late', consent: { ip: '192.0.2.1' }, requested: ['weekly'] });
+    expect((await store.consentHistory(quiet)).map((e) => [e.type, e.source, e.ip ?? null])).toEqual([
+      ['requested', 'form', '192.0.2.1'],
+      ['withdrawn', 'operator', null],
+      ['requested', 'form', '203.0.113.5'],
+    ]);
   });
 
-  it('leaves active and suppressed addresses alone', async () => {
+  it('leaves an address active in the list alone; records a request from a bounced or complained one without bringing it back', async () => {
     const { subscriber } = await store.create({ email: 'reader@example.org', lists: ['weekly'], status: 'active', name: 'Reader' });
     expect(await request('reader@example.org', { name: 'Impostor' })).toEqual({ id: subscriber.id, outcome: 'already-active' });
     expect(await request('reader@example.org', { listId: 'monthly' })).toEqual({ id: subscriber.id, outcome: 'active-elsewhere' });
     const unchanged = await store.get(subscriber.id);
-    expect(unchanged).toMatchObject({ name: 'Reader', lists: ['weekly'] });
+    expect(unchanged).toMatchObject({ name: 'Reader', lists: ['weekly'], requested: ['monthly'] });
     expect(unchanged?.consent).toBeUndefined();
-    const { subscriber: gone } = await store.create({ email: 'bounced@example.org', lists: ['weekly'], status: 'bounced' });
-    expect(await request('bounced@example.org')).toEqual({ id: gone.id, outcome: 'suppressed' });
-    expect((await store.get(gone.id))?.status).toBe('bounced');
+    for (const status of ['bounced', 'complained'] as const) {
+      const { subscriber: gone } = await store.create({ email: `${status}@example.org`, lists: ['weekly'], status });
+      expect(await request(`${status}@example.org`)).toEqual({ id: gone.id, outcome: 'reconfirm' });
+      expect(await store.get(gone.id)).toMatchObject({ status, lists: ['weekly'] });
+      expect(await store.isActiveIn(gone.id, 'weekly')).toBe(false);
+      expect((await store.consentHistory(gone.id)).map((e) => e.type)).toEqual(['requested']);
+    }
+    // Erased on request: nothing recorded, an id that names nobody.
+    await store.markForgotten('erased@example.org');
+    const erased = await request('erased@example.org');
+    expect(erased.outcome).toBe('suppressed');
+    expect(await store.get(erased.id)).toBeNull();
   });
 
   it('sends Redis the same commands for a new, a known and a suppressed address', async () => {

@@ -6,7 +6,8 @@ import { InvalidEmailError } from '../../src/subscribers/email-address.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { lexScore } from '../../src/subscribers/search-index.ts';
 import { consumeConfirmation, createConfirmation, hashConfirmationToken } from '../../src/subscribers/tokens.ts';
-import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../src/subscribers/types.ts';
+import { clockMicros, CONSENT_HISTORY_MAX } from '../../src/subscribers/subscriber-codec.ts';
+import { SUBSCRIBER_STATUSES, type ConsentRecord, type Subscriber, type SubscriberStatus } from '../../src/subscribers/types.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
 
 let t: TestRedis;
@@ -334,7 +335,10 @@ describe('status and lists', () => {
     // A status change alone leaves the name where it is.
     await store.setStatus(id, 'unsubscribed');
     expect(await names('émilie')).toEqual([id]);
-    await store.setStatus(id, 'active', { name: '' });
+    // Never active again from unsubscribed by a status change: refused whole, the name stays.
+    expect((await store.transition(id, 'active', { patch: { name: '' } }))?.applied).toBe(false);
+    expect(await names('émilie')).toEqual([id]);
+    expect(await store.updateFields(id, { name: '' })).toMatchObject({ status: 'unsubscribed' });
     expect(await names('émilie')).toEqual([]);
     await expectConsistent(['flow-a']);
     // A subscribe request gives a nameless pending record its name (and the index the member).
@@ -492,10 +496,12 @@ describe('status and lists', () => {
         const s = stores[rand(stores.length)]!;
         const id = ids[rand(ids.length)]!;
         const list = lists[rand(lists.length)]!;
-        switch (rand(4)) {
+        switch (rand(6)) {
           case 0: return s.setStatus(id, SUBSCRIBER_STATUSES[rand(SUBSCRIBER_STATUSES.length)]!);
           case 1: return s.addToList(id, list);
           case 2: return s.removeFromList(id, list);
+          case 3: return s.confirmRequest(id, list, clockMicros());
+          case 4: return s.grant(id, list, { at: new Date().toISOString(), textVersion: 'fuzz', source: 'api' });
           default: return s.transition(id, 'active', { from: ['pending'] });
         }
       });
@@ -504,6 +510,125 @@ describe('status and lists', () => {
       for (const c of clients) c.disconnect();
     }
     await expectConsistent(['pretrain-weekly', 'flow-a', 'flow-b', 'flow-c', ...lists]);
+  });
+});
+
+describe('suppression and consent (issue #32)', () => {
+  const form = (ip: string, at = new Date().toISOString()): ConsentRecord => ({ at, ip, userAgent: 'UA/1', textVersion: 'form-v1', source: 'form' });
+  const ask = (email: string, listId: string, ip: string) => store.requestSubscription({ email, listId, locale: 'en', consent: form(ip) });
+
+  it('no status change makes an unsubscribed, bounced or complained record active: refused, nothing moves', async () => {
+    for (const status of ['unsubscribed', 'bounced', 'complained'] as const) {
+      const { subscriber } = await store.create({ email: `stay-${status}@example.com`, lists: ['sup-a'], status });
+      const result = await store.transition(subscriber.id, 'active', { patch: { name: 'Back' } });
+      expect(result).toMatchObject({ applied: false, previous: status, subscriber: { status, lists: ['sup-a'] } });
+      expect(result?.subscriber.name).toBeUndefined();
+      expect((await store.setStatus(subscriber.id, 'active'))?.status).toBe(status);
+      expect(await store.isActiveIn(subscriber.id, 'sup-a')).toBe(false);
+    }
+    await expectConsistent(['sup-a']);
+  });
+
+  it('a confirmation link made before a bounce or complaint confirms nothing; one made after brings the address back to that list alone', async () => {
+    for (const status of ['bounced', 'complained'] as const) {
+      const email = `back-${status}@example.com`;
+      const { id } = await ask(email, 'sup-a', '192.0.2.10');
+      expect((await store.confirmRequest(id, 'sup-a', clockMicros()))?.applied).toBe(true);
+      await store.addToList(id, 'sup-b');
+      const oldLink = clockMicros();
+      await store.setStatus(id, status);
+      expect(await store.confirmable(id, oldLink)).toBe(false);
+      expect(await store.confirmRequest(id, 'sup-a', oldLink)).toMatchObject({ applied: false, previous: status, subscriber: { status, lists: ['sup-a', 'sup-b'] } });
+      // A token stored before tokens kept their time: refused for a suppressed record.
+      expect((await store.confirmRequest(id, 'sup-a', 0))?.applied).toBe(false);
+      expect(await store.isActiveIn(id, 'sup-a')).toBe(false);
+
+      // A new request after the suppression, confirmed by its own (newer) link.
+      expect((await ask(email, 'sup-a', '198.51.100.20')).outcome).toBe('reconfirm');
+      const newLink = clockMicros();
+      expect(await store.confirmable(id, newLink)).toBe(true);
+      const back = await store.confirmRequest(id, 'sup-a', newLink);
+      expect(back).toMatchObject({ applied: true, previous: status, subscriber: { status: 'active', lists: ['sup-a'], left: ['sup-b'] } });
+      // The consent on record is the request this link confirmed, not the first one.
+      expect(back?.subscriber.consent).toMatchObject({ ip: '198.51.100.20', source: 'form', textVersion: 'form-v1' });
+      expect(back?.subscriber.consent?.confirmedAt).toBeTruthy();
+      expect(await store.isActiveIn(id, 'sup-a')).toBe(true);
+      expect(await store.isActiveIn(id, 'sup-b')).toBe(false);
+      const history = await store.consentHistory(id);
+      expect(history.map((e) => [e.type, e.source, e.ip ?? null, e.listId ?? null])).toEqual([
+        ['requested', 'form', '192.0.2.10', 'sup-a'],
+        ['confirmed', 'form', '192.0.2.10', 'sup-a'],
+        ...(status === 'complained' ? [['withdrawn', 'complaint', null, null]] : []),
+        ['requested', 'form', '198.51.100.20', 'sup-a'],
+        ['confirmed', 'form', '198.51.100.20', 'sup-a'],
+      ]);
+      // The old link still does nothing once the address is back.
+      expect((await store.confirmRequest(id, 'sup-b', oldLink))?.applied).toBe(false);
+      expect(await store.isActiveIn(id, 'sup-b')).toBe(false);
+    }
+    await expectConsistent(['sup-a', 'sup-b']);
+  });
+
+  it('a link from before the person left (unsubscribed) confirms nothing; a pending person’s link from before links kept their time still works', async () => {
+    const { id } = await ask('left-then@example.com', 'sup-c', '192.0.2.30');
+    const early = clockMicros();
+    expect((await store.confirmRequest(id, 'sup-c', early))?.applied).toBe(true);
+    await store.removeFromList(id, 'sup-c');
+    expect((await store.get(id))?.status).toBe('unsubscribed');
+    expect((await store.confirmRequest(id, 'sup-c', early))?.applied).toBe(false);
+    const fresh = await ask('fresh-pending@example.com', 'sup-c', '192.0.2.31');
+    expect(await store.confirmRequest(fresh.id, 'sup-c', 0)).toMatchObject({ applied: true, subscriber: { status: 'active', lists: ['sup-c'] } });
+    await expectConsistent(['sup-c']);
+  });
+
+  it('a grant refuses a bounced or complained record, brings an unsubscribed one back to that list with the grant recorded, and changes nothing for a member', async () => {
+    const grant: ConsentRecord = { at: '2025-06-01T10:00:00.000Z', ip: '203.0.113.40', textVersion: 'api-v1', source: 'api' };
+    for (const status of ['bounced', 'complained'] as const) {
+      const { subscriber } = await store.create({ email: `nogrant-${status}@example.com`, lists: ['sup-d'], status, consent: form('192.0.2.50', '2025-01-01T00:00:00.000Z') });
+      expect(await store.grant(subscriber.id, 'sup-d', grant)).toMatchObject({ applied: false, previous: status, subscriber: { status } });
+      expect((await store.get(subscriber.id))?.consent?.ip).toBe('192.0.2.50');
+    }
+    const first = form('192.0.2.51', '2025-01-01T00:00:00.000Z');
+    const { subscriber } = await store.create({ email: 'regrant@example.com', lists: ['sup-d', 'sup-e'], status: 'active', consent: first });
+    await store.removeFromList(subscriber.id, 'sup-d', { source: 'one-click', ip: '192.0.2.52', userAgent: 'Gmail' });
+    await store.removeFromList(subscriber.id, 'sup-e', { source: 'unsubscribe-page', ip: '192.0.2.53' });
+    const back = await store.grant(subscriber.id, 'sup-e', grant, 'console');
+    expect(back).toMatchObject({ applied: true, previous: 'unsubscribed', subscriber: { status: 'active', lists: ['sup-e'], left: ['sup-d'], consent: grant } });
+    expect(await store.grant(subscriber.id, 'sup-e', { ...grant, ip: '203.0.113.41' })).toMatchObject({ applied: true, subscriber: { consent: grant } });
+    expect(await store.consentHistory(subscriber.id)).toEqual([
+      { type: 'requested', ...first },
+      { type: 'withdrawn', at: expect.any(String), source: 'one-click', ip: '192.0.2.52', userAgent: 'Gmail', listId: 'sup-d' },
+      { type: 'withdrawn', at: expect.any(String), source: 'unsubscribe-page', ip: '192.0.2.53', listId: 'sup-e' },
+      { type: 'granted', ...grant, source: 'console', listId: 'sup-e' },
+    ]);
+    await expectConsistent(['sup-d', 'sup-e']);
+  });
+
+  it('keeps the history bounded (the first event and the latest), and erases it with the record', async () => {
+    const { id } = await ask('chatty@example.com', 'sup-f', '192.0.2.60');
+    for (let i = 0; i < CONSENT_HISTORY_MAX + 5; i++) await ask('chatty@example.com', 'sup-f', `198.51.100.${i}`);
+    const history = await store.consentHistory(id);
+    expect(history).toHaveLength(CONSENT_HISTORY_MAX);
+    expect(history[0]!.ip).toBe('192.0.2.60');
+    expect(history.at(-1)!.ip).toBe(`198.51.100.${CONSENT_HISTORY_MAX + 4}`);
+    expect(history[1]!.ip).toBe(`198.51.100.6`);
+    expect(await t.redis.exists(k.consentHistory(id))).toBe(1);
+    expect(await store.remove(id)).toBe(true);
+    expect(await t.redis.exists(k.consentHistory(id))).toBe(0);
+    expect(await store.consentHistory(id)).toEqual([]);
+  });
+
+  it('reads a record with no history yet (an import) as its consent alone, and starts the history from it', async () => {
+    const consent: ConsentRecord = { at: '2024-05-05T05:05:05.000Z', textVersion: 'import', source: 'import' };
+    const { subscriber } = await store.create({ email: 'imported@example.com', lists: ['sup-g'], status: 'active', consent });
+    expect(await t.redis.exists(k.consentHistory(subscriber.id))).toBe(0);
+    expect(await store.consentHistory(subscriber.id)).toEqual([{ type: 'granted', ...consent }]);
+    await store.setStatus(subscriber.id, 'complained');
+    expect((await store.consentHistory(subscriber.id)).map((e) => [e.type, e.source])).toEqual([
+      ['granted', 'import'],
+      ['withdrawn', 'complaint'],
+    ]);
+    expect((await store.get(subscriber.id))?.consent).toEqual(consent);
   });
 });
 
@@ -523,7 +648,7 @@ describe('confirmation tokens', () => {
     expect(found).toEqual([]);
     expect(await t.redis.get(key)).not.toContain(token);
 
-    expect(await consumeConfirmation(t.redis, k, token)).toEqual(claims);
+    expect(await consumeConfirmation(t.redis, k, token)).toEqual({ ...claims, issuedAt: expect.any(Number) });
     expect(await consumeConfirmation(t.redis, k, token)).toBeNull();
     expect(await t.redis.exists(key)).toBe(0);
   });
@@ -549,7 +674,19 @@ describe('confirmation tokens', () => {
     for (const bad of [altered, token.slice(0, 21), `${token}A`, '', '../../etc', 'A'.repeat(22), `${token.slice(0, 21)}=`]) {
       expect(await consumeConfirmation(t.redis, k, bad)).toBeNull();
     }
-    expect(await consumeConfirmation(t.redis, k, token)).toEqual(claims);
+    expect(await consumeConfirmation(t.redis, k, token)).toEqual({ ...claims, issuedAt: expect.any(Number) });
+  });
+
+  it('keeps when the token was made; a token stored before that reads as made at 0', async () => {
+    const before = clockMicros();
+    const token = await createConfirmation(t.redis, k, claims, 1);
+    const made = (await consumeConfirmation(t.redis, k, token))!.issuedAt;
+    expect(made).toBeGreaterThanOrEqual(before);
+    expect(made).toBeLessThanOrEqual(clockMicros());
+    expect(Math.abs(made / 1000 - Date.now())).toBeLessThan(60_000);
+    const legacy = 'L'.repeat(22);
+    await t.redis.set(k.confirmToken(hashConfirmationToken(legacy)), '42.pretrain-weekly', 'EX', 60);
+    expect(await consumeConfirmation(t.redis, k, legacy)).toEqual({ ...claims, issuedAt: 0 });
   });
 
   it('refuses bad claims and TTLs', async () => {

@@ -1,5 +1,7 @@
 // Every sentence of the editor's console, in its two locales. The console's language comes from
 // the editor's choice (a cookie set by the language links) or the browser's Accept-Language.
+import type { ConsentEventSource, ConsentEventType } from '../../subscribers/types.ts';
+
 export type ConsoleLocale = 'en' | 'zh-CN';
 
 export const CONSOLE_LOCALES: readonly ConsoleLocale[] = ['en', 'zh-CN'];
@@ -119,6 +121,8 @@ export interface ConsoleMessages {
     addButton: string;
     added(email: string): string;
     confirmationSent(email: string): string;
+    /** A confirmed add of a bounced or complained address, refused; `status` is its word for the state. */
+    refusedSuppressed(email: string, status: string): string;
     importTitle: string;
     fileLabel: string;
     fileHint: string;
@@ -150,6 +154,10 @@ export interface ConsoleMessages {
     consentText: string;
     confirmedAt: string;
     noConsent: string;
+    consentHistory: string;
+    event: string;
+    events: Record<ConsentEventType, string>;
+    eventSources: Record<ConsentEventSource, string>;
     lists: string;
     noLists: string;
     inList: string;
@@ -302,6 +310,8 @@ const en: ConsoleMessages = {
     addButton: 'Add',
     added: (email) => `${email} is an active subscriber.`,
     confirmationSent: (email) => `A confirmation mail is on its way to ${email} (unless they are already subscribed).`,
+    refusedSuppressed: (email, status) =>
+      `${email} is ${status}: a confirmed add cannot bring back a bounced or complained address. Add it without “confirmed” to send a confirmation mail; only its link makes the address active again.`,
     importTitle: 'Import a CSV file',
     fileLabel: 'CSV file',
     fileHint: 'Header row: email[,name,locale]; at most 5 MB (larger files: newsletter subscribers import).',
@@ -336,6 +346,22 @@ const en: ConsoleMessages = {
     consentText: 'The words they agreed to',
     confirmedAt: 'Confirmed (double opt-in)',
     noConsent: 'No consent record (added before consent was recorded).',
+    consentHistory: 'Consent history (oldest first)',
+    event: 'What',
+    events: { requested: 'asked to join', confirmed: 'confirmed by the link', granted: 'added with consent', withdrawn: 'left' },
+    eventSources: {
+      form: 'subscribe form',
+      import: 'import',
+      api: 'admin API',
+      console: 'console',
+      cli: 'command line',
+      preferences: 'preferences page',
+      'one-click': 'one-click unsubscribe',
+      'unsubscribe-page': 'unsubscribe page',
+      mail: 'unsubscribe by mail',
+      complaint: 'spam complaint',
+      operator: 'operator',
+    },
     lists: 'Lists',
     noLists: 'On no list.',
     inList: 'member',
@@ -489,6 +515,7 @@ const zh: ConsoleMessages = {
     addButton: '添加',
     added: (email) => `${email} 已是有效订阅者。`,
     confirmationSent: (email) => `确认邮件已发往 ${email}（如已订阅则不发）。`,
+    refusedSuppressed: (email, status) => `${email} 的状态是“${status}”：退信或投诉的地址不能直接加回。请不勾选“已同意”再添加，系统会发送确认邮件；只有点击其中的链接才能恢复订阅。`,
     importTitle: '导入 CSV 文件',
     fileLabel: 'CSV 文件',
     fileHint: '表头：email[,name,locale]；最大 5 MB（更大的文件请用 newsletter subscribers import）。',
@@ -520,6 +547,22 @@ const zh: ConsoleMessages = {
     consentText: '所同意的文字',
     confirmedAt: '确认时间（双重确认）',
     noConsent: '没有同意记录（在记录同意之前加入）。',
+    consentHistory: '同意记录的历史（从早到晚）',
+    event: '事件',
+    events: { requested: '申请加入', confirmed: '通过链接确认', granted: '经同意加入', withdrawn: '退出' },
+    eventSources: {
+      form: '订阅表单',
+      import: '导入',
+      api: '管理 API',
+      console: '控制台',
+      cli: '命令行',
+      preferences: '偏好设置页',
+      'one-click': '一键退订',
+      'unsubscribe-page': '退订页面',
+      mail: '邮件退订',
+      complaint: '垃圾邮件投诉',
+      operator: '操作员',
+    },
     lists: '列表',
     noLists: '不在任何列表中。',
     inList: '成员',

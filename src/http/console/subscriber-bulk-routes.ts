@@ -74,7 +74,7 @@ export function subscriberBulkRoutes(ctx: AppContext, cookies: CookiePolicy, fla
           if (action === 'delete') {
             await forgetSubscriber(ctx.leave, s.email);
             changed++;
-          } else if ((await leaveList(ctx.leave, s.id, filter.listId!))?.left) changed++;
+          } else if ((await leaveList(ctx.leave, s.id, filter.listId!, { source: 'console' }))?.left) changed++;
         }
         cursor = seen >= BULK_MAX ? null : page.next;
       } while (cursor);

@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { LOCALES } from '../../render/strings.ts';
 import { requestConfirmationMail } from '../../subscribers/confirmation-mail.ts';
 import { sanitiseDisplayName } from '../../subscribers/email-address.ts';
-import type { Subscriber } from '../../subscribers/types.ts';
+import type { ConsentEvent, Subscriber } from '../../subscribers/types.ts';
 import { forgetSubscriber } from '../../use-cases/forget-subscriber.ts';
 import { leaveList } from '../../use-cases/leave-list.ts';
 import { subscriberHistory, type HistoryEntry } from '../../use-cases/subscriber-history.ts';
 import type { AppContext } from '../app-context.ts';
+import { consentOf } from '../consent.ts';
 import { HttpInputError, parseInput, sendPage } from '../respond.ts';
 import { consentTextResolver } from '../views/messages.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -78,6 +79,16 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       return html`<div class="table-wrap"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`;
     }
 
+    /** Every grant and withdrawal kept for them, oldest first. */
+    function consentHistoryTable(m: ConsoleMessages, events: ConsentEvent[]): SafeHtml {
+      const c = m.sub;
+      if (events.length === 0) return html``;
+      return html`<h3>${c.consentHistory}</h3><div class="table-wrap"><table data-consent-history><thead><tr><th scope="col">${c.consentAt}</th><th scope="col">${c.event}</th><th scope="col">${m.subs.list}</th><th scope="col">${c.consentSource}</th><th scope="col">${c.consentIp}</th><th scope="col">${c.consentAgent}</th><th scope="col">${c.consentText}</th><th scope="col">${c.confirmedAt}</th></tr></thead><tbody>${events.map(
+        (e) =>
+          html`<tr><td>${when(e.at, m.lang)}</td><td>${c.events[e.type]}</td><td>${e.listId ?? ''}</td><td>${c.eventSources[e.source]}</td><td>${e.ip ?? ''}</td><td>${e.userAgent ?? ''}</td><td>${e.textVersion ? (consentText(e.textVersion) ?? e.textVersion) : ''}</td><td>${e.confirmedAt ? when(e.confirmedAt, m.lang) : ''}</td></tr>`,
+      )}</tbody></table></div>`;
+    }
+
     function listsTable(m: ConsoleMessages, s: Subscriber): SafeHtml {
       const c = m.sub;
       const rows = [
@@ -101,7 +112,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
     app.get('/subscribers/:id', async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
       const s = await subscriberOf(request);
-      const history = await subscriberHistory(ctx.sends, s.id);
+      const [history, consentEvents] = await Promise.all([subscriberHistory(ctx.sends, s.id), ctx.store.consentHistory(s.id)]);
       const c = m.sub;
       const notice = await flash.take(request);
       const href = subscriberHref(s.id);
@@ -109,7 +120,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
 <section aria-labelledby="record"><h2 id="record">${c.record}</h2>${recordTable(m, s)}</section>
 <section aria-labelledby="lists"><h2 id="lists">${c.lists}</h2>${listsTable(m, s)}
 ${s.status === 'pending' || s.requested?.length ? html`<form method="post" action="${href}/resend-confirmation"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${c.resend}</button></form>` : ''}</section>
-<section aria-labelledby="consent"><h2 id="consent">${c.consent}</h2>${consentTable(m, s)}</section>
+<section aria-labelledby="consent"><h2 id="consent">${c.consent}</h2>${consentTable(m, s)}${consentHistoryTable(m, consentEvents)}</section>
 <section aria-labelledby="history"><h2 id="history">${c.history}</h2>${historyTable(m, history)}</section>
 <section aria-labelledby="edit"><h2 id="edit">${c.edit}</h2>
 <form method="post" action="${href}/edit"><input type="hidden" name="_csrf" value="${csrf}">
@@ -124,7 +135,7 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const m = consoleLanguage(request, reply, cookies);
       const s = await subscriberOf(request);
       const form = parseInput(editForm, request.body);
-      await ctx.store.setStatus(s.id, s.status, { name: sanitiseDisplayName(form.name), locale: form.locale });
+      await ctx.store.updateFields(s.id, { name: sanitiseDisplayName(form.name), locale: form.locale });
       return flash.redirect(request, reply, subscriberHref(s.id), ok(m.sub.saved(s.email)));
     });
 
@@ -155,7 +166,8 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const s = await subscriberOf(request);
       const { list } = parseInput(listForm, request.body);
       if (!s.lists.includes(list)) return flash.redirect(request, reply, subscriberHref(s.id), problem(m.sub.notInList(list)));
-      await leaveList(ctx.leave, s.id, list);
+      const { ip, userAgent } = consentOf(request, 'console-v1', 'api');
+      await leaveList(ctx.leave, s.id, list, { source: 'console', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) });
       return flash.redirect(request, reply, subscriberHref(s.id), ok(m.sub.leftList(s.email, list)));
     });
 

@@ -137,7 +137,9 @@ ${found}</section>
       if (!email) return back(request, reply, problem(m.notAnAddress));
       const name = sanitiseDisplayName(form.name);
       const newsletter = ctx.newsletters.byList(listId)!;
-      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api') });
+      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api'), source: 'console' });
+      // A 4xx that changes nothing: the editor reads why and what to do instead.
+      if (outcome.kind === 'refused') throw new HttpInputError(409, m.subs.refusedSuppressed(outcome.subscriber.email, m.subs.status[outcome.status]));
       return back(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
     });
 

@@ -97,8 +97,16 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const listId = knownList(b.list)!;
       const newsletter = ctx.newsletters.byList(listId)!;
       const name = sanitiseDisplayName(b.name);
-      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: b.confirmed, consent: consentOf(request, 'api-v1', 'api') });
+      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: b.confirmed, consent: consentOf(request, 'api-v1', 'api'), source: 'api' });
       if (outcome.kind === 'confirmation-sent') return reply.code(202).send({ ok: true, result: outcome.result });
+      if (outcome.kind === 'refused') {
+        throw new HttpInputError(
+          409,
+          `${outcome.subscriber.email} is ${outcome.status}: a bounced or complained address comes back only through its own new double opt-in. POST it again without "confirmed" to send a confirmation mail; its link alone makes it active.`,
+          'email',
+          { reason: 'suppressed', subscriberStatus: outcome.status },
+        );
+      }
       return reply.code(outcome.created ? 201 : 200).send({ subscriber: outcome.subscriber, created: outcome.created });
     });
 
@@ -110,9 +118,10 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const current = await ctx.store.get(id);
       if (!current) throw new HttpInputError(404, `no subscriber ${id}`);
       const patch = { ...(b.name !== undefined ? { name: sanitiseDisplayName(b.name) } : {}), ...(b.locale !== undefined ? { locale: b.locale } : {}) };
-      let updated = Object.keys(patch).length ? await ctx.store.setStatus(id, current.status, patch) : current;
+      let updated = Object.keys(patch).length ? await ctx.store.updateFields(id, patch) : current;
       if (b.status === 'unsubscribed') {
-        for (const listId of current.lists) updated = (await leaveList(ctx.leave, id, listId))?.subscriber ?? updated;
+        const { ip, userAgent } = consentOf(request, 'api-v1', 'api');
+        for (const listId of current.lists) updated = (await leaveList(ctx.leave, id, listId, { source: 'api', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) }))?.subscriber ?? updated;
         updated = (await ctx.store.get(id)) ?? updated;
       }
       return updated;

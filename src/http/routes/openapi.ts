@@ -40,7 +40,7 @@ export function openApiDocument(publicUrl: string): Schema {
     paths: {
       '/subscribers': {
         get: { summary: 'List subscribers (filters, cursor paging) or find one by ?email=', parameters: parameters(s.listQuery, 'query'), responses: answers('200', '{ subscribers, next }') },
-        post: { summary: 'Add a subscriber: confirmed, or by double opt-in', requestBody: body(s.addBody), responses: answers('201', 'Created (confirmed)', { 200: 'Already there, updated', 202: 'Confirmation mail queued' }) },
+        post: { summary: 'Add a subscriber: confirmed, or by double opt-in', requestBody: body(s.addBody), responses: answers('201', 'Created (confirmed)', { 200: 'Already there, updated (an unsubscribed one joins this list again, the consent recorded as a grant)', 202: 'Confirmation mail queued', 409: 'Confirmed add of a bounced or complained address: refused (`reason: "suppressed"`); only its own double opt-in brings it back' }) },
       },
       '/subscribers/counts': { get: { summary: 'Subscribers by status', parameters: parameters(s.countsQuery, 'query'), responses: answers('200', '{ list, counts }') } },
       '/subscribers/{id}': {

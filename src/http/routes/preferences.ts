@@ -6,7 +6,7 @@ import { isLocale, LOCALES } from '../../render/strings.ts';
 import { sanitiseDisplayName } from '../../subscribers/email-address.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import type { Subscriber } from '../../subscribers/types.ts';
-import { updatePreferences } from '../../use-cases/update-preferences.ts';
+import { PREFERENCES_CONSENT_VERSION, updatePreferences } from '../../use-cases/update-preferences.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { maskEmail } from '../mask-email.ts';
@@ -34,11 +34,12 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
   function show(reply: FastifyReply, token: string, listId: string, subscriber: Subscriber, notice?: string, status = 200) {
     const newsletter = ctx.newsletters.byList(listId) ?? ctx.newsletters.default;
     const active = (l: string) => subscriber.status === 'active' && subscriber.lists.includes(l);
+    const requested = (l: string) => subscriber.requested?.includes(l) ?? false;
     return sendPage(reply, status, preferencesPage(pageContext(ctx, newsletter), {
       maskedEmail: maskEmail(subscriber.email),
       name: subscriber.name ?? '',
       locale: isLocale(subscriber.locale) ? subscriber.locale : '',
-      newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId) })),
+      newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId), requested: requested(n.listId) })),
       action: preferencesHref(token),
       ...(notice ? { notice } : {}),
     }));
@@ -69,15 +70,19 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
       const offered = ctx.newsletters.all.map((n) => n.listId);
       const wanted = f.action === 'leave-all' ? [] : [f.lists ?? []].flat().filter((l) => offered.includes(l));
       const name = f.name === undefined ? undefined : sanitiseDisplayName(f.name);
-      const updated = await updatePreferences(ctx.leave, c.subscriber.id, {
+      const { at, ip, userAgent } = consentOf(request, PREFERENCES_CONSENT_VERSION, 'form');
+      // Joining is asked for (a confirmation mail per list), never done here; leaving is done.
+      const updated = await updatePreferences({ ...ctx.leave, ...ctx.subscription }, c.subscriber.id, {
         wanted,
         offered,
         ...(name !== undefined ? { name } : {}),
         ...(f.locale ? { locale: f.locale } : {}),
-        consent: consentOf(request, 'preferences-v1', 'form'),
+        consent: { at, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) },
       });
       const m = messagesFor((ctx.newsletters.byList(c.listId) ?? ctx.newsletters.default).locale);
-      return show(reply, c.token, c.listId, updated ?? c.subscriber, f.action === 'leave-all' ? m.preferences.leftAll : m.preferences.saved);
+      const asked = (updated?.asked ?? []).map((l) => ctx.newsletters.byList(l)?.name ?? l);
+      const notice = f.action === 'leave-all' ? m.preferences.leftAll : asked.length ? `${m.preferences.saved} ${m.preferences.asked(asked.join(', '))}` : m.preferences.saved;
+      return show(reply, c.token, c.listId, updated?.subscriber ?? c.subscriber, notice);
     });
   };
 }

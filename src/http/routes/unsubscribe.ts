@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { leaveList } from '../../use-cases/leave-list.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
+import { consentOf } from '../consent.ts';
 import { maskEmail } from '../mask-email.ts';
 import { signedLinkKey } from '../rate-limit-keys.ts';
 import { parseInput, sendPage, wantsJson } from '../respond.ts';
@@ -54,7 +55,8 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!claims) return invalid(request, reply, oneClick);
       // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
       // It answers once no message to them can start any more (use-cases/leave-list.ts).
-      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId);
+      const { ip, userAgent } = consentOf(request, 'unsubscribe', 'form');
+      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId, { source: oneClick ? 'one-click' : 'unsubscribe-page', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) });
       const subscriber = left?.subscriber ?? null;
       // Counted once per person and list: a repeated POST (mail providers retry) changes nothing.
       if (left?.left) {

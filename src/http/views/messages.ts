@@ -59,6 +59,10 @@ export interface Messages {
     saved: string;
     leftAll: string;
     manage: string;
+    /** Next to a newsletter asked for and not confirmed yet. */
+    awaiting: string;
+    /** After a save that asked to join: a confirmation mail went out for these newsletters. */
+    asked(names: string): string;
   };
   archiveTitle(name: string): string;
   /** The archive of every newsletter at once (no `?newsletter=`). */
@@ -123,6 +127,8 @@ const en: Messages = {
     saved: 'Saved.',
     leftAll: 'You are unsubscribed from every newsletter.',
     manage: 'Manage your subscriptions',
+    awaiting: 'waiting for you to confirm by email',
+    asked: (names) => `To join ${names}, open the confirmation link we have just emailed you.`,
   },
   unsubscribeInvalidBody:
     'It may have been cut short when it was copied. Open the unsubscribe link at the bottom of any issue, or use the unsubscribe button of your mail program.',
@@ -194,6 +200,8 @@ const zhCN: Messages = {
     saved: '已保存。',
     leftAll: '已退订全部通讯。',
     manage: '管理我的订阅',
+    awaiting: '等待邮件确认',
+    asked: (names) => `要订阅${names}，请打开我们刚发给你的确认邮件中的链接。`,
   },
   archiveTitle: (name) => `${name}往期`,
   allArchivesTitle: '全部刊物往期',

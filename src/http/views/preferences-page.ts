@@ -11,7 +11,8 @@ export interface PreferencesView {
   maskedEmail: string;
   name: string;
   locale: Locale | '';
-  newsletters: Array<{ id: string; listId: string; name: string; member: boolean }>;
+  /** `member`: active there (ticked); `requested`: asked for, waiting for the confirmation link (ticked, marked). */
+  newsletters: Array<{ id: string; listId: string; name: string; member: boolean; requested?: boolean }>;
   action: string;
   notice?: string;
 }
@@ -24,7 +25,7 @@ ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 <p>${p.intro(v.maskedEmail)}</p>
 <form method="post" action="${v.action}">
 <fieldset class="plain"><legend>${p.lists}</legend>
-${v.newsletters.map((n) => html`<p><input type="checkbox" id="list-${n.listId}" name="lists" value="${n.listId}"${n.member ? html` checked` : ''}> <label class="inline" for="list-${n.listId}">${n.name}</label></p>`)}
+${v.newsletters.map((n) => html`<p><input type="checkbox" id="list-${n.listId}" name="lists" value="${n.listId}"${n.member || n.requested ? html` checked` : ''}> <label class="inline" for="list-${n.listId}">${n.name}</label>${!n.member && n.requested ? html` <span class="optional" data-awaiting>(${p.awaiting})</span>` : ''}</p>`)}
 </fieldset>
 <label for="name">${m.nameLabel} <span class="optional">${m.optional}</span></label>
 <input type="text" id="name" name="name" value="${v.name}" maxlength="100" autocomplete="name">

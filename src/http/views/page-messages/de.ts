@@ -52,6 +52,8 @@ export const de: Messages = {
     saved: 'Gespeichert.',
     leftAll: 'Sie sind von allen Newslettern abgemeldet.',
     manage: 'Abonnements verwalten',
+    awaiting: 'wartet auf Ihre Bestätigung per E-Mail',
+    asked: (names) => `Um ${names} zu abonnieren, öffnen Sie den Bestätigungslink, den wir Ihnen soeben per E-Mail geschickt haben.`,
   },
   archiveTitle: (name) => `${name}: alle Ausgaben`,
   allArchivesTitle: 'Alle Ausgaben aller Newsletter',

@@ -52,6 +52,8 @@ export const es: Messages = {
     saved: 'Cambios guardados.',
     leftAll: 'Te has dado de baja de todos los boletines.',
     manage: 'Gestionar mis suscripciones',
+    awaiting: 'pendiente de tu confirmación por correo',
+    asked: (names) => `Para suscribirte a ${names}, abre el enlace de confirmación que acabamos de enviarte por correo.`,
   },
   archiveTitle: (name) => `${name}: todos los números`,
   allArchivesTitle: 'Todos los números de todos los boletines',

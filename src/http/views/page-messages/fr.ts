@@ -53,6 +53,8 @@ export const fr: Messages = {
     saved: 'Modifications enregistrées.',
     leftAll: 'Votre désabonnement de toutes les lettres d’information est confirmé.',
     manage: 'Gérer mes abonnements',
+    awaiting: 'en attente de votre confirmation par e-mail',
+    asked: (names) => `Pour vous abonner à ${names}, ouvrez le lien de confirmation que nous venons de vous envoyer par e-mail.`,
   },
   archiveTitle: (name) => `${name}${NBSP}: tous les numéros`,
   allArchivesTitle: 'Tous les numéros de toutes nos lettres',

@@ -51,6 +51,8 @@ export const ja: Messages = {
     saved: '保存しました。',
     leftAll: 'すべてのニュースレターの配信を停止しました。',
     manage: '購読を管理する',
+    awaiting: '確認メール待ち',
+    asked: (names) => `${names}の購読を始めるには、お送りした確認メールのリンクを開いてください。`,
   },
   archiveTitle: (name) => `${name}のバックナンバー`,
   allArchivesTitle: 'すべてのニュースレターのバックナンバー',

@@ -52,6 +52,8 @@ export const ko: Messages = {
     saved: '저장되었습니다.',
     leftAll: '모든 뉴스레터의 구독이 해지되었습니다.',
     manage: '구독 관리',
+    awaiting: '이메일 확인 대기 중',
+    asked: (names) => `${names} 구독을 시작하려면 방금 보내 드린 확인 메일의 링크를 열어 주세요.`,
   },
   archiveTitle: (name) => `${name} 지난 호`,
   allArchivesTitle: '모든 뉴스레터의 지난 호',

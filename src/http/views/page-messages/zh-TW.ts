@@ -49,6 +49,8 @@ export const zhTW: Messages = {
     saved: '已儲存。',
     leftAll: '已取消訂閱所有電子報。',
     manage: '管理我的訂閱',
+    awaiting: '等待郵件確認',
+    asked: (names) => `要訂閱${names}，請開啟我們剛寄給你的確認郵件中的連結。`,
   },
   archiveTitle: (name) => `${name}過去各期`,
   allArchivesTitle: '所有刊物的過去各期',
