@@ -134,16 +134,19 @@ export async function main(argv = process.argv.slice(2), env = readEnvironment()
   // (bench, interleaved; README "Worker memory"). Read at every GC, so setting it now works.
   setFlagsFromString('--heap-growing-percent=100');
   const log = createLogger({ level: config.logLevel, base: { pid: process.pid, role: 'worker' } });
-  // Signals are taken from the start: one that comes while the worker starts (after it logged
-  // "worker started", before runWorker returned) stops it as soon as it is up.
-  let early: string | null = null;
-  const takeEarly = (signal: string) => () => void (early ??= signal);
-  const earlyHandlers = { SIGTERM: takeEarly('SIGTERM'), SIGINT: takeEarly('SIGINT') };
-  process.on('SIGTERM', earlyHandlers.SIGTERM).on('SIGINT', earlyHandlers.SIGINT);
-  const worker = await runWorker(config, { log, concurrency: concurrency ?? concurrencyFromArgs(argv) });
-  process.off('SIGTERM', earlyHandlers.SIGTERM).off('SIGINT', earlyHandlers.SIGINT);
+  // One handler per signal for the whole life of the process, installed before the worker
+  // starts: a signal that comes while it starts (after it logged "worker started", before
+  // runWorker returned) is kept and acted on once it is up. Swapping handlers instead would lose
+  // it: Node hands a signal to the handler that was listening when the loop next runs, and one
+  // removed in between takes the signal with it (the process neither stops nor dies of it).
+  let worker: RunningWorker | null = null;
+  let pending: string | null = null;
   let signals = 0;
   const stop = (signal: string) => {
+    if (!worker) {
+      pending ??= signal;
+      return;
+    }
     if (++signals > 1) {
       log.warn({ signal }, 'second signal: exiting now (in-flight jobs return to the queue)');
       process.exit(1);
@@ -165,7 +168,8 @@ export async function main(argv = process.argv.slice(2), env = readEnvironment()
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  if (early) stop(early);
+  worker = await runWorker(config, { log, concurrency: concurrency ?? concurrencyFromArgs(argv) });
+  if (pending) stop(pending);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
