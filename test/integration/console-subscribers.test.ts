@@ -138,8 +138,9 @@ describe('subscribers page', () => {
     expect(cut.statusCode).toBeLessThan(500);
     const noBoundary = await h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data' }, payload: 'x' });
     expect(noBoundary.statusCode).toBe(400);
-    // 120,000 rows, about 6 MB.
-    const rows = Array.from({ length: 120_000 }, (_, i) => `big-${i}@bulk-import.example,Reader ${i}`);
+    // 22,000 rows with long CJK names (3 bytes a character): about 6.5 MB in few rows, so the
+    // later exports of this list stay quick.
+    const rows = Array.from({ length: 22_000 }, (_, i) => `big-${i}@bulk-import.example,读者${i}${'预训练周刊读者'.repeat(12)}`);
     const big = await upload({ _csrf: browser.lastCsrf, list: h.en.listId, confirmed: 'yes' }, { name: 'big.csv', content: `email,name\n${rows.join('\n')}` });
     expect(big.statusCode).toBe(303);
     const preview = await browser.get(String(big.headers.location));
@@ -149,8 +150,8 @@ describe('subscribers page', () => {
     const jobPage = String(started.posted.headers.location);
     let page: { body: string } = started;
     await waitUntil('the big import to finish', async () => (page = await browser.get(jobPage)).body.includes('data-import-job="done"'), 120_000);
-    expect(page.body).toContain('Imported 120,000, updated 0, skipped 0, 0 errors.');
-    expect((await h.store.countMatching({ text: '@bulk-import', kind: 'auto' })).count).toBe(120_000);
+    expect(page.body).toContain('Imported 22,000, updated 0, skipped 0, 0 errors.');
+    expect((await h.store.countMatching({ text: '@bulk-import', kind: 'auto' })).count).toBe(22_000);
   });
 
   it('exports the consent record of someone who subscribed on the form and confirmed: IP, user agent, the words, when', async () => {
