@@ -86,7 +86,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');
     }
   }
-  const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics, { port: config.workerMetricsPort, host: config.host, token: config.metricsToken }) : null;
+  const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics, { port: config.workerMetricsPort, host: config.host, ...(config.metricsToken ? { token: config.metricsToken } : {}), log: (msg) => log.info(msg) }) : null;
   log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) }, 'worker started');
   // DESIGN.md: without noeviction and AOF, queued jobs can vanish. Not awaited: while Redis is
   // unreachable the check waits with every other command.

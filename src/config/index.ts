@@ -44,8 +44,9 @@ const variables = {
   SECRET: z.string().min(32, 'must be at least 32 characters (random)'),
   SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (random)'),
-  /** Bearer token for /metrics (a scraper need not hold the admin token); default: ADMIN_TOKEN. */
+  /** Bearer token for /metrics (serve's and each worker's); its own secret, unset: /metrics is off. */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
+  /** Bearer token for POST /webhooks/generic (held by a mail provider); its own secret, unset: the route is off. */
   WEBHOOK_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
   /** Where bounces go (MAIL FROM): set, each message gets its own VERP address `local+TOKEN@domain` of it. */
   BOUNCE_ADDRESS: z.string().regex(/^[A-Za-z0-9._-]{1,30}@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be a plain address such as bounces@example.com (the part before @ at most 30 characters, no +)').optional(),
@@ -95,10 +96,10 @@ export interface Config {
   /** HMAC keys with a version derived from each key; the first one signs, all verify (key rotation). */
   secrets: { version: number; key: string }[];
   adminToken: string;
-  /** The bearer token /metrics takes (METRICS_TOKEN, else ADMIN_TOKEN). */
-  metricsToken: string;
-  /** The bearer token /webhooks/* take (WEBHOOK_TOKEN, else ADMIN_TOKEN). */
-  webhookToken: string;
+  /** The bearer token /metrics takes (METRICS_TOKEN); unset, /metrics answers 404 (it is off). Never ADMIN_TOKEN. */
+  metricsToken?: string;
+  /** The bearer token POST /webhooks/generic takes (WEBHOOK_TOKEN); unset, the route answers 404 (it is off). Never ADMIN_TOKEN. */
+  webhookToken?: string;
   /** BOUNCE_ADDRESS: newsletter messages go out with VERP return paths of it (src/mail/verp.ts). */
   bounceAddress?: string;
   /** SES_TOPIC_ARN split: the SNS topics POST /webhooks/ses accepts (empty: the route answers 404). */
@@ -239,6 +240,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
   if (secrets.length === 2 && secrets[0]!.version === secrets[1]!.version) {
     problems.push({ variable: 'SECRET_PREVIOUS', message: 'must differ from SECRET (it is the key being retired); empty it or put the old key there' });
   }
+  // Each credential opens one door: the token a mail provider or a scraper holds must not be the
+  // admin token, nor the key that signs unsubscribe links.
+  const holders: [VariableName, string | undefined][] = [['SECRET', v.SECRET], ['SECRET_PREVIOUS', v.SECRET_PREVIOUS], ['ADMIN_TOKEN', v.ADMIN_TOKEN], ['METRICS_TOKEN', v.METRICS_TOKEN], ['WEBHOOK_TOKEN', v.WEBHOOK_TOKEN]];
+  for (const [i, [name, value]] of holders.entries()) {
+    if (name !== 'METRICS_TOKEN' && name !== 'WEBHOOK_TOKEN') continue;
+    const same = holders.slice(0, i).find(([, earlier]) => value && earlier === value);
+    if (same) problems.push({ variable: name, message: `must differ from ${same[0]} (each credential opens only its own door); set its own random value, e.g. the output of \`openssl rand -hex 32\`` });
+  }
   if (v.REDIS_URL && v.REDIS_CLUSTER !== 'true' && String(v.REDIS_URL).includes(',')) {
     problems.push({ variable: 'REDIS_URL', message: 'lists several nodes: set REDIS_CLUSTER=true for a Redis Cluster, or give one URL' });
   }
@@ -259,8 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     mailFrom: v.MAIL_FROM,
     secrets,
     adminToken: v.ADMIN_TOKEN ?? '',
-    metricsToken: v.METRICS_TOKEN ?? v.ADMIN_TOKEN ?? '',
-    webhookToken: v.WEBHOOK_TOKEN ?? v.ADMIN_TOKEN ?? '',
+    ...(v.METRICS_TOKEN ? { metricsToken: v.METRICS_TOKEN } : {}),
+    ...(v.WEBHOOK_TOKEN ? { webhookToken: v.WEBHOOK_TOKEN } : {}),
     ...(v.BOUNCE_ADDRESS ? { bounceAddress: v.BOUNCE_ADDRESS } : {}),
     sesTopicArns: v.SES_TOPIC_ARN ? v.SES_TOPIC_ARN.split(',') : [],
     dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: dkimPem } : undefined,

@@ -1,7 +1,8 @@
-// Bearer-token guard for /api and /metrics (the compare is constant-time: crypto/same-secret).
+// Bearer-token guards for /api, /metrics and /webhooks/generic (the compare is constant-time:
+// crypto/same-secret), and the answer of a route that is off because its token is unset.
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { sameSecret } from '../crypto/same-secret.ts';
-import { HttpInputError } from './respond.ts';
+import { HttpInputError, wantsJson } from './respond.ts';
 
 /** `variable` names the token in the 401's hint (ADMIN_TOKEN for /api, METRICS_TOKEN for /metrics). */
 export function requireBearer(adminToken: string, variable = 'ADMIN_TOKEN'): onRequestAsyncHookHandler {
@@ -15,5 +16,22 @@ export function requireBearer(adminToken: string, variable = 'ADMIN_TOKEN'): onR
       reply.header('www-authenticate', `Bearer realm="newsletter"${match ? ', error="invalid_token"' : ''}`);
       throw new HttpInputError(401, match ? 'The bearer token is not valid.' : `This needs "Authorization: Bearer <${variable}>".`);
     }
+  };
+}
+
+/**
+ * The guard of a route that takes its own token (`variable`, e.g. METRICS_TOKEN): with the token
+ * set, requireBearer; unset, the route is off and answers 404 saying which variable turns it on
+ * (never another token instead: each credential opens only its own door). `log` gets that same
+ * sentence once, when the route is registered at start.
+ */
+export function requireOwnToken(token: string | undefined, variable: string, route: string, log: { info(msg: string): void }): onRequestAsyncHookHandler {
+  if (token) return requireBearer(token, variable);
+  const off = `${route} is off: set ${variable} to its own random value (e.g. the output of \`openssl rand -hex 32\`) to turn it on`;
+  log.info(off);
+  return async (request, reply) => {
+    // A program (webhooks, JSON) gets the JSON error; a scraper or curl the sentence as text.
+    if (wantsJson(request)) throw new HttpInputError(404, off);
+    return reply.code(404).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(`${off}\n`);
   };
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { runWorker, type RunningWorker } from '../../workers/worker.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { ADMIN_TOKEN, METRICS_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 const ISSUE = 'pretrain-weekly-064';
 const LIST_SIZE = 200;
@@ -174,7 +174,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the editor console in Chromium')
     await page.getByText('reader-7@console.example: sent (the server accepted it)').waitFor();
     expect(await unlabelledControls()).toEqual([]);
     await shot('send-done');
-    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toContain(`newsletter_messages_sent_total{newsletter="${h.zh.id}"} ${LIST_SIZE}`);
   });
 

@@ -3,7 +3,7 @@
 import type { SesWebhookOptions } from '../../src/http/routes/ses-webhook.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { Queue, type Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { loadConfig, type Config } from '../../src/config/index.ts';
@@ -23,6 +23,9 @@ import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 export const ADMIN_TOKEN = 'admin-token-0123456789-abcdefghij';
+/** Each its own secret, never the admin token (an env of '' turns its route off). */
+export const METRICS_TOKEN = 'metrics-token-0123456789-klmnopqrst';
+export const WEBHOOK_TOKEN = 'webhook-token-0123456789-uvwxyzabcd';
 
 export interface HttpHarness {
   app: FastifyInstance;
@@ -40,13 +43,15 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean; env?: Record<string, string>; ses?: SesWebhookOptions } = {}): Promise<HttpHarness> {
+export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean | FastifyBaseLogger; env?: Record<string, string>; ses?: SesWebhookOptions } = {}): Promise<HttpHarness> {
   const t: TestRedis = await testRedis();
   const sink = await startSmtpSink();
   const config = loadConfig(
     {
       SECRET,
       ADMIN_TOKEN,
+      METRICS_TOKEN,
+      WEBHOOK_TOKEN,
       KEY_PREFIX: t.prefix,
       REDIS_URL: TEST_REDIS_URL,
       SMTP_URL: sink.url,

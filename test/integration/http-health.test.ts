@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
-import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { ADMIN_TOKEN, METRICS_TOKEN, confirmByClick, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -24,10 +24,11 @@ describe('health and metrics', () => {
     await h.store.create({ email: 'm1@example.org', lists: [h.en.listId], status: 'active' });
     await h.store.create({ email: 'm2@example.org', lists: [h.en.listId], status: 'active' });
     await h.store.create({ email: 'm3@example.org', lists: [], status: 'pending' });
-    // Behind a bearer token (METRICS_TOKEN, else ADMIN_TOKEN): not in the query string, not without.
+    // Behind its own bearer token (METRICS_TOKEN): not in the query string, not without, not the admin token.
     expect((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: `/metrics?access_token=${ADMIN_TOKEN}` })).statusCode).toBe(401);
-    const res = await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect((await h.app.inject({ method: 'GET', url: `/metrics?access_token=${METRICS_TOKEN}` })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode).toBe(401);
+    const res = await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
     expect(res.body).toContain('# TYPE newsletter_subscribers gauge');
@@ -44,7 +45,7 @@ describe('health and metrics', () => {
   });
 
   it('counts subscribes, confirmations and unsubscribes per newsletter', async () => {
-    const scrape = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).body;
+    const scrape = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
     const sub = await h.app.inject({ method: 'POST', url: '/subscribe', payload: { email: 'counted@example.org', newsletter: h.en.id }, headers: { accept: 'application/json' } });
     expect(sub.statusCode).toBe(202);
     expect(await scrape()).toContain(`newsletter_subscribes_total{newsletter="${h.en.id}"} 1`);

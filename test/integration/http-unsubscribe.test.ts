@@ -139,7 +139,7 @@ describe('bad tokens', () => {
 });
 
 describe('counting unsubscribes', () => {
-  const metrics = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${h.config.adminToken}` } })).body;
+  const metrics = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${h.config.metricsToken}` } })).body;
   const counted = (body: string, newsletter: string) => Number(new RegExp(`newsletter_unsubscribes_total\\{newsletter="${newsletter}",how="one-click"\\} (\\d+)`).exec(body)?.[1] ?? 0);
   const listGauge = (body: string, list: string, status: string) => Number(new RegExp(`newsletter_list_subscribers\\{list="${list}",status="${status}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
 

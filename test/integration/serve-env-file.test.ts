@@ -53,6 +53,11 @@ describe('newsletter serve with .env copied from .env.example', () => {
       expect(output.join('\n')).not.toContain('change-me-to-a-long-random-token');
       // The change-me secrets are accepted on this machine alone, with one warning line.
       expect(output.join('\n')).toContain('newsletter serve: warning: SECRET and ADMIN_TOKEN are still the change-me placeholders from .env.example, accepted only because PUBLIC_URL (http://127.0.0.1:3000) is this machine; before it names a public site, set each to its own random value, e.g. the output of `openssl rand -hex 32`');
+      // METRICS_TOKEN and WEBHOOK_TOKEN are empty in the file: their routes are off, said once each at start.
+      for (const off of ['GET /metrics is off: set METRICS_TOKEN', 'POST /webhooks/generic is off: set WEBHOOK_TOKEN']) {
+        expect(output.filter((line) => line.includes(off)), off).toHaveLength(1);
+      }
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer change-me-to-a-long-random-token' } })).status).toBe(404);
     } finally {
       child.kill('SIGTERM');
     }

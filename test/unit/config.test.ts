@@ -204,3 +204,29 @@ describe('TRUST_PROXY (issue 32 item 4)', () => {
     expect(() => loadConfig({ TRUST_PROXY: ',' })).toThrow(/^TRUST_PROXY: must be false, how many proxies/);
   });
 });
+
+describe('METRICS_TOKEN and WEBHOOK_TOKEN (issue 32 item 7)', () => {
+  const ADMIN = randomHex(24);
+  it('are their own secrets: unset, they are unset (their routes are off), never the admin token', () => {
+    const config = loadConfig({ ADMIN_TOKEN: ADMIN }, ['ADMIN_TOKEN']);
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.webhookToken).toBeUndefined();
+    const both = loadConfig({ ADMIN_TOKEN: ADMIN, METRICS_TOKEN: 'm'.repeat(12) + randomHex(12), WEBHOOK_TOKEN: 'w'.repeat(12) + randomHex(12) }, ['ADMIN_TOKEN']);
+    expect(both.metricsToken).toMatch(/^m{12}/);
+    expect(both.webhookToken).toMatch(/^w{12}/);
+  });
+
+  it('refuses one equal to the admin token, the other token or SECRET', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: ADMIN, WEBHOOK_TOKEN: ADMIN }, ['ADMIN_TOKEN'])).toThrow(/^WEBHOOK_TOKEN: must differ from ADMIN_TOKEN \(each credential opens only its own door\); set its own random value/);
+    expect(() => loadConfig({ ADMIN_TOKEN: ADMIN, METRICS_TOKEN: ADMIN }, ['ADMIN_TOKEN'])).toThrow(/^METRICS_TOKEN: must differ from ADMIN_TOKEN/);
+    const shared = randomHex(24);
+    expect(() => loadConfig({ METRICS_TOKEN: shared, WEBHOOK_TOKEN: shared })).toThrow(/^WEBHOOK_TOKEN: must differ from METRICS_TOKEN/);
+    const secret = randomHex(32);
+    expect(() => loadConfig({ SECRET: secret, WEBHOOK_TOKEN: secret }, ['SECRET'])).toThrow(/^WEBHOOK_TOKEN: must differ from SECRET/);
+  });
+
+  it('are judged by the weak-secret guard like the admin token', () => {
+    const env = { SECRET: randomHex(32), ADMIN_TOKEN: randomHex(24), METRICS_TOKEN: 'change-me-metrics-token-0123456789', WEBHOOK_TOKEN: 'dev-only-webhook-token-0123456789' };
+    expect(() => guardSecrets(env, { publicUrl: 'https://news.example.com' }, { command: 'serve' })).toThrow(/^METRICS_TOKEN is still the change-me placeholder from \.env\.example; WEBHOOK_TOKEN is the public dev-only value of `newsletter dev`, and PUBLIC_URL/);
+  });
+});

@@ -1,6 +1,6 @@
 // GET /healthz: can we reach Redis. GET /metrics: the process's prom-client registry (see
 // server-metrics.ts for what is read from Redis at each scrape).
-import { requireBearer } from '../admin-auth.ts';
+import { requireOwnToken } from '../admin-auth.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 
@@ -27,8 +27,8 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
       }
     });
 
-    // Counts of subscribers and queues are not for everyone: a bearer token, as for /api.
-    app.get('/metrics', { onRequest: requireBearer(ctx.config.metricsToken, 'METRICS_TOKEN') }, async (request, reply) => {
+    // Counts of subscribers and queues are not for everyone: a bearer token of its own (METRICS_TOKEN; unset, off).
+    app.get('/metrics', { onRequest: requireOwnToken(ctx.config.metricsToken, 'METRICS_TOKEN', 'GET /metrics', app.log) }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
       try {
         const body = await withTimeout(ctx.metrics.registry.metrics(), 5_000);

@@ -1,10 +1,10 @@
 // POST /webhooks/generic: a bounce or complaint reported after the SMTP conversation, by any
 // provider or script that can send JSON: {"type":"bounce"|"complaint","email":…,"permanent":bool,
-// "messageId"?: our Message-ID, "issueId"?}. Bearer WEBHOOK_TOKEN (default ADMIN_TOKEN).
+// "messageId"?: our Message-ID, "issueId"?}. Bearer WEBHOOK_TOKEN, its own secret (unset: the route is off, 404).
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { issueOfMessageId, reportDelivery } from '../../use-cases/delivery-report.ts';
-import { requireBearer } from '../admin-auth.ts';
+import { requireOwnToken } from '../admin-auth.ts';
 import type { AppContext } from '../app-context.ts';
 import { parseInput } from '../respond.ts';
 
@@ -20,7 +20,7 @@ const report = z
 
 export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.post('/webhooks/generic', { onRequest: requireBearer(ctx.config.webhookToken, 'WEBHOOK_TOKEN') }, async (request, reply) => {
+    app.post('/webhooks/generic', { onRequest: requireOwnToken(ctx.config.webhookToken, 'WEBHOOK_TOKEN', 'POST /webhooks/generic', app.log) }, async (request, reply) => {
       const body = parseInput(report, request.body, 'body');
       const issueId = body.issueId ?? issueOfMessageId(body.messageId);
       const outcome = await reportDelivery(ctx.leave, { type: body.type, email: body.email, ...(body.permanent !== undefined ? { permanent: body.permanent } : {}), ...(issueId ? { issueId } : {}) });
