@@ -13,7 +13,12 @@ export interface ExportOptions {
   pageSize?: number;
   /** The words a consent text version stands for (the form's sentence); default: the version itself. */
   consentText?: (textVersion: string) => string | undefined;
+  /** Which subscribers, page by page (e.g. a search's pages); default: every member of listId in id order. */
+  select?: SelectPage;
 }
+
+/** One page of the subscribers to export from `cursor` (null: the start); `next` null after the last. */
+export type SelectPage = (cursor: string | null, pageSize: number) => Promise<{ subscribers: readonly Subscriber[]; next: string | null }>;
 
 export function toCsvRow(s: Subscriber, consentText: ExportOptions['consentText'] = () => undefined): Record<(typeof CSV_COLUMNS)[number], string> {
   const c = s.consent;
@@ -33,10 +38,10 @@ export function toCsvRow(s: Subscriber, consentText: ExportOptions['consentText'
   };
 }
 
-async function* rows(store: SubscriberStore, listId: string | null, pageSize: number, counter: { exported: number }, consentText: ExportOptions['consentText']) {
+async function* rows(select: SelectPage, pageSize: number, counter: { exported: number }, consentText: ExportOptions['consentText']) {
   let cursor: string | null = null;
   do {
-    const page = await store.pageAll(listId, cursor, pageSize);
+    const page = await select(cursor, pageSize);
     for (const subscriber of page.subscribers) {
       counter.exported++;
       yield toCsvRow(subscriber, consentText);
@@ -45,12 +50,13 @@ async function* rows(store: SubscriberStore, listId: string | null, pageSize: nu
   } while (cursor !== null);
 }
 
-/** Writes the header and one row per subscriber, in id order, to `out`; ends `out` unless `end: false` (stdout). */
+/** Writes the header and one row per subscriber (in id order, or the selection's) to `out`; ends `out` unless `end: false` (stdout). */
 export async function exportSubscribers(store: SubscriberStore, out: Writable, opts: ExportOptions & { end?: boolean } = {}): Promise<{ exported: number }> {
   const listId = opts.listId === undefined ? null : requireListId(opts.listId);
+  const select: SelectPage = opts.select ?? ((cursor, pageSize) => store.pageAll(listId, cursor, pageSize));
   const counter = { exported: 0 };
   await pipeline(
-    Readable.from(rows(store, listId, opts.pageSize ?? 1000, counter, opts.consentText)),
+    Readable.from(rows(select, opts.pageSize ?? 1000, counter, opts.consentText)),
     // escape_formulas: a cell starting with = + - @ would run as a formula in a spreadsheet.
     stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }),
     out,

@@ -208,6 +208,23 @@ describe('search, filters and bulk actions', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('exports whoever a filter matches as CSV, from the link beside the count', async () => {
+    const page = (await browser.get(`/admin/subscribers?q=ali&list=${h.zh.listId}`)).body;
+    const href = /href="(\/admin\/subscribers\/export\.csv\?match=1&[^"]+)"/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    expect(href).toBe(`/admin/subscribers/export.csv?match=1&q=ali&kind=auto&list=${h.zh.listId}&status=`);
+    const res = await browser.get(href!);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${h.zh.listId}-matching-subscribers.csv"`);
+    const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.email).sort()).toEqual(['alina@search.example', 'bob@other.example']);
+    expect(rows.find((r) => r.email === 'bob@other.example')).toMatchObject({ name: 'Alina Berg', status: 'active', lists: h.zh.listId });
+    // A state alone, over every list; a filter that matches nobody gives the header row only.
+    const pending = parse((await browser.get('/admin/subscribers/export.csv?match=1&q=%40search&status=pending')).body, { columns: true }) as Record<string, string>[];
+    expect(pending.map((r) => r.email)).toEqual(['carl@search.example']);
+    expect((await browser.get('/admin/subscribers/export.csv?match=1&q=nobody-here')).body.trim()).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at');
+    expect((await browser.get('/admin/subscribers/export.csv?match=1&list=no-such-list')).statusCode).toBe(400);
+  });
+
   it('unsubscribes everyone a filter matches from its list, after showing the count and asking', async () => {
     const link = (await browser.get(`/admin/subscribers?q=%40search&list=${h.en.listId}&status=active`)).body;
     expect(link).toContain('Unsubscribe all these from');

@@ -99,6 +99,7 @@ export interface ConsoleMessages {
     matches(n: number, exact: boolean): string;
     bulkUnsubscribe(list: string): string;
     bulkDelete: string;
+    bulkExport: string;
     bulkUnsubscribeTitle(n: number, list: string): string;
     bulkDeleteTitle(n: number): string;
     bulkUnsubscribeBody(list: string): string;
@@ -288,6 +289,7 @@ const en: ConsoleMessages = {
     matches: (n, exact) => (n === 0 ? 'No subscriber matches.' : `${exact ? '' : 'At least '}${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} match${n === 1 && exact ? 'es' : ''}.`),
     bulkUnsubscribe: (list) => `Unsubscribe all these from ${list}…`,
     bulkDelete: 'Erase all these…',
+    bulkExport: 'Export these as CSV',
     bulkUnsubscribeTitle: (n, list) => `Unsubscribe ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} from ${list}?`,
     bulkDeleteTitle: (n) => `Erase ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'}?`,
     bulkUnsubscribeBody: (list) => `They stop receiving ${list}; sends under way let them go. Their records and consent records stay; only they can join again.`,
@@ -493,6 +495,7 @@ const zh: ConsoleMessages = {
     matches: (n, exact) => (n === 0 ? '没有符合条件的订阅者。' : `${exact ? '' : '至少 '}${n.toLocaleString('zh-CN')} 位订阅者符合条件。`),
     bulkUnsubscribe: (list) => `将这些人全部从 ${list} 退订…`,
     bulkDelete: '全部抹除…',
+    bulkExport: '将这些导出为 CSV',
     bulkUnsubscribeTitle: (n, list) => `将 ${n.toLocaleString('zh-CN')} 位订阅者从 ${list} 退订？`,
     bulkDeleteTitle: (n) => `抹除 ${n.toLocaleString('zh-CN')} 位订阅者？`,
     bulkUnsubscribeBody: (list) => `他们将不再收到 ${list}；正在进行的发送会跳过他们。记录和同意记录会保留；只有本人可以重新加入。`,

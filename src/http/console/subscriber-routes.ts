@@ -31,7 +31,7 @@ const PAGE_SIZE = 25;
 const PREVIEW_ROWS = 5;
 const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 
-const listQuery = z.object({ q: z.string().max(320).optional(), kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(), list: z.string().max(100).optional(), status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(), cursor: z.string().max(200).optional(), lang: z.string().max(10).optional() });
+const listQuery = z.object({ match: z.literal('1').optional(), q: z.string().max(320).optional(), kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(), list: z.string().max(100).optional(), status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(), cursor: z.string().max(200).optional(), lang: z.string().max(10).optional() });
 const addForm = z.object({ email: z.string().max(320).default(''), name: z.string().max(300).optional(), list: z.string().max(100), confirmed: z.string().max(8).optional(), _csrf: z.string().optional() });
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().optional() });
@@ -68,7 +68,7 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
     function bulkLinks(m: ConsoleMessages, filter: SubscriberFilter): SafeHtml {
       const c = m.subs;
       const query = filterQuery(filter);
-      return html`<div class="row" data-bulk>${filter.listId ? html`<a class="button secondary" href="/admin/subscribers/bulk?action=unsubscribe&${query}">${c.bulkUnsubscribe(filter.listId)}</a>` : ''}<a class="button danger" href="/admin/subscribers/bulk?action=delete&${query}">${c.bulkDelete}</a></div>`;
+      return html`<div class="row" data-bulk><a class="button secondary" href="/admin/subscribers/export.csv?match=1&${query}" download>${c.bulkExport}</a>${filter.listId ? html`<a class="button secondary" href="/admin/subscribers/bulk?action=unsubscribe&${query}">${c.bulkUnsubscribe(filter.listId)}</a>` : ''}<a class="button danger" href="/admin/subscribers/bulk?action=delete&${query}">${c.bulkDelete}</a></div>`;
     }
 
     function table(m: ConsoleMessages, subscribers: readonly Subscriber[]): SafeHtml {
@@ -121,11 +121,18 @@ ${found}</section>
     const back = (request: FastifyRequest, reply: FastifyReply, notice: SafeHtml) => flash.redirect(request, reply, '/admin/subscribers', notice);
     const problem = (text: string) => html`<p class="notice error" role="alert">${text}</p>`;
 
+    // ?list=L: every member of L. ?match=1 with the list page's filter: whoever the search finds
+    // (read only, so no question first; the list page shows the count beside the link).
     app.get('/subscribers/export.csv', async (request, reply) => {
-      const list = listOf(parseInput(listQuery, request.query).list);
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${list}-subscribers.csv"`).header('cache-control', 'no-store');
+      const q = parseInput(listQuery, request.query);
+      const filter = q.match ? filterOf(q) : null;
+      const list = filter ? filter.listId : listOf(q.list);
+      const name = filter ? `${list ?? 'all'}-matching` : list;
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-subscribers.csv"`).header('cache-control', 'no-store');
       const out = new PassThrough();
-      void exportSubscribers(ctx.store, out, { listId: list, consentText: consentTextResolver(ctx.newsletters.all.map((n) => n.name)) }).catch((error: unknown) => out.destroy(error as Error));
+      const consentText = consentTextResolver(ctx.newsletters.all.map((n) => n.name));
+      const select = filter ? (cursor: string | null, limit: number) => ctx.store.search({ ...filter, cursor, limit }) : undefined;
+      void exportSubscribers(ctx.store, out, { ...(list ? { listId: list } : {}), ...(select ? { select } : {}), consentText }).catch((error: unknown) => out.destroy(error as Error));
       return reply.send(out);
     });
 
