@@ -97,6 +97,28 @@ export function parseSnsBody(body: unknown): SnsMessage {
   return result.data;
 }
 
+/**
+ * SNS stops retrying a delivery after an hour at most (its hard limit for HTTP/S endpoints), and
+ * a retry keeps the original Timestamp: a signed message older than that (with a little clock
+ * skew) is a replay, not a delivery.
+ */
+export const SNS_MAX_AGE_MS = 60 * 60 * 1000;
+export const SNS_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Why a message's Timestamp is not believable now (dated more than SNS_MAX_AGE_MS + skew ago, or
+ * more than the skew ahead), or null when it is fresh. The signature covers the Timestamp, so once
+ * verified it is the time SNS published the message.
+ */
+export function snsStaleness(m: Pick<SnsMessage, 'Timestamp'>, now = Date.now()): string | null {
+  const at = Date.parse(m.Timestamp);
+  if (Number.isNaN(at)) return `SNS message: Timestamp ${JSON.stringify(m.Timestamp.slice(0, 40))} is not a time`;
+  const age = now - at;
+  if (age > SNS_MAX_AGE_MS + SNS_CLOCK_SKEW_MS) return `SNS message: dated ${m.Timestamp}, ${Math.round(age / 60_000)} minutes ago; older than SNS ever retries (an hour), so it is refused as a replay`;
+  if (age < -SNS_CLOCK_SKEW_MS) return `SNS message: dated ${m.Timestamp}, ${Math.round(-age / 60_000)} minutes in the future; refused (more than ${SNS_CLOCK_SKEW_MS / 60_000} minutes of clock skew)`;
+  return null;
+}
+
 /** The canonical text SNS signs: selected `key\nvalue\n` pairs in byte order of the key. */
 export function snsStringToSign(m: SnsMessage): string {
   const keys =

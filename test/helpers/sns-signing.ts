@@ -16,9 +16,13 @@ export function loadSnsFixture(name: string): Record<string, string> {
   return JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Record<string, string>;
 }
 
-/** Loads a fixture, applies overrides (an undefined value deletes the key), and signs it. */
+/**
+ * Loads a fixture, dates it now (as SNS would send it today: the route refuses a message older
+ * than an hour), applies overrides (an undefined value deletes the key; `Timestamp` dates it
+ * otherwise), and signs it.
+ */
 export function signSnsFixture(name: string, version: '1' | '2' = '1', overrides?: object): Record<string, string> {
-  const body: Record<string, string> = { ...loadSnsFixture(name), SignatureVersion: version };
+  const body: Record<string, string> = { ...loadSnsFixture(name), Timestamp: new Date().toISOString(), SignatureVersion: version };
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === undefined) delete body[key];
     else body[key] = value as string;

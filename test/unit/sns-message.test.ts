@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAwsSnsUrl, parseSnsBody, SnsMessageError, snsStringToSign, SnsVerifier, type SnsMessage } from '../../src/delivery-reports/sns-message.ts';
+import { isAwsSnsUrl, parseSnsBody, SnsMessageError, snsStaleness, snsStringToSign, SnsVerifier, type SnsMessage } from '../../src/delivery-reports/sns-message.ts';
 import { loadSnsFixture, signSnsFixture, testCertificatePem } from '../helpers/sns-signing.ts';
 
 const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem';
@@ -117,6 +117,19 @@ describe('snsStringToSign', () => {
     expect(snsStringToSign({ ...base, Type: 'SubscriptionConfirmation', SubscribeURL: 'su', Token: 't' })).toBe(
       'Message\nm\nx\nMessageId\nid\nSubscribeURL\nsu\nTimestamp\n2024-01-01T00:00:00Z\nToken\nt\nTopicArn\narn\nType\nSubscriptionConfirmation\n',
     );
+  });
+});
+
+describe('snsStaleness', () => {
+  const now = Date.parse('2025-06-02T08:00:00Z');
+  const at = (offsetMs: number) => ({ Timestamp: new Date(now + offsetMs).toISOString() });
+  it('accepts a message up to an hour (and 5 minutes of clock skew) old, or up to 5 minutes ahead', () => {
+    for (const offset of [0, -59 * 60_000, -65 * 60_000, 5 * 60_000]) expect(snsStaleness(at(offset), now), String(offset)).toBeNull();
+  });
+  it('refuses an older one (SNS never retries that long: a replay) and one further ahead, saying when it was dated', () => {
+    expect(snsStaleness(at(-65 * 60_000 - 1_000), now)).toMatch(/^SNS message: dated 2025-06-02T06:54:59\.000Z, 65 minutes ago; older than SNS ever retries \(an hour\), so it is refused as a replay$/);
+    expect(snsStaleness({ Timestamp: '2019-05-06T09:00:02.184Z' }, now)).toMatch(/^SNS message: dated 2019-05-06T09:00:02\.184Z, \d+ minutes ago; older than SNS ever retries/);
+    expect(snsStaleness(at(6 * 60_000), now)).toBe('SNS message: dated 2025-06-02T08:06:00.000Z, 6 minutes in the future; refused (more than 5 minutes of clock skew)');
   });
 });
 
