@@ -1,6 +1,7 @@
 // Starting a send: record the campaign and queue its fan-out job (delayed for `--at`). The
 // issue must be published first (publish.ts); a test send stores its own "[TEST]" copy.
 import { UserError } from '../errors.ts';
+import { parseStartTime, StartTimeError } from './start-time.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { expireCampaign, readCampaign, readSend, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
@@ -96,14 +97,20 @@ export async function mendLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, ca
   return { requeued, unstarted: [] };
 }
 
-export function parseSendAt(at: string | undefined, now = Date.now()): Date | undefined {
+/**
+ * `--at` (CLI) or `at` (API): an ISO date and time, read in the newsletter's time zone when it
+ * has no offset, as the console reads its start-time field. Errors in the command line's words.
+ */
+export function parseSendAt(at: string | undefined, timeZone = 'UTC', now = Date.now()): Date | undefined {
   if (at === undefined) return undefined;
-  const when = new Date(at);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(when.getTime())) {
-    throw new UserError(`--at "${at}" is not an ISO date and time; write e.g. 2025-06-02T08:00:00+08:00`);
+  try {
+    const when = parseStartTime(at, timeZone, now);
+    if (when) return when;
+  } catch (error) {
+    if (!(error instanceof StartTimeError)) throw error;
+    if (error.reason === 'past') throw new UserError(`--at ${at} is in the past`);
   }
-  if (when.getTime() < now - 60_000) throw new UserError(`--at ${at} is in the past`);
-  return when;
+  throw new UserError(`--at "${at}" is not a date and time; write e.g. 2026-12-08T08:00 (read in ${timeZone}, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00`);
 }
 
 async function enqueueFanout(shard: SendShard, campaignId: string, run: number, at: Date | undefined): Promise<void> {

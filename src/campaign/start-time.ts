@@ -6,6 +6,10 @@ import { UserError } from '../errors.ts';
 
 export class StartTimeError extends UserError {
   override name = 'StartTimeError';
+  /** Why: text that is no date and time, or a time already past. */
+  constructor(message: string, readonly reason: 'invalid' | 'past' = 'invalid') {
+    super(message);
+  }
 }
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -49,6 +53,6 @@ export function parseStartTime(raw: string, timeZone: string, now = Date.now()):
   if (Number.isNaN(when.getTime())) {
     throw new StartTimeError(`Start time: “${text.slice(0, 40)}” is not a date and time. Write it as 2026-12-08T08:00 (read in ${timeZone}) or with an offset, 2026-12-08T08:00+08:00; leave it empty to send now.`);
   }
-  if (when.getTime() < now - 60_000) throw new StartTimeError(`Start time: ${text} is in the past. Give a later time, or leave it empty to send now.`);
+  if (when.getTime() < now - 60_000) throw new StartTimeError(`Start time: ${text} is in the past. Give a later time, or leave it empty to send now.`, 'past');
   return when;
 }

@@ -112,7 +112,10 @@ describe('status and send in the CLI', () => {
     // send --at: in the newsletter's own zone (Field Notes: Europe/London, summer time in July).
     const london = `${year}-07-15 01:00 +01:00 Europe/London (${utc})`;
     // Field Notes' list has no subscribers here: "0 subscribers".
-    const sent = await cli(['send', 'emails/issues/field-notes-012.yaml', '--yes', '--at', at], { TZ: 'Asia/Tokyo' });
+    // Without an offset, --at is read in that zone too, not in this machine's (Tokyo here).
+    const bad = await cli(['send', 'emails/issues/field-notes-012.yaml', '--yes', '--at', `${year}-07-15 25:00`], { TZ: 'Asia/Tokyo' });
+    expect(bad.stderr).toBe(`newsletter: --at "${year}-07-15 25:00" is not a date and time; write e.g. 2026-12-08T08:00 (read in Europe/London, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00\n`);
+    const sent = await cli(['send', 'emails/issues/field-notes-012.yaml', '--yes', '--at', `${year}-07-15T01:00`], { TZ: 'Asia/Tokyo' });
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain(`field-notes-012: published; scheduled at ${london} to 0 subscribers of list field-notes-readers\n`);

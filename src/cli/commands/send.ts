@@ -41,13 +41,14 @@ export function register(program: Command): void {
         import('../../use-cases/test-send.ts'),
       ]);
       const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');
-      const at = send.parseSendAt(opts.at);
       const testTo = opts.test ? testAddresses(opts.test) : undefined; // a wrong address fails before anything renders
 
       const { issue, newsletter, published } = await loadPublishableIssue(file, { assetsUrl: config.assetsUrl }).catch((error: unknown) => {
         if (error instanceof LintFailedError) process.stderr.write(`${formatFindings(error.findings).join('\n')}\n`);
         throw error;
       });
+      // Without an offset, --at is read in the newsletter's time zone (as the console reads it).
+      const at = send.parseSendAt(opts.at, newsletter.timeZone);
 
       await client.withCampaignClient(config, async (c) => {
         const deps = c;

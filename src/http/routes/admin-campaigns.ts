@@ -79,8 +79,8 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
     /** Publish and send (or schedule) `issueId`: the CLI's `send`, by id. */
     function startSend(issueId: string, body: z.infer<typeof sendBody>, reply: FastifyReply) {
       return answer(async () => {
-        const at = parseSendAt(body.at);
-        const { published } = await publishable(issueId);
+        const { published, newsletter } = await publishable(issueId);
+        const at = parseSendAt(body.at, newsletter.timeZone);
         const outcome = await sendIssue(sendDeps, {
           published,
           ...(at ? { at } : {}),
@@ -110,8 +110,8 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
       const { issueId } = parseInput(params, request.params, 'params');
       const body = parseInput(testSendBody, request.body, 'body');
       return answer(async () => {
-        const at = parseSendAt(body.at);
-        const { published } = await publishable(issueId);
+        const { published, newsletter } = await publishable(issueId);
+        const at = parseSendAt(body.at, newsletter.timeZone);
         const started = await testSendIssue(sendDeps, published, typeof body.to === 'string' ? [body.to] : body.to, at ? { at } : {});
         reply.code(202);
         return { issueId, ...started };
