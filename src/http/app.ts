@@ -109,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     subscription: {
       redis: deps.redis,
       keys,
+      secrets: config.secrets,
       store: deps.store,
       transactionalQueue: deps.transactionalQueue,
       confirmTtlHours: config.confirmTtlHours,

@@ -1,6 +1,8 @@
 // The double opt-in email, sent from the transactional queue: the HTTP server only enqueues
-// {subscriberId, listId, token}; this worker refetches the subscriber, renders the
-// confirmation through the MJML pipeline and sends it over SMTP. Started by `newsletter worker`.
+// {subscriberId, listId, nonce, keyVersion} (a seed: the token is derived from it under SECRET,
+// so job data, which Bull Board shows, confirms nobody); this worker refetches the subscriber,
+// derives the token, renders the confirmation through the MJML pipeline and sends it over SMTP.
+// Started by `newsletter worker`.
 import { createHash } from 'node:crypto';
 import { Worker, UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,9 +12,10 @@ import { addressOf, domainOf, listIdentifier, newsletterLinks } from '../mail/in
 import type { DeliveryOutcome, Mailer, OutgoingMessage } from '../mail/types.ts';
 import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
-import { createConfirmation, signListToken } from './tokens.ts';
+import { confirmationTokenOf, createSeededConfirmation, signListToken, type Secrets } from './tokens.ts';
 import type { SubscriberStore } from './types.ts';
 import { isConnectionError } from '../redis/connection.ts';
+import { UserError } from '../errors.ts';
 
 export const CONFIRM_JOB = 'confirm';
 export const WELCOME_JOB = 'welcome';
@@ -25,8 +28,11 @@ export interface WelcomeJobData {
 export interface ConfirmJobData {
   subscriberId: string;
   listId: string;
-  /** The raw confirmation token: only its hash is stored outside this job, which is removed once sent. */
-  token: string;
+  /** The seed of the confirmation token (tokens.ts, createSeededConfirmation): no usable token is in the job. */
+  nonce?: string;
+  keyVersion?: number;
+  /** The raw token, as jobs queued before this version carried it: still mailed as it is. */
+  token?: string;
 }
 
 /** The part of the renderer this worker needs (src/render's Renderer satisfies it). */
@@ -44,7 +50,7 @@ interface Log {
 const JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 5_000 },
-  // The job holds a live token: drop it as soon as it is sent, keep failures a day for inspection.
+  // Gone once sent; failures kept a day for inspection (they hold a seed, not a token).
   removeOnComplete: true,
   removeOnFail: { age: 24 * 3600 },
 };
@@ -62,6 +68,8 @@ export async function enqueueConfirmationMail(queue: Queue, data: ConfirmJobData
 export interface ConfirmationRequestDeps {
   redis: Redis;
   keys: Keys;
+  /** The confirmation token is derived under secrets[0] (config.secrets). */
+  secrets: Secrets;
   transactionalQueue: Queue;
   confirmTtlHours: number;
   /** At most one confirmation mail per (subscriber, list) in this many seconds. */
@@ -74,10 +82,11 @@ export interface ConfirmationRequestDeps {
  * nothing to an address that is active in the list or suppressed. False when throttled.
  */
 export async function requestConfirmationMail(deps: ConfirmationRequestDeps, target: { subscriberId: string; listId: string }, opts: { delayMs?: number } = {}): Promise<boolean> {
+  if (!deps.secrets.length) throw new UserError('SECRET is missing: a confirmation link is derived from it (set it as for serve and worker, e.g. in .env), or add the subscribers as confirmed');
   const fresh = await deps.redis.set(deps.keys.confirmThrottle(target.subscriberId, target.listId), '1', 'EX', deps.resendAfterSeconds, 'NX');
   if (fresh === null) return false;
-  const token = await createConfirmation(deps.redis, deps.keys, target, deps.confirmTtlHours);
-  await enqueueConfirmationMail(deps.transactionalQueue, { ...target, token }, opts.delayMs);
+  const seed = await createSeededConfirmation(deps.redis, deps.keys, deps.secrets, target, deps.confirmTtlHours);
+  await enqueueConfirmationMail(deps.transactionalQueue, { ...target, ...seed }, opts.delayMs);
   return true;
 }
 
@@ -156,7 +165,7 @@ export function startTransactionalWorker(deps: {
   }
 
   async function processConfirm(job: Job<ConfirmJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
-    const { subscriberId, listId, token } = job.data;
+    const { subscriberId, listId } = job.data;
     const subscriber = await deps.store.get(subscriberId);
     // Refetch and re-check: the person may have been removed or confirmed meanwhile. A bounced or
     // complained address is mailed too: it asked again (form, preferences page), and only this
@@ -165,6 +174,9 @@ export function startTransactionalWorker(deps: {
     if (subscriber.status === 'active' && subscriber.lists.includes(listId)) return 'skipped';
     const newsletter = deps.newsletters.find((n) => n.listId === listId);
     if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);
+    // Derived from the job's seed here, never stored in the job (a job queued before: its own token).
+    const token = job.data.token ?? confirmationTokenOf(deps.config.secrets, job.data);
+    if (!token) throw new UnrecoverableError(`confirmation job ${job.id}: its token cannot be derived (no seed, or the key of version ${job.data.keyVersion} is no longer in SECRET or SECRET_PREVIOUS); ask for a new confirmation`);
 
     // The name given on the form, unless it looks like it carries a message (greeting-name.ts).
     const name = greetingName(subscriber.name);

@@ -79,14 +79,54 @@ export function hashConfirmationToken(token: string): string {
  * (RedisSubscriberStore.confirmRequest).
  */
 export async function createConfirmation(redis: Redis, keys: Keys, claims: ListTokenClaims, ttlHours: number): Promise<string> {
-  if (!isSubscriberId(claims.subscriberId) || !isListId(claims.listId)) {
-    throw new Error(`createConfirmation: bad subscriber or list id: ${JSON.stringify(claims)}`);
-  }
-  if (!(ttlHours > 0)) throw new RangeError(`createConfirmation: ttlHours must be positive, got ${ttlHours}`);
   const token = randomBytes(16).toString('base64url');
+  await storeConfirmation(redis, keys, token, claims, ttlHours, 'createConfirmation');
+  return token;
+}
+
+async function storeConfirmation(redis: Redis, keys: Keys, token: string, claims: ListTokenClaims, ttlHours: number, caller: string): Promise<void> {
+  if (!isSubscriberId(claims.subscriberId) || !isListId(claims.listId)) {
+    throw new Error(`${caller}: bad subscriber or list id: ${JSON.stringify(claims)}`);
+  }
+  if (!(ttlHours > 0)) throw new RangeError(`${caller}: ttlHours must be positive, got ${ttlHours}`);
   const seconds = Math.max(1, Math.round(ttlHours * 3600));
   await redis.set(keys.confirmToken(hashConfirmationToken(token)), `${claims.subscriberId}.${claims.listId}.${clockMicros()}`, 'EX', seconds);
-  return token;
+}
+
+/**
+ * What a confirmation-mail job carries instead of the token: a random nonce and the version of
+ * the key the token is derived under. Useless without SECRET, so the queue (and Bull Board, which
+ * shows job data to console users, failed jobs for a day) holds nothing that confirms anyone.
+ */
+export interface ConfirmationSeed {
+  nonce: string;
+  keyVersion: number;
+}
+
+const SEED_NONCE = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * The confirmation token of `seed`: HMAC-SHA256 under the key of its version over the nonce (its
+ * own purpose label), 128 bits in base64url, 22 characters as a random token. Null when the seed
+ * is malformed or its key is no longer configured (SECRET rotated and SECRET_PREVIOUS dropped).
+ */
+export function confirmationTokenOf(secrets: Secrets, seed: Partial<ConfirmationSeed>): string | null {
+  const secret = secrets.find((s) => s.version === seed.keyVersion);
+  if (!secret || typeof seed.nonce !== 'string' || !SEED_NONCE.test(seed.nonce)) return null;
+  return createHmac('sha256', secret.key).update(`newsletter-confirm-token\n${secret.version}\n${seed.nonce}`).digest().subarray(0, MAC_BYTES).toString('base64url');
+}
+
+/**
+ * A confirmation for `subscriberId` joining `listId` whose token is derived from a fresh seed
+ * under secrets[0] (confirmationTokenOf): Redis keeps the token's hash, as createConfirmation does,
+ * and the caller keeps only the seed; the worker that mails the link derives the token again.
+ */
+export async function createSeededConfirmation(redis: Redis, keys: Keys, secrets: Secrets, claims: ListTokenClaims, ttlHours: number): Promise<ConfirmationSeed> {
+  const secret = secrets[0];
+  if (!secret) throw new Error('createSeededConfirmation: no secret configured (SECRET)');
+  const seed = { nonce: randomBytes(16).toString('base64url'), keyVersion: secret.version };
+  await storeConfirmation(redis, keys, confirmationTokenOf(secrets, seed)!, claims, ttlHours, 'createSeededConfirmation');
+  return seed;
 }
 
 /**

@@ -29,9 +29,12 @@ interface Run {
   stderr: string;
 }
 
+/** What a confirmation link is derived from (tokens.ts): the commands that queue confirmation mails need it. */
+const SECRET = 'cli-test-secret-0123456789-abcdefghijklmnop';
+
 function cli(args: string[], opts: { prefix?: string; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  // Only what the command needs: no SECRET or ADMIN_TOKEN, which these commands must not require.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix, ...opts.env };
+  // Only what the command needs: SECRET (for confirmation links), never ADMIN_TOKEN, which these commands must not require.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix, SECRET, ...opts.env };
   return new Promise((resolve) => {
     execFile('node', ['bin/newsletter.js', 'subscribers', ...args], { env, cwd: process.cwd() }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -40,7 +43,7 @@ function cli(args: string[], opts: { prefix?: string; redisUrl?: string; env?: R
 }
 
 /** The jobs waiting on this test's transactional queue (no worker runs here). */
-async function transactionalJobs(): Promise<Array<{ name: string; delay: number; data: { subscriberId: string; listId: string; token: string } }>> {
+async function transactionalJobs(): Promise<Array<{ name: string; delay: number; data: { subscriberId: string; listId: string; nonce?: string; keyVersion?: number; token?: string } }>> {
   const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transactional, { connection, prefix: t.prefix });
   try {
@@ -61,13 +64,21 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     const id = /\(id (\d+)\)/.exec(added.stdout)![1];
     const jobs = await transactionalJobs();
     expect(jobs.map((j) => [j.name, j.data.subscriberId, j.data.listId])).toEqual([['confirm', id, 'pretrain-weekly']]);
-    expect(jobs[0]!.data.token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    // A seed the worker derives the link from under SECRET, never the token itself (Bull Board shows job data).
+    expect(jobs[0]!.data).toEqual({ subscriberId: id, listId: 'pretrain-weekly', nonce: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), keyVersion: expect.any(Number) });
     // Within the resend window a second add queues nothing more, and says so.
     const twice = await cli(['add', 'Reader@Example.COM']);
     expect(twice.stdout).toMatch(/already there: pending in pretrain-weekly; a confirmation mail was queued less than 60 s ago/);
     expect(await transactionalJobs()).toHaveLength(1);
 
-    const confirmed = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'field-notes-readers']);
+    // Without SECRET no confirmation can be queued: one line says so (a confirmed add needs none).
+    const noSecret = await cli(['add', 'nosecret@example.com'], { env: { SECRET: '' } });
+    expect(noSecret).toMatchObject({ code: 1, stdout: '' });
+    expect(noSecret.stderr).toMatch(/SECRET: is missing; set it to 32 or more random characters/);
+    expect(noSecret.stderr).not.toMatch(/\n\s+at /);
+    expect(await transactionalJobs()).toHaveLength(1);
+
+    const confirmed = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'field-notes-readers'], { env: { SECRET: '' } });
     expect(confirmed.stdout).toMatch(/to field-notes-readers as active/);
     const again = await cli(['add', 'fan@example.com', '--confirmed', '--list', 'field-notes-readers']);
     expect(again).toMatchObject({ code: 0 });

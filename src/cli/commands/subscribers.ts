@@ -58,7 +58,7 @@ async function queueConfirmations(ctx: StoreContext, targets: ReadonlyArray<{ su
   const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
   const connection = createRedis(ctx.config, { forQueues: true, name: 'newsletter-cli-queue' });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
-  const deps = { redis: ctx.redis, keys: ctx.keys, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS };
+  const deps = { redis: ctx.redis, keys: ctx.keys, secrets: ctx.config.secrets, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS };
   const spacingMs = ctx.config.rateLimitPerSecond > 0 ? 1000 / ctx.config.rateLimitPerSecond : 0;
   let queued = 0;
   try {
@@ -90,7 +90,8 @@ export function register(program: Command): void {
     .option('--confirmed', 'the person already consented: add as active (no confirmation mail)')
     .action(async (raw: string, opts: { name?: string; list: string; confirmed?: boolean }) => {
       const email = requireEmail(raw);
-      const config = loadConfig(readEnvironment());
+      // A confirmation link is derived from SECRET (tokens.ts): without it, refuse before adding anyone.
+      const config = loadConfig(readEnvironment(), opts.confirmed ? [] : ['SECRET']);
       const listId = await requireKnownList(config, opts.list);
       const status: SubscriberStatus = opts.confirmed ? 'active' : 'pending';
       const record = {
@@ -222,7 +223,7 @@ export function register(program: Command): void {
     .option('--list <id>', `list for every row (default: the file's lists column, else ${DEFAULT_LIST_ID})`)
     .option('--confirmed', 'the addresses already consented: import as active (otherwise pending, and each gets a confirmation mail through the queue)')
     .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
-      const config = loadConfig(readEnvironment());
+      const config = loadConfig(readEnvironment(), opts.confirmed ? [] : ['SECRET']);
       if (opts.list !== undefined) await requireKnownList(config, opts.list);
       const { importSubscribers } = await import('../../subscribers/csv-import.ts');
       await withStore(async (store, ctx) => {
