@@ -12,6 +12,7 @@ import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
 import { SUPPRESSED, updateExisting } from '../../subscribers/import-apply.ts';
 import { isStatus } from '../../subscribers/subscriber-codec.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../subscribers/types.ts';
+import type { ConfirmationRequestDeps } from '../../subscribers/confirmation-mail.ts';
 
 /** The consent sentences of the newsletters in emails/, for the export's consent_text column. */
 async function consentTextOf(emailsDir: string): Promise<((version: string) => string | undefined) | undefined> {
@@ -40,36 +41,27 @@ async function requireKnownList(config: Readonly<Config>, raw: string): Promise<
 const CONFIRM_RESEND_SECONDS = 60;
 
 /**
- * Double opt-in for a subscriber the CLI left pending: the same throttle, token and
- * transactional job as the subscribe form; a running `newsletter worker` sends the mail.
+ * The confirmation-mail side of the store for the length of `fn`: the same throttle, token and
+ * transactional job as the subscribe form (a running `newsletter worker` sends the mail).
  */
-async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId: string): Promise<boolean> {
-  return (await queueConfirmations(ctx, [{ subscriberId, listId }])) === 1;
-}
-
-/**
- * The same for many (an import): spaced at RATE_LIMIT_PER_SECOND when one is set, so an import
- * of thousands does not burst past the send rate. Returns how many were queued (not throttled).
- */
-async function queueConfirmations(ctx: StoreContext, targets: ReadonlyArray<{ subscriberId: string; listId: string }>): Promise<number> {
+async function withConfirmations<T>(ctx: StoreContext, fn: (deps: ConfirmationRequestDeps) => Promise<T>): Promise<T> {
   const { Queue } = await import('bullmq');
   const { createRedis } = await import('../../redis/connection.ts');
   const { QUEUES } = await import('../../redis/keys.ts');
-  const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
   const connection = createRedis(ctx.config, { forQueues: true, name: 'newsletter-cli-queue' });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
-  const deps = { redis: ctx.redis, keys: ctx.keys, secrets: ctx.config.secrets, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS };
-  const spacingMs = ctx.config.rateLimitPerSecond > 0 ? 1000 / ctx.config.rateLimitPerSecond : 0;
-  let queued = 0;
   try {
-    for (const target of targets) {
-      if (await requestConfirmationMail(deps, target, { delayMs: Math.round(queued * spacingMs) })) queued++;
-    }
-    return queued;
+    return await fn({ redis: ctx.redis, keys: ctx.keys, secrets: ctx.config.secrets, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS });
   } finally {
     await transactionalQueue.close();
     await connection.quit().catch(() => connection.disconnect());
   }
+}
+
+/** Double opt-in for a subscriber the CLI left pending; false when one was queued too recently. */
+async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId: string): Promise<boolean> {
+  const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
+  return withConfirmations(ctx, (deps) => requestConfirmationMail(deps, { subscriberId, listId }));
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
@@ -225,7 +217,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { list?: string; confirmed?: boolean }) => {
       const config = loadConfig(readEnvironment(), opts.confirmed ? [] : ['SECRET']);
       if (opts.list !== undefined) await requireKnownList(config, opts.list);
-      const { importSubscribers } = await import('../../subscribers/csv-import.ts');
+      const { runImport } = await import('../../use-cases/import-subscribers.ts');
       await withStore(async (store, ctx) => {
         // On a terminal, a line that counts the rows while a big file goes in (about once a second).
         let shownAt = Date.now();
@@ -236,7 +228,8 @@ export function register(program: Command): void {
               process.stderr.write(`\r${file}: ${p.rows.toLocaleString('en-US')} rows…`);
             }
           : undefined;
-        const result = await importSubscribers(store, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file, onProgress });
+        // The console's import runs the same use case: rows in, then the confirmations, spaced.
+        const result = await withConfirmations(ctx, (deps) => runImport({ ...deps, store, rateLimitPerSecond: config.rateLimitPerSecond }, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file, onProgress }));
         if (onProgress) process.stderr.write('\r\x1b[K');
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
         if (result.errorCount > result.errors.length) process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
@@ -245,7 +238,7 @@ export function register(program: Command): void {
           `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${plural(result.errorCount, 'bad row')}\n`,
         );
         if (result.pending.length) {
-          const queued = await queueConfirmations(ctx, result.pending);
+          const queued = result.confirmationsQueued;
           const pace = config.rateLimitPerSecond > 0 ? ` at ${config.rateLimitPerSecond}/s (RATE_LIMIT_PER_SECOND)` : '';
           process.stdout.write(`queued ${plural(queued, 'confirmation mail')}${pace}; a running \`newsletter worker\` sends them\n`);
         }
