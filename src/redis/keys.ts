@@ -28,6 +28,8 @@ export interface Keys {
   confirmUsed(hash: string): string;
   /** Set while a confirmation mail to (subscriber, list) is recent: stops mail-bombing by resubmits. */
   confirmThrottle(subscriberId: string, listId: string): string;
+  /** Set while a "link to manage my subscription" mail to the subscriber is recent (preferences-link-mail.ts). */
+  preferencesLinkThrottle(subscriberId: string): string;
   /** Namespace (a key prefix) of the HTTP per-IP rate-limit counters. */
   rateLimit(): string;
   rendered(issueId: string): string;
@@ -74,6 +76,7 @@ export function keys(prefix: string): Keys {
     confirmToken: (hash) => `${prefix}:confirm:${hash}`,
     confirmUsed: (hash) => `${prefix}:confirm-used:${hash}`,
     confirmThrottle: (subscriberId, listId) => `${prefix}:confirm-throttle:${subscriberId}:${listId}`,
+    preferencesLinkThrottle: (subscriberId) => `${prefix}:prefs-link-throttle:${subscriberId}`,
     rateLimit: () => `${prefix}:ratelimit:`,
     rendered: (issueId) => `${prefix}:issue:${issueId}:rendered`,
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,

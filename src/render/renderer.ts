@@ -19,7 +19,7 @@ import { stringsFor } from './strings.ts';
 import type { TemplateSet } from './templates.ts';
 import { createTextConverter } from './text-step.ts';
 import type { EncodedSizes, RenderedIssue } from './types.ts';
-import { confirmView, issueView, welcomeView } from './view-model.ts';
+import { confirmView, issueView, preferencesLinkView, welcomeView } from './view-model.ts';
 
 export interface ConfirmData {
   newsletter: Newsletter;
@@ -41,10 +41,21 @@ export interface WelcomeData {
   preferencesUrl?: string;
 }
 
+export interface PreferencesLinkData {
+  newsletter: Newsletter;
+  /** The preferences page with a token that expires (http or https). */
+  preferencesUrl: string;
+  name?: string;
+  /** How many days the link works. */
+  expiresInDays: number;
+}
+
 export interface Renderer {
   renderIssue(issue: Issue, newsletter: Newsletter): Promise<RenderedIssue>;
   renderTransactional(name: 'confirm', data: ConfirmData): Promise<Personalised>;
   renderTransactional(name: 'welcome', data: WelcomeData): Promise<Personalised>;
+  /** Through the confirmation mail's template (one button, a link that expires), in its own words. */
+  renderTransactional(name: 'preferences-link', data: PreferencesLinkData): Promise<Personalised>;
   /** Whether emails/templates has a welcome template. */
   hasWelcome(): boolean;
 }
@@ -110,7 +121,14 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
 
     hasWelcome: () => compiled.welcome !== null,
 
-    async renderTransactional(name: 'confirm' | 'welcome', data: ConfirmData | WelcomeData) {
+    async renderTransactional(name: 'confirm' | 'welcome' | 'preferences-link', data: ConfirmData | WelcomeData | PreferencesLinkData) {
+      if (name === 'preferences-link') {
+        const d = data as PreferencesLinkData;
+        if (!/^https?:\/\//i.test(d.preferencesUrl)) throw new UserError(`preferences link must be an http(s) URL, got ${JSON.stringify(d.preferencesUrl)}`);
+        const view = preferencesLinkView({ ...d, newsletter: defuseNewsletter(newsletterWithAbsoluteImages(d.newsletter, assetsUrl)) });
+        const html = await mjmlToHtml(compiled.confirm(view));
+        return { subject: restoreDefused(view.subject), html: restoreDefused(html), text: restoreDefused(toText(html, d.newsletter.locale)) };
+      }
       if (name === 'welcome') {
         const w = data as WelcomeData;
         if (!compiled.welcome) throw new UserError('emails/templates: no welcome.mjml.hbs, so no welcome mail can be sent');

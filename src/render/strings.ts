@@ -69,6 +69,15 @@ export interface Strings {
     leave: string;
     manage: string;
   };
+  /** The mail with a link to the preferences page that works for a few days (asked for on that page). */
+  preferencesLink: {
+    subject: (title: string) => string;
+    heading: string;
+    intro: (title: string) => string;
+    button: string;
+    expires: (days: number) => string;
+    ignore: string;
+  };
 }
 
 /** The keys of Strings whose value is a plain string: exactly what a newsletter's `labels:` may override. */

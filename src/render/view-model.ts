@@ -298,6 +298,23 @@ export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; 
 
 export type ConfirmView = ReturnType<typeof confirmView>;
 
+/** The preferences-link mail: the confirmation template's shape (a button, a link that expires) in its own words. */
+export function preferencesLinkView(data: { newsletter: Newsletter; preferencesUrl: string; name?: string; expiresInDays: number }): ConfirmView {
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.preferencesLink.subject(title), intro: s.preferencesLink.intro(title) }));
+  return {
+    ...frame,
+    confirmUrl: data.preferencesUrl,
+    text: {
+      heading: strings.preferencesLink.heading,
+      intro,
+      button: strings.preferencesLink.button,
+      expires: strings.preferencesLink.expires(data.expiresInDays),
+      ignore: strings.preferencesLink.ignore,
+      fallback: strings.confirm.fallback,
+    },
+  };
+}
+
 export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }) {
   const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.welcome.subject(title), intro: s.welcome.intro(title) }));
   return {

@@ -13,6 +13,7 @@ import type { DeliveryOutcome, Mailer, OutgoingMessage } from '../mail/types.ts'
 import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
 import { confirmationTokenOf, createSeededConfirmation, signListToken, type Secrets } from './tokens.ts';
+import { freshPreferencesUrl, mayMailPreferencesLink, PREFERENCES_LINK_JOB, preferencesLinkMail, type PreferencesLinkJobData } from './preferences-link-mail.ts';
 import type { SubscriberStore } from './types.ts';
 import { isConnectionError } from '../redis/connection.ts';
 import { UserError } from '../errors.ts';
@@ -39,6 +40,7 @@ export interface ConfirmJobData {
 export interface TransactionalRenderer {
   renderTransactional(name: 'confirm', data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }): Promise<{ subject: string; html: string; text: string }>;
   renderTransactional(name: 'welcome', data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(name: 'preferences-link', data: { newsletter: Newsletter; preferencesUrl: string; name?: string; expiresInDays: number }): Promise<{ subject: string; html: string; text: string }>;
   hasWelcome(): boolean;
 }
 
@@ -116,7 +118,7 @@ export function startTransactionalWorker(deps: {
   latestIssueUrl?: (newsletterId: string) => Promise<string | undefined>;
   concurrency?: number;
   logger?: Log;
-}): Worker<ConfirmJobData | WelcomeJobData, ConfirmOutcome> {
+}): Worker<ConfirmJobData | WelcomeJobData | PreferencesLinkJobData, ConfirmOutcome> {
   const log: Log = deps.logger ?? { info() {}, warn() {} };
 
   /** To the bare address only: the name a form gave never goes into a header. */
@@ -148,7 +150,8 @@ export function startTransactionalWorker(deps: {
       ...(latestUrl ? { latestUrl } : {}),
       archiveUrl: `${deps.config.publicUrl}/issues?newsletter=${encodeURIComponent(newsletter.id)}`,
       unsubscribeUrl: links.unsubscribeUrl,
-      preferencesUrl: links.preferencesUrl,
+      // A preferences link that works for a few days (the footer's never does: it may be forwarded).
+      preferencesUrl: freshPreferencesUrl(deps.config, subscriberId, listId),
     });
     const outcome = await mailTo(subscriber.email, from.header, mail, `<welcome.${subscriberId}.${listId}@${domain}>`, {
       unsubscribeUrl: links.unsubscribeUrl,
@@ -206,10 +209,25 @@ export function startTransactionalWorker(deps: {
     }
   }
 
-  const worker = new Worker<ConfirmJobData | WelcomeJobData, ConfirmOutcome>(
+  /** A fresh link to the preferences page, to the subscriber's own address (preferences-link-mail.ts). */
+  async function processPreferencesLink(job: Job<PreferencesLinkJobData, ConfirmOutcome>): Promise<ConfirmOutcome> {
+    const subscriber = await deps.store.get(job.data.subscriberId);
+    if (!mayMailPreferencesLink(subscriber)) return 'skipped';
+    const prepared = preferencesLinkMail(deps.config, deps.newsletters, subscriber, job.data.listId);
+    if (!prepared) return 'skipped';
+    const mail = await deps.renderer.renderTransactional('preferences-link', prepared.data);
+    const from = fromHeader(deps.config.mailFrom, prepared.newsletter.sender.name);
+    const outcome = await mailTo(subscriber.email, from.header, mail, `<preferences.${subscriber.id}.${job.id ?? 'x'}@${domainOf(from.address)}>`);
+    if (outcome.kind === 'sent') return 'sent';
+    if (outcome.kind === 'permanent') return 'bounced';
+    throw new Error(`preferences link not sent (${outcome.kind}): ${outcome.reason}`);
+  }
+
+  const worker = new Worker<ConfirmJobData | WelcomeJobData | PreferencesLinkJobData, ConfirmOutcome>(
     QUEUES.transactional,
     async (job) => {
       if (job.name === WELCOME_JOB) return processWelcome(job as Job<WelcomeJobData, ConfirmOutcome>);
+      if (job.name === PREFERENCES_LINK_JOB) return processPreferencesLink(job as Job<PreferencesLinkJobData, ConfirmOutcome>);
       if (job.name !== CONFIRM_JOB) throw new UnrecoverableError(`unknown transactional job "${job.name}"`);
       return processConfirm(job as Job<ConfirmJobData, ConfirmOutcome>);
     },

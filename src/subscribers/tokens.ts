@@ -1,5 +1,6 @@
-// Tokens in links: signed list tokens (unsubscribe, preferences, one-click) and random,
-// single-use confirmation tokens for double opt-in.
+// Tokens in links: signed list tokens (unsubscribe, one-click, the footer's link to the
+// preferences page, which opens nothing personal with it), signed preferences tokens that expire
+// (the preferences page itself, below), and random, single-use confirmation tokens for double opt-in.
 //
 // List token: `<version>.<subscriberId>.<listId>.<mac>`, where mac is HMAC-SHA256 under the key
 // of that version over the three values, truncated to 128 bits, base64url (22 characters).
@@ -152,4 +153,59 @@ function claimsOf(value: string | null): ConfirmationClaims | null {
   const issuedAt = issued === undefined ? 0 : Number(issued);
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0) return null;
   return { subscriberId, listId, issuedAt };
+}
+
+// Preferences token: what opens the preferences page with the person's settings. Unlike the
+// list token in every footer (which never expires, so one-click unsubscribe always works, and
+// which anyone a mail was forwarded to holds), it carries when it was made and works for
+// PREFERENCES_LINK_DAYS: `p.<version>.<subscriberId>.<listId>.<issued, ms in base 36>.<mac>`,
+// the mac an HMAC-SHA256 under that key version with its own purpose label, 128 bits.
+
+/** How long a preferences link works. */
+export const PREFERENCES_LINK_DAYS = 7;
+const PREFERENCES_LINK_MS = PREFERENCES_LINK_DAYS * 24 * 3600 * 1000;
+
+const PREFERENCES_TOKEN = /^p\.([1-9][0-9]{0,5})\.([1-9][0-9]{0,15})\.([a-z0-9][a-z0-9-]{0,63})\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
+
+export interface PreferencesTokenClaims extends ListTokenClaims {
+  /** When it was made (ms since the epoch). */
+  issuedAt: number;
+  /** Older than PREFERENCES_LINK_DAYS (or made in the future): authentic, but opens nothing. */
+  expired: boolean;
+}
+
+function preferencesMac(key: string, version: number, subscriberId: string, listId: string, issued: string): string {
+  return createHmac('sha256', key)
+    .update(`newsletter-preferences-token\n${version}\n${subscriberId}\n${listId}\n${issued}`)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url');
+}
+
+/** A preferences token for the subscriber and list, made `issuedAt` (default now), signed with secrets[0]. */
+export function signPreferencesToken(secrets: Secrets, subscriberId: string, listId: string, issuedAt = Date.now()): string {
+  const secret = secrets[0];
+  if (!secret) throw new Error('signPreferencesToken: no secret configured (SECRET)');
+  if (!isSubscriberId(subscriberId)) throw new Error(`signPreferencesToken: not a subscriber id: ${JSON.stringify(subscriberId)}`);
+  if (!isListId(listId)) throw new Error(`signPreferencesToken: not a list id: ${JSON.stringify(listId)}`);
+  const issued = Math.max(0, Math.floor(issuedAt)).toString(36);
+  return `p.${secret.version}.${subscriberId}.${listId}.${issued}.${preferencesMac(secret.key, secret.version, subscriberId, listId, issued)}`;
+}
+
+/** The claims of an authentic preferences token (`expired` says whether it still opens the page), or null. */
+export function verifyPreferencesToken(secrets: Secrets, token: string, now = Date.now()): PreferencesTokenClaims | null {
+  if (typeof token !== 'string' || token.length > 160) return null;
+  const match = PREFERENCES_TOKEN.exec(token);
+  if (!match) return null;
+  const [, versionText, subscriberId, listId, issued, given] = match as unknown as [string, string, string, string, string, string];
+  const version = Number(versionText);
+  const secret = secrets.find((s) => s.version === version);
+  if (!secret) return null;
+  const expected = Buffer.from(preferencesMac(secret.key, version, subscriberId, listId, issued));
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
+  const issuedAt = parseInt(issued, 36);
+  // A clock a minute apart between servers is not "the future".
+  const expired = !(issuedAt <= now + 60_000 && now - issuedAt < PREFERENCES_LINK_MS);
+  return { subscriberId, listId, issuedAt, expired };
 }

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSubscribers } from '../../src/subscribers/csv-import.ts';
-import { signListToken } from '../../src/subscribers/tokens.ts';
+import { signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
 import type { Subscriber } from '../../src/subscribers/types.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
@@ -26,9 +26,9 @@ function subscribe(email: string, newsletter: string, ip = nextIp()) {
   return h.app.inject({ method: 'POST', url: '/subscribe', headers: { ...FORM, 'user-agent': `Browser/${ip}` }, payload: formBody({ email, newsletter }), remoteAddress: ip });
 }
 
-/** A link to the preferences page that lets its holder change things. */
+/** A link to the preferences page that lets its holder change things (a fresh one, as mailed). */
 function preferencesLink(s: Subscriber, listId: string): string {
-  return `/preferences/${signListToken(h.config.secrets, s.id, listId)}`;
+  return `/preferences/${signPreferencesToken(h.config.secrets, s.id, listId)}`;
 }
 
 async function record(email: string): Promise<Subscriber> {

@@ -16,6 +16,8 @@ const SAMPLE_ARGS: Record<string, unknown[][]> = {
   unsubscribeBody: [['a***@example.com', 'Weekly Digest']],
   unsubscribedBody: [['a***@example.com', 'Weekly Digest'], [null, 'Weekly Digest']],
   'preferences.intro': [['a***@example.com']],
+  'preferences.linkIntro': [[7]],
+  'preferences.linkSent': [[7]],
 };
 
 /** Every string a table holds, with functions called on sample arguments, named by their path. */

@@ -1,7 +1,7 @@
 // Signed list tokens (pure). Confirmation tokens need Redis: test/integration/subscriber-store.test.ts.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signListToken, verifyListToken } from '../../src/subscribers/tokens.ts';
+import { PREFERENCES_LINK_DAYS, signListToken, signPreferencesToken, verifyListToken, verifyPreferencesToken } from '../../src/subscribers/tokens.ts';
 
 const OLD = 'o'.repeat(40);
 const NEW = 'n'.repeat(40);
@@ -88,5 +88,41 @@ describe('list tokens', () => {
     expect(() => signListToken([], '1', 'pretrain-weekly')).toThrow(/no secret/);
     expect(() => signListToken(current, 'abc', 'pretrain-weekly')).toThrow(/subscriber id/);
     expect(() => signListToken(current, '1', 'Bad.List')).toThrow(/list id/);
+  });
+});
+
+describe('preferences tokens (issue #32 item 3)', () => {
+  const DAY = 24 * 3600 * 1000;
+  const now = Date.parse('2025-06-10T12:00:00Z');
+
+  it('round-trips subscriber, list and time; works for PREFERENCES_LINK_DAYS, then is authentic but expired', () => {
+    const token = signPreferencesToken(current, '12345', 'pretrain-weekly', now);
+    expect(token).toMatch(/^p\.1\.12345\.pretrain-weekly\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    expect(encodeURIComponent(token)).toBe(token);
+    expect(verifyPreferencesToken(current, token, now)).toEqual({ subscriberId: '12345', listId: 'pretrain-weekly', issuedAt: now, expired: false });
+    expect(verifyPreferencesToken(current, token, now + PREFERENCES_LINK_DAYS * DAY - 1)?.expired).toBe(false);
+    expect(verifyPreferencesToken(current, token, now + PREFERENCES_LINK_DAYS * DAY)?.expired).toBe(true);
+    // Made in the future (a forged clock would need the key anyway): not accepted as fresh.
+    expect(verifyPreferencesToken(current, token, now - 3600_000)?.expired).toBe(true);
+  });
+
+  it('is not a list token, nor a list token one, and no part can change', () => {
+    const token = signPreferencesToken(current, '7', 'en-weekly', now);
+    expect(verifyListToken(current, token)).toBeNull();
+    expect(verifyPreferencesToken(current, signListToken(current, '7', 'en-weekly'), now)).toBeNull();
+    const [p, version, id, list, issued, mac] = token.split('.') as [string, string, string, string, string, string];
+    expect(verifyPreferencesToken(current, [p, version, '8', list, issued, mac].join('.'), now)).toBeNull();
+    expect(verifyPreferencesToken(current, [p, version, id, 'other', issued, mac].join('.'), now)).toBeNull();
+    // A later time (to make an expired link fresh again) breaks the MAC.
+    expect(verifyPreferencesToken(current, [p, version, id, list, (now + DAY).toString(36), mac].join('.'), now + DAY)).toBeNull();
+    expect(verifyPreferencesToken(current, [p, version, id, list, issued, flip(mac, 3)].join('.'), now)).toBeNull();
+    for (let n = 0; n < token.length; n++) expect(verifyPreferencesToken(current, token.slice(0, n), now)).toBeNull();
+  });
+
+  it('verifies under every configured key version and refuses to sign without one', () => {
+    const old = signPreferencesToken(current, '1', 'pretrain-weekly', now);
+    expect(verifyPreferencesToken(rotated, old, now)?.subscriberId).toBe('1');
+    expect(verifyPreferencesToken([{ version: 2, key: NEW }], old, now)).toBeNull();
+    expect(() => signPreferencesToken([], '1', 'pretrain-weekly')).toThrow(/no secret/);
   });
 });

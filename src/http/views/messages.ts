@@ -63,6 +63,13 @@ export interface Messages {
     awaiting: string;
     /** After a save that asked to join: a confirmation mail went out for these newsletters. */
     asked(names: string): string;
+    /** The page a footer's link (or an expired one) opens: nothing personal, an offer to mail a fresh link. */
+    linkIntro(days: number): string;
+    linkExpired: string;
+    linkButton: string;
+    /** The same answer whatever happened (sent, throttled, nobody there). */
+    linkSent(days: number): string;
+    unsubscribeOnly(name: string): string;
   };
   archiveTitle(name: string): string;
   /** The archive of every newsletter at once (no `?newsletter=`). */
@@ -129,6 +136,11 @@ const en: Messages = {
     manage: 'Manage your subscriptions',
     awaiting: 'waiting for you to confirm by email',
     asked: (names) => `To join ${names}, open the confirmation link we have just emailed you.`,
+    linkIntro: (days) => `For your privacy, this link shows and changes nothing: emails get forwarded. We can email a link to the address this newsletter is sent to; it opens your settings for ${days} days.`,
+    linkExpired: 'This link has expired.',
+    linkButton: 'Email me a link to manage my subscription',
+    linkSent: (days) => `If this link belongs to a subscriber, a link to manage the subscription is on its way to their address. It works for ${days} days.`,
+    unsubscribeOnly: (name) => `Only want to stop receiving ${name}?`,
   },
   unsubscribeInvalidBody:
     'It may have been cut short when it was copied. Open the unsubscribe link at the bottom of any issue, or use the unsubscribe button of your mail program.',
@@ -202,6 +214,11 @@ const zhCN: Messages = {
     manage: '管理我的订阅',
     awaiting: '等待邮件确认',
     asked: (names) => `要订阅${names}，请打开我们刚发给你的确认邮件中的链接。`,
+    linkIntro: (days) => `为保护你的隐私，这个链接不显示也不更改任何设置：邮件可能被转发过。我们可以把一个链接发到接收本通讯的邮箱，${days} 天内可用它打开你的设置。`,
+    linkExpired: '这个链接已过期。',
+    linkButton: '给我发送管理订阅的链接',
+    linkSent: (days) => `如果这个链接属于某位订阅者，管理订阅的链接正在发往其邮箱，${days} 天内有效。`,
+    unsubscribeOnly: (name) => `只想不再收到${name}？`,
   },
   archiveTitle: (name) => `${name}往期`,
   allArchivesTitle: '全部刊物往期',

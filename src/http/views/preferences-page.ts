@@ -41,3 +41,31 @@ ${v.newsletters.map((n) => html`<p><input type="checkbox" id="list-${n.listId}" 
 function languageName(names: Record<string, string>, locale: Locale): string {
   return names[locale] ?? new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
 }
+
+export interface PreferencesLinkView {
+  /** Where "email me a link" posts. */
+  action: string;
+  /** How many days a mailed link works. */
+  days: number;
+  /** The link was a preferences link that has expired (else a footer's, which never opens the settings). */
+  expired: boolean;
+  /** After the button: the same words whatever happened. */
+  sent: boolean;
+  /** The one-click unsubscribe page of the footer's token, when there is one. */
+  unsubscribeHref?: string;
+}
+
+/**
+ * What a footer's or List-Unsubscribe's link (or an expired preferences link) opens: nothing
+ * personal (no name, no address, no lists), only the offer to mail a fresh link to the address
+ * the newsletter goes to, and the way to unsubscribe at once.
+ */
+export function preferencesLinkPage(ctx: PageContext, v: PreferencesLinkView): Page {
+  const m = messagesFor(ctx.newsletter.locale);
+  const p = m.preferences;
+  const body = html`<h1>${p.title}</h1>
+${v.sent ? html`<p class="notice" role="status">${p.linkSent(v.days)}</p>` : html`${v.expired ? html`<p>${p.linkExpired}</p>` : ''}<p>${p.linkIntro(v.days)}</p>
+<form method="post" action="${v.action}"><p class="actions"><button class="button" type="submit">${p.linkButton}</button></p></form>`}
+${v.unsubscribeHref ? html`<p>${p.unsubscribeOnly(ctx.newsletter.name)} <a href="${v.unsubscribeHref}">${m.unsubscribeButton}</a></p>` : ''}`;
+  return renderPage({ m, title: p.title, brand: ctx.newsletter, body, homeHref: ctx.subscribeHref });
+}

@@ -56,4 +56,12 @@ export const en: Strings = {
     leave: 'You can leave at any time:',
     manage: 'Manage your subscriptions',
   },
+  preferencesLink: {
+    subject: (title) => `Your link to manage your subscription to ${title}`,
+    heading: 'Manage your subscription',
+    intro: (title) => `Someone (we hope you) asked for a link to change your settings for ${title}: which newsletters you get, your name and your language.`,
+    button: 'Manage my subscription',
+    expires: (days) => `This link works for ${days} days, for this address only.`,
+    ignore: 'If you did not ask for it, just ignore this email: nothing changes.',
+  },
 };

@@ -56,4 +56,12 @@ export const es: Strings = {
     leave: 'Puedes darte de baja cuando quieras:',
     manage: 'Gestionar mis suscripciones',
   },
+  preferencesLink: {
+    subject: (title) => `Tu enlace para gestionar tu suscripción a ${title}`,
+    heading: 'Gestiona tu suscripción',
+    intro: (title) => `Alguien (esperamos que tú) ha pedido un enlace para cambiar tus ajustes de ${title}: qué boletines recibes, tu nombre y tu idioma.`,
+    button: 'Gestionar mi suscripción',
+    expires: (days) => `Este enlace es válido durante ${days} días y solo para esta dirección.`,
+    ignore: 'Si no lo has pedido, ignora este correo: no cambia nada.',
+  },
 };

@@ -57,4 +57,12 @@ export const ja: Strings = {
     leave: '配信はいつでも停止できます：',
     manage: '配信設定を変更する',
   },
+  preferencesLink: {
+    subject: (title) => `${title}の購読設定を変更するためのリンク`,
+    heading: '購読の設定',
+    intro: (title) => `${title}の設定（受け取るニュースレター、お名前、言語）を変更するためのリンクのご依頼がありました。`,
+    button: '購読の設定を開く',
+    expires: (days) => `このリンクは${days}日間、このメールアドレスに対してのみ有効です。`,
+    ignore: 'お心当たりがない場合は、このメールを無視してください。何も変更されません。',
+  },
 };

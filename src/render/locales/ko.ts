@@ -56,4 +56,12 @@ export const ko: Strings = {
     leave: '언제든지 구독을 취소할 수 있습니다:',
     manage: '구독 관리',
   },
+  preferencesLink: {
+    subject: (title) => `${title} 구독 관리 링크`,
+    heading: '구독 관리',
+    intro: (title) => `${title}의 설정(받을 뉴스레터, 이름, 언어)을 바꿀 수 있는 링크 요청이 있었습니다.`,
+    button: '구독 관리하기',
+    expires: (days) => `이 링크는 ${days}일 동안 이 주소에 대해서만 유효합니다.`,
+    ignore: '직접 요청하지 않으셨다면 이 메일을 무시하세요. 아무것도 바뀌지 않습니다.',
+  },
 };

@@ -57,4 +57,12 @@ export const zhCN: Strings = {
     leave: '随时可以退订：',
     manage: '管理我的订阅',
   },
+  preferencesLink: {
+    subject: (title) => `管理你对${title}的订阅`,
+    heading: '管理你的订阅',
+    intro: (title) => `有人（希望是你）请求了一个链接，用于更改你在${title}的设置：收哪些通讯、称呼和语言。`,
+    button: '管理我的订阅',
+    expires: (days) => `此链接 ${days} 天内有效，仅限这个邮箱地址使用。`,
+    ignore: '如果不是你本人请求的，忽略这封邮件即可：什么都不会改变。',
+  },
 };

@@ -58,4 +58,12 @@ export const zhTW: Strings = {
     leave: '隨時可以取消訂閱：',
     manage: '管理我的訂閱',
   },
+  preferencesLink: {
+    subject: (title) => `管理你對${title}的訂閱`,
+    heading: '管理你的訂閱',
+    intro: (title) => `有人（希望是你）要求了一個連結，用來變更你在${title}的設定：收哪些電子報、稱呼和語言。`,
+    button: '管理我的訂閱',
+    expires: (days) => `此連結 ${days} 天內有效，僅限這個電子郵件地址使用。`,
+    ignore: '如果不是你本人要求的，忽略這封郵件即可：什麼都不會改變。',
+  },
 };
