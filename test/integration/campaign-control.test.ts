@@ -53,7 +53,8 @@ describe.each([1, 3])('controlling a send (%i partition(s))', (partitions) => {
     for (const s of subscribers.slice(0, -300)) expect(received.get(s.email) ?? 0, s.email).toBe(1);
     expect(status).toMatchObject({ total: 900, sent: 600, skipped: 300, queued: 0 });
     await expectLedgerMatches(h, published.issueId);
-    for (const s of leaving) await h.store.addToList(s.id, h.listId).then(() => h.store.setStatus(s.id, 'active'));
+    // Back on the list for the next tests: an operator's re-add with their consent (nothing else revives an unsubscribed record).
+    for (const s of leaving) await h.store.grant(s.id, h.listId, { at: new Date().toISOString(), textVersion: 'test-rejoin', source: 'api' });
   });
 
   it('pause returns once the transactions under way are over: none starts after it; resume completes with no duplicates', async () => {

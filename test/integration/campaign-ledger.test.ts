@@ -144,7 +144,7 @@ describe('ledger', () => {
     await t.redis.hset(k.campaign('c11'), 'state', 'sending');
     await store.setStatus(id, 'unsubscribed');
     expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(false); // left since the claim
-    await store.setStatus(id, 'active');
+    await store.grant(id, 'l', { at: new Date().toISOString(), textVersion: 'test-rejoin', source: 'api' }); // back, with consent
     expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(true);
     expect(await ledger.dataSent('c11', id, 'a1', { listId: 'l' })).toBe(true); // a replayed command
     expect(await ledger.state('c11', id)).toBe('d:a1');
