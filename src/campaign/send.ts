@@ -90,6 +90,10 @@ export async function mendLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, ca
     const share = shares[i]!;
     if (share.fanoutDone || !RUNNING.includes(share.state)) continue;
     if (await shard.queues.fanout.getJob(fanoutJobId(campaignId, share.run))) continue;
+    // Read again: a fan-out that finished since the first read has marked its share done before
+    // its job went away, and is not lost (seen under load: a busy machine widens that window).
+    const now = await readCampaign(sends.redis, shard.keys, campaignId);
+    if (!now || now.fanoutDone || !RUNNING.includes(now.state) || now.run !== share.run) continue;
     const at = share.state === 'scheduled' && share.scheduledAt ? new Date(share.scheduledAt) : undefined;
     await enqueueFanout(shard, campaignId, share.run, at);
     requeued++;
