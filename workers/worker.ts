@@ -88,8 +88,8 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   }
   const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics, { port: config.workerMetricsPort, host: config.host, ...(config.metricsToken ? { token: config.metricsToken } : {}), log: (msg) => log.info(msg) }) : null;
   log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) }, 'worker started');
-  // DESIGN.md: without noeviction and AOF, queued jobs can vanish. Not awaited: while Redis is
-  // unreachable the check waits with every other command.
+  // Without noeviction and AOF, queued jobs can vanish (docs/architecture.md, Delivery
+  // semantics). Not awaited: while Redis is unreachable the check waits with every other command.
   void redisDurabilityWarnings(connection).then((warnings) => {
     for (const warning of warnings) log.warn(warning);
   });

@@ -1,5 +1,5 @@
 // Cost of personalising a rendered issue for one recipient: the splice that replaces
-// re-rendering per subscriber (DESIGN.md: "a few µs per message").
+// re-rendering per subscriber (docs/architecture.md, Data flow: "microseconds").
 import { personalise } from '../render/index.ts';
 import type { RenderedIssue } from '../render/types.ts';
 

@@ -148,7 +148,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   }
 }
 
-/** `<issue>.<subscriber>.<hash>@domain` (STANDARDS.md) → the subscriber id, or null. */
+/** `<issue>.<subscriber>.<hash>@domain` (docs/standards.md) → the subscriber id, or null. */
 export function subscriberFromMessageId(messageId: string, issueId: string): string | null {
   if (!messageId.startsWith(`${issueId}.`)) return null;
   const rest = messageId.slice(issueId.length + 1);

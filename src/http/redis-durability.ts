@@ -1,5 +1,6 @@
-// DESIGN.md: Redis must run with `maxmemory-policy noeviction` and AOF persistence, or queued
-// jobs and subscribers can silently disappear. The server checks at start and warns.
+// Redis must run with `maxmemory-policy noeviction` and AOF persistence, or queued jobs and
+// subscribers can silently disappear (docs/architecture.md, Delivery semantics). The server
+// checks at start and warns.
 import type { Redis } from 'ioredis';
 
 export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {

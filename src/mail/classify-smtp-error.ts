@@ -1,4 +1,4 @@
-// Where SMTP failures enter the program they become one of three outcomes (STANDARDS.md):
+// Where SMTP failures enter the program they become one of three outcomes (docs/standards.md, Bounces):
 // permanent (bounce + suppress, never retried), transient (retry with backoff) or ambiguous
 // (the message data was sent and then the connection failed: it may have been accepted, so it
 // is recorded as unknown and never re-sent).

@@ -1,7 +1,7 @@
 // The per-issue fast path: everything nodemailer's MailComposer would build for every message
 // (header block, boundary, part headers, transfer-encoded bodies) is built once per issue;
 // `build` only encodes the recipient's own values and joins them in. The output is an
-// ordinary multipart/alternative RFC 5322 message with the headers of STANDARDS.md, checked
+// ordinary multipart/alternative RFC 5322 message with the headers of docs/standards.md, checked
 // against a nodemailer-built copy with mailparser in test/unit/mail-issue-mime.test.ts.
 import { createHash } from 'node:crypto';
 import { DkimSigner, bodyHash, type DkimConfig } from './dkim-signer.ts';

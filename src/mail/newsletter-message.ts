@@ -1,4 +1,4 @@
-// The per-recipient parts of a newsletter message and their header forms (STANDARDS.md):
+// The per-recipient parts of a newsletter message and their header forms (docs/standards.md, List headers):
 //   Message-ID: <issue.subscriber.TAG@domain>         deterministic, so logs can be matched; TAG carries a MAC (message-id.ts)
 //   List-Id: "Name" <listId.domain>
 //   List-Unsubscribe: <https://PUBLIC_URL/unsubscribe/TOKEN>, <mailto:unsubscribe+TOKEN@domain?subject=unsubscribe>

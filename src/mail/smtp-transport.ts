@@ -3,7 +3,7 @@
 // nodemailer's Mailer (MIME, list headers, DKIM); `sendRaw` hands prebuilt bytes to the same
 // pool directly (raw-transport-mail.ts says why). Both share the pool's connections.
 //
-// Two settings carry the delivery semantics of DESIGN.md:
+// Two settings carry the delivery semantics (docs/architecture.md):
 // - `maxRequeues: 0`: nodemailer 10's pool puts a message back on its own queue when a reused
 //   connection drops before any byte of it was read (lib/smtp-pool: PoolResource.send and the
 //   pool's 'close' handler; default 5 times), and sends it again by itself. The deliver queue

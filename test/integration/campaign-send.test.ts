@@ -1,5 +1,5 @@
 // Issue 4 acceptance (a): 2,000 subscribers → the sink receives exactly 2,000 messages, one per
-// address, each with the list headers of STANDARDS.md, a deterministic Message-ID and a personal
+// address, each with the list headers of docs/standards.md, a deterministic Message-ID and a personal
 // unsubscribe link that verifies for that subscriber and, POSTed to the real app, unsubscribes.
 import { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -55,7 +55,7 @@ describe('sending an issue to 2,000 subscribers', () => {
     expect(counts).toMatchObject({ completed: 0, waiting: 0, delayed: 0, active: 0, failed: 0 });
   });
 
-  it('puts the list headers of STANDARDS.md on every message', () => {
+  it('puts the list headers of docs/standards.md on every message', () => {
     const byEmail = new Map(subscribers.map((s) => [s.email, s.id]));
     const messageIds = new Set<string>();
     for (const mail of parsed) {

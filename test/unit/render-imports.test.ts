@@ -1,5 +1,5 @@
-// DESIGN.md: src/render is pure. It must not reach mail, campaign, subscribers, http or the
-// file system, directly or through the project files it imports.
+// src/render is pure (docs/architecture.md, Rooms of src/). It must not reach mail, campaign,
+// subscribers, http or the file system, directly or through the project files it imports.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// Properties of the real templates on the sample issues: the body rules of STANDARDS.md,
+// Properties of the real templates on the sample issues: the body rules of docs/standards.md,
 // hostile content, and the double opt-in email.
 import { encodedSizes } from '../../src/mail/index.ts';
 import { fileURLToPath } from 'node:url';
