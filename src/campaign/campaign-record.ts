@@ -1,11 +1,42 @@
 // The owner of the campaign hash (keys.campaign(id)): what is being sent to whom, its state and
-// its fan-out progress; every other module reads and changes it through these functions. Its
-// counters (sent, failed, …, total, inflight) are changed only by the ledger's scripts, which
-// must move an entry and its counter in one step.
+// its fan-out progress. Every write to it is in this file: the functions below, and CAMPAIGN_LUA,
+// the Lua functions through which the ledger's scripts (ledger.ts) change its counters (sent,
+// failed, …, total, inflight), cursor and end, since those must move with a ledger entry in one
+// step. Other modules read it here too; test/unit/layout-rules.test.ts fails when one writes it.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { LuaScript } from './lua-script.ts';
 import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState, type PausedUntil } from './types.ts';
+
+/**
+ * Lua functions for the ledger's scripts (ledger.ts), whose every write to a campaign hash goes
+ * through them; `campaign` is the hash's key (one of the script's KEYS), `now` an ISO time.
+ * - campaignAdd: adds `by` to a counter (total, inflight, possibleDuplicates, or a final state's).
+ * - campaignSaveCursor: where a resumed fan-out goes on from.
+ * - campaignFanoutDone: the fan-out has added every job (the cursor is spent).
+ * - checkDone: a sending campaign whose fan-out is done and whose every registered subscriber
+ *   has a final state becomes `done`, with its finishing time.
+ */
+export const CAMPAIGN_LUA = `
+local function campaignAdd(campaign, field, by)
+  redis.call('HINCRBY', campaign, field, by)
+end
+local function campaignSaveCursor(campaign, cursor)
+  redis.call('HSET', campaign, 'cursor', cursor)
+end
+local function campaignFanoutDone(campaign)
+  redis.call('HSET', campaign, 'fanoutDone', '1', 'cursor', '')
+end
+local function checkDone(campaign, now)
+  local c = redis.call('HMGET', campaign, 'state', 'fanoutDone', 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')
+  if c[1] ~= 'sending' or c[2] ~= '1' then return end
+  local finals = 0
+  for i = 4, 8 do finals = finals + (tonumber(c[i]) or 0) end
+  if finals >= (tonumber(c[3]) or 0) then
+    redis.call('HSET', campaign, 'state', 'done', 'finishedAt', now)
+  end
+end
+`;
 
 const int = (v: string | undefined): number => (v ? Number.parseInt(v, 10) || 0 : 0);
 

@@ -148,7 +148,7 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
       await job.updateProgress({ added });
     }
     const state = await ledger.fanoutDone(campaignId);
-    if (first.mode === 'test') await redis.expire(k.ledger(campaignId), TEST_TTL_SECONDS);
+    if (first.mode === 'test') await ledger.expire(campaignId, TEST_TTL_SECONDS);
     log.info({ campaignId, added, state }, 'fan-out finished');
     return { added };
   };

@@ -14,9 +14,13 @@
 // The campaign's `inflight` counter is the number of live claims (f: or d:): pause, cancel and
 // unsubscribe wait until the transactions already under way are over before they answer, so
 // that nothing starts after they returned.
+//
+// This file owns the ledger hash and its in-doubt set; the campaign hash is campaign-record.ts's,
+// and these scripts change it only through that file's Lua functions (CAMPAIGN_LUA).
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { subscriberReadSpec } from '../subscribers/redis-store.ts';
+import { CAMPAIGN_LUA } from './campaign-record.ts';
 import { LuaScript } from './lua-script.ts';
 import type { ClaimOutcome, FinalState } from './types.ts';
 
@@ -25,8 +29,9 @@ export function inDoubtKey(k: Keys, campaignId: string): string {
   return `${k.ledger(campaignId)}:in-doubt`;
 }
 
-// Shared Lua: final-state test, and "done" when the fan-out finished and nothing is queued.
-const COMMON = `
+// Shared Lua: the campaign hash's functions (CAMPAIGN_LUA: counters, cursor, "done" when the
+// fan-out finished and nothing is queued), the final-state tests and settle.
+const COMMON = `${CAMPAIGN_LUA}
 local function isFinal(s)
   return s == 'sent' or s == 'bounced' or s == 'failed' or s == 'skipped' or s == 'unknown'
 end
@@ -36,25 +41,16 @@ local function isLive(s)
   local p = string.sub(s, 1, 2)
   return p == 'f:' or p == 'd:'
 end
-local function checkDone(campaign, now)
-  local c = redis.call('HMGET', campaign, 'state', 'fanoutDone', 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')
-  if c[1] ~= 'sending' or c[2] ~= '1' then return end
-  local finals = 0
-  for i = 4, 8 do finals = finals + (tonumber(c[i]) or 0) end
-  if finals >= (tonumber(c[3]) or 0) then
-    redis.call('HSET', campaign, 'state', 'done', 'finishedAt', now)
-  end
-end
 -- Records a final state unless one exists; a subscriber seen for the first time joins total.
 -- doubt: the in-doubt set (or false): a subscriber in it may hold an earlier copy, so ending
 -- without a delivery of our own is unknown, never skipped or failed (which a later send retries).
 local function settle(ledger, campaign, sub, cur, state, now, doubt)
   if cur and isFinal(cur) then return cur end
   if doubt and (state == 'skipped' or state == 'failed') and redis.call('SISMEMBER', doubt, sub) == 1 then state = 'unknown' end
-  if not cur then redis.call('HINCRBY', campaign, 'total', 1) end
-  if isLive(cur) then redis.call('HINCRBY', campaign, 'inflight', -1) end
+  if not cur then campaignAdd(campaign, 'total', 1) end
+  if isLive(cur) then campaignAdd(campaign, 'inflight', -1) end
   redis.call('HSET', ledger, sub, state)
-  redis.call('HINCRBY', campaign, state, 1)
+  campaignAdd(campaign, state, 1)
   checkDone(campaign, now)
   return state
 end
@@ -99,21 +95,21 @@ if state == 'paused' then
   -- whose data went out is parked, still in doubt. Neither is in flight any more.
   if mine or (marker and not doubt) then
     redis.call('HSET', KEYS[1], ARGV[1], 'queued')
-    redis.call('HINCRBY', KEYS[2], 'inflight', -1)
+    campaignAdd(KEYS[2], 'inflight', -1)
   elseif marker then
     redis.call('HSET', KEYS[1], ARGV[1], 'p:' .. string.sub(cur, 3))
-    redis.call('HINCRBY', KEYS[2], 'inflight', -1)
+    campaignAdd(KEYS[2], 'inflight', -1)
   end
   return {'paused', hash}
 end
 if mine then return {'claimed', hash, email, name} end
-if not cur then redis.call('HINCRBY', KEYS[2], 'total', 1) end
+if not cur then campaignAdd(KEYS[2], 'total', 1) end
 -- Taking over a dead attempt's live claim keeps the count; anything else is one more in flight.
-if not marker then redis.call('HINCRBY', KEYS[2], 'inflight', 1) end
+if not marker then campaignAdd(KEYS[2], 'inflight', 1) end
 redis.call('HSET', KEYS[1], ARGV[1], 'f:' .. ARGV[2])
 if doubt then
   -- Counted once per subscriber, however often their message comes back in doubt.
-  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'possibleDuplicates', 1) end
+  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then campaignAdd(KEYS[2], 'possibleDuplicates', 1) end
   -- A test send's keys expire (TEST_TTL_SECONDS on its campaign hash): so does this set.
   local ttl = redis.call('TTL', KEYS[2])
   if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
@@ -167,26 +163,26 @@ if redis.call('HGET', KEYS[2], 'state') == 'cancelled' then
   settle(KEYS[1], KEYS[2], ARGV[1], cur, 'skipped', ARGV[3], KEYS[3])
 else
   redis.call('HSET', KEYS[1], ARGV[1], 'queued')
-  redis.call('HINCRBY', KEYS[2], 'inflight', -1)
+  campaignAdd(KEYS[2], 'inflight', -1)
 end
 return 1
 `);
 
 // KEYS: ledger, campaign. ARGV: next cursor, ids… Registers a fan-out chunk and saves the
 // cursor in the same step, so a resumed fan-out neither skips nor double-counts a chunk.
-const REGISTER = new LuaScript(`
+const REGISTER = new LuaScript(`${CAMPAIGN_LUA}
 local added = 0
 for i = 2, #ARGV do
   added = added + redis.call('HSETNX', KEYS[1], ARGV[i], 'queued')
 end
-if added > 0 then redis.call('HINCRBY', KEYS[2], 'total', added) end
-redis.call('HSET', KEYS[2], 'cursor', ARGV[1])
+if added > 0 then campaignAdd(KEYS[2], 'total', added) end
+campaignSaveCursor(KEYS[2], ARGV[1])
 return added
 `);
 
 // KEYS: ledger, campaign. ARGV: now. The fan-out has added every job.
 const FANOUT_DONE = new LuaScript(`${COMMON}
-redis.call('HSET', KEYS[2], 'fanoutDone', '1', 'cursor', '')
+campaignFanoutDone(KEYS[2])
 checkDone(KEYS[2], ARGV[1])
 return redis.call('HGET', KEYS[2], 'state')
 `);
@@ -198,8 +194,8 @@ local moved = 0
 for i = 4, #ARGV do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[2])
-    if isFinal(ARGV[1]) then redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
-    if isFinal(ARGV[2]) then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+    if isFinal(ARGV[1]) then campaignAdd(KEYS[2], ARGV[1], -1) end
+    if isFinal(ARGV[2]) then campaignAdd(KEYS[2], ARGV[2], 1) end
     moved = moved + 1
   end
 end
@@ -298,6 +294,11 @@ export class Ledger {
 
   async checkDone(campaignId: string): Promise<string> {
     return (await CHECK_DONE.run(this.redis, [this.k.campaign(campaignId)], [this.now()])) as string;
+  }
+
+  /** A test send's ledger lives as long as its campaign (TEST_TTL_SECONDS). */
+  async expire(campaignId: string, seconds: number): Promise<void> {
+    await this.redis.expire(this.k.ledger(campaignId), seconds);
   }
 
   async campaignExists(campaignId: string): Promise<boolean> {

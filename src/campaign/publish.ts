@@ -1,6 +1,8 @@
 // Publish: the issue rendered once, stored in Redis as JSON, immutable. The deliver workers
 // and the web archive read it; nobody renders again per subscriber. Publishing the same id
 // with different content is refused (it would mix two versions in one send) unless forced.
+// This file owns the published issues (keys.rendered(id)), a test send's "[TEST]" copy among
+// them, and the archive index they are listed in.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Issue, Newsletter } from '../content/schema.ts';
@@ -35,6 +37,11 @@ export function toPublishedIssue(rendered: RenderedIssue, issue: Issue, newslett
 export function asTestIssue(published: PublishedIssue): PublishedIssue {
   const subject = `[TEST] ${published.subject}`;
   return { ...published, subject, rendered: { ...published.rendered, subject } };
+}
+
+/** Stores a test send's "[TEST]" copy (asTestIssue) under its own campaign id, kept `seconds`. */
+export async function storeTestCopy(redis: Redis, k: Keys, campaignId: string, copy: PublishedIssue, seconds: number): Promise<void> {
+  await redis.set(k.rendered(campaignId), JSON.stringify(copy), 'EX', seconds);
 }
 
 export type PublishOutcome = 'published' | 'unchanged' | 'replaced';

@@ -5,7 +5,7 @@ import { parseStartTime, StartTimeError } from './start-time.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { expireCampaign, readCampaign, readSend, startCampaign } from './campaign-record.ts';
 import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
-import { asTestIssue } from './publish.ts';
+import { asTestIssue, storeTestCopy } from './publish.ts';
 import { FANOUT_JOB_OPTIONS } from './queues.ts';
 import { shardKeys, type Sends, type SendShard } from './sends.ts';
 import type { CampaignRecord, CampaignState, PublishedIssue } from './types.ts';
@@ -171,7 +171,7 @@ export async function startTestSend(deps: SendDeps, published: PublishedIssue, a
   const { redis, keys: k } = deps;
   // A test send's recipients are no subscribers: it lives in the first partition only.
   const shard = deps.shards[0]!;
-  await redis.set(k.rendered(campaignId), JSON.stringify(copy), 'EX', TEST_TTL_SECONDS);
+  await storeTestCopy(redis, k, campaignId, copy, TEST_TTL_SECONDS);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
   const run = await startCampaign(redis, shard.keys, {
