@@ -7,6 +7,7 @@
 // at most MAX_LISTED_ERRORS bad rows are kept for the report (all are counted). Only `pending`
 // (a confirmation mail to queue per new pending row) grows with what the file creates.
 import { createReadStream } from 'node:fs';
+import { isIP } from 'node:net';
 import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
@@ -239,9 +240,10 @@ function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, imp
   if (consentAt !== undefined) {
     // The record an export carries comes back as it was (the words as a version or the text itself).
     consent = { at: consentAt, source: isConsentSource(rawSource) ? rawSource : 'import', textVersion: get('consent_text').slice(0, 300) || 'import' };
-    const ip = get('consent_ip').slice(0, 64);
+    // Only an address is kept as one: a file may hold anything in that column.
+    const ip = get('consent_ip').trim().slice(0, 64);
     const userAgent = get('consent_user_agent').slice(0, 300);
-    if (ip) consent.ip = ip;
+    if (isIP(ip)) consent.ip = ip;
     if (userAgent) consent.userAgent = userAgent;
     if (confirmedAt) consent.confirmedAt = confirmedAt;
   }

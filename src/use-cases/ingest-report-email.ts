@@ -141,7 +141,7 @@ async function ingestUnsubscribe(deps: IngestDeps, token: string, opts: IngestOp
     await recordUnmatched(deps.redis, deps.keys, { kind: 'unsubscribe', reason, address: `unsubscribe+${shown}`, ...(opts.source ? { source: opts.source } : {}) });
     return { token: shown, outcome: { kind: 'unmatched', reason } };
   }
-  const result = await leaveList(deps, claims.subscriberId, claims.listId);
+  const result = await leaveList(deps, claims.subscriberId, claims.listId, { source: 'mail' });
   if (!result) return { token: shown, outcome: { kind: 'no-such-subscriber', listId: claims.listId } };
   if (!result.left) return { token: shown, outcome: { kind: 'not-on-list', subscriberId: claims.subscriberId, listId: claims.listId } };
   // Counted once per person and list, as the one-click route counts: `serve` adds these to

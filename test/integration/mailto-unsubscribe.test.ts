@@ -95,6 +95,8 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
     const after = await h.store.get(reader.id);
     expect(after?.lists).toEqual([OTHER_LIST]);
     expect(after?.status).toBe('active');
+    // The consent history says how they left: by mail.
+    expect((await h.store.consentHistory(reader.id)).at(-1)).toMatchObject({ type: 'withdrawn', source: 'mail', listId: h.listId });
     expect((await h.store.get(other.id))?.lists).toEqual([h.listId]);
     expect(await scrapeUnsubscribes()).toEqual([`newsletter_unsubscribes_total{newsletter="pretrain-weekly",how="mailto"} 1`]);
 

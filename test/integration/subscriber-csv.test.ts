@@ -213,6 +213,17 @@ describe('import', () => {
     expect((await store.pageActive('pretrain-weekly', null, 10)).ids).toEqual([(await store.findByEmail('stays@example.com'))!.id]);
   });
 
+  it('keeps a consent_ip only when it is an address (anything else in the column is dropped)', async () => {
+    const store = freshStore();
+    const text = ['email,status,consented_at,consent_ip', 'ip4@example.com,active,2026-01-02T03:04:05.000Z,198.51.100.7', 'ip6@example.com,active,2026-01-02T03:04:05.000Z,2001:db8::1', 'junk@example.com,active,2026-01-02T03:04:05.000Z,not-an-ip <script>'].join('\n');
+    expect(await imp(store, text)).toMatchObject({ imported: 3, errorCount: 0 });
+    expect((await store.findByEmail('ip4@example.com'))?.consent?.ip).toBe('198.51.100.7');
+    expect((await store.findByEmail('ip6@example.com'))?.consent?.ip).toBe('2001:db8::1');
+    const junk = await store.findByEmail('junk@example.com');
+    expect(junk?.consent).toMatchObject({ at: '2026-01-02T03:04:05.000Z' });
+    expect(junk?.consent?.ip).toBeUndefined();
+  });
+
   it('requires --confirmed or consent_at for an explicit active status, and applies explicit refusals', async () => {
     const store = freshStore();
     await imp(store, 'email\nwas-active@example.com\n', { confirmed: true });
