@@ -17,6 +17,7 @@ import { createRedis, requireRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { createRenderer } from '../render/index.ts';
+import { plural } from '../render/locales/format.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { fromHeader } from '../subscribers/confirmation-mail.ts';
 import { signListToken } from '../subscribers/tokens.ts';
@@ -87,7 +88,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
     const parts = await resolvePartitions(redis, prefix, o.partitions);
     const k = parts.base;
-    log(`bench: Redis prefix ${prefix} (${parts.count} partition${parts.count === 1 ? '' : 's'}), starting the SMTP sink process`);
+    log(`bench: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}), starting the SMTP sink process`);
     sink = await startSinkProcess();
 
     log(`bench: creating ${o.subscribers.toLocaleString('en-US')} active subscribers`);

@@ -14,6 +14,7 @@ import type { Config } from '../config/index.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
+import { plural } from '../render/locales/format.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import type { SearchKind } from '../subscribers/search.ts';
 import { SUBSCRIBER_STATUSES } from '../subscribers/types.ts';
@@ -157,7 +158,7 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
   try {
     const parts = await resolvePartitions(redis, prefix, o.partitions);
     const csv = join(dir, 'subscribers.csv');
-    log(`bench subscribers: Redis prefix ${prefix} (${parts.count} partition${parts.count === 1 ? '' : 's'}); writing ${o.rows.toLocaleString('en-US')} rows to ${csv}`);
+    log(`bench subscribers: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}); writing ${o.rows.toLocaleString('en-US')} rows to ${csv}`);
     // The rows the searches start from, chosen before the file is written (seeded: the same every run).
     const pick = prng(26);
     const kinds = SEARCH_BENCH_KINDS;
@@ -279,7 +280,7 @@ export function formatSubscribersTable(r: SubscribersBenchResult): string {
   const proc = (p: ProcessRun) => `${n(p.rowsPerSecond)} rows/s (${n(p.seconds, 1)} s) · peak RSS ${mb(p.peakRssBytes)} · CPU ${n(p.cpuUsPerRow, 1)} µs/row · Redis ${n(p.redisCpuUsPerRow, 1)} µs/row`;
   const rows: Array<[string, string]> = [
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
-    ['subscribers', `${n(r.rows)} (CSV ${mb(r.csvBytes)}), ${r.partitions} partition${r.partitions === 1 ? '' : 's'}`],
+    ['subscribers', `${n(r.rows)} (CSV ${mb(r.csvBytes)}), ${r.partitions} ${plural('en', r.partitions, { one: 'partition', other: 'partitions' })}`],
     ['import --confirmed', proc(r.import)],
     ['export', proc(r.export)],
     ['store per subscriber', `${n(r.memory.storeBytesPerSubscriber)} B (records, address index, bitmaps, counters)`],

@@ -10,6 +10,7 @@ import libmime from 'libmime';
 import type { AddressObject } from 'mailparser';
 import { addresses, CAPTURED_FILE, type CaptureInbox, type CapturedMessage, type CapturedMessageSummary } from './capture-inbox.ts';
 import { escapeHtml } from '../render/splice.ts';
+import { plural } from '../render/locales/format.ts';
 
 const MESSAGE_ID = /^\d{13}-\d{1,9}$/;
 
@@ -21,7 +22,7 @@ export function captureInboxRoutes(inbox: CaptureInbox): FastifyPluginAsync {
   return async (app) => {
     app.get('/inbox', async (_request, reply) => {
       const messages = await inbox.list();
-      const count = `${messages.length} ${messages.length === 1 ? 'message' : 'messages'}`;
+      const count = `${messages.length} ${plural('en', messages.length, { one: 'message', other: 'messages' })}`;
       const body = messages.length
         ? `<p class="muted">${count}, newest first.</p>\n<ol class="messages" aria-label="Captured messages, newest first">\n${messages.map(listItem).join('\n')}\n</ol>`
         : '<p>No message yet. Send something to this inbox’s SMTP server and reload.</p>';

@@ -7,13 +7,14 @@ import type { PublishedIssue } from '../campaign/types.ts';
 import { CONTENT_ID } from '../content/schema.ts';
 import type { LocatedFinding } from '../content/index.ts';
 import { UserError } from '../errors.ts';
+import { plural } from '../render/locales/format.ts';
 import { renderIssueFile, type RenderedIssueFile } from './render-issue-file.ts';
 
 export class LintFailedError extends UserError {
   override name = 'LintFailedError';
   constructor(readonly file: string, readonly findings: readonly LocatedFinding[]) {
     const errors = findings.filter((f) => f.level === 'error').length;
-    super(`${file}: ${errors} lint error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} before sending`);
+    super(`${file}: ${errors} lint ${plural('en', errors, { one: 'error', other: 'errors' })}; fix ${plural('en', errors, { one: 'it', other: 'them' })} before sending`);
   }
 }
 

@@ -5,6 +5,7 @@
 // issue is not fit to send (DESIGN: build exits 1 on invalid content).
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
+import { byCount, count } from '../plural.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       if (errors > 0) {
-        process.stderr.write(`${file}: ${errors} lint error${errors === 1 ? '' : 's'}; files written for a look, but fix ${errors === 1 ? 'it' : 'them'} before sending (details: newsletter lint ${file})\n`);
+        process.stderr.write(`${file}: ${count(errors, 'lint error')}; files written for a look, but fix ${byCount(errors, 'it', 'them')} before sending (details: newsletter lint ${file})\n`);
         process.exitCode = 1;
       }
     });

@@ -3,7 +3,7 @@
 // with no duplicates; cancel ends the send, whatever was still queued counts as skipped.
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
-import { count } from '../plural.ts';
+import { byCount, count } from '../plural.ts';
 import { formatStatus } from './status.ts';
 
 type Action = 'pause' | 'resume' | 'cancel';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
         const status = await withCampaignClient(config, (c) => run(c, issueId));
         process.stdout.write(`${formatStatus(status)}\n`);
         const still = (status as { stillInFlight?: number }).stillInFlight;
-        if (still) process.stderr.write(`newsletter ${action}: ${count(still, 'message')} ${still === 1 ? 'was' : 'were'} still in flight when the wait ran out (a worker that stopped answering?); ${still === 1 ? 'it' : 'none of them'} can be delivered now (each is checked before its final dot)\n`);
+        if (still) process.stderr.write(`newsletter ${action}: ${count(still, 'message')} ${byCount(still, 'was', 'were')} still in flight when the wait ran out (a worker that stopped answering?); ${byCount(still, 'it', 'none of them')} can be delivered now (each is checked before its final dot)\n`);
       });
   }
 }

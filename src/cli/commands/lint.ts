@@ -4,6 +4,7 @@
 // run once they are fixed.
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
+import { byCount, count } from '../plural.ts';
 
 export function register(program: Command): void {
   program
@@ -15,7 +16,6 @@ export function register(program: Command): void {
       const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
       const { ContentError, contentErrorFindings, formatFinding } = await import('../../content/index.ts');
       const { kb } = await import('../format-report.ts');
-      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
       let result;
       try {
         result = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl });
@@ -23,7 +23,7 @@ export function register(program: Command): void {
         if (!(error instanceof ContentError)) throw error;
         const findings = contentErrorFindings(error);
         for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
-        process.stderr.write(`${file}: ${plural(findings.length, 'error')}; the file does not load: fix ${findings.length === 1 ? 'it' : 'them'}, then lint again for the other checks\n`);
+        process.stderr.write(`${file}: ${count(findings.length, 'error')}; the file does not load: fix ${byCount(findings.length, 'it', 'them')}, then lint again for the other checks\n`);
         process.exitCode = 1;
         return;
       }
@@ -31,7 +31,7 @@ export function register(program: Command): void {
       for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       const { encodedHtmlBytes, encoding, budgetBytes } = rendered.report;
-      process.stderr.write(`${file}: ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`);
+      process.stderr.write(`${file}: ${count(errors, 'error')}, ${count(findings.length - errors, 'warning')}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`);
       if (errors > 0) process.exitCode = 1;
     });
 }

@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment, type Config } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
+import { count } from '../plural.ts';
 import { withStore, type StoreContext } from '../with-store.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
 import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
@@ -64,7 +65,6 @@ async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId
   return withConfirmations(ctx, (deps) => requestConfirmationMail(deps, { subscriberId, listId }));
 }
 
-const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 function formatCounts(counts: Record<SubscriberStatus, number>): string {
   return SUBSCRIBER_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ');
@@ -174,7 +174,7 @@ export function register(program: Command): void {
           const removed = m.removed.map((r) => `${r.email} (id ${r.id})`).join(', ');
           process.stdout.write(`merged ${removed} into ${m.email} (id ${m.kept}): ${m.status}, lists ${m.lists.join(' ') || '(none)'}\n`);
         }
-        process.stdout.write(`reindexed ${plural(records, 'subscriber')}; merged ${plural(merged.length, 'mailbox', 'mailboxes')} that had more than one record\n`);
+        process.stdout.write(`reindexed ${count(records, 'subscriber')}; merged ${count(merged.length, 'mailbox', 'mailboxes')} that had more than one record\n`);
       });
     });
 
@@ -204,7 +204,7 @@ export function register(program: Command): void {
         } while (cursor !== null);
         if (opts.json) process.stdout.write(shown === 0 ? '[]\n' : '\n]\n');
         const counts = await store.countByStatus(listId);
-        process.stderr.write(`${plural(shown, 'subscriber')} shown; ${listId ?? 'all lists'}: ${formatCounts(counts)}\n`);
+        process.stderr.write(`${count(shown, 'subscriber')} shown; ${listId ?? 'all lists'}: ${formatCounts(counts)}\n`);
       });
     });
 
@@ -235,12 +235,12 @@ export function register(program: Command): void {
         if (result.errorCount > result.errors.length) process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
         const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
         process.stdout.write(
-          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${plural(result.errorCount, 'bad row')}\n`,
+          `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${count(result.errorCount, 'bad row')}\n`,
         );
         if (result.pending.length) {
           const queued = result.confirmationsQueued;
           const pace = config.rateLimitPerSecond > 0 ? ` at ${config.rateLimitPerSecond}/s (RATE_LIMIT_PER_SECOND)` : '';
-          process.stdout.write(`queued ${plural(queued, 'confirmation mail')}${pace}; a running \`newsletter worker\` sends them\n`);
+          process.stdout.write(`queued ${count(queued, 'confirmation mail')}${pace}; a running \`newsletter worker\` sends them\n`);
         }
         // A file whose every row is bad is as unusable as one without a header.
         if (result.errorCount > 0 && result.imported + result.updated + result.skipped === 0) process.exitCode = 1;
@@ -260,7 +260,7 @@ export function register(program: Command): void {
         const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
         try {
           const { exported } = await exportSubscribers(store, out, { listId, end: Boolean(opts.out), consentText });
-          process.stderr.write(`exported ${plural(exported, 'subscriber')}${opts.out ? ` to ${opts.out}` : ''}\n`);
+          process.stderr.write(`exported ${count(exported, 'subscriber')}${opts.out ? ` to ${opts.out}` : ''}\n`);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === 'EPIPE') return; // the reader (e.g. `| head`) went away: not an error

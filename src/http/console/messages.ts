@@ -1,5 +1,6 @@
 // Every sentence of the editor's console, in its two locales. The console's language comes from
 // the editor's choice (a cookie set by the language links) or the browser's Accept-Language.
+import { plural } from '../../render/locales/format.ts';
 import type { ConsentEventSource, ConsentEventType } from '../../subscribers/types.ts';
 
 export type ConsoleLocale = 'en' | 'zh-CN';
@@ -196,6 +197,9 @@ export interface ConsoleMessages {
   back: string;
 }
 
+/** English's two forms by Intl.PluralRules: `one` for 1, `other` for every other count. */
+const byCount = (n: number, one: string, other: string) => plural('en', n, { one, other });
+
 const en: ConsoleMessages = {
   lang: 'en',
   languageName: 'English',
@@ -222,7 +226,7 @@ const en: ConsoleMessages = {
   lint: 'Lint',
   lintClean: 'No findings.',
   levels: { error: 'error', warning: 'warning' },
-  sendBlocked: (errors) => `Sending is blocked until ${errors === 1 ? 'the error' : `the ${errors} errors`} above ${errors === 1 ? 'is' : 'are'} fixed in the issue file.`,
+  sendBlocked: (errors) => `Sending is blocked until ${byCount(errors, 'the error', `the ${errors} errors`)} above ${byCount(errors, 'is', 'are')} fixed in the issue file.`,
   sendRunning: 'A send of this issue is under way or scheduled: its page has pause, resume and cancel.',
   startsAt: 'Starts',
   yourTime: 'your time:',
@@ -232,21 +236,21 @@ const en: ConsoleMessages = {
   sendNowButton: 'Send now instead',
   rescheduled: (when) => `The send now starts ${when}.`,
   noWorker: 'No worker is running: this send stays queued (nothing is lost) and goes out once one runs. Start one with `newsletter worker` on a machine with the same REDIS_URL and KEY_PREFIX.',
-  lintSummary: (errors, warnings) => (errors ? `${errors} error${errors === 1 ? '' : 's'}` : warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : 'ready'),
+  lintSummary: (errors, warnings) => (errors ? `${errors} ${byCount(errors, 'error', 'errors')}` : warnings ? `${warnings} ${byCount(warnings, 'warning', 'warnings')}` : 'ready'),
   sizeTitle: 'Size on the wire',
   sizeLine: (kb, budgetKb, over) => `HTML part ${kb} KB on the wire, of a ${budgetKb} KB budget (Gmail clips a message at about 102 KB)${over ? ': too big, shorten the issue.' : '.'}`,
-  recipients: (n, list) => `${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} on the list “${list}”.`,
+  recipients: (n, list) => `${n.toLocaleString('en')} active ${byCount(n, 'subscriber', 'subscribers')} on the list “${list}”.`,
   testSendTitle: 'Test send',
   testSendLabel: 'Send a [TEST] copy to',
   testSendHint: 'One or more addresses, separated by commas or spaces (at most 20). The list is not touched.',
   testSendButton: 'Send test',
-  testSendQueued: (n) => `Test copy queued to ${n} address${n === 1 ? '' : 'es'}.`,
+  testSendQueued: (n) => `Test copy queued to ${n} ${byCount(n, 'address', 'addresses')}.`,
   sendTitle: 'Send to the list',
   atLabel: 'Schedule for (optional)',
   atHint: (timeZone) => `Leave empty to send now; or a date and time, e.g. 2026-12-08T08:00, read in ${timeZone} (the newsletter's time zone), or with an offset: 2026-12-08T08:00+08:00.`,
   sendButton: 'Send…',
   confirmTitle: 'Send this issue?',
-  confirmBody: (n, list, at) => `It goes to ${n.toLocaleString('en')} active subscriber${n === 1 ? '' : 's'} of “${list}”, ${at ? `at ${at}` : 'now'}. This cannot be undone.`,
+  confirmBody: (n, list, at) => `It goes to ${n.toLocaleString('en')} active ${byCount(n, 'subscriber', 'subscribers')} of “${list}”, ${at ? `at ${at}` : 'now'}. This cannot be undone.`,
   confirmButton: 'Yes, send it',
   cancelButton: 'Back',
   alreadySent: (when, n) => `Already sent, finished ${when}, to ${n.toLocaleString('en')}.`,
@@ -262,8 +266,8 @@ const en: ConsoleMessages = {
   cancelSendButton: 'Cancel the send',
   pausedReason: (reason) => `Paused: ${reason}`,
   resumesBySelf: 'It resumes by itself once the SMTP server answers.',
-  possibleDuplicates: (n) => `${n} possible duplicate${n === 1 ? '' : 's'} (a connection lost after the message was sent).`,
-  lateReports: (b, c) => `Reported afterwards: ${b} bounce${b === 1 ? '' : 's'}, ${c} complaint${c === 1 ? '' : 's'} (those addresses are suppressed).`,
+  possibleDuplicates: (n) => `${n} possible ${byCount(n, 'duplicate', 'duplicates')} (a connection lost after the message was sent).`,
+  lateReports: (b, c) => `Reported afterwards: ${b} ${byCount(b, 'bounce', 'bounces')}, ${c} ${byCount(c, 'complaint', 'complaints')} (those addresses are suppressed).`,
   lookupTitle: 'What happened to my message?',
   lookupLabel: "Subscriber's address",
   lookupButton: 'Look up',
@@ -286,17 +290,17 @@ const en: ConsoleMessages = {
     searchKind: 'Search in',
     kinds: { auto: 'address or name', local: 'address', domain: 'domain', name: 'name' },
     anyStatus: 'any',
-    matches: (n, exact) => (n === 0 ? 'No subscriber matches.' : `${exact ? '' : 'At least '}${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} match${n === 1 && exact ? 'es' : ''}.`),
+    matches: (n, exact) => (n === 0 ? 'No subscriber matches.' : `${exact ? '' : 'At least '}${n.toLocaleString('en')} ${byCount(n, 'subscriber', 'subscribers')} match${exact ? byCount(n, 'es', '') : ''}.`),
     bulkUnsubscribe: (list) => `Unsubscribe all these from ${list}…`,
     bulkDelete: 'Erase all these…',
     bulkExport: 'Export these as CSV',
-    bulkUnsubscribeTitle: (n, list) => `Unsubscribe ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} from ${list}?`,
-    bulkDeleteTitle: (n) => `Erase ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'}?`,
+    bulkUnsubscribeTitle: (n, list) => `Unsubscribe ${n.toLocaleString('en')} ${byCount(n, 'subscriber', 'subscribers')} from ${list}?`,
+    bulkDeleteTitle: (n) => `Erase ${n.toLocaleString('en')} ${byCount(n, 'subscriber', 'subscribers')}?`,
     bulkUnsubscribeBody: (list) => `They stop receiving ${list}; sends under way let them go. Their records and consent records stay; only they can join again.`,
     bulkDeleteBody: 'Their records, consent records and list memberships are deleted, and only a hash of each address is kept so that no import or form adds them back (as `newsletter subscribers forget`). It cannot be undone.',
     bulkConfirm: (n) => `Yes, all ${n.toLocaleString('en')}`,
     bulkTooMany: (n, max) => `${n.toLocaleString('en')} subscribers match; the console acts on at most ${max.toLocaleString('en')} at once. Narrow the search, or do it in steps.`,
-    bulkDone: (action, n) => `${action === 'delete' ? 'Erased' : 'Unsubscribed'} ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'}.`,
+    bulkDone: (action, n) => `${action === 'delete' ? 'Erased' : 'Unsubscribed'} ${n.toLocaleString('en')} ${byCount(n, 'subscriber', 'subscribers')}.`,
     bulkNone: 'No subscriber matches any more; nothing was changed.',
     browse: 'Subscribers of the list',
     next: 'Next page',
@@ -321,13 +325,13 @@ const en: ConsoleMessages = {
     previewTitle: (name, bytes) => `${name} (${bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`}): the first rows`,
     importJobTitle: (name) => `Import of ${name}`,
     importState: { running: 'Importing…', done: 'Done', failed: 'Stopped', interrupted: 'Interrupted: the server that ran it stopped; rows before that are in. Import the file again (rows already in are updated, not doubled).' },
-    confirmationsQueued: (n) => `${n.toLocaleString('en')} confirmation mail${n === 1 ? '' : 's'} queued.`,
+    confirmationsQueued: (n) => `${n.toLocaleString('en')} confirmation ${byCount(n, 'mail', 'mails')} queued.`,
     importTarget: (list, confirmed) =>
       confirmed
         ? `The rows go to the list ${list}, as active: "they already agreed" is ticked, so nobody gets a confirmation mail.`
         : `The rows go to the list ${list}, as pending: "they already agreed" is not ticked, so each new address gets a confirmation mail.`,
     importButton: 'Import',
-    imported: (r) => `Imported ${r.imported.toLocaleString('en')}, updated ${r.updated.toLocaleString('en')}, skipped ${r.skipped.toLocaleString('en')}, ${r.errors.toLocaleString('en')} error${r.errors === 1 ? '' : 's'}.`,
+    imported: (r) => `Imported ${r.imported.toLocaleString('en')}, updated ${r.updated.toLocaleString('en')}, skipped ${r.skipped.toLocaleString('en')}, ${r.errors.toLocaleString('en')} ${byCount(r.errors, 'error', 'errors')}.`,
     uploadExpired: 'That upload has expired (15 minutes); choose the file again.',
     noFile: 'Choose a CSV file first.',
     exportTitle: 'Export',
@@ -393,7 +397,7 @@ const en: ConsoleMessages = {
     open: (email) => `Open ${email}`,
   },
   cancelTitle: (id) => `Cancel the send of ${id}?`,
-  cancelBody: (queued) => `No further message of this send leaves; ${queued.toLocaleString('en')} not sent yet ${queued === 1 ? 'is' : 'are'} counted as skipped. A cancelled send cannot be resumed.`,
+  cancelBody: (queued) => `No further message of this send leaves; ${queued.toLocaleString('en')} not sent yet ${byCount(queued, 'is', 'are')} counted as skipped. A cancelled send cannot be resumed.`,
   cancelConfirm: 'Yes, cancel the send',
   keepSending: 'No, keep it',
   refresh: 'Refresh',

@@ -1,4 +1,4 @@
-// Dates and numbers as the locale writes them, by Intl. Formatters are built once per locale.
+// Dates, numbers and plurals as the locale writes them, by Intl. Formatters are built once per locale.
 
 /** YYYY-MM-DD as a calendar date in `locale` (e.g. March 7, 2025; 2025年3月7日; 7. März 2025), independent of the machine's time zone. */
 export function dateFormatter(locale: string): (isoDate: string) => string {
@@ -25,4 +25,20 @@ export function eventTimeFormatter(locale: string): (start: string, end: string 
     const when = end ? format.formatRange(new Date(start), new Date(end)) : format.format(new Date(start));
     return `${when} (${timeZone})`;
   };
+}
+
+/**
+ * The words for each plural category a language has (Intl.PluralRules: zero, one, two, few,
+ * many, other); `other` is required and stands in for any category left out, so English gives
+ * `{ one, other }`, Arabic may give all six, Chinese only `other`.
+ */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The form of `forms` that `n` takes in `locale`: plural('en', 1, { one: 'error', other: 'errors' }) is 'error'. */
+export function plural(locale: string, n: number, forms: PluralForms): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return forms[rules.select(n)] ?? forms.other;
 }
