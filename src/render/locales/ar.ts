@@ -1,6 +1,6 @@
 // Modern Standard Arabic, written right to left (locale-list.ts): the Arabic comma ، between
 // names and after the greeting; digits as Intl writes them for `ar`.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ar');

@@ -1,5 +1,5 @@
 // German: formal address (Sie), as a serious publication writes to its readers.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('de');

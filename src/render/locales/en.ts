@@ -1,5 +1,5 @@
 // English: the title as written, names joined with commas.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('en');

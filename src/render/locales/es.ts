@@ -1,5 +1,5 @@
 // Spanish: tuteo, as Spanish-language newsletters usually write; opening ¿ and ¡.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('es');

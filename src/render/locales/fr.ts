@@ -1,5 +1,5 @@
 // French: vouvoiement, and French typography: a no-break space (U+00A0) before : ? !
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('fr');

@@ -1,6 +1,6 @@
 // The message file of every locale, and the two questions the renderer asks of a locale: its
 // words (with the newsletter's own labels over them) and its writing direction.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { ar } from './ar.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';

@@ -1,6 +1,6 @@
 // Japanese: polite form (です・ます), 【】 around a field, 、 between Japanese names, full-width colons.
 import { CJK } from '../cjk.ts';
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ja');

@@ -1,5 +1,5 @@
 // Korean: polite form (합쇼체/해요체 as a publication writes it), names joined with commas.
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('ko');

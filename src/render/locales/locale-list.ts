@@ -9,9 +9,9 @@ export type Locale = (typeof LOCALES)[number];
 export const RIGHT_TO_LEFT: readonly Locale[] = ['ar'];
 
 /**
- * The plain-string labels of `Strings` (src/render/strings.ts): what a newsletter's `labels:`
+ * The plain-string labels of `Strings` (src/render/locales/types.ts): what a newsletter's `labels:`
  * may replace. Labels that are functions (title, dates, sentences with the name in them) stay
- * the locale's. strings.ts checks at compile time that this list and `Strings` agree.
+ * the locale's. types.ts checks at compile time that this list and `Strings` agree.
  */
 export const LABEL_KEYS = [
   'viewOnline', 'greetingPrefix', 'greetingSuffix', 'defaultName', 'affiliations', 'authors',

@@ -1,6 +1,6 @@
 // Simplified Chinese (mainland): 《书名号》 around the title, 【】 around a field, 、 between CJK names.
 import { CJK } from '../cjk.ts';
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('zh-CN');

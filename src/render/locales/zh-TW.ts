@@ -1,7 +1,7 @@
 // Traditional Chinese (Taiwan): the zh-CN conventions (《》, 【】, 、) with Taiwan's wording
 // (郵件, 連結, 社群, 取消訂閱).
 import { CJK } from '../cjk.ts';
-import type { Strings } from '../strings.ts';
+import type { Strings } from './types.ts';
 import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
 
 const number = numberFormatter('zh-TW');

@@ -1,7 +1,7 @@
 // Arabic page sentences: Modern Standard Arabic, right to left, digits as Intl writes them for
 // `ar` (as the Arabic emails do), the Arabic comma ، and question mark ؟.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('ar');
 

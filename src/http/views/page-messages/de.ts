@@ -1,6 +1,6 @@
 // German page sentences: formal address (Sie), as the German emails write.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('de');
 

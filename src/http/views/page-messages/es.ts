@@ -1,6 +1,6 @@
 // Spanish page sentences: tuteo and opening ¿ ¡, as the Spanish emails write.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('es');
 

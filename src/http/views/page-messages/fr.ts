@@ -1,6 +1,6 @@
 // French page sentences: vouvoiement, and a no-break space (U+00A0) before : ; ? ! as in the French emails.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('fr');
 const NBSP = '\u00a0';

@@ -1,6 +1,6 @@
 // Japanese page sentences: polite form (です・ます) and full-width punctuation, as the Japanese emails write.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('ja');
 

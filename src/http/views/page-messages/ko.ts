@@ -1,7 +1,7 @@
 // Korean page sentences: polite form, as the Korean emails write. Names and addresses are never
 // followed by a particle that depends on their last syllable (을/를, 이/가, 으로/로).
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('ko');
 

@@ -1,6 +1,6 @@
 // Traditional Chinese (Taiwan) page sentences: Taiwan's wording (郵件, 連結, 信箱, 取消訂閱), as the zh-TW emails write.
 import { numberFormatter } from '../../../render/locales/format.ts';
-import type { Messages } from '../messages.ts';
+import type { Messages } from './types.ts';
 
 const number = numberFormatter('zh-TW');
 
