@@ -56,6 +56,22 @@ export interface Keys {
   unmatchedReports(): string;
   /** Per partition, hash list id → its subscribers who left by mail (the List-Unsubscribe mailto), for the server's metric. */
   mailUnsubscribes(): string;
+  /**
+   * Click counting (src/reports/click-store.ts, the one writer): the issue's tracked links
+   * (hash link number → URL, written at publish), its counters (hash `h`, `m`, `h:<n>`, `m:<n>`:
+   * clicks by people and by machines, in all and per link), and HyperLogLog registers of the
+   * readers' keyed hashes (`clickUnique(c)` the issue, `clickUnique(c, n)` one link). Never a
+   * list of who clicked. `clickPending` and `clickRecent` hold a click for two seconds and a
+   * reader's last clicks for a minute, for the burst rule; both expire.
+   */
+  clickLinks(campaignId: string): string;
+  clickCounts(campaignId: string): string;
+  clickUnique(campaignId: string, link?: number): string;
+  clickPending(): string;
+  /** What every click key starts with: the commit script builds an issue's counts and unique keys from it (`<prefix><campaign>:counts`, `…:unique`, `…:unique:<n>`). */
+  clickPrefix(): string;
+  /** What a reader's recent clicks key starts with (`<prefix><campaign>:<reader>`). */
+  clickRecentPrefix(): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -92,6 +108,12 @@ export function keys(prefix: string): Keys {
     webhookSeen: (id) => `${prefix}:webhook-seen:${id}`,
     unmatchedReports: () => `${prefix}:reports:unmatched`,
     mailUnsubscribes: () => `${prefix}:unsubscribes:by-mail`,
+    clickLinks: (campaignId) => `${prefix}:clicks:${campaignId}:links`,
+    clickCounts: (campaignId) => `${prefix}:clicks:${campaignId}:counts`,
+    clickUnique: (campaignId, link) => `${prefix}:clicks:${campaignId}:unique${link === undefined ? '' : `:${link}`}`,
+    clickPending: () => `${prefix}:clicks:pending`,
+    clickPrefix: () => `${prefix}:clicks:`,
+    clickRecentPrefix: () => `${prefix}:clicks:recent:`,
   };
 }
 

@@ -1,0 +1,127 @@
+// The one writer of the click records (keys in src/redis/keys.ts, `click*`): an issue's tracked
+// links, and counters and HyperLogLog registers of who followed them, never a list of who.
+//
+// A person's click is held for two seconds before it counts: a link scanner opens every link of
+// a message at once, and three or more clicks of one reader within two seconds of each other
+// make all of them a machine's. `commit` counts the held clicks whose two seconds are over; the
+// server calls it on every click and once a second, and a report calls it before it reads.
+import type { Redis } from 'ioredis';
+import { LuaScript } from '../campaign/lua-script.ts';
+import type { Keys } from '../redis/keys.ts';
+import type { ClickKind } from './click-classify.ts';
+
+/** Clicks of one reader this close together, three or more, are a scanner's. */
+export const BURST_WINDOW_MS = 2_000;
+export const BURST_CLICKS = 3;
+/** How long the burst state lives: well past the window, within a minute. */
+const STATE_TTL_MS = 60_000;
+const COMMIT_BATCH = 500;
+
+// KEYS: pending, recent (this reader's in this issue). ARGV: member, now, ttl.
+const HOLD = new LuaScript(`
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+`);
+
+// KEYS: pending. ARGV: counts/unique key prefix (…:clicks:), recent key prefix, cutoff, window,
+// burst, batch. A member is campaign \\t link \\t reader \\t click id.
+const COMMIT = new LuaScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[6]))
+local window, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 1, #due, 2 do
+  local member, at = due[i], tonumber(due[i + 1])
+  local c, n, reader = string.match(member, '^([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)\\t')
+  if c then
+    local near = redis.call('ZCOUNT', ARGV[2] .. c .. ':' .. reader, at - window, at + window)
+    local counts = ARGV[1] .. c .. ':counts'
+    if near >= burst then
+      redis.call('HINCRBY', counts, 'm', 1)
+      redis.call('HINCRBY', counts, 'm:' .. n, 1)
+    else
+      redis.call('HINCRBY', counts, 'h', 1)
+      redis.call('HINCRBY', counts, 'h:' .. n, 1)
+      redis.call('PFADD', ARGV[1] .. c .. ':unique', reader)
+      redis.call('PFADD', ARGV[1] .. c .. ':unique:' .. n, reader)
+    end
+  end
+  redis.call('ZREM', KEYS[1], member)
+end
+return #due / 2
+`);
+
+export interface LinkCount {
+  /** The link's number in the issue (1-based, document order). */
+  link: number;
+  url: string;
+  /** Clicks by people, all of them and by distinct readers (HyperLogLog: within about 1 %). */
+  human: number;
+  humanUnique: number;
+  machine: number;
+}
+
+export interface ClickCounts {
+  human: number;
+  humanUnique: number;
+  machine: number;
+  /** Every tracked link, most clicked by people first (ties in document order). */
+  links: LinkCount[];
+}
+
+export class ClickStore {
+  private clickSeq = 0;
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
+
+  /** The issue's tracked links, numbered from 1 in document order (publish: a new version replaces the old). */
+  async saveLinks(campaignId: string, urls: readonly string[]): Promise<void> {
+    const multi = this.redis.multi().del(this.k.clickLinks(campaignId));
+    if (urls.length) multi.hset(this.k.clickLinks(campaignId), ...urls.flatMap((url, i) => [String(i + 1), url]));
+    await multi.exec();
+  }
+
+  /** Where link `link` of the issue goes, as stored at publish; null for an unknown issue or number. */
+  async linkUrl(campaignId: string, link: number): Promise<string | null> {
+    return this.redis.hget(this.k.clickLinks(campaignId), String(link));
+  }
+
+  /** Counts one click (`none` counts nothing). A person's is held for the burst rule. */
+  async record(campaignId: string, link: number, reader: string, kind: ClickKind, now = Date.now()): Promise<void> {
+    if (kind === 'none') return;
+    const counts = this.k.clickCounts(campaignId);
+    if (kind === 'machine') {
+      await this.redis.multi().hincrby(counts, 'm', 1).hincrby(counts, `m:${link}`, 1).exec();
+      return;
+    }
+    // A click id keeps two clicks of one reader on one link apart in the sorted sets.
+    const member = `${campaignId}\t${link}\t${reader}\t${now.toString(36)}.${(this.clickSeq++).toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+    await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS]);
+  }
+
+  /** Counts the held clicks whose two seconds are over; returns how many. */
+  async commit(now = Date.now()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = Number(await COMMIT.run(this.redis, [this.k.clickPending()], [this.k.clickPrefix(), this.k.clickRecentPrefix(), now - BURST_WINDOW_MS, BURST_WINDOW_MS, BURST_CLICKS, COMMIT_BATCH]));
+      total += done;
+      if (done < COMMIT_BATCH) return total;
+    }
+  }
+
+  /** The issue's counts after committing what is due. */
+  async counts(campaignId: string, now = Date.now()): Promise<ClickCounts> {
+    await this.commit(now);
+    const [links, counts] = await Promise.all([this.redis.hgetall(this.k.clickLinks(campaignId)), this.redis.hgetall(this.k.clickCounts(campaignId))]);
+    const numbers = Object.keys(links).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+    const pipeline = this.redis.pipeline().pfcount(this.k.clickUnique(campaignId));
+    for (const n of numbers) pipeline.pfcount(this.k.clickUnique(campaignId, n));
+    const uniques = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value ?? 0));
+    const num = (field: string) => Number(counts[field] ?? 0);
+    const perLink = numbers.map((n, i) => ({ link: n, url: links[String(n)]!, human: num(`h:${n}`), humanUnique: uniques[i + 1] ?? 0, machine: num(`m:${n}`) }));
+    perLink.sort((a, b) => b.human - a.human || a.link - b.link);
+    return { human: num('h'), humanUnique: uniques[0] ?? 0, machine: num('m'), links: perLink };
+  }
+}

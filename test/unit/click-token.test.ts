@@ -1,0 +1,70 @@
+// The token of a tracked link (src/reports/click-token.ts) and what a click's request shows
+// (src/reports/click-classify.ts).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyClick } from '../../src/reports/click-classify.ts';
+import { signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
+
+const KEY = { version: 2, key: 'k'.repeat(16) + 'x'.repeat(16) };
+const OLD = { version: 1, key: 'o'.repeat(32) };
+const campaign = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/);
+const subscriber = fc.integer({ min: 1, max: 2 ** 40 }).map(String);
+const sentAt = fc.integer({ min: 0, max: 4_000_000_000 }).map((s) => s * 1000);
+
+describe('click token', () => {
+  it('proves the send time and the same reader key for one reader of one issue, and holds no subscriber id', () => {
+    fc.assert(
+      fc.property(campaign, subscriber, sentAt, (c, s, t) => {
+        const token = signClickToken([KEY], c, s, t);
+        expect(token).toMatch(/^2\.[A-Za-z0-9_-]{28}$/);
+        const claims = verifyClickToken([KEY], c, token);
+        expect(claims).toEqual({ reader: expect.stringMatching(/^[0-9a-f]{18}$/), sentAt: t });
+        expect(verifyClickToken([KEY], c, signClickToken([KEY], c, s, t + 5000))?.reader).toBe(claims!.reader);
+        // The same 30 characters whatever the id's length: a keyed hash of it, not the id.
+        expect(token).toHaveLength(30);
+      }),
+    );
+  });
+
+  it('gives a reader another key in every other issue, so nobody can follow them from issue to issue', () => {
+    const a = verifyClickToken([KEY], 'weekly-064', signClickToken([KEY], 'weekly-064', '42', 0))!.reader;
+    const b = verifyClickToken([KEY], 'weekly-065', signClickToken([KEY], 'weekly-065', '42', 0))!.reader;
+    expect(a).not.toBe(b);
+  });
+
+  it('refuses any altered character, another issue, and a key no longer configured; still verifies under the previous key', () => {
+    const token = signClickToken([KEY], 'weekly-064', '7', 1_700_000_000_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: token.length - 1 }), fc.constantFrom(...'0123456789abcdefABCDEF-_.xyz'), (at, ch) => {
+        const altered = token.slice(0, at) + ch + token.slice(at + 1);
+        if (altered !== token) expect(verifyClickToken([KEY], 'weekly-064', altered)).toBeNull();
+      }),
+    );
+    expect(verifyClickToken([KEY], 'weekly-065', token)).toBeNull();
+    expect(verifyClickToken([OLD], 'weekly-064', token)).toBeNull();
+    expect(verifyClickToken([KEY, OLD], 'weekly-064', signClickToken([OLD], 'weekly-064', '7', 0))).not.toBeNull();
+    for (const junk of ['', '2.', 'x'.repeat(500), '2.' + 'A'.repeat(27), '99.' + 'A'.repeat(28)]) expect(verifyClickToken([KEY], 'weekly-064', junk)).toBeNull();
+  });
+});
+
+describe('classifyClick', () => {
+  const person = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+  const base = { method: 'GET', userAgent: person, sentAt: 0, now: 3_600_000 };
+
+  it('counts nothing for a HEAD or a token that proves nothing', () => {
+    expect(classifyClick({ ...base, method: 'HEAD' })).toBe('none');
+    expect(classifyClick({ ...base, sentAt: null })).toBe('none');
+  });
+
+  it('counts scanners, previewers, bare HTTP clients and a missing user agent as machines', () => {
+    for (const agent of [undefined, '', 'Mozilla/5.0 (compatible; BingPreview/1.0b)', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)', 'Proofpoint URL Defense', 'Barracuda Sentinel (EE)', 'python-requests/2.32.3', 'curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)']) {
+      expect(classifyClick({ ...base, userAgent: agent }), String(agent)).toBe('machine');
+    }
+  });
+
+  it('counts a click within the window after sending as a machine, a later one as a person (unless a burst says otherwise)', () => {
+    expect(classifyClick({ ...base, now: 59_999 })).toBe('machine');
+    expect(classifyClick({ ...base, now: 60_000 })).toBe('candidate');
+    expect(classifyClick({ ...base, now: 5_000, machineWindowMs: 1_000 })).toBe('candidate');
+  });
+});
