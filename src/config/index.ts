@@ -71,6 +71,10 @@ const variables = {
   LINK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** Behind reverse proxies: how many (a hop count), or their addresses/CIDRs (comma-separated); see trustProxyOf. */
   TRUST_PROXY: z.string().default('false'),
+  /** arXiv's query API, asked by `newsletter papers add` (tests point it at a local server). */
+  ARXIV_API_URL: url(['http:', 'https:']).default('https://export.arxiv.org/api/query'),
+  /** How long one arXiv request may take, connection to last byte. */
+  ARXIV_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -124,6 +128,9 @@ export interface Config {
    */
   trustProxy: false | number | string;
   logLevel: string;
+  /** ARXIV_API_URL: where papers are looked up by id. */
+  arxivApiUrl: string;
+  arxivTimeoutMs: number;
 }
 
 /**
@@ -286,5 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     linkRateLimitPerMinute: v.LINK_RATE_LIMIT_PER_MINUTE,
     trustProxy: trustProxy.value,
     logLevel: v.LOG_LEVEL,
+    arxivApiUrl: v.ARXIV_API_URL,
+    arxivTimeoutMs: v.ARXIV_TIMEOUT_MS,
   });
 }

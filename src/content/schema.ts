@@ -68,6 +68,11 @@ export const paper = z.strictObject({
   affiliations: z.array(text).default([]),
   authors: z.array(text).min(1, 'must list at least one author'),
   summary: text,
+  /**
+   * `arxiv-abstract`: the summary is still the paper's abstract as `newsletter papers add` put it
+   * there; lint warns until the editor rewrites it and deletes this line.
+   */
+  summaryDraft: z.literal('arxiv-abstract', { error: 'must be arxiv-abstract (delete the line once the summary is rewritten)' }).optional(),
   /** Download link (PDF or project page). */
   url: linkUrl,
   /** "Details" link (the newsletter's own write-up). */
@@ -187,6 +192,9 @@ export const issueSchema = z.strictObject({
   sections: z.array(section).min(1, 'must hold at least one section'),
 });
 
+/** An arXiv category (cs.CV, hep-th, math.AG, q-bio.NC) or every category of an archive (q-bio.*). */
+export const ARXIV_CATEGORY_KEY = /^[a-z]+(?:-[a-z]+)?(?:\.(?:[A-Za-z]+(?:-[a-z]+)*|\*))?$/;
+
 /** One label (a word or two the templates print): one line, no longer than this. */
 const LABEL_MAX = 80;
 const label = z.string().max(LABEL_MAX, `must be at most ${LABEL_MAX} characters`).refine((s) => !/[\r\n]/.test(s), 'must be one line');
@@ -216,6 +224,15 @@ export const newsletterSchema = z.strictObject({
   archiveUrl: linkUrl,
   /** Id of the subscriber list this newsletter sends to (defaults to the newsletter id). */
   list: z.string().regex(CONTENT_ID, 'must be a list id: lower-case letters, digits and dashes, at most 100').optional(),
+  /**
+   * Where `newsletter papers add` puts a paper: its arXiv primary category → the papers group
+   * (`field`), e.g. `cs.CV: 【CV研究】`; `q-bio.*` covers every category of an archive. Exact wins.
+   */
+  arxivGroups: z.record(z.string(), text).superRefine((groups, ctx) => {
+    for (const key of Object.keys(groups)) {
+      if (!ARXIV_CATEGORY_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be an arXiv category such as cs.CV, or an archive with .* such as q-bio.*' });
+    }
+  }).optional(),
   /** A welcome mail after the confirmation click (emails/templates/welcome.mjml.hbs); `false` turns it off. */
   welcome: z.boolean().default(true),
 });

@@ -49,6 +49,9 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
       if (section.groups.length === 0) error(`${at}.groups`, 'papers section has no papers: add a group or remove the section');
       section.groups.forEach((group, g) => {
         if (group.papers.length === 0) error(`${at}.groups[${g}].papers`, `group "${group.field}" has no papers: add one or remove the group`);
+        group.papers.forEach((paper, p) => {
+          if (paper.summaryDraft === 'arxiv-abstract') warning(`${at}.groups[${g}].papers[${p}].summary`, 'summary is the arXiv abstract, rewrite it: say in a few sentences, in the newsletter\'s language, what the paper does and why it matters, then delete summaryDraft');
+        });
       });
     }
     if (section.kind === 'events' && section.events.length === 0) {

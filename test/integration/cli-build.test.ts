@@ -153,7 +153,7 @@ describe('newsletter lint', () => {
     const run = await cli('lint', file);
     expect(run.code).toBe(1);
     const paper = 'sections[0].groups[0].papers';
-    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl';
+    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, summaryDraft, url, detailsUrl';
     expect(run.stdout.trim().split('\n')).toEqual([
       `${file}:2 number: error: must be a number, got text "seven"`,
       `${file}:4 subject: error: must not be empty`,

@@ -101,7 +101,7 @@ describe('content errors: one line with file:line, field path and what was expec
     ['broken-yaml', `${FIXTURES}/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)`],
     ['wrong-type', `${FIXTURES}/issues/wrong-type.yaml:2 number: must be a number, got text "seven"`],
     ['missing-field', `${FIXTURES}/issues/missing-field.yaml:16 sections[0].groups[0].papers[1].summary: is required (expected text)`],
-    ['unknown-field', `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl)`],
+    ['unknown-field', `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, summaryDraft, url, detailsUrl)`],
     ['unknown-kind', `${FIXTURES}/issues/unknown-kind.yaml:20 sections[1].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`],
     ['javascript-url', `${FIXTURES}/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL`],
     ['bad-url', `${FIXTURES}/issues/bad-url.yaml:25 sections[1].events[0].url: must be an http(s) or mailto URL`],
@@ -217,7 +217,7 @@ describe('every schema mistake of a file at once', () => {
   it('lists each mistake of the issue, in file order, each with its line, field path and how to fix it', async () => {
     const file = `${FIXTURES}/issues/several-mistakes.yaml`;
     const error = await errorOf(loadIssueFile(file));
-    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, url, detailsUrl';
+    const allowed = 'allowed: title, translatedTitle, affiliations, authors, summary, summaryDraft, url, detailsUrl';
     const expected = [
       `${file}:2 number: must be a number, got text "seven"`,
       `${file}:4 subject: must not be empty`,
@@ -248,7 +248,7 @@ describe('every schema mistake of a file at once', () => {
       expect(lines(await errorOf(loadNewsletter(dir, 'three')))).toEqual([
         `${path}:5 sender.address: must be an email address`,
         `${path}:7 brandColor: must be a colour written #rrggbb`,
-        `${path}:13 colour: unknown field "colour" (allowed: name, organisation, sender, locale, timeZone, labels, brandColor, logo, postalAddress, footer, community, archiveUrl, list, welcome)`,
+        `${path}:13 colour: unknown field "colour" (allowed: name, organisation, sender, locale, timeZone, labels, brandColor, logo, postalAddress, footer, community, archiveUrl, list, arxivGroups, welcome)`,
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
