@@ -8,7 +8,7 @@ import { sameSecret } from '../../crypto/same-secret.ts';
 import { html } from '../views/html.ts';
 import { sendPage } from '../respond.ts';
 import { consolePage } from './layout.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleCookie, consoleLanguage, SESSION_COOKIE, sessionId, type CookiePolicy } from './console-request.ts';
 import { SESSION_TTL_SECONDS, type AdminSessionStore } from './session-store.ts';
 import { clientIp } from '../client-ip.ts';

@@ -1,7 +1,7 @@
 // Per request in the console: the editor's language, the CSRF token for the page's forms, and
 // the cookies the console sets (only under /admin; the public pages set none).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './messages.ts';
+import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './console-messages/index.ts';
 
 export const SESSION_COOKIE = 'nl_admin';
 export const CSRF_COOKIE = 'nl_csrf';

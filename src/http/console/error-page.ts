@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { html } from '../views/html.ts';
 import type { Page } from '../views/layout.ts';
 import { consolePage } from './layout.ts';
-import { consoleLocale, consoleMessages } from './messages.ts';
+import { consoleLocale, consoleMessages } from './console-messages/index.ts';
 import { LANG_COOKIE } from './console-request.ts';
 
 export function consoleErrorPage(request: FastifyRequest, status: number, message: string): Page {

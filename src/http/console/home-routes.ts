@@ -8,7 +8,7 @@ import { sendPage } from '../respond.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import { consolePage } from './layout.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { sendsTable, stateBadge } from './views.ts';
 
 export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: IssueChecks): FastifyPluginAsync {

@@ -23,7 +23,7 @@ import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { inZone, stateBadge, when } from './views.ts';
 
 const params = z.object({ id: z.string().max(200) });

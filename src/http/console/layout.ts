@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { html, trusted, type SafeHtml } from '../views/html.ts';
 import type { Page } from '../views/layout.ts';
-import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './messages.ts';
+import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './console-messages/index.ts';
 
 const CSS = `:root{color-scheme:light dark}
 *{box-sizing:border-box}

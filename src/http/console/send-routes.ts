@@ -18,7 +18,7 @@ import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { LIVE_STATUS_SCRIPT } from './live-status.js.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { inZone, startsAt, stateBadge, when } from './views.ts';
 
 const params = z.object({ id: z.string().max(200).refine(isCampaignId, 'must be a send id such as pretrain-weekly-064') });

@@ -20,7 +20,7 @@ import { html, type SafeHtml } from '../views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { when } from './views.ts';
 
 const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;

@@ -23,7 +23,7 @@ import { csvUploadParser, CsvUploads, headOf, type CsvUploadBody, type UploadedF
 import { ImportJobs } from './import-jobs.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import type { ConsoleMessages } from './messages.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
 import { subscriberHref } from './subscriber-page-routes.ts';
 import { when } from './views.ts';
 
