@@ -1,6 +1,6 @@
 // The BullMQ workers of a deliver process: per partition (src/redis/partitions.ts), a deliver
 // worker (many jobs in parallel, global rate limit) and a fan-out worker, plus one SMTP
-// recovery loop. Used by workers/worker.ts and `newsletter dev`.
+// recovery loop. Used by src/worker/run-worker.ts (every deliver worker, `newsletter dev`'s too).
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

@@ -18,7 +18,7 @@ import { createRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
-import { runWorker } from '../../workers/worker.ts';
+import { runWorker } from '../worker/run-worker.ts';
 import { captureInboxRoutes } from './capture-inbox-routes.ts';
 import { startCaptureInbox } from './capture-inbox.ts';
 import { freePort, preferredOrFreePort } from './free-port.ts';

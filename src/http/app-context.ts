@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { Partitions } from '../redis/partitions.ts';
 import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
-import type { ArchiveSource } from './archive-source.ts';
+import type { ArchiveSource } from '../archive/archive-source.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
 import type { SubscriptionDeps } from '../use-cases/subscription-flow.ts';
 import { subscribeHref, type PageContext } from './views/subscription-pages.ts';

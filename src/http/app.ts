@@ -22,7 +22,7 @@ import { partitionsFor, type Partitions } from '../redis/partitions.ts';
 import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { requireBearer } from './admin-auth.ts';
 import type { AppContext } from './app-context.ts';
-import { RedisArchiveSource, type ArchiveSource } from './archive-source.ts';
+import { RedisArchiveSource, type ArchiveSource } from '../archive/archive-source.ts';
 import { frameworkErrorAnswer, installErrorHandlers } from './error-handler.ts';
 import { newsletterDirectory } from './newsletter-directory.ts';
 import { HttpInputError } from './respond.ts';

@@ -13,7 +13,7 @@ import { QUEUES } from '../redis/keys.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { buildApp } from './app.ts';
-import { redisDurabilityWarnings } from './redis-durability.ts';
+import { redisDurabilityWarnings } from '../redis/redis-durability.ts';
 
 export interface RunningServer {
   app: FastifyInstance;

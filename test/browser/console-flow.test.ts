@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
-import { runWorker, type RunningWorker } from '../../workers/worker.ts';
+import { runWorker, type RunningWorker } from '../../src/worker/run-worker.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { ADMIN_TOKEN, METRICS_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 

@@ -21,7 +21,7 @@ import { resolvePartitions, type Partitions } from '../../src/redis/partitions.t
 import { createRenderer } from '../../src/render/index.ts';
 import type { RenderedIssue } from '../../src/render/types.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
-import { runWorker, type RunningWorker } from '../../workers/worker.ts';
+import { runWorker, type RunningWorker } from '../../src/worker/run-worker.ts';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.ts';
 import { startSmtpSink, type SinkReply, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { waitUntil } from '../helpers/wait.ts';

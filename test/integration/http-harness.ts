@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config/index.ts';
 import type { Newsletter } from '../../src/content/schema.ts';
 import { loadNewsletters, loadTemplates } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { latestIssueUrl, RedisArchiveSource } from '../../src/http/archive-source.ts';
+import { latestIssueUrl, RedisArchiveSource } from '../../src/archive/archive-source.ts';
 import { createSmtpMailer } from '../../src/mail/index.ts';
 import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
 import { createRenderer } from '../../src/render/index.ts';

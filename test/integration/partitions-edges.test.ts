@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pauseForReason, readSendStates, startCampaign } from '../../src/campaign/campaign-record.ts';
 import { pauseCampaign } from '../../src/campaign/control.ts';
 import { openSends } from '../../src/campaign/sends.ts';
-import { RedisArchiveSource } from '../../src/http/archive-source.ts';
+import { RedisArchiveSource } from '../../src/archive/archive-source.ts';
 import { partitionCountKey, PartitionCountError, resolvePartitions } from '../../src/redis/partitions.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';

@@ -1,7 +1,8 @@
 // Rules of the layout that a reader of one file cannot see (README, "How it is built"):
 // - one module writes each Redis record: the campaign hash only src/campaign/campaign-record.ts
-//   (the ledger's scripts change it through its Lua functions, CAMPAIGN_LUA).
-// It is read from the source text, as a reviewer would: a write through a key built
+//   (the ledger's scripts change it through its Lua functions, CAMPAIGN_LUA);
+// - src/ never imports workers/ (the process entry imports the library, not the other way).
+// Both are read from the source text, as a reviewer would: a write through a key built
 // elsewhere and passed in escapes them, so keep keys.campaign(…) beside the command it feeds.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,5 +87,12 @@ describe('the campaign hash', () => {
     expect(campaignHashWrites(script)).toEqual(["S: redis.call('HSET', KEYS[2]"]);
     expect(campaignHashWrites("local function f(campaign) redis.call('HINCRBY', campaign, 'total', 1) end")).toHaveLength(1);
     expect(campaignHashWrites("await redis.hset(k.ledger(id), sub, 'queued');")).toEqual([]);
+  });
+});
+
+describe('src/', () => {
+  it('imports nothing from workers/ (the process entries)', () => {
+    const offending = sourceFiles('src').filter((f) => /(?:\bfrom\s*|\bimport\s*\(\s*)['"][^'"]*\/workers\//.test(readFileSync(join(root, f), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });

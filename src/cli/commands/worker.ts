@@ -1,5 +1,6 @@
 // `newsletter worker [--concurrency N]`: a deliver worker (and the confirmation-mail worker) in
-// this process until SIGTERM/SIGINT, the same as `node --import tsx workers/worker.ts`.
+// this process until SIGTERM/SIGINT, the same process as `node --import tsx workers/worker.ts`
+// (both run src/worker/worker-main.ts).
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
@@ -15,7 +16,7 @@ export function register(program: Command): void {
     })
     .action(async (opts: { concurrency?: number }) => {
       // main checks the configuration and that its secrets are secret (config/weak-secrets.ts).
-      const { main } = await import('../../../workers/worker.ts');
+      const { main } = await import('../../worker/worker-main.ts');
       await main([], readEnvironment(), opts.concurrency);
     });
 }
