@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/render/locales/format.ts';
 import { byCount, count } from '../../src/cli/plural.ts';
+import { messagesFor } from '../../src/http/views/messages.ts';
+import { stringsFor } from '../../src/render/strings.ts';
 
 describe('plural', () => {
   it('gives English one form for 1 and the other for every other count', () => {
@@ -20,5 +22,16 @@ describe('plural', () => {
   it('serves the CLI: count and byCount', () => {
     expect([count(1, 'subscriber'), count(2, 'subscriber'), count(0, 'mailbox', 'mailboxes')]).toEqual(['1 subscriber', '2 subscribers', '0 mailboxes']);
     expect([byCount(1, 'it', 'them'), byCount(3, 'it', 'them')]).toEqual(['it', 'them']);
+  });
+});
+
+describe('a confirmation link valid for one hour (CONFIRM_TTL_HOURS=1)', () => {
+  it('says one hour, not one hours', () => {
+    expect(stringsFor('en').confirm.expires(1)).toBe('This link expires in 1 hour.');
+    expect(stringsFor('de').confirm.expires(1)).toBe('Dieser Link ist 1 Stunde gültig.');
+    expect(messagesFor('en').confirmNote(1)).toBe('We will email you a link to confirm; it is valid for 1 hour.');
+    expect(messagesFor('es').confirmInvalidBody(1)).toContain('válidos durante 1 hora)');
+    expect(messagesFor('fr').checkInboxBody(1)).toContain('suivez le lien dans l’heure pour');
+    expect(messagesFor('en').confirmNote(48)).toBe('We will email you a link to confirm; it is valid for 48 hours.');
   });
 });

@@ -1,9 +1,12 @@
 // Modern Standard Arabic, written right to left (locale-list.ts): the Arabic comma ، between
 // names and after the greeting; digits as Intl writes them for `ar`.
 import type { Strings } from './types.ts';
-import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter, plural } from './format.ts';
 
 const number = numberFormatter('ar');
+
+/** ساعة after 1, 2 and 11 or more (the counted noun in the singular), ساعات after 3 to 10. */
+const hoursWord = (n: number) => plural('ar', n, { few: 'ساعات', other: 'ساعة' });
 
 export const ar: Strings = {
   title: (name) => name,
@@ -44,7 +47,7 @@ export const ar: Strings = {
     heading: 'يُرجى تأكيد اشتراكك',
     intro: (title) => `شكرًا لاشتراكك في ${title}. اضغط على الزر أدناه لتأكيد أن هذا العنوان يخصك:`,
     button: 'تأكيد الاشتراك',
-    expires: (hours) => (hours ? `تنتهي صلاحية هذا الرابط بعد ${number(hours)} ساعة.` : 'تنتهي صلاحية هذا الرابط بعد مدة.'),
+    expires: (hours) => (hours ? `تنتهي صلاحية هذا الرابط بعد ${number(hours)} ${hoursWord(hours)}.` : 'تنتهي صلاحية هذا الرابط بعد مدة.'),
     ignore: 'إذا لم تطلب الاشتراك، فتجاهل هذه الرسالة: لن نرسل إليك أي شيء آخر دون تأكيد.',
     fallback: 'لا يعمل الزر؟ انسخ هذا الرابط والصقه في المتصفح:',
   },

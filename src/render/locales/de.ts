@@ -1,8 +1,10 @@
 // German: formal address (Sie), as a serious publication writes to its readers.
 import type { Strings } from './types.ts';
-import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter, plural } from './format.ts';
 
 const number = numberFormatter('de');
+
+const hoursWord = (n: number) => plural('de', n, { one: 'Stunde', other: 'Stunden' });
 
 export const de: Strings = {
   title: (name) => name,
@@ -44,7 +46,7 @@ export const de: Strings = {
     heading: 'Bitte bestätigen Sie Ihr Abonnement',
     intro: (title) => `Danke, dass Sie ${title} abonniert haben. Bitte bestätigen Sie mit dem Button unten, dass diese Adresse Ihnen gehört:`,
     button: 'Abonnement bestätigen',
-    expires: (hours) => (hours ? `Dieser Link ist ${hours} Stunden gültig.` : 'Dieser Link ist nur begrenzte Zeit gültig.'),
+    expires: (hours) => (hours ? `Dieser Link ist ${hours} ${hoursWord(hours)} gültig.` : 'Dieser Link ist nur begrenzte Zeit gültig.'),
     ignore: 'Falls Sie sich nicht angemeldet haben, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung erhalten Sie keine weiteren Nachrichten von uns.',
     fallback: 'Der Button funktioniert nicht? Kopieren Sie diesen Link in Ihren Browser:',
   },

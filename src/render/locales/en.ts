@@ -1,8 +1,10 @@
 // English: the title as written, names joined with commas.
 import type { Strings } from './types.ts';
-import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter, plural } from './format.ts';
 
 const number = numberFormatter('en');
+
+const hoursWord = (n: number) => plural('en', n, { one: 'hour', other: 'hours' });
 
 export const en: Strings = {
   title: (name) => name,
@@ -43,7 +45,7 @@ export const en: Strings = {
     heading: 'Please confirm your subscription',
     intro: (title) => `Thank you for subscribing to ${title}. Please press the button below to confirm that this address is yours:`,
     button: 'Confirm subscription',
-    expires: (hours) => (hours ? `This link expires in ${hours} hours.` : 'This link expires after a while.'),
+    expires: (hours) => (hours ? `This link expires in ${hours} ${hoursWord(hours)}.` : 'This link expires after a while.'),
     ignore: 'If you did not subscribe, just ignore this email: without confirmation we will not send you anything else.',
     fallback: 'Button not working? Copy this link into your browser:',
   },

@@ -1,8 +1,10 @@
 // Spanish: tuteo, as Spanish-language newsletters usually write; opening ¿ and ¡.
 import type { Strings } from './types.ts';
-import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter, plural } from './format.ts';
 
 const number = numberFormatter('es');
+
+const hoursWord = (n: number) => plural('es', n, { one: 'hora', other: 'horas' });
 
 export const es: Strings = {
   title: (name) => name,
@@ -43,7 +45,7 @@ export const es: Strings = {
     heading: 'Confirma tu suscripción',
     intro: (title) => `Gracias por suscribirte a ${title}. Pulsa el botón de abajo para confirmar que esta dirección es tuya:`,
     button: 'Confirmar suscripción',
-    expires: (hours) => (hours ? `Este enlace caduca en ${hours} horas.` : 'Este enlace caduca pasado un tiempo.'),
+    expires: (hours) => (hours ? `Este enlace caduca en ${hours} ${hoursWord(hours)}.` : 'Este enlace caduca pasado un tiempo.'),
     ignore: 'Si no te suscribiste, ignora este correo: sin confirmación no te enviaremos nada más.',
     fallback: '¿El botón no funciona? Copia este enlace en tu navegador:',
   },

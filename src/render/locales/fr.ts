@@ -1,9 +1,11 @@
 // French: vouvoiement, and French typography: a no-break space (U+00A0) before : ? !
 import type { Strings } from './types.ts';
-import { dateFormatter, eventTimeFormatter, numberFormatter } from './format.ts';
+import { dateFormatter, eventTimeFormatter, numberFormatter, plural } from './format.ts';
 
 const number = numberFormatter('fr');
 const NBSP = '\u00a0';
+
+const hoursWord = (n: number) => plural('fr', n, { one: 'heure', other: 'heures' });
 
 export const fr: Strings = {
   title: (name) => name,
@@ -45,7 +47,7 @@ export const fr: Strings = {
     heading: 'Confirmez votre abonnement',
     intro: (title) => `Merci de votre abonnement à ${title}. Cliquez sur le bouton ci-dessous pour confirmer que cette adresse est bien la vôtre${NBSP}:`,
     button: 'Confirmer l’abonnement',
-    expires: (hours) => (hours ? `Ce lien expire dans ${hours}${NBSP}heures.` : 'Ce lien expire au bout d’un certain temps.'),
+    expires: (hours) => (hours ? `Ce lien expire dans ${hours}${NBSP}${hoursWord(hours)}.` : 'Ce lien expire au bout d’un certain temps.'),
     ignore: `Si vous n’êtes pas à l’origine de cette demande, ignorez simplement cet e-mail${NBSP}: sans confirmation, nous ne vous enverrons rien d’autre.`,
     fallback: `Le bouton ne fonctionne pas${NBSP}? Copiez ce lien dans votre navigateur${NBSP}:`,
   },

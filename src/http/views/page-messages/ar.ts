@@ -1,9 +1,12 @@
 // Arabic page sentences: Modern Standard Arabic, right to left, digits as Intl writes them for
 // `ar` (as the Arabic emails do), the Arabic comma ، and question mark ؟.
-import { numberFormatter } from '../../../render/locales/format.ts';
+import { numberFormatter, plural } from '../../../render/locales/format.ts';
 import type { Messages } from './types.ts';
 
 const number = numberFormatter('ar');
+
+/** ساعة after 1, 2 and 11 or more (the counted noun in the singular), ساعات after 3 to 10. */
+const hoursWord = (n: number) => plural('ar', n, { few: 'ساعات', other: 'ساعة' });
 
 export const ar: Messages = {
   lang: 'ar',
@@ -17,11 +20,11 @@ export const ar: Messages = {
   consent: (name) =>
     `باشتراكي، أوافق على تلقي ${name} عبر البريد الإلكتروني. يتضمن كل عدد رابطًا لإلغاء الاشتراك فورًا. ويُسجَّل وقت اشتراكي ومصدره دليلًا على موافقتي.`,
   subscribeButton: 'اشترك',
-  confirmNote: (hours) => `سنرسل إليك رابطًا للتأكيد عبر البريد الإلكتروني، وتبقى صلاحيته ${number(hours)} ساعة.`,
+  confirmNote: (hours) => `سنرسل إليك رابطًا للتأكيد عبر البريد الإلكتروني، وتبقى صلاحيته ${number(hours)} ${hoursWord(hours)}.`,
   honeypotLabel: 'اترك هذا الحقل فارغًا',
   checkInboxTitle: 'تحقّق من بريدك الوارد',
   checkInboxBody: (hours) =>
-    `ما لم يكن هذا العنوان مشتركًا بالفعل، فقد أرسلنا إليه رسالة تتضمن رابط التأكيد. افتحها واضغط على الرابط خلال ${number(hours)} ساعة لإتمام الاشتراك.`,
+    `ما لم يكن هذا العنوان مشتركًا بالفعل، فقد أرسلنا إليه رسالة تتضمن رابط التأكيد. افتحها واضغط على الرابط خلال ${number(hours)} ${hoursWord(hours)} لإتمام الاشتراك.`,
   checkInboxHint: 'لم يصلك شيء بعد بضع دقائق؟ تحقّق من مجلد الرسائل غير المرغوب فيها، أو اشترك مرة أخرى.',
   confirmAskTitle: (name) => `أكِّد اشتراكك في ${name}`,
   confirmAskBody: (name) => `اضغط الزر لتبدأ في تلقي ${name}. (نطلب ذلك كي لا يشترك أحد آخر أو برنامج فحص روابط باسمك.)`,
@@ -31,7 +34,7 @@ export const ar: Messages = {
   readArchive: 'اقرأ الأعداد السابقة',
   confirmInvalidTitle: 'رابط التأكيد هذا لا يعمل',
   confirmInvalidBody: (hours) =>
-    `ربما انتهت صلاحيته (الروابط صالحة لمدة ${number(hours)} ساعة)، أو استُخدم من قبل، أو اقتطعه برنامج البريد. اشترك مرة أخرى لتحصل على رابط جديد.`,
+    `ربما انتهت صلاحيته (الروابط صالحة لمدة ${number(hours)} ${hoursWord(hours)})، أو استُخدم من قبل، أو اقتطعه برنامج البريد. اشترك مرة أخرى لتحصل على رابط جديد.`,
   subscribeAgain: 'اشترك مرة أخرى',
   unsubscribeTitle: (name) => `إلغاء الاشتراك في ${name}؟`,
   unsubscribeBody: (masked, name) => `لن يتلقى ${masked} ${name} بعد الآن.`,

@@ -1,8 +1,10 @@
 // German page sentences: formal address (Sie), as the German emails write.
-import { numberFormatter } from '../../../render/locales/format.ts';
+import { numberFormatter, plural } from '../../../render/locales/format.ts';
 import type { Messages } from './types.ts';
 
 const number = numberFormatter('de');
+
+const hoursWord = (n: number) => plural('de', n, { one: 'Stunde', other: 'Stunden' });
 
 export const de: Messages = {
   lang: 'de',
@@ -15,11 +17,11 @@ export const de: Messages = {
   consent: (name) =>
     `Mit meinem Abonnement willige ich ein, ${name} per E-Mail zu erhalten. Jede Ausgabe enthält einen Link, mit dem ich mich sofort abmelden kann. Als Nachweis meiner Einwilligung wird gespeichert, wann und von wo aus ich mich angemeldet habe.`,
   subscribeButton: 'Abonnieren',
-  confirmNote: (hours) => `Wir senden Ihnen einen Bestätigungslink per E-Mail; er ist ${hours} Stunden gültig.`,
+  confirmNote: (hours) => `Wir senden Ihnen einen Bestätigungslink per E-Mail; er ist ${hours} ${hoursWord(hours)} gültig.`,
   honeypotLabel: 'Dieses Feld bitte leer lassen',
   checkInboxTitle: 'Bitte sehen Sie in Ihr Postfach',
   checkInboxBody: (hours) =>
-    `Sofern diese Adresse noch nicht angemeldet ist, haben wir ihr eine Nachricht mit einem Bestätigungslink geschickt. Öffnen Sie die Nachricht und klicken Sie innerhalb von ${hours} Stunden auf den Link, um Ihr Abonnement abzuschließen.`,
+    `Sofern diese Adresse noch nicht angemeldet ist, haben wir ihr eine Nachricht mit einem Bestätigungslink geschickt. Öffnen Sie die Nachricht und klicken Sie innerhalb von ${hours} ${hoursWord(hours)} auf den Link, um Ihr Abonnement abzuschließen.`,
   checkInboxHint: 'Nach einigen Minuten noch nichts angekommen? Sehen Sie im Spam-Ordner nach oder melden Sie sich erneut an.',
   confirmAskTitle: (name) => `Abonnement von ${name} bestätigen`,
   confirmAskBody: (name) => `Klicken Sie auf die Schaltfläche, um ${name} zu erhalten. (So kann niemand sonst, auch kein Link-Scanner, Sie anmelden.)`,
@@ -29,7 +31,7 @@ export const de: Messages = {
   readArchive: 'Frühere Ausgaben lesen',
   confirmInvalidTitle: 'Dieser Bestätigungslink funktioniert nicht',
   confirmInvalidBody: (hours) =>
-    `Möglicherweise ist er abgelaufen (Links sind ${hours} Stunden gültig), wurde bereits verwendet oder von Ihrem E-Mail-Programm abgeschnitten. Melden Sie sich erneut an, um einen neuen Link zu erhalten.`,
+    `Möglicherweise ist er abgelaufen (Links sind ${hours} ${hoursWord(hours)} gültig), wurde bereits verwendet oder von Ihrem E-Mail-Programm abgeschnitten. Melden Sie sich erneut an, um einen neuen Link zu erhalten.`,
   subscribeAgain: 'Erneut abonnieren',
   unsubscribeTitle: (name) => `${name} abbestellen?`,
   unsubscribeBody: (masked, name) => `${masked} erhält ${name} dann nicht mehr.`,

@@ -1,5 +1,8 @@
 // English page sentences, and the pages' fallback for a locale without a table.
+import { plural } from '../../../render/locales/format.ts';
 import type { Messages } from './types.ts';
+
+const hoursWord = (n: number) => plural('en', n, { one: 'hour', other: 'hours' });
 
 export const en: Messages = {
   lang: 'en',
@@ -12,11 +15,11 @@ export const en: Messages = {
   consent: (name) =>
     `By subscribing I agree to receive ${name} by email. Every issue has a link to unsubscribe at once. We record when and from where I subscribed, as proof of consent.`,
   subscribeButton: 'Subscribe',
-  confirmNote: (hours) => `We will email you a link to confirm; it is valid for ${hours} hours.`,
+  confirmNote: (hours) => `We will email you a link to confirm; it is valid for ${hours} ${hoursWord(hours)}.`,
   honeypotLabel: 'Leave this field empty',
   checkInboxTitle: 'Check your inbox',
   checkInboxBody: (hours) =>
-    `Unless this address is already subscribed, we have sent it a message with a confirmation link. Open it and follow the link within ${hours} hours to finish subscribing.`,
+    `Unless this address is already subscribed, we have sent it a message with a confirmation link. Open it and follow the link within ${hours} ${hoursWord(hours)} to finish subscribing.`,
   checkInboxHint: 'Nothing after a few minutes? Look in the spam folder, or subscribe again.',
   confirmAskTitle: (name) => `Confirm your subscription to ${name}`,
   confirmAskBody: (name) => `Press the button to start receiving ${name}. (We ask so that nobody else, and no link checker, can subscribe you.)`,
@@ -26,7 +29,7 @@ export const en: Messages = {
   readArchive: 'Read past issues',
   confirmInvalidTitle: 'This confirmation link does not work',
   confirmInvalidBody: (hours) =>
-    `It may have expired (links are valid for ${hours} hours), been used already, or been cut short by your mail program. Subscribe again to get a new link.`,
+    `It may have expired (links are valid for ${hours} ${hoursWord(hours)}), been used already, or been cut short by your mail program. Subscribe again to get a new link.`,
   subscribeAgain: 'Subscribe again',
   unsubscribeTitle: (name) => `Unsubscribe from ${name}?`,
   unsubscribeBody: (masked, name) => `${masked} will no longer receive ${name}.`,

@@ -1,8 +1,10 @@
 // Spanish page sentences: tuteo and opening ¿ ¡, as the Spanish emails write.
-import { numberFormatter } from '../../../render/locales/format.ts';
+import { numberFormatter, plural } from '../../../render/locales/format.ts';
 import type { Messages } from './types.ts';
 
 const number = numberFormatter('es');
+
+const hoursWord = (n: number) => plural('es', n, { one: 'hora', other: 'horas' });
 
 export const es: Messages = {
   lang: 'es',
@@ -15,11 +17,11 @@ export const es: Messages = {
   consent: (name) =>
     `Al suscribirme, acepto recibir ${name} por correo electrónico. Cada número incluye un enlace para darme de baja al instante. Se registra cuándo y desde dónde me suscribí, como prueba de mi consentimiento.`,
   subscribeButton: 'Suscribirme',
-  confirmNote: (hours) => `Te enviaremos por correo un enlace de confirmación, válido durante ${hours} horas.`,
+  confirmNote: (hours) => `Te enviaremos por correo un enlace de confirmación, válido durante ${hours} ${hoursWord(hours)}.`,
   honeypotLabel: 'Deja este campo vacío',
   checkInboxTitle: 'Revisa tu correo',
   checkInboxBody: (hours) =>
-    `Si esta dirección aún no está suscrita, le hemos enviado un mensaje con un enlace de confirmación. Ábrelo y sigue el enlace en un plazo de ${hours} horas para completar la suscripción.`,
+    `Si esta dirección aún no está suscrita, le hemos enviado un mensaje con un enlace de confirmación. Ábrelo y sigue el enlace en un plazo de ${hours} ${hoursWord(hours)} para completar la suscripción.`,
   checkInboxHint: '¿No te ha llegado nada en unos minutos? Revisa la carpeta de spam o vuelve a suscribirte.',
   confirmAskTitle: (name) => `Confirma tu suscripción a ${name}`,
   confirmAskBody: (name) => `Pulsa el botón para empezar a recibir ${name}. (Lo pedimos para que nadie más, ni un analizador de enlaces, pueda suscribirte.)`,
@@ -29,7 +31,7 @@ export const es: Messages = {
   readArchive: 'Leer números anteriores',
   confirmInvalidTitle: 'Este enlace de confirmación no funciona',
   confirmInvalidBody: (hours) =>
-    `Puede que haya caducado (los enlaces son válidos durante ${hours} horas), que ya se haya usado o que tu programa de correo lo haya cortado. Vuelve a suscribirte para recibir un enlace nuevo.`,
+    `Puede que haya caducado (los enlaces son válidos durante ${hours} ${hoursWord(hours)}), que ya se haya usado o que tu programa de correo lo haya cortado. Vuelve a suscribirte para recibir un enlace nuevo.`,
   subscribeAgain: 'Volver a suscribirme',
   unsubscribeTitle: (name) => `¿Darte de baja de ${name}?`,
   unsubscribeBody: (masked, name) => `${masked} dejará de recibir ${name}.`,

@@ -1,9 +1,11 @@
 // French page sentences: vouvoiement, and a no-break space (U+00A0) before : ; ? ! as in the French emails.
-import { numberFormatter } from '../../../render/locales/format.ts';
+import { numberFormatter, plural } from '../../../render/locales/format.ts';
 import type { Messages } from './types.ts';
 
 const number = numberFormatter('fr');
 const NBSP = '\u00a0';
+
+const hoursWord = (n: number) => plural('fr', n, { one: 'heure', other: 'heures' });
 
 export const fr: Messages = {
   lang: 'fr',
@@ -16,11 +18,11 @@ export const fr: Messages = {
   consent: (name) =>
     `En m’abonnant, j’accepte de recevoir ${name} par e-mail. Chaque numéro comporte un lien pour me désabonner immédiatement. La date et la provenance de mon inscription sont enregistrées comme preuve de mon consentement.`,
   subscribeButton: 'S’abonner',
-  confirmNote: (hours) => `Nous vous enverrons par e-mail un lien de confirmation, valable ${hours}${NBSP}heures.`,
+  confirmNote: (hours) => `Nous vous enverrons par e-mail un lien de confirmation, valable ${hours}${NBSP}${hoursWord(hours)}.`,
   honeypotLabel: 'Laissez ce champ vide',
   checkInboxTitle: 'Consultez votre boîte de réception',
   checkInboxBody: (hours) =>
-    `Si cette adresse n’est pas déjà abonnée, nous lui avons envoyé un message contenant un lien de confirmation. Ouvrez-le et suivez le lien dans les ${hours}${NBSP}heures pour finaliser votre abonnement.`,
+    `Si cette adresse n’est pas déjà abonnée, nous lui avons envoyé un message contenant un lien de confirmation. Ouvrez-le et suivez le lien ${plural('fr', hours, { one: 'dans l’heure', other: `dans les ${hours}${NBSP}${hoursWord(hours)}` })} pour finaliser votre abonnement.`,
   checkInboxHint: `Rien reçu au bout de quelques minutes${NBSP}? Vérifiez votre dossier de courrier indésirable, ou abonnez-vous à nouveau.`,
   confirmAskTitle: (name) => `Confirmez votre abonnement à ${name}`,
   confirmAskBody: (name) => `Appuyez sur le bouton pour recevoir ${name}. (Nous le demandons pour que personne d’autre, ni un analyseur de liens, ne puisse vous abonner.)`,
@@ -30,7 +32,7 @@ export const fr: Messages = {
   readArchive: 'Lire les numéros précédents',
   confirmInvalidTitle: 'Ce lien de confirmation ne fonctionne pas',
   confirmInvalidBody: (hours) =>
-    `Il a peut-être expiré (les liens sont valables ${hours}${NBSP}heures), déjà servi, ou été tronqué par votre messagerie. Abonnez-vous à nouveau pour recevoir un nouveau lien.`,
+    `Il a peut-être expiré (les liens sont valables ${hours}${NBSP}${hoursWord(hours)}), déjà servi, ou été tronqué par votre messagerie. Abonnez-vous à nouveau pour recevoir un nouveau lien.`,
   subscribeAgain: 'S’abonner à nouveau',
   unsubscribeTitle: (name) => `Se désabonner de ${name}${NBSP}?`,
   unsubscribeBody: (masked, name) => `${masked} ne recevra plus ${name}.`,
