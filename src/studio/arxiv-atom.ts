@@ -72,7 +72,8 @@ export function parseArxivFeed(xml: string): ArxivFeed {
   } catch {
     throw new ArxivError('arXiv answered something that is not XML; try again later');
   }
-  const feed = doc.feed;
+  // `<feed …></feed>` (no entries) reads as an empty string.
+  const feed = doc.feed === '' ? {} : doc.feed;
   if (!feed || typeof feed !== 'object') throw new ArxivError('arXiv answered XML that is not its Atom feed (no <feed>); try again later');
   const entries: ArxivEntry[] = [];
   const errors: ArxivErrorEntry[] = [];

@@ -44,8 +44,15 @@ export async function lookUpArxiv(ids: readonly ArxivId[], opts: ArxivClientOpti
   if (ids.length > MAX_IDS_PER_REQUEST) throw new ArxivError(`${ids.length} papers at once is more than ${MAX_IDS_PER_REQUEST}; add them in smaller batches`);
   const url = queryUrl(opts.apiUrl, ids);
   const xml = await fetchText(url, opts);
-  const feed = parseArxivFeed(xml.body);
-  if (!xml.ok && feed.entries.length === 0 && feed.errors.length === 0) throw new ArxivError(`arXiv answered HTTP ${xml.status}; try again later`);
+  // An error status counts only with arXiv's own error entry in it (its 400 for a malformed id).
+  const httpError = new ArxivError(`arXiv answered HTTP ${xml.status}; try again later`);
+  let feed;
+  try {
+    feed = parseArxivFeed(xml.body);
+  } catch (error) {
+    throw xml.ok ? error : httpError;
+  }
+  if (!xml.ok && feed.errors.length === 0) throw httpError;
 
   for (const ref of ids) {
     const key = formatArxivId(ref);

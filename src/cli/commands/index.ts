@@ -14,6 +14,7 @@ import { register as control } from './control.ts';
 import { register as worker } from './worker.ts';
 import { register as dev } from './dev.ts';
 import { register as inbox } from './inbox.ts';
+import { register as papers } from './papers.ts';
 import { register as newIssue } from './new.ts';
 
-export const commands: Array<(program: Command) => void> = [bench, newIssue, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev, inbox];
+export const commands: Array<(program: Command) => void> = [bench, newIssue, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev, inbox, papers];
