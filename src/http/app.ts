@@ -13,7 +13,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
-import { openSends } from '../campaign/sends.ts';
+import { openSends, type Sends } from '../campaign/sends.ts';
 import { ASSETS_FOLDER } from '../content/asset-files.ts';
 import type { Newsletter } from '../content/schema.ts';
 import { createMetrics } from '../metrics/metrics.ts';
@@ -62,6 +62,11 @@ export interface AppDeps {
   ses?: SesWebhookOptions;
   /** The deployment's partitions (resolvePartitions); default one, under config.keyPrefix. */
   partitions?: Partitions;
+  /**
+   * The process's deliver and fan-out queues (openSends over `partitions`), closed by the caller;
+   * default: opened here on `redis` and closed with the app.
+   */
+  sends?: Sends;
 }
 
 // Forms and one-click bodies are tiny; anything larger is not for us.
@@ -97,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const partitions = deps.partitions ?? partitionsFor(config.keyPrefix);
   const keys = partitions.base;
-  const sends = openSends(deps.redis, partitions);
+  const sends = deps.sends ?? openSends(deps.redis, partitions);
   const ctx: AppContext = {
     config,
     redis: deps.redis,
@@ -120,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: createMetrics(),
     sends,
   };
-  app.addHook('onClose', async () => sends.close());
+  if (!deps.sends) app.addHook('onClose', async () => sends.close());
   addServerCollectors(ctx.metrics, { redis: deps.redis, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });

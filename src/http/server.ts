@@ -1,5 +1,6 @@
 // The HTTP server's composition root: creates the Redis clients, the subscriber store, the
-// newsletters and the transactional queue, builds the app and listens. `newsletter serve`
+// newsletters, the transactional queue and the process's one set of deliver and fan-out queues
+// (openSends: the app sends through them, /metrics counts them), builds the app and listens. `newsletter serve`
 // and `newsletter dev` call startServer; shutdown stops taking requests, lets the ones in
 // flight finish, then closes the queues and Redis.
 import { Queue } from 'bullmq';
@@ -9,6 +10,7 @@ import type { Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { createRedis, isConnectionError, requireRedis, watchRedisReachability } from '../redis/connection.ts';
+import { openSends } from '../campaign/sends.ts';
 import { QUEUES } from '../redis/keys.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
@@ -49,16 +51,18 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   for (const warning of await redisDurabilityWarnings(redis)) log.warn(warning);
 
   const partitions = await resolvePartitions(redis, config.keyPrefix, config.queuePartitions);
+  const onQueueError = (err: Error, queue: string) => isConnectionError(err) || log.warn({ err: err.message, queue }, 'queue error');
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
-  // /metrics reports every partition's deliver and fan-out queue (`deliver@2` for partition 2 of several).
+  transactionalQueue.on('error', (err) => onQueueError(err, transactionalQueue.name));
+  // One deliver and one fan-out queue per partition in this process: the app sends through them
+  // and /metrics reports them (`deliver@2` for partition 2 of several).
+  const sends = openSends(redis, partitions, queueConnection, onQueueError);
   const metricsQueues: Record<string, Queue> = {};
-  partitions.keys.forEach((k, p) => {
+  sends.shards.forEach(({ queues }, p) => {
     const suffix = partitions.count === 1 ? '' : `@${p}`;
-    metricsQueues[`${QUEUES.deliver}${suffix}`] = new Queue(QUEUES.deliver, { connection: queueConnection, prefix: k.prefix });
-    metricsQueues[`${QUEUES.fanout}${suffix}`] = new Queue(QUEUES.fanout, { connection: queueConnection, prefix: k.prefix });
+    metricsQueues[`${QUEUES.deliver}${suffix}`] = queues.deliver;
+    metricsQueues[`${QUEUES.fanout}${suffix}`] = queues.fanout;
   });
-  const queues = [transactionalQueue, ...Object.values(metricsQueues)];
-  for (const q of queues) q.on('error', (err) => isConnectionError(err) || log.warn({ err: err.message, queue: q.name }, 'queue error'));
 
   const app = await buildApp({
     config,
@@ -68,6 +72,7 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
     newsletters,
     transactionalQueue,
     metricsQueues,
+    sends,
     logger: log,
   });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
@@ -76,7 +81,7 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   const close = () =>
     (closing ??= (async () => {
       await app.close();
-      await Promise.allSettled(queues.map((q) => q.close()));
+      await Promise.allSettled([transactionalQueue.close(), sends.close()]);
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);
     })());
 
