@@ -1,6 +1,6 @@
-// The CLI commands that work on the subscriber store (subscribers, bounces): one Redis
-// connection, opened after the config is read and Redis answers, closed when the command ends.
-// Redis is loaded on use, so that other commands start fast.
+// The CLI commands that work on the subscriber store (subscribers, bounces): Redis opened the
+// one way commands open it (src/redis/command-redis.ts) after the config is read, closed when
+// the command ends. Redis is loaded on use, so that other commands start fast.
 import type { Redis } from 'ioredis';
 import type { LedgerShard } from '../campaign/sends.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
@@ -16,19 +16,15 @@ export interface StoreContext {
   partitions: Partitions;
   /** Every partition's ledgers: what withdrawing a subscriber from running sends needs. */
   shards: LedgerShard[];
+  /** A second client, for BullMQ queues (a confirmation mail's), opened on first use, closed with the first. */
+  queueConnection(): Redis;
 }
 
 export async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(readEnvironment())): Promise<T> {
-  const { createRedis, requireRedis } = await import('../redis/connection.ts');
-  const { resolvePartitions } = await import('../redis/partitions.ts');
+  const { withCommandRedis } = await import('../redis/command-redis.ts');
   const { ledgerShards } = await import('../campaign/sends.ts');
   const { RedisSubscriberStore } = await import('../subscribers/redis-store.ts');
-  await requireRedis(config);
-  const redis = createRedis(config, { name: 'newsletter-cli' });
-  try {
-    const partitions = await resolvePartitions(redis, config.keyPrefix, config.queuePartitions);
-    return await fn(new RedisSubscriberStore(redis, partitions), { config, redis, keys: partitions.base, partitions, shards: ledgerShards(redis, partitions) });
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  return withCommandRedis(config, { name: 'newsletter-cli' }, ({ redis, partitions, queueConnection }) =>
+    fn(new RedisSubscriberStore(redis, partitions), { config, redis, keys: partitions.base, partitions, shards: ledgerShards(redis, partitions), queueConnection }),
+  );
 }

@@ -1,6 +1,6 @@
 // `newsletter subscribers add|remove|list|import|export`: the operator's view of the store.
-// Composition root: reads the config, opens one Redis connection (and a queue connection to
-// queue a confirmation mail for `add`), closes them at the end.
+// Composition root: reads the config, opens Redis through withStore (with its queue connection
+// when a confirmation mail is queued), which closes it at the end.
 // Redis, csv-parse and csv-stringify are loaded on use, so that other commands start fast.
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
@@ -47,15 +47,12 @@ const CONFIRM_RESEND_SECONDS = 60;
  */
 async function withConfirmations<T>(ctx: StoreContext, fn: (deps: ConfirmationRequestDeps) => Promise<T>): Promise<T> {
   const { Queue } = await import('bullmq');
-  const { createRedis } = await import('../../redis/connection.ts');
   const { QUEUES } = await import('../../redis/keys.ts');
-  const connection = createRedis(ctx.config, { forQueues: true, name: 'newsletter-cli-queue' });
-  const transactionalQueue = new Queue(QUEUES.transactional, { connection, prefix: ctx.config.keyPrefix });
+  const transactionalQueue = new Queue(QUEUES.transactional, { connection: ctx.queueConnection(), prefix: ctx.config.keyPrefix });
   try {
     return await fn({ redis: ctx.redis, keys: ctx.keys, secrets: ctx.config.secrets, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS });
   } finally {
     await transactionalQueue.close();
-    await connection.quit().catch(() => connection.disconnect());
   }
 }
 
