@@ -1,5 +1,6 @@
 // "Add papers by id" (issue 28 item 4): a paste of arXiv ids and links → papers in the issue's
-// papers section, each in the group its primary category maps to. All or nothing: one failure
+// papers section, each in the group its primary category maps to; a paper an earlier issue of the
+// newsletter carried is added and flagged, one already in this issue skipped. All or nothing: one failure
 // (an item that is no id, a paper arXiv does not have, a category without a group, arXiv down)
 // and the file is left as it was. What is written passes the issue schema first, and is written
 // atomically (a temporary file renamed over the issue).
@@ -17,6 +18,7 @@ import { ArxivError } from './arxiv-error.ts';
 import { lookUpArxiv, type ArxivClientOptions, type ArxivLookup } from './arxiv-client.ts';
 import { describePosition, formatArxivId, parseArxivList, type PastedId } from './arxiv-id.ts';
 import { addPaperToDocument, arxivPapersIn, documentText, paperNode, papersSectionIndex } from './issue-papers.ts';
+import { arxivPapersOfEarlierIssues } from './earlier-issues.ts';
 import { groupForCategory, paperFromArxiv } from './paper-draft.ts';
 
 export interface AddPapersOptions {
@@ -54,7 +56,8 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
   const file = displayPath(opts.file);
   const text = await readIssueText(opts.file, file);
   const issue = validateSource(issueSchema, parseYamlSource(file, text));
-  const newsletter = await loadNewsletter(opts.emailsDir ?? dirname(dirname(opts.file)), issue.newsletter);
+  const emailsDir = opts.emailsDir ?? dirname(dirname(opts.file));
+  const newsletter = await loadNewsletter(emailsDir, issue.newsletter);
   const sectionIndex = papersSectionIndex(issue);
   if (sectionIndex === -1) throw new UserError(`${file}: the issue has no papers section to add papers to; add one (- kind: papers, title: …, groups: []) and run this again`);
 
@@ -65,6 +68,7 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
 
   // Papers already in the issue, then repeats within the paste: reported, not asked for.
   const present = arxivPapersIn(issue);
+  const sentBefore = await arxivPapersOfEarlierIssues(emailsDir, issue, opts.file);
   const firstOf = new Map<string, PastedId>();
   const wanted: PastedId[] = [];
   for (const ref of ids) {
@@ -108,7 +112,9 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     const paper = paperFromArxiv(entry, ref);
     const path = addPaperToDocument(doc, sectionIndex, field, paper);
     added.push({ field, paper });
-    outcomes.push({ item: ref.item, status: 'added', subject, message: `→ ${field} (${path}): ${paper.title}` });
+    const before = sentBefore.get(ref.id);
+    const flag = before ? ` (note: already in an earlier issue, ${before})` : '';
+    outcomes.push({ item: ref.item, status: 'added', subject, message: `→ ${field} (${path}): ${paper.title}${flag}` });
   }
 
   const failed = outcomes.some((o) => o.status === 'failed');

@@ -56,15 +56,15 @@ afterEach(async () => {
 const fileNow = () => readFile(join(dir, ISSUE), 'utf8');
 
 describe('newsletter papers add', () => {
-  it('adds each pasted paper to the group of its primary category, skips one already there, and the file passes lint', async () => {
+  it('adds each pasted paper to the group of its primary category, flags those an earlier issue carried, skips one already there, and the file passes lint', async () => {
     const paste = 'https://arxiv.org/abs/2210.13463v1 2210.12607,http://export.arxiv.org/pdf/2210.12403.pdf\n2210.14803v2';
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, paste, 'arXiv:2210.11610v2');
     expect(run.stdout.split('\n')).toEqual([
-      'added   2210.13463v1 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future',
-      'added   2210.12607 → 【NLP研究】 (sections[6].groups[1].papers[1]): Learning to Perform Complex Tasks through Compositional Fine-Tuning of Language Models',
-      'added   2210.12403 → 【NLP研究】 (sections[6].groups[1].papers[2]): PATS: Sensitivity-aware Noisy Learning for Pretrained Language Models',
+      'added   2210.13463v1 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)',
+      'added   2210.12607 → 【NLP研究】 (sections[6].groups[1].papers[1]): Learning to Perform Complex Tasks through Compositional Fine-Tuning of Language Models (note: already in an earlier issue, pretrain-weekly-064)',
+      'added   2210.12403 → 【NLP研究】 (sections[6].groups[1].papers[2]): PATS: Sensitivity-aware Noisy Learning for Pretrained Language Models (note: already in an earlier issue, pretrain-weekly-064)',
       'skipped 2210.14803v2 already in the issue (sections[6].groups[1].papers[0])',
-      'added   2210.11610v2 → 【NLP研究】 (sections[6].groups[1].papers[3]): Large Language Models Can Self-Improve',
+      'added   2210.11610v2 → 【NLP研究】 (sections[6].groups[1].papers[3]): Large Language Models Can Self-Improve (note: already in an earlier issue, pretrain-weekly-064)',
       '',
     ]);
     expect(run.stderr).toMatch(/^emails\/issues\/pretrain-weekly-065\.yaml: 4 added; each summary is the arXiv abstract/);
@@ -98,7 +98,7 @@ describe('newsletter papers add', () => {
   it('writes nothing and exits 1 when one item fails: no id, not on arXiv, or a category without a group', async () => {
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463 https://example.org/abs/2210.12607 2210.99999 2301.00001');
     expect(run.stdout).toBe([
-      'added  2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future',
+      'added  2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)',
       'failed https://example.org/abs/2210.12607 item 2 (line 1, column 12) is a link to example.org, not to arXiv: paste an arxiv.org abs or pdf link, or the id (e.g. 2401.01234, 2401.01234v2, cs/0112017 or https://arxiv.org/abs/2401.01234)',
       'failed 2210.99999 not on arXiv (no paper has this id)',
       "failed 2301.00001 its primary category cs.LG has no group in emails/newsletters/pretrain-weekly.yaml (arxivGroups): add one there, e.g. 'cs.LG': 【…】, or name the group with --group",
@@ -131,7 +131,7 @@ ${original.slice(at)}`);
   it('--dry-run prints the YAML it would add and changes nothing', async () => {
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463', '--dry-run');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`added 2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future
+    expect(run.stdout).toBe(`added 2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)
 
 # would be added to the papers section's groups:
 - field: 【CV研究】

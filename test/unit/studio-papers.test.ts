@@ -1,6 +1,8 @@
 // From arXiv's Atom answer to the issue's paper item (src/studio): the feed read and checked, the
 // paper drafted, the group chosen, and the paper written into the issue's YAML in place.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { issueSchema, newsletterSchema } from '../../src/content/schema.ts';
@@ -8,6 +10,7 @@ import { lintIssue } from '../../src/render/lint-step.ts';
 import { ArxivError } from '../../src/studio/arxiv-error.ts';
 import { parseArxivFeed } from '../../src/studio/arxiv-atom.ts';
 import { queryUrl } from '../../src/studio/arxiv-client.ts';
+import { arxivPapersOfEarlierIssues } from '../../src/studio/earlier-issues.ts';
 import { addPaperToDocument, arxivPapersIn, documentText, papersSectionIndex } from '../../src/studio/issue-papers.ts';
 import { groupForCategory, paperFromArxiv } from '../../src/studio/paper-draft.ts';
 import { ARXIV_FIXTURES, fixtureFeed } from '../helpers/arxiv-server.ts';
@@ -147,5 +150,25 @@ describe('lint', () => {
     ]);
     const other = issueSchema.safeParse({ ...doc.toJS(), sections: [{ kind: 'papers', title: 'P', groups: [{ field: 'F', papers: [{ title: 'T', authors: ['A'], summary: 'S', url: 'https://arxiv.org/pdf/2210.12403', summaryDraft: 'yes' }] }] }] });
     expect(other.success ? [] : other.error.issues.map((i) => i.message)).toEqual(['must be arxiv-abstract (delete the line once the summary is rewritten)']);
+  });
+});
+
+describe('earlier issues', () => {
+  it("names the latest earlier issue of the same newsletter that carried each arXiv paper; other newsletters, later issues and unreadable files do not count", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'earlier-issues-'));
+    try {
+      mkdirSync(join(dir, 'issues'));
+      const issue = (newsletter: string, number: number, ...links: string[]) => `newsletter: ${newsletter}\nnumber: ${number}\nsections:\n  - kind: papers\n    groups:\n      - papers:\n${links.map((l) => `          - url: ${l}\n`).join('')}`;
+      writeFileSync(join(dir, 'issues', 'weekly-001.yaml'), issue('weekly', 1, 'https://arxiv.org/pdf/2210.13463.pdf', 'https://arxiv.org/abs/hep-th/9901001v2'));
+      writeFileSync(join(dir, 'issues', 'weekly-002.yaml'), issue('weekly', 2, 'http://export.arxiv.org/abs/2210.13463v3', 'https://example.org/2210.14803'));
+      writeFileSync(join(dir, 'issues', 'weekly-004.yaml'), issue('weekly', 4, 'https://arxiv.org/abs/2210.12607'));
+      writeFileSync(join(dir, 'issues', 'other-009.yaml'), issue('other', 2, 'https://arxiv.org/abs/2210.12403'));
+      writeFileSync(join(dir, 'issues', 'weekly-broken.yaml'), 'newsletter: weekly\nnumber: [1\n');
+      writeFileSync(join(dir, 'issues', 'weekly-003.yaml'), issue('weekly', 3, 'https://arxiv.org/abs/2210.08590'));
+      const earlier = await arxivPapersOfEarlierIssues(dir, { newsletter: 'weekly', number: 3 }, join(dir, 'issues', 'weekly-003.yaml'));
+      expect(Object.fromEntries(earlier)).toEqual({ '2210.13463': 'weekly-002', 'hep-th/9901001': 'weekly-001' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,52 @@
+// The arXiv papers a newsletter's earlier issues carried, so a paper sent before is flagged when it
+// is added again. Read loosely: an old file that no longer passes the schema still counts, and one
+// that does not parse is passed over (lint names it when it matters).
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { listIssueFiles } from '../content/index.ts';
+import { arxivIdOfLink } from './arxiv-id.ts';
+
+/** arXiv id (no version) → the earlier issue (file base name) that carried it, the latest first. */
+export async function arxivPapersOfEarlierIssues(emailsDir: string, issue: { newsletter: string; number: number }, self: string): Promise<Map<string, string>> {
+  const found: Array<{ number: number; id: string; papers: string[] }> = [];
+  for (const path of await listIssueFiles(emailsDir)) {
+    if (resolve(path) === resolve(self)) continue;
+    let data: unknown;
+    try {
+      data = parse(await readFile(path, 'utf8'));
+    } catch {
+      continue;
+    }
+    const other = data as { newsletter?: unknown; number?: unknown; sections?: unknown };
+    if (other?.newsletter !== issue.newsletter || typeof other.number !== 'number' || other.number >= issue.number) continue;
+    found.push({ number: other.number, id: basename(path, '.yaml'), papers: linksOf(other.sections) });
+  }
+  const earlier = new Map<string, string>();
+  for (const { id, papers } of found.sort((a, b) => b.number - a.number)) {
+    for (const link of papers) {
+      const ref = arxivIdOfLink(link);
+      if (ref && !earlier.has(ref.id)) earlier.set(ref.id, id);
+    }
+  }
+  return earlier;
+}
+
+/** Every url and detailsUrl of the papers sections' papers. */
+function linksOf(sections: unknown): string[] {
+  const links: string[] = [];
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  for (const section of list(sections)) {
+    const s = section as { kind?: unknown; groups?: unknown };
+    if (s?.kind !== 'papers') continue;
+    for (const group of list(s.groups)) {
+      for (const paper of list((group as { papers?: unknown })?.papers)) {
+        for (const key of ['url', 'detailsUrl'] as const) {
+          const value = (paper as Record<string, unknown>)?.[key];
+          if (typeof value === 'string') links.push(value);
+        }
+      }
+    }
+  }
+  return links;
+}
