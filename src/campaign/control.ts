@@ -10,12 +10,12 @@
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
 import { holdPause, readRunAndState, rescheduleRecord, resumeRecord, stopFanout, transition } from './campaign-record.ts';
-import { deliverJobId, fanoutJobId, isSubscriberId } from './ids.ts';
+import { deliverJobId, fanoutJobId, isSubscriberId, jobCampaignId } from './ids.ts';
 import type { CampaignQueues } from './queues.ts';
 import type { Sends } from './sends.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';
-import type { CampaignState, CampaignStatus, DeliverJobData, PausedUntil } from './types.ts';
+import type { CampaignState, CampaignStatus, DeliverJobData, PausedUntil, QueuedJobData } from './types.ts';
 
 const RESUME_SECOND_PASS_MS = 500;
 
@@ -164,7 +164,7 @@ export async function promoteSetAside(queues: CampaignQueues, campaignId: string
   const page = 1_000;
   for (let start = 0; ; start += page) {
     const jobs = (await queues.deliver.getDelayed(start, start + page - 1)) as Job<DeliverJobData>[];
-    for (const job of jobs) if (job?.data?.issueId === campaignId) mine.push(job);
+    for (const job of jobs) if (job && jobCampaignId(job.data as QueuedJobData<DeliverJobData>) === campaignId) mine.push(job);
     if (jobs.length < page) break;
   }
   let promoted = 0;

@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import type { MessageBufferLease, MessageBuffers } from '../mail/message-buffers.ts';
 import type { DeliveryOutcome, Mailer } from '../mail/types.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { isCampaignId, isSubscriberId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
+import { isSubscriberId, jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
 import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
 import type { Ledger } from './ledger.ts';
-import type { DeliverJobData, FinalState, PausedUntil } from './types.ts';
+import type { DeliverJobData, FinalState, PausedUntil, QueuedJobData } from './types.ts';
 
 export interface DeliverDeps {
   /** Only written to here (a bounce suppresses the address); the claim reads the subscriber. */
@@ -81,11 +81,11 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
   }
 
   return async function deliver(job: Job<DeliverJobData>, token?: string): Promise<DeliverResult> {
-    const data = job.data as Partial<DeliverJobData> | undefined;
-    if (!data || !isCampaignId(data.issueId) || !isSubscriberId(data.subscriberId)) {
+    const data = job.data as QueuedJobData<DeliverJobData> | undefined;
+    const campaignId = jobCampaignId(data);
+    if (!data || !campaignId || !isSubscriberId(data.subscriberId)) {
       throw new UnrecoverableError(`deliver job ${job.id}: bad data ${JSON.stringify(job.data)?.slice(0, 200)}`);
     }
-    const campaignId = data.issueId;
     const subscriberId = data.subscriberId;
     const attemptId = token ?? randomUUID();
 
@@ -206,16 +206,17 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
  */
 export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData> | undefined, error: Error, log: Logger): Promise<void> {
   if (!job) return;
-  const data = job.data as Partial<DeliverJobData> | undefined;
+  const data = job.data as QueuedJobData<DeliverJobData> | undefined;
   const final = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
   if (!final) {
     log.debug({ jobId: job.id, attempts: job.attemptsMade, err: error.message }, 'deliver attempt failed; will retry');
     return;
   }
   log.error({ jobId: job.id, data, attempts: job.attemptsMade, err: error.message }, 'deliver job failed for good');
-  if (!data || !isCampaignId(data.issueId) || !isSubscriberId(data.subscriberId)) return;
-  const current = await ledger.state(data.issueId, data.subscriberId);
-  if (current === null && !(await ledger.campaignExists(data.issueId))) return;
+  const campaignId = jobCampaignId(data);
+  if (!data || !campaignId || !isSubscriberId(data.subscriberId)) return;
+  const current = await ledger.state(campaignId, data.subscriberId);
+  if (current === null && !(await ledger.campaignExists(campaignId))) return;
   // Data that went out (d:) may have been accepted: unknown; a claim that sent nothing: failed.
-  await ledger.finish(data.issueId, data.subscriberId, current?.startsWith('d:') || current?.startsWith('p:') ? 'unknown' : 'failed');
+  await ledger.finish(campaignId, data.subscriberId, current?.startsWith('d:') || current?.startsWith('p:') ? 'unknown' : 'failed');
 }

@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import type { Keys } from '../redis/keys.ts';
 import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
 import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from './campaign-record.ts';
-import { deliverJobId, isCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
+import { deliverJobId, jobCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
 import type { Ledger } from './ledger.ts';
 import { addDeliverJobs, type CampaignQueues } from './queues.ts';
-import type { CampaignRecord, FanoutJobData } from './types.ts';
+import type { CampaignRecord, FanoutJobData, QueuedJobData } from './types.ts';
 
 export interface FanoutOptions {
   /** Subscribers per page and per script adding their deliver jobs. Default 1,000. */
@@ -79,8 +79,8 @@ export function createFanoutProcessor(deps: FanoutDeps, options: Partial<FanoutO
   }
 
   return async function fanout(job: Job<FanoutJobData>, token?: string): Promise<{ added: number }> {
-    const campaignId = job.data?.issueId;
-    if (!isCampaignId(campaignId)) throw new UnrecoverableError(`fan-out job ${job.id}: bad data ${JSON.stringify(job.data)}`);
+    const campaignId = jobCampaignId(job.data as QueuedJobData<FanoutJobData> | undefined);
+    if (!campaignId) throw new UnrecoverableError(`fan-out job ${job.id}: bad data ${JSON.stringify(job.data)}`);
     const run = String(job.data.run);
     const first = await readCampaign(redis, k, campaignId);
     if (!first) throw new UnrecoverableError(`fan-out ${campaignId}: no such campaign (was it deleted?)`);

@@ -14,6 +14,15 @@ export function isSubscriberId(value: unknown): value is string {
   return typeof value === 'string' && SUBSCRIBER_ID.test(value);
 }
 
+/**
+ * The campaign id a deliver or fan-out job's data names, or undefined when it names none:
+ * `campaignId`, else `issueId`, the field's name in jobs queued by earlier versions.
+ */
+export function jobCampaignId(data: { campaignId?: unknown; issueId?: unknown } | null | undefined): string | undefined {
+  const id = data?.campaignId ?? data?.issueId;
+  return isCampaignId(id) ? id : undefined;
+}
+
 /** Throws a UserError naming the argument when `value` is not a campaign (issue) id. */
 export function assertCampaignId(value: string): string {
   if (!isCampaignId(value)) {

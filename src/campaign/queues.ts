@@ -36,7 +36,7 @@ export function addDeliverJobs(redis: Redis, deliver: Queue<DeliverJobData>, cam
     redis,
     deliver,
     DELIVER_JOB_NAME,
-    subscriberIds.map((subscriberId) => ({ id: deliverJobId(campaignId, subscriberId), data: { issueId: campaignId, subscriberId } })),
+    subscriberIds.map((subscriberId) => ({ id: deliverJobId(campaignId, subscriberId), data: { campaignId, subscriberId } })),
     DELIVER_JOB_OPTIONS,
   );
 }

@@ -119,7 +119,7 @@ export function parseSendAt(at: string | undefined, timeZone = 'UTC', now = Date
 
 async function enqueueFanout(shard: SendShard, campaignId: string, run: number, at: Date | undefined): Promise<void> {
   const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-  await shard.queues.fanout.add('fanout', { issueId: campaignId, run }, { ...FANOUT_JOB_OPTIONS, jobId: fanoutJobId(campaignId, run), delay });
+  await shard.queues.fanout.add('fanout', { campaignId, run }, { ...FANOUT_JOB_OPTIONS, jobId: fanoutJobId(campaignId, run), delay });
 }
 
 /**

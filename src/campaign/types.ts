@@ -70,16 +70,22 @@ export type ClaimOutcome = 'claimed' | 'in-doubt' | 'paused' | 'missing' | Final
 /** A deliver job carries ids only; the worker refetches everything else. */
 export interface DeliverJobData {
   /** Campaign id: the issue id, or `<issueId>~test-<ms>` for a test send. */
-  issueId: string;
+  campaignId: string;
   subscriberId: string;
 }
 
 export interface FanoutJobData {
   /** Campaign id (see DeliverJobData). */
-  issueId: string;
+  campaignId: string;
   /** Which send of the campaign this fan-out belongs to; an older one stops when it sees a newer. */
   run: number;
 }
+
+/**
+ * A campaign job's data as it may be found in a queue: queued by this version, or by one before
+ * the field was named `campaignId` (it was `issueId`, holding the same campaign id).
+ */
+export type QueuedJobData<T extends { campaignId: string }> = Partial<T> & { issueId?: unknown };
 
 /** `list`: the newsletter's subscribers; `test`: only the addresses given to `send --test`. */
 export type CampaignMode = 'list' | 'test';

@@ -70,7 +70,7 @@ afterAll(async () => {
 
 describe('addWaitingJobs', () => {
   it('writes the job hash, wait list and marker that Queue.addBulk writes', async () => {
-    const jobs = [1, 2, 3].map((n) => ({ id: `d:issue-1:${n}`, data: { issueId: 'issue-1', subscriberId: String(n) } }));
+    const jobs = [1, 2, 3].map((n) => ({ id: `d:issue-1:${n}`, data: { campaignId: 'issue-1', subscriberId: String(n) } }));
     const { added, bullmq, script } = await bothWays(jobs);
     expect(added).toBe(3);
     expect(script).toEqual(bullmq);

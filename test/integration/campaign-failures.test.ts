@@ -79,7 +79,7 @@ describe('SMTP failures during a send', () => {
     const { subscriber: stubborn } = await h.store.create({ email: 'stubborn@example.test', lists: [h.listId], status: 'active' });
     // Garbage, and a job for a send that does not exist: each fails by itself with a log line.
     await h.queues.deliver.add('deliver', { nonsense: true } as never, { jobId: 'garbage-1', attempts: 1 });
-    await h.queues.deliver.add('deliver', { issueId: 'never-published', subscriberId: '1' }, { jobId: 'never-published-1', attempts: 1 });
+    await h.queues.deliver.add('deliver', { campaignId: 'never-published', subscriberId: '1' }, { jobId: 'never-published-1', attempts: 1 });
     const published = await h.publish('pretrain-weekly-066');
     await h.send(published);
     const status = await h.waitForState(published.issueId, ['done'], 60_000);

@@ -166,7 +166,7 @@ describe('schedule', () => {
     expect(moved.body).toContain('The send now starts');
     expect((await browser.get(`/admin/sends/${id}/status.json`)).json().scheduledAt).toBe(`${day}T01:00:00.000Z`);
     const queues = createCampaignQueues(h.redis, h.keys.prefix);
-    const waiting = (await queues.fanout.getJobs(['delayed'])).filter((j) => j.data.issueId === id);
+    const waiting = (await queues.fanout.getJobs(['delayed'])).filter((j) => j.data.campaignId === id);
     expect(waiting).toHaveLength(1);
     // BullMQ orders its delayed set by the time a job is due (score = ms × 4096 + a counter).
     const due = Math.floor(Number(await h.redis.zscore(queues.fanout.keys.delayed!, waiting[0]!.id!)) / 4096);
