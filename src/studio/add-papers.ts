@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Document, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { ContentError, loadNewsletter } from '../content/index.ts';
 import { displayPath } from '../content/field-path.ts';
 import { issueSchema, type Paper } from '../content/schema.ts';
@@ -17,7 +17,7 @@ import { UserError } from '../errors.ts';
 import { ArxivError } from './arxiv-error.ts';
 import { lookUpArxiv, type ArxivClientOptions, type ArxivLookup } from './arxiv-client.ts';
 import { describePosition, formatArxivId, parseArxivList, type PastedId } from './arxiv-id.ts';
-import { addPaperToDocument, arxivPapersIn, documentText, paperNode, papersSectionIndex } from './issue-papers.ts';
+import { addPaperToText, arxivPapersIn, documentText, paperNode, papersSectionIndex } from './issue-papers.ts';
 import { arxivPapersOfEarlierIssues } from './earlier-issues.ts';
 import { groupForCategory, paperFromArxiv } from './paper-draft.ts';
 
@@ -93,7 +93,7 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     }
   }
 
-  const doc = parseDocument(text);
+  let next = text;
   const added: { field: string; paper: Paper }[] = [];
   const settings = `emails/newsletters/${newsletter.id}.yaml`;
   for (const ref of wanted) {
@@ -110,7 +110,9 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
       continue;
     }
     const paper = paperFromArxiv(entry, ref);
-    const path = addPaperToDocument(doc, sectionIndex, field, paper);
+    const edit = addPaperToText(next, sectionIndex, field, paper);
+    next = edit.text;
+    const path = edit.path;
     added.push({ field, paper });
     const before = sentBefore.get(ref.id);
     const flag = before ? ` (note: already in an earlier issue, ${before})` : '';
@@ -121,7 +123,6 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
   const addedYaml = added.length ? addedText(added) : '';
   if (failed || opts.dryRun || added.length === 0) return { outcomes: ordered(outcomes), written: false, addedYaml };
 
-  const next = documentText(doc);
   // What is written must load: the schema sees it exactly as `lint` and `send` will.
   try {
     validateSource(issueSchema, parseYamlSource(file, next));

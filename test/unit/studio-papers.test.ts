@@ -11,7 +11,7 @@ import { ArxivError } from '../../src/studio/arxiv-error.ts';
 import { parseArxivFeed } from '../../src/studio/arxiv-atom.ts';
 import { queryUrl } from '../../src/studio/arxiv-client.ts';
 import { arxivPapersOfEarlierIssues } from '../../src/studio/earlier-issues.ts';
-import { addPaperToDocument, arxivPapersIn, documentText, papersSectionIndex } from '../../src/studio/issue-papers.ts';
+import { addPaperToDocument, addPaperToText, arxivPapersIn, documentText, papersSectionIndex } from '../../src/studio/issue-papers.ts';
 import { groupForCategory, paperFromArxiv } from '../../src/studio/paper-draft.ts';
 import { ARXIV_FIXTURES, fixtureFeed } from '../helpers/arxiv-server.ts';
 
@@ -169,6 +169,39 @@ describe('earlier issues', () => {
       expect(Object.fromEntries(earlier)).toEqual({ '2210.13463': 'weekly-002', 'hep-th/9901001': 'weekly-001' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('adding to the text', () => {
+  const [entry] = parseArxivFeed(fixtureFeed(['2210.12403'])).entries;
+  const paper = paperFromArxiv(entry!, { id: '2210.12403' });
+
+  it('writes what the document edit writes for the model issue', () => {
+    const doc = parseDocument(SAMPLE);
+    addPaperToDocument(doc, 6, '【NLP研究】', paper);
+    addPaperToDocument(doc, 6, '【其他】', paper);
+    const first = addPaperToText(SAMPLE, 6, '【NLP研究】', paper);
+    const second = addPaperToText(first.text, 6, '【其他】', paper);
+    expect([first.path, second.path]).toEqual(['sections[6].groups[1].papers[5]', 'sections[6].groups[3].papers[0]']);
+    expect(second.text).toBe(documentText(doc));
+  });
+
+  it('keeps every other byte of a file whose summaries are folded over several lines, CRLF line ends too', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const original = readFileSync(new URL('emails/issues/field-notes-012.yaml', root), 'utf8').replaceAll('\n', eol);
+      const section = parseDocument(original).toJS().sections.findIndex((s: { kind: string }) => s.kind === 'papers');
+      const once = addPaperToText(original, section, 'Efficient training', paper);
+      const twice = addPaperToText(once.text, section, 'Language models', paper);
+      const added = twice.text.split(eol).filter((line) => !original.split(eol).includes(line));
+      expect(added.every((line) => !line.includes('\r'))).toBe(true);
+      // Taking out the two papers' lines and the new group's two gives the file back.
+      const lines = twice.text.split(eol);
+      const start = lines.findIndex((l) => l.includes('title: "PATS:'));
+      const second = lines.findIndex((l, i) => i > start && l.includes('title: "PATS:'));
+      const back = [...lines.slice(0, start), ...lines.slice(start + 8, second - 2), ...lines.slice(second + 8)];
+      expect(back.join(eol)).toBe(original);
+      expect(issueSchema.safeParse(parseDocument(twice.text).toJS()).success).toBe(true);
     }
   });
 });
