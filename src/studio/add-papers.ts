@@ -75,7 +75,7 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     const at = present.get(ref.id);
     const earlier = firstOf.get(ref.id);
     if (at) outcomes.push({ item: ref.item, status: 'skipped', subject: formatArxivId(ref), message: `already in the issue (${at})` });
-    else if (earlier) outcomes.push({ item: ref.item, status: 'skipped', subject: formatArxivId(ref), message: `given twice (${describePosition(earlier)} and ${describePosition(ref)}); added once` });
+    else if (earlier) outcomes.push({ item: ref.item, status: 'skipped', subject: formatArxivId(ref), message: `given twice (${describePosition(earlier)} and ${describePosition(ref)}); looked up once` });
     else {
       firstOf.set(ref.id, ref);
       wanted.push(ref);
@@ -95,7 +95,7 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
 
   let next = text;
   const added: { field: string; paper: Paper }[] = [];
-  const settings = `emails/newsletters/${newsletter.id}.yaml`;
+  const settings = displayPath(join(emailsDir, 'newsletters', `${newsletter.id}.yaml`));
   for (const ref of wanted) {
     const subject = formatArxivId(ref);
     const found = lookup.get(subject);
@@ -129,6 +129,10 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
   } catch (error) {
     if (error instanceof ContentError) throw new UserError(`${file}: nothing written: the edited issue would not load (${error.message}); please report this`);
     throw error;
+  }
+  // arXiv took a while: a colleague's save (or a git pull) in the meantime is not overwritten.
+  if ((await readIssueText(opts.file, file)) !== text) {
+    throw new UserError(`${file}: nothing written: the file changed while the papers were looked up; run this again`);
   }
   await writeAtomically(opts.file, next);
   return { outcomes: ordered(outcomes), written: true, addedYaml };

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { freePort } from '../../src/dev/free-port.ts';
-import { startArxivServer, type ArxivServer } from '../helpers/arxiv-server.ts';
+import { fixtureFeed, startArxivServer, type ArxivServer } from '../helpers/arxiv-server.ts';
 
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'newsletter.js');
 const ISSUE = 'emails/issues/pretrain-weekly-065.yaml';
@@ -165,6 +165,25 @@ ${original.slice(at)}`);
     expect(garbage.stdout).toMatch(/^failed 2210\.13463 arXiv answered with a document type declaration, which its Atom feed never has; try again later\n$/);
     expect(garbage.code).toBe(1);
     expect(await fileNow()).toBe(original);
+  });
+
+  it('looks a paper given twice up once, and writes nothing when the file changes while arXiv is asked', async () => {
+    const twice = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463 https://arxiv.org/abs/2210.13463v1', '--dry-run');
+    expect(twice.stdout.split('\n').slice(0, 2)).toEqual([
+      'added   2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)',
+      'skipped 2210.13463v1 given twice (item 1 (line 1, column 1) and item 2 (line 1, column 12)); looked up once',
+    ]);
+    expect(server!.requests.map((u) => u.searchParams.get('id_list'))).toEqual(['2210.13463']);
+
+    await server!.close();
+    const edited = `${original}# a colleague's line\n`;
+    server = await startArxivServer((_req, res, url) => {
+      void writeFile(join(dir, ISSUE), edited).then(() => res.end(fixtureFeed([url.searchParams.get('id_list')!])));
+    });
+    const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463');
+    expect(run.stderr).toBe('newsletter: emails/issues/pretrain-weekly-065.yaml: nothing written: the file changed while the papers were looked up; run this again\n');
+    expect(run.code).toBe(1);
+    expect(await fileNow()).toBe(edited);
   });
 
   it('refuses an ARXIV_API_URL that is not http(s), naming the variable', async () => {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { issueSchema, newsletterSchema } from '../../src/content/schema.ts';
 import { lintIssue } from '../../src/render/lint-step.ts';
@@ -203,5 +204,22 @@ describe('adding to the text', () => {
       expect(back.join(eol)).toBe(original);
       expect(issueSchema.safeParse(parseDocument(twice.text).toJS()).success).toBe(true);
     }
+  });
+});
+
+describe('hostile text from arXiv', () => {
+  it('is written as text: any title, author, affiliation and abstract reads back unchanged from the issue file', () => {
+    // As the Atom reader leaves them: whitespace runs made one space, trimmed, not empty.
+    const line = fc.string({ unit: fc.oneof(fc.constantFrom('#', ':', '-', '>', '|', '"', "'", '[', ']', '{', '}', ',', '&', '*', '!', '%', '@', '`', '---', '...', '\\', ' ', '{{name}}', '%%NL_X%%', '<b>'), fc.string({ maxLength: 1 })), maxLength: 40 })
+      .map((v) => v.replace(/\s+/g, ' ').trim()).filter((v) => v.length > 0);
+    fc.assert(fc.property(line, line, fc.array(line, { minLength: 1, maxLength: 3 }), fc.array(line, { maxLength: 2 }), (title, summary, authors, affiliations) => {
+      const paper = { title, summary, authors, affiliations, summaryDraft: 'arxiv-abstract' as const, url: 'https://arxiv.org/pdf/2210.12403', detailsUrl: 'https://arxiv.org/abs/2210.12403' };
+      const { text } = addPaperToText(SAMPLE, 6, '【其他】', paper);
+      const doc = parseDocument(text);
+      expect(doc.errors).toEqual([]);
+      const issue = issueSchema.parse(doc.toJS());
+      const section = issue.sections[6]!;
+      expect(section.kind === 'papers' ? section.groups[3]!.papers[0] : undefined).toEqual(paper);
+    }), { seed: 28_4, numRuns: 300 });
   });
 });
