@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../src/config/index.ts';
 import { freePort } from '../../src/dev/free-port.ts';
 import { ArxivError } from '../../src/studio/arxiv-error.ts';
 import { lookUpArxiv } from '../../src/studio/arxiv-client.ts';
@@ -87,5 +88,13 @@ describe('arXiv lookup', () => {
     const many = Array.from({ length: 101 }, (_, i) => ({ id: `2210.${String(10_000 + i)}` }));
     await expect(lookUpArxiv(many, { apiUrl: server.url, timeoutMs: 10_000 })).rejects.toThrow('101 papers at once is more than 100; add them in smaller batches');
     expect(server.requests).toEqual([]);
+  });
+});
+
+describe('ARXIV_API_URL and ARXIV_TIMEOUT_MS', () => {
+  it("default to arXiv's export API and 10 s; anything but an http(s) URL or a positive number of ms is named", () => {
+    expect(loadConfig({})).toMatchObject({ arxivApiUrl: 'https://export.arxiv.org/api/query', arxivTimeoutMs: 10_000 });
+    expect(loadConfig({ ARXIV_API_URL: 'http://127.0.0.1:8080/api/query', ARXIV_TIMEOUT_MS: '250' })).toMatchObject({ arxivApiUrl: 'http://127.0.0.1:8080/api/query', arxivTimeoutMs: 250 });
+    expect(() => loadConfig({ ARXIV_API_URL: 'ftp://export.arxiv.org/api/query', ARXIV_TIMEOUT_MS: '0' })).toThrow(/ARXIV_API_URL: must be a URL starting with http: or https:\/\/[\s\S]*ARXIV_TIMEOUT_MS: /);
   });
 });
