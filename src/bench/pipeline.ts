@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { deliverJobId } from '../campaign/ids.ts';
 import { openSends } from '../campaign/sends.ts';
 import type { Partitions } from '../redis/partitions.ts';
-import { startListSend } from '../campaign/send.ts';
+import { startListSend } from '../campaign/start-send.ts';
 import { isFinished, watchCampaign } from '../campaign/status.ts';
 import type { CampaignStatus, PublishedIssue } from '../campaign/types.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';

@@ -1,6 +1,6 @@
 // The sends of a deployment over its partitions (src/redis/partitions.ts): each partition has
 // its own share of every send (campaign hash, ledger, deliver and fan-out queues) next to its
-// subscribers, and this is the list of those shares that the send-level modules (send, status,
+// subscribers, and this is the list of those shares that the send-level modules (start-send, status,
 // control, withdraw, the workers) loop over. With one partition there is one share, under
 // KEY_PREFIX, exactly the layout from before partitions.
 import type { Redis } from 'ioredis';

@@ -3,7 +3,7 @@
 // subscribers or the failed are asked for); check that publishing is allowed; let the caller
 // confirm with the number of recipients; publish once; start the send.
 import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/publish.ts';
-import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/send.ts';
+import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/start-send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 // The editor's "send this issue to these addresses only" (CLI `send --test`, the admin API,
 // the console): every address checked first, then a test send of its own that the list never sees.
 import type { PublishedIssue } from '../campaign/types.ts';
-import { startTestSend, type SendDeps, type SendStarted } from '../campaign/send.ts';
+import { startTestSend, type SendDeps, type SendStarted } from '../campaign/start-send.ts';
 import { UserError } from '../errors.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
 

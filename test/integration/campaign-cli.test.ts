@@ -81,7 +81,7 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
 
   it('a scheduled send starts at its time', async () => {
     const published = await h.publish('pretrain-weekly-080');
-    const { startListSend } = await import('../../src/campaign/send.ts');
+    const { startListSend } = await import('../../src/campaign/start-send.ts');
     const started = await startListSend({ ...h.sends, store: h.store }, published, { at: new Date(Date.now() + 1_500) });
     expect(started.state).toBe('scheduled');
     expect((await h.status(published.issueId)).state).toBe('scheduled');

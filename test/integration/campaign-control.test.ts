@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign, type ControlDeps } from '../../src/campaign/control.ts';
-import { startTestSend } from '../../src/campaign/send.ts';
+import { startTestSend } from '../../src/campaign/start-send.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';

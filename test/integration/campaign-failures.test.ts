@@ -103,7 +103,7 @@ describe('SMTP failures during a send', () => {
     await h.queues.deliver.add('deliver', { nonsense: true } as never, { jobId, attempts: 1 });
     await waitUntil('the planted job to fail', async () => Boolean(await (await h.queues.deliver.getJob(jobId))?.isFailed()));
     stubbornAccepts = true;
-    const { startListSend } = await import('../../src/campaign/send.ts');
+    const { startListSend } = await import('../../src/campaign/start-send.ts');
     await startListSend({ ...h.sends, store: h.store }, await h.publish(issueId), { retryFailed: true });
     const status = await h.waitForState(issueId, ['done'], 30_000);
     expect(status).toMatchObject({ failed: 0, queued: 0 });

@@ -9,7 +9,7 @@ import type { CampaignQueues } from '../../src/campaign/queues.ts';
 import type { Ledger } from '../../src/campaign/ledger.ts';
 import { openSends, type Sends } from '../../src/campaign/sends.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
-import { startListSend } from '../../src/campaign/send.ts';
+import { startListSend } from '../../src/campaign/start-send.ts';
 import { readSend } from '../../src/campaign/campaign-record.ts';
 import { getStatus } from '../../src/campaign/status.ts';
 import type { CampaignWorkerOptions } from '../../src/campaign/campaign-workers.ts';

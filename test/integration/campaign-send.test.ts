@@ -4,7 +4,7 @@
 import { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlreadySentError } from '../../src/campaign/send.ts';
+import { AlreadySentError } from '../../src/campaign/start-send.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
@@ -127,7 +127,7 @@ describe('sending an issue to 2,000 subscribers', () => {
     const returning = subscribers[0]!;
     await h.store.removeFromList(returning.id, h.listId);
     await h.store.addToList(returning.id, h.listId).then(() => h.store.setStatus(returning.id, 'active'));
-    const { startListSend } = await import('../../src/campaign/send.ts');
+    const { startListSend } = await import('../../src/campaign/start-send.ts');
     await startListSend({ ...h.sends, store: h.store }, await h.publish(), { onlyNew: true });
     const status = await h.waitForState(issueId, ['done']);
     await h.waitForDeliverQueueAtRest();

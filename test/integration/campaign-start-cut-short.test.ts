@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCampaign, startCampaign } from '../../src/campaign/campaign-record.ts';
 import { cancelCampaign } from '../../src/campaign/control.ts';
 import { fanoutJobId } from '../../src/campaign/ids.ts';
-import { SendRunningError } from '../../src/campaign/send.ts';
+import { SendRunningError } from '../../src/campaign/start-send.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
-import { startListSend } from '../../src/campaign/send.ts';
+import { startListSend } from '../../src/campaign/start-send.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { SAMPLE_ISSUE, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 

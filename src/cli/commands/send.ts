@@ -37,7 +37,7 @@ export function register(program: Command): void {
         import('../../use-cases/publishable-issue.ts'),
         import('../format-report.ts'),
         import('../../campaign/campaign-client.ts'),
-        import('../../campaign/send.ts'),
+        import('../../campaign/start-send.ts'),
         import('../../use-cases/test-send.ts'),
       ]);
       const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/ids.ts';
-import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/send.ts';
+import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/start-send.ts';
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
 import { UserError } from '../../errors.ts';
 import { recentSends } from '../../use-cases/issue-overview.ts';

@@ -1,5 +1,6 @@
 // Starting a send: record the campaign and queue its fan-out job (delayed for `--at`). The
 // issue must be published first (publish.ts); a test send stores its own "[TEST]" copy.
+// (sends.ts, beside it, is the other thing: the partitions' shards that every send is made of.)
 import { UserError } from '../errors.ts';
 import { parseStartTime, StartTimeError } from './start-time.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
