@@ -1,28 +1,14 @@
 // `newsletter new`: the next issue's draft written beside the others in a copy of emails/, from
 // the latest issue's structure or empty; lint then names what to fill, and nothing is overwritten.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'newsletter.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
+import { bareEnv, runCli } from '../helpers/cli.ts';
 
 let dir: string;
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args, { cwd: dir, env: bareEnv() });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'new-issue-'));

@@ -1,7 +1,6 @@
 // `newsletter papers add` end to end: the CLI (bin/newsletter.js) edits an issue in a copy of
 // emails/ in place, looking papers up on a local server that answers as arXiv does
 // (ARXIV_API_URL); one line per paper; any failure exits 1 and leaves the file as it was.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,27 +8,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parse, parseDocument } from 'yaml';
 import { freePort } from '../../src/dev/free-port.ts';
 import { fixtureFeed, startArxivServer, type ArxivServer } from '../helpers/arxiv-server.ts';
+import { bareEnv, runCli } from '../helpers/cli.ts';
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'newsletter.js');
 const ISSUE = 'emails/issues/pretrain-weekly-065.yaml';
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 let dir: string;
 let server: ArxivServer | undefined;
 let original: string;
 
-function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (env: Record<string, string>, ...args: string[]) => runCli(args, { cwd: dir, env: bareEnv(env) });
 
 const arxiv = () => ({ ARXIV_API_URL: server!.url });
 

@@ -5,24 +5,17 @@
 // `script`) the bar of a cancelled send stops at the messages that went out and the state reads
 // `cancelled: 20 of 24 sent, 4 skipped`.
 // Tests wait for lines of output, sink events and process exits, never for time.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
 import { startListSend } from '../../src/campaign/start-send.ts';
+import { BIN, runCli } from '../helpers/cli.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { SAMPLE_ISSUE, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/newsletter.js', import.meta.url));
 const ISSUE_ID = 'pretrain-weekly-064';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The lines a child writes to one stream, and a wait for the first (from `from` on) that matches. */
 function lines(child: ChildProcess, stream: 'stdout' | 'stderr' = 'stdout') {
@@ -68,15 +61,7 @@ describe('status and send in the CLI', () => {
     return child;
   };
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve) => {
-      // Not a terminal, as in CI or a cron job.
-      const child = execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...h.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-      child.stdin?.end();
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { ...process.env, ...h.env, ...env } });
 
   function watch(issueId: string, env: Record<string, string> = {}): ChildProcess {
     return started(spawn(process.execPath, [BIN, 'status', issueId, '--watch'], { env: { ...process.env, ...h.env, ...env } }));
