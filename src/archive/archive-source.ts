@@ -65,7 +65,7 @@ export class RedisArchiveSource implements ArchiveSource {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    /** Every partition's keys (src/redis/partitions.ts): a send's state is its shares' merged. */
+    /** Every partition's keys (src/redis/partitions.ts): a send's state is its shards' merged. */
     private readonly partitionKeys: readonly Keys[] = [keys],
   ) {}
 

@@ -36,7 +36,7 @@ export async function redisCpuMsByNode(redis: Redis): Promise<Map<string, number
 }
 
 /**
- * Which master holds each partition's share of a send (`keyOf(p)`: a key of partition p): by
+ * Which master holds each partition's shard of a send (`keyOf(p)`: a key of partition p): by
  * `host:port`, the partitions it holds. A master that does not own the key's slot answers MOVED.
  */
 export async function partitionsByNode(redis: Redis, count: number, keyOf: (p: number) => string): Promise<Map<string, number[]>> {

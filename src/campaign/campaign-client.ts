@@ -1,6 +1,6 @@
 // What a short-lived controller (a CLI command) needs to start, watch and steer sends: one
 // Redis connection (opened the one way commands open it, src/redis/command-redis.ts), the
-// deployment's partitions and their shares of the sends, and the subscriber store. Opened by
+// deployment's partitions and their shards of the sends, and the subscriber store. Opened by
 // the composition root, closed by it.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';

@@ -156,7 +156,7 @@ redis.call('HSET', KEYS[1], 'scheduledAt', ARGV[1])
 return cur
 `);
 
-/** Moves a scheduled share's start time; the previous state, `refused:<state>` once it started, or null when missing. */
+/** Moves a scheduled shard's start time; the previous state, `refused:<state>` once it started, or null when missing. */
 export async function rescheduleRecord(redis: Redis, k: Keys, campaignId: string, at: Date): Promise<string | null> {
   return ((await RESCHEDULE.run(redis, [k.campaign(campaignId)], [at.toISOString()])) as string | null) ?? null;
 }
@@ -180,14 +180,14 @@ export async function pauseForReason(redis: Redis, k: Keys, campaignId: string, 
   return (await PAUSE_FOR.run(redis, [k.campaign(campaignId)], [reason.slice(0, 500), new Date().toISOString(), until ?? ''])) === 1;
 }
 
-// KEYS: campaign. A share already paused by itself (SMTP unreachable) when an operator pauses
+// KEYS: campaign. A shard already paused by itself (SMTP unreachable) when an operator pauses
 // the send: the pause becomes the operator's, which the SMTP recovery must not end.
 const HOLD_PAUSE = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'paused' then return 0 end
 return redis.call('HDEL', KEYS[1], 'pausedUntil')
 `);
 
-/** Makes a self-pause of this share an operator's pause (see HOLD_PAUSE); true when it was one. */
+/** Makes a self-pause of this shard an operator's pause (see HOLD_PAUSE); true when it was one. */
 export async function holdPause(redis: Redis, k: Keys, campaignId: string): Promise<boolean> {
   return (await HOLD_PAUSE.run(redis, [k.campaign(campaignId)], [])) === 1;
 }
@@ -289,12 +289,12 @@ export async function resumeRecord(redis: Redis, k: Keys, campaignId: string, on
 /** States in the order that wins when a send's partitions disagree (one still sending keeps the send sending). */
 const STATE_PRECEDENCE: CampaignState[] = ['cancelled', 'paused', 'sending', 'scheduled', 'done'];
 /**
- * The send's state from its shares' (each with what ends its pause): the state they agree on,
- * else the first of STATE_PRECEDENCE any of them is in; paused, the first paused share's `until`.
+ * The send's state from its shards' (each with what ends its pause): the state they agree on,
+ * else the first of STATE_PRECEDENCE any of them is in; paused, the first paused shard's `until`.
  */
-function combinedState<S extends { state: string }>(shares: readonly S[], pausedUntil: (share: S) => string | undefined): { state: CampaignState; until?: string } {
-  const state = STATE_PRECEDENCE.find((s) => shares.some((r) => r.state === s)) ?? (shares[0]!.state as CampaignState);
-  const until = state === 'paused' ? shares.map((r) => (r.state === 'paused' ? pausedUntil(r) : undefined)).find(Boolean) : undefined;
+function combinedState<S extends { state: string }>(shards: readonly S[], pausedUntil: (shard: S) => string | undefined): { state: CampaignState; until?: string } {
+  const state = STATE_PRECEDENCE.find((s) => shards.some((r) => r.state === s)) ?? (shards[0]!.state as CampaignState);
+  const until = state === 'paused' ? shards.map((r) => (r.state === 'paused' ? pausedUntil(r) : undefined)).find(Boolean) : undefined;
   return until ? { state, until } : { state };
 }
 

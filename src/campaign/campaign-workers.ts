@@ -99,13 +99,13 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   if (opts.rateLimitPerSecond > 0 && opts.rateLimitPerSecond < count) {
     log.warn({ rateLimitPerSecond: opts.rateLimitPerSecond, partitions: count }, 'RATE_LIMIT_PER_SECOND is below the number of partitions: each partition queue needs at least 1 message per second, so up to one per partition per second goes out');
   }
-  // An SMTP failure every message would meet stops the whole send, every partition's share.
+  // An SMTP failure every message would meet stops the whole send, every partition's shard.
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
     (await Promise.all(sends.shards.map((s) => pauseForReason(data, s.keys, campaignId, reason, until)))).some(Boolean);
 
-  // The fan-out window is per send: each partition's share keeps its part of it waiting, so the
-  // shares together hold no more unsettled jobs than one send on one partition would.
-  // A chunk never larger than a share's part, or many partitions would each overshoot by a chunk.
+  // The fan-out window is per send: each partition's shard keeps its part of it waiting, so the
+  // shards together hold no more unsettled jobs than one send on one partition would.
+  // A chunk never larger than a shard's part, or many partitions would each overshoot by a chunk.
   const shareWindow = Math.max(1, Math.ceil((opts.fanout.window ?? DEFAULT_FANOUT.window) / count));
   const fanoutOptions: Partial<FanoutOptions> = { ...opts.fanout, window: shareWindow, chunkSize: Math.min(opts.fanout.chunkSize ?? DEFAULT_FANOUT.chunkSize, shareWindow) };
   // One set of message buffers for the process: as many as its messages in flight at once.

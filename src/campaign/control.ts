@@ -19,7 +19,7 @@ import type { CampaignState, CampaignStatus, DeliverJobData, PausedUntil, Queued
 
 const RESUME_SECOND_PASS_MS = 500;
 
-/** A send's partitions (sends.ts): each control acts on every partition's share, as one send. */
+/** A send's partitions (sends.ts): each control acts on every partition's shard, as one send. */
 export interface ControlDeps extends Pick<Sends, 'redis' | 'keys' | 'shards'> {
   /** Longest wait for the transactions under way when pausing or cancelling (default DEFAULT_SETTLE_TIMEOUT_MS). */
   settleTimeoutMs?: number;
@@ -53,8 +53,8 @@ export class CampaignStateError extends UserError {
 }
 
 /**
- * Applies a record change to every partition's share. It counts as done when any share took
- * it (a share already done refuses a pause, say, while the others pause); refused by all,
+ * Applies a record change to every partition's shard. It counts as done when any shard took
+ * it (a shard already done refuses a pause, say, while the others pause); refused by all,
  * the error names the state of the send as a whole.
  */
 async function changeEverywhere(deps: ControlDeps, campaignId: string, action: string, apply: (shard: ControlDeps['shards'][number]) => Promise<string | null>): Promise<void> {
@@ -73,8 +73,8 @@ async function change(deps: ControlDeps, campaignId: string, action: string, to:
 
 export async function pauseCampaign(deps: ControlDeps, campaignId: string): Promise<ControlResult> {
   await change(deps, campaignId, 'pause', 'paused', ['sending', 'scheduled']);
-  // A share that had paused itself for the SMTP server is the operator's now too: when the
-  // server answers again, the recovery loop must not resume that share alone.
+  // A shard that had paused itself for the SMTP server is the operator's now too: when the
+  // server answers again, the recovery loop must not resume that shard alone.
   for (const shard of deps.shards) await holdPause(deps.redis, shard.keys, campaignId);
   return resultAfterSettling(deps, campaignId);
 }

@@ -20,7 +20,7 @@ export interface FanoutOptions {
   chunkSize: number;
   /**
    * Most unsettled deliver jobs of one send (waiting, delayed or active) before its fan-out waits.
-   * Default 10,000; with several partitions each share's fan-out gets its part (campaign-workers).
+   * Default 10,000; with several partitions each shard's fan-out gets its part (campaign-workers).
    */
   window: number;
   /** How often to look again while the window is full or the send is paused, in ms. Default 250. */
@@ -45,7 +45,7 @@ export interface FanoutDeps {
   redis: Redis;
   keys: Keys;
   store: SubscriberStore;
-  /** The partition whose share of the sends this fan-out serves: it pages that partition's subscribers only. */
+  /** The partition whose shard of the sends this fan-out serves: it pages that partition's subscribers only. */
   partition: number;
   ledger: Ledger;
   queues: CampaignQueues;

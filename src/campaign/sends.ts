@@ -1,15 +1,18 @@
 // The sends of a deployment over its partitions (src/redis/partitions.ts): each partition has
-// its own share of every send (campaign hash, ledger, deliver and fan-out queues) next to its
-// subscribers, and this is the list of those shares that the send-level modules (start-send, status,
-// control, withdraw, the workers) loop over. With one partition there is one share, under
+// its own shard of every send (campaign hash, ledger, deliver and fan-out queues) next to its
+// subscribers, and this is the list of those shards that the send-level modules (start-send, status,
+// control, withdraw, the workers) loop over. With one partition there is one shard, under
 // KEY_PREFIX, exactly the layout from before partitions.
+//
+// One word for one partition's part of a send: a shard (SendShard, `shards`, shardOf). The code,
+// its comments and its messages say shard, never share.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { partitionOfId, type Partitions } from '../redis/partitions.ts';
 import { Ledger } from './ledger.ts';
 import { createCampaignQueues, type CampaignQueues } from './queues.ts';
 
-/** One partition's share of the sends. */
+/** One partition's shard of the sends. */
 export interface SendShard {
   partition: number;
   keys: Keys;
@@ -47,7 +50,7 @@ export function openSends(redis: Redis, parts: Partitions, queueConnection: Redi
   };
 }
 
-/** A share without queue handles: what reads and settles ledger entries (withdraw, lookups). */
+/** A shard without queue handles: what reads and settles ledger entries (withdraw, lookups). */
 export type LedgerShard = Pick<SendShard, 'partition' | 'keys' | 'ledger'>;
 
 export function ledgerShards(redis: Redis, parts: Partitions): LedgerShard[] {
@@ -59,7 +62,7 @@ export function shardKeys(reader: SendReader): Keys[] {
   return reader.shards.map((s) => s.keys);
 }
 
-/** The share that holds a subscriber's ledger entries: their partition's (a test send's recipients `t1`, … are in the first). */
+/** The shard that holds a subscriber's ledger entries: their partition's (a test send's recipients `t1`, … are in the first). */
 export function shardOf<S>(shards: readonly S[], subscriberId: string): S {
   return shards[Math.max(0, partitionOfId(subscriberId, shards.length))]!;
 }

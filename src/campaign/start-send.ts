@@ -46,7 +46,7 @@ export class SendRunningError extends UserError {
 
 /**
  * The issue's send so far (null when there was none); refuses while one is scheduled, sending
- * or paused (a second send of it then would race the first). Refusing, it first mends a share
+ * or paused (a second send of it then would race the first). Refusing, it first mends a shard
  * left without its fan-out (mendLostFanouts), so that sending again is the way out of a start
  * cut short, and says so.
  */
@@ -68,35 +68,35 @@ export async function previousSend(sends: Pick<Sends, 'redis' | 'shards'>, campa
 export interface FanoutMend {
   /** Shares whose fan-out was queued again. */
   requeued: number;
-  /** Partitions the start never reached (no share of this run): nothing was queued then. */
+  /** Partitions the start never reached (no shard of this run): nothing was queued then. */
   unstarted: number[];
 }
 
 /**
- * A running send whose fan-out job is gone in a share whose fan-out is not done: the start was
- * cut short between writing the share and queueing its fan-out (process killed, Redis lost), or
- * the fan-out used up its attempts. Such a share's fan-out is queued again under the same run
+ * A running send whose fan-out job is gone in a shard whose fan-out is not done: the start was
+ * cut short between writing the shard and queueing its fan-out (process killed, Redis lost), or
+ * the fan-out used up its attempts. Such a shard's fan-out is queued again under the same run
  * and job id (so one that is still queued is never doubled) and resumes from its saved cursor.
- * A start cut short before every partition had its share of this run (one missing, or left at
+ * A start cut short before every partition had its shard of this run (one missing, or left at
  * an earlier run) is not mended here: queueing the rest would end the send as done without
  * those partitions' subscribers. Those partitions are reported instead.
  */
 export async function mendLostFanouts(sends: Pick<Sends, 'redis' | 'shards'>, campaignId: string): Promise<FanoutMend> {
-  const shares = await Promise.all(sends.shards.map((shard) => readCampaign(sends.redis, shard.keys, campaignId)));
-  const run = Math.max(...shares.map((share) => share?.run ?? 0));
-  const unstarted = sends.shards.filter((_, i) => (shares[i]?.run ?? 0) < run).map((shard) => shard.partition);
+  const records = await Promise.all(sends.shards.map((shard) => readCampaign(sends.redis, shard.keys, campaignId)));
+  const run = Math.max(...records.map((record) => record?.run ?? 0));
+  const unstarted = sends.shards.filter((_, i) => (records[i]?.run ?? 0) < run).map((shard) => shard.partition);
   if (unstarted.length) return { requeued: 0, unstarted };
   let requeued = 0;
   for (const [i, shard] of sends.shards.entries()) {
-    const share = shares[i]!;
-    if (share.fanoutDone || !RUNNING.includes(share.state)) continue;
-    if (await shard.queues.fanout.getJob(fanoutJobId(campaignId, share.run))) continue;
-    // Read again: a fan-out that finished since the first read has marked its share done before
+    const record = records[i]!;
+    if (record.fanoutDone || !RUNNING.includes(record.state)) continue;
+    if (await shard.queues.fanout.getJob(fanoutJobId(campaignId, record.run))) continue;
+    // Read again: a fan-out that finished since the first read has marked its shard done before
     // its job went away, and is not lost (seen under load: a busy machine widens that window).
     const now = await readCampaign(sends.redis, shard.keys, campaignId);
-    if (!now || now.fanoutDone || !RUNNING.includes(now.state) || now.run !== share.run) continue;
-    const at = share.state === 'scheduled' && share.scheduledAt ? new Date(share.scheduledAt) : undefined;
-    await enqueueFanout(shard, campaignId, share.run, at);
+    if (!now || now.fanoutDone || !RUNNING.includes(now.state) || now.run !== record.run) continue;
+    const at = record.state === 'scheduled' && record.scheduledAt ? new Date(record.scheduledAt) : undefined;
+    await enqueueFanout(shard, campaignId, record.run, at);
     requeued++;
   }
   return { requeued, unstarted: [] };
@@ -139,10 +139,10 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
   const expected = existing ? existing.total : ((await deps.store.countByStatus(published.listId)).active ?? 0);
   const state = opts.at && opts.at.getTime() > Date.now() ? 'scheduled' : 'sending';
   const scheduledAt = state === 'scheduled' ? opts.at!.toISOString() : undefined;
-  // Every partition gets its share of the send and its own fan-out over its own subscribers.
-  // The list's count is deployment-wide: the first share carries it (the status sums them).
-  // Every share's record is written before any fan-out is queued: a start cut short never
-  // leaves one share running (and finishing as "done") while another does not exist.
+  // Every partition gets its shard of the send and its own fan-out over its own subscribers.
+  // The list's count is deployment-wide: the first shard carries it (the status sums them).
+  // Every shard's record is written before any fan-out is queued: a start cut short never
+  // leaves one shard running (and finishing as "done") while another does not exist.
   const runs: number[] = [];
   for (const shard of deps.shards) {
     runs.push(await startCampaign(deps.redis, shard.keys, {

@@ -9,7 +9,7 @@ import type { Keys } from '../redis/keys.ts';
 import { readStates, recentCampaignIds } from './campaign-record.ts';
 import { shardOf, type LedgerShard } from './sends.ts';
 
-/** A subscriber's ledger entries are in their own partition's share of each send. */
+/** A subscriber's ledger entries are in their own partition's shard of each send. */
 export interface WithdrawDeps {
   redis: Redis;
   shards: readonly LedgerShard[];
@@ -27,7 +27,7 @@ const POLL_MS = 20;
  */
 export const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
 
-/** Ids of the list sends whose share under `keys` is running, for any of `listIds`. */
+/** Ids of the list sends whose shard under `keys` is running, for any of `listIds`. */
 export async function runningListSends(deps: { redis: Redis; keys: Keys }, listIds: readonly string[]): Promise<string[]> {
   const ids = (await recentCampaignIds(deps.redis, deps.keys, RECENT_ISSUES)).filter((id) => !id.includes('~'));
   if (!ids.length || !listIds.length) return [];

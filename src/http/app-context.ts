@@ -27,7 +27,7 @@ export interface AppContext {
   subscription: SubscriptionDeps;
   /** What leaving a list needs (the store and the running sends' ledgers). */
   leave: LeaveDeps;
-  /** Every partition's share of the sends (ledgers, queue handles over the app's connection; closed with the app). */
+  /** Every partition's shard of the sends (ledgers, queue handles over the app's connection; closed with the app). */
   sends: Sends;
   /** Queues whose job counts /metrics reports, by name. */
   metricsQueues: Record<string, Queue>;

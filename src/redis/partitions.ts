@@ -2,7 +2,7 @@
 //
 // Partition p of P has its own hash tag, `{nl.p}` for KEY_PREFIX `{nl}` (see partitionPrefix; KEY_PREFIX cannot contain a dot, so no other deployment's tag looks like it), and holds the records,
 // address index, list bitmaps and counters of the subscribers whose address hashes to it, plus,
-// for every send, that partition's share: its campaign hash (state and counters), ledger and
+// for every send, that partition's shard: its campaign hash (state and counters), ledger and
 // deliver/fan-out queues. A Lua script of one partition touches that partition's keys only, so
 // the ledger's claim still reads the subscriber in the same step as it claims the entry.
 // What is deployment-wide (published issues, the archive index, sessions, confirmation tokens,

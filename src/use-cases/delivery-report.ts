@@ -52,10 +52,10 @@ export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): P
   const email = report.email ? normaliseEmail(report.email) : null;
   const subscriber = report.subscriberId ? await deps.store.get(report.subscriberId) : email ? await deps.store.findByEmail(email) : null;
   if (!subscriber) return { kind: 'unknown-address' };
-  // A list send's share is in the subscriber's partition; a test send lives in the first only.
-  const shares = [...new Set([shardOf(deps.shards, subscriber.id), deps.shards[0]!])];
+  // A list send's shard is in the subscriber's partition; a test send lives in the first only.
+  const shards = [...new Set([shardOf(deps.shards, subscriber.id), deps.shards[0]!])];
   let issueCounted = false;
-  for (const share of report.issueId ? shares : []) if (!issueCounted) issueCounted = await countLateReport(deps.redis, share.keys, report.issueId!, report.type);
+  for (const shard of report.issueId ? shards : []) if (!issueCounted) issueCounted = await countLateReport(deps.redis, shard.keys, report.issueId!, report.type);
   if (report.type === 'bounce' && !report.permanent) {
     const count = await deps.store.noteSoftBounce(subscriber.id, SOFT_BOUNCE_WINDOW_SECONDS);
     if (count < SOFT_BOUNCE_LIMIT) return { kind: 'soft-bounce', count, subscriberId: subscriber.id, issueCounted };

@@ -30,7 +30,7 @@ export async function lookupMessage(deps: LookupDeps, campaignId: string, addres
   if (!email) return { kind: 'not-an-address' };
   const subscriber = await deps.store.findByEmail(email);
   if (!subscriber) return { kind: 'not-subscriber', email };
-  // Their entry, and the share of the send it belongs to, are in their own partition.
+  // Their entry, and the shard of the send it belongs to, are in their own partition.
   const shard = shardOf(deps.shards, subscriber.id);
   const value = await shard.ledger.state(campaignId, subscriber.id);
   if (value !== null) return { kind: 'found', email, fate: fateOf(value) };

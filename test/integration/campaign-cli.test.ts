@@ -21,8 +21,8 @@ interface Run {
 
 describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i partition(s))', (partitions) => {
   let h: CampaignHarness;
-  /** Every partition's share of the send's campaign hash, in partition order. */
-  const shares = (id: string) => Promise.all(h.partitions.keys.map((k) => h.redis.hgetall(k.campaign(id))));
+  /** Every partition's shard of the send's campaign hash, in partition order. */
+  const shards = (id: string) => Promise.all(h.partitions.keys.map((k) => h.redis.hgetall(k.campaign(id))));
 
   function cli(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
@@ -104,12 +104,12 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
   });
 
   it('send of an issue that is done says when and to how many it went, and changes nothing', async () => {
-    const before = await shares(ISSUE_ID);
-    for (const share of before) expect(share.state).toBe('done');
+    const before = await shards(ISSUE_ID);
+    for (const shard of before) expect(shard.state).toBe('done');
     const run = await cli('send', SAMPLE_ISSUE, '--yes');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^issue pretrain-weekly-064 was already sent \(finished \S+\): 20 sent of 20 \(0 failed, 0 bounced, 0 skipped, 0 unknown\); nothing was changed\. To send it to subscribers who joined since: newsletter send emails\/issues\/pretrain-weekly-064\.yaml --new-subscribers\n$/);
-    expect(await shares(ISSUE_ID)).toEqual(before);
+    expect(await shards(ISSUE_ID)).toEqual(before);
     const more = await cli('send', SAMPLE_ISSUE, '--yes', '--new-subscribers');
     expect(more.code).toBe(0);
     expect(more.stdout).toContain('to the subscribers of list pretrain-weekly it has not reached yet');

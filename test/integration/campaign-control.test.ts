@@ -1,7 +1,7 @@
 // Issue 4 acceptance (d) and (e): a subscriber who unsubscribes mid-send gets nothing after
 // that; pause stops new messages (only those already in flight land), resume completes the
 // send with no duplicates, cancel ends it with the rest skipped; the numbers add up. All of it
-// with one partition and with three (src/redis/partitions.ts: each control acts on every share).
+// with one partition and with three (src/redis/partitions.ts: each control acts on every shard).
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -60,7 +60,7 @@ export interface CampaignHarness {
   config: Readonly<Config>;
   env: NodeJS.ProcessEnv;
   store: RedisSubscriberStore;
-  /** The deployment's partitions (opts.partitions, default 1) and every partition's share of the sends. */
+  /** The deployment's partitions (opts.partitions, default 1) and every partition's shard of the sends. */
   partitions: Partitions;
   sends: Sends;
   /** The first partition's queues and ledger (the only ones with one partition). */

@@ -112,7 +112,7 @@ describe('on a 3-master Redis Cluster', () => {
     second.kill('SIGTERM');
     await once(second, 'exit');
 
-    // Each partition's share of the send (campaign hash, ledger, queues) and its subscribers
+    // Each partition's shard of the send (campaign hash, ledger, queues) and its subscribers
     // live on a master of their own.
     const nodes = masters(h.redis);
     const ownerOf = async (key: string) => {

@@ -1,5 +1,5 @@
-// Edges of partitioned sends found in review: the web archive reads every share's state, the
-// fan-out window is split over the shares, an operator's pause holds a share that had paused
+// Edges of partitioned sends found in review: the web archive reads every shard's state, the
+// fan-out window is split over the shards, an operator's pause holds a shard that had paused
 // itself for SMTP, and a lost partition count is never guessed at when partitioned data exists.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pauseForReason, readSendStates, startCampaign } from '../../src/campaign/campaign-record.ts';
@@ -31,26 +31,26 @@ describe('sends over three partitions, through the workers', () => {
     expect((await archive.get(published.issueId))?.subject).toBe(published.subject);
   }, 60_000);
 
-  it("the fan-out window is the send's, split over its shares: together they hold no more than one window (plus a chunk each)", async () => {
+  it("the fan-out window is the send's, split over its shards: together they hold no more than one window (plus a chunk each)", async () => {
     const window = 30;
     const chunkSize = 10;
     h = await startCampaignHarness({ partitions: 3 });
     await h.seed(300);
-    // Nothing settles while the sink holds every transaction: the shares' fan-outs fill their
+    // Nothing settles while the sink holds every transaction: the shards' fan-outs fill their
     // windows and hand themselves back to the delayed set.
     const held = h.sink.hold(() => true);
     await h.startWorker({ fanout: { window, chunkSize, pollMs: 10, handBackAfterMs: 50, handBackDelayMs: 60_000 } }, 6);
     const published = await h.publish();
     await h.send(published);
-    const shares = h.sends.shards;
-    await waitUntil("every share's fan-out to wait with its window full", async () => {
-      const delayed = await Promise.all(shares.map((s) => s.queues.fanout.getJobCounts('delayed')));
+    const shards = h.sends.shards;
+    await waitUntil("every shard's fan-out to wait with its window full", async () => {
+      const delayed = await Promise.all(shards.map((s) => s.queues.fanout.getJobCounts('delayed')));
       return delayed.every((c) => c.delayed === 1);
     });
-    const totals = await Promise.all(shares.map(async (s) => Number(await h!.redis.hget(s.keys.campaign(published.issueId), 'total'))));
-    // Each share stops once its part (10) is reached, having added at most one chunk past it.
+    const totals = await Promise.all(shards.map(async (s) => Number(await h!.redis.hget(s.keys.campaign(published.issueId), 'total'))));
+    // Each shard stops once its part (10) is reached, having added at most one chunk past it.
     for (const total of totals) expect(total).toBeGreaterThan(0);
-    expect(totals.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(window + shares.length * (chunkSize - 1));
+    expect(totals.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(window + shards.length * (chunkSize - 1));
     held.release();
   }, 60_000);
 });
@@ -64,7 +64,7 @@ describe('with three partitions on one Redis', () => {
     await t.cleanup();
   });
 
-  it("an operator's pause makes a share's own SMTP pause the operator's: the recovery loop will not resume it", async () => {
+  it("an operator's pause makes a shard's own SMTP pause the operator's: the recovery loop will not resume it", async () => {
     const parts = await resolvePartitions(t.redis, t.prefix, 3);
     const sends = openSends(t.redis, parts);
     try {
