@@ -103,7 +103,7 @@ const BLOCK_STYLES: Record<string, string> = {
 function addStyles(tokens: Token[], style: MarkdownStyle): void {
   for (const token of tokens) {
     if (token.children) addStyles(token.children, style);
-    const css = token.type === 'link_open' ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;`
+    const css = token.type === 'link_open' ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;word-wrap:break-word;`
       : token.type === 'blockquote_open' ? `margin:0 0 12px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:${style.mutedColor};`
         : BLOCK_STYLES[token.type];
     // A table column's alignment (`| ---: |`) arrives as a style of its own: keep it after ours.

@@ -80,7 +80,15 @@ function labels(strings: Strings, title: string) {
 }
 
 function colours(newsletter: Newsletter) {
-  return { ...COLOURS, brand: newsletter.brandColor };
+  // The masthead's date line: white at 90 % over the brand colour, as one solid colour (Outlook
+  // for Windows has no opacity, caniemail's css-opacity).
+  return { ...COLOURS, brand: newsletter.brandColor, onBrandSoft: mixColours('#ffffff', newsletter.brandColor, 0.9) };
+}
+
+/** `top` over `bottom` at `alpha`, as #rrggbb: what a browser draws for `top` with that opacity. */
+export function mixColours(top: string, bottom: string, alpha: number): string {
+  const channel = (hex: string, i: number): number => Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  return `#${[0, 1, 2].map((i) => Math.round(alpha * channel(top, i) + (1 - alpha) * channel(bottom, i)).toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**

@@ -71,7 +71,7 @@ describe('handlebars step', () => {
     expect(layout(issueView(issue, newsletter, bothMarkdown))).toBe(
       '<mjml lang="zh-CN"><mj-body><mj-section><mj-column>'
       + '<mj-text><h2>论文</h2><h3>【CV】</h3><p>A &amp; B｜甲、乙｜第一行第二行</p></mj-text>'
-      + '<mj-text><p style="margin:0 0 12px;">See <a href="https://s.example" style="color:#123456;text-decoration:underline;word-break:break-word;">site</a> and [x](javascript:alert(1))</p>\n<a href="%%NL_UNSUBSCRIBE_URL%%">退订</a></mj-text>'
+      + '<mj-text><p style="margin:0 0 12px;">See <a href="https://s.example" style="color:#123456;text-decoration:underline;word-break:break-word;word-wrap:break-word;">site</a> and [x](javascript:alert(1))</p>\n<a href="%%NL_UNSUBSCRIBE_URL%%">退订</a></mj-text>'
       + '</mj-column></mj-section></mj-body></mjml>',
     );
   });
@@ -95,7 +95,7 @@ describe('markdown step', () => {
     const html = markdown('**粗**体\n换行\n\n- one\n- [mail](mailto:a@example.com)\n\n<b>x</b> ![i](https://i.example/a.png) [bad](data:text/html,x) [rel](/path)', { linkColor: '#000000', mutedColor: '#111111' });
     expect(html).toBe(
       '<p style="margin:0 0 12px;"><strong>粗</strong>体换行</p>\n'
-      + '<ul style="margin:0 0 12px;padding-left:20px;">\n<li style="margin:0 0 4px;">one</li>\n<li style="margin:0 0 4px;"><a href="mailto:a@example.com" style="color:#000000;text-decoration:underline;word-break:break-word;">mail</a></li>\n</ul>\n'
+      + '<ul style="margin:0 0 12px;padding-left:20px;">\n<li style="margin:0 0 4px;">one</li>\n<li style="margin:0 0 4px;"><a href="mailto:a@example.com" style="color:#000000;text-decoration:underline;word-break:break-word;word-wrap:break-word;">mail</a></li>\n</ul>\n'
       // An image renders as one, at most as wide as the column, with its alt text (raw HTML stays text).
       + '<p style="margin:0 0 12px;">&lt;b&gt;x&lt;/b&gt; <img class="nl-md-image" src="https://i.example/a.png" alt="i" style="display:block;max-width:100%;height:auto;border:0;margin:0 0 12px;"> [bad](data:text/html,x) [rel](/path)</p>\n',
     );
