@@ -3,6 +3,7 @@
 // here, at load time, because Handlebars escapes HTML but not URL schemes.
 import { z } from 'zod';
 import { LABEL_KEYS, LOCALES } from '../render/locales/locale-list.ts';
+import { CLIENT_IDS } from '../render/client-support/client-list.ts';
 
 const SAFE_LINK_SCHEMES = ['https:', 'http:', 'mailto:'];
 
@@ -235,6 +236,11 @@ export const newsletterSchema = z.strictObject({
   }).optional(),
   /** A welcome mail after the confirmation click (emails/templates/welcome.mjml.hbs); `false` turns it off. */
   welcome: z.boolean().default(true),
+  /**
+   * The mail clients lint checks the HTML against (caniemail's data), e.g. `[gmail-web, outlook-windows]`;
+   * default: DEFAULT_CLIENTS in src/render/client-support/client-list.ts.
+   */
+  clients: z.array(z.enum(CLIENT_IDS, { error: () => `must be one of ${CLIENT_IDS.join(', ')}` })).min(1, 'must name at least one client, or be left out for the default set').optional(),
 });
 
 export type Image = z.infer<typeof image>;

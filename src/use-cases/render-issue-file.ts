@@ -6,6 +6,8 @@ import { loadIssueFile, locateFindings, type LocatedFinding } from '../content/i
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { createRenderer, personalise } from '../render/index.ts';
 import type { RenderedIssue } from '../render/types.ts';
+import { DEFAULT_CLIENTS } from '../render/client-support/client-list.ts';
+import { clientSupport, clientSupportWarnings, type ClientSupportReport } from '../render/client-support/support-report.ts';
 
 export interface SampleEmail {
   subject: string;
@@ -20,10 +22,16 @@ export interface RenderedIssueFile {
   /** The issue as a made-up reader would receive it (no tokens left). */
   sample: SampleEmail;
   findings: LocatedFinding[];
+  /** With `clientSupport: true`: the HTML against caniemail's data for the newsletter's target clients. */
+  clientSupport?: ClientSupportReport;
 }
 
 /** `assetsUrl`: where emails/assets is served (config.assetsUrl), so local images get real addresses. */
-export async function renderIssueFile(file: string, opts: { assetsUrl: string }): Promise<RenderedIssueFile> {
+/**
+ * `clientSupport`: also check the HTML against caniemail's data (lint does); each feature a target
+ * lacks with no fallback becomes a warning after the others.
+ */
+export async function renderIssueFile(file: string, opts: { assetsUrl: string; clientSupport?: boolean }): Promise<RenderedIssueFile> {
   const emailsDir = dirname(dirname(file));
   const { issue, newsletter, templates } = await loadIssueFile(file, { emailsDir });
   const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
@@ -33,6 +41,9 @@ export async function renderIssueFile(file: string, opts: { assetsUrl: string })
     viewOnlineUrl: `https://example.com/issues/${issue.id}`,
     name: newsletter.locale === 'zh-CN' ? '读者' : 'Reader',
   });
-  const findings = await locateFindings(rendered.findings, { issueFile: file, emailsDir, newsletterId: newsletter.id });
-  return { issue, newsletter, rendered, sample, findings };
+  const report = opts.clientSupport ? clientSupport(rendered.html, { clients: newsletter.clients ?? DEFAULT_CLIENTS, templates: templates.files }) : undefined;
+  // Named against the newsletter's `clients:` when it has one, else the issue file as a whole.
+  const clientFindings = report ? clientSupportWarnings(report).map((message) => ({ level: 'warning' as const, ...(newsletter.clients ? { path: 'newsletter.clients' } : {}), message: `client support: ${message}` })) : [];
+  const findings = await locateFindings([...rendered.findings, ...clientFindings], { issueFile: file, emailsDir, newsletterId: newsletter.id });
+  return { issue, newsletter, rendered, sample, findings, ...(report ? { clientSupport: report } : {}) };
 }

@@ -123,7 +123,9 @@ describe('newsletter lint', () => {
     expect(lines).toContain(`${file}:7 banner[0].alt: error: image has no alt text: describe it for readers who do not load images`);
     expect(lines).toContain(`${file}:15 sections[0].groups[0].papers: error: group "Empty group" has no papers: add one or remove the group`);
     expect(lines).toContain(`${file}:21 sections[1].events[0].url: warning: uses plain http (http://example.com/talk): prefer https`);
-    expect(run.stderr).toMatch(/2 errors, 1 warning/);
+    // Besides the client-support warnings the templates' HTML gets (test/integration/lint-clients.test.ts).
+    const clientWarnings = lines.filter((l) => l.includes(': warning: client support: ')).length;
+    expect(run.stderr).toContain(`2 errors, ${1 + clientWarnings} warnings`);
   });
 
   /** A fixture issue in a throwaway emails/ folder with the real templates. */
@@ -169,12 +171,14 @@ describe('newsletter lint', () => {
     const run = await cli('lint', file);
     expect(run.code).toBe(0);
     const size = 'Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size';
-    expect(run.stdout.trim().split('\n')).toEqual([
+    const lines = run.stdout.trim().split('\n');
+    const clientWarnings = lines.filter((l) => l.includes(': warning: client support: ')).length;
+    expect(lines.filter((l) => !l.includes(': warning: client support: '))).toEqual([
       `${file}:5 preheader: warning: preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue`,
       `${file}:7 banner[0]: warning: image has no width or height: ${size}; write width: and height: in pixels`,
       `${file}:13 sections[1].image: warning: image has no height: ${size}; write height: in pixels`,
     ]);
-    expect(run.stderr).toMatch(/: 0 errors, 3 warnings; html /);
+    expect(run.stderr).toContain(`: 0 errors, ${3 + clientWarnings} warnings; html `);
   });
 });
 

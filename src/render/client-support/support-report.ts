@@ -19,6 +19,8 @@ export interface FeatureSupport {
   uncovered: ClientId[];
   /** `emails/templates/<file>`, `content: a text section's Markdown` or `MJML's output`. */
   sources: string[];
+  /** Where the uses without a fallback come from (what a warning names). */
+  uncoveredSources: string[];
   /** Examples of what was found: declarations, selectors, elements. */
   examples: string[];
 }
@@ -104,14 +106,17 @@ export function clientSupport(html: string, opts: { clients: readonly ClientId[]
     const sourcesOf = new Map(uses.map((u) => [u, sourceOf(u, opts.templates)]));
     const fallbacks: FeatureSupport['fallbacks'] = [];
     const uncovered: ClientId[] = [];
+    const bare = new Set<Usage>();
     for (const client of lacking) {
-      const how = fallbackFor(client, uses, sourcesOf, hasOutlookConditionals);
-      if (how) fallbacks.push({ client, how });
+      const { how, without } = fallbackFor(client, uses, sourcesOf, hasOutlookConditionals);
+      if (without.length === 0) fallbacks.push({ client, how });
       else uncovered.push(client);
+      for (const u of without) bare.add(u);
     }
+    const uncoveredSources = [...new Set([...bare].flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const sources = [...new Set(uses.flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const examples = [...new Set(uses.map((u) => u.what))].slice(0, 3);
-    features.push({ slug, title: feature.title, url: feature.url, lacking, partial, fallbacks, uncovered, sources, examples });
+    features.push({ slug, title: feature.title, url: feature.url, lacking, partial, fallbacks, uncovered, sources, uncoveredSources, examples });
   }
   return { clients: [...opts.clients], dataDate: data.lastUpdate, features, used: [...bySlug.keys()].sort() };
 }
@@ -131,28 +136,32 @@ const NOT_NEEDED: Record<string, string> = {
 /** Declarations that stand in for a feature where the same style carries them (and the client has them). */
 const ALTERNATIVES: Record<string, Array<{ besides: string; slug: string }>> = {
   'css-word-break': [{ besides: 'word-wrap', slug: 'css-word-wrap' }, { besides: 'overflow-wrap', slug: 'css-overflow-wrap' }],
+  'css-word-wrap': [{ besides: 'word-break', slug: 'css-word-break' }],
   'css-max-width': [{ besides: 'width=', slug: 'html-width' }],
 };
 
-/** How the HTML copes without the feature in this client, or undefined when it does not. */
-function fallbackFor(client: ClientId, uses: Usage[], sources: Map<Usage, string[]>, hasOutlookConditionals: boolean): string | undefined {
-  const ways = new Set<string>();
+/** How the HTML copes without the feature in this client, and the uses it has no fallback for. */
+function fallbackFor(client: ClientId, uses: Usage[], sources: Map<Usage, string[]>, hasOutlookConditionals: boolean): { how: string; without: Usage[] } {
   const slug = uses[0]?.slug ?? '';
-  if (NOT_NEEDED[slug]) return NOT_NEEDED[slug];
+  if (NOT_NEEDED[slug]) return { how: NOT_NEEDED[slug], without: [] };
+  const ways = new Set<string>();
+  const without: Usage[] = [];
   for (const u of uses) {
+    const alternatives = (ALTERNATIVES[slug] ?? []).filter((a) => u.besides.includes(a.besides) && supported(a.slug, client));
     if (slug === 'html-body' && (sources.get(u) ?? []).every((s) => s === MJML_SOURCE)) ways.add("MJML repeats <body>'s background on its wrapper <div>");
-    else if (ALTERNATIVES[slug]?.some((a) => u.besides.includes(a.besides) && supported(a.slug, client))) ways.add(`${ALTERNATIVES[slug]?.filter((a) => u.besides.includes(a.besides) && supported(a.slug, client)).map((a) => a.besides.replace(/=$/, ' attribute')).join(', ')} beside it`);
+    else if (alternatives.length) ways.add(`${alternatives.map((a) => a.besides.replace(/=$/, ' attribute')).join(', ')} beside it`);
     else if (u.inMedia) ways.add('inline styles stand without the @media rule');
     else if (client === 'outlook-windows' && u.hiddenFromOutlook) ways.add('hidden from Outlook by <!--[if !mso]>');
     else if (client === 'outlook-windows' && hasOutlookConditionals && (sources.get(u) ?? []).every((s) => s === MJML_SOURCE)) ways.add("MJML's <!--[if mso | IE]> tables");
-    else return undefined;
+    else without.push(u);
   }
-  return [...ways].join('; ');
+  return { how: [...ways].join('; '), without };
 }
 
 function supported(slug: string, client: ClientId): boolean {
   const feature = caniemailData().bySlug.get(slug);
-  return feature !== undefined && supportOf(feature, client).support === 'yes';
+  const { support } = feature ? supportOf(feature, client) : { support: 'unknown' };
+  return support === 'yes' || support === 'partial';
 }
 
 export function clientLabel(client: ClientId): string {
@@ -163,6 +172,6 @@ export function clientLabel(client: ClientId): string {
 export function clientSupportWarnings(report: ClientSupportReport): string[] {
   return report.features.filter((f) => f.uncovered.length).map((f) => {
     const instead = INSTEAD[f.slug] ? `use ${INSTEAD[f.slug]}` : `see ${f.url}`;
-    return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')} and the HTML has no fallback; it comes from ${f.sources.join(', ')}: ${instead}`;
+    return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')} and the HTML has no fallback; it comes from ${f.uncoveredSources.join(', ')}: ${instead}`;
   });
 }
