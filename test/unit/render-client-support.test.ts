@@ -48,7 +48,7 @@ describe('client support of a snippet', () => {
       slug: 'css-opacity', title: 'opacity', url: 'https://www.caniemail.com/features/css-opacity/',
       lacking: ['outlook-windows'], partial: [], fallbacks: [], uncovered: ['outlook-windows'],
       sources: ['emails/templates/partials/masthead.mjml.hbs'], uncoveredSources: ['emails/templates/partials/masthead.mjml.hbs'],
-      examples: ['opacity:0.9'],
+      examples: ['opacity:0.9'], notes: [],
     });
     expect(clientSupportWarnings(report)).toEqual([
       'opacity (opacity:0.9) is not supported in Outlook Windows and the HTML has no fallback; it comes from emails/templates/partials/masthead.mjml.hbs: use a solid colour blended with the background (e.g. color: a lighter tint instead of opacity)',

@@ -23,6 +23,8 @@ export interface FeatureSupport {
   uncoveredSources: string[];
   /** Examples of what was found: declarations, selectors, elements. */
   examples: string[];
+  /** caniemail's notes on the lacking targets' results (e.g. what Yahoo does instead). */
+  notes: string[];
 }
 
 export interface ClientSupportReport {
@@ -97,8 +99,10 @@ export function clientSupport(html: string, opts: { clients: readonly ClientId[]
     if (!uses) continue;
     const lacking: ClientId[] = [];
     const partial: ClientId[] = [];
+    const notes = new Set<string>();
     for (const client of opts.clients) {
-      const { support } = supportOf(feature, client);
+      const { support, notes: said } = supportOf(feature, client);
+      if (support === 'no') for (const note of said) notes.add(`${clientLabel(client)}: ${note}`);
       if (support === 'no') lacking.push(client);
       else if (support === 'partial') partial.push(client);
     }
@@ -116,7 +120,7 @@ export function clientSupport(html: string, opts: { clients: readonly ClientId[]
     const uncoveredSources = [...new Set([...bare].flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const sources = [...new Set(uses.flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const examples = [...new Set(uses.map((u) => u.what))].slice(0, 3);
-    features.push({ slug, title: feature.title, url: feature.url, lacking, partial, fallbacks, uncovered, sources, uncoveredSources, examples });
+    features.push({ slug, title: feature.title, url: feature.url, lacking, partial, fallbacks, uncovered, sources, uncoveredSources, examples, notes: [...notes] });
   }
   return { clients: [...opts.clients], dataDate: data.lastUpdate, features, used: [...bySlug.keys()].sort() };
 }
@@ -172,6 +176,7 @@ export function clientLabel(client: ClientId): string {
 export function clientSupportWarnings(report: ClientSupportReport): string[] {
   return report.features.filter((f) => f.uncovered.length).map((f) => {
     const instead = INSTEAD[f.slug] ? `use ${INSTEAD[f.slug]}` : `see ${f.url}`;
-    return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')} and the HTML has no fallback; it comes from ${f.uncoveredSources.join(', ')}: ${instead}`;
+    const notes = f.notes.filter((n) => f.uncovered.some((c) => n.startsWith(`${clientLabel(c)}: `)));
+    return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')}${notes.length ? ` (caniemail: ${notes.join('; ')})` : ''} and the HTML has no fallback; it comes from ${f.uncoveredSources.join(', ')}: ${instead}`;
   });
 }
