@@ -1,6 +1,6 @@
 // Where the web archive reads published issues from. The HTTP routes depend only on this
 // small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
-// at keys.rendered(id), ids in the keys.campaigns() sorted set) and the campaign's state.
+// at keys.rendered(id), ids in the keys.archiveIndex() sorted set) and the campaign's state.
 import { readSendStates, recentCampaignIds } from '../campaign/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import type { PublishedIssue } from '../campaign/types.ts';

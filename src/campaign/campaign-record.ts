@@ -199,9 +199,9 @@ export async function countLateReport(redis: Redis, k: Keys, campaignId: string,
   return true;
 }
 
-/** Ids of the newest campaigns (test sends included), newest first. */
+/** Ids of the newest published issues (the archive index), newest first: each is its list send's campaign id. */
 export async function recentCampaignIds(redis: Redis, k: Keys, count: number): Promise<string[]> {
-  return redis.zrevrange(k.campaigns(), 0, count - 1);
+  return redis.zrevrange(k.archiveIndex(), 0, count - 1);
 }
 
 /** State, mode and what ends a self-pause, of several campaigns in one round trip (null for a missing one). */
@@ -219,7 +219,7 @@ export async function readStates(redis: Redis, k: Keys, campaignIds: readonly st
 /** Messages sent, failed and bounced by every list send, summed per list over the partitions (test sends left out): /metrics' counters. */
 export async function deliveredPerList(redis: Redis, partitionKeys: readonly Keys[]): Promise<Map<string, { sent: number; failed: number; bounced: number }>> {
   const totals = new Map<string, { sent: number; failed: number; bounced: number }>();
-  const ids = await redis.zrange(partitionKeys[0]!.campaigns(), '0', '-1');
+  const ids = await redis.zrange(partitionKeys[0]!.archiveIndex(), '0', '-1');
   if (!ids.length) return totals;
   // One pipeline per partition: on a cluster a pipeline's keys must share a slot.
   for (const k of partitionKeys) {

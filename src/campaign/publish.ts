@@ -88,22 +88,22 @@ export async function checkPublish(redis: Redis, k: Keys, next: PublishedIssue, 
 /**
  * Stores the issue. Same content again → `unchanged` (the stored one is kept). Different
  * content → UserError naming what changed, unless `force`. Also lists the issue in
- * keys.campaigns() (score: first publish time) for the web archive.
+ * keys.archiveIndex() (score: first publish time) for the web archive.
  */
 export async function publishIssue(redis: Redis, k: Keys, next: PublishedIssue, opts: { force?: boolean } = {}): Promise<PublishResult> {
   const key = k.rendered(next.issueId);
   const score = Date.parse(next.publishedAt);
   if ((await redis.set(key, JSON.stringify(next), 'NX')) === 'OK') {
-    await redis.zadd(k.campaigns(), 'NX', score, next.issueId);
+    await redis.zadd(k.archiveIndex(), 'NX', score, next.issueId);
     return { published: next, outcome: 'published' };
   }
   const before = await readPublished(redis, k, next.issueId);
   if (before && before.contentHash === next.contentHash) {
-    await redis.zadd(k.campaigns(), 'NX', score, next.issueId);
+    await redis.zadd(k.archiveIndex(), 'NX', score, next.issueId);
     return { published: before, outcome: 'unchanged' };
   }
   if (before && !opts.force) throw conflict(before, next);
   await redis.set(key, JSON.stringify(next));
-  await redis.zadd(k.campaigns(), 'NX', score, next.issueId);
+  await redis.zadd(k.archiveIndex(), 'NX', score, next.issueId);
   return { published: next, outcome: before ? 'replaced' : 'published' };
 }

@@ -35,7 +35,11 @@ export interface Keys {
   rendered(issueId: string): string;
   campaign(issueId: string): string;
   ledger(issueId: string): string;
-  campaigns(): string;
+  /**
+   * The web archive's index: a sorted set of published issue ids, each scored by its first
+   * publish time (publish.ts writes it). Its key is still named `campaigns`, as it always was.
+   */
+  archiveIndex(): string;
   /** An editor's console session (its random id's hash), with a TTL: the login that made it. */
   adminSession(idHash: string): string;
   /** The outcome of a console form, kept for the one page its redirect shows (post/redirect/get). */
@@ -97,7 +101,7 @@ export function keys(prefix: string): Keys {
     rendered: (issueId) => `${prefix}:issue:${issueId}:rendered`,
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
-    campaigns: () => `${prefix}:campaigns`,
+    archiveIndex: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,

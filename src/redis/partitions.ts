@@ -75,7 +75,7 @@ function partitionKeys(base: Keys, p: number, count: number): Keys {
     confirmUsed: base.confirmUsed,
     rateLimit: base.rateLimit,
     rendered: base.rendered,
-    campaigns: base.campaigns,
+    archiveIndex: base.archiveIndex,
     adminSession: base.adminSession,
     adminImport: base.adminImport,
     webhookSeen: base.webhookSeen,

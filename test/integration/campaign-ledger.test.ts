@@ -268,7 +268,7 @@ describe('publish', () => {
 
   it('stores once, keeps identical content, refuses a change naming it unless forced', async () => {
     expect((await publishIssue(t.redis, k, issue('Hello', '<p>a</p>'))).outcome).toBe('published');
-    expect(await t.redis.zscore(k.campaigns(), 'p-1')).not.toBeNull();
+    expect(await t.redis.zscore(k.archiveIndex(), 'p-1')).not.toBeNull();
     expect((await publishIssue(t.redis, k, issue('Hello', '<p>a</p>'))).outcome).toBe('unchanged');
     const refused = publishIssue(t.redis, k, issue('Hello!', '<p>b</p>'));
     await expect(refused).rejects.toBeInstanceOf(UserError);

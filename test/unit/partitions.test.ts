@@ -32,7 +32,7 @@ describe('partitions', () => {
     expect(k1.campaign('w-1')).toBe('{nl.1}:campaign:w-1');
     expect(k1.ledger('w-1')).toBe('{nl.1}:campaign:w-1:ledger');
     expect(k1.rendered('w-1')).toBe('{nl}:issue:w-1:rendered');
-    expect(k1.campaigns()).toBe('{nl}:campaigns');
+    expect(k1.archiveIndex()).toBe('{nl}:campaigns');
     expect(k1.confirmToken('h')).toBe('{nl}:confirm:h');
     expect(k1.adminSession('h')).toBe('{nl}:admin-session:h');
     expect(partitionPrefix('{nl}', 2, 3)).toBe('{nl.2.1}');
