@@ -10,7 +10,8 @@
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
 import { holdPause, readRunAndState, rescheduleRecord, resumeRecord, stopFanout, transition } from './campaign-record.ts';
-import { deliverJobId, fanoutJobId, isSubscriberId, jobCampaignId } from './ids.ts';
+import { isRecipientId } from '../redis/subscriber-id.ts';
+import { deliverJobId, fanoutJobId, jobCampaignId } from './ids.ts';
 import type { CampaignQueues } from './queues.ts';
 import type { Sends } from './sends.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
@@ -143,7 +144,7 @@ export async function cancelCampaign(deps: ControlDeps, campaignId: string): Pro
  */
 export async function removeWaitingJobs(queues: CampaignQueues, campaignId: string): Promise<number> {
   const prefix = deliverJobId(campaignId, '');
-  const mine = (id: string) => id.startsWith(prefix) && isSubscriberId(id.slice(prefix.length));
+  const mine = (id: string) => id.startsWith(prefix) && isRecipientId(id.slice(prefix.length));
   let removed = 0;
   const page = 1_000;
   for (let start = 0; ; start += page) {

@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import type { MessageBufferLease, MessageBuffers } from '../mail/message-buffers.ts';
 import type { DeliveryOutcome, Mailer } from '../mail/types.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { isSubscriberId, jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
+import { isRecipientId } from '../redis/subscriber-id.ts';
+import { jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
 import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
 import type { Ledger } from './ledger.ts';
 import type { DeliverJobData, FinalState, PausedUntil, QueuedJobData } from './types.ts';
@@ -83,7 +84,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
   return async function deliver(job: Job<DeliverJobData>, token?: string): Promise<DeliverResult> {
     const data = job.data as QueuedJobData<DeliverJobData> | undefined;
     const campaignId = jobCampaignId(data);
-    if (!data || !campaignId || !isSubscriberId(data.subscriberId)) {
+    if (!data || !campaignId || !isRecipientId(data.subscriberId)) {
       throw new UnrecoverableError(`deliver job ${job.id}: bad data ${JSON.stringify(job.data)?.slice(0, 200)}`);
     }
     const subscriberId = data.subscriberId;
@@ -214,7 +215,7 @@ export async function settleAbandonedJob(ledger: Ledger, job: Job<DeliverJobData
   }
   log.error({ jobId: job.id, data, attempts: job.attemptsMade, err: error.message }, 'deliver job failed for good');
   const campaignId = jobCampaignId(data);
-  if (!data || !campaignId || !isSubscriberId(data.subscriberId)) return;
+  if (!data || !campaignId || !isRecipientId(data.subscriberId)) return;
   const current = await ledger.state(campaignId, data.subscriberId);
   if (current === null && !(await ledger.campaignExists(campaignId))) return;
   // Data that went out (d:) may have been accepted: unknown; a claim that sent nothing: failed.

@@ -4,14 +4,9 @@
 import { UserError } from '../errors.ts';
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(~test-\d{1,16})?$/;
-const SUBSCRIBER_ID = /^t?\d{1,20}$/;
 
 export function isCampaignId(value: unknown): value is string {
   return typeof value === 'string' && CAMPAIGN_ID.test(value);
-}
-
-export function isSubscriberId(value: unknown): value is string {
-  return typeof value === 'string' && SUBSCRIBER_ID.test(value);
 }
 
 /**
@@ -44,7 +39,7 @@ export function testCampaignId(issueId: string, now = Date.now()): string {
  */
 export const TEST_UNSUBSCRIBE_TOKEN = 'test-send';
 
-/** Test recipients get ids `t1`, `t2`, … (they need not be subscribers). */
+/** Test recipients get ids `t1`, `t2`, … (they need not be subscribers; see src/redis/subscriber-id.ts). */
 export function testSubscriberId(index: number): string {
   return `t${index + 1}`;
 }

@@ -22,6 +22,7 @@ import { UserError } from '../errors.ts';
 import { keys as keysFor, type Keys } from './keys.ts';
 import { masters } from './connection.ts';
 import { forEachKeyPage } from './scan-keys.ts';
+import { isSubscriberId } from './subscriber-id.ts';
 
 export interface Partitions {
   /** P: how many partitions. */
@@ -38,7 +39,7 @@ export interface Partitions {
 
 /** The partition of subscriber id `id` among `count` (id mod count); -1 for something that is not an id. */
 export function partitionOfId(id: string, count: number): number {
-  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(BigInt(id) % BigInt(count)) : -1;
+  return isSubscriberId(id) ? Number(BigInt(id) % BigInt(count)) : -1;
 }
 
 /** Most partitions a deployment may have (each costs a queue pair per worker process). */

@@ -8,7 +8,7 @@ import { shardOf } from '../campaign/sends.ts';
 import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
 import { partsOfOurMessageId } from '../mail/message-id.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';
-import { isSubscriberId } from '../subscribers/fields.ts';
+import { isSubscriberId } from '../redis/subscriber-id.ts';
 import type { SubscriberStatus } from '../subscribers/types.ts';
 import type { LeaveDeps } from './leave-list.ts';
 

@@ -22,8 +22,8 @@ import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { when } from './views.ts';
+import { SUBSCRIBER_ID } from '../../redis/subscriber-id.ts';
 
-const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const editForm = z.object({ name: z.string().max(300).default(''), locale: z.union([z.enum(LOCALES), z.literal('')]).default(''), _csrf: z.string().optional() });
 const listForm = z.object({ list: z.string().max(100), _csrf: z.string().optional() });

@@ -26,10 +26,10 @@ import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { subscriberHref } from './subscriber-page-routes.ts';
 import { when } from './views.ts';
+import { SUBSCRIBER_ID } from '../../redis/subscriber-id.ts';
 
 const PAGE_SIZE = 25;
 const PREVIEW_ROWS = 5;
-const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 
 const listQuery = z.object({ match: z.literal('1').optional(), q: z.string().max(320).optional(), kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(), list: z.string().max(100).optional(), status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(), cursor: z.string().max(200).optional(), lang: z.string().max(10).optional() });
 const addForm = z.object({ email: z.string().max(320).default(''), name: z.string().max(300).optional(), list: z.string().max(100), confirmed: z.string().max(8).optional(), _csrf: z.string().optional() });

@@ -10,8 +10,8 @@ import { SUBSCRIBER_STATUSES, type Subscriber } from '../../subscribers/types.ts
 import type { AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
 import { HttpInputError, parseInput } from '../respond.ts';
+import { SUBSCRIBER_ID } from '../../redis/subscriber-id.ts';
 
-const SUBSCRIBER_ID = /^[1-9][0-9]{0,15}$/;
 // Status filters read pages of any status; bound the reads one request may do.
 const MAX_PAGES_PER_REQUEST = 20;
 
