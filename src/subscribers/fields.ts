@@ -23,10 +23,8 @@ export function requireListId(value: string): string {
   return value;
 }
 
-/** Store ids are positive integers written in decimal ("1", "2", …). */
-export function isSubscriberId(value: unknown): value is string {
-  return typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value);
-}
+/** Store ids are positive integers written in decimal ("1", "2", …): defined once, in src/redis/subscriber-id.ts. */
+export { isSubscriberId } from '../redis/subscriber-id.ts';
 
 // Intl.getCanonicalLocales costs a few µs; an import asks about the same few tags 100,000 times.
 const localeCache = new Map<string, string | null>();

@@ -1,6 +1,6 @@
 // The web archive: the list of published issues, and the bar put above an issue's own HTML
 // (the "view online" page) with links to the previous and next issue.
-import type { ArchiveEntry } from '../archive-source.ts';
+import type { ArchiveEntry } from '../../archive/archive-source.ts';
 import { html, type SafeHtml } from './html.ts';
 import { renderPage, type Page, type PageBrand } from './layout.ts';
 import { messagesFor } from './messages.ts';

@@ -1,7 +1,7 @@
 // GET /: every newsletter the server serves, each with its latest issues, a link to its archive
 // and its own subscribe form (in its own language). The default newsletter comes first.
 import type { Newsletter } from '../../content/schema.ts';
-import type { ArchiveEntry } from '../archive-source.ts';
+import type { ArchiveEntry } from '../../archive/archive-source.ts';
 import { archiveItems } from './archive-pages.ts';
 import { html } from './html.ts';
 import { renderPage, type Page } from './layout.ts';
