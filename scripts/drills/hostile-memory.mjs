@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const argv = process.argv.slice(2);
+const args = Object.fromEntries(argv.flatMap((arg, i) => (arg.startsWith('--') ? [[arg.slice(2), argv[i + 1]]] : [])));
 const requests = Number(args.requests ?? 10_000);
 const rounds = Number(args.rounds ?? 2);
 const root = resolve(new URL('../..', import.meta.url).pathname);

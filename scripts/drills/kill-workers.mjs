@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const argv = process.argv.slice(2);
+const args = Object.fromEntries(argv.flatMap((arg, i) => (arg.startsWith('--') ? [[arg.slice(2), argv[i + 1]]] : [])));
 const subscribers = Number(args.subscribers ?? 20_000);
 const kills = Number(args.kills ?? 20);
 const workerCount = Number(args.workers ?? 4);

@@ -89,7 +89,10 @@ export class RedisArchiveSource implements ArchiveSource {
       const bodies = await this.redis.mget(chunk.map((id) => this.keys.rendered(id)));
       chunk.forEach((id, i) => {
         const p = parse(bodies[i]);
-        if (!p) return void this.entries.delete(id);
+        if (!p) {
+          this.entries.delete(id);
+          return;
+        }
         const entry: ArchiveEntry = { issueId: p.issueId, newsletterId: p.newsletterId, newsletterName: p.newsletterName, number: p.number, date: p.date, subject: p.subject, ...(p.rendered?.summary ? { summary: p.rendered.summary } : {}) };
         this.entries.set(id, { entry, at: now });
       });

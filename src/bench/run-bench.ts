@@ -11,7 +11,6 @@ import { DEFAULT_FANOUT } from '../campaign/fan-out.ts';
 import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
 import type { Config } from '../config/index.ts';
 import { loadIssueFile } from '../content/index.ts';
-import { UserError } from '../errors.ts';
 import { prepareIssueMime } from '../mail/index.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MessageBufferLease, MessageBuffers } from '../mail/message-buffers.ts';
-import type { DeliveryOutcome, Mailer } from '../mail/types.ts';
+import type { BuiltMessage, DeliveryOutcome, Mailer } from '../mail/types.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { isRecipientId } from '../redis/subscriber-id.ts';
 import { jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
@@ -128,9 +128,18 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       const recipient: MimeRecipient | null =
         listId === null ? tester : member ? { subscriberId, ...member, unsubscribeToken: deps.signToken(subscriberId, listId) } : null;
       if (!recipient) throw new Error('unreachable: claimed without a recipient');
-      let message;
+      let message: BuiltMessage;
       try {
-        message = ctx.mime.build(recipient, undefined, deps.buffers ? (length) => (held.lease = deps.buffers!.take(length)).bytes : undefined);
+        message = ctx.mime.build(
+          recipient,
+          undefined,
+          deps.buffers
+            ? (length) => {
+                held.lease = deps.buffers!.take(length);
+                return held.lease.bytes;
+              }
+            : undefined,
+        );
       } catch (error) {
         // The message cannot be built for this address (e.g. an address the transport refuses): final.
         log.error({ campaignId, subscriberId, err: (error as Error).message }, 'message could not be built; marked failed');

@@ -43,7 +43,7 @@ export class IssueCache {
   /** The context for a campaign; reloaded when `contentHash` differs from the cached one. */
   async get(campaignId: string, contentHash?: string): Promise<CampaignContext> {
     const cached = this.entries.get(campaignId);
-    if (cached) {
+    if (cached !== undefined) {
       const ctx = await cached.catch(() => null);
       if (ctx && (contentHash === undefined || ctx.published.contentHash === contentHash)) return ctx;
       if (this.entries.get(campaignId) === cached) this.entries.delete(campaignId);

@@ -80,6 +80,9 @@ const variables = {
 
 export type VariableName = keyof typeof variables;
 
+/** The parsed variables; SECRET and ADMIN_TOKEN may be absent (SECRETS_ONLY_WHEN_NEEDED), and so may any that failed (then loadConfig throws). */
+type ParsedVariables = { [K in Exclude<VariableName, 'SECRET' | 'ADMIN_TOKEN'>]: z.output<(typeof variables)[K]> } & { SECRET?: string; ADMIN_TOKEN?: string };
+
 export interface Config {
   /** REDIS_URL as given: one URL, or (redisCluster) comma-separated seed nodes. */
   redisUrl: string;
@@ -230,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     }
     values[name] = parsed.data;
   }
-  const v = values as { [K in VariableName]: any };
+  const v = values as ParsedVariables;
   const dkimParts = [v.DKIM_DOMAIN, v.DKIM_SELECTOR, v.DKIM_PRIVATE_KEY];
   // The key may be written on one line with \n for its newlines.
   const dkimPem = v.DKIM_PRIVATE_KEY ? String(v.DKIM_PRIVATE_KEY).replace(/\\n/g, '\n') : '';
@@ -279,7 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     ...(v.WEBHOOK_TOKEN ? { webhookToken: v.WEBHOOK_TOKEN } : {}),
     ...(v.BOUNCE_ADDRESS ? { bounceAddress: v.BOUNCE_ADDRESS } : {}),
     sesTopicArns: v.SES_TOPIC_ARN ? v.SES_TOPIC_ARN.split(',') : [],
-    dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR, privateKey: dkimPem } : undefined,
+    // All three are set or none (checked above).
+    dkim: v.DKIM_DOMAIN ? { domainName: v.DKIM_DOMAIN, keySelector: v.DKIM_SELECTOR!, privateKey: dkimPem } : undefined,
     rateLimitPerSecond: v.RATE_LIMIT_PER_SECOND,
     workerConcurrency: v.WORKER_CONCURRENCY,
     workerLockDurationMs: v.WORKER_LOCK_DURATION_MS,

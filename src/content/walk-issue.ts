@@ -16,7 +16,7 @@ export interface FoundLink {
 /** The images an issue file names itself (paths relative to the issue). */
 export function imagesOfIssue(issue: Issue): FoundImage[] {
   const found: FoundImage[] = [];
-  issue.banner.forEach((image, i) => found.push({ path: `banner[${i}]`, image }));
+  for (const [i, image] of issue.banner.entries()) found.push({ path: `banner[${i}]`, image });
   issue.sections.forEach((section, i) => {
     if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
     if (section.kind === 'community' && section.qr) found.push({ path: `sections[${i}].qr`, image: section.qr });
@@ -36,7 +36,7 @@ export function imagesOfNewsletter(newsletter: Newsletter): FoundImage[] {
 export function issueImages(issue: Issue, newsletter: Newsletter): FoundImage[] {
   const found: FoundImage[] = [];
   if (newsletter.logo) found.push({ path: 'newsletter.logo', image: newsletter.logo });
-  issue.banner.forEach((image, i) => found.push({ path: `banner[${i}]`, image }));
+  for (const [i, image] of issue.banner.entries()) found.push({ path: `banner[${i}]`, image });
   issue.sections.forEach((section, i) => {
     if (section.kind === 'image') found.push({ path: `sections[${i}].image`, image: section.image });
     if (section.kind === 'sponsor' && section.image) found.push({ path: `sections[${i}].image`, image: section.image });
@@ -66,10 +66,12 @@ export function issueLinks(issue: Issue, newsletter: Newsletter): FoundLink[] {
     const at = `sections[${i}]`;
     switch (section.kind) {
       case 'papers':
-        section.groups.forEach((group, g) => group.papers.forEach((paper, p) => {
-          found.push({ path: `${at}.groups[${g}].papers[${p}].url`, url: paper.url });
-          if (paper.detailsUrl) found.push({ path: `${at}.groups[${g}].papers[${p}].detailsUrl`, url: paper.detailsUrl });
-        }));
+        for (const [g, group] of section.groups.entries()) {
+          for (const [p, paper] of group.papers.entries()) {
+            found.push({ path: `${at}.groups[${g}].papers[${p}].url`, url: paper.url });
+            if (paper.detailsUrl) found.push({ path: `${at}.groups[${g}].papers[${p}].detailsUrl`, url: paper.detailsUrl });
+          }
+        }
         break;
       case 'events':
         section.events.forEach((event, e) => {
@@ -86,7 +88,7 @@ export function issueLinks(issue: Issue, newsletter: Newsletter): FoundLink[] {
         if (section.url) found.push({ path: `${at}.url`, url: section.url });
         break;
       case 'links':
-        section.items.forEach((item, n) => found.push({ path: `${at}.items[${n}].url`, url: item.url }));
+        for (const [n, item] of section.items.entries()) found.push({ path: `${at}.items[${n}].url`, url: item.url });
         break;
       case 'navigation':
         if (section.previous) found.push({ path: `${at}.previous.url`, url: section.previous.url });

@@ -186,7 +186,7 @@ export class SnsVerifier {
 
   #certificate(url: string): Promise<X509Certificate> {
     const cached = this.#certificates.get(url);
-    if (cached) {
+    if (cached !== undefined) {
       this.#certificates.delete(url); // re-insert: the Map's order is least recently used first
       this.#certificates.set(url, cached);
       return cached;

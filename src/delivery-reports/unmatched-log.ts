@@ -69,8 +69,8 @@ export async function recentUnmatched(redis: Redis, keys: Keys, limit = 50, now 
   return entries.map(([id, flat]) => {
     const record: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
-    const kind = record['kind'] === 'complaint' || record['kind'] === 'unsubscribe' ? record['kind'] : 'bounce';
-    const out: UnmatchedRecord = { at: new Date(Number(id.split('-')[0])), kind, reason: record['reason'] ?? '' };
+    const kind = record.kind === 'complaint' || record.kind === 'unsubscribe' ? record.kind : 'bounce';
+    const out: UnmatchedRecord = { at: new Date(Number(id.split('-')[0])), kind, reason: record.reason ?? '' };
     for (const name of ['source', 'email', 'messageId', 'address', 'status'] as const) if (record[name]) out[name] = record[name];
     return out;
   });

@@ -173,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes(ctx));
   await app.register(sesWebhookRoutes(ctx, deps.ses));
   await app.register(
+    // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync); register() takes one by design.
     async (api) => {
       api.addHook('onRequest', requireBearer(config.adminToken));
       await api.register(adminSubscriberRoutes(ctx));

@@ -59,7 +59,9 @@ export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; part
     registers: [registry],
     async collect() {
       const counts = await Promise.all(lists.map((l) => deps.store.countByStatus(l)));
-      lists.forEach((list, i) => SUBSCRIBER_STATUSES.forEach((status) => this.set({ list, status }, counts[i]![status])));
+      for (const [i, list] of lists.entries()) {
+        for (const status of SUBSCRIBER_STATUSES) this.set({ list, status }, counts[i]![status]);
+      }
     },
   });
   new Gauge({
@@ -70,7 +72,9 @@ export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; part
     async collect() {
       const queues = Object.entries(deps.queues);
       const counts = await Promise.all(queues.map(([, q]) => q.getJobCounts(...JOB_STATES)));
-      queues.forEach(([queue], i) => JOB_STATES.forEach((state) => this.set({ queue, state }, counts[i]![state] ?? 0)));
+      for (const [i, [queue]] of queues.entries()) {
+        for (const state of JOB_STATES) this.set({ queue, state }, counts[i]![state] ?? 0);
+      }
     },
   });
 }

@@ -52,7 +52,7 @@ export function bodyHash(pieces: BodyPiece[]): string {
  */
 function foldTags(tags: string[], signed: string[]): string {
   const words = tags.map((t) => ({ text: `${t};`, glue: ' ' }));
-  signed.forEach((name, i) => words.push({ text: `${i === 0 ? 'h=' : ''}${name}${i === signed.length - 1 ? ';' : ':'}`, glue: i === 0 ? ' ' : '' }));
+  for (const [i, name] of signed.entries()) words.push({ text: `${i === 0 ? 'h=' : ''}${name}${i === signed.length - 1 ? ';' : ':'}`, glue: i === 0 ? ' ' : '' });
   const lines: string[] = [];
   let line = 'DKIM-Signature:';
   for (const { text, glue } of words) {

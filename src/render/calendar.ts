@@ -99,5 +99,5 @@ export function eventIcs(event: CalendarEvent, options: IcsOptions): string {
     'END:VEVENT',
     'END:VCALENDAR',
   ];
-  return lines.map(foldLine).join('\r\n') + '\r\n';
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
 }

@@ -28,7 +28,7 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
     return out;
   });
   // `padding:{{mirror "0 0 0 10px"}}`: a box shorthand as written, or right and left swapped when the view's `dir` is rtl.
-  env.registerHelper('mirror', function (box: unknown, options: Handlebars.HelperOptions) {
+  env.registerHelper('mirror', (box: unknown, options: Handlebars.HelperOptions) => {
     const value = String(box);
     return (options.data as { root?: { dir?: unknown } } | undefined)?.root?.dir === 'rtl' ? mirrorBox(value) : value;
   });

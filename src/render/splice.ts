@@ -51,13 +51,13 @@ export function tokensUsed(...templates: SpliceTemplate[]): TokenName[] {
  * Joins the parts with the recipient's values. Values are escaped once per call (not per
  * occurrence) when the target is HTML; this is the per-message hot path, so no regex here.
  */
-export function splice(template: SpliceTemplate, values: TokenValues, escape: boolean): string {
+export function splice(template: SpliceTemplate, values: TokenValues, asHtml: boolean): string {
   const { parts, tokens } = template;
-  const unsubscribe = escape ? escapeHtml(values.UNSUBSCRIBE_URL) : values.UNSUBSCRIBE_URL;
-  const viewOnline = escape ? escapeHtml(values.VIEW_ONLINE_URL) : values.VIEW_ONLINE_URL;
-  const name = escape ? escapeHtml(values.NAME) : values.NAME;
-  const preferences = escape ? escapeHtml(values.PREFERENCES_URL) : values.PREFERENCES_URL;
-  const headline = escape ? escapeHtml(values.HEADLINE_NAME) : values.HEADLINE_NAME;
+  const unsubscribe = asHtml ? escapeHtml(values.UNSUBSCRIBE_URL) : values.UNSUBSCRIBE_URL;
+  const viewOnline = asHtml ? escapeHtml(values.VIEW_ONLINE_URL) : values.VIEW_ONLINE_URL;
+  const name = asHtml ? escapeHtml(values.NAME) : values.NAME;
+  const preferences = asHtml ? escapeHtml(values.PREFERENCES_URL) : values.PREFERENCES_URL;
+  const headline = asHtml ? escapeHtml(values.HEADLINE_NAME) : values.HEADLINE_NAME;
   let out = parts[0] ?? '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];

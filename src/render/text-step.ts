@@ -116,5 +116,5 @@ export function createTextConverter(): TextConverter {
   const other = converter(false);
   const byLocale = Object.fromEntries(LOCALES.map((l) => [l, LATIN_SCRIPT.includes(l) ? latin : other])) as Record<Locale, (html: string) => string>;
   // Layout tables and image blocks leave runs of empty lines; two blank lines at most.
-  return (html, locale) => byLocale[locale](html).replace(/\n{4,}/g, '\n\n\n').trim() + '\n';
+  return (html, locale) => `${byLocale[locale](html).replace(/\n{4,}/g, '\n\n\n').trim()}\n`;
 }

@@ -46,7 +46,7 @@ export async function lookUpArxiv(ids: readonly ArxivId[], opts: ArxivClientOpti
   const xml = await fetchText(url, opts);
   // An error status counts only with arXiv's own error entry in it (its 400 for a malformed id).
   const httpError = new ArxivError(`arXiv answered HTTP ${xml.status}; try again later`);
-  let feed;
+  let feed: ReturnType<typeof parseArxivFeed>;
   try {
     feed = parseArxivFeed(xml.body);
   } catch (error) {

@@ -137,7 +137,7 @@ export function startTransactionalWorker(deps: {
     }
     const subscriber = await deps.store.get(subscriberId);
     // Only to someone still on the list: they may have left between the click and this job.
-    if (!subscriber || subscriber.status !== 'active' || !subscriber.lists.includes(listId)) return 'skipped';
+    if (subscriber?.status !== 'active' || !subscriber.lists.includes(listId)) return 'skipped';
     const from = fromHeader(deps.config.mailFrom, newsletter.sender.name);
     const domain = domainOf(from.address);
     const token = signListToken(deps.config.secrets, subscriberId, listId);

@@ -100,7 +100,10 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
   const lf = normaliseLineEndings();
   // Errors of reading the input make the file unusable; Redis errors of a batch stay what they are.
   let readError: Error | null = null;
-  const failRead = (error: Error) => parser.destroy((readError = error));
+  const failRead = (error: Error) => {
+    readError = error;
+    parser.destroy(error);
+  };
   source.on('error', failRead);
   lf.on('error', failRead);
   source.pipe(lf).pipe(parser);

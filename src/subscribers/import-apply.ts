@@ -34,7 +34,10 @@ export class IdSet {
     const n = Number(id);
     const c = Math.floor(n / CHUNK_BITS);
     let chunk = this.chunks.get(c);
-    if (!chunk) this.chunks.set(c, (chunk = new Uint8Array(CHUNK_BITS / 8)));
+    if (!chunk) {
+      chunk = new Uint8Array(CHUNK_BITS / 8);
+      this.chunks.set(c, chunk);
+    }
     const bit = n % CHUNK_BITS;
     chunk[bit >> 3]! |= 1 << (bit & 7);
   }

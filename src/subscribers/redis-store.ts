@@ -137,7 +137,12 @@ export class RedisSubscriberStore implements SubscriberStore {
     const sent = () => {
       if (--unsent === 0) opts.onSent?.();
     };
-    await Promise.all([...byPartition].map(([p, indexes]) => this.createIn(p, indexes.map((i) => records[i]!), sent).then((out) => out.forEach((r, n) => (results[indexes[n]!] = r)))));
+    await Promise.all(
+      [...byPartition].map(async ([p, indexes]) => {
+        const out = await this.createIn(p, indexes.map((i) => records[i]!), sent);
+        for (const [n, r] of out.entries()) results[indexes[n]!] = r;
+      }),
+    );
     return results;
   }
 
@@ -150,7 +155,7 @@ export class RedisSubscriberStore implements SubscriberStore {
     const mailboxes = records.map((r) => foldAddress(r.email));
     // The same mailbox twice in one call: the script gives the second the first's id.
     const existing = await this.redis.hmget(k.emailIndex(), ...mailboxes);
-    const missing = records.flatMap((r, i) => (existing[i] ? [] : [i]));
+    const missing = records.flatMap((_, i) => (existing[i] ? [] : [i]));
     const results: Array<{ id: string; created: boolean; forgotten?: true }> = records.map((_, i) => ({ id: existing[i] ?? '', created: false }));
     if (missing.length === 0) {
       sent?.();
@@ -174,7 +179,7 @@ export class RedisSubscriberStore implements SubscriberStore {
         const id = this.idOf(p, seq);
         const r = records[index]!;
         const mailbox = mailboxes[index]!;
-        const refs = r.lists.map((l) => listNumber.get(l) ?? (listNumber.set(l, listNumber.size + 1), listNumber.size)).join(',');
+        const refs = r.lists.map((l) => listNumber.get(l) ?? listNumber.set(l, listNumber.size + 1).size).join(',');
         const legacy = r.email === mailbox ? '' : r.email;
         packed.push(JSON.stringify([id, mailbox, r.status, forgottenHashOfMailbox(mailbox), String(seq), legacy, localMember(mailbox, id), domainMember(mailbox, id), nameMember(r.name, id), refs, ...toHashFields(r)]));
         recordKeys.push(k.subscriber(id));

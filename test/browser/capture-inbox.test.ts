@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'inbox-browser-'));
   inbox = await startCaptureInbox({ dir });
   web = await startInboxWeb(inbox, { port: 0, host: '127.0.0.1' });
-  const transport = nodemailer.createTransport({ url: inbox.smtpUrl } as any);
+  const transport = nodemailer.createTransport({ url: inbox.smtpUrl });
   // One after the other: each is stored before the next is sent.
   for (const subject of SUBJECTS) {
     await transport.sendMail({ from: FROM, to: TO, subject, text: `Text of ${subject}`, html: `<p>HTML of ${subject}</p>` });
@@ -81,6 +81,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('capture inbox in Chromium at 375
       const longest = page.getByRole('link', { name: SUBJECTS[1] });
       expect(await longest.isVisible()).toBe(true);
 
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property: the test reads the page as rendered (line breaks, no hidden text), as a person sees it.
       const text = await page.locator('body').innerText();
       expect(text).not.toContain('=?');
       expect(text).toContain('预训练周刊 编辑部 <weekly@example.com>');
@@ -121,6 +122,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('capture inbox in Chromium at 375
     expect(overflowing).toEqual([]);
     expect(scrollWidth).toBeLessThanOrEqual(375);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(SUBJECTS[1]);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(): the page as rendered, as a person reads it.
     const text = await page.locator('body').innerText();
     expect(text).not.toContain('=?');
     // The header table, decoded: Subject and From as a person reads them.

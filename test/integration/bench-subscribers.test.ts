@@ -9,12 +9,13 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberRows, writeSubscriberCsv } from '../../src/bench/subscriber-csv.ts';
+import type { SubscribersBenchResult } from '../../src/bench/subscribers-bench.ts';
 import { normaliseEmail } from '../../src/subscribers/email-address.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 const run = promisify(execFile);
 let dir: string;
-let result: any;
+let result: SubscribersBenchResult;
 let output: { stdout: string; stderr: string };
 let benchKeysBefore: number;
 const redis = new Redis(TEST_REDIS_URL);
@@ -68,8 +69,8 @@ describe('newsletter bench subscribers (small run)', () => {
     positive(result.csvBytes);
     positive(result.memory.storeBytesPerSubscriber);
     positive(result.memory.searchBytesPerSubscriber);
-    for (const index of ['local', 'domain', 'name']) positive(result.memory.searchBytesByIndex[index]);
-    for (const kind of ['local', 'domain', 'name', 'auto']) {
+    for (const index of ['local', 'domain', 'name'] as const) positive(result.memory.searchBytesByIndex[index]);
+    for (const kind of ['local', 'domain', 'name', 'auto'] as const) {
       const s = result.search[kind];
       expect(s.queries, kind).toBe(12);
       positive(s.p50Ms);

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../src/bench/result.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 const run = promisify(execFile);
 let dir: string;
-let result: any;
+let result: BenchResult;
 let output: { stdout: string; stderr: string };
 let benchKeysBefore: number;
 const redis = new Redis(TEST_REDIS_URL);
@@ -54,7 +55,7 @@ const positive = (value: unknown) => {
 
 describe('newsletter bench (tiny run)', () => {
   it('writes every required field as a finite number > 0', () => {
-    for (const rate of ['ceiling', 'ceilingRawPath', 'naive', 'pipeline', 'enqueue']) positive(result.rates[rate]);
+    for (const rate of ['ceiling', 'ceilingRawPath', 'naive', 'pipeline', 'enqueue'] as const) positive(result.rates[rate]);
     positive(result.ratios.pipelineOverNaive);
     positive(result.ratios.pipelineOverCeiling);
     positive(result.redis.bytesPerWaitingJob);

@@ -264,7 +264,7 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    paths.forEach((path, i) => expect(lines[i]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (hard bounce 5\\.1\\.1|complaint) for .*: unmatched, not applied: `)));
+    for (const [i, path] of paths.entries()) expect(lines[i]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (hard bounce 5\\.1\\.1|complaint) for .*: unmatched, not applied: `));
     expect(lines[1]).toContain('its Message-ID does not carry our MAC');
     expect(lines[2]).toContain('its Message-ID does not carry our MAC');
     const record = await h.store.get(victim.id);

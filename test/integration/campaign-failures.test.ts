@@ -21,7 +21,7 @@ describe('SMTP failures during a send', () => {
     h = await startCampaignHarness({
       reply(to) {
         attempts.set(to, (attempts.get(to) ?? 0) + 1);
-        if (rejected(to)) return { code: 550, message: '5.1.1 <' + to + '>: no such user' };
+        if (rejected(to)) return { code: 550, message: `5.1.1 <${to}>: no such user` };
         if (to.startsWith('stubborn') && !stubbornAccepts) return { code: 451, message: '4.7.1 greylisted, forever' };
         if (Math.random() < 1 / 3) {
           tempFailures++;

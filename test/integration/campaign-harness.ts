@@ -2,7 +2,7 @@
 // a real SMTP sink, the sample issue rendered once through the real renderer, subscribers
 // created through the real store, and workers started exactly as `newsletter worker` does.
 import { encodedSizes } from '../../src/mail/index.ts';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { pino } from 'pino';
 import type { CampaignQueues } from '../../src/campaign/queues.ts';
@@ -131,7 +131,7 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
       for (let i = 0; i < inputs.length; i += 500) {
         const chunk = inputs.slice(i, i + 500);
         const created = await store.createMany(chunk);
-        created.forEach((c, j) => out.push({ id: c.id, email: chunk[j]!.email }));
+        for (const [j, c] of created.entries()) out.push({ id: c.id, email: chunk[j]!.email });
       }
       return out;
     },

@@ -62,7 +62,7 @@ describe('newsletter inbox', () => {
   it('prints both addresses and the .eml folder, captures a mail over SMTP, lists it over HTTP, and ends on SIGTERM', async () => {
     const [smtpPort, httpPort] = [await freePort(), await freePort()];
     const inbox = startInbox(['--smtp-port', String(smtpPort), '--port', String(httpPort), '--dir', 'mail'], cwd, bareEnv({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
-    const transport = nodemailer.createTransport({ url: `smtp://127.0.0.1:${smtpPort}`, pool: true } as any);
+    const transport = nodemailer.createTransport({ url: `smtp://127.0.0.1:${smtpPort}`, pool: true });
     try {
       await inbox.waitFor(/^ready {4}capturing until you press Ctrl-C$/);
       expect(inbox.lines).toEqual([

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await app.register(captureInboxRoutes(inbox));
   await app.ready();
 
-  const transport = nodemailer.createTransport({ url: inbox.smtpUrl } as any);
+  const transport = nodemailer.createTransport({ url: inbox.smtpUrl });
   await transport.sendMail({
     from: '"预训练周刊" <weekly@example.com>',
     to: 'first@example.com',

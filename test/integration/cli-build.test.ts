@@ -60,7 +60,7 @@ describe('newsletter build', () => {
     expect(run.code).toBe(1);
     const [head, ...problems] = run.stderr.trimEnd().split('\n');
     expect(head).toBe(`newsletter: ${file}: 9 problems; fix them all, then run again:`);
-    expect(problems.map((l) => l.replace(/^  /, '').split(' ')[0])).toEqual([2, 4, 15, 16, 17, 18, 24, 24, 25].map((n) => `${file}:${n}`));
+    expect(problems.map((l) => l.replace(/^ {2}/, '').split(' ')[0])).toEqual([2, 4, 15, 16, 17, 18, 24, 24, 25].map((n) => `${file}:${n}`));
     expect(problems[0]).toBe(`  ${file}:2 number: must be a number, got text "seven"`);
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
 

@@ -121,7 +121,10 @@ describe('subscribers page', () => {
     expect(started.posted.headers.location).toMatch(/^\/admin\/subscribers\/import\/jobs\/[A-Za-z0-9_-]{22}$/);
     const jobPage = String(started.posted.headers.location);
     let page: { body: string } = started;
-    await waitUntil('the import to finish', async () => (page = await browser.get(jobPage)).body.includes('data-import-job="done"'));
+    await waitUntil('the import to finish', async () => {
+      page = await browser.get(jobPage);
+      return page.body.includes('data-import-job="done"');
+    });
     expect(page.body).toContain('Imported 8, updated 0, skipped 0, 1 error.');
     expect(page.body).toContain('list.csv:10:');
     expect(page.body).not.toContain('http-equiv="refresh"');
@@ -149,7 +152,14 @@ describe('subscribers page', () => {
     const started = await browser.submit('/admin/subscribers/import/confirm', { upload: uploadId });
     const jobPage = String(started.posted.headers.location);
     let page: { body: string } = started;
-    await waitUntil('the big import to finish', async () => (page = await browser.get(jobPage)).body.includes('data-import-job="done"'), 120_000);
+    await waitUntil(
+      'the big import to finish',
+      async () => {
+        page = await browser.get(jobPage);
+        return page.body.includes('data-import-job="done"');
+      },
+      120_000,
+    );
     expect(page.body).toContain('Imported 22,000, updated 0, skipped 0, 0 errors.');
     expect((await h.store.countMatching({ text: '@bulk-import', kind: 'auto' })).count).toBe(22_000);
   });

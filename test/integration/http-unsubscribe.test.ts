@@ -24,9 +24,8 @@ function tokenFor(subscriberId: string, listId: string) {
 
 function multipart(fields: Record<string, string>) {
   const boundary = '----nl-test-boundary-7d93';
-  const body = Object.entries(fields)
-    .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
-    .join('') + `--${boundary}--\r\n`;
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  const body = `${parts.join('')}--${boundary}--\r\n`;
   return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body };
 }
 

@@ -128,7 +128,13 @@ describe('the final dot waits for beforeFinalDot', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let reached!: () => void;
     const atHook = new Promise<void>((resolve) => (reached = resolve));
-    const sending = m.sendRaw(b.envelope, b.raw, { beforeFinalDot: async () => (reached(), await gate, true) });
+    const sending = m.sendRaw(b.envelope, b.raw, {
+      beforeFinalDot: async () => {
+        reached();
+        await gate;
+        return true;
+      },
+    });
     await atHook;
     // DATA was accepted and the bytes are on their way, but without the final dot no message exists.
     expect(s.events.filter((e) => e.kind === 'mail-from')).toHaveLength(1);

@@ -66,7 +66,7 @@ describe.each(['bounced', 'complained'] as const)('a %s subscriber', (status) =>
     expect(await record(email)).toMatchObject({ status, lists: [h.en.listId] });
 
     // 2. The preferences page: ticking both newsletters joins none; a confirmation mail goes out for each.
-    const saved = await h.app.inject({ method: 'POST', url: preferencesLink(subscriber, h.en.listId), headers: { ...FORM, 'user-agent': 'Prefs/1' }, payload: formBody({ lists: h.en.listId, action: 'save' }) + `&lists=${h.zh.listId}` });
+    const saved = await h.app.inject({ method: 'POST', url: preferencesLink(subscriber, h.en.listId), headers: { ...FORM, 'user-agent': 'Prefs/1' }, payload: `${formBody({ lists: h.en.listId, action: 'save' })}&lists=${h.zh.listId}` });
     expect(saved.statusCode).toBe(200);
     expect(saved.body).toContain('open the confirmation link we have just emailed you');
     const afterPrefs = await record(email);

@@ -62,7 +62,7 @@ describe.each([1, 3])('search over %i partition(s)', (partitions) => {
   beforeAll(async () => {
     ({ store } = await storeOf(partitions));
     const made = await store.createMany(PEOPLE.map(({ key: _key, ...p }) => p));
-    PEOPLE.forEach((p, i) => (id[p.key] = made[i]!.id));
+    for (const [i, p] of PEOPLE.entries()) id[p.key] = made[i]!.id;
   });
 
   it('local: a case-blind prefix of the address, local part first', async () => {

@@ -32,7 +32,10 @@ describe('worker with Redis down', () => {
       const upstream = new Socket();
       upstream.connect(Number(real.port || 6379), real.hostname);
       socket.pipe(upstream).pipe(socket);
-      const end = () => (socket.destroy(), upstream.destroy());
+      const end = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
       socket.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
     });

@@ -41,11 +41,11 @@ describe('bench targets', () => {
   });
 
   it.each([
-    ['pipeline / ceiling', (r: Figures) => void (r.ratios.pipelineOverCeiling = 0.99)],
-    ['pipeline / raw path', (r: Figures) => void (r.ratios.pipelineOverRawPath = 0.59)],
-    ['worker max RSS', (r: Figures) => void (r.workers.maxRssBytes = 160e6 + 1)],
-    ['subscriber store', (r: Figures) => void (r.redis.subscriberBytesPerSubscriber = 351)],
-    ['pipeline rate', (r: Figures) => void (r.rates.pipeline = 1_499)],
+    ['pipeline / ceiling', (r: Figures) => { r.ratios.pipelineOverCeiling = 0.99; }],
+    ['pipeline / raw path', (r: Figures) => { r.ratios.pipelineOverRawPath = 0.59; }],
+    ['worker max RSS', (r: Figures) => { r.workers.maxRssBytes = 160e6 + 1; }],
+    ['subscriber store', (r: Figures) => { r.redis.subscriberBytesPerSubscriber = 351; }],
+    ['pipeline rate', (r: Figures) => { r.rates.pipeline = 1_499; }],
   ])('%s is missed just past its threshold, and nothing else is', (name, spoil) => {
     const r = atThresholds();
     spoil(r);

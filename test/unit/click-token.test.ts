@@ -43,7 +43,7 @@ describe('click token', () => {
     expect(verifyClickToken([KEY], 'weekly-065', token)).toBeNull();
     expect(verifyClickToken([OLD], 'weekly-064', token)).toBeNull();
     expect(verifyClickToken([KEY, OLD], 'weekly-064', signClickToken([OLD], 'weekly-064', '7', 0))).not.toBeNull();
-    for (const junk of ['', '2.', 'x'.repeat(500), '2.' + 'A'.repeat(27), '99.' + 'A'.repeat(28)]) expect(verifyClickToken([KEY], 'weekly-064', junk)).toBeNull();
+    for (const junk of ['', '2.', 'x'.repeat(500), `2.${'A'.repeat(27)}`, `99.${'A'.repeat(28)}`]) expect(verifyClickToken([KEY], 'weekly-064', junk)).toBeNull();
   });
 });
 

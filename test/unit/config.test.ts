@@ -68,9 +68,9 @@ describe('loadConfig', () => {
     expect((error as Error).message.split('\n')).toEqual([
       '4 configuration problems (set them in .env or the environment; see .env.example):',
       '  REDIS_URL: must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated) (see .env.example)',
-      expect.stringMatching(/^  SECRET: is missing; set it to 32 or more random characters/),
-      expect.stringMatching(/^  ADMIN_TOKEN: is missing; set it to 24 or more random characters/),
-      expect.stringMatching(/^  PORT: .* \(see \.env\.example\)$/),
+      expect.stringMatching(/^ {2}SECRET: is missing; set it to 32 or more random characters/),
+      expect.stringMatching(/^ {2}ADMIN_TOKEN: is missing; set it to 24 or more random characters/),
+      expect.stringMatching(/^ {2}PORT: .* \(see \.env\.example\)$/),
     ]);
   });
 });

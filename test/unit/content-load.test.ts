@@ -194,17 +194,17 @@ describe('content errors on files written on the fly', () => {
   });
 
   it('a newsletter id of 5,000 characters is refused by its pattern before any file is looked for', async () => {
-    const path = await write('long-newsletter', head.replace('newsletter: fixture-weekly', `newsletter: ${'n'.repeat(5000)}`) + 'sections:\n  - kind: text\n    markdown: hi\n');
+    const path = await write('long-newsletter', `${head.replace('newsletter: fixture-weekly', `newsletter: ${'n'.repeat(5000)}`)}sections:\n  - kind: text\n    markdown: hi\n`);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
       `${path}:1 newsletter: must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100`);
   });
 
   it('a date must exist in the calendar', async () => {
     for (const [date, line] of [['2022-13-45', 3], ['2022-02-30', 3], ['2021-02-29', 3]] as const) {
-      const path = await write(`date-${date}`, head.replace('date: "2024-01-01"', `date: "${date}"`) + 'sections:\n  - kind: text\n    markdown: hi\n');
+      const path = await write(`date-${date}`, `${head.replace('date: "2024-01-01"', `date: "${date}"`)}sections:\n  - kind: text\n    markdown: hi\n`);
       expect((await errorOf(loadIssueFile(path))).message, date).toBe(`${path}:${line} date: is not a date in the calendar (check the month and the day), e.g. 2022-11-07`);
     }
-    const leap = await write('date-leap', head.replace('date: "2024-01-01"', 'date: "2024-02-29"') + 'sections:\n  - kind: text\n    markdown: hi\n');
+    const leap = await write('date-leap', `${head.replace('date: "2024-01-01"', 'date: "2024-02-29"')}sections:\n  - kind: text\n    markdown: hi\n`);
     // A leap day is a date: whatever else this folder lacks, the date is not the complaint.
     const outcome = await loadIssueFile(leap).then((loaded) => loaded.issue.date, (e: Error) => e.message);
     expect(outcome).not.toMatch(/ date: /);
@@ -316,7 +316,7 @@ describe('YAML syntax errors point at the line where the problem starts', () => 
     const twice = await write('twice', 'newsletter: fixture-weekly\nsubject: One\npreheader: P\nsubject: Two\n');
     expect((await errorOf(loadIssueFile(twice))).message).toBe(`${twice}:4: invalid YAML: Map keys must be unique: "subject" is given twice in the same block; keep one`);
     const column = await write('column', 'newsletter: fixture-weekly\nsections:\n    - kind: divider\n  - kind: divider\n');
-    expect((await errorOf(loadIssueFile(column))).message).toMatch(new RegExp(`^${escape(column)}:4: invalid YAML: `));
+    expect((await errorOf(loadIssueFile(column))).message).toMatch(new RegExp(`^${escapeRegExp(column)}:4: invalid YAML: `));
   });
 });
 
@@ -360,7 +360,7 @@ describe('an image without width or height and an empty preheader load; lint war
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

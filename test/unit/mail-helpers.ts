@@ -155,7 +155,7 @@ export function verifyDkim(raw: Buffer, publicKey: KeyObject): { bodyHashOk: boo
     dkim.value.split(';').map((t) => t.trim()).filter(Boolean).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
   );
   let canonBody = body.split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n');
-  canonBody = canonBody.replace(/(\r\n)*$/, '') + '\r\n';
+  canonBody = `${canonBody.replace(/(\r\n)*$/, '')}\r\n`;
   const bodyHashOk = createHash('sha256').update(Buffer.from(canonBody, 'latin1')).digest('base64') === tags.bh;
 
   const signed = (tags.h ?? '').split(':').map((h) => h.trim().toLowerCase());

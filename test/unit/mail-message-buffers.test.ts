@@ -54,7 +54,10 @@ describe('build into a lent buffer', () => {
     for (const person of people) {
       const alone = mime.build(person, now).raw;
       const lease = { current: null as ReturnType<MessageBuffers['take']> | null };
-      const built = mime.build(person, now, (length) => (lease.current = buffers.take(length)).bytes).raw;
+      const built = mime.build(person, now, (length) => {
+        lease.current = buffers.take(length);
+        return lease.current.bytes;
+      }).raw;
       expect(built.equals(alone)).toBe(true);
       expect(built.buffer).toBe(lease.current!.bytes.buffer);
       lease.current!.release();

@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const { renderIssueFile } = await import('../../use-cases/render-issue-file.ts');
       const { ContentError, contentErrorFindings, formatFinding } = await import('../../content/index.ts');
       const { kb } = await import('../format-report.ts');
-      let result;
+      let result: Awaited<ReturnType<typeof renderIssueFile>>;
       try {
         result = await renderIssueFile(file, { assetsUrl: loadConfig(readEnvironment()).assetsUrl, clientSupport: true });
       } catch (error) {

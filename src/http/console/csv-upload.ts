@@ -71,8 +71,14 @@ export function csvUploadParser(request: FastifyRequest, payload: NodeJS.Readabl
     mkdirSync(UPLOAD_DIR, { recursive: true, mode: 0o700 });
     const out = createWriteStream(path, { mode: 0o600 });
     writing = new Promise<void>((resolve) => {
-      out.on('finish', () => ((file.bytes = out.bytesWritten), resolve()));
-      out.on('error', (error) => ((failed ??= new HttpInputError(507, `The upload could not be stored on the server (${error.message}).`)), resolve()));
+      out.on('finish', () => {
+        file.bytes = out.bytesWritten;
+        resolve();
+      });
+      out.on('error', (error) => {
+        failed ??= new HttpInputError(507, `The upload could not be stored on the server (${error.message}).`);
+        resolve();
+      });
     });
     stream.pipe(out);
   });

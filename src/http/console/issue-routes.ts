@@ -13,7 +13,7 @@ import type { CampaignStatus } from '../../campaign/types.ts';
 import { formatProblem, type ContentProblem, type LocatedFinding } from '../../content/index.ts';
 import type { IssueChecks } from '../../use-cases/issue-check.ts';
 import { UserError } from '../../errors.ts';
-import { existingIssueFile, LintFailedError, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../../use-cases/publishable-issue.ts';
+import { existingIssueFile, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../../use-cases/publishable-issue.ts';
 import type { RenderedIssueFile } from '../../use-cases/render-issue-file.ts';
 import { sendIssue } from '../../use-cases/send-issue.ts';
 import { testSendIssue } from '../../use-cases/test-send.ts';
@@ -154,7 +154,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
     });
 
     /** The send as the editor asked for it, or the page to go back to with what is wrong. */
-    async function prepareSend(request: FastifyRequest, id: string, rawAt: string): Promise<{ loaded: PublishableIssue; at: Date | undefined } | { refused: SafeHtml }> {
+    async function prepareSend(id: string, rawAt: string): Promise<{ loaded: PublishableIssue; at: Date | undefined } | { refused: SafeHtml }> {
       try {
         const loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
         // An offset-less time is the newsletter's (its timeZone, default UTC); errors in the editor's words.
@@ -170,11 +170,18 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       const { id } = parseInput(params, request.params);
       const form = parseInput(sendForm, request.query ?? {});
       const m = consoleLanguage(request, reply, cookies);
-      const prepared = await prepareSend(request, id, form.at);
+      const prepared = await prepareSend(id, form.at);
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
       let recipients = 0;
-      const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async (q) => ((recipients = q.recipients), false) });
+      const outcome = await sendIssue(sendDeps, {
+        published: loaded.published,
+        ...(at ? { at } : {}),
+        confirm: async (q) => {
+          recipients = q.recipients;
+          return false;
+        },
+      });
       if (outcome.kind === 'already-sent') {
         return flash.redirect(request, reply, issuePage(id), html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`);
       }
@@ -191,7 +198,7 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       const m = consoleLanguage(request, reply, cookies);
       // Only the question's own button sends; anything else is asked first.
       if (form.confirm !== 'yes') return flash.redirect(request, reply, `${issuePage(id)}/send?at=${encodeURIComponent(form.at)}`);
-      const prepared = await prepareSend(request, id, form.at);
+      const prepared = await prepareSend(id, form.at);
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
       try {

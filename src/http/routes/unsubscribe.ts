@@ -43,7 +43,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
       const subscriber = await ctx.store.get(claims.subscriberId);
       const page = pageContext(ctx, newsletter);
-      const member = subscriber !== null && subscriber.lists.includes(claims.listId) && subscriber.status !== 'unsubscribed';
+      const member = subscriber?.lists.includes(claims.listId) === true && subscriber.status !== 'unsubscribed';
       if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ ok: true, subscribed: member, newsletter: newsletter.id });
       if (!member) return sendPage(reply, 200, unsubscribedPage(page, { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
       return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}`, preferencesHref: preferencesHref(token) }));

@@ -21,7 +21,10 @@ export function eventTimeFormatter(locale: string): (start: string, end: string 
   const formats = new Map<string, Intl.DateTimeFormat>();
   return (start, end, timeZone) => {
     let format = formats.get(timeZone);
-    if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone })));
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone });
+      formats.set(timeZone, format);
+    }
     const when = end ? format.formatRange(new Date(start), new Date(end)) : format.format(new Date(start));
     return `${when} (${timeZone})`;
   };
@@ -39,6 +42,9 @@ const pluralRules = new Map<string, Intl.PluralRules>();
 /** The form of `forms` that `n` takes in `locale`: plural('en', 1, { one: 'error', other: 'errors' }) is 'error'. */
 export function plural(locale: string, n: number, forms: PluralForms): string {
   let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
   return forms[rules.select(n)] ?? forms.other;
 }
