@@ -9,10 +9,14 @@ const cluster = await startRedisCluster(3);
 try {
   for (const partitions of counts.length ? counts : ['1', '3']) {
     const out = `bench-cluster-p${partitions}.json`;
-    const run = spawnSync(process.execPath, ['bin/newsletter.js', 'bench', '--subscribers', subscribers, '--ceiling', subscribers, '--partitions', partitions, '--out', out], {
-      stdio: 'inherit',
-      env: { ...process.env, REDIS_CLUSTER: 'true', REDIS_URL: cluster.url },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['bin/newsletter.js', 'bench', '--subscribers', subscribers, '--ceiling', subscribers, '--partitions', partitions, '--out', out],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, REDIS_CLUSTER: 'true', REDIS_URL: cluster.url },
+      },
+    );
     if (run.status !== 0) process.exitCode = 1;
   }
 } finally {

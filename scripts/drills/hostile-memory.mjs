@@ -15,17 +15,30 @@ const args = Object.fromEntries(argv.flatMap((arg, i) => (arg.startsWith('--') ?
 const requests = Number(args.requests ?? 10_000);
 const rounds = Number(args.rounds ?? 2);
 const root = resolve(new URL('../..', import.meta.url).pathname);
-const port = await new Promise((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+const port = await new Promise((r) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => r(p));
+  });
+});
 const prefix = `{hostile-${process.pid}}`;
 const env = {
-  ...process.env, PORT: String(port), KEY_PREFIX: prefix, LOG_LEVEL: 'warn',
-  SECRET: 'hostile-drill-secret-hostile-drill-secret', ADMIN_TOKEN: 'hostile-drill-admin-token-0001',
+  ...process.env,
+  PORT: String(port),
+  KEY_PREFIX: prefix,
+  LOG_LEVEL: 'warn',
+  SECRET: 'hostile-drill-secret-hostile-drill-secret',
+  ADMIN_TOKEN: 'hostile-drill-admin-token-0001',
   ...(args.limits === 'off' ? { SUBSCRIBE_RATE_LIMIT_PER_MINUTE: '1000000', LINK_RATE_LIMIT_PER_MINUTE: '1000000' } : {}),
 };
 const server = spawn(join(root, 'bin/newsletter.js'), ['serve'], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 for (;;) {
-  try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not listening yet */ }
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    /* not listening yet */
+  }
   await new Promise((r) => setTimeout(r, 100));
 }
 const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024);
@@ -64,5 +77,7 @@ for (let round = 1; round <= rounds; round++) {
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 const { execFileSync } = await import('node:child_process');
-const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean);
 for (let k = 0; k < keys.length; k += 500) execFileSync('redis-cli', ['del', ...keys.slice(k, k + 500)]);

@@ -28,7 +28,11 @@ const received = new Map();
 let accepted = 0;
 const waiters = [];
 const sink = new SMTPServer({
-  authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, maxClients: 10_000, size: 50 * 1024 * 1024,
+  authOptional: true,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  logger: false,
+  maxClients: 10_000,
+  size: 50 * 1024 * 1024,
   onData(stream, session, callback) {
     stream.resume();
     stream.on('end', () => {
@@ -100,8 +104,23 @@ const keys = (await redisCli('--scan', '--pattern', `${env.KEY_PREFIX}*`)).stdou
 for (let i = 0; i < keys.length; i += 500) await redisCli('del', ...keys.slice(i, i + 500));
 await rm(dir, { recursive: true, force: true });
 sink.close();
-console.log(JSON.stringify({
-  subscribers, kills, workers: workerCount, acceptedAtSink: accepted, lost, realDuplicates: duplicated,
-  status: { total: status.total, sent: status.sent, failed: status.failed, bounced: status.bounced, skipped: status.skipped, unknown: status.unknown, possibleDuplicates: status.possibleDuplicates },
-}));
+console.log(
+  JSON.stringify({
+    subscribers,
+    kills,
+    workers: workerCount,
+    acceptedAtSink: accepted,
+    lost,
+    realDuplicates: duplicated,
+    status: {
+      total: status.total,
+      sent: status.sent,
+      failed: status.failed,
+      bounced: status.bounced,
+      skipped: status.skipped,
+      unknown: status.unknown,
+      possibleDuplicates: status.possibleDuplicates,
+    },
+  }),
+);
 process.exit(0);

@@ -93,7 +93,15 @@ export class RedisArchiveSource implements ArchiveSource {
           this.entries.delete(id);
           return;
         }
-        const entry: ArchiveEntry = { issueId: p.issueId, newsletterId: p.newsletterId, newsletterName: p.newsletterName, number: p.number, date: p.date, subject: p.subject, ...(p.rendered?.summary ? { summary: p.rendered.summary } : {}) };
+        const entry: ArchiveEntry = {
+          issueId: p.issueId,
+          newsletterId: p.newsletterId,
+          newsletterName: p.newsletterName,
+          number: p.number,
+          date: p.date,
+          subject: p.subject,
+          ...(p.rendered?.summary ? { summary: p.rendered.summary } : {}),
+        };
         this.entries.set(id, { entry, at: now });
       });
     }

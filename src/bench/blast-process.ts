@@ -33,7 +33,9 @@ function senderFor(run: BlastRun, raw: Buffer): { send(): Promise<DeliveryOutcom
     return { send: () => mailer.sendRaw(run.envelope, raw), close: () => mailer.close() };
   }
   // The same pool settings the workers' transport uses (smtp-transport.ts), nodemailer's defaults otherwise.
-  const transport = nodemailer.createTransport({ url: run.smtpUrl, pool: true, maxConnections: run.maxConnections, maxMessages: 500 } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({ url: run.smtpUrl, pool: true, maxConnections: run.maxConnections, maxMessages: 500 } as Parameters<
+    typeof nodemailer.createTransport
+  >[0]);
   const envelope = { from: run.envelope.from, to: [run.envelope.to] };
   return {
     send: () =>

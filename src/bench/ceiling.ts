@@ -53,7 +53,16 @@ export async function runCeiling(opts: CeilingOptions): Promise<CeilingResult> {
     const startedAt = Date.now();
     const done = children.map((c) => nextReply(c, 'done'));
     children.forEach((c, i) => {
-      c.send({ type: 'run', smtpUrl: opts.sink.smtpUrl, envelope: opts.envelope, rawBase64, count: share(i), path: opts.path, maxConnections: opts.maxConnections, concurrency: opts.concurrency } satisfies BlastRun);
+      c.send({
+        type: 'run',
+        smtpUrl: opts.sink.smtpUrl,
+        envelope: opts.envelope,
+        rawBase64,
+        count: share(i),
+        path: opts.path,
+        maxConnections: opts.maxConnections,
+        concurrency: opts.concurrency,
+      } satisfies BlastRun);
     });
     const replies = await Promise.all(done);
     const failed = replies.reduce((sum, r) => sum + (r.type === 'done' ? r.failed : 0), 0);

@@ -29,9 +29,7 @@ export function followEnqueueTimes(redis: Redis, eventsKey: string): EnqueueTime
       // No BLOCK: a blocking read returns as soon as one entry exists, and thousands of tiny
       // reads cost the bench (and Redis) CPU that the workers need. Every 250 ms instead: at
       // ~4 events per job that is ~1,500 entries at 1,500 jobs/s, far from the ~10,000 trim.
-      const reply = (await reader.xread('COUNT', BATCH, 'STREAMS', eventsKey, lastId).catch(() => null)) as
-        | Array<[string, Array<[string, string[]]>]>
-        | null;
+      const reply = (await reader.xread('COUNT', BATCH, 'STREAMS', eventsKey, lastId).catch(() => null)) as Array<[string, Array<[string, string[]]>]> | null;
       let read = 0;
       for (const [, entries] of reply ?? []) {
         read += entries.length;

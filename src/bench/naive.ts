@@ -43,7 +43,13 @@ export async function runNaive(opts: NaiveOptions): Promise<{ messages: number; 
       const html = await mjmlToHtml(compiled.layout(view));
       const text = toText(html, newsletter.locale);
       // The subscriber's own values into the page (a tutorial would hand them to the template).
-      const values = { UNSUBSCRIBE_URL: unsubscribeUrl, VIEW_ONLINE_URL: `${newsletter.archiveUrl}/${issue.id}`, NAME: `Reader ${i}`, PREFERENCES_URL: `${opts.publicUrl}/preferences/naive-${i}`, HEADLINE_NAME: `Reader ${i}` };
+      const values = {
+        UNSUBSCRIBE_URL: unsubscribeUrl,
+        VIEW_ONLINE_URL: `${newsletter.archiveUrl}/${issue.id}`,
+        NAME: `Reader ${i}`,
+        PREFERENCES_URL: `${opts.publicUrl}/preferences/naive-${i}`,
+        HEADLINE_NAME: `Reader ${i}`,
+      };
       await transporter.sendMail({
         from: opts.from,
         to: `naive-${i}@bench.example`,

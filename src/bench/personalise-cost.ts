@@ -6,7 +6,11 @@ import type { RenderedIssue } from '../render/types.ts';
 export function measurePersonalise(rendered: RenderedIssue, calls = 20_000): number {
   let bytes = 0;
   const run = (i: number) => {
-    const out = personalise(rendered, { unsubscribeUrl: `https://news.example.com/unsubscribe/1.${i}.list.token`, viewOnlineUrl: 'https://news.example.com/issues/x', name: `Reader ${i}` });
+    const out = personalise(rendered, {
+      unsubscribeUrl: `https://news.example.com/unsubscribe/1.${i}.list.token`,
+      viewOnlineUrl: 'https://news.example.com/issues/x',
+      name: `Reader ${i}`,
+    });
     // Touch the result so the work cannot be optimised away.
     bytes += out.html.length + out.text.length;
   };

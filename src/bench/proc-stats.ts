@@ -49,7 +49,11 @@ export interface Utilisation {
   ours: number;
 }
 
-export function utilisationOf(before: { busyMs: number; totalMs: number } | null, after: { busyMs: number; totalMs: number } | null, oursMs: number): Utilisation {
+export function utilisationOf(
+  before: { busyMs: number; totalMs: number } | null,
+  after: { busyMs: number; totalMs: number } | null,
+  oursMs: number,
+): Utilisation {
   if (!before || !after || after.totalMs <= before.totalMs) return { machineBusy: 0, ours: 0 };
   const total = after.totalMs - before.totalMs;
   return { machineBusy: (after.busyMs - before.busyMs) / total, ours: Math.min(1, oursMs / total) };

@@ -40,14 +40,21 @@ export interface JobCost {
   bytesPerJobKeys: number;
 }
 
-
-export async function measureWaitingJobCost(connection: Redis, prefix: string, opts: { campaignId: string; count: number; firstSubscriberId?: number }): Promise<JobCost> {
+export async function measureWaitingJobCost(
+  connection: Redis,
+  prefix: string,
+  opts: { campaignId: string; count: number; firstSubscriberId?: number },
+): Promise<JobCost> {
   const name = 'deliver-measure';
   const queue = new Queue<DeliverJobData>(name, { connection, prefix });
   try {
     await queue.waitUntilReady();
     // Materialise the queue's fixed keys (meta, events) first so they are not charged to the jobs.
-    await queue.add(DELIVER_JOB_NAME, { campaignId: opts.campaignId, subscriberId: '0' }, { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(opts.campaignId, '0') });
+    await queue.add(
+      DELIVER_JOB_NAME,
+      { campaignId: opts.campaignId, subscriberId: '0' },
+      { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(opts.campaignId, '0') },
+    );
     const pattern = `${prefix}:${name}:*`;
     const beforeInfo = await usedMemory(connection);
     const beforeKeys = await keysMemory(connection, pattern);

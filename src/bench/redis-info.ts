@@ -44,7 +44,12 @@ export async function partitionsByNode(redis: Redis, count: number, keyOf: (p: n
   const byNode = new Map<string, number[]>();
   for (let p = 0; p < count; p++) {
     for (const node of nodes) {
-      const owns = nodes.length === 1 || (await node.exists(keyOf(p)).then(() => true, (e: Error) => (/^MOVED/.test(e.message) ? false : Promise.reject(e))));
+      const owns =
+        nodes.length === 1 ||
+        (await node.exists(keyOf(p)).then(
+          () => true,
+          (e: Error) => (/^MOVED/.test(e.message) ? false : Promise.reject(e)),
+        ));
       if (!owns) continue;
       const name = `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
       byNode.set(name, [...(byNode.get(name) ?? []), p]);
@@ -69,12 +74,20 @@ export async function commandStats(redis: Redis): Promise<CommandStats> {
 }
 
 /** Per-message calls and server µs of the `top` costliest commands between two snapshots. */
-export function commandsPerMessage(before: CommandStats, after: CommandStats, messages: number, top = 8): Array<{ command: string; calls: number; usec: number }> {
+export function commandsPerMessage(
+  before: CommandStats,
+  after: CommandStats,
+  messages: number,
+  top = 8,
+): Array<{ command: string; calls: number; usec: number }> {
   const rows = [...after].map(([command, a]) => {
     const b = before.get(command) ?? { calls: 0, usec: 0 };
     return { command, calls: (a.calls - b.calls) / messages, usec: (a.usec - b.usec) / messages };
   });
-  return rows.filter((r) => r.calls > 0).sort((x, y) => y.usec - x.usec).slice(0, top);
+  return rows
+    .filter((r) => r.calls > 0)
+    .sort((x, y) => y.usec - x.usec)
+    .slice(0, top);
 }
 
 /** Sum of MEMORY USAGE over every key matching `pattern` (SAMPLES 0: exact, not sampled). */

@@ -98,7 +98,12 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targ
     // A master is single-threaded: the busiest one's CPU per message bounds the send's rate.
     { name: 'Redis CPU per message (busiest master)', target: '≤ 0.150 ms', value: `${busiest.toFixed(3)} ms`, met: busiest <= 0.15 },
     { name: 'worker max RSS', target: '≤ 160 MB', value: mb(r.workers.maxRssBytes), met: r.workers.maxRssBytes <= 160e6 },
-    { name: 'subscriber store', target: '≤ 350 B per subscriber', value: `${Math.round(r.redis.subscriberBytesPerSubscriber)} B`, met: r.redis.subscriberBytesPerSubscriber <= 350 },
+    {
+      name: 'subscriber store',
+      target: '≤ 350 B per subscriber',
+      value: `${Math.round(r.redis.subscriberBytesPerSubscriber)} B`,
+      met: r.redis.subscriberBytesPerSubscriber <= 350,
+    },
     { name: 'pipeline rate', target: '≥ 1,500 msgs/s', value: `${Math.round(r.rates.pipeline)} msgs/s`, met: r.rates.pipeline >= 1500 },
     { name: '1M send, Redis (computed, send only)', target: '< 200 MB', value: mb(r.projection1M.sendBytes), met: r.projection1M.sendBytes < 200e6 },
     { name: 'publish (render once)', target: '< 500 ms', value: `${Math.round(r.publishMs)} ms`, met: r.publishMs < 500 },
@@ -117,8 +122,11 @@ export function formatTable(r: BenchResult): string {
   const rows: Array<[string, string]> = [
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
     ['message', `${r.issueId}, ${n(r.messageBytes)} bytes on the wire`],
-    ['ceiling C (nodemailer blast)', `${n(r.rates.ceiling)} msgs/s  (mean of ${runsOf('nodemailer')}; ${r.ceiling.processes} proc × pool ${r.ceiling.maxConnections})`],
-    ['ceiling C_raw (workers\' raw path)', `${n(r.rates.ceilingRawPath)} msgs/s  (mean of ${runsOf('raw-path')})`],
+    [
+      'ceiling C (nodemailer blast)',
+      `${n(r.rates.ceiling)} msgs/s  (mean of ${runsOf('nodemailer')}; ${r.ceiling.processes} proc × pool ${r.ceiling.maxConnections})`,
+    ],
+    ["ceiling C_raw (workers' raw path)", `${n(r.rates.ceilingRawPath)} msgs/s  (mean of ${runsOf('raw-path')})`],
     ['naive B (render + sendMail each)', `${n(r.rates.naive, 1)} msgs/s  (${n(r.naive.messages)} msgs, ${r.naive.form})`],
     ['pipeline P', `${n(r.rates.pipeline)} msgs/s  (${n(r.pipeline.messages)} msgs, ${r.workers.count} workers × ${r.workers.concurrency})`],
     ['P / B', n(r.ratios.pipelineOverNaive, 1)],
@@ -133,12 +141,27 @@ export function formatTable(r: BenchResult): string {
     ['ledger per subscriber', `${n(r.redis.ledgerBytesPerSubscriber)} B`],
     ['subscriber store per subscriber', `${n(r.redis.subscriberBytesPerSubscriber)} B`],
     ['worker max RSS', mb(r.workers.maxRssBytes)],
-    ['CPU per message, pipeline', `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms · bench ${n(r.cpuMsPerMessage.pipelineBench, 3)} ms`],
-    ['partitions · Redis CPU per message by master (its partitions)', `${r.redisNodes.partitions} · ${r.redisNodes.cpuMsPerMessage.map((x) => `${x.node} (${x.partitions.length ? x.partitions.map((p) => `p${p}`).join(',') : 'none'}) ${n(x.ms, 3)} ms`).join(' · ')}`],
-    ['Redis µs per message', r.redisCommandsPerMessage.slice(0, 5).map((c) => `${c.command} ${n(c.usec, 0)} (${n(c.calls, 1)}×)`).join(' · ')],
+    [
+      'CPU per message, pipeline',
+      `workers ${n(r.cpuMsPerMessage.pipelineWorkers, 3)} ms · sink ${n(r.cpuMsPerMessage.pipelineSink, 3)} ms · Redis ${n(r.cpuMsPerMessage.pipelineRedis, 3)} ms · bench ${n(r.cpuMsPerMessage.pipelineBench, 3)} ms`,
+    ],
+    [
+      'partitions · Redis CPU per message by master (its partitions)',
+      `${r.redisNodes.partitions} · ${r.redisNodes.cpuMsPerMessage.map((x) => `${x.node} (${x.partitions.length ? x.partitions.map((p) => `p${p}`).join(',') : 'none'}) ${n(x.ms, 3)} ms`).join(' · ')}`,
+    ],
+    [
+      'Redis µs per message',
+      r.redisCommandsPerMessage
+        .slice(0, 5)
+        .map((c) => `${c.command} ${n(c.usec, 0)} (${n(c.calls, 1)}×)`)
+        .join(' · '),
+    ],
     ['CPU per message, ceiling', `blasters ${n(r.cpuMsPerMessage.ceilingClients, 3)} ms · sink ${n(r.cpuMsPerMessage.ceilingSink, 3)} ms`],
     ['CPU per message, C_raw', `blasters ${n(r.cpuMsPerMessage.rawPathClients, 3)} ms · sink ${n(r.cpuMsPerMessage.rawPathSink, 3)} ms`],
-    ['cores busy (ours / machine)', `ceiling ${pct(r.utilisation.ceiling.ours)} / ${pct(r.utilisation.ceiling.machineBusy)} · pipeline ${pct(r.utilisation.pipeline.ours)} / ${pct(r.utilisation.pipeline.machineBusy)}`],
+    [
+      'cores busy (ours / machine)',
+      `ceiling ${pct(r.utilisation.ceiling.ours)} / ${pct(r.utilisation.ceiling.machineBusy)} · pipeline ${pct(r.utilisation.pipeline.ours)} / ${pct(r.utilisation.pipeline.machineBusy)}`,
+    ],
     [
       '1M send, Redis (computed)',
       `${mb(r.projection1M.sendBytes)} for the send (window ${n(r.projection1M.windowJobs)} jobs ${mb(r.projection1M.queueBytes)} + ledger ${mb(r.projection1M.ledgerBytes)} + issue ${mb(r.projection1M.renderedBytes)}); ${mb(r.projection1M.totalBytes)} with the subscriber store`,

@@ -87,14 +87,17 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
     const parts = await resolvePartitions(redis, prefix, o.partitions);
     const k = parts.base;
-    log(`bench: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}), starting the SMTP sink process`);
+    log(
+      `bench: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}), starting the SMTP sink process`,
+    );
     sink = await startSinkProcess();
 
     log(`bench: creating ${o.subscribers.toLocaleString('en-US')} active subscribers`);
     const store = new RedisSubscriberStore(redis, parts);
     await seedSubscribers(store, listId, o.subscribers);
     let subscriberBytes = 0;
-    for (const pk of parts.keys) subscriberBytes += (await keysMemory(redis, `${pk.prefix}:sub*`)).bytes + (await keysMemory(redis, `${pk.prefix}:list:*`)).bytes;
+    for (const pk of parts.keys)
+      subscriberBytes += (await keysMemory(redis, `${pk.prefix}:sub*`)).bytes + (await keysMemory(redis, `${pk.prefix}:list:*`)).bytes;
 
     const window = DEFAULT_FANOUT.window;
     log(`bench: measuring Redis bytes per waiting job (${window.toLocaleString('en-US')} jobs)`);
@@ -122,7 +125,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const prepared = prepareIssueMime(published, { from, publicUrl: config.publicUrl });
     const [sample] = (await store.pageAll(null, null, 1)).subscribers;
     if (!sample) throw new Error('bench: no subscriber after seeding');
-    const message = prepared.build({ subscriberId: sample.id, email: sample.email, ...(sample.name ? { name: sample.name } : {}), unsubscribeToken: signListToken(secrets, sample.id, listId) });
+    const message = prepared.build({
+      subscriberId: sample.id,
+      email: sample.email,
+      ...(sample.name ? { name: sample.name } : {}),
+      unsubscribeToken: signListToken(secrets, sample.id, listId),
+    });
     const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(message.raw, 'utf8');
     const messageBytes = raw.length;
     const pool = mailPoolSize(o.concurrency);
@@ -130,8 +138,19 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const ceilingRuns: CeilingRun[] = [];
     const blast = async (when: CeilingRun['when']) => {
       for (const path of ['nodemailer', 'raw-path'] satisfies BlastPath[]) {
-        log(`bench: ceiling (${path}, ${when} the pipeline), ${o.ceilingMessages.toLocaleString('en-US')} × the prebuilt message (${messageBytes.toLocaleString('en-US')} bytes), ${o.workers} processes × pool ${pool}`);
-        const run = await runCeiling({ sink: sink!, envelope: message.envelope, raw, path, messages: o.ceilingMessages, processes: o.workers, maxConnections: pool, concurrency: o.concurrency });
+        log(
+          `bench: ceiling (${path}, ${when} the pipeline), ${o.ceilingMessages.toLocaleString('en-US')} × the prebuilt message (${messageBytes.toLocaleString('en-US')} bytes), ${o.workers} processes × pool ${pool}`,
+        );
+        const run = await runCeiling({
+          sink: sink!,
+          envelope: message.envelope,
+          raw,
+          path,
+          messages: o.ceilingMessages,
+          processes: o.workers,
+          maxConnections: pool,
+          concurrency: o.concurrency,
+        });
         ceilingRuns.push({ ...run, path, when });
       }
     };
@@ -159,7 +178,20 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       DKIM_SELECTOR: '',
       DKIM_PRIVATE_KEY: '',
     };
-    const pipeline = await runPipeline({ redis, queueConnection, partitions: parts, store, published, subscribers: o.subscribers, sink, workers: o.workers, workerEnv, window, cpuProfDir: o.cpuProfDir, log });
+    const pipeline = await runPipeline({
+      redis,
+      queueConnection,
+      partitions: parts,
+      store,
+      published,
+      subscribers: o.subscribers,
+      sink,
+      workers: o.workers,
+      workerEnv,
+      window,
+      cpuProfDir: o.cpuProfDir,
+      log,
+    });
     await blast('after');
     const ceiling = summariseCeiling(ceilingRuns, 'nodemailer');
     const rawPath = summariseCeiling(ceilingRuns, 'raw-path');
@@ -183,12 +215,22 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const partial: Omit<BenchResult, 'targets'> = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, totalMemBytes: totalmem() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        totalMemBytes: totalmem(),
+      },
       issueId: issue.id,
       subscribers: o.subscribers,
       messageBytes,
       rates: { ceiling: ceiling.rate, ceilingRawPath: rawPath.rate, naive: naive.rate, pipeline: pipeline.rate, enqueue: pipeline.enqueueRate },
-      ratios: { pipelineOverNaive: pipeline.rate / naive.rate, pipelineOverCeiling: pipeline.rate / ceiling.rate, pipelineOverRawPath: pipeline.rate / rawPath.rate },
+      ratios: {
+        pipelineOverNaive: pipeline.rate / naive.rate,
+        pipelineOverCeiling: pipeline.rate / ceiling.rate,
+        pipelineOverRawPath: pipeline.rate / rawPath.rate,
+      },
       publishMs,
       renderWarmMs,
       personaliseUs,
@@ -201,7 +243,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         ledgerBytesPerSubscriber: ledgerPerSub,
         subscriberBytesPerSubscriber: subscriberPerSub,
       },
-      workers: { count: o.workers, concurrency: o.concurrency, maxRssBytes: pipeline.workerMaxRssBytes, cpuMsPerMessage: pipeline.workerCpuMs / Math.max(1, pipeline.messages) },
+      workers: {
+        count: o.workers,
+        concurrency: o.concurrency,
+        maxRssBytes: pipeline.workerMaxRssBytes,
+        cpuMsPerMessage: pipeline.workerCpuMs / Math.max(1, pipeline.messages),
+      },
       cpuMsPerMessage: {
         pipelineWorkers: pipeline.workerCpuMs / Math.max(1, pipeline.messages),
         pipelineSink: pipeline.sinkCpuMsPerMessage,
@@ -221,10 +268,25 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         processes: o.workers,
         maxConnections: pool,
         concurrency: o.concurrency,
-        runs: ceilingRuns.map((r) => ({ path: r.path, when: r.when, messages: r.messages, seconds: r.seconds, rate: r.rate, clientCpuMsPerMessage: r.clientCpuMsPerMessage, sinkCpuMsPerMessage: r.sinkCpuMsPerMessage })),
+        runs: ceilingRuns.map((r) => ({
+          path: r.path,
+          when: r.when,
+          messages: r.messages,
+          seconds: r.seconds,
+          rate: r.rate,
+          clientCpuMsPerMessage: r.clientCpuMsPerMessage,
+          sinkCpuMsPerMessage: r.sinkCpuMsPerMessage,
+        })),
       },
       naive: { messages: naive.messages, seconds: naive.seconds, form: NAIVE_FORM },
-      pipeline: { messages: pipeline.messages, seconds: pipeline.seconds, state: pipeline.status.state, sent: pipeline.status.sent, failed: pipeline.status.failed, windowJobs: window },
+      pipeline: {
+        messages: pipeline.messages,
+        seconds: pipeline.seconds,
+        state: pipeline.status.state,
+        sent: pipeline.status.sent,
+        failed: pipeline.status.failed,
+        windowJobs: window,
+      },
       projection1M: {
         method: 'computed',
         subscribers: million,
@@ -245,4 +307,3 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     process.off('exit', killAllNow);
   }
 }
-

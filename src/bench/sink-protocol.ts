@@ -1,10 +1,6 @@
 // IPC messages between the benchmark and its sink process (see sink-process.ts).
 
-export type SinkRequest =
-  | { type: 'stats'; reqId: number }
-  | { type: 'records'; reqId: number }
-  | { type: 'reset'; reqId: number }
-  | { type: 'stop' };
+export type SinkRequest = { type: 'stats'; reqId: number } | { type: 'records'; reqId: number } | { type: 'reset'; reqId: number } | { type: 'stop' };
 
 export interface SinkStats {
   messages: number;

@@ -158,7 +158,9 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
   try {
     const parts = await resolvePartitions(redis, prefix, o.partitions);
     const csv = join(dir, 'subscribers.csv');
-    log(`bench subscribers: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}); writing ${o.rows.toLocaleString('en-US')} rows to ${csv}`);
+    log(
+      `bench subscribers: Redis prefix ${prefix} (${parts.count} ${plural('en', parts.count, { one: 'partition', other: 'partitions' })}); writing ${o.rows.toLocaleString('en-US')} rows to ${csv}`,
+    );
     // The rows the searches start from, chosen before the file is written (seeded: the same every run).
     const pick = prng(26);
     const kinds = SEARCH_BENCH_KINDS;
@@ -168,7 +170,11 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
       wanted.set(row, (wanted.get(row) ?? 0) + 1);
     }
     const sampled: CsvRow[] = [];
-    await writeSubscriberCsv(csv, o.rows, { onRow: (row, i) => { for (let n = wanted.get(i) ?? 0; n > 0; n--) sampled.push(row); } });
+    await writeSubscriberCsv(csv, o.rows, {
+      onRow: (row, i) => {
+        for (let n = wanted.get(i) ?? 0; n > 0; n--) sampled.push(row);
+      },
+    });
     // Rows in file order; the searches take them in a shuffled order.
     for (let i = sampled.length - 1; i > 0; i--) {
       const j = Math.floor(pick() * (i + 1));
@@ -176,7 +182,14 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
     }
     const csvBytes = (await stat(csv)).size;
 
-    const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: config.redisUrl, REDIS_CLUSTER: config.redisCluster ? 'true' : 'false', KEY_PREFIX: prefix, QUEUE_PARTITIONS: String(parts.count), LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: config.redisUrl,
+      REDIS_CLUSTER: config.redisCluster ? 'true' : 'false',
+      KEY_PREFIX: prefix,
+      QUEUE_PARTITIONS: String(parts.count),
+      LOG_LEVEL: 'warn',
+    };
     log(`bench subscribers: importing (newsletter subscribers import --confirmed)`);
     let redisBefore = await redisCpuMs(redis);
     const imported = await runCli(['subscribers', 'import', csv, '--confirmed'], env);
@@ -214,7 +227,8 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
         .slice(0, o.queries),
     );
     // A few untimed first: connections, scripts and code paths warm.
-    for (let i = 0; i < 5; i++) for (const [k, kind] of kinds.entries()) await store.search({ text: texts[k]![i % texts[k]!.length] ?? 'a', kind, limit: SEARCH_PAGE });
+    for (let i = 0; i < 5; i++)
+      for (const [k, kind] of kinds.entries()) await store.search({ text: texts[k]![i % texts[k]!.length] ?? 'a', kind, limit: SEARCH_PAGE });
     const times = kinds.map(() => [] as number[]);
     const matches = kinds.map(() => 0);
     const exact = kinds.map(() => 0);
@@ -232,7 +246,14 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
     const latency = (k: number): SearchLatency => {
       const sorted = Float64Array.from(times[k]!).sort();
       const n = Math.max(1, sorted.length);
-      return { queries: sorted.length, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), maxMs: sorted[sorted.length - 1] ?? 0, meanMatches: matches[k]! / n, exactCounts: exact[k]! / n };
+      return {
+        queries: sorted.length,
+        p50Ms: quantile(sorted, 0.5),
+        p99Ms: quantile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1] ?? 0,
+        meanMatches: matches[k]! / n,
+        exactCounts: exact[k]! / n,
+      };
     };
     const search = Object.fromEntries(kinds.map((kind, k) => [kind, latency(k)])) as SubscribersBenchResult['search'];
 
@@ -247,7 +268,13 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
     const partial: Omit<SubscribersBenchResult, 'targets'> = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, totalMemBytes: totalmem() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        totalMemBytes: totalmem(),
+      },
       rows: o.rows,
       partitions: parts.count,
       csvBytes,
@@ -268,16 +295,27 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
 export function checkSubscriberTargets(r: Omit<SubscribersBenchResult, 'targets'>): SubscribersBenchResult['targets'] {
   const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
   return [
-    { name: 'import rate (--confirmed)', target: '≥ 30,000 rows/s', value: `${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s`, met: r.import.rowsPerSecond >= 30_000 },
+    {
+      name: 'import rate (--confirmed)',
+      target: '≥ 30,000 rows/s',
+      value: `${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s`,
+      met: r.import.rowsPerSecond >= 30_000,
+    },
     { name: 'import peak RSS', target: '≤ 300 MB', value: mb(r.import.peakRssBytes), met: r.import.peakRssBytes <= 300e6 },
-    ...(['local', 'domain', 'name'] as const).map((kind) => ({ name: `search p99 (${kind})`, target: '≤ 200 ms', value: `${r.search[kind].p99Ms.toFixed(1)} ms`, met: r.search[kind].p99Ms <= 200 })),
+    ...(['local', 'domain', 'name'] as const).map((kind) => ({
+      name: `search p99 (${kind})`,
+      target: '≤ 200 ms',
+      value: `${r.search[kind].p99Ms.toFixed(1)} ms`,
+      met: r.search[kind].p99Ms <= 200,
+    })),
   ];
 }
 
 export function formatSubscribersTable(r: SubscribersBenchResult): string {
   const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
-  const proc = (p: ProcessRun) => `${n(p.rowsPerSecond)} rows/s (${n(p.seconds, 1)} s) · peak RSS ${mb(p.peakRssBytes)} · CPU ${n(p.cpuUsPerRow, 1)} µs/row · Redis ${n(p.redisCpuUsPerRow, 1)} µs/row`;
+  const proc = (p: ProcessRun) =>
+    `${n(p.rowsPerSecond)} rows/s (${n(p.seconds, 1)} s) · peak RSS ${mb(p.peakRssBytes)} · CPU ${n(p.cpuUsPerRow, 1)} µs/row · Redis ${n(p.redisCpuUsPerRow, 1)} µs/row`;
   const rows: Array<[string, string]> = [
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
     ['subscribers', `${n(r.rows)} (CSV ${mb(r.csvBytes)}), ${r.partitions} ${plural('en', r.partitions, { one: 'partition', other: 'partitions' })}`],
@@ -290,7 +328,10 @@ export function formatSubscribersTable(r: SubscribersBenchResult): string {
     ],
     ...SEARCH_BENCH_KINDS.map((kind): [string, string] => {
       const s = r.search[kind];
-      return [`search ${kind}`, `p50 ${n(s.p50Ms, 1)} ms · p99 ${n(s.p99Ms, 1)} ms · max ${n(s.maxMs, 1)} ms (${n(s.queries)} queries, ${n(s.meanMatches)} matches on average, ${Math.round(s.exactCounts * 100)} % counted exactly)`];
+      return [
+        `search ${kind}`,
+        `p50 ${n(s.p50Ms, 1)} ms · p99 ${n(s.p99Ms, 1)} ms · max ${n(s.maxMs, 1)} ms (${n(s.queries)} queries, ${n(s.meanMatches)} matches on average, ${Math.round(s.exactCounts * 100)} % counted exactly)`,
+      ];
     }),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -48,7 +48,10 @@ export async function startWorkerPool(opts: {
   try {
     while ((await opts.deliverQueue.getWorkersCount()) < opts.count) {
       pool.assertAlive();
-      if (Date.now() > deadline) throw new Error(`only ${await opts.deliverQueue.getWorkersCount()} of ${opts.count} workers connected to the deliver queue after ${opts.timeoutMs ?? 60_000} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `only ${await opts.deliverQueue.getWorkersCount()} of ${opts.count} workers connected to the deliver queue after ${opts.timeoutMs ?? 60_000} ms`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (error) {

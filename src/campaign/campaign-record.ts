@@ -205,7 +205,11 @@ export async function recentCampaignIds(redis: Redis, k: Keys, count: number): P
 }
 
 /** State, mode and what ends a self-pause, of several campaigns in one round trip (null for a missing one). */
-export async function readStates(redis: Redis, k: Keys, campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
+export async function readStates(
+  redis: Redis,
+  k: Keys,
+  campaignIds: readonly string[],
+): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
   if (!campaignIds.length) return [];
   const pipeline = redis.pipeline();
   for (const id of campaignIds) pipeline.hmget(k.campaign(id), 'state', 'mode', 'listId', 'pausedUntil');
@@ -239,14 +243,20 @@ export async function deliveredPerList(redis: Redis, partitionKeys: readonly Key
 }
 
 /** The run number and state a running fan-out checks between chunks. */
-export async function readRunAndState(redis: Redis, k: Keys, campaignId: string): Promise<{ state: string | null; run: string | null; fanoutStarted: boolean }> {
+export async function readRunAndState(
+  redis: Redis,
+  k: Keys,
+  campaignId: string,
+): Promise<{ state: string | null; run: string | null; fanoutStarted: boolean }> {
   const [state, run, started] = await redis.hmget(k.campaign(campaignId), 'state', 'run', 'fanoutStarted');
   return { state: state ?? null, run: run ?? null, fanoutStarted: started === '1' };
 }
 
 /** Registered subscribers not settled yet: the fan-out's window. */
 export async function unsettledCount(redis: Redis, k: Keys, campaignId: string): Promise<number> {
-  const [total = 0, ...settled] = (await redis.hmget(k.campaign(campaignId), 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')).map((v) => Number(v ?? 0));
+  const [total = 0, ...settled] = (await redis.hmget(k.campaign(campaignId), 'total', 'sent', 'failed', 'bounced', 'skipped', 'unknown')).map((v) =>
+    Number(v ?? 0),
+  );
   return total - settled.reduce((a, b) => a + b, 0);
 }
 
@@ -292,7 +302,10 @@ const STATE_PRECEDENCE: CampaignState[] = ['cancelled', 'paused', 'sending', 'sc
  * The send's state from its shards' (each with what ends its pause): the state they agree on,
  * else the first of STATE_PRECEDENCE any of them is in; paused, the first paused shard's `until`.
  */
-function combinedState<S extends { state: string }>(shards: readonly S[], pausedUntil: (shard: S) => string | undefined): { state: CampaignState; until?: string } {
+function combinedState<S extends { state: string }>(
+  shards: readonly S[],
+  pausedUntil: (shard: S) => string | undefined,
+): { state: CampaignState; until?: string } {
   const state = STATE_PRECEDENCE.find((s) => shards.some((r) => r.state === s)) ?? (shards[0]!.state as CampaignState);
   const until = state === 'paused' ? shards.map((r) => (r.state === 'paused' ? pausedUntil(r) : undefined)).find(Boolean) : undefined;
   return until ? { state, until } : { state };
@@ -310,9 +323,20 @@ export function mergeCampaigns(records: readonly (CampaignRecord | null)[]): Cam
   if (found.length <= 1) return found[0] ?? null;
   const first = found[0]!;
   const { state } = combinedState(found, (r) => r.pausedUntil);
-  const merged: CampaignRecord = { ...first, state, cursor: '', fanoutDone: found.every((r) => r.fanoutDone), fanoutStarted: found.some((r) => r.fanoutStarted), run: Math.max(...found.map((r) => r.run)) };
+  const merged: CampaignRecord = {
+    ...first,
+    state,
+    cursor: '',
+    fanoutDone: found.every((r) => r.fanoutDone),
+    fanoutStarted: found.some((r) => r.fanoutStarted),
+    run: Math.max(...found.map((r) => r.run)),
+  };
   for (const field of SUMMED) merged[field] = found.reduce((sum, r) => sum + r[field], 0);
-  const times = (pick: (r: CampaignRecord) => string | undefined) => found.map(pick).filter((t): t is string => !!t).sort();
+  const times = (pick: (r: CampaignRecord) => string | undefined) =>
+    found
+      .map(pick)
+      .filter((t): t is string => !!t)
+      .sort();
   const started = times((r) => r.startedAt);
   const finished = times((r) => r.finishedAt);
   const created = times((r) => r.createdAt);
@@ -337,7 +361,11 @@ export async function readSend(redis: Redis, partitionKeys: readonly Keys[], cam
 }
 
 /** readStates across partitions: each send's merged state (readStates of one partition, combined as mergeCampaigns does). */
-export async function readSendStates(redis: Redis, partitionKeys: readonly Keys[], campaignIds: readonly string[]): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
+export async function readSendStates(
+  redis: Redis,
+  partitionKeys: readonly Keys[],
+  campaignIds: readonly string[],
+): Promise<({ state: string; mode: string; listId: string; pausedUntil?: string } | null)[]> {
   const each = await Promise.all(partitionKeys.map((k) => readStates(redis, k, campaignIds)));
   return campaignIds.map((_, i) => {
     const rows = each.map((states) => states[i]).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);

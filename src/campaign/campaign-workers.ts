@@ -91,13 +91,22 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   const data = deps.data ?? connection;
   let stopping = false;
   // Redis out of reach is said once by the process (watchRedisReachability), not by every queue.
-  const sends = openSends(data, partitions, connection, (err, queue) => isConnectionError(err) || log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'));
+  const sends = openSends(
+    data,
+    partitions,
+    connection,
+    (err, queue) => isConnectionError(err) || log.warn({ queue, err: err.message }, 'campaign queue error (retrying)'),
+  );
   const count = sends.shards.length;
   const concurrency = Math.max(1, Math.ceil(opts.concurrency / count));
   // The limit shared out so the partitions' limits add up to it (BullMQ's limiter is per queue).
-  const rateLimitOf = (p: number) => (opts.rateLimitPerSecond > 0 ? Math.floor(opts.rateLimitPerSecond / count) + (p < opts.rateLimitPerSecond % count ? 1 : 0) : 0);
+  const rateLimitOf = (p: number) =>
+    opts.rateLimitPerSecond > 0 ? Math.floor(opts.rateLimitPerSecond / count) + (p < opts.rateLimitPerSecond % count ? 1 : 0) : 0;
   if (opts.rateLimitPerSecond > 0 && opts.rateLimitPerSecond < count) {
-    log.warn({ rateLimitPerSecond: opts.rateLimitPerSecond, partitions: count }, 'RATE_LIMIT_PER_SECOND is below the number of partitions: each partition queue needs at least 1 message per second, so up to one per partition per second goes out');
+    log.warn(
+      { rateLimitPerSecond: opts.rateLimitPerSecond, partitions: count },
+      'RATE_LIMIT_PER_SECOND is below the number of partitions: each partition queue needs at least 1 message per second, so up to one per partition per second goes out',
+    );
   }
   // An SMTP failure every message would meet stops the whole send, every partition's shard.
   const pauseSend = async (campaignId: string, reason: string, until?: PausedUntil) =>
@@ -107,16 +116,39 @@ export function startCampaignWorkers(deps: CampaignWorkerDeps, options: Partial<
   // shards together hold no more unsettled jobs than one send on one partition would.
   // A chunk never larger than a shard's part, or many partitions would each overshoot by a chunk.
   const shareWindow = Math.max(1, Math.ceil((opts.fanout.window ?? DEFAULT_FANOUT.window) / count));
-  const fanoutOptions: Partial<FanoutOptions> = { ...opts.fanout, window: shareWindow, chunkSize: Math.min(opts.fanout.chunkSize ?? DEFAULT_FANOUT.chunkSize, shareWindow) };
+  const fanoutOptions: Partial<FanoutOptions> = {
+    ...opts.fanout,
+    window: shareWindow,
+    chunkSize: Math.min(opts.fanout.chunkSize ?? DEFAULT_FANOUT.chunkSize, shareWindow),
+  };
   // One set of message buffers for the process: as many as its messages in flight at once.
   const buffers = new MessageBuffers(concurrency * count);
 
   const pairs = sends.shards.map(({ partition, keys: k, ledger, queues }) => {
     const cache = new IssueCache(data, k, deps.prepare);
-    const common = { connection, prefix: k.prefix, lockDuration: opts.lockDurationMs, stalledInterval: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
+    const common = {
+      connection,
+      prefix: k.prefix,
+      lockDuration: opts.lockDurationMs,
+      stalledInterval: opts.stalledIntervalMs,
+      maxStalledCount: opts.maxStalledCount,
+    };
     const deliver = new Worker<DeliverJobData, DeliverResult>(
       QUEUES.deliver,
-      createDeliverProcessor({ store: deps.store, ledger, cache, mailer: deps.mailer, signToken: deps.signToken, pauseSend, log, buffers, ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}) }, opts.deliver),
+      createDeliverProcessor(
+        {
+          store: deps.store,
+          ledger,
+          cache,
+          mailer: deps.mailer,
+          signToken: deps.signToken,
+          pauseSend,
+          log,
+          buffers,
+          ...(deps.onSmtpReply ? { onSmtpReply: deps.onSmtpReply } : {}),
+        },
+        opts.deliver,
+      ),
       {
         ...common,
         concurrency,

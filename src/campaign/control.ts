@@ -48,7 +48,11 @@ async function resultAfterSettling(deps: ControlDeps, campaignId: string): Promi
 
 export class CampaignStateError extends UserError {
   override name = 'CampaignStateError';
-  constructor(readonly campaignId: string, readonly state: string, action: string) {
+  constructor(
+    readonly campaignId: string,
+    readonly state: string,
+    action: string,
+  ) {
     super(`cannot ${action} issue ${campaignId}: it is ${state}`);
   }
 }
@@ -58,7 +62,12 @@ export class CampaignStateError extends UserError {
  * it (a shard already done refuses a pause, say, while the others pause); refused by all,
  * the error names the state of the send as a whole.
  */
-async function changeEverywhere(deps: ControlDeps, campaignId: string, action: string, apply: (shard: ControlDeps['shards'][number]) => Promise<string | null>): Promise<void> {
+async function changeEverywhere(
+  deps: ControlDeps,
+  campaignId: string,
+  action: string,
+  apply: (shard: ControlDeps['shards'][number]) => Promise<string | null>,
+): Promise<void> {
   const results = await Promise.all(deps.shards.map(apply));
   const present = results.filter((r): r is string => r !== null);
   if (!present.length) throw new CampaignNotFoundError(campaignId);

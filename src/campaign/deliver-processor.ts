@@ -72,7 +72,10 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         const delay = FINISH_RETRY_MS[i];
         if (delay === undefined) {
           // The marker stays: the job's retry finds it, sends again and counts a possible duplicate.
-          log.error({ campaignId, subscriberId, state, err: (error as Error).message }, 'could not record a delivery outcome; the retry will be counted as in doubt');
+          log.error(
+            { campaignId, subscriberId, state, err: (error as Error).message },
+            'could not record a delivery outcome; the retry will be counted as in doubt',
+          );
           throw error;
         }
         log.warn({ campaignId, subscriberId, state, err: (error as Error).message }, 'recording a delivery outcome failed; trying again');
@@ -148,7 +151,9 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       // The final dot waits for the ledger to know the data went out (see Ledger.dataSent).
       // …and withdraws the message if the claim is no longer ours, the send stopped or the reader left.
       const startedAt = performance.now();
-      outcome = await mailer.sendRaw(message.envelope, message.raw, { beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId, listId === null ? true : { listId }) });
+      outcome = await mailer.sendRaw(message.envelope, message.raw, {
+        beforeFinalDot: () => ledger.dataSent(campaignId, subscriberId, attemptId, listId === null ? true : { listId }),
+      });
       deps.onSmtpReply?.(outcome.kind, (performance.now() - startedAt) / 1000);
       // The server answered the final dot: every byte left the process, the buffer can be reused.
       // Any other outcome may leave bytes in a socket's queue, so that buffer is not lent again.
@@ -180,7 +185,10 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
           log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'unknown: the connection was lost after the message data on the last attempt');
           return record(campaignId, subscriberId, 'unknown');
         }
-        log.warn({ campaignId, subscriberId, reason: outcome.reason }, 'connection lost after the message data: sending again (counted as a possible duplicate)');
+        log.warn(
+          { campaignId, subscriberId, reason: outcome.reason },
+          'connection lost after the message data: sending again (counted as a possible duplicate)',
+        );
         throw new Error(`ambiguous SMTP outcome: ${outcome.reason}`);
       }
       case 'transient': {
@@ -191,7 +199,8 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
           await ledger.release(campaignId, subscriberId, attemptId);
           const reason = outcome.unreachable ? outcome.reason : `SMTP ${outcome.code ?? ''} ${outcome.reason}`.replace(/\s+/g, ' ').trim();
           if (await deps.pauseSend(campaignId, reason, outcome.unreachable ? 'smtp-reachable' : undefined)) {
-            if (outcome.unreachable) log.error({ campaignId, reason }, 'send paused: the SMTP server is unreachable; it resumes by itself once the server answers');
+            if (outcome.unreachable)
+              log.error({ campaignId, reason }, 'send paused: the SMTP server is unreachable; it resumes by itself once the server answers');
             else log.error({ campaignId, reason }, 'send paused: a failure every message would meet; fix it and resume');
           }
           await job.moveToDelayed(Date.now() + opts.pauseRecheckMs, token);

@@ -221,7 +221,10 @@ export interface ClaimResult {
 export type ClaimFor = boolean | { listId: string };
 
 export class Ledger {
-  constructor(private readonly redis: Redis, private readonly k: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
 
   private now(): string {
     return new Date().toISOString();
@@ -230,7 +233,8 @@ export class Ledger {
   /** Decides whether this attempt may send to the subscriber; see the file comment and CLAIM. */
   async claim(campaignId: string, subscriberId: string, attemptId: string, who: ClaimFor): Promise<ClaimResult> {
     const subscriber = subscriberReadSpec(this.k, subscriberId);
-    const member = typeof who === 'object' ? [who.listId, subscriber.fields.status, subscriber.fields.lists, subscriber.fields.email, subscriber.fields.name] : [];
+    const member =
+      typeof who === 'object' ? [who.listId, subscriber.fields.status, subscriber.fields.lists, subscriber.fields.email, subscriber.fields.name] : [];
     const [outcome, contentHash, email, name] = (await CLAIM.run(
       this.redis,
       [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId), subscriber.key],
@@ -248,7 +252,9 @@ export class Ledger {
   async dataSent(campaignId: string, subscriberId: string, attemptId: string, who: ClaimFor = true): Promise<boolean> {
     const subscriber = subscriberReadSpec(this.k, subscriberId);
     const member = typeof who === 'object' ? [who.listId, subscriber.fields.status, subscriber.fields.lists] : [];
-    return (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), subscriber.key], [subscriberId, attemptId, ...member])) === 1;
+    return (
+      (await DATA_SENT.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), subscriber.key], [subscriberId, attemptId, ...member])) === 1
+    );
   }
 
   /**
@@ -256,7 +262,11 @@ export class Ledger {
    * another final state, 'in-flight' for a claim under way, 'none' when not registered).
    */
   async withdraw(campaignId: string, subscriberId: string): Promise<string> {
-    return (await WITHDRAW.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, this.now()])) as string;
+    return (await WITHDRAW.run(
+      this.redis,
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
+      [subscriberId, this.now()],
+    )) as string;
   }
 
   /** Whether the subscriber's entry is a claim under way (f: or d:). */
@@ -272,7 +282,11 @@ export class Ledger {
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */
   async finish(campaignId: string, subscriberId: string, state: FinalState): Promise<FinalState> {
-    return (await FINISH.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, state, this.now()])) as FinalState;
+    return (await FINISH.run(
+      this.redis,
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
+      [subscriberId, state, this.now()],
+    )) as FinalState;
   }
 
   /**
@@ -280,7 +294,13 @@ export class Ledger {
    * when nothing can have been accepted: no data went out, or the server refused it (a reply).
    */
   async release(campaignId: string, subscriberId: string, attemptId: string): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)], [subscriberId, attemptId, this.now()])) === 1;
+    return (
+      (await RELEASE.run(
+        this.redis,
+        [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
+        [subscriberId, attemptId, this.now()],
+      )) === 1
+    );
   }
 
   /** Registers a fan-out chunk (new ids join `total`) and saves the next cursor. */

@@ -28,7 +28,10 @@ const RUNNING: CampaignState[] = ['scheduled', 'sending', 'paused'];
 /** Sending an issue that is done again: nothing changes; the message says when and to how many it went. */
 export class AlreadySentError extends UserError {
   override name = 'AlreadySentError';
-  constructor(readonly record: CampaignRecord, issueFile = `emails/issues/${record.issueId}.yaml`) {
+  constructor(
+    readonly record: CampaignRecord,
+    issueFile = `emails/issues/${record.issueId}.yaml`,
+  ) {
     const c = record;
     super(
       `issue ${c.campaignId} was already sent${c.finishedAt ? ` (finished ${c.finishedAt})` : ''}: ${c.sent} sent of ${c.total}` +
@@ -60,7 +63,9 @@ export async function previousSend(sends: Pick<Sends, 'redis' | 'shards'>, campa
       : mend.requeued
         ? ` Its fan-out was missing (the start was cut short, or the fan-out failed for good) for ${mend.requeued} of ${partitions}: queued again, it goes on from where it stopped.`
         : '';
-    throw new SendRunningError(`issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first).${said}`);
+    throw new SendRunningError(
+      `issue ${campaignId} is already ${existing.state}; see: newsletter status ${campaignId} (pause, resume or cancel it first).${said}`,
+    );
   }
   return existing;
 }
@@ -115,7 +120,9 @@ export function parseSendAt(at: string | undefined, timeZone = 'UTC', now = Date
     if (!(error instanceof StartTimeError)) throw error;
     if (error.reason === 'past') throw new UserError(`--at ${at} is in the past`);
   }
-  throw new UserError(`--at "${at}" is not a date and time; write e.g. 2026-12-08T08:00 (read in ${timeZone}, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00`);
+  throw new UserError(
+    `--at "${at}" is not a date and time; write e.g. 2026-12-08T08:00 (read in ${timeZone}, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00`,
+  );
 }
 
 async function enqueueFanout(shard: SendShard, campaignId: string, run: number, at: Date | undefined): Promise<void> {
@@ -129,7 +136,11 @@ async function enqueueFanout(shard: SendShard, campaignId: string, run: number, 
  * refused (AlreadySentError) unless `onlyNew`, which adds only subscribers it never had, or
  * `retryFailed`, which tries again those it has as failed or skipped.
  */
-export async function startListSend(deps: SendDeps, published: PublishedIssue, opts: { at?: Date; onlyNew?: boolean; retryFailed?: boolean } = {}): Promise<SendStarted> {
+export async function startListSend(
+  deps: SendDeps,
+  published: PublishedIssue,
+  opts: { at?: Date; onlyNew?: boolean; retryFailed?: boolean } = {},
+): Promise<SendStarted> {
   const campaignId = published.issueId;
   const previous = await previousSend(deps, campaignId);
   // retryFailed: the same ledger again, so only its failed and skipped entries get new jobs.
@@ -145,17 +156,19 @@ export async function startListSend(deps: SendDeps, published: PublishedIssue, o
   // leaves one shard running (and finishing as "done") while another does not exist.
   const runs: number[] = [];
   for (const shard of deps.shards) {
-    runs.push(await startCampaign(deps.redis, shard.keys, {
-      campaignId,
-      issueId: published.issueId,
-      mode: 'list',
-      listId: published.listId,
-      contentHash: published.contentHash,
-      state,
-      expected: shard.partition === 0 ? expected : 0,
-      ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
-      ...(scheduledAt ? { scheduledAt } : {}),
-    }));
+    runs.push(
+      await startCampaign(deps.redis, shard.keys, {
+        campaignId,
+        issueId: published.issueId,
+        mode: 'list',
+        listId: published.listId,
+        contentHash: published.contentHash,
+        state,
+        expected: shard.partition === 0 ? expected : 0,
+        ...(opts.onlyNew && existing ? { onlyNew: true } : {}),
+        ...(scheduledAt ? { scheduledAt } : {}),
+      }),
+    );
   }
   for (const [i, shard] of deps.shards.entries()) await enqueueFanout(shard, campaignId, runs[i]!, opts.at);
   return { campaignId, state, expected, ...(scheduledAt ? { scheduledAt } : {}) };

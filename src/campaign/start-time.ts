@@ -7,7 +7,10 @@ import { UserError } from '../errors.ts';
 export class StartTimeError extends UserError {
   override name = 'StartTimeError';
   /** Why: text that is no date and time, or a time already past. */
-  constructor(message: string, readonly reason: 'invalid' | 'past' = 'invalid') {
+  constructor(
+    message: string,
+    readonly reason: 'invalid' | 'past' = 'invalid',
+  ) {
     super(message);
   }
 }
@@ -18,7 +21,16 @@ const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 /** Minutes `timeZone` is ahead of UTC at the instant `utcMs`. */
 function offsetMinutes(utcMs: number, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(new Date(utcMs))
       .map((p) => [p.type, p.value]),
   );
@@ -51,7 +63,9 @@ export function parseStartTime(raw: string, timeZone: string, now = Date.now()):
     when = WITH_OFFSET.test(text) ? new Date(text) : new Date(Number.NaN);
   }
   if (Number.isNaN(when.getTime())) {
-    throw new StartTimeError(`Start time: “${text.slice(0, 40)}” is not a date and time. Write it as 2026-12-08T08:00 (read in ${timeZone}) or with an offset, 2026-12-08T08:00+08:00; leave it empty to send now.`);
+    throw new StartTimeError(
+      `Start time: “${text.slice(0, 40)}” is not a date and time. Write it as 2026-12-08T08:00 (read in ${timeZone}) or with an offset, 2026-12-08T08:00+08:00; leave it empty to send now.`,
+    );
   }
   if (when.getTime() < now - 60_000) throw new StartTimeError(`Start time: ${text} is in the past. Give a later time, or leave it empty to send now.`, 'past');
   return when;

@@ -52,7 +52,12 @@ export async function waitUntilSettled(check: () => Promise<boolean>, timeoutMs:
  * Takes the subscriber out of every running send of `listIds`; resolves once none of them has
  * a claim for the subscriber under way (or after `settleTimeoutMs`). Returns the sends touched.
  */
-export async function withdrawFromRunningSends(deps: WithdrawDeps, subscriberId: string, listIds: readonly string[], settleTimeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<string[]> {
+export async function withdrawFromRunningSends(
+  deps: WithdrawDeps,
+  subscriberId: string,
+  listIds: readonly string[],
+  settleTimeoutMs = DEFAULT_SETTLE_TIMEOUT_MS,
+): Promise<string[]> {
   const { keys, ledger } = shardOf(deps.shards, subscriberId);
   const sends = await runningListSends({ redis: deps.redis, keys }, listIds);
   const underWay: string[] = [];

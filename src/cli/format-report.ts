@@ -24,8 +24,5 @@ export function formatFindings(findings: readonly LocatedFinding[]): string[] {
   const errors = findings.filter((f) => f.level === 'error').length;
   const warnings = findings.length - errors;
   if (findings.length === 0) return ['  lint    no findings'];
-  return [
-    `  lint    ${count(errors, 'error')}, ${count(warnings, 'warning')}`,
-    ...findings.map((f) => `    ${formatFinding(f)}`),
-  ];
+  return [`  lint    ${count(errors, 'error')}, ${count(warnings, 'warning')}`, ...findings.map((f) => `    ${formatFinding(f)}`)];
 }

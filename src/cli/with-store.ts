@@ -20,11 +20,21 @@ export interface StoreContext {
   queueConnection(): Redis;
 }
 
-export async function withStore<T>(fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>, config: Readonly<Config> = loadConfig(readEnvironment())): Promise<T> {
+export async function withStore<T>(
+  fn: (store: RedisSubscriberStore, ctx: StoreContext) => Promise<T>,
+  config: Readonly<Config> = loadConfig(readEnvironment()),
+): Promise<T> {
   const { withCommandRedis } = await import('../redis/command-redis.ts');
   const { ledgerShards } = await import('../campaign/sends.ts');
   const { RedisSubscriberStore } = await import('../subscribers/redis-store.ts');
   return withCommandRedis(config, { name: 'newsletter-cli' }, ({ redis, partitions, queueConnection }) =>
-    fn(new RedisSubscriberStore(redis, partitions), { config, redis, keys: partitions.base, partitions, shards: ledgerShards(redis, partitions), queueConnection }),
+    fn(new RedisSubscriberStore(redis, partitions), {
+      config,
+      redis,
+      keys: partitions.base,
+      partitions,
+      shards: ledgerShards(redis, partitions),
+      queueConnection,
+    }),
   );
 }

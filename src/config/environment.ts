@@ -16,7 +16,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, dir: strin
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...env };
-    throw new ConfigError([{ variable: ENV_FILE, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix its permissions or remove it` }]);
+    throw new ConfigError([
+      { variable: ENV_FILE, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix its permissions or remove it` },
+    ]);
   }
   return { ...parseEnv(text), ...env };
 }

@@ -10,13 +10,16 @@ export { readEnvironment } from './environment.ts';
 export { guardSecrets, isLoopbackHost, isLoopbackUrl, weakSecrets, type WeakSecret } from './weak-secrets.ts';
 
 const url = (schemes: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return schemes.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${schemes.join(' or ')}//`);
+  z.string().refine(
+    (v) => {
+      try {
+        return schemes.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${schemes.join(' or ')}//`,
+  );
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -25,22 +28,40 @@ const variables = {
   /** One URL; with REDIS_CLUSTER=true, seed nodes of a cluster, comma-separated (any one is enough). */
   REDIS_URL: z
     .string()
-    .refine((raw) => raw.split(',').every((one) => url(['redis:', 'rediss:']).safeParse(one.trim()).success), 'must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated)')
+    .refine(
+      (raw) => raw.split(',').every((one) => url(['redis:', 'rediss:']).safeParse(one.trim()).success),
+      'must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated)',
+    )
     .default('redis://127.0.0.1:6379'),
   /** true: REDIS_URL names seed nodes of a Redis Cluster, and every process uses ioredis' Cluster client. */
   REDIS_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   /** Partitions of subscribers and sends (their own hash tags: shards of a cluster); default 1 on one Redis, the number of masters on a cluster. */
   QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).optional(),
-  KEY_PREFIX: z.string().regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}').default('{nl}'),
+  KEY_PREFIX: z
+    .string()
+    .regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}')
+    .default('{nl}'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
   /** The name we give in EHLO (default: MAIL_FROM's domain); receivers score an IP literal as a spam sign. */
-  SMTP_EHLO: z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a host name such as mail.example.com').optional(),
+  SMTP_EHLO: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+      'must be a host name such as mail.example.com',
+    )
+    .optional(),
   PUBLIC_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
   /** Where emails/assets is served for mail clients; default PUBLIC_URL/assets (served by `serve`), or a CDN holding a copy. */
   ASSETS_URL: url(['http:', 'https:']).optional(),
   /** The newsletter pages show when they name none (`/subscribe`, `/issues`); default: the first by file name. */
-  DEFAULT_NEWSLETTER: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a newsletter id (a file name in emails/newsletters without .yaml)').optional(),
-  MAIL_FROM: z.string().regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Weekly <news@example.com>"').default('Newsletter <newsletter@example.com>'),
+  DEFAULT_NEWSLETTER: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a newsletter id (a file name in emails/newsletters without .yaml)')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Weekly <news@example.com>"')
+    .default('Newsletter <newsletter@example.com>'),
   SECRET: z.string().min(32, 'must be at least 32 characters (random)'),
   SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (random)'),
@@ -49,9 +70,21 @@ const variables = {
   /** Bearer token for POST /webhooks/generic (held by a mail provider); its own secret, unset: the route is off. */
   WEBHOOK_TOKEN: z.string().min(24, 'must be at least 24 characters (random)').optional(),
   /** Where bounces go (MAIL FROM): set, each message gets its own VERP address `local+TOKEN@domain` of it. */
-  BOUNCE_ADDRESS: z.string().regex(/^[A-Za-z0-9._-]{1,30}@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be a plain address such as bounces@example.com (the part before @ at most 30 characters, no +)').optional(),
+  BOUNCE_ADDRESS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]{1,30}@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+      'must be a plain address such as bounces@example.com (the part before @ at most 30 characters, no +)',
+    )
+    .optional(),
   /** SNS topics (ARNs, comma-separated) whose SES notifications POST /webhooks/ses accepts; unset: the route is off. */
-  SES_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256})*$/, 'must be SNS topic ARNs such as arn:aws:sns:us-east-1:123456789012:ses-bounces (comma-separated)').optional(),
+  SES_TOPIC_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256})*$/,
+      'must be SNS topic ARNs such as arn:aws:sns:us-east-1:123456789012:ses-bounces (comma-separated)',
+    )
+    .optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -188,12 +221,21 @@ function trustProxyOf(raw: string): { value: Config['trustProxy'] } | { problem:
   }
   if (/^[0-9]+$/.test(value)) {
     const hops = Number(value);
-    return hops <= MAX_PROXY_HOPS ? { value: hops } : { problem: `${value} proxies in a row is not a real set-up; write how many proxies stand in front of serve (1 to ${MAX_PROXY_HOPS}), or their addresses` };
+    return hops <= MAX_PROXY_HOPS
+      ? { value: hops }
+      : {
+          problem: `${value} proxies in a row is not a real set-up; write how many proxies stand in front of serve (1 to ${MAX_PROXY_HOPS}), or their addresses`,
+        };
   }
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !isProxyAddress(e));
   if (!entries.length || bad.length) {
-    return { problem: `${bad.length ? `${JSON.stringify(bad[0]!.slice(0, 60))} is not an IP address or CIDR; ` : ''}must be false, how many proxies stand in front of serve (e.g. 1), or their addresses/CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)` };
+    return {
+      problem: `${bad.length ? `${JSON.stringify(bad[0]!.slice(0, 60))} is not an IP address or CIDR; ` : ''}must be false, how many proxies stand in front of serve (e.g. 1), or their addresses/CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)`,
+    };
   }
   return { value: entries.join(',') };
 }
@@ -227,7 +269,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     if (raw === undefined && SECRETS_ONLY_WHEN_NEEDED.includes(name) && !needs.includes(name)) continue;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      const message = raw === undefined ? (WHEN_MISSING[name] ?? 'is missing; set it (see .env.example)') : `${parsed.error.issues[0]?.message ?? 'is invalid'} (see .env.example)`;
+      const message =
+        raw === undefined
+          ? (WHEN_MISSING[name] ?? 'is missing; set it (see .env.example)')
+          : `${parsed.error.issues[0]?.message ?? 'is invalid'} (see .env.example)`;
       problems.push({ variable: name, message });
       continue;
     }
@@ -244,19 +289,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     const problem = dkimKeyProblem(dkimPem);
     if (problem) problems.push({ variable: 'DKIM_PRIVATE_KEY', message: problem });
   }
-  const secrets = [v.SECRET, v.SECRET_PREVIOUS]
-    .filter((s): s is string => typeof s === 'string')
-    .map((key) => ({ version: keyVersion(key), key }));
+  const secrets = [v.SECRET, v.SECRET_PREVIOUS].filter((s): s is string => typeof s === 'string').map((key) => ({ version: keyVersion(key), key }));
   if (secrets.length === 2 && secrets[0]!.version === secrets[1]!.version) {
     problems.push({ variable: 'SECRET_PREVIOUS', message: 'must differ from SECRET (it is the key being retired); empty it or put the old key there' });
   }
   // Each credential opens one door: the token a mail provider or a scraper holds must not be the
   // admin token, nor the key that signs unsubscribe links.
-  const holders: [VariableName, string | undefined][] = [['SECRET', v.SECRET], ['SECRET_PREVIOUS', v.SECRET_PREVIOUS], ['ADMIN_TOKEN', v.ADMIN_TOKEN], ['METRICS_TOKEN', v.METRICS_TOKEN], ['WEBHOOK_TOKEN', v.WEBHOOK_TOKEN]];
+  const holders: [VariableName, string | undefined][] = [
+    ['SECRET', v.SECRET],
+    ['SECRET_PREVIOUS', v.SECRET_PREVIOUS],
+    ['ADMIN_TOKEN', v.ADMIN_TOKEN],
+    ['METRICS_TOKEN', v.METRICS_TOKEN],
+    ['WEBHOOK_TOKEN', v.WEBHOOK_TOKEN],
+  ];
   for (const [i, [name, value]] of holders.entries()) {
     if (name !== 'METRICS_TOKEN' && name !== 'WEBHOOK_TOKEN') continue;
     const same = holders.slice(0, i).find(([, earlier]) => value && earlier === value);
-    if (same) problems.push({ variable: name, message: `must differ from ${same[0]} (each credential opens only its own door); set its own random value, e.g. the output of \`openssl rand -hex 32\`` });
+    if (same)
+      problems.push({
+        variable: name,
+        message: `must differ from ${same[0]} (each credential opens only its own door); set its own random value, e.g. the output of \`openssl rand -hex 32\``,
+      });
   }
   if (v.REDIS_URL && v.REDIS_CLUSTER !== 'true' && String(v.REDIS_URL).includes(',')) {
     problems.push({ variable: 'REDIS_URL', message: 'lists several nodes: set REDIS_CLUSTER=true for a Redis Cluster, or give one URL' });

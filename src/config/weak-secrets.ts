@@ -47,7 +47,10 @@ LOOPBACK.addAddress('::1', 'ipv6'); // also matches ::ffff:127.x.y.z, IPv4 mappe
 
 /** 127.0.0.0/8, ::1 (any spelling, brackets allowed), localhost and *.localhost (RFC 6761). */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  const name = host
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   const family = isIP(name);
   return family !== 0 && LOOPBACK.check(name, family === 6 ? 'ipv6' : 'ipv4');

@@ -19,8 +19,12 @@ export async function assertAssetsExist(source: YamlSource, images: readonly { p
     try {
       await access(file);
     } catch {
-      missing.push({ file: source.file, line: source.lineOf([...parsePath(path), 'src']), field: `${path}.src`,
-        problem: `no image ${file}: put the file there, or write the absolute https URL of the image on your CDN` });
+      missing.push({
+        file: source.file,
+        line: source.lineOf([...parsePath(path), 'src']),
+        field: `${path}.src`,
+        problem: `no image ${file}: put the file there, or write the absolute https URL of the image on your CDN`,
+      });
     }
   }
   if (missing.length) throw ContentError.of(missing.sort((a, b) => a.line - b.line));

@@ -18,7 +18,6 @@ export { issueImages, issueLinks, knownImageSizes } from './walk-issue.ts';
 export { ASSETS_FOLDER } from './asset-files.ts';
 export { isAssetPath } from './schema.ts';
 
-
 export interface LoadedIssue {
   issue: Issue;
   newsletter: Newsletter;
@@ -41,8 +40,7 @@ export async function loadIssueFile(path: string, opts: { emailsDir?: string } =
   } catch (error) {
     // A settings file that is not there is the issue's mistake: point at its `newsletter:` line.
     if (error instanceof ContentError && error.problem === 'no such file') {
-      throw new ContentError(source.file, source.lineOf(['newsletter']), 'newsletter',
-        `no newsletter "${issue.newsletter}": ${error.file} does not exist`);
+      throw new ContentError(source.file, source.lineOf(['newsletter']), 'newsletter', `no newsletter "${issue.newsletter}": ${error.file} does not exist`);
     }
     throw error;
   }
@@ -67,15 +65,22 @@ export async function listIssueFiles(emailsDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  return names.filter((name) => name.endsWith('.yaml') && !name.startsWith('.')).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => name.endsWith('.yaml') && !name.startsWith('.'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 /** The issue id is the file's base name; it ends up in job ids and URLs, so keep it plain. */
 function idFromFile(path: string): string {
   const id = basename(path, extname(path));
   if (!CONTENT_ID.test(id)) {
-    throw new ContentError(displayPath(path), 1, undefined,
-      `file name "${id}" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`);
+    throw new ContentError(
+      displayPath(path),
+      1,
+      undefined,
+      `file name "${id}" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`,
+    );
   }
   return id;
 }
@@ -88,6 +93,9 @@ export async function loadNewsletters(emailsDir: string): Promise<Newsletter[]> 
   } catch {
     return [];
   }
-  const ids = names.filter((name) => name.endsWith('.yaml') && !name.startsWith('.')).map((name) => basename(name, '.yaml')).sort();
+  const ids = names
+    .filter((name) => name.endsWith('.yaml') && !name.startsWith('.'))
+    .map((name) => basename(name, '.yaml'))
+    .sort();
   return Promise.all(ids.map((id) => loadNewsletter(emailsDir, id)));
 }

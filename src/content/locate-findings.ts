@@ -19,18 +19,24 @@ export async function locateFindings(
   const sources = new Map<string, Promise<YamlSource | undefined>>();
   // The files were just loaded successfully; a failure here only loses the line number.
   const source = (path: string) => {
-    if (!sources.has(path)) sources.set(path, readYamlSource(path).catch(() => undefined));
+    if (!sources.has(path))
+      sources.set(
+        path,
+        readYamlSource(path).catch(() => undefined),
+      );
     return sources.get(path)!;
   };
   const newsletterFile = join(where.emailsDir, 'newsletters', `${where.newsletterId}.yaml`);
 
-  return Promise.all(findings.map(async (finding) => {
-    const inNewsletter = finding.path?.startsWith('newsletter.') ?? false;
-    const path = inNewsletter ? finding.path!.slice('newsletter.'.length) : finding.path;
-    const filePath = inNewsletter ? newsletterFile : where.issueFile;
-    const line = path ? (await source(filePath))?.lineOf(parsePath(path)) : undefined;
-    return { ...finding, path, file: displayPath(filePath), line };
-  }));
+  return Promise.all(
+    findings.map(async (finding) => {
+      const inNewsletter = finding.path?.startsWith('newsletter.') ?? false;
+      const path = inNewsletter ? finding.path!.slice('newsletter.'.length) : finding.path;
+      const filePath = inNewsletter ? newsletterFile : where.issueFile;
+      const line = path ? (await source(filePath))?.lineOf(parsePath(path)) : undefined;
+      return { ...finding, path, file: displayPath(filePath), line };
+    }),
+  );
 }
 
 /** A content file that does not load (YAML or schema), as lint findings: one error per problem, in file order. */

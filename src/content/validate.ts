@@ -90,13 +90,20 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 
 function describeType(expected: string): string {
   switch (expected) {
-    case 'string': return 'text';
-    case 'number': return 'a number';
-    case 'int': return 'a whole number';
-    case 'boolean': return 'true or false';
-    case 'array': return 'a list';
-    case 'object': return 'a mapping of fields';
-    default: return expected;
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'int':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'a mapping of fields';
+    default:
+      return expected;
   }
 }
 

@@ -98,8 +98,7 @@ function explainSyntaxError(doc: Document, text: string, error: YAMLError, line:
     const scalar = innermost(doc, offset, (node) => isScalar(node) && node.type === (quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE'));
     const start = scalar?.range?.[0] ?? offset;
     const end = scalar?.range?.[1] ?? offset;
-    const runsOn = end >= text.trimEnd().length ? ' (it runs on to the end of the file)'
-      : line(end) > line(start) ? ` (it runs on to line ${line(end)})` : '';
+    const runsOn = end >= text.trimEnd().length ? ' (it runs on to the end of the file)' : line(end) > line(start) ? ` (it runs on to line ${line(end)})` : '';
     const escaped = quote === '"' ? '\\"' : "''";
     return {
       line: line(start),
@@ -154,9 +153,15 @@ function innermost(doc: Document, offset: number, matches: (node: Node) => boole
     if (range[0] < offset && offset <= range[2] && (!found || range[0] >= found.range![0])) found = node as Node;
   };
   visit(doc, {
-    Scalar: (_key, node) => { consider(node); },
-    Map: (_key, node) => { consider(node); },
-    Seq: (_key, node) => { consider(node); },
+    Scalar: (_key, node) => {
+      consider(node);
+    },
+    Map: (_key, node) => {
+      consider(node);
+    },
+    Seq: (_key, node) => {
+      consider(node);
+    },
   });
   return found;
 }

@@ -15,7 +15,11 @@ function addField(fields: Fields, line: string): void {
   if (colon <= 0) return;
   const name = line.slice(0, colon).trim().toLowerCase();
   if (!/^[\x21-\x39\x3B-\x7E]+$/.test(name)) return;
-  const value = line.slice(colon + 1).replace(CONTROL, ' ').trim().slice(0, MAX_VALUE);
+  const value = line
+    .slice(colon + 1)
+    .replace(CONTROL, ' ')
+    .trim()
+    .slice(0, MAX_VALUE);
   const values = fields.get(name);
   if (values) values.push(value);
   else fields.set(name, [value]);
@@ -93,7 +97,10 @@ export function statusCode(value: string | undefined): string | undefined {
 /** A Diagnostic-Code without its type (`smtp;`), on one line, at most 300 characters. */
 export function diagnosticText(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const text = value.replace(/^\s*[A-Za-z0-9-]+\s*;/, '').replace(/\s+/g, ' ').trim();
+  const text = value
+    .replace(/^\s*[A-Za-z0-9-]+\s*;/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = Array.from(text);
   const cut = chars.length > 300 ? chars.slice(0, 300).join('') : text;
   return cut === '' ? undefined : cut;

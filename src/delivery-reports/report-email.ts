@@ -46,7 +46,10 @@ export interface UnsubscribeRequest {
   tokens: string[];
 }
 
-export type ReadReport = { kind: 'reports'; reports: EmailReport[] } | { kind: 'unsubscribe'; request: UnsubscribeRequest } | { kind: 'ignored'; reason: string };
+export type ReadReport =
+  | { kind: 'reports'; reports: EmailReport[] }
+  | { kind: 'unsubscribe'; request: UnsubscribeRequest }
+  | { kind: 'ignored'; reason: string };
 
 /** The input cannot be read as a mail at all. The message says what is wrong, never the content. */
 export class ReportEmailError extends Error {
@@ -87,10 +90,16 @@ export async function readReportEmail(raw: Buffer): Promise<ReadReport> {
   const reportType = reportTypeOf(mail);
   if (reportType === 'delivery-status') return readDsn(mail, headers);
   if (reportType === 'feedback-report') return readArf(mail, headers);
-  if (reportType !== null) return { kind: 'ignored', reason: `a multipart/report of type ${JSON.stringify(reportType.slice(0, 40))}, not a bounce or complaint` };
+  if (reportType !== null)
+    return { kind: 'ignored', reason: `a multipart/report of type ${JSON.stringify(reportType.slice(0, 40))}, not a bounce or complaint` };
   const tokens = unsubscribeTokens(headers);
   if (tokens.length > 0) return { kind: 'unsubscribe', request: { tokens } };
-  return readPlainBounce(mail, headers) ?? { kind: 'ignored', reason: isAutoReply(headers) ? 'an auto-reply, not a delivery report' : 'not a delivery or feedback report' };
+  return (
+    readPlainBounce(mail, headers) ?? {
+      kind: 'ignored',
+      reason: isAutoReply(headers) ? 'an auto-reply, not a delivery report' : 'not a delivery or feedback report',
+    }
+  );
 }
 
 function topHeaders(mail: ParsedMail): Fields {
@@ -182,7 +191,8 @@ function readArf(mail: ParsedMail, headers: Fields): ReadReport {
 
 // The opening sentences of qmail's and old Exim's plain-text bounces, and where their copy of
 // the original message starts.
-const PLAIN_BOUNCE = /This is the qmail-send program|Delivery has failed|This message was created automatically by mail delivery software|I wasn't able to deliver your message/i;
+const PLAIN_BOUNCE =
+  /This is the qmail-send program|Delivery has failed|This message was created automatically by mail delivery software|I wasn't able to deliver your message/i;
 const COPY_MARKER = /^-{2,}\s*(?:Below this line is a copy of the message|This is a copy of the message|The header of the original message is)[^\r\n]*$/im;
 
 function readPlainBounce(mail: ParsedMail, headers: Fields): ReadReport | null {
@@ -231,5 +241,7 @@ function unsubscribeTokens(headers: Fields): string[] {
 
 function isAutoReply(headers: Fields): boolean {
   const autoSubmitted = (first(headers, 'auto-submitted') ?? 'no').toLowerCase();
-  return !autoSubmitted.startsWith('no') || headers.has('x-autoreply') || headers.has('x-autorespond') || /auto_reply/i.test(first(headers, 'precedence') ?? '');
+  return (
+    !autoSubmitted.startsWith('no') || headers.has('x-autoreply') || headers.has('x-autorespond') || /auto_reply/i.test(first(headers, 'precedence') ?? '')
+  );
 }

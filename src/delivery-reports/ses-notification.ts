@@ -78,7 +78,9 @@ export function parseSesNotification(message: string): SesNotificationResult {
     const n = parse(bounce, value, 'Bounce notification');
     const messageId = originalMessageId(n.mail);
     const permanent = n.bounce.bounceType === 'Permanent';
-    const reports = n.bounce.bouncedRecipients.slice(0, MAX_RECIPIENTS).map((r) => report('bounce', r.emailAddress, permanent, messageId, r.diagnosticCode === undefined ? undefined : clean(r.diagnosticCode)));
+    const reports = n.bounce.bouncedRecipients
+      .slice(0, MAX_RECIPIENTS)
+      .map((r) => report('bounce', r.emailAddress, permanent, messageId, r.diagnosticCode === undefined ? undefined : clean(r.diagnosticCode)));
     return reports.length > 0 ? { kind: 'reports', reports } : { kind: 'ignored', reason: 'the bounce lists no recipients' };
   }
   if (type === 'Complaint') {
@@ -86,7 +88,9 @@ export function parseSesNotification(message: string): SesNotificationResult {
     const feedback = n.complaint.complaintFeedbackType;
     if (feedback === 'not-spam') return { kind: 'ignored', reason: 'the complaint is a not-spam report' };
     const messageId = originalMessageId(n.mail);
-    const reports = n.complaint.complainedRecipients.slice(0, MAX_RECIPIENTS).map((r) => report('complaint', r.emailAddress, true, messageId, feedback === undefined ? undefined : clean(feedback)));
+    const reports = n.complaint.complainedRecipients
+      .slice(0, MAX_RECIPIENTS)
+      .map((r) => report('complaint', r.emailAddress, true, messageId, feedback === undefined ? undefined : clean(feedback)));
     return reports.length > 0 ? { kind: 'reports', reports } : { kind: 'ignored', reason: 'the complaint lists no recipients' };
   }
   return { kind: 'ignored', reason: `SES ${JSON.stringify(type.slice(0, 40))} notifications carry no bounce or complaint` };

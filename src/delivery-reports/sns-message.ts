@@ -77,7 +77,8 @@ export function parseSnsBody(body: unknown): SnsMessage {
   let value = body;
   if (body instanceof Uint8Array) value = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   if (typeof value === 'string') {
-    if (Buffer.byteLength(value, 'utf8') > MAX_SNS_BODY_BYTES) throw new SnsMessageError(`SNS message: the body is larger than ${MAX_SNS_BODY_BYTES / 1024} KB`);
+    if (Buffer.byteLength(value, 'utf8') > MAX_SNS_BODY_BYTES)
+      throw new SnsMessageError(`SNS message: the body is larger than ${MAX_SNS_BODY_BYTES / 1024} KB`);
     try {
       value = JSON.parse(value);
     } catch {
@@ -114,8 +115,10 @@ export function snsStaleness(m: Pick<SnsMessage, 'Timestamp'>, now = Date.now())
   const at = Date.parse(m.Timestamp);
   if (Number.isNaN(at)) return `SNS message: Timestamp ${JSON.stringify(m.Timestamp.slice(0, 40))} is not a time`;
   const age = now - at;
-  if (age > SNS_MAX_AGE_MS + SNS_CLOCK_SKEW_MS) return `SNS message: dated ${m.Timestamp}, ${Math.round(age / 60_000)} minutes ago; older than SNS ever retries (an hour), so it is refused as a replay`;
-  if (age < -SNS_CLOCK_SKEW_MS) return `SNS message: dated ${m.Timestamp}, ${Math.round(-age / 60_000)} minutes in the future; refused (more than ${SNS_CLOCK_SKEW_MS / 60_000} minutes of clock skew)`;
+  if (age > SNS_MAX_AGE_MS + SNS_CLOCK_SKEW_MS)
+    return `SNS message: dated ${m.Timestamp}, ${Math.round(age / 60_000)} minutes ago; older than SNS ever retries (an hour), so it is refused as a replay`;
+  if (age < -SNS_CLOCK_SKEW_MS)
+    return `SNS message: dated ${m.Timestamp}, ${Math.round(-age / 60_000)} minutes in the future; refused (more than ${SNS_CLOCK_SKEW_MS / 60_000} minutes of clock skew)`;
   return null;
 }
 
@@ -177,7 +180,12 @@ export class SnsVerifier {
     if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new SnsMessageError(`SNS message: the signing certificate at ${m.SigningCertURL} has no RSA key`);
     let ok: boolean;
     try {
-      ok = verifySignature(m.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256', Buffer.from(snsStringToSign(m), 'utf8'), cert.publicKey, Buffer.from(m.Signature, 'base64'));
+      ok = verifySignature(
+        m.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256',
+        Buffer.from(snsStringToSign(m), 'utf8'),
+        cert.publicKey,
+        Buffer.from(m.Signature, 'base64'),
+      );
     } catch {
       ok = false;
     }

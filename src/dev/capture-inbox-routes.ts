@@ -74,7 +74,10 @@ function messageBody({ summary, parsed }: CapturedMessage): string {
   const id = summary.file.replace(/\.eml$/, '');
   const row = (label: string, value: AddressObject | AddressObject[] | undefined) => (value ? `<dt>${label}</dt><dd>${escapeHtml(addresses(value))}</dd>` : '');
   const headers = parsed.headerLines
-    .map((h) => `<tr><th scope="row">${escapeHtml(h.line.slice(0, Math.max(0, h.line.indexOf(':'))) || h.key)}</th><td>${escapeHtml(decodeHeader(h.line.slice(h.line.indexOf(':') + 1)))}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><th scope="row">${escapeHtml(h.line.slice(0, Math.max(0, h.line.indexOf(':'))) || h.key)}</th><td>${escapeHtml(decodeHeader(h.line.slice(h.line.indexOf(':') + 1)))}</td></tr>`,
+    )
     .join('\n');
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   return [

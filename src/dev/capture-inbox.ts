@@ -145,7 +145,16 @@ export async function startCaptureInbox(opts: CaptureInboxOptions): Promise<Capt
         }
         const message = await read(file).catch(async () => null);
         // An unparsable file is still listed, so it can be downloaded and looked at.
-        out.push(message?.summary ?? { file, from: '', to: '', subject: '(unreadable)', date: new Date(fileTime(file)).toISOString(), size: (await stat(join(dir, file))).size });
+        out.push(
+          message?.summary ?? {
+            file,
+            from: '',
+            to: '',
+            subject: '(unreadable)',
+            date: new Date(fileTime(file)).toISOString(),
+            size: (await stat(join(dir, file))).size,
+          },
+        );
       }
       return out.sort((a, b) => compareFiles(b.file, a.file));
     },

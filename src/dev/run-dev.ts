@@ -56,7 +56,6 @@ async function clearDevKeys(config: Readonly<Config>): Promise<void> {
   }
 }
 
-
 export async function runDev(opts: DevOptions): Promise<void> {
   const env = opts.env ?? readEnvironment();
   const base = loadConfig({ ...DEV_DEFAULTS, ...env, KEY_PREFIX: DEV_KEY_PREFIX }, ['SECRET', 'ADMIN_TOKEN']);
@@ -71,7 +70,15 @@ export async function runDev(opts: DevOptions): Promise<void> {
   if (opts.demo !== undefined) await rm(opts.inboxDir, { recursive: true, force: true });
   const inbox = await startCaptureInbox({ dir: opts.inboxDir });
   const port = opts.port ?? (scripted ? await freePort() : await preferredOrFreePort(base.port));
-  const config: Readonly<Config> = Object.freeze({ ...base, redisUrl: redis.url, smtpUrl: inbox.smtpUrl, publicUrl: `http://127.0.0.1:${port}`, assetsUrl: `http://127.0.0.1:${port}/assets`, port, host: '127.0.0.1' });
+  const config: Readonly<Config> = Object.freeze({
+    ...base,
+    redisUrl: redis.url,
+    smtpUrl: inbox.smtpUrl,
+    publicUrl: `http://127.0.0.1:${port}`,
+    assetsUrl: `http://127.0.0.1:${port}/assets`,
+    port,
+    host: '127.0.0.1',
+  });
   if (opts.demo !== undefined) await clearDevKeys(config);
 
   const server = await startServer(config, { port, handleSignals: false, logger: log, plugins: [captureInboxRoutes(inbox)] });
@@ -105,7 +112,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
       });
       if (process.stdout.isTTY) process.stdout.write('\n');
       const captured = await inbox.list();
-      say(`done     ${final.sent} sent, ${final.failed} failed, ${final.bounced} bounced, ${final.skipped} skipped, ${final.unknown} unknown (total ${final.total})`);
+      say(
+        `done     ${final.sent} sent, ${final.failed} failed, ${final.bounced} bounced, ${final.skipped} skipped, ${final.unknown} unknown (total ${final.total})`,
+      );
       const inboxPath = relative(process.cwd(), inbox.dir) || inbox.dir;
       say(`look at  ${inboxPath}/: ${captured.length} .eml files, e.g. ${join(inboxPath, captured[0]?.file ?? '')} (open one in a mail client)`);
       say(`         the web version: ${server.url}/issues/${issue.id}`);
@@ -116,7 +125,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
       }
       say(`browse   ${server.url}/ (newsletters) · ${server.url}/inbox (what was sent) · ${server.url}/issues/${issue.id}`);
     } else {
-      say(`send     in another terminal: REDIS_URL=${config.redisUrl} KEY_PREFIX='${DEV_KEY_PREFIX}' SECRET=${config.secrets[0]?.key} npx newsletter send emails/issues/pretrain-weekly-064.yaml --yes`);
+      say(
+        `send     in another terminal: REDIS_URL=${config.redisUrl} KEY_PREFIX='${DEV_KEY_PREFIX}' SECRET=${config.secrets[0]?.key} npx newsletter send emails/issues/pretrain-weekly-064.yaml --yes`,
+      );
     }
     say('ready    serving until you press Ctrl-C');
     await new Promise<void>((resolve) => {

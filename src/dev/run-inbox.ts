@@ -35,7 +35,9 @@ export async function startInboxWeb(inbox: CaptureInbox, opts: { port: number; h
     await app.listen({ port: opts.port, host: opts.host });
   } catch (error) {
     await app.close();
-    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new UserError(`--port: ${opts.host}:${opts.port} is already in use; choose another HTTP port with --port`) : error;
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? new UserError(`--port: ${opts.host}:${opts.port} is already in use; choose another HTTP port with --port`)
+      : error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -70,7 +72,9 @@ export async function runInbox(opts: InboxOptions): Promise<void> {
     inbox = await startCaptureInbox({ dir: opts.dir, port: opts.smtpPort, host });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new UserError(`--smtp-port: ${host}:${opts.smtpPort} is already in use (another \`newsletter inbox\` or \`dev\`?); choose another with --smtp-port and set SMTP_URL to match`);
+    throw new UserError(
+      `--smtp-port: ${host}:${opts.smtpPort} is already in use (another \`newsletter inbox\` or \`dev\`?); choose another with --smtp-port and set SMTP_URL to match`,
+    );
   }
   let web: RunningInboxWeb;
   try {

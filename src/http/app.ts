@@ -77,9 +77,7 @@ const BODY_LIMIT = 16 * 1024;
  * string's values (someone will put a token there, even where none is accepted).
  */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]')
-    .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]');
+  return url.replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]').replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]');
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

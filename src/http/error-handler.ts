@@ -31,7 +31,8 @@ function kindOf(status: number): ErrorKind {
  * Errors of a malformed body that the parsers throw without a status (busboy's, under
  * @fastify/multipart): the client's mistake, so 400, never 500.
  */
-const MALFORMED_BODY = /^(Multipart: |Unexpected end of (form|multipart data)|Malformed (part header|urlencoded form)|Part terminated early|Unexpected end of file)/;
+const MALFORMED_BODY =
+  /^(Multipart: |Unexpected end of (form|multipart data)|Malformed (part header|urlencoded form)|Part terminated early|Unexpected end of file)/;
 
 export interface ErrorAnswerDeps {
   newsletters: NewsletterDirectory;
@@ -48,9 +49,13 @@ export function frameworkErrorAnswer(deps: ErrorAnswerDeps) {
 
 function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: FastifyReply, status: number, message: string, details?: Record<string, unknown>) {
   if (wantsJson(request) || request.url.startsWith('/api/')) {
-    return reply.code(status).header('cache-control', 'no-store').send({ ...details, statusCode: status, error: REASONS[status] ?? 'Error', message });
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .send({ ...details, statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
-  if (request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?')) return sendPage(reply, status, consoleErrorPage(request, status, message));
+  if (request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?'))
+    return sendPage(reply, status, consoleErrorPage(request, status, message));
   const newsletter = deps.newsletters.namedBy(request.url);
   const ctx = { newsletter, subscribeHref: subscribeHref(newsletter.id), confirmTtlHours: deps.confirmTtlHours };
   const kind = kindOf(status);
@@ -59,7 +64,8 @@ function answerWith(deps: ErrorAnswerDeps, request: FastifyRequest, reply: Fasti
 }
 
 export function installErrorHandlers(app: FastifyInstance, deps: ErrorAnswerDeps): void {
-  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, message: string, details?: Record<string, unknown>) => answerWith(deps, request, reply, status, message, details);
+  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, message: string, details?: Record<string, unknown>) =>
+    answerWith(deps, request, reply, status, message, details);
 
   app.setErrorHandler((error: FastifyError | HttpInputError | UserError, request, reply) => {
     // A UserError from a lower layer (e.g. the store rejecting a field) is the client's mistake.

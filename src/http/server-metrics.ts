@@ -12,7 +12,10 @@ import type { NewsletterDirectory } from './newsletter-directory.ts';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
 
-export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; partitionKeys: readonly Keys[]; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> }): void {
+export function addServerCollectors(
+  metrics: Metrics,
+  deps: { redis: Redis; partitionKeys: readonly Keys[]; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> },
+): void {
   const { registry } = metrics;
   // One scrape reads the campaigns once for all three counters.
   let delivered: Promise<Map<string, { sent: number; failed: number; bounced: number }>> | null = null;
@@ -24,9 +27,24 @@ export function addServerCollectors(metrics: Metrics, deps: { redis: Redis; part
     const totals = await readDelivered();
     return [...totals].map(([listId, t]) => [{ newsletter: deps.newsletters.byList(listId)?.id ?? listId }, t[field]]);
   };
-  counterFromSource(registry, { name: 'newsletter_messages_sent_total', help: 'Messages accepted by the SMTP server (250), per newsletter, all workers.', labelNames: ['newsletter'], read: perNewsletter('sent') });
-  counterFromSource(registry, { name: 'newsletter_messages_failed_total', help: 'Messages given up after their retries, per newsletter.', labelNames: ['newsletter'], read: perNewsletter('failed') });
-  counterFromSource(registry, { name: 'newsletter_messages_bounced_total', help: 'Messages refused with a 5xx (the address is suppressed), per newsletter.', labelNames: ['newsletter'], read: perNewsletter('bounced') });
+  counterFromSource(registry, {
+    name: 'newsletter_messages_sent_total',
+    help: 'Messages accepted by the SMTP server (250), per newsletter, all workers.',
+    labelNames: ['newsletter'],
+    read: perNewsletter('sent'),
+  });
+  counterFromSource(registry, {
+    name: 'newsletter_messages_failed_total',
+    help: 'Messages given up after their retries, per newsletter.',
+    labelNames: ['newsletter'],
+    read: perNewsletter('failed'),
+  });
+  counterFromSource(registry, {
+    name: 'newsletter_messages_bounced_total',
+    help: 'Messages refused with a 5xx (the address is suppressed), per newsletter.',
+    labelNames: ['newsletter'],
+    read: perNewsletter('bounced'),
+  });
 
   // Unsubscribes by mail are applied by `bounces ingest`, another process: counted in Redis per
   // partition and list (use-cases/ingest-report-email.ts), added here as how="mailto".

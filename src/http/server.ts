@@ -42,7 +42,8 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   const log = opts.logger ?? createLogger({ level: config.logLevel });
   await requireRedis(config);
   const newsletters = await loadNewsletters(config.emailsDir);
-  if (newsletters.length === 0) throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);
+  if (newsletters.length === 0)
+    throw new UserError(`${config.emailsDir}/newsletters: no newsletter settings file (*.yaml); the subscribe page needs at least one`);
 
   const redis = createRedis(config, { name: 'newsletter-http' });
   const queueConnection = createRedis(config, { forQueues: true, name: 'newsletter-http-queues' });

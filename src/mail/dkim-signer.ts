@@ -9,9 +9,28 @@ import type { BodyPiece } from './encoded-template.ts';
 import { relaxedBodyPiece } from './mime-encoding.ts';
 
 export const DKIM_HEADER_FIELDS = [
-  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
-  'Content-Transfer-Encoding', 'In-Reply-To', 'References', 'List-Id', 'List-Help', 'List-Unsubscribe',
-  'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive', 'Feedback-ID',
+  'From',
+  'Sender',
+  'Reply-To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'To',
+  'Cc',
+  'MIME-Version',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'In-Reply-To',
+  'References',
+  'List-Id',
+  'List-Help',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+  'List-Subscribe',
+  'List-Post',
+  'List-Owner',
+  'List-Archive',
+  'Feedback-ID',
 ].join(':');
 
 /**
@@ -34,7 +53,11 @@ export interface DkimConfig {
 export function relaxedHeader(line: string): string {
   const colon = line.indexOf(':');
   const name = line.slice(0, colon).trim().toLowerCase();
-  const value = line.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim();
+  const value = line
+    .slice(colon + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return `${name}:${value}`;
 }
 
@@ -52,7 +75,8 @@ export function bodyHash(pieces: BodyPiece[]): string {
  */
 function foldTags(tags: string[], signed: string[]): string {
   const words = tags.map((t) => ({ text: `${t};`, glue: ' ' }));
-  for (const [i, name] of signed.entries()) words.push({ text: `${i === 0 ? 'h=' : ''}${name}${i === signed.length - 1 ? ';' : ':'}`, glue: i === 0 ? ' ' : '' });
+  for (const [i, name] of signed.entries())
+    words.push({ text: `${i === 0 ? 'h=' : ''}${name}${i === signed.length - 1 ? ';' : ':'}`, glue: i === 0 ? ' ' : '' });
   const lines: string[] = [];
   let line = 'DKIM-Signature:';
   for (const { text, glue } of words) {
@@ -70,11 +94,16 @@ export class DkimSigner {
   private readonly fields: string[];
 
   constructor(private readonly config: DkimConfig) {
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(config.domainName)) throw new Error(`DKIM domain ${JSON.stringify(config.domainName)} is not an ASCII domain name`);
-    if (!/^[A-Za-z0-9._-]+$/.test(config.keySelector)) throw new Error(`DKIM selector ${JSON.stringify(config.keySelector)} must be letters, digits, dots, dashes or underscores`);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(config.domainName))
+      throw new Error(`DKIM domain ${JSON.stringify(config.domainName)} is not an ASCII domain name`);
+    if (!/^[A-Za-z0-9._-]+$/.test(config.keySelector))
+      throw new Error(`DKIM selector ${JSON.stringify(config.keySelector)} must be letters, digits, dots, dashes or underscores`);
     this.key = createPrivateKey(config.privateKey);
     if (this.key.asymmetricKeyType !== 'rsa') throw new Error(`DKIM key must be an RSA private key, got ${this.key.asymmetricKeyType}`);
-    this.fields = (config.headerFieldNames ?? DKIM_HEADER_FIELDS).split(':').map((f) => f.trim().toLowerCase()).filter(Boolean);
+    this.fields = (config.headerFieldNames ?? DKIM_HEADER_FIELDS)
+      .split(':')
+      .map((f) => f.trim().toLowerCase())
+      .filter(Boolean);
   }
 
   /** Options for nodemailer's own signer (the send path): same key, already parsed, same header list. */
@@ -120,7 +149,18 @@ export class DkimSigner {
     }
     // Relaxed body (RFC 6376 3.4.4): whitespace runs folded, none at line ends, no empty lines at the end.
     const body = relaxedBodyPiece(text.slice(end + 4)).replace(/(\r\n)*$/, '');
-    const bh = createHash('sha256').update(body === '' ? '' : `${body}\r\n`, 'latin1').digest('base64');
-    return Buffer.concat([Buffer.from(this.signature(headerLines.map((l) => `${l}\r\n`), bh), 'latin1'), raw]);
+    const bh = createHash('sha256')
+      .update(body === '' ? '' : `${body}\r\n`, 'latin1')
+      .digest('base64');
+    return Buffer.concat([
+      Buffer.from(
+        this.signature(
+          headerLines.map((l) => `${l}\r\n`),
+          bh,
+        ),
+        'latin1',
+      ),
+      raw,
+    ]);
   }
 }

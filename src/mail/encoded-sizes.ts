@@ -5,7 +5,6 @@
 import type { EncodedSizes } from '../render/types.ts';
 import { quotedPrintable } from './nodemailer-internals.ts';
 
-
 const LINE = 76;
 
 export function encodedSizes(html: string): EncodedSizes {

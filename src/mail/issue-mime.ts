@@ -111,7 +111,9 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       const headerLines = [
         fromLine,
         foldedHeader('To', name ? `${encodePhrase('To', name)} <${email}>` : email),
-        personalSubject ? foldedHeader('Subject', encodeHeaderValue('Subject', assertHeaderSafe('Subject', splice(personalSubject, values.text, false)))) : subjectLine,
+        personalSubject
+          ? foldedHeader('Subject', encodeHeaderValue('Subject', assertHeaderSafe('Subject', splice(personalSubject, values.text, false))))
+          : subjectLine,
         `Message-ID: ${messageId}${CRLF}`,
         `Date: ${dateHeaderValue(now)}${CRLF}`,
         `List-Unsubscribe: <${links.unsubscribeUrl}>,${CRLF} <${links.unsubscribeMailto}>${CRLF}`,

@@ -62,8 +62,17 @@ export function checkedPublicUrl(publicUrl: string): string {
  * `secrets` TAG carries a MAC, so a report quoting the id proves which message it is about
  * (message-id.ts); the worker always signs.
  */
-export function newsletterMessageId(issueId: string, subscriberId: string, contentHash: string, domain: string, secrets?: ReadonlyArray<{ version: number; key: string }>): string {
-  for (const [what, value] of [['issue id', issueId], ['subscriber id', subscriberId]] as const) {
+export function newsletterMessageId(
+  issueId: string,
+  subscriberId: string,
+  contentHash: string,
+  domain: string,
+  secrets?: ReadonlyArray<{ version: number; key: string }>,
+): string {
+  for (const [what, value] of [
+    ['issue id', issueId],
+    ['subscriber id', subscriberId],
+  ] as const) {
     if (!DOT_ATOM.test(value)) throw new HeaderValueError('Message-ID', `${what} ${JSON.stringify(value.slice(0, 80))} is not dot-atom text`);
   }
   return `<${issueId}.${subscriberId}.${messageIdTag(issueId, subscriberId, contentHash, secrets)}@${domain}>`;
@@ -85,7 +94,8 @@ export interface NewsletterLinks {
 
 /** The recipient's personal links; `publicUrl` as returned by checkedPublicUrl. */
 export function newsletterLinks(publicUrl: string, issueId: string, token: string, domain: string): NewsletterLinks {
-  if (token.length > 512 || !TOKEN.test(token)) throw new HeaderValueError('List-Unsubscribe', `unsubscribe token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
+  if (token.length > 512 || !TOKEN.test(token))
+    throw new HeaderValueError('List-Unsubscribe', `unsubscribe token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
   return {
     unsubscribeUrl: `${publicUrl}/unsubscribe/${token}`,
     preferencesUrl: `${publicUrl}/preferences/${token}`,
@@ -104,7 +114,12 @@ const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', '\u0000', '']
  */
 export function personalTokenValues(rendered: RenderedIssue, links: NewsletterLinks, name: string | undefined): { html: TokenValues; text: TokenValues } {
   const probe: RenderedIssue = { ...rendered, splice: { html: PROBE_TEMPLATE, text: PROBE_TEMPLATE } };
-  const out = personalise(probe, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, preferencesUrl: links.preferencesUrl, ...(name ? { name } : {}) });
+  const out = personalise(probe, {
+    unsubscribeUrl: links.unsubscribeUrl,
+    viewOnlineUrl: links.viewOnlineUrl,
+    preferencesUrl: links.preferencesUrl,
+    ...(name ? { name } : {}),
+  });
   const values = (joined: string): TokenValues => {
     const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = '', HEADLINE_NAME = ''] = joined.split('\u0000');
     return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL, HEADLINE_NAME };
@@ -129,7 +144,12 @@ export function buildNewsletterMessage(published: MailableIssue, recipient: Mime
   const trimmed = recipient.name?.trim();
   const name = trimmed ? assertHeaderSafe('To', trimmed) : undefined;
   const links = newsletterLinks(checkedPublicUrl(opts.publicUrl), published.issueId, recipient.unsubscribeToken, domain);
-  const personal = personalise(published.rendered, { unsubscribeUrl: links.unsubscribeUrl, viewOnlineUrl: links.viewOnlineUrl, preferencesUrl: links.preferencesUrl, ...(name ? { name } : {}) });
+  const personal = personalise(published.rendered, {
+    unsubscribeUrl: links.unsubscribeUrl,
+    viewOnlineUrl: links.viewOnlineUrl,
+    preferencesUrl: links.preferencesUrl,
+    ...(name ? { name } : {}),
+  });
   return {
     from: opts.from,
     to: name ? `${quoteString(name)} <${email}>` : email,

@@ -32,7 +32,14 @@ interface DataStreamShape {
 
 function isDataStream(dest: unknown): dest is DataStreamShape {
   const d = dest as Partial<DataStreamShape> | null;
-  return !!d && typeof d._transform === 'function' && typeof d.push === 'function' && typeof d.inByteCount === 'number' && typeof d.outByteCount === 'number' && 'lastByte' in d;
+  return (
+    !!d &&
+    typeof d._transform === 'function' &&
+    typeof d.push === 'function' &&
+    typeof d.inByteCount === 'number' &&
+    typeof d.outByteCount === 'number' &&
+    'lastByte' in d
+  );
 }
 
 /**

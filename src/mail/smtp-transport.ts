@@ -140,7 +140,8 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
           ? async () => {
               try {
                 const verdict = await hook();
-                if (verdict === false) tracker.withdrawn = 'the send no longer wants it (paused, cancelled, the reader left, or the claim passed to another worker)';
+                if (verdict === false)
+                  tracker.withdrawn = 'the send no longer wants it (paused, cancelled, the reader left, or the claim passed to another worker)';
                 return verdict;
               } catch (error) {
                 tracker.withdrawn = `could not record that the data went out (${(error as Error).message})`;

@@ -7,8 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { sameSecret } from '../crypto/same-secret.ts';
 import type { Metrics } from './metrics.ts';
 
-export async function serveMetrics(metrics: Metrics, opts: { port: number; host: string; token?: string; log?: (message: string) => void }): Promise<{ port: number; close(): Promise<void> }> {
-  const off = opts.token ? null : `GET /metrics on WORKER_METRICS_PORT is off: set METRICS_TOKEN to its own random value (e.g. the output of \`openssl rand -hex 32\`) to turn it on`;
+export async function serveMetrics(
+  metrics: Metrics,
+  opts: { port: number; host: string; token?: string; log?: (message: string) => void },
+): Promise<{ port: number; close(): Promise<void> }> {
+  const off = opts.token
+    ? null
+    : `GET /metrics on WORKER_METRICS_PORT is off: set METRICS_TOKEN to its own random value (e.g. the output of \`openssl rand -hex 32\`) to turn it on`;
   if (off) opts.log?.(off);
   const server: Server = createServer((request, response) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
@@ -21,7 +26,9 @@ export async function serveMetrics(metrics: Metrics, opts: { port: number; host:
       return;
     }
     if (!sameSecret(match?.[1] ?? '', opts.token)) {
-      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="newsletter"' }).end('This needs "Authorization: Bearer <METRICS_TOKEN>".\n');
+      response
+        .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="newsletter"' })
+        .end('This needs "Authorization: Bearer <METRICS_TOKEN>".\n');
       return;
     }
     metrics.registry.metrics().then(

@@ -27,8 +27,18 @@ export function createMetrics(): Metrics {
   return {
     registry,
     addUnsubscribeSource: (read) => void unsubscribeSources.push(read),
-    subscribes: new Counter({ name: 'newsletter_subscribes_total', help: 'Subscribe requests accepted by the form or API (before confirmation).', labelNames: ['newsletter'], registers: [registry] }),
-    confirmations: new Counter({ name: 'newsletter_confirmations_total', help: 'Double opt-in confirmations (first click of a link).', labelNames: ['newsletter'], registers: [registry] }),
+    subscribes: new Counter({
+      name: 'newsletter_subscribes_total',
+      help: 'Subscribe requests accepted by the form or API (before confirmation).',
+      labelNames: ['newsletter'],
+      registers: [registry],
+    }),
+    confirmations: new Counter({
+      name: 'newsletter_confirmations_total',
+      help: 'Double opt-in confirmations (first click of a link).',
+      labelNames: ['newsletter'],
+      registers: [registry],
+    }),
     unsubscribes: new Counter({
       name: 'newsletter_unsubscribes_total',
       help: 'Unsubscribes, by how (one-click, page, mailto).',
@@ -59,7 +69,10 @@ export function createMetrics(): Metrics {
  * A counter whose value is read at scrape time (from Redis): prom-client calls `collect`
  * before every exposition, and it sets each label set's total.
  */
-export function counterFromSource<L extends string>(registry: Registry, opts: { name: string; help: string; labelNames: readonly L[]; read: () => Promise<Array<[Partial<Record<L, string>>, number]>> }): Counter<L> {
+export function counterFromSource<L extends string>(
+  registry: Registry,
+  opts: { name: string; help: string; labelNames: readonly L[]; read: () => Promise<Array<[Partial<Record<L, string>>, number]>> },
+): Counter<L> {
   return new Counter<L>({
     name: opts.name,
     help: opts.help,

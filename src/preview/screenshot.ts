@@ -37,7 +37,14 @@ export function launchBrowser(executablePath: string = CHROMIUM_PATH): Promise<B
  * A page at `width` CSS px showing `html`. `sizes` (image URL → size) wins over the sizes
  * found in the HTML's own <img> attributes (MJML may write height="auto").
  */
-export async function openEmail(browser: Browser, html: string, width: number, sizes: ReadonlyMap<string, ImageSize> = new Map(), assets?: LocalAssets, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+export async function openEmail(
+  browser: Browser,
+  html: string,
+  width: number,
+  sizes: ReadonlyMap<string, ImageSize> = new Map(),
+  assets?: LocalAssets,
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<Page> {
   const known = new Map([...imageSizesInHtml(html), ...sizes]);
   const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1, colorScheme });
   await page.route('**/*', async (route) => {
@@ -99,11 +106,15 @@ export function placeholderSvg(url: string, size: ImageSize = { width: 600, heig
   // Label with the file name when it fits, else just the size, else nothing (a 48 px logo).
   const fits = (text: string) => text.length * fontSize * 0.6 <= width - 8 && fontSize * 1.5 <= height;
   const label = [`${name} · ${width}×${height}`, `${width}×${height}`].find(fits) ?? '';
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`
-    + `<rect width="100%" height="100%" fill="#e8eef7" stroke="#b8c4d6" stroke-width="2"/>`
-    + `<line x1="0" y1="0" x2="${width}" y2="${height}" stroke="#d3dbe7"/><line x1="${width}" y1="0" x2="0" y2="${height}" stroke="#d3dbe7"/>`
-    + (label ? `<text x="50%" y="50%" dominant-baseline="middle" text-anchor="middle" font-family="sans-serif" font-size="${fontSize}" fill="#5b6b82">${escapeXml(label)}</text>` : '')
-    + '</svg>';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<rect width="100%" height="100%" fill="#e8eef7" stroke="#b8c4d6" stroke-width="2"/>` +
+    `<line x1="0" y1="0" x2="${width}" y2="${height}" stroke="#d3dbe7"/><line x1="${width}" y1="0" x2="0" y2="${height}" stroke="#d3dbe7"/>` +
+    (label
+      ? `<text x="50%" y="50%" dominant-baseline="middle" text-anchor="middle" font-family="sans-serif" font-size="${fontSize}" fill="#5b6b82">${escapeXml(label)}</text>`
+      : '') +
+    '</svg>'
+  );
 }
 
 function escapeXml(text: string): string {
@@ -111,5 +122,10 @@ function escapeXml(text: string): string {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }

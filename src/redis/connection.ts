@@ -98,7 +98,10 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EH
 /** An error that only says Redis is out of reach (watchRedisReachability reports those, once). */
 export function isConnectionError(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
-  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /^(Connection is closed|connect E[A-Z]+|Stream isn't writeable|Reached the max retries)/.test(error.message);
+  return (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    /^(Connection is closed|connect E[A-Z]+|Stream isn't writeable|Reached the max retries)/.test(error.message)
+  );
 }
 
 /**
@@ -106,7 +109,11 @@ export function isConnectionError(error: Error): boolean {
  * cannot be reached (the same line as requireRedis), then counts the failed attempts quietly and
  * says how many when it answers again. Returns a function that stops watching.
  */
-export function watchRedisReachability(clients: readonly Redis[], target: RedisTarget, log: { error(msg: string): void; info(obj: object, msg: string): void }): () => void {
+export function watchRedisReachability(
+  clients: readonly Redis[],
+  target: RedisTarget,
+  log: { error(msg: string): void; info(obj: object, msg: string): void },
+): () => void {
   let failures = 0;
   const onError = (error: Error) => {
     if (failures++ === 0) log.error(`${unreachableRedis(target, error)} (retrying until it answers)`);
@@ -136,7 +143,12 @@ export async function pingRedis(target: RedisTarget | string, timeoutMs = 1500):
     return;
   }
   const { nodes, options } = seeds(t);
-  const cluster = new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null, enableOfflineQueue: true, redisOptions: { ...options, connectTimeout: timeoutMs, maxRetriesPerRequest: 0 } });
+  const cluster = new Cluster(nodes, {
+    lazyConnect: true,
+    clusterRetryStrategy: () => null,
+    enableOfflineQueue: true,
+    redisOptions: { ...options, connectTimeout: timeoutMs, maxRetriesPerRequest: 0 },
+  });
   cluster.on('error', () => {});
   const timer = setTimeout(() => cluster.disconnect(), timeoutMs * 2);
   try {

@@ -84,7 +84,8 @@ function partitionKeys(base: Keys, p: number, count: number): Keys {
 }
 
 export function partitionsFor(prefix: string, count = 1): Partitions {
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS)
+    throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${count}`);
   const base = keysFor(prefix);
   const list = count === 1 ? [base] : Array.from({ length: count }, (_, p) => partitionKeys(base, p, count));
   return {
@@ -147,7 +148,9 @@ export async function resolvePartitions(redis: Redis, prefix: string, wanted?: n
   const stored = await redis.get(key);
   const count = Number(stored);
   if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {
-    throw new PartitionCountError(`Redis key ${key} holds ${JSON.stringify(stored)}, not a partition count from 1 to ${MAX_PARTITIONS}; set it to the deployment's QUEUE_PARTITIONS`);
+    throw new PartitionCountError(
+      `Redis key ${key} holds ${JSON.stringify(stored)}, not a partition count from 1 to ${MAX_PARTITIONS}; set it to the deployment's QUEUE_PARTITIONS`,
+    );
   }
   if (wanted !== undefined && wanted !== count) {
     throw new PartitionCountError(

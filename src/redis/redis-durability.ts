@@ -17,6 +17,8 @@ export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
     return warnings;
   } catch (error) {
     // Managed Redis often disables CONFIG; say so rather than guess.
-    return [`could not check Redis persistence settings (${error instanceof Error ? error.message : String(error)}); make sure maxmemory-policy is noeviction and AOF is on`];
+    return [
+      `could not check Redis persistence settings (${error instanceof Error ? error.message : String(error)}); make sure maxmemory-policy is noeviction and AOF is on`,
+    ];
   }
 }

@@ -28,9 +28,15 @@ export function calendarEvents(issue: Issue): CalendarEvent[] {
       n += 1;
       if (!e.start) continue;
       found.push({
-        n, title: e.title, start: e.start, url: e.url,
-        ...(e.end ? { end: e.end } : {}), ...(e.place ? { place: e.place } : {}), ...(e.online ? { online: e.online } : {}),
-        ...(e.registration ? { registration: e.registration } : {}), ...(e.summary ? { summary: e.summary } : {}),
+        n,
+        title: e.title,
+        start: e.start,
+        url: e.url,
+        ...(e.end ? { end: e.end } : {}),
+        ...(e.place ? { place: e.place } : {}),
+        ...(e.online ? { online: e.online } : {}),
+        ...(e.registration ? { registration: e.registration } : {}),
+        ...(e.summary ? { summary: e.summary } : {}),
       });
     }
   }
@@ -39,7 +45,10 @@ export function calendarEvents(issue: Issue): CalendarEvent[] {
 
 /** 2024-03-28T18:00:00+01:00 → 20240328T170000Z (UTC form, so no VTIMEZONE is needed). */
 export function icsDateTime(iso: string | Date): string {
-  return new Date(iso).toISOString().replace(/\.\d{3}/, '').replace(/[-:]/g, '');
+  return new Date(iso)
+    .toISOString()
+    .replace(/\.\d{3}/, '')
+    .replace(/[-:]/g, '');
 }
 
 /** TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma, newline. */

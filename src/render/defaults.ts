@@ -25,7 +25,8 @@ export const COLOURS = {
 } as const;
 
 /** The system CJK stack: never web-load fonts (slow or blocked in mainland China, megabytes). */
-export const FONT_STACK = "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
+export const FONT_STACK =
+  "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
 /** mjml2html options; `fonts: {}` stops MJML adding its Google Fonts <link>. */
 export const MJML_OPTIONS = {

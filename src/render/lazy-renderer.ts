@@ -9,7 +9,8 @@ export function lazyRenderer(templates: TemplateSet, options: RendererOptions): 
   const load = () => (real ??= import('./renderer.ts').then((m) => m.createRenderer(templates, options)));
   return {
     renderIssue: async (issue, newsletter) => (await load()).renderIssue(issue, newsletter),
-    renderTransactional: (async (name: 'confirm' | 'welcome' | 'preferences-link', data: never) => (await load()).renderTransactional(name as 'confirm', data)) as Renderer['renderTransactional'],
+    renderTransactional: (async (name: 'confirm' | 'welcome' | 'preferences-link', data: never) =>
+      (await load()).renderTransactional(name as 'confirm', data)) as Renderer['renderTransactional'],
     hasWelcome: () => templates.files[WELCOME_TEMPLATE] !== undefined,
   };
 }

@@ -11,8 +11,12 @@ import { fallbackConflict, hasNamePlaceholder, nameFallback, unknownPlaceholders
 
 export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeReport): LintFinding[] {
   const findings: LintFinding[] = [];
-  const error = (path: string | undefined, message: string): void => { findings.push({ level: 'error', path, message }); };
-  const warning = (path: string | undefined, message: string): void => { findings.push({ level: 'warning', path, message }); };
+  const error = (path: string | undefined, message: string): void => {
+    findings.push({ level: 'error', path, message });
+  };
+  const warning = (path: string | undefined, message: string): void => {
+    findings.push({ level: 'warning', path, message });
+  };
 
   for (const field of ['subject', 'preheader'] as const) {
     for (const problem of unknownPlaceholders(issue[field])) error(field, problem);
@@ -20,17 +24,30 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   const conflict = fallbackConflict([issue.subject, issue.preheader]);
   if (conflict) error('preheader', conflict);
   // One fallback serves both fields, so {{name}} in either without one anywhere is worth a word.
-  const withoutFallback = nameFallback(issue.subject, issue.preheader) ? undefined : (['subject', 'preheader'] as const).find((field) => hasNamePlaceholder(issue[field]));
+  const withoutFallback = nameFallback(issue.subject, issue.preheader)
+    ? undefined
+    : (['subject', 'preheader'] as const).find((field) => hasNamePlaceholder(issue[field]));
   if (withoutFallback) {
-    warning(withoutFallback, `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`);
+    warning(
+      withoutFallback,
+      `{{name}} without a fallback reads "${stringsFor(newsletter.locale, newsletter.labels).defaultName}" for subscribers without a name: consider {{name "…"}}`,
+    );
   }
   const width = subjectWidth(issue.subject);
   if (width > SUBJECT_WIDTH) {
-    const counted = hasNamePlaceholder(issue.subject) ? `wide characters such as CJK count 2, {{name}} counts ${NAME_WIDTH}` : 'wide characters such as CJK count 2';
-    warning('subject', `subject is ${width} characters wide (${counted}): most inbox lists show about ${SUBJECT_WIDTH} (${SUBJECT_WIDTH / 2} CJK) and clip the rest; shorten it and move the details to the preheader`);
+    const counted = hasNamePlaceholder(issue.subject)
+      ? `wide characters such as CJK count 2, {{name}} counts ${NAME_WIDTH}`
+      : 'wide characters such as CJK count 2';
+    warning(
+      'subject',
+      `subject is ${width} characters wide (${counted}): most inbox lists show about ${SUBJECT_WIDTH} (${SUBJECT_WIDTH / 2} CJK) and clip the rest; shorten it and move the details to the preheader`,
+    );
   }
   if (BLANK.test(issue.preheader)) {
-    warning('preheader', `preheader is empty: the inbox then shows the first body text instead (usually "${stringsFor(newsletter.locale, newsletter.labels).viewOnline}"); write one sentence that sums up the issue`);
+    warning(
+      'preheader',
+      `preheader is empty: the inbox then shows the first body text instead (usually "${stringsFor(newsletter.locale, newsletter.labels).viewOnline}"); write one sentence that sums up the issue`,
+    );
   }
 
   for (const { path, image } of issueImages(issue, newsletter)) {
@@ -39,7 +56,10 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     // renderer then fills the column and leaves the height to the mail client.
     const missing = [image.width ? '' : 'width', image.height ? '' : 'height'].filter(Boolean);
     if (missing.length) {
-      warning(path, `image has no ${missing.join(' or ')}: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write ${missing.map((f) => `${f}:`).join(' and ')} in pixels`);
+      warning(
+        path,
+        `image has no ${missing.join(' or ')}: Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size; write ${missing.map((f) => `${f}:`).join(' and ')} in pixels`,
+      );
     }
   }
 
@@ -50,7 +70,11 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
       section.groups.forEach((group, g) => {
         if (group.papers.length === 0) error(`${at}.groups[${g}].papers`, `group "${group.field}" has no papers: add one or remove the group`);
         group.papers.forEach((paper, p) => {
-          if (paper.summaryDraft === 'arxiv-abstract') warning(`${at}.groups[${g}].papers[${p}].summary`, 'summary is the arXiv abstract, rewrite it: say in a few sentences, in the newsletter\'s language, what the paper does and why it matters, then delete summaryDraft');
+          if (paper.summaryDraft === 'arxiv-abstract')
+            warning(
+              `${at}.groups[${g}].papers[${p}].summary`,
+              "summary is the arXiv abstract, rewrite it: say in a few sentences, in the newsletter's language, what the paper does and why it matters, then delete summaryDraft",
+            );
         });
       });
     }
@@ -58,7 +82,8 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
       error(`${at}.events`, 'events section has no events: add one or remove the section');
     }
     if (section.kind === 'text') {
-      for (const p of markdownProblems(section.markdown)) (p.level === 'error' ? error : warning)(`${at}.markdown`, `line ${p.line} of the Markdown: ${p.message}`);
+      for (const p of markdownProblems(section.markdown))
+        (p.level === 'error' ? error : warning)(`${at}.markdown`, `line ${p.line} of the Markdown: ${p.message}`);
     }
     // Summaries are one line of Markdown each (emphasis, links, code): the same things go wrong.
     for (const [path, text] of summariesOf(section, at)) {
@@ -69,7 +94,11 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
     }
     if (section.kind === 'events') {
       section.events.forEach((event, e) => {
-        if (event.start && event.time) warning(`${at}.events[${e}].time`, 'time is not shown when start is given (the date and time are written from start, in the reader\'s language): remove time, or start if the time is only known in words');
+        if (event.start && event.time)
+          warning(
+            `${at}.events[${e}].time`,
+            "time is not shown when start is given (the date and time are written from start, in the reader's language): remove time, or start if the time is only known in words",
+          );
       });
     }
     if (section.kind === 'navigation' && !section.previous && !section.next) {
@@ -89,7 +118,10 @@ export function lintIssue(issue: Issue, newsletter: Newsletter, report: SizeRepo
   const size = `the HTML part is ${kb(report.encodedHtmlBytes)} on the wire (${report.encoding})`;
   const cut = 'cut text: fewer papers, shorter summaries or one section less (images do not count, they load separately)';
   if (report.encodedHtmlBytes >= report.budgetBytes) {
-    error(undefined, `${size}, over the ${kb(report.budgetBytes)} budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}`);
+    error(
+      undefined,
+      `${size}, over the ${kb(report.budgetBytes)} budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}`,
+    );
   } else if (report.encodedHtmlBytes >= report.warnBytes) {
     warning(undefined, `${size}, near the ${kb(report.budgetBytes)} budget under Gmail's clip at about 102 KB; to keep room, ${cut}`);
   }
@@ -118,7 +150,8 @@ const BLANK = /^[\s\u034f\u200b-\u200d\u2060\ufeff]*$/u;
  * vertical and small forms, fullwidth forms, kana supplements, the supplementary ideograph planes;
  * and emoji drawn as pictures.
  */
-const WIDE = /^[\u{1100}-\u{115f}\u{2e80}-\u{303e}\u{3041}-\u{33ff}\u{3400}-\u{4dbf}\u{4e00}-\u{9fff}\u{a000}-\u{a4cf}\u{a960}-\u{a97f}\u{ac00}-\u{d7a3}\u{f900}-\u{faff}\u{fe10}-\u{fe19}\u{fe30}-\u{fe6f}\u{ff00}-\u{ff60}\u{ffe0}-\u{ffe6}\u{1b000}-\u{1b2ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\u{fe0f}/u;
+const WIDE =
+  /^[\u{1100}-\u{115f}\u{2e80}-\u{303e}\u{3041}-\u{33ff}\u{3400}-\u{4dbf}\u{4e00}-\u{9fff}\u{a000}-\u{a4cf}\u{a960}-\u{a97f}\u{ac00}-\u{d7a3}\u{f900}-\u{faff}\u{fe10}-\u{fe19}\u{fe30}-\u{fe6f}\u{ff00}-\u{ff60}\u{ffe0}-\u{ffe6}\u{1b000}-\u{1b2ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\u{fe0f}/u;
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 

@@ -32,12 +32,23 @@ export function markdownProblems(source: string): MarkdownProblem[] {
         if (/^\s*<!--/.test(token.content)) {
           problems.push({ level: 'error', line: at, message: 'an HTML comment would be shown as text: delete it (YAML comments, # …, stay out of the issue)' });
         } else {
-          problems.push({ level: 'error', line: at, message: `raw HTML (${firstTag(token.content)}) is not rendered, it would be shown as text: write Markdown instead (**bold**, *italic*, [text](https://…), a list, a > quote, a table), or use an image or button section` });
+          problems.push({
+            level: 'error',
+            line: at,
+            message: `raw HTML (${firstTag(token.content)}) is not rendered, it would be shown as text: write Markdown instead (**bold**, *italic*, [text](https://…), a list, a > quote, a table), or use an image or button section`,
+          });
         }
       } else if (token.type === 'image') {
-        const alt = (token.children ?? []).map((c) => c.content).join('').trim();
+        const alt = (token.children ?? [])
+          .map((c) => c.content)
+          .join('')
+          .trim();
         if (!alt) problems.push({ level: 'error', line: at, message: 'image has no alt text: write ![what it shows](https://…)' });
-        problems.push({ level: 'warning', line: at, message: 'a Markdown image has no width and height, so the layout jumps while it loads: prefer an image section (src, alt, width, height)' });
+        problems.push({
+          level: 'warning',
+          line: at,
+          message: 'a Markdown image has no width and height, so the layout jumps while it loads: prefer an image section (src, alt, width, height)',
+        });
       }
       if (token.children) walk(token.children, at);
     }
@@ -48,7 +59,12 @@ export function markdownProblems(source: string): MarkdownProblem[] {
   const code = new Set<number>();
   for (const t of tokens) if ((t.type === 'fence' || t.type === 'code_block') && t.map) for (let l = t.map[0]; l < t.map[1]; l++) code.add(l);
   source.split('\n').forEach((text, i) => {
-    if (!code.has(i) && FOOTNOTE.test(text)) problems.push({ level: 'error', line: i + 1, message: 'footnotes ([^1]) are not supported and would be shown literally: put the note in the sentence or in parentheses' });
+    if (!code.has(i) && FOOTNOTE.test(text))
+      problems.push({
+        level: 'error',
+        line: i + 1,
+        message: 'footnotes ([^1]) are not supported and would be shown literally: put the note in the sentence or in parentheses',
+      });
   });
   return problems.sort((a, b) => a.line - b.line);
 }

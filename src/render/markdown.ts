@@ -70,9 +70,28 @@ export function createInlineMarkdown(): (source: string, style: MarkdownStyle) =
 }
 
 /** The markdown-it rules the free-text block allows (markdown-lint.ts reports the rest). */
-export const MARKDOWN_RULES = ['paragraph', 'heading', 'lheading', 'list', 'blockquote', 'hr', 'fence', 'code', 'table', 'emphasis', 'strikethrough', 'link', 'image', 'autolink', 'backticks', 'escape', 'entity', 'newline'];
+export const MARKDOWN_RULES = [
+  'paragraph',
+  'heading',
+  'lheading',
+  'list',
+  'blockquote',
+  'hr',
+  'fence',
+  'code',
+  'table',
+  'emphasis',
+  'strikethrough',
+  'link',
+  'image',
+  'autolink',
+  'backticks',
+  'escape',
+  'entity',
+  'newline',
+];
 
-const MONO = 'SFMono-Regular,Menlo,Consolas,\'Liberation Mono\',monospace';
+const MONO = "SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
 // width:0 with min-width:100%: the box fills the column but adds nothing to the width the
 // layout table asks for, so a long line scrolls inside it instead of widening the message.
 const SCROLL_STYLE = 'overflow-x:auto;width:0;min-width:100%;margin:0 0 12px;';
@@ -103,9 +122,12 @@ const BLOCK_STYLES: Record<string, string> = {
 function addStyles(tokens: Token[], style: MarkdownStyle): void {
   for (const token of tokens) {
     if (token.children) addStyles(token.children, style);
-    const css = token.type === 'link_open' ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;word-wrap:break-word;`
-      : token.type === 'blockquote_open' ? `margin:0 0 12px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:${style.mutedColor};`
-        : BLOCK_STYLES[token.type];
+    const css =
+      token.type === 'link_open'
+        ? `color:${style.linkColor};text-decoration:underline;word-break:break-word;word-wrap:break-word;`
+        : token.type === 'blockquote_open'
+          ? `margin:0 0 12px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:${style.mutedColor};`
+          : BLOCK_STYLES[token.type];
     // A table column's alignment (`| ---: |`) arrives as a style of its own: keep it after ours.
     const own = token.attrGet('style');
     if (css) token.attrSet('style', (style.rtl ? mirrorStyle(css) : css) + (own ? `${own};` : ''));

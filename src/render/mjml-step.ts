@@ -23,9 +23,7 @@ export async function mjmlToHtml(source: string): Promise<string> {
     ({ html } = await mjml2html(source, { ...MJML_OPTIONS, minifyOptions: { ...MJML_OPTIONS.minifyOptions } }));
   } catch (error) {
     const details = (error as { errors?: Array<{ formattedMessage?: string; message?: string }> }).errors;
-    const message = details?.length
-      ? details.map((e) => e.formattedMessage ?? e.message).join('; ')
-      : error instanceof Error ? error.message : String(error);
+    const message = details?.length ? details.map((e) => e.formattedMessage ?? e.message).join('; ') : error instanceof Error ? error.message : String(error);
     throw new UserError(`emails/templates: the MJML they produce is invalid: ${message.replace(/\s*\n\s*/g, ' ')}`);
   }
   // Web fonts are slow or blocked in mainland China; `fonts: {}` keeps MJML's defaults out, but a

@@ -38,12 +38,16 @@ const ONE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
 export function unknownPlaceholders(text: string): string[] {
   return [...text.matchAll(ANY_BRACES)]
     .filter((match) => !ONE_PLACEHOLDER.test(match[0]))
-    .map((match) => `${match[0]} is not a placeholder this field knows; write {{name}} or {{name "fallback"}} (fallback in double quotes, at most 60 characters)`);
+    .map(
+      (match) => `${match[0]} is not a placeholder this field knows; write {{name}} or {{name "fallback"}} (fallback in double quotes, at most 60 characters)`,
+    );
 }
 
 /** Lint: the one problem of subject and preheader together, more than one fallback; null when fine. */
 export function fallbackConflict(texts: string[]): string | null {
   const fallbacks = new Set<string>();
   for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) if (match[1]?.trim()) fallbacks.add(match[1].trim());
-  return fallbacks.size > 1 ? `the subject and preheader give different fallbacks (${[...fallbacks].map((f) => JSON.stringify(f)).join(', ')}); give one, the same everywhere` : null;
+  return fallbacks.size > 1
+    ? `the subject and preheader give different fallbacks (${[...fallbacks].map((f) => JSON.stringify(f)).join(', ')}); give one, the same everywhere`
+    : null;
 }

@@ -54,14 +54,24 @@ export function stripPersonalTokens(rendered: RenderedIssue, urls: { subscribeUr
     .replace(/(<span class="nl-why">)[^<]*(<\/span>)/g, (_, open: string, close: string) => open + escapeHtml(invite) + close)
     // Nobody's preferences on the web: the link and its separator go.
     .replace(/<span class="nl-preferences">.*?<\/span>/g, '')
-    .replace(/(<a\b[^>]*?\bhref=")%%NL_UNSUBSCRIBE_URL%%("[^>]*>)[^<]*(<\/a>)/g,
-      (_, before: string, after: string, close: string) => `${before}${escapeHtml(urls.subscribeUrl)}${after}${escapeHtml(strings.subscribe)}${close}`);
+    .replace(
+      /(<a\b[^>]*?\bhref=")%%NL_UNSUBSCRIBE_URL%%("[^>]*>)[^<]*(<\/a>)/g,
+      (_, before: string, after: string, close: string) => `${before}${escapeHtml(urls.subscribeUrl)}${after}${escapeHtml(strings.subscribe)}${close}`,
+    );
   const text = rendered.text
-    .split(why).join(invite)
-    .split(`${strings.unsubscribe} [${unsubscribeToken}]`).join(`${strings.subscribe} [${urls.subscribeUrl}]`)
+    .split(why)
+    .join(invite)
+    .split(`${strings.unsubscribe} [${unsubscribeToken}]`)
+    .join(`${strings.subscribe} [${urls.subscribeUrl}]`)
     .replace(new RegExp(`\\s*·\\s*${strings.managePreferences} \\[${tokenText('PREFERENCES_URL')}\\]`, 'g'), '');
 
-  const values: TokenValues = { UNSUBSCRIBE_URL: urls.subscribeUrl, VIEW_ONLINE_URL: urls.viewOnlineUrl, NAME: strings.defaultName, PREFERENCES_URL: urls.subscribeUrl, HEADLINE_NAME: rendered.headlineName ?? strings.defaultName };
+  const values: TokenValues = {
+    UNSUBSCRIBE_URL: urls.subscribeUrl,
+    VIEW_ONLINE_URL: urls.viewOnlineUrl,
+    NAME: strings.defaultName,
+    PREFERENCES_URL: urls.subscribeUrl,
+    HEADLINE_NAME: rendered.headlineName ?? strings.defaultName,
+  };
   return {
     html: splice(toSpliceTemplate(html), values, true),
     text: splice(toSpliceTemplate(text), values, false),

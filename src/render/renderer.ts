@@ -73,9 +73,23 @@ const SUMMARY_CHARS = 400;
 /** The preheader and the first paragraph of the first text section, as plain text. */
 function issueSummary(issue: Issue, preheader: string, markdownToText: (markdown: string) => string): string {
   const lead = issue.sections.find((s): s is Extract<Issue['sections'][number], { kind: 'text' }> => s.kind === 'text');
-  const firstParagraph = lead ? (markdownToText(lead.markdown).split(/\n\s*\n/).find((p) => p.trim()) ?? '').replace(/\s*\[https?:[^\]\s]*\]/g, '').replace(/\s+/g, ' ').trim() : '';
+  const firstParagraph = lead
+    ? (
+        markdownToText(lead.markdown)
+          .split(/\n\s*\n/)
+          .find((p) => p.trim()) ?? ''
+      )
+        .replace(/\s*\[https?:[^\]\s]*\]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
   const text = [preheader.trim(), firstParagraph].filter(Boolean).join(' — ');
-  return Array.from(text).length > SUMMARY_CHARS ? `${Array.from(text).slice(0, SUMMARY_CHARS - 1).join('').trimEnd()}…` : text;
+  return Array.from(text).length > SUMMARY_CHARS
+    ? `${Array.from(text)
+        .slice(0, SUMMARY_CHARS - 1)
+        .join('')
+        .trimEnd()}…`
+    : text;
 }
 
 export function createRenderer(templates: TemplateSet, options: RendererOptions): Renderer {
@@ -88,17 +102,19 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
     async renderIssue(source, sourceNewsletter) {
       const issue = defuseIssue(withAbsoluteImages(source, assetsUrl)); // 0. asset paths → URLs; content's own %%NL_ defused
       const newsletter = defuseNewsletter(newsletterWithAbsoluteImages(sourceNewsletter, assetsUrl));
-      const view = issueView(issue, newsletter, markdown);            // 1. data → view
-      const mjml = compiled.layout(view);                              // 2. Handlebars → MJML
-      const html = await mjmlToHtml(mjml);                             // 3. MJML → HTML
-      const text = toText(html, newsletter.locale);                    // 4. HTML → text
+      const view = issueView(issue, newsletter, markdown); // 1. data → view
+      const mjml = compiled.layout(view); // 2. Handlebars → MJML
+      const html = await mjmlToHtml(mjml); // 3. MJML → HTML
+      const text = toText(html, newsletter.locale); // 4. HTML → text
       const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
       const report = sizeReport(html, text, options.encodedSizes(html)); // 6. size on the wire
-      const findings = lintIssue(source, sourceNewsletter, report);    // 7. editorial checks (on the file as written)
+      const findings = lintIssue(source, sourceNewsletter, report); // 7. editorial checks (on the file as written)
       const headlineName = nameFallback(view.sourceSubject, issue.preheader);
       const subjectSplice = hasNamePlaceholder(view.sourceSubject) ? toSpliceTemplate(view.subject) : undefined;
-      const events = calendarEvents(source);                          // 8. events for the archive's .ics files (as written)
-      const summary = issueSummary(issue, withName(issue.preheader ?? '', headlineName ?? stringsFor(newsletter.locale, newsletter.labels).defaultName), (md) => toText(markdown.block(md, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted }), newsletter.locale));
+      const events = calendarEvents(source); // 8. events for the archive's .ics files (as written)
+      const summary = issueSummary(issue, withName(issue.preheader ?? '', headlineName ?? stringsFor(newsletter.locale, newsletter.labels).defaultName), (md) =>
+        toText(markdown.block(md, { linkColor: newsletter.brandColor, mutedColor: COLOURS.muted }), newsletter.locale),
+      );
       return {
         issueId: issue.id,
         newsletterId: newsletter.id,

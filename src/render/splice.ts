@@ -61,7 +61,16 @@ export function splice(template: SpliceTemplate, values: TokenValues, asHtml: bo
   let out = parts[0] ?? '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    out += (token === 'UNSUBSCRIBE_URL' ? unsubscribe : token === 'VIEW_ONLINE_URL' ? viewOnline : token === 'NAME' ? name : token === 'HEADLINE_NAME' ? headline : preferences) + parts[i + 1];
+    out +=
+      (token === 'UNSUBSCRIBE_URL'
+        ? unsubscribe
+        : token === 'VIEW_ONLINE_URL'
+          ? viewOnline
+          : token === 'NAME'
+            ? name
+            : token === 'HEADLINE_NAME'
+              ? headline
+              : preferences) + parts[i + 1];
   }
   return out;
 }

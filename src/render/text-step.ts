@@ -37,7 +37,10 @@ function converter(uppercaseHeadings: boolean): (html: string) => string {
       { selector: 'div[style*="display:none"]', format: 'skip' },
       { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },
       { selector: 'ul', options: { itemPrefix: ' • ' } },
-      heading(1), heading(2), heading(3), heading(4),
+      heading(1),
+      heading(2),
+      heading(3),
+      heading(4),
     ],
   });
 }
@@ -74,7 +77,10 @@ function find(node: Node | undefined, test: (n: Node) => boolean): Node | undefi
   return undefined;
 }
 
-const hasClass = (name: string) => (n: Node) => String(n.attribs?.class ?? '').split(/\s+/).includes(name);
+const hasClass = (name: string) => (n: Node) =>
+  String(n.attribs?.class ?? '')
+    .split(/\s+/)
+    .includes(name);
 
 function line(builder: Parameters<FormatCallback>[2], text: string): void {
   builder.openBlock({ leadingLineBreaks: 2 });
@@ -116,5 +122,8 @@ export function createTextConverter(): TextConverter {
   const other = converter(false);
   const byLocale = Object.fromEntries(LOCALES.map((l) => [l, LATIN_SCRIPT.includes(l) ? latin : other])) as Record<Locale, (html: string) => string>;
   // Layout tables and image blocks leave runs of empty lines; two blank lines at most.
-  return (html, locale) => `${byLocale[locale](html).replace(/\n{4,}/g, '\n\n\n').trim()}\n`;
+  return (html, locale) =>
+    `${byLocale[locale](html)
+      .replace(/\n{4,}/g, '\n\n\n')
+      .trim()}\n`;
 }

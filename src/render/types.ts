@@ -20,7 +20,6 @@ export interface SpliceTemplate {
   tokens: TokenName[];
 }
 
-
 export interface SizeReport {
   /** UTF-8 bytes of the HTML string. */
   htmlBytes: number;

@@ -27,17 +27,19 @@ export interface RenderMarkdown {
   inline: (source: string, style: MarkdownStyle) => string;
 }
 
-
 /**
  * Joins the lines of a YAML block into one line: a newline becomes nothing between CJK
  * characters and one space elsewhere (HTML shows any newline as a space).
  */
 export function oneLine(text: string): string {
-  return text.trim().replace(/\s*\n\s*/g, (_, offset: number, whole: string) => {
-    const before = whole.charAt(offset - 1);
-    const after = whole.charAt(offset + _.length);
-    return CJK.test(before) || CJK.test(after) ? '' : ' ';
-  }).replace(/[ \t]{2,}/g, ' ');
+  return text
+    .trim()
+    .replace(/\s*\n\s*/g, (_, offset: number, whole: string) => {
+      const before = whole.charAt(offset - 1);
+      const after = whole.charAt(offset + _.length);
+      return CJK.test(before) || CJK.test(after) ? '' : ' ';
+    })
+    .replace(/[ \t]{2,}/g, ' ');
 }
 
 export function imageView(image: Image, maxWidth: number): ImageView {
@@ -88,7 +90,13 @@ function colours(newsletter: Newsletter) {
 /** `top` over `bottom` at `alpha`, as #rrggbb: what a browser draws for `top` with that opacity. */
 export function mixColours(top: string, bottom: string, alpha: number): string {
   const channel = (hex: string, i: number): number => Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
-  return `#${[0, 1, 2].map((i) => Math.round(alpha * channel(top, i) + (1 - alpha) * channel(bottom, i)).toString(16).padStart(2, '0')).join('')}`;
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(alpha * channel(top, i) + (1 - alpha) * channel(bottom, i))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /**
@@ -238,7 +246,12 @@ function sectionView(section: Section, newsletter: Newsletter, strings: Strings,
     case 'button':
       return { kind: section.kind, label: oneLine(section.label), url: section.url, note: section.note ? oneLine(section.note) : null };
     case 'quote':
-      return { kind: section.kind, text: strings.quoted(oneLine(section.text)), source: section.source ? oneLine(section.source) : null, url: section.url ?? null };
+      return {
+        kind: section.kind,
+        text: strings.quoted(oneLine(section.text)),
+        source: section.source ? oneLine(section.source) : null,
+        url: section.url ?? null,
+      };
     case 'links':
       return {
         kind: section.kind,
@@ -289,7 +302,10 @@ function transactionalFrame(newsletter: Newsletter, name: string | undefined, wo
 }
 
 export function confirmView(data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }) {
-  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.confirm.subject(title), intro: s.confirm.intro(title) }));
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({
+    subject: s.confirm.subject(title),
+    intro: s.confirm.intro(title),
+  }));
   return {
     ...frame,
     confirmUrl: data.confirmUrl,
@@ -308,7 +324,10 @@ export type ConfirmView = ReturnType<typeof confirmView>;
 
 /** The preferences-link mail: the confirmation template's shape (a button, a link that expires) in its own words. */
 export function preferencesLinkView(data: { newsletter: Newsletter; preferencesUrl: string; name?: string; expiresInDays: number }): ConfirmView {
-  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.preferencesLink.subject(title), intro: s.preferencesLink.intro(title) }));
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({
+    subject: s.preferencesLink.subject(title),
+    intro: s.preferencesLink.intro(title),
+  }));
   return {
     ...frame,
     confirmUrl: data.preferencesUrl,
@@ -323,14 +342,32 @@ export function preferencesLinkView(data: { newsletter: Newsletter; preferencesU
   };
 }
 
-export function welcomeView(data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }) {
-  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({ subject: s.welcome.subject(title), intro: s.welcome.intro(title) }));
+export function welcomeView(data: {
+  newsletter: Newsletter;
+  name?: string;
+  latestUrl?: string;
+  archiveUrl: string;
+  unsubscribeUrl: string;
+  preferencesUrl?: string;
+}) {
+  const { strings, intro, frame } = transactionalFrame(data.newsletter, data.name, (s, title) => ({
+    subject: s.welcome.subject(title),
+    intro: s.welcome.intro(title),
+  }));
   return {
     ...frame,
     latestUrl: data.latestUrl ?? null,
     archiveUrl: data.archiveUrl,
     unsubscribeUrl: data.unsubscribeUrl,
     preferencesUrl: data.preferencesUrl ?? null,
-    text: { heading: strings.welcome.heading, intro, latest: strings.welcome.latest, archive: strings.welcome.archive, leave: strings.welcome.leave, unsubscribe: strings.unsubscribe, manage: strings.welcome.manage },
+    text: {
+      heading: strings.welcome.heading,
+      intro,
+      latest: strings.welcome.latest,
+      archive: strings.welcome.archive,
+      leave: strings.welcome.leave,
+      unsubscribe: strings.unsubscribe,
+      manage: strings.welcome.manage,
+    },
   };
 }

@@ -105,7 +105,13 @@ export class ClickStore {
   async commit(now = Date.now()): Promise<number> {
     let total = 0;
     for (;;) {
-      const done = Number(await COMMIT.run(this.redis, [this.k.clickPending()], [this.k.clickPrefix(), this.k.clickRecentPrefix(), now - BURST_WINDOW_MS, BURST_WINDOW_MS, BURST_CLICKS, COMMIT_BATCH]));
+      const done = Number(
+        await COMMIT.run(
+          this.redis,
+          [this.k.clickPending()],
+          [this.k.clickPrefix(), this.k.clickRecentPrefix(), now - BURST_WINDOW_MS, BURST_WINDOW_MS, BURST_CLICKS, COMMIT_BATCH],
+        ),
+      );
       total += done;
       if (done < COMMIT_BATCH) return total;
     }
@@ -115,12 +121,21 @@ export class ClickStore {
   async counts(campaignId: string, now = Date.now()): Promise<ClickCounts> {
     await this.commit(now);
     const [links, counts] = await Promise.all([this.redis.hgetall(this.k.clickLinks(campaignId)), this.redis.hgetall(this.k.clickCounts(campaignId))]);
-    const numbers = Object.keys(links).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+    const numbers = Object.keys(links)
+      .map(Number)
+      .filter(Number.isInteger)
+      .sort((a, b) => a - b);
     const pipeline = this.redis.pipeline().pfcount(this.k.clickUnique(campaignId));
     for (const n of numbers) pipeline.pfcount(this.k.clickUnique(campaignId, n));
     const uniques = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value ?? 0));
     const num = (field: string) => Number(counts[field] ?? 0);
-    const perLink = numbers.map((n, i) => ({ link: n, url: links[String(n)]!, human: num(`h:${n}`), humanUnique: uniques[i + 1] ?? 0, machine: num(`m:${n}`) }));
+    const perLink = numbers.map((n, i) => ({
+      link: n,
+      url: links[String(n)]!,
+      human: num(`h:${n}`),
+      humanUnique: uniques[i + 1] ?? 0,
+      machine: num(`m:${n}`),
+    }));
     perLink.sort((a, b) => b.human - a.human || a.link - b.link);
     return { human: num('h'), humanUnique: uniques[0] ?? 0, machine: num('m'), links: perLink };
   }

@@ -59,12 +59,14 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
   const emailsDir = opts.emailsDir ?? dirname(dirname(opts.file));
   const newsletter = await loadNewsletter(emailsDir, issue.newsletter);
   const sectionIndex = papersSectionIndex(issue);
-  if (sectionIndex === -1) throw new UserError(`${file}: the issue has no papers section to add papers to; add one (- kind: papers, title: …, groups: []) and run this again`);
+  if (sectionIndex === -1)
+    throw new UserError(`${file}: the issue has no papers section to add papers to; add one (- kind: papers, title: …, groups: []) and run this again`);
 
   const outcomes: PaperOutcome[] = [];
   const { ids, problems } = parseArxivList(opts.input);
   for (const p of problems) outcomes.push({ item: p.item, status: 'failed', subject: p.input, message: `${describePosition(p)} ${p.reason}` });
-  if (ids.length === 0 && problems.length === 0) throw new UserError('no arXiv ids or links given (e.g. 2401.01234, 2401.01234v2, cs/0112017 or https://arxiv.org/abs/2401.01234)');
+  if (ids.length === 0 && problems.length === 0)
+    throw new UserError('no arXiv ids or links given (e.g. 2401.01234, 2401.01234v2, cs/0112017 or https://arxiv.org/abs/2401.01234)');
 
   // Papers already in the issue, then repeats within the paste: reported, not asked for.
   const present = arxivPapersIn(issue);
@@ -75,7 +77,13 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     const at = present.get(ref.id);
     const earlier = firstOf.get(ref.id);
     if (at) outcomes.push({ item: ref.item, status: 'skipped', subject: formatArxivId(ref), message: `already in the issue (${at})` });
-    else if (earlier) outcomes.push({ item: ref.item, status: 'skipped', subject: formatArxivId(ref), message: `given twice (${describePosition(earlier)} and ${describePosition(ref)}); looked up once` });
+    else if (earlier)
+      outcomes.push({
+        item: ref.item,
+        status: 'skipped',
+        subject: formatArxivId(ref),
+        message: `given twice (${describePosition(earlier)} and ${describePosition(ref)}); looked up once`,
+      });
     else {
       firstOf.set(ref.id, ref);
       wanted.push(ref);
@@ -100,13 +108,18 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     const subject = formatArxivId(ref);
     const found = lookup.get(subject);
     if (!found || 'reason' in found) {
-      outcomes.push({ item: ref.item, status: 'failed', subject, message: found?.reason ?? 'not in arXiv\'s answer' });
+      outcomes.push({ item: ref.item, status: 'failed', subject, message: found?.reason ?? "not in arXiv's answer" });
       continue;
     }
     const { entry } = found;
     const field = groupForCategory(entry.primaryCategory, newsletter.arxivGroups) ?? opts.group?.trim();
     if (!field) {
-      outcomes.push({ item: ref.item, status: 'failed', subject, message: `its primary category ${entry.primaryCategory || '(none)'} has no group in ${settings} (arxivGroups): add one there, e.g. '${entry.primaryCategory || 'cs.LG'}': 【…】, or name the group with --group` });
+      outcomes.push({
+        item: ref.item,
+        status: 'failed',
+        subject,
+        message: `its primary category ${entry.primaryCategory || '(none)'} has no group in ${settings} (arxivGroups): add one there, e.g. '${entry.primaryCategory || 'cs.LG'}': 【…】, or name the group with --group`,
+      });
       continue;
     }
     const paper = paperFromArxiv(entry, ref);

@@ -90,7 +90,8 @@ export function parseArxivFeed(xml: string): ArxivFeed {
 
 function readEntry(entry: Node, idText: string): ArxivEntry {
   const ref = parseArxivLink(idText);
-  if ('reason' in ref) throw new ArxivError(`arXiv answered with an entry whose id ${JSON.stringify(idText.slice(0, 80))} is not an arXiv abs link; try again later`);
+  if ('reason' in ref)
+    throw new ArxivError(`arXiv answered with an entry whose id ${JSON.stringify(idText.slice(0, 80))} is not an arXiv abs link; try again later`);
   const name = formatArxivId(ref);
   const links = listOf(entry.link);
   const abs = links.find((l) => attr(l, 'rel') === 'alternate');
@@ -103,7 +104,9 @@ function readEntry(entry: Node, idText: string): ArxivEntry {
     .map((a) => ({ name: textOf(a.name), affiliations: (Array.isArray(a.affiliation) ? a.affiliation : []).map(textOf).filter(Boolean) }))
     .filter((a) => a.name);
   const primaryCategory = attr((Array.isArray(entry.primary_category) ? entry.primary_category[0] : entry.primary_category) as Node | undefined, 'term');
-  const categories = listOf(entry.category).map((c) => attr(c, 'term')).filter(Boolean);
+  const categories = listOf(entry.category)
+    .map((c) => attr(c, 'term'))
+    .filter(Boolean);
   return {
     ...ref,
     title,
@@ -121,7 +124,9 @@ function checkedLink(href: string, ref: ArxivId, name: string, page: 'abs' | 'pd
   if (!href) throw new ArxivError(`arXiv answered with no ${page} link for ${name}; try again later`);
   const named = arxivIdOfLink(href);
   if (!named || named.id !== ref.id || !new RegExp(`^https?://[^/]+/${page}/`).test(href)) {
-    throw new ArxivError(`arXiv answered with ${page === 'abs' ? 'an' : 'a'} ${page} link for ${name} that is not an http(s) link to that paper's ${page} page (${JSON.stringify(href.slice(0, 100))}); try again later`);
+    throw new ArxivError(
+      `arXiv answered with ${page === 'abs' ? 'an' : 'a'} ${page} link for ${name} that is not an http(s) link to that paper's ${page} page (${JSON.stringify(href.slice(0, 100))}); try again later`,
+    );
   }
   return href;
 }

@@ -63,7 +63,10 @@ export async function lookUpArxiv(ids: readonly ArxivId[], opts: ArxivClientOpti
     }
     const error = feed.errors.find((e) => e.message.includes(key)) ?? feed.errors[0];
     if (error) lookup.set(key, { reason: `arXiv says: ${error.message}` });
-    else lookup.set(key, { reason: ref.version === undefined ? 'not on arXiv (no paper has this id)' : `not on arXiv (no paper has this id, or it has no version ${ref.version})` });
+    else
+      lookup.set(key, {
+        reason: ref.version === undefined ? 'not on arXiv (no paper has this id)' : `not on arXiv (no paper has this id, or it has no version ${ref.version})`,
+      });
   }
   return lookup;
 }
@@ -77,7 +80,9 @@ async function fetchText(url: URL, opts: ArxivClientOptions): Promise<{ ok: bool
     const response = await fetch(url, { signal: controller.signal, redirect: 'manual', headers: { accept: 'application/atom+xml' } });
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel();
-      throw new ArxivError(`arXiv answered with a redirect (HTTP ${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; only ARXIV_API_URL (${url.origin}) is asked: check it`);
+      throw new ArxivError(
+        `arXiv answered with a redirect (HTTP ${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; only ARXIV_API_URL (${url.origin}) is asked: check it`,
+      );
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (declared > maxBytes) {

@@ -29,10 +29,40 @@ export interface PasteProblem {
 
 /** The archives of old-style ids (before April 2007): `hep-th/9901001`, `math.AG/0309136`. */
 export const OLD_ARCHIVES = [
-  'acc-phys', 'adap-org', 'alg-geom', 'ao-sci', 'astro-ph', 'atom-ph', 'bayes-an', 'chao-dyn', 'chem-ph', 'cmp-lg',
-  'comp-gas', 'cond-mat', 'cs', 'dg-ga', 'funct-an', 'gr-qc', 'hep-ex', 'hep-lat', 'hep-ph', 'hep-th', 'math',
-  'math-ph', 'mtrl-th', 'nlin', 'nucl-ex', 'nucl-th', 'patt-sol', 'physics', 'plasm-ph', 'q-alg', 'q-bio',
-  'quant-ph', 'solv-int', 'supr-con',
+  'acc-phys',
+  'adap-org',
+  'alg-geom',
+  'ao-sci',
+  'astro-ph',
+  'atom-ph',
+  'bayes-an',
+  'chao-dyn',
+  'chem-ph',
+  'cmp-lg',
+  'comp-gas',
+  'cond-mat',
+  'cs',
+  'dg-ga',
+  'funct-an',
+  'gr-qc',
+  'hep-ex',
+  'hep-lat',
+  'hep-ph',
+  'hep-th',
+  'math',
+  'math-ph',
+  'mtrl-th',
+  'nlin',
+  'nucl-ex',
+  'nucl-th',
+  'patt-sol',
+  'physics',
+  'plasm-ph',
+  'q-alg',
+  'q-bio',
+  'quant-ph',
+  'solv-int',
+  'supr-con',
 ] as const;
 
 const ARXIV_HOSTS = new Set(['arxiv.org', 'export.arxiv.org']);
@@ -61,14 +91,16 @@ export function parseBareId(text: string): ArxivId | { reason: string } {
     const yymm = Number(`${fresh[1]}${fresh[2]}`);
     const digits = fresh[3]!.length;
     // Ids began in April 2007 (0704) with 4 digits after the dot; 5 since January 2015 (1501).
-    if (yymm < 704) return { reason: `${body} is older than arXiv's new-style ids (from 0704.0001); an id from before April 2007 names its archive, e.g. cs/0112017` };
+    if (yymm < 704)
+      return { reason: `${body} is older than arXiv's new-style ids (from 0704.0001); an id from before April 2007 names its archive, e.g. cs/0112017` };
     if (yymm < 1501 && digits !== 4) return { reason: `${body} has ${digits} digits after the dot; ids before 1501 have 4` };
     if (yymm >= 1501 && digits !== 5) return { reason: `${body} has ${digits} digits after the dot; ids since 1501 have 5` };
     return version === undefined ? { id: body } : { id: body, version };
   }
   const old = OLD_ID.exec(body);
   if (old) {
-    if (!(OLD_ARCHIVES as readonly string[]).includes(old[1]!)) return { reason: `${old[1]} is not an arXiv archive (old-style ids are like cs/0112017 or hep-th/9901001)` };
+    if (!(OLD_ARCHIVES as readonly string[]).includes(old[1]!))
+      return { reason: `${old[1]} is not an arXiv archive (old-style ids are like cs/0112017 or hep-th/9901001)` };
     const yy = Number(old[3]);
     if (yy > 7 && yy < 91) return { reason: `${body}: old-style ids run from 1991 to 2007 (YYMMNNN after the slash)` };
     return version === undefined ? { id: body } : { id: body, version };
@@ -96,7 +128,9 @@ export function parseArxivLink(text: string): ArxivId | { reason: string } {
   let id = page[2]!;
   if (page[1] === 'pdf' && id.endsWith('.pdf')) id = id.slice(0, -4);
   const ref = parseBareId(id);
-  return 'reason' in ref ? { reason: `is an arXiv link to "${id}", which ${ref.reason.startsWith('is ') ? ref.reason.slice(3) : `is not an id: ${ref.reason}`}` } : ref;
+  return 'reason' in ref
+    ? { reason: `is an arXiv link to "${id}", which ${ref.reason.startsWith('is ') ? ref.reason.slice(3) : `is not an id: ${ref.reason}`}` }
+    : ref;
 }
 
 /** One pasted item: a link, `arXiv:` + id, or an id. */

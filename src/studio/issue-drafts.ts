@@ -28,7 +28,10 @@ export async function issuesOf(emailsDir: string, newsletter: string): Promise<L
 /** Writes the draft as emails/issues/<id>.yaml and returns its path; refuses to replace a file. */
 export async function writeDraft(emailsDir: string, draft: NewIssueDraft, heading: string): Promise<string> {
   const path = join(emailsDir, 'issues', `${draft.id}.yaml`);
-  const text = `${heading.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n')}\n${stringify(draft.data, { lineWidth: 0 })}`;
+  const text = `${heading
+    .split('\n')
+    .map((line) => `# ${line}`.trimEnd())
+    .join('\n')}\n${stringify(draft.data, { lineWidth: 0 })}`;
   try {
     await writeFile(path, text, { flag: 'wx' });
   } catch (error) {

@@ -134,7 +134,10 @@ function spliceItem(text: string, seq: YAMLSeq, item: string): string {
   let at = text.indexOf('\n', last);
   if (at === -1) at = text.length;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines = item.replace(/\n$/, '').split('\n').map((line) => (line ? ' '.repeat(column) + line : line));
+  const lines = item
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => (line ? ' '.repeat(column) + line : line));
   const head = text.slice(0, at).replace(/\r$/, '');
   return `${head}${eol}${lines.join(eol)}${text.slice(head.length)}`;
 }

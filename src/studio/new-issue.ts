@@ -78,7 +78,10 @@ function renumber(text: string, from: number, to: number): string {
 function emptied(section: Record<string, unknown>, link: { title: string; url: string } | null): Record<string, unknown> | null {
   switch (section.kind) {
     case 'papers':
-      return { ...structuredClone(section), groups: (Array.isArray(section.groups) ? section.groups : []).filter(isRecord).map((g) => ({ field: g.field ?? '', papers: [] })) };
+      return {
+        ...structuredClone(section),
+        groups: (Array.isArray(section.groups) ? section.groups : []).filter(isRecord).map((g) => ({ field: g.field ?? '', papers: [] })),
+      };
     case 'events':
       return { ...structuredClone(section), events: [] };
     case 'links':
@@ -93,7 +96,9 @@ function emptied(section: Record<string, unknown>, link: { title: string; url: s
 
 /** The title the latest issue's own "previous" link gives an issue, renumbered; else its subject. */
 function linkTitle(latest: Record<string, unknown>, number: number): string {
-  const nav = (Array.isArray(latest.sections) ? latest.sections : []).find((s) => isRecord(s) && s.kind === 'navigation') as Record<string, unknown> | undefined;
+  const nav = (Array.isArray(latest.sections) ? latest.sections : []).find((s) => isRecord(s) && s.kind === 'navigation') as
+    | Record<string, unknown>
+    | undefined;
   const previous = nav && isRecord(nav.previous) && typeof nav.previous.title === 'string' ? nav.previous.title : null;
   if (previous) {
     const renumbered = renumber(previous, number - 1, number);
@@ -115,7 +120,9 @@ export interface DraftOptions {
  * latest issue in the archive.
  */
 export function draftNextIssue(settings: DraftSettings, issues: readonly LatestIssue[], opts: DraftOptions): NewIssueDraft {
-  const numbered = issues.filter((i) => Number.isInteger(i.data.number) && (i.data.number as number) > 0).sort((a, b) => (b.data.number as number) - (a.data.number as number));
+  const numbered = issues
+    .filter((i) => Number.isInteger(i.data.number) && (i.data.number as number) > 0)
+    .sort((a, b) => (b.data.number as number) - (a.data.number as number));
   const latest = numbered[0];
   const number = latest ? (latest.data.number as number) + 1 : 1;
   const date = nextIssueDate(opts.today, latest?.data.date as string | undefined, numbered[1]?.data.date as string | undefined);
@@ -134,7 +141,10 @@ export function draftNextIssue(settings: DraftSettings, issues: readonly LatestI
   let subject = typeof from.subject === 'string' ? from.subject : `${settings.name} #${number}`;
   if (typeof from.theme === 'string' && from.theme && subject.includes(from.theme)) subject = subject.replace(from.theme, '').trim();
   subject = renumber(subject, previousNumber, number);
-  const sections = (Array.isArray(from.sections) ? from.sections : []).filter(isRecord).map((s) => emptied(s, link)).filter((s): s is Record<string, unknown> => s !== null);
+  const sections = (Array.isArray(from.sections) ? from.sections : [])
+    .filter(isRecord)
+    .map((s) => emptied(s, link))
+    .filter((s): s is Record<string, unknown> => s !== null);
   if (link && !sections.some((s) => s.kind === 'navigation')) sections.push({ kind: 'navigation', previous: link });
   return { id: draftId(settings.newsletter, number), data: { ...head, theme: '', subject, preheader: '', sections } };
 }

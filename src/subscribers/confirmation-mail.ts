@@ -13,7 +13,13 @@ import type { DeliveryOutcome, Mailer, OutgoingMessage } from '../mail/types.ts'
 import { greetingName } from './greeting-name.ts';
 import { QUEUES, type Keys } from '../redis/keys.ts';
 import { confirmationTokenOf, createSeededConfirmation, signListToken, type Secrets } from './tokens.ts';
-import { freshPreferencesUrl, mayMailPreferencesLink, PREFERENCES_LINK_JOB, preferencesLinkMail, type PreferencesLinkJobData } from './preferences-link-mail.ts';
+import {
+  freshPreferencesUrl,
+  mayMailPreferencesLink,
+  PREFERENCES_LINK_JOB,
+  preferencesLinkMail,
+  type PreferencesLinkJobData,
+} from './preferences-link-mail.ts';
 import type { SubscriberStore } from './types.ts';
 import { isConnectionError } from '../redis/connection.ts';
 import { UserError } from '../errors.ts';
@@ -38,9 +44,18 @@ export interface ConfirmJobData {
 
 /** The part of the renderer this worker needs (src/render's Renderer satisfies it). */
 export interface TransactionalRenderer {
-  renderTransactional(name: 'confirm', data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number }): Promise<{ subject: string; html: string; text: string }>;
-  renderTransactional(name: 'welcome', data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string }): Promise<{ subject: string; html: string; text: string }>;
-  renderTransactional(name: 'preferences-link', data: { newsletter: Newsletter; preferencesUrl: string; name?: string; expiresInDays: number }): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(
+    name: 'confirm',
+    data: { newsletter: Newsletter; confirmUrl: string; name?: string; expiresInHours?: number },
+  ): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(
+    name: 'welcome',
+    data: { newsletter: Newsletter; name?: string; latestUrl?: string; archiveUrl: string; unsubscribeUrl: string; preferencesUrl?: string },
+  ): Promise<{ subject: string; html: string; text: string }>;
+  renderTransactional(
+    name: 'preferences-link',
+    data: { newsletter: Newsletter; preferencesUrl: string; name?: string; expiresInDays: number },
+  ): Promise<{ subject: string; html: string; text: string }>;
   hasWelcome(): boolean;
 }
 
@@ -83,8 +98,15 @@ export interface ConfirmationRequestDeps {
  * (subscriber, list), a fresh token, one job. The worker refetches the subscriber and sends
  * nothing to an address that is active in the list or suppressed. False when throttled.
  */
-export async function requestConfirmationMail(deps: ConfirmationRequestDeps, target: { subscriberId: string; listId: string }, opts: { delayMs?: number } = {}): Promise<boolean> {
-  if (!deps.secrets.length) throw new UserError('SECRET is missing: a confirmation link is derived from it (set it as for serve and worker, e.g. in .env), or add the subscribers as confirmed');
+export async function requestConfirmationMail(
+  deps: ConfirmationRequestDeps,
+  target: { subscriberId: string; listId: string },
+  opts: { delayMs?: number } = {},
+): Promise<boolean> {
+  if (!deps.secrets.length)
+    throw new UserError(
+      'SECRET is missing: a confirmation link is derived from it (set it as for serve and worker, e.g. in .env), or add the subscribers as confirmed',
+    );
   const fresh = await deps.redis.set(deps.keys.confirmThrottle(target.subscriberId, target.listId), '1', 'EX', deps.resendAfterSeconds, 'NX');
   if (fresh === null) return false;
   const seed = await createSeededConfirmation(deps.redis, deps.keys, deps.secrets, target, deps.confirmTtlHours);
@@ -122,7 +144,13 @@ export function startTransactionalWorker(deps: {
   const log: Log = deps.logger ?? { info() {}, warn() {} };
 
   /** To the bare address only: the name a form gave never goes into a header. */
-  function mailTo(to: string, from: string, mail: { subject: string; html: string; text: string }, messageId: string, list?: OutgoingMessage['list']): Promise<DeliveryOutcome> {
+  function mailTo(
+    to: string,
+    from: string,
+    mail: { subject: string; html: string; text: string },
+    messageId: string,
+    list?: OutgoingMessage['list'],
+  ): Promise<DeliveryOutcome> {
     return deps.mailer.send({ from, to, subject: mail.subject, html: mail.html, text: mail.text, messageId, ...(list ? { list } : {}) });
   }
 
@@ -179,7 +207,10 @@ export function startTransactionalWorker(deps: {
     if (!newsletter) throw new UnrecoverableError(`no newsletter sends to list "${listId}"`);
     // Derived from the job's seed here, never stored in the job (a job queued before: its own token).
     const token = job.data.token ?? confirmationTokenOf(deps.config.secrets, job.data);
-    if (!token) throw new UnrecoverableError(`confirmation job ${job.id}: its token cannot be derived (no seed, or the key of version ${job.data.keyVersion} is no longer in SECRET or SECRET_PREVIOUS); ask for a new confirmation`);
+    if (!token)
+      throw new UnrecoverableError(
+        `confirmation job ${job.id}: its token cannot be derived (no seed, or the key of version ${job.data.keyVersion} is no longer in SECRET or SECRET_PREVIOUS); ask for a new confirmation`,
+      );
 
     // The name given on the form, unless it looks like it carries a message (greeting-name.ts).
     const name = greetingName(subscriber.name);

@@ -5,7 +5,20 @@
  * agreed, from where, to which words, when they confirmed). Import accepts any subset that
  * includes `email`, and the names of earlier exports (LEGACY_COLUMNS).
  */
-export const CSV_COLUMNS = ['email', 'name', 'status', 'lists', 'locale', 'source', 'consented_at', 'consent_ip', 'consent_user_agent', 'consent_text', 'confirmed_at', 'created_at'] as const;
+export const CSV_COLUMNS = [
+  'email',
+  'name',
+  'status',
+  'lists',
+  'locale',
+  'source',
+  'consented_at',
+  'consent_ip',
+  'consent_user_agent',
+  'consent_text',
+  'confirmed_at',
+  'created_at',
+] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Column names of exports before the consent record was complete, read as today's. */

@@ -75,7 +75,14 @@ export async function importSubscribers(store: RedisSubscriberStore, input: stri
     result.errorCount++;
     if (result.errors.length < MAX_LISTED_ERRORS) result.errors.push({ line, message });
   };
-  const report = () => opts.onProgress?.({ rows: result.imported + result.updated + result.skipped + result.errorCount, imported: result.imported, updated: result.updated, skipped: result.skipped, errors: result.errorCount });
+  const report = () =>
+    opts.onProgress?.({
+      rows: result.imported + result.updated + result.skipped + result.errorCount,
+      imported: result.imported,
+      updated: result.updated,
+      skipped: result.skipped,
+      errors: result.errorCount,
+    });
   let lastEnd = 0; // line where the last record (good or bad) ended
   const parser = parse({
     bom: true,
@@ -219,7 +226,9 @@ function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, imp
 
   let lists = [opts.listId ?? DEFAULT_LIST_ID];
   if (opts.listId === undefined && columns.includes('lists')) {
-    lists = get('lists').split(/[\s,;]+/).filter(Boolean);
+    lists = get('lists')
+      .split(/[\s,;]+/)
+      .filter(Boolean);
     const bad = lists.find((l) => !isListId(l));
     if (bad !== undefined) return `lists: ${quote(bad)} is not a list id (lower-case letters, digits and '-', separated by '${LIST_SEPARATOR}')`;
   }
@@ -249,8 +258,7 @@ function readRow(cells: string[], columns: CsvColumn[], opts: ImportOptions, imp
     if (isIP(ip)) consent.ip = ip;
     if (userAgent) consent.userAgent = userAgent;
     if (confirmedAt) consent.confirmedAt = confirmedAt;
-  }
-  else if (status === 'active') consent = importConsent;
+  } else if (status === 'active') consent = importConsent;
 
   const record: NewSubscriberRecord = { email, lists, status };
   const name = sanitiseDisplayName(get('name'));

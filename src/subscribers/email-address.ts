@@ -79,7 +79,11 @@ const NAME_STRIP = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu;
 export function sanitiseDisplayName(raw: string | null | undefined): string {
   if (typeof raw !== 'string') return '';
   // A lone surrogate is no character: U+FFFD, as its UTF-8 encoding would have made it anyway.
-  const oneLine = raw.replace(NAME_STRIP, ' ').replace(/\s+/gu, ' ').replace(/\p{Cs}/gu, '\uFFFD').trim();
+  const oneLine = raw
+    .replace(NAME_STRIP, ' ')
+    .replace(/\s+/gu, ' ')
+    .replace(/\p{Cs}/gu, '\uFFFD')
+    .trim();
   // Cut by code points so a CJK name or an emoji is never split in half.
   if (oneLine.length <= MAX_NAME) return oneLine; // at most as many code points as UTF-16 units
   const chars = Array.from(oneLine);

@@ -18,7 +18,9 @@ export function isListId(value: unknown): value is string {
 
 export function requireListId(value: string): string {
   if (!isListId(value)) {
-    throw new SubscriberInputError(`not a list id: ${JSON.stringify(String(value).slice(0, 80))} (expected lower-case letters, digits and '-', e.g. ${DEFAULT_LIST_ID})`);
+    throw new SubscriberInputError(
+      `not a list id: ${JSON.stringify(String(value).slice(0, 80))} (expected lower-case letters, digits and '-', e.g. ${DEFAULT_LIST_ID})`,
+    );
   }
   return value;
 }

@@ -23,6 +23,8 @@ export function forgottenHashOfMailbox(mailbox: string): string {
 export class AddressForgottenError extends UserError {
   override name = 'AddressForgottenError';
   constructor(readonly email: string) {
-    super(`${email} was erased on request (subscribers forget) and is not added again; if the person asks to come back, run \`newsletter subscribers unforget ${email}\` first`);
+    super(
+      `${email} was erased on request (subscribers forget) and is not added again; if the person asks to come back, run \`newsletter subscribers unforget ${email}\` first`,
+    );
   }
 }

@@ -33,8 +33,38 @@ import { planMerge } from './merge-duplicates.ts';
 import { defineSubscriberScripts, scripts } from './redis-scripts.ts';
 import { countMatching, searchSubscribers, type SearchContext, type SearchQuery, type SearchResult } from './search.ts';
 import { domainMember, foldAddress, lexScore, localMember, nameMember } from './search-index.ts';
-import { clockMicros, consentAsEvent, decodeConsent, decodeConsentEvent, encodeConsent, encodeConsentEvent, FIELD, fromFieldValues, fromHash, isConsentSource, isStatus, RECORD_FIELDS, SCRIPT_FIELD, storedNow, storedTime, toHashFields } from './subscriber-codec.ts';
-import type { ActivationResult, ActivePage, ConsentEvent, ConsentEventSource, ConsentRecord, NewSubscriber, Subscriber, SubscriberStatus, SubscriberStore, SubscriptionOutcome, SubscriptionRequest, Withdrawal } from './types.ts';
+import {
+  clockMicros,
+  consentAsEvent,
+  decodeConsent,
+  decodeConsentEvent,
+  encodeConsent,
+  encodeConsentEvent,
+  FIELD,
+  fromFieldValues,
+  fromHash,
+  isConsentSource,
+  isStatus,
+  RECORD_FIELDS,
+  SCRIPT_FIELD,
+  storedNow,
+  storedTime,
+  toHashFields,
+} from './subscriber-codec.ts';
+import type {
+  ActivationResult,
+  ActivePage,
+  ConsentEvent,
+  ConsentEventSource,
+  ConsentRecord,
+  NewSubscriber,
+  Subscriber,
+  SubscriberStatus,
+  SubscriberStore,
+  SubscriptionOutcome,
+  SubscriptionRequest,
+  Withdrawal,
+} from './types.ts';
 import { SUBSCRIBER_STATUSES } from './types.ts';
 
 /** A new subscriber as the import gives it: may carry the creation time of an exported record. */
@@ -139,7 +169,11 @@ export class RedisSubscriberStore implements SubscriberStore {
     };
     await Promise.all(
       [...byPartition].map(async ([p, indexes]) => {
-        const out = await this.createIn(p, indexes.map((i) => records[i]!), sent);
+        const out = await this.createIn(
+          p,
+          indexes.map((i) => records[i]!),
+          sent,
+        );
         for (const [n, r] of out.entries()) results[indexes[n]!] = r;
       }),
     );
@@ -181,12 +215,36 @@ export class RedisSubscriberStore implements SubscriberStore {
         const mailbox = mailboxes[index]!;
         const refs = r.lists.map((l) => listNumber.get(l) ?? listNumber.set(l, listNumber.size + 1).size).join(',');
         const legacy = r.email === mailbox ? '' : r.email;
-        packed.push(JSON.stringify([id, mailbox, r.status, forgottenHashOfMailbox(mailbox), String(seq), legacy, localMember(mailbox, id), domainMember(mailbox, id), nameMember(r.name, id), refs, ...toHashFields(r)]));
+        packed.push(
+          JSON.stringify([
+            id,
+            mailbox,
+            r.status,
+            forgottenHashOfMailbox(mailbox),
+            String(seq),
+            legacy,
+            localMember(mailbox, id),
+            domainMember(mailbox, id),
+            nameMember(r.name, id),
+            refs,
+            ...toHashFields(r),
+          ]),
+        );
         recordKeys.push(k.subscriber(id));
         results[index] = { id, created: true };
       });
       const listKeys = [...listNumber.keys()].flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]);
-      const keyList = [k.emailIndex(), k.allSubscribers(), k.statusCounts(), k.forgotten(), k.searchLocal(), k.searchDomain(), k.searchName(), ...listKeys, ...recordKeys];
+      const keyList = [
+        k.emailIndex(),
+        k.allSubscribers(),
+        k.statusCounts(),
+        k.forgotten(),
+        k.searchLocal(),
+        k.searchDomain(),
+        k.searchName(),
+        ...listKeys,
+        ...recordKeys,
+      ];
       const call = scripts(this.redis).nlSubCreate(keyList.length, ...keyList, listNumber.size, rows.length, ...packed) as Promise<unknown[]>;
       calls.push(
         call.then((owners) =>
@@ -214,7 +272,10 @@ export class RedisSubscriberStore implements SubscriberStore {
    */
   async requestSubscription(input: SubscriptionRequest): Promise<{ id: string; outcome: SubscriptionOutcome }> {
     const now = new Date().toISOString();
-    const record = prepareNew({ email: input.email, ...(input.name ? { name: input.name } : {}), locale: input.locale, lists: [], status: 'pending', consent: input.consent }, now);
+    const record = prepareNew(
+      { email: input.email, ...(input.name ? { name: input.name } : {}), locale: input.locale, lists: [], status: 'pending', consent: input.consent },
+      now,
+    );
     requireListId(input.listId);
     const pairs = toHashFields(record);
     const event = encodeConsentEvent({ type: 'requested', ...record.consent!, listId: input.listId });
@@ -223,15 +284,45 @@ export class RedisSubscriberStore implements SubscriberStore {
     const mailbox = mailboxOf(record.email);
     const legacy = legacyIndexField(record.email);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.redis.pipeline().hmget(k.emailIndex(), mailbox, legacy || mailbox).incr(k.subscriberSeq()).exec();
+      const read = await this.redis
+        .pipeline()
+        .hmget(k.emailIndex(), mailbox, legacy || mailbox)
+        .incr(k.subscriberSeq())
+        .exec();
       const [[indexError, owners], [seqError, fresh]] = (read ?? []) as [[Error | null, (string | null)[]], [Error | null, number]];
       if (indexError || seqError) throw indexError ?? seqError;
       const owner = owners[0] ?? owners[1] ?? null;
       const id = owner ?? this.idOf(p, fresh);
       const bit = this.locate(id)?.bit ?? fresh;
-      const keyList = [k.emailIndex(), k.subscriber(id), k.allSubscribers(), k.statusCounts(), k.forgotten(), k.listCounts(input.listId), k.searchLocal(), k.searchDomain(), k.searchName(), k.consentHistory(id)];
+      const keyList = [
+        k.emailIndex(),
+        k.subscriber(id),
+        k.allSubscribers(),
+        k.statusCounts(),
+        k.forgotten(),
+        k.listCounts(input.listId),
+        k.searchLocal(),
+        k.searchDomain(),
+        k.searchName(),
+        k.consentHistory(id),
+      ];
       const members = [localMember(mailbox, id), domainMember(mailbox, id), nameMember(record.name, id)];
-      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(keyList.length, ...keyList, id, mailbox, input.listId, storedTime(now), FIELD.name, record.name ?? '', event, forgottenHash(record.email), bit, legacy, ...members, ...pairs)) as [string, string];
+      const [outcome, ownerId] = (await scripts(this.redis).nlSubRequest(
+        keyList.length,
+        ...keyList,
+        id,
+        mailbox,
+        input.listId,
+        storedTime(now),
+        FIELD.name,
+        record.name ?? '',
+        event,
+        forgottenHash(record.email),
+        bit,
+        legacy,
+        ...members,
+        ...pairs,
+      )) as [string, string];
       if (outcome !== 'retry') return { id: ownerId, outcome: outcome as SubscriptionOutcome };
     }
     throw new Error('subscriber store: a subscribe request kept racing with changes to the same address');
@@ -287,7 +378,13 @@ export class RedisSubscriberStore implements SubscriberStore {
 
   /** Name and locale only; the status stays whatever it is when the script runs. */
   async updateFields(id: string, patch: Pick<SubscriberPatch, 'name' | 'locale'>): Promise<Subscriber | null> {
-    return (await this.runTransition(id, '', { patch: { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.locale !== undefined ? { locale: patch.locale } : {}) } }))?.subscriber ?? null;
+    return (
+      (
+        await this.runTransition(id, '', {
+          patch: { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.locale !== undefined ? { locale: patch.locale } : {}) },
+        })
+      )?.subscriber ?? null
+    );
   }
 
   /**
@@ -298,12 +395,20 @@ export class RedisSubscriberStore implements SubscriberStore {
    * complained is recorded as a withdrawal in the consent history (`withdrawal` says how; a
    * complaint's source is `complaint`), a consent patch as a grant. Null when no such subscriber.
    */
-  async transition(id: string, to: SubscriberStatus, opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal } = {}): Promise<TransitionResult | null> {
+  async transition(
+    id: string,
+    to: SubscriberStatus,
+    opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal } = {},
+  ): Promise<TransitionResult | null> {
     if (!isStatus(to)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(to)} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
     return this.runTransition(id, to, opts);
   }
 
-  private async runTransition(id: string, to: SubscriberStatus | '', opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal }): Promise<TransitionResult | null> {
+  private async runTransition(
+    id: string,
+    to: SubscriberStatus | '',
+    opts: { from?: SubscriberStatus[]; patch?: SubscriberPatch; withdrawal?: Withdrawal },
+  ): Promise<TransitionResult | null> {
     const at = this.locate(id);
     if (!at) return null;
     const { set, del } = patchFields(opts.patch ?? {});
@@ -311,9 +416,11 @@ export class RedisSubscriberStore implements SubscriberStore {
     const key = k.subscriber(id);
     const now = new Date().toISOString();
     const statusEvent =
-      to === 'complained' ? encodeConsentEvent({ type: 'withdrawn', at: now, source: 'complaint' })
-      : to === 'unsubscribed' ? encodeConsentEvent(withdrawalEvent(opts.withdrawal, now))
-      : '';
+      to === 'complained'
+        ? encodeConsentEvent({ type: 'withdrawn', at: now, source: 'complaint' })
+        : to === 'unsubscribed'
+          ? encodeConsentEvent(withdrawalEvent(opts.withdrawal, now))
+          : '';
     const consentEvent = opts.patch?.consent ? encodeConsentEvent({ type: 'granted', ...checkConsent(opts.patch.consent) }) : '';
     // A name set or cleared moves its member in the name index: the new one is built here.
     const nameAt = set.findIndex((value, i) => i % 2 === 0 && value === FIELD.name);
@@ -325,7 +432,22 @@ export class RedisSubscriberStore implements SubscriberStore {
       const listKeys = splitListField(lists).flatMap((l) => [k.listActive(l), k.listCounts(l)]);
       const keyList = [key, k.statusCounts(), k.searchName(), k.consentHistory(id), ...listKeys];
       const nameArgs = nameChanges ? ['1', name ?? '', nameMember(name, id), newNameMember] : ['0', '', '', ''];
-      const reply = (await scripts(this.redis).nlSubTransition(keyList.length, ...keyList, id, lists ?? '', to, (opts.from ?? []).join(','), storedTime(now), del.join(','), at.bit, ...nameArgs, statusEvent, consentEvent, clockMicros().toString(36), ...set)) as [number, string?];
+      const reply = (await scripts(this.redis).nlSubTransition(
+        keyList.length,
+        ...keyList,
+        id,
+        lists ?? '',
+        to,
+        (opts.from ?? []).join(','),
+        storedTime(now),
+        del.join(','),
+        at.bit,
+        ...nameArgs,
+        statusEvent,
+        consentEvent,
+        clockMicros().toString(36),
+        ...set,
+      )) as [number, string?];
       if (reply[0] === -1) continue;
       if (reply[0] === 0) return null;
       const subscriber = await this.get(id);
@@ -368,8 +490,19 @@ export class RedisSubscriberStore implements SubscriberStore {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const lists = await this.redis.hget(key, FIELD.lists);
       const others = splitListField(lists).filter((l) => l !== listId);
-      const keyList = [key, k.statusCounts(), k.consentHistory(id), k.listAll(listId), k.listActive(listId), k.listCounts(listId), ...others.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)])];
-      const reply = (await scripts(this.redis).nlSubActivate(keyList.length, ...keyList, id, lists ?? '', listId, storedNow(), at.bit, ...modeArgs)) as [number, string?];
+      const keyList = [
+        key,
+        k.statusCounts(),
+        k.consentHistory(id),
+        k.listAll(listId),
+        k.listActive(listId),
+        k.listCounts(listId),
+        ...others.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]),
+      ];
+      const reply = (await scripts(this.redis).nlSubActivate(keyList.length, ...keyList, id, lists ?? '', listId, storedNow(), at.bit, ...modeArgs)) as [
+        number,
+        string?,
+      ];
       if (reply[0] === -1) continue;
       if (reply[0] === 0) return null;
       const subscriber = await this.get(id);
@@ -383,7 +516,11 @@ export class RedisSubscriberStore implements SubscriberStore {
   async consentHistory(id: string): Promise<ConsentEvent[]> {
     const at = this.locate(id);
     if (!at) return [];
-    const [[historyError, raw], [recordError, consent]] = ((await this.redis.pipeline().lrange(at.k.consentHistory(id), 0, -1).hget(at.k.subscriber(id), FIELD.consent).exec()) ?? []) as [[Error | null, string[]], [Error | null, string | null]];
+    const [[historyError, raw], [recordError, consent]] = ((await this.redis
+      .pipeline()
+      .lrange(at.k.consentHistory(id), 0, -1)
+      .hget(at.k.subscriber(id), FIELD.consent)
+      .exec()) ?? []) as [[Error | null, string[]], [Error | null, string | null]];
     if (historyError || recordError) throw historyError ?? recordError;
     if (raw.length === 0) {
       const record = decodeConsent(consent ?? undefined);
@@ -409,7 +546,16 @@ export class RedisSubscriberStore implements SubscriberStore {
     const now = new Date().toISOString();
     const event = encodeConsentEvent({ ...withdrawalEvent(withdrawal, now), listId });
     const keyList = [k.subscriber(id), k.statusCounts(), k.listAll(listId), k.listActive(listId), k.listCounts(listId), k.consentHistory(id)];
-    const reply = await scripts(this.redis).nlSubRemoveFromList(keyList.length, ...keyList, id, listId, storedTime(now), at.bit, event, clockMicros().toString(36));
+    const reply = await scripts(this.redis).nlSubRemoveFromList(
+      keyList.length,
+      ...keyList,
+      id,
+      listId,
+      storedTime(now),
+      at.bit,
+      event,
+      clockMicros().toString(36),
+    );
     const subscriber = reply === 0 ? null : await this.get(id);
     return subscriber ? { subscriber, removed: reply === 2 } : null;
   }
@@ -420,12 +566,34 @@ export class RedisSubscriberStore implements SubscriberStore {
     const { k } = at;
     const key = k.subscriber(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [status, lists, email, requested, left, name] = await this.redis.hmget(key, FIELD.status, FIELD.lists, FIELD.email, FIELD.requested, FIELD.left, FIELD.name);
+      const [status, lists, email, requested, left, name] = await this.redis.hmget(
+        key,
+        FIELD.status,
+        FIELD.lists,
+        FIELD.email,
+        FIELD.requested,
+        FIELD.left,
+        FIELD.name,
+      );
       if (!status) return false;
       const member = splitListField(lists);
       const asked = splitListField(requested);
-      const listKeys = [...member.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]), ...asked.map((l) => k.listCounts(l)), ...splitListField(left).map((l) => k.listCounts(l))];
-      const keyList = [key, k.emailIndex(), k.allSubscribers(), k.statusCounts(), k.searchLocal(), k.searchDomain(), k.searchName(), k.consentHistory(id), ...listKeys];
+      const listKeys = [
+        ...member.flatMap((l) => [k.listAll(l), k.listActive(l), k.listCounts(l)]),
+        ...asked.map((l) => k.listCounts(l)),
+        ...splitListField(left).map((l) => k.listCounts(l)),
+      ];
+      const keyList = [
+        key,
+        k.emailIndex(),
+        k.allSubscribers(),
+        k.statusCounts(),
+        k.searchLocal(),
+        k.searchDomain(),
+        k.searchName(),
+        k.consentHistory(id),
+        ...listKeys,
+      ];
       const mailbox = mailboxOf(email ?? '');
       const expected = `${lists ?? ''}|${requested ?? ''}|${left ?? ''}|${name ?? ''}`;
       const members = [localMember(mailbox, id), domainMember(mailbox, id), nameMember(name, id)];
@@ -433,7 +601,8 @@ export class RedisSubscriberStore implements SubscriberStore {
       if (reply === -1) continue;
       // A record from before case-folding may live apart from its mailbox's partition (P > 1), whose index names it.
       const home = this.partitions.ofEmail(mailbox);
-      if (reply === 1 && home !== at.p && (await this.redis.hget(this.k(home).emailIndex(), mailbox)) === id) await this.redis.hdel(this.k(home).emailIndex(), mailbox);
+      if (reply === 1 && home !== at.p && (await this.redis.hget(this.k(home).emailIndex(), mailbox)) === id)
+        await this.redis.hdel(this.k(home).emailIndex(), mailbox);
       return reply === 1;
     }
     throw new Error(`subscriber store: subscriber ${id} kept changing lists during removal`);
@@ -449,7 +618,8 @@ export class RedisSubscriberStore implements SubscriberStore {
   /** pageActive within partition p only (a send's fan-out pages its own partition); the cursor is an id of p. */
   async pageActiveIn(partition: number, listId: string, cursor: string | null, limit: number): Promise<ActivePage> {
     requireListId(listId);
-    if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions.count) throw new RangeError(`no partition ${partition} of ${this.partitions.count}`);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions.count)
+      throw new RangeError(`no partition ${partition} of ${this.partitions.count}`);
     const ids = await this.pageIds(partition, this.k(partition).listActive(listId), cursor, limit);
     return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
   }
@@ -573,7 +743,13 @@ export class RedisSubscriberStore implements SubscriberStore {
       await this.clearSoftBounces(drop.id);
     }
     await this.redis.hset(this.k(this.partitions.ofEmail(mailbox)).emailIndex(), mailbox, plan.keep.id);
-    return { email: plan.keep.email, kept: plan.keep.id, removed: plan.drop.map((s) => ({ id: s.id, email: s.email })), status: plan.status, lists: plan.lists };
+    return {
+      email: plan.keep.email,
+      kept: plan.keep.id,
+      removed: plan.drop.map((s) => ({ id: s.id, email: s.email })),
+      status: plan.status,
+      lists: plan.lists,
+    };
   }
 
   /**

@@ -131,14 +131,22 @@ export function planSearch(text: string, kind: SearchKind): SearchStretch[] | { 
       const at = raw.indexOf('@');
       if (at < 0) {
         const local = foldAddress(raw);
-        return [{ index: 'local', prefix: local }, { index: 'name', prefix: foldName(raw), unlessLocal: local }];
+        return [
+          { index: 'local', prefix: local },
+          { index: 'name', prefix: foldName(raw), unlessLocal: local },
+        ];
       }
       const local = foldAddress(raw.slice(0, at));
       const domain = foldAddress(raw.slice(at + 1));
       if (local === '' && domain === '') return [];
       if (local === '') return [{ index: 'domain', prefix: domain }];
       if (domain === '') return [{ index: 'local', prefix: local }];
-      return { either: [{ index: 'local', prefix: local, alsoDomain: domain }, { index: 'domain', prefix: domain, alsoLocal: local }] };
+      return {
+        either: [
+          { index: 'local', prefix: local, alsoDomain: domain },
+          { index: 'domain', prefix: domain, alsoLocal: local },
+        ],
+      };
     }
   }
 }

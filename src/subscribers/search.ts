@@ -109,9 +109,11 @@ type Strategy = { mode: 'index'; stretches: SearchStretch[] } | { mode: 'ids'; s
 function checkQuery(q: Omit<SearchQuery, 'cursor' | 'limit'>): Query {
   if (typeof q.text !== 'string') throw new SubscriberInputError('search text must be a string');
   const kind = q.kind ?? 'auto';
-  if (!SEARCH_KINDS.includes(kind)) throw new SubscriberInputError(`not a search kind: ${JSON.stringify(String(kind).slice(0, 20))} (expected ${SEARCH_KINDS.join(', ')})`);
+  if (!SEARCH_KINDS.includes(kind))
+    throw new SubscriberInputError(`not a search kind: ${JSON.stringify(String(kind).slice(0, 20))} (expected ${SEARCH_KINDS.join(', ')})`);
   const status = q.status ?? null;
-  if (status !== null && !isStatus(status)) throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(String(status).slice(0, 20))} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
+  if (status !== null && !isStatus(status))
+    throw new SubscriberInputError(`not a subscriber status: ${JSON.stringify(String(status).slice(0, 20))} (expected ${SUBSCRIBER_STATUSES.join(', ')})`);
   const listId = q.listId === undefined || q.listId === null ? null : requireListId(q.listId);
   return { text: q.text.slice(0, MAX_TEXT), kind, listId, status };
 }
@@ -183,7 +185,8 @@ async function strategyOf(ctx: SearchContext, q: Query, cursor: SearchCursor | n
   if (cursor) {
     if (cursor.index === 'id') return { mode: 'ids', stretches: all };
     const stretches = Array.isArray(plan) ? plan : plan.either.filter((s) => s.index === cursor.index);
-    if (stretches[cursor.stretch]?.index !== cursor.index) throw new SubscriberInputError('not a cursor of this search (pass the `next` of the previous page of the same query)');
+    if (stretches[cursor.stretch]?.index !== cursor.index)
+      throw new SubscriberInputError('not a cursor of this search (pass the `next` of the previous page of the same query)');
     return { mode: 'index', stretches };
   }
   let stretches = all;
@@ -205,14 +208,19 @@ async function strategyOf(ctx: SearchContext, q: Query, cursor: SearchCursor | n
 export async function searchSubscribers(ctx: SearchContext, query: SearchQuery): Promise<SearchResult> {
   const q = checkQuery(query);
   const limit = query.limit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) throw new SubscriberInputError(`search limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT)
+    throw new SubscriberInputError(`search limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${limit}`);
   let cursor: SearchCursor | null = null;
   if (query.cursor) {
     cursor = decodeCursor(query.cursor);
-    if (!cursor || (cursor.index === 'id' && !isSubscriberId(cursor.after))) throw new SubscriberInputError(`not a search cursor: ${JSON.stringify(String(query.cursor).slice(0, 40))}`);
+    if (!cursor || (cursor.index === 'id' && !isSubscriberId(cursor.after)))
+      throw new SubscriberInputError(`not a search cursor: ${JSON.stringify(String(query.cursor).slice(0, 40))}`);
   }
   const strategy = await strategyOf(ctx, q, cursor);
-  const [page, counted] = await Promise.all([strategy.mode === 'ids' ? pageByIds(ctx, q, strategy.stretches, cursor, limit) : pageByIndex(ctx, q, strategy.stretches, cursor, limit), countWith(ctx, q, strategy)]);
+  const [page, counted] = await Promise.all([
+    strategy.mode === 'ids' ? pageByIds(ctx, q, strategy.stretches, cursor, limit) : pageByIndex(ctx, q, strategy.stretches, cursor, limit),
+    countWith(ctx, q, strategy),
+  ]);
   return { ...page, ...counted };
 }
 
@@ -222,7 +230,13 @@ export async function countMatching(ctx: SearchContext, query: Omit<SearchQuery,
   return countWith(ctx, q, await strategyOf(ctx, q, null));
 }
 
-async function pageByIndex(ctx: SearchContext, q: Query, stretches: SearchStretch[], cursor: SearchCursor | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }> {
+async function pageByIndex(
+  ctx: SearchContext,
+  q: Query,
+  stretches: SearchStretch[],
+  cursor: SearchCursor | null,
+  limit: number,
+): Promise<{ subscribers: Subscriber[]; next: string | null }> {
   const out: Subscriber[] = [];
   const filtered = q.listId !== null || q.status !== null;
   let examined = 0;
@@ -259,7 +273,13 @@ async function pageByIndex(ctx: SearchContext, q: Query, stretches: SearchStretc
   return { subscribers: out, next: null };
 }
 
-async function pageByIds(ctx: SearchContext, q: Query, stretches: SearchStretch[], cursor: SearchCursor | null, limit: number): Promise<{ subscribers: Subscriber[]; next: string | null }> {
+async function pageByIds(
+  ctx: SearchContext,
+  q: Query,
+  stretches: SearchStretch[],
+  cursor: SearchCursor | null,
+  limit: number,
+): Promise<{ subscribers: Subscriber[]; next: string | null }> {
   const out: Subscriber[] = [];
   const keyOf = bitmapOf(q);
   const sparse = stretches.length > 0 || (q.status !== null && !(q.status === 'active' && q.listId !== null));

@@ -104,7 +104,14 @@ let lastConsent: ConsentRecord | null = null;
 let lastEncoded = '';
 
 function encodeConsentOnce(consent: ConsentRecord): string {
-  const stored: (string | null)[] = [storedTime(consent.at), SOURCE_CODE[consent.source], consent.textVersion, consent.ip || null, consent.userAgent || null, consent.confirmedAt ? storedTime(consent.confirmedAt) : null];
+  const stored: (string | null)[] = [
+    storedTime(consent.at),
+    SOURCE_CODE[consent.source],
+    consent.textVersion,
+    consent.ip || null,
+    consent.userAgent || null,
+    consent.confirmedAt ? storedTime(consent.confirmedAt) : null,
+  ];
   while (stored[stored.length - 1] === null) stored.pop();
   return JSON.stringify(stored);
 }
@@ -169,7 +176,9 @@ const EVENT_SOURCE_CODE: Record<ConsentEventSource, string> = {
   complaint: 'x',
   operator: 'op',
 };
-const EVENT_SOURCE_OF: Record<string, ConsentEventSource> = Object.fromEntries(Object.entries(EVENT_SOURCE_CODE).map(([source, code]) => [code, source as ConsentEventSource]));
+const EVENT_SOURCE_OF: Record<string, ConsentEventSource> = Object.fromEntries(
+  Object.entries(EVENT_SOURCE_CODE).map(([source, code]) => [code, source as ConsentEventSource]),
+);
 
 export function encodeConsentEvent(event: ConsentEvent): string {
   const inner: (string | null)[] = [
@@ -233,12 +242,7 @@ export function splitLists(raw: string | undefined | null): string[] {
 
 /** Field/value pairs for HSET of a new subscriber (absent optional fields are left out). */
 export function toHashFields(sub: Omit<Subscriber, 'id'>): string[] {
-  const pairs: string[] = [
-    FIELD.email, sub.email,
-    FIELD.status, sub.status,
-    FIELD.lists, sub.lists.join(','),
-    FIELD.createdAt, storedTime(sub.createdAt),
-  ];
+  const pairs: string[] = [FIELD.email, sub.email, FIELD.status, sub.status, FIELD.lists, sub.lists.join(','), FIELD.createdAt, storedTime(sub.createdAt)];
   // Not stored until it differs: a missing `ua` reads as the creation time (fromHash).
   if (storedTime(sub.updatedAt) !== storedTime(sub.createdAt)) pairs.push(FIELD.updatedAt, storedTime(sub.updatedAt));
   if (sub.name) pairs.push(FIELD.name, sub.name);

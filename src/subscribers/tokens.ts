@@ -114,7 +114,11 @@ const SEED_NONCE = /^[A-Za-z0-9_-]{22}$/;
 export function confirmationTokenOf(secrets: Secrets, seed: Partial<ConfirmationSeed>): string | null {
   const secret = secrets.find((s) => s.version === seed.keyVersion);
   if (!secret || typeof seed.nonce !== 'string' || !SEED_NONCE.test(seed.nonce)) return null;
-  return createHmac('sha256', secret.key).update(`newsletter-confirm-token\n${secret.version}\n${seed.nonce}`).digest().subarray(0, MAC_BYTES).toString('base64url');
+  return createHmac('sha256', secret.key)
+    .update(`newsletter-confirm-token\n${secret.version}\n${seed.nonce}`)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url');
 }
 
 /**
@@ -122,7 +126,13 @@ export function confirmationTokenOf(secrets: Secrets, seed: Partial<Confirmation
  * under secrets[0] (confirmationTokenOf): Redis keeps the token's hash, as createConfirmation does,
  * and the caller keeps only the seed; the worker that mails the link derives the token again.
  */
-export async function createSeededConfirmation(redis: Redis, keys: Keys, secrets: Secrets, claims: ListTokenClaims, ttlHours: number): Promise<ConfirmationSeed> {
+export async function createSeededConfirmation(
+  redis: Redis,
+  keys: Keys,
+  secrets: Secrets,
+  claims: ListTokenClaims,
+  ttlHours: number,
+): Promise<ConfirmationSeed> {
   const secret = secrets[0];
   if (!secret) throw new Error('createSeededConfirmation: no secret configured (SECRET)');
   const seed = { nonce: randomBytes(16).toString('base64url'), keyVersion: secret.version };

@@ -26,7 +26,19 @@ export interface ConsentRecord {
 export const CONSENT_EVENT_TYPES = ['requested', 'confirmed', 'granted', 'withdrawn'] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 /** Where a consent event came from: ConsentRecord's sources, and the ways of leaving. */
-export const CONSENT_EVENT_SOURCES = ['form', 'import', 'api', 'console', 'cli', 'preferences', 'one-click', 'unsubscribe-page', 'mail', 'complaint', 'operator'] as const;
+export const CONSENT_EVENT_SOURCES = [
+  'form',
+  'import',
+  'api',
+  'console',
+  'cli',
+  'preferences',
+  'one-click',
+  'unsubscribe-page',
+  'mail',
+  'complaint',
+  'operator',
+] as const;
 export type ConsentEventSource = (typeof CONSENT_EVENT_SOURCES)[number];
 
 export interface ConsentEvent {

@@ -17,9 +17,17 @@ export async function addSubscriber(
   input: { email: string; name?: string; newsletter: Newsletter; confirmed: boolean; consent: ConsentRecord; source?: ConsentEventSource },
 ): Promise<AddOutcome> {
   const { email, name, newsletter, consent } = input;
-  if (!input.confirmed) return { kind: 'confirmation-sent', result: await requestSubscription(deps, { email, ...(name ? { name } : {}), newsletter, consent }) };
+  if (!input.confirmed)
+    return { kind: 'confirmation-sent', result: await requestSubscription(deps, { email, ...(name ? { name } : {}), newsletter, consent }) };
   const listId = newsletter.listId;
-  const { subscriber, created } = await deps.store.create({ email, ...(name ? { name } : {}), locale: newsletter.locale, lists: [listId], status: 'active', consent });
+  const { subscriber, created } = await deps.store.create({
+    email,
+    ...(name ? { name } : {}),
+    locale: newsletter.locale,
+    lists: [listId],
+    status: 'active',
+    consent,
+  });
   if (created) return { kind: 'added', subscriber, created };
   const granted = await deps.store.grant(subscriber.id, listId, consent, input.source ?? consent.source);
   if (granted && !granted.applied) return { kind: 'refused', subscriber: granted.subscriber, status: granted.previous as 'bounced' | 'complained' };

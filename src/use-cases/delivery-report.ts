@@ -55,7 +55,8 @@ export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): P
   // A list send's shard is in the subscriber's partition; a test send lives in the first only.
   const shards = [...new Set([shardOf(deps.shards, subscriber.id), deps.shards[0]!])];
   let issueCounted = false;
-  for (const shard of report.issueId ? shards : []) if (!issueCounted) issueCounted = await countLateReport(deps.redis, shard.keys, report.issueId!, report.type);
+  for (const shard of report.issueId ? shards : [])
+    if (!issueCounted) issueCounted = await countLateReport(deps.redis, shard.keys, report.issueId!, report.type);
   if (report.type === 'bounce' && !report.permanent) {
     const count = await deps.store.noteSoftBounce(subscriber.id, SOFT_BOUNCE_WINDOW_SECONDS);
     if (count < SOFT_BOUNCE_LIMIT) return { kind: 'soft-bounce', count, subscriberId: subscriber.id, issueCounted };

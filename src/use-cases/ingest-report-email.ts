@@ -93,7 +93,7 @@ function whyUnmatched(deps: IngestDeps, report: EmailReport): string {
   const ours = partsOfMessageId(report.messageId) !== undefined;
   const parts = [
     verpLike ? 'its VERP return path does not verify' : 'no VERP return path of ours',
-    ours ? "its Message-ID does not carry our MAC" : 'no signed Message-ID of ours',
+    ours ? 'its Message-ID does not carry our MAC' : 'no signed Message-ID of ours',
   ];
   return `${parts.join(', ')} (BOUNCE_ADDRESS is set: nothing else may name a subscriber)`;
 }
@@ -138,7 +138,12 @@ async function ingestUnsubscribe(deps: IngestDeps, token: string, opts: IngestOp
   const claims = verifyListToken(deps.secrets, token);
   if (!claims) {
     const reason = 'its token does not verify (forged, cut short or altered on the way)';
-    await recordUnmatched(deps.redis, deps.keys, { kind: 'unsubscribe', reason, address: `unsubscribe+${shown}`, ...(opts.source ? { source: opts.source } : {}) });
+    await recordUnmatched(deps.redis, deps.keys, {
+      kind: 'unsubscribe',
+      reason,
+      address: `unsubscribe+${shown}`,
+      ...(opts.source ? { source: opts.source } : {}),
+    });
     return { token: shown, outcome: { kind: 'unmatched', reason } };
   }
   const result = await leaveList(deps, claims.subscriberId, claims.listId, { source: 'mail' });

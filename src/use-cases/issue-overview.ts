@@ -31,7 +31,11 @@ type SendsReader = Pick<Sends, 'redis' | 'keys' | 'shards'>;
 export async function listIssues(emailsDir: string, sends: SendsReader): Promise<IssueSummary[]> {
   const dir = join(emailsDir, 'issues');
   const names = await readdir(dir).catch(() => [] as string[]);
-  const ids = names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5)).filter((id) => CONTENT_ID.test(id)).sort();
+  const ids = names
+    .filter((n) => n.endsWith('.yaml'))
+    .map((n) => n.slice(0, -5))
+    .filter((id) => CONTENT_ID.test(id))
+    .sort();
   return Promise.all(ids.map(async (id) => ({ id, subject: await subjectOf(join(dir, `${id}.yaml`)), status: await findStatus(sends, id) })));
 }
 

@@ -16,7 +16,12 @@ export interface LeaveDeps extends WithdrawDeps {
  * call that took them off (a repeated one-click POST changes, and counts, nothing more).
  * `withdrawal` says how (one-click, the page, an operator…): it goes into the consent history.
  */
-export async function leaveList(deps: LeaveDeps, subscriberId: string, listId: string, withdrawal?: Withdrawal): Promise<{ subscriber: Subscriber; left: boolean } | null> {
+export async function leaveList(
+  deps: LeaveDeps,
+  subscriberId: string,
+  listId: string,
+  withdrawal?: Withdrawal,
+): Promise<{ subscriber: Subscriber; left: boolean } | null> {
   const result = await deps.store.removeFromList(subscriberId, listId, withdrawal);
   await withdrawFromRunningSends(deps, subscriberId, [listId], deps.settleTimeoutMs);
   return result ? { subscriber: result.subscriber, left: result.removed } : null;

@@ -8,7 +8,11 @@ import type { SubscriberStore } from '../subscribers/types.ts';
 
 export type MessageFate = 'sent' | 'failed' | 'bounced' | 'skipped' | 'unknown' | 'queued' | 'claimed' | 'data-sent' | 'in-doubt';
 
-export type LookupAnswer = { kind: 'not-an-address' } | { kind: 'not-subscriber'; email: string } | { kind: 'not-in-send'; email: string } | { kind: 'found'; email: string; fate: MessageFate };
+export type LookupAnswer =
+  | { kind: 'not-an-address' }
+  | { kind: 'not-subscriber'; email: string }
+  | { kind: 'not-in-send'; email: string }
+  | { kind: 'found'; email: string; fate: MessageFate };
 
 /** Ledger values (see ledger.ts) to what they mean for the message. */
 export function fateOf(value: string): MessageFate {
@@ -36,6 +40,7 @@ export async function lookupMessage(deps: LookupDeps, campaignId: string, addres
   if (value !== null) return { kind: 'found', email, fate: fateOf(value) };
   // Not in the ledger yet: the fan-out has not reached them, and it will if they are on the list.
   const campaign = await readCampaign(deps.redis, shard.keys, campaignId);
-  const pending = campaign?.mode === 'list' && !campaign.fanoutDone && campaign.state !== 'cancelled' && (await deps.store.isActiveIn(subscriber.id, campaign.listId));
+  const pending =
+    campaign?.mode === 'list' && !campaign.fanoutDone && campaign.state !== 'cancelled' && (await deps.store.isActiveIn(subscriber.id, campaign.listId));
   return pending ? { kind: 'found', email, fate: 'queued' } : { kind: 'not-in-send', email };
 }

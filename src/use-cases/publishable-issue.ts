@@ -12,9 +12,14 @@ import { renderIssueFile, type RenderedIssueFile } from './render-issue-file.ts'
 
 export class LintFailedError extends UserError {
   override name = 'LintFailedError';
-  constructor(readonly file: string, readonly findings: readonly LocatedFinding[]) {
+  constructor(
+    readonly file: string,
+    readonly findings: readonly LocatedFinding[],
+  ) {
     const errors = findings.filter((f) => f.level === 'error').length;
-    super(`${file}: ${errors} lint ${plural('en', errors, { one: 'error', other: 'errors' })}; fix ${plural('en', errors, { one: 'it', other: 'them' })} before sending`);
+    super(
+      `${file}: ${errors} lint ${plural('en', errors, { one: 'error', other: 'errors' })}; fix ${plural('en', errors, { one: 'it', other: 'them' })} before sending`,
+    );
   }
 }
 
@@ -24,7 +29,8 @@ export class UnknownIssueError extends UserError {
 
 /** The file of issue `issueId` in `emailsDir`; the id is checked before any file-system call. */
 export function issueFile(emailsDir: string, issueId: string): string {
-  if (!CONTENT_ID.test(issueId)) throw new UnknownIssueError(`"${issueId.slice(0, 120)}" is not an issue id: lower-case letters, digits and dashes, at most 100`);
+  if (!CONTENT_ID.test(issueId))
+    throw new UnknownIssueError(`"${issueId.slice(0, 120)}" is not an issue id: lower-case letters, digits and dashes, at most 100`);
   return join(emailsDir, 'issues', `${issueId}.yaml`);
 }
 

@@ -43,7 +43,13 @@ export async function renderIssueFile(file: string, opts: { assetsUrl: string; c
   });
   const report = opts.clientSupport ? clientSupport(rendered.html, { clients: newsletter.clients ?? DEFAULT_CLIENTS, templates: templates.files }) : undefined;
   // Named against the newsletter's `clients:` when it has one, else the issue file as a whole.
-  const clientFindings = report ? clientSupportWarnings(report).map((message) => ({ level: 'warning' as const, ...(newsletter.clients ? { path: 'newsletter.clients' } : {}), message: `client support: ${message}` })) : [];
+  const clientFindings = report
+    ? clientSupportWarnings(report).map((message) => ({
+        level: 'warning' as const,
+        ...(newsletter.clients ? { path: 'newsletter.clients' } : {}),
+        message: `client support: ${message}`,
+      }))
+    : [];
   const findings = await locateFindings([...rendered.findings, ...clientFindings], { issueFile: file, emailsDir, newsletterId: newsletter.id });
   return { issue, newsletter, rendered, sample, findings, ...(report ? { clientSupport: report } : {}) };
 }

@@ -45,7 +45,10 @@ export type ConfirmResult = { state: 'confirmed' | 'already-confirmed'; listId: 
  * (Defender, Proofpoint, Mimecast) do to every link of a message, so only the person's click on
  * the page (confirmSubscription, a POST) subscribes. `pending`: the token is good and unused.
  */
-export async function inspectConfirmation(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store'>, token: string): Promise<{ state: 'pending'; listId: string } | ConfirmResult> {
+export async function inspectConfirmation(
+  deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store'>,
+  token: string,
+): Promise<{ state: 'pending'; listId: string } | ConfirmResult> {
   const claim = await peekConfirmation(deps.redis, deps.keys, token);
   if (!claim) return usedConfirmation(deps, token);
   // A link made before the person left, bounced or complained offers nothing to click.
@@ -61,7 +64,10 @@ async function usedConfirmation(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 
   return listId ? { state: 'invalid', listId } : { state: 'invalid' };
 }
 
-export async function confirmSubscription(deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store' | 'confirmTtlHours' | 'transactionalQueue'>, token: string): Promise<ConfirmResult> {
+export async function confirmSubscription(
+  deps: Pick<SubscriptionDeps, 'redis' | 'keys' | 'store' | 'confirmTtlHours' | 'transactionalQueue'>,
+  token: string,
+): Promise<ConfirmResult> {
   const usedKey = deps.keys.confirmUsed(hashConfirmationToken(token));
   const claim = await consumeConfirmation(deps.redis, deps.keys, token);
   // A second click on a link that did confirm says so, as long as the subscription still stands.

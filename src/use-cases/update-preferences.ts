@@ -28,7 +28,11 @@ export interface PreferencesOutcome {
   left: string[];
 }
 
-export async function updatePreferences(deps: LeaveDeps & SubscriptionDeps, subscriberId: string, change: PreferencesChange): Promise<PreferencesOutcome | null> {
+export async function updatePreferences(
+  deps: LeaveDeps & SubscriptionDeps,
+  subscriberId: string,
+  change: PreferencesChange,
+): Promise<PreferencesOutcome | null> {
   const current = await deps.store.get(subscriberId);
   if (!current) return null;
   const activeIn = (l: string) => current.status === 'active' && current.lists.includes(l);
@@ -37,7 +41,13 @@ export async function updatePreferences(deps: LeaveDeps & SubscriptionDeps, subs
   const left: string[] = [];
   for (const listId of change.offered) {
     if (change.wanted.includes(listId) || !(activeIn(listId) || requested(listId))) continue;
-    await leaveList(deps, subscriberId, listId, { source: 'preferences', at, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}), textVersion: PREFERENCES_CONSENT_VERSION });
+    await leaveList(deps, subscriberId, listId, {
+      source: 'preferences',
+      at,
+      ...(ip ? { ip } : {}),
+      ...(userAgent ? { userAgent } : {}),
+      textVersion: PREFERENCES_CONSENT_VERSION,
+    });
     left.push(listId);
   }
   // Every ticked list they are not active in is asked for again (a request made before a bounce

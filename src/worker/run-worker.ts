@@ -49,7 +49,12 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   const k = partitions.base;
   const store = new RedisSubscriberStore(data, partitions);
   // One pooled transport per process, shared by every job; the queue owns retries, not the pool.
-  const mailer = createSmtpMailer({ smtpUrl: config.smtpUrl, ehlo: config.smtpEhlo, dkim: config.dkim, pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) } });
+  const mailer = createSmtpMailer({
+    smtpUrl: config.smtpUrl,
+    ehlo: config.smtpEhlo,
+    dkim: config.dkim,
+    pool: { maxConnections: Math.max(1, Math.min(concurrency, 16)) },
+  });
 
   const metrics = createMetrics();
   const campaign = startCampaignWorkers(
@@ -61,12 +66,24 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       mailer,
       // The address from MAIL_FROM, the display name of the issue's newsletter.
       prepare: (published) =>
-        prepareIssueMime(published, { from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header, publicUrl: config.publicUrl, dkim: config.dkim, secrets: config.secrets, ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}) }),
+        prepareIssueMime(published, {
+          from: fromHeader(config.mailFrom, published.senderName ?? published.newsletterName).header,
+          publicUrl: config.publicUrl,
+          dkim: config.dkim,
+          secrets: config.secrets,
+          ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}),
+        }),
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,
       onSmtpReply: (outcome, seconds) => metrics.smtpLatency.observe({ outcome }, seconds),
     },
-    { concurrency, rateLimitPerSecond: config.rateLimitPerSecond, lockDurationMs: config.workerLockDurationMs, stalledIntervalMs: config.workerStalledIntervalMs, ...opts.campaign },
+    {
+      concurrency,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      lockDurationMs: config.workerLockDurationMs,
+      stalledIntervalMs: config.workerStalledIntervalMs,
+      ...opts.campaign,
+    },
   );
 
   let transactional: Worker | null = null;
@@ -75,14 +92,39 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
       const [newsletters, templates] = await Promise.all([loadNewsletters(config.emailsDir), loadTemplates(config.emailsDir)]);
       if (!newsletters.length) throw new UserError(`no newsletter settings in ${config.emailsDir}/newsletters`);
       const latest = latestIssueUrl(new RedisArchiveSource(data, k, partitions.keys), config.publicUrl);
-      transactional = startTransactionalWorker({ config, connection, prefix: config.keyPrefix, store, renderer: lazyRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }), newsletters, mailer, latestIssueUrl: latest, logger: log });
+      transactional = startTransactionalWorker({
+        config,
+        connection,
+        prefix: config.keyPrefix,
+        store,
+        renderer: lazyRenderer(templates, { assetsUrl: config.assetsUrl, encodedSizes }),
+        newsletters,
+        mailer,
+        latestIssueUrl: latest,
+        logger: log,
+      });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.
       log.error({ err: (error as Error).message, emailsDir: config.emailsDir }, 'confirmation-mail worker NOT started (set EMAILS_DIR to the emails/ folder)');
     }
   }
-  const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics, { port: config.workerMetricsPort, host: config.host, ...(config.metricsToken ? { token: config.metricsToken } : {}), log: (msg) => log.info(msg) }) : null;
-  log.info({ concurrency, rateLimitPerSecond: config.rateLimitPerSecond, transactional: transactional !== null, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) }, 'worker started');
+  const metricsServer = config.workerMetricsPort
+    ? await serveMetrics(metrics, {
+        port: config.workerMetricsPort,
+        host: config.host,
+        ...(config.metricsToken ? { token: config.metricsToken } : {}),
+        log: (msg) => log.info(msg),
+      })
+    : null;
+  log.info(
+    {
+      concurrency,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      transactional: transactional !== null,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+    },
+    'worker started',
+  );
   // Without noeviction and AOF, queued jobs can vanish (docs/architecture.md, Delivery
   // semantics). Not awaited: while Redis is unreachable the check waits with every other command.
   void redisDurabilityWarnings(connection).then((warnings) => {

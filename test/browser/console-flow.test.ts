@@ -48,7 +48,9 @@ beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
   ({ h, base } = await startListeningHarness());
   for (let i = 0; i < LIST_SIZE; i += 100) {
-    await h.store.createMany(Array.from({ length: 100 }, (_, j) => ({ email: `reader-${i + j + 1}@console.example`, lists: [h.zh.listId], status: 'active' as const })));
+    await h.store.createMany(
+      Array.from({ length: 100 }, (_, j) => ({ email: `reader-${i + j + 1}@console.example`, lists: [h.zh.listId], status: 'active' as const })),
+    );
   }
   worker = await runWorker(h.config, { concurrency: 8, transactional: false, log: pino({ level: 'silent' }) });
   shots = process.env.CONSOLE_SHOTS_DIR ? resolve(process.env.CONSOLE_SHOTS_DIR) : await mkdtemp(join(tmpdir(), 'console-flow-'));

@@ -16,7 +16,20 @@ const ISSUE = 'shipping-log-031';
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
   ({ h, base } = await startListeningHarness());
-  const made = await h.store.createMany(Array.from({ length: 30 }, (_, i) => ({ email: `a-rather-long-address-for-a-phone-${i}@subscribers.console.example`, name: `Reader with a long name ${i}`, lists: [h.en.listId, h.zh.listId], status: 'active' as const, consent: { at: new Date().toISOString(), textVersion: 'console-v1', source: 'api' as const, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' } })));
+  const made = await h.store.createMany(
+    Array.from({ length: 30 }, (_, i) => ({
+      email: `a-rather-long-address-for-a-phone-${i}@subscribers.console.example`,
+      name: `Reader with a long name ${i}`,
+      lists: [h.en.listId, h.zh.listId],
+      status: 'active' as const,
+      consent: {
+        at: new Date().toISOString(),
+        textVersion: 'console-v1',
+        source: 'api' as const,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      },
+    })),
+  );
   subscriberId = made[0]!.id;
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -36,7 +49,18 @@ afterAll(async () => {
 });
 
 describe.skipIf(CHROMIUM_MISSING)(browserSuite('console pages fit the window'), () => {
-  const pages = () => ['/admin', `/admin/issues/${ISSUE}`, `/admin/sends/${ISSUE}`, `/admin/sends/${ISSUE}/cancel`, '/admin/subscribers', `/admin/subscribers/${subscriberId}`, `/admin/subscribers/${subscriberId}/delete`, `/admin/subscribers/${subscriberId}/leave?list=${h.en.listId}`, `/admin/subscribers?q=a-rather&list=${h.en.listId}`, `/admin/subscribers/bulk?action=unsubscribe&q=a-rather&kind=auto&list=${h.en.listId}&status=`];
+  const pages = () => [
+    '/admin',
+    `/admin/issues/${ISSUE}`,
+    `/admin/sends/${ISSUE}`,
+    `/admin/sends/${ISSUE}/cancel`,
+    '/admin/subscribers',
+    `/admin/subscribers/${subscriberId}`,
+    `/admin/subscribers/${subscriberId}/delete`,
+    `/admin/subscribers/${subscriberId}/leave?list=${h.en.listId}`,
+    `/admin/subscribers?q=a-rather&list=${h.en.listId}`,
+    `/admin/subscribers/bulk?action=unsubscribe&q=a-rather&kind=auto&list=${h.en.listId}&status=`,
+  ];
 
   for (const width of [375, 1280]) {
     for (const scheme of ['light', 'dark'] as const) {

@@ -53,7 +53,8 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('issue 64 in Chromium'), () => {
       // Elements whose right edge passes the viewport (the usual culprits: fixed-width tables, images).
       overflowing: [...document.querySelectorAll('body *')]
         .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`).slice(0, 5),
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+        .slice(0, 5),
       images: [...document.images].map((img) => ({ done: img.complete && img.naturalWidth > 0, width: img.getBoundingClientRect().width })),
     }));
     await page.close();

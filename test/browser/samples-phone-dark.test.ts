@@ -24,7 +24,11 @@ beforeAll(async () => {
     const file = `emails/issues/${name}`;
     const { issue, newsletter, templates } = await loadIssueFile(file);
     const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
-    const { html } = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/unsubscribe/T', viewOnlineUrl: `https://news.example.test/issues/${issue.id}`, name: 'Ada Lovelace-Byron' });
+    const { html } = personalise(rendered, {
+      unsubscribeUrl: 'https://news.example.test/unsubscribe/T',
+      viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
+      name: 'Ada Lovelace-Byron',
+    });
     samples.push({ file, html, sizes: knownImageSizes(issueImages(issue, newsletter)) });
   }
   browser = await launchBrowser();
@@ -72,13 +76,29 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('sample issues on a phone, light 
 
   it('a long code line and a wide table scroll in their own box on a phone instead of widening the message', async () => {
     const { issue, newsletter, templates } = await loadIssueFile('emails/issues/field-notes-012.yaml');
-    const wide = ['```', `curl -sS -X POST https://news.example.com/api/campaigns -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"issueId":"field-notes-012","at":"2024-03-14T08:00:00Z"}'`, '```', '', '| shard | masters | replicas | memory | CPU per message | messages per second | notes |', '| --- | --- | --- | --- | --- | --- | --- |', '| 1 | 1 | 1 | 1.2 GB | 0.10 ms | 9,900 | the default single Redis |'].join('\n');
-    const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue({ ...issue, sections: [{ kind: 'text', title: 'Wide things', markdown: wide }] }, newsletter);
+    const wide = [
+      '```',
+      `curl -sS -X POST https://news.example.com/api/campaigns -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"issueId":"field-notes-012","at":"2024-03-14T08:00:00Z"}'`,
+      '```',
+      '',
+      '| shard | masters | replicas | memory | CPU per message | messages per second | notes |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| 1 | 1 | 1 | 1.2 GB | 0.10 ms | 9,900 | the default single Redis |',
+    ].join('\n');
+    const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(
+      { ...issue, sections: [{ kind: 'text', title: 'Wide things', markdown: wide }] },
+      newsletter,
+    );
     const { html } = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/unsubscribe/T', viewOnlineUrl: 'https://news.example.test/issues/x' });
     const page = await openEmail(browser, html, 375, new Map(), ASSETS);
     const seen = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
-      boxes: [...document.querySelectorAll('.nl-md-scroll')].map((el) => ({ what: el.firstElementChild?.tagName.toLowerCase(), left: el.getBoundingClientRect().left, right: el.getBoundingClientRect().right, scrolls: el.scrollWidth > el.clientWidth })),
+      boxes: [...document.querySelectorAll('.nl-md-scroll')].map((el) => ({
+        what: el.firstElementChild?.tagName.toLowerCase(),
+        left: el.getBoundingClientRect().left,
+        right: el.getBoundingClientRect().right,
+        scrolls: el.scrollWidth > el.clientWidth,
+      })),
     }));
     await page.close();
     expect(seen.scrollWidth).toBeLessThanOrEqual(375);
@@ -96,7 +116,12 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('sample issues on a phone, light 
   it('`preview --screenshot --dark` saves the 375 and 600 px dark-mode PNGs and says so', async () => {
     const target = join(dir, 'notes.png');
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-      execFile('node', ['--import', 'tsx', 'src/cli/main.ts', 'preview', 'emails/issues/field-notes-012.yaml', '--screenshot', target, '--dark'], { env: { ...process.env, LOG_LEVEL: 'silent' } }, (error, out) => (error ? reject(error) : resolve({ stdout: out })));
+      execFile(
+        'node',
+        ['--import', 'tsx', 'src/cli/main.ts', 'preview', 'emails/issues/field-notes-012.yaml', '--screenshot', target, '--dark'],
+        { env: { ...process.env, LOG_LEVEL: 'silent' } },
+        (error, out) => (error ? reject(error) : resolve({ stdout: out })),
+      );
     });
     expect(stdout).toBe(`${join(dir, 'notes-375-dark.png')} (375 px, dark mode)\n${join(dir, 'notes-600-dark.png')} (600 px, dark mode)\n`);
     for (const width of [375, 600]) {

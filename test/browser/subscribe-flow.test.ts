@@ -51,7 +51,8 @@ beforeAll(async () => {
       }
       return route.continue();
     }
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
+    if (route.request().resourceType() === 'image')
+      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
     return route.abort('blockedbyclient');
   });
   // eslint-disable-next-line no-console
@@ -110,9 +111,20 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a person on a phone'), () => {
   it('reads the web archive', async () => {
     const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
     const renderer = createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes });
-    for (const i of [issue, { ...issue, id: 'pretrain-weekly-065', number: 65, date: '2022-11-14', subject: '《预训练周刊》第65期:长上下文预训练与数据配比' }]) {
+    for (const i of [
+      issue,
+      { ...issue, id: 'pretrain-weekly-065', number: 65, date: '2022-11-14', subject: '《预训练周刊》第65期:长上下文预训练与数据配比' },
+    ]) {
       const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(await renderer.renderIssue(i, newsletter), i, newsletter));
-      await startCampaign(h.redis, h.keys, { campaignId: i.id, issueId: i.id, mode: 'list', listId: newsletter.listId, contentHash: published.contentHash, state: 'sending', expected: 1 });
+      await startCampaign(h.redis, h.keys, {
+        campaignId: i.id,
+        issueId: i.id,
+        mode: 'list',
+        listId: newsletter.listId,
+        contentHash: published.contentHash,
+        state: 'sending',
+        expected: 1,
+      });
     }
     await page.goto(`${base}/issues?newsletter=${h.zh.id}`);
     expect(await page.locator('.issues li').count()).toBe(2);
@@ -169,7 +181,21 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a person on a phone'), () => {
   });
 
   it('saved a screenshot of every page', () => {
-    for (const name of ['01-subscribe', '02-subscribe-error', '03-check-inbox', '04-confirmed', '05-archive', '06-issue', '06-issue-top', '06-issue-bottom', '07-unsubscribe', '08-unsubscribed', '09-confirm-invalid', '10-subscribe-en', '11-subscribe-dark']) {
+    for (const name of [
+      '01-subscribe',
+      '02-subscribe-error',
+      '03-check-inbox',
+      '04-confirmed',
+      '05-archive',
+      '06-issue',
+      '06-issue-top',
+      '06-issue-bottom',
+      '07-unsubscribe',
+      '08-unsubscribed',
+      '09-confirm-invalid',
+      '10-subscribe-en',
+      '11-subscribe-dark',
+    ]) {
       const path = join(shots, `${name}.png`);
       expect(existsSync(path), path).toBe(true);
       expect(statSync(path).size).toBeGreaterThan(1000);

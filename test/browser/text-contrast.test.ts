@@ -20,7 +20,10 @@ const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' }
 const SCHEMES = ['light', 'dark'] as const;
 const WIDTHS = [375, 600] as const;
 /** Every sample issue, by id (emails/issues/<id>.yaml). */
-const SAMPLE_IDS = readdirSync('emails/issues').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+const SAMPLE_IDS = readdirSync('emails/issues')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
 
 interface Sample {
   id: string;
@@ -58,12 +61,25 @@ beforeAll(async () => {
     const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${id}.yaml`);
     // The email as a subscriber gets it (openEmail answers images under ASSETS from their files)…
     const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
-    const { html } = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/unsubscribe/T', preferencesUrl: 'https://news.example.test/preferences/T', viewOnlineUrl: `https://news.example.test/issues/${issue.id}`, name: 'Ada Lovelace-Byron' });
+    const { html } = personalise(rendered, {
+      unsubscribeUrl: 'https://news.example.test/unsubscribe/T',
+      preferencesUrl: 'https://news.example.test/preferences/T',
+      viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
+      name: 'Ada Lovelace-Byron',
+    });
     samples.push({ id: issue.id, html });
     // …and published, with a send under way, so that the archive serves its web version.
     const forArchive = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
     const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(forArchive, issue, newsletter));
-    await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode: 'list', listId: newsletter.listId, contentHash: published.contentHash, state: 'sending', expected: 0 });
+    await startCampaign(h.redis, h.keys, {
+      campaignId: issue.id,
+      issueId: issue.id,
+      mode: 'list',
+      listId: newsletter.listId,
+      contentHash: published.contentHash,
+      state: 'sending',
+      expected: 0,
+    });
   }
   browser = await launchBrowser();
 }, 120_000);
@@ -86,7 +102,8 @@ async function openArchivePage(issueId: string): Promise<Page> {
       for (const [src, size] of imageSizesInHtml(body)) sizes.set(src, size);
       return route.fulfill({ response, body });
     }
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
+    if (route.request().resourceType() === 'image')
+      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
     return route.abort('blockedbyclient');
   });
   const response = await page.goto(`${base}/issues/${encodeURIComponent(issueId)}`, { waitUntil: 'load' });
@@ -115,7 +132,11 @@ function measureContrast(): Measured {
     };
     return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
   };
-  const show = (c: Rgba) => `rgb(${c.slice(0, 3).map((v) => Math.round(v)).join(', ')})`;
+  const show = (c: Rgba) =>
+    `rgb(${c
+      .slice(0, 3)
+      .map((v) => Math.round(v))
+      .join(', ')})`;
 
   // The canvas under everything: the browser's own Canvas colour in the root's colour scheme.
   const probe = document.createElement('div');
@@ -167,7 +188,17 @@ function measureContrast(): Measured {
     const large = fontSize >= 24 || (fontSize >= 18.66 && fontWeight >= 700);
     const needed = large ? 3 : 4.5;
     if (ratio < needed) {
-      failing.push({ text: text.length > 40 ? `${text.slice(0, 39)}…` : text, element: `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(/\s+/).join('.')}` : ''}`, color: show(colour), background: show(background), ratio: Math.round(ratio * 100) / 100, needed, fontSize, fontWeight, ...(note ? { note } : {}) });
+      failing.push({
+        text: text.length > 40 ? `${text.slice(0, 39)}…` : text,
+        element: `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(/\s+/).join('.')}` : ''}`,
+        color: show(colour),
+        background: show(background),
+        ratio: Math.round(ratio * 100) / 100,
+        needed,
+        fontSize,
+        fontWeight,
+        ...(note ? { note } : {}),
+      });
     }
   }
   return { dark: matchMedia('(prefers-color-scheme: dark)').matches, checked, failing };

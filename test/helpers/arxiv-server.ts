@@ -55,10 +55,11 @@ export async function startArxivServer(respond: Responder = answerFromFixtures):
   return {
     url: `http://127.0.0.1:${port}/api/query`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      // A responder that never answers leaves its connection open: end it too.
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // A responder that never answers leaves its connection open: end it too.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

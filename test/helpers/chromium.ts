@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../../src/preview/screenshot.ts';
 
-export const CHROMIUM_MISSING: string | null = existsSync(CHROMIUM_PATH) ? null : `Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install chromium)`;
+export const CHROMIUM_MISSING: string | null = existsSync(CHROMIUM_PATH)
+  ? null
+  : `Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install chromium)`;
 
 /** The describe title, with the reason it is skipped when it is. */
 export function browserSuite(title: string): string {

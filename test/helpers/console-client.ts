@@ -32,7 +32,14 @@ export class ConsoleClient {
     const body = new URLSearchParams();
     const withToken = { _csrf: this.lastCsrf, ...fields };
     for (const [k, v] of Object.entries(withToken)) if (v !== null) body.set(k, v);
-    return this.remember(await this.app.inject({ method: 'POST', url, headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() }));
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    );
   }
 
   /**

@@ -48,7 +48,30 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     ports.push(port);
   }
   const servers: ChildProcess[] = ports.map((port) =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' }),
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '5000',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: 'ignore' },
+    ),
   );
   const stop = async () => {
     for (const s of servers) if (s.exitCode === null) s.kill('SIGKILL');
@@ -56,25 +79,33 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
   };
   try {
     for (const port of ports) {
-      await waitUntil(`redis-server on ${port}`, async () => {
-        const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        client.on('error', () => {});
-        try {
-          await client.connect();
-          return (await client.ping()) === 'PONG';
-        } catch {
-          return false;
-        } finally {
-          client.disconnect();
-        }
-      }, 20_000);
+      await waitUntil(
+        `redis-server on ${port}`,
+        async () => {
+          const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+          client.on('error', () => {});
+          try {
+            await client.connect();
+            return (await client.ping()) === 'PONG';
+          } catch {
+            return false;
+          } finally {
+            client.disconnect();
+          }
+        },
+        20_000,
+      );
     }
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 });
     for (const port of ports) {
-      await waitUntil(`cluster_state:ok on ${port}`, async () => {
-        const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
-        return /cluster_state:ok/.test(stdout);
-      }, 30_000);
+      await waitUntil(
+        `cluster_state:ok on ${port}`,
+        async () => {
+          const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+          return /cluster_state:ok/.test(stdout);
+        },
+        30_000,
+      );
     }
   } catch (error) {
     await stop();

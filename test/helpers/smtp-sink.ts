@@ -6,7 +6,14 @@
 // moment (e.g. "pause returned") into the same ordered log as the transactions it sees begin.
 import { EventEmitter, once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerAuthentication,
+  type SMTPServerAuthenticationResponse,
+  type SMTPServerDataStream,
+  type SMTPServerSession,
+} from 'smtp-server';
 
 export interface ReceivedMessage {
   from: string;
@@ -52,7 +59,9 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; acceptLogin?: (user: string, pass: string) => boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; acceptLogin?: (user: string, pass: string) => boolean } = {},
+): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   const events: SinkEvent[] = [];
   const emitter = new EventEmitter();
@@ -64,7 +73,11 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
     allowInsecureAuth: true,
     ...(opts.acceptLogin
       ? {
-          onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void) {
+          onAuth(
+            auth: SMTPServerAuthentication,
+            _session: SMTPServerSession,
+            callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+          ) {
             if (opts.acceptLogin!(auth.username ?? '', auth.password ?? '')) return callback(null, { user: auth.username ?? '' });
             callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
           },
@@ -91,7 +104,12 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
         const to = session.envelope.rcptTo.map((r) => r.address);
         const verdict = opts.reply?.(to[0] ?? '');
         if (verdict === 'lose-reply') {
-          messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks), ehlo: session.hostNameAppearsAs });
+          messages.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to,
+            raw: Buffer.concat(chunks),
+            ehlo: session.hostNameAppearsAs,
+          });
           emitter.emit('message', messages.length);
           // smtp-server keeps its connections in a Set, each with its session and socket.
           const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
@@ -102,7 +120,12 @@ export async function startSmtpSink(opts: { reply?: (to: string) => SinkReply | 
           const err = Object.assign(new Error(verdict.message), { responseCode: verdict.code });
           return callback(err);
         }
-        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw: Buffer.concat(chunks), ehlo: session.hostNameAppearsAs });
+        messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to,
+          raw: Buffer.concat(chunks),
+          ehlo: session.hostNameAppearsAs,
+        });
         for (const address of to) events.push({ kind: 'accepted', to: address });
         emitter.emit('message', messages.length);
         callback();

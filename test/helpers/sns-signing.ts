@@ -27,8 +27,14 @@ export function signSnsFixture(name: string, version: '1' | '2' = '1', overrides
     if (value === undefined) delete body[key];
     else body[key] = value as string;
   }
-  const keys = body.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const text = keys.filter((k) => k in body).map((k) => `${k}\n${String(body[k])}\n`).join('');
+  const keys =
+    body.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const text = keys
+    .filter((k) => k in body)
+    .map((k) => `${k}\n${String(body[k])}\n`)
+    .join('');
   const key = readFileSync(new URL('test-signing-key.pem', dir), 'utf8');
   body.Signature = sign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256', Buffer.from(text, 'utf8'), key).toString('base64');
   return body;

@@ -79,7 +79,13 @@ describe('newsletter bench subscribers (small run)', () => {
       // Each search starts from a row of the file: it finds at least that row.
       expect(s.meanMatches).toBeGreaterThanOrEqual(1);
     }
-    expect(result.targets.map((t: { name: string }) => t.name)).toEqual(['import rate (--confirmed)', 'import peak RSS', 'search p99 (local)', 'search p99 (domain)', 'search p99 (name)']);
+    expect(result.targets.map((t: { name: string }) => t.name)).toEqual([
+      'import rate (--confirmed)',
+      'import peak RSS',
+      'search p99 (local)',
+      'search p99 (domain)',
+      'search p99 (name)',
+    ]);
     expect(result.partitions).toBe(1);
   });
 

@@ -34,11 +34,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nl-bench-'));
   benchKeysBefore = await countBenchKeys();
   const out = join(dir, 'result.json');
-  output = await run(process.execPath, ['bin/newsletter.js', 'bench', '--subscribers', '200', '--naive', '5', '--workers', '1', '--ceiling', '100', '--out', out], {
-    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'warn' },
-    timeout: 240_000,
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  output = await run(
+    process.execPath,
+    ['bin/newsletter.js', 'bench', '--subscribers', '200', '--naive', '5', '--workers', '1', '--ceiling', '100', '--out', out],
+    {
+      env: { ...process.env, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'warn' },
+      timeout: 240_000,
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   result = JSON.parse(await readFile(out, 'utf8'));
 }, 300_000);
 

@@ -26,9 +26,14 @@ const sentMessageId = new Map<string, string>();
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/newsletter.js', 'bounces', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      ['bin/newsletter.js', 'bounces', ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -46,7 +51,7 @@ function qmailBounce(opts: { to: string; recipient: string; messageId: string })
     '',
     'Hi. This is the qmail-send program at mx.example.org.',
     "I'm afraid I wasn't able to deliver your message to the following addresses.",
-    'This is a permanent error; I\'ve given up. Sorry it didn\'t work out.',
+    "This is a permanent error; I've given up. Sorry it didn't work out.",
     '',
     `<${opts.recipient}>:`,
     '550 5.1.1 mailbox unavailable',
@@ -207,7 +212,8 @@ afterAll(async () => {
 describe('bounces by mail', { timeout: 120_000 }, () => {
   it('each message goes out with its own signed VERP return path', () => {
     expect(returnPath.size).toBe(5);
-    for (const p of people) expect(returnPath.get(p.email)).toMatch(new RegExp(`^bounces\\+${p.id}\\.${published.issueId}\\.[A-Za-z0-9_-]{12}@news\\.example\\.test$`));
+    for (const p of people)
+      expect(returnPath.get(p.email)).toMatch(new RegExp(`^bounces\\+${p.id}\\.${published.issueId}\\.[A-Za-z0-9_-]{12}@news\\.example\\.test$`));
   });
 
   it('and a Message-ID carrying our MAC, which verifies for exactly its subscriber and issue', () => {
@@ -219,7 +225,14 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     const paths = await files(
       ['hard.eml', dsn({ to: returnPath.get(hard.email)!, recipient: 'forwarded-somewhere@else.example', status: '5.1.1' })],
       ['soft.eml', dsn({ to: returnPath.get(soft.email)!, recipient: soft.email, status: '4.2.2' })],
-      ['complaint.eml', arf({ mailFrom: returnPath.get(complaint.email)!, recipient: complaint.email, messageId: `<${published.issueId}.${complaint.id}.0123456789abcdef@news.example.test>` })],
+      [
+        'complaint.eml',
+        arf({
+          mailFrom: returnPath.get(complaint.email)!,
+          recipient: complaint.email,
+          messageId: `<${published.issueId}.${complaint.id}.0123456789abcdef@news.example.test>`,
+        }),
+      ],
       // With BOUNCE_ADDRESS set, an address in the report is anyone's word: not applied.
       ['by-address.eml', dsn({ to: BOUNCES, recipient: byAddress.email, status: '5.1.1' })],
       // A made-up token does not verify, and nothing else may name anybody.
@@ -250,13 +263,25 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     const before = await h.status(published.issueId);
     const paths = await files(
       // A DSN whose Final-Recipient is a subscriber's address.
-      ['forged-final-recipient.eml', dsn({ to: BOUNCES, recipient: victim.email, status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>` })],
+      [
+        'forged-final-recipient.eml',
+        dsn({ to: BOUNCES, recipient: victim.email, status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>` }),
+      ],
       // A DSN naming nobody by address, only a Message-ID of our old, unsigned shape: issue and subscriber id.
-      ['forged-message-id.eml', dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.0000000000000000@news.example.test>` })],
+      [
+        'forged-message-id.eml',
+        dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.0000000000000000@news.example.test>` }),
+      ],
       // The same with a made-up 36-digit tag of the signed shape.
-      ['forged-signed-shape.eml', dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.${'0'.repeat(36)}@news.example.test>` })],
+      [
+        'forged-signed-shape.eml',
+        dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1', messageId: `<${published.issueId}.${victim.id}.${'0'.repeat(36)}@news.example.test>` }),
+      ],
       // A qmail-style plain-text bounce naming the address.
-      ['forged-qmail.eml', qmailBounce({ to: BOUNCES, recipient: victim.email, messageId: `<${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>` })],
+      [
+        'forged-qmail.eml',
+        qmailBounce({ to: BOUNCES, recipient: victim.email, messageId: `<${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>` }),
+      ],
       // A minimal ARF with Original-Rcpt-To.
       ['forged-arf.eml', minimalArf({ recipient: victim.email })],
     );
@@ -264,7 +289,10 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    for (const [i, path] of paths.entries()) expect(lines[i]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (hard bounce 5\\.1\\.1|complaint) for .*: unmatched, not applied: `));
+    for (const [i, path] of paths.entries())
+      expect(lines[i]).toMatch(
+        new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (hard bounce 5\\.1\\.1|complaint) for .*: unmatched, not applied: `),
+      );
     expect(lines[1]).toContain('its Message-ID does not carry our MAC');
     expect(lines[2]).toContain('its Message-ID does not carry our MAC');
     const record = await h.store.get(victim.id);
@@ -279,10 +307,28 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     const entries = listed.stdout.trimEnd().split('\n');
     expect(entries).toHaveLength(5);
-    expect(entries[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z complaint \\(from ${paths[4]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, names ${victim.email.replace(/[.]/g, '\\.')}, to abuse@news\\.example\\.test\\): no VERP return path of ours, no signed Message-ID of ours`));
-    expect(entries[4]).toContain(`from ${paths[0]}, names ${victim.email}, status 5.1.1, Message-ID <${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>, to ${BOUNCES}`);
-    const json = (await cli(['unmatched', '--json', '--limit', '1'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(json).toEqual([{ at: expect.any(String), kind: 'complaint', reason: expect.stringContaining('no signed Message-ID'), source: paths[4], email: victim.email, address: 'abuse@news.example.test' }]);
+    expect(entries[0]).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z complaint \\(from ${paths[4]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, names ${victim.email.replace(/[.]/g, '\\.')}, to abuse@news\\.example\\.test\\): no VERP return path of ours, no signed Message-ID of ours`,
+      ),
+    );
+    expect(entries[4]).toContain(
+      `from ${paths[0]}, names ${victim.email}, status 5.1.1, Message-ID <${published.issueId}.${victim.id}.0123456789abcdef@news.example.test>, to ${BOUNCES}`,
+    );
+    const json = (await cli(['unmatched', '--json', '--limit', '1'])).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(json).toEqual([
+      {
+        at: expect.any(String),
+        kind: 'complaint',
+        reason: expect.stringContaining('no signed Message-ID'),
+        source: paths[4],
+        email: victim.email,
+        address: 'abuse@news.example.test',
+      },
+    ]);
   });
 
   it('a report quoting our signed Message-ID is applied without a VERP return path; the same id edited is not', async () => {
@@ -303,7 +349,10 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
 
   it('without BOUNCE_ADDRESS the mailbox is trusted as README says: the recipient a report names is applied', async () => {
     const { id, email } = (await h.store.create({ email: 'no-verp@example.test', lists: [h.listId], status: 'active' })).subscriber;
-    const paths = await files(['no-verp.eml', dsn({ to: BOUNCES, recipient: email, status: '5.1.1' })], ['no-verp-nobody.eml', dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1' })]);
+    const paths = await files(
+      ['no-verp.eml', dsn({ to: BOUNCES, recipient: email, status: '5.1.1' })],
+      ['no-verp-nobody.eml', dsn({ to: BOUNCES, recipient: 'undisclosed', status: '5.1.1' })],
+    );
     const run = await cli(['ingest', ...paths], { BOUNCE_ADDRESS: '' });
     expect(run.stdout.trimEnd().split('\n')).toEqual([
       `${paths[0]}: hard bounce 5.1.1 for ${email} (subscriber ${id}, by address): now bounced, suppressed`,
@@ -314,7 +363,8 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
 
   it('reads the sample DSN and ARF files in test/fixtures/bounces and ignores what is not a report', async () => {
     await h.store.create({ email: 'alice@example.net', lists: [h.listId], status: 'active' });
-    for (const name of ['postfix-hard-bounce.eml', 'delayed-only.eml', 'not-a-report.eml']) await copyFile(join('test/fixtures/bounces', name), join(dir, name));
+    for (const name of ['postfix-hard-bounce.eml', 'delayed-only.eml', 'not-a-report.eml'])
+      await copyFile(join('test/fixtures/bounces', name), join(dir, name));
     const run = await cli(['ingest', join(dir, 'postfix-hard-bounce.eml'), join(dir, 'delayed-only.eml'), join(dir, 'not-a-report.eml')]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
@@ -325,7 +375,9 @@ describe('bounces by mail', { timeout: 120_000 }, () => {
     expect((await h.store.findByEmail('alice@example.net'))?.status).toBe('active');
     // Without BOUNCE_ADDRESS the sample's recipient is trusted.
     const trusting = await cli(['ingest', join(dir, 'postfix-hard-bounce.eml')], { BOUNCE_ADDRESS: '' });
-    expect(trusting.stdout).toMatch(/postfix-hard-bounce\.eml: hard bounce 5\.1\.1 for alice@example\.net \(subscriber \d+, by address, issue pretrain-weekly-064\): now bounced, suppressed/);
+    expect(trusting.stdout).toMatch(
+      /postfix-hard-bounce\.eml: hard bounce 5\.1\.1 for alice@example\.net \(subscriber \d+, by address, issue pretrain-weekly-064\): now bounced, suppressed/,
+    );
     expect((await h.store.findByEmail('alice@example.net'))?.status).toBe('bounced');
   });
 });

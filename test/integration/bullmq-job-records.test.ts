@@ -76,7 +76,13 @@ describe('addWaitingJobs', () => {
     expect(script).toEqual(bullmq);
     expect(script.wait).toEqual(['d:issue-1:3', 'd:issue-1:2', 'd:issue-1:1']);
     expect(script.added).toEqual(jobs.map((job) => ['event', 'added', 'jobId', job.id, 'name', 'deliver']));
-    expect(script.jobs[0]!.opts).toEqual({ attempts: 3, backoff: { type: 'fixed', delay: 5 }, removeOnComplete: true, removeOnFail: true, jobId: 'd:issue-1:1' });
+    expect(script.jobs[0]!.opts).toEqual({
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 5 },
+      removeOnComplete: true,
+      removeOnFail: true,
+      jobId: 'd:issue-1:1',
+    });
   });
 
   it('sets no marker on a paused queue, as addBulk does', async () => {
@@ -89,7 +95,18 @@ describe('addWaitingJobs', () => {
     const queue = newQueue();
     await queue.waitUntilReady();
     expect(await addWaitingJobs(t.redis, queue, 'deliver', [{ id: 'a', data: { v: 'first' } }], OPTS)).toBe(1);
-    expect(await addWaitingJobs(t.redis, queue, 'deliver', [{ id: 'a', data: { v: 'second' } }, { id: 'b', data: { v: 'b' } }], OPTS)).toBe(1);
+    expect(
+      await addWaitingJobs(
+        t.redis,
+        queue,
+        'deliver',
+        [
+          { id: 'a', data: { v: 'second' } },
+          { id: 'b', data: { v: 'b' } },
+        ],
+        OPTS,
+      ),
+    ).toBe(1);
     expect(await t.redis.lrange(queue.keys.wait!, 0, -1)).toEqual(['b', 'a']);
     expect(JSON.parse((await t.redis.hget(`${queue.keys['']}a`, 'data'))!)).toEqual({ v: 'first' });
   });
@@ -145,14 +162,30 @@ describe('addWaitingJobs', () => {
       });
     });
     try {
-      await addWaitingJobs(t.redis, queue, 'deliver', [1, 2, 3].map((n) => ({ id: `w${n}`, data: { n } })), OPTS);
+      await addWaitingJobs(
+        t.redis,
+        queue,
+        'deliver',
+        [1, 2, 3].map((n) => ({ id: `w${n}`, data: { n } })),
+        OPTS,
+      );
       await done;
     } finally {
       await worker.close();
     }
     expect([...completed].sort()).toEqual(['w1', 'w2', 'w3']);
-    expect(seen.filter((s) => s.attempt === 0).map((s) => s.id).sort()).toEqual(['w1', 'w2', 'w3']);
-    expect(seen.filter((s) => s.attempt === 1).map((s) => s.id).sort()).toEqual(['w1', 'w2', 'w3']);
+    expect(
+      seen
+        .filter((s) => s.attempt === 0)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['w1', 'w2', 'w3']);
+    expect(
+      seen
+        .filter((s) => s.attempt === 1)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['w1', 'w2', 'w3']);
     expect(seen.every((s) => s.attempts === 3)).toBe(true);
     expect(await t.redis.exists(`${queue.keys['']}w1`, `${queue.keys['']}w2`, `${queue.keys['']}w3`)).toBe(0);
   });

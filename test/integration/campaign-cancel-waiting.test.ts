@@ -23,10 +23,14 @@ describe('cancel removes the waiting jobs', () => {
     const published = await h.publish();
     await h.send(published);
     await waitUntil('the fan-out to queue every subscriber', async () => (await readCampaign(h.redis, h.keys, published.issueId))?.total === N);
-    const ours = () => h.queues.deliver.getRanges(['wait', 'delayed', 'prioritized'], 0, -1).then((ids) => ids.filter((id) => id.startsWith(`${published.issueId}-`)));
+    const ours = () =>
+      h.queues.deliver.getRanges(['wait', 'delayed', 'prioritized'], 0, -1).then((ids) => ids.filter((id) => id.startsWith(`${published.issueId}-`)));
     expect((await ours()).length).toBeGreaterThan(N / 2);
     // Someone else's job in the same queue (another campaign's id), held back by a delay.
-    const other = await h.queues.deliver.add('deliver', { campaignId: 'other-issue-001', subscriberId: '1' } as never, { jobId: deliverJobId('other-issue-001', '1'), delay: 3_600_000 });
+    const other = await h.queues.deliver.add('deliver', { campaignId: 'other-issue-001', subscriberId: '1' } as never, {
+      jobId: deliverJobId('other-issue-001', '1'),
+      delay: 3_600_000,
+    });
 
     const status = await cancelCampaign(h.sends, published.issueId);
     // At most the two the worker holds (concurrency 2, waiting on the rate limit) come back to

@@ -108,7 +108,9 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
     for (const shard of before) expect(shard.state).toBe('done');
     const run = await cli('send', SAMPLE_ISSUE, '--yes');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^issue pretrain-weekly-064 was already sent \(finished \S+\): 20 sent of 20 \(0 failed, 0 bounced, 0 skipped, 0 unknown\); nothing was changed\. To send it to subscribers who joined since: newsletter send emails\/issues\/pretrain-weekly-064\.yaml --new-subscribers\n$/);
+    expect(run.stdout).toMatch(
+      /^issue pretrain-weekly-064 was already sent \(finished \S+\): 20 sent of 20 \(0 failed, 0 bounced, 0 skipped, 0 unknown\); nothing was changed\. To send it to subscribers who joined since: newsletter send emails\/issues\/pretrain-weekly-064\.yaml --new-subscribers\n$/,
+    );
     expect(await shards(ISSUE_ID)).toEqual(before);
     const more = await cli('send', SAMPLE_ISSUE, '--yes', '--new-subscribers');
     expect(more.code).toBe(0);

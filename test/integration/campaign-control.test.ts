@@ -29,7 +29,15 @@ describe.each([1, 3])('controlling a send (%i partition(s))', (partitions) => {
     subscribers = await h.seed(900);
     control = h.sends;
     transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({ config: { ...h.config, adminToken: ADMIN }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false, partitions: h.partitions });
+    app = await buildApp({
+      config: { ...h.config, adminToken: ADMIN },
+      redis: h.redis,
+      store: h.store,
+      newsletters: await loadNewsletters('emails'),
+      transactionalQueue: transactional,
+      logger: false,
+      partitions: h.partitions,
+    });
     // Paused jobs are looked at again only every 20 s: resume must bring them back itself.
     await h.startWorker({ deliver: { pauseRecheckMs: 20_000 } }, CONCURRENCY);
   });

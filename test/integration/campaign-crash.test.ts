@@ -12,11 +12,13 @@ import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from 
 const WORKER_ENTRY = fileURLToPath(new URL('../../workers/worker.ts', import.meta.url));
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], { env: { ...process.env, ...env, WORKER_CONCURRENCY: '32', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+    env: { ...process.env, ...env, WORKER_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.on('data', () => {});
   return child;
 }
-
 
 describe('a worker killed mid-send', () => {
   let h: CampaignHarness | undefined;

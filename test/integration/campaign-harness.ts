@@ -83,7 +83,16 @@ export interface CampaignHarness {
   close(): Promise<void>;
 }
 
-export async function startCampaignHarness(opts: { reply?: (to: string) => SinkReply | 'lose-reply' | null; rateLimitPerSecond?: number; login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean }; env?: Record<string, string>; cluster?: string; partitions?: number } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(
+  opts: {
+    reply?: (to: string) => SinkReply | 'lose-reply' | null;
+    rateLimitPerSecond?: number;
+    login?: { user: string; pass: string; accept: (user: string, pass: string) => boolean };
+    env?: Record<string, string>;
+    cluster?: string;
+    partitions?: number;
+  } = {},
+): Promise<CampaignHarness> {
   const t = await testRedis({ forQueues: true, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
   const sink = await startSmtpSink({ ...(opts.reply ? { reply: opts.reply } : {}), ...(opts.login ? { acceptLogin: opts.login.accept } : {}) });
   const env: NodeJS.ProcessEnv = {
@@ -152,17 +161,26 @@ export async function startCampaignHarness(opts: { reply?: (to: string) => SinkR
     status: (campaignId) => getStatus(sends, campaignId),
     async waitForState(campaignId, states, timeoutMs = 90_000) {
       let status = await getStatus(sends, campaignId);
-      await waitUntil(`campaign ${campaignId} to be ${states.join('/')}`, async () => {
-        status = await getStatus(sends, campaignId);
-        return states.includes(status.state);
-      }, timeoutMs).catch((error: Error) => {
+      await waitUntil(
+        `campaign ${campaignId} to be ${states.join('/')}`,
+        async () => {
+          status = await getStatus(sends, campaignId);
+          return states.includes(status.state);
+        },
+        timeoutMs,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}: ${JSON.stringify(status)}`);
       });
       return status;
     },
     async waitForDeliverQueueAtRest() {
       const busy = async () => {
-        const counts = await Promise.all(sends.shards.flatMap((s) => [s.queues.deliver.getJobCounts('active', 'waiting', 'prioritized'), s.queues.fanout.getJobCounts('active', 'waiting', 'prioritized')]));
+        const counts = await Promise.all(
+          sends.shards.flatMap((s) => [
+            s.queues.deliver.getJobCounts('active', 'waiting', 'prioritized'),
+            s.queues.fanout.getJobCounts('active', 'waiting', 'prioritized'),
+          ]),
+        );
         return counts.some((c) => Object.values(c).some((n) => n > 0));
       };
       await waitUntil('the deliver and fan-out queues to be at rest', async () => !(await busy()));
@@ -207,6 +225,13 @@ export async function expectLedgerMatches(h: CampaignHarness, campaignId: string
   expect(unreached, 'unreached subscribers').toBeGreaterThanOrEqual(0);
   if (unreached > 0) expect(record.fanoutDone, 'only a finished fan-out leaves some unreached').toBe(true);
   expect(entries.length, 'ledger entries vs total').toBe(record.total);
-  expect(tally).toEqual({ sent: status.sent, bounced: status.bounced, failed: status.failed, skipped: status.skipped - unreached, unknown: status.unknown, queued: status.queued });
+  expect(tally).toEqual({
+    sent: status.sent,
+    bounced: status.bounced,
+    failed: status.failed,
+    skipped: status.skipped - unreached,
+    unknown: status.unknown,
+    queued: status.queued,
+  });
   return status;
 }

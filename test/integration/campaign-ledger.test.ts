@@ -40,7 +40,11 @@ describe('ledger', () => {
     const plain = await make('plain@example.org', 'active', ['l']);
     const left = await make('left@example.org', 'unsubscribed', ['l']);
     const elsewhere = await make('elsewhere@example.org', 'active', ['l2']);
-    expect(await ledger.claim('cm', member, 'a1', { listId: 'l' })).toEqual({ outcome: 'claimed', contentHash: 'h1', member: { email: 'member@example.org', name: '张三' } });
+    expect(await ledger.claim('cm', member, 'a1', { listId: 'l' })).toEqual({
+      outcome: 'claimed',
+      contentHash: 'h1',
+      member: { email: 'member@example.org', name: '张三' },
+    });
     expect(await ledger.claim('cm', plain, 'a1', { listId: 'l' })).toEqual({ outcome: 'claimed', contentHash: 'h1', member: { email: 'plain@example.org' } });
     expect(await ledger.claim('cm', left, 'a1', { listId: 'l' })).toEqual({ outcome: 'skipped', contentHash: 'h1' });
     // 'l' is a prefix of 'l2': membership is by whole list id.
@@ -165,7 +169,13 @@ describe('ledger', () => {
     await t.redis.hset(k.campaign('c12'), 'state', 'cancelled');
     expect(await ledger.release('c12', '2', 'a3')).toBe(true);
     expect(await ledger.state('c12', '2')).toBe('unknown');
-    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c12')).toMatchObject({ total: 2, unknown: 2, failed: 0, skipped: 0, possibleDuplicates: 2 });
+    expect(await getStatus({ redis: t.redis, shards: [{ keys: k }] }, 'c12')).toMatchObject({
+      total: 2,
+      unknown: 2,
+      failed: 0,
+      skipped: 0,
+      possibleDuplicates: 2,
+    });
   });
 
   it('a released marker (transient failure) is not in doubt on retry', async () => {
@@ -262,8 +272,28 @@ describe('publish', () => {
   afterAll(async () => t?.cleanup());
 
   function issue(subject: string, html: string): PublishedIssue {
-    const rendered = { issueId: 'p-1', newsletterId: 'n', subject, html, text: 'text', tokens: [], splice: { html: { parts: [html], tokens: [] }, text: { parts: ['text'], tokens: [] } } } as unknown as RenderedIssue;
-    return { issueId: 'p-1', newsletterId: 'n', newsletterName: 'N', listId: 'n', locale: 'en', number: 1, date: '2025-01-01', subject, contentHash: contentHash(subject, html, 'text'), publishedAt: new Date().toISOString(), rendered };
+    const rendered = {
+      issueId: 'p-1',
+      newsletterId: 'n',
+      subject,
+      html,
+      text: 'text',
+      tokens: [],
+      splice: { html: { parts: [html], tokens: [] }, text: { parts: ['text'], tokens: [] } },
+    } as unknown as RenderedIssue;
+    return {
+      issueId: 'p-1',
+      newsletterId: 'n',
+      newsletterName: 'N',
+      listId: 'n',
+      locale: 'en',
+      number: 1,
+      date: '2025-01-01',
+      subject,
+      contentHash: contentHash(subject, html, 'text'),
+      publishedAt: new Date().toISOString(),
+      rendered,
+    };
   }
 
   it('stores once, keeps identical content, refuses a change naming it unless forced', async () => {

@@ -27,7 +27,9 @@ describe('send with no worker running', () => {
   it('says no worker is running and how to start one; the send waits and completes once one runs', async () => {
     const run = await cli('send', SAMPLE_ISSUE, '--yes');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`newsletter send: no worker is running on ${h.env.REDIS_URL} (KEY_PREFIX ${h.env.KEY_PREFIX}): the send stays queued, nothing is lost`);
+    expect(run.stderr).toContain(
+      `newsletter send: no worker is running on ${h.env.REDIS_URL} (KEY_PREFIX ${h.env.KEY_PREFIX}): the send stays queued, nothing is lost`,
+    );
     expect(run.stderr).toContain('`npx newsletter worker`');
     const test = await cli('send', SAMPLE_ISSUE, '--test', 'editor@example.test');
     expect(test.code).toBe(0);

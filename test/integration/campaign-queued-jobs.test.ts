@@ -18,7 +18,15 @@ describe('jobs queued with the old field name (issueId)', () => {
   afterAll(async () => h?.close());
 
   const start = (published: PublishedIssue, expected: number) =>
-    startCampaign(h.redis, h.keys, { campaignId: published.issueId, issueId: published.issueId, mode: 'list', listId: h.listId, contentHash: published.contentHash, state: 'sending', expected });
+    startCampaign(h.redis, h.keys, {
+      campaignId: published.issueId,
+      issueId: published.issueId,
+      mode: 'list',
+      listId: h.listId,
+      contentHash: published.contentHash,
+      state: 'sending',
+      expected,
+    });
 
   it('a fan-out job { issueId, run } adds the deliver jobs, and every subscriber gets one copy', async () => {
     const readers = await h.seed(5, 'old-fanout');

@@ -16,7 +16,10 @@ const N = 2_000;
 /** A header's unfolded raw value (mailparser's structured `list` merges the two URIs). */
 function header(mail: ParsedMail, name: string): string {
   const line = mail.headerLines.find((h) => h.key === name)?.line ?? '';
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 function unsubscribeUris(mail: ParsedMail): string[] {
@@ -91,12 +94,24 @@ describe('sending an issue to 2,000 subscribers', () => {
 
   it('the personal link, POSTed as RFC 8058 one-click, unsubscribes that subscriber', async () => {
     const queue = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    const app = await buildApp({ config: { ...h.config, adminToken: 'x'.repeat(24) }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: queue, logger: false });
+    const app = await buildApp({
+      config: { ...h.config, adminToken: 'x'.repeat(24) },
+      redis: h.redis,
+      store: h.store,
+      newsletters: await loadNewsletters('emails'),
+      transactionalQueue: queue,
+      logger: false,
+    });
     try {
       const mail = parsed[7]!;
       const url = new URL(unsubscribeUris(mail).find((u) => u.startsWith('https://'))!);
       const to = (mail.to as { value: { address: string }[] }).value[0]!.address;
-      const response = await app.inject({ method: 'POST', url: url.pathname, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const response = await app.inject({
+        method: 'POST',
+        url: url.pathname,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(response.statusCode).toBe(200);
       const subscriber = await h.store.findByEmail(to);
       expect(subscriber?.lists.includes(h.listId) && subscriber.status === 'active').toBe(false);
@@ -113,9 +128,16 @@ describe('sending an issue to 2,000 subscribers', () => {
   it('sending the same issue again is refused, says when and to how many it went, and changes nothing', async () => {
     const before = await h.redis.hgetall(h.keys.campaign(issueId));
     const published = await h.publish();
-    const refused = await h.send(published).then(() => null, (e: unknown) => e);
+    const refused = await h.send(published).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(AlreadySentError);
-    expect((refused as Error).message).toMatch(new RegExp(`^issue ${issueId} was already sent \\(finished \\S+\\): ${N} sent of ${N} \\(0 failed, 0 bounced, 0 skipped, 0 unknown\\); nothing was changed\\. To send it to subscribers who joined since: newsletter send emails/issues/${issueId}\\.yaml --new-subscribers$`));
+    expect((refused as Error).message).toMatch(
+      new RegExp(
+        `^issue ${issueId} was already sent \\(finished \\S+\\): ${N} sent of ${N} \\(0 failed, 0 bounced, 0 skipped, 0 unknown\\); nothing was changed\\. To send it to subscribers who joined since: newsletter send emails/issues/${issueId}\\.yaml --new-subscribers$`,
+      ),
+    );
     expect(await h.redis.hgetall(h.keys.campaign(issueId))).toEqual(before);
     await h.waitForDeliverQueueAtRest();
     expect(h.sink.messages).toHaveLength(N);

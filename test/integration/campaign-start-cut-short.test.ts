@@ -88,14 +88,24 @@ describe('a send whose start was cut short before every partition had its shard'
     const published = await h.publish();
     // What startListSend had written when it died: the first partition's shard only.
     const first = h.sends.shards[0]!;
-    await startCampaign(h.redis, first.keys, { campaignId: published.issueId, issueId: published.issueId, mode: 'list', listId: published.listId, contentHash: published.contentHash, state: 'sending', expected: N });
+    await startCampaign(h.redis, first.keys, {
+      campaignId: published.issueId,
+      issueId: published.issueId,
+      mode: 'list',
+      listId: published.listId,
+      contentHash: published.contentHash,
+      state: 'sending',
+      expected: N,
+    });
 
     const again = await h.send(published).then(
       () => null,
       (error: unknown) => error,
     );
     expect(again).toBeInstanceOf(SendRunningError);
-    expect((again as Error).message).toMatch(/cut short before partitions 1, 2 of 3 partitions had this send: cancel it \(newsletter cancel pretrain-weekly-064\), then send again/);
+    expect((again as Error).message).toMatch(
+      /cut short before partitions 1, 2 of 3 partitions had this send: cancel it \(newsletter cancel pretrain-weekly-064\), then send again/,
+    );
     // Nothing was queued: a fan-out of the first shard alone would end the send as done without the others.
     expect(await first.queues.fanout.getJobCounts('waiting', 'delayed', 'active')).toEqual({ waiting: 0, delayed: 0, active: 0 });
 

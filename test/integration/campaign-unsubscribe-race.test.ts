@@ -33,7 +33,15 @@ describe.each([1, 3])('unsubscribing while a send runs (%i partition(s))', (part
   beforeAll(async () => {
     h = await startCampaignHarness({ partitions });
     transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({ config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' }, redis: h.redis, store: h.store, newsletters: await loadNewsletters('emails'), transactionalQueue: transactional, logger: false, partitions: h.partitions });
+    app = await buildApp({
+      config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' },
+      redis: h.redis,
+      store: h.store,
+      newsletters: await loadNewsletters('emails'),
+      transactionalQueue: transactional,
+      logger: false,
+      partitions: h.partitions,
+    });
     await h.startWorker({}, SLOTS);
   });
   afterAll(async () => {
@@ -46,14 +54,20 @@ describe.each([1, 3])('unsubscribing while a send runs (%i partition(s))', (part
   function oneClick(s: Seeded) {
     const token = signListToken(h.config.secrets, s.id, h.listId);
     return app
-      .inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })
+      .inject({
+        method: 'POST',
+        url: `/unsubscribe/${token}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      })
       .then((res) => {
         h.sink.mark(`unsubscribed ${s.email}`);
         return res;
       });
   }
 
-  const eventsOf = (email: string) => h.sink.events.map((e, i) => ({ ...e, i })).filter((e) => ('to' in e && e.to === email) || (e.kind === 'mark' && e.label === `unsubscribed ${email}`));
+  const eventsOf = (email: string) =>
+    h.sink.events.map((e, i) => ({ ...e, i })).filter((e) => ('to' in e && e.to === email) || (e.kind === 'mark' && e.label === `unsubscribed ${email}`));
 
   it('(b) claimed first: the unsubscribe answers after that transaction is over (withdrawn before its dot), and none begins after it', async () => {
     const readers = await h.seed(N, 'b');

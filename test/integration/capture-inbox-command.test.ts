@@ -34,7 +34,11 @@ function startInbox(args: string[], cwd: string, env: NodeJS.ProcessEnv): Starte
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const take = (line: string) => {
     lines.push(line);
-    for (const w of [...waiters]) if (w.pattern.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+    for (const w of [...waiters])
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
   };
   createInterface({ input: child.stdout }).on('line', take);
   createInterface({ input: child.stderr }).on('line', (line) => take(`stderr: ${line}`));
@@ -61,7 +65,11 @@ afterAll(() => rm(cwd, { recursive: true, force: true }));
 describe('newsletter inbox', () => {
   it('prints both addresses and the .eml folder, captures a mail over SMTP, lists it over HTTP, and ends on SIGTERM', async () => {
     const [smtpPort, httpPort] = [await freePort(), await freePort()];
-    const inbox = startInbox(['--smtp-port', String(smtpPort), '--port', String(httpPort), '--dir', 'mail'], cwd, bareEnv({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
+    const inbox = startInbox(
+      ['--smtp-port', String(smtpPort), '--port', String(httpPort), '--dir', 'mail'],
+      cwd,
+      bareEnv({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }),
+    );
     const transport = nodemailer.createTransport({ url: `smtp://127.0.0.1:${smtpPort}`, pool: true });
     try {
       await inbox.waitFor(/^ready {4}capturing until you press Ctrl-C$/);
@@ -99,10 +107,16 @@ describe('newsletter inbox', () => {
 
   it('says where the workers send instead when SMTP_URL does not point at it', async () => {
     const [smtpPort, httpPort] = [await freePort(), await freePort()];
-    const inbox = startInbox(['--smtp-port', String(smtpPort), '--port', String(httpPort)], cwd, bareEnv({ SMTP_URL: 'smtps://user:pass@smtp.example.com:465' }));
+    const inbox = startInbox(
+      ['--smtp-port', String(smtpPort), '--port', String(httpPort)],
+      cwd,
+      bareEnv({ SMTP_URL: 'smtps://user:pass@smtp.example.com:465' }),
+    );
     try {
       await inbox.waitFor(/^ready /);
-      expect(inbox.lines).toContain(`note     SMTP_URL is smtps://smtp.example.com:465 (.env or the environment): workers send there, not here; set SMTP_URL=smtp://127.0.0.1:${smtpPort} to capture their mail`);
+      expect(inbox.lines).toContain(
+        `note     SMTP_URL is smtps://smtp.example.com:465 (.env or the environment): workers send there, not here; set SMTP_URL=smtp://127.0.0.1:${smtpPort} to capture their mail`,
+      );
       expect(inbox.lines.join('\n')).not.toContain('pass');
       expect(inbox.lines[0]).toBe(`inbox    SMTP smtp://127.0.0.1:${smtpPort} → .data/inbox/ (one .eml file per message)`);
     } finally {
@@ -120,7 +134,9 @@ describe('newsletter inbox', () => {
       const inbox = startInbox(['--smtp-port', String(port), '--port', String(await freePort())], cwd, bareEnv());
       const [code] = await once(inbox.child, 'close');
       expect(code).toBe(1);
-      expect(inbox.lines).toEqual([`stderr: newsletter: --smtp-port: 127.0.0.1:${port} is already in use (another \`newsletter inbox\` or \`dev\`?); choose another with --smtp-port and set SMTP_URL to match`]);
+      expect(inbox.lines).toEqual([
+        `stderr: newsletter: --smtp-port: 127.0.0.1:${port} is already in use (another \`newsletter inbox\` or \`dev\`?); choose another with --smtp-port and set SMTP_URL to match`,
+      ]);
     } finally {
       taken.close();
     }

@@ -9,7 +9,9 @@ import { runCli } from '../helpers/cli.ts';
 const cli = (...args: string[]) => runCli(args);
 
 let tmp: string;
-beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'cli-build-')); });
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'cli-build-'));
+});
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe('newsletter build', () => {
@@ -28,7 +30,12 @@ describe('newsletter build', () => {
     expect(html).not.toContain('%%NL_');
     expect(html).toContain('https://example.com/unsubscribe/SAMPLE');
     expect(text).not.toContain('%%NL_');
-    for (const title of ['Adversarial Pretraining of Self-Supervised Deep Networks', 'Large Language Models Can Self-Improve', '脑认知指导的预训练语言模型', '语言模型的新微调方式']) {
+    for (const title of [
+      'Adversarial Pretraining of Self-Supervised Deep Networks',
+      'Large Language Models Can Self-Improve',
+      '脑认知指导的预训练语言模型',
+      '语言模型的新微调方式',
+    ]) {
       expect(text).toContain(title);
     }
   });
@@ -49,7 +56,9 @@ describe('newsletter build', () => {
     const run = await cli('build', 'test/fixtures/content/emails/issues/javascript-url.yaml', '--out', out);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL\n');
+    expect(run.stderr).toBe(
+      'newsletter: test/fixtures/content/emails/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL\n',
+    );
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -73,7 +82,9 @@ describe('newsletter build', () => {
     const out = join(tmp, 'out-yaml');
     const run = await cli('build', 'test/fixtures/content/emails/issues/broken-yaml.yaml', '--out', out);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('newsletter: test/fixtures/content/emails/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)\n');
+    expect(run.stderr).toBe(
+      'newsletter: test/fixtures/content/emails/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)\n',
+    );
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
@@ -162,7 +173,9 @@ describe('newsletter lint', () => {
     const file = await fixtureIssue('unclosed-quote');
     const run = await cli('lint', file);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe(`${file}:3: error: invalid YAML: missing closing " quote: the text that opens with " on this line is never closed (it runs on to the end of the file); add " where it ends (write \\" for a " inside it)\n`);
+    expect(run.stdout).toBe(
+      `${file}:3: error: invalid YAML: missing closing " quote: the text that opens with " on this line is never closed (it runs on to the end of the file); add " where it ends (write \\" for a " inside it)\n`,
+    );
     expect(run.stderr).toMatch(/: 1 error; the file does not load/);
   });
 

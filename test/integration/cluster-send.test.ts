@@ -32,7 +32,10 @@ afterAll(async () => {
 });
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], { env: { ...process.env, ...env, WORKER_CONCURRENCY: '32', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+    env: { ...process.env, ...env, WORKER_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.on('data', () => {});
   children.push(child);
   return child;
@@ -57,7 +60,9 @@ describe('on a 3-master Redis Cluster', () => {
     const nodes = masters(h.redis);
     expect(nodes).toHaveLength(3);
     // A node that does not own the slot answers MOVED.
-    const holders = await Promise.all(nodes.map((n) => n.exists(h!.keys.campaign(published.issueId)).catch((e: Error) => (/^MOVED/.test(e.message) ? 0 : Promise.reject(e)))));
+    const holders = await Promise.all(
+      nodes.map((n) => n.exists(h!.keys.campaign(published.issueId)).catch((e: Error) => (/^MOVED/.test(e.message) ? 0 : Promise.reject(e)))),
+    );
     expect(holders.reduce((a, b) => a + b, 0)).toBe(1);
     const plain = new Redis(TEST_REDIS_URL);
     try {
@@ -116,7 +121,14 @@ describe('on a 3-master Redis Cluster', () => {
     // live on a master of their own.
     const nodes = masters(h.redis);
     const ownerOf = async (key: string) => {
-      const owners = await Promise.all(nodes.map((n) => n.exists(key).then((found) => (found ? n : null), (e: Error) => (/^MOVED/.test(e.message) ? null : Promise.reject(e)))));
+      const owners = await Promise.all(
+        nodes.map((n) =>
+          n.exists(key).then(
+            (found) => (found ? n : null),
+            (e: Error) => (/^MOVED/.test(e.message) ? null : Promise.reject(e)),
+          ),
+        ),
+      );
       return owners.filter(Boolean);
     };
     const holders = new Set<unknown>();

@@ -17,7 +17,13 @@ afterAll(async () => {
 });
 
 function subscribe(email: string) {
-  return h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody({ email, newsletter: h.en.id }), remoteAddress: nextIp() });
+  return h.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody({ email, newsletter: h.en.id }),
+    remoteAddress: nextIp(),
+  });
 }
 
 /** The one confirmation job waiting in the paused queue, and its whole record as Redis holds it. */

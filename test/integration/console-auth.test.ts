@@ -75,7 +75,18 @@ describe('login', () => {
     const browser = new ConsoleClient(h.app);
     await browser.get('/admin/login');
     const codes: number[] = [];
-    for (let i = 0; i < 11; i++) codes.push((await h.app.inject({ method: 'POST', url: '/admin/login', remoteAddress: '203.0.113.9', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=wrong&_csrf=${encodeURIComponent(browser.lastCsrf)}` })).statusCode);
+    for (let i = 0; i < 11; i++)
+      codes.push(
+        (
+          await h.app.inject({
+            method: 'POST',
+            url: '/admin/login',
+            remoteAddress: '203.0.113.9',
+            headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `token=wrong&_csrf=${encodeURIComponent(browser.lastCsrf)}`,
+          })
+        ).statusCode,
+      );
     expect(codes.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(codes[10]).toBe(429);
   });
@@ -147,7 +158,11 @@ describe('queues (Bull Board)', () => {
     const queues = api.json().queues as Array<{ name: string; readOnlyMode: boolean }>;
     expect(queues.map((q) => q.name)).toContain('transactional');
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
-    const retry = await h.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/transactional/retry/failed', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const retry = await h.app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/transactional/retry/failed',
+      headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     expect(retry.statusCode).toBeGreaterThanOrEqual(400);
     expect(retry.statusCode).toBeLessThan(500);
   });

@@ -17,7 +17,8 @@ beforeAll(async () => {
   const emails = join(dir, 'emails');
   await cp('emails', emails, { recursive: true });
   await cp('test/fixtures/content/emails/newsletters/fixture-weekly.yaml', join(emails, 'newsletters', 'fixture-weekly.yaml'));
-  for (const issue of ['lint-errors', 'several-mistakes']) await cp(`test/fixtures/content/emails/issues/${issue}.yaml`, join(emails, 'issues', `${issue}.yaml`));
+  for (const issue of ['lint-errors', 'several-mistakes'])
+    await cp(`test/fixtures/content/emails/issues/${issue}.yaml`, join(emails, 'issues', `${issue}.yaml`));
   h = await startHttpHarness({ env: { EMAILS_DIR: emails } });
   browser = new ConsoleClient(h.app);
   await browser.login(ADMIN_TOKEN);
@@ -27,7 +28,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const findings = (body: string) => [...body.matchAll(/<li class="finding[^"]*"><span class="level (error|warning)">[^<]*<\/span> ([^<]*)<\/li>/g)].map((m) => ({ level: m[1]!, text: m[2]! }));
+const findings = (body: string) =>
+  [...body.matchAll(/<li class="finding[^"]*"><span class="level (error|warning)">[^<]*<\/span> ([^<]*)<\/li>/g)].map((m) => ({ level: m[1]!, text: m[2]! }));
 
 describe('issue page', () => {
   it('names each finding’s level once, errors first, each kind by line, and says why there is no send form', async () => {

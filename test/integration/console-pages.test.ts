@@ -13,7 +13,14 @@ const ISSUE = 'field-notes-012';
 
 beforeAll(async () => {
   h = await startHttpHarness({ publicUrl: 'http://127.0.0.1:3000' });
-  for (let i = 1; i <= 12; i++) await h.store.create({ email: `reader-${i}@pages.example`, name: `Reader ${i}`, lists: [h.en.listId], status: 'active', consent: { at: new Date().toISOString(), textVersion: 't', source: 'import' } });
+  for (let i = 1; i <= 12; i++)
+    await h.store.create({
+      email: `reader-${i}@pages.example`,
+      name: `Reader ${i}`,
+      lists: [h.en.listId],
+      status: 'active',
+      consent: { at: new Date().toISOString(), textVersion: 't', source: 'import' },
+    });
   browser = new ConsoleClient(h.app);
   await browser.login(ADMIN_TOKEN);
 });
@@ -25,7 +32,9 @@ describe('home', () => {
   it('lists every issue file with its subject and "not sent"', async () => {
     const res = await browser.get('/admin');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/<a href="\/admin\/issues\/field-notes-012">field-notes-012<\/a><\/td><td>[^<]+<\/td><td data-lint="field-notes-012">.*?<\/td><td><span class="state none" data-state="none">not sent<\/span>/);
+    expect(res.body).toMatch(
+      /<a href="\/admin\/issues\/field-notes-012">field-notes-012<\/a><\/td><td>[^<]+<\/td><td data-lint="field-notes-012">.*?<\/td><td><span class="state none" data-state="none">not sent<\/span>/,
+    );
     expect(res.body).toContain('<a href="/admin/issues/pretrain-weekly-064">');
   });
 });

@@ -22,13 +22,19 @@ afterAll(async () => {
 function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
   const boundary = 'consoletestboundary';
   const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`);
+  if (file)
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`);
   return { payload: `${parts.join('')}--${boundary}--\r\n`, type: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function upload(fields: Record<string, string>, file?: { name: string; content: string }) {
   const { payload, type } = multipart(fields, file);
-  return h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': type }, payload });
+  return h.app.inject({
+    method: 'POST',
+    url: '/admin/subscribers/import',
+    headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': type },
+    payload,
+  });
 }
 
 describe('subscribers page', () => {
@@ -40,7 +46,9 @@ describe('subscribers page', () => {
     expect(added.body).toContain(`data-count="${h.en.listId}-active">1<`);
     const id = (await h.store.findByEmail('ann@subs.example'))!.id;
     const found = await browser.get('/admin/subscribers?q=ann@subs.example');
-    expect(found.body).toContain(`<td><a href="/admin/subscribers/${id}" aria-label="Open ann@subs.example">ann@subs.example</a></td><td>Ann</td><td>active</td>`);
+    expect(found.body).toContain(
+      `<td><a href="/admin/subscribers/${id}" aria-label="Open ann@subs.example">ann@subs.example</a></td><td>Ann</td><td>active</td>`,
+    );
     // The row has no one-click removal: its page asks first.
     expect(found.body).not.toContain('/remove"');
     const page = await browser.get(`/admin/subscribers/${id}`);
@@ -136,10 +144,20 @@ describe('subscribers page', () => {
 
   it('imports a file past the old 5 MB limit, streamed, and answers a malformed upload with a 4xx, never a 5xx', async () => {
     await browser.get('/admin/subscribers');
-    const cut = await h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data; boundary=zz' }, payload: '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nemail\r\nx@y.z' });
+    const cut = await h.app.inject({
+      method: 'POST',
+      url: '/admin/subscribers/import',
+      headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data; boundary=zz' },
+      payload: '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nemail\r\nx@y.z',
+    });
     expect(cut.statusCode).toBeGreaterThanOrEqual(400);
     expect(cut.statusCode).toBeLessThan(500);
-    const noBoundary = await h.app.inject({ method: 'POST', url: '/admin/subscribers/import', headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data' }, payload: 'x' });
+    const noBoundary = await h.app.inject({
+      method: 'POST',
+      url: '/admin/subscribers/import',
+      headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'multipart/form-data' },
+      payload: 'x',
+    });
     expect(noBoundary.statusCode).toBe(400);
     // 22,000 rows with long CJK names (3 bytes a character): about 6.5 MB in few rows, so the
     // later exports of this list stay quick.
@@ -165,12 +183,18 @@ describe('subscribers page', () => {
   });
 
   it('exports the consent record of someone who subscribed on the form and confirmed: IP, user agent, the words, when', async () => {
-    const form = await h.app.inject({ method: 'POST', url: '/subscribe', remoteAddress: '198.51.100.23', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TestBrowser/1.0' }, payload: `email=consent%40subs.example&newsletter=${h.en.id}` });
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      remoteAddress: '198.51.100.23',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TestBrowser/1.0' },
+      payload: `email=consent%40subs.example&newsletter=${h.en.id}`,
+    });
     expect(form.statusCode).toBe(202);
     const [mail] = await waitForMail(h, 'consent@subs.example');
     expect((await confirmByClick(h.app, confirmPathFrom(mail!, h.config.publicUrl))).statusCode).toBe(200);
     const res = await browser.get(`/admin/subscribers/export.csv?list=${h.en.listId}`);
-    const row = (parse(res.body, { columns: true }) as Record<string, string>[]).find((r) => r.email === "consent@subs.example")!;
+    const row = (parse(res.body, { columns: true }) as Record<string, string>[]).find((r) => r.email === 'consent@subs.example')!;
     expect(row).toMatchObject({ status: 'active', source: 'form', consent_ip: '198.51.100.23', consent_user_agent: 'TestBrowser/1.0' });
     expect(row.consent_text).toMatch(/^By subscribing I agree to receive Field Notes by email\./);
     expect(new Date(row.consented_at!).getTime()).toBeLessThanOrEqual(new Date(row.confirmed_at!).getTime());
@@ -198,7 +222,11 @@ describe('search, filters and bulk actions', () => {
     for (const [email, name, lists, status] of people) ids[email] = (await h.store.create({ email, name, lists: [...lists], status })).subscriber.id;
   });
 
-  const emailsIn = (body: string) => [...body.matchAll(/aria-label="Open ([^"]+)"/g)].map((m) => m[1]!).filter((e) => e.includes('search.example') || e.includes('other.example')).sort();
+  const emailsIn = (body: string) =>
+    [...body.matchAll(/aria-label="Open ([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .filter((e) => e.includes('search.example') || e.includes('other.example'))
+      .sort();
 
   it('finds by the start of an address, a domain or a name, in any case, with a count', async () => {
     const ali = await browser.get('/admin/subscribers?q=ALI');
@@ -206,7 +234,11 @@ describe('search, filters and bulk actions', () => {
     expect(ali.body).toContain('data-match-count="3"');
     expect(ali.body).toContain('3 subscribers match.');
     expect(emailsIn((await browser.get('/admin/subscribers?q=ali&kind=local')).body)).toEqual(['Alice.Moss@search.example', 'alina@search.example']);
-    expect(emailsIn((await browser.get('/admin/subscribers?q=%40search')).body)).toEqual(['Alice.Moss@search.example', 'alina@search.example', 'carl@search.example']);
+    expect(emailsIn((await browser.get('/admin/subscribers?q=%40search')).body)).toEqual([
+      'Alice.Moss@search.example',
+      'alina@search.example',
+      'carl@search.example',
+    ]);
     expect(emailsIn((await browser.get('/admin/subscribers?q=%E7%8E%8B&kind=name')).body)).toEqual(['alina@search.example']);
     expect(emailsIn((await browser.get('/admin/subscribers?q=ali%40sea')).body)).toEqual(['Alice.Moss@search.example', 'alina@search.example']);
   });
@@ -229,9 +261,14 @@ describe('search, filters and bulk actions', () => {
     expect(rows.map((r) => r.email).sort()).toEqual(['alina@search.example', 'bob@other.example']);
     expect(rows.find((r) => r.email === 'bob@other.example')).toMatchObject({ name: 'Alina Berg', status: 'active', lists: h.zh.listId });
     // A state alone, over every list; a filter that matches nobody gives the header row only.
-    const pending = parse((await browser.get('/admin/subscribers/export.csv?match=1&q=%40search&status=pending')).body, { columns: true }) as Record<string, string>[];
+    const pending = parse((await browser.get('/admin/subscribers/export.csv?match=1&q=%40search&status=pending')).body, { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(pending.map((r) => r.email)).toEqual(['carl@search.example']);
-    expect((await browser.get('/admin/subscribers/export.csv?match=1&q=nobody-here')).body.trim()).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at');
+    expect((await browser.get('/admin/subscribers/export.csv?match=1&q=nobody-here')).body.trim()).toBe(
+      'email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at',
+    );
     expect((await browser.get('/admin/subscribers/export.csv?match=1&list=no-such-list')).statusCode).toBe(400);
   });
 
@@ -242,7 +279,10 @@ describe('search, filters and bulk actions', () => {
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain(`Unsubscribe 2 subscribers from ${h.en.listId}?`);
     expect(await h.store.isActiveIn(ids['alina@search.example']!, h.en.listId)).toBe(true);
-    expect((await browser.post('/admin/subscribers/bulk', { action: 'unsubscribe', q: '@search', kind: 'auto', list: h.en.listId, status: 'active', _csrf: null })).statusCode).toBe(403);
+    expect(
+      (await browser.post('/admin/subscribers/bulk', { action: 'unsubscribe', q: '@search', kind: 'auto', list: h.en.listId, status: 'active', _csrf: null }))
+        .statusCode,
+    ).toBe(403);
     const done = await browser.submit('/admin/subscribers/bulk', { action: 'unsubscribe', q: '@search', kind: 'auto', list: h.en.listId, status: 'active' });
     expect(done.body).toContain('Unsubscribed 2 subscribers.');
     expect(await h.store.isActiveIn(ids['alina@search.example']!, h.en.listId)).toBe(false);
@@ -261,4 +301,3 @@ describe('search, filters and bulk actions', () => {
     expect(await h.store.isForgotten('carl@search.example')).toBe(true);
   });
 });
-

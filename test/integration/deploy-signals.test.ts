@@ -120,7 +120,14 @@ describe('SIGTERM stops worker and serve as deployed', () => {
     expect(commands.filter((c) => /\bnpx\b/.test(c.command))).toEqual([]);
     expect(new Set(commands.map((c) => c.command))).toEqual(new Set(['bin/newsletter.js serve', 'bin/newsletter.js worker']));
     // systemd runs it by absolute path; every file has both roles except the per-role units.
-    expect(commands.map((c) => c.file).sort()).toEqual(['deploy/Procfile', 'deploy/Procfile', 'deploy/compose.yml', 'deploy/compose.yml', 'deploy/systemd/newsletter-serve.service', 'deploy/systemd/newsletter-worker@.service']);
+    expect(commands.map((c) => c.file).sort()).toEqual([
+      'deploy/Procfile',
+      'deploy/Procfile',
+      'deploy/compose.yml',
+      'deploy/compose.yml',
+      'deploy/systemd/newsletter-serve.service',
+      'deploy/systemd/newsletter-worker@.service',
+    ]);
   });
 
   /** Starts `file args…` in the checkout, waits for `ready`, sends SIGTERM; resolves with the exit code and the log. */

@@ -19,7 +19,11 @@ function startDev(args: string[]): { child: ChildProcessWithoutNullStreams; line
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
-    for (const w of [...waiters]) if (w.pattern.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+    for (const w of [...waiters])
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
   });
   child.stderr.on('data', (chunk: Buffer) => lines.push(`stderr: ${chunk.toString()}`));
   return {

@@ -15,7 +15,12 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 describe('authentication', () => {
   it('answers 401 with WWW-Authenticate: Bearer without a token or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }, { authorization: `Bearer ${ADMIN_TOKEN}x` }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+      { authorization: `Bearer ${ADMIN_TOKEN}x` },
+    ]) {
       const res = await h.app.inject({ method: 'GET', url: '/api/subscribers/counts', headers });
       expect(res.statusCode).toBe(401);
       expect(String(res.headers['www-authenticate'])).toMatch(/^Bearer/);
@@ -35,7 +40,12 @@ describe('authentication', () => {
 
 describe('subscribers', () => {
   it('adds confirmed subscribers, lists, filters, counts and removes them', async () => {
-    const first = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'Admin.Added@Example.ORG', name: 'Ann', list: h.en.listId, confirmed: true } });
+    const first = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: auth,
+      payload: { email: 'Admin.Added@Example.ORG', name: 'Ann', list: h.en.listId, confirmed: true },
+    });
     expect(first.statusCode).toBe(201);
     const created = first.json();
     expect(created.created).toBe(true);
@@ -43,7 +53,12 @@ describe('subscribers', () => {
     expect(created.subscriber.consent).toMatchObject({ source: 'api' });
     expect(await h.store.isActiveIn(created.subscriber.id, h.en.listId)).toBe(true);
 
-    const again = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'Admin.Added@EXAMPLE.org', list: h.zh.listId, confirmed: true } });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: auth,
+      payload: { email: 'Admin.Added@EXAMPLE.org', list: h.zh.listId, confirmed: true },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().subscriber.lists.sort()).toEqual([h.en.listId, h.zh.listId].sort());
 
@@ -102,7 +117,14 @@ describe('subscribers', () => {
 
 describe('PATCH /api/subscribers/:id and ?email=', () => {
   it('finds one subscriber by address, changes name and locale, and unsubscribes from every list', async () => {
-    const created = (await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'Patch.Me@Example.org', name: 'Old', list: h.en.listId, confirmed: true } })).json();
+    const created = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/subscribers',
+        headers: auth,
+        payload: { email: 'Patch.Me@Example.org', name: 'Old', list: h.en.listId, confirmed: true },
+      })
+    ).json();
     const id = created.subscriber.id as string;
     const found = await h.app.inject({ method: 'GET', url: '/api/subscribers?email=Patch.Me@example.ORG', headers: auth });
     expect(found.json().subscribers.map((s: { id: string }) => s.id)).toEqual([id]);
@@ -132,7 +154,9 @@ describe('GET /api/openapi.json', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/subscribers', '/subscribers/{id}', '/campaigns', '/campaigns/{issueId}/send', '/campaigns/{issueId}/pause']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/subscribers', '/subscribers/{id}', '/campaigns', '/campaigns/{issueId}/send', '/campaigns/{issueId}/pause']),
+    );
     const add = doc.paths['/subscribers'].post.requestBody.content['application/json'].schema;
     expect(add.required).toEqual(expect.arrayContaining(['email', 'list']));
     expect(add.properties.email).toMatchObject({ type: 'string', maxLength: 320 });
@@ -140,7 +164,9 @@ describe('GET /api/openapi.json', () => {
     expect(send.additionalProperties).toBe(false);
     // What the schema says is what the route does: a field it lists is accepted, one it does not is refused.
     expect(Object.keys(send.properties).sort()).toEqual(['at', 'force', 'onlyNew', 'retryFailed']);
-    expect((await h.app.inject({ method: 'POST', url: '/api/campaigns/pretrain-weekly-064/send', headers: auth, payload: { nope: true } })).statusCode).toBe(400);
+    expect((await h.app.inject({ method: 'POST', url: '/api/campaigns/pretrain-weekly-064/send', headers: auth, payload: { nope: true } })).statusCode).toBe(
+      400,
+    );
     const patch = doc.paths['/subscribers/{id}'].patch;
     expect(patch.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
   });

@@ -18,7 +18,15 @@ beforeAll(async () => {
   const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
   publishedAt = published.publishedAt;
-  await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode: 'list', listId: newsletter.listId, contentHash: published.contentHash, state: 'sending', expected: 0 });
+  await startCampaign(h.redis, h.keys, {
+    campaignId: issue.id,
+    issueId: issue.id,
+    mode: 'list',
+    listId: newsletter.listId,
+    contentHash: published.contentHash,
+    state: 'sending',
+    expected: 0,
+  });
 }, 120_000);
 afterAll(async () => {
   await h?.close();
@@ -26,10 +34,14 @@ afterAll(async () => {
 
 /** Unfolds (RFC 5545 §3.1) and splits into [name, value] pairs. */
 function parse(body: string): Array<[string, string]> {
-  return body.replace(/\r\n /g, '').split('\r\n').filter(Boolean).map((line) => {
-    const at = line.indexOf(':');
-    return [line.slice(0, at), line.slice(at + 1)];
-  });
+  return body
+    .replace(/\r\n /g, '')
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) => {
+      const at = line.indexOf(':');
+      return [line.slice(0, at), line.slice(at + 1)];
+    });
 }
 
 describe('GET /issues/:id/events/:n.ics', () => {
@@ -43,7 +55,11 @@ describe('GET /issues/:id/events/:n.ics', () => {
     const fields = parse(res.body);
     const stamp = publishedAt.replace(/\.\d{3}/, '').replace(/[-:]/g, '');
     expect(fields).toEqual([
-      ['BEGIN', 'VCALENDAR'], ['VERSION', '2.0'], ['PRODID', '-//newsletter//issue events//EN'], ['CALSCALE', 'GREGORIAN'], ['METHOD', 'PUBLISH'],
+      ['BEGIN', 'VCALENDAR'],
+      ['VERSION', '2.0'],
+      ['PRODID', '-//newsletter//issue events//EN'],
+      ['CALSCALE', 'GREGORIAN'],
+      ['METHOD', 'PUBLISH'],
       ['BEGIN', 'VEVENT'],
       ['UID', 'shipping-log-031-1@news.example.test'],
       ['DTSTAMP', stamp],
@@ -52,8 +68,12 @@ describe('GET /issues/:id/events/:n.ics', () => {
       ['SUMMARY', 'Queue design office hours'],
       ['LOCATION', 'https://relay-labs.example/live/queue-office-hours'],
       ['URL', 'https://relay-labs.example/live/queue-office-hours'],
-      ['DESCRIPTION', 'Bring your retry policy and your worst incident graph\\; we will go through as many as we can in an hour.\\nRegister: https://relay-labs.example/live/queue-office-hours/register\\nhttps://relay-labs.example/events/queue-office-hours'],
-      ['END', 'VEVENT'], ['END', 'VCALENDAR'],
+      [
+        'DESCRIPTION',
+        'Bring your retry policy and your worst incident graph\\; we will go through as many as we can in an hour.\\nRegister: https://relay-labs.example/live/queue-office-hours/register\\nhttps://relay-labs.example/events/queue-office-hours',
+      ],
+      ['END', 'VEVENT'],
+      ['END', 'VCALENDAR'],
     ]);
   });
 
@@ -61,11 +81,25 @@ describe('GET /issues/:id/events/:n.ics', () => {
     const res = await h.app.inject({ method: 'GET', url: '/issues/shipping-log-031/events/2.ics' });
     expect(res.statusCode).toBe(200);
     const fields = Object.fromEntries(parse(res.body));
-    expect(fields).toMatchObject({ UID: 'shipping-log-031-2@news.example.test', DTSTART: '20240411T173000Z', DTEND: '20240411T200000Z', SUMMARY: 'Relay meetup\\, Bristol', LOCATION: 'The Engine Shed\\, Station Approach\\, Bristol BS1 6QH', URL: 'https://relay-labs.example/events/bristol-april' });
+    expect(fields).toMatchObject({
+      UID: 'shipping-log-031-2@news.example.test',
+      DTSTART: '20240411T173000Z',
+      DTEND: '20240411T200000Z',
+      SUMMARY: 'Relay meetup\\, Bristol',
+      LOCATION: 'The Engine Shed\\, Station Approach\\, Bristol BS1 6QH',
+      URL: 'https://relay-labs.example/events/bristol-april',
+    });
   });
 
   it('404 for an event without a start, an n past the end, a bad n and an unknown issue', async () => {
-    for (const url of ['/issues/shipping-log-031/events/3.ics', '/issues/shipping-log-031/events/4.ics', '/issues/shipping-log-031/events/0.ics', '/issues/shipping-log-031/events/x.ics', '/issues/shipping-log-031/events/01.ics', '/issues/nope-001/events/1.ics']) {
+    for (const url of [
+      '/issues/shipping-log-031/events/3.ics',
+      '/issues/shipping-log-031/events/4.ics',
+      '/issues/shipping-log-031/events/0.ics',
+      '/issues/shipping-log-031/events/x.ics',
+      '/issues/shipping-log-031/events/01.ics',
+      '/issues/nope-001/events/1.ics',
+    ]) {
       expect((await h.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
     // Branded with the newsletter the URL names (Shipping Log), not the default (《预训练周刊》) nor the browser's language's.

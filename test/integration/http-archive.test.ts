@@ -13,11 +13,21 @@ import { startHttpHarness, type HttpHarness } from './http-harness.ts';
 let h: HttpHarness;
 
 async function publish(issue: Issue, state: 'sending' | 'scheduled' | null, mode: 'list' | 'test' = 'list') {
-  const { newsletter, templates } = await loadIssueFile(`emails/issues/${issue.newsletter === 'pretrain-weekly' ? 'pretrain-weekly-064' : 'field-notes-012'}.yaml`);
+  const { newsletter, templates } = await loadIssueFile(
+    `emails/issues/${issue.newsletter === 'pretrain-weekly' ? 'pretrain-weekly-064' : 'field-notes-012'}.yaml`,
+  );
   const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
   if (state) {
-    await startCampaign(h.redis, h.keys, { campaignId: issue.id, issueId: issue.id, mode, listId: newsletter.listId, contentHash: published.contentHash, state, expected: 0 });
+    await startCampaign(h.redis, h.keys, {
+      campaignId: issue.id,
+      issueId: issue.id,
+      mode,
+      listId: newsletter.listId,
+      contentHash: published.contentHash,
+      state,
+      expected: 0,
+    });
   }
 }
 
@@ -118,7 +128,7 @@ describe('GET / (the landing page)', () => {
     expect(res.body).not.toContain('<script');
   });
 
-  it('/issues with several newsletters is titled as everyone\'s archive, ?newsletter= as that one\'s', async () => {
+  it("/issues with several newsletters is titled as everyone's archive, ?newsletter= as that one's", async () => {
     const all = await h.app.inject({ method: 'GET', url: '/issues' });
     expect(all.body).toContain('<h1>全部刊物往期</h1>');
     const en = await h.app.inject({ method: 'GET', url: `/issues?newsletter=${h.en.id}` });
@@ -127,7 +137,7 @@ describe('GET / (the landing page)', () => {
 });
 
 describe('GET /assets/* (images kept under emails/assets)', () => {
-  it('serves the sample issue\'s images with their type, and each image the archive page shows is there', async () => {
+  it("serves the sample issue's images with their type, and each image the archive page shows is there", async () => {
     const page = await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-064' });
     const prefix = `${h.config.assetsUrl}/`;
     const srcs = [...page.body.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
@@ -142,7 +152,14 @@ describe('GET /assets/* (images kept under emails/assets)', () => {
   });
 
   it('answers 4xx for paths outside the folder, dotfiles and missing files', async () => {
-    for (const url of ['/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets/.hidden', '/assets/pretrain-weekly/none.png', '/assets/']) {
+    for (const url of [
+      '/assets/../package.json',
+      '/assets/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/.hidden',
+      '/assets/pretrain-weekly/none.png',
+      '/assets/',
+    ]) {
       const res = await h.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, url).toBeLessThan(500);
@@ -156,14 +173,22 @@ describe('GET /feeds/:newsletter.xml', () => {
     const res = await h.app.inject({ method: 'GET', url: `/feeds/${h.zh.id}.xml` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
-    const doc = xml2js(res.body, { compact: true }) as { feed: { _attributes: { xmlns: string }; title: { _text: string }; entry: Array<{ title: { _text?: string; _cdata?: string }; link: { _attributes: { href: string } }; updated: { _text: string } }> } };
+    const doc = xml2js(res.body, { compact: true }) as {
+      feed: {
+        _attributes: { xmlns: string };
+        title: { _text: string };
+        entry: Array<{ title: { _text?: string; _cdata?: string }; link: { _attributes: { href: string } }; updated: { _text: string } }>;
+      };
+    };
     expect(doc.feed._attributes.xmlns).toBe('http://www.w3.org/2005/Atom');
     expect(doc.feed.title._text ?? (doc.feed.title as { _cdata?: string })._cdata).toBe(h.zh.name);
     const links = doc.feed.entry.map((e) => e.link._attributes.href);
     expect(links).toEqual([`${h.config.publicUrl}/issues/pretrain-weekly-065`, `${h.config.publicUrl}/issues/pretrain-weekly-064`]);
     expect(doc.feed.entry[0]!.updated._text).toBe('2022-11-14T00:00:00.000Z');
     // Each entry sums the issue up: its preheader (and its lead, when it has a text section).
-    const summaries = (doc.feed.entry as unknown as Array<{ summary?: { _text?: string; _cdata?: string } }>).map((e) => e.summary?._text ?? e.summary?._cdata ?? '');
+    const summaries = (doc.feed.entry as unknown as Array<{ summary?: { _text?: string; _cdata?: string } }>).map(
+      (e) => e.summary?._text ?? e.summary?._cdata ?? '',
+    );
     expect(summaries[1]).toContain('本期精选 8 篇论文');
   });
 
@@ -180,6 +205,7 @@ describe('GET /feeds/:newsletter.xml', () => {
     const link = `<link rel="alternate" type="application/atom+xml" title="${h.zh.name}" href="/feeds/${h.zh.id}.xml">`;
     expect((await h.app.inject({ method: 'GET', url: `/issues?newsletter=${h.zh.id}` })).body).toContain(link);
     expect((await h.app.inject({ method: 'GET', url: '/issues/pretrain-weekly-064' })).body).toContain(link);
-    for (const url of ['/feeds/nope.xml', `/feeds/${h.zh.id}`, '/feeds/..%2Fetc.xml']) expect((await h.app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    for (const url of ['/feeds/nope.xml', `/feeds/${h.zh.id}`, '/feeds/..%2Fetc.xml'])
+      expect((await h.app.inject({ method: 'GET', url })).statusCode).toBe(404);
   });
 });

@@ -43,7 +43,9 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean | FastifyBaseLogger; env?: Record<string, string>; ses?: SesWebhookOptions } = {}): Promise<HttpHarness> {
+export async function startHttpHarness(
+  opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean | FastifyBaseLogger; env?: Record<string, string>; ses?: SesWebhookOptions } = {},
+): Promise<HttpHarness> {
   const t: TestRedis = await testRedis();
   const sink = await startSmtpSink();
   const config = loadConfig(
@@ -74,8 +76,25 @@ export async function startHttpHarness(opts: { publicUrl?: string; rateLimitPerM
   const queueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: queueConnection, prefix: config.keyPrefix });
   const mailer = createSmtpMailer({ smtpUrl: sink.url, ehlo: config.smtpEhlo });
-  const worker: Worker = startTransactionalWorker({ config, connection: queueConnection, prefix: config.keyPrefix, store, renderer, newsletters, mailer, latestIssueUrl: latestIssueUrl(new RedisArchiveSource(t.redis, keys), config.publicUrl) });
-  const app = await buildApp({ config, redis: t.redis, store, newsletters, transactionalQueue, logger: opts.logger ?? false, ...(opts.ses ? { ses: opts.ses } : {}) });
+  const worker: Worker = startTransactionalWorker({
+    config,
+    connection: queueConnection,
+    prefix: config.keyPrefix,
+    store,
+    renderer,
+    newsletters,
+    mailer,
+    latestIssueUrl: latestIssueUrl(new RedisArchiveSource(t.redis, keys), config.publicUrl),
+  });
+  const app = await buildApp({
+    config,
+    redis: t.redis,
+    store,
+    newsletters,
+    transactionalQueue,
+    logger: opts.logger ?? false,
+    ...(opts.ses ? { ses: opts.ses } : {}),
+  });
   await app.ready();
 
   return {

@@ -41,12 +41,21 @@ describe('health and metrics', () => {
     expect(res.body).toContain('# TYPE newsletter_messages_sent_total counter');
     expect(res.body).toContain('# TYPE newsletter_smtp_latency_seconds histogram');
     // Every sample line is `name{labels} number`.
-    for (const line of res.body.trim().split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[0-9.]+(e[-+]?\d+)?|NaN|\+Inf)$/);
+    for (const line of res.body
+      .trim()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[0-9.]+(e[-+]?\d+)?|NaN|\+Inf)$/);
   });
 
   it('counts subscribes, confirmations and unsubscribes per newsletter', async () => {
     const scrape = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
-    const sub = await h.app.inject({ method: 'POST', url: '/subscribe', payload: { email: 'counted@example.org', newsletter: h.en.id }, headers: { accept: 'application/json' } });
+    const sub = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      payload: { email: 'counted@example.org', newsletter: h.en.id },
+      headers: { accept: 'application/json' },
+    });
     expect(sub.statusCode).toBe(202);
     expect(await scrape()).toContain(`newsletter_subscribes_total{newsletter="${h.en.id}"} 1`);
     const [mail] = await waitForMail(h, 'counted@example.org');
@@ -54,14 +63,24 @@ describe('health and metrics', () => {
     expect(await scrape()).toContain(`newsletter_confirmations_total{newsletter="${h.en.id}"} 1`);
     const subscriber = await h.store.findByEmail('counted@example.org');
     const url = `/unsubscribe/${signListToken(h.config.secrets, subscriber!.id, h.en.listId)}`;
-    expect((await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' }))
+        .statusCode,
+    ).toBe(200);
     expect(await scrape()).toContain(`newsletter_unsubscribes_total{newsletter="${h.en.id}",how="one-click"} 1`);
   });
 
   it('answers /healthz 503 when Redis is unreachable', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     dead.on('error', () => {});
-    const app = await buildApp({ config: h.config, redis: dead, store: h.store, newsletters: h.newsletters, transactionalQueue: h.transactionalQueue, logger: false });
+    const app = await buildApp({
+      config: h.config,
+      redis: dead,
+      store: h.store,
+      newsletters: h.newsletters,
+      transactionalQueue: h.transactionalQueue,
+      logger: false,
+    });
     try {
       const res = await app.inject({ method: 'GET', url: '/healthz' });
       expect(res.statusCode).toBe(503);

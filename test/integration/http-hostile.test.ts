@@ -20,7 +20,8 @@ async function expectClientError(req: Request, statuses: number[] = [400, 404, 4
   expect(statuses, `${what} → ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
   expect(res.body, what).not.toMatch(/\n\s+at \S+ \(|node_modules|\.ts:\d+/); // no stack trace
   if (req.url.startsWith('/api/')) expect(res.headers['content-type'], what).toContain('application/json');
-  else if (!/json/.test(req.headers?.accept ?? '') && !/json/.test(req.headers?.['content-type'] ?? '')) expect(res.headers['content-type'], what).toContain('text/html');
+  else if (!/json/.test(req.headers?.accept ?? '') && !/json/.test(req.headers?.['content-type'] ?? ''))
+    expect(res.headers['content-type'], what).toContain('text/html');
   return res;
 }
 
@@ -37,7 +38,10 @@ describe('malformed multipart bodies', () => {
   for (const url of ['/subscribe', `/unsubscribe/${token}`, '/nope', '/api/subscribers']) {
     it(`POST ${url}: every malformed multipart body gets a 4xx`, async () => {
       for (const [type, payload] of bodies) {
-        await expectClientError({ method: 'POST', url, headers: { 'content-type': type, ...(url.startsWith('/api') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {}) }, payload }, [400, 401, 404, 415, 422]);
+        await expectClientError(
+          { method: 'POST', url, headers: { 'content-type': type, ...(url.startsWith('/api') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {}) }, payload },
+          [400, 401, 404, 415, 422],
+        );
       }
     });
   }
@@ -48,8 +52,18 @@ describe('other malformed requests', () => {
     await expectClientError({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
     await expectClientError({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=%E0%A4%A' });
     await expectClientError({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'text/xml' }, payload: '<x/>' });
-    await expectClientError({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${'a'.repeat(64 * 1024)}` });
-    await expectClientError({ method: 'POST', url: '/api/subscribers', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, payload: '[' });
+    await expectClientError({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=${'a'.repeat(64 * 1024)}`,
+    });
+    await expectClientError({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: '[',
+    });
   });
 
   it('URLs Fastify cannot decode get our own page (HTML) or JSON, not its default body', async () => {
@@ -69,15 +83,41 @@ describe('other malformed requests', () => {
 });
 
 describe('fuzz: the public routes answer random input with a 2xx, 3xx or 4xx, never a 5xx', () => {
-  const path = fc.constantFrom('/', '/subscribe', '/issues', '/issues/pretrain-weekly-064', `/unsubscribe/${token}`, '/confirm/abc', '/healthz', '/metrics', '/assets/x.png', '/api/subscribers');
+  const path = fc.constantFrom(
+    '/',
+    '/subscribe',
+    '/issues',
+    '/issues/pretrain-weekly-064',
+    `/unsubscribe/${token}`,
+    '/confirm/abc',
+    '/healthz',
+    '/metrics',
+    '/assets/x.png',
+    '/api/subscribers',
+  );
   const junk = fc.string({ unit: 'binary', maxLength: 60 });
-  const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=zz', 'text/plain', 'application/octet-stream', '');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data',
+    'multipart/form-data; boundary=zz',
+    'text/plain',
+    'application/octet-stream',
+    '',
+  );
   const request = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
     path,
-    suffix: fc.oneof(fc.constant(''), junk.map((s) => encodeURIComponent(s)), fc.constantFrom('%', '%zz', '?x=%E0', '/..%2f..%2fpackage.json')),
+    suffix: fc.oneof(
+      fc.constant(''),
+      junk.map((s) => encodeURIComponent(s)),
+      fc.constantFrom('%', '%zz', '?x=%E0', '/..%2f..%2fpackage.json'),
+    ),
     contentType,
-    body: fc.oneof(junk, fc.constantFrom('List-Unsubscribe=One-Click', '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--zz--', '{"email":"a@b.c"}', '{')),
+    body: fc.oneof(
+      junk,
+      fc.constantFrom('List-Unsubscribe=One-Click', '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--zz--', '{"email":"a@b.c"}', '{'),
+    ),
     accept: fc.constantFrom('text/html', 'application/json', '*/*'),
   });
 

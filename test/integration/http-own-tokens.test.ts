@@ -42,7 +42,12 @@ describe('METRICS_TOKEN and WEBHOOK_TOKEN unset: their routes are off', () => {
 
   it('POST /webhooks/generic answers 404 to the admin token and changes nothing', async () => {
     const { subscriber } = await h.store.create({ email: 'kept@own-tokens.example', lists: [h.en.listId], status: 'active' });
-    const res = await h.app.inject({ method: 'POST', url: '/webhooks/generic', headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' }, payload: { type: 'complaint', email: subscriber.email } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/webhooks/generic',
+      headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' },
+      payload: { type: 'complaint', email: subscriber.email },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toMatch(/^POST \/webhooks\/generic is off: set WEBHOOK_TOKEN/);
     expect((await h.store.get(subscriber.id))?.status).toBe('active');
@@ -59,10 +64,12 @@ describe('each token set: it opens its own route and nothing else', () => {
   });
 
   it('the webhook token opens neither the admin API nor /metrics; the metrics token opens neither the API nor the webhook; the admin token neither of theirs', async () => {
-    for (const token of [WEBHOOK_TOKEN, METRICS_TOKEN]) expect((await h.app.inject({ method: 'GET', url: '/api/campaigns', headers: bearer(token) })).statusCode).toBe(401);
+    for (const token of [WEBHOOK_TOKEN, METRICS_TOKEN])
+      expect((await h.app.inject({ method: 'GET', url: '/api/campaigns', headers: bearer(token) })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/api/campaigns', headers: bearer(ADMIN_TOKEN) })).statusCode).toBe(200);
 
-    for (const token of [WEBHOOK_TOKEN, ADMIN_TOKEN]) expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode).toBe(401);
+    for (const token of [WEBHOOK_TOKEN, ADMIN_TOKEN])
+      expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: bearer(METRICS_TOKEN) })).statusCode).toBe(200);
 
     const { subscriber } = await h.store.create({ email: 'hook@own-tokens.example', lists: [h.en.listId], status: 'active' });
@@ -81,7 +88,9 @@ describe("a worker's /metrics port without METRICS_TOKEN", () => {
     const said: string[] = [];
     const server = await serveMetrics(createMetrics(), { port: 0, host: '127.0.0.1', log: (m) => said.push(m) });
     try {
-      expect(said).toEqual(['GET /metrics on WORKER_METRICS_PORT is off: set METRICS_TOKEN to its own random value (e.g. the output of `openssl rand -hex 32`) to turn it on']);
+      expect(said).toEqual([
+        'GET /metrics on WORKER_METRICS_PORT is off: set METRICS_TOKEN to its own random value (e.g. the output of `openssl rand -hex 32`) to turn it on',
+      ]);
       const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: bearer(ADMIN_TOKEN) });
       expect(res.status).toBe(404);
       expect(await res.text()).toContain('set METRICS_TOKEN');

@@ -19,7 +19,12 @@ const form = (url: string, fields: Array<[string, string]>) =>
 describe('GET/POST /preferences/:token', () => {
   it('is linked from the welcome mail and changes lists, name and language', async () => {
     const email = 'prefs@example.org';
-    await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody({ email, name: 'Pat', newsletter: h.en.id }) });
+    await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: formBody({ email, name: 'Pat', newsletter: h.en.id }),
+    });
     const [confirm] = await waitForMail(h, email);
     await confirmByClick(h.app, confirmPathFrom(confirm!, h.config.publicUrl));
     const [, welcome] = await waitForMail(h, email, 2);
@@ -32,7 +37,12 @@ describe('GET/POST /preferences/:token', () => {
     expect(page.body).toContain('value="Pat"');
     expect(page.body).not.toContain(email); // the address is shown masked only
 
-    const saved = await form(link, [['lists', h.zh.listId], ['name', 'Pat Lee'], ['locale', 'zh-CN'], ['action', 'save']]);
+    const saved = await form(link, [
+      ['lists', h.zh.listId],
+      ['name', 'Pat Lee'],
+      ['locale', 'zh-CN'],
+      ['action', 'save'],
+    ]);
     expect(saved.statusCode).toBe(200);
     expect(saved.body).toContain(`Saved. To join ${h.zh.name}, open the confirmation link we have just emailed you.`);
     // Asked for, not joined: ticked on the page and marked as waiting.

@@ -10,7 +10,14 @@ let h: HttpHarness;
 let second: FastifyInstance;
 beforeAll(async () => {
   h = await startHttpHarness({ env: { LINK_RATE_LIMIT_PER_MINUTE: '3' } });
-  second = await buildApp({ config: h.config, redis: h.redis, store: h.store, newsletters: h.newsletters, transactionalQueue: h.transactionalQueue, logger: false });
+  second = await buildApp({
+    config: h.config,
+    redis: h.redis,
+    store: h.store,
+    newsletters: h.newsletters,
+    transactionalQueue: h.transactionalQueue,
+    logger: false,
+  });
 });
 afterAll(async () => {
   await second?.close();
@@ -37,22 +44,42 @@ describe('link rate limit', () => {
 describe('valid signed links are limited per token, not per address', () => {
   it('one-click POSTs with valid tokens from one provider address all succeed while forged ones from it are refused', async () => {
     const provider = { remoteAddress: '198.51.100.77' };
-    const readers = await Promise.all(Array.from({ length: 6 }, (_, i) => h.store.create({ email: `oneclick-${i}@example.org`, lists: [h.en.listId], status: 'active' })));
+    const readers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => h.store.create({ email: `oneclick-${i}@example.org`, lists: [h.en.listId], status: 'active' })),
+    );
     // The address is over its limit with forged links…
     const forged: number[] = [];
-    for (let i = 0; i < 5; i++) forged.push((await h.app.inject({ method: 'POST', url: '/unsubscribe/forged-token', payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...provider })).statusCode);
+    for (let i = 0; i < 5; i++)
+      forged.push(
+        (
+          await h.app.inject({
+            method: 'POST',
+            url: '/unsubscribe/forged-token',
+            payload: 'List-Unsubscribe=One-Click',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            ...provider,
+          })
+        ).statusCode,
+      );
     expect(forged.slice(-2)).toEqual([429, 429]);
     // …yet every valid one-click from it goes through, each counted against its own token.
     for (const { subscriber } of readers) {
       const token = signListToken(h.config.secrets, subscriber.id, h.en.listId);
-      const res = await second.inject({ method: 'POST', url: `/unsubscribe/${token}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...provider });
+      const res = await second.inject({
+        method: 'POST',
+        url: `/unsubscribe/${token}`,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        ...provider,
+      });
       expect(res.statusCode).toBe(200);
       expect((await h.store.get(subscriber.id))?.status).toBe('unsubscribed');
     }
     // One token repeated past the limit is refused like anything else.
     const token = signListToken(h.config.secrets, readers[0]!.subscriber.id, h.en.listId);
     const repeats: number[] = [];
-    for (let i = 0; i < 4; i++) repeats.push((await h.app.inject({ method: 'GET', url: `/unsubscribe/${token}`, remoteAddress: `198.51.100.${i}` })).statusCode);
+    for (let i = 0; i < 4; i++)
+      repeats.push((await h.app.inject({ method: 'GET', url: `/unsubscribe/${token}`, remoteAddress: `198.51.100.${i}` })).statusCode);
     expect(repeats[3]).toBe(429);
   });
 });

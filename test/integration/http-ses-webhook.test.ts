@@ -35,7 +35,12 @@ afterAll(async () => {
 });
 
 function post(body: unknown, contentType = 'text/plain; charset=UTF-8') {
-  return h.app.inject({ method: 'POST', url: '/webhooks/ses', headers: { 'content-type': contentType, 'x-amz-sns-message-type': 'Notification' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  return h.app.inject({
+    method: 'POST',
+    url: '/webhooks/ses',
+    headers: { 'content-type': contentType, 'x-amz-sns-message-type': 'Notification' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 async function activeSubscriber(email: string) {
@@ -89,12 +94,16 @@ describe('POST /webhooks/ses', () => {
     expect(refused.json().message).toMatch(/signature does not match/);
     expect(await h.store.get(lin.id)).toMatchObject({ status: 'active' });
 
-    const otherTopic = await post(signSnsFixture('bounce-permanent', '1', { TopicArn: 'arn:aws:sns:us-east-1:999999999999:someone-else', MessageId: 'forge-test-2' }));
+    const otherTopic = await post(
+      signSnsFixture('bounce-permanent', '1', { TopicArn: 'arn:aws:sns:us-east-1:999999999999:someone-else', MessageId: 'forge-test-2' }),
+    );
     expect(otherTopic.statusCode).toBe(403);
     expect(otherTopic.json().message).toMatch(/not in SES_TOPIC_ARN/);
 
     const before = fetched.length;
-    const evilCert = await post(signSnsFixture('bounce-permanent', '1', { SigningCertURL: 'https://sns.us-east-1.amazonaws.com.evil.test/cert.pem', MessageId: 'forge-test-3' }));
+    const evilCert = await post(
+      signSnsFixture('bounce-permanent', '1', { SigningCertURL: 'https://sns.us-east-1.amazonaws.com.evil.test/cert.pem', MessageId: 'forge-test-3' }),
+    );
     expect(evilCert.statusCode).toBe(400);
     expect(fetched.length).toBe(before); // never fetched
 
@@ -111,7 +120,12 @@ describe('POST /webhooks/ses', () => {
 /** The Message of the transient-bounce fixture, listing these recipients. */
 function transientBounceTo(...emails: string[]): string {
   const message = JSON.parse(loadSnsFixture('bounce-transient').Message!) as { bounce: { bouncedRecipients: unknown[] } };
-  message.bounce.bouncedRecipients = emails.map((emailAddress) => ({ emailAddress, action: 'failed', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 over quota' }));
+  message.bounce.bouncedRecipients = emails.map((emailAddress) => ({
+    emailAddress,
+    action: 'failed',
+    status: '4.2.2',
+    diagnosticCode: 'smtp; 452 4.2.2 over quota',
+  }));
   return JSON.stringify(message);
 }
 
@@ -120,12 +134,20 @@ const softBounces = async (id: string) => Number((await h.redis.get(h.keys.softB
 describe('freshness', () => {
   it('refuses a validly signed notification dated 2019 with a 400 and a warning line, and changes nothing', async () => {
     const mo = await activeSubscriber('mo@example.com');
-    const old = signSnsFixture('bounce-permanent', '1', { Timestamp: '2019-05-06T09:00:02.184Z', MessageId: 'stale-1', Message: loadSnsFixture('bounce-permanent').Message!.replaceAll('ada@example.com', 'mo@example.com') });
+    const old = signSnsFixture('bounce-permanent', '1', {
+      Timestamp: '2019-05-06T09:00:02.184Z',
+      MessageId: 'stale-1',
+      Message: loadSnsFixture('bounce-permanent').Message!.replaceAll('ada@example.com', 'mo@example.com'),
+    });
     const res = await post(old);
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(/^SNS message: dated 2019-05-06T09:00:02\.184Z, \d+ minutes ago; older than SNS ever retries \(an hour\), so it is refused as a replay$/);
+    expect(res.json().message).toMatch(
+      /^SNS message: dated 2019-05-06T09:00:02\.184Z, \d+ minutes ago; older than SNS ever retries \(an hour\), so it is refused as a replay$/,
+    );
     expect(await h.store.get(mo.id)).toMatchObject({ status: 'active' });
-    expect(logged.filter((l) => l.msg === 'SES webhook: stale SNS message refused (a replay?)')).toEqual([expect.objectContaining({ messageId: 'stale-1', timestamp: '2019-05-06T09:00:02.184Z' })]);
+    expect(logged.filter((l) => l.msg === 'SES webhook: stale SNS message refused (a replay?)')).toEqual([
+      expect.objectContaining({ messageId: 'stale-1', timestamp: '2019-05-06T09:00:02.184Z' }),
+    ]);
     // Not marked seen either: nothing about it is kept.
     expect(await h.redis.exists(h.keys.webhookSeen('sns:stale-1'))).toBe(0);
 
@@ -133,7 +155,13 @@ describe('freshness', () => {
     expect(ahead.statusCode).toBe(400);
     expect(ahead.json().message).toMatch(/minutes in the future; refused/);
     // Within the hour SNS may still be retrying: accepted.
-    const late = await post(signSnsFixture('bounce-transient', '1', { Timestamp: new Date(Date.now() - 50 * 60_000).toISOString(), MessageId: 'late-1', Message: transientBounceTo('mo@example.com') }));
+    const late = await post(
+      signSnsFixture('bounce-transient', '1', {
+        Timestamp: new Date(Date.now() - 50 * 60_000).toISOString(),
+        MessageId: 'late-1',
+        Message: transientBounceTo('mo@example.com'),
+      }),
+    );
     expect(late.json()).toEqual({ ok: true, outcomes: ['soft-bounce'] });
   });
 });

@@ -1,7 +1,16 @@
 // Subscribe and confirm over HTTP against real Redis, the real transactional worker and an SMTP
 // sink: the confirmation email arrives, its link confirms, and the answers reveal nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
+import {
+  confirmByClick,
+  confirmPathFrom,
+  formBody,
+  nextIp,
+  startHttpHarness,
+  waitForMail,
+  waitForTransactionalIdle,
+  type HttpHarness,
+} from './http-harness.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 let h: HttpHarness;
@@ -14,7 +23,13 @@ afterAll(async () => {
 });
 
 function subscribe(fields: Record<string, string>, ip = nextIp()) {
-  return h.app.inject({ method: 'POST', url: '/subscribe', headers: { ...FORM, 'user-agent': 'vitest-browser/1.0' }, payload: formBody(fields), remoteAddress: ip });
+  return h.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    headers: { ...FORM, 'user-agent': 'vitest-browser/1.0' },
+    payload: formBody(fields),
+    remoteAddress: ip,
+  });
 }
 
 describe('GET /subscribe', () => {
@@ -52,7 +67,11 @@ describe('double opt-in', () => {
     await subscribe({ email: 'ada.lovelace@example.org', name: 'Ada', newsletter: h.en.id });
     const [ada] = await waitForMail(h, 'ada.lovelace@example.org');
     expect(ada!.text).toContain('Hi Ada,');
-    for (const [email, name] of [['spam1@example.org', 'Win money at evil.example now'], ['spam2@example.org', 'http://evil.example'], ['spam3@example.org', 'x'.repeat(60)]] as const) {
+    for (const [email, name] of [
+      ['spam1@example.org', 'Win money at evil.example now'],
+      ['spam2@example.org', 'http://evil.example'],
+      ['spam3@example.org', 'x'.repeat(60)],
+    ] as const) {
       await subscribe({ email, name, newsletter: h.en.id });
       const [mail] = await waitForMail(h, email);
       expect(mail!.text).toContain('Hi reader,');
@@ -124,7 +143,13 @@ describe('double opt-in', () => {
     }
     const jsons = await Promise.all(
       addresses.map((email) =>
-        h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: { email, newsletter: h.en.id }, remoteAddress: nextIp() }),
+        h.app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          headers: { 'content-type': 'application/json' },
+          payload: { email, newsletter: h.en.id },
+          remoteAddress: nextIp(),
+        }),
       ),
     );
     for (const r of jsons) {
@@ -216,26 +241,62 @@ describe('bad input is a clear 4xx, never a 5xx', () => {
   });
 
   it('answers JSON errors for JSON requests', async () => {
-    const broken = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: '{"email":', remoteAddress: nextIp() });
+    const broken = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+      remoteAddress: nextIp(),
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ statusCode: 400 });
-    const missing = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: { name: 'x' }, remoteAddress: nextIp() });
+    const missing = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/json' },
+      payload: { name: 'x' },
+      remoteAddress: nextIp(),
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().message).toContain('email');
-    const wrongType = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: { email: 42 }, remoteAddress: nextIp() });
+    const wrongType = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/json' },
+      payload: { email: 42 },
+      remoteAddress: nextIp(),
+    });
     expect(wrongType.statusCode).toBe(400);
-    const unknown = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/json' }, payload: { email: 'u@example.org', newsletter: 'nope' }, remoteAddress: nextIp() });
+    const unknown = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/json' },
+      payload: { email: 'u@example.org', newsletter: 'nope' },
+      remoteAddress: nextIp(),
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().message).toContain('nope');
   });
 
   it('answers a missing field, a repeated field, a huge body and an unknown type with 4xx', async () => {
     expect((await subscribe({ newsletter: h.en.id })).statusCode).toBe(400);
-    const repeated = await h.app.inject({ method: 'POST', url: '/subscribe', headers: FORM, payload: 'email=a%40example.org&email=b%40example.org', remoteAddress: nextIp() });
+    const repeated = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: FORM,
+      payload: 'email=a%40example.org&email=b%40example.org',
+      remoteAddress: nextIp(),
+    });
     expect(repeated.statusCode).toBe(400);
     const huge = await h.app.inject({ method: 'POST', url: '/subscribe', headers: FORM, payload: `email=${'a'.repeat(40_000)}`, remoteAddress: nextIp() });
     expect(huge.statusCode).toBe(413);
-    const xml = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/xml' }, payload: '<email/>', remoteAddress: nextIp() });
+    const xml = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<email/>',
+      remoteAddress: nextIp(),
+    });
     expect(xml.statusCode).toBe(415);
     expect(xml.body).toContain('<html');
     const unknownPage = await h.app.inject({ method: 'GET', url: '/nowhere' });

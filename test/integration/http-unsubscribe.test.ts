@@ -71,11 +71,21 @@ describe('RFC 8058 one-click', () => {
   it('accepts form-urlencoded: 200, no Location, no Set-Cookie, status changed; replays harmless', async () => {
     const sub = await activeSubscriber('oneclick.form@example.org', [h.en.listId]);
     const url = `/unsubscribe/${tokenFor(sub.id, h.en.listId)}`;
-    const res = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expectOneClickAnswer(res);
     expect(await h.store.isActiveIn(sub.id, h.en.listId)).toBe(false);
     expect((await h.store.get(sub.id))?.status).toBe('unsubscribed');
-    const replay = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const replay = await h.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expectOneClickAnswer(replay);
     expect((await h.store.get(sub.id))?.status).toBe('unsubscribed');
   });
@@ -91,7 +101,12 @@ describe('RFC 8058 one-click', () => {
 
   it('takes the person off that one list only', async () => {
     const sub = await activeSubscriber('two.lists@example.org', [h.en.listId, h.zh.listId]);
-    const res = await h.app.inject({ method: 'POST', url: `/unsubscribe/${tokenFor(sub.id, h.en.listId)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/unsubscribe/${tokenFor(sub.id, h.en.listId)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expectOneClickAnswer(res);
     expect(await h.store.isActiveIn(sub.id, h.en.listId)).toBe(false);
     expect(await h.store.isActiveIn(sub.id, h.zh.listId)).toBe(true);
@@ -102,7 +117,12 @@ describe('RFC 8058 one-click', () => {
     const sub = await activeSubscriber('deleted@example.org', [h.en.listId]);
     const token = tokenFor(sub.id, h.en.listId);
     await h.store.remove(sub.id);
-    const res = await h.app.inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/unsubscribe/${token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expectOneClickAnswer(res);
   });
 });
@@ -119,7 +139,12 @@ describe('bad tokens', () => {
       const page = await h.app.inject({ method: 'GET', url: `/unsubscribe/${token}` });
       expect(page.statusCode, token).toBe(400);
       expect(page.body).toContain('<html');
-      const click = await h.app.inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      const click = await h.app.inject({
+        method: 'POST',
+        url: `/unsubscribe/${token}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expect(click.statusCode, token).toBe(400);
       const multi = await h.app.inject({ method: 'POST', url: `/unsubscribe/${token}`, ...multipart({ 'List-Unsubscribe': 'One-Click' }) });
       expect(multi.statusCode, token).toBe(400);
@@ -131,7 +156,12 @@ describe('bad tokens', () => {
     const sub = await activeSubscriber('upload@example.org', [h.en.listId]);
     const boundary = 'b0undary';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`;
-    const res = await h.app.inject({ method: 'POST', url: `/unsubscribe/${tokenFor(sub.id, h.en.listId)}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/unsubscribe/${tokenFor(sub.id, h.en.listId)}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
   });
@@ -139,14 +169,21 @@ describe('bad tokens', () => {
 
 describe('counting unsubscribes', () => {
   const metrics = async () => (await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${h.config.metricsToken}` } })).body;
-  const counted = (body: string, newsletter: string) => Number(new RegExp(`newsletter_unsubscribes_total\\{newsletter="${newsletter}",how="one-click"\\} (\\d+)`).exec(body)?.[1] ?? 0);
-  const listGauge = (body: string, list: string, status: string) => Number(new RegExp(`newsletter_list_subscribers\\{list="${list}",status="${status}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+  const counted = (body: string, newsletter: string) =>
+    Number(new RegExp(`newsletter_unsubscribes_total\\{newsletter="${newsletter}",how="one-click"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+  const listGauge = (body: string, list: string, status: string) =>
+    Number(new RegExp(`newsletter_list_subscribers\\{list="${list}",status="${status}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
 
   it('three one-click POSTs of one token count one unsubscribe, and the list counts the person as unsubscribed', async () => {
     const s = await activeSubscriber('counted-once@example.org', [h.en.listId]);
     const before = await metrics();
     for (let i = 0; i < 3; i++) {
-      const res = await h.app.inject({ method: 'POST', url: `/unsubscribe/${tokenFor(s.id, h.en.listId)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: `/unsubscribe/${tokenFor(s.id, h.en.listId)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expectOneClickAnswer(res);
     }
     const after = await metrics();

@@ -11,16 +11,31 @@ const WEBHOOK_TOKEN = 'webhook-token-0123456789-abcdefgh';
 let h: HttpHarness;
 beforeAll(async () => {
   h = await startHttpHarness({ env: { WEBHOOK_TOKEN } });
-  await startCampaign(h.redis, h.keys, { campaignId: 'field-notes-012', issueId: 'field-notes-012', mode: 'list', listId: h.en.listId, contentHash: 'x', state: 'sending', expected: 0 });
+  await startCampaign(h.redis, h.keys, {
+    campaignId: 'field-notes-012',
+    issueId: 'field-notes-012',
+    mode: 'list',
+    listId: h.en.listId,
+    contentHash: 'x',
+    state: 'sending',
+    expected: 0,
+  });
 });
 afterAll(async () => h?.close());
 
 async function member(email: string) {
-  return (await h.store.create({ email, lists: [h.en.listId], status: 'active', consent: { at: new Date().toISOString(), source: 'import', textVersion: 't' } })).subscriber;
+  return (
+    await h.store.create({ email, lists: [h.en.listId], status: 'active', consent: { at: new Date().toISOString(), source: 'import', textVersion: 't' } })
+  ).subscriber;
 }
 
 const post = (payload: unknown, token: string | null = WEBHOOK_TOKEN) =>
-  h.app.inject({ method: 'POST', url: '/webhooks/generic', headers: token ? { authorization: `Bearer ${token}` } : {}, payload: payload as Record<string, unknown> });
+  h.app.inject({
+    method: 'POST',
+    url: '/webhooks/generic',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    payload: payload as Record<string, unknown>,
+  });
 
 describe('POST /webhooks/generic', () => {
   it('refuses a request without the token, or with the admin token when WEBHOOK_TOKEN is set, and changes nothing', async () => {
@@ -35,7 +50,12 @@ describe('POST /webhooks/generic', () => {
 
   it('a permanent bounce marks the address bounced (suppressed) and counts it on the issue its Message-ID names', async () => {
     const s = await member('gone@hooks.example');
-    const res = await post({ type: 'bounce', email: 'gone@HOOKS.example', permanent: true, messageId: `<field-notes-012.${s.id}.0123456789abcdef@news.example.test>` });
+    const res = await post({
+      type: 'bounce',
+      email: 'gone@HOOKS.example',
+      permanent: true,
+      messageId: `<field-notes-012.${s.id}.0123456789abcdef@news.example.test>`,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ ok: true, outcome: 'suppressed', issueCounted: true });
     expect((await h.store.get(s.id))!.status).toBe('bounced');
@@ -68,7 +88,12 @@ describe('POST /webhooks/generic', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/^body\.type: /);
     expect((await post({ type: 'bounce', email: 'x@hooks.example', extra: 1 })).statusCode).toBe(400);
-    const broken = await h.app.inject({ method: 'POST', url: '/webhooks/generic', headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' }, payload: '{"type":' });
+    const broken = await h.app.inject({
+      method: 'POST',
+      url: '/webhooks/generic',
+      headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' },
+      payload: '{"type":',
+    });
     expect(broken.statusCode).toBe(400);
   });
 });

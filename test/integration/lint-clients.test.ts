@@ -11,14 +11,27 @@ describe('newsletter lint --clients', () => {
     const run = await runCli(['lint', FILE, '--clients']);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe('client support (caniemail data of 2025-09-09) for Gmail web, Gmail iOS, Gmail Android, Apple Mail macOS, Apple Mail iOS, Outlook Windows, new Outlook, Outlook macOS, Outlook iOS, Outlook Android, Yahoo web, Samsung Email:');
+    expect(lines[0]).toBe(
+      'client support (caniemail data of 2025-09-09) for Gmail web, Gmail iOS, Gmail Android, Apple Mail macOS, Apple Mail iOS, Outlook Windows, new Outlook, Outlook macOS, Outlook iOS, Outlook Android, Yahoo web, Samsung Email:',
+    );
     expect(lines[1]).toMatch(/^feature +lacking +partial +fallback +source$/);
     const row = (feature: string) => lines.find((l) => l.startsWith(`${feature}  `))?.split(/ {2,}/);
     // What the templates brought in and no longer do: opacity is left only in MJML's preheader, which its Outlook tables cover.
     expect(row('opacity')).toEqual(['opacity', 'Outlook Windows', '-', "Outlook Windows: MJML's <!--[if mso | IE]> tables", "MJML's output"]);
-    expect(row('@media (prefers-color-scheme)')?.slice(3)).toEqual(['Gmail web: not needed: the light-mode inline styles stand; Gmail iOS: not needed: the light-mode inline styles stand; Gmail Android: not needed: the light-mode inline styles stand; Outlook Windows: not needed: the light-mode inline styles stand; Yahoo web: not needed: the light-mode inline styles stand', 'emails/templates/partials/head.mjml.hbs']);
-    expect(row('white-space')).toEqual(['white-space', 'Outlook Windows, Samsung Email', 'Gmail iOS, Gmail Android', 'NONE for Outlook Windows, Samsung Email', 'emails/templates/partials/events.mjml.hbs, emails/templates/partials/footer.mjml.hbs']);
-    const warnings = lines.filter((l) => l.startsWith(`${FILE}: warning: client support: `)).map((l) => l.slice(`${FILE}: warning: client support: `.length).replace(/ is not supported.*/, ''));
+    expect(row('@media (prefers-color-scheme)')?.slice(3)).toEqual([
+      'Gmail web: not needed: the light-mode inline styles stand; Gmail iOS: not needed: the light-mode inline styles stand; Gmail Android: not needed: the light-mode inline styles stand; Outlook Windows: not needed: the light-mode inline styles stand; Yahoo web: not needed: the light-mode inline styles stand',
+      'emails/templates/partials/head.mjml.hbs',
+    ]);
+    expect(row('white-space')).toEqual([
+      'white-space',
+      'Outlook Windows, Samsung Email',
+      'Gmail iOS, Gmail Android',
+      'NONE for Outlook Windows, Samsung Email',
+      'emails/templates/partials/events.mjml.hbs, emails/templates/partials/footer.mjml.hbs',
+    ]);
+    const warnings = lines
+      .filter((l) => l.startsWith(`${FILE}: warning: client support: `))
+      .map((l) => l.slice(`${FILE}: warning: client support: `.length).replace(/ is not supported.*/, ''));
     expect(warnings).toEqual(['height property (height:auto)', 'white-space (white-space:nowrap)', 'word-break (word-break:break-word)']);
     expect(run.stderr).toMatch(/^emails\/issues\/pretrain-weekly-064\.yaml: 0 errors, 3 warnings; html [\d.]+ KB /);
   });

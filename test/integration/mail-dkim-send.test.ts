@@ -17,7 +17,10 @@ let mailer: Mailer;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  mailer = createSmtpMailer({ smtpUrl: sink.url, dkim: { domainName: 'pretrain-weekly.example', keySelector: 'nl', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string } });
+  mailer = createSmtpMailer({
+    smtpUrl: sink.url,
+    dkim: { domainName: 'pretrain-weekly.example', keySelector: 'nl', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
+  });
 });
 afterAll(async () => {
   await mailer?.close();
@@ -26,14 +29,26 @@ afterAll(async () => {
 
 describe('DKIM on mail built by nodemailer', () => {
   it('signs with From, Subject and the list headers over-signed, and verifies after SMTP', async () => {
-    const message = buildNewsletterMessage(syntheticIssue({ kb: 20 }), { subscriberId: '7', email: 'reader7@example.org', name: '读者七', unsubscribeToken: signListToken([{ version: 1, key: 'k'.repeat(40) }], '7', 'pretrain-weekly') }, { from: '"预训练周刊" <weekly@pretrain-weekly.example>', publicUrl: 'https://pretrain-weekly.example' });
+    const message = buildNewsletterMessage(
+      syntheticIssue({ kb: 20 }),
+      {
+        subscriberId: '7',
+        email: 'reader7@example.org',
+        name: '读者七',
+        unsubscribeToken: signListToken([{ version: 1, key: 'k'.repeat(40) }], '7', 'pretrain-weekly'),
+      },
+      { from: '"预训练周刊" <weekly@pretrain-weekly.example>', publicUrl: 'https://pretrain-weekly.example' },
+    );
     expect(await mailer.send(message)).toMatchObject({ kind: 'sent' });
     const got = sink.messages.find((m) => m.to.includes('reader7@example.org'))!;
     expect(got.from).toBe('weekly@pretrain-weekly.example');
     const check = verifyDkim(got.raw, publicKey);
     expect(check).toMatchObject({ bodyHashOk: true, signatureOk: true });
     for (const field of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']) {
-      expect(check.signed.filter((f) => f === field), field).toHaveLength(2);
+      expect(
+        check.signed.filter((f) => f === field),
+        field,
+      ).toHaveLength(2);
     }
     // One signature only: nodemailer's own signer did not add a second.
     expect(got.raw.toString('latin1').match(/^DKIM-Signature:/gim)).toHaveLength(1);

@@ -150,7 +150,10 @@ describe('the final dot waits for beforeFinalDot', () => {
     const m = mailer({ smtpUrl: s.url });
     const [a, b, c] = [mime.build(recipient(2)), mime.build(recipient(3)), mime.build(recipient(4))];
     expect(await m.sendRaw(a.envelope, a.raw, { beforeFinalDot: async () => false })).toMatchObject({ kind: 'withdrawn' });
-    expect(await m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => Promise.reject(new Error('redis down')) })).toMatchObject({ kind: 'withdrawn', reason: expect.stringContaining('redis down') });
+    expect(await m.sendRaw(b.envelope, b.raw, { beforeFinalDot: () => Promise.reject(new Error('redis down')) })).toMatchObject({
+      kind: 'withdrawn',
+      reason: expect.stringContaining('redis down'),
+    });
     expect(s.messages).toHaveLength(0);
     // The pool goes on with a fresh connection.
     expect(await m.sendRaw(c.envelope, c.raw, { beforeFinalDot: async () => true })).toMatchObject({ kind: 'sent' });
@@ -247,7 +250,10 @@ describe('failures become outcomes, never exceptions', () => {
   it('the pool does not re-send a message on its own when a reused connection is dropped (maxRequeues 0)', async () => {
     // 421 to the second transaction of every connection: nodemailer 10's pool would put that
     // message back on its queue and send it over a new connection by itself.
-    const hooks = { onMailFrom: (session: SMTPServerSession, cb: (err?: Error | null) => void) => cb(session.transaction > 1 ? Object.assign(new Error('closing'), { responseCode: 421 }) : null) };
+    const hooks = {
+      onMailFrom: (session: SMTPServerSession, cb: (err?: Error | null) => void) =>
+        cb(session.transaction > 1 ? Object.assign(new Error('closing'), { responseCode: 421 }) : null),
+    };
     const ours = await customServer(hooks);
     const m = mailer({ smtpUrl: ours.url, pool: { maxConnections: 1 } });
     const [a, b] = [mime.build(recipient(1)), mime.build(recipient(2))];

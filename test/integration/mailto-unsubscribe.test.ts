@@ -53,7 +53,12 @@ async function clientMail(from: string, mailto: URL): Promise<Buffer> {
   const transport = createTransport({ host: '127.0.0.1', port: h.sink.port, secure: false, ignoreTLS: true });
   const before = h.sink.messages.length;
   try {
-    await transport.sendMail({ from, to: decodeURIComponent(mailto.pathname), subject: mailto.searchParams.get('subject') ?? 'unsubscribe', text: 'This message was sent to unsubscribe.' });
+    await transport.sendMail({
+      from,
+      to: decodeURIComponent(mailto.pathname),
+      subject: mailto.searchParams.get('subject') ?? 'unsubscribe',
+      text: 'This message was sent to unsubscribe.',
+    });
   } finally {
     transport.close();
   }
@@ -63,7 +68,13 @@ async function clientMail(from: string, mailto: URL): Promise<Buffer> {
 
 async function scrapeUnsubscribes(): Promise<string[]> {
   const metrics = createMetrics();
-  addServerCollectors(metrics, { redis: h.redis, partitionKeys: h.partitions.keys, store: h.store, newsletters: newsletterDirectory(await loadNewsletters('emails')), queues: {} });
+  addServerCollectors(metrics, {
+    redis: h.redis,
+    partitionKeys: h.partitions.keys,
+    store: h.store,
+    newsletters: newsletterDirectory(await loadNewsletters('emails')),
+    queues: {},
+  });
   return (await metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('newsletter_unsubscribes_total{'));
 }
 
@@ -91,7 +102,11 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
     expect(await scrapeUnsubscribes()).toEqual([]);
 
     const run = await cli(['ingest'], raw);
-    expect(run).toEqual({ code: 0, stderr: '', stdout: `stdin: unsubscribe request from list ${h.listId} (subscriber ${reader.id}, signed token): left the list\n` });
+    expect(run).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `stdin: unsubscribe request from list ${h.listId} (subscriber ${reader.id}, signed token): left the list\n`,
+    });
     const after = await h.store.get(reader.id);
     expect(after?.lists).toEqual([OTHER_LIST]);
     expect(after?.status).toBe('active');
@@ -103,7 +118,9 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
     // The same mail again (a client that sends twice, a mailbox read twice): nothing more, not counted again.
     await writeFile(join(dir, 'again.eml'), raw);
     const again = await cli(['ingest', join(dir, 'again.eml')]);
-    expect(again.stdout).toBe(`${join(dir, 'again.eml')}: unsubscribe request from list ${h.listId} (subscriber ${reader.id}, signed token): not on the list, nothing changed\n`);
+    expect(again.stdout).toBe(
+      `${join(dir, 'again.eml')}: unsubscribe request from list ${h.listId} (subscriber ${reader.id}, signed token): not on the list, nothing changed\n`,
+    );
     expect(await scrapeUnsubscribes()).toEqual([`newsletter_unsubscribes_total{newsletter="pretrain-weekly",how="mailto"} 1`]);
   });
 
@@ -116,7 +133,11 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
     const damaged = new URL(genuine.href.replace(mac, mac.toLowerCase() === mac ? mac.toUpperCase() : mac.toLowerCase()));
     const otherList = new URL(genuine.href.replace(`.${h.listId}.`, `.${OTHER_LIST}.`));
     const paths: string[] = [];
-    for (const [name, url] of [['forged', forged], ['damaged', damaged], ['other-list', otherList]] as const) {
+    for (const [name, url] of [
+      ['forged', forged],
+      ['damaged', damaged],
+      ['other-list', otherList],
+    ] as const) {
       const path = join(dir, `${name}.eml`);
       await writeFile(path, await clientMail('someone@attacker.example', url));
       paths.push(path);
@@ -137,7 +158,11 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
     const listed = await cli(['unmatched', '--limit', '3']);
     const lines = listed.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z unsubscribe \\(from ${paths[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, to unsubscribe\\+${token.split('.')[0]}\\.${victim.id}\\.${OTHER_LIST}\\.…\\): its token does not verify`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z unsubscribe \\(from ${paths[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, to unsubscribe\\+${token.split('.')[0]}\\.${victim.id}\\.${OTHER_LIST}\\.…\\): its token does not verify`,
+      ),
+    );
     expect(listed.stdout).not.toContain(mac);
     expect(await scrapeUnsubscribes()).toEqual([`newsletter_unsubscribes_total{newsletter="pretrain-weekly",how="mailto"} 1`]);
   });
@@ -146,8 +171,11 @@ describe('unsubscribe by the List-Unsubscribe mailto', { timeout: 120_000 }, () 
 describe('stdin by name', { timeout: 60_000 }, () => {
   it('`bounces ingest -` reads one mail from stdin', async () => {
     const run = await new Promise<Run>((resolve) => {
-      const child = execFile('node', ['bin/newsletter.js', 'bounces', 'ingest', '-'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      const child = execFile(
+        'node',
+        ['bin/newsletter.js', 'bounces', 'ingest', '-'],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env } },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
       child.stdin!.end('From: a@example.org\r\nTo: someone@example.org\r\nSubject: hello\r\n\r\nnot a report\r\n');
     });

@@ -21,16 +21,31 @@ describe('newsletter new', () => {
     const run = await cli('new', 'pretrain-weekly');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^emails\/issues\/pretrain-weekly-065\.yaml: issue 65 of pretrain-weekly, dated \d{4}-\d{2}-\d{2}, from the sections of issue 64\n/);
-    const draft = parse(await readFile(join(dir, 'emails/issues/pretrain-weekly-065.yaml'), 'utf8')) as { number: number; date: string; subject: string; banner?: unknown; sections: Array<Record<string, unknown>> };
+    expect(run.stdout).toMatch(
+      /^emails\/issues\/pretrain-weekly-065\.yaml: issue 65 of pretrain-weekly, dated \d{4}-\d{2}-\d{2}, from the sections of issue 64\n/,
+    );
+    const draft = parse(await readFile(join(dir, 'emails/issues/pretrain-weekly-065.yaml'), 'utf8')) as {
+      number: number;
+      date: string;
+      subject: string;
+      banner?: unknown;
+      sections: Array<Record<string, unknown>>;
+    };
     const sample = parse(await readFile(join(dir, 'emails/issues/pretrain-weekly-064.yaml'), 'utf8')) as { sections: Array<Record<string, unknown>> };
     expect(draft).toMatchObject({ number: 65, subject: '《预训练周刊》第65期:' });
     expect(new Date(`${draft.date}T00:00:00Z`).getUTCDay()).toBe(1); // a Monday, as issue 64 (2022-11-07)
     expect(draft.banner).toBeUndefined();
     expect(draft.sections.map((s) => s.kind)).toEqual(sample.sections.map((s) => s.kind));
     const papers = draft.sections.find((s) => s.kind === 'papers') as { groups: Array<{ field: string; papers: unknown[] }> };
-    expect(papers.groups).toEqual([{ field: '【CV研究】', papers: [] }, { field: '【NLP研究】', papers: [] }, { field: '【生命科学研究】', papers: [] }]);
-    expect(draft.sections.at(-1)).toEqual({ kind: 'navigation', previous: { title: '《预训练周刊》第64期', url: 'https://pretrain-weekly.example/issues/pretrain-weekly-064' } });
+    expect(papers.groups).toEqual([
+      { field: '【CV研究】', papers: [] },
+      { field: '【NLP研究】', papers: [] },
+      { field: '【生命科学研究】', papers: [] },
+    ]);
+    expect(draft.sections.at(-1)).toEqual({
+      kind: 'navigation',
+      previous: { title: '《预训练周刊》第64期', url: 'https://pretrain-weekly.example/issues/pretrain-weekly-064' },
+    });
 
     const lint = await cli('lint', 'emails/issues/pretrain-weekly-065.yaml');
     expect(lint.code).toBe(1);
@@ -41,16 +56,34 @@ describe('newsletter new', () => {
   it('--empty writes a skeleton, the next number on; a file already there is never replaced', async () => {
     const run = await cli('new', 'pretrain-weekly', '--empty');
     expect(run.code).toBe(0);
-    expect(parse(await readFile(join(dir, 'emails/issues/pretrain-weekly-066.yaml'), 'utf8'))).toMatchObject({ number: 66, sections: [{ kind: 'text', markdown: '' }, { kind: 'navigation', previous: { url: 'https://pretrain-weekly.example/issues/pretrain-weekly-065' } }] });
+    expect(parse(await readFile(join(dir, 'emails/issues/pretrain-weekly-066.yaml'), 'utf8'))).toMatchObject({
+      number: 66,
+      sections: [
+        { kind: 'text', markdown: '' },
+        { kind: 'navigation', previous: { url: 'https://pretrain-weekly.example/issues/pretrain-weekly-065' } },
+      ],
+    });
     // Someone's notes under the next file name (not an issue yet): kept, and the command says so.
     await writeFile(join(dir, 'emails/issues/pretrain-weekly-067.yaml'), 'notes: [not an issue\n');
     const refused = await cli('new', 'pretrain-weekly');
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: 'newsletter: emails/issues/pretrain-weekly-067.yaml exists already; edit it, or remove it to start again\n' });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'newsletter: emails/issues/pretrain-weekly-067.yaml exists already; edit it, or remove it to start again\n',
+    });
     expect(await readFile(join(dir, 'emails/issues/pretrain-weekly-067.yaml'), 'utf8')).toBe('notes: [not an issue\n');
   });
 
   it('names an unknown newsletter in one line, and refuses two contrary options', async () => {
-    expect(await cli('new', 'no-such-letter')).toEqual({ code: 1, stdout: '', stderr: 'newsletter: no newsletter "no-such-letter": emails/newsletters/no-such-letter.yaml does not exist\n' });
-    expect(await cli('new', 'field-notes', '--empty', '--from-latest')).toEqual({ code: 1, stdout: '', stderr: 'newsletter: --from-latest and --empty: choose one\n' });
+    expect(await cli('new', 'no-such-letter')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'newsletter: no newsletter "no-such-letter": emails/newsletters/no-such-letter.yaml does not exist\n',
+    });
+    expect(await cli('new', 'field-notes', '--empty', '--from-latest')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'newsletter: --from-latest and --empty: choose one\n',
+    });
   });
 });

@@ -48,10 +48,21 @@ describe('one mailbox, one subscriber, through every entry point', () => {
   it('the form, the API, the console, CLI add and the import all find dave@ when DAVE@Example.COM comes in', async () => {
     const dave = (await h.store.create({ email: 'dave@example.com', name: 'Dave', lists: [h.en.listId], status: 'active' })).subscriber;
 
-    const form = await h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody({ email: 'DAVE@Example.COM', newsletter: h.en.id }), remoteAddress: nextIp() });
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: formBody({ email: 'DAVE@Example.COM', newsletter: h.en.id }),
+      remoteAddress: nextIp(),
+    });
     expect(form.statusCode).toBe(202);
 
-    const api = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'Dave@EXAMPLE.com', list: h.en.listId, confirmed: true } });
+    const api = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: auth,
+      payload: { email: 'Dave@EXAMPLE.com', list: h.en.listId, confirmed: true },
+    });
     expect(api.statusCode).toBe(200);
     expect(api.json()).toMatchObject({ created: false, subscriber: { id: dave.id, email: 'dave@example.com' } });
     const lookup = await h.app.inject({ method: 'GET', url: '/api/subscribers?email=DAVE%40example.com', headers: auth });
@@ -85,7 +96,12 @@ describe('one mailbox, one subscriber, through every entry point', () => {
     expect(forgot.code).toBe(0);
     expect(await h.store.get(erin.id)).toBeNull();
     expect(await h.store.isForgotten('erin@EXAMPLE.com')).toBe(true);
-    const back = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: auth, payload: { email: 'erin@example.com', list: h.en.listId, confirmed: true } });
+    const back = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: auth,
+      payload: { email: 'erin@example.com', list: h.en.listId, confirmed: true },
+    });
     expect(back.statusCode).toBe(400);
     expect(back.body).toContain('was erased on request');
   });
@@ -93,7 +109,14 @@ describe('one mailbox, one subscriber, through every entry point', () => {
 
 describe('subscribers reindex', () => {
   it('merges the records an earlier version let in for one mailbox and prints what it merged', async () => {
-    const a = (await h.store.create({ email: 'twice@example.com', lists: [h.en.listId], status: 'active', consent: { at: '2024-02-02T00:00:00.000Z', textVersion: 'v1', source: 'form' } })).subscriber;
+    const a = (
+      await h.store.create({
+        email: 'twice@example.com',
+        lists: [h.en.listId],
+        status: 'active',
+        consent: { at: '2024-02-02T00:00:00.000Z', textVersion: 'v1', source: 'form' },
+      })
+    ).subscriber;
     await h.redis.hdel(h.keys.emailIndex(), 'twice@example.com');
     const b = (await h.store.create({ email: 'TWICE@example.com', lists: [h.zh.listId], status: 'active' })).subscriber;
     await h.redis.hset(h.keys.emailIndex(), 'twice@example.com', b.id);

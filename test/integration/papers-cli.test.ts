@@ -65,10 +65,22 @@ describe('newsletter papers add', () => {
     const groups = issue.sections[6]!.groups!;
     expect(groups.map((g) => [g.field, g.papers.map((p) => p.detailsUrl)])).toEqual([
       ['【CV研究】', ['https://pretrain-weekly.example/papers/ssl-on-wheels', 'https://arxiv.org/abs/2210.13463v1']],
-      ['【NLP研究】', ['https://pretrain-weekly.example/papers/2210.14803', 'https://arxiv.org/abs/2210.12607', 'https://arxiv.org/abs/2210.12403', 'https://arxiv.org/abs/2210.11610v2']],
+      [
+        '【NLP研究】',
+        [
+          'https://pretrain-weekly.example/papers/2210.14803',
+          'https://arxiv.org/abs/2210.12607',
+          'https://arxiv.org/abs/2210.12403',
+          'https://arxiv.org/abs/2210.11610v2',
+        ],
+      ],
       ['【生命科学研究】', ['https://pretrain-weekly.example/papers/coling-2022-284']],
     ]);
-    expect(groups[1]!.papers[2]).toMatchObject({ affiliations: ['Beihang University', 'Meituan'], url: 'https://arxiv.org/pdf/2210.12403', summaryDraft: 'arxiv-abstract' });
+    expect(groups[1]!.papers[2]).toMatchObject({
+      affiliations: ['Beihang University', 'Meituan'],
+      url: 'https://arxiv.org/pdf/2210.12403',
+      summaryDraft: 'arxiv-abstract',
+    });
 
     const lint = await cli({}, 'lint', ISSUE);
     expect(lint.code).toBe(0);
@@ -76,7 +88,9 @@ describe('newsletter papers add', () => {
 
     // Again: all four are there now, any version.
     const again = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463', 'https://arxiv.org/abs/2210.12607v3');
-    expect(again.stdout).toBe('skipped 2210.13463 already in the issue (sections[6].groups[0].papers[1])\nskipped 2210.12607v3 already in the issue (sections[6].groups[1].papers[1])\n');
+    expect(again.stdout).toBe(
+      'skipped 2210.13463 already in the issue (sections[6].groups[0].papers[1])\nskipped 2210.12607v3 already in the issue (sections[6].groups[1].papers[1])\n',
+    );
     expect(again.stderr).toBe('emails/issues/pretrain-weekly-065.yaml: nothing to add\n');
     expect(again.code).toBe(0);
     expect(await fileNow()).toBe(text);
@@ -84,14 +98,18 @@ describe('newsletter papers add', () => {
 
   it('writes nothing and exits 1 when one item fails: no id, not on arXiv, or a category without a group', async () => {
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463 https://example.org/abs/2210.12607 2210.99999 2301.00001');
-    expect(run.stdout).toBe([
-      'added  2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)',
-      'failed https://example.org/abs/2210.12607 item 2 (line 1, column 12) is a link to example.org, not to arXiv: paste an arxiv.org abs or pdf link, or the id (e.g. 2401.01234, 2401.01234v2, cs/0112017 or https://arxiv.org/abs/2401.01234)',
-      'failed 2210.99999 not on arXiv (no paper has this id)',
-      "failed 2301.00001 its primary category cs.LG has no group in emails/newsletters/pretrain-weekly.yaml (arxivGroups): add one there, e.g. 'cs.LG': 【…】, or name the group with --group",
-      '',
-    ].join('\n'));
-    expect(run.stderr).toBe('emails/issues/pretrain-weekly-065.yaml: nothing written: 3 of 4 failed (see above); fix them or leave them out and run this again\n');
+    expect(run.stdout).toBe(
+      [
+        'added  2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)',
+        'failed https://example.org/abs/2210.12607 item 2 (line 1, column 12) is a link to example.org, not to arXiv: paste an arxiv.org abs or pdf link, or the id (e.g. 2401.01234, 2401.01234v2, cs/0112017 or https://arxiv.org/abs/2401.01234)',
+        'failed 2210.99999 not on arXiv (no paper has this id)',
+        "failed 2301.00001 its primary category cs.LG has no group in emails/newsletters/pretrain-weekly.yaml (arxivGroups): add one there, e.g. 'cs.LG': 【…】, or name the group with --group",
+        '',
+      ].join('\n'),
+    );
+    expect(run.stderr).toBe(
+      'emails/issues/pretrain-weekly-065.yaml: nothing written: 3 of 4 failed (see above); fix them or leave them out and run this again\n',
+    );
     expect(run.code).toBe(1);
     expect(await fileNow()).toBe(original);
   });
@@ -118,7 +136,9 @@ ${original.slice(at)}`);
   it('--dry-run prints the YAML it would add and changes nothing', async () => {
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463', '--dry-run');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`added 2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)
+    expect(
+      run.stdout,
+    ).toBe(`added 2210.13463 → 【CV研究】 (sections[6].groups[0].papers[1]): Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future (note: already in an earlier issue, pretrain-weekly-064)
 
 # would be added to the papers section's groups:
 - field: 【CV研究】
@@ -137,11 +157,15 @@ ${original.slice(at)}`);
   it('arXiv down, silent or answering garbage: one line per paper saying so, exit 1, nothing written', async () => {
     const port = await freePort();
     const down = await cli({ ARXIV_API_URL: `http://127.0.0.1:${port}/api/query` }, 'papers', 'add', ISSUE, '2210.13463', '2210.12607');
-    expect(down.stdout).toBe(`failed 2210.13463 arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later\nfailed 2210.12607 arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later\n`);
+    expect(down.stdout).toBe(
+      `failed 2210.13463 arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later\nfailed 2210.12607 arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later\n`,
+    );
     expect(down.code).toBe(1);
 
     await server!.close();
-    server = await startArxivServer(() => { /* never answers */ });
+    server = await startArxivServer(() => {
+      /* never answers */
+    });
     const silent = await cli({ ...arxiv(), ARXIV_TIMEOUT_MS: '300' }, 'papers', 'add', ISSUE, '2210.13463');
     expect(silent.stdout).toBe('failed 2210.13463 arXiv did not answer within 300 ms; try again\n');
     expect(silent.code).toBe(1);
@@ -168,7 +192,9 @@ ${original.slice(at)}`);
       void writeFile(join(dir, ISSUE), edited).then(() => res.end(fixtureFeed([url.searchParams.get('id_list')!])));
     });
     const run = await cli(arxiv(), 'papers', 'add', ISSUE, '2210.13463');
-    expect(run.stderr).toBe('newsletter: emails/issues/pretrain-weekly-065.yaml: nothing written: the file changed while the papers were looked up; run this again\n');
+    expect(run.stderr).toBe(
+      'newsletter: emails/issues/pretrain-weekly-065.yaml: nothing written: the file changed while the papers were looked up; run this again\n',
+    );
     expect(run.code).toBe(1);
     expect(await fileNow()).toBe(edited);
   });

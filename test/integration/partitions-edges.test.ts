@@ -68,7 +68,8 @@ describe('with three partitions on one Redis', () => {
     const parts = await resolvePartitions(t.redis, t.prefix, 3);
     const sends = openSends(t.redis, parts);
     try {
-      for (const k of parts.keys) await startCampaign(t.redis, k, { campaignId: 'w-9', issueId: 'w-9', mode: 'list', listId: 'weekly', contentHash: 'h', state: 'sending', expected: 0 });
+      for (const k of parts.keys)
+        await startCampaign(t.redis, k, { campaignId: 'w-9', issueId: 'w-9', mode: 'list', listId: 'weekly', contentHash: 'h', state: 'sending', expected: 0 });
       expect(await pauseForReason(t.redis, parts.keys[1]!, 'w-9', 'SMTP server unreachable', 'smtp-reachable')).toBe(true);
       expect((await readSendStates(t.redis, parts.keys, ['w-9']))[0]).toMatchObject({ state: 'paused', pausedUntil: 'smtp-reachable' });
       const status = await pauseCampaign({ ...sends, settleTimeoutMs: 1_000 }, 'w-9');
@@ -84,7 +85,9 @@ describe('with three partitions on one Redis', () => {
 
   it('a lost partition count with partitioned subscribers present is refused, unless QUEUE_PARTITIONS names their P', async () => {
     const parts = await resolvePartitions(t.redis, t.prefix, 3);
-    await new RedisSubscriberStore(t.redis, parts).createMany(Array.from({ length: 30 }, (_, i) => ({ email: `r${i}@example.test`, lists: ['weekly'], status: 'active' as const })));
+    await new RedisSubscriberStore(t.redis, parts).createMany(
+      Array.from({ length: 30 }, (_, i) => ({ email: `r${i}@example.test`, lists: ['weekly'], status: 'active' as const })),
+    );
     await t.redis.del(partitionCountKey(t.prefix));
     await expect(resolvePartitions(t.redis, t.prefix)).rejects.toThrow(PartitionCountError);
     await expect(resolvePartitions(t.redis, t.prefix, 2)).rejects.toThrow(/partitioned subscribers .* no partition count/);

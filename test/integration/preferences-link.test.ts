@@ -18,7 +18,16 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function reader(email: string, name = 'Rosalind Secretname'): Promise<Subscriber> {
-  return (await h.store.create({ email, name, locale: 'en', lists: [h.en.listId], status: 'active', consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'api' } })).subscriber;
+  return (
+    await h.store.create({
+      email,
+      name,
+      locale: 'en',
+      lists: [h.en.listId],
+      status: 'active',
+      consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'api' },
+    })
+  ).subscriber;
 }
 
 const footerToken = (s: Subscriber) => signListToken(h.config.secrets, s.id, h.en.listId);

@@ -8,7 +8,17 @@ import { importSubscribers } from '../../src/subscribers/csv-import.ts';
 import { signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
 import type { Subscriber } from '../../src/subscribers/types.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
-import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
+import {
+  ADMIN_TOKEN,
+  confirmByClick,
+  confirmPathFrom,
+  formBody,
+  nextIp,
+  startHttpHarness,
+  waitForMail,
+  waitForTransactionalIdle,
+  type HttpHarness,
+} from './http-harness.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -23,7 +33,13 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 function subscribe(email: string, newsletter: string, ip = nextIp()) {
-  return h.app.inject({ method: 'POST', url: '/subscribe', headers: { ...FORM, 'user-agent': `Browser/${ip}` }, payload: formBody({ email, newsletter }), remoteAddress: ip });
+  return h.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    headers: { ...FORM, 'user-agent': `Browser/${ip}` },
+    payload: formBody({ email, newsletter }),
+    remoteAddress: ip,
+  });
 }
 
 /** A link to the preferences page that lets its holder change things (a fresh one, as mailed). */
@@ -66,7 +82,12 @@ describe.each(['bounced', 'complained'] as const)('a %s subscriber', (status) =>
     expect(await record(email)).toMatchObject({ status, lists: [h.en.listId] });
 
     // 2. The preferences page: ticking both newsletters joins none; a confirmation mail goes out for each.
-    const saved = await h.app.inject({ method: 'POST', url: preferencesLink(subscriber, h.en.listId), headers: { ...FORM, 'user-agent': 'Prefs/1' }, payload: `${formBody({ lists: h.en.listId, action: 'save' })}&lists=${h.zh.listId}` });
+    const saved = await h.app.inject({
+      method: 'POST',
+      url: preferencesLink(subscriber, h.en.listId),
+      headers: { ...FORM, 'user-agent': 'Prefs/1' },
+      payload: `${formBody({ lists: h.en.listId, action: 'save' })}&lists=${h.zh.listId}`,
+    });
     expect(saved.statusCode).toBe(200);
     expect(saved.body).toContain('open the confirmation link we have just emailed you');
     const afterPrefs = await record(email);
@@ -137,13 +158,27 @@ describe('an unsubscribed subscriber', () => {
     const email = 'left.once@example.org';
     const { subscriber } = await confirmedWithSpareLink(email);
     const confirmedConsent = subscriber.consent!;
-    const left = await h.app.inject({ method: 'POST', url: `/unsubscribe/${signListToken(h.config.secrets, subscriber.id, h.en.listId)}`, headers: { ...FORM, 'user-agent': 'Mail/1' }, payload: 'List-Unsubscribe=One-Click' });
+    const left = await h.app.inject({
+      method: 'POST',
+      url: `/unsubscribe/${signListToken(h.config.secrets, subscriber.id, h.en.listId)}`,
+      headers: { ...FORM, 'user-agent': 'Mail/1' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(left.statusCode).toBe(200);
     expect((await record(email)).status).toBe('unsubscribed');
 
-    const api = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: { ...auth, 'user-agent': 'ops-script/2' }, payload: { email, list: h.en.listId, confirmed: true } });
+    const api = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: { ...auth, 'user-agent': 'ops-script/2' },
+      payload: { email, list: h.en.listId, confirmed: true },
+    });
     expect(api.statusCode).toBe(200);
-    expect(api.json().subscriber).toMatchObject({ status: 'active', lists: [h.en.listId], consent: { source: 'api', textVersion: 'api-v1', userAgent: 'ops-script/2' } });
+    expect(api.json().subscriber).toMatchObject({
+      status: 'active',
+      lists: [h.en.listId],
+      consent: { source: 'api', textVersion: 'api-v1', userAgent: 'ops-script/2' },
+    });
     const history = await h.store.consentHistory(subscriber.id);
     expect(history.map((e) => [e.type, e.source, e.listId])).toEqual([
       ['requested', 'form', h.en.listId],

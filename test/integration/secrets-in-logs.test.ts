@@ -86,7 +86,7 @@ describe('secrets in logs, answers and metrics', () => {
     // Every request has been logged by now (the log line is written when the answer is sent).
     await waitUntil('the request log lines', () => output.join('').split('"request"').length > 6 || output.join('').split(' request').length > 6);
 
-    const everything = [...output, ...answers].join("\n");
+    const everything = [...output, ...answers].join('\n');
     for (const [name, secret] of Object.entries({ SECRET, ADMIN, METRICS, SMTP_PASS, dkimBody, unsubscribeToken })) {
       expect(everything.includes(secret), `${name} leaked`).toBe(false);
     }

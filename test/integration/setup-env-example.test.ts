@@ -35,7 +35,11 @@ function start(name: string, args: string[], cwd: string, extra: Record<string, 
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const take = (line: string) => {
     lines.push(line);
-    for (const w of [...waiters]) if (w.pattern.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+    for (const w of [...waiters])
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
   };
   createInterface({ input: child.stdout }).on('line', take);
   createInterface({ input: child.stderr }).on('line', take);
@@ -71,7 +75,14 @@ afterAll(async () => {
 describe('cp .env.example .env; newsletter inbox + serve + worker', () => {
   it('a subscription’s confirmation mail lands in the capture inbox, listed decoded, and its link confirms', async () => {
     const [smtpPort, inboxPort, port] = [await freePort(), await freePort(), await freePort()];
-    const env = { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: t.prefix, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, LOG_LEVEL: 'info' };
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      KEY_PREFIX: t.prefix,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      LOG_LEVEL: 'info',
+    };
     const procs = [
       start('inbox', ['inbox', '--smtp-port', String(smtpPort), '--port', String(inboxPort)], dir, env),
       start('serve', ['serve'], dir, env),
@@ -82,15 +93,25 @@ describe('cp .env.example .env; newsletter inbox + serve + worker', () => {
       await inbox.waitFor(/^ready /);
       await serve.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`));
       await worker.waitFor(/worker started/);
-      expect(inbox.lines.slice(0, 2)).toEqual([`inbox    SMTP smtp://127.0.0.1:${smtpPort} → .data/inbox/ (one .eml file per message)`, `web      http://127.0.0.1:${inboxPort}/inbox`]);
+      expect(inbox.lines.slice(0, 2)).toEqual([
+        `inbox    SMTP smtp://127.0.0.1:${smtpPort} → .data/inbox/ (one .eml file per message)`,
+        `web      http://127.0.0.1:${inboxPort}/inbox`,
+      ]);
       // Accepted on this machine, with one warning each, naming the variables and never their values.
       for (const p of [serve, worker]) {
-        expect(p.lines.filter((l) => l.includes('change-me placeholders')), p.name).toEqual([expect.stringMatching(new RegExp(`^newsletter ${p.name}: warning: SECRET and ADMIN_TOKEN are still`))]);
+        expect(
+          p.lines.filter((l) => l.includes('change-me placeholders')),
+          p.name,
+        ).toEqual([expect.stringMatching(new RegExp(`^newsletter ${p.name}: warning: SECRET and ADMIN_TOKEN are still`))]);
         expect(p.lines.join('\n')).not.toContain('change-me-to-');
       }
 
       const email = 'ada@example.org';
-      const subscribed = await fetch(`http://127.0.0.1:${port}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, newsletter: 'pretrain-weekly' }) });
+      const subscribed = await fetch(`http://127.0.0.1:${port}/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email, newsletter: 'pretrain-weekly' }),
+      });
       expect(subscribed.status).toBe(202);
 
       const mailDir = join(dir, '.data', 'inbox');

@@ -14,7 +14,10 @@ import { renderIssueFile } from '../../src/use-cases/render-issue-file.ts';
 const SPAMASSASSIN = '/usr/bin/spamassassin';
 const MISSING = existsSync(SPAMASSASSIN) ? null : 'Debian spamassassin is not installed (apt-get install spamassassin)';
 // Every sample issue there is, so a new one is checked without anyone remembering to add it.
-const SAMPLES = readdirSync('emails/issues').filter((f) => f.endsWith('.yaml')).sort().map((f) => `emails/issues/${f}`);
+const SAMPLES = readdirSync('emails/issues')
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => `emails/issues/${f}`);
 const secrets = [{ version: 1, key: 'spamassassin-test-secret-0123456789-abcdef' }];
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -32,18 +35,30 @@ function score(message: Buffer): Promise<{ total: number; rules: Array<{ points:
 }
 
 describe.skipIf(MISSING)(`SpamAssassin on every sample${MISSING ? ` [skipped: ${MISSING}]` : ''}`, () => {
-  it.each(SAMPLES)('%s scores nothing', async (file) => {
-    const { rendered, issue, newsletter } = await renderIssueFile(file, { assetsUrl: 'https://news.example.org/assets' });
-    const published = toPublishedIssue(rendered, issue, newsletter);
-    const mime = prepareIssueMime(published, {
-      from: `${newsletter.name} <weekly@news.example.org>`,
-      publicUrl: 'https://news.example.org',
-      dkim: { domainName: 'news.example.org', keySelector: 'nl', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
-    });
-    const { raw } = mime.build({ subscriberId: '42', email: 'reader@example.net', name: 'Li Lei', unsubscribeToken: signListToken(secrets, '42', newsletter.listId) });
-    const { total, rules } = await score(raw);
-    expect(total, JSON.stringify(rules)).toBeLessThanOrEqual(1.0);
-    expect(rules.filter((r) => r.points > 0), JSON.stringify(rules)).toEqual([]);
-    expect(rules.map((r) => r.name)).not.toContain('HTML_FONT_LOW_CONTRAST');
-  }, 60_000);
+  it.each(SAMPLES)(
+    '%s scores nothing',
+    async (file) => {
+      const { rendered, issue, newsletter } = await renderIssueFile(file, { assetsUrl: 'https://news.example.org/assets' });
+      const published = toPublishedIssue(rendered, issue, newsletter);
+      const mime = prepareIssueMime(published, {
+        from: `${newsletter.name} <weekly@news.example.org>`,
+        publicUrl: 'https://news.example.org',
+        dkim: { domainName: 'news.example.org', keySelector: 'nl', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
+      });
+      const { raw } = mime.build({
+        subscriberId: '42',
+        email: 'reader@example.net',
+        name: 'Li Lei',
+        unsubscribeToken: signListToken(secrets, '42', newsletter.listId),
+      });
+      const { total, rules } = await score(raw);
+      expect(total, JSON.stringify(rules)).toBeLessThanOrEqual(1.0);
+      expect(
+        rules.filter((r) => r.points > 0),
+        JSON.stringify(rules),
+      ).toEqual([]);
+      expect(rules.map((r) => r.name)).not.toContain('HTML_FONT_LOW_CONTRAST');
+    },
+    60_000,
+  );
 });

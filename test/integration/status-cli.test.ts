@@ -89,7 +89,7 @@ describe('status and send in the CLI', () => {
     await h.waitForState(ISSUE_ID, ['done']);
   });
 
-  it('a scheduled send says when: send --at in the newsletter\'s zone with its offset and UTC; status in the local zone; status --json scheduledAt', async () => {
+  it("a scheduled send says when: send --at in the newsletter's zone with its offset and UTC; status in the local zone; status --json scheduledAt", async () => {
     const year = new Date().getUTCFullYear() + 1;
     const at = `${year}-07-15T00:00:00.000Z`;
     const utc = `${year}-07-15 00:00 UTC`;
@@ -99,7 +99,9 @@ describe('status and send in the CLI', () => {
     // Field Notes' list has no subscribers here: "0 subscribers".
     // Without an offset, --at is read in that zone too, not in this machine's (Tokyo here).
     const bad = await cli(['send', 'emails/issues/field-notes-012.yaml', '--yes', '--at', `${year}-07-15 25:00`], { TZ: 'Asia/Tokyo' });
-    expect(bad.stderr).toBe(`newsletter: --at "${year}-07-15 25:00" is not a date and time; write e.g. 2026-12-08T08:00 (read in Europe/London, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00\n`);
+    expect(bad.stderr).toBe(
+      `newsletter: --at "${year}-07-15 25:00" is not a date and time; write e.g. 2026-12-08T08:00 (read in Europe/London, the newsletter's time zone) or with an offset, 2026-12-08T08:00+08:00\n`,
+    );
     const sent = await cli(['send', 'emails/issues/field-notes-012.yaml', '--yes', '--at', `${year}-07-15T01:00`], { TZ: 'Asia/Tokyo' });
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
@@ -128,7 +130,9 @@ describe('status and send in the CLI', () => {
     const at = new Date(Date.now() + 3_600_000);
     await startListSend({ ...h.sends, store: h.store }, published, { at });
     const scheduled = await out.waitFor((line) => line.startsWith('scheduled:'));
-    expect(scheduled).toMatch(/^scheduled: 0\/1 sent, 0 failed, 0 bounced, 0 skipped, 0 unknown, 1 queued; starts \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? \+09:00 Asia\/Tokyo \(\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC\)$/);
+    expect(scheduled).toMatch(
+      /^scheduled: 0\/1 sent, 0 failed, 0 bounced, 0 skipped, 0 unknown, 1 queued; starts \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? \+09:00 Asia\/Tokyo \(\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC\)$/,
+    );
     await pauseCampaign(h.sends, published.issueId);
     expect(await out.waitFor((line) => line.startsWith('paused:'))).toBe('paused: 0/1 sent, 0 failed, 0 bounced, 0 skipped, 0 unknown, 1 queued');
     const afterPause = out.seen.length;
@@ -156,7 +160,7 @@ describe('status and send in the CLI', () => {
     for (const line of out.seen) expect(line).toMatch(/^(sending|done): \d+\/20 sent, \d+ failed, \d+ bounced, \d+ skipped, \d+ unknown, \d+ queued$/);
   });
 
-  it('status --watch on a terminal: a cancelled send\'s bar stops at what went out, and says so plainly', async () => {
+  it("status --watch on a terminal: a cancelled send's bar stops at what went out, and says so plainly", async () => {
     await h.seed(4, 'held');
     const hold = h.sink.hold((to) => to.startsWith('held-'));
     const published = await h.publish('pretrain-weekly-303');

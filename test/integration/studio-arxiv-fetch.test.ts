@@ -23,8 +23,16 @@ describe('arXiv lookup', () => {
     server = await startArxivServer();
     const lookup = await lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 10_000 });
     expect(server.requests.map((u) => `${u.pathname}${u.search}`)).toEqual(['/api/query?id_list=2210.13463%2C2210.11610v2%2C2210.99999&max_results=3']);
-    expect(lookup.get('2210.13463')).toMatchObject({ entry: { id: '2210.13463', title: expect.stringMatching(/^Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future$/), primaryCategory: 'cs.CV' } });
-    expect(lookup.get('2210.11610v2')).toMatchObject({ entry: { id: '2210.11610', version: 2, authors: expect.arrayContaining([{ name: 'Jiaxin Huang', affiliations: [] }]) } });
+    expect(lookup.get('2210.13463')).toMatchObject({
+      entry: {
+        id: '2210.13463',
+        title: expect.stringMatching(/^Adversarial Pretraining of Self-Supervised Deep Networks: Past, Present and Future$/),
+        primaryCategory: 'cs.CV',
+      },
+    });
+    expect(lookup.get('2210.11610v2')).toMatchObject({
+      entry: { id: '2210.11610', version: 2, authors: expect.arrayContaining([{ name: 'Jiaxin Huang', affiliations: [] }]) },
+    });
     expect(lookup.get('2210.99999')).toEqual({ reason: 'not on arXiv (no paper has this id)' });
   });
 
@@ -39,13 +47,16 @@ describe('arXiv lookup', () => {
 
   it('says so when arXiv cannot be reached (connection refused)', async () => {
     const port = await freePort();
-    await expect(lookUpArxiv(ids, { apiUrl: `http://127.0.0.1:${port}/api/query`, timeoutMs: 10_000 }))
-      .rejects.toThrow(new ArxivError(`arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later`));
+    await expect(lookUpArxiv(ids, { apiUrl: `http://127.0.0.1:${port}/api/query`, timeoutMs: 10_000 })).rejects.toThrow(
+      new ArxivError(`arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later`),
+    );
   });
 
   it('gives up after the timeout when arXiv never answers, and leaves no connection open', async () => {
     let closed: Promise<unknown> | undefined;
-    server = await startArxivServer((req) => { closed = once(req.socket, 'close'); });
+    server = await startArxivServer((req) => {
+      closed = once(req.socket, 'close');
+    });
     await expect(lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 200 })).rejects.toThrow(new ArxivError('arXiv did not answer within 200 ms; try again'));
     await closed;
   });
@@ -62,16 +73,43 @@ describe('arXiv lookup', () => {
     const cases: Array<[(res: import('node:http').ServerResponse) => void, string | RegExp, number?]> = [
       [(res) => res.end('<html><body>Service Unavailable</body></html>'), 'arXiv answered XML that is not its Atom feed (no <feed>); try again later'],
       [(res) => res.end('\u0000\u0001garbage{'), 'arXiv answered something that is not XML; try again later'],
-      [(res) => { res.writeHead(503); res.end('<feed xmlns="http://www.w3.org/2005/Atom"></feed>'); }, 'arXiv answered HTTP 503; try again later'],
-      [(res) => { res.writeHead(503); res.end('<html><body>Service Unavailable</body></html>'); }, 'arXiv answered HTTP 503; try again later'],
+      [
+        (res) => {
+          res.writeHead(503);
+          res.end('<feed xmlns="http://www.w3.org/2005/Atom"></feed>');
+        },
+        'arXiv answered HTTP 503; try again later',
+      ],
+      [
+        (res) => {
+          res.writeHead(503);
+          res.end('<html><body>Service Unavailable</body></html>');
+        },
+        'arXiv answered HTTP 503; try again later',
+      ],
       [(res) => res.end(fixtureFeed(['2210.13463', '2210.14803'])), "arXiv's answer is larger than 1000 bytes; ask for fewer papers at once", 1000],
-      [(res) => { res.writeHead(200, { 'content-length': String(3 * 1024 * 1024) }); res.flushHeaders(); }, "arXiv's answer is larger than 2 MB; ask for fewer papers at once"],
-      [(res) => { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }); res.end(); }, /^arXiv answered with a redirect \(HTTP 302\) to http:\/\/169\.254\.169\.254\/latest\/meta-data; only ARXIV_API_URL \(http:\/\/127\.0\.0\.1:\d+\) is asked: check it$/],
+      [
+        (res) => {
+          res.writeHead(200, { 'content-length': String(3 * 1024 * 1024) });
+          res.flushHeaders();
+        },
+        "arXiv's answer is larger than 2 MB; ask for fewer papers at once",
+      ],
+      [
+        (res) => {
+          res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
+          res.end();
+        },
+        /^arXiv answered with a redirect \(HTTP 302\) to http:\/\/169\.254\.169\.254\/latest\/meta-data; only ARXIV_API_URL \(http:\/\/127\.0\.0\.1:\d+\) is asked: check it$/,
+      ],
     ];
     for (const [respond, message, maxBytes] of cases) {
       const one = await startArxivServer((_req, res) => respond(res));
       try {
-        const error = await lookUpArxiv(ids, { apiUrl: one.url, timeoutMs: 10_000, maxBytes }).then(() => undefined, (e: unknown) => e);
+        const error = await lookUpArxiv(ids, { apiUrl: one.url, timeoutMs: 10_000, maxBytes }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(ArxivError);
         if (typeof message === 'string') expect((error as Error).message).toBe(message);
         else expect((error as Error).message).toMatch(message);
@@ -86,7 +124,9 @@ describe('arXiv lookup', () => {
     server = await startArxivServer();
     expect((await lookUpArxiv([], { apiUrl: server.url, timeoutMs: 10_000 })).size).toBe(0);
     const many = Array.from({ length: 101 }, (_, i) => ({ id: `2210.${String(10_000 + i)}` }));
-    await expect(lookUpArxiv(many, { apiUrl: server.url, timeoutMs: 10_000 })).rejects.toThrow('101 papers at once is more than 100; add them in smaller batches');
+    await expect(lookUpArxiv(many, { apiUrl: server.url, timeoutMs: 10_000 })).rejects.toThrow(
+      '101 papers at once is more than 100; add them in smaller batches',
+    );
     expect(server.requests).toEqual([]);
   });
 });
@@ -94,7 +134,12 @@ describe('arXiv lookup', () => {
 describe('ARXIV_API_URL and ARXIV_TIMEOUT_MS', () => {
   it("default to arXiv's export API and 10 s; anything but an http(s) URL or a positive number of ms is named", () => {
     expect(loadConfig({})).toMatchObject({ arxivApiUrl: 'https://export.arxiv.org/api/query', arxivTimeoutMs: 10_000 });
-    expect(loadConfig({ ARXIV_API_URL: 'http://127.0.0.1:8080/api/query', ARXIV_TIMEOUT_MS: '250' })).toMatchObject({ arxivApiUrl: 'http://127.0.0.1:8080/api/query', arxivTimeoutMs: 250 });
-    expect(() => loadConfig({ ARXIV_API_URL: 'ftp://export.arxiv.org/api/query', ARXIV_TIMEOUT_MS: '0' })).toThrow(/ARXIV_API_URL: must be a URL starting with http: or https:\/\/[\s\S]*ARXIV_TIMEOUT_MS: /);
+    expect(loadConfig({ ARXIV_API_URL: 'http://127.0.0.1:8080/api/query', ARXIV_TIMEOUT_MS: '250' })).toMatchObject({
+      arxivApiUrl: 'http://127.0.0.1:8080/api/query',
+      arxivTimeoutMs: 250,
+    });
+    expect(() => loadConfig({ ARXIV_API_URL: 'ftp://export.arxiv.org/api/query', ARXIV_TIMEOUT_MS: '0' })).toThrow(
+      /ARXIV_API_URL: must be a URL starting with http: or https:\/\/[\s\S]*ARXIV_TIMEOUT_MS: /,
+    );
   });
 });

@@ -13,7 +13,13 @@ let k: Keys;
 let store: RedisSubscriberStore;
 const consent = (ip: string): ConsentRecord => ({ at: new Date().toISOString(), textVersion: 'form-v1', source: 'form', ip });
 const request = (email: string, extra: { name?: string; listId?: string; ip?: string } = {}) =>
-  store.requestSubscription({ email, locale: 'en', listId: extra.listId ?? 'weekly', consent: consent(extra.ip ?? '192.0.2.1'), ...(extra.name ? { name: extra.name } : {}) });
+  store.requestSubscription({
+    email,
+    locale: 'en',
+    listId: extra.listId ?? 'weekly',
+    consent: consent(extra.ip ?? '192.0.2.1'),
+    ...(extra.name ? { name: extra.name } : {}),
+  });
 
 beforeAll(async () => {
   t = await testRedis();
@@ -26,7 +32,14 @@ describe('requestSubscription', () => {
   it('creates a new address as pending, without lists, with the consent and name', async () => {
     const { id, outcome } = await request('New.Person@Example.org', { name: 'Nina' });
     expect(outcome).toBe('created');
-    expect(await store.get(id)).toMatchObject({ email: 'New.Person@example.org', status: 'pending', lists: [], name: 'Nina', locale: 'en', consent: { ip: '192.0.2.1', source: 'form' } });
+    expect(await store.get(id)).toMatchObject({
+      email: 'New.Person@example.org',
+      status: 'pending',
+      lists: [],
+      name: 'Nina',
+      locale: 'en',
+      consent: { ip: '192.0.2.1', source: 'form' },
+    });
     expect((await store.countByStatus(null)).pending).toBe(1);
   });
 

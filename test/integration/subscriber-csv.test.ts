@@ -138,7 +138,16 @@ describe('import', () => {
     await imp(store, 'email,name\nexisting@example.com,Old\n', { confirmed: true });
     const rows = Array.from({ length: 2300 }, (_, i) => `p${i}@example.com,P ${i}`);
     // Repeats across batches (another case, another name), an existing address twice, two bad rows.
-    const text = ['email,name', 'existing@example.com,New', ...rows.slice(0, 1200), 'P5@Example.com,Not Me', 'not-an-address,X', ...rows.slice(1200), 'existing@example.com,Newer', ',Nobody'].join('\n');
+    const text = [
+      'email,name',
+      'existing@example.com,New',
+      ...rows.slice(0, 1200),
+      'P5@Example.com,Not Me',
+      'not-an-address,X',
+      ...rows.slice(1200),
+      'existing@example.com,Newer',
+      ',Nobody',
+    ].join('\n');
     const seen: ImportProgress[] = [];
     const result = await imp(store, text, { confirmed: true, batchSize: 500, onProgress: (p) => seen.push(p) });
     expect(result).toMatchObject({ imported: 2300, updated: 1, skipped: 2, errorCount: 2 });
@@ -215,7 +224,12 @@ describe('import', () => {
 
   it('keeps a consent_ip only when it is an address (anything else in the column is dropped)', async () => {
     const store = freshStore();
-    const text = ['email,status,consented_at,consent_ip', 'ip4@example.com,active,2026-01-02T03:04:05.000Z,198.51.100.7', 'ip6@example.com,active,2026-01-02T03:04:05.000Z,2001:db8::1', 'junk@example.com,active,2026-01-02T03:04:05.000Z,not-an-ip <script>'].join('\n');
+    const text = [
+      'email,status,consented_at,consent_ip',
+      'ip4@example.com,active,2026-01-02T03:04:05.000Z,198.51.100.7',
+      'ip6@example.com,active,2026-01-02T03:04:05.000Z,2001:db8::1',
+      'junk@example.com,active,2026-01-02T03:04:05.000Z,not-an-ip <script>',
+    ].join('\n');
     expect(await imp(store, text)).toMatchObject({ imported: 3, errorCount: 0 });
     expect((await store.findByEmail('ip4@example.com'))?.consent?.ip).toBe('198.51.100.7');
     expect((await store.findByEmail('ip6@example.com'))?.consent?.ip).toBe('2001:db8::1');
@@ -227,7 +241,10 @@ describe('import', () => {
   it('requires --confirmed or consent_at for an explicit active status, and applies explicit refusals', async () => {
     const store = freshStore();
     await imp(store, 'email\nwas-active@example.com\n', { confirmed: true });
-    const result = await imp(store, 'email,status,consent_at\nnoproof@example.com,active,\nproof@example.com,active,2024-05-01T10:00:00Z\nwas-active@example.com,unsubscribed,\nodd@example.com,gone,\n');
+    const result = await imp(
+      store,
+      'email,status,consent_at\nnoproof@example.com,active,\nproof@example.com,active,2024-05-01T10:00:00Z\nwas-active@example.com,unsubscribed,\nodd@example.com,gone,\n',
+    );
     expect(result.errors).toEqual([
       { line: 2, message: 'status "active" without consented_at: pass --confirmed if these addresses already consented' },
       { line: 5, message: expect.stringMatching(/^unknown status "gone"/) },
@@ -242,7 +259,14 @@ describe('import', () => {
 describe('export', () => {
   it('round-trips into an empty deployment: addresses, names, statuses, lists, dates', async () => {
     const source = freshStore();
-    const consent = { at: '2024-01-02T03:04:05.000Z', source: 'form' as const, textVersion: 'subscribe-form-v1', ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11)', confirmedAt: '2024-01-02T03:10:00.000Z' };
+    const consent = {
+      at: '2024-01-02T03:04:05.000Z',
+      source: 'form' as const,
+      textVersion: 'subscribe-form-v1',
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (X11)',
+      confirmedAt: '2024-01-02T03:10:00.000Z',
+    };
     const made = await source.createMany([
       { email: 'Active@Example.com', name: '张三', locale: 'zh-CN', lists: ['pretrain-weekly', 'en-weekly'], status: 'active', consent },
       { email: 'pending@example.com', name: 'Pending, Person', lists: ['pretrain-weekly'], status: 'pending' },
@@ -258,7 +282,9 @@ describe('export', () => {
     expect(lines[0]).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at');
     expect(lines).toHaveLength(7);
     // The consent record: source, when, from where, to which words, when confirmed.
-    expect(lines[1]).toMatch(/^Active@example\.com,张三,active,pretrain-weekly en-weekly,zh-CN,form,2024-01-02T03:04:05\.000Z,203\.0\.113\.7,Mozilla\/5\.0 \(X11\),subscribe-form-v1,2024-01-02T03:10:00\.000Z,\d{4}-.*Z$/);
+    expect(lines[1]).toMatch(
+      /^Active@example\.com,张三,active,pretrain-weekly en-weekly,zh-CN,form,2024-01-02T03:04:05\.000Z,203\.0\.113\.7,Mozilla\/5\.0 \(X11\),subscribe-form-v1,2024-01-02T03:10:00\.000Z,\d{4}-.*Z$/,
+    );
     // Spreadsheet formulas are neutralised in the file…
     expect(lines[3]).toContain(`'-dash@example.com,"'=HYPERLINK(""http://evil"")"`);
 
@@ -280,6 +306,8 @@ describe('export', () => {
   });
 
   it('writes only the header for an empty list', async () => {
-    expect(await exportText(freshStore(), 'pretrain-weekly')).toBe('email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at\n');
+    expect(await exportText(freshStore(), 'pretrain-weekly')).toBe(
+      'email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at\n',
+    );
   });
 });

@@ -21,7 +21,10 @@ async function storeOf(partitions: number): Promise<{ t: TestRedis; store: Redis
 }
 
 /** Every page of the query, joined; checks that no subscriber comes twice. */
-async function allPages(store: RedisSubscriberStore, q: Omit<SearchQuery, 'cursor'>): Promise<{ ids: string[]; pages: number; count: number; countIsExact: boolean }> {
+async function allPages(
+  store: RedisSubscriberStore,
+  q: Omit<SearchQuery, 'cursor'>,
+): Promise<{ ids: string[]; pages: number; count: number; countIsExact: boolean }> {
   const ids: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -73,7 +76,14 @@ describe.each([1, 3])('search over %i partition(s)', (partitions) => {
     expect(await found({ text: 'lia', kind: 'local' })).toEqual([]); // a prefix, not a substring
     const page = await store.search({ text: 'a', kind: 'local', limit: 100 });
     // In the index's order: by address.
-    expect(page.subscribers.map((s) => s.email)).toEqual(['ada.both@example.com', 'ada@noname.io', 'ADAM.smith@econ.example.com', 'alfred@batcave.net', 'ALI.Baba@example.org', 'alice@example.com']);
+    expect(page.subscribers.map((s) => s.email)).toEqual([
+      'ada.both@example.com',
+      'ada@noname.io',
+      'ADAM.smith@econ.example.com',
+      'alfred@batcave.net',
+      'ALI.Baba@example.org',
+      'alice@example.com',
+    ]);
     expect(page).toMatchObject({ count: 6, countIsExact: true, next: null });
   });
 
@@ -168,7 +178,12 @@ describe('counts past the cap', () => {
   it('says when a count is a lower bound, and pages of a rare filter still reach every match', async () => {
     const { store } = await storeOf(1);
     const n = 10_500;
-    const inputs: NewSubscriber[] = Array.from({ length: n }, (_, i) => ({ email: `bulk${i}@example.com`, name: `Bulk ${i}`, lists: ['bulk'], status: i % 500 === 7 ? 'bounced' : 'active' }));
+    const inputs: NewSubscriber[] = Array.from({ length: n }, (_, i) => ({
+      email: `bulk${i}@example.com`,
+      name: `Bulk ${i}`,
+      lists: ['bulk'],
+      status: i % 500 === 7 ? 'bounced' : 'active',
+    }));
     for (let i = 0; i < n; i += 2000) await store.createMany(inputs.slice(i, i + 2000));
     expect(await store.countMatching({ text: 'bulk', kind: 'local' })).toEqual({ count: n, countIsExact: true });
     const rare = await store.countMatching({ text: 'bulk', kind: 'local', status: 'bounced' });
@@ -211,7 +226,9 @@ function naiveMatches(s: Subscriber, q: Omit<SearchQuery, 'cursor' | 'limit'>): 
 }
 
 describe('search is a filter over the records (property)', () => {
-  const localPart = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', 'ä', '1', '.'), minLength: 1, maxLength: 4 }).filter((l) => !l.startsWith('.') && !l.endsWith('.') && !l.includes('..'));
+  const localPart = fc
+    .string({ unit: fc.constantFrom('a', 'b', 'A', 'B', 'ä', '1', '.'), minLength: 1, maxLength: 4 })
+    .filter((l) => !l.startsWith('.') && !l.endsWith('.') && !l.includes('..'));
   const domain = fc.constantFrom('ab.io', 'abc.com', 'b.org', 'AB.net', 'ä.de');
   const person = fc.record({
     local: localPart,
@@ -233,13 +250,18 @@ describe('search is a filter over the records (property)', () => {
       fc.asyncProperty(fc.array(person, { minLength: 1, maxLength: 25 }), fc.array(query, { minLength: 1, maxLength: 6 }), async (people, queries) => {
         const { t, store } = await storeOf(partitions);
         try {
-          await store.createMany(people.map((p) => ({ email: `${p.local}@${p.domain}`, ...(p.name ? { name: p.name } : {}), lists: p.lists, status: p.status })));
+          await store.createMany(
+            people.map((p) => ({ email: `${p.local}@${p.domain}`, ...(p.name ? { name: p.name } : {}), lists: p.lists, status: p.status })),
+          );
           // Some renames, so that the name index is moved as well as written.
           const records: Subscriber[] = (await store.search({ text: '', limit: 1000 })).subscribers;
           for (const s of records.filter((_, i) => i % 4 === 1)) await store.setStatus(s.id, s.status, { name: s.name ? '' : 'Ab renamed' });
           const current = (await store.search({ text: '', limit: 1000 })).subscribers;
           for (const q of queries) {
-            const expected = current.filter((s) => naiveMatches(s, q)).map((s) => s.id).sort();
+            const expected = current
+              .filter((s) => naiveMatches(s, q))
+              .map((s) => s.id)
+              .sort();
             const got = await allPages(store, q);
             expect([...got.ids].sort(), JSON.stringify(q)).toEqual(expected);
             if (got.countIsExact) expect(got.count, `count ${JSON.stringify(q)}`).toBe(expected.length);

@@ -39,7 +39,11 @@ describe('a store of three partitions', () => {
   let created: Array<{ id: string; email: string; lists: string[] }>;
 
   beforeAll(async () => {
-    const inputs = Array.from({ length: 300 }, (_, i) => ({ email: `reader${i}@example.test`, lists: i % 3 === 0 ? ['weekly', 'digest'] : ['weekly'], status: (i % 10 === 0 ? 'pending' : 'active') as 'pending' | 'active' }));
+    const inputs = Array.from({ length: 300 }, (_, i) => ({
+      email: `reader${i}@example.test`,
+      lists: i % 3 === 0 ? ['weekly', 'digest'] : ['weekly'],
+      status: (i % 10 === 0 ? 'pending' : 'active') as 'pending' | 'active',
+    }));
     const out = await store.createMany(inputs);
     created = out.map((r, i) => ({ id: r.id, email: inputs[i]!.email, lists: inputs[i]!.lists }));
   });
@@ -63,9 +67,12 @@ describe('a store of three partitions', () => {
 
   it('finds, counts and pages across partitions, in id order, every id once', async () => {
     const reader = created[7]!;
-    expect((await store.findByEmail(reader.email.replace("example.test", "Example.TEST")))?.id).toBe(reader.id);
+    expect((await store.findByEmail(reader.email.replace('example.test', 'Example.TEST')))?.id).toBe(reader.id);
     expect((await store.get(reader.id))?.email).toBe(reader.email);
-    const active = created.filter((_, i) => i % 10 !== 0).map((c) => c.id).sort(byNumber);
+    const active = created
+      .filter((_, i) => i % 10 !== 0)
+      .map((c) => c.id)
+      .sort(byNumber);
     for (const limit of [1, 7, 1000]) {
       expect(await allIds((c) => store.pageActive('weekly', c, limit)), `page size ${limit}`).toEqual(active);
       const all = await allIds(async (c) => {
@@ -126,13 +133,23 @@ describe('a store of three partitions', () => {
     const [again] = await store.createMany([{ email: spelled, lists: ['weekly'], status: 'active' }]);
     expect(again).toEqual({ id: first!.id, created: false });
     expect((await store.findByEmail(spelled.toUpperCase()))?.id).toBe(first!.id);
-    const asked = await store.requestSubscription({ email: spelled, listId: 'weekly', locale: 'en', consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' } });
+    const asked = await store.requestSubscription({
+      email: spelled,
+      listId: 'weekly',
+      locale: 'en',
+      consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' },
+    });
     expect(asked).toEqual({ id: first!.id, outcome: 'already-active' });
   });
 
   it('a subscribe request creates the address in its partition', async () => {
     const email = 'form@example.test';
-    const { id, outcome } = await store.requestSubscription({ email, listId: 'weekly', locale: 'en', consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' } });
+    const { id, outcome } = await store.requestSubscription({
+      email,
+      listId: 'weekly',
+      locale: 'en',
+      consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' },
+    });
     expect(outcome).toBe('created');
     expect(parts.ofId(id)).toBe(parts.ofEmail(email));
     expect((await store.get(id))?.status).toBe('pending');
@@ -151,32 +168,37 @@ describe('counts agree with the records, whatever happens (property)', () => {
   it('after random creates and status changes over 3 partitions, countByStatus = the records counted', async () => {
     let round = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom('active', 'unsubscribed', 'bounced', 'remove' as const)), { maxLength: 30 }), async (ops) => {
-        const own = await testRedis();
-        try {
-          const s = new RedisSubscriberStore(own.redis, partitionsFor(own.prefix, 3));
-          const made = await s.createMany(Array.from({ length: 41 }, (_, i) => ({ email: `p${round}-${i}@example.test`, lists: ['weekly'], status: 'pending' as const })));
-          round++;
-          for (const [i, op] of ops) {
-            const id = made[i]!.id;
-            if (op === 'remove') await s.remove(id);
-            else await s.transition(id, op);
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom('active', 'unsubscribed', 'bounced', 'remove' as const)), { maxLength: 30 }),
+        async (ops) => {
+          const own = await testRedis();
+          try {
+            const s = new RedisSubscriberStore(own.redis, partitionsFor(own.prefix, 3));
+            const made = await s.createMany(
+              Array.from({ length: 41 }, (_, i) => ({ email: `p${round}-${i}@example.test`, lists: ['weekly'], status: 'pending' as const })),
+            );
+            round++;
+            for (const [i, op] of ops) {
+              const id = made[i]!.id;
+              if (op === 'remove') await s.remove(id);
+              else await s.transition(id, op);
+            }
+            const records: Subscriber[] = [];
+            let cursor: string | null = null;
+            do {
+              const page: { subscribers: Subscriber[]; next: string | null } = await s.pageAll('weekly', cursor, 9);
+              records.push(...page.subscribers);
+              cursor = page.next;
+            } while (cursor);
+            const counted: Record<string, number> = {};
+            for (const r of records) counted[r.status] = (counted[r.status] ?? 0) + 1;
+            const counts = await s.countByStatus('weekly');
+            for (const [status, n] of Object.entries(counts)) expect(n, status).toBe(counted[status] ?? 0);
+          } finally {
+            await own.cleanup();
           }
-          const records: Subscriber[] = [];
-          let cursor: string | null = null;
-          do {
-            const page: { subscribers: Subscriber[]; next: string | null } = await s.pageAll('weekly', cursor, 9);
-            records.push(...page.subscribers);
-            cursor = page.next;
-          } while (cursor);
-          const counted: Record<string, number> = {};
-          for (const r of records) counted[r.status] = (counted[r.status] ?? 0) + 1;
-          const counts = await s.countByStatus('weekly');
-          for (const [status, n] of Object.entries(counts)) expect(n, status).toBe(counted[status] ?? 0);
-        } finally {
-          await own.cleanup();
-        }
-      }),
+        },
+      ),
       { numRuns: 15 },
     );
   });

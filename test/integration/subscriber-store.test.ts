@@ -60,7 +60,11 @@ async function activeIds(list: string, limit = 1000): Promise<string[]> {
  * there is one), built here from the records, not by the store's helpers.
  */
 async function expectSearchIndexes(all: Subscriber[]): Promise<void> {
-  const sorted = (members: string[]) => members.map((m) => Buffer.from(m, 'utf8')).sort(Buffer.compare).map((b) => b.toString('utf8'));
+  const sorted = (members: string[]) =>
+    members
+      .map((m) => Buffer.from(m, 'utf8'))
+      .sort(Buffer.compare)
+      .map((b) => b.toString('utf8'));
   const local = all.map((s) => `${s.email.toLowerCase()}\0${s.id}`);
   const domain = all.map((s) => {
     const [user, host] = s.email.toLowerCase().split('@') as [string, string];
@@ -101,7 +105,13 @@ describe('create and read', () => {
   it('creates with a normalised address and returns the existing subscriber unchanged', async () => {
     const first = await store.create({ email: ' Reader.One@Example.COM ', name: ' 王\n小明 ', locale: 'zh_cn', lists: ['pretrain-weekly'], status: 'pending' });
     expect(first.created).toBe(true);
-    expect(first.subscriber).toMatchObject({ email: 'Reader.One@example.com', name: '王 小明', locale: 'zh-CN', status: 'pending', lists: ['pretrain-weekly'] });
+    expect(first.subscriber).toMatchObject({
+      email: 'Reader.One@example.com',
+      name: '王 小明',
+      locale: 'zh-CN',
+      status: 'pending',
+      lists: ['pretrain-weekly'],
+    });
     expect(first.subscriber.id).toMatch(/^[1-9][0-9]*$/);
     expect(Date.parse(first.subscriber.createdAt)).not.toBeNaN();
 
@@ -119,14 +129,23 @@ describe('create and read', () => {
     const { subscriber } = await store.create({ email: 'dave@example.com', lists: ['case-list'], status: 'active' });
     const upper = await store.create({ email: 'DAVE@Example.COM', lists: ['case-list'], status: 'active' });
     expect(upper).toEqual({ subscriber, created: false });
-    const many = await store.createMany([{ email: 'Dave@example.com', lists: ['case-list'], status: 'active' }, { email: 'NEW.Case@example.com', lists: [], status: 'pending' }, { email: 'new.case@EXAMPLE.com', lists: [], status: 'pending' }]);
+    const many = await store.createMany([
+      { email: 'Dave@example.com', lists: ['case-list'], status: 'active' },
+      { email: 'NEW.Case@example.com', lists: [], status: 'pending' },
+      { email: 'new.case@EXAMPLE.com', lists: [], status: 'pending' },
+    ]);
     expect(many[0]).toEqual({ id: subscriber.id, created: false });
     expect(many[1]!.created).toBe(true);
     expect(many[2]).toEqual({ id: many[1]!.id, created: false });
     expect((await store.get(many[1]!.id))?.email).toBe('NEW.Case@example.com');
-    expect((await store.findByEmail('ALICE-NOT@example.com'))).toBeNull();
+    expect(await store.findByEmail('ALICE-NOT@example.com')).toBeNull();
     expect((await store.findByEmail('dAvE@EXAMPLE.com'))?.id).toBe(subscriber.id);
-    const asked = await store.requestSubscription({ email: 'DaVe@example.com', listId: 'case-list', locale: 'en', consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' } });
+    const asked = await store.requestSubscription({
+      email: 'DaVe@example.com',
+      listId: 'case-list',
+      locale: 'en',
+      consent: { at: new Date().toISOString(), textVersion: 'v1', source: 'form' },
+    });
     expect(asked).toEqual({ id: subscriber.id, outcome: 'already-active' });
     expect(await store.remove(subscriber.id)).toBe(true);
     expect(await t.redis.hget(k.emailIndex(), 'dave@example.com')).toBeNull();
@@ -139,7 +158,10 @@ describe('create and read', () => {
     await t.redis.hset(k.emailIndex(), 'Legacy.Case@example.com', subscriber.id);
     // Before the reindex the old field still answers for its own spelling (not yet for the others).
     expect((await store.findByEmail('Legacy.Case@EXAMPLE.com'))?.id).toBe(subscriber.id);
-    expect(await store.create({ email: 'Legacy.Case@example.com', lists: [], status: 'pending' })).toMatchObject({ created: false, subscriber: { id: subscriber.id } });
+    expect(await store.create({ email: 'Legacy.Case@example.com', lists: [], status: 'pending' })).toMatchObject({
+      created: false,
+      subscriber: { id: subscriber.id },
+    });
     const { records, merged } = await store.rebuildIndexes();
     expect((await store.findByEmail('legacy.case@example.com'))?.id).toBe(subscriber.id);
     expect(records).toBeGreaterThan(0);
@@ -150,7 +172,13 @@ describe('create and read', () => {
   });
 
   it('rebuildIndexes merges two records of one mailbox: lists joined, earliest consent kept with its record, a suppression wins', async () => {
-    const early = { at: '2024-01-02T03:04:05.000Z', ip: '198.51.100.4', textVersion: 'form-v1', source: 'form' as const, confirmedAt: '2024-01-02T03:10:00.000Z' };
+    const early = {
+      at: '2024-01-02T03:04:05.000Z',
+      ip: '198.51.100.4',
+      textVersion: 'form-v1',
+      source: 'form' as const,
+      confirmedAt: '2024-01-02T03:10:00.000Z',
+    };
     const late = { at: '2025-06-01T00:00:00.000Z', textVersion: 'import', source: 'import' as const };
     const a = (await store.create({ email: 'merge.me@example.com', name: 'Merle', lists: ['merge-a'], status: 'active', consent: late })).subscriber;
     // A second record for the same mailbox, as earlier versions let one in.
@@ -163,7 +191,15 @@ describe('create and read', () => {
     await t.redis.hset(k.emailIndex(), 'merge.me@example.com', a.id);
 
     const { merged } = await store.rebuildIndexes();
-    expect(merged).toEqual([{ email: 'Merge.Me@example.com', kept: b.id, removed: [{ id: a.id, email: 'merge.me@example.com' }], status: 'unsubscribed', lists: expect.arrayContaining(['merge-a', 'merge-b']) }]);
+    expect(merged).toEqual([
+      {
+        email: 'Merge.Me@example.com',
+        kept: b.id,
+        removed: [{ id: a.id, email: 'merge.me@example.com' }],
+        status: 'unsubscribed',
+        lists: expect.arrayContaining(['merge-a', 'merge-b']),
+      },
+    ]);
     expect(await store.get(a.id)).toBeNull();
     const kept = await store.get(b.id);
     expect(kept).toMatchObject({ email: 'Merge.Me@example.com', name: 'Merle', status: 'unsubscribed', consent: early });
@@ -174,7 +210,14 @@ describe('create and read', () => {
   });
 
   it('stores the consent record and reads it back', async () => {
-    const consent = { at: '2025-03-01T08:00:00.000Z', ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (iPhone)', textVersion: 'subscribe-form-v1', source: 'form' as const, confirmedAt: '2025-03-01T08:05:00.000Z' };
+    const consent = {
+      at: '2025-03-01T08:00:00.000Z',
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (iPhone)',
+      textVersion: 'subscribe-form-v1',
+      source: 'form' as const,
+      confirmedAt: '2025-03-01T08:05:00.000Z',
+    };
     const { subscriber } = await store.create({ email: 'consent@example.com', lists: ['pretrain-weekly'], status: 'active', consent });
     expect((await store.get(subscriber.id))?.consent).toEqual(consent);
   });
@@ -193,7 +236,9 @@ describe('create and read', () => {
     const { subscriber } = await store.create({ email: 'first.owner@example.com', name: 'First', lists: ['reuse-list'], status: 'active' });
     const seq = await t.redis.get(k.subscriberSeq());
     await t.redis.set(k.subscriberSeq(), String(Number(subscriber.id) - 1));
-    await expect(store.createMany([{ email: 'second.comer@example.com', name: 'Second', lists: ['reuse-list'], status: 'active' }])).rejects.toThrow(/already in use/);
+    await expect(store.createMany([{ email: 'second.comer@example.com', name: 'Second', lists: ['reuse-list'], status: 'active' }])).rejects.toThrow(
+      /already in use/,
+    );
     await t.redis.set(k.subscriberSeq(), seq!);
     expect(await store.findByEmail('second.comer@example.com')).toBeNull();
     expect(await store.get(subscriber.id)).toMatchObject({ email: 'first.owner@example.com', name: 'First' });
@@ -214,7 +259,9 @@ describe('create and read', () => {
     try {
       const stores = clients.map((c) => new RedisSubscriberStore(c, k));
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => stores[i % stores.length]!.create({ email: `race@Example.com`, name: `n${i}`, lists: ['race-list'], status: 'active' })),
+        Array.from({ length: 40 }, (_, i) =>
+          stores[i % stores.length]!.create({ email: `race@Example.com`, name: `n${i}`, lists: ['race-list'], status: 'active' }),
+        ),
       );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.subscriber.id)).size).toBe(1);
@@ -421,7 +468,8 @@ describe('status and lists', () => {
     const made: string[] = [];
     for (const jumpTo of [0, 9_000, 70_000, 1_000_000]) {
       if (jumpTo) await t.redis.set(k.subscriberSeq(), String(jumpTo));
-      for (let i = 0; i < 3; i++) made.push((await store.create({ email: `sparse-${jumpTo}-${i}@example.com`, lists: ['sparse-list'], status: 'active' })).subscriber.id);
+      for (let i = 0; i < 3; i++)
+        made.push((await store.create({ email: `sparse-${jumpTo}-${i}@example.com`, lists: ['sparse-list'], status: 'active' })).subscriber.id);
     }
     for (const limit of [1, 2, 5, 1000]) {
       const seen: string[] = [];
@@ -483,26 +531,39 @@ describe('status and lists', () => {
 
   it('stays consistent under concurrent status and list changes from several connections', async () => {
     const lists = ['mix-a', 'mix-b', 'mix-c'];
-    const created = await store.createMany(Array.from({ length: 8 }, (_, i) => ({ email: `mix${i}@example.com`, lists: ['mix-a'], status: 'pending' as const })));
+    const created = await store.createMany(
+      Array.from({ length: 8 }, (_, i) => ({ email: `mix${i}@example.com`, lists: ['mix-a'], status: 'pending' as const })),
+    );
     const ids = created.map((c) => c.id);
     const clients = Array.from({ length: 3 }, () => new Redis(TEST_REDIS_URL));
     try {
       const stores = clients.map((c) => new RedisSubscriberStore(c, k));
       let seed = 42;
       // mulberry32: a small deterministic PRNG whose low bits are as random as its high ones.
-      const next = () => { seed = (seed + 0x6d2b79f5) | 0; let x = Math.imul(seed ^ (seed >>> 15), 1 | seed); x ^= x + Math.imul(x ^ (x >>> 7), 61 | x); return ((x ^ (x >>> 14)) >>> 0) / 4294967296; };
+      const next = () => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
+        return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+      };
       const rand = (n: number) => Math.floor(next() * n);
       const ops = Array.from({ length: 600 }, () => {
         const s = stores[rand(stores.length)]!;
         const id = ids[rand(ids.length)]!;
         const list = lists[rand(lists.length)]!;
         switch (rand(6)) {
-          case 0: return s.setStatus(id, SUBSCRIBER_STATUSES[rand(SUBSCRIBER_STATUSES.length)]!);
-          case 1: return s.addToList(id, list);
-          case 2: return s.removeFromList(id, list);
-          case 3: return s.confirmRequest(id, list, clockMicros());
-          case 4: return s.grant(id, list, { at: new Date().toISOString(), textVersion: 'fuzz', source: 'api' });
-          default: return s.transition(id, 'active', { from: ['pending'] });
+          case 0:
+            return s.setStatus(id, SUBSCRIBER_STATUSES[rand(SUBSCRIBER_STATUSES.length)]!);
+          case 1:
+            return s.addToList(id, list);
+          case 2:
+            return s.removeFromList(id, list);
+          case 3:
+            return s.confirmRequest(id, list, clockMicros());
+          case 4:
+            return s.grant(id, list, { at: new Date().toISOString(), textVersion: 'fuzz', source: 'api' });
+          default:
+            return s.transition(id, 'active', { from: ['pending'] });
         }
       });
       await Promise.all(ops);
@@ -538,7 +599,11 @@ describe('suppression and consent (issue #32)', () => {
       const oldLink = clockMicros();
       await store.setStatus(id, status);
       expect(await store.confirmable(id, oldLink)).toBe(false);
-      expect(await store.confirmRequest(id, 'sup-a', oldLink)).toMatchObject({ applied: false, previous: status, subscriber: { status, lists: ['sup-a', 'sup-b'] } });
+      expect(await store.confirmRequest(id, 'sup-a', oldLink)).toMatchObject({
+        applied: false,
+        previous: status,
+        subscriber: { status, lists: ['sup-a', 'sup-b'] },
+      });
       // A token stored before tokens kept their time: refused for a suppressed record.
       expect((await store.confirmRequest(id, 'sup-a', 0))?.applied).toBe(false);
       expect(await store.isActiveIn(id, 'sup-a')).toBe(false);
@@ -584,7 +649,12 @@ describe('suppression and consent (issue #32)', () => {
   it('a grant refuses a bounced or complained record, brings an unsubscribed one back to that list with the grant recorded, and changes nothing for a member', async () => {
     const grant: ConsentRecord = { at: '2025-06-01T10:00:00.000Z', ip: '203.0.113.40', textVersion: 'api-v1', source: 'api' };
     for (const status of ['bounced', 'complained'] as const) {
-      const { subscriber } = await store.create({ email: `nogrant-${status}@example.com`, lists: ['sup-d'], status, consent: form('192.0.2.50', '2025-01-01T00:00:00.000Z') });
+      const { subscriber } = await store.create({
+        email: `nogrant-${status}@example.com`,
+        lists: ['sup-d'],
+        status,
+        consent: form('192.0.2.50', '2025-01-01T00:00:00.000Z'),
+      });
       expect(await store.grant(subscriber.id, 'sup-d', grant)).toMatchObject({ applied: false, previous: status, subscriber: { status } });
       expect((await store.get(subscriber.id))?.consent?.ip).toBe('192.0.2.50');
     }
@@ -593,7 +663,11 @@ describe('suppression and consent (issue #32)', () => {
     await store.removeFromList(subscriber.id, 'sup-d', { source: 'one-click', ip: '192.0.2.52', userAgent: 'Gmail' });
     await store.removeFromList(subscriber.id, 'sup-e', { source: 'unsubscribe-page', ip: '192.0.2.53' });
     const back = await store.grant(subscriber.id, 'sup-e', grant, 'console');
-    expect(back).toMatchObject({ applied: true, previous: 'unsubscribed', subscriber: { status: 'active', lists: ['sup-e'], left: ['sup-d'], consent: grant } });
+    expect(back).toMatchObject({
+      applied: true,
+      previous: 'unsubscribed',
+      subscriber: { status: 'active', lists: ['sup-e'], left: ['sup-d'], consent: grant },
+    });
     expect(await store.grant(subscriber.id, 'sup-e', { ...grant, ip: '203.0.113.41' })).toMatchObject({ applied: true, subscriber: { consent: grant } });
     expect(await store.consentHistory(subscriber.id)).toEqual([
       { type: 'requested', ...first },

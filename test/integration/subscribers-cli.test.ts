@@ -34,7 +34,14 @@ const SECRET = 'cli-test-secret-0123456789-abcdefghijklmnop';
 
 function cli(args: string[], opts: { prefix?: string; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Run> {
   // Only what the command needs: SECRET (for confirmation links), never ADMIN_TOKEN, which these commands must not require.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL, KEY_PREFIX: opts.prefix ?? t.prefix, SECRET, ...opts.env };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL,
+    KEY_PREFIX: opts.prefix ?? t.prefix,
+    SECRET,
+    ...opts.env,
+  };
   return new Promise((resolve) => {
     execFile('node', ['bin/newsletter.js', 'subscribers', ...args], { env, cwd: process.cwd() }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -43,7 +50,9 @@ function cli(args: string[], opts: { prefix?: string; redisUrl?: string; env?: R
 }
 
 /** The jobs waiting on this test's transactional queue (no worker runs here). */
-async function transactionalJobs(): Promise<Array<{ name: string; delay: number; data: { subscriberId: string; listId: string; nonce?: string; keyVersion?: number; token?: string } }>> {
+async function transactionalJobs(): Promise<
+  Array<{ name: string; delay: number; data: { subscriberId: string; listId: string; nonce?: string; keyVersion?: number; token?: string } }>
+> {
   const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transactional, { connection, prefix: t.prefix });
   try {
@@ -59,13 +68,20 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
   it('adds, and refuses bad input with one line', async () => {
     const added = await cli(['add', 'Reader@Example.COM', '--name', '读者']);
     expect(added).toMatchObject({ code: 0, stderr: '' });
-    expect(added.stdout).toMatch(/^added Reader@example\.com \(id \d+\) to pretrain-weekly as pending; confirmation mail queued \(a running `newsletter worker` sends it\)\n$/);
+    expect(added.stdout).toMatch(
+      /^added Reader@example\.com \(id \d+\) to pretrain-weekly as pending; confirmation mail queued \(a running `newsletter worker` sends it\)\n$/,
+    );
     // Pending without a confirmation mail could never become active: one job waits for the worker.
     const id = /\(id (\d+)\)/.exec(added.stdout)![1];
     const jobs = await transactionalJobs();
     expect(jobs.map((j) => [j.name, j.data.subscriberId, j.data.listId])).toEqual([['confirm', id, 'pretrain-weekly']]);
     // A seed the worker derives the link from under SECRET, never the token itself (Bull Board shows job data).
-    expect(jobs[0]!.data).toEqual({ subscriberId: id, listId: 'pretrain-weekly', nonce: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), keyVersion: expect.any(Number) });
+    expect(jobs[0]!.data).toEqual({
+      subscriberId: id,
+      listId: 'pretrain-weekly',
+      nonce: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      keyVersion: expect.any(Number),
+    });
     // Within the resend window a second add queues nothing more, and says so.
     const twice = await cli(['add', 'Reader@Example.COM']);
     expect(twice.stdout).toMatch(/already there: pending in pretrain-weekly; a confirmation mail was queued less than 60 s ago/);
@@ -89,7 +105,9 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
 
     const unknownList = await cli(['add', 'typo@example.com', '--list', 'nope']);
     expect(unknownList).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownList.stderr).toBe('newsletter: --list nope: no newsletter sends to this list (known lists: field-notes-readers, pretrain-weekly, shipping-log)\n');
+    expect(unknownList.stderr).toBe(
+      'newsletter: --list nope: no newsletter sends to this list (known lists: field-notes-readers, pretrain-weekly, shipping-log)\n',
+    );
 
     const bad = await cli(['add', 'x@y.com\r\nBcc: z@w.org']);
     expect(bad.code).toBe(1);
@@ -100,7 +118,10 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
   it('lists, as text or JSON, filtered by status', async () => {
     const list = await cli(['list']);
     expect(list.code).toBe(0);
-    const rows = list.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+    const rows = list.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
     expect(rows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
       ['Reader@example.com', 'pending', 'pretrain-weekly', '读者'],
       ['fan@example.com', 'active', 'field-notes-readers', ''],
@@ -135,11 +156,15 @@ describe('newsletter subscribers', { timeout: 180_000 }, () => {
     await writeFile(file, 'mail,name\nx@example.com,X\n');
     const run = await cli(['import', file]);
     expect(run).toMatchObject({ code: 1, stdout: '' });
-    expect(run.stderr).toBe(`newsletter: ${file}:1 unknown column "mail" (allowed: email, name, status, lists, locale, source, consented_at, consent_ip, consent_user_agent, consent_text, confirmed_at, created_at)\n`);
+    expect(run.stderr).toBe(
+      `newsletter: ${file}:1 unknown column "mail" (allowed: email, name, status, lists, locale, source, consented_at, consent_ip, consent_user_agent, consent_text, confirmed_at, created_at)\n`,
+    );
 
     const unknownList = await cli(['import', file, '--list', 'nope']);
     expect(unknownList).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownList.stderr).toMatch(/^newsletter: --list nope: no newsletter sends to this list \(known lists: field-notes-readers, pretrain-weekly, shipping-log\)\n$/);
+    expect(unknownList.stderr).toMatch(
+      /^newsletter: --list nope: no newsletter sends to this list \(known lists: field-notes-readers, pretrain-weekly, shipping-log\)\n$/,
+    );
 
     const missing = await cli(['import', join(dir, 'absent.csv')]);
     expect(missing.code).toBe(1);

@@ -5,7 +5,17 @@ import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSubscribers } from '../../src/subscribers/csv-import.ts';
-import { ADMIN_TOKEN, confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, waitForTransactionalIdle, type HttpHarness } from './http-harness.ts';
+import {
+  ADMIN_TOKEN,
+  confirmByClick,
+  confirmPathFrom,
+  formBody,
+  nextIp,
+  startHttpHarness,
+  waitForMail,
+  waitForTransactionalIdle,
+  type HttpHarness,
+} from './http-harness.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 let h: HttpHarness;
@@ -26,7 +36,13 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 function subscribe(email: string, name: string) {
-  return h.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Forget-Test/1.0' }, payload: formBody({ email, name, newsletter: h.en.id }), remoteAddress: nextIp() });
+  return h.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Forget-Test/1.0' },
+    payload: formBody({ email, name, newsletter: h.en.id }),
+    remoteAddress: nextIp(),
+  });
 }
 
 /** Every string Redis holds under this test's prefix: key names, values, hash fields, members. */
@@ -64,7 +80,9 @@ describe('subscribers forget', { timeout: 120_000 }, () => {
 
     const forgot = await cli(['forget', 'erase.me@EXAMPLE.com']);
     expect(forgot).toMatchObject({ code: 0, stderr: '' });
-    expect(forgot.stdout).toBe(`erased the record of erase.me@example.com (id ${before!.id}); kept a hashed suppression entry: imports, the API and the form will not add it again\n`);
+    expect(forgot.stdout).toBe(
+      `erased the record of erase.me@example.com (id ${before!.id}); kept a hashed suppression entry: imports, the API and the form will not add it again\n`,
+    );
     expect(await h.store.findByEmail(email)).toBeNull();
     expect(await h.store.get(before!.id)).toBeNull();
     const stored = await everythingStored();
@@ -84,12 +102,20 @@ describe('subscribers forget', { timeout: 120_000 }, () => {
     expect(await h.store.findByEmail(email)).toBeNull();
 
     // An old CSV does not bring them back; it says it skipped a row.
-    const imported = await importSubscribers(h.store, Readable.from([`email,name\n${email},Grace\nkept@example.com,Kept\n`]), { listId: h.en.listId, confirmed: true });
+    const imported = await importSubscribers(h.store, Readable.from([`email,name\n${email},Grace\nkept@example.com,Kept\n`]), {
+      listId: h.en.listId,
+      confirmed: true,
+    });
     expect(imported).toMatchObject({ imported: 1, skipped: 1, errors: [] });
     expect(await h.store.findByEmail(email)).toBeNull();
 
     // Neither does the admin API: a 400 that says why and how to lift it.
-    const api = await h.app.inject({ method: 'POST', url: '/api/subscribers', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { email, list: h.en.listId, confirmed: true } });
+    const api = await h.app.inject({
+      method: 'POST',
+      url: '/api/subscribers',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { email, list: h.en.listId, confirmed: true },
+    });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toMatchObject({ message: expect.stringMatching(/erased on request .*unforget/) });
     // Nor `subscribers add`.
@@ -99,7 +125,10 @@ describe('subscribers forget', { timeout: 120_000 }, () => {
 
     // Forgetting again is harmless and says so; unforget lifts the entry once.
     expect((await cli(['forget', email])).stdout).toBe(`no record of ${email}; its hashed suppression entry was already there\n`);
-    expect(await cli(['unforget', email])).toMatchObject({ code: 0, stdout: `lifted the suppression entry of ${email}: it can subscribe (and be added) again\n` });
+    expect(await cli(['unforget', email])).toMatchObject({
+      code: 0,
+      stdout: `lifted the suppression entry of ${email}: it can subscribe (and be added) again\n`,
+    });
     expect((await cli(['unforget', email])).code).toBe(1);
     expect((await subscribe(email, 'Grace')).statusCode).toBe(202);
     await waitForMail(h, email, 3);

@@ -26,7 +26,10 @@ let listOff: string;
 beforeAll(async () => {
   t = await testRedis();
   sink = await startSmtpSink();
-  const config = loadConfig({ SECRET: 'welcome-test-secret-0123456789-abcdefghij', KEY_PREFIX: t.prefix, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.test' }, ['SECRET']);
+  const config = loadConfig(
+    { SECRET: 'welcome-test-secret-0123456789-abcdefghij', KEY_PREFIX: t.prefix, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.test' },
+    ['SECRET'],
+  );
   const all = await loadNewsletters('emails');
   const zh = all.find((n) => n.locale === 'zh-CN')!;
   const en = all.find((n) => n.locale === 'en')!;
@@ -38,7 +41,10 @@ beforeAll(async () => {
   events = new QueueEvents(QUEUES.transactional, { connection: new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }), prefix: t.prefix });
   await events.waitUntilReady();
   const worker = startTransactionalWorker({
-    config, connection, prefix: t.prefix, store,
+    config,
+    connection,
+    prefix: t.prefix,
+    store,
     renderer: createRenderer(await loadTemplates('emails'), { encodedSizes }),
     newsletters: [zh, { ...en, welcome: false }],
     mailer: createSmtpMailer({ smtpUrl: sink.url }),

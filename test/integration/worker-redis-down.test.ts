@@ -44,7 +44,16 @@ describe('worker with Redis down', () => {
 
     const output: string[] = [];
     child = spawn(process.execPath, ['bin/newsletter.js', 'worker'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SECRET: 'worker-redis-down-test-secret-0123456789abcdef', REDIS_URL: `redis://127.0.0.1:${port}`, KEY_PREFIX: uniquePrefix(), SMTP_URL: 'smtp://127.0.0.1:1', LOG_LEVEL: 'info', EMAILS_DIR: 'emails' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SECRET: 'worker-redis-down-test-secret-0123456789abcdef',
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        KEY_PREFIX: uniquePrefix(),
+        SMTP_URL: 'smtp://127.0.0.1:1',
+        LOG_LEVEL: 'info',
+        EMAILS_DIR: 'emails',
+      },
     });
     child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr.on('data', (d: Buffer) => output.push(d.toString()));

@@ -20,20 +20,49 @@ function atThresholds(): Figures {
     renderWarmMs: 100,
     personaliseUs: 2,
     latency: { p50Ms: 1, p99Ms: 2, maxMs: 3, samples: 10_000 },
-    redis: { bytesPerWaitingJob: 900, bytesPerWaitingJobKeys: 800, peakBytes: 1, baselineBytes: 1, ledgerBytesPerSubscriber: 68, subscriberBytesPerSubscriber: 350 },
+    redis: {
+      bytesPerWaitingJob: 900,
+      bytesPerWaitingJobKeys: 800,
+      peakBytes: 1,
+      baselineBytes: 1,
+      ledgerBytesPerSubscriber: 68,
+      subscriberBytesPerSubscriber: 350,
+    },
     workers: { count: 2, concurrency: 32, maxRssBytes: 160e6, cpuMsPerMessage: 0.6 },
-    cpuMsPerMessage: { pipelineWorkers: 0.6, pipelineSink: 0.2, pipelineRedis: 0.15, pipelineBench: 0.03, ceilingClients: 0.7, ceilingSink: 0.2, rawPathClients: 0.2, rawPathSink: 0.2 },
+    cpuMsPerMessage: {
+      pipelineWorkers: 0.6,
+      pipelineSink: 0.2,
+      pipelineRedis: 0.15,
+      pipelineBench: 0.03,
+      ceilingClients: 0.7,
+      ceilingSink: 0.2,
+      rawPathClients: 0.2,
+      rawPathSink: 0.2,
+    },
     redisCommandsPerMessage: [],
     redisNodes: { partitions: 1, cpuMsPerMessage: [{ node: 'a:1', ms: 0.15, partitions: [0] }] },
     utilisation: { ceiling: { machineBusy: 0.9, ours: 0.9 }, pipeline: { machineBusy: 0.9, ours: 0.9 } },
     ceiling: { messages: 1, seconds: 1, processes: 2, maxConnections: 16, concurrency: 32, runs: [] },
     naive: { messages: 1, seconds: 1, form: 'test' },
     pipeline: { messages: 10_000, seconds: 1, state: 'done', sent: 10_000, failed: 0, windowJobs: 10_000 },
-    projection1M: { method: 'computed', subscribers: 1e6, windowJobs: 1, queueBytes: 1, ledgerBytes: 1, renderedBytes: 1, sendBytes: 199e6, subscriberStoreBytes: 1, totalBytes: 1 },
+    projection1M: {
+      method: 'computed',
+      subscribers: 1e6,
+      windowJobs: 1,
+      queueBytes: 1,
+      ledgerBytes: 1,
+      renderedBytes: 1,
+      sendBytes: 199e6,
+      subscriberStoreBytes: 1,
+      totalBytes: 1,
+    },
   };
 }
 
-const missed = (r: Figures) => checkTargets(r).filter((t) => !t.met).map((t) => t.name);
+const missed = (r: Figures) =>
+  checkTargets(r)
+    .filter((t) => !t.met)
+    .map((t) => t.name);
 
 describe('bench targets', () => {
   it('are all met exactly at their thresholds', () => {
@@ -41,11 +70,36 @@ describe('bench targets', () => {
   });
 
   it.each([
-    ['pipeline / ceiling', (r: Figures) => { r.ratios.pipelineOverCeiling = 0.99; }],
-    ['pipeline / raw path', (r: Figures) => { r.ratios.pipelineOverRawPath = 0.59; }],
-    ['worker max RSS', (r: Figures) => { r.workers.maxRssBytes = 160e6 + 1; }],
-    ['subscriber store', (r: Figures) => { r.redis.subscriberBytesPerSubscriber = 351; }],
-    ['pipeline rate', (r: Figures) => { r.rates.pipeline = 1_499; }],
+    [
+      'pipeline / ceiling',
+      (r: Figures) => {
+        r.ratios.pipelineOverCeiling = 0.99;
+      },
+    ],
+    [
+      'pipeline / raw path',
+      (r: Figures) => {
+        r.ratios.pipelineOverRawPath = 0.59;
+      },
+    ],
+    [
+      'worker max RSS',
+      (r: Figures) => {
+        r.workers.maxRssBytes = 160e6 + 1;
+      },
+    ],
+    [
+      'subscriber store',
+      (r: Figures) => {
+        r.redis.subscriberBytesPerSubscriber = 351;
+      },
+    ],
+    [
+      'pipeline rate',
+      (r: Figures) => {
+        r.rates.pipeline = 1_499;
+      },
+    ],
   ])('%s is missed just past its threshold, and nothing else is', (name, spoil) => {
     const r = atThresholds();
     spoil(r);
@@ -54,7 +108,14 @@ describe('bench targets', () => {
 
   it('judges Redis CPU by the busiest master: one shard over the bound is a miss, three under it are not', () => {
     const r = atThresholds();
-    r.redisNodes = { partitions: 3, cpuMsPerMessage: [{ node: 'a:1', ms: 0.1, partitions: [0] }, { node: 'b:2', ms: 0.151, partitions: [1] }, { node: 'c:3', ms: 0.1, partitions: [2] }] };
+    r.redisNodes = {
+      partitions: 3,
+      cpuMsPerMessage: [
+        { node: 'a:1', ms: 0.1, partitions: [0] },
+        { node: 'b:2', ms: 0.151, partitions: [1] },
+        { node: 'c:3', ms: 0.1, partitions: [2] },
+      ],
+    };
     expect(missed(r)).toEqual(['Redis CPU per message (busiest master)']);
     r.redisNodes.cpuMsPerMessage[1]!.ms = 0.15;
     // 0.35 ms summed over the masters, but each is within its bound.

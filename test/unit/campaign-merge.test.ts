@@ -18,10 +18,39 @@ describe('mergeCampaigns', () => {
 
   it('sums the counters and ends the fan-out only when every shard has', () => {
     const merged = mergeCampaigns([
-      shard({ state: 'done', total: '3', expected: '7', sent: '3', fanoutDone: '1', fanoutStarted: '1', startedAt: '2026-12-01T08:00:02Z', finishedAt: '2026-12-01T08:01:00Z' }),
-      shard({ state: 'sending', total: '4', sent: '2', skipped: '1', possibleDuplicates: '1', fanoutDone: '0', fanoutStarted: '1', startedAt: '2026-12-01T08:00:01Z' }),
+      shard({
+        state: 'done',
+        total: '3',
+        expected: '7',
+        sent: '3',
+        fanoutDone: '1',
+        fanoutStarted: '1',
+        startedAt: '2026-12-01T08:00:02Z',
+        finishedAt: '2026-12-01T08:01:00Z',
+      }),
+      shard({
+        state: 'sending',
+        total: '4',
+        sent: '2',
+        skipped: '1',
+        possibleDuplicates: '1',
+        fanoutDone: '0',
+        fanoutStarted: '1',
+        startedAt: '2026-12-01T08:00:01Z',
+      }),
     ])!;
-    expect(merged).toMatchObject({ state: 'sending', total: 7, expected: 7, sent: 5, skipped: 1, possibleDuplicates: 1, fanoutDone: false, fanoutStarted: true, startedAt: '2026-12-01T08:00:01Z', cursor: '' });
+    expect(merged).toMatchObject({
+      state: 'sending',
+      total: 7,
+      expected: 7,
+      sent: 5,
+      skipped: 1,
+      possibleDuplicates: 1,
+      fanoutDone: false,
+      fanoutStarted: true,
+      startedAt: '2026-12-01T08:00:01Z',
+      cursor: '',
+    });
     expect(merged.finishedAt).toBeUndefined();
   });
 
@@ -34,7 +63,10 @@ describe('mergeCampaigns', () => {
   });
 
   it('a pause anywhere shows as paused, with its reason; a cancel wins over everything', () => {
-    const paused = mergeCampaigns([shard({ state: 'done' }), shard({ state: 'paused', pausedReason: 'SMTP server unreachable', pausedUntil: 'smtp-reachable' })])!;
+    const paused = mergeCampaigns([
+      shard({ state: 'done' }),
+      shard({ state: 'paused', pausedReason: 'SMTP server unreachable', pausedUntil: 'smtp-reachable' }),
+    ])!;
     expect(paused).toMatchObject({ state: 'paused', pausedReason: 'SMTP server unreachable', pausedUntil: 'smtp-reachable' });
     const cancelled = mergeCampaigns([shard({ state: 'paused', pausedReason: 'x' }), shard({ state: 'cancelled', finishedAt: '2026-12-01T09:00:00Z' })])!;
     expect(cancelled.state).toBe('cancelled');

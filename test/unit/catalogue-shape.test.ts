@@ -35,7 +35,10 @@ describe.each(Object.entries(SURFACES))('the catalogue in %s', (dir, helpers) =>
     expect(languages.length).toBeGreaterThanOrEqual(2);
     for (const f of languages) {
       expect(read(f), f).toMatch(/^export const \w+: \w+ = \{/m);
-      expect(siblingImports(read(f)).filter((s) => s !== 'types.ts' && !helpers.includes(s)), f).toEqual([]);
+      expect(
+        siblingImports(read(f)).filter((s) => s !== 'types.ts' && !helpers.includes(s)),
+        f,
+      ).toEqual([]);
     }
   });
 });

@@ -43,7 +43,8 @@ describe('click token', () => {
     expect(verifyClickToken([KEY], 'weekly-065', token)).toBeNull();
     expect(verifyClickToken([OLD], 'weekly-064', token)).toBeNull();
     expect(verifyClickToken([KEY, OLD], 'weekly-064', signClickToken([OLD], 'weekly-064', '7', 0))).not.toBeNull();
-    for (const junk of ['', '2.', 'x'.repeat(500), `2.${'A'.repeat(27)}`, `99.${'A'.repeat(28)}`]) expect(verifyClickToken([KEY], 'weekly-064', junk)).toBeNull();
+    for (const junk of ['', '2.', 'x'.repeat(500), `2.${'A'.repeat(27)}`, `99.${'A'.repeat(28)}`])
+      expect(verifyClickToken([KEY], 'weekly-064', junk)).toBeNull();
   });
 });
 
@@ -57,7 +58,18 @@ describe('classifyClick', () => {
   });
 
   it('counts scanners, previewers, bare HTTP clients and a missing user agent as machines', () => {
-    for (const agent of [undefined, '', 'Mozilla/5.0 (compatible; BingPreview/1.0b)', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)', 'Proofpoint URL Defense', 'Barracuda Sentinel (EE)', 'python-requests/2.32.3', 'curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)']) {
+    for (const agent of [
+      undefined,
+      '',
+      'Mozilla/5.0 (compatible; BingPreview/1.0b)',
+      'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)',
+      'Proofpoint URL Defense',
+      'Barracuda Sentinel (EE)',
+      'python-requests/2.32.3',
+      'curl/8.5.0',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36',
+      'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+    ]) {
       expect(classifyClick({ ...base, userAgent: agent }), String(agent)).toBe('machine');
     }
   });

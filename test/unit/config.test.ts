@@ -22,11 +22,15 @@ describe('loadConfig', () => {
   });
 
   it('names the variable when a needed one is missing', () => {
-    expect(() => loadConfig({}, ['SECRET'])).toThrow(/^SECRET: is missing; set it to 32 or more random characters, e\.g\. the output of `openssl rand -hex 32`/);
+    expect(() => loadConfig({}, ['SECRET'])).toThrow(
+      /^SECRET: is missing; set it to 32 or more random characters, e\.g\. the output of `openssl rand -hex 32`/,
+    );
   });
 
   it('names the variable when a value is invalid', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/ \(with REDIS_CLUSTER=true: several, comma-separated\) \(see \.env\.example\)$/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(
+      /^REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/ \(with REDIS_CLUSTER=true: several, comma-separated\) \(see \.env\.example\)$/,
+    );
     expect(() => loadConfig({ KEY_PREFIX: 'nl' })).toThrow(/^KEY_PREFIX: must be a Redis hash tag/);
     expect(() => loadConfig({ SECRET: 'short' }, ['SECRET'])).toThrow(/^SECRET: must be at least 32 characters/);
   });
@@ -86,7 +90,9 @@ describe('DKIM settings', () => {
     const config = loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: rsa.replace(/\n/g, '\\n') });
     expect(config.dkim?.privateKey).toBe(rsa);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: ec })).toThrow(/^DKIM_PRIVATE_KEY: is a ec key; DKIM signing here needs an RSA private key/);
+    expect(() => loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: ec })).toThrow(
+      /^DKIM_PRIVATE_KEY: is a ec key; DKIM signing here needs an RSA private key/,
+    );
   });
 });
 
@@ -138,27 +144,59 @@ describe('weak secrets (serve and worker refuse them for a public site)', () => 
 
   it(".env.example's SECRET and ADMIN_TOKEN are caught as placeholders, however they are spelled later", () => {
     const example = parseEnv(readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8'));
-    expect(weakSecrets(example).map((w) => [w.variable, w.kind])).toEqual([['SECRET', 'placeholder'], ['ADMIN_TOKEN', 'placeholder']]);
+    expect(weakSecrets(example).map((w) => [w.variable, w.kind])).toEqual([
+      ['SECRET', 'placeholder'],
+      ['ADMIN_TOKEN', 'placeholder'],
+    ]);
     for (const value of ['CHANGE_ME_0123456789abcdefghijklmnopq', 'please-changeme-to-something-random', 'replace-me-with-32-random-characters']) {
       expect(weakSecrets({ SECRET: value }), value).toEqual([expect.objectContaining({ variable: 'SECRET', kind: 'placeholder' })]);
     }
   });
 
   it('catches the dev-only values and values that are not random; random ones pass', () => {
-    expect(weakSecrets({ ADMIN_TOKEN: 'dev-only-admin-token-0123456789' })).toEqual([{ variable: 'ADMIN_TOKEN', kind: 'dev-only', reason: 'the public dev-only value of `newsletter dev`' }]);
+    expect(weakSecrets({ ADMIN_TOKEN: 'dev-only-admin-token-0123456789' })).toEqual([
+      { variable: 'ADMIN_TOKEN', kind: 'dev-only', reason: 'the public dev-only value of `newsletter dev`' },
+    ]);
     expect(weakSecrets({ SECRET: 'o'.repeat(40), METRICS_TOKEN: 'secretsecretsecretsecretsecret12' })).toEqual([
       { variable: 'SECRET', kind: 'not-random', reason: 'not random (1 different character)' },
       { variable: 'METRICS_TOKEN', kind: 'not-random', reason: 'not random (7 different characters)' },
     ]);
-    for (let i = 0; i < 200; i++) expect(weakSecrets({ SECRET: hex(32), SECRET_PREVIOUS: hex(32), ADMIN_TOKEN: hex(24), METRICS_TOKEN: hex(24), WEBHOOK_TOKEN: randomBytes(24).toString('base64url') })).toEqual([]);
+    for (let i = 0; i < 200; i++)
+      expect(
+        weakSecrets({
+          SECRET: hex(32),
+          SECRET_PREVIOUS: hex(32),
+          ADMIN_TOKEN: hex(24),
+          METRICS_TOKEN: hex(24),
+          WEBHOOK_TOKEN: randomBytes(24).toString('base64url'),
+        }),
+      ).toEqual([]);
     expect(weakSecrets({ SECRET: '', ADMIN_TOKEN: undefined })).toEqual([]);
   });
 
   it('knows loopback addresses in every spelling, and nothing else', () => {
-    for (const url of ['http://127.0.0.1:3000', 'http://127.8.9.10/', 'http://[::1]:3000', 'http://[0:0:0:0:0:0:0:1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost:3000', 'http://LOCALHOST./', 'http://news.localhost/', 'http://127.1/']) {
+    for (const url of [
+      'http://127.0.0.1:3000',
+      'http://127.8.9.10/',
+      'http://[::1]:3000',
+      'http://[0:0:0:0:0:0:0:1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://localhost:3000',
+      'http://LOCALHOST./',
+      'http://news.localhost/',
+      'http://127.1/',
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(true);
     }
-    for (const url of ['https://news.example.com', 'http://10.0.0.1/', 'http://0.0.0.0:3000', 'http://[::]/', 'http://localhost.example.com/', 'http://128.0.0.1/', 'not a url']) {
+    for (const url of [
+      'https://news.example.com',
+      'http://10.0.0.1/',
+      'http://0.0.0.0:3000',
+      'http://[::]/',
+      'http://localhost.example.com/',
+      'http://128.0.0.1/',
+      'not a url',
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(false);
     }
     expect(isLoopbackHost('::1')).toBe(true);
@@ -170,12 +208,18 @@ describe('weak secrets (serve and worker refuse them for a public site)', () => 
     expect(() => guardSecrets(env, { publicUrl: 'https://news.example.com' }, { command: 'worker' })).toThrow(
       /^SECRET is still the change-me placeholder from \.env\.example, and PUBLIC_URL \(https:\/\/news\.example\.com\) is not this machine, so worker refuses to start: set it to its own random value, e\.g\. the output of `openssl rand -hex 32`$/,
     );
-    expect(() => guardSecrets(env, { publicUrl: 'http://127.0.0.1:3000' }, { command: 'serve', listenHost: '::' })).toThrow(/HOST \(::\) listens beyond this machine, so serve refuses to start/);
+    expect(() => guardSecrets(env, { publicUrl: 'http://127.0.0.1:3000' }, { command: 'serve', listenHost: '::' })).toThrow(
+      /HOST \(::\) listens beyond this machine, so serve refuses to start/,
+    );
     expect(() => guardSecrets(env, { publicUrl: 'http://127.0.0.1:3000' }, { command: 'serve', listenHost: '::' })).toThrow(UserError);
     const warning = guardSecrets(env, { publicUrl: 'http://[::1]:3000' }, { command: 'serve', listenHost: 'localhost' });
-    expect(warning).toBe('warning: SECRET is still the change-me placeholder from .env.example, accepted only because PUBLIC_URL (http://[::1]:3000) is this machine; before it names a public site, set it to its own random value, e.g. the output of `openssl rand -hex 32`');
+    expect(warning).toBe(
+      'warning: SECRET is still the change-me placeholder from .env.example, accepted only because PUBLIC_URL (http://[::1]:3000) is this machine; before it names a public site, set it to its own random value, e.g. the output of `openssl rand -hex 32`',
+    );
     expect(warning).not.toContain(env.SECRET); // names variables, never values
-    expect(guardSecrets({ SECRET: hex(32), ADMIN_TOKEN: hex(24) }, { publicUrl: 'https://news.example.com' }, { command: 'serve', listenHost: '0.0.0.0' })).toBeNull();
+    expect(
+      guardSecrets({ SECRET: hex(32), ADMIN_TOKEN: hex(24) }, { publicUrl: 'https://news.example.com' }, { command: 'serve', listenHost: '0.0.0.0' }),
+    ).toBeNull();
   });
 });
 
@@ -193,12 +237,16 @@ describe('TRUST_PROXY (issue 32 item 4)', () => {
 
   it('refuses true, which believed whatever a client wrote, in one line saying what to write instead', () => {
     for (const value of ['true', 'TRUE']) {
-      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY: true is no longer accepted: it believed whatever address a client wrote first in X-Forwarded-For .*; write how many proxies stand in front of serve, e\.g\. TRUST_PROXY=1 for one nginx or load balancer, or their addresses, e\.g\. TRUST_PROXY=127\.0\.0\.1 or TRUST_PROXY=10\.0\.0\.0\/8$/);
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(
+        /^TRUST_PROXY: true is no longer accepted: it believed whatever address a client wrote first in X-Forwarded-For .*; write how many proxies stand in front of serve, e\.g\. TRUST_PROXY=1 for one nginx or load balancer, or their addresses, e\.g\. TRUST_PROXY=127\.0\.0\.1 or TRUST_PROXY=10\.0\.0\.0\/8$/,
+      );
     }
   });
 
   it('refuses what is neither a count nor addresses, naming the bad entry', () => {
-    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.example.com' })).toThrow(/^TRUST_PROXY: "proxy\.example\.com" is not an IP address or CIDR; must be false, how many proxies/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.example.com' })).toThrow(
+      /^TRUST_PROXY: "proxy\.example\.com" is not an IP address or CIDR; must be false, how many proxies/,
+    );
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10\.0\.0\.0\/33" is not an IP address or CIDR/);
     expect(() => loadConfig({ TRUST_PROXY: '999' })).toThrow(/^TRUST_PROXY: 999 proxies in a row is not a real set-up/);
     expect(() => loadConfig({ TRUST_PROXY: ',' })).toThrow(/^TRUST_PROXY: must be false, how many proxies/);
@@ -211,13 +259,17 @@ describe('METRICS_TOKEN and WEBHOOK_TOKEN (issue 32 item 7)', () => {
     const config = loadConfig({ ADMIN_TOKEN: ADMIN }, ['ADMIN_TOKEN']);
     expect(config.metricsToken).toBeUndefined();
     expect(config.webhookToken).toBeUndefined();
-    const both = loadConfig({ ADMIN_TOKEN: ADMIN, METRICS_TOKEN: 'm'.repeat(12) + randomHex(12), WEBHOOK_TOKEN: 'w'.repeat(12) + randomHex(12) }, ['ADMIN_TOKEN']);
+    const both = loadConfig({ ADMIN_TOKEN: ADMIN, METRICS_TOKEN: 'm'.repeat(12) + randomHex(12), WEBHOOK_TOKEN: 'w'.repeat(12) + randomHex(12) }, [
+      'ADMIN_TOKEN',
+    ]);
     expect(both.metricsToken).toMatch(/^m{12}/);
     expect(both.webhookToken).toMatch(/^w{12}/);
   });
 
   it('refuses one equal to the admin token, the other token or SECRET', () => {
-    expect(() => loadConfig({ ADMIN_TOKEN: ADMIN, WEBHOOK_TOKEN: ADMIN }, ['ADMIN_TOKEN'])).toThrow(/^WEBHOOK_TOKEN: must differ from ADMIN_TOKEN \(each credential opens only its own door\); set its own random value/);
+    expect(() => loadConfig({ ADMIN_TOKEN: ADMIN, WEBHOOK_TOKEN: ADMIN }, ['ADMIN_TOKEN'])).toThrow(
+      /^WEBHOOK_TOKEN: must differ from ADMIN_TOKEN \(each credential opens only its own door\); set its own random value/,
+    );
     expect(() => loadConfig({ ADMIN_TOKEN: ADMIN, METRICS_TOKEN: ADMIN }, ['ADMIN_TOKEN'])).toThrow(/^METRICS_TOKEN: must differ from ADMIN_TOKEN/);
     const shared = randomHex(24);
     expect(() => loadConfig({ METRICS_TOKEN: shared, WEBHOOK_TOKEN: shared })).toThrow(/^WEBHOOK_TOKEN: must differ from METRICS_TOKEN/);
@@ -226,7 +278,14 @@ describe('METRICS_TOKEN and WEBHOOK_TOKEN (issue 32 item 7)', () => {
   });
 
   it('are judged by the weak-secret guard like the admin token', () => {
-    const env = { SECRET: randomHex(32), ADMIN_TOKEN: randomHex(24), METRICS_TOKEN: 'change-me-metrics-token-0123456789', WEBHOOK_TOKEN: 'dev-only-webhook-token-0123456789' };
-    expect(() => guardSecrets(env, { publicUrl: 'https://news.example.com' }, { command: 'serve' })).toThrow(/^METRICS_TOKEN is still the change-me placeholder from \.env\.example; WEBHOOK_TOKEN is the public dev-only value of `newsletter dev`, and PUBLIC_URL/);
+    const env = {
+      SECRET: randomHex(32),
+      ADMIN_TOKEN: randomHex(24),
+      METRICS_TOKEN: 'change-me-metrics-token-0123456789',
+      WEBHOOK_TOKEN: 'dev-only-webhook-token-0123456789',
+    };
+    expect(() => guardSecrets(env, { publicUrl: 'https://news.example.com' }, { command: 'serve' })).toThrow(
+      /^METRICS_TOKEN is still the change-me placeholder from \.env\.example; WEBHOOK_TOKEN is the public dev-only value of `newsletter dev`, and PUBLIC_URL/,
+    );
   });
 });

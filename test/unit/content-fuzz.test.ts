@@ -42,7 +42,21 @@ function setAt(root: unknown, path: (string | number)[], value: unknown, remove:
 
 const odd = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', 'javascript:alert(1)', 'data:text/html,x', '2022-13-45', '2022-02-30', '{{#each x}}', '<script>x</script>', '%%NL_NAME%%', '../../etc/passwd', 'n'.repeat(5000), '\u0000', '\r\n'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'javascript:alert(1)',
+    'data:text/html,x',
+    '2022-13-45',
+    '2022-02-30',
+    '{{#each x}}',
+    '<script>x</script>',
+    '%%NL_NAME%%',
+    '../../etc/passwd',
+    'n'.repeat(5000),
+    '\u0000',
+    '\r\n',
+  ),
   fc.integer({ min: -1e9, max: 1e9 }),
   fc.double(),
   fc.boolean(),

@@ -5,7 +5,16 @@ import { cp, mkdtemp, rm, writeFile, mkdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentError, formatProblem, listIssueFiles, loadIssueFile, loadNewsletter, loadTemplates, locateFindings, formatFinding } from '../../src/content/index.ts';
+import {
+  ContentError,
+  formatProblem,
+  listIssueFiles,
+  loadIssueFile,
+  loadNewsletter,
+  loadTemplates,
+  locateFindings,
+  formatFinding,
+} from '../../src/content/index.ts';
 import { UserError } from '../../src/errors.ts';
 import { lintIssue } from '../../src/render/lint-step.ts';
 
@@ -13,7 +22,10 @@ const FIXTURES = 'test/fixtures/content/emails';
 const issue = (name: string) => `${FIXTURES}/issues/${name}.yaml`;
 
 async function errorOf(promise: Promise<unknown>): Promise<ContentError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ContentError);
   expect(error).toBeInstanceOf(UserError);
   const { message, problems } = error as ContentError;
@@ -38,13 +50,30 @@ describe('the sample issues', () => {
 
     const kinds = loaded.sections.map((s) => s.kind);
     expect(kinds).toEqual([
-      'text', 'image', 'image', 'image', 'image', 'image', 'papers',
-      'image', 'image', 'image', 'image', 'image', 'events',
-      'image', 'image', 'image', 'community', 'navigation',
+      'text',
+      'image',
+      'image',
+      'image',
+      'image',
+      'image',
+      'papers',
+      'image',
+      'image',
+      'image',
+      'image',
+      'image',
+      'events',
+      'image',
+      'image',
+      'image',
+      'community',
+      'navigation',
     ]);
     const papers = loaded.sections.find((s) => s.kind === 'papers');
     expect(papers?.kind === 'papers' && papers.groups.map((g) => [g.field, g.papers.length])).toEqual([
-      ['【CV研究】', 2], ['【NLP研究】', 5], ['【生命科学研究】', 1],
+      ['【CV研究】', 2],
+      ['【NLP研究】', 5],
+      ['【生命科学研究】', 1],
     ]);
     const events = loaded.sections.find((s) => s.kind === 'events');
     expect(events?.kind === 'events' && events.events[0]?.speaker).toContain('侯乐');
@@ -98,14 +127,26 @@ describe('loading a valid fixture', () => {
 
 describe('content errors: one line with file:line, field path and what was expected', () => {
   const cases: Array<[string, string]> = [
-    ['broken-yaml', `${FIXTURES}/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)`],
+    [
+      'broken-yaml',
+      `${FIXTURES}/issues/broken-yaml.yaml:14: invalid YAML: Nested mappings are not allowed in compact mappings: put text that contains ": " in quotes, e.g. summary: "Attention: a survey" (or, if the next line is a field of its own, indent it as far as this one)`,
+    ],
     ['wrong-type', `${FIXTURES}/issues/wrong-type.yaml:2 number: must be a number, got text "seven"`],
     ['missing-field', `${FIXTURES}/issues/missing-field.yaml:16 sections[0].groups[0].papers[1].summary: is required (expected text)`],
-    ['unknown-field', `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, summaryDraft, url, detailsUrl)`],
-    ['unknown-kind', `${FIXTURES}/issues/unknown-kind.yaml:20 sections[1].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`],
+    [
+      'unknown-field',
+      `${FIXTURES}/issues/unknown-field.yaml:19 sections[0].groups[0].papers[1].abstract: unknown field "abstract" (allowed: title, translatedTitle, affiliations, authors, summary, summaryDraft, url, detailsUrl)`,
+    ],
+    [
+      'unknown-kind',
+      `${FIXTURES}/issues/unknown-kind.yaml:20 sections[1].kind: unknown block kind "video" (kinds: papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`,
+    ],
     ['javascript-url', `${FIXTURES}/issues/javascript-url.yaml:19 sections[0].groups[0].papers[1].url: must be an http(s) or mailto URL`],
     ['bad-url', `${FIXTURES}/issues/bad-url.yaml:25 sections[1].events[0].url: must be an http(s) or mailto URL`],
-    ['missing-newsletter', `${FIXTURES}/issues/missing-newsletter.yaml:1 newsletter: no newsletter "no-such-letter": ${FIXTURES}/newsletters/no-such-letter.yaml does not exist`],
+    [
+      'missing-newsletter',
+      `${FIXTURES}/issues/missing-newsletter.yaml:1 newsletter: no newsletter "no-such-letter": ${FIXTURES}/newsletters/no-such-letter.yaml does not exist`,
+    ],
     ['bad-settings', `${FIXTURES}/newsletters/bad-colour.yaml:7 brandColor: must be a colour written #rrggbb`],
   ];
   it.each(cases)('%s', async (name, expected) => {
@@ -144,17 +185,22 @@ describe('content errors on files written on the fly', () => {
   it('an unknown top-level field points at its key', async () => {
     const path = await write('top-typo', `${head}sections:\n  - kind: text\n    markdown: hi\nsubjetc: typo\n`);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:9 subjetc: unknown field "subjetc" (allowed: newsletter, number, date, theme, subject, preheader, banner, sections)`);
+      `${path}:9 subjetc: unknown field "subjetc" (allowed: newsletter, number, date, theme, subject, preheader, banner, sections)`,
+    );
   });
 
   it('a block without a kind says which kinds exist', async () => {
     const path = await write('no-kind', `${head}sections:\n  - title: Hello\n    markdown: hi\n`);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:7 sections[0].kind: is required: say which kind of block this is (one of papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`);
+      `${path}:7 sections[0].kind: is required: say which kind of block this is (one of papers, events, community, image, text, navigation, button, quote, links, sponsor, divider)`,
+    );
   });
 
   it('a wrong type inside a nested image points at the key', async () => {
-    const path = await write('image-width', `${head}sections:\n  - kind: image\n    image:\n      src: https://a.example/x.png\n      width: wide\n      height: 10\n`);
+    const path = await write(
+      'image-width',
+      `${head}sections:\n  - kind: image\n    image:\n      src: https://a.example/x.png\n      width: wide\n      height: 10\n`,
+    );
     expect((await errorOf(loadIssueFile(path))).message).toBe(`${path}:10 sections[0].image.width: must be a number, got text "wide"`);
   });
 
@@ -167,50 +213,73 @@ describe('content errors on files written on the fly', () => {
   it('a file name that cannot be an issue id is refused', async () => {
     const path = await write('Issue 7', head);
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:1: file name "Issue 7" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`);
+      `${path}:1: file name "Issue 7" is not a valid issue id: use lower-case letters, digits and dashes, at most 100 characters (e.g. pretrain-weekly-064.yaml)`,
+    );
   });
 
   it('an image kept under emails/assets loads when its file is there', async () => {
     await mkdir(join(dir, 'assets', 'fixture'), { recursive: true });
     await writeFile(join(dir, 'assets', 'fixture', 'chart.png'), 'not checked here');
     await cp('emails/templates', join(dir, 'templates'), { recursive: true });
-    const path = await write('asset-ok', `${head}sections:\n  - kind: image\n    image:\n      src: fixture/chart.png\n      alt: A chart\n      width: 600\n      height: 300\n`);
+    const path = await write(
+      'asset-ok',
+      `${head}sections:\n  - kind: image\n    image:\n      src: fixture/chart.png\n      alt: A chart\n      width: 600\n      height: 300\n`,
+    );
     const { issue: loaded } = await loadIssueFile(path);
     expect(loaded.sections[0]).toMatchObject({ kind: 'image', image: { src: 'fixture/chart.png' } });
   });
 
   it('an image under emails/assets that is not there names its line and the file it looked for', async () => {
-    const path = await write('asset-missing', `${head}sections:\n  - kind: text\n    markdown: hi\n  - kind: image\n    image:\n      src: fixture/missing.png\n      alt: A chart\n      width: 600\n      height: 300\n`);
+    const path = await write(
+      'asset-missing',
+      `${head}sections:\n  - kind: text\n    markdown: hi\n  - kind: image\n    image:\n      src: fixture/missing.png\n      alt: A chart\n      width: 600\n      height: 300\n`,
+    );
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:11 sections[1].image.src: no image ${join(dir, 'assets', 'fixture', 'missing.png')}: put the file there, or write the absolute https URL of the image on your CDN`);
+      `${path}:11 sections[1].image.src: no image ${join(dir, 'assets', 'fixture', 'missing.png')}: put the file there, or write the absolute https URL of the image on your CDN`,
+    );
   });
 
   it('an image path that climbs out of emails/assets, or is not an image, is refused', async () => {
     for (const src of ['../secret.png', 'fixture/../../x.png', '/etc/x.png', 'fixture/chart.svg', 'javascript:alert(1)']) {
-      const path = await write('asset-bad', `${head}sections:\n  - kind: image\n    image:\n      src: "${src}"\n      alt: A chart\n      width: 600\n      height: 300\n`);
+      const path = await write(
+        'asset-bad',
+        `${head}sections:\n  - kind: image\n    image:\n      src: "${src}"\n      alt: A chart\n      width: 600\n      height: 300\n`,
+      );
       expect((await errorOf(loadIssueFile(path))).message, src).toBe(
-        `${path}:9 sections[0].image.src: must be an absolute http(s) URL, or the path of a .png/.jpeg/.gif/.webp file under emails/assets such as pretrain-weekly/064/banner.png`);
+        `${path}:9 sections[0].image.src: must be an absolute http(s) URL, or the path of a .png/.jpeg/.gif/.webp file under emails/assets such as pretrain-weekly/064/banner.png`,
+      );
     }
   });
 
   it('a newsletter id of 5,000 characters is refused by its pattern before any file is looked for', async () => {
-    const path = await write('long-newsletter', `${head.replace('newsletter: fixture-weekly', `newsletter: ${'n'.repeat(5000)}`)}sections:\n  - kind: text\n    markdown: hi\n`);
+    const path = await write(
+      'long-newsletter',
+      `${head.replace('newsletter: fixture-weekly', `newsletter: ${'n'.repeat(5000)}`)}sections:\n  - kind: text\n    markdown: hi\n`,
+    );
     expect((await errorOf(loadIssueFile(path))).message).toBe(
-      `${path}:1 newsletter: must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100`);
+      `${path}:1 newsletter: must be a newsletter id (file name in emails/newsletters without .yaml): lower-case letters, digits and dashes, at most 100`,
+    );
   });
 
   it('a date must exist in the calendar', async () => {
-    for (const [date, line] of [['2022-13-45', 3], ['2022-02-30', 3], ['2021-02-29', 3]] as const) {
+    for (const [date, line] of [
+      ['2022-13-45', 3],
+      ['2022-02-30', 3],
+      ['2021-02-29', 3],
+    ] as const) {
       const path = await write(`date-${date}`, `${head.replace('date: "2024-01-01"', `date: "${date}"`)}sections:\n  - kind: text\n    markdown: hi\n`);
-      expect((await errorOf(loadIssueFile(path))).message, date).toBe(`${path}:${line} date: is not a date in the calendar (check the month and the day), e.g. 2022-11-07`);
+      expect((await errorOf(loadIssueFile(path))).message, date).toBe(
+        `${path}:${line} date: is not a date in the calendar (check the month and the day), e.g. 2022-11-07`,
+      );
     }
     const leap = await write('date-leap', `${head.replace('date: "2024-01-01"', 'date: "2024-02-29"')}sections:\n  - kind: text\n    markdown: hi\n`);
     // A leap day is a date: whatever else this folder lacks, the date is not the complaint.
-    const outcome = await loadIssueFile(leap).then((loaded) => loaded.issue.date, (e: Error) => e.message);
+    const outcome = await loadIssueFile(leap).then(
+      (loaded) => loaded.issue.date,
+      (e: Error) => e.message,
+    );
     expect(outcome).not.toMatch(/ date: /);
   });
-
-
 });
 
 describe('every schema mistake of a file at once', () => {
@@ -241,10 +310,25 @@ describe('every schema mistake of a file at once', () => {
     try {
       await mkdir(join(dir, 'newsletters'));
       const path = join(dir, 'newsletters', 'three.yaml');
-      await writeFile(path, [
-        'name: Three Mistakes', 'organisation: Org', 'sender:', '  name: Three', '  address: not-an-address', 'locale: en',
-        'brandColor: blue', 'postalAddress: 1 Road', 'footer:', '  source: Org', '  disclaimer: D', 'archiveUrl: https://a.example/issues', 'colour: "#123456"', '',
-      ].join('\n'));
+      await writeFile(
+        path,
+        [
+          'name: Three Mistakes',
+          'organisation: Org',
+          'sender:',
+          '  name: Three',
+          '  address: not-an-address',
+          'locale: en',
+          'brandColor: blue',
+          'postalAddress: 1 Road',
+          'footer:',
+          '  source: Org',
+          '  disclaimer: D',
+          'archiveUrl: https://a.example/issues',
+          'colour: "#123456"',
+          '',
+        ].join('\n'),
+      );
       expect(lines(await errorOf(loadNewsletter(dir, 'three')))).toEqual([
         `${path}:5 sender.address: must be an email address`,
         `${path}:7 brandColor: must be a colour written #rrggbb`,
@@ -292,36 +376,58 @@ describe('YAML syntax errors point at the line where the problem starts', () => 
   });
 
   it('a single quote never closed inside a list item', async () => {
-    const path = await write('single', 'newsletter: fixture-weekly\nsections:\n  - kind: text\n    title: \'Oops\n    markdown: hi\n  - kind: divider\n');
+    const path = await write('single', "newsletter: fixture-weekly\nsections:\n  - kind: text\n    title: 'Oops\n    markdown: hi\n  - kind: divider\n");
     expect((await errorOf(loadIssueFile(path))).message).toBe(`${path}:4: ${unclosed("'", "''", ' (it runs on to the end of the file)')}`);
   });
 
   it('a quote never closed before a later quoted value: still its own line', async () => {
-    const path = await write('later', 'newsletter: fixture-weekly\nsubject: "Hello\npreheader: P\nsections:\n  - kind: text\n    title: "T"\n    markdown: hi\n');
+    const path = await write(
+      'later',
+      'newsletter: fixture-weekly\nsubject: "Hello\npreheader: P\nsections:\n  - kind: text\n    title: "T"\n    markdown: hi\n',
+    );
     expect((await errorOf(loadIssueFile(path))).message).toBe(`${path}:2: ${unclosed('"', '\\"', '')}`);
   });
 
   it('a [ list or { mapping never closed: the line of the bracket', async () => {
-    const list = await write('list', 'newsletter: fixture-weekly\nnumber: 1\nsections:\n  - kind: community\n    bullets: [Meet people, Read papers\n  - kind: divider\n');
+    const list = await write(
+      'list',
+      'newsletter: fixture-weekly\nnumber: 1\nsections:\n  - kind: community\n    bullets: [Meet people, Read papers\n  - kind: divider\n',
+    );
     expect((await errorOf(loadIssueFile(list))).message).toBe(
-      `${list}:5: invalid YAML: the [ that opens on this line is never closed: add ] where the list ends (and keep its lines indented), or write it as one "- item" per line`);
-    const map = await write('map', 'newsletter: fixture-weekly\nsections:\n  - kind: image\n    image: {src: "https://a.example/x.png", alt: X\n  - kind: divider\n');
+      `${list}:5: invalid YAML: the [ that opens on this line is never closed: add ] where the list ends (and keep its lines indented), or write it as one "- item" per line`,
+    );
+    const map = await write(
+      'map',
+      'newsletter: fixture-weekly\nsections:\n  - kind: image\n    image: {src: "https://a.example/x.png", alt: X\n  - kind: divider\n',
+    );
     expect((await errorOf(loadIssueFile(map))).message).toBe(
-      `${map}:4: invalid YAML: the { that opens on this line is never closed: add } where the mapping ends (and keep its lines indented), or write it as one "field: value" per line`);
+      `${map}:4: invalid YAML: the { that opens on this line is never closed: add } where the mapping ends (and keep its lines indented), or write it as one "field: value" per line`,
+    );
   });
 
   it('a tab used to indent, a field given twice, a mapping out of line: their own lines, with what to do', async () => {
     const tab = await write('tab', 'newsletter: fixture-weekly\nsections:\n\t- kind: divider\n');
     expect((await errorOf(loadIssueFile(tab))).message).toBe(`${tab}:3: invalid YAML: Tabs are not allowed as indentation: indent with spaces`);
     const twice = await write('twice', 'newsletter: fixture-weekly\nsubject: One\npreheader: P\nsubject: Two\n');
-    expect((await errorOf(loadIssueFile(twice))).message).toBe(`${twice}:4: invalid YAML: Map keys must be unique: "subject" is given twice in the same block; keep one`);
+    expect((await errorOf(loadIssueFile(twice))).message).toBe(
+      `${twice}:4: invalid YAML: Map keys must be unique: "subject" is given twice in the same block; keep one`,
+    );
     const column = await write('column', 'newsletter: fixture-weekly\nsections:\n    - kind: divider\n  - kind: divider\n');
     expect((await errorOf(loadIssueFile(column))).message).toMatch(new RegExp(`^${escapeRegExp(column)}:4: invalid YAML: `));
   });
 });
 
 describe('an image without width or height and an empty preheader load; lint warns about them', () => {
-  const report = { htmlBytes: 1, encodedHtmlBytes: 1, encoding: 'base64' as const, textBytes: 1, budgetBytes: 95_000, warnBytes: 85_000, imageCount: 2, linkCount: 1 };
+  const report = {
+    htmlBytes: 1,
+    encodedHtmlBytes: 1,
+    encoding: 'base64' as const,
+    textBytes: 1,
+    budgetBytes: 95_000,
+    warnBytes: 85_000,
+    imageCount: 2,
+    linkCount: 1,
+  };
 
   it('warns on the lines of the image and the preheader, naming their field paths', async () => {
     const file = `${FIXTURES}/issues/unsized-image.yaml`;
@@ -346,7 +452,11 @@ describe('an image without width or height and an empty preheader load; lint war
       await cp('emails/templates', join(dir, 'templates'), { recursive: true });
       const body = 'newsletter: fixture-weekly\nnumber: 1\ndate: "2024-01-01"\nsubject: S\n';
       const sections = 'sections:\n  - kind: text\n    markdown: hi\n';
-      for (const [name, preheader] of [['none', ''], ['blank', 'preheader:\n'], ['spaces', 'preheader: "   "\n']] as const) {
+      for (const [name, preheader] of [
+        ['none', ''],
+        ['blank', 'preheader:\n'],
+        ['spaces', 'preheader: "   "\n'],
+      ] as const) {
         const path = join(dir, 'issues', `${name}.yaml`);
         await writeFile(path, body + preheader + sections);
         expect((await loadIssueFile(path)).issue.preheader, name).toBe('');
@@ -363,4 +473,3 @@ describe('an image without width or height and an empty preheader load; lint war
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-

@@ -83,7 +83,8 @@ describe('the campaign hash', () => {
   it('the scan finds each way of writing it', () => {
     expect(campaignHashWrites("await redis.hset(k.campaign(id), 'state', 'done');")).toHaveLength(1);
     expect(campaignHashWrites("const key = this.k.campaign(id);\nawait redis.multi().hincrby(key, 'sent', 1).exec();")).toHaveLength(1);
-    const script = "const S = new LuaScript(`\nredis.call('HSET', KEYS[2], 'state', 'x')\nredis.call('HSET', KEYS[1], 'a', 'b')\n`);\nS.run(redis, [k.ledger(id), k.campaign(id), inDoubtKey(k, id)], []);";
+    const script =
+      "const S = new LuaScript(`\nredis.call('HSET', KEYS[2], 'state', 'x')\nredis.call('HSET', KEYS[1], 'a', 'b')\n`);\nS.run(redis, [k.ledger(id), k.campaign(id), inDoubtKey(k, id)], []);";
     expect(campaignHashWrites(script)).toEqual(["S: redis.call('HSET', KEYS[2]"]);
     expect(campaignHashWrites("local function f(campaign) redis.call('HINCRBY', campaign, 'total', 1) end")).toHaveLength(1);
     expect(campaignHashWrites("await redis.hset(k.ledger(id), sub, 'queued');")).toEqual([]);

@@ -132,17 +132,22 @@ export function mimeParts(raw: Buffer | string): { contentType: string; parts: M
 
 /** Decodes RFC 2047 encoded words (B and Q, UTF-8), joining adjacent ones. */
 export function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
-      kind.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64').toString('utf8')
-        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
-    );
+  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
+    kind.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(
+          data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }
 
 const relaxedHeader = (name: string, raw: string) =>
-  `${name.toLowerCase()}:${raw.slice(raw.indexOf(':') + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+  `${name.toLowerCase()}:${raw
+    .slice(raw.indexOf(':') + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim()}`;
 
 /** RFC 6376 verification of the first DKIM-Signature (relaxed/relaxed, rsa-sha256). */
 export function verifyDkim(raw: Buffer, publicKey: KeyObject): { bodyHashOk: boolean; signatureOk: boolean; signed: string[]; tags: Record<string, string> } {
@@ -152,9 +157,16 @@ export function verifyDkim(raw: Buffer, publicKey: KeyObject): { bodyHashOk: boo
   const dkim = headers.find((h) => h.name === 'dkim-signature');
   if (!dkim) throw new Error('no DKIM-Signature header');
   const tags = Object.fromEntries(
-    dkim.value.split(';').map((t) => t.trim()).filter(Boolean).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
+    dkim.value
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
   );
-  let canonBody = body.split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n');
+  let canonBody = body
+    .split('\r\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\r\n');
   canonBody = `${canonBody.replace(/(\r\n)*$/, '')}\r\n`;
   const bodyHashOk = createHash('sha256').update(Buffer.from(canonBody, 'latin1')).digest('base64') === tags.bh;
 

@@ -122,7 +122,9 @@ describe('prepareIssueMime on a CJK-heavy issue (~80 KB HTML)', () => {
     expect(decodeWords(subject.value)).toBe(published.subject);
     for (const h of headers) expect(/^[\x20-\x7e\r\n\t]*$/.test(h.raw)).toBe(true);
     const unsubscribe = headers.find((h) => h.name === 'list-unsubscribe')!;
-    expect(unsubscribe.value).toBe(`<${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}>, <mailto:unsubscribe+${r.unsubscribeToken}@pretrain-weekly.example?subject=unsubscribe>`);
+    expect(unsubscribe.value).toBe(
+      `<${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}>, <mailto:unsubscribe+${r.unsubscribeToken}@pretrain-weekly.example?subject=unsubscribe>`,
+    );
   });
 
   it('splices correctly at every byte alignment, in base64 and in quoted-printable', () => {
@@ -222,7 +224,10 @@ describe('DKIM', () => {
   it.each(['base64', 'quoted-printable'] as const)('signs the fast-path message (%s bodies), covering both list headers', (encoding) => {
     const mime = prepareIssueMime(published, { ...opts, dkim, encodings: { text: encoding, html: encoding } });
     const { raw } = mime.build(r);
-    expect(splitMessage(raw).headers[0]).toMatchObject({ name: 'dkim-signature', value: expect.stringMatching(/^v=1; a=rsa-sha256; c=relaxed\/relaxed; ?d=pretrain-weekly\.example;/) });
+    expect(splitMessage(raw).headers[0]).toMatchObject({
+      name: 'dkim-signature',
+      value: expect.stringMatching(/^v=1; a=rsa-sha256; c=relaxed\/relaxed; ?d=pretrain-weekly\.example;/),
+    });
     expectWellFormed(raw);
     const result = verifyDkim(raw, publicKey);
     expect(result.tags.s).toBe('nl2025');
@@ -241,7 +246,10 @@ describe('DKIM', () => {
   it('fails verification when a signed list header or the body is changed', () => {
     const { raw } = prepareIssueMime(published, { ...opts, dkim }).build(r);
     const text = raw.toString('latin1');
-    const withoutPost = Buffer.from(text.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Two-Clicks'), 'latin1');
+    const withoutPost = Buffer.from(
+      text.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Two-Clicks'),
+      'latin1',
+    );
     expect(verifyDkim(withoutPost, publicKey).signatureOk).toBe(false);
     const otherLink = Buffer.from(text.replace(`/unsubscribe/${r.unsubscribeToken}>`, '/unsubscribe/someone-else>'), 'latin1');
     expect(verifyDkim(otherLink, publicKey).signatureOk).toBe(false);
@@ -258,7 +266,12 @@ describe('DKIM', () => {
     expect(result.signatureOk).toBe(true);
     const text = raw.toString('latin1');
     const afterSignature = text.indexOf('\r\nFrom: ') + 2;
-    for (const added of ['List-Unsubscribe: <https://evil.example/collect>', 'Subject: =?UTF-8?B?5YWN6LS5?=', 'From: someone@evil.example', 'List-Unsubscribe-Post: List-Unsubscribe=One-Click']) {
+    for (const added of [
+      'List-Unsubscribe: <https://evil.example/collect>',
+      'Subject: =?UTF-8?B?5YWN6LS5?=',
+      'From: someone@evil.example',
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    ]) {
       const tampered = Buffer.from(`${text.slice(0, afterSignature)}${added}\r\n${text.slice(afterSignature)}`, 'latin1');
       expect(verifyDkim(tampered, publicKey).signatureOk, added).toBe(false);
     }

@@ -7,8 +7,16 @@ import { signListToken } from '../../src/subscribers/tokens.ts';
 import { syntheticIssue } from './mail-helpers.ts';
 
 const secrets = [{ version: 1, key: 'k'.repeat(40) }];
-const mime = prepareIssueMime(syntheticIssue({ kb: 80 }), { from: '"预训练周刊" <weekly@pretrain-weekly.example>', publicUrl: 'https://pretrain-weekly.example' });
-const recipient = (id: string, email: string, name?: string) => ({ subscriberId: id, email, ...(name ? { name } : {}), unsubscribeToken: signListToken(secrets, id, 'pretrain-weekly') });
+const mime = prepareIssueMime(syntheticIssue({ kb: 80 }), {
+  from: '"预训练周刊" <weekly@pretrain-weekly.example>',
+  publicUrl: 'https://pretrain-weekly.example',
+});
+const recipient = (id: string, email: string, name?: string) => ({
+  subscriberId: id,
+  email,
+  ...(name ? { name } : {}),
+  unsubscribeToken: signListToken(secrets, id, 'pretrain-weekly'),
+});
 const now = new Date('2026-12-03T10:00:00Z');
 
 describe('MessageBuffers', () => {
@@ -50,7 +58,11 @@ describe('MessageBuffers', () => {
 describe('build into a lent buffer', () => {
   it('gives the same bytes as a build on its own, for recipients of different lengths through the same buffers', () => {
     const buffers = new MessageBuffers(1);
-    const people = [recipient('1', 'a@example.org'), recipient('1042', 'zhang.san.with.a.longer.address@example.org', '张三'), recipient('7', 'b@example.org', 'Bo')];
+    const people = [
+      recipient('1', 'a@example.org'),
+      recipient('1042', 'zhang.san.with.a.longer.address@example.org', '张三'),
+      recipient('7', 'b@example.org', 'Bo'),
+    ];
     for (const person of people) {
       const alone = mime.build(person, now).raw;
       const lease = { current: null as ReturnType<MessageBuffers['take']> | null };

@@ -29,7 +29,12 @@ function throughDataStream(chunks: Buffer[], canonical: boolean): Promise<{ out:
   });
 }
 
-const reader = (n: number, name?: string) => ({ subscriberId: String(n), email: `reader${n}@example.org`, ...(name ? { name } : {}), unsubscribeToken: `1.${n}.pretrain-weekly.sig` });
+const reader = (n: number, name?: string) => ({
+  subscriberId: String(n),
+  email: `reader${n}@example.org`,
+  ...(name ? { name } : {}),
+  unsubscribeToken: `1.${n}.pretrain-weekly.sig`,
+});
 
 async function issue64(): Promise<PublishedIssue> {
   const { issue, newsletter, templates } = await loadIssueFile('emails/issues/pretrain-weekly-064.yaml');
@@ -70,7 +75,7 @@ describe('the canonical transform against nodemailer DataStream', () => {
     it(`puts the same bytes on the wire as the stock transform: ${label}`, async () => {
       const mime = prepareIssueMime(await published(), options);
       let dotsStuffed = 0;
-      for (const r of [reader(1, '张三'), reader(22), reader(333, '.dot O\'Neil')]) {
+      for (const r of [reader(1, '张三'), reader(22), reader(333, ".dot O'Neil")]) {
         const { raw } = mime.build(r);
         expect(/\r(?!\n)|(?<!\r)\n/.test(raw.toString('latin1'))).toBe(false); // the precondition: CRLF only
         const stock = await throughDataStream([raw], false);

@@ -4,11 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { planMerge } from '../../src/subscribers/merge-duplicates.ts';
 import type { Subscriber } from '../../src/subscribers/types.ts';
 
-const base = (over: Partial<Subscriber>): Subscriber => ({ id: '1', email: 'a@example.com', status: 'active', lists: [], createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', ...over });
+const base = (over: Partial<Subscriber>): Subscriber => ({
+  id: '1',
+  email: 'a@example.com',
+  status: 'active',
+  lists: [],
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+  ...over,
+});
 
 describe('planMerge', () => {
   it('keeps the record with the earliest consent, whatever its id or creation time', () => {
-    const older = base({ id: '9', email: 'Ann@example.com', createdAt: '2025-05-01T00:00:00.000Z', consent: { at: '2024-01-01T00:00:00.000Z', textVersion: 'v1', source: 'form' } });
+    const older = base({
+      id: '9',
+      email: 'Ann@example.com',
+      createdAt: '2025-05-01T00:00:00.000Z',
+      consent: { at: '2024-01-01T00:00:00.000Z', textVersion: 'v1', source: 'form' },
+    });
     const newer = base({ id: '2', email: 'ann@example.com', consent: { at: '2025-02-01T00:00:00.000Z', textVersion: 'v2', source: 'api' } });
     const plan = planMerge([newer, older]);
     expect(plan.keep.id).toBe('9');

@@ -40,16 +40,26 @@ describe('signed Message-IDs', () => {
     const id = newsletterMessageId('pretrain-weekly-064', '7', CONTENT, 'news.example', [current]);
     expect(verifyMessageId([current], id.replace('.7.', '.8.'))).toBeNull();
     expect(verifyMessageId([current], id.replace('pretrain-weekly-064', 'pretrain-weekly-065'))).toBeNull();
-    expect(verifyMessageId([current], id.replace(/[0-9a-f](@)/, (c, at: string) => `${c === '0' ? '1' : '0'}${at}`))).toBeNull();
+    expect(
+      verifyMessageId(
+        [current],
+        id.replace(/[0-9a-f](@)/, (c, at: string) => `${c === '0' ? '1' : '0'}${at}`),
+      ),
+    ).toBeNull();
     expect(verifyMessageId([current], `<any-issue.3.${'0'.repeat(36)}@example.com>`)).toBeNull();
     expect(verifyMessageId([], id)).toBeNull();
   });
 
   it('no string verifies unless it was made with the key', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/), fc.integer({ min: 1, max: 1e9 }), fc.stringMatching(/^[0-9a-f]{36}$/), (issue, subscriber, tag) => {
-        expect(verifyMessageId([current], `<${issue}.${subscriber}.${tag}@example.com>`)).toBeNull();
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.stringMatching(/^[0-9a-f]{36}$/),
+        (issue, subscriber, tag) => {
+          expect(verifyMessageId([current], `<${issue}.${subscriber}.${tag}@example.com>`)).toBeNull();
+        },
+      ),
       { seed: 32, numRuns: 500 },
     );
   });

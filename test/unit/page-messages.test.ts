@@ -14,7 +14,10 @@ const SAMPLE_ARGS: Record<string, unknown[][]> = {
   issueNumber: [[1], [1200]],
   subscribeIntro: [['Example Press']],
   unsubscribeBody: [['a***@example.com', 'Weekly Digest']],
-  unsubscribedBody: [['a***@example.com', 'Weekly Digest'], [null, 'Weekly Digest']],
+  unsubscribedBody: [
+    ['a***@example.com', 'Weekly Digest'],
+    [null, 'Weekly Digest'],
+  ],
   'preferences.intro': [['a***@example.com']],
   'preferences.linkIntro': [[7]],
   'preferences.linkSent': [[7]],

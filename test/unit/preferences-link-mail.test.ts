@@ -35,5 +35,7 @@ describe.each(LOCALES)('the preferences-link mail in %s', (locale) => {
 });
 
 it('refuses a link that is not http(s)', async () => {
-  await expect(renderer.renderTransactional('preferences-link', { newsletter: loaded.newsletter, preferencesUrl: 'javascript:alert(1)', expiresInDays: 7 })).rejects.toThrow(UserError);
+  await expect(
+    renderer.renderTransactional('preferences-link', { newsletter: loaded.newsletter, preferencesUrl: 'javascript:alert(1)', expiresInDays: 7 }),
+  ).rejects.toThrow(UserError);
 });

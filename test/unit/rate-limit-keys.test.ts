@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { clientKey, signedLinkKey } from '../../src/http/rate-limit-keys.ts';
 
-const request = (over: { ip?: string; remoteAddress?: string; token?: string }) => ({ ip: over.ip, socket: { remoteAddress: over.remoteAddress }, params: over.token === undefined ? {} : { token: over.token } }) as unknown as FastifyRequest;
+const request = (over: { ip?: string; remoteAddress?: string; token?: string }) =>
+  ({ ip: over.ip, socket: { remoteAddress: over.remoteAddress }, params: over.token === undefined ? {} : { token: over.token } }) as unknown as FastifyRequest;
 
 describe('clientKey', () => {
   it('keys a request with no client address instead of throwing as the default key does', () => {

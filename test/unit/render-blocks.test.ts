@@ -18,12 +18,38 @@ const BLOCKS: Section[] = [
   { kind: 'button', label: 'Read the report', url: 'https://a.example/report', note: 'Free, no sign-up.' },
   { kind: 'quote', text: 'Jitter was the whole fix.', source: 'Priya Natarajan', url: 'https://a.example/post' },
   { kind: 'image', image: { src: 'https://a.example/chart.png', alt: 'A falling line', width: 1200, height: 600 }, caption: 'Retries per minute.' },
-  { kind: 'links', title: 'Briefs', items: [{ title: 'Backoff and jitter', url: 'https://a.example/1', summary: 'Why jitter helps.', source: 'AWS' }, { title: 'Handbook', url: 'https://a.example/2' }] },
-  { kind: 'events', title: 'Live', events: [
-    { title: 'Office hours', start: '2024-03-28T17:00:00Z', end: '2024-03-28T18:00:00Z', timeZone: 'Europe/Berlin', place: 'Room 4', online: 'https://a.example/live', registration: 'https://a.example/register', url: 'https://a.example/e' },
-    { title: 'Reading group', time: 'Tuesdays, 16:00 UTC', url: 'https://a.example/r' },
-  ] },
-  { kind: 'sponsor', name: 'Northwind', text: 'Dashboards for queues.', url: 'https://n.example/', image: { src: 'https://n.example/b.png', alt: 'Banner', width: 600, height: 200 } },
+  {
+    kind: 'links',
+    title: 'Briefs',
+    items: [
+      { title: 'Backoff and jitter', url: 'https://a.example/1', summary: 'Why jitter helps.', source: 'AWS' },
+      { title: 'Handbook', url: 'https://a.example/2' },
+    ],
+  },
+  {
+    kind: 'events',
+    title: 'Live',
+    events: [
+      {
+        title: 'Office hours',
+        start: '2024-03-28T17:00:00Z',
+        end: '2024-03-28T18:00:00Z',
+        timeZone: 'Europe/Berlin',
+        place: 'Room 4',
+        online: 'https://a.example/live',
+        registration: 'https://a.example/register',
+        url: 'https://a.example/e',
+      },
+      { title: 'Reading group', time: 'Tuesdays, 16:00 UTC', url: 'https://a.example/r' },
+    ],
+  },
+  {
+    kind: 'sponsor',
+    name: 'Northwind',
+    text: 'Dashboards for queues.',
+    url: 'https://n.example/',
+    image: { src: 'https://n.example/b.png', alt: 'Banner', width: 600, height: 200 },
+  },
   { kind: 'divider' },
 ];
 
@@ -60,32 +86,48 @@ describe('new blocks in English', () => {
   });
 
   it('image with caption: the caption under the image; text `[Image: alt] caption`', () => {
-    expect(html).toMatch(/<img src="https:\/\/a\.example\/chart\.png" alt="A falling line" width="552" height="276"[^>]*><p class="nl-caption nl-muted"[^>]*>Retries per minute\.<\/p>/);
+    expect(html).toMatch(
+      /<img src="https:\/\/a\.example\/chart\.png" alt="A falling line" width="552" height="276"[^>]*><p class="nl-caption nl-muted"[^>]*>Retries per minute\.<\/p>/,
+    );
     expect(lines(out.text)).toContain('[Image: A falling line] Retries per minute.');
   });
 
   it('links: a numbered list of links with source and summary', () => {
     expect(html).toContain('<ol class="nl-links"');
     expect(html).toContain('>Backoff and jitter</a><span class="nl-link-source nl-muted"');
-    expect(lines(out.text)).toEqual(expect.arrayContaining([
-      ' 1. Backoff and jitter [https://a.example/1] · AWS',
-      '    Why jitter helps.',
-      ' 2. Handbook [https://a.example/2]',
-    ]));
+    expect(lines(out.text)).toEqual(
+      expect.arrayContaining([' 1. Backoff and jitter [https://a.example/1] · AWS', '    Why jitter helps.', ' 2. Handbook [https://a.example/2]']),
+    );
   });
 
   it('event with start: date and time in its zone with the zone name, place, links, the .ics link', () => {
-    const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).formatRange(new Date('2024-03-28T17:00:00Z'), new Date('2024-03-28T18:00:00Z'));
-    expect(lines(out.text)).toEqual(expect.arrayContaining([
-      `When: ${when} (Europe/Berlin)`,
-      'Where: Room 4',
-      'Details → [https://a.example/e]   Join online → [https://a.example/live]   Register → [https://a.example/register]   Add to calendar → [%%NL_VIEW_ONLINE_URL%%/events/1.ics]',
-      'When: Tuesdays, 16:00 UTC',
-      'Details → [https://a.example/r]',
-    ]));
+    const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).formatRange(
+      new Date('2024-03-28T17:00:00Z'),
+      new Date('2024-03-28T18:00:00Z'),
+    );
+    expect(lines(out.text)).toEqual(
+      expect.arrayContaining([
+        `When: ${when} (Europe/Berlin)`,
+        'Where: Room 4',
+        'Details → [https://a.example/e]   Join online → [https://a.example/live]   Register → [https://a.example/register]   Add to calendar → [%%NL_VIEW_ONLINE_URL%%/events/1.ics]',
+        'When: Tuesdays, 16:00 UTC',
+        'Details → [https://a.example/r]',
+      ]),
+    );
     expect(when).toContain('6:00'); // 17:00 UTC is 18:00 in Berlin in March (before summer time)
     expect(html).toContain('href="%%NL_VIEW_ONLINE_URL%%/events/1.ics"');
-    expect(out.events).toEqual([{ n: 1, title: 'Office hours', start: '2024-03-28T17:00:00Z', end: '2024-03-28T18:00:00Z', place: 'Room 4', online: 'https://a.example/live', registration: 'https://a.example/register', url: 'https://a.example/e' }]);
+    expect(out.events).toEqual([
+      {
+        n: 1,
+        title: 'Office hours',
+        start: '2024-03-28T17:00:00Z',
+        end: '2024-03-28T18:00:00Z',
+        place: 'Room 4',
+        online: 'https://a.example/live',
+        registration: 'https://a.example/register',
+        url: 'https://a.example/e',
+      },
+    ]);
   });
 
   it('sponsor: framed, labelled Advertisement, in HTML and text', () => {
@@ -101,7 +143,7 @@ describe('new blocks in English', () => {
     expect(lines(out.text)).toContain('—'.repeat(24));
   });
 
-  it('no block asks for more than a phone\'s 375 px', () => {
+  it("no block asks for more than a phone's 375 px", () => {
     const widths = [...html.matchAll(/(?<![-\w])width:(\d+)px/g)].map((m) => Number(m[1]));
     // Outlook-only conditional tables carry 600/552; everything else is fluid.
     const visible = html.replace(/<!--\[if mso \| IE\]>.*?<!\[endif\]-->/gs, '');
@@ -131,7 +173,17 @@ describe('labels per locale', () => {
   });
 
   it('every locale has the new labels', () => {
-    const expected = { en: 'Advertisement', 'zh-CN': '广告', 'zh-TW': '廣告', ja: '広告', ko: '광고', de: 'Anzeige', fr: 'Publicité', es: 'Publicidad', ar: 'إعلان' };
+    const expected = {
+      en: 'Advertisement',
+      'zh-CN': '广告',
+      'zh-TW': '廣告',
+      ja: '広告',
+      ko: '광고',
+      de: 'Anzeige',
+      fr: 'Publicité',
+      es: 'Publicidad',
+      ar: 'إعلان',
+    };
     for (const locale of LOCALES) {
       const s = stringsFor(locale);
       expect(s.sponsorLabel, locale).toBe(expected[locale]);
@@ -145,7 +197,10 @@ describe('labels per locale', () => {
 
 describe('existing kinds without the new fields', () => {
   it('an image without a caption and an event without start render as before (no caption, no calendar link)', async () => {
-    const out = await render(en, [BLOCKS[2]!.kind === 'image' ? { kind: 'image', image: (BLOCKS[2] as Extract<Section, { kind: 'image' }>).image } : BLOCKS[2]!, { kind: 'events', title: 'E', events: [{ title: 'T', time: 'soon', url: 'https://a.example/' }] }]);
+    const out = await render(en, [
+      BLOCKS[2]!.kind === 'image' ? { kind: 'image', image: (BLOCKS[2] as Extract<Section, { kind: 'image' }>).image } : BLOCKS[2]!,
+      { kind: 'events', title: 'E', events: [{ title: 'T', time: 'soon', url: 'https://a.example/' }] },
+    ]);
     expect(out.html).not.toContain('nl-caption');
     expect(out.html).not.toContain('.ics');
     expect(out.html).not.toContain('nl-button a {');
@@ -164,6 +219,10 @@ describe('an image written without a size (lint warns; it still renders)', () =>
     expect(img('none')).toContain('width="552" height="auto"');
     expect(img('width')).toContain('width="300" height="auto"');
     expect(img('height')).toContain('width="552" height="auto"');
-    expect(out.findings.filter((f) => f.level === 'warning' && /^image has no /.test(f.message)).map((f) => f.path)).toEqual(['sections[0].image', 'sections[1].image', 'sections[2].image']);
+    expect(out.findings.filter((f) => f.level === 'warning' && /^image has no /.test(f.message)).map((f) => f.path)).toEqual([
+      'sections[0].image',
+      'sections[1].image',
+      'sections[2].image',
+    ]);
   });
 });

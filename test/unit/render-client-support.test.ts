@@ -22,10 +22,16 @@ describe('css tokens', () => {
   });
 
   it('reads a style block: rules, the @media around them, other at-rules and comments', () => {
-    const sheet = parseStylesheet('/* c */ @import url(x.css); .a, p > b { margin:0 } @media (prefers-color-scheme: dark) { .a { color: red !important; } } @font-face { font-family: X; }');
+    const sheet = parseStylesheet(
+      '/* c */ @import url(x.css); .a, p > b { margin:0 } @media (prefers-color-scheme: dark) { .a { color: red !important; } } @font-face { font-family: X; }',
+    );
     expect(sheet).toEqual({
       hasComments: true,
-      atRules: [{ name: 'import', prelude: 'url(x.css)' }, { name: 'media', prelude: '(prefers-color-scheme: dark)' }, { name: 'font-face', prelude: '' }],
+      atRules: [
+        { name: 'import', prelude: 'url(x.css)' },
+        { name: 'media', prelude: '(prefers-color-scheme: dark)' },
+        { name: 'font-face', prelude: '' },
+      ],
       rules: [
         { selectors: ['.a', 'p > b'], declarations: [{ property: 'margin', value: '0', important: false }], conditions: [] },
         { selectors: ['.a'], declarations: [{ property: 'color', value: 'red', important: true }], conditions: ['media (prefers-color-scheme: dark)'] },
@@ -35,32 +41,51 @@ describe('css tokens', () => {
 
   it('names the selector features of a selector', () => {
     expect(selectorSlugs('.nl-card > table').sort()).toEqual(['css-selector-child', 'css-selector-class', 'css-selector-type']);
-    expect(selectorSlugs('a:hover .x').sort()).toEqual(['css-pseudo-class-hover', 'css-selector-chaining', 'css-selector-class', 'css-selector-descendant', 'css-selector-type']);
+    expect(selectorSlugs('a:hover .x').sort()).toEqual([
+      'css-pseudo-class-hover',
+      'css-selector-chaining',
+      'css-selector-class',
+      'css-selector-descendant',
+      'css-selector-type',
+    ]);
   });
 });
 
-const at = (html: string, clients: readonly ClientId[] = ['outlook-windows', 'gmail-web', 'yahoo-web', 'samsung-email'], templates: Record<string, string> = {}) => clientSupport(html, { clients, templates });
+const at = (
+  html: string,
+  clients: readonly ClientId[] = ['outlook-windows', 'gmail-web', 'yahoo-web', 'samsung-email'],
+  templates: Record<string, string> = {},
+) => clientSupport(html, { clients, templates });
 
 describe('client support of a snippet', () => {
   it('an inline opacity a template brings in: Outlook for Windows lacks it, no fallback, the template named', () => {
-    const report = at('<div style="color:#fff;opacity:0.9;">x</div>', undefined, { 'partials/masthead.mjml.hbs': '<div style="color:#ffffff;opacity:0.9;">{{date}}</div>' });
+    const report = at('<div style="color:#fff;opacity:0.9;">x</div>', undefined, {
+      'partials/masthead.mjml.hbs': '<div style="color:#ffffff;opacity:0.9;">{{date}}</div>',
+    });
     expect(report.features.find((f) => f.slug === 'css-opacity')).toEqual({
-      slug: 'css-opacity', title: 'opacity', url: 'https://www.caniemail.com/features/css-opacity/',
-      lacking: ['outlook-windows'], partial: [], fallbacks: [], uncovered: ['outlook-windows'],
-      sources: ['emails/templates/partials/masthead.mjml.hbs'], uncoveredSources: ['emails/templates/partials/masthead.mjml.hbs'],
-      examples: ['opacity:0.9'], notes: [],
+      slug: 'css-opacity',
+      title: 'opacity',
+      url: 'https://www.caniemail.com/features/css-opacity/',
+      lacking: ['outlook-windows'],
+      partial: [],
+      fallbacks: [],
+      uncovered: ['outlook-windows'],
+      sources: ['emails/templates/partials/masthead.mjml.hbs'],
+      uncoveredSources: ['emails/templates/partials/masthead.mjml.hbs'],
+      examples: ['opacity:0.9'],
+      notes: [],
     });
     expect(clientSupportWarnings(report)).toEqual([
       'opacity (opacity:0.9) is not supported in Outlook Windows and the HTML has no fallback; it comes from emails/templates/partials/masthead.mjml.hbs: use a solid colour blended with the background (e.g. color: a lighter tint instead of opacity)',
     ]);
   });
 
-  it('a declaration counts as the template\'s only where the template has it whole (opacity:0 is not in opacity:0.9)', () => {
+  it("a declaration counts as the template's only where the template has it whole (opacity:0 is not in opacity:0.9)", () => {
     const report = at('<div style="opacity:0">x</div>', ['outlook-windows'], { 'a.mjml.hbs': 'opacity:0.9;' });
     expect(report.features.map((f) => [f.slug, f.sources])).toEqual([['css-opacity', ["MJML's output"]]]);
   });
 
-  it('MJML\'s Outlook conditional tables cover what MJML itself writes, for Outlook for Windows only', () => {
+  it("MJML's Outlook conditional tables cover what MJML itself writes, for Outlook for Windows only", () => {
     const report = at('<!--[if mso | IE]><table><tr><td><![endif]--><div style="max-height:0px;">x</div>', ['outlook-windows']);
     expect(report.features.map((f) => [f.slug, f.fallbacks, f.uncovered])).toEqual([
       ['css-max-height', [{ client: 'outlook-windows', how: "MJML's <!--[if mso | IE]> tables" }], []],
@@ -69,9 +94,11 @@ describe('client support of a snippet', () => {
     expect(at('<div style="max-height:0px;">x</div>', ['outlook-windows']).features[0]?.uncovered).toEqual(['outlook-windows']);
   });
 
-  it('markup between <!--[if !mso]><!--> and <!--<![endif]--> is not Outlook for Windows\' problem', () => {
+  it("markup between <!--[if !mso]><!--> and <!--<![endif]--> is not Outlook for Windows' problem", () => {
     const report = at('<!--[if !mso]><!--><div style="opacity:0.5">x</div><!--<![endif]-->', ['outlook-windows'], { 't.hbs': 'opacity:0.5' });
-    expect(report.features.find((f) => f.slug === 'css-opacity')?.fallbacks).toEqual([{ client: 'outlook-windows', how: 'hidden from Outlook by <!--[if !mso]>' }]);
+    expect(report.features.find((f) => f.slug === 'css-opacity')?.fallbacks).toEqual([
+      { client: 'outlook-windows', how: 'hidden from Outlook by <!--[if !mso]>' },
+    ]);
   });
 
   it('an @media rule has the inline styles as its fallback; a declaration inside it too', () => {
@@ -90,11 +117,11 @@ describe('client support of a snippet', () => {
     expect(covered.features.find((f) => f.slug === 'css-word-break')?.fallbacks).toEqual([{ client: 'yahoo-web', how: 'word-wrap beside it' }]);
     const bare = at('<a style="word-break:break-word;">x</a>', ['yahoo-web']);
     expect(clientSupportWarnings(bare)).toEqual([
-      'word-break (word-break:break-word) is not supported in Yahoo web and the HTML has no fallback; it comes from MJML\'s output: use word-wrap:break-word beside it (Yahoo and new Outlook read that one)',
+      "word-break (word-break:break-word) is not supported in Yahoo web and the HTML has no fallback; it comes from MJML's output: use word-wrap:break-word beside it (Yahoo and new Outlook read that one)",
     ]);
   });
 
-  it('a style inside a text section\'s Markdown comes from the content', () => {
+  it("a style inside a text section's Markdown comes from the content", () => {
     const report = at('<div class="nl-md"><p><a style="white-space:nowrap">x</a></p></div>', ['samsung-email']);
     expect(report.features.map((f) => [f.slug, f.sources])).toEqual([['css-white-space', ["content: a text section's Markdown"]]]);
   });
@@ -111,12 +138,23 @@ describe('client support of a snippet', () => {
 });
 
 describe('the newsletter setting clients:', () => {
-  const base = { name: 'N', organisation: 'O', sender: { name: 'S', address: 's@example.com' }, locale: 'en', brandColor: '#123456', postalAddress: 'A', footer: { source: 'O', disclaimer: 'D' }, archiveUrl: 'https://example.com/issues' };
+  const base = {
+    name: 'N',
+    organisation: 'O',
+    sender: { name: 'S', address: 's@example.com' },
+    locale: 'en',
+    brandColor: '#123456',
+    postalAddress: 'A',
+    footer: { source: 'O', disclaimer: 'D' },
+    archiveUrl: 'https://example.com/issues',
+  };
   it('is optional, takes known clients and refuses others and an empty list', () => {
     expect(newsletterSchema.parse(base).clients).toBeUndefined();
     expect(newsletterSchema.parse({ ...base, clients: ['gmail-web', 'outlook-windows'] }).clients).toEqual(['gmail-web', 'outlook-windows']);
     const bad = newsletterSchema.safeParse({ ...base, clients: ['gmail-web', 'lotus-notes'] });
-    expect(bad.success ? [] : bad.error.issues.map((i) => [i.path.join('.'), i.message.slice(0, 40)])).toEqual([['clients.1', 'must be one of gmail-web, gmail-ios, gma']]);
+    expect(bad.success ? [] : bad.error.issues.map((i) => [i.path.join('.'), i.message.slice(0, 40)])).toEqual([
+      ['clients.1', 'must be one of gmail-web, gmail-ios, gma'],
+    ]);
     expect(newsletterSchema.safeParse({ ...base, clients: [] }).success).toBe(false);
   });
 });

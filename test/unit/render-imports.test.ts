@@ -34,7 +34,9 @@ describe('src/render imports', () => {
 
 describe("nodemailer's private modules", () => {
   it('are imported by src/mail/nodemailer-internals.ts alone', () => {
-    const files = (readdirSync(join(root, 'src'), { recursive: true }) as string[]).map((f) => join('src', f)).concat((readdirSync(join(root, 'workers')) as string[]).map((f) => join('workers', f)));
+    const files = (readdirSync(join(root, 'src'), { recursive: true }) as string[])
+      .map((f) => join('src', f))
+      .concat((readdirSync(join(root, 'workers')) as string[]).map((f) => join('workers', f)));
     const importers = files.filter((f) => f.endsWith('.ts') && importsOf(join(root, f)).some((spec) => spec.startsWith('nodemailer/lib/')));
     expect(importers).toEqual([join('src', 'mail', 'nodemailer-internals.ts')]);
   });

@@ -24,7 +24,7 @@ const ASSETS_URL = 'https://cdn.example.test/newsletter-assets';
 const head = (html: string) => html.slice(html.indexOf('<head>'), html.indexOf('</head>'));
 
 describe('per-recipient tokens cannot come from content', () => {
-  it('token text an editor wrote is sent literally: in text, in a link, in the subject; only the templates\' tokens are spliced', async () => {
+  it("token text an editor wrote is sent literally: in text, in a link, in the subject; only the templates' tokens are spliced", async () => {
     const issue: Issue = structuredClone(loaded.issue);
     issue.subject = 'Quoting %%NL_NAME%% in a subject';
     const text = issue.sections.find((s) => s.kind === 'text');
@@ -33,7 +33,12 @@ describe('per-recipient tokens cannot come from content', () => {
     if (papers?.kind === 'papers') papers.groups[0]!.papers[0]!.url = 'https://third-party.example/track?u=%%NL_UNSUBSCRIBE_URL%%';
     const out = await createRenderer(loaded.templates, { assetsUrl: ASSETS_URL, encodedSizes }).renderIssue(issue, loaded.newsletter);
     const secret = 'https://news.example.test/unsubscribe/SECRET-TOKEN-OF-THIS-READER';
-    const mail = personalise(out, { unsubscribeUrl: secret, viewOnlineUrl: 'https://news.example.test/issues/x', preferencesUrl: 'https://news.example.test/preferences/x', name: '林美' });
+    const mail = personalise(out, {
+      unsubscribeUrl: secret,
+      viewOnlineUrl: 'https://news.example.test/issues/x',
+      preferencesUrl: 'https://news.example.test/preferences/x',
+      name: '林美',
+    });
     expect(out.subject).toBe('Quoting %%NL_NAME%% in a subject');
     // (Handlebars writes the = of the query as &#x3D;, which a mail client reads as =.)
     expect(mail.html).toContain('href="https://third-party.example/track?u&#x3D;%%NL_UNSUBSCRIBE_URL%%"');
@@ -103,9 +108,10 @@ describe('issue 64 (zh-CN)', () => {
   it('prints each summary as one unbroken line (no newline turned into a space between CJK characters)', () => {
     for (const section of loaded.issue.sections) {
       if (section.kind !== 'papers') continue;
-      for (const group of section.groups) for (const paper of group.papers) {
-        expect(rendered.html).toContain(`<p style="margin:8px 0 0;">${paper.summary.replace(/\s*\n\s*/g, '')}</p>`);
-      }
+      for (const group of section.groups)
+        for (const paper of group.papers) {
+          expect(rendered.html).toContain(`<p style="margin:8px 0 0;">${paper.summary.replace(/\s*\n\s*/g, '')}</p>`);
+        }
     }
   });
 
@@ -133,7 +139,11 @@ describe('issue 64 (zh-CN)', () => {
   });
 
   it('personalises for one recipient: name escaped in html, raw in text', () => {
-    const mail = personalise(rendered, { unsubscribeUrl: 'https://n.example/unsubscribe/T0K', viewOnlineUrl: 'https://n.example/issues/pretrain-weekly-064', name: '李<雷>' });
+    const mail = personalise(rendered, {
+      unsubscribeUrl: 'https://n.example/unsubscribe/T0K',
+      viewOnlineUrl: 'https://n.example/issues/pretrain-weekly-064',
+      name: '李<雷>',
+    });
     expect(mail.subject).toBe(loaded.issue.subject);
     expect(mail.html).toContain('李&lt;雷&gt;，你好！');
     expect(mail.text).toContain('李<雷>，你好！');
@@ -161,27 +171,59 @@ const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;&quot;quotes&#x27; &amp; &
 /** Every free-text field of the issue and newsletter set to the hostile string. */
 function hostile(issue: Issue, newsletter: Newsletter): { issue: Issue; newsletter: Newsletter; fields: number } {
   let fields = 0;
-  const h = () => { fields++; return HOSTILE; };
+  const h = () => {
+    fields++;
+    return HOSTILE;
+  };
   const img = <T extends { alt?: string }>(image: T): T => ({ ...image, alt: h() });
   // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch returns for every section kind; TypeScript checks it (the callback's return type has no undefined).
   const sections = issue.sections.map((section): Issue['sections'][number] => {
     switch (section.kind) {
-      case 'papers': return { ...section, title: h(), groups: section.groups.map((g) => ({ field: h(), papers: g.papers.map((p) => ({ ...p, title: h(), translatedTitle: h(), affiliations: [h()], authors: [h(), h()], summary: h() })) })) };
-      case 'events': return { ...section, title: h(), events: section.events.map((e) => ({ ...e, title: h(), speaker: h(), time: h(), summary: h() })) };
-      case 'community': return { ...section, title: h(), text: h(), bullets: [h()], note: h(), qr: section.qr ? img(section.qr) : undefined };
-      case 'image': return { ...section, image: img(section.image) };
-      case 'text': return { ...section, title: h(), markdown: `${h()}\n\n[x](javascript:alert(1)) [y](JAVASCRIPT:alert(2)) <a href="javascript:alert(3)">z</a>` };
-      case 'navigation': return { ...section, previous: section.previous ? { ...section.previous, title: h() } : undefined, next: section.next ? { ...section.next, title: h() } : undefined };
-      case 'button': return { ...section, label: h(), note: h() };
-      case 'quote': return { ...section, text: h(), source: h() };
-      case 'links': return { ...section, title: h(), items: section.items.map((item) => ({ ...item, title: h(), summary: h(), source: h() })) };
-      case 'sponsor': return { ...section, name: h(), text: h(), image: section.image ? img(section.image) : undefined };
-      case 'divider': return section;
+      case 'papers':
+        return {
+          ...section,
+          title: h(),
+          groups: section.groups.map((g) => ({
+            field: h(),
+            papers: g.papers.map((p) => ({ ...p, title: h(), translatedTitle: h(), affiliations: [h()], authors: [h(), h()], summary: h() })),
+          })),
+        };
+      case 'events':
+        return { ...section, title: h(), events: section.events.map((e) => ({ ...e, title: h(), speaker: h(), time: h(), summary: h() })) };
+      case 'community':
+        return { ...section, title: h(), text: h(), bullets: [h()], note: h(), qr: section.qr ? img(section.qr) : undefined };
+      case 'image':
+        return { ...section, image: img(section.image) };
+      case 'text':
+        return { ...section, title: h(), markdown: `${h()}\n\n[x](javascript:alert(1)) [y](JAVASCRIPT:alert(2)) <a href="javascript:alert(3)">z</a>` };
+      case 'navigation':
+        return {
+          ...section,
+          previous: section.previous ? { ...section.previous, title: h() } : undefined,
+          next: section.next ? { ...section.next, title: h() } : undefined,
+        };
+      case 'button':
+        return { ...section, label: h(), note: h() };
+      case 'quote':
+        return { ...section, text: h(), source: h() };
+      case 'links':
+        return { ...section, title: h(), items: section.items.map((item) => ({ ...item, title: h(), summary: h(), source: h() })) };
+      case 'sponsor':
+        return { ...section, name: h(), text: h(), image: section.image ? img(section.image) : undefined };
+      case 'divider':
+        return section;
     }
   });
   return {
     issue: { ...issue, subject: h(), preheader: h(), theme: h(), banner: issue.banner.map(img), sections },
-    newsletter: { ...newsletter, name: h(), organisation: h(), postalAddress: h(), footer: { source: h(), disclaimer: h() }, logo: newsletter.logo ? img(newsletter.logo) : undefined },
+    newsletter: {
+      ...newsletter,
+      name: h(),
+      organisation: h(),
+      postalAddress: h(),
+      footer: { source: h(), disclaimer: h() },
+      logo: newsletter.logo ? img(newsletter.logo) : undefined,
+    },
     fields,
   };
 }
@@ -212,7 +254,12 @@ describe('hostile content', () => {
 describe('confirmation email', () => {
   it('has a button with the link, says it expires and that ignoring it means no mail', async () => {
     const renderer = createRenderer(loaded.templates, { encodedSizes });
-    const mail = await renderer.renderTransactional('confirm', { newsletter: loaded.newsletter, confirmUrl: 'https://n.example/confirm/AbC?x=1&y=2', name: '<Ann>', expiresInHours: 48 });
+    const mail = await renderer.renderTransactional('confirm', {
+      newsletter: loaded.newsletter,
+      confirmUrl: 'https://n.example/confirm/AbC?x=1&y=2',
+      name: '<Ann>',
+      expiresInHours: 48,
+    });
     expect(mail.subject).toBe('请确认订阅《预训练周刊》');
     expect(mail.html).toMatch(/^<!doctype html><html lang="zh-CN"/);
     // Handlebars also escapes "=" (as &#x3D;); browsers decode it back.

@@ -8,11 +8,17 @@ const img = (name: string, extra: Record<string, unknown> = {}) => ({ src: `http
 
 function newsletterWith(over: Record<string, unknown> = {}): Newsletter {
   const content = newsletterSchema.parse({
-    name: 'Lint Weekly', organisation: 'Org', sender: { name: 'Lint', address: 'lint@example.com' },
-    locale: 'en', brandColor: '#123456', logo: img('logo'), postalAddress: '1 Road',
+    name: 'Lint Weekly',
+    organisation: 'Org',
+    sender: { name: 'Lint', address: 'lint@example.com' },
+    locale: 'en',
+    brandColor: '#123456',
+    logo: img('logo'),
+    postalAddress: '1 Road',
     footer: { source: 'Org', disclaimer: 'D' },
     community: { text: 'Join us', qr: img('qr') },
-    archiveUrl: 'https://example.com/issues', ...over,
+    archiveUrl: 'https://example.com/issues',
+    ...over,
   });
   return { ...content, id: 'lint-weekly', listId: 'lint-weekly' };
 }
@@ -25,8 +31,14 @@ function issueWith(sections: unknown[], over: Record<string, unknown> = {}): Iss
 const paper = (url = 'https://arxiv.org/pdf/1.pdf') => ({ title: 'T', authors: ['A'], summary: 'S', url });
 const papers = { kind: 'papers', title: 'Papers', groups: [{ field: 'NLP', papers: [paper()] }] };
 const report = (encodedHtmlBytes = 40_000): SizeReport => ({
-  htmlBytes: encodedHtmlBytes, encodedHtmlBytes, encoding: 'base64', textBytes: 5_000,
-  budgetBytes: 95_000, warnBytes: 85_000, imageCount: 3, linkCount: 10,
+  htmlBytes: encodedHtmlBytes,
+  encodedHtmlBytes,
+  encoding: 'base64',
+  textBytes: 5_000,
+  budgetBytes: 95_000,
+  warnBytes: 85_000,
+  imageCount: 3,
+  linkCount: 10,
 });
 
 describe('lintIssue', () => {
@@ -43,7 +55,11 @@ describe('lintIssue', () => {
     const newsletter = newsletterWith({ logo: noAlt('logo'), community: { text: 'Join', qr: noAlt('qr') } });
     const findings = lintIssue(issue, newsletter, report());
     expect(findings.filter((f) => f.level === 'error').map((f) => f.path)).toEqual([
-      'newsletter.logo.alt', 'banner[1].alt', 'sections[1].image.alt', 'sections[2].qr.alt', 'newsletter.community.qr.alt',
+      'newsletter.logo.alt',
+      'banner[1].alt',
+      'sections[1].image.alt',
+      'sections[2].qr.alt',
+      'newsletter.community.qr.alt',
     ]);
     expect(findings[0]?.message).toBe('image has no alt text: describe it for readers who do not load images');
   });
@@ -51,7 +67,14 @@ describe('lintIssue', () => {
   it('reports empty papers sections, empty groups and empty events sections as errors', () => {
     const issue = issueWith([
       { kind: 'papers', title: 'Nothing', groups: [] },
-      { kind: 'papers', title: 'Half', groups: [{ field: 'CV', papers: [paper()] }, { field: 'NLP', papers: [] }] },
+      {
+        kind: 'papers',
+        title: 'Half',
+        groups: [
+          { field: 'CV', papers: [paper()] },
+          { field: 'NLP', papers: [] },
+        ],
+      },
       { kind: 'events', title: 'None', events: [] },
       { kind: 'navigation' },
     ]);
@@ -65,7 +88,14 @@ describe('lintIssue', () => {
 
   it('warns about plain-http links and images with their field paths', () => {
     const issue = issueWith([
-      { kind: 'papers', title: 'P', groups: [{ field: 'A', papers: [paper()] }, { field: 'B', papers: [paper(), paper(), paper('http://old.example/p.pdf')] }] },
+      {
+        kind: 'papers',
+        title: 'P',
+        groups: [
+          { field: 'A', papers: [paper()] },
+          { field: 'B', papers: [paper(), paper(), paper('http://old.example/p.pdf')] },
+        ],
+      },
       { kind: 'image', image: img('x', { src: 'http://img.example/x.png' }) },
       { kind: 'text', markdown: 'See [the notes](http://notes.example/) and [ok](https://ok.example/).' },
     ]);
@@ -85,7 +115,7 @@ describe('lintIssue', () => {
     ]);
   });
 
-  it('warns about plain http in every kind of link and image source, the newsletter\'s included', () => {
+  it("warns about plain http in every kind of link and image source, the newsletter's included", () => {
     const issue = issueWith([
       { kind: 'papers', title: 'P', groups: [{ field: 'A', papers: [{ ...paper(), detailsUrl: 'http://notes.example/1' }] }] },
       { kind: 'events', title: 'E', events: [{ title: 'Talk', time: 'Mon', url: 'http://events.example/talk' }] },
@@ -111,7 +141,11 @@ describe('lintIssue', () => {
     const unsized = (over: Record<string, unknown>) => ({ ...img('unsized'), ...over });
     const size = 'Outlook and Gmail lay the message out before images load, so the layout jumps or the image blows up to its full size';
     const issue = issueWith(
-      [papers, { kind: 'image', image: img('sized') }, { kind: 'sponsor', name: 'N', text: 'Ad', url: 'https://n.example/', image: unsized({ width: undefined }) }],
+      [
+        papers,
+        { kind: 'image', image: img('sized') },
+        { kind: 'sponsor', name: 'N', text: 'Ad', url: 'https://n.example/', image: unsized({ width: undefined }) },
+      ],
       { banner: [unsized({ width: undefined, height: undefined })] },
     );
     const newsletter = newsletterWith({ logo: unsized({ height: undefined }) });
@@ -127,11 +161,21 @@ describe('lintIssue', () => {
     const lint = (subject: string) => lintIssue(issueWith([papers], { subject }), newsletterWith(), report());
     expect(lint('a'.repeat(70))).toEqual([]);
     expect(lint('a'.repeat(71))).toEqual([
-      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+      {
+        level: 'warning',
+        path: 'subject',
+        message:
+          'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader',
+      },
     ]);
     expect(lint('周'.repeat(35))).toEqual([]);
     expect(lint(`${'周'.repeat(34)}：a`)).toEqual([
-      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+      {
+        level: 'warning',
+        path: 'subject',
+        message:
+          'subject is 71 characters wide (wide characters such as CJK count 2): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader',
+      },
     ]);
     // One grapheme each: a family emoji (5 code points), é written as e + combining accent.
     // Emoji drawn as pictures are wide too.
@@ -139,13 +183,22 @@ describe('lintIssue', () => {
     expect(lint(`${'👩‍👩‍👧'.repeat(10)}${'e\u0301'.repeat(51)}`).map((f) => f.message.slice(0, 30))).toEqual(['subject is 71 characters wide ']);
     expect(lint(`{{name "friend"}}, ${'a'.repeat(58)}`)).toEqual([]);
     expect(lint(`{{name "friend"}}, ${'a'.repeat(59)}`)).toEqual([
-      { level: 'warning', path: 'subject', message: 'subject is 71 characters wide (wide characters such as CJK count 2, {{name}} counts 10): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader' },
+      {
+        level: 'warning',
+        path: 'subject',
+        message:
+          'subject is 71 characters wide (wide characters such as CJK count 2, {{name}} counts 10): most inbox lists show about 70 (35 CJK) and clip the rest; shorten it and move the details to the preheader',
+      },
     ]);
   });
 
   it('warns about an empty preheader, which the schema accepts (left out, blank, whitespace and zero-width characters included)', () => {
     const lint = (over: Record<string, unknown>) => lintIssue(issueWith([papers], over), newsletterWith(), report());
-    const empty = { level: 'warning', path: 'preheader', message: 'preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue' };
+    const empty = {
+      level: 'warning',
+      path: 'preheader',
+      message: 'preheader is empty: the inbox then shows the first body text instead (usually "View online"); write one sentence that sums up the issue',
+    };
     expect(lint({ preheader: '' })).toEqual([empty]);
     expect(lint({ preheader: null })).toEqual([empty]);
     expect(lint({ preheader: undefined })).toEqual([empty]);
@@ -169,16 +222,32 @@ describe('lintIssue', () => {
     const cut = 'cut text: fewer papers, shorter summaries or one section less (images do not count, they load separately)';
     expect(lintIssue(issue, newsletterWith(), report(84_999))).toEqual([]);
     expect(lintIssue(issue, newsletterWith(), report(85_000))).toEqual([
-      { level: 'warning', path: undefined, message: `the HTML part is 83.0 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}` },
+      {
+        level: 'warning',
+        path: undefined,
+        message: `the HTML part is 83.0 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}`,
+      },
     ]);
     expect(lintIssue(issue, newsletterWith(), report(90_000))).toEqual([
-      { level: 'warning', path: undefined, message: `the HTML part is 87.9 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}` },
+      {
+        level: 'warning',
+        path: undefined,
+        message: `the HTML part is 87.9 KB on the wire (base64), near the 92.8 KB budget under Gmail's clip at about 102 KB; to keep room, ${cut}`,
+      },
     ]);
     expect(lintIssue(issue, newsletterWith(), report(95_000))).toEqual([
-      { level: 'error', path: undefined, message: `the HTML part is 92.8 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}` },
+      {
+        level: 'error',
+        path: undefined,
+        message: `the HTML part is 92.8 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}`,
+      },
     ]);
     expect(lintIssue(issue, newsletterWith(), report(120_000))).toEqual([
-      { level: 'error', path: undefined, message: `the HTML part is 117.2 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}` },
+      {
+        level: 'error',
+        path: undefined,
+        message: `the HTML part is 117.2 KB on the wire (base64), over the 92.8 KB budget: Gmail clips messages past about 102 KB and hides the rest, unsubscribe link included; ${cut}`,
+      },
     ]);
   });
 });

@@ -22,7 +22,11 @@ beforeAll(async () => {
 
 async function renderAs(newsletter: Newsletter) {
   const rendered = await renderer.renderIssue(loaded.issue, newsletter);
-  const mail = personalise(rendered, { unsubscribeUrl: 'https://news.example.test/u/T', viewOnlineUrl: 'https://news.example.test/i/x', preferencesUrl: 'https://news.example.test/p/T' });
+  const mail = personalise(rendered, {
+    unsubscribeUrl: 'https://news.example.test/u/T',
+    viewOnlineUrl: 'https://news.example.test/i/x',
+    preferencesUrl: 'https://news.example.test/p/T',
+  });
   return { rendered, ...mail };
 }
 
@@ -46,7 +50,7 @@ const EXPECTED: Record<Locale, { authors: string; download: string; unsubscribe:
 };
 
 describe.each(LOCALES)('field-notes-012 with the newsletter in %s', (locale) => {
-  it('has lang and the locale\'s direction on <html>, its labels and its Intl date', async () => {
+  it("has lang and the locale's direction on <html>, its labels and its Intl date", async () => {
     const { html, text } = await renderAs(withLocale(locale));
     const rtl = isRightToLeft(locale);
     expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}" dir="${rtl ? 'rtl' : 'auto'}"`));
@@ -57,7 +61,9 @@ describe.each(LOCALES)('field-notes-012 with the newsletter in %s', (locale) => 
       expect(text).toContain(label.trim());
     }
     // The date as Intl writes it in this locale, e.g. "12. März 2025".
-    const date = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${loaded.issue.date}T00:00:00Z`));
+    const date = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${loaded.issue.date}T00:00:00Z`),
+    );
     expect(date).toContain(want.date);
     expect(html).toContain(date);
     expect(stringsFor(locale).date(loaded.issue.date)).toBe(date);
@@ -87,7 +93,11 @@ describe('right to left (ar)', () => {
   it('applies to the transactional mails too', async () => {
     const ar = withLocale('ar');
     const confirm = await renderer.renderTransactional('confirm', { newsletter: ar, confirmUrl: 'https://news.example.test/confirm/T', expiresInHours: 48 });
-    const welcome = await renderer.renderTransactional('welcome', { newsletter: ar, archiveUrl: 'https://news.example.test/issues', unsubscribeUrl: 'https://news.example.test/u/T' });
+    const welcome = await renderer.renderTransactional('welcome', {
+      newsletter: ar,
+      archiveUrl: 'https://news.example.test/issues',
+      unsubscribeUrl: 'https://news.example.test/u/T',
+    });
     for (const mail of [confirm, welcome]) {
       expect(mail.html).toMatch(/^<!doctype html><html lang="ar" dir="rtl"/);
       expect(textBlocks(mail.html).filter((b) => b.includes('text-align:left'))).toEqual([]);
@@ -116,7 +126,7 @@ describe('a Japanese newsletter', () => {
 });
 
 describe('labels: in the newsletter', () => {
-  it('replace the locale\'s default, in the mail and in the personalised greeting', async () => {
+  it("replace the locale's default, in the mail and in the personalised greeting", async () => {
     const newsletter: Newsletter = { ...withLocale('de'), labels: { authors: 'Von ', defaultName: 'liebe Leserin, lieber Leser' } };
     const { html, text, rendered } = await renderAs(newsletter);
     expect(html).toContain('Von ');
@@ -143,7 +153,9 @@ archiveUrl: https://example.com/issues
   });
 
   it('refuse an unknown key, naming it and listing the allowed ones', () => {
-    expect(() => parseNewsletter(`${BASE}labels:\n  authors: "Par "\n  auteurs: Par\n`)).toThrow(/labels\.auteurs: unknown field "auteurs" \(allowed: viewOnline, greetingPrefix, .*authors, .*subscribe\)/);
+    expect(() => parseNewsletter(`${BASE}labels:\n  authors: "Par "\n  auteurs: Par\n`)).toThrow(
+      /labels\.auteurs: unknown field "auteurs" \(allowed: viewOnline, greetingPrefix, .*authors, .*subscribe\)/,
+    );
   });
 
   it('refuse a label over 80 characters or on two lines', () => {

@@ -63,27 +63,43 @@ describe('Markdown in a text section', () => {
   it('keeps them readable in the text part: code lines as written, a table in columns, the quote, the alt text', async () => {
     const { text } = await renderText(SOURCE);
     const part = text.slice(text.indexOf('Upgrading takes'), text.indexOf('2. Run reindex.') + '2. Run reindex.'.length);
-    expect(part).toBe([
-      'Upgrading takes two steps and one restart:',
-      '',
-      'npm install newsletter@2',
-      '  npx newsletter subscribers reindex   # rebuilds the bitmaps',
-      '',
-      'Step      Time    Downtime',
-      'install   40 s    none',
-      'reindex   3 min   send waits',
-      '',
-      '> Measure before you cut.',
-      '',
-      '[Bar chart of send time per shard]',
-      '',
-      ' 1. Read the notes [https://example.com/notes].',
-      ' 2. Run reindex.',
-    ].join('\n'));
+    expect(part).toBe(
+      [
+        'Upgrading takes two steps and one restart:',
+        '',
+        'npm install newsletter@2',
+        '  npx newsletter subscribers reindex   # rebuilds the bitmaps',
+        '',
+        'Step      Time    Downtime',
+        'install   40 s    none',
+        'reindex   3 min   send waits',
+        '',
+        '> Measure before you cut.',
+        '',
+        '[Bar chart of send time per shard]',
+        '',
+        ' 1. Read the notes [https://example.com/notes].',
+        ' 2. Run reindex.',
+      ].join('\n'),
+    );
   });
 
   it('lint names raw HTML, footnotes and an image without alt text by line, and says what to write', () => {
-    const problems = markdownProblems(['Intro', '', '<div align="center">hi</div>', '', 'See the note.[^1]', '', '![](https://cdn.example.com/x.png)', '', '```', 'a[^2] in code is fine', '```'].join('\n'));
+    const problems = markdownProblems(
+      [
+        'Intro',
+        '',
+        '<div align="center">hi</div>',
+        '',
+        'See the note.[^1]',
+        '',
+        '![](https://cdn.example.com/x.png)',
+        '',
+        '```',
+        'a[^2] in code is fine',
+        '```',
+      ].join('\n'),
+    );
     expect(problems.map((p) => [p.level, p.line, p.message.split(':')[0]])).toEqual([
       ['error', 3, 'raw HTML (<div>) is not rendered, it would be shown as text'],
       ['error', 5, 'footnotes ([^1]) are not supported and would be shown literally'],
@@ -94,20 +110,32 @@ describe('Markdown in a text section', () => {
 
   it('lint reports them through the issue, with the section path and the line', async () => {
     const { findings } = await renderText('Hello <span style="color:red">there</span>');
-    expect(findings).toContainEqual({ level: 'error', path: 'sections[0].markdown', message: expect.stringMatching(/^line 1 of the Markdown: raw HTML \(<span>\) is not rendered/) });
+    expect(findings).toContainEqual({
+      level: 'error',
+      path: 'sections[0].markdown',
+      message: expect.stringMatching(/^line 1 of the Markdown: raw HTML \(<span>\) is not rendered/),
+    });
   });
 
   it('renders a summary as one line of Markdown (emphasis, links, code) and lints it the same way', async () => {
     const papers = base.issue.sections.find((x) => x.kind === 'papers')!;
     if (papers.kind !== 'papers') throw new Error('the sample has a papers section');
-    const paper = { ...papers.groups[0]!.papers[0]!, summary: 'Tiles keep the **score matrix** on chip; see [the code](https://github.com/example/flash) and `flash_attn`.' };
+    const paper = {
+      ...papers.groups[0]!.papers[0]!,
+      summary: 'Tiles keep the **score matrix** on chip; see [the code](https://github.com/example/flash) and `flash_attn`.',
+    };
     const hostile = { ...paper, summary: 'A <b>bold</b> claim.' };
     const issue = { ...base.issue, sections: [{ ...papers, groups: [{ ...papers.groups[0]!, papers: [paper, hostile] }] }] };
     const { html, text, findings } = await renderer.renderIssue(issue, base.newsletter);
-    expect(html).toMatch(/Tiles keep the <strong>score matrix<\/strong> on chip; see <a href="https:\/\/github\.com\/example\/flash" style="[^"]*">the code<\/a> and <code style="[^"]*">flash_attn<\/code>\./);
+    expect(html).toMatch(
+      /Tiles keep the <strong>score matrix<\/strong> on chip; see <a href="https:\/\/github\.com\/example\/flash" style="[^"]*">the code<\/a> and <code style="[^"]*">flash_attn<\/code>\./,
+    );
     expect(html).toContain('A &lt;b&gt;bold&lt;/b&gt; claim.');
     expect(text).toContain('Tiles keep the score matrix on chip; see the code [https://github.com/example/flash] and flash_attn.');
-    expect(findings).toContainEqual({ level: 'error', path: 'sections[0].groups[0].papers[1].summary', message: expect.stringMatching(/^raw HTML \(<b>\) is not rendered/) });
+    expect(findings).toContainEqual({
+      level: 'error',
+      path: 'sections[0].groups[0].papers[1].summary',
+      message: expect.stringMatching(/^raw HTML \(<b>\) is not rendered/),
+    });
   });
 });
-

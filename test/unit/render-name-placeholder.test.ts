@@ -25,7 +25,11 @@ function withHeadline(subject: string, preheader: string) {
   return renderer.renderIssue({ ...base.issue, subject, preheader }, base.newsletter);
 }
 
-const links = { unsubscribeUrl: 'https://news.example/u/1', viewOnlineUrl: 'https://news.example/issues/field-notes-012', preferencesUrl: 'https://news.example/p/1' };
+const links = {
+  unsubscribeUrl: 'https://news.example/u/1',
+  viewOnlineUrl: 'https://news.example/issues/field-notes-012',
+  preferencesUrl: 'https://news.example/p/1',
+};
 
 describe('name placeholder in subject and preheader', () => {
   it('fills the name, or the fallback the editor gave, in subject and preheader', async () => {
@@ -68,7 +72,11 @@ describe('name placeholder in subject and preheader', () => {
   it('lint names any other {{…}} and differing fallbacks, with what to write instead', async () => {
     const rendered = await withHeadline('{{first_name}}, attention got cheaper', '{{name "a"}} and {{name "b"}}');
     const errors = rendered.findings.filter((f) => f.level === 'error');
-    expect(errors).toContainEqual({ level: 'error', path: 'subject', message: expect.stringMatching(/^\{\{first_name\}\} is not a placeholder this field knows; write \{\{name\}\} or \{\{name "fallback"\}\}/) });
+    expect(errors).toContainEqual({
+      level: 'error',
+      path: 'subject',
+      message: expect.stringMatching(/^\{\{first_name\}\} is not a placeholder this field knows; write \{\{name\}\} or \{\{name "fallback"\}\}/),
+    });
     expect(errors).toContainEqual({ level: 'error', path: 'preheader', message: expect.stringMatching(/different fallbacks \("a", "b"\)/) });
   });
 

@@ -4,12 +4,15 @@ import { encodedSizes } from '../../src/mail/index.ts';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIssueFile } from '../../src/content/index.ts';
-import {
-  createRenderer, personalise, splice, stripPersonalTokens, toSpliceTemplate,
-  type RenderedIssue, type SizeReport,
-} from '../../src/render/index.ts';
+import { createRenderer, personalise, splice, stripPersonalTokens, toSpliceTemplate, type RenderedIssue, type SizeReport } from '../../src/render/index.ts';
 
-const values = { UNSUBSCRIBE_URL: 'https://x.example/u?a=1&b=2', VIEW_ONLINE_URL: 'https://x.example/v', NAME: '<Ann & "Bo">', PREFERENCES_URL: 'https://x.example/p', HEADLINE_NAME: 'Ann' };
+const values = {
+  UNSUBSCRIBE_URL: 'https://x.example/u?a=1&b=2',
+  VIEW_ONLINE_URL: 'https://x.example/v',
+  NAME: '<Ann & "Bo">',
+  PREFERENCES_URL: 'https://x.example/p',
+  HEADLINE_NAME: 'Ann',
+};
 
 describe('toSpliceTemplate', () => {
   it('splits at every token, keeping empty parts so parts = tokens + 1', () => {
@@ -39,8 +42,17 @@ function renderedFrom(html: string, text: string, locale: 'zh-CN' | 'en'): Rende
   const htmlT = toSpliceTemplate(html);
   const textT = toSpliceTemplate(text);
   return {
-    issueId: 'i', newsletterId: 'n', locale, newsletterTitle: 'N', subject: 'S', html, text,
-    tokens: [], splice: { html: htmlT, text: textT }, report: {} as SizeReport, findings: [],
+    issueId: 'i',
+    newsletterId: 'n',
+    locale,
+    newsletterTitle: 'N',
+    subject: 'S',
+    html,
+    text,
+    tokens: [],
+    splice: { html: htmlT, text: textT },
+    report: {} as SizeReport,
+    findings: [],
   };
 }
 
@@ -48,10 +60,10 @@ describe('personalise', () => {
   const rendered = renderedFrom('<p>%%NL_NAME%%</p><a href="%%NL_UNSUBSCRIBE_URL%%">u</a>', '%%NL_NAME%% [%%NL_UNSUBSCRIBE_URL%%]', 'zh-CN');
 
   it('fills the tokens: HTML-escaped in the html part, raw in the text part', () => {
-    expect(personalise(rendered, { unsubscribeUrl: 'https://x.example/u?a=1&b=2', viewOnlineUrl: 'https://x.example/v', name: 'O\'Neil <x>' })).toEqual({
+    expect(personalise(rendered, { unsubscribeUrl: 'https://x.example/u?a=1&b=2', viewOnlineUrl: 'https://x.example/v', name: "O'Neil <x>" })).toEqual({
       subject: 'S',
       html: '<p>O&#39;Neil &lt;x&gt;</p><a href="https://x.example/u?a=1&amp;b=2">u</a>',
-      text: 'O\'Neil <x> [https://x.example/u?a=1&b=2]',
+      text: "O'Neil <x> [https://x.example/u?a=1&b=2]",
     });
   });
 
@@ -66,7 +78,10 @@ describe('stripPersonalTokens (web archive)', () => {
   it('leaves no token and no unsubscribe link; invites to subscribe instead', async () => {
     const { issue, newsletter, templates } = await loadIssueFile(fileURLToPath(new URL('../../emails/issues/pretrain-weekly-064.yaml', import.meta.url)));
     const rendered = await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
-    const archive = stripPersonalTokens(rendered, { subscribeUrl: 'https://news.example/subscribe?list=pw&x=1', viewOnlineUrl: 'https://news.example/issues/pretrain-weekly-064' });
+    const archive = stripPersonalTokens(rendered, {
+      subscribeUrl: 'https://news.example/subscribe?list=pw&x=1',
+      viewOnlineUrl: 'https://news.example/issues/pretrain-weekly-064',
+    });
 
     for (const part of [archive.html, archive.text]) {
       expect(part).not.toMatch(/%%NL_/);

@@ -126,10 +126,15 @@ describe('readReportEmail', () => {
     const mail = (headers: string) => Buffer.from(`From: reader@example.org\r\n${headers}Subject: unsubscribe\r\n\r\nunsubscribe\r\n`);
     expect(await readReportEmail(mail(`To: <unsubscribe+${token}@example.com>\r\n`))).toStrictEqual({ kind: 'unsubscribe', request: { tokens: [token] } });
     // Delivered by an alias: the envelope recipient the MTA adds; the fixed part read case-blind.
-    expect(await readReportEmail(mail(`To: weekly@example.com\r\nDelivered-To: Unsubscribe+${token}@EXAMPLE.com\r\n`))).toStrictEqual({ kind: 'unsubscribe', request: { tokens: [token] } });
+    expect(await readReportEmail(mail(`To: weekly@example.com\r\nDelivered-To: Unsubscribe+${token}@EXAMPLE.com\r\n`))).toStrictEqual({
+      kind: 'unsubscribe',
+      request: { tokens: [token] },
+    });
     expect(await readReportEmail(mail('To: weekly@example.com\r\n'))).toMatchObject({ kind: 'ignored' });
     // A delivery report stays a report, whatever its To says.
-    const dsn = fixture('postfix-hard-bounce.eml').toString('latin1').replace(/^To: [^\r\n]*/m, `To: unsubscribe+${token}@example.com`);
+    const dsn = fixture('postfix-hard-bounce.eml')
+      .toString('latin1')
+      .replace(/^To: [^\r\n]*/m, `To: unsubscribe+${token}@example.com`);
     expect((await readReportEmail(Buffer.from(dsn, 'latin1'))).kind).toBe('reports');
   });
 
@@ -163,7 +168,11 @@ describe('readReportEmail', () => {
     const names = Object.keys(expected);
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('\r\n', '\r\n\r\n', ' ', ':', ';', '<', '>', '--', '\u0000', 'Action: failed\r\n', '=?utf-8?b?', '\u00ff\u00fe') }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        text: fc.constantFrom('\r\n', '\r\n\r\n', ' ', ':', ';', '<', '>', '--', '\u0000', 'Action: failed\r\n', '=?utf-8?b?', '\u00ff\u00fe'),
+      }),
       fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
     );

@@ -3,7 +3,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IdSet } from '../../src/subscribers/import-apply.ts';
-import { compareMembers, decodeCursor, domainMember, encodeCursor, idOfMember, keyOfMember, lexScore, localMember, memberPasses, nameMember, planSearch, prefixRange } from '../../src/subscribers/search-index.ts';
+import {
+  compareMembers,
+  decodeCursor,
+  domainMember,
+  encodeCursor,
+  idOfMember,
+  keyOfMember,
+  lexScore,
+  localMember,
+  memberPasses,
+  nameMember,
+  planSearch,
+  prefixRange,
+} from '../../src/subscribers/search-index.ts';
 
 describe('members', () => {
   it('are the folded key, a NUL and the id; the domain one turned around at the @', () => {
@@ -54,10 +67,18 @@ describe('members', () => {
 
 describe('query plans', () => {
   it('reads auto text by its @', () => {
-    expect(planSearch(' Ali@Exam ', 'auto')).toEqual({ either: [{ index: 'local', prefix: 'ali', alsoDomain: 'exam' }, { index: 'domain', prefix: 'exam', alsoLocal: 'ali' }] });
+    expect(planSearch(' Ali@Exam ', 'auto')).toEqual({
+      either: [
+        { index: 'local', prefix: 'ali', alsoDomain: 'exam' },
+        { index: 'domain', prefix: 'exam', alsoLocal: 'ali' },
+      ],
+    });
     expect(planSearch('@Exam', 'auto')).toEqual([{ index: 'domain', prefix: 'exam' }]);
     expect(planSearch('ali@', 'auto')).toEqual([{ index: 'local', prefix: 'ali' }]);
-    expect(planSearch('Ada', 'auto')).toEqual([{ index: 'local', prefix: 'ada' }, { index: 'name', prefix: 'ada', unlessLocal: 'ada' }]);
+    expect(planSearch('Ada', 'auto')).toEqual([
+      { index: 'local', prefix: 'ada' },
+      { index: 'name', prefix: 'ada', unlessLocal: 'ada' },
+    ]);
     expect(planSearch('  ', 'auto')).toEqual([]);
     expect(planSearch('@', 'auto')).toEqual([]);
     expect(planSearch('@@x', 'domain')).toEqual([{ index: 'domain', prefix: 'x' }]);
@@ -75,9 +96,14 @@ describe('query plans', () => {
 describe('cursors', () => {
   it('round-trip, and anything else is no cursor', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9 }), fc.constantFrom('local' as const, 'domain' as const, 'name' as const, 'id' as const), fc.string({ unit: 'grapheme', minLength: 1 }), (stretch, index, after) => {
-        expect(decodeCursor(encodeCursor({ stretch, index, after }))).toEqual({ stretch, index, after });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 9 }),
+        fc.constantFrom('local' as const, 'domain' as const, 'name' as const, 'id' as const),
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        (stretch, index, after) => {
+          expect(decodeCursor(encodeCursor({ stretch, index, after }))).toEqual({ stretch, index, after });
+        },
+      ),
     );
     for (const bad of ['', 'x', '0x', '0lAA==', '10l', 'l0abc', '0l']) expect(decodeCursor(bad), bad).toBeNull();
   });
@@ -86,12 +112,16 @@ describe('cursors', () => {
 describe('IdSet', () => {
   it('is a set of subscriber ids', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }), fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }), (added, asked) => {
-        const ids = new IdSet();
-        for (const n of added) ids.add(String(n));
-        const plain = new Set(added);
-        for (const n of [...added, ...asked]) expect(ids.has(String(n))).toBe(plain.has(n));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }),
+        fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }),
+        (added, asked) => {
+          const ids = new IdSet();
+          for (const n of added) ids.add(String(n));
+          const plain = new Set(added);
+          for (const n of [...added, ...asked]) expect(ids.has(String(n))).toBe(plain.has(n));
+        },
+      ),
     );
   });
 });

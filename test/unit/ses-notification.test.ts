@@ -27,7 +27,15 @@ describe('parseSesNotification on the fixtures', () => {
   it('reports a Transient bounce as not permanent', () => {
     expect(parseSesNotification(messageOf('bounce-transient'))).toStrictEqual({
       kind: 'reports',
-      reports: [{ type: 'bounce', email: 'grace@example.com', permanent: false, messageId: MESSAGE_ID, diagnostic: 'smtp; 452 4.2.2 The email account that you tried to reach is over quota.' }],
+      reports: [
+        {
+          type: 'bounce',
+          email: 'grace@example.com',
+          permanent: false,
+          messageId: MESSAGE_ID,
+          diagnostic: 'smtp; 452 4.2.2 The email account that you tried to reach is over quota.',
+        },
+      ],
     });
   });
 
@@ -51,7 +59,9 @@ describe('parseSesNotification details', () => {
     const result = parseSesNotification(JSON.stringify({ ...rest, eventType: 'Bounce', bounce: { ...n.bounce, bounceType: 'Undetermined' }, mail }));
     expect(result).toStrictEqual({
       kind: 'reports',
-      reports: [{ type: 'bounce', email: 'ada@example.com', permanent: false, messageId: '<other@example.com>', diagnostic: expect.stringMatching(/^smtp; 550/) }],
+      reports: [
+        { type: 'bounce', email: 'ada@example.com', permanent: false, messageId: '<other@example.com>', diagnostic: expect.stringMatching(/^smtp; 550/) },
+      ],
     });
   });
 
@@ -75,15 +85,22 @@ describe('parseSesNotification details', () => {
 
   it('takes the address out of "Name <address>"', () => {
     const n = sesOf('complaint-abuse') as { complaint: Record<string, unknown> };
-    const result = parseSesNotification(JSON.stringify({ ...n, complaint: { ...n.complaint, complainedRecipients: [{ emailAddress: '"Ada L." <ada@example.com>' }] } }));
+    const result = parseSesNotification(
+      JSON.stringify({ ...n, complaint: { ...n.complaint, complainedRecipients: [{ emailAddress: '"Ada L." <ada@example.com>' }] } }),
+    );
     expect(result.kind === 'reports' && result.reports[0]?.email).toBe('ada@example.com');
   });
 
   it('ignores a not-spam complaint, other event types and the SNS subscription notice', () => {
     const n = sesOf('complaint-abuse') as { complaint: Record<string, unknown> };
-    expect(parseSesNotification(JSON.stringify({ ...n, complaint: { ...n.complaint, complaintFeedbackType: 'not-spam' } }))).toStrictEqual({ kind: 'ignored', reason: 'the complaint is a not-spam report' });
+    expect(parseSesNotification(JSON.stringify({ ...n, complaint: { ...n.complaint, complaintFeedbackType: 'not-spam' } }))).toStrictEqual({
+      kind: 'ignored',
+      reason: 'the complaint is a not-spam report',
+    });
     expect(parseSesNotification(JSON.stringify({ eventType: 'Send', mail: {} }))).toMatchObject({ kind: 'ignored' });
-    expect(parseSesNotification(JSON.stringify({ notificationType: 'AmazonSnsSubscriptionSucceeded', message: 'You have successfully subscribed' }))).toMatchObject({ kind: 'ignored' });
+    expect(
+      parseSesNotification(JSON.stringify({ notificationType: 'AmazonSnsSubscriptionSucceeded', message: 'You have successfully subscribed' })),
+    ).toMatchObject({ kind: 'ignored' });
   });
 
   it.each([
@@ -91,33 +108,63 @@ describe('parseSesNotification details', () => {
     ['a JSON string', '"Bounce"', /SES notification/],
     ['no type', '{"mail":{}}', /neither notificationType nor eventType/],
     ['a bounce without bounce', '{"notificationType":"Bounce","mail":{}}', /SES Bounce notification: bounce:/],
-    ['an unknown bounceType', JSON.stringify({ notificationType: 'Bounce', mail: {}, bounce: { bounceType: 'Soft', bouncedRecipients: [] } }), /bounce\.bounceType/],
-    ['a recipient without address', JSON.stringify({ notificationType: 'Complaint', mail: {}, complaint: { complainedRecipients: [{}] } }), /complaint\.complainedRecipients\.0\.emailAddress/],
+    [
+      'an unknown bounceType',
+      JSON.stringify({ notificationType: 'Bounce', mail: {}, bounce: { bounceType: 'Soft', bouncedRecipients: [] } }),
+      /bounce\.bounceType/,
+    ],
+    [
+      'a recipient without address',
+      JSON.stringify({ notificationType: 'Complaint', mail: {}, complaint: { complainedRecipients: [{}] } }),
+      /complaint\.complainedRecipients\.0\.emailAddress/,
+    ],
   ])('throws SnsMessageError on %s', (_, message, pattern) => {
     expect(() => parseSesNotification(message)).toThrow(SnsMessageError);
     expect(() => parseSesNotification(message)).toThrow(pattern);
   });
 
   it('throws nothing but SnsMessageError for arbitrary input', () => {
-    const recipient = fc.record({ emailAddress: fc.oneof(fc.string(), fc.jsonValue()), diagnosticCode: fc.oneof(fc.string(), fc.jsonValue()) }, { requiredKeys: [] });
+    const recipient = fc.record(
+      { emailAddress: fc.oneof(fc.string(), fc.jsonValue()), diagnosticCode: fc.oneof(fc.string(), fc.jsonValue()) },
+      { requiredKeys: [] },
+    );
     const near = fc.record(
       {
         notificationType: fc.oneof(fc.constantFrom('Bounce', 'Complaint', 'Delivery'), fc.jsonValue()),
         eventType: fc.oneof(fc.constantFrom('Bounce', 'Complaint'), fc.jsonValue()),
-        mail: fc.oneof(fc.record({ headers: fc.array(fc.record({ name: fc.constantFrom('Message-ID', 'x'), value: fc.jsonValue() })), commonHeaders: fc.jsonValue() }, { requiredKeys: [] }), fc.jsonValue()),
-        bounce: fc.oneof(fc.record({ bounceType: fc.constantFrom('Permanent', 'Transient', 'x'), bouncedRecipients: fc.array(recipient) }, { requiredKeys: [] }), fc.jsonValue()),
-        complaint: fc.oneof(fc.record({ complaintFeedbackType: fc.jsonValue(), complainedRecipients: fc.array(recipient) }, { requiredKeys: [] }), fc.jsonValue()),
+        mail: fc.oneof(
+          fc.record(
+            { headers: fc.array(fc.record({ name: fc.constantFrom('Message-ID', 'x'), value: fc.jsonValue() })), commonHeaders: fc.jsonValue() },
+            { requiredKeys: [] },
+          ),
+          fc.jsonValue(),
+        ),
+        bounce: fc.oneof(
+          fc.record({ bounceType: fc.constantFrom('Permanent', 'Transient', 'x'), bouncedRecipients: fc.array(recipient) }, { requiredKeys: [] }),
+          fc.jsonValue(),
+        ),
+        complaint: fc.oneof(
+          fc.record({ complaintFeedbackType: fc.jsonValue(), complainedRecipients: fc.array(recipient) }, { requiredKeys: [] }),
+          fc.jsonValue(),
+        ),
       },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), near.map((o) => JSON.stringify(o))), (s) => {
-        try {
-          parseSesNotification(s);
-        } catch (err) {
-          if (!(err instanceof SnsMessageError)) throw err;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          near.map((o) => JSON.stringify(o)),
+        ),
+        (s) => {
+          try {
+            parseSesNotification(s);
+          } catch (err) {
+            if (!(err instanceof SnsMessageError)) throw err;
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

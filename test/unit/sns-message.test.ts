@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAwsSnsUrl, parseSnsBody, SnsMessageError, snsStaleness, snsStringToSign, SnsVerifier, type SnsMessage } from '../../src/delivery-reports/sns-message.ts';
+import {
+  isAwsSnsUrl,
+  parseSnsBody,
+  SnsMessageError,
+  snsStaleness,
+  snsStringToSign,
+  SnsVerifier,
+  type SnsMessage,
+} from '../../src/delivery-reports/sns-message.ts';
 import { loadSnsFixture, signSnsFixture, testCertificatePem } from '../helpers/sns-signing.ts';
 
 const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem';
@@ -21,7 +29,13 @@ function countingFetcher(serve: Record<string, string> = { [CERT_URL]: testCerti
 
 describe('isAwsSnsUrl', () => {
   it('accepts SNS hosts in AWS regions and China', () => {
-    for (const url of [CERT_URL, 'https://sns.eu-west-1.amazonaws.com/x.pem', 'https://sns.cn-north-1.amazonaws.com.cn/x.pem', 'https://SNS.US-EAST-1.AMAZONAWS.COM/x.pem', 'https://sns.us-east-1.amazonaws.com:443/x.pem']) {
+    for (const url of [
+      CERT_URL,
+      'https://sns.eu-west-1.amazonaws.com/x.pem',
+      'https://sns.cn-north-1.amazonaws.com.cn/x.pem',
+      'https://SNS.US-EAST-1.AMAZONAWS.COM/x.pem',
+      'https://sns.us-east-1.amazonaws.com:443/x.pem',
+    ]) {
       expect(isAwsSnsUrl(url), url).toBe(true);
     }
   });
@@ -70,8 +84,16 @@ describe('parseSnsBody', () => {
     ['SignatureVersion as a number', { ...body, SignatureVersion: 1 }, /SignatureVersion must be "1" or "2"/],
     ['a cert URL off AWS', { ...body, SigningCertURL: 'https://evil.test/cert.pem' }, /SigningCertURL must be an https:\/\/ URL on sns/],
     ['a Timestamp that is not ISO', { ...body, Timestamp: 'Mon, 06 May 2024 09:00:00 GMT' }, /Timestamp must be an ISO 8601 UTC time/],
-    ['a confirmation without Token', { ...loadSnsFixture('subscription-confirmation'), Token: undefined }, /Token is missing \(needed for a SubscriptionConfirmation\)/],
-    ['a SubscribeURL off AWS', { ...loadSnsFixture('subscription-confirmation'), SubscribeURL: 'https://evil.test/?Action=ConfirmSubscription' }, /SubscribeURL must be an https:\/\/ URL on sns/],
+    [
+      'a confirmation without Token',
+      { ...loadSnsFixture('subscription-confirmation'), Token: undefined },
+      /Token is missing \(needed for a SubscriptionConfirmation\)/,
+    ],
+    [
+      'a SubscribeURL off AWS',
+      { ...loadSnsFixture('subscription-confirmation'), SubscribeURL: 'https://evil.test/?Action=ConfirmSubscription' },
+      /SubscribeURL must be an https:\/\/ URL on sns/,
+    ],
     ['a body over 256 KB', JSON.stringify({ ...body, Message: 'x'.repeat(256 * 1024) }), /larger than 256 KB/],
     ['an object over 256 KB', { ...body, Message: 'x'.repeat(256 * 1024) }, /larger than 256 KB/],
   ];
@@ -91,10 +113,21 @@ describe('parseSnsBody', () => {
   it('throws nothing but SnsMessageError for arbitrary JSON, strings and near-SNS objects', () => {
     const value = fc.oneof(fc.constantFrom('Notification', 'SubscriptionConfirmation', '1', '2', CERT_URL, '2024-05-06T09:00:00.000Z'), fc.jsonValue());
     const nearSns = fc.record(
-      Object.fromEntries(['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL', 'Subject', 'SubscribeURL', 'Token'].map((k) => [k, value])),
+      Object.fromEntries(
+        ['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL', 'Subject', 'SubscribeURL', 'Token'].map(
+          (k) => [k, value],
+        ),
+      ),
       { requiredKeys: [] },
     );
-    const input = fc.oneof(fc.string(), fc.json(), fc.jsonValue(), nearSns, nearSns.map((o) => JSON.stringify(o)), fc.anything());
+    const input = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue(),
+      nearSns,
+      nearSns.map((o) => JSON.stringify(o)),
+      fc.anything(),
+    );
     fc.assert(
       fc.property(input, (v) => {
         try {
@@ -109,11 +142,21 @@ describe('parseSnsBody', () => {
 });
 
 describe('snsStringToSign', () => {
-  const base = { MessageId: 'id', TopicArn: 'arn', Message: 'm\nx', Timestamp: '2024-01-01T00:00:00Z', SignatureVersion: '1', Signature: '', SigningCertURL: CERT_URL } as const;
+  const base = {
+    MessageId: 'id',
+    TopicArn: 'arn',
+    Message: 'm\nx',
+    Timestamp: '2024-01-01T00:00:00Z',
+    SignatureVersion: '1',
+    Signature: '',
+    SigningCertURL: CERT_URL,
+  } as const;
   it('orders the keys as AWS documents, with Subject only if present', () => {
     const n: SnsMessage = { ...base, Type: 'Notification', UnsubscribeURL: 'u' };
     expect(snsStringToSign(n)).toBe('Message\nm\nx\nMessageId\nid\nTimestamp\n2024-01-01T00:00:00Z\nTopicArn\narn\nType\nNotification\n');
-    expect(snsStringToSign({ ...n, Subject: 's' })).toBe('Message\nm\nx\nMessageId\nid\nSubject\ns\nTimestamp\n2024-01-01T00:00:00Z\nTopicArn\narn\nType\nNotification\n');
+    expect(snsStringToSign({ ...n, Subject: 's' })).toBe(
+      'Message\nm\nx\nMessageId\nid\nSubject\ns\nTimestamp\n2024-01-01T00:00:00Z\nTopicArn\narn\nType\nNotification\n',
+    );
     expect(snsStringToSign({ ...base, Type: 'SubscriptionConfirmation', SubscribeURL: 'su', Token: 't' })).toBe(
       'Message\nm\nx\nMessageId\nid\nSubscribeURL\nsu\nTimestamp\n2024-01-01T00:00:00Z\nToken\nt\nTopicArn\narn\nType\nSubscriptionConfirmation\n',
     );
@@ -127,9 +170,15 @@ describe('snsStaleness', () => {
     for (const offset of [0, -59 * 60_000, -65 * 60_000, 5 * 60_000]) expect(snsStaleness(at(offset), now), String(offset)).toBeNull();
   });
   it('refuses an older one (SNS never retries that long: a replay) and one further ahead, saying when it was dated', () => {
-    expect(snsStaleness(at(-65 * 60_000 - 1_000), now)).toMatch(/^SNS message: dated 2025-06-02T06:54:59\.000Z, 65 minutes ago; older than SNS ever retries \(an hour\), so it is refused as a replay$/);
-    expect(snsStaleness({ Timestamp: '2019-05-06T09:00:02.184Z' }, now)).toMatch(/^SNS message: dated 2019-05-06T09:00:02\.184Z, \d+ minutes ago; older than SNS ever retries/);
-    expect(snsStaleness(at(6 * 60_000), now)).toBe('SNS message: dated 2025-06-02T08:06:00.000Z, 6 minutes in the future; refused (more than 5 minutes of clock skew)');
+    expect(snsStaleness(at(-65 * 60_000 - 1_000), now)).toMatch(
+      /^SNS message: dated 2025-06-02T06:54:59\.000Z, 65 minutes ago; older than SNS ever retries \(an hour\), so it is refused as a replay$/,
+    );
+    expect(snsStaleness({ Timestamp: '2019-05-06T09:00:02.184Z' }, now)).toMatch(
+      /^SNS message: dated 2019-05-06T09:00:02\.184Z, \d+ minutes ago; older than SNS ever retries/,
+    );
+    expect(snsStaleness(at(6 * 60_000), now)).toBe(
+      'SNS message: dated 2025-06-02T08:06:00.000Z, 6 minutes in the future; refused (more than 5 minutes of clock skew)',
+    );
   });
 });
 
@@ -212,7 +261,9 @@ describe('SnsVerifier', () => {
       },
     });
     const m = parseSnsBody(signSnsFixture('complaint-abuse'));
-    await expect(verifier.verify(m)).rejects.toThrow(/cannot fetch the signing certificate at https:\/\/sns\.us-east-1\.amazonaws\.com\/SimpleNotificationService-test\.pem: connect ETIMEDOUT/);
+    await expect(verifier.verify(m)).rejects.toThrow(
+      /cannot fetch the signing certificate at https:\/\/sns\.us-east-1\.amazonaws\.com\/SimpleNotificationService-test\.pem: connect ETIMEDOUT/,
+    );
     fail = false;
     await verifier.verify(m);
     await verifier.verify(m);

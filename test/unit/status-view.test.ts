@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignStatus } from '../../src/campaign/types.ts';
 import { watchView } from '../../src/cli/status-view.ts';
 
-const base: CampaignStatus = { issueId: 'i', state: 'sending', total: 1000, queued: 600, sent: 390, failed: 5, bounced: 3, skipped: 2, unknown: 0, possibleDuplicates: 0 };
+const base: CampaignStatus = {
+  issueId: 'i',
+  state: 'sending',
+  total: 1000,
+  queued: 600,
+  sent: 390,
+  failed: 5,
+  bounced: 3,
+  skipped: 2,
+  unknown: 0,
+  possibleDuplicates: 0,
+};
 
 describe('status --watch view', () => {
   it('a sending send: settled messages and the time left at the current rate', () => {

@@ -24,7 +24,10 @@ describe("arXiv's Atom answer", () => {
   it('gives each paper: id and version, title and abstract on one line, authors with affiliations, categories, links', () => {
     const { entries, errors } = parseArxivFeed(fixtureFeed(['2210.12403', '2210.11610v2', '2210.99999']));
     expect(errors).toEqual([]);
-    expect(entries.map((e) => [e.id, e.version])).toEqual([['2210.12403', 1], ['2210.11610', 2]]);
+    expect(entries.map((e) => [e.id, e.version])).toEqual([
+      ['2210.12403', 1],
+      ['2210.11610', 2],
+    ]);
     expect(entries[0]).toMatchObject({
       title: 'PATS: Sensitivity-aware Noisy Learning for Pretrained Language Models',
       summary: expect.stringMatching(/^A wide range of NLP tasks .* importance in the downstream task & helps fine-tune PLMs\.$/),
@@ -33,7 +36,10 @@ describe("arXiv's Atom answer", () => {
       absUrl: 'http://arxiv.org/abs/2210.12403v1',
       pdfUrl: 'http://arxiv.org/pdf/2210.12403v1',
     });
-    expect(entries[0]!.authors.slice(0, 2)).toEqual([{ name: 'Yupeng Zhang', affiliations: ['Beihang University'] }, { name: 'Hongzhi Zhang', affiliations: ['Meituan'] }]);
+    expect(entries[0]!.authors.slice(0, 2)).toEqual([
+      { name: 'Yupeng Zhang', affiliations: ['Beihang University'] },
+      { name: 'Hongzhi Zhang', affiliations: ['Meituan'] },
+    ]);
   });
 
   it("reads arXiv's error entry as an error, not a paper", () => {
@@ -45,13 +51,21 @@ describe("arXiv's Atom answer", () => {
   it('refuses what is not its feed, a DTD, and links that are not http(s) links to the same paper', () => {
     const entry = readFileSync(new URL('2210.13463.xml', ARXIV_FIXTURES), 'utf8');
     const feed = (body: string) => `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${body}</feed>`;
-    expect(() => parseArxivFeed('<html><body>Service Unavailable</body></html>')).toThrow(new ArxivError('arXiv answered XML that is not its Atom feed (no <feed>); try again later'));
+    expect(() => parseArxivFeed('<html><body>Service Unavailable</body></html>')).toThrow(
+      new ArxivError('arXiv answered XML that is not its Atom feed (no <feed>); try again later'),
+    );
     expect(() => parseArxivFeed('{"not": "xml"')).toThrow(/not XML/);
     expect(() => parseArxivFeed('<feed><entry>')).toThrow(/not XML/);
     expect(() => parseArxivFeed('<!DOCTYPE feed [<!ENTITY a "aaaa">]><feed>&a;</feed>')).toThrow(/document type declaration/);
-    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/pdf/2210.13463v1"', 'href="javascript:alert(1)"')))).toThrow(/a pdf link for 2210\.13463v1 that is not an http\(s\) link to that paper's pdf page/);
-    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/abs/2210.13463v1"', 'href="https://evil.example/abs/2210.13463v1"')))).toThrow(/an abs link for 2210\.13463v1/);
-    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/abs/2210.13463v1"', 'href="https://arxiv.org/abs/2210.14803v1"')))).toThrow(/an abs link for 2210\.13463v1/);
+    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/pdf/2210.13463v1"', 'href="javascript:alert(1)"')))).toThrow(
+      /a pdf link for 2210\.13463v1 that is not an http\(s\) link to that paper's pdf page/,
+    );
+    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/abs/2210.13463v1"', 'href="https://evil.example/abs/2210.13463v1"')))).toThrow(
+      /an abs link for 2210\.13463v1/,
+    );
+    expect(() => parseArxivFeed(feed(entry.replace('href="http://arxiv.org/abs/2210.13463v1"', 'href="https://arxiv.org/abs/2210.14803v1"')))).toThrow(
+      /an abs link for 2210\.13463v1/,
+    );
     expect(() => parseArxivFeed(feed(entry.replace(/<title>[\s\S]*?<\/title>/, '<title> </title>')))).toThrow(/no title for 2210\.13463v1/);
   });
 
@@ -75,7 +89,10 @@ describe('the paper item', () => {
       url: 'https://arxiv.org/pdf/2210.12403',
       detailsUrl: 'https://arxiv.org/abs/2210.12403',
     });
-    expect(paperFromArxiv(entry!, { id: '2210.12403', version: 1 })).toMatchObject({ url: 'https://arxiv.org/pdf/2210.12403v1', detailsUrl: 'https://arxiv.org/abs/2210.12403v1' });
+    expect(paperFromArxiv(entry!, { id: '2210.12403', version: 1 })).toMatchObject({
+      url: 'https://arxiv.org/pdf/2210.12403v1',
+      detailsUrl: 'https://arxiv.org/abs/2210.12403v1',
+    });
   });
 
   it("goes to the group of its primary category: the category's own, else its archive's .*, else none", () => {
@@ -91,7 +108,9 @@ describe('the paper item', () => {
     const settings = parseDocument(readFileSync(new URL('emails/newsletters/pretrain-weekly.yaml', root), 'utf8')).toJS();
     expect(newsletterSchema.parse(settings).arxivGroups).toEqual(GROUPS);
     const bad = newsletterSchema.safeParse({ ...settings, arxivGroups: { 'CS CV': 'x', 'cs.CL': '' } });
-    expect(bad.success ? [] : bad.error.issues.map((i) => i.message)).toEqual(expect.arrayContaining(['must be an arXiv category such as cs.CV, or an archive with .* such as q-bio.*']));
+    expect(bad.success ? [] : bad.error.issues.map((i) => i.message)).toEqual(
+      expect.arrayContaining(['must be an arXiv category such as cs.CV, or an archive with .* such as q-bio.*']),
+    );
   });
 });
 
@@ -127,13 +146,22 @@ describe('the issue file', () => {
     const endOfNlp = lines.indexOf('      - field: 【生命科学研究】');
     const endOfGroups = lines.indexOf('            detailsUrl: https://pretrain-weekly.example/papers/coling-2022-284') + 1;
     expect(text.split('\n')).toEqual([
-      ...lines.slice(0, endOfNlp), ...paperLines,
-      ...lines.slice(endOfNlp, endOfGroups), '      - field: 【其他】', '        papers:', ...paperLines,
+      ...lines.slice(0, endOfNlp),
+      ...paperLines,
+      ...lines.slice(endOfNlp, endOfGroups),
+      '      - field: 【其他】',
+      '        papers:',
+      ...paperLines,
       ...lines.slice(endOfGroups),
     ]);
     const reread = issueSchema.parse(parseDocument(text).toJS());
     const papers = reread.sections[6]!.kind === 'papers' ? reread.sections[6]!.groups : [];
-    expect(papers.map((g) => [g.field, g.papers.length])).toEqual([['【CV研究】', 2], ['【NLP研究】', 6], ['【生命科学研究】', 1], ['【其他】', 1]]);
+    expect(papers.map((g) => [g.field, g.papers.length])).toEqual([
+      ['【CV研究】', 2],
+      ['【NLP研究】', 6],
+      ['【生命科学研究】', 1],
+      ['【其他】', 1],
+    ]);
   });
 });
 
@@ -144,23 +172,49 @@ describe('lint', () => {
     const [entry] = parseArxivFeed(fixtureFeed(['2210.12403'])).entries;
     addPaperToDocument(doc, 6, '【NLP研究】', paperFromArxiv(entry!, { id: '2210.12403' }));
     const issue = { ...issueSchema.parse(doc.toJS()), id: 'pretrain-weekly-064' };
-    const report = { htmlBytes: 1, encodedHtmlBytes: 1, encoding: 'base64' as const, textBytes: 1, budgetBytes: 95_000, warnBytes: 85_000, imageCount: 0, linkCount: 0 };
+    const report = {
+      htmlBytes: 1,
+      encodedHtmlBytes: 1,
+      encoding: 'base64' as const,
+      textBytes: 1,
+      budgetBytes: 95_000,
+      warnBytes: 85_000,
+      imageCount: 0,
+      linkCount: 0,
+    };
     const findings = lintIssue(issue, { ...settings, id: 'pretrain-weekly', listId: 'pretrain-weekly' }, report);
     expect(findings.filter((f) => f.message.includes('arXiv abstract'))).toEqual([
-      { level: 'warning', path: 'sections[6].groups[1].papers[5].summary', message: expect.stringMatching(/^summary is the arXiv abstract, rewrite it: .* then delete summaryDraft$/) },
+      {
+        level: 'warning',
+        path: 'sections[6].groups[1].papers[5].summary',
+        message: expect.stringMatching(/^summary is the arXiv abstract, rewrite it: .* then delete summaryDraft$/),
+      },
     ]);
-    const other = issueSchema.safeParse({ ...doc.toJS(), sections: [{ kind: 'papers', title: 'P', groups: [{ field: 'F', papers: [{ title: 'T', authors: ['A'], summary: 'S', url: 'https://arxiv.org/pdf/2210.12403', summaryDraft: 'yes' }] }] }] });
+    const other = issueSchema.safeParse({
+      ...doc.toJS(),
+      sections: [
+        {
+          kind: 'papers',
+          title: 'P',
+          groups: [{ field: 'F', papers: [{ title: 'T', authors: ['A'], summary: 'S', url: 'https://arxiv.org/pdf/2210.12403', summaryDraft: 'yes' }] }],
+        },
+      ],
+    });
     expect(other.success ? [] : other.error.issues.map((i) => i.message)).toEqual(['must be arxiv-abstract (delete the line once the summary is rewritten)']);
   });
 });
 
 describe('earlier issues', () => {
-  it("names the latest earlier issue of the same newsletter that carried each arXiv paper; other newsletters, later issues and unreadable files do not count", async () => {
+  it('names the latest earlier issue of the same newsletter that carried each arXiv paper; other newsletters, later issues and unreadable files do not count', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'earlier-issues-'));
     try {
       mkdirSync(join(dir, 'issues'));
-      const issue = (newsletter: string, number: number, ...links: string[]) => `newsletter: ${newsletter}\nnumber: ${number}\nsections:\n  - kind: papers\n    groups:\n      - papers:\n${links.map((l) => `          - url: ${l}\n`).join('')}`;
-      writeFileSync(join(dir, 'issues', 'weekly-001.yaml'), issue('weekly', 1, 'https://arxiv.org/pdf/2210.13463.pdf', 'https://arxiv.org/abs/hep-th/9901001v2'));
+      const issue = (newsletter: string, number: number, ...links: string[]) =>
+        `newsletter: ${newsletter}\nnumber: ${number}\nsections:\n  - kind: papers\n    groups:\n      - papers:\n${links.map((l) => `          - url: ${l}\n`).join('')}`;
+      writeFileSync(
+        join(dir, 'issues', 'weekly-001.yaml'),
+        issue('weekly', 1, 'https://arxiv.org/pdf/2210.13463.pdf', 'https://arxiv.org/abs/hep-th/9901001v2'),
+      );
       writeFileSync(join(dir, 'issues', 'weekly-002.yaml'), issue('weekly', 2, 'http://export.arxiv.org/abs/2210.13463v3', 'https://example.org/2210.14803'));
       writeFileSync(join(dir, 'issues', 'weekly-004.yaml'), issue('weekly', 4, 'https://arxiv.org/abs/2210.12607'));
       writeFileSync(join(dir, 'issues', 'other-009.yaml'), issue('other', 2, 'https://arxiv.org/abs/2210.12403'));
@@ -191,7 +245,9 @@ describe('adding to the text', () => {
   it('keeps every other byte of a file whose summaries are folded over several lines, CRLF line ends too', () => {
     for (const eol of ['\n', '\r\n']) {
       const original = readFileSync(new URL('emails/issues/field-notes-012.yaml', root), 'utf8').replaceAll('\n', eol);
-      const section = parseDocument(original).toJS().sections.findIndex((s: { kind: string }) => s.kind === 'papers');
+      const section = parseDocument(original)
+        .toJS()
+        .sections.findIndex((s: { kind: string }) => s.kind === 'papers');
       const once = addPaperToText(original, section, 'Efficient training', paper);
       const twice = addPaperToText(once.text, section, 'Language models', paper);
       const added = twice.text.split(eol).filter((line) => !original.split(eol).includes(line));
@@ -210,16 +266,61 @@ describe('adding to the text', () => {
 describe('hostile text from arXiv', () => {
   it('is written as text: any title, author, affiliation and abstract reads back unchanged from the issue file', () => {
     // As the Atom reader leaves them: whitespace runs made one space, trimmed, not empty.
-    const line = fc.string({ unit: fc.oneof(fc.constantFrom('#', ':', '-', '>', '|', '"', "'", '[', ']', '{', '}', ',', '&', '*', '!', '%', '@', '`', '---', '...', '\\', ' ', '{{name}}', '%%NL_X%%', '<b>'), fc.string({ maxLength: 1 })), maxLength: 40 })
-      .map((v) => v.replace(/\s+/g, ' ').trim()).filter((v) => v.length > 0);
-    fc.assert(fc.property(line, line, fc.array(line, { minLength: 1, maxLength: 3 }), fc.array(line, { maxLength: 2 }), (title, summary, authors, affiliations) => {
-      const paper = { title, summary, authors, affiliations, summaryDraft: 'arxiv-abstract' as const, url: 'https://arxiv.org/pdf/2210.12403', detailsUrl: 'https://arxiv.org/abs/2210.12403' };
-      const { text } = addPaperToText(SAMPLE, 6, '【其他】', paper);
-      const doc = parseDocument(text);
-      expect(doc.errors).toEqual([]);
-      const issue = issueSchema.parse(doc.toJS());
-      const section = issue.sections[6]!;
-      expect(section.kind === 'papers' ? section.groups[3]!.papers[0] : undefined).toEqual(paper);
-    }), { seed: 28_4, numRuns: 300 });
+    const line = fc
+      .string({
+        unit: fc.oneof(
+          fc.constantFrom(
+            '#',
+            ':',
+            '-',
+            '>',
+            '|',
+            '"',
+            "'",
+            '[',
+            ']',
+            '{',
+            '}',
+            ',',
+            '&',
+            '*',
+            '!',
+            '%',
+            '@',
+            '`',
+            '---',
+            '...',
+            '\\',
+            ' ',
+            '{{name}}',
+            '%%NL_X%%',
+            '<b>',
+          ),
+          fc.string({ maxLength: 1 }),
+        ),
+        maxLength: 40,
+      })
+      .map((v) => v.replace(/\s+/g, ' ').trim())
+      .filter((v) => v.length > 0);
+    fc.assert(
+      fc.property(line, line, fc.array(line, { minLength: 1, maxLength: 3 }), fc.array(line, { maxLength: 2 }), (title, summary, authors, affiliations) => {
+        const paper = {
+          title,
+          summary,
+          authors,
+          affiliations,
+          summaryDraft: 'arxiv-abstract' as const,
+          url: 'https://arxiv.org/pdf/2210.12403',
+          detailsUrl: 'https://arxiv.org/abs/2210.12403',
+        };
+        const { text } = addPaperToText(SAMPLE, 6, '【其他】', paper);
+        const doc = parseDocument(text);
+        expect(doc.errors).toEqual([]);
+        const issue = issueSchema.parse(doc.toJS());
+        const section = issue.sections[6]!;
+        expect(section.kind === 'papers' ? section.groups[3]!.papers[0] : undefined).toEqual(paper);
+      }),
+      { seed: 28_4, numRuns: 300 },
+    );
   });
 });

@@ -43,12 +43,19 @@ describe('consent record', () => {
   });
 
   it('reads a damaged record as absent, not as an error', () => {
-    for (const raw of ['[', '[1,"i","v"]', '["mx7ped2e","x","v"]', '["mx7ped2e","i"]', 'null', '"text"', '{"at":1}']) expect(decodeConsent(raw)).toBeUndefined();
+    for (const raw of ['[', '[1,"i","v"]', '["mx7ped2e","x","v"]', '["mx7ped2e","i"]', 'null', '"text"', '{"at":1}'])
+      expect(decodeConsent(raw)).toBeUndefined();
   });
 });
 
 describe('subscriber hash', () => {
-  const base: Omit<Subscriber, 'id'> = { email: 'li.si@example.org', status: 'active', lists: ['weekly'], createdAt: '2026-12-03T10:00:00.000Z', updatedAt: '2026-12-03T10:00:00.000Z' };
+  const base: Omit<Subscriber, 'id'> = {
+    email: 'li.si@example.org',
+    status: 'active',
+    lists: ['weekly'],
+    createdAt: '2026-12-03T10:00:00.000Z',
+    updatedAt: '2026-12-03T10:00:00.000Z',
+  };
 
   it('leaves the update time out while it equals the creation time, and reads it back all the same', () => {
     const hash = toHash(toHashFields(base));
@@ -65,7 +72,16 @@ describe('subscriber hash', () => {
 
   it('reads back any subscriber as written (property)', () => {
     const subscriber = fc.record(
-      { email: fc.emailAddress(), status: fc.constantFrom('pending', 'active', 'unsubscribed', 'bounced', 'complained'), lists: fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{1,12}$/), { maxLength: 3 }), createdAt: isoTime, updatedAt: isoTime, name: text, locale: fc.constantFrom('zh-CN', 'en'), consent: consentArb },
+      {
+        email: fc.emailAddress(),
+        status: fc.constantFrom('pending', 'active', 'unsubscribed', 'bounced', 'complained'),
+        lists: fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{1,12}$/), { maxLength: 3 }),
+        createdAt: isoTime,
+        updatedAt: isoTime,
+        name: text,
+        locale: fc.constantFrom('zh-CN', 'en'),
+        consent: consentArb,
+      },
       { requiredKeys: ['email', 'status', 'lists', 'createdAt', 'updatedAt'] },
     ) as fc.Arbitrary<Omit<Subscriber, 'id'>>;
     fc.assert(

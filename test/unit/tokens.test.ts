@@ -6,7 +6,10 @@ import { PREFERENCES_LINK_DAYS, signListToken, signPreferencesToken, verifyListT
 const OLD = 'o'.repeat(40);
 const NEW = 'n'.repeat(40);
 const current = [{ version: 1, key: OLD }];
-const rotated = [{ version: 2, key: NEW }, { version: 1, key: OLD }];
+const rotated = [
+  { version: 2, key: NEW },
+  { version: 1, key: OLD },
+];
 
 /** Replaces one character of `s` at `i` with a different URL-safe one. */
 function flip(s: string, i: number): string {

@@ -13,7 +13,10 @@ describe('VERP addresses', () => {
     const address = verpAddress(BOUNCES, [current], '7', 'pretrain-weekly-064');
     expect(address).toMatch(/^bounces\+7\.pretrain-weekly-064\.[A-Za-z0-9_-]{12}@news\.example$/);
     expect(readVerpAddress(BOUNCES, [current], address)).toEqual({ subscriberId: '7', issueId: 'pretrain-weekly-064' });
-    expect(readVerpAddress(BOUNCES, [current], `<${address.replace('bounces+', 'Bounces+').replace('news.example', 'NEWS.example')}>`)).toEqual({ subscriberId: '7', issueId: 'pretrain-weekly-064' });
+    expect(readVerpAddress(BOUNCES, [current], `<${address.replace('bounces+', 'Bounces+').replace('news.example', 'NEWS.example')}>`)).toEqual({
+      subscriberId: '7',
+      issueId: 'pretrain-weekly-064',
+    });
   });
 
   it('still reads addresses signed with the previous secret after a rotation', () => {
@@ -31,14 +34,23 @@ describe('VERP addresses', () => {
 
   it('refuses edited ids, other local parts and other domains', () => {
     const address = verpAddress(BOUNCES, [current], '7', 'pretrain-weekly-064');
-    for (const forged of [address.replace('+7.', '+8.'), address.replace('064', '065'), address.replace('bounces+', 'other+'), address.replace('news.example', 'evil.example'), 'bounces@news.example', 'bounces+7@news.example']) {
+    for (const forged of [
+      address.replace('+7.', '+8.'),
+      address.replace('064', '065'),
+      address.replace('bounces+', 'other+'),
+      address.replace('news.example', 'evil.example'),
+      'bounces@news.example',
+      'bounces+7@news.example',
+    ]) {
       expect(readVerpAddress(BOUNCES, [current], forged), forged).toBeNull();
     }
   });
 
   it('never throws on arbitrary input', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      expect(readVerpAddress(BOUNCES, [current], s)).toBeNull();
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        expect(readVerpAddress(BOUNCES, [current], s)).toBeNull();
+      }),
+    );
   });
 });

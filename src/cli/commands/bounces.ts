@@ -27,7 +27,7 @@ function describe(r: IngestedReport): string {
     case 'soft-bounce':
       return `${what} for ${who} (subscriber ${r.outcome.subscriberId}, by ${r.matchedBy}${issue}): soft bounce ${r.outcome.count} of 3 in a row, still subscribed`;
     case 'suppressed':
-      return `${what} for ${who} (subscriber ${r.outcome.subscriberId}, by ${r.matchedBy}${issue}): now ${r.outcome.status}, suppressed${r.outcome.issueCounted ? '; counted in the issue\'s status' : ''}`;
+      return `${what} for ${who} (subscriber ${r.outcome.subscriberId}, by ${r.matchedBy}${issue}): now ${r.outcome.status}, suppressed${r.outcome.issueCounted ? "; counted in the issue's status" : ''}`;
   }
 }
 
@@ -81,7 +81,9 @@ export function register(program: Command): void {
     .action(async (given: string[]) => {
       const files = given.length > 0 ? given : [STDIN];
       if (files.includes(STDIN) && process.stdin.isTTY) {
-        process.stderr.write('bounces ingest: give .eml files, or pipe one mail in on stdin (e.g. from the MTA that receives the bounce and unsubscribe mailboxes)\n');
+        process.stderr.write(
+          'bounces ingest: give .eml files, or pipe one mail in on stdin (e.g. from the MTA that receives the bounce and unsubscribe mailboxes)\n',
+        );
         process.exitCode = 1;
         return;
       }
@@ -119,7 +121,9 @@ export function register(program: Command): void {
     });
   cmd
     .command('unmatched')
-    .description('the recent bounces, complaints and unsubscribe requests by mail that proved nothing and were not applied (kept 30 days, at most 1,000), newest first')
+    .description(
+      'the recent bounces, complaints and unsubscribe requests by mail that proved nothing and were not applied (kept 30 days, at most 1,000), newest first',
+    )
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'one JSON object per line')
     .action(async (opts: { limit: string; json?: boolean }) => {

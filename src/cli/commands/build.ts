@@ -33,7 +33,9 @@ export function register(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       if (errors > 0) {
-        process.stderr.write(`${file}: ${count(errors, 'lint error')}; files written for a look, but fix ${byCount(errors, 'it', 'them')} before sending (details: newsletter lint ${file})\n`);
+        process.stderr.write(
+          `${file}: ${count(errors, 'lint error')}; files written for a look, but fix ${byCount(errors, 'it', 'them')} before sending (details: newsletter lint ${file})\n`,
+        );
         process.exitCode = 1;
       }
     });

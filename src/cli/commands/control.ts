@@ -32,7 +32,10 @@ export function register(program: Command): void {
         const status = await withCampaignClient(config, (c) => run(c, issueId));
         process.stdout.write(`${formatStatus(status)}\n`);
         const still = (status as { stillInFlight?: number }).stillInFlight;
-        if (still) process.stderr.write(`newsletter ${action}: ${count(still, 'message')} ${byCount(still, 'was', 'were')} still in flight when the wait ran out (a worker that stopped answering?); ${byCount(still, 'it', 'none of them')} can be delivered now (each is checked before its final dot)\n`);
+        if (still)
+          process.stderr.write(
+            `newsletter ${action}: ${count(still, 'message')} ${byCount(still, 'was', 'were')} still in flight when the wait ran out (a worker that stopped answering?); ${byCount(still, 'it', 'none of them')} can be delivered now (each is checked before its final dot)\n`,
+          );
       });
   }
 }

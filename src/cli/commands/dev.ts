@@ -16,11 +16,16 @@ export function register(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${raw}"`);
       return port;
     })
-    .option('--subscribers <n>', 'sample readers per list', (raw: string) => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new UserError(`--subscribers must be a whole number from 0 to 10000, got "${raw}"`);
-      return n;
-    }, 25)
+    .option(
+      '--subscribers <n>',
+      'sample readers per list',
+      (raw: string) => {
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new UserError(`--subscribers must be a whole number from 0 to 10000, got "${raw}"`);
+        return n;
+      },
+      25,
+    )
     .option('--inbox <dir>', 'where the capture inbox saves .eml files', '.data/inbox')
     .action(async (opts: { demo?: string | boolean; exit?: boolean; port?: number; subscribers: number; inbox: string }) => {
       const { runDev } = await import('../../dev/run-dev.ts');

@@ -15,7 +15,9 @@ function portOption(flag: string) {
 export function register(program: Command): void {
   program
     .command('inbox')
-    .description("local SMTP capture inbox for a local run: keeps every message as a .eml file and lists them on a web page (SMTP 2525 = .env.example's SMTP_URL, web 3025)")
+    .description(
+      "local SMTP capture inbox for a local run: keeps every message as a .eml file and lists them on a web page (SMTP 2525 = .env.example's SMTP_URL, web 3025)",
+    )
     .option('--smtp-port <n>', 'SMTP port to accept mail on (0: any free one)', portOption('--smtp-port'), 2525)
     .option('--port <n>', 'HTTP port of the web inbox (0: any free one)', portOption('--port'), 3025)
     .option('--dir <dir>', 'where the .eml files go', '.data/inbox')

@@ -17,4 +17,20 @@ import { register as inbox } from './inbox.ts';
 import { register as papers } from './papers.ts';
 import { register as newIssue } from './new.ts';
 
-export const commands: Array<(program: Command) => void> = [bench, newIssue, build, lint, preview, subscribers, bounces, serve, send, status, control, worker, dev, inbox, papers];
+export const commands: Array<(program: Command) => void> = [
+  bench,
+  newIssue,
+  build,
+  lint,
+  preview,
+  subscribers,
+  bounces,
+  serve,
+  send,
+  status,
+  control,
+  worker,
+  dev,
+  inbox,
+  papers,
+];

@@ -25,7 +25,9 @@ export function register(program: Command): void {
         if (!(error instanceof ContentError)) throw error;
         const findings = contentErrorFindings(error);
         for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
-        process.stderr.write(`${file}: ${count(findings.length, 'error')}; the file does not load: fix ${byCount(findings.length, 'it', 'them')}, then lint again for the other checks\n`);
+        process.stderr.write(
+          `${file}: ${count(findings.length, 'error')}; the file does not load: fix ${byCount(findings.length, 'it', 'them')}, then lint again for the other checks\n`,
+        );
         process.exitCode = 1;
         return;
       }
@@ -33,14 +35,18 @@ export function register(program: Command): void {
       if (options.clients && clientSupport) {
         const { clientSupportTable } = await import('../../render/client-support/support-table.ts');
         const { clientLabel } = await import('../../render/client-support/support-report.ts');
-        process.stdout.write(`client support (caniemail data of ${clientSupport.dataDate.slice(0, 10)}) for ${clientSupport.clients.map(clientLabel).join(', ')}:\n`);
+        process.stdout.write(
+          `client support (caniemail data of ${clientSupport.dataDate.slice(0, 10)}) for ${clientSupport.clients.map(clientLabel).join(', ')}:\n`,
+        );
         for (const line of clientSupportTable(clientSupport)) process.stdout.write(`${line}\n`);
         process.stdout.write('\n');
       }
       for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n`);
       const errors = findings.filter((f) => f.level === 'error').length;
       const { encodedHtmlBytes, encoding, budgetBytes } = rendered.report;
-      process.stderr.write(`${file}: ${count(errors, 'error')}, ${count(findings.length - errors, 'warning')}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`);
+      process.stderr.write(
+        `${file}: ${count(errors, 'error')}, ${count(findings.length - errors, 'warning')}; html ${kb(encodedHtmlBytes)} ${encoding} of ${kb(budgetBytes)} budget\n`,
+      );
       if (errors > 0) process.exitCode = 1;
     });
 }

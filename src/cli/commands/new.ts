@@ -25,9 +25,16 @@ export function register(program: Command): void {
         throw error;
       });
       const issues = await issuesOf(config.emailsDir, id);
-      const draft = draftNextIssue({ newsletter: id, name: newsletter.name, archiveUrl: newsletter.archiveUrl }, issues, { fromLatest: !opts.empty, today: todayIn(newsletter.timeZone) });
+      const draft = draftNextIssue({ newsletter: id, name: newsletter.name, archiveUrl: newsletter.archiveUrl }, issues, {
+        fromLatest: !opts.empty,
+        today: todayIn(newsletter.timeZone),
+      });
       const from = !opts.empty && issues.length ? `the sections of issue ${Math.max(...issues.map((i) => Number(i.data.number) || 0))}` : 'an empty skeleton';
-      const path = await writeDraft(config.emailsDir, draft, `${newsletter.name}, issue ${String(draft.data.number)} (${String(draft.data.date)}): a draft from ${from}.\nFill in what \`newsletter lint ${draft.id}.yaml\` names, then preview and send.`);
+      const path = await writeDraft(
+        config.emailsDir,
+        draft,
+        `${newsletter.name}, issue ${String(draft.data.number)} (${String(draft.data.date)}): a draft from ${from}.\nFill in what \`newsletter lint ${draft.id}.yaml\` names, then preview and send.`,
+      );
       process.stdout.write(`${path}: issue ${String(draft.data.number)} of ${id}, dated ${String(draft.data.date)}, from ${from}\n`);
       process.stdout.write(`next: fill it in, then \`newsletter lint ${path}\` names what is still missing\n`);
     });

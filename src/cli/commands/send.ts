@@ -53,13 +53,16 @@ export function register(program: Command): void {
       await client.withCampaignClient(config, async (c) => {
         const deps = c;
         const warnIfNoWorker = async () => {
-          if ((await liveWorkerCount(c.shards[0]!.queues)) === 0) process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
+          if ((await liveWorkerCount(c.shards[0]!.queues)) === 0)
+            process.stderr.write(`newsletter send: ${noWorkerNotice(config.redisUrl, config.keyPrefix)}\n`);
         };
         // In the newsletter's time zone (its settings' `timeZone`, default UTC), and in UTC.
         const when = at ? ` at ${formatTime(at, newsletter.timeZone)}` : '';
         if (testTo) {
           const started = await testSendIssue(deps, published, testTo, at ? { at } : {});
-          process.stdout.write(`test send ${started.campaignId} → ${testTo.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`);
+          process.stdout.write(
+            `test send ${started.campaignId} → ${testTo.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`,
+          );
           await warnIfNoWorker();
           return;
         }
@@ -74,7 +77,9 @@ export function register(program: Command): void {
           confirm: async ({ recipients, resend }) => {
             if (opts.yes) return true;
             if (!process.stdin.isTTY) {
-              throw new UserError(`refusing to send ${issue.id} to list ${newsletter.listId} (${count(recipients, 'active subscriber')}) without confirmation: no terminal to ask on; pass --yes`);
+              throw new UserError(
+                `refusing to send ${issue.id} to list ${newsletter.listId} (${count(recipients, 'active subscriber')}) without confirmation: no terminal to ask on; pass --yes`,
+              );
             }
             const whom = resend ? resendWhom : `list ${newsletter.listId} (${count(recipients, 'active subscriber')})`;
             return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);

@@ -20,10 +20,13 @@ export function formatStatus(s: CampaignStatus, timeZone?: string): string {
     `${s.issueId}: ${head}`,
     `  total ${s.total} · queued ${s.queued} · sent ${s.sent} · failed ${s.failed} · bounced ${s.bounced} · skipped ${s.skipped} · unknown ${s.unknown}`,
   ];
-  if (s.pausedReason && s.resumesBySelf) lines.push(`  paused by itself: ${s.pausedReason} (it resumes by itself once the SMTP server answers; nothing is lost meanwhile)`);
+  if (s.pausedReason && s.resumesBySelf)
+    lines.push(`  paused by itself: ${s.pausedReason} (it resumes by itself once the SMTP server answers; nothing is lost meanwhile)`);
   else if (s.pausedReason) lines.push(`  paused by itself: ${s.pausedReason} (fix it, then: newsletter resume ${s.issueId})`);
-  if (s.possibleDuplicates) lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
-  if (s.lateBounces || s.complaints) lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${count(s.complaints ?? 0, 'complaint')} (those addresses are suppressed)`);
+  if (s.possibleDuplicates)
+    lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
+  if (s.lateBounces || s.complaints)
+    lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${count(s.complaints ?? 0, 'complaint')} (those addresses are suppressed)`);
   if (s.scheduledAt) lines.push(`  scheduled for ${formatTime(s.scheduledAt, timeZone)}`);
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');
@@ -41,14 +44,28 @@ function rateTracker() {
   };
 }
 
-type Watch = (sends: SendReader, campaignId: string, intervalMs: number, onStatus: (s: CampaignStatus) => void, onWaiting?: () => void) => Promise<CampaignStatus>;
+type Watch = (
+  sends: SendReader,
+  campaignId: string,
+  intervalMs: number,
+  onStatus: (s: CampaignStatus) => void,
+  onWaiting?: () => void,
+) => Promise<CampaignStatus>;
 
 /**
  * watchCampaign, and for a cancelled send a few readings more: the cancel changes the state
  * first and then counts what was still queued as skipped, so a reading in between still has
  * some queued. Read on while that number moves, until none is queued.
  */
-async function watchToEnd(watch: Watch, read: (sends: SendReader, id: string) => Promise<CampaignStatus>, sends: SendReader, issueId: string, intervalMs: number, onStatus: (s: CampaignStatus) => void, onWaiting: () => void): Promise<CampaignStatus> {
+async function watchToEnd(
+  watch: Watch,
+  read: (sends: SendReader, id: string) => Promise<CampaignStatus>,
+  sends: SendReader,
+  issueId: string,
+  intervalMs: number,
+  onStatus: (s: CampaignStatus) => void,
+  onWaiting: () => void,
+): Promise<CampaignStatus> {
   let last = await watch(sends, issueId, intervalMs, onStatus, onWaiting);
   while (last.state === 'cancelled' && last.queued > 0) {
     await sleep(intervalMs);
@@ -83,7 +100,8 @@ export function register(program: Command): void {
         }
         // Started before the send exists (e.g. in a second terminal): wait for it.
         const waiting = () => process.stderr.write(`no send of ${issueId} yet; waiting for it to start (Ctrl-C to stop watching)\n`);
-        const follow = (intervalMs: number, onStatus: (s: CampaignStatus) => void) => watchToEnd(watchCampaign, getStatus, c, issueId, intervalMs, onStatus, waiting);
+        const follow = (intervalMs: number, onStatus: (s: CampaignStatus) => void) =>
+          watchToEnd(watchCampaign, getStatus, c, issueId, intervalMs, onStatus, waiting);
         if (opts.json) {
           await follow(1000, (s) => process.stdout.write(`${JSON.stringify(s)}\n`));
           return;

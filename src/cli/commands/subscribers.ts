@@ -50,7 +50,14 @@ async function withConfirmations<T>(ctx: StoreContext, fn: (deps: ConfirmationRe
   const { QUEUES } = await import('../../redis/keys.ts');
   const transactionalQueue = new Queue(QUEUES.transactional, { connection: ctx.queueConnection(), prefix: ctx.config.keyPrefix });
   try {
-    return await fn({ redis: ctx.redis, keys: ctx.keys, secrets: ctx.config.secrets, transactionalQueue, confirmTtlHours: ctx.config.confirmTtlHours, resendAfterSeconds: CONFIRM_RESEND_SECONDS });
+    return await fn({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      secrets: ctx.config.secrets,
+      transactionalQueue,
+      confirmTtlHours: ctx.config.confirmTtlHours,
+      resendAfterSeconds: CONFIRM_RESEND_SECONDS,
+    });
   } finally {
     await transactionalQueue.close();
   }
@@ -61,7 +68,6 @@ async function queueConfirmation(ctx: StoreContext, subscriberId: string, listId
   const { requestConfirmationMail } = await import('../../subscribers/confirmation-mail.ts');
   return withConfirmations(ctx, (deps) => requestConfirmationMail(deps, { subscriberId, listId }));
 }
-
 
 function formatCounts(counts: Record<SubscriberStatus, number>): string {
   return SUBSCRIBER_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ');
@@ -143,7 +149,9 @@ export function register(program: Command): void {
       await withStore(async (store, { redis, shards }) => {
         const { erasedId, newlySuppressed } = await forgetSubscriber({ redis, shards, store }, email);
         const what = erasedId ? `erased the record of ${email} (id ${erasedId})` : `no record of ${email}`;
-        const entry = newlySuppressed ? 'kept a hashed suppression entry: imports, the API and the form will not add it again' : 'its hashed suppression entry was already there';
+        const entry = newlySuppressed
+          ? 'kept a hashed suppression entry: imports, the API and the form will not add it again'
+          : 'its hashed suppression entry was already there';
         process.stdout.write(`${what}; ${entry}\n`);
       });
     });
@@ -156,14 +164,17 @@ export function register(program: Command): void {
       const email = requireEmail(raw);
       const { unforgetAddress } = await import('../../use-cases/forget-subscriber.ts');
       await withStore(async (store) => {
-        if (!(await unforgetAddress({ store }, email))) throw new UserError(`${email} has no suppression entry (it was never forgotten, or it was lifted already)`);
+        if (!(await unforgetAddress({ store }, email)))
+          throw new UserError(`${email} has no suppression entry (it was never forgotten, or it was lifted already)`);
         process.stdout.write(`lifted the suppression entry of ${email}: it can subscribe (and be added) again\n`);
       });
     });
 
   cmd
     .command('reindex')
-    .description('rebuild the list-membership, address and search indexes from the subscriber records and merge records that share a mailbox (a repair; also the upgrade from earlier versions); run it with no send or import going on')
+    .description(
+      'rebuild the list-membership, address and search indexes from the subscriber records and merge records that share a mailbox (a repair; also the upgrade from earlier versions); run it with no send or import going on',
+    )
     .action(async () => {
       await withStore(async (store) => {
         const { records, merged } = await store.rebuildIndexes();
@@ -171,7 +182,9 @@ export function register(program: Command): void {
           const removed = m.removed.map((r) => `${r.email} (id ${r.id})`).join(', ');
           process.stdout.write(`merged ${removed} into ${m.email} (id ${m.kept}): ${m.status}, lists ${m.lists.join(' ') || '(none)'}\n`);
         }
-        process.stdout.write(`reindexed ${count(records, 'subscriber')}; merged ${count(merged.length, 'mailbox', 'mailboxes')} that had more than one record\n`);
+        process.stdout.write(
+          `reindexed ${count(records, 'subscriber')}; merged ${count(merged.length, 'mailbox', 'mailboxes')} that had more than one record\n`,
+        );
       });
     });
 
@@ -226,10 +239,19 @@ export function register(program: Command): void {
             }
           : undefined;
         // The console's import runs the same use case: rows in, then the confirmations, spaced.
-        const result = await withConfirmations(ctx, (deps) => runImport({ ...deps, store, rateLimitPerSecond: config.rateLimitPerSecond }, file, { listId: opts.list, confirmed: Boolean(opts.confirmed), source: 'import', label: file, onProgress }));
+        const result = await withConfirmations(ctx, (deps) =>
+          runImport({ ...deps, store, rateLimitPerSecond: config.rateLimitPerSecond }, file, {
+            listId: opts.list,
+            confirmed: Boolean(opts.confirmed),
+            source: 'import',
+            label: file,
+            onProgress,
+          }),
+        );
         if (onProgress) process.stderr.write('\r\x1b[K');
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
-        if (result.errorCount > result.errors.length) process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
+        if (result.errorCount > result.errors.length)
+          process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
         const as = opts.confirmed ? 'active unless the file says otherwise' : 'pending unless the file says otherwise';
         process.stdout.write(
           `${file}: ${result.imported} imported (${as}), ${result.updated} updated, ${result.skipped} skipped (already present, repeated, unsubscribed/bounced, or erased on request), ${count(result.errorCount, 'bad row')}\n`,
@@ -246,7 +268,9 @@ export function register(program: Command): void {
 
   cmd
     .command('export')
-    .description('write subscribers as CSV with their consent record (email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at)')
+    .description(
+      'write subscribers as CSV with their consent record (email,name,status,lists,locale,source,consented_at,consent_ip,consent_user_agent,consent_text,confirmed_at,created_at)',
+    )
     .option('--list <id>', 'only members of this list (default: every subscriber)')
     .option('--out <file>', 'write to this file (created with mode 600: it holds personal data) instead of stdout')
     .action(async (opts: { list?: string; out?: string }) => {

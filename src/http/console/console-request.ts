@@ -13,7 +13,14 @@ export interface CookiePolicy {
 
 /** HttpOnly, SameSite=Strict, only sent to the console, Secure when PUBLIC_URL is https. */
 export function consoleCookie(policy: CookiePolicy, maxAgeSeconds?: number) {
-  return { path: '/admin', httpOnly: true, sameSite: 'strict' as const, secure: policy.secure, signed: true, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
+  return {
+    path: '/admin',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: policy.secure,
+    signed: true,
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
+  };
 }
 
 /** The language: `?lang=` (remembered in a cookie), the cookie, or Accept-Language. */

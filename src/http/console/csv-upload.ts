@@ -36,7 +36,10 @@ export interface CsvUploadBody {
 export function csvUploadParser(request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: CsvUploadBody) => void): void {
   let busboy: BusboyInstance;
   try {
-    busboy = new Busboy({ headers: request.headers as { 'content-type': string }, limits: { files: 1, fileSize: MAX_CSV_BYTES, fields: 10, fieldSize: 1024, parts: 12 } });
+    busboy = new Busboy({
+      headers: request.headers as { 'content-type': string },
+      limits: { files: 1, fileSize: MAX_CSV_BYTES, fields: 10, fieldSize: 1024, parts: 12 },
+    });
   } catch {
     done(new HttpInputError(400, 'The upload is not a multipart form (no boundary?).'));
     return;

@@ -55,7 +55,20 @@ export class ImportJobs {
   async start(upload: ImportUpload): Promise<string> {
     const id = randomBytes(16).toString('base64url');
     const key = this.keys.adminImportJob(id);
-    await this.write(key, { state: 'running', name: upload.name, listId: upload.listId, confirmed: upload.confirmed ? '1' : '', bytes: upload.bytes, bytesRead: 0, rows: 0, imported: 0, updated: 0, skipped: 0, errors: 0, beat: Date.now() });
+    await this.write(key, {
+      state: 'running',
+      name: upload.name,
+      listId: upload.listId,
+      confirmed: upload.confirmed ? '1' : '',
+      bytes: upload.bytes,
+      bytesRead: 0,
+      rows: 0,
+      imported: 0,
+      updated: 0,
+      skipped: 0,
+      errors: 0,
+      beat: Date.now(),
+    });
     void this.run(key, upload);
     return id;
   }
@@ -108,11 +121,25 @@ export class ImportJobs {
       });
       await writing;
       const errorLines = outcome.errors.slice(0, LISTED_ERRORS).map((e) => `${e.line}: ${e.message}`);
-      await this.write(key, { state: 'done', rows: outcome.imported + outcome.updated + outcome.skipped + outcome.errorCount, imported: outcome.imported, updated: outcome.updated, skipped: outcome.skipped, errors: outcome.errorCount, bytesRead: upload.bytes, confirmationsQueued: outcome.confirmationsQueued, errorLines: JSON.stringify(errorLines), beat: Date.now() });
+      await this.write(key, {
+        state: 'done',
+        rows: outcome.imported + outcome.updated + outcome.skipped + outcome.errorCount,
+        imported: outcome.imported,
+        updated: outcome.updated,
+        skipped: outcome.skipped,
+        errors: outcome.errorCount,
+        bytesRead: upload.bytes,
+        confirmationsQueued: outcome.confirmationsQueued,
+        errorLines: JSON.stringify(errorLines),
+        beat: Date.now(),
+      });
     } catch (error) {
       await writing;
       // A file that is not a CSV says why; anything else is ours, and says only that it stopped.
-      const failure = error instanceof CsvFileError ? error.message : 'The import stopped because of an error on the server; the log has the details. Rows before it were imported.';
+      const failure =
+        error instanceof CsvFileError
+          ? error.message
+          : 'The import stopped because of an error on the server; the log has the details. Rows before it were imported.';
       await this.write(key, { state: 'failed', failure, beat: Date.now() }).catch(() => undefined);
       if (!(error instanceof CsvFileError)) this.logError(error);
     } finally {

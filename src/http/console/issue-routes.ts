@@ -56,7 +56,11 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
     }
 
     function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml, status = 200) {
-      return sendPage(reply, status, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, frameSrc: "'self'" }));
+      return sendPage(
+        reply,
+        status,
+        consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, frameSrc: "'self'" }),
+      );
     }
 
     function sendState(m: ConsoleMessages, id: string, status: CampaignStatus | null): SafeHtml {
@@ -66,10 +70,20 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       return html`<p class="notice" role="status">${stateBadge(m, status)} ${status.state === 'cancelled' ? '' : m.running}${link}</p>`;
     }
 
-    function issueBody(m: ConsoleMessages, csrf: string, id: string, r: RenderedIssueFile | { error: string; problems: readonly ContentProblem[] }, recipients: number, status: CampaignStatus | null, notice?: SafeHtml): SafeHtml {
+    function issueBody(
+      m: ConsoleMessages,
+      csrf: string,
+      id: string,
+      r: RenderedIssueFile | { error: string; problems: readonly ContentProblem[] },
+      recipients: number,
+      status: CampaignStatus | null,
+      notice?: SafeHtml,
+    ): SafeHtml {
       if ('error' in r) {
         // The file does not load: every problem at once, one line each (lint's own lines).
-        const problems = r.problems.length ? html`<ul>${r.problems.map((p) => html`<li class="finding error-text">${levelBadge(m, 'error')} ${formatProblem(p)}</li>`)}</ul>` : html`<p class="finding error-text">${r.error}</p>`;
+        const problems = r.problems.length
+          ? html`<ul>${r.problems.map((p) => html`<li class="finding error-text">${levelBadge(m, 'error')} ${formatProblem(p)}</li>`)}</ul>`
+          : html`<p class="finding error-text">${r.error}</p>`;
         return html`<h1>${id}</h1>${notice ?? ''}<section><h2>${m.lint}</h2><p class="notice error" role="status">${m.sendBlocked(Math.max(1, r.problems.length))}</p>${problems}</section>`;
       }
       const { report } = r.rendered;
@@ -93,10 +107,14 @@ ${notice ?? ''}${sendState(m, id, status)}
 <form method="post" action="/admin/issues/${id}/test-send"><input type="hidden" name="_csrf" value="${csrf}">
 <label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email">
 <p class="hint" id="to-hint">${m.testSendHint}</p><button type="submit">${m.testSendButton}</button></form></section>
-${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
+${
+  canSend
+    ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
 <form method="get" action="/admin/issues/${id}/send">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
-<p class="hint" id="at-hint">${m.atHint(r.newsletter.timeZone)}</p><button type="submit">${m.sendButton}</button></form></section>` : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`}`;
+<p class="hint" id="at-hint">${m.atHint(r.newsletter.timeZone)}</p><button type="submit">${m.sendButton}</button></form></section>`
+    : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`
+}`;
     }
 
     async function render(file: string): Promise<RenderedIssueFile | { error: string; problems: readonly ContentProblem[] }> {
@@ -183,13 +201,24 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
         },
       });
       if (outcome.kind === 'already-sent') {
-        return flash.redirect(request, reply, issuePage(id), html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`);
+        return flash.redirect(
+          request,
+          reply,
+          issuePage(id),
+          html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`,
+        );
       }
       const csrf = reply.generateCsrf();
-      return page(request, reply, m, m.confirmTitle, html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
+      return page(
+        request,
+        reply,
+        m,
+        m.confirmTitle,
+        html`<section class="card narrow"><h1>${m.confirmTitle}</h1>
 <p><strong>${loaded.published.subject}</strong></p><p>${m.confirmBody(recipients, loaded.newsletter.name, at ? inZone(at.toISOString(), loaded.newsletter.timeZone, m.lang) : null)}</p>
 <form method="post" action="/admin/issues/${id}/send" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="at" value="${form.at}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">${m.confirmButton}</button> <a class="button secondary" href="${issuePage(id)}">${m.cancelButton}</a></form></section>`);
+<button type="submit">${m.confirmButton}</button> <a class="button secondary" href="${issuePage(id)}">${m.cancelButton}</a></form></section>`,
+      );
     });
 
     app.post('/issues/:id/send', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -204,7 +233,12 @@ ${canSend ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h
       try {
         const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async () => true });
         if (outcome.kind === 'already-sent') {
-          return flash.redirect(request, reply, issuePage(id), html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`);
+          return flash.redirect(
+            request,
+            reply,
+            issuePage(id),
+            html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`,
+          );
         }
         return flash.redirect(request, reply, `/admin/sends/${encodeURIComponent(id)}`);
       } catch (error) {

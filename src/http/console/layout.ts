@@ -75,7 +75,9 @@ export function consolePage(frame: ConsoleFrame): Page {
   const { m } = frame;
   const langs = CONSOLE_LOCALES.map((l) => {
     const other = consoleMessages(l);
-    return l === m.lang ? html`<span aria-current="true">${other.languageName}</span>` : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
+    return l === m.lang
+      ? html`<span aria-current="true">${other.languageName}</span>`
+      : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
   });
   const nav = frame.session
     ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a></nav>

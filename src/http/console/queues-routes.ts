@@ -30,7 +30,10 @@ const BOARD_CSP = [
 export function adaptPage(page: string): string {
   return page
     .replace(/<link[^>]+href="https:\/\/fonts\.googleapis\.com\/[^"]*"[^>]*>/g, '')
-    .replace(/<body([^>]*)>/, `<body$1><a href="/admin" style="position:fixed;z-index:1000;right:1rem;bottom:1rem;padding:.5rem .9rem;border-radius:6px;background:#1f5fbf;color:#fff;font:600 15px/1.4 system-ui,sans-serif;text-decoration:none">← Console</a>`);
+    .replace(
+      /<body([^>]*)>/,
+      `<body$1><a href="/admin" style="position:fixed;z-index:1000;right:1rem;bottom:1rem;padding:.5rem .9rem;border-radius:6px;background:#1f5fbf;color:#fff;font:600 15px/1.4 system-ui,sans-serif;text-decoration:none">← Console</a>`,
+    );
 }
 
 export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -39,7 +42,13 @@ export function queuesRoutes(ctx: AppContext): FastifyPluginAsync {
     serverAdapter.setBasePath(QUEUES_PATH);
     createBullBoard({
       // Partitions have queues of the same name (`deliver@2` in metricsQueues): the board tells them apart by a prefix.
-      queues: Object.entries(ctx.metricsQueues).map(([name, queue]) => new BullMQAdapter(queue, { readOnlyMode: true, ...(name !== queue.name ? { prefix: `p${name.slice(queue.name.length + 1)}-`, displayName: name } : {}) })),
+      queues: Object.entries(ctx.metricsQueues).map(
+        ([name, queue]) =>
+          new BullMQAdapter(queue, {
+            readOnlyMode: true,
+            ...(name !== queue.name ? { prefix: `p${name.slice(queue.name.length + 1)}-`, displayName: name } : {}),
+          }),
+      ),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'newsletter', miscLinks: [{ text: 'Back to the console', url: '/admin' }] } },
     });

@@ -68,7 +68,14 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
 <p class="hint" id="reschedule-hint">${m.rescheduleHint(timeZone)}</p><div class="row"><button type="submit" class="secondary">${m.rescheduleButton}</button><button type="submit" name="now" value="yes" formnovalidate>${m.sendNowButton}</button></div></form>`;
     }
 
-    function body(m: ConsoleMessages, csrf: string, s: CampaignStatus, timeZone: string, notice?: SafeHtml, lookup?: { email: string; text: string }): SafeHtml {
+    function body(
+      m: ConsoleMessages,
+      csrf: string,
+      s: CampaignStatus,
+      timeZone: string,
+      notice?: SafeHtml,
+      lookup?: { email: string; text: string },
+    ): SafeHtml {
       const c = m.columns;
       const settled = s.total - s.queued;
       const control = (action: keyof typeof CONTROLS, label: string, kind = '') =>
@@ -105,14 +112,27 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       const m = consoleLanguage(request, reply, cookies);
       const s = await statusOf(id);
       const { email } = lookupQuery.parse(request.method === 'GET' ? (request.query ?? {}) : {});
-      const lookup = email?.trim() ? { email: email.trim(), text: lookupText(m, await lookupMessage({ ...ctx.sends, store: ctx.store }, id, email.trim())) } : undefined;
+      const lookup = email?.trim()
+        ? { email: email.trim(), text: lookupText(m, await lookupMessage({ ...ctx.sends, store: ctx.store }, id, email.trim())) }
+        : undefined;
       const csrf = reply.generateCsrf();
       const live = !isFinished(s.state);
       // The same check as `newsletter send`: a queue nobody consumes keeps the send safe but sends nothing.
       if (live && s.state !== 'paused' && (await liveWorkerCount(ctx.sends.shards[0]!.queues)) === 0) {
         notice = html`${notice ?? ''}<p class="notice error" role="alert" data-no-worker>${m.noWorker}</p>`;
       }
-      return sendPage(reply, statusCode, consolePage({ m, title: m.sendTitleFor(id), path: `/admin/sends/${id}`, session: { csrf }, body: body(m, csrf, s, await timeZoneOf(id), notice, lookup), ...(live ? { script: LIVE_STATUS_SCRIPT } : {}) }));
+      return sendPage(
+        reply,
+        statusCode,
+        consolePage({
+          m,
+          title: m.sendTitleFor(id),
+          path: `/admin/sends/${id}`,
+          session: { csrf },
+          body: body(m, csrf, s, await timeZoneOf(id), notice, lookup),
+          ...(live ? { script: LIVE_STATUS_SCRIPT } : {}),
+        }),
+      );
     }
 
     app.get('/sends/:id', async (request, reply) => show(request, reply, idOf(request), await flash.take(request)));
@@ -138,9 +158,15 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
         const at = form.now === 'yes' ? new Date() : parseStartTime(form.at, timeZone);
         if (!at) throw new StartTimeError(m.rescheduleHint(timeZone));
         await rescheduleCampaign(controlDeps, id, at);
-        return flash.redirect(request, reply, back, form.now === 'yes' ? undefined : html`<p class="notice" role="status">${m.rescheduled(inZone(at.toISOString(), timeZone, m.lang))}</p>`);
+        return flash.redirect(
+          request,
+          reply,
+          back,
+          form.now === 'yes' ? undefined : html`<p class="notice" role="status">${m.rescheduled(inZone(at.toISOString(), timeZone, m.lang))}</p>`,
+        );
       } catch (error) {
-        if (error instanceof StartTimeError || error instanceof CampaignStateError) return flash.redirect(request, reply, back, html`<p class="notice error" role="alert">${error.message}</p>`);
+        if (error instanceof StartTimeError || error instanceof CampaignStateError)
+          return flash.redirect(request, reply, back, html`<p class="notice error" role="alert">${error.message}</p>`);
         if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
         throw error;
       }
@@ -163,7 +189,8 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
         try {
           await run(controlDeps, id);
         } catch (error) {
-          if (error instanceof CampaignStateError) return flash.redirect(request, reply, `/admin/sends/${id}`, html`<p class="notice error" role="alert">${error.message}</p>`);
+          if (error instanceof CampaignStateError)
+            return flash.redirect(request, reply, `/admin/sends/${id}`, html`<p class="notice error" role="alert">${error.message}</p>`);
           if (error instanceof CampaignNotFoundError) throw new HttpInputError(404, error.message);
           throw error;
         }

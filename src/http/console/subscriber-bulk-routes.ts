@@ -49,7 +49,8 @@ export function subscriberBulkRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       const c = m.subs;
       const { count: n, countIsExact } = await count(filter);
       if (n === 0) return flash.redirect(request, reply, listPage(filter), html`<p class="notice" role="status">${c.bulkNone}</p>`);
-      if (!countIsExact || n > BULK_MAX) return flash.redirect(request, reply, listPage(filter), html`<p class="notice error" role="alert">${c.bulkTooMany(n, BULK_MAX)}</p>`);
+      if (!countIsExact || n > BULK_MAX)
+        return flash.redirect(request, reply, listPage(filter), html`<p class="notice error" role="alert">${c.bulkTooMany(n, BULK_MAX)}</p>`);
       const title = action === 'delete' ? c.bulkDeleteTitle(n) : c.bulkUnsubscribeTitle(n, filter.listId!);
       const csrf = reply.generateCsrf();
       const body = html`<section class="card narrow"><h1>${title}</h1><p>${action === 'delete' ? c.bulkDeleteBody : c.bulkUnsubscribeBody(filter.listId!)}</p>
@@ -62,7 +63,8 @@ export function subscriberBulkRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       const m = consoleLanguage(request, reply, cookies);
       const { action, filter } = read(request.body);
       const { count: n, countIsExact } = await count(filter);
-      if (!countIsExact || n > BULK_MAX) return flash.redirect(request, reply, listPage(filter), html`<p class="notice error" role="alert">${m.subs.bulkTooMany(n, BULK_MAX)}</p>`);
+      if (!countIsExact || n > BULK_MAX)
+        return flash.redirect(request, reply, listPage(filter), html`<p class="notice error" role="alert">${m.subs.bulkTooMany(n, BULK_MAX)}</p>`);
       let seen = 0;
       let changed = 0;
       let cursor: string | null = null;

@@ -25,7 +25,11 @@ import { when } from './views.ts';
 import { SUBSCRIBER_ID } from '../../redis/subscriber-id.ts';
 
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
-const editForm = z.object({ name: z.string().max(300).default(''), locale: z.union([z.enum(LOCALES), z.literal('')]).default(''), _csrf: z.string().optional() });
+const editForm = z.object({
+  name: z.string().max(300).default(''),
+  locale: z.union([z.enum(LOCALES), z.literal('')]).default(''),
+  _csrf: z.string().optional(),
+});
 const listForm = z.object({ list: z.string().max(100), _csrf: z.string().optional() });
 const listQuery = z.object({ list: z.string().max(100), lang: z.string().max(10).optional() });
 
@@ -98,7 +102,8 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       ];
       if (rows.length === 0) return html`<p>${c.noLists}</p>`;
       return html`<div class="table-wrap"><table><thead><tr><th scope="col">${m.subs.list}</th><th scope="col">${m.columns.state}</th><th scope="col"></th></tr></thead><tbody>${rows.map(
-        (r) => html`<tr><td>${r.list}</td><td>${r.what}</td><td>${r.leave ? html`<a href="${subscriberHref(s.id)}/leave?list=${encodeURIComponent(r.list)}">${c.leave(r.list)}</a>` : ''}</td></tr>`,
+        (r) =>
+          html`<tr><td>${r.list}</td><td>${r.what}</td><td>${r.leave ? html`<a href="${subscriberHref(s.id)}/leave?list=${encodeURIComponent(r.list)}">${c.leave(r.list)}</a>` : ''}</td></tr>`,
       )}</tbody></table></div>`;
     }
 
@@ -116,7 +121,12 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       const c = m.sub;
       const notice = await flash.take(request);
       const href = subscriberHref(s.id);
-      return show(request, reply, m, s.email, (csrf) => html`<h1>${s.email}</h1>${notice ?? ''}
+      return show(
+        request,
+        reply,
+        m,
+        s.email,
+        (csrf) => html`<h1>${s.email}</h1>${notice ?? ''}
 <section aria-labelledby="record"><h2 id="record">${c.record}</h2>${recordTable(m, s)}</section>
 <section aria-labelledby="lists"><h2 id="lists">${c.lists}</h2>${listsTable(m, s)}
 ${s.status === 'pending' || s.requested?.length ? html`<form method="post" action="${href}/resend-confirmation"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${c.resend}</button></form>` : ''}</section>
@@ -156,7 +166,12 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const { list } = parseInput(listQuery, request.query);
       if (!s.lists.includes(list)) return flash.redirect(request, reply, subscriberHref(s.id), problem(m.sub.notInList(list)));
       const title = m.sub.leaveTitle(s.email, list);
-      return show(request, reply, m, title, (csrf) => html`<section class="card narrow"><h1>${title}</h1><p>${m.sub.leaveBody(list)}</p>
+      return show(
+        request,
+        reply,
+        m,
+        title,
+        (csrf) => html`<section class="card narrow"><h1>${title}</h1><p>${m.sub.leaveBody(list)}</p>
 <form method="post" action="${subscriberHref(s.id)}/leave" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="list" value="${list}"><button type="submit" class="danger">${m.sub.leaveConfirm}</button> <a class="button secondary" href="${subscriberHref(s.id)}">${m.cancelButton}</a></form></section>`,
       );
     });
@@ -176,7 +191,12 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const m = consoleLanguage(request, reply, cookies);
       const s = await subscriberOf(request);
       const title = m.sub.eraseTitle(s.email);
-      return show(request, reply, m, title, (csrf) => html`<section class="card narrow"><h1>${title}</h1><p>${m.sub.eraseBody}</p>
+      return show(
+        request,
+        reply,
+        m,
+        title,
+        (csrf) => html`<section class="card narrow"><h1>${title}</h1><p>${m.sub.eraseBody}</p>
 <form method="post" action="${subscriberHref(s.id)}/delete" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${m.sub.eraseConfirm}</button> <a class="button secondary" href="${subscriberHref(s.id)}">${m.cancelButton}</a></form></section>`,
       );
     });

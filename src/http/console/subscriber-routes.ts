@@ -30,22 +30,38 @@ import { when } from './views.ts';
 const PAGE_SIZE = 25;
 const PREVIEW_ROWS = 5;
 
-const listQuery = z.object({ match: z.literal('1').optional(), q: z.string().max(320).optional(), kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(), list: z.string().max(100).optional(), status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(), cursor: z.string().max(200).optional(), lang: z.string().max(10).optional() });
-const addForm = z.object({ email: z.string().max(320).default(''), name: z.string().max(300).optional(), list: z.string().max(100), confirmed: z.string().max(8).optional(), _csrf: z.string().optional() });
+const listQuery = z.object({
+  match: z.literal('1').optional(),
+  q: z.string().max(320).optional(),
+  kind: z.enum(SEARCH_KINDS as [SearchKind, ...SearchKind[]]).optional(),
+  list: z.string().max(100).optional(),
+  status: z.union([z.enum(SUBSCRIBER_STATUSES), z.literal('')]).optional(),
+  cursor: z.string().max(200).optional(),
+  lang: z.string().max(10).optional(),
+});
+const addForm = z.object({
+  email: z.string().max(320).default(''),
+  name: z.string().max(300).optional(),
+  list: z.string().max(100),
+  confirmed: z.string().max(8).optional(),
+  _csrf: z.string().optional(),
+});
 const importForm = z.object({ upload: z.string().max(64), _csrf: z.string().optional() });
 const jobParams = z.object({ job: z.string().max(64) });
 
 /** The first rows of a CSV's start (the last, maybe cut, line is left out). */
 function previewRows(head: string): string[][] {
   const whole = head.includes('\n') ? head.slice(0, head.lastIndexOf('\n')) : head;
-  return (parse(whole, { bom: true, relax_column_count: true, skip_empty_lines: true, to: PREVIEW_ROWS + 1 }) as string[][]);
+  return parse(whole, { bom: true, relax_column_count: true, skip_empty_lines: true, to: PREVIEW_ROWS + 1 }) as string[][];
 }
 
 export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
     const store = ctx.store;
     const uploads = new CsvUploads(ctx.redis, ctx.keys);
-    const jobs = new ImportJobs(ctx.redis, ctx.keys, { ...ctx.subscription, store, rateLimitPerSecond: ctx.config.rateLimitPerSecond }, (error) => app.log.error({ err: error }, 'console import failed'));
+    const jobs = new ImportJobs(ctx.redis, ctx.keys, { ...ctx.subscription, store, rateLimitPerSecond: ctx.config.rateLimitPerSecond }, (error) =>
+      app.log.error({ err: error }, 'console import failed'),
+    );
     const lists = [...new Set(ctx.newsletters.all.map((n) => n.listId))];
     const listOf = (raw: string | undefined): string => {
       const id = raw || ctx.newsletters.default.listId;
@@ -126,11 +142,16 @@ ${found}</section>
       const filter = q.match ? filterOf(q) : null;
       const list = filter ? filter.listId : listOf(q.list);
       const name = filter ? `${list ?? 'all'}-matching` : list;
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-subscribers.csv"`).header('cache-control', 'no-store');
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}-subscribers.csv"`)
+        .header('cache-control', 'no-store');
       const out = new PassThrough();
       const consentText = consentTextResolver(ctx.newsletters.all.map((n) => n.name));
       const select = filter ? (cursor: string | null, limit: number) => ctx.store.search({ ...filter, cursor, limit }) : undefined;
-      void exportSubscribers(ctx.store, out, { ...(list ? { listId: list } : {}), ...(select ? { select } : {}), consentText }).catch((error: unknown) => out.destroy(error as Error));
+      void exportSubscribers(ctx.store, out, { ...(list ? { listId: list } : {}), ...(select ? { select } : {}), consentText }).catch((error: unknown) =>
+        out.destroy(error as Error),
+      );
       return reply.send(out);
     });
 
@@ -142,7 +163,14 @@ ${found}</section>
       if (!email) return back(request, reply, problem(m.notAnAddress));
       const name = sanitiseDisplayName(form.name);
       const newsletter = ctx.newsletters.byList(listId)!;
-      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: form.confirmed === 'yes', consent: consentOf(request, 'console-v1', 'api'), source: 'console' });
+      const outcome = await addSubscriber(ctx.subscription, {
+        email,
+        ...(name ? { name } : {}),
+        newsletter,
+        confirmed: form.confirmed === 'yes',
+        consent: consentOf(request, 'console-v1', 'api'),
+        source: 'console',
+      });
       // A 4xx that changes nothing: the editor reads why and what to do instead.
       if (outcome.kind === 'refused') throw new HttpInputError(409, m.subs.refusedSuppressed(outcome.subscriber.email, m.subs.status[outcome.status]));
       return back(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
@@ -152,36 +180,43 @@ ${found}</section>
     await app.register(async (upload) => {
       upload.removeContentTypeParser('multipart/form-data');
       upload.addContentTypeParser('multipart/form-data', csvUploadParser);
-      upload.post('/subscribers/import', { preHandler: upload.csrfProtection, preValidation: async (request) => {
-        // The CSRF check reads body._csrf: lift the form fields to the top.
-        const body = request.body as CsvUploadBody | undefined;
-        if (body && typeof body === 'object' && 'fields' in body) (request as { body: unknown }).body = { ...body.fields, _file: body.file };
-      } }, async (request, reply) => {
-        const m = consoleLanguage(request, reply, cookies);
-        const body = (request.body ?? {}) as Record<string, unknown> & { _file?: UploadedFile };
-        const file = body._file;
-        const discard = () => (file ? rm(file.path, { force: true }) : undefined);
-        let listId: string;
-        try {
-          listId = listOf(typeof body.list === 'string' ? body.list : undefined);
-        } catch (error) {
-          await discard();
-          throw error;
-        }
-        const head = file ? await headOf(file.path) : '';
-        if (!file || !head.trim()) {
-          await discard();
-          return back(request, reply, problem(m.subs.noFile));
-        }
-        try {
-          previewRows(head);
-        } catch (error) {
-          await discard();
-          return back(request, reply, problem(`${file.name}: ${(error as Error).message.split('\n')[0]}`));
-        }
-        const id = await uploads.save({ ...file, listId, confirmed: body.confirmed === 'yes' });
-        return flash.redirect(request, reply, `/admin/subscribers/import/${id}`);
-      });
+      upload.post(
+        '/subscribers/import',
+        {
+          preHandler: upload.csrfProtection,
+          preValidation: async (request) => {
+            // The CSRF check reads body._csrf: lift the form fields to the top.
+            const body = request.body as CsvUploadBody | undefined;
+            if (body && typeof body === 'object' && 'fields' in body) (request as { body: unknown }).body = { ...body.fields, _file: body.file };
+          },
+        },
+        async (request, reply) => {
+          const m = consoleLanguage(request, reply, cookies);
+          const body = (request.body ?? {}) as Record<string, unknown> & { _file?: UploadedFile };
+          const file = body._file;
+          const discard = () => (file ? rm(file.path, { force: true }) : undefined);
+          let listId: string;
+          try {
+            listId = listOf(typeof body.list === 'string' ? body.list : undefined);
+          } catch (error) {
+            await discard();
+            throw error;
+          }
+          const head = file ? await headOf(file.path) : '';
+          if (!file || !head.trim()) {
+            await discard();
+            return back(request, reply, problem(m.subs.noFile));
+          }
+          try {
+            previewRows(head);
+          } catch (error) {
+            await discard();
+            return back(request, reply, problem(`${file.name}: ${(error as Error).message.split('\n')[0]}`));
+          }
+          const id = await uploads.save({ ...file, listId, confirmed: body.confirmed === 'yes' });
+          return flash.redirect(request, reply, `/admin/subscribers/import/${id}`);
+        },
+      );
     });
 
     // The preview of an upload: its first rows, the list they go to and whether they count as consented.
@@ -227,7 +262,18 @@ ${job.failure ? html`<p class="notice error" role="alert">${job.failure}</p>` : 
 ${job.errorLines.length ? html`<ul>${job.errorLines.map((e) => html`<li class="finding">${job.name}:${e}</li>`)}</ul>` : ''}
 <p><a href="/admin/subscribers">${m.back}</a></p></section>`;
       reply.header('cache-control', 'no-store');
-      return sendPage(reply, 200, consolePage({ m, title: c.importJobTitle(job.name || 'CSV'), path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, ...(running ? { refreshSeconds: 2 } : {}) }));
+      return sendPage(
+        reply,
+        200,
+        consolePage({
+          m,
+          title: c.importJobTitle(job.name || 'CSV'),
+          path: request.url.split('?')[0]!,
+          session: { csrf: reply.generateCsrf() },
+          body,
+          ...(running ? { refreshSeconds: 2 } : {}),
+        }),
+      );
     });
   };
 }

@@ -49,7 +49,8 @@ async function answer<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof CampaignNotFoundError || error instanceof UnknownIssueError) throw new HttpInputError(404, error.message, 'issueId');
-    if (error instanceof CampaignStateError || error instanceof AlreadySentError || error instanceof SendRunningError) throw new HttpInputError(409, error.message);
+    if (error instanceof CampaignStateError || error instanceof AlreadySentError || error instanceof SendRunningError)
+      throw new HttpInputError(409, error.message);
     if (error instanceof LintFailedError) throw new HttpInputError(422, error.message, undefined, { findings: error.findings });
     if (error instanceof UserError) throw new HttpInputError(422, error.message);
     throw error;

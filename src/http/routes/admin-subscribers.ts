@@ -97,7 +97,14 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       const listId = knownList(b.list)!;
       const newsletter = ctx.newsletters.byList(listId)!;
       const name = sanitiseDisplayName(b.name);
-      const outcome = await addSubscriber(ctx.subscription, { email, ...(name ? { name } : {}), newsletter, confirmed: b.confirmed, consent: consentOf(request, 'api-v1', 'api'), source: 'api' });
+      const outcome = await addSubscriber(ctx.subscription, {
+        email,
+        ...(name ? { name } : {}),
+        newsletter,
+        confirmed: b.confirmed,
+        consent: consentOf(request, 'api-v1', 'api'),
+        source: 'api',
+      });
       if (outcome.kind === 'confirmation-sent') return reply.code(202).send({ ok: true, result: outcome.result });
       if (outcome.kind === 'refused') {
         throw new HttpInputError(
@@ -121,7 +128,9 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
       let updated = Object.keys(patch).length ? await ctx.store.updateFields(id, patch) : current;
       if (b.status === 'unsubscribed') {
         const { ip, userAgent } = consentOf(request, 'api-v1', 'api');
-        for (const listId of current.lists) updated = (await leaveList(ctx.leave, id, listId, { source: 'api', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) }))?.subscriber ?? updated;
+        for (const listId of current.lists)
+          updated =
+            (await leaveList(ctx.leave, id, listId, { source: 'api', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) }))?.subscriber ?? updated;
         updated = (await ctx.store.get(id)) ?? updated;
       }
       return updated;

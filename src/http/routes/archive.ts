@@ -26,10 +26,19 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       if (q.newsletter && !selected) throw new HttpInputError(404, `No newsletter "${q.newsletter}".`);
       const entries = await ctx.archive.list(selected?.id);
       if (wantsJson(request)) {
-        return reply.header('cache-control', 'public, max-age=60').send({ issues: entries.map((e) => ({ ...e, url: `${ctx.config.publicUrl}${issueHref(e.issueId)}` })) });
+        return reply
+          .header('cache-control', 'public, max-age=60')
+          .send({ issues: entries.map((e) => ({ ...e, url: `${ctx.config.publicUrl}${issueHref(e.issueId)}` })) });
       }
       const brand = selected ?? ctx.newsletters.default;
-      const page = archiveListPage({ brand, locale: brand.locale, subscribeHref: subscribeHref(brand.id), entries, showNewsletter: !selected && ctx.newsletters.all.length > 1, ...(selected ? { feed: { href: feedHref(selected.id), title: selected.name } } : {}) });
+      const page = archiveListPage({
+        brand,
+        locale: brand.locale,
+        subscribeHref: subscribeHref(brand.id),
+        entries,
+        showNewsletter: !selected && ctx.newsletters.all.length > 1,
+        ...(selected ? { feed: { href: feedHref(selected.id), title: selected.name } } : {}),
+      });
       return sendPage(reply, 200, page, 'public');
     });
 
@@ -41,7 +50,11 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const event = published.rendered.events?.find((e) => e.n === Number(n));
       if (!event) throw new HttpInputError(404, 'No such event in this issue.');
       const strings = stringsFor(isLocale(published.locale) ? published.locale : undefined, published.rendered.labels);
-      const ics = eventIcs(event, { uid: `${id}-${event.n}@${new URL(ctx.config.publicUrl).hostname}`, stamp: published.publishedAt, registerLabel: strings.register });
+      const ics = eventIcs(event, {
+        uid: `${id}-${event.n}@${new URL(ctx.config.publicUrl).hostname}`,
+        stamp: published.publishedAt,
+        registerLabel: strings.register,
+      });
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('content-disposition', `attachment; filename="${id}-${event.n}.ics"`)

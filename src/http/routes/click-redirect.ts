@@ -18,7 +18,10 @@ export interface ClickRouteDeps {
 
 const params = z.object({
   campaign: z.string().regex(/^~?[a-z0-9][a-z0-9-]{0,99}$/),
-  link: z.string().regex(/^[1-9][0-9]{0,3}$/).transform(Number),
+  link: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/)
+    .transform(Number),
   token: z.string().max(64),
 });
 
@@ -34,7 +37,13 @@ export function clickRoutes(deps: ClickRouteDeps): FastifyPluginAsync {
       if (!url) return reply.callNotFound();
       const claims = verifyClickToken(deps.secrets, campaign, token);
       const at = now();
-      const kind = classifyClick({ method: request.method, userAgent: request.headers['user-agent'], sentAt: claims?.sentAt ?? null, now: at, ...(deps.machineWindowMs !== undefined ? { machineWindowMs: deps.machineWindowMs } : {}) });
+      const kind = classifyClick({
+        method: request.method,
+        userAgent: request.headers['user-agent'],
+        sentAt: claims?.sentAt ?? null,
+        now: at,
+        ...(deps.machineWindowMs !== undefined ? { machineWindowMs: deps.machineWindowMs } : {}),
+      });
       if (claims && kind !== 'none') {
         // Counting must never keep a reader from the page: a Redis hiccup is logged, not shown.
         try {

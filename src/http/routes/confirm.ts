@@ -26,7 +26,8 @@ export function confirmRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, 404, confirmInvalidPage(pageContext(ctx, newsletter)));
     }
     if (json) return reply.code(200).send({ ok: true, state: result.state, newsletter: newsletter.id });
-    if (result.state === 'pending') return sendPage(reply, 200, confirmAskPage(pageContext(ctx, newsletter), { action: `/confirm/${encodeURIComponent(token)}` }));
+    if (result.state === 'pending')
+      return sendPage(reply, 200, confirmAskPage(pageContext(ctx, newsletter), { action: `/confirm/${encodeURIComponent(token)}` }));
     return sendPage(reply, 200, confirmedPage(pageContext(ctx, newsletter)));
   }
 
@@ -41,7 +42,11 @@ export function confirmRoutes(ctx: AppContext): FastifyPluginAsync {
       const result = await confirmSubscription(ctx.subscription, token);
       if (result.state === 'confirmed') ctx.metrics.confirmations.inc({ newsletter: newsletterOf(request, result.listId).id });
       if (result.state === 'invalid' || wantsJson(request)) return answer(request, reply, token, result);
-      return reply.code(303).header('location', `/confirm/${encodeURIComponent(token)}`).header('cache-control', 'no-store').send();
+      return reply
+        .code(303)
+        .header('location', `/confirm/${encodeURIComponent(token)}`)
+        .header('cache-control', 'no-store')
+        .send();
     });
   };
 }

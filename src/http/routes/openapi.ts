@@ -30,7 +30,13 @@ const answers = (ok: string, okText: string, more: Record<string, string> = {}) 
 export function openApiDocument(publicUrl: string): Schema {
   const issue = parameters(c.params, 'path');
   const subscriber = parameters(s.idParams, 'path');
-  const control = (action: string, what: string) => ({ post: { summary: what, parameters: issue, responses: answers('200', `The send's status after ${action}`, { 404: 'No such send', 409: `Cannot ${action} it in its state` }) } });
+  const control = (action: string, what: string) => ({
+    post: {
+      summary: what,
+      parameters: issue,
+      responses: answers('200', `The send's status after ${action}`, { 404: 'No such send', 409: `Cannot ${action} it in its state` }),
+    },
+  });
   return {
     openapi: '3.1.0',
     info: { title: 'newsletter admin API', version: '1', description: 'Subscribers and sends. Every route takes `Authorization: Bearer <ADMIN_TOKEN>`.' },
@@ -39,22 +45,69 @@ export function openApiDocument(publicUrl: string): Schema {
     security: [{ bearer: [] }],
     paths: {
       '/subscribers': {
-        get: { summary: 'List subscribers (filters, cursor paging) or find one by ?email=', parameters: parameters(s.listQuery, 'query'), responses: answers('200', '{ subscribers, next }') },
-        post: { summary: 'Add a subscriber: confirmed, or by double opt-in', requestBody: body(s.addBody), responses: answers('201', 'Created (confirmed)', { 200: 'Already there, updated (an unsubscribed one joins this list again, the consent recorded as a grant)', 202: 'Confirmation mail queued', 409: 'Confirmed add of a bounced or complained address: refused (`reason: "suppressed"`); only its own double opt-in brings it back' }) },
+        get: {
+          summary: 'List subscribers (filters, cursor paging) or find one by ?email=',
+          parameters: parameters(s.listQuery, 'query'),
+          responses: answers('200', '{ subscribers, next }'),
+        },
+        post: {
+          summary: 'Add a subscriber: confirmed, or by double opt-in',
+          requestBody: body(s.addBody),
+          responses: answers('201', 'Created (confirmed)', {
+            200: 'Already there, updated (an unsubscribed one joins this list again, the consent recorded as a grant)',
+            202: 'Confirmation mail queued',
+            409: 'Confirmed add of a bounced or complained address: refused (`reason: "suppressed"`); only its own double opt-in brings it back',
+          }),
+        },
       },
-      '/subscribers/counts': { get: { summary: 'Subscribers by status', parameters: parameters(s.countsQuery, 'query'), responses: answers('200', '{ list, counts }') } },
+      '/subscribers/counts': {
+        get: { summary: 'Subscribers by status', parameters: parameters(s.countsQuery, 'query'), responses: answers('200', '{ list, counts }') },
+      },
       '/subscribers/{id}': {
         get: { summary: 'One subscriber', parameters: subscriber, responses: answers('200', 'The subscriber', { 404: 'No such subscriber' }) },
-        patch: { summary: 'Name, locale, or unsubscribe from every list', parameters: subscriber, requestBody: body(s.patchBody), responses: answers('200', 'The subscriber after the change', { 404: 'No such subscriber' }) },
-        delete: { summary: 'Remove for good (running sends let them go first)', parameters: subscriber, responses: answers('204', 'Removed', { 404: 'No such subscriber' }) },
+        patch: {
+          summary: 'Name, locale, or unsubscribe from every list',
+          parameters: subscriber,
+          requestBody: body(s.patchBody),
+          responses: answers('200', 'The subscriber after the change', { 404: 'No such subscriber' }),
+        },
+        delete: {
+          summary: 'Remove for good (running sends let them go first)',
+          parameters: subscriber,
+          responses: answers('204', 'Removed', { 404: 'No such subscriber' }),
+        },
       },
       '/campaigns': {
         get: { summary: 'Recent sends with their counts', parameters: parameters(c.listQuery, 'query'), responses: answers('200', '{ sends }') },
-        post: { summary: 'Publish and send (or schedule with `at`) the issue `issueId`', requestBody: body(c.sendBody.extend({ issueId: c.params.shape.issueId })), responses: answers('202', 'Started or scheduled', { 404: 'No such issue file', 409: 'It runs, or is done', 422: 'Lint errors (`findings`)' }) },
+        post: {
+          summary: 'Publish and send (or schedule with `at`) the issue `issueId`',
+          requestBody: body(c.sendBody.extend({ issueId: c.params.shape.issueId })),
+          responses: answers('202', 'Started or scheduled', { 404: 'No such issue file', 409: 'It runs, or is done', 422: 'Lint errors (`findings`)' }),
+        },
       },
-      '/campaigns/{issueId}': { get: { summary: "A send's status", parameters: issue, responses: answers('200', 'state, total, queued, sent, failed, bounced, skipped, unknown, possibleDuplicates', { 404: 'No such send' }) } },
-      '/campaigns/{issueId}/send': { post: { summary: 'Publish and send (or schedule) this issue', parameters: issue, requestBody: body(c.sendBody), responses: answers('202', 'Started or scheduled', { 404: 'No such issue file', 409: 'It runs, or is done', 422: 'Lint errors (`findings`)' }) } },
-      '/campaigns/{issueId}/test-send': { post: { summary: 'A [TEST] copy to the given addresses only', parameters: issue, requestBody: body(c.testSendBody), responses: answers('202', 'Test send started', { 404: 'No such issue file', 422: 'Not an address, or lint errors' }) } },
+      '/campaigns/{issueId}': {
+        get: {
+          summary: "A send's status",
+          parameters: issue,
+          responses: answers('200', 'state, total, queued, sent, failed, bounced, skipped, unknown, possibleDuplicates', { 404: 'No such send' }),
+        },
+      },
+      '/campaigns/{issueId}/send': {
+        post: {
+          summary: 'Publish and send (or schedule) this issue',
+          parameters: issue,
+          requestBody: body(c.sendBody),
+          responses: answers('202', 'Started or scheduled', { 404: 'No such issue file', 409: 'It runs, or is done', 422: 'Lint errors (`findings`)' }),
+        },
+      },
+      '/campaigns/{issueId}/test-send': {
+        post: {
+          summary: 'A [TEST] copy to the given addresses only',
+          parameters: issue,
+          requestBody: body(c.testSendBody),
+          responses: answers('202', 'Test send started', { 404: 'No such issue file', 422: 'Not an address, or lint errors' }),
+        },
+      },
       '/campaigns/{issueId}/pause': control('pause', 'Pause: no new transaction starts once it answers'),
       '/campaigns/{issueId}/resume': control('resume', 'Resume a paused send'),
       '/campaigns/{issueId}/cancel': control('cancel', 'Cancel: the rest is counted skipped'),

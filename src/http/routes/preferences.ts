@@ -51,34 +51,45 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
     const newsletter = ctx.newsletters.byList(listId) ?? ctx.newsletters.default;
     const active = (l: string) => subscriber.status === 'active' && subscriber.lists.includes(l);
     const requested = (l: string) => subscriber.requested?.includes(l) ?? false;
-    return sendPage(reply, status, preferencesPage(pageContext(ctx, newsletter), {
-      maskedEmail: maskEmail(subscriber.email),
-      name: subscriber.name ?? '',
-      locale: isLocale(subscriber.locale) ? subscriber.locale : '',
-      newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId), requested: requested(n.listId) })),
-      action: preferencesHref(token),
-      ...(notice ? { notice } : {}),
-    }));
+    return sendPage(
+      reply,
+      status,
+      preferencesPage(pageContext(ctx, newsletter), {
+        maskedEmail: maskEmail(subscriber.email),
+        name: subscriber.name ?? '',
+        locale: isLocale(subscriber.locale) ? subscriber.locale : '',
+        newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, listId: n.listId, name: n.name, member: active(n.listId), requested: requested(n.listId) })),
+        action: preferencesHref(token),
+        ...(notice ? { notice } : {}),
+      }),
+    );
   }
 
   /** The page of a link that opens nothing personal: the same for every subscriber, present or not. */
   function ask(reply: FastifyReply, opened: Extract<Opened, { kind: 'ask' }>, opts: { sent?: boolean; status?: number } = {}) {
     const newsletter = ctx.newsletters.byList(opened.listId) ?? ctx.newsletters.default;
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, opts.status ?? 200, preferencesLinkPage(pageContext(ctx, newsletter), {
-      action: `${preferencesHref(opened.token)}/link`,
-      days: PREFERENCES_LINK_DAYS,
-      expired: opened.expired,
-      sent: opts.sent ?? false,
-      ...(opened.footer ? { unsubscribeHref: `/unsubscribe/${encodeURIComponent(opened.token)}` } : {}),
-    }));
+    return sendPage(
+      reply,
+      opts.status ?? 200,
+      preferencesLinkPage(pageContext(ctx, newsletter), {
+        action: `${preferencesHref(opened.token)}/link`,
+        days: PREFERENCES_LINK_DAYS,
+        expired: opened.expired,
+        sent: opts.sent ?? false,
+        ...(opened.footer ? { unsubscribeHref: `/unsubscribe/${encodeURIComponent(opened.token)}` } : {}),
+      }),
+    );
   }
 
   /** What the token opens; null (after answering 400) when it is forged, cut or unknown. */
   async function open(request: FastifyRequest, reply: FastifyReply): Promise<Opened | null> {
     const { token } = parseInput(params, request.params, 'params');
     const fresh = verifyPreferencesToken(secrets, token);
-    if (fresh) return fresh.expired ? { kind: 'ask', token, subscriberId: fresh.subscriberId, listId: fresh.listId, expired: true, footer: false } : { kind: 'fresh', token, subscriberId: fresh.subscriberId, listId: fresh.listId };
+    if (fresh)
+      return fresh.expired
+        ? { kind: 'ask', token, subscriberId: fresh.subscriberId, listId: fresh.listId, expired: true, footer: false }
+        : { kind: 'fresh', token, subscriberId: fresh.subscriberId, listId: fresh.listId };
     const footer = verifyListToken(secrets, token);
     if (footer) return { kind: 'ask', token, subscriberId: footer.subscriberId, listId: footer.listId, expired: false, footer: true };
     await sendPage(reply, 400, preferencesInvalidPage(pageContext(ctx, ctx.newsletters.default)));
@@ -90,7 +101,8 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
     return opened.kind === 'fresh' ? ctx.store.get(opened.subscriberId) : null;
   }
 
-  const asAsk = (opened: Opened): Extract<Opened, { kind: 'ask' }> => (opened.kind === 'ask' ? opened : { ...opened, kind: 'ask', expired: true, footer: false });
+  const asAsk = (opened: Opened): Extract<Opened, { kind: 'ask' }> =>
+    opened.kind === 'ask' ? opened : { ...opened, kind: 'ask', expired: true, footer: false };
 
   return async (app) => {
     app.get('/preferences/:token', limit, async (request, reply) => {
@@ -123,7 +135,12 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
       });
       const m = messagesFor((ctx.newsletters.byList(opened.listId) ?? ctx.newsletters.default).locale);
       const asked = (updated?.asked ?? []).map((l) => ctx.newsletters.byList(l)?.name ?? l);
-      const notice = f.action === 'leave-all' ? m.preferences.leftAll : asked.length ? `${m.preferences.saved} ${m.preferences.asked(asked.join(', '))}` : m.preferences.saved;
+      const notice =
+        f.action === 'leave-all'
+          ? m.preferences.leftAll
+          : asked.length
+            ? `${m.preferences.saved} ${m.preferences.asked(asked.join(', '))}`
+            : m.preferences.saved;
       reply.header('cache-control', 'no-store');
       return show(reply, opened.token, opened.listId, updated?.subscriber ?? subscriber, notice);
     });

@@ -55,7 +55,10 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
       reply.header('cache-control', 'no-store');
       const stale = snsStaleness(message);
       if (stale) {
-        request.log.warn({ topic: message.TopicArn, messageId: message.MessageId.slice(0, 100), timestamp: message.Timestamp.slice(0, 40) }, 'SES webhook: stale SNS message refused (a replay?)');
+        request.log.warn(
+          { topic: message.TopicArn, messageId: message.MessageId.slice(0, 100), timestamp: message.Timestamp.slice(0, 40) },
+          'SES webhook: stale SNS message refused (a replay?)',
+        );
         throw new HttpInputError(400, stale);
       }
 
@@ -64,11 +67,14 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
       if (claim.kind === 'busy') {
         // Another delivery of it is being applied right now: SNS retries a 5xx; by then it is done (a duplicate) or free again.
         reply.header('retry-after', '30');
-        return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'This SNS message is being applied by another request; retry later.' });
+        return reply
+          .code(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'This SNS message is being applied by another request; retry later.' });
       }
       try {
         if (message.Type === 'SubscriptionConfirmation') {
-          if (!message.SubscribeURL || !isAwsSnsUrl(message.SubscribeURL)) throw new HttpInputError(400, 'SNS subscription confirmation: SubscribeURL must be an https:// URL on sns.<region>.amazonaws.com');
+          if (!message.SubscribeURL || !isAwsSnsUrl(message.SubscribeURL))
+            throw new HttpInputError(400, 'SNS subscription confirmation: SubscribeURL must be an https:// URL on sns.<region>.amazonaws.com');
           try {
             await get(message.SubscribeURL);
           } catch (error) {
@@ -99,7 +105,12 @@ export function sesWebhookRoutes(ctx: AppContext, opts: SesWebhookOptions = {}):
             continue;
           }
           const issueId = issueOfMessageId(report.messageId);
-          const outcome = await reportDelivery(ctx.leave, { type: report.type, email: report.email, permanent: report.permanent, ...(issueId ? { issueId } : {}) });
+          const outcome = await reportDelivery(ctx.leave, {
+            type: report.type,
+            email: report.email,
+            permanent: report.permanent,
+            ...(issueId ? { issueId } : {}),
+          });
           await claim.noteApplied(index, outcome.kind);
           outcomes.push(outcome.kind);
           request.log.info({ type: report.type, permanent: report.permanent, outcome: outcome.kind, issueId }, 'SES delivery report');

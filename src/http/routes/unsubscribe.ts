@@ -23,7 +23,11 @@ function isOneClick(body: unknown): boolean {
 
 export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
   // Counted per token when the token is valid (see rate-limit-keys.ts), else per client address.
-  const rateLimit = { max: ctx.config.linkRateLimitPerMinute, timeWindow: 60_000, keyGenerator: signedLinkKey((token) => verifyListToken(ctx.config.secrets, token) !== null) };
+  const rateLimit = {
+    max: ctx.config.linkRateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: signedLinkKey((token) => verifyListToken(ctx.config.secrets, token) !== null),
+  };
   function claimsOf(request: FastifyRequest) {
     const { token } = parseInput(params, request.params, 'params');
     return { token, claims: verifyListToken(ctx.config.secrets, token) };
@@ -46,7 +50,15 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       const member = subscriber?.lists.includes(claims.listId) === true && subscriber.status !== 'unsubscribed';
       if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ ok: true, subscribed: member, newsletter: newsletter.id });
       if (!member) return sendPage(reply, 200, unsubscribedPage(page, { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
-      return sendPage(reply, 200, unsubscribeAskPage(page, { maskedEmail: maskEmail(subscriber.email), action: `/unsubscribe/${encodeURIComponent(token)}`, preferencesHref: preferencesHref(token) }));
+      return sendPage(
+        reply,
+        200,
+        unsubscribeAskPage(page, {
+          maskedEmail: maskEmail(subscriber.email),
+          action: `/unsubscribe/${encodeURIComponent(token)}`,
+          preferencesHref: preferencesHref(token),
+        }),
+      );
     });
 
     app.post('/unsubscribe/:token', { config: { rateLimit } }, async (request, reply) => {
@@ -56,7 +68,11 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
       // It answers once no message to them can start any more (use-cases/leave-list.ts).
       const { ip, userAgent } = consentOf(request, 'unsubscribe', 'form');
-      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId, { source: oneClick ? 'one-click' : 'unsubscribe-page', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) });
+      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId, {
+        source: oneClick ? 'one-click' : 'unsubscribe-page',
+        ...(ip ? { ip } : {}),
+        ...(userAgent ? { userAgent } : {}),
+      });
       const subscriber = left?.subscriber ?? null;
       // Counted once per person and list: a repeated POST (mail providers retry) changes nothing.
       if (left?.left) {

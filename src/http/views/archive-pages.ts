@@ -9,7 +9,14 @@ export function issueHref(issueId: string): string {
   return `/issues/${encodeURIComponent(issueId)}`;
 }
 
-export function archiveListPage(input: { brand: PageBrand; locale: string; subscribeHref: string; entries: ArchiveEntry[]; showNewsletter: boolean; feed?: { href: string; title: string } }): Page {
+export function archiveListPage(input: {
+  brand: PageBrand;
+  locale: string;
+  subscribeHref: string;
+  entries: ArchiveEntry[];
+  showNewsletter: boolean;
+  feed?: { href: string; title: string };
+}): Page {
   const m = messagesFor(input.locale);
   // Without `?newsletter=` and with several newsletters, the page is everyone's archive.
   const title = input.showNewsletter ? m.allArchivesTitle : m.archiveTitle(input.brand.name);
@@ -24,18 +31,27 @@ ${items.length > 0 ? html`<ul class="issues">${items}</ul>` : html`<p>${m.archiv
 export function archiveItems(entries: readonly ArchiveEntry[], locale: string, showNewsletter: boolean): SafeHtml[] {
   const m = messagesFor(locale);
   return entries.map(
-    (e) => html`<li><a href="${issueHref(e.issueId)}"><span class="subject">${e.subject}</span><span class="meta">${showNewsletter ? `${e.newsletterName} · ` : ''}${m.issueNumber(e.number)} · <time datetime="${e.date}">${e.date}</time></span></a></li>`,
+    (e) =>
+      html`<li><a href="${issueHref(e.issueId)}"><span class="subject">${e.subject}</span><span class="meta">${showNewsletter ? `${e.newsletterName} · ` : ''}${m.issueNumber(e.number)} · <time datetime="${e.date}">${e.date}</time></span></a></li>`,
   );
 }
 
 /** Content-Security-Policy of an issue page: the email's own inline styles, no script at all. */
-export const ISSUE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const ISSUE_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * The navigation bar inserted at the top of the issue's HTML. Inline styles only, because it
  * lives inside the email's document and must not depend on (or disturb) the email's CSS.
  */
-export function issueNavBar(input: { locale: string; brandColor: string; previous?: ArchiveEntry; next?: ArchiveEntry; archiveHref: string; subscribeHref: string }): string {
+export function issueNavBar(input: {
+  locale: string;
+  brandColor: string;
+  previous?: ArchiveEntry;
+  next?: ArchiveEntry;
+  archiveHref: string;
+  subscribeHref: string;
+}): string {
   const m = messagesFor(input.locale);
   const brand = /^#[0-9a-f]{6}$/i.test(input.brandColor) ? input.brandColor : '#1f5fbf';
   // Explicit values for everything, so the email's own CSS cannot reshape the bar.

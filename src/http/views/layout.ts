@@ -108,7 +108,15 @@ export function pageCsp(styleHash: string): string {
   ].join('; ');
 }
 
-export function renderPage(input: { m: Messages; title: string; brand: PageBrand; body: SafeHtml; homeHref: string; indexable?: boolean; feed?: { href: string; title: string } }): Page {
+export function renderPage(input: {
+  m: Messages;
+  title: string;
+  brand: PageBrand;
+  body: SafeHtml;
+  homeHref: string;
+  indexable?: boolean;
+  feed?: { href: string; title: string };
+}): Page {
   const { css, hash } = styleFor(input.brand.brandColor);
   const doc = html`<!doctype html>
 <html lang="${input.m.lang}"${input.m.dir ? html` dir="${input.m.dir}"` : ''}>

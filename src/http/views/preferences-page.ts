@@ -64,8 +64,12 @@ export function preferencesLinkPage(ctx: PageContext, v: PreferencesLinkView): P
   const m = messagesFor(ctx.newsletter.locale);
   const p = m.preferences;
   const body = html`<h1>${p.title}</h1>
-${v.sent ? html`<p class="notice" role="status">${p.linkSent(v.days)}</p>` : html`${v.expired ? html`<p>${p.linkExpired}</p>` : ''}<p>${p.linkIntro(v.days)}</p>
-<form method="post" action="${v.action}"><p class="actions"><button class="button" type="submit">${p.linkButton}</button></p></form>`}
+${
+  v.sent
+    ? html`<p class="notice" role="status">${p.linkSent(v.days)}</p>`
+    : html`${v.expired ? html`<p>${p.linkExpired}</p>` : ''}<p>${p.linkIntro(v.days)}</p>
+<form method="post" action="${v.action}"><p class="actions"><button class="button" type="submit">${p.linkButton}</button></p></form>`
+}
 ${v.unsubscribeHref ? html`<p>${p.unsubscribeOnly(ctx.newsletter.name)} <a href="${v.unsubscribeHref}">${m.unsubscribeButton}</a></p>` : ''}`;
   return renderPage({ m, title: p.title, brand: ctx.newsletter, body, homeHref: ctx.subscribeHref });
 }

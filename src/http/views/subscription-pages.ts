@@ -75,67 +75,99 @@ ${otherLinks}`;
 
 export function checkInboxPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
-  return page(ctx, m.checkInboxTitle, html`<h1>${m.checkInboxTitle}</h1>
+  return page(
+    ctx,
+    m.checkInboxTitle,
+    html`<h1>${m.checkInboxTitle}</h1>
 <p>${m.checkInboxBody(ctx.confirmTtlHours)}</p>
-<p class="muted">${m.checkInboxHint}</p>`);
+<p class="muted">${m.checkInboxHint}</p>`,
+  );
 }
 
 /** The confirmation link's page: one button, which POSTs to the same address and subscribes. */
 export function confirmAskPage(ctx: PageContext, input: { action: string }): Page {
   const m = messagesFor(ctx.newsletter.locale);
   const title = m.confirmAskTitle(ctx.newsletter.name);
-  return page(ctx, title, html`<h1>${title}</h1>
+  return page(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
 <p>${m.confirmAskBody(ctx.newsletter.name)}</p>
-<form method="post" action="${input.action}"><button type="submit">${m.confirmAskButton}</button></form>`);
+<form method="post" action="${input.action}"><button type="submit">${m.confirmAskButton}</button></form>`,
+  );
 }
 
 export function confirmedPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
-  return page(ctx, m.confirmedTitle, html`<h1>${m.confirmedTitle}</h1>
+  return page(
+    ctx,
+    m.confirmedTitle,
+    html`<h1>${m.confirmedTitle}</h1>
 <p>${m.confirmedBody(ctx.newsletter.name)}</p>
-<p class="actions"><a class="button secondary" href="/issues?newsletter=${ctx.newsletter.id}">${m.readArchive}</a></p>`);
+<p class="actions"><a class="button secondary" href="/issues?newsletter=${ctx.newsletter.id}">${m.readArchive}</a></p>`,
+  );
 }
 
 export function confirmInvalidPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
   // The way to a fresh link is right here: the subscribe form, which mails a new one.
-  return page(ctx, m.confirmInvalidTitle, html`<h1>${m.confirmInvalidTitle}</h1>
+  return page(
+    ctx,
+    m.confirmInvalidTitle,
+    html`<h1>${m.confirmInvalidTitle}</h1>
 <p>${m.confirmInvalidBody(ctx.confirmTtlHours)}</p>
 <h2>${m.subscribeAgain}</h2>
-${subscribeForm(ctx.newsletter, ctx.confirmTtlHours, {})}`);
+${subscribeForm(ctx.newsletter, ctx.confirmTtlHours, {})}`,
+  );
 }
 
 export function unsubscribeAskPage(ctx: PageContext, input: { maskedEmail: string; action: string; preferencesHref?: string }): Page {
   const m = messagesFor(ctx.newsletter.locale);
   const title = m.unsubscribeTitle(ctx.newsletter.name);
-  return page(ctx, title, html`<h1>${title}</h1>
+  return page(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
 <p>${m.unsubscribeBody(input.maskedEmail, ctx.newsletter.name)}</p>
 <form method="post" action="${input.action}">
 <input type="hidden" name="confirm" value="yes">
 <button class="button" type="submit">${m.unsubscribeButton}</button>
 </form>
-${input.preferencesHref ? html`<p class="actions"><a href="${input.preferencesHref}">${m.preferences.manage}</a></p>` : ''}`);
+${input.preferencesHref ? html`<p class="actions"><a href="${input.preferencesHref}">${m.preferences.manage}</a></p>` : ''}`,
+  );
 }
 
 export function unsubscribedPage(ctx: PageContext, input: { maskedEmail: string | null }): Page {
   const m = messagesFor(ctx.newsletter.locale);
-  return page(ctx, m.unsubscribedTitle, html`<h1>${m.unsubscribedTitle}</h1>
+  return page(
+    ctx,
+    m.unsubscribedTitle,
+    html`<h1>${m.unsubscribedTitle}</h1>
 <p>${m.unsubscribedBody(input.maskedEmail, ctx.newsletter.name)}</p>
 <p>${m.resubscribeOffer}</p>
-<p class="actions"><a class="button secondary" href="${ctx.subscribeHref}">${m.subscribeAgain}</a></p>`);
+<p class="actions"><a class="button secondary" href="${ctx.subscribeHref}">${m.subscribeAgain}</a></p>`,
+  );
 }
 
 export function unsubscribeInvalidPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
-  return page(ctx, m.unsubscribeInvalidTitle, html`<h1>${m.unsubscribeInvalidTitle}</h1>
-<p>${m.unsubscribeInvalidBody}</p>`);
+  return page(
+    ctx,
+    m.unsubscribeInvalidTitle,
+    html`<h1>${m.unsubscribeInvalidTitle}</h1>
+<p>${m.unsubscribeInvalidBody}</p>`,
+  );
 }
 
 /** A preferences link that is not one: the same advice as a broken unsubscribe link, under its own title. */
 export function preferencesInvalidPage(ctx: PageContext): Page {
   const m = messagesFor(ctx.newsletter.locale);
-  return page(ctx, m.preferencesInvalidTitle, html`<h1>${m.preferencesInvalidTitle}</h1>
-<p>${m.unsubscribeInvalidBody}</p>`);
+  return page(
+    ctx,
+    m.preferencesInvalidTitle,
+    html`<h1>${m.preferencesInvalidTitle}</h1>
+<p>${m.unsubscribeInvalidBody}</p>`,
+  );
 }
 
 export type ErrorKind = keyof Messages['errors'];
@@ -143,8 +175,12 @@ export type ErrorKind = keyof Messages['errors'];
 export function errorPage(ctx: PageContext, kind: ErrorKind, detail?: string): Page {
   const m = messagesFor(ctx.newsletter.locale);
   const e = m.errors[kind];
-  return page(ctx, e.title, html`<h1>${e.title}</h1>
+  return page(
+    ctx,
+    e.title,
+    html`<h1>${e.title}</h1>
 <p>${e.body}</p>
 ${detail ? html`<p class="muted">${detail}</p>` : ''}
-<p class="actions"><a class="button secondary" href="${ctx.subscribeHref}">${m.backHome}</a></p>`);
+<p class="actions"><a class="button secondary" href="${ctx.subscribeHref}">${m.backHome}</a></p>`,
+  );
 }

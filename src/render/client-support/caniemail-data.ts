@@ -42,7 +42,10 @@ export function supportOf(feature: CaniemailFeature, client: ClientId): { suppor
   const latest = results.at(-1);
   if (latest === undefined) return { support: 'unknown', notes: [] };
   const [code = 'u', ...rest] = latest.trim().split(/\s+/);
-  const notes = rest.map((n) => n.replace(/^#/, '')).map((n) => feature.notes_by_num?.[n]).filter((n): n is string => Boolean(n));
+  const notes = rest
+    .map((n) => n.replace(/^#/, ''))
+    .map((n) => feature.notes_by_num?.[n])
+    .filter((n): n is string => Boolean(n));
   const support: Support = code === 'y' ? 'yes' : code === 'a' ? 'partial' : code === 'n' ? 'no' : 'unknown';
   return { support, notes };
 }

@@ -20,7 +20,7 @@ export const CLIENTS = {
   'yahoo-android': { label: 'Yahoo Android', key: 'yahoo.android' },
   'aol-web': { label: 'AOL web', key: 'aol.desktop-webmail' },
   'samsung-email': { label: 'Samsung Email', key: 'samsung-email.android' },
-  'thunderbird': { label: 'Thunderbird', key: 'thunderbird.macos' },
+  thunderbird: { label: 'Thunderbird', key: 'thunderbird.macos' },
   'protonmail-web': { label: 'Proton Mail web', key: 'protonmail.desktop-webmail' },
   'fastmail-web': { label: 'Fastmail web', key: 'fastmail.desktop-webmail' },
   'hey-web': { label: 'HEY web', key: 'hey.desktop-webmail' },
@@ -31,7 +31,16 @@ export const CLIENT_IDS = Object.keys(CLIENTS) as [ClientId, ...ClientId[]];
 
 /** Targets when a newsletter names none: the clients most readers open mail in. */
 export const DEFAULT_CLIENTS: readonly ClientId[] = [
-  'gmail-web', 'gmail-ios', 'gmail-android', 'apple-mail-macos', 'apple-mail-ios',
-  'outlook-windows', 'outlook-new', 'outlook-macos', 'outlook-ios', 'outlook-android',
-  'yahoo-web', 'samsung-email',
+  'gmail-web',
+  'gmail-ios',
+  'gmail-android',
+  'apple-mail-macos',
+  'apple-mail-ios',
+  'outlook-windows',
+  'outlook-new',
+  'outlook-macos',
+  'outlook-ios',
+  'outlook-android',
+  'yahoo-web',
+  'samsung-email',
 ];

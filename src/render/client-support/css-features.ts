@@ -3,24 +3,51 @@ import type { AtRule, Declaration } from './css-tokens.ts';
 
 /** Properties whose caniemail entry is not simply `css-<property>`. */
 const PROPERTY_SLUGS: Record<string, string> = {
-  left: 'css-left-right-top-bottom', right: 'css-left-right-top-bottom', top: 'css-left-right-top-bottom', bottom: 'css-left-right-top-bottom',
-  gap: 'css-gap', 'column-gap': 'css-gap', 'row-gap': 'css-gap',
+  left: 'css-left-right-top-bottom',
+  right: 'css-left-right-top-bottom',
+  top: 'css-left-right-top-bottom',
+  bottom: 'css-left-right-top-bottom',
+  gap: 'css-gap',
+  'column-gap': 'css-gap',
+  'row-gap': 'css-gap',
   'block-size': 'css-block-inline-size',
-  'column-count': 'css-column-count', columns: 'css-column-layout-properties', 'column-width': 'css-column-layout-properties', 'column-rule': 'css-column-layout-properties',
-  'border-inline': 'css-border-inline-block', 'border-block': 'css-border-inline-block',
-  'margin-inline': 'css-margin-inline-block', 'margin-block': 'css-margin-inline-block',
-  'margin-inline-start': 'css-margin-inline-start-end', 'margin-inline-end': 'css-margin-inline-start-end',
-  'margin-block-start': 'css-margin-block-start-end', 'margin-block-end': 'css-margin-block-start-end',
-  'padding-inline': 'css-padding-inline-block', 'padding-block': 'css-padding-inline-block',
-  'padding-inline-start': 'css-padding-inline-start-end', 'padding-inline-end': 'css-padding-inline-start-end',
-  'padding-block-start': 'css-padding-block-start-end', 'padding-block-end': 'css-padding-block-start-end',
-  'scroll-snap-type': 'css-scroll-snap', 'scroll-snap-align': 'css-scroll-snap',
+  'column-count': 'css-column-count',
+  columns: 'css-column-layout-properties',
+  'column-width': 'css-column-layout-properties',
+  'column-rule': 'css-column-layout-properties',
+  'border-inline': 'css-border-inline-block',
+  'border-block': 'css-border-inline-block',
+  'margin-inline': 'css-margin-inline-block',
+  'margin-block': 'css-margin-inline-block',
+  'margin-inline-start': 'css-margin-inline-start-end',
+  'margin-inline-end': 'css-margin-inline-start-end',
+  'margin-block-start': 'css-margin-block-start-end',
+  'margin-block-end': 'css-margin-block-start-end',
+  'padding-inline': 'css-padding-inline-block',
+  'padding-block': 'css-padding-inline-block',
+  'padding-inline-start': 'css-padding-inline-start-end',
+  'padding-inline-end': 'css-padding-inline-start-end',
+  'padding-block-start': 'css-padding-block-start-end',
+  'padding-block-end': 'css-padding-block-start-end',
+  'scroll-snap-type': 'css-scroll-snap',
+  'scroll-snap-align': 'css-scroll-snap',
 };
 
 const FUNCTION_SLUGS: Record<string, string> = {
-  rgb: 'css-rgb', rgba: 'css-rgba', calc: 'css-unit-calc', min: 'css-function-min', max: 'css-function-max', clamp: 'css-function-clamp',
-  'light-dark': 'css-function-light-dark', 'linear-gradient': 'css-linear-gradient', 'radial-gradient': 'css-radial-gradient',
-  'conic-gradient': 'css-conic-gradient', lch: 'css-modern-color', oklch: 'css-modern-color', lab: 'css-modern-color', oklab: 'css-modern-color',
+  rgb: 'css-rgb',
+  rgba: 'css-rgba',
+  calc: 'css-unit-calc',
+  min: 'css-function-min',
+  max: 'css-function-max',
+  clamp: 'css-function-clamp',
+  'light-dark': 'css-function-light-dark',
+  'linear-gradient': 'css-linear-gradient',
+  'radial-gradient': 'css-radial-gradient',
+  'conic-gradient': 'css-conic-gradient',
+  lch: 'css-modern-color',
+  oklch: 'css-modern-color',
+  lab: 'css-modern-color',
+  oklab: 'css-modern-color',
   var: 'css-variables',
 };
 
@@ -29,7 +56,9 @@ const UNITS = ['px', 'em', 'rem', 'pt', 'vh', 'vw', 'vmin', 'vmax', 'ch', 'ex', 
 /** Slugs a declaration uses; `known` tells which `css-<property>` entries exist. */
 export function declarationSlugs(d: Declaration, known: (slug: string) => boolean): string[] {
   const slugs = new Set<string>();
-  const add = (slug: string): void => { if (known(slug)) slugs.add(slug); };
+  const add = (slug: string): void => {
+    if (known(slug)) slugs.add(slug);
+  };
   const p = d.property;
   const value = d.value.toLowerCase();
   if (p.startsWith('--')) add('css-variables');
@@ -83,13 +112,20 @@ export function selectorSlugs(selector: string): string[] {
   if (/\s*\+\s*/.test(s)) slugs.add('css-selector-adjacent-sibling');
   if (/\s*~\s*/.test(s)) slugs.add('css-selector-general-sibling');
   const compounds = s.split(/\s*[>+~]\s*|\s+/).filter(Boolean);
-  if (s.trim().split(/\s*[>+~]\s*/).some((part) => /\s/.test(part.trim()))) slugs.add('css-selector-descendant');
+  if (
+    s
+      .trim()
+      .split(/\s*[>+~]\s*/)
+      .some((part) => /\s/.test(part.trim()))
+  )
+    slugs.add('css-selector-descendant');
   for (const compound of compounds) {
     const simple = compound.match(/::?[-\w]+(\(\))?|\.[-\w]+|#[-\w]+|\[[^\]]*\]|\*|^[a-z][-\w]*/gi) ?? [];
     if (simple.length > 1) slugs.add('css-selector-chaining');
     for (const part of simple) {
-      if (part.startsWith('::')) { if (PSEUDO_ELEMENTS.has(part.slice(2))) slugs.add(`css-pseudo-element-${part.slice(2)}`); }
-      else if (part.startsWith(':')) {
+      if (part.startsWith('::')) {
+        if (PSEUDO_ELEMENTS.has(part.slice(2))) slugs.add(`css-pseudo-element-${part.slice(2)}`);
+      } else if (part.startsWith(':')) {
         const name = part.slice(1).replace('()', '');
         slugs.add(PSEUDO_ELEMENTS.has(name) ? `css-pseudo-element-${name}` : name === 'lang' ? 'css-pseudo-class-lang' : `css-pseudo-class-${name}`);
       } else if (part.startsWith('.')) slugs.add('css-selector-class');

@@ -101,7 +101,8 @@ function walk(css: string, conditions: string[], sheet: Stylesheet): void {
       const name = (/^[-\w]+/.exec(head)?.[0] ?? '').toLowerCase();
       const prelude = head.slice(name.length).trim();
       sheet.atRules.push({ name, prelude });
-      if (open < 0 || (semi >= 0 && semi < open)) { // @import …;
+      if (open < 0 || (semi >= 0 && semi < open)) {
+        // @import …;
         i = semi < 0 ? css.length : semi + 1;
         continue;
       }
@@ -112,7 +113,9 @@ function walk(css: string, conditions: string[], sheet: Stylesheet): void {
     }
     if (open < 0) break;
     const end = blockEnd(css, open);
-    const selectors = splitTop(css.slice(i, open), ',').map((s) => s.trim()).filter(Boolean);
+    const selectors = splitTop(css.slice(i, open), ',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     sheet.rules.push({ selectors, declarations: parseDeclarations(css.slice(open + 1, end - 1)), conditions });
     i = end;
   }

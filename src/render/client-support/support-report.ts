@@ -120,7 +120,19 @@ export function clientSupport(html: string, opts: { clients: readonly ClientId[]
     const uncoveredSources = [...new Set([...bare].flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const sources = [...new Set(uses.flatMap((u) => sourcesOf.get(u) ?? []))].sort();
     const examples = [...new Set(uses.map((u) => u.what))].slice(0, 3);
-    features.push({ slug, title: feature.title, url: feature.url, lacking, partial, fallbacks, uncovered, sources, uncoveredSources, examples, notes: [...notes] });
+    features.push({
+      slug,
+      title: feature.title,
+      url: feature.url,
+      lacking,
+      partial,
+      fallbacks,
+      uncovered,
+      sources,
+      uncoveredSources,
+      examples,
+      notes: [...notes],
+    });
   }
   return { clients: [...opts.clients], dataDate: data.lastUpdate, features, used: [...bySlug.keys()].sort() };
 }
@@ -139,7 +151,10 @@ const NOT_NEEDED: Record<string, string> = {
 
 /** Declarations that stand in for a feature where the same style carries them (and the client has them). */
 const ALTERNATIVES: Record<string, Array<{ besides: string; slug: string }>> = {
-  'css-word-break': [{ besides: 'word-wrap', slug: 'css-word-wrap' }, { besides: 'overflow-wrap', slug: 'css-overflow-wrap' }],
+  'css-word-break': [
+    { besides: 'word-wrap', slug: 'css-word-wrap' },
+    { besides: 'overflow-wrap', slug: 'css-overflow-wrap' },
+  ],
   'css-word-wrap': [{ besides: 'word-break', slug: 'css-word-break' }],
   'css-max-width': [{ besides: 'width=', slug: 'html-width' }],
 };
@@ -156,7 +171,8 @@ function fallbackFor(client: ClientId, uses: Usage[], sources: Map<Usage, string
     else if (alternatives.length) ways.add(`${alternatives.map((a) => a.besides.replace(/=$/, ' attribute')).join(', ')} beside it`);
     else if (u.inMedia) ways.add('inline styles stand without the @media rule');
     else if (client === 'outlook-windows' && u.hiddenFromOutlook) ways.add('hidden from Outlook by <!--[if !mso]>');
-    else if (client === 'outlook-windows' && hasOutlookConditionals && (sources.get(u) ?? []).every((s) => s === MJML_SOURCE)) ways.add("MJML's <!--[if mso | IE]> tables");
+    else if (client === 'outlook-windows' && hasOutlookConditionals && (sources.get(u) ?? []).every((s) => s === MJML_SOURCE))
+      ways.add("MJML's <!--[if mso | IE]> tables");
     else without.push(u);
   }
   return { how: [...ways].join('; '), without };
@@ -174,9 +190,11 @@ export function clientLabel(client: ClientId): string {
 
 /** The lint warnings: one per feature some target lacks with no fallback. */
 export function clientSupportWarnings(report: ClientSupportReport): string[] {
-  return report.features.filter((f) => f.uncovered.length).map((f) => {
-    const instead = INSTEAD[f.slug] ? `use ${INSTEAD[f.slug]}` : `see ${f.url}`;
-    const notes = f.notes.filter((n) => f.uncovered.some((c) => n.startsWith(`${clientLabel(c)}: `)));
-    return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')}${notes.length ? ` (caniemail: ${notes.join('; ')})` : ''} and the HTML has no fallback; it comes from ${f.uncoveredSources.join(', ')}: ${instead}`;
-  });
+  return report.features
+    .filter((f) => f.uncovered.length)
+    .map((f) => {
+      const instead = INSTEAD[f.slug] ? `use ${INSTEAD[f.slug]}` : `see ${f.url}`;
+      const notes = f.notes.filter((n) => f.uncovered.some((c) => n.startsWith(`${clientLabel(c)}: `)));
+      return `${f.title} (${f.examples.join(', ')}) is not supported in ${f.uncovered.map(clientLabel).join(', ')}${notes.length ? ` (caniemail: ${notes.join('; ')})` : ''} and the HTML has no fallback; it comes from ${f.uncoveredSources.join(', ')}: ${instead}`;
+    });
 }

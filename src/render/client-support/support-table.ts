@@ -9,8 +9,12 @@ export function clientSupportRows(report: ClientSupportReport): string[][] {
     f.title,
     f.lacking.map(clientLabel).join(', ') || '-',
     f.partial.map(clientLabel).join(', ') || '-',
-    f.lacking.length === 0 ? '-'
-      : [...f.fallbacks.map((fb) => `${clientLabel(fb.client)}: ${fb.how}`), ...(f.uncovered.length ? [`NONE for ${f.uncovered.map(clientLabel).join(', ')}`] : [])].join('; '),
+    f.lacking.length === 0
+      ? '-'
+      : [
+          ...f.fallbacks.map((fb) => `${clientLabel(fb.client)}: ${fb.how}`),
+          ...(f.uncovered.length ? [`NONE for ${f.uncovered.map(clientLabel).join(', ')}`] : []),
+        ].join('; '),
     f.sources.join(', '),
   ]);
 }

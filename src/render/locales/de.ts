@@ -62,7 +62,8 @@ export const de: Strings = {
   preferencesLink: {
     subject: (title) => `Ihr Link zur Verwaltung Ihres Abonnements von ${title}`,
     heading: 'Abonnement verwalten',
-    intro: (title) => `Jemand (hoffentlich Sie) hat einen Link angefordert, um Ihre Einstellungen für ${title} zu ändern: welche Newsletter Sie erhalten, Ihren Namen und Ihre Sprache.`,
+    intro: (title) =>
+      `Jemand (hoffentlich Sie) hat einen Link angefordert, um Ihre Einstellungen für ${title} zu ändern: welche Newsletter Sie erhalten, Ihren Namen und Ihre Sprache.`,
     button: 'Abonnement verwalten',
     expires: (days) => `Dieser Link ist ${days} Tage lang gültig, nur für diese Adresse.`,
     ignore: 'Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail einfach: Es ändert sich nichts.',

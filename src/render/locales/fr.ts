@@ -63,7 +63,8 @@ export const fr: Strings = {
   preferencesLink: {
     subject: (title) => `Votre lien pour gérer votre abonnement à ${title}`,
     heading: 'Gérer votre abonnement',
-    intro: (title) => `Quelqu’un (vous, nous l’espérons) a demandé un lien pour modifier vos paramètres pour ${title}${NBSP}: les lettres que vous recevez, votre nom et votre langue.`,
+    intro: (title) =>
+      `Quelqu’un (vous, nous l’espérons) a demandé un lien pour modifier vos paramètres pour ${title}${NBSP}: les lettres que vous recevez, votre nom et votre langue.`,
     button: 'Gérer mon abonnement',
     expires: (days) => `Ce lien est valable ${days}${NBSP}jours, pour cette adresse seulement.`,
     ignore: `Si vous ne l’avez pas demandé, ignorez simplement cet e-mail${NBSP}: rien ne change.`,

@@ -14,10 +14,30 @@ export const RIGHT_TO_LEFT: readonly Locale[] = ['ar'];
  * the locale's. types.ts checks at compile time that this list and `Strings` agree.
  */
 export const LABEL_KEYS = [
-  'viewOnline', 'greetingPrefix', 'greetingSuffix', 'defaultName', 'affiliations', 'authors',
-  'download', 'details', 'speaker', 'time', 'communityTitle', 'previous', 'next', 'source',
-  'disclaimer', 'unsubscribe', 'managePreferences', 'place', 'online', 'register', 'addToCalendar',
-  'sponsorLabel', 'imageLabel', 'subscribe',
+  'viewOnline',
+  'greetingPrefix',
+  'greetingSuffix',
+  'defaultName',
+  'affiliations',
+  'authors',
+  'download',
+  'details',
+  'speaker',
+  'time',
+  'communityTitle',
+  'previous',
+  'next',
+  'source',
+  'disclaimer',
+  'unsubscribe',
+  'managePreferences',
+  'place',
+  'online',
+  'register',
+  'addToCalendar',
+  'sponsorLabel',
+  'imageLabel',
+  'subscribe',
 ] as const;
 export type LabelKey = (typeof LABEL_KEYS)[number];
 export type LabelOverrides = Partial<Record<LabelKey, string>>;

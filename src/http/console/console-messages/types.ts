@@ -22,7 +22,20 @@ export interface ConsoleMessages {
   issuesEmpty: string;
   recentSends: string;
   noSends: string;
-  columns: { issue: string; subject: string; state: string; total: string; sent: string; failed: string; bounced: string; skipped: string; unknown: string; queued: string; started: string; finished: string };
+  columns: {
+    issue: string;
+    subject: string;
+    state: string;
+    total: string;
+    sent: string;
+    failed: string;
+    bounced: string;
+    skipped: string;
+    unknown: string;
+    queued: string;
+    started: string;
+    finished: string;
+  };
   states: Record<'none' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled', string>;
   issueUnreadable: string;
   preview: string;

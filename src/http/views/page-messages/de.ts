@@ -45,7 +45,8 @@ export const de: Messages = {
     'Möglicherweise wurde er beim Kopieren abgeschnitten. Öffnen Sie den Abmeldelink am Ende einer beliebigen Ausgabe oder nutzen Sie die Abmeldefunktion Ihres E-Mail-Programms.',
   preferences: {
     title: 'Ihre Abonnements',
-    intro: (masked) => `Einstellungen für ${masked}. Setzen Sie ein Häkchen bei den Newslettern, die Sie erhalten möchten; entfernen Sie es, um einen abzubestellen.`,
+    intro: (masked) =>
+      `Einstellungen für ${masked}. Setzen Sie ein Häkchen bei den Newslettern, die Sie erhalten möchten; entfernen Sie es, um einen abzubestellen.`,
     lists: 'Newsletter',
     language: 'Sprache',
     languages: { 'zh-CN': '中文', en: 'English' },
@@ -56,10 +57,12 @@ export const de: Messages = {
     manage: 'Abonnements verwalten',
     awaiting: 'wartet auf Ihre Bestätigung per E-Mail',
     asked: (names) => `Um ${names} zu abonnieren, öffnen Sie den Bestätigungslink, den wir Ihnen soeben per E-Mail geschickt haben.`,
-    linkIntro: (days) => `Zum Schutz Ihrer Daten zeigt und ändert dieser Link nichts: E-Mails werden weitergeleitet. Wir können einen Link an die Adresse senden, an die dieser Newsletter geht; er öffnet Ihre Einstellungen ${days} Tage lang.`,
+    linkIntro: (days) =>
+      `Zum Schutz Ihrer Daten zeigt und ändert dieser Link nichts: E-Mails werden weitergeleitet. Wir können einen Link an die Adresse senden, an die dieser Newsletter geht; er öffnet Ihre Einstellungen ${days} Tage lang.`,
     linkExpired: 'Dieser Link ist abgelaufen.',
     linkButton: 'Link zur Verwaltung meines Abonnements senden',
-    linkSent: (days) => `Wenn dieser Link zu einem Abonnement gehört, ist ein Link zu dessen Verwaltung an diese Adresse unterwegs. Er ist ${days} Tage lang gültig.`,
+    linkSent: (days) =>
+      `Wenn dieser Link zu einem Abonnement gehört, ist ein Link zu dessen Verwaltung an diese Adresse unterwegs. Er ist ${days} Tage lang gültig.`,
     unsubscribeOnly: (name) => `Möchten Sie nur ${name} nicht mehr erhalten?`,
   },
   archiveTitle: (name) => `${name}: alle Ausgaben`,

@@ -52,7 +52,8 @@ export const en: Messages = {
     manage: 'Manage your subscriptions',
     awaiting: 'waiting for you to confirm by email',
     asked: (names) => `To join ${names}, open the confirmation link we have just emailed you.`,
-    linkIntro: (days) => `For your privacy, this link shows and changes nothing: emails get forwarded. We can email a link to the address this newsletter is sent to; it opens your settings for ${days} days.`,
+    linkIntro: (days) =>
+      `For your privacy, this link shows and changes nothing: emails get forwarded. We can email a link to the address this newsletter is sent to; it opens your settings for ${days} days.`,
     linkExpired: 'This link has expired.',
     linkButton: 'Email me a link to manage my subscription',
     linkSent: (days) => `If this link belongs to a subscriber, a link to manage the subscription is on its way to their address. It works for ${days} days.`,

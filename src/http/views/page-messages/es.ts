@@ -56,10 +56,12 @@ export const es: Messages = {
     manage: 'Gestionar mis suscripciones',
     awaiting: 'pendiente de tu confirmación por correo',
     asked: (names) => `Para suscribirte a ${names}, abre el enlace de confirmación que acabamos de enviarte por correo.`,
-    linkIntro: (days) => `Para proteger tu privacidad, este enlace no muestra ni cambia nada: los correos se reenvían. Podemos enviar un enlace a la dirección que recibe este boletín; abre tus ajustes durante ${days} días.`,
+    linkIntro: (days) =>
+      `Para proteger tu privacidad, este enlace no muestra ni cambia nada: los correos se reenvían. Podemos enviar un enlace a la dirección que recibe este boletín; abre tus ajustes durante ${days} días.`,
     linkExpired: 'Este enlace ha caducado.',
     linkButton: 'Enviarme un enlace para gestionar mi suscripción',
-    linkSent: (days) => `Si este enlace pertenece a un suscriptor, un enlace para gestionar la suscripción va de camino a su dirección. Es válido durante ${days} días.`,
+    linkSent: (days) =>
+      `Si este enlace pertenece a un suscriptor, un enlace para gestionar la suscripción va de camino a su dirección. Es válido durante ${days} días.`,
     unsubscribeOnly: (name) => `¿Solo quieres dejar de recibir ${name}?`,
   },
   archiveTitle: (name) => `${name}: todos los números`,

@@ -25,7 +25,8 @@ export const fr: Messages = {
     `Si cette adresse n’est pas déjà abonnée, nous lui avons envoyé un message contenant un lien de confirmation. Ouvrez-le et suivez le lien ${plural('fr', hours, { one: 'dans l’heure', other: `dans les ${hours}${NBSP}${hoursWord(hours)}` })} pour finaliser votre abonnement.`,
   checkInboxHint: `Rien reçu au bout de quelques minutes${NBSP}? Vérifiez votre dossier de courrier indésirable, ou abonnez-vous à nouveau.`,
   confirmAskTitle: (name) => `Confirmez votre abonnement à ${name}`,
-  confirmAskBody: (name) => `Appuyez sur le bouton pour recevoir ${name}. (Nous le demandons pour que personne d’autre, ni un analyseur de liens, ne puisse vous abonner.)`,
+  confirmAskBody: (name) =>
+    `Appuyez sur le bouton pour recevoir ${name}. (Nous le demandons pour que personne d’autre, ni un analyseur de liens, ne puisse vous abonner.)`,
   confirmAskButton: 'Oui, je m’abonne',
   confirmedTitle: 'Votre abonnement est confirmé',
   confirmedBody: (name) => `Merci. Le prochain numéro de ${name} arrivera dans votre boîte de réception.`,
@@ -57,7 +58,8 @@ export const fr: Messages = {
     manage: 'Gérer mes abonnements',
     awaiting: 'en attente de votre confirmation par e-mail',
     asked: (names) => `Pour vous abonner à ${names}, ouvrez le lien de confirmation que nous venons de vous envoyer par e-mail.`,
-    linkIntro: (days) => `Pour protéger votre vie privée, ce lien n’affiche et ne modifie rien${NBSP}: les e-mails sont parfois transférés. Nous pouvons envoyer un lien à l’adresse qui reçoit cette lettre${NBSP}; il ouvre vos paramètres pendant ${days}${NBSP}jours.`,
+    linkIntro: (days) =>
+      `Pour protéger votre vie privée, ce lien n’affiche et ne modifie rien${NBSP}: les e-mails sont parfois transférés. Nous pouvons envoyer un lien à l’adresse qui reçoit cette lettre${NBSP}; il ouvre vos paramètres pendant ${days}${NBSP}jours.`,
     linkExpired: 'Ce lien a expiré.',
     linkButton: 'M’envoyer un lien pour gérer mon abonnement',
     linkSent: (days) => `Si ce lien appartient à un abonné, un lien pour gérer l’abonnement est en route vers son adresse. Il est valable ${days}${NBSP}jours.`,

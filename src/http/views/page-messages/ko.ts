@@ -40,7 +40,8 @@ export const ko: Messages = {
   resubscribeOffer: '마음이 바뀌셨나요? 다시 구독하시면 이메일로 확인을 요청해 드립니다.',
   preferencesInvalidTitle: '이 설정 링크는 사용할 수 없습니다',
   unsubscribeInvalidTitle: '이 구독 해지 링크는 사용할 수 없습니다',
-  unsubscribeInvalidBody: '복사하는 과정에서 링크가 잘렸을 수 있습니다. 아무 호나 맨 아래에 있는 구독 해지 링크를 열거나, 메일 프로그램의 구독 해지 버튼을 이용해 주세요.',
+  unsubscribeInvalidBody:
+    '복사하는 과정에서 링크가 잘렸을 수 있습니다. 아무 호나 맨 아래에 있는 구독 해지 링크를 열거나, 메일 프로그램의 구독 해지 버튼을 이용해 주세요.',
   preferences: {
     title: '내 구독',
     intro: (masked) => `${masked} 주소의 구독 설정입니다. 받고 싶은 뉴스레터를 선택하고, 해지하려면 선택을 해제하세요.`,
@@ -54,7 +55,8 @@ export const ko: Messages = {
     manage: '구독 관리',
     awaiting: '이메일 확인 대기 중',
     asked: (names) => `${names} 구독을 시작하려면 방금 보내 드린 확인 메일의 링크를 열어 주세요.`,
-    linkIntro: (days) => `개인정보 보호를 위해 이 링크로는 아무것도 보거나 바꿀 수 없습니다(메일은 전달될 수 있으니까요). 이 뉴스레터를 받는 주소로 설정을 여는 링크를 보내 드릴 수 있으며, 링크는 ${days}일 동안 유효합니다.`,
+    linkIntro: (days) =>
+      `개인정보 보호를 위해 이 링크로는 아무것도 보거나 바꿀 수 없습니다(메일은 전달될 수 있으니까요). 이 뉴스레터를 받는 주소로 설정을 여는 링크를 보내 드릴 수 있으며, 링크는 ${days}일 동안 유효합니다.`,
     linkExpired: '이 링크는 만료되었습니다.',
     linkButton: '구독 관리 링크를 메일로 받기',
     linkSent: (days) => `이 링크가 구독자의 것이라면 구독 관리 링크가 그 주소로 발송되고 있습니다. ${days}일 동안 유효합니다.`,

@@ -9,8 +9,7 @@ export const zhCN: Messages = {
   nameLabel: '称呼',
   optional: '（选填）',
   otherNewsletters: '其他刊物：',
-  consent: (name) =>
-    `点击订阅即表示我同意通过邮件接收${name}。每一期邮件都附有退订链接，可随时一键退订。我们会记录订阅的时间和来源，作为同意的凭证。`,
+  consent: (name) => `点击订阅即表示我同意通过邮件接收${name}。每一期邮件都附有退订链接，可随时一键退订。我们会记录订阅的时间和来源，作为同意的凭证。`,
   subscribeButton: '订阅',
   confirmNote: (hours) => `我们会发送一封确认邮件，其中的链接 ${hours} 小时内有效。`,
   honeypotLabel: '请勿填写此项',
@@ -48,7 +47,8 @@ export const zhCN: Messages = {
     manage: '管理我的订阅',
     awaiting: '等待邮件确认',
     asked: (names) => `要订阅${names}，请打开我们刚发给你的确认邮件中的链接。`,
-    linkIntro: (days) => `为保护你的隐私，这个链接不显示也不更改任何设置：邮件可能被转发过。我们可以把一个链接发到接收本通讯的邮箱，${days} 天内可用它打开你的设置。`,
+    linkIntro: (days) =>
+      `为保护你的隐私，这个链接不显示也不更改任何设置：邮件可能被转发过。我们可以把一个链接发到接收本通讯的邮箱，${days} 天内可用它打开你的设置。`,
     linkExpired: '这个链接已过期。',
     linkButton: '给我发送管理订阅的链接',
     linkSent: (days) => `如果这个链接属于某位订阅者，管理订阅的链接正在发往其邮箱，${days} 天内有效。`,

@@ -12,8 +12,7 @@ export const zhTW: Messages = {
   nameLabel: '稱呼',
   optional: '（選填）',
   otherNewsletters: '其他刊物：',
-  consent: (name) =>
-    `按下訂閱即表示我同意以電子郵件接收${name}。每一期郵件都附有取消訂閱連結，可隨時一鍵取消。我們會記錄訂閱的時間與來源，作為同意的憑證。`,
+  consent: (name) => `按下訂閱即表示我同意以電子郵件接收${name}。每一期郵件都附有取消訂閱連結，可隨時一鍵取消。我們會記錄訂閱的時間與來源，作為同意的憑證。`,
   subscribeButton: '訂閱',
   confirmNote: (hours) => `我們會寄出一封確認郵件，其中的連結 ${hours} 小時內有效。`,
   honeypotLabel: '請勿填寫此欄',
@@ -51,7 +50,8 @@ export const zhTW: Messages = {
     manage: '管理我的訂閱',
     awaiting: '等待郵件確認',
     asked: (names) => `要訂閱${names}，請開啟我們剛寄給你的確認郵件中的連結。`,
-    linkIntro: (days) => `為保護你的隱私，這個連結不顯示也不變更任何設定：郵件可能被轉寄過。我們可以把一個連結寄到接收本電子報的信箱，${days} 天內可用它開啟你的設定。`,
+    linkIntro: (days) =>
+      `為保護你的隱私，這個連結不顯示也不變更任何設定：郵件可能被轉寄過。我們可以把一個連結寄到接收本電子報的信箱，${days} 天內可用它開啟你的設定。`,
     linkExpired: '這個連結已過期。',
     linkButton: '寄給我管理訂閱的連結',
     linkSent: (days) => `如果這個連結屬於某位訂閱者，管理訂閱的連結正寄往其信箱，${days} 天內有效。`,
