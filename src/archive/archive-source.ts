@@ -1,7 +1,7 @@
 // Where the web archive reads published issues from. The HTTP routes depend only on this
 // small interface; the Redis implementation reads what `publish` stored (PublishedIssue JSON
 // at keys.rendered(id), ids in the keys.archiveIndex() sorted set) and the campaign's state.
-import { readSendStates, recentCampaignIds } from '../campaign/campaign-record.ts';
+import { readSendStates, recentCampaignIds } from '../campaign/records/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import type { PublishedIssue } from '../campaign/types.ts';
 import type { Keys } from '../redis/keys.ts';

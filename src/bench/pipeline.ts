@@ -3,7 +3,7 @@
 // K worker processes (workers/worker.ts) run the fan-out and the deliveries, and we watch:
 // the campaign status until `done`, the sink's 250s, Redis memory, and the workers' /proc.
 import type { Redis } from 'ioredis';
-import { deliverJobId } from '../campaign/ids.ts';
+import { deliverJobId } from '../campaign/records/ids.ts';
 import { openSends } from '../campaign/sends.ts';
 import type { Partitions } from '../redis/partitions.ts';
 import { startListSend } from '../campaign/start-send.ts';

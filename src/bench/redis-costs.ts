@@ -7,8 +7,8 @@
 // MEMORY USAGE over the queue's keys (exact for these keys, blind to allocator overhead).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliverJobId } from '../campaign/ids.ts';
-import { addDeliverJobs, DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS } from '../campaign/queues.ts';
+import { deliverJobId } from '../campaign/records/ids.ts';
+import { addDeliverJobs, DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS } from '../campaign/queue/queues.ts';
 import type { DeliverJobData } from '../campaign/types.ts';
 import { keysMemory, usedMemory } from './redis-info.ts';
 

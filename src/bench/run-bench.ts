@@ -7,8 +7,8 @@
 import { encodedSizes } from '../mail/index.ts';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { DEFAULT_FANOUT } from '../campaign/fan-out.ts';
-import { publishIssue, toPublishedIssue } from '../campaign/publish.ts';
+import { DEFAULT_FANOUT } from '../campaign/processors/fan-out.ts';
+import { publishIssue, toPublishedIssue } from '../campaign/records/publish.ts';
 import type { Config } from '../config/index.ts';
 import { loadIssueFile } from '../content/index.ts';
 import { prepareIssueMime } from '../mail/index.ts';

@@ -9,10 +9,10 @@
 // delayed set; `resume` promotes them so the send continues at once.
 import type { Job } from 'bullmq';
 import { UserError } from '../errors.ts';
-import { holdPause, readRunAndState, rescheduleRecord, resumeRecord, stopFanout, transition } from './campaign-record.ts';
+import { holdPause, readRunAndState, rescheduleRecord, resumeRecord, stopFanout, transition } from './records/campaign-record.ts';
 import { isRecipientId } from '../redis/subscriber-id.ts';
-import { deliverJobId, fanoutJobId, jobCampaignId } from './ids.ts';
-import type { CampaignQueues } from './queues.ts';
+import { deliverJobId, fanoutJobId, jobCampaignId } from './records/ids.ts';
+import type { CampaignQueues } from './queue/queues.ts';
 import type { Sends } from './sends.ts';
 import { DEFAULT_SETTLE_TIMEOUT_MS, waitUntilSettled } from './withdraw.ts';
 import { CampaignNotFoundError, getStatus } from './status.ts';

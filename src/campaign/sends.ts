@@ -9,8 +9,8 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 import { partitionOfId, type Partitions } from '../redis/partitions.ts';
-import { Ledger } from './ledger.ts';
-import { createCampaignQueues, type CampaignQueues } from './queues.ts';
+import { Ledger } from './records/ledger.ts';
+import { createCampaignQueues, type CampaignQueues } from './queue/queues.ts';
 
 /** One partition's shard of the sends. */
 export interface SendShard {

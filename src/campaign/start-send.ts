@@ -4,10 +4,10 @@
 import { UserError } from '../errors.ts';
 import { parseStartTime, StartTimeError } from './start-time.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { expireCampaign, readCampaign, readSend, startCampaign } from './campaign-record.ts';
-import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './ids.ts';
-import { asTestIssue, storeTestCopy } from './publish.ts';
-import { FANOUT_JOB_OPTIONS } from './queues.ts';
+import { expireCampaign, readCampaign, readSend, startCampaign } from './records/campaign-record.ts';
+import { fanoutJobId, testCampaignId, TEST_TTL_SECONDS } from './records/ids.ts';
+import { asTestIssue, storeTestCopy } from './records/publish.ts';
+import { FANOUT_JOB_OPTIONS } from './queue/queues.ts';
 import { shardKeys, type Sends, type SendShard } from './sends.ts';
 import type { CampaignRecord, CampaignState, PublishedIssue } from './types.ts';
 

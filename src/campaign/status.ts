@@ -3,7 +3,7 @@
 // (more if others joined before the fan-out reached the end of the list).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
-import { readSend } from './campaign-record.ts';
+import { readSend } from './records/campaign-record.ts';
 import { shardKeys, type SendReader } from './sends.ts';
 import type { CampaignRecord, CampaignState, CampaignStatus } from './types.ts';
 

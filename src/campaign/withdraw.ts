@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
-import { readStates, recentCampaignIds } from './campaign-record.ts';
+import { readStates, recentCampaignIds } from './records/campaign-record.ts';
 import { shardOf, type LedgerShard } from './sends.ts';
 
 /** A subscriber's ledger entries are in their own partition's shard of each send. */

@@ -10,7 +10,7 @@
 //               of it meanwhile is told to come back later, never applied alongside.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../campaign/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import type { Keys } from '../redis/keys.ts';
 
 /**

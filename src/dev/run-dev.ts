@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createLogger } from '../logging/logger.ts';
 import { withCampaignClient } from '../campaign/campaign-client.ts';
-import { toPublishedIssue } from '../campaign/publish.ts';
+import { toPublishedIssue } from '../campaign/records/publish.ts';
 import { watchCampaign } from '../campaign/status.ts';
 import { renderIssueFile } from '../use-cases/render-issue-file.ts';
 import { sendIssue } from '../use-cases/send-issue.ts';

@@ -4,7 +4,7 @@
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import type { Redis } from 'ioredis';
-import { deliveredPerList } from '../campaign/campaign-record.ts';
+import { deliveredPerList } from '../campaign/records/campaign-record.ts';
 import { counterFromSource, type Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStore } from '../subscribers/types.ts';

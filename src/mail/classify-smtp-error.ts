@@ -2,7 +2,7 @@
 // permanent (bounce + suppress, never retried), transient (retry with backoff) or ambiguous
 // (the message data was sent and then the connection failed: it may have been accepted). An
 // ambiguous outcome is sent again, as Postfix does, and the retry counted as a possible
-// duplicate; only on the last attempt is it recorded as unknown (campaign/deliver-processor.ts).
+// duplicate; only on the last attempt is it recorded as unknown (campaign/processors/deliver-processor.ts).
 //
 // What nodemailer 10.6 (lib/smtp-connection) puts on its errors, and so what this reads:
 // - `responseCode` + `response`: the server's reply, present only when the server answered.

@@ -1,7 +1,7 @@
 // Subscriber ids, defined once. The store numbers subscribers in decimal from 1 (with partitions,
 // seq × P + p: src/redis/partitions.ts), at most 16 digits, so an id is a JavaScript-safe
 // number and never has a leading zero. A test send's recipients are no subscribers: they are
-// `t1`, `t2`, … (src/campaign/ids.ts), which a deliver job may name (isRecipientId) and a
+// `t1`, `t2`, … (src/campaign/records/ids.ts), which a deliver job may name (isRecipientId) and a
 // subscriber id never matches.
 
 /** A subscriber id, anchored: for a route's or a form's field (zod's `.regex`). */

@@ -6,7 +6,7 @@
 // make all of them a machine's. `commit` counts the held clicks whose two seconds are over; the
 // server calls it on every click and once a second, and a report calls it before it reads.
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../campaign/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { ClickKind } from './click-classify.ts';
 

@@ -3,7 +3,7 @@
 // (suppressed), three soft bounces within 30 days do the same, a complaint marks them
 // complained (unsubscribed and suppressed). Either way every running send of their lists lets
 // them go before this returns, and the issue it names counts the report.
-import { countLateReport } from '../campaign/campaign-record.ts';
+import { countLateReport } from '../campaign/records/campaign-record.ts';
 import { shardOf } from '../campaign/sends.ts';
 import { withdrawFromRunningSends } from '../campaign/withdraw.ts';
 import { partsOfOurMessageId } from '../mail/message-id.ts';

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { recentCampaignIds } from '../campaign/campaign-record.ts';
+import { recentCampaignIds } from '../campaign/records/campaign-record.ts';
 import type { Sends } from '../campaign/sends.ts';
 import { findStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';

@@ -1,6 +1,6 @@
 // "What happened to my message to x@y?": the subscriber by address (through the store), then
 // their entry in the send's ledger (through the ledger), in words an editor can pass on.
-import { readCampaign } from '../campaign/campaign-record.ts';
+import { readCampaign } from '../campaign/records/campaign-record.ts';
 import type { Redis } from 'ioredis';
 import { shardOf, type LedgerShard } from '../campaign/sends.ts';
 import { normaliseEmail } from '../subscribers/email-address.ts';

@@ -2,7 +2,7 @@
 // the console): loaded, rendered once, and refused with its findings when lint has errors.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toPublishedIssue } from '../campaign/publish.ts';
+import { toPublishedIssue } from '../campaign/records/publish.ts';
 import type { PublishedIssue } from '../campaign/types.ts';
 import { CONTENT_ID } from '../content/schema.ts';
 import type { LocatedFinding } from '../content/index.ts';

@@ -2,7 +2,7 @@
 // refuse while a send of it runs; say so, changing nothing, when it is done (unless only new
 // subscribers or the failed are asked for); check that publishing is allowed; let the caller
 // confirm with the number of recipients; publish once; start the send.
-import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/publish.ts';
+import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/records/publish.ts';
 import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/start-send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';

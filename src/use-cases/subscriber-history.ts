@@ -1,7 +1,7 @@
 // A subscriber's part in the recent sends, for the console's subscriber page: for each send that
 // holds an entry for them, what became of their message. Read from the ledgers (subscriber ids
 // and states only); nothing about a reader is recorded for this.
-import { recentCampaignIds } from '../campaign/campaign-record.ts';
+import { recentCampaignIds } from '../campaign/records/campaign-record.ts';
 import { shardOf, type LedgerShard } from '../campaign/sends.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { Redis } from 'ioredis';

@@ -6,7 +6,7 @@
 // close() stops in two steps: no new jobs, and those in flight finish; then SMTP and Redis close.
 import type { Worker } from 'bullmq';
 import { latestIssueUrl, RedisArchiveSource } from '../archive/archive-source.ts';
-import { startCampaignWorkers, type CampaignWorkerOptions } from '../campaign/campaign-workers.ts';
+import { startCampaignWorkers, type CampaignWorkerOptions } from '../campaign/queue/campaign-workers.ts';
 import type { Config } from '../config/index.ts';
 import { loadNewsletters, loadTemplates } from '../content/index.ts';
 import { UserError } from '../errors.ts';

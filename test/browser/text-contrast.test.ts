@@ -7,8 +7,8 @@
 import { readdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';

@@ -1,10 +1,10 @@
-// addWaitingJobs writes BullMQ's job records itself (src/campaign/bullmq-job-records.ts). These
+// addWaitingJobs writes BullMQ's job records itself (src/campaign/queue/bullmq-job-records.ts). These
 // tests hold it to what Queue.addBulk writes, field by field, and run its jobs through a real
 // Worker: a BullMQ upgrade that changes the storage format fails here.
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWaitingJobs } from '../../src/campaign/bullmq-job-records.ts';
+import { addWaitingJobs } from '../../src/campaign/queue/bullmq-job-records.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';
 
 const OPTS: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay: 5 }, removeOnComplete: true, removeOnFail: true };

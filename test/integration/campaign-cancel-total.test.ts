@@ -3,7 +3,7 @@
 // one of sent, failed, bounced, skipped, unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign } from '../../src/campaign/control.ts';
-import { readCampaign } from '../../src/campaign/campaign-record.ts';
+import { readCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 

@@ -1,9 +1,9 @@
 // Cancelling a send takes its deliver jobs that no worker holds off the queue: before, they
 // stayed "waiting" and drained at the rate limit with no mail sent. Another send's jobs stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCampaign } from '../../src/campaign/campaign-record.ts';
+import { readCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { cancelCampaign } from '../../src/campaign/control.ts';
-import { deliverJobId } from '../../src/campaign/ids.ts';
+import { deliverJobId } from '../../src/campaign/records/ids.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 

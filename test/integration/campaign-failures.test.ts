@@ -3,7 +3,7 @@
 // never retried (the sink saw each once), and the next issue's send skips them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/wait.ts';
-import { deliverJobId } from '../../src/campaign/ids.ts';
+import { deliverJobId } from '../../src/campaign/records/ids.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
 
 const N = 600;

@@ -3,9 +3,9 @@
 // later attempt meets it, one that sent no data is not; a released marker is not either;
 // paused/cancelled/inactive are honoured; the numbers add up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { inDoubtKey, Ledger } from '../../src/campaign/ledger.ts';
-import { contentHash, publishIssue } from '../../src/campaign/publish.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { inDoubtKey, Ledger } from '../../src/campaign/records/ledger.ts';
+import { contentHash, publishIssue } from '../../src/campaign/records/publish.ts';
 import { getStatus } from '../../src/campaign/status.ts';
 import type { PublishedIssue } from '../../src/campaign/types.ts';
 import { UserError } from '../../src/errors.ts';

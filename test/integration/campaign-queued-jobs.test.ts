@@ -2,9 +2,9 @@
 // `issueId`, holding the same campaign id) still run after an upgrade: a fan-out job and a
 // deliver job found in the queues with `issueId` send the issue, once to each subscriber.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { deliverJobId, fanoutJobId } from '../../src/campaign/ids.ts';
-import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS, FANOUT_JOB_OPTIONS } from '../../src/campaign/queues.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { deliverJobId, fanoutJobId } from '../../src/campaign/records/ids.ts';
+import { DELIVER_JOB_NAME, DELIVER_JOB_OPTIONS, FANOUT_JOB_OPTIONS } from '../../src/campaign/queue/queues.ts';
 import type { DeliverJobData, FanoutJobData, PublishedIssue } from '../../src/campaign/types.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 

@@ -6,9 +6,9 @@
 // start cut short before every partition had its shard is not "mended" into a send that
 // would end without those partitions: sending again names them, and cancel + send completes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCampaign, startCampaign } from '../../src/campaign/campaign-record.ts';
+import { readCampaign, startCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { cancelCampaign } from '../../src/campaign/control.ts';
-import { fanoutJobId } from '../../src/campaign/ids.ts';
+import { fanoutJobId } from '../../src/campaign/records/ids.ts';
 import { SendRunningError } from '../../src/campaign/start-send.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';

@@ -3,7 +3,7 @@
 // pause, resume and cancel; "what happened to my message" from the ledger; every POST refused
 // without its CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCampaignQueues } from '../../src/campaign/queues.ts';
+import { createCampaignQueues } from '../../src/campaign/queue/queues.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from './http-harness.ts';
 

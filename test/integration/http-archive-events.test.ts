@@ -1,8 +1,8 @@
 // GET /issues/:id/events/:n.ics: an issue's event as an iCalendar file (RFC 5545), from the real
 // publish step, and the "Add to calendar" link on the issue's web page that points at it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { foldLine, icsText } from '../../src/render/calendar.ts';

@@ -3,8 +3,8 @@
 import { encodedSizes } from '../../src/mail/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml2js } from 'xml-js';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/publish.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import type { Issue } from '../../src/content/schema.ts';
 import { createRenderer } from '../../src/render/index.ts';

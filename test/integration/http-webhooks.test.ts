@@ -3,7 +3,7 @@
 // do what one hard bounce does, the issue named by our Message-ID counts it, and nothing
 // happens without the token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/campaign-record.ts';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { getStatus } from '../../src/campaign/status.ts';
 import { ADMIN_TOKEN, startHttpHarness, type HttpHarness } from './http-harness.ts';
 

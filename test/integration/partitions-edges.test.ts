@@ -2,7 +2,7 @@
 // fan-out window is split over the shards, an operator's pause holds a shard that had paused
 // itself for SMTP, and a lost partition count is never guessed at when partitioned data exists.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pauseForReason, readSendStates, startCampaign } from '../../src/campaign/campaign-record.ts';
+import { pauseForReason, readSendStates, startCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { pauseCampaign } from '../../src/campaign/control.ts';
 import { openSends } from '../../src/campaign/sends.ts';
 import { RedisArchiveSource } from '../../src/archive/archive-source.ts';

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { toPublishedIssue } from '../../src/campaign/publish.ts';
+import { toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { prepareIssueMime } from '../../src/mail/index.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { renderIssueFile } from '../../src/use-cases/render-issue-file.ts';

@@ -1,7 +1,7 @@
 // mergeCampaigns: a send spread over partitions reads as one (counters summed, the state every
 // partition agrees on, else the one that still moves), and one partition reads as itself.
 import { describe, expect, it } from 'vitest';
-import { mergeCampaigns, parseCampaign } from '../../src/campaign/campaign-record.ts';
+import { mergeCampaigns, parseCampaign } from '../../src/campaign/records/campaign-record.ts';
 import type { CampaignRecord } from '../../src/campaign/types.ts';
 
 function shard(fields: Record<string, string>): CampaignRecord {

@@ -1,5 +1,5 @@
 // Rules of the layout that a reader of one file cannot see (README, "How it is built"):
-// - one module writes each Redis record: the campaign hash only src/campaign/campaign-record.ts
+// - one module writes each Redis record: the campaign hash only src/campaign/records/campaign-record.ts
 //   (the ledger's scripts change it through its Lua functions, CAMPAIGN_LUA);
 // - src/ never imports workers/ (the process entry imports the library, not the other way).
 // Both are read from the source text, as a reviewer would: a write through a key built
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const OWNER = 'src/campaign/campaign-record.ts';
+const OWNER = 'src/campaign/records/campaign-record.ts';
 
 function sourceFiles(dir: string): string[] {
   return (readdirSync(join(root, dir), { recursive: true }) as string[])

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 import { describe, expect, it } from 'vitest';
 import { loadIssueFile } from '../../src/content/index.ts';
-import { toPublishedIssue } from '../../src/campaign/publish.ts';
+import { toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { prepareIssueMime, type IssueMimeOptions } from '../../src/mail/issue-mime.ts';
 import { stuffDots, useCanonicalDotStuffing } from '../../src/mail/smtp-dot-stuffing.ts';
 import type { PublishedIssue } from '../../src/campaign/types.ts';

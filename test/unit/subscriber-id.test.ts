@@ -1,7 +1,7 @@
 // The one definition of a subscriber id (src/redis/subscriber-id.ts), and the looser recipient
 // id a deliver job may name: a test send's `t1`, `t2`, … are recipients, never subscribers.
 import { describe, expect, it } from 'vitest';
-import { testSubscriberId } from '../../src/campaign/ids.ts';
+import { testSubscriberId } from '../../src/campaign/records/ids.ts';
 import { partitionOfId } from '../../src/redis/partitions.ts';
 import { isRecipientId, isSubscriberId, SUBSCRIBER_ID } from '../../src/redis/subscriber-id.ts';
 

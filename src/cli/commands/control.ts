@@ -25,7 +25,7 @@ export function register(program: Command): void {
         const [{ withCampaignClient }, control, { assertCampaignId }] = await Promise.all([
           import('../../campaign/campaign-client.ts'),
           import('../../campaign/control.ts'),
-          import('../../campaign/ids.ts'),
+          import('../../campaign/records/ids.ts'),
         ]);
         assertCampaignId(issueId);
         const run = { pause: control.pauseCampaign, resume: control.resumeCampaign, cancel: control.cancelCampaign }[action];

@@ -40,7 +40,7 @@ export function register(program: Command): void {
         import('../../campaign/start-send.ts'),
         import('../../use-cases/test-send.ts'),
       ]);
-      const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/worker-presence.ts');
+      const { liveWorkerCount, noWorkerNotice } = await import('../../campaign/queue/worker-presence.ts');
       const testTo = opts.test ? testAddresses(opts.test) : undefined; // a wrong address fails before anything renders
 
       const { issue, newsletter, published } = await loadPublishableIssue(file, { assetsUrl: config.assetsUrl }).catch((error: unknown) => {

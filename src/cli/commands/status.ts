@@ -89,7 +89,7 @@ export function register(program: Command): void {
       const [{ withCampaignClient }, { getStatus, watchCampaign }, { assertCampaignId }] = await Promise.all([
         import('../../campaign/campaign-client.ts'),
         import('../../campaign/status.ts'),
-        import('../../campaign/ids.ts'),
+        import('../../campaign/records/ids.ts'),
       ]);
       assertCampaignId(issueId);
       await withCampaignClient(config, async (c) => {

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
-import { isCampaignId } from '../../campaign/ids.ts';
+import { isCampaignId } from '../../campaign/records/ids.ts';
 import { AlreadySentError, parseSendAt, SendRunningError } from '../../campaign/start-send.ts';
 import { CampaignNotFoundError, getStatus } from '../../campaign/status.ts';
 import { UserError } from '../../errors.ts';

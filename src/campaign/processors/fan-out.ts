@@ -7,13 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Keys } from '../redis/keys.ts';
-import type { ActivePage, SubscriberStore } from '../subscribers/types.ts';
-import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from './campaign-record.ts';
-import { deliverJobId, jobCampaignId, TEST_TTL_SECONDS, testSubscriberId } from './ids.ts';
-import type { Ledger } from './ledger.ts';
-import { addDeliverJobs, type CampaignQueues } from './queues.ts';
-import type { CampaignRecord, FanoutJobData, QueuedJobData } from './types.ts';
+import type { Keys } from '../../redis/keys.ts';
+import type { ActivePage, SubscriberStore } from '../../subscribers/types.ts';
+import { markFanoutStarted, readCampaign, readRunAndState, transition, unsettledCount } from '../records/campaign-record.ts';
+import { deliverJobId, jobCampaignId, TEST_TTL_SECONDS, testSubscriberId } from '../records/ids.ts';
+import type { Ledger } from '../records/ledger.ts';
+import { addDeliverJobs, type CampaignQueues } from '../queue/queues.ts';
+import type { CampaignRecord, FanoutJobData, QueuedJobData } from '../types.ts';
 
 export interface FanoutOptions {
   /** Subscribers per page and per script adding their deliver jobs. Default 1,000. */

@@ -5,11 +5,11 @@
 // compare-and-set on the pause's kind, so several workers (or an operator's own pause) agree.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Mailer } from '../mail/types.ts';
-import { readSendStates, recentCampaignIds } from './campaign-record.ts';
-import { CampaignStateError, resumeCampaign, type ControlDeps } from './control.ts';
-import { shardKeys } from './sends.ts';
-import { CampaignNotFoundError } from './status.ts';
+import type { Mailer } from '../../mail/types.ts';
+import { readSendStates, recentCampaignIds } from '../records/campaign-record.ts';
+import { CampaignStateError, resumeCampaign, type ControlDeps } from '../control.ts';
+import { shardKeys } from '../sends.ts';
+import { CampaignNotFoundError } from '../status.ts';
 
 /** Sends among the newest that can be waiting (older ones finished long ago). */
 const RECENT = 200;

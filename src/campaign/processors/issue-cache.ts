@@ -2,12 +2,12 @@
 // prepared MIME message (built once, spliced per recipient). A forced re-publish changes the
 // content hash the ledger's claim returns, and the entry is rebuilt.
 import type { Redis } from 'ioredis';
-import type { BuiltMessage, MimeRecipient } from '../mail/types.ts';
-import type { Keys } from '../redis/keys.ts';
-import { readCampaign } from './campaign-record.ts';
-import type { CampaignRecord, PublishedIssue } from './types.ts';
+import type { BuiltMessage, MimeRecipient } from '../../mail/types.ts';
+import type { Keys } from '../../redis/keys.ts';
+import { readCampaign } from '../records/campaign-record.ts';
+import type { CampaignRecord, PublishedIssue } from '../types.ts';
 
-export type { MimeRecipient } from '../mail/types.ts';
+export type { MimeRecipient } from '../../mail/types.ts';
 
 /** The part of src/mail's PreparedIssueMime the deliver processor uses. */
 export interface PreparedMime {

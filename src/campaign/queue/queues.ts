@@ -2,11 +2,11 @@
 // same hash tag as our keys, so queue keys and ledger keys live on one Redis Cluster slot.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUES } from '../redis/keys.ts';
+import { QUEUES } from '../../redis/keys.ts';
 import { BACKOFF_TYPE } from './backoff.ts';
 import { addWaitingJobs } from './bullmq-job-records.ts';
-import { deliverJobId } from './ids.ts';
-import type { DeliverJobData, FanoutJobData } from './types.ts';
+import { deliverJobId } from '../records/ids.ts';
+import type { DeliverJobData, FanoutJobData } from '../types.ts';
 
 /**
  * 12 attempts with the default backoff (2 s doubling, capped at 5 min) keep retrying for about

@@ -13,7 +13,7 @@
 // through a real Worker, so a BullMQ upgrade that changes the format fails there, by name.
 import { optsEncodeMap, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 // KEYS: wait, meta, active, marker, events. ARGV: job key prefix, job name, timestamp, stored opts
 // before and after the job id, then (jobId, data, JSON-quoted jobId) per job. A job whose id

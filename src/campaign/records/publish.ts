@@ -5,11 +5,11 @@
 // them, and the archive index they are listed in.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Issue, Newsletter } from '../content/schema.ts';
-import { UserError } from '../errors.ts';
-import type { Keys } from '../redis/keys.ts';
-import type { RenderedIssue } from '../render/types.ts';
-import type { PublishedIssue } from './types.ts';
+import type { Issue, Newsletter } from '../../content/schema.ts';
+import { UserError } from '../../errors.ts';
+import type { Keys } from '../../redis/keys.ts';
+import type { RenderedIssue } from '../../render/types.ts';
+import type { PublishedIssue } from '../types.ts';
 
 export function contentHash(subject: string, html: string, text: string): string {
   // Separators keep "ab"+"c" and "a"+"bc" apart.

@@ -4,9 +4,9 @@
 // failed, …, total, inflight), cursor and end, since those must move with a ledger entry in one
 // step. Other modules read it here too; test/unit/layout-rules.test.ts fails when one writes it.
 import type { Redis } from 'ioredis';
-import type { Keys } from '../redis/keys.ts';
-import { LuaScript } from './lua-script.ts';
-import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState, type PausedUntil } from './types.ts';
+import type { Keys } from '../../redis/keys.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
+import { CAMPAIGN_STATES, type CampaignMode, type CampaignRecord, type CampaignState, type PausedUntil } from '../types.ts';
 
 /**
  * Lua functions for the ledger's scripts (ledger.ts), whose every write to a campaign hash goes

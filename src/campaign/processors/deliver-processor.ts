@@ -7,14 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { MessageBufferLease, MessageBuffers } from '../mail/message-buffers.ts';
-import type { BuiltMessage, DeliveryOutcome, Mailer } from '../mail/types.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
-import { isRecipientId } from '../redis/subscriber-id.ts';
-import { jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from './ids.ts';
+import type { MessageBufferLease, MessageBuffers } from '../../mail/message-buffers.ts';
+import type { BuiltMessage, DeliveryOutcome, Mailer } from '../../mail/types.ts';
+import type { SubscriberStore } from '../../subscribers/types.ts';
+import { isRecipientId } from '../../redis/subscriber-id.ts';
+import { jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from '../records/ids.ts';
 import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
-import type { Ledger } from './ledger.ts';
-import type { DeliverJobData, FinalState, PausedUntil, QueuedJobData } from './types.ts';
+import type { Ledger } from '../records/ledger.ts';
+import type { DeliverJobData, FinalState, PausedUntil, QueuedJobData } from '../types.ts';
 
 export interface DeliverDeps {
   /** Only written to here (a bounce suppresses the address); the claim reads the subscriber. */

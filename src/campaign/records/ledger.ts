@@ -18,11 +18,11 @@
 // This file owns the ledger hash and its in-doubt set; the campaign hash is campaign-record.ts's,
 // and these scripts change it only through that file's Lua functions (CAMPAIGN_LUA).
 import type { Redis } from 'ioredis';
-import type { Keys } from '../redis/keys.ts';
-import { subscriberReadSpec } from '../subscribers/redis-store.ts';
+import type { Keys } from '../../redis/keys.ts';
+import { subscriberReadSpec } from '../../subscribers/redis-store.ts';
 import { CAMPAIGN_LUA } from './campaign-record.ts';
-import { LuaScript } from './lua-script.ts';
-import type { ClaimOutcome, FinalState } from './types.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
+import type { ClaimOutcome, FinalState } from '../types.ts';
 
 /** Subscribers re-sent after an in-doubt attempt (the possible duplicates), for reports. */
 export function inDoubtKey(k: Keys, campaignId: string): string {

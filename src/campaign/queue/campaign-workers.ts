@@ -4,20 +4,20 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { MessageBuffers } from '../mail/message-buffers.ts';
-import type { Mailer } from '../mail/types.ts';
-import { QUEUES } from '../redis/keys.ts';
-import type { Partitions } from '../redis/partitions.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
+import { MessageBuffers } from '../../mail/message-buffers.ts';
+import type { Mailer } from '../../mail/types.ts';
+import { QUEUES } from '../../redis/keys.ts';
+import type { Partitions } from '../../redis/partitions.ts';
+import type { SubscriberStore } from '../../subscribers/types.ts';
 import { backoffStrategy, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from './deliver-processor.ts';
-import { createFanoutProcessor, DEFAULT_FANOUT, type FanoutOptions } from './fan-out.ts';
-import { IssueCache, type PrepareMime } from './issue-cache.ts';
-import { pauseForReason } from './campaign-record.ts';
-import { openSends, type Sends } from './sends.ts';
-import { startSmtpRecovery } from './smtp-recovery.ts';
-import type { DeliverJobData, FanoutJobData, PausedUntil } from './types.ts';
-import { isConnectionError } from '../redis/connection.ts';
+import { createDeliverProcessor, settleAbandonedJob, type DeliverOptions, type DeliverResult } from '../processors/deliver-processor.ts';
+import { createFanoutProcessor, DEFAULT_FANOUT, type FanoutOptions } from '../processors/fan-out.ts';
+import { IssueCache, type PrepareMime } from '../processors/issue-cache.ts';
+import { pauseForReason } from '../records/campaign-record.ts';
+import { openSends, type Sends } from '../sends.ts';
+import { startSmtpRecovery } from '../processors/smtp-recovery.ts';
+import type { DeliverJobData, FanoutJobData, PausedUntil } from '../types.ts';
+import { isConnectionError } from '../../redis/connection.ts';
 
 export interface CampaignWorkerDeps {
   /** A client made with `createRedis(url, { forQueues: true })`: commands wait out a Redis restart. */

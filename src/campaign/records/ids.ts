@@ -1,7 +1,7 @@
 // Campaign and job ids. A campaign id is the issue id, or `<issueId>~test-<ms>` for a test send
 // (its own ledger, so a test never touches the real list's). BullMQ refuses custom job ids
 // that contain ':' or are plain integers, hence the checks.
-import { UserError } from '../errors.ts';
+import { UserError } from '../../errors.ts';
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(~test-\d{1,16})?$/;
 
