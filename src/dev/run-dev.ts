@@ -13,7 +13,7 @@ import { renderIssueFile } from '../use-cases/render-issue-file.ts';
 import { sendIssue } from '../use-cases/send-issue.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
-import { startServer } from '../http/server.ts';
+import { startServer } from '../server/server.ts';
 import { createRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
 import { resolvePartitions } from '../redis/partitions.ts';

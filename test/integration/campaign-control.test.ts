@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign, type ControlDeps } from '../../src/campaign/control.ts';
 import { startTestSend } from '../../src/campaign/start-send.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';

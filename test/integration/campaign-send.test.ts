@@ -6,7 +6,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadySentError } from '../../src/campaign/start-send.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
 import { verifyListToken } from '../../src/subscribers/tokens.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';

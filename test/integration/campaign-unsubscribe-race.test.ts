@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
 import { loadNewsletters } from '../../src/content/index.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { QUEUES } from '../../src/redis/keys.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { removeSubscriber } from '../../src/use-cases/leave-list.ts';

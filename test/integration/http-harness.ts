@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import type { Newsletter } from '../../src/content/schema.ts';
 import { loadNewsletters, loadTemplates } from '../../src/content/index.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { latestIssueUrl, RedisArchiveSource } from '../../src/archive/archive-source.ts';
 import { createSmtpMailer } from '../../src/mail/index.ts';
 import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';

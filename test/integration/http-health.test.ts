@@ -1,7 +1,7 @@
 // /healthz and /metrics against real Redis, and /healthz when Redis is unreachable.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { ADMIN_TOKEN, METRICS_TOKEN, confirmByClick, confirmPathFrom, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 

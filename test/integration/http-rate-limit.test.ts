@@ -2,7 +2,7 @@
 // processes would be) share one per-address count for each of the confirm and unsubscribe links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { startHttpHarness, type HttpHarness } from './http-harness.ts';
 

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const SURFACES: Record<string, string[]> = {
   'src/render/locales': ['catalogue.ts', 'format.ts', 'locale-list.ts'],
   'src/http/views/page-messages': [],
-  'src/http/console/console-messages': [],
+  'src/console/console-messages': [],
 };
 
 const siblingImports = (source: string) => [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]\.\/([^'"]+)['"]/gm)].map((m) => m[1]!);

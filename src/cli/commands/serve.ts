@@ -26,7 +26,7 @@ export function register(program: Command): void {
       // Growing it by 10 % at a time keeps RSS flat; it is read at every GC, so setting it now works.
       setFlagsFromString('--heap-growing-percent=10');
       // Loaded on use: Fastify and its plugins would slow every other command's start.
-      const { startServer } = await import('../../http/server.ts');
+      const { startServer } = await import('../../server/server.ts');
       await startServer(config, port === undefined ? {} : { port });
     });
 }

@@ -38,7 +38,7 @@ async function requireKnownList(config: Readonly<Config>, raw: string): Promise<
   return listId;
 }
 
-/** As the subscribe form (src/http/app.ts): at most one confirmation mail per minute per list. */
+/** As the subscribe form (src/server/app.ts): at most one confirmation mail per minute per list. */
 const CONFIRM_RESEND_SECONDS = 60;
 
 /**

@@ -1,6 +1,6 @@
 // The one shape of a message catalogue, shared by the three surfaces that speak to people: the
 // emails (src/render/locales/), the web pages (src/http/views/page-messages/) and the editor's
-// console (src/http/console/console-messages/). Each surface's folder holds
+// console (src/console/console-messages/). Each surface's folder holds
 //   types.ts   the shape of one language's messages (and the surface's language names); it
 //              imports no language file, so no import runs in a circle;
 //   <lang>.ts  one typed object per language (en.ts, zh-CN.ts, …);

@@ -1,6 +1,6 @@
 // The shape of the editor's console sentences in one language, and the console's languages.
 // Each language's file in this folder is one object of this type; this file imports none of them.
-import type { ConsentEventSource, ConsentEventType } from '../../../subscribers/types.ts';
+import type { ConsentEventSource, ConsentEventType } from '../../subscribers/types.ts';
 
 export type ConsoleLocale = 'en' | 'zh-CN';
 

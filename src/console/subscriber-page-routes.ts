@@ -5,24 +5,24 @@
 // first on a page of their own (GET), whose button POSTs; every POST answers 303 (flash.ts).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { LOCALES } from '../../render/strings.ts';
-import { requestConfirmationMail } from '../../subscribers/confirmation-mail.ts';
-import { sanitiseDisplayName } from '../../subscribers/email-address.ts';
-import type { ConsentEvent, Subscriber } from '../../subscribers/types.ts';
-import { forgetSubscriber } from '../../use-cases/forget-subscriber.ts';
-import { leaveList } from '../../use-cases/leave-list.ts';
-import { subscriberHistory, type HistoryEntry } from '../../use-cases/subscriber-history.ts';
-import type { AppContext } from '../app-context.ts';
-import { consentOf } from '../consent.ts';
-import { HttpInputError, parseInput, sendPage } from '../respond.ts';
-import { consentTextResolver } from '../views/messages.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import { LOCALES } from '../render/strings.ts';
+import { requestConfirmationMail } from '../subscribers/confirmation-mail.ts';
+import { sanitiseDisplayName } from '../subscribers/email-address.ts';
+import type { ConsentEvent, Subscriber } from '../subscribers/types.ts';
+import { forgetSubscriber } from '../use-cases/forget-subscriber.ts';
+import { leaveList } from '../use-cases/leave-list.ts';
+import { subscriberHistory, type HistoryEntry } from '../use-cases/subscriber-history.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { consentOf } from '../http/consent.ts';
+import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
+import { consentTextResolver } from '../http/views/messages.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { when } from './views.ts';
-import { SUBSCRIBER_ID } from '../../redis/subscriber-id.ts';
+import { SUBSCRIBER_ID } from '../redis/subscriber-id.ts';
 
 const idParams = z.object({ id: z.string().regex(SUBSCRIBER_ID, 'must be a subscriber id') });
 const editForm = z.object({

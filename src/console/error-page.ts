@@ -1,7 +1,7 @@
 // Errors inside the console, in the console's frame and language: what was wrong, and the way back.
 import type { FastifyRequest } from 'fastify';
-import { html } from '../views/html.ts';
-import type { Page } from '../views/layout.ts';
+import { html } from '../http/views/html.ts';
+import type { Page } from '../http/views/layout.ts';
 import { consolePage } from './layout.ts';
 import { consoleLocale, consoleMessages } from './console-messages/index.ts';
 import { LANG_COOKIE } from './console-request.ts';

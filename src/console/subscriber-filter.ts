@@ -1,8 +1,8 @@
 // A search with filters over the subscribers, as the console's list page, its bulk actions and
 // their question pages pass it along (in a query string or hidden form fields).
-import type { SearchKind } from '../../subscribers/search-index.ts';
-import type { SubscriberStatus } from '../../subscribers/types.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import type { SearchKind } from '../subscribers/search-index.ts';
+import type { SubscriberStatus } from '../subscribers/types.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
 
 export interface SubscriberFilter {
   text: string;

@@ -3,17 +3,17 @@
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { readSend } from '../../campaign/records/campaign-record.ts';
-import { cancelCampaign, CampaignStateError, pauseCampaign, rescheduleCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
-import { parseStartTime, StartTimeError } from '../../campaign/start-time.ts';
-import { isCampaignId } from '../../campaign/records/ids.ts';
-import { CampaignNotFoundError, getStatus, isFinished } from '../../campaign/status.ts';
-import type { CampaignStatus } from '../../campaign/types.ts';
-import { liveWorkerCount } from '../../campaign/queue/worker-presence.ts';
-import { lookupMessage, type LookupAnswer } from '../../use-cases/message-lookup.ts';
-import type { AppContext } from '../app-context.ts';
-import { HttpInputError, parseInput, sendPage } from '../respond.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import { readSend } from '../campaign/records/campaign-record.ts';
+import { cancelCampaign, CampaignStateError, pauseCampaign, rescheduleCampaign, resumeCampaign, type ControlDeps } from '../campaign/control.ts';
+import { parseStartTime, StartTimeError } from '../campaign/start-time.ts';
+import { isCampaignId } from '../campaign/records/ids.ts';
+import { CampaignNotFoundError, getStatus, isFinished } from '../campaign/status.ts';
+import type { CampaignStatus } from '../campaign/types.ts';
+import { liveWorkerCount } from '../campaign/queue/worker-presence.ts';
+import { lookupMessage, type LookupAnswer } from '../use-cases/message-lookup.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import type { Keys } from '../../redis/keys.ts';
-import { CsvFileError, type ImportProgress } from '../../subscribers/csv-import.ts';
-import { runImport, type ImportDeps } from '../../use-cases/import-subscribers.ts';
+import type { Keys } from '../redis/keys.ts';
+import { CsvFileError, type ImportProgress } from '../subscribers/csv-import.ts';
+import { runImport, type ImportDeps } from '../use-cases/import-subscribers.ts';
 
 const JOB_TTL_SECONDS = 24 * 3600;
 /** A running job writes its progress at least this often; twice that without one: interrupted. */

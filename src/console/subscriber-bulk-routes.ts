@@ -3,13 +3,13 @@
 // POSTs the same filter, which acts on whoever matches then and answers 303 with the count.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SEARCH_KINDS, type SearchKind } from '../../subscribers/search-index.ts';
-import { SUBSCRIBER_STATUSES } from '../../subscribers/types.ts';
-import { forgetSubscriber } from '../../use-cases/forget-subscriber.ts';
-import { leaveList } from '../../use-cases/leave-list.ts';
-import type { AppContext } from '../app-context.ts';
-import { HttpInputError, parseInput, sendPage } from '../respond.ts';
-import { html } from '../views/html.ts';
+import { SEARCH_KINDS, type SearchKind } from '../subscribers/search-index.ts';
+import { SUBSCRIBER_STATUSES } from '../subscribers/types.ts';
+import { forgetSubscriber } from '../use-cases/forget-subscriber.ts';
+import { leaveList } from '../use-cases/leave-list.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
+import { html } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';

@@ -4,14 +4,14 @@
 // signed cookie. A wrong token sets nothing.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { sameSecret } from '../../crypto/same-secret.ts';
-import { html } from '../views/html.ts';
-import { sendPage } from '../respond.ts';
+import { sameSecret } from '../crypto/same-secret.ts';
+import { html } from '../http/views/html.ts';
+import { sendPage } from '../http/respond.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleCookie, consoleLanguage, SESSION_COOKIE, sessionId, type CookiePolicy } from './console-request.ts';
 import { SESSION_TTL_SECONDS, type AdminSessionStore } from './session-store.ts';
-import { clientIp } from '../client-ip.ts';
+import { clientIp } from '../http/client-ip.ts';
 
 /** Wrong tokens a client may try per minute (every server process shares the count). */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;

@@ -3,7 +3,7 @@
 // an expiry, so logging out ends the session everywhere at once, not just in one browser.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Keys } from '../../redis/keys.ts';
+import type { Keys } from '../redis/keys.ts';
 
 /** A console session lasts this long after login, however busy. */
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;

@@ -2,8 +2,8 @@
 // at most one script, both allowed by their SHA-256 in the page's Content-Security-Policy (no
 // 'unsafe-inline'). Every page works without the script; it only keeps live parts current.
 import { createHash } from 'node:crypto';
-import { html, trusted, type SafeHtml } from '../views/html.ts';
-import type { Page } from '../views/layout.ts';
+import { html, trusted, type SafeHtml } from '../http/views/html.ts';
+import type { Page } from '../http/views/layout.ts';
 import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './console-messages/index.ts';
 
 const CSS = `:root{color-scheme:light dark}

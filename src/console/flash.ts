@@ -2,7 +2,7 @@
 // session and answers 303 to a GET page, which shows the notice once. Reloading that page, or
 // going back and forward, never repeats the action, and shows the page without the notice.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { trusted, type SafeHtml } from '../views/html.ts';
+import { trusted, type SafeHtml } from '../http/views/html.ts';
 import { sessionId } from './console-request.ts';
 import type { AdminSessionStore } from './session-store.ts';
 

@@ -1,5 +1,5 @@
 // English console sentences; counts take their words from Intl.PluralRules (plural).
-import { plural } from '../../../render/locales/format.ts';
+import { plural } from '../../render/locales/format.ts';
 import type { ConsoleMessages } from './types.ts';
 
 /** English's two forms by Intl.PluralRules: `one` for 1, `other` for every other count. */

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Keys } from '../../redis/keys.ts';
-import { HttpInputError } from '../respond.ts';
+import type { Keys } from '../redis/keys.ts';
+import { HttpInputError } from '../http/respond.ts';
 
 /** Large enough for millions of rows; a bound all the same, on the server's disk. */
 export const MAX_CSV_BYTES = 512 * 1024 * 1024;

@@ -1,11 +1,11 @@
 // GET /admin: every issue file with its send state, and the recent sends.
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import type { IssueChecks } from '../../use-cases/issue-check.ts';
-import { listIssues, recentSends } from '../../use-cases/issue-overview.ts';
-import type { AppContext } from '../app-context.ts';
-import { sendPage } from '../respond.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import type { IssueChecks } from '../use-cases/issue-check.ts';
+import { listIssues, recentSends } from '../use-cases/issue-overview.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { sendPage } from '../http/respond.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';

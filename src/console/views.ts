@@ -1,6 +1,6 @@
 // Pieces several console pages share: a send's state badge and its counters.
-import type { CampaignStatus } from '../../campaign/types.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import type { CampaignStatus } from '../campaign/types.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 
 export function stateBadge(m: ConsoleMessages, status: CampaignStatus | null): SafeHtml {

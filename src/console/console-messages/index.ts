@@ -1,7 +1,7 @@
 // The console's catalogue (src/render/locales/catalogue.ts): its sentences in each of its two
 // languages. The console's language comes from the editor's choice (a cookie set by the
 // language links) or the browser's Accept-Language.
-import { messagesIn, type Catalogue } from '../../../render/locales/catalogue.ts';
+import { messagesIn, type Catalogue } from '../../render/locales/catalogue.ts';
 import { en } from './en.ts';
 import type { ConsoleLocale, ConsoleMessages } from './types.ts';
 import { zhCN } from './zh-CN.ts';

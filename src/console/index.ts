@@ -3,11 +3,11 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { authRoutes, requireSession } from './auth-routes.ts';
 import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
 import { homeRoutes } from './home-routes.ts';
-import { IssueChecks } from '../../use-cases/issue-check.ts';
+import { IssueChecks } from '../use-cases/issue-check.ts';
 import { Flash } from './flash.ts';
 import { issueRoutes } from './issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';

@@ -3,10 +3,10 @@
 // 500 that reveals nothing. Unknown routes get the 404 page.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.ts';
-import { consoleErrorPage } from './console/error-page.ts';
-import type { NewsletterDirectory } from './newsletter-directory.ts';
-import { HttpInputError, sendPage, wantsJson } from './respond.ts';
-import { errorPage, subscribeHref, type ErrorKind } from './views/subscription-pages.ts';
+import { consoleErrorPage } from '../console/error-page.ts';
+import type { NewsletterDirectory } from '../http/newsletter-directory.ts';
+import { HttpInputError, sendPage, wantsJson } from '../http/respond.ts';
+import { errorPage, subscribeHref, type ErrorKind } from '../http/views/subscription-pages.ts';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',

@@ -7,7 +7,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import type { AppContext } from '../http/app-context.ts';
 
 export const QUEUES_PATH = '/admin/queues';
 
