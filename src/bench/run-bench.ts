@@ -18,7 +18,7 @@ import { resolvePartitions } from '../redis/partitions.ts';
 import { createRenderer } from '../render/index.ts';
 import { plural } from '../render/locales/format.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
-import { fromHeader } from '../subscribers/confirmation-mail.ts';
+import { fromHeader } from '../subscribers/from-header.ts';
 import { signListToken } from '../subscribers/tokens.ts';
 import type { BlastPath } from './blast-process.ts';
 import { runCeiling, summariseCeiling, type CeilingRun } from './ceiling.ts';

@@ -14,9 +14,9 @@ import { sendIssue } from '../use-cases/send-issue.ts';
 import { loadConfig, readEnvironment, type Config } from '../config/index.ts';
 import { loadNewsletters } from '../content/index.ts';
 import { startServer } from '../server/server.ts';
+import { openCommandRedis } from '../redis/command-redis.ts';
 import { createRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
-import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { runWorker } from '../worker/run-worker.ts';
 import { captureInboxRoutes } from './capture-inbox-routes.ts';
@@ -48,7 +48,8 @@ export interface DevOptions {
 }
 
 async function clearDevKeys(config: Readonly<Config>): Promise<void> {
-  const redis = createRedis(config);
+  // Before anything of this run exists: one bare client, not a command's (which would read the partitions first).
+  const redis = createRedis(config, { name: 'newsletter-dev-clear' });
   try {
     await deleteDeploymentKeys(redis, DEV_KEY_PREFIX);
   } finally {
@@ -83,9 +84,10 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
   const server = await startServer(config, { port, handleSignals: false, logger: log, plugins: [captureInboxRoutes(inbox)] });
   const worker = await runWorker(config, { log });
-  const storeRedis = createRedis(config);
+  // The sample readers go in as a command would add them (the one way commands open Redis).
+  const storeConn = await openCommandRedis(config, { name: 'newsletter-dev' });
   const stopAll = async () => {
-    storeRedis.disconnect();
+    await storeConn.close();
     await server.close();
     await worker.close();
     await inbox.close();
@@ -94,7 +96,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
   try {
     const newsletters = await loadNewsletters(config.emailsDir);
-    const store = new RedisSubscriberStore(storeRedis, await resolvePartitions(storeRedis, config.keyPrefix, config.queuePartitions));
+    const store = new RedisSubscriberStore(storeConn.redis, storeConn.partitions);
     const added = await seedSampleSubscribers(store, newsletters, opts.subscribers);
     say(`readers  ${added} sample subscribers added (${opts.subscribers} per list: ${newsletters.map((n) => n.listId).join(', ')})`);
     say(`inbox    SMTP ${inbox.smtpUrl} → ${relative(process.cwd(), inbox.dir) || inbox.dir}/ · ${server.url}/inbox`);

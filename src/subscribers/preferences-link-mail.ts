@@ -2,7 +2,7 @@
 // footer or List-Unsubscribe header (which never expires, and which whoever a mail was forwarded
 // to holds too), shows nothing personal; it offers this mail instead. The request only queues
 // {subscriberId, listId} on the transactional queue (no token in the job); the worker
-// (confirmation-mail.ts) refetches the subscriber, signs a fresh preferences token that works
+// (transactional-worker.ts) refetches the subscriber, signs a fresh preferences token that works
 // for PREFERENCES_LINK_DAYS, and mails it to the subscriber's own address.
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

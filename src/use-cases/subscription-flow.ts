@@ -1,7 +1,8 @@
 // Double opt-in, independent of HTTP: what a subscribe request and a confirmation click do to
 // the store. The caller answers the same whatever happened here (no address enumeration).
 import type { Newsletter } from '../content/schema.ts';
-import { enqueueWelcomeMail, requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
+import { requestConfirmationMail, type ConfirmationRequestDeps } from '../subscribers/confirmation-mail.ts';
+import { enqueueWelcomeMail } from '../subscribers/transactional-jobs.ts';
 import { consumeConfirmation, hashConfirmationToken, peekConfirmation } from '../subscribers/tokens.ts';
 import type { ConsentRecord, SubscriberStore } from '../subscribers/types.ts';
 

@@ -18,7 +18,8 @@ import { createRedis, watchRedisReachability } from '../redis/connection.ts';
 import { redisDurabilityWarnings } from '../redis/redis-durability.ts';
 import { resolvePartitions } from '../redis/partitions.ts';
 import { lazyRenderer } from '../render/lazy-renderer.ts';
-import { fromHeader, startTransactionalWorker } from '../subscribers/confirmation-mail.ts';
+import { fromHeader } from '../subscribers/from-header.ts';
+import { startTransactionalWorker } from '../subscribers/transactional-worker.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { signListToken } from '../subscribers/tokens.ts';
 

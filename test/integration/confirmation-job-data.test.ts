@@ -4,7 +4,7 @@
 // while the queue is paused: nothing in the job's record is the token the mail then carries, and
 // that mail still confirms. A job queued before this version (with its raw token) is still sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIRM_JOB, enqueueConfirmationMail } from '../../src/subscribers/confirmation-mail.ts';
+import { CONFIRM_JOB, enqueueConfirmationMail } from '../../src/subscribers/transactional-jobs.ts';
 import { createConfirmation } from '../../src/subscribers/tokens.ts';
 import { confirmByClick, confirmPathFrom, formBody, nextIp, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 

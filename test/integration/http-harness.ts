@@ -14,7 +14,7 @@ import { latestIssueUrl, RedisArchiveSource } from '../../src/archive/archive-so
 import { createSmtpMailer } from '../../src/mail/index.ts';
 import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
 import { createRenderer } from '../../src/render/index.ts';
-import { startTransactionalWorker } from '../../src/subscribers/confirmation-mail.ts';
+import { startTransactionalWorker } from '../../src/subscribers/transactional-worker.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { freePort } from '../../src/dev/free-port.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
