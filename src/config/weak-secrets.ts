@@ -5,7 +5,6 @@
 // `cp .env.example .env` is meant to work as it is (then one warning line).
 import { BlockList, isIP } from 'node:net';
 import { UserError } from '../errors.ts';
-import type { Config } from './index.ts';
 
 /** Every variable that holds a key or a bearer token, in the order they are named. */
 export const SECRET_VARIABLES = ['SECRET', 'SECRET_PREVIOUS', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'WEBHOOK_TOKEN'] as const;
@@ -99,7 +98,7 @@ export interface SecretsGuardOptions {
  * `env` is no secret and the site is not this machine alone; returns the warning line to print
  * when it is (PUBLIC_URL, and `listenHost` when given, on loopback), or null when all is well.
  */
-export function guardSecrets(env: NodeJS.ProcessEnv, config: Pick<Readonly<Config>, 'publicUrl'>, opts: SecretsGuardOptions): string | null {
+export function guardSecrets(env: NodeJS.ProcessEnv, config: { readonly publicUrl: string }, opts: SecretsGuardOptions): string | null {
   const weak = weakSecrets(env);
   if (!weak.length) return null;
   const what = describe(weak);

@@ -2,8 +2,8 @@
 // Every object is strict (unknown fields are errors, usually typos) and every link is checked
 // here, at load time, because Handlebars escapes HTML but not URL schemes.
 import { z } from 'zod';
-import { LABEL_KEYS, LOCALES } from '../render/locales/locale-list.ts';
-import { CLIENT_IDS } from '../render/client-support/client-list.ts';
+import { LABEL_KEYS, LOCALES } from './locale-list.ts';
+import { CLIENT_IDS } from './client-list.ts';
 
 const SAFE_LINK_SCHEMES = ['https:', 'http:', 'mailto:'];
 
@@ -289,7 +289,7 @@ export const newsletterSchema = z.strictObject({
   welcome: z.boolean().default(true),
   /**
    * The mail clients lint checks the HTML against (caniemail's data), e.g. `[gmail-web, outlook-windows]`;
-   * default: DEFAULT_CLIENTS in src/render/client-support/client-list.ts.
+   * default: DEFAULT_CLIENTS in src/content/client-list.ts.
    */
   clients: z
     .array(z.enum(CLIENT_IDS, { error: () => `must be one of ${CLIENT_IDS.join(', ')}` }))

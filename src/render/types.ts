@@ -2,7 +2,7 @@
 // personalised per recipient by splicing token values in (microseconds), never re-rendered.
 import type { LintFinding } from '../content/findings.ts';
 import type { CalendarEvent } from './calendar.ts';
-import type { LabelOverrides, Locale } from './locales/locale-list.ts';
+import type { LabelOverrides, Locale } from '../content/locale-list.ts';
 
 export type { LintFinding } from '../content/findings.ts';
 

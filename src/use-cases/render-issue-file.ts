@@ -6,7 +6,7 @@ import { loadIssueFile, locateFindings, type LocatedFinding } from '../content/i
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { createRenderer, personalise } from '../render/index.ts';
 import type { RenderedIssue } from '../render/types.ts';
-import { DEFAULT_CLIENTS } from '../render/client-support/client-list.ts';
+import { DEFAULT_CLIENTS } from '../content/client-list.ts';
 import { clientSupport, clientSupportWarnings, type ClientSupportReport } from '../render/client-support/support-report.ts';
 
 export interface SampleEmail {

@@ -5,7 +5,7 @@ import { encodedSizes } from '../../src/mail/index.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { newsletterSchema } from '../../src/content/schema.ts';
 import { createRenderer } from '../../src/render/index.ts';
-import { DEFAULT_CLIENTS, type ClientId } from '../../src/render/client-support/client-list.ts';
+import { DEFAULT_CLIENTS, type ClientId } from '../../src/content/client-list.ts';
 import { parseDeclarations, parseStylesheet } from '../../src/render/client-support/css-tokens.ts';
 import { selectorSlugs } from '../../src/render/client-support/css-features.ts';
 import { clientSupport, clientSupportWarnings } from '../../src/render/client-support/support-report.ts';

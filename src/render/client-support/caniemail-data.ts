@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CLIENTS, type ClientId } from './client-list.ts';
+import { CLIENTS, type ClientId } from '../../content/client-list.ts';
 
 export interface CaniemailFeature {
   slug: string;

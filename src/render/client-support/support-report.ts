@@ -3,7 +3,7 @@
 // where it comes from (a template under emails/templates, a text section's Markdown, or MJML's
 // own output). A feature a target lacks with no fallback is a lint warning.
 import { caniemailData, supportOf } from './caniemail-data.ts';
-import { CLIENTS, type ClientId } from './client-list.ts';
+import { CLIENTS, type ClientId } from '../../content/client-list.ts';
 import { scanHtml, type Usage } from './scan-html.ts';
 
 export interface FeatureSupport {

@@ -9,12 +9,12 @@ import { es } from './es.ts';
 import { fr } from './fr.ts';
 import { ja } from './ja.ts';
 import { ko } from './ko.ts';
-import { LOCALES, RIGHT_TO_LEFT, type LabelOverrides, type Locale } from './locale-list.ts';
+import { LOCALES, RIGHT_TO_LEFT, type LabelOverrides, type Locale } from '../../content/locale-list.ts';
 import type { Strings } from './types.ts';
 import { zhCN } from './zh-CN.ts';
 import { zhTW } from './zh-TW.ts';
 
-export { LABEL_KEYS, LOCALES, type LabelKey, type LabelOverrides, type Locale } from './locale-list.ts';
+export { LABEL_KEYS, LOCALES, type LabelKey, type LabelOverrides, type Locale } from '../../content/locale-list.ts';
 
 const STRINGS: Catalogue<Locale, Strings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW, ja, ko, de, fr, es, ar };
 

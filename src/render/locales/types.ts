@@ -1,9 +1,9 @@
 // The shape of one locale's messages for the emails and the web archive: every word the
 // templates print that does not come from the issue file. Each locale's file in this folder is
 // one object of this type; this file imports none of them.
-import type { LabelKey } from './locale-list.ts';
+import type { LabelKey } from '../../content/locale-list.ts';
 
-export type { LabelKey, LabelOverrides, Locale } from './locale-list.ts';
+export type { LabelKey, LabelOverrides, Locale } from '../../content/locale-list.ts';
 
 export interface Strings {
   /** The newsletter's name as a title: 《预训练周刊》 or Pretrain Weekly. */

@@ -1,7 +1,7 @@
-// The locales a newsletter may be written in and the labels an editor may override, without the
-// message tables: the content schema (src/content/schema.ts) needs these names and nothing else.
+// The locales a newsletter may be written in and the labels an editor may override: names only,
+// which the content schema validates; the message tables that use them are src/render/locales/.
 
-/** One message file per entry, in this folder (`en.ts`, `zh-CN.ts`, …). */
+/** One message file per entry in src/render/locales (`en.ts`, `zh-CN.ts`, …). */
 export const LOCALES = ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'de', 'fr', 'es', 'ar'] as const;
 export type Locale = (typeof LOCALES)[number];
 
