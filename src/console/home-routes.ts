@@ -7,11 +7,13 @@ import type { AppContext } from '../http/app-context.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
+import { newIssueForm } from './new-issue-routes.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { sendsTable, stateBadge } from './views.ts';
 
-export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: IssueChecks): FastifyPluginAsync {
+export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: IssueChecks, flash: Flash): FastifyPluginAsync {
   /** Errors and warnings of one issue file (its lint, or every problem that stops it loading). */
   async function lintOf(id: string): Promise<{ errors: number; warnings: number }> {
     const checked = await checks.check(join(ctx.config.emailsDir, 'issues', `${id}.yaml`)).catch(() => null);
@@ -27,6 +29,8 @@ export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: Issue
       const [issues, sends] = await Promise.all([listIssues(ctx.config.emailsDir, ctx.sends), recentSends(ctx.sends, 20)]);
       const lints = await Promise.all(issues.map((i) => lintOf(i.id)));
       const c = m.columns;
+      const csrf = reply.generateCsrf();
+      const notice = await flash.take(request);
       const issueTable = issues.length
         ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.subject}</th><th scope="col">${m.lint}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.total}</th></tr></thead><tbody>
 ${issues.map((i, n) => html`<tr><td><a href="/admin/issues/${i.id}">${i.id}</a></td><td>${i.subject ?? html`<span class="error-text">${m.issueUnreadable}</span>`}</td><td data-lint="${i.id}">${lintBadge(m, lints[n]!)}</td><td>${stateBadge(m, i.status)}</td><td class="n">${i.status?.sent ?? ''}</td><td class="n">${i.status?.total ?? ''}</td></tr>`)}
@@ -39,8 +43,8 @@ ${issues.map((i, n) => html`<tr><td><a href="/admin/issues/${i.id}">${i.id}</a><
           m,
           title: m.issuesTitle,
           path: '/admin',
-          session: { csrf: reply.generateCsrf() },
-          body: html`<h1>${m.issuesTitle}</h1><section>${issueTable}</section><h2>${m.recentSends}</h2><section>${sendsTable(m, sends)}</section>`,
+          session: { csrf },
+          body: html`<h1>${m.issuesTitle}</h1>${notice ?? ''}<section>${issueTable}</section>${newIssueForm(m, csrf, ctx.newsletters.all)}<h2>${m.recentSends}</h2><section>${sendsTable(m, sends)}</section>`,
         }),
       );
     });

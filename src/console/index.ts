@@ -10,6 +10,7 @@ import { homeRoutes } from './home-routes.ts';
 import { IssueChecks } from '../use-cases/issue-check.ts';
 import { Flash } from './flash.ts';
 import { issueRoutes } from './issue-routes.ts';
+import { newIssueRoutes } from './new-issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
 import { sendRoutes } from './send-routes.ts';
 import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
@@ -30,7 +31,8 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
     await admin.register(authRoutes(auth));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
-      await guarded.register(homeRoutes(ctx, cookies, checks));
+      await guarded.register(homeRoutes(ctx, cookies, checks, flash));
+      await guarded.register(newIssueRoutes(ctx, cookies, flash));
       await guarded.register(issueRoutes(ctx, cookies, flash, checks));
       await guarded.register(sendRoutes(ctx, cookies, flash));
       await guarded.register(subscriberRoutes(ctx, cookies, flash));

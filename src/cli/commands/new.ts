@@ -15,27 +15,18 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { fromLatest?: boolean; empty?: boolean }) => {
       if (opts.fromLatest && opts.empty) throw new UserError('--from-latest and --empty: choose one');
       const config = loadConfig(readEnvironment(), []);
-      const [{ loadNewsletter, ContentError }, { draftNextIssue }, { issuesOf, todayIn, writeDraft }] = await Promise.all([
+      const [{ loadNewsletter, ContentError }, { startNextIssue }] = await Promise.all([
         import('../../content/index.ts'),
-        import('../../studio/new-issue.ts'),
-        import('../../studio/issue-drafts.ts'),
+        import('../../use-cases/start-next-issue.ts'),
       ]);
       const newsletter = await loadNewsletter(config.emailsDir, id).catch((error: unknown) => {
         if (error instanceof ContentError && error.problem === 'no such file') throw new UserError(`no newsletter "${id}": ${error.file} does not exist`);
         throw error;
       });
-      const issues = await issuesOf(config.emailsDir, id);
-      const draft = draftNextIssue({ newsletter: id, name: newsletter.name, archiveUrl: newsletter.archiveUrl }, issues, {
-        fromLatest: !opts.empty,
-        today: todayIn(newsletter.timeZone),
-      });
-      const from = !opts.empty && issues.length ? `the sections of issue ${Math.max(...issues.map((i) => Number(i.data.number) || 0))}` : 'an empty skeleton';
-      const path = await writeDraft(
-        config.emailsDir,
-        draft,
-        `${newsletter.name}, issue ${String(draft.data.number)} (${String(draft.data.date)}): a draft from ${from}.\nFill in what \`newsletter lint ${draft.id}.yaml\` names, then preview and send.`,
-      );
-      process.stdout.write(`${path}: issue ${String(draft.data.number)} of ${id}, dated ${String(draft.data.date)}, from ${from}\n`);
+      const started = await startNextIssue(config.emailsDir, newsletter, { empty: Boolean(opts.empty) });
+      const from = started.fromNumber === null ? 'an empty skeleton' : `the sections of issue ${started.fromNumber}`;
+      const path = started.path;
+      process.stdout.write(`${path}: issue ${started.number} of ${id}, dated ${started.date}, from ${from}\n`);
       process.stdout.write(`next: fill it in, then \`newsletter lint ${path}\` names what is still missing\n`);
     });
 }

@@ -37,6 +37,16 @@ export const en: ConsoleMessages = {
   },
   states: { none: 'not sent', scheduled: 'scheduled', sending: 'sending', paused: 'paused', done: 'done', cancelled: 'cancelled' },
   issueUnreadable: 'cannot be read; open it for the error',
+  newIssue: {
+    title: 'Start the next issue',
+    newsletter: 'Newsletter',
+    startFrom: 'Start from',
+    fromLatest: "From the latest issue's sections (papers, events and links emptied)",
+    empty: 'Empty: one text section and the link back',
+    button: 'Start the issue',
+    started: (id, number, date, fromNumber) =>
+      `Issue ${number} started as emails/issues/${id}.yaml, dated ${date}, ${fromNumber === null ? 'from an empty skeleton' : `from the sections of issue ${fromNumber}`}. Fill in what lint names below; it cannot be sent until lint shows no error.`,
+  },
   preview: 'Preview',
   desktop: 'Desktop (600 px)',
   phone: 'Phone (375 px)',

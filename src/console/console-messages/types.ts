@@ -38,6 +38,15 @@ export interface ConsoleMessages {
   };
   states: Record<'none' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled', string>;
   issueUnreadable: string;
+  newIssue: {
+    title: string;
+    newsletter: string;
+    startFrom: string;
+    fromLatest: string;
+    empty: string;
+    button: string;
+    started(id: string, number: number, date: string, fromNumber: number | null): string;
+  };
   preview: string;
   desktop: string;
   phone: string;

@@ -33,6 +33,16 @@ export const zhCN: ConsoleMessages = {
   },
   states: { none: '未发送', scheduled: '已定时', sending: '发送中', paused: '已暂停', done: '已完成', cancelled: '已取消' },
   issueUnreadable: '无法读取；打开查看错误',
+  newIssue: {
+    title: '开始下一期',
+    newsletter: '刊物',
+    startFrom: '起点',
+    fromLatest: '沿用最新一期的栏目（清空论文、活动和链接）',
+    empty: '空白：一个文本栏目和回到上一期的链接',
+    button: '开始这一期',
+    started: (id, number, date, fromNumber) =>
+      `第 ${number} 期已创建为 emails/issues/${id}.yaml，日期 ${date}，${fromNumber === null ? '从空白开始' : `沿用第 ${fromNumber} 期的栏目`}。请补全下方 lint 列出的内容；lint 没有错误之前不能发送。`,
+  },
   preview: '预览',
   desktop: '桌面（600 像素）',
   phone: '手机（375 像素）',
