@@ -11,6 +11,8 @@ import { parseStartTime } from '../campaign/start-time.ts';
 import { findStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import { formatProblem, type ContentProblem, type LocatedFinding } from '../content/index.ts';
+import { clientLabel, type ClientSupportReport } from '../render/client-support/support-report.ts';
+import { clientSupportRows } from '../render/client-support/support-table.ts';
 import type { IssueChecks } from '../use-cases/issue-check.ts';
 import { UserError } from '../errors.ts';
 import { existingIssueFile, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../use-cases/publishable-issue.ts';
@@ -98,6 +100,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
 ${notice ?? ''}${sendState(m, id, status)}
 <section><h2>${m.lint}</h2>${findings}
 <h2>${m.sizeTitle}</h2><p>${m.sizeLine(kb(report.encodedHtmlBytes), kb(report.budgetBytes), report.encodedHtmlBytes > report.budgetBytes)}</p></section>
+${r.clientSupport ? clientSupportSection(m, r.clientSupport) : ''}
 <section><h2>${m.preview}</h2><div class="previews">
 <figure class="desktop"><figcaption>${m.desktop}</figcaption><iframe title="${m.preview}: ${m.desktop}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
 <figure class="phone"><figcaption>${m.phone}</figcaption><iframe title="${m.preview}: ${m.phone}" src="/admin/issues/${id}/preview.html" sandbox></iframe></figure>
@@ -247,4 +250,14 @@ ${
       }
     });
   };
+}
+
+/** The client-support table, as `newsletter lint --clients` prints it. */
+function clientSupportSection(m: ConsoleMessages, report: ClientSupportReport): SafeHtml {
+  const c = m.clientSupport;
+  const rows = clientSupportRows(report);
+  const table = rows.length
+    ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="${c.title}"><table data-client-support><thead><tr>${c.headings.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td>${cell}</td>`))}</tr>`)}</tbody></table></div>`
+    : html`<p>${c.none}</p>`;
+  return html`<section aria-labelledby="client-support"><h2 id="client-support">${c.title}</h2><p class="hint">${c.intro(report.dataDate.slice(0, 10), report.clients.map(clientLabel).join(', '))}</p>${table}</section>`;
 }

@@ -36,7 +36,8 @@ export class IssueChecks {
 
   private async run(file: string): Promise<IssueCheck> {
     try {
-      const rendered = await renderIssueFile(file, { assetsUrl: this.opts.assetsUrl });
+      // With the client-support check, as `newsletter lint` runs it: the console shows the same findings.
+      const rendered = await renderIssueFile(file, { assetsUrl: this.opts.assetsUrl, clientSupport: true });
       return { ok: true, rendered: { ...rendered, findings: sortFindings(rendered.findings) } };
     } catch (error) {
       if (error instanceof ContentError) return { ok: false, error: error.message, problems: error.problems };

@@ -37,6 +37,13 @@ export const en: ConsoleMessages = {
   },
   states: { none: 'not sent', scheduled: 'scheduled', sending: 'sending', paused: 'paused', done: 'done', cancelled: 'cancelled' },
   issueUnreadable: 'cannot be read; open it for the error',
+  clientSupport: {
+    title: 'Mail client support',
+    intro: (date, clients) =>
+      `What the HTML uses that some of its target clients lack or support partly, from caniemail's data of ${date}, for ${clients}. A feature lacking with no fallback is also a lint warning above.`,
+    none: 'Every feature the HTML uses works in every target client.',
+    headings: ['Feature', 'Lacking', 'Partial', 'Fallback', 'From'],
+  },
   newIssue: {
     title: 'Start the next issue',
     newsletter: 'Newsletter',

@@ -38,6 +38,12 @@ export interface ConsoleMessages {
   };
   states: Record<'none' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled', string>;
   issueUnreadable: string;
+  clientSupport: {
+    title: string;
+    intro(date: string, clients: string): string;
+    none: string;
+    headings: readonly [string, string, string, string, string];
+  };
   newIssue: {
     title: string;
     newsletter: string;

@@ -33,6 +33,13 @@ export const zhCN: ConsoleMessages = {
   },
   states: { none: '未发送', scheduled: '已定时', sending: '发送中', paused: '已暂停', done: '已完成', cancelled: '已取消' },
   issueUnreadable: '无法读取；打开查看错误',
+  clientSupport: {
+    title: '邮件客户端支持',
+    intro: (date, clients) =>
+      `HTML 用到、但部分目标客户端不支持或只部分支持的特性（caniemail 数据，${date}），目标客户端：${clients}。没有后备方案的不支持特性也会作为 lint 警告列在上方。`,
+    none: 'HTML 用到的每个特性在所有目标客户端中都可用。',
+    headings: ['特性', '不支持', '部分支持', '后备方案', '来源'],
+  },
   newIssue: {
     title: '开始下一期',
     newsletter: '刊物',
