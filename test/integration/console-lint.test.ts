@@ -59,7 +59,7 @@ describe('issue page', () => {
 });
 
 describe('mail client support on the issue page', () => {
-  it("shows the table newsletter lint --clients prints, and its warnings among the findings", async () => {
+  it('shows the table newsletter lint --clients prints, and its warnings among the findings', async () => {
     const page = await browser.get('/admin/issues/pretrain-weekly-064');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h2 id="client-support">Mail client support</h2>');
