@@ -1,10 +1,30 @@
 // The benchmark's result (written as JSON) and its table for the terminal, with the targets of
 // the benchmark issue checked against the figures.
+import { cpus, totalmem } from 'node:os';
+
+/** What a bench figure was measured on, written into every bench result. */
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  totalMemBytes: number;
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    totalMemBytes: totalmem(),
+  };
+}
 
 export interface BenchResult {
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; totalMemBytes: number };
+  machine: MachineInfo;
   issueId: string;
   /** Pipeline subscribers (N). */
   subscribers: number;

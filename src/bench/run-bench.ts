@@ -6,7 +6,6 @@
 // stopped at the end, on error and on Ctrl-C.
 import { encodedSizes } from '../mail/index.ts';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
 import { DEFAULT_FANOUT } from '../campaign/processors/fan-out.ts';
 import { publishIssue, toPublishedIssue } from '../campaign/records/publish.ts';
 import type { Config } from '../config/index.ts';
@@ -27,7 +26,7 @@ import { measureLedgerEntryCost, measureWaitingJobCost } from './redis-costs.ts'
 import { NAIVE_FORM, runNaive } from './naive.ts';
 import { runPipeline } from './pipeline.ts';
 import { keysMemory, partitionsByNode, usedMemory } from './redis-info.ts';
-import { checkTargets, type BenchResult } from './result.ts';
+import { checkTargets, machineInfo, type BenchResult } from './result.ts';
 import { seedSubscribers } from './seed-subscribers.ts';
 import { measurePersonalise } from './personalise-cost.ts';
 import { startSinkProcess, type SinkHandle } from './sink.ts';
@@ -215,13 +214,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const partial: Omit<BenchResult, 'targets'> = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        totalMemBytes: totalmem(),
-      },
+      machine: machineInfo(),
       issueId: issue.id,
       subscribers: o.subscribers,
       messageBytes,

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { createRedis, requireRedis } from '../redis/connection.ts';
@@ -21,7 +21,7 @@ import { SUBSCRIBER_STATUSES } from '../subscribers/types.ts';
 import { entryBeside, killAllNow, spawnEntry, stopAll } from './children.ts';
 import { readProcStats } from './proc-stats.ts';
 import { keysMemory, redisCpuMsByNode } from './redis-info.ts';
-import { quantile } from './result.ts';
+import { type MachineInfo, machineInfo, quantile } from './result.ts';
 import { prng, writeSubscriberCsv, type CsvRow } from './subscriber-csv.ts';
 
 export interface SubscribersBenchOptions {
@@ -62,7 +62,7 @@ export interface SearchLatency {
 export interface SubscribersBenchResult {
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; totalMemBytes: number };
+  machine: MachineInfo;
   rows: number;
   partitions: number;
   csvBytes: number;
@@ -268,13 +268,7 @@ export async function runSubscribersBench(o: SubscribersBenchOptions): Promise<S
     const partial: Omit<SubscribersBenchResult, 'targets'> = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        totalMemBytes: totalmem(),
-      },
+      machine: machineInfo(),
       rows: o.rows,
       partitions: parts.count,
       csvBytes,
