@@ -1,26 +1,16 @@
 // The arXiv papers a newsletter's earlier issues carried, so a paper sent before is flagged when it
 // is added again. Read loosely: an old file that no longer passes the schema still counts, and one
 // that does not parse is passed over (lint names it when it matters).
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { listIssueFiles } from '../content/index.ts';
+import { resolve } from 'node:path';
 import { arxivIdOfLink } from './arxiv-id.ts';
+import { issuesOf } from './issue-drafts.ts';
 
 /** arXiv id (no version) → the earlier issue (file base name) that carried it, the latest first. */
 export async function arxivPapersOfEarlierIssues(emailsDir: string, issue: { newsletter: string; number: number }, self: string): Promise<Map<string, string>> {
   const found: Array<{ number: number; id: string; papers: string[] }> = [];
-  for (const path of await listIssueFiles(emailsDir)) {
-    if (resolve(path) === resolve(self)) continue;
-    let data: unknown;
-    try {
-      data = parse(await readFile(path, 'utf8'));
-    } catch {
-      continue;
-    }
-    const other = data as { newsletter?: unknown; number?: unknown; sections?: unknown };
-    if (other?.newsletter !== issue.newsletter || typeof other.number !== 'number' || other.number >= issue.number) continue;
-    found.push({ number: other.number, id: basename(path, '.yaml'), papers: linksOf(other.sections) });
+  for (const { id, path, data } of await issuesOf(emailsDir, issue.newsletter)) {
+    if (resolve(path) === resolve(self) || typeof data.number !== 'number' || data.number >= issue.number) continue;
+    found.push({ number: data.number, id, papers: linksOf(data.sections) });
   }
   const earlier = new Map<string, string>();
   for (const { id, papers } of found.sort((a, b) => b.number - a.number)) {

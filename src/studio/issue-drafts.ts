@@ -9,8 +9,8 @@ import { UserError } from '../errors.ts';
 import type { LatestIssue, NewIssueDraft } from './new-issue.ts';
 
 /** The issues in emails/issues that name `newsletter`; a file that is not YAML is passed over. */
-export async function issuesOf(emailsDir: string, newsletter: string): Promise<LatestIssue[]> {
-  const found: LatestIssue[] = [];
+export async function issuesOf(emailsDir: string, newsletter: string): Promise<Array<LatestIssue & { path: string }>> {
+  const found: Array<LatestIssue & { path: string }> = [];
   for (const path of await listIssueFiles(emailsDir)) {
     let data: unknown;
     try {
@@ -19,7 +19,7 @@ export async function issuesOf(emailsDir: string, newsletter: string): Promise<L
       continue;
     }
     if (typeof data === 'object' && data !== null && (data as Record<string, unknown>).newsletter === newsletter) {
-      found.push({ id: basename(path, '.yaml'), data: data as Record<string, unknown> });
+      found.push({ id: basename(path, '.yaml'), path, data: data as Record<string, unknown> });
     }
   }
   return found;
