@@ -7,20 +7,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, bareEnv } from '../helpers/cli.ts';
 import { freePort } from '../../src/dev/free-port.ts';
-
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'newsletter.js');
-
-/** The environment without any of the project's variables, as on a fresh machine. */
-function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return { ...env, ...extra };
-}
 
 interface Started {
   child: ChildProcessWithoutNullStreams;

@@ -8,18 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { BIN, bareEnv } from '../helpers/cli.ts';
 import { freePort } from '../../src/dev/free-port.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'newsletter.js');
-
-/** The environment without any of the project's variables, as on a fresh machine. */
-function bareEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return { ...env, ...extra };
-}
 
 let dir: string;
 beforeAll(async () => {
