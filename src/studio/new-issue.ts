@@ -26,6 +26,8 @@ export interface NewIssueDraft {
   /** The file's base name: `<newsletter>-<number, 3 digits or more>`. */
   id: string;
   data: Record<string, unknown>;
+  /** The number of the issue whose structure it copies; null for a skeleton. */
+  fromNumber: number | null;
 }
 
 /** Days between issues when there is no earlier issue to tell: a weekly. */
@@ -132,7 +134,7 @@ export function draftNextIssue(settings: DraftSettings, issues: readonly LatestI
   if (opts.fromLatest === false || !latest) {
     const sections: Record<string, unknown>[] = [{ kind: 'text', markdown: '' }];
     if (link) sections.push({ kind: 'navigation', previous: link });
-    return { id: draftId(settings.newsletter, number), data: { ...head, subject: `${settings.name} #${number}`, preheader: '', sections } };
+    return { id: draftId(settings.newsletter, number), data: { ...head, subject: `${settings.name} #${number}`, preheader: '', sections }, fromNumber: null };
   }
 
   const from = latest.data;
@@ -146,5 +148,5 @@ export function draftNextIssue(settings: DraftSettings, issues: readonly LatestI
     .map((s) => emptied(s, link))
     .filter((s): s is Record<string, unknown> => s !== null);
   if (link && !sections.some((s) => s.kind === 'navigation')) sections.push({ kind: 'navigation', previous: link });
-  return { id: draftId(settings.newsletter, number), data: { ...head, theme: '', subject, preheader: '', sections } };
+  return { id: draftId(settings.newsletter, number), data: { ...head, theme: '', subject, preheader: '', sections }, fromNumber: previousNumber };
 }

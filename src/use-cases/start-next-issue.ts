@@ -26,15 +26,19 @@ export async function startNextIssue(
     fromLatest: !opts.empty,
     today: todayIn(newsletter.timeZone, opts.now),
   });
-  const numbers = issues.map((i) => i.data.number).filter((n): n is number => Number.isInteger(n));
-  const fromNumber = !opts.empty && numbers.length ? Math.max(...numbers) : null;
+  const { fromNumber } = draft;
   const number = draft.data.number as number;
   const date = draft.data.date as string;
-  const from = fromNumber === null ? 'an empty skeleton' : `the sections of issue ${fromNumber}`;
+  const from = draftOrigin(fromNumber);
   const path = await writeDraft(
     emailsDir,
     draft,
     `${newsletter.name}, issue ${number} (${date}): a draft from ${from}.\nFill in what \`newsletter lint ${draft.id}.yaml\` names, then preview and send.`,
   );
   return { id: draft.id, path, number, date, fromNumber };
+}
+
+/** Where a draft came from, in the words the CLI and the file's heading use. */
+export function draftOrigin(fromNumber: number | null): string {
+  return fromNumber === null ? 'an empty skeleton' : `the sections of issue ${fromNumber}`;
 }

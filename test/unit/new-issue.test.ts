@@ -78,6 +78,7 @@ describe('draftNextIssue', () => {
           { kind: 'navigation', previous: { title: '《预训练周刊》第64期', url: 'https://pretrain-weekly.example/issues/pretrain-weekly-064' } },
         ],
       },
+      fromNumber: 64,
     });
     // The latest issue itself is left as it was.
     expect(issue64.data.sections[2]).toMatchObject({ groups: [{ papers: [{ title: 'A' }] }, { papers: [] }] });
@@ -97,6 +98,7 @@ describe('draftNextIssue', () => {
           { kind: 'navigation', previous: { title: '《预训练周刊》第64期', url: 'https://pretrain-weekly.example/issues/pretrain-weekly-064' } },
         ],
       },
+      fromNumber: null,
     });
     expect(draftNextIssue(settings, [], { today: '2026-12-07' })).toEqual({
       id: 'pretrain-weekly-001',
@@ -108,6 +110,7 @@ describe('draftNextIssue', () => {
         preheader: '',
         sections: [{ kind: 'text', markdown: '' }],
       },
+      fromNumber: null,
     });
   });
 

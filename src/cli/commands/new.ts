@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { fromLatest?: boolean; empty?: boolean }) => {
       if (opts.fromLatest && opts.empty) throw new UserError('--from-latest and --empty: choose one');
       const config = loadConfig(readEnvironment(), []);
-      const [{ loadNewsletter, ContentError }, { startNextIssue }] = await Promise.all([
+      const [{ loadNewsletter, ContentError }, { startNextIssue, draftOrigin }] = await Promise.all([
         import('../../content/index.ts'),
         import('../../use-cases/start-next-issue.ts'),
       ]);
@@ -24,7 +24,7 @@ export function register(program: Command): void {
         throw error;
       });
       const started = await startNextIssue(config.emailsDir, newsletter, { empty: Boolean(opts.empty) });
-      const from = started.fromNumber === null ? 'an empty skeleton' : `the sections of issue ${started.fromNumber}`;
+      const from = draftOrigin(started.fromNumber);
       const path = started.path;
       process.stdout.write(`${path}: issue ${started.number} of ${id}, dated ${started.date}, from ${from}\n`);
       process.stdout.write(`next: fill it in, then \`newsletter lint ${path}\` names what is still missing\n`);
