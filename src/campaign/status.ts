@@ -40,6 +40,7 @@ export function toStatus(c: CampaignRecord): CampaignStatus {
     ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
     ...(c.lateBounces ? { lateBounces: c.lateBounces } : {}),
     ...(c.complaints ? { complaints: c.complaints } : {}),
+    ...(c.unsubscribes ? { unsubscribes: c.unsubscribes } : {}),
   };
 }
 

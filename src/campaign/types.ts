@@ -52,6 +52,8 @@ export interface CampaignStatus extends CampaignCounters {
   /** Reported after the SMTP conversation (webhooks, DSNs): bounces of messages sent, and complaints. */
   lateBounces?: number;
   complaints?: number;
+  /** Readers who left through this unsubscribe link. */
+  unsubscribes?: number;
 }
 
 // ── Added by the campaign module (additive; the shapes above are the shared contract) ──
@@ -123,6 +125,8 @@ export interface CampaignRecord extends CampaignCounters {
   /** Bounces and complaints reported after the send (webhooks, DSN/ARF), attributed to it. */
   lateBounces: number;
   complaints: number;
+  /** Unsubscribes through this links (only from readers it was sent to). */
+  unsubscribes: number;
 }
 
 /** What ends a self-pause without an operator: the SMTP server answering again. */

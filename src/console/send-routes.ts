@@ -99,6 +99,7 @@ ${s.pausedReason ? html`<p class="notice error">${m.pausedReason(s.pausedReason)
 <tbody><tr><td class="n" data-field="total">${s.total}</td><td class="n" data-field="queued">${s.queued}</td><td class="n" data-field="sent">${s.sent}</td><td class="n" data-field="failed">${s.failed}</td><td class="n" data-field="bounced">${s.bounced}</td><td class="n" data-field="skipped">${s.skipped}</td><td class="n" data-field="unknown">${s.unknown}</td><td class="n" data-field="rate">–</td><td class="n" data-field="eta">–</td></tr></tbody></table></div>
 ${s.possibleDuplicates ? html`<p class="hint">${m.possibleDuplicates(s.possibleDuplicates)}</p>` : ''}
 ${s.lateBounces || s.complaints ? html`<p class="hint">${m.lateReports(s.lateBounces ?? 0, s.complaints ?? 0)}</p>` : ''}
+${s.unsubscribes ? html`<p class="hint" data-field="unsubscribes">${m.issueUnsubscribes(s.unsubscribes)}</p>` : ''}
 <div class="row">${controls}<a href="/admin/sends/${s.issueId}">${m.refresh}</a></div>
 </section>
 <section aria-labelledby="lookup"><h2 id="lookup">${m.lookupTitle}</h2>

@@ -109,15 +109,17 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
 
     function historyTable(m: ConsoleMessages, entries: HistoryEntry[]): SafeHtml {
       if (entries.length === 0) return html`<p>${m.sub.noHistory}</p>`;
-      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${m.columns.issue}</th><th scope="col">${m.columns.state}</th></tr></thead><tbody>${entries.map(
-        (e) => html`<tr><td><a href="/admin/sends/${encodeURIComponent(e.campaignId)}">${e.campaignId}</a></td><td>${m.outcomes[e.fate] ?? e.fate}</td></tr>`,
+      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${m.columns.issue}</th><th scope="col">${m.columns.state}</th><th scope="col">${m.sub.afterwards}</th></tr></thead><tbody>${entries.map(
+        (e) =>
+          html`<tr><td><a href="/admin/sends/${encodeURIComponent(e.campaignId)}">${e.campaignId}</a></td><td>${m.outcomes[e.fate] ?? e.fate}</td><td>${e.after ? m.sub.after[e.after] : ''}</td></tr>`,
       )}</tbody></table></div>`;
     }
 
     app.get('/subscribers/:id', async (request, reply) => {
       const m = consoleLanguage(request, reply, cookies);
       const s = await subscriberOf(request);
-      const [history, consentEvents] = await Promise.all([subscriberHistory(ctx.sends, s.id), ctx.store.consentHistory(s.id)]);
+      const consentEvents = await ctx.store.consentHistory(s.id);
+      const history = await subscriberHistory(ctx.sends, s.id, consentEvents);
       const c = m.sub;
       const notice = await flash.take(request);
       const href = subscriberHref(s.id);

@@ -97,7 +97,8 @@ export function newsletterLinks(publicUrl: string, issueId: string, token: strin
   if (token.length > 512 || !TOKEN.test(token))
     throw new HeaderValueError('List-Unsubscribe', `unsubscribe token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
   return {
-    unsubscribeUrl: `${publicUrl}/unsubscribe/${token}`,
+    // The issue rides along so an unsubscribe counts against the issue it came from.
+    unsubscribeUrl: `${publicUrl}/unsubscribe/${token}?issue=${encodeURIComponent(issueId)}`,
     preferencesUrl: `${publicUrl}/preferences/${token}`,
     unsubscribeMailto: `mailto:unsubscribe+${token}@${domain}?subject=unsubscribe`,
     viewOnlineUrl: `${publicUrl}/issues/${encodeURIComponent(issueId)}`,

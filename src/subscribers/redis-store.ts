@@ -372,8 +372,8 @@ export class RedisSubscriberStore implements SubscriberStore {
     return owner ? this.get(owner) : null;
   }
 
-  async setStatus(id: string, status: SubscriberStatus, patch?: SubscriberPatch): Promise<Subscriber | null> {
-    return (await this.transition(id, status, { patch }))?.subscriber ?? null;
+  async setStatus(id: string, status: SubscriberStatus, patch?: SubscriberPatch, withdrawal?: Withdrawal): Promise<Subscriber | null> {
+    return (await this.transition(id, status, { ...(patch ? { patch } : {}), ...(withdrawal ? { withdrawal } : {}) }))?.subscriber ?? null;
   }
 
   /** Name and locale only; the status stays whatever it is when the script runs. */
@@ -417,7 +417,7 @@ export class RedisSubscriberStore implements SubscriberStore {
     const now = new Date().toISOString();
     const statusEvent =
       to === 'complained'
-        ? encodeConsentEvent({ type: 'withdrawn', at: now, source: 'complaint' })
+        ? encodeConsentEvent(withdrawalEvent({ ...opts.withdrawal, source: 'complaint' }, now))
         : to === 'unsubscribed'
           ? encodeConsentEvent(withdrawalEvent(opts.withdrawal, now))
           : '';
@@ -917,6 +917,7 @@ function withdrawalEvent(withdrawal: Withdrawal | undefined, now: string): Conse
   if (w.ip) event.ip = w.ip;
   if (w.userAgent) event.userAgent = w.userAgent;
   if (w.textVersion) event.textVersion = w.textVersion;
+  if (w.issueId) event.issueId = w.issueId;
   return event;
 }
 

@@ -157,7 +157,8 @@ function consentFromValue(s: unknown): ConsentRecord | undefined {
 }
 
 /**
- * A consent event as stored: `[type, consent, listId?]`, the type one letter, the consent in the
+ * A consent event as stored: `[type, consent, listId?, issueId?]` (listId null when only the
+ * issue is known), the type one letter, the consent in the
  * positional form of encodeConsent (its source from the wider set of event sources, its text
  * version null when there was none). The store's scripts build some themselves: a record's
  * consent becomes the first event as `["r"|"g", <the stored consent as it is>]`, and a
@@ -190,7 +191,10 @@ export function encodeConsentEvent(event: ConsentEvent): string {
     event.confirmedAt ? storedTime(event.confirmedAt) : null,
   ];
   while (inner[inner.length - 1] === null) inner.pop();
-  return JSON.stringify(event.listId ? [EVENT_CODE[event.type], inner, event.listId] : [EVENT_CODE[event.type], inner]);
+  const outer: unknown[] = [EVENT_CODE[event.type], inner];
+  if (event.listId || event.issueId) outer.push(event.listId ?? null);
+  if (event.issueId) outer.push(event.issueId);
+  return JSON.stringify(outer);
 }
 
 /** A stored consent event; undefined when damaged. */
@@ -202,7 +206,7 @@ export function decodeConsentEvent(raw: string): ConsentEvent | undefined {
     return undefined;
   }
   if (!Array.isArray(parsed)) return undefined;
-  const [code, inner, listId] = parsed as unknown[];
+  const [code, inner, listId, issueId] = parsed as unknown[];
   const type = typeof code === 'string' ? EVENT_OF[code] : undefined;
   if (!type) return undefined;
   let fields: { at: unknown; source: unknown; tv: unknown; ip: unknown; ua: unknown; cf: unknown };
@@ -220,6 +224,7 @@ export function decodeConsentEvent(raw: string): ConsentEvent | undefined {
   if (typeof fields.ua === 'string') event.userAgent = fields.ua;
   if (typeof fields.cf === 'string') event.confirmedAt = readTime(fields.cf)!;
   if (typeof listId === 'string') event.listId = listId;
+  if (typeof issueId === 'string') event.issueId = issueId;
   return event;
 }
 

@@ -54,6 +54,8 @@ export interface ConsentEvent {
   confirmedAt?: string;
   /** The list it concerned, when it concerned one. */
   listId?: string;
+  /** `withdrawn`: the issue whose link (or complaint) it came from, when that is known and was theirs. */
+  issueId?: string;
 }
 
 /** How someone left a list, recorded as a `withdrawn` consent event (time: now, unless given). */
@@ -63,6 +65,8 @@ export interface Withdrawal {
   ip?: string;
   userAgent?: string;
   textVersion?: string;
+  /** The issue it came from: an unsubscribe link or a complaint about a message they were sent. */
+  issueId?: string;
 }
 
 export interface Subscriber {
@@ -139,9 +143,15 @@ export interface SubscriberStore {
   /**
    * Sets status (and keeps list membership indexes in step); returns the subscriber as it is
    * after. Never turns an unsubscribed, bounced or complained record active: only
-   * confirmRequest and grant do that, under their own rules.
+   * confirmRequest and grant do that, under their own rules. `withdrawal` says how an
+   * unsubscribe or a complaint came (and from which issue) for the consent history.
    */
-  setStatus(id: string, status: SubscriberStatus, patch?: Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>): Promise<Subscriber | null>;
+  setStatus(
+    id: string,
+    status: SubscriberStatus,
+    patch?: Partial<Pick<Subscriber, 'name' | 'locale' | 'consent'>>,
+    withdrawal?: Withdrawal,
+  ): Promise<Subscriber | null>;
   /** Changes name and locale only, whatever the status is meanwhile. */
   updateFields(id: string, patch: Partial<Pick<Subscriber, 'name' | 'locale'>>): Promise<Subscriber | null>;
   /**

@@ -62,7 +62,9 @@ export async function reportDelivery(deps: LeaveDeps, report: DeliveryReport): P
     if (count < SOFT_BOUNCE_LIMIT) return { kind: 'soft-bounce', count, subscriberId: subscriber.id, issueCounted };
   }
   const status: SubscriberStatus = report.type === 'complaint' ? 'complained' : 'bounced';
-  if (subscriber.status !== status) await deps.store.setStatus(subscriber.id, status);
+  // The consent history names the issue a complaint was about, when the send it names exists.
+  const withdrawal = report.type === 'complaint' ? { source: 'complaint' as const, ...(issueCounted ? { issueId: report.issueId! } : {}) } : undefined;
+  if (subscriber.status !== status) await deps.store.setStatus(subscriber.id, status, undefined, withdrawal);
   await withdrawFromRunningSends(deps, subscriber.id, subscriber.lists, deps.settleTimeoutMs);
   return { kind: 'suppressed', status, subscriberId: subscriber.id, issueCounted };
 }

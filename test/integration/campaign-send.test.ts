@@ -78,7 +78,10 @@ describe('sending an issue to 2,000 subscribers', () => {
       expect(mail.html).toBeTruthy();
       expect(mail.text).toBeTruthy();
       // The personal link verifies for exactly this subscriber and list.
-      const token = decodeURIComponent(https!.slice('https://news.example.test/unsubscribe/'.length));
+      // The link names the issue it came from, so an unsubscribe through it counts against it.
+      const link = new URL(https!);
+      expect(link.searchParams.get('issue')).toBe(issueId);
+      const token = decodeURIComponent(link.pathname.slice('/unsubscribe/'.length));
       expect(verifyListToken(h.config.secrets, token)).toEqual({ subscriberId, listId: h.listId });
       expect(mail.html).toContain(`/unsubscribe/${token}`);
       // The footer links the reader's preferences page with the same signed token.

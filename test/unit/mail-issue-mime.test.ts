@@ -88,7 +88,7 @@ describe('prepareIssueMime on a CJK-heavy issue (~80 KB HTML)', () => {
       ['text/html; charset=utf-8', 'base64'],
     ]);
     const expected = personalise(published.rendered, {
-      unsubscribeUrl: `${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}`,
+      unsubscribeUrl: `${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}?issue=pretrain-weekly-064`,
       viewOnlineUrl: `${PUBLIC_URL}/issues/pretrain-weekly-064`,
       name: '张三',
     });
@@ -105,14 +105,14 @@ describe('prepareIssueMime on a CJK-heavy issue (~80 KB HTML)', () => {
     expect(fast.to && 'value' in fast.to && fast.to.value).toEqual([{ address: 'zhang.san@example.org', name: '张三' }]);
     const list = fast.headers.get('list') as unknown as Record<string, Record<string, string>>;
     expect(list.unsubscribe).toEqual({
-      url: `${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}`,
+      url: `${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}?issue=pretrain-weekly-064`,
       mail: `unsubscribe+${r.unsubscribeToken}@pretrain-weekly.example?subject=unsubscribe`,
     });
     expect(list['unsubscribe-post']).toEqual({ name: 'List-Unsubscribe=One-Click' });
     expect(list.id!.id).toBe('pretrain-weekly.pretrain-weekly.example');
     expect(decodeWords(list.id!.name!)).toBe('预训练周刊');
     expect(fast.text).toContain('张三，你好！');
-    expect(fast.html).toContain(`href="${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}"`);
+    expect(fast.html).toContain(`href="${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}?issue=pretrain-weekly-064"`);
   });
 
   it('encodes the CJK subject as RFC 2047 words and keeps every header line ASCII', () => {
@@ -123,7 +123,7 @@ describe('prepareIssueMime on a CJK-heavy issue (~80 KB HTML)', () => {
     for (const h of headers) expect(/^[\x20-\x7e\r\n\t]*$/.test(h.raw)).toBe(true);
     const unsubscribe = headers.find((h) => h.name === 'list-unsubscribe')!;
     expect(unsubscribe.value).toBe(
-      `<${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}>, <mailto:unsubscribe+${r.unsubscribeToken}@pretrain-weekly.example?subject=unsubscribe>`,
+      `<${PUBLIC_URL}/unsubscribe/${r.unsubscribeToken}?issue=pretrain-weekly-064>, <mailto:unsubscribe+${r.unsubscribeToken}@pretrain-weekly.example?subject=unsubscribe>`,
     );
   });
 
@@ -133,7 +133,7 @@ describe('prepareIssueMime on a CJK-heavy issue (~80 KB HTML)', () => {
     for (const [i, name] of names.entries()) {
       const rr = recipient(`${700 + i}`.repeat((i % 3) + 1), `user${i}@example.org`, name);
       const expected = personalise(published.rendered, {
-        unsubscribeUrl: `${PUBLIC_URL}/unsubscribe/${rr.unsubscribeToken}`,
+        unsubscribeUrl: `${PUBLIC_URL}/unsubscribe/${rr.unsubscribeToken}?issue=pretrain-weekly-064`,
         viewOnlineUrl: `${PUBLIC_URL}/issues/pretrain-weekly-064`,
         ...(name ? { name } : {}),
       });
@@ -251,7 +251,7 @@ describe('DKIM', () => {
       'latin1',
     );
     expect(verifyDkim(withoutPost, publicKey).signatureOk).toBe(false);
-    const otherLink = Buffer.from(text.replace(`/unsubscribe/${r.unsubscribeToken}>`, '/unsubscribe/someone-else>'), 'latin1');
+    const otherLink = Buffer.from(text.replace(`/unsubscribe/${r.unsubscribeToken}?issue=`, '/unsubscribe/someone-else?issue='), 'latin1');
     expect(verifyDkim(otherLink, publicKey).signatureOk).toBe(false);
     const lastBodyLine = text.lastIndexOf('\r\n--=_nl_') - 4;
     const body = Buffer.from(text.slice(0, lastBodyLine) + (text[lastBodyLine] === 'A' ? 'B' : 'A') + text.slice(lastBodyLine + 1), 'latin1');

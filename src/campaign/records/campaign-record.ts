@@ -60,6 +60,7 @@ export function parseCampaign(campaignId: string, h: Record<string, string>): Ca
     possibleDuplicates: int(h.possibleDuplicates),
     lateBounces: int(h.lateBounces),
     complaints: int(h.complaints),
+    unsubscribes: int(h.unsubscribes),
     fanoutDone: h.fanoutDone === '1',
     fanoutStarted: h.fanoutStarted === '1',
     run: int(h.run),
@@ -192,10 +193,12 @@ export async function holdPause(redis: Redis, k: Keys, campaignId: string): Prom
   return (await HOLD_PAUSE.run(redis, [k.campaign(campaignId)], [])) === 1;
 }
 
-/** A bounce or complaint reported after the send, attributed to it; false when there is no such send. */
-export async function countLateReport(redis: Redis, k: Keys, campaignId: string, kind: 'bounce' | 'complaint'): Promise<boolean> {
+const LATE_FIELD = { bounce: 'lateBounces', complaint: 'complaints', unsubscribe: 'unsubscribes' } as const;
+
+/** A bounce, complaint or unsubscribe that came after the send, attributed to it; false when there is no such send. */
+export async function countLateReport(redis: Redis, k: Keys, campaignId: string, kind: keyof typeof LATE_FIELD): Promise<boolean> {
   if (!(await redis.exists(k.campaign(campaignId)))) return false;
-  await redis.hincrby(k.campaign(campaignId), kind === 'bounce' ? 'lateBounces' : 'complaints', 1);
+  await redis.hincrby(k.campaign(campaignId), LATE_FIELD[kind], 1);
   return true;
 }
 
@@ -311,7 +314,19 @@ function combinedState<S extends { state: string }>(
   return until ? { state, until } : { state };
 }
 
-const SUMMED = ['total', 'expected', 'sent', 'failed', 'bounced', 'skipped', 'unknown', 'possibleDuplicates', 'lateBounces', 'complaints'] as const;
+const SUMMED = [
+  'total',
+  'expected',
+  'sent',
+  'failed',
+  'bounced',
+  'skipped',
+  'unknown',
+  'possibleDuplicates',
+  'lateBounces',
+  'complaints',
+  'unsubscribes',
+] as const;
 
 /**
  * One send as its partitions' records add up (partitions.ts): counters summed, the state the

@@ -27,6 +27,7 @@ export function formatStatus(s: CampaignStatus, timeZone?: string): string {
     lines.push(`  possible duplicates ${s.possibleDuplicates} (the reply to a message's data was lost, or its worker died; re-sent so nothing is lost)`);
   if (s.lateBounces || s.complaints)
     lines.push(`  reported later    ${s.lateBounces ?? 0} bounced, ${count(s.complaints ?? 0, 'complaint')} (those addresses are suppressed)`);
+  if (s.unsubscribes) lines.push(`  unsubscribed      ${count(s.unsubscribes, 'reader')} left through this issue's link`);
   if (s.scheduledAt) lines.push(`  scheduled for ${formatTime(s.scheduledAt, timeZone)}`);
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');

@@ -110,6 +110,7 @@ export const en: ConsoleMessages = {
   possibleDuplicates: (n) => `${n} possible ${byCount(n, 'duplicate', 'duplicates')} (a connection lost after the message was sent).`,
   lateReports: (b, c) =>
     `Reported afterwards: ${b} ${byCount(b, 'bounce', 'bounces')}, ${c} ${byCount(c, 'complaint', 'complaints')} (those addresses are suppressed).`,
+  issueUnsubscribes: (n) => `${n} ${byCount(n, 'reader', 'readers')} unsubscribed through this issue's link.`,
   lookupTitle: 'What happened to my message?',
   lookupLabel: "Subscriber's address",
   lookupButton: 'Look up',
@@ -242,6 +243,8 @@ export const en: ConsoleMessages = {
     leave: (list) => `Unsubscribe from ${list}…`,
     history: 'Sends',
     noHistory: 'No recent send had a message for them.',
+    afterwards: 'Afterwards',
+    after: { unsubscribed: "Unsubscribed through this issue's link", complained: 'Complaint about this issue' },
     edit: 'Name and language',
     save: 'Save',
     saved: (email) => `Saved the name and language of ${email}.`,

@@ -102,6 +102,8 @@ export interface ConsoleMessages {
   resumesBySelf: string;
   possibleDuplicates(n: number): string;
   lateReports(bounces: number, complaints: number): string;
+  /** Readers who left through this issue's unsubscribe link. */
+  issueUnsubscribes(count: number): string;
   lookupTitle: string;
   lookupLabel: string;
   lookupButton: string;
@@ -195,6 +197,9 @@ export interface ConsoleMessages {
     leave(list: string): string;
     history: string;
     noHistory: string;
+    /** The history's column of what they did about an issue, and its two values. */
+    afterwards: string;
+    after: { unsubscribed: string; complained: string };
     edit: string;
     save: string;
     saved(email: string): string;

@@ -16,6 +16,13 @@ import { unsubscribeAskPage, unsubscribedPage, unsubscribeInvalidPage } from '..
 import { preferencesHref } from './preferences.ts';
 
 const params = z.object({ token: z.string().min(1).max(200) });
+// The issue the link came from (`?issue=`, newsletterLinks in src/mail): a hint, believed only
+// when that issue was sent to the token's subscriber (leaveList), so anything odd is ignored.
+const query = z.object({ issue: z.string().max(200).optional().catch(undefined) }).catch({});
+
+function issueOf(request: FastifyRequest): string | undefined {
+  return query.parse(request.query ?? {}).issue;
+}
 
 function isOneClick(body: unknown): boolean {
   return !!body && typeof body === 'object' && (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click';
@@ -55,7 +62,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
         200,
         unsubscribeAskPage(page, {
           maskedEmail: maskEmail(subscriber.email),
-          action: `/unsubscribe/${encodeURIComponent(token)}`,
+          action: unsubscribeAction(token, issueOf(request)),
           preferencesHref: preferencesHref(token),
         }),
       );
@@ -68,15 +75,17 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       // Idempotent: a removed subscriber or a second POST is still a successful unsubscribe.
       // It answers once no message to them can start any more (use-cases/leave-list.ts).
       const { ip, userAgent } = consentOf(request, 'unsubscribe', 'form');
-      const left = await leaveList(ctx.leave, claims.subscriberId, claims.listId, {
-        source: oneClick ? 'one-click' : 'unsubscribe-page',
-        ...(ip ? { ip } : {}),
-        ...(userAgent ? { userAgent } : {}),
-      });
+      const left = await leaveList(
+        ctx.leave,
+        claims.subscriberId,
+        claims.listId,
+        { source: oneClick ? 'one-click' : 'unsubscribe-page', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) },
+        issueOf(request),
+      );
       const subscriber = left?.subscriber ?? null;
       // Counted once per person and list: a repeated POST (mail providers retry) changes nothing.
       if (left?.left) {
-        request.log.info({ list: claims.listId, oneClick }, 'unsubscribed');
+        request.log.info({ list: claims.listId, oneClick, ...(left.issueId ? { issue: left.issueId } : {}) }, 'unsubscribed');
         ctx.metrics.unsubscribes.inc({ newsletter: ctx.newsletters.byList(claims.listId)?.id ?? claims.listId, how: oneClick ? 'one-click' : 'page' });
       }
       reply.header('cache-control', 'no-store');
@@ -86,4 +95,9 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, 200, unsubscribedPage(pageContext(ctx, newsletter), { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
     });
   };
+}
+
+/** The page's form posts back to the link it was opened from, the issue kept. */
+function unsubscribeAction(token: string, issue: string | undefined): string {
+  return `/unsubscribe/${encodeURIComponent(token)}${issue ? `?issue=${encodeURIComponent(issue)}` : ''}`;
 }
