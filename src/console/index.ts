@@ -13,6 +13,7 @@ import { issueRoutes } from './issue-routes.ts';
 import { newIssueRoutes } from './new-issue-routes.ts';
 import { queuesRoutes } from './queues-routes.ts';
 import { sendRoutes } from './send-routes.ts';
+import { studioRoutes } from './studio-routes.ts';
 import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
 import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
@@ -34,6 +35,7 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
       await guarded.register(homeRoutes(ctx, cookies, checks, flash));
       await guarded.register(newIssueRoutes(ctx, cookies, flash));
       await guarded.register(issueRoutes(ctx, cookies, flash, checks));
+      await guarded.register(studioRoutes(ctx, cookies, flash));
       await guarded.register(sendRoutes(ctx, cookies, flash));
       await guarded.register(subscriberRoutes(ctx, cookies, flash));
       await guarded.register(subscriberBulkRoutes(ctx, cookies, flash));

@@ -86,7 +86,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
         const problems = r.problems.length
           ? html`<ul>${r.problems.map((p) => html`<li class="finding error-text">${levelBadge(m, 'error')} ${formatProblem(p)}</li>`)}</ul>`
           : html`<p class="finding error-text">${r.error}</p>`;
-        return html`<h1>${id}</h1>${notice ?? ''}<section><h2>${m.lint}</h2><p class="notice error" role="status">${m.sendBlocked(Math.max(1, r.problems.length))}</p>${problems}</section>`;
+        return html`<h1>${id}</h1><p class="hint"><a href="/admin/issues/${id}/edit">${m.studio.edit}</a></p>${notice ?? ''}<section><h2>${m.lint}</h2><p class="notice error" role="status">${m.sendBlocked(Math.max(1, r.problems.length))}</p>${problems}</section>`;
       }
       const { report } = r.rendered;
       const errors = r.findings.filter((f) => f.level === 'error').length;
@@ -96,7 +96,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       const running = status?.state === 'sending' || status?.state === 'paused' || status?.state === 'scheduled';
       const canSend = errors === 0 && !running;
       return html`<h1>${r.sample.subject}</h1>
-<p class="hint">${id} · ${m.recipients(recipients, r.newsletter.name)}</p>
+<p class="hint">${id} · ${m.recipients(recipients, r.newsletter.name)} · <a href="/admin/issues/${id}/edit">${m.studio.edit}</a></p>
 ${notice ?? ''}${sendState(m, id, status)}
 <section><h2>${m.lint}</h2>${findings}
 <h2>${m.sizeTitle}</h2><p>${m.sizeLine(kb(report.encodedHtmlBytes), kb(report.budgetBytes), report.encodedHtmlBytes > report.budgetBytes)}</p></section>

@@ -48,9 +48,20 @@ progress{width:100%;height:1.25rem}
 .error-text{color:#b3261e}
 .narrow{max-width:30rem}
 label.inline{display:inline;font-weight:400;margin:0}
+ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8;text-decoration:none;display:block}
+.studio{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
+@media (min-width:1100px){.studio{grid-template-columns:minmax(0,28rem) minmax(0,1fr)}.studio-preview{position:sticky;top:0;max-height:100vh;overflow:auto}}
+.studio-preview,.studio-form form{background:#fff;border-radius:10px;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.studio-group{border:1px solid #cbd2d9;border-radius:8px;margin:.75rem 0;padding:.25rem .75rem .75rem;min-width:0}
+.studio-group legend{font-weight:700;padding:0 .25rem;cursor:grab}
+.studio-list{list-style:none;margin:0;padding:0}
+.studio-bar{position:sticky;top:0;background:inherit;padding:.5rem 0;z-index:1}
+.studio-item-actions{margin-top:.5rem}.studio-flag{margin:.75rem 0 0}
+.field-finding{margin:.2rem 0 0;font-size:.9rem;color:#8a1c14}.field-finding:empty{display:none}
+.studio input[type=text],.studio textarea{max-width:none}
 select{min-height:40px;padding:.35rem .5rem;font:inherit;border:1px solid #7b8794;border-radius:6px}
 :focus-visible{outline:3px solid #e8710a;outline-offset:2px}
-@media (prefers-color-scheme:dark){body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
+@media (prefers-color-scheme:dark){body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.studio-preview,.studio-form form{background:#1c2025;box-shadow:none}.field-finding{color:#f5c6c2}ins{background:#1d3b2a}del{background:#3d1a18}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
 const CSS_HASH = sha256(CSS);
@@ -65,6 +76,10 @@ export interface ConsoleFrame {
   path: string;
   /** One inline script for live parts (progressive enhancement). */
   script?: string;
+  /** Scripts of the console's own (/admin/assets/…, e.g. the studio's htmx), loaded before the inline one. */
+  scripts?: readonly string[];
+  /** Extra elements for <head> (the studio's htmx configuration). */
+  head?: SafeHtml;
   /** Sources the page may frame (the preview iframes). */
   frameSrc?: string;
   /** Reload the page after this many seconds (a background job's progress, without a script). */
@@ -92,12 +107,14 @@ export function consolePage(frame: ConsoleFrame): Page {
 ${frame.refreshSeconds ? html`<meta http-equiv="refresh" content="${frame.refreshSeconds}">` : ''}
 <title>${frame.title} · ${m.consoleTitle}</title>
 <style>${trusted(CSS)}</style>
+${frame.head ?? ''}
 </head>
 <body>
 <header><a class="brand" href="/admin">${m.consoleTitle}</a>${nav}<div class="langs" role="group" aria-label="${m.nav.language}">${langs}</div></header>
 <main>
 ${frame.body}
 </main>
+${(frame.scripts ?? []).map((src) => html`<script src="${src}"></script>`)}
 ${frame.script ? trusted(`<script>${frame.script}</script>`) : ''}
 </body>
 </html>
@@ -105,8 +122,10 @@ ${frame.script ? trusted(`<script>${frame.script}</script>`) : ''}
   const csp = [
     "default-src 'none'",
     `style-src 'sha256-${CSS_HASH}'`,
-    frame.script ? `script-src 'sha256-${sha256(frame.script)}'` : null,
-    frame.script ? "connect-src 'self'" : null,
+    frame.script || frame.scripts?.length
+      ? `script-src${frame.scripts?.length ? " 'self'" : ''}${frame.script ? ` 'sha256-${sha256(frame.script)}'` : ''}`
+      : null,
+    frame.script || frame.scripts?.length ? "connect-src 'self'" : null,
     frame.frameSrc ? `frame-src ${frame.frameSrc}` : null,
     "img-src 'self' https: data:",
     "form-action 'self'",

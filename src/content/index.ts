@@ -6,12 +6,15 @@ import type { TemplateSet } from './templates.ts';
 import { assertAssetsExist } from './asset-files.ts';
 import { ContentError } from './content-error.ts';
 import { displayPath } from './field-path.ts';
-import { loadYamlFile } from './load-file.ts';
+import { loadYamlFile, readYamlSource } from './load-file.ts';
+import { validateSource } from './validate.ts';
+import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { loadTemplates } from './load-templates.ts';
 import { CONTENT_ID, issueSchema, newsletterSchema, type Issue, type Newsletter } from './schema.ts';
 import { imagesOfIssue, imagesOfNewsletter } from './walk-issue.ts';
 
 export { ContentError, formatProblem, type ContentProblem } from './content-error.ts';
+export type { YamlSource } from './yaml-source.ts';
 export { loadTemplates } from './load-templates.ts';
 export { locateFindings, formatFinding, contentErrorFindings, type LocatedFinding } from './locate-findings.ts';
 export { issueImages, issueLinks, knownImageSizes } from './walk-issue.ts';
@@ -29,9 +32,22 @@ export interface LoadedIssue {
  * `emailsDir` defaults to two folders up from the issue (emails/issues/x.yaml → emails/).
  */
 export async function loadIssueFile(path: string, opts: { emailsDir?: string } = {}): Promise<LoadedIssue> {
+  return loadIssueSource(path, await readYamlSource(path), opts);
+}
+
+/**
+ * loadIssueFile for the text an editor has not saved yet (the studio's draft of `path`): the same
+ * checks, with lines counted in that text.
+ */
+export async function loadIssueText(path: string, text: string, opts: { emailsDir?: string } = {}): Promise<LoadedIssue & { source: YamlSource }> {
+  const source = parseYamlSource(displayPath(path), text);
+  return { ...(await loadIssueSource(path, source, opts)), source };
+}
+
+async function loadIssueSource(path: string, source: YamlSource, opts: { emailsDir?: string }): Promise<LoadedIssue> {
   const emailsDir = opts.emailsDir ?? dirname(dirname(path));
   const id = idFromFile(path);
-  const { source, value } = await loadYamlFile(path, issueSchema);
+  const value = validateSource(issueSchema, source);
   const issue: Issue = { ...value, id };
 
   let newsletter: Newsletter;

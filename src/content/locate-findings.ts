@@ -14,7 +14,7 @@ export interface LocatedFinding extends LintFinding {
 
 export async function locateFindings(
   findings: readonly LintFinding[],
-  where: { issueFile: string; emailsDir: string; newsletterId: string },
+  where: { issueFile: string; emailsDir: string; newsletterId: string; issueSource?: YamlSource },
 ): Promise<LocatedFinding[]> {
   const sources = new Map<string, Promise<YamlSource | undefined>>();
   // The files were just loaded successfully; a failure here only loses the line number.
@@ -27,6 +27,8 @@ export async function locateFindings(
     return sources.get(path)!;
   };
   const newsletterFile = join(where.emailsDir, 'newsletters', `${where.newsletterId}.yaml`);
+  // Text not on disk (the studio's draft) is located in that text.
+  if (where.issueSource) sources.set(where.issueFile, Promise.resolve(where.issueSource));
 
   return Promise.all(
     findings.map(async (finding) => {

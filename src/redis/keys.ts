@@ -42,6 +42,10 @@ export interface Keys {
   archiveIndex(): string;
   /** An editor's console session (its random id's hash), with a TTL: the login that made it. */
   adminSession(idHash: string): string;
+  /** The studio's unsaved drafts of one issue: a hash, editor id → draft (src/studio/draft-store.ts), with a TTL. */
+  studioDrafts(issueId: string): string;
+  /** The studio's revisions of one issue: a capped list of the file as it was before each save, newest first. */
+  studioRevisions(issueId: string): string;
   /** The outcome of a console form, kept for the one page its redirect shows (post/redirect/get). */
   adminFlash(idHash: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
@@ -103,6 +107,8 @@ export function keys(prefix: string): Keys {
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     archiveIndex: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
+    studioDrafts: (issueId) => `${prefix}:studio-drafts:${issueId}`,
+    studioRevisions: (issueId) => `${prefix}:studio-revisions:${issueId}`,
     adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,

@@ -2,7 +2,7 @@
 // sample recipient and place its lint findings in the files an editor has open.
 import { encodedSizes } from '../mail/index.ts';
 import { dirname } from 'node:path';
-import { loadIssueFile, locateFindings, type LocatedFinding } from '../content/index.ts';
+import { loadIssueFile, loadIssueText, locateFindings, type LoadedIssue, type LocatedFinding, type YamlSource } from '../content/index.ts';
 import type { Issue, Newsletter } from '../content/schema.ts';
 import { createRenderer, personalise } from '../render/index.ts';
 import type { RenderedIssue } from '../render/types.ts';
@@ -31,9 +31,12 @@ export interface RenderedIssueFile {
  * `clientSupport`: also check the HTML against caniemail's data (lint does); each feature a target
  * lacks with no fallback becomes a warning after the others.
  */
-export async function renderIssueFile(file: string, opts: { assetsUrl: string; clientSupport?: boolean }): Promise<RenderedIssueFile> {
+/** `text`: the file's content as an editor has it, not yet saved (the studio's draft); lines are counted in it. */
+export async function renderIssueFile(file: string, opts: { assetsUrl: string; clientSupport?: boolean; text?: string }): Promise<RenderedIssueFile> {
   const emailsDir = dirname(dirname(file));
-  const { issue, newsletter, templates } = await loadIssueFile(file, { emailsDir });
+  const loaded: LoadedIssue & { source?: YamlSource } =
+    opts.text === undefined ? await loadIssueFile(file, { emailsDir }) : await loadIssueText(file, opts.text, { emailsDir });
+  const { issue, newsletter, templates } = loaded;
   const rendered = await createRenderer(templates, { assetsUrl: opts.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
   const sample = personalise(rendered, {
     unsubscribeUrl: 'https://example.com/unsubscribe/SAMPLE',
@@ -50,6 +53,11 @@ export async function renderIssueFile(file: string, opts: { assetsUrl: string; c
         message: `client support: ${message}`,
       }))
     : [];
-  const findings = await locateFindings([...rendered.findings, ...clientFindings], { issueFile: file, emailsDir, newsletterId: newsletter.id });
+  const findings = await locateFindings([...rendered.findings, ...clientFindings], {
+    issueFile: file,
+    emailsDir,
+    newsletterId: newsletter.id,
+    ...(loaded.source ? { issueSource: loaded.source } : {}),
+  });
   return { issue, newsletter, rendered, sample, findings, ...(report ? { clientSupport: report } : {}) };
 }

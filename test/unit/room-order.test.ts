@@ -11,8 +11,8 @@ const SRC = join(import.meta.dirname, '..', '..', 'src');
 const FLOORS: readonly (readonly string[])[] = [
   ['errors.ts', 'logging', 'crypto'],
   ['config', 'content', 'metrics'],
-  ['redis', 'render', 'preview', 'studio'],
-  ['mail', 'reports'],
+  ['redis', 'render', 'preview'],
+  ['mail', 'reports', 'studio'],
   ['subscribers'],
   ['campaign', 'delivery-reports'],
   ['archive', 'bench', 'use-cases'],

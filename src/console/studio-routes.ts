@@ -1,0 +1,347 @@
+// The studio: an issue edited in the browser, in forms, with the email previewed beside them.
+//
+//   GET  /admin/issues/:id/edit                  opens a new editor (a draft of the file as it is) → 303
+//   GET  /admin/issues/:id/edit/:editor          the form and the previews of that editor's draft
+//   POST /admin/issues/:id/edit/:editor          a button: save, add/remove/move, undo, overwrite… → 303
+//   POST /admin/issues/:id/edit/:editor/draft    autosave after a pause in typing (htmx): the preview panel
+//   GET  /admin/issues/:id/edit/:editor/preview.html   the draft as the email (sandboxed, for the frames)
+//   GET  /admin/issues/:id/revisions             earlier versions; POST …/revisions/:n restores one as a draft
+//
+// Every form post first writes the form's values into the editor's draft (src/studio/), so no
+// button loses what was typed. Saving writes the file only when it loads as an issue and the
+// file on disk is still the version the editor began from (src/use-cases/save-issue.ts).
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { diffLines } from 'diff';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
+import { DraftStore, type IssueDraft } from '../studio/draft-store.ts';
+import { IssueDocument, type FormValues } from '../studio/issue-document.ts';
+import { isSectionKind } from '../studio/issue-fields.ts';
+import { existingIssueFile, UnknownIssueError } from '../use-cases/publishable-issue.ts';
+import { saveIssueText, textHash } from '../use-cases/save-issue.ts';
+import type { ConsoleMessages } from './console-messages/index.ts';
+import { consoleLanguage, type CookiePolicy } from './console-request.ts';
+import type { Flash } from './flash.ts';
+import { consolePage } from './layout.ts';
+import { STUDIO_SCRIPT } from './studio.js.ts';
+import { fieldId, studioForm } from './studio-form.ts';
+import { darkVersion, DraftRenders, findingsByPath, previewPanel } from './studio-preview.ts';
+import { when } from './views.ts';
+
+const params = z.object({ id: z.string().max(200) });
+const editorParams = z.object({ id: z.string().max(200), editor: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'is not an editor of this issue') });
+const previewQuery = z.object({ mode: z.enum(['light', 'dark']).default('light') });
+const revisionParams = z.object({ id: z.string().max(200), n: z.coerce.number().int().min(0).max(1000) });
+/** Field values come as they are; everything but these few names is a field path. */
+const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder):[A-Za-z0-9_.[\]]{1,200})$/;
+
+const require = createRequire(import.meta.url);
+/** The two libraries the studio's page loads (README: why these), served from node_modules. */
+const ASSETS: Record<string, string> = {
+  'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
+  'Sortable.min.js': require.resolve('sortablejs/Sortable.min.js'),
+};
+const SCRIPTS = ['/admin/assets/htmx.min.js', '/admin/assets/Sortable.min.js'];
+// htmx without eval, without <script> in swapped HTML and without the <style> it would inject.
+const HTMX_CONFIG = html`<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0}'>`;
+/** Who saves, for the revisions (one shared console login until users exist). */
+const EDITOR_NAME = 'admin';
+
+export function studioRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
+  const drafts = new DraftStore(ctx.redis, ctx.keys);
+  const renders = new DraftRenders({ assetsUrl: ctx.config.assetsUrl });
+  const assetText = new Map<string, Promise<string>>();
+
+  return async (app) => {
+    async function fileOf(id: string): Promise<string> {
+      try {
+        return await existingIssueFile(ctx.config.emailsDir, id);
+      } catch (error) {
+        if (error instanceof UnknownIssueError) throw new HttpInputError(404, error.message);
+        throw error;
+      }
+    }
+
+    const editorUrl = (id: string, editor: string) => `/admin/issues/${encodeURIComponent(id)}/edit/${editor}`;
+
+    /** A new editor: a draft that is the file as it is now. */
+    async function openEditor(id: string, file: string): Promise<IssueDraft> {
+      const text = await readFile(file, 'utf8');
+      const draft: IssueDraft = { editor: randomBytes(12).toString('base64url'), text, base: textHash(text), at: new Date().toISOString() };
+      await drafts.put(id, draft);
+      return draft;
+    }
+
+    async function draftOf(request: FastifyRequest): Promise<{ id: string; file: string; draft: IssueDraft }> {
+      const { id, editor } = parseInput(editorParams, request.params, 'params');
+      const file = await fileOf(id);
+      const draft = await drafts.get(id, editor);
+      if (!draft) throw new HttpInputError(404, 'this editor has expired or was closed; open the issue again');
+      return { id, file, draft };
+    }
+
+    function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml) {
+      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body }));
+    }
+
+    app.get('/assets/:name', async (request, reply) => {
+      const { name } = parseInput(z.object({ name: z.string().max(40) }), request.params, 'params');
+      const path = ASSETS[name];
+      if (!path) throw new HttpInputError(404, 'no such asset');
+      if (!assetText.has(name)) assetText.set(name, readFile(path, 'utf8'));
+      return reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'private, max-age=86400')
+        .send(await assetText.get(name));
+    });
+
+    app.get('/issues/:id/edit', async (request, reply) => {
+      const { id } = parseInput(params, request.params, 'params');
+      const file = await fileOf(id);
+      const m = consoleLanguage(request, reply, cookies);
+      const draft = await openEditor(id, file);
+      // A draft left unsaved by an editor that is gone (a closed tab, a crash): say so, once.
+      const disk = draft.text;
+      const left = (await drafts.all(id)).find((d) => d.editor !== draft.editor && d.text !== disk && d.base === draft.base);
+      const notice = left
+        ? html`<p class="notice" role="status">${m.studio.draftFrom(when(left.at, m.lang))} <a href="${editorUrl(id, left.editor)}">${m.studio.openDraft}</a></p>`
+        : undefined;
+      return flash.redirect(request, reply, editorUrl(id, draft.editor), notice);
+    });
+
+    app.get('/issues/:id/edit/:editor', async (request, reply) => {
+      const { id, file, draft } = await draftOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const notice = await flash.take(request);
+      let doc: IssueDocument;
+      try {
+        doc = IssueDocument.parse(draft.text);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return page(request, reply, m, id, html`<h1>${id}</h1>${notice ?? ''}<p class="notice error" role="alert">${m.studio.notYaml} ${error.message}</p>`);
+      }
+      const render = await renders.render(file, draft.text);
+      const data = doc.data();
+      const subject = typeof data.subject === 'string' && data.subject ? data.subject : id;
+      const csrf = reply.generateCsrf();
+      const url = editorUrl(id, draft.editor);
+      const frameUrl = (mode: 'light' | 'dark') => `${url}/preview.html?mode=${mode}&v=${textHash(draft.text).slice(0, 16)}`;
+      const body = html`<h1>${m.studio.title(subject)}</h1>
+<p class="hint">${id} · <a href="/admin/issues/${encodeURIComponent(id)}">${m.studio.back}</a> · <a href="/admin/issues/${encodeURIComponent(id)}/revisions">${m.studio.revisions}</a></p>
+${notice ?? ''}
+<div class="studio">
+<div class="studio-form">${studioForm({ m, action: url, draftAction: `${url}/draft`, csrf, base: draft.base, data, findings: findingsByPath(render) })}</div>
+<aside class="studio-preview" id="studio-preview" aria-live="polite" aria-label="${m.preview}">${previewPanel(m, render, frameUrl)}</aside>
+</div>`;
+      return sendPage(
+        reply,
+        200,
+        consolePage({
+          m,
+          title: m.studio.title(subject),
+          path: request.url.split('?')[0]!,
+          session: { csrf },
+          body,
+          frameSrc: "'self'",
+          scripts: SCRIPTS,
+          script: STUDIO_SCRIPT,
+          head: HTMX_CONFIG,
+        }),
+      );
+    });
+
+    /** The draft with the form's values written in; the draft as it was when the form cannot be applied. */
+    function applied(draft: IssueDraft, body: FormValues): { doc: IssueDocument | null; text: string } {
+      try {
+        const doc = IssueDocument.parse(draft.text);
+        doc.applyForm(body);
+        return { doc, text: doc.toString() };
+      } catch (error) {
+        if (error instanceof UserError) return { doc: null, text: draft.text };
+        throw error;
+      }
+    }
+
+    app.post('/issues/:id/edit/:editor/draft', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id, file, draft } = await draftOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const body = formBody(request.body);
+      const { text } = applied(draft, body);
+      if (text !== draft.text) await drafts.put(id, { ...draft, text, at: new Date().toISOString() });
+      const url = editorUrl(id, draft.editor);
+      const render = await renders.render(file, text);
+      const panel = previewPanel(m, render, (mode) => `${url}/preview.html?mode=${mode}&v=${textHash(text).slice(0, 16)}`);
+      return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(panel.value);
+    });
+
+    app.post('/issues/:id/edit/:editor', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id, file, draft } = await draftOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const body = formBody(request.body);
+      const op = typeof body.op === 'string' && OP.test(body.op) ? body.op : 'save';
+      const url = editorUrl(id, draft.editor);
+      const now = new Date().toISOString();
+      const back = (notice?: SafeHtml, anchor = '') => flash.redirect(request, reply, `${url}${anchor}`, notice);
+      const fail = (error: unknown) => html`<p class="notice error" role="alert">${(error as Error).message}</p>`;
+
+      if (op === 'discard') {
+        const disk = await readFile(file, 'utf8');
+        await drafts.put(id, { editor: draft.editor, text: disk, base: textHash(disk), at: now });
+        return back(html`<p class="notice" role="status">${m.studio.discarded}</p>`);
+      }
+      if (op === 'undo') {
+        if (draft.undo !== undefined) await drafts.put(id, { ...draft, text: draft.undo, at: now, undo: draft.text });
+        return back();
+      }
+
+      const { doc, text } = applied(draft, body);
+      if (op === 'save' || op === 'overwrite') {
+        await drafts.put(id, { ...draft, text, at: now });
+        const outcome = await saveIssueText({ drafts }, { file, issueId: id, text, base: draft.base, by: EDITOR_NAME, overwrite: op === 'overwrite' });
+        if (outcome.kind === 'conflict') return flash.redirect(request, reply, `${url}/conflict`);
+        if (outcome.kind === 'invalid') return back(html`<p class="notice error" role="alert">${m.studio.notSaved(outcome.problems.length)}</p>`);
+        await drafts.put(id, { editor: draft.editor, text, base: outcome.hash, at: now });
+        return back(html`<p class="notice" role="status">${outcome.unchanged ? m.studio.unchanged : m.studio.saved}</p>`);
+      }
+      if (!doc) return back(html`<p class="notice error" role="alert">${m.studio.notYaml}</p>`);
+      try {
+        const [verb, path = ''] = op.split(/:(.*)/s) as [string, string?];
+        let anchor = '';
+        let undo: string | undefined;
+        if (verb === 'add-section') {
+          const kind = typeof body.newKind === 'string' && isSectionKind(body.newKind) ? body.newKind : 'text';
+          anchor = `#${fieldId(`sections[${doc.addSection(kind)}]`)}`;
+        } else if (verb === 'add') anchor = `#${fieldId(doc.addItem(path))}`;
+        else if (verb === 'remove') {
+          undo = text;
+          doc.remove(path);
+        } else if (verb === 'up' || verb === 'down') anchor = `#${fieldId(doc.move(path, verb === 'up' ? -1 : 1))}`;
+        else if (verb === 'reorder')
+          doc.reorder(
+            path,
+            String(body.order ?? '')
+              .split(',')
+              .map(Number),
+          );
+        await drafts.put(id, { ...draft, text: doc.toString(), at: now, ...(undo !== undefined ? { undo } : {}) });
+        if (undo !== undefined) {
+          const csrf = reply.generateCsrf();
+          return back(
+            html`<form method="post" action="${url}" class="notice row" role="status"><input type="hidden" name="_csrf" value="${csrf}">${m.studio.removed(path)} <button type="submit" class="secondary" name="op" value="undo">${m.studio.undo}</button></form>`,
+          );
+        }
+        return back(undefined, anchor);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        await drafts.put(id, { ...draft, text, at: now });
+        return back(fail(error));
+      }
+    });
+
+    app.get('/issues/:id/edit/:editor/conflict', async (request, reply) => {
+      const { id, file, draft } = await draftOf(request);
+      const m = consoleLanguage(request, reply, cookies);
+      const disk = await readFile(file, 'utf8');
+      const url = editorUrl(id, draft.editor);
+      const csrf = reply.generateCsrf();
+      const s = m.studio;
+      return page(
+        request,
+        reply,
+        m,
+        s.conflictTitle,
+        html`<h1>${s.conflictTitle}</h1><p>${s.conflictBody}</p>${diffView(disk, draft.text)}
+<form method="post" action="${url}" class="row"><input type="hidden" name="_csrf" value="${csrf}">
+<button type="submit" name="op" value="overwrite">${s.overwrite}</button>
+<button type="submit" class="secondary" name="op" value="discard">${s.discardMine}</button>
+<a class="button secondary" href="${url}">${s.back}</a></form>`,
+      );
+    });
+
+    // The draft as the email, framed by the studio only; scripts never run (sandbox, CSP).
+    app.get('/issues/:id/edit/:editor/preview.html', async (request, reply) => {
+      const { file, draft } = await draftOf(request);
+      const { mode } = parseInput(previewQuery, request.query ?? {}, 'query');
+      const render = await renders.render(file, draft.text);
+      if (!render.ok) throw new HttpInputError(422, 'the draft does not load as an issue yet; see the fields marked in the studio');
+      const emailHtml = render.rendered.sample.html;
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('cache-control', 'no-store')
+        .send(mode === 'dark' ? darkVersion(emailHtml) : emailHtml);
+    });
+
+    app.get('/issues/:id/revisions', async (request, reply) => {
+      const { id } = parseInput(params, request.params, 'params');
+      await fileOf(id);
+      const m = consoleLanguage(request, reply, cookies);
+      const csrf = reply.generateCsrf();
+      const list = await drafts.revisions(id);
+      const s = m.studio;
+      const current = await readFile(await fileOf(id), 'utf8');
+      return page(
+        request,
+        reply,
+        m,
+        s.revisions,
+        html`<h1>${s.revisions}: ${id}</h1><p class="hint"><a href="/admin/issues/${encodeURIComponent(id)}/edit">${s.edit}</a></p>
+${
+  list.length
+    ? list.map(
+        (r, n) => html`<section><h2>${s.revisionBy(when(r.at, m.lang), r.by)}</h2>${diffView(r.text, current)}
+<form method="post" action="/admin/issues/${encodeURIComponent(id)}/revisions/${n}"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${s.restore}</button></form></section>`,
+      )
+    : html`<p>${s.noRevisions}</p>`
+}`,
+      );
+    });
+
+    app.post('/issues/:id/revisions/:n', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id, n } = parseInput(revisionParams, request.params, 'params');
+      const file = await fileOf(id);
+      const m = consoleLanguage(request, reply, cookies);
+      const revision = (await drafts.revisions(id))[n];
+      if (!revision) throw new HttpInputError(404, 'no such version (the list keeps the newest 50)');
+      const draft = await openEditor(id, file);
+      await drafts.put(id, { ...draft, text: revision.text });
+      return flash.redirect(
+        request,
+        reply,
+        editorUrl(id, draft.editor),
+        html`<p class="notice" role="status">${m.studio.restored(when(revision.at, m.lang))}</p>`,
+      );
+    });
+  };
+}
+
+/** Form fields as posted (urlencoded): strings, or arrays for a repeated name. */
+function formBody(body: unknown): FormValues & { op?: unknown; order?: unknown; newKind?: unknown } {
+  if (!body || typeof body !== 'object') return {};
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[key] = value as string[];
+  }
+  return out;
+}
+
+/** The lines that differ between two versions of a file (removed, then added), with a little context. */
+export function diffView(before: string, after: string): SafeHtml {
+  const parts = diffLines(before, after);
+  if (!parts.some((p) => p.added || p.removed)) return html`<p class="hint">=</p>`;
+  return html`<pre class="text diff" tabindex="0">${parts.map((p) => {
+    const lines = p.value.replace(/\n$/, '').split('\n');
+    if (p.added) return html`<ins>${lines.map((l) => `+ ${l}\n`)}</ins>`;
+    if (p.removed) return html`<del>${lines.map((l) => `- ${l}\n`)}</del>`;
+    const shown = lines.length > 6 ? [...lines.slice(0, 3), '…', ...lines.slice(-3)] : lines;
+    return shown.map((l) => `  ${l}\n`);
+  })}</pre>`;
+}
