@@ -268,9 +268,14 @@ ${notice ?? ''}
     app.get('/issues/:id/edit/:editor/preview.html', async (request, reply) => {
       const { file, draft } = await draftOf(request);
       const { mode } = parseInput(previewQuery, request.query ?? {}, 'query');
+      const m = consoleLanguage(request, reply, cookies);
       const render = await renders.render(file, draft.text);
-      if (!render.ok) throw new HttpInputError(422, 'the draft does not load as an issue yet; see the fields marked in the studio');
-      const emailHtml = render.rendered.sample.html;
+      // The draft may have become unloadable since the panel that frames this was drawn: a
+      // frameable answer, not the console's error page (which no page may frame).
+      const emailHtml = render.ok
+        ? render.rendered.sample.html
+        : html`<!doctype html><html lang="${m.lang}"><meta charset="utf-8"><title>${m.preview}</title><p style="font:15px sans-serif;margin:1rem">${m.studio.previewPending}</p></html>`
+            .value;
       return reply
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
