@@ -55,8 +55,22 @@ function sectionItem(input: StudioFormInput, section: unknown, i: number, count:
   const legend = `${s.section(i + 1, label)}${typeof title === 'string' && title ? ` · ${title}` : ''}`;
   const body = isSectionKind(kind) ? fields(input, SECTION_FIELDS[kind], ['sections', i]) : html`<p class="notice error">${s.unknownKind(String(kind))}</p>`;
   return html`<li id="${fieldId(path)}" data-index="${i}"><fieldset class="studio-group"><legend>${legend}</legend>
-${findingsFor(input, path)}${body}${itemButtons(m, path, i, count, legend)}</fieldset></li>`;
+${findingsFor(input, path)}${body}${kind === 'papers' ? arxivBlock(m, path) : ''}${itemButtons(m, path, i, count, legend)}</fieldset></li>`;
 }
+
+/** "Add papers by id" in a papers section: the paste, a group for unmapped categories, the button. */
+function arxivBlock(m: ConsoleMessages, path: string): SafeHtml {
+  const s = m.studio;
+  const id = fieldId(`arxiv.${path}`);
+  return html`<div class="studio-field studio-arxiv"><label for="${id}">${s.arxivLabel}</label>
+<textarea id="${id}" name="${ARXIV_INPUT}${path}" rows="2" aria-describedby="${id}-hint" spellcheck="false"></textarea><p class="hint" id="${id}-hint">${s.arxivHint}</p>
+<label for="${id}-group">${s.arxivGroup}</label><input type="text" id="${id}-group" name="${ARXIV_GROUP}${path}">
+<p><button type="submit" class="secondary" name="op" value="papers:${path}">${s.arxivButton}</button></p></div>`;
+}
+
+/** Form names of the paste and the group (not field paths: applyForm passes them over). */
+export const ARXIV_INPUT = '_arxiv.';
+export const ARXIV_GROUP = '_arxivGroup.';
 
 function itemButtons(m: ConsoleMessages, path: string, i: number, count: number, what: string): SafeHtml {
   const s = m.studio;

@@ -16,7 +16,10 @@ import { createRequire } from 'node:module';
 import { diffLines } from 'diff';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parsePath } from '../content/field-path.ts';
+import { ContentError } from '../content/index.ts';
 import { UserError } from '../errors.ts';
+import { addPapersToText } from '../studio/add-papers.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
@@ -30,7 +33,7 @@ import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { STUDIO_SCRIPT } from './studio.js.ts';
-import { fieldId, studioForm } from './studio-form.ts';
+import { ARXIV_GROUP, ARXIV_INPUT, fieldId, studioForm } from './studio-form.ts';
 import { darkVersion, DraftRenders, findingsByPath, previewPanel } from './studio-preview.ts';
 import { when } from './views.ts';
 
@@ -39,7 +42,7 @@ const editorParams = z.object({ id: z.string().max(200), editor: z.string().rege
 const previewQuery = z.object({ mode: z.enum(['light', 'dark']).default('light') });
 const revisionParams = z.object({ id: z.string().max(200), n: z.coerce.number().int().min(0).max(1000) });
 /** Field values come as they are; everything but these few names is a field path. */
-const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder):[A-Za-z0-9_.[\]]{1,200})$/;
+const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder|papers):[A-Za-z0-9_.[\]]{1,200})$/;
 
 const require = createRequire(import.meta.url);
 /** The two libraries the studio's page loads (README: why these), served from node_modules. */
@@ -201,6 +204,35 @@ ${notice ?? ''}
       }
 
       const { doc, text } = applied(draft, body);
+      if (op.startsWith('papers:')) {
+        const path = op.slice('papers:'.length);
+        const sectionIndex = parsePath(path)[1];
+        await drafts.put(id, { ...draft, text, at: now });
+        try {
+          const result = await addPapersToText({
+            file,
+            text,
+            emailsDir: ctx.config.emailsDir,
+            input: String(body[`${ARXIV_INPUT}${path}`] ?? ''),
+            group: String(body[`${ARXIV_GROUP}${path}`] ?? '').trim() || undefined,
+            arxiv: { apiUrl: ctx.config.arxivApiUrl, timeoutMs: ctx.config.arxivTimeoutMs },
+            ...(typeof sectionIndex === 'number' ? { sectionIndex } : {}),
+          });
+          const failed = result.outcomes.some((o) => o.status === 'failed');
+          if (!failed && result.added.length) await drafts.put(id, { ...draft, text: result.next, at: now });
+          const list = html`<ul>${result.outcomes.map((o) => html`<li><strong>${m.studio.arxivStatus[failed && o.status === 'added' ? 'found' : o.status]}</strong> ${o.subject} ${o.message}</li>`)}</ul>`;
+          return back(
+            html`<div class="notice${failed ? ' error' : ''}" role="${failed ? 'alert' : 'status'}">${failed ? html`<p>${m.studio.arxivNothing}</p>` : ''}${list}</div>`,
+            `#${fieldId(path)}`,
+          );
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          return back(
+            error instanceof ContentError ? html`<p class="notice error" role="alert">${m.studio.notSaved(error.problems.length)}</p>` : fail(error),
+            `#${fieldId(path)}`,
+          );
+        }
+      }
       if (op === 'save' || op === 'overwrite') {
         await drafts.put(id, { ...draft, text, at: now });
         const outcome = await saveIssueText({ drafts }, { file, issueId: id, text, base: draft.base, by: EDITOR_NAME, overwrite: op === 'overwrite' });

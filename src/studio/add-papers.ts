@@ -55,11 +55,45 @@ export interface AddPapersResult {
 export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult> {
   const file = displayPath(opts.file);
   const text = await readIssueText(opts.file, file);
+  const { outcomes, next, added } = await addPapersToText({ ...opts, text });
+  const failed = outcomes.some((o) => o.status === 'failed');
+  const addedYaml = added.length ? addedText(added) : '';
+  if (failed || opts.dryRun || added.length === 0) return { outcomes, written: false, addedYaml };
+
+  // What is written must load: the schema sees it exactly as `lint` and `send` will.
+  try {
+    validateSource(issueSchema, parseYamlSource(file, next));
+  } catch (error) {
+    if (error instanceof ContentError) throw new UserError(`${file}: nothing written: the edited issue would not load (${error.message}); please report this`);
+    throw error;
+  }
+  // arXiv took a while: a colleague's save (or a git pull) in the meantime is not overwritten.
+  if ((await readIssueText(opts.file, file)) !== text) {
+    throw new UserError(`${file}: nothing written: the file changed while the papers were looked up; run this again`);
+  }
+  await writeAtomically(opts.file, next);
+  return { outcomes, written: true, addedYaml };
+}
+
+export interface AddPapersToText extends Omit<AddPapersOptions, 'dryRun'> {
+  /** The issue file's text (the file itself, or the studio's draft of it). */
+  text: string;
+  /** The papers section to add to (default: the first). */
+  sectionIndex?: number;
+}
+
+/**
+ * The papers of the paste looked up and added to `text`, nothing written: `next` is the new text
+ * (the text as it was when nothing could be added), `outcomes` one per item in paste order.
+ */
+export async function addPapersToText(opts: AddPapersToText): Promise<{ outcomes: PaperOutcome[]; next: string; added: { field: string; paper: Paper }[] }> {
+  const file = displayPath(opts.file);
+  const { text } = opts;
   const issue = validateSource(issueSchema, parseYamlSource(file, text));
   const emailsDir = opts.emailsDir ?? dirname(dirname(opts.file));
   const newsletter = await loadNewsletter(emailsDir, issue.newsletter);
-  const sectionIndex = papersSectionIndex(issue);
-  if (sectionIndex === -1)
+  const sectionIndex = opts.sectionIndex ?? papersSectionIndex(issue);
+  if (issue.sections[sectionIndex]?.kind !== 'papers')
     throw new UserError(`${file}: the issue has no papers section to add papers to; add one (- kind: papers, title: …, groups: []) and run this again`);
 
   const outcomes: PaperOutcome[] = [];
@@ -132,23 +166,7 @@ export async function addPapers(opts: AddPapersOptions): Promise<AddPapersResult
     outcomes.push({ item: ref.item, status: 'added', subject, message: `→ ${field} (${path}): ${paper.title}${flag}` });
   }
 
-  const failed = outcomes.some((o) => o.status === 'failed');
-  const addedYaml = added.length ? addedText(added) : '';
-  if (failed || opts.dryRun || added.length === 0) return { outcomes: ordered(outcomes), written: false, addedYaml };
-
-  // What is written must load: the schema sees it exactly as `lint` and `send` will.
-  try {
-    validateSource(issueSchema, parseYamlSource(file, next));
-  } catch (error) {
-    if (error instanceof ContentError) throw new UserError(`${file}: nothing written: the edited issue would not load (${error.message}); please report this`);
-    throw error;
-  }
-  // arXiv took a while: a colleague's save (or a git pull) in the meantime is not overwritten.
-  if ((await readIssueText(opts.file, file)) !== text) {
-    throw new UserError(`${file}: nothing written: the file changed while the papers were looked up; run this again`);
-  }
-  await writeAtomically(opts.file, next);
-  return { outcomes: ordered(outcomes), written: true, addedYaml };
+  return { outcomes: ordered(outcomes), next, added };
 }
 
 async function readIssueText(path: string, file: string): Promise<string> {

@@ -84,6 +84,13 @@ export const en: ConsoleMessages = {
     revisionBy: (t, who) => `${t}, replaced by a save of ${who}`,
     restore: 'Open this version as a draft',
     restored: (t) => `The version from ${t} is open as a draft: save it to make it the file again.`,
+    arxivLabel: 'Add papers by arXiv id or link',
+    arxivHint:
+      'Paste ids or links (abs, pdf, versioned), one per line or separated by spaces: each becomes a paper with its title, authors, abstract (as a summary to rewrite) and links, in the group its category maps to.',
+    arxivGroup: 'Group for papers whose category has no group (optional)',
+    arxivButton: 'Add the papers',
+    arxivNothing: 'Nothing was added: fix the items marked failed and try again.',
+    arxivStatus: { added: 'added', skipped: 'skipped', failed: 'failed', found: 'found, not added' },
     fields: {
       subject: 'Subject',
       preheader: 'Preheader (the line after the subject in the inbox)',

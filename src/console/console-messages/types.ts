@@ -84,6 +84,12 @@ export interface ConsoleMessages {
     revisionBy(time: string, who: string): string;
     restore: string;
     restored(time: string): string;
+    arxivLabel: string;
+    arxivHint: string;
+    arxivGroup: string;
+    arxivButton: string;
+    arxivNothing: string;
+    arxivStatus: { added: string; skipped: string; failed: string; found: string };
     fields: Record<string, string>;
     kinds: Record<string, string>;
   };

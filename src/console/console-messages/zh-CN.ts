@@ -79,6 +79,12 @@ export const zhCN: ConsoleMessages = {
     revisionBy: (t, who) => `${t}，被 ${who} 的保存替换`,
     restore: '以此版本打开草稿',
     restored: (t) => `${t} 的版本已作为草稿打开：保存后即成为文件。`,
+    arxivLabel: '按 arXiv 编号或链接添加论文',
+    arxivHint: '粘贴编号或链接（abs、pdf、带版本号均可），每行一个或以空格分隔：每篇论文带标题、作者、摘要（作为待改写的简介）和链接，放入其分类对应的分组。',
+    arxivGroup: '分类无对应分组时放入的分组（可选）',
+    arxivButton: '添加论文',
+    arxivNothing: '未添加任何论文：请修正标为失败的条目后重试。',
+    arxivStatus: { added: '已添加', skipped: '已跳过', failed: '失败', found: '已找到，未添加' },
     fields: {
       subject: '邮件标题',
       preheader: '预览文字（收件箱中标题后的一行）',
