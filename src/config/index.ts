@@ -108,6 +108,10 @@ const variables = {
   ARXIV_API_URL: url(['http:', 'https:']).default('https://export.arxiv.org/api/query'),
   /** How long one arXiv request may take, connection to last byte. */
   ARXIV_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
+  /** How long the studio's fetch of a feed may take, redirects included. */
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
+  /** Feed hosts the studio may fetch although they resolve to private addresses (an intranet's), comma-separated. */
+  FEED_ALLOW_HOSTS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -167,6 +171,9 @@ export interface Config {
   /** ARXIV_API_URL: where papers are looked up by id. */
   arxivApiUrl: string;
   arxivTimeoutMs: number;
+  /** FEED_TIMEOUT_MS, FEED_ALLOW_HOSTS: the studio's feed fetch (src/studio/public-fetch.ts). */
+  feedTimeoutMs: number;
+  feedAllowHosts: readonly string[];
 }
 
 /**
@@ -352,5 +359,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     logLevel: v.LOG_LEVEL,
     arxivApiUrl: v.ARXIV_API_URL,
     arxivTimeoutMs: v.ARXIV_TIMEOUT_MS,
+    feedTimeoutMs: v.FEED_TIMEOUT_MS,
+    feedAllowHosts: v.FEED_ALLOW_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   });
 }

@@ -55,7 +55,7 @@ function sectionItem(input: StudioFormInput, section: unknown, i: number, count:
   const legend = `${s.section(i + 1, label)}${typeof title === 'string' && title ? ` · ${title}` : ''}`;
   const body = isSectionKind(kind) ? fields(input, SECTION_FIELDS[kind], ['sections', i]) : html`<p class="notice error">${s.unknownKind(String(kind))}</p>`;
   return html`<li id="${fieldId(path)}" data-index="${i}"><fieldset class="studio-group"><legend>${legend}</legend>
-${findingsFor(input, path)}${body}${kind === 'papers' ? arxivBlock(m, path) : ''}${itemButtons(m, path, i, count, legend)}</fieldset></li>`;
+${findingsFor(input, path)}${body}${kind === 'papers' ? arxivBlock(m, path) : kind === 'links' ? feedBlock(m, path) : ''}${itemButtons(m, path, i, count, legend)}</fieldset></li>`;
 }
 
 /** "Add papers by id" in a papers section: the paste, a group for unmapped categories, the button. */
@@ -68,6 +68,16 @@ function arxivBlock(m: ConsoleMessages, path: string): SafeHtml {
 <p><button type="submit" class="secondary" name="op" value="papers:${path}">${s.arxivButton}</button></p></div>`;
 }
 
+/** "Add links from a feed" in a links section: the feed's URL and the button. */
+function feedBlock(m: ConsoleMessages, path: string): SafeHtml {
+  const s = m.studio;
+  const id = fieldId(`feed.${path}`);
+  return html`<div class="studio-field studio-feed"><label for="${id}">${s.feedLabel}</label>
+<input type="text" id="${id}" name="${FEED_INPUT}${path}" inputmode="url" autocomplete="off" spellcheck="false" aria-describedby="${id}-hint"><p class="hint" id="${id}-hint">${s.feedHint}</p>
+<p><button type="submit" class="secondary" name="op" value="feed:${path}">${s.feedButton}</button></p></div>`;
+}
+
+export const FEED_INPUT = '_feed.';
 /** Form names of the paste and the group (not field paths: applyForm passes them over). */
 export const ARXIV_INPUT = '_arxiv.';
 export const ARXIV_GROUP = '_arxivGroup.';

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { parsePath } from '../content/field-path.ts';
 import { ContentError } from '../content/index.ts';
 import { UserError } from '../errors.ts';
+import { addFeedLinks } from '../studio/add-feed-links.ts';
 import { addPapersToText } from '../studio/add-papers.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
@@ -33,7 +34,7 @@ import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { STUDIO_SCRIPT } from './studio.js.ts';
-import { ARXIV_GROUP, ARXIV_INPUT, fieldId, studioForm } from './studio-form.ts';
+import { ARXIV_GROUP, ARXIV_INPUT, FEED_INPUT, fieldId, studioForm } from './studio-form.ts';
 import { darkVersion, DraftRenders, findingsByPath, previewPanel } from './studio-preview.ts';
 import { when } from './views.ts';
 
@@ -42,7 +43,7 @@ const editorParams = z.object({ id: z.string().max(200), editor: z.string().rege
 const previewQuery = z.object({ mode: z.enum(['light', 'dark']).default('light') });
 const revisionParams = z.object({ id: z.string().max(200), n: z.coerce.number().int().min(0).max(1000) });
 /** Field values come as they are; everything but these few names is a field path. */
-const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder|papers):[A-Za-z0-9_.[\]]{1,200})$/;
+const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder|papers|feed):[A-Za-z0-9_.[\]]{1,200})$/;
 
 const require = createRequire(import.meta.url);
 /** The two libraries the studio's page loads (README: why these), served from node_modules. */
@@ -53,6 +54,8 @@ const ASSETS: Record<string, string> = {
 const SCRIPTS = ['/admin/assets/htmx.min.js', '/admin/assets/Sortable.min.js'];
 // htmx without eval, without <script> in swapped HTML and without the <style> it would inject.
 const HTMX_CONFIG = html`<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0}'>`;
+/** A feed larger than this is refused (issue 28: 2 MB). */
+const FEED_MAX_BYTES = 2 * 1024 * 1024;
 /** Who saves, for the revisions (one shared console login until users exist). */
 const EDITOR_NAME = 'admin';
 
@@ -225,6 +228,29 @@ ${notice ?? ''}
             html`<div class="notice${failed ? ' error' : ''}" role="${failed ? 'alert' : 'status'}">${failed ? html`<p>${m.studio.arxivNothing}</p>` : ''}${list}</div>`,
             `#${fieldId(path)}`,
           );
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          return back(
+            error instanceof ContentError ? html`<p class="notice error" role="alert">${m.studio.notSaved(error.problems.length)}</p>` : fail(error),
+            `#${fieldId(path)}`,
+          );
+        }
+      }
+      if (op.startsWith('feed:')) {
+        const path = op.slice('feed:'.length);
+        const sectionIndex = parsePath(path)[1];
+        await drafts.put(id, { ...draft, text, at: now });
+        try {
+          const result = await addFeedLinks({
+            file,
+            text,
+            emailsDir: ctx.config.emailsDir,
+            sectionIndex: typeof sectionIndex === 'number' ? sectionIndex : -1,
+            feedUrl: String(body[`${FEED_INPUT}${path}`] ?? ''),
+            fetch: { timeoutMs: ctx.config.feedTimeoutMs, maxBytes: FEED_MAX_BYTES, allowHosts: ctx.config.feedAllowHosts },
+          });
+          if (result.added.length) await drafts.put(id, { ...draft, text: result.next, at: now });
+          return back(html`<p class="notice" role="status">${m.studio.feedAdded(result.added.length, result.skipped)}</p>`, `#${fieldId(path)}`);
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           return back(

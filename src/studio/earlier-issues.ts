@@ -22,6 +22,25 @@ export async function arxivPapersOfEarlierIssues(emailsDir: string, issue: { new
   return earlier;
 }
 
+/** Every http(s) URL any field of the newsletter's other issues holds (numbered before `issue`): links sent before. */
+export async function urlsOfEarlierIssues(emailsDir: string, issue: { newsletter: string; number: number }, self: string): Promise<Set<string>> {
+  const urls = new Set<string>();
+  for (const { path, data } of await issuesOf(emailsDir, issue.newsletter)) {
+    if (resolve(path) === resolve(self) || typeof data.number !== 'number' || data.number >= issue.number) continue;
+    for (const url of urlsIn(data)) urls.add(url);
+  }
+  return urls;
+}
+
+/** Every string value of `value`, at any depth, that is an http(s) URL. */
+export function urlsIn(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (/^https?:\/\//i.test(value.trim())) out.push(value.trim());
+  } else if (Array.isArray(value)) for (const v of value) urlsIn(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) urlsIn(v, out);
+  return out;
+}
+
 /** Every url and detailsUrl of the papers sections' papers. */
 function linksOf(sections: unknown): string[] {
   const links: string[] = [];

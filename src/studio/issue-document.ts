@@ -136,6 +136,15 @@ export class IssueDocument {
     return formatPath([...path, seq.items.length - 1]);
   }
 
+  /** Appends `value` to the list at `listPath` (made when missing). Returns the new item's path. */
+  appendItem(listPath: string, value: Record<string, unknown>): string {
+    const path = parsePath(listPath);
+    const seq = this.seqAt(path, true);
+    seq.flow = false;
+    seq.items.push(this.doc.createNode(value));
+    return formatPath([...path, seq.items.length - 1]);
+  }
+
   /** Removes the item at `itemPath` (`sections[2]`). */
   remove(itemPath: string): void {
     const { seq, index } = this.itemAt(itemPath);

@@ -84,6 +84,11 @@ export const en: ConsoleMessages = {
     revisionBy: (t, who) => `${t}, replaced by a save of ${who}`,
     restore: 'Open this version as a draft',
     restored: (t) => `The version from ${t} is open as a draft: save it to make it the file again.`,
+    feedLabel: 'Add links from a feed (RSS or Atom URL)',
+    feedHint: 'Its newest items become links here (title, URL, summary), up to 10; links already in this issue or sent in an earlier one are left out.',
+    feedButton: 'Add from the feed',
+    feedAdded: (a, s) =>
+      `${a} ${byCount(a, 'link', 'links')} added from the feed${s ? `; ${s} ${byCount(s, 'item was', 'items were')} left out (already in this or an earlier issue)` : ''}.`,
     arxivLabel: 'Add papers by arXiv id or link',
     arxivHint:
       'Paste ids or links (abs, pdf, versioned), one per line or separated by spaces: each becomes a paper with its title, authors, abstract (as a summary to rewrite) and links, in the group its category maps to.',

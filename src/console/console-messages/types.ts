@@ -84,6 +84,10 @@ export interface ConsoleMessages {
     revisionBy(time: string, who: string): string;
     restore: string;
     restored(time: string): string;
+    feedLabel: string;
+    feedHint: string;
+    feedButton: string;
+    feedAdded(added: number, skipped: number): string;
     arxivLabel: string;
     arxivHint: string;
     arxivGroup: string;
