@@ -108,6 +108,8 @@ const variables = {
   ARXIV_API_URL: url(['http:', 'https:']).default('https://export.arxiv.org/api/query'),
   /** How long one arXiv request may take, connection to last byte. */
   ARXIV_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
+  /** At least this long between two requests to arXiv from one process (arXiv asks for 3 s; tests against a local server use 0). */
+  ARXIV_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** How long the studio's fetch of a feed may take, redirects included. */
   FEED_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
   /** Feed hosts the studio may fetch although they resolve to private addresses (an intranet's), comma-separated. */
@@ -171,6 +173,7 @@ export interface Config {
   /** ARXIV_API_URL: where papers are looked up by id. */
   arxivApiUrl: string;
   arxivTimeoutMs: number;
+  arxivMinIntervalMs: number;
   /** FEED_TIMEOUT_MS, FEED_ALLOW_HOSTS: the studio's feed fetch (src/studio/public-fetch.ts). */
   feedTimeoutMs: number;
   feedAllowHosts: readonly string[];
@@ -359,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     logLevel: v.LOG_LEVEL,
     arxivApiUrl: v.ARXIV_API_URL,
     arxivTimeoutMs: v.ARXIV_TIMEOUT_MS,
+    arxivMinIntervalMs: v.ARXIV_MIN_INTERVAL_MS,
     feedTimeoutMs: v.FEED_TIMEOUT_MS,
     feedAllowHosts: v.FEED_ALLOW_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())

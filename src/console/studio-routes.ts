@@ -218,7 +218,7 @@ ${notice ?? ''}
             emailsDir: ctx.config.emailsDir,
             input: String(body[`${ARXIV_INPUT}${path}`] ?? ''),
             group: String(body[`${ARXIV_GROUP}${path}`] ?? '').trim() || undefined,
-            arxiv: { apiUrl: ctx.config.arxivApiUrl, timeoutMs: ctx.config.arxivTimeoutMs },
+            arxiv: { apiUrl: ctx.config.arxivApiUrl, timeoutMs: ctx.config.arxivTimeoutMs, minIntervalMs: ctx.config.arxivMinIntervalMs },
             ...(typeof sectionIndex === 'number' ? { sectionIndex } : {}),
           });
           const failed = result.outcomes.some((o) => o.status === 'failed');

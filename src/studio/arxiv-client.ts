@@ -1,6 +1,7 @@
 // One batched request to arXiv's API (ARXIV_API_URL, default https://export.arxiv.org/api/query)
 // for every id of a paste: only that host is asked (a redirect elsewhere is refused), the answer
 // must come within the timeout and stay under the size cap, and each failure is one sentence.
+import { RequestSpacing } from './request-spacing.ts';
 import { ArxivError } from './arxiv-error.ts';
 import { parseArxivFeed, type ArxivEntry } from './arxiv-atom.ts';
 import { formatArxivId, type ArxivId } from './arxiv-id.ts';
@@ -12,6 +13,22 @@ export interface ArxivClientOptions {
   timeoutMs: number;
   /** The answer's size cap (default 2 MB). */
   maxBytes?: number;
+  /** At most one request per this many ms to the API's host, in this process (ARXIV_MIN_INTERVAL_MS, arXiv asks 3 s). */
+  minIntervalMs?: number;
+}
+
+/** arXiv's terms ask API clients for one request every three seconds. */
+export const ARXIV_MIN_INTERVAL_MS = 3_000;
+const spacings = new Map<string, RequestSpacing>();
+
+/** The spacing of requests to `host` at `intervalMs` (one per host and interval, shared by the process). */
+function spacingFor(host: string, intervalMs: number): RequestSpacing {
+  const key = `${host} ${intervalMs}`;
+  const known = spacings.get(key);
+  if (known) return known;
+  const spacing = new RequestSpacing(intervalMs);
+  spacings.set(key, spacing);
+  return spacing;
 }
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
@@ -43,6 +60,7 @@ export async function lookUpArxiv(ids: readonly ArxivId[], opts: ArxivClientOpti
   if (ids.length === 0) return lookup;
   if (ids.length > MAX_IDS_PER_REQUEST) throw new ArxivError(`${ids.length} papers at once is more than ${MAX_IDS_PER_REQUEST}; add them in smaller batches`);
   const url = queryUrl(opts.apiUrl, ids);
+  await spacingFor(url.host, opts.minIntervalMs ?? ARXIV_MIN_INTERVAL_MS).turn();
   const xml = await fetchText(url, opts);
   // An error status counts only with arXiv's own error entry in it (its 400 for a malformed id).
   const httpError = new ArxivError(`arXiv answered HTTP ${xml.status}; try again later`);

@@ -21,7 +21,7 @@ const ids = [{ id: '2210.13463' }, { id: '2210.11610', version: 2 }, { id: '2210
 describe('arXiv lookup', () => {
   it('asks once for every id and gives each its paper, or says it is not on arXiv', async () => {
     server = await startArxivServer();
-    const lookup = await lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 10_000 });
+    const lookup = await lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 10_000, minIntervalMs: 0 });
     expect(server.requests.map((u) => `${u.pathname}${u.search}`)).toEqual(['/api/query?id_list=2210.13463%2C2210.11610v2%2C2210.99999&max_results=3']);
     expect(lookup.get('2210.13463')).toMatchObject({
       entry: {
@@ -41,13 +41,13 @@ describe('arXiv lookup', () => {
       res.writeHead(400, { 'content-type': 'application/atom+xml' });
       res.end(readFileSync(new URL('error-entry.xml', ARXIV_FIXTURES)));
     });
-    const lookup = await lookUpArxiv([{ id: '2210.13463' }], { apiUrl: server.url, timeoutMs: 10_000 });
+    const lookup = await lookUpArxiv([{ id: '2210.13463' }], { apiUrl: server.url, timeoutMs: 10_000, minIntervalMs: 0 });
     expect(lookup.get('2210.13463')).toEqual({ reason: 'arXiv says: incorrect id format for 2210.1346' });
   });
 
   it('says so when arXiv cannot be reached (connection refused)', async () => {
     const port = await freePort();
-    await expect(lookUpArxiv(ids, { apiUrl: `http://127.0.0.1:${port}/api/query`, timeoutMs: 10_000 })).rejects.toThrow(
+    await expect(lookUpArxiv(ids, { apiUrl: `http://127.0.0.1:${port}/api/query`, timeoutMs: 10_000, minIntervalMs: 0 })).rejects.toThrow(
       new ArxivError(`arXiv could not be reached at 127.0.0.1:${port} (ECONNREFUSED); try again later`),
     );
   });
@@ -57,7 +57,9 @@ describe('arXiv lookup', () => {
     server = await startArxivServer((req) => {
       closed = once(req.socket, 'close');
     });
-    await expect(lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 200 })).rejects.toThrow(new ArxivError('arXiv did not answer within 200 ms; try again'));
+    await expect(lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 200, minIntervalMs: 0 })).rejects.toThrow(
+      new ArxivError('arXiv did not answer within 200 ms; try again'),
+    );
     await closed;
   });
 
@@ -66,7 +68,9 @@ describe('arXiv lookup', () => {
       res.writeHead(200, { 'content-type': 'application/atom+xml' });
       res.write('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">');
     });
-    await expect(lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 200 })).rejects.toThrow(new ArxivError('arXiv did not answer within 200 ms; try again'));
+    await expect(lookUpArxiv(ids, { apiUrl: server.url, timeoutMs: 200, minIntervalMs: 0 })).rejects.toThrow(
+      new ArxivError('arXiv did not answer within 200 ms; try again'),
+    );
   });
 
   it('refuses garbage, an error status without a feed, an answer over the size cap, and a redirect elsewhere', async () => {
@@ -106,7 +110,7 @@ describe('arXiv lookup', () => {
     for (const [respond, message, maxBytes] of cases) {
       const one = await startArxivServer((_req, res) => respond(res));
       try {
-        const error = await lookUpArxiv(ids, { apiUrl: one.url, timeoutMs: 10_000, maxBytes }).then(
+        const error = await lookUpArxiv(ids, { apiUrl: one.url, timeoutMs: 10_000, maxBytes, minIntervalMs: 0 }).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -122,9 +126,9 @@ describe('arXiv lookup', () => {
 
   it('asks nothing for an empty batch, and refuses a batch over 100 ids before asking', async () => {
     server = await startArxivServer();
-    expect((await lookUpArxiv([], { apiUrl: server.url, timeoutMs: 10_000 })).size).toBe(0);
+    expect((await lookUpArxiv([], { apiUrl: server.url, timeoutMs: 10_000, minIntervalMs: 0 })).size).toBe(0);
     const many = Array.from({ length: 101 }, (_, i) => ({ id: `2210.${String(10_000 + i)}` }));
-    await expect(lookUpArxiv(many, { apiUrl: server.url, timeoutMs: 10_000 })).rejects.toThrow(
+    await expect(lookUpArxiv(many, { apiUrl: server.url, timeoutMs: 10_000, minIntervalMs: 0 })).rejects.toThrow(
       '101 papers at once is more than 100; add them in smaller batches',
     );
     expect(server.requests).toEqual([]);

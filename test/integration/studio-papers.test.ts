@@ -26,7 +26,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nl-studio-papers-'));
   await cp('emails', join(dir, 'emails'), { recursive: true });
   arxiv = await startArxivServer();
-  h = await startHttpHarness({ env: { EMAILS_DIR: join(dir, 'emails'), ARXIV_API_URL: arxiv.url } });
+  h = await startHttpHarness({ env: { EMAILS_DIR: join(dir, 'emails'), ARXIV_API_URL: arxiv.url, ARXIV_MIN_INTERVAL_MS: '0' } });
   browser = new ConsoleClient(h.app);
   await browser.login(ADMIN_TOKEN);
   await browser.get('/admin');

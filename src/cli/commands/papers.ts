@@ -25,7 +25,7 @@ export function register(program: Command): void {
         input: ids.join('\n'),
         group: opts.group,
         dryRun: opts.dryRun,
-        arxiv: { apiUrl: config.arxivApiUrl, timeoutMs: config.arxivTimeoutMs },
+        arxiv: { apiUrl: config.arxivApiUrl, timeoutMs: config.arxivTimeoutMs, minIntervalMs: config.arxivMinIntervalMs },
       });
       const width = Math.max(...result.outcomes.map((o) => o.status.length));
       for (const o of result.outcomes) process.stdout.write(`${o.status.padEnd(width)} ${o.subject} ${o.message}\n`);
