@@ -54,6 +54,8 @@ const ASSETS: Record<string, string> = {
 const SCRIPTS = ['/admin/assets/htmx.min.js', '/admin/assets/Sortable.min.js'];
 // htmx without eval, without <script> in swapped HTML and without the <style> it would inject.
 const HTMX_CONFIG = html`<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0}'>`;
+/** The studio's form carries the whole issue (the model issue's is about 90 KB): room for a long one. */
+const STUDIO_BODY_LIMIT = 2 * 1024 * 1024;
 /** A feed larger than this is refused (issue 28: 2 MB). */
 const FEED_MAX_BYTES = 2 * 1024 * 1024;
 /** Who saves, for the revisions (one shared console login until users exist). */
@@ -174,7 +176,7 @@ ${notice ?? ''}
       }
     }
 
-    app.post('/issues/:id/edit/:editor/draft', { preHandler: app.csrfProtection }, async (request, reply) => {
+    app.post('/issues/:id/edit/:editor/draft', { preHandler: app.csrfProtection, bodyLimit: STUDIO_BODY_LIMIT }, async (request, reply) => {
       const { id, file, draft } = await draftOf(request);
       const m = consoleLanguage(request, reply, cookies);
       const body = formBody(request.body);
@@ -186,7 +188,7 @@ ${notice ?? ''}
       return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(panel.value);
     });
 
-    app.post('/issues/:id/edit/:editor', { preHandler: app.csrfProtection }, async (request, reply) => {
+    app.post('/issues/:id/edit/:editor', { preHandler: app.csrfProtection, bodyLimit: STUDIO_BODY_LIMIT }, async (request, reply) => {
       const { id, file, draft } = await draftOf(request);
       const m = consoleLanguage(request, reply, cookies);
       const body = formBody(request.body);

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadIssueFile } from '../../src/content/index.ts';
+import { formValuesOf } from '../../src/studio/form-values.ts';
+import { IssueDocument } from '../../src/studio/issue-document.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { ADMIN_TOKEN, type HttpHarness, startHttpHarness } from './http-harness.ts';
 
@@ -170,6 +172,17 @@ describe('the studio', () => {
     const restored = await browser.submit(action!, {});
     expect(restored.posted.statusCode).toBe(303);
     expect(restored.body).toContain('is open as a draft');
+  });
+
+  it("takes the model issue's whole form (about 90 KB, far over the site's 16 KB form limit)", async () => {
+    const url = await openEditor('pretrain-weekly-064');
+    const text = await readFile(join(dir, 'emails/issues/pretrain-weekly-064.yaml'), 'utf8');
+    const values = formValuesOf(IssueDocument.parse(text).data());
+    expect(new URLSearchParams(values).toString().length).toBeGreaterThan(16 * 1024);
+    const draft = await browser.post(`${url}/draft`, { ...values, subject: `${values.subject} (edited)` });
+    expect(draft.statusCode).toBe(200);
+    const saved = await browser.submit(url, { ...values, op: 'save' });
+    expect(saved.body).toContain('Nothing to save');
   });
 
   it('refuses a post without the CSRF token, and ids that are not ids', async () => {

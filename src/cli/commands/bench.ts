@@ -103,4 +103,60 @@ export function register(program: Command): void {
       await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${formatSubscribersTable(result)}\n  result written to ${out}\n`);
     });
+
+  registerStudioBench(bench);
+}
+
+/**
+ * `newsletter bench studio`: a server on a free loopback port (a fresh key prefix, a copy of
+ * emails/, its own admin token), then runStudioBench over HTTP; everything removed afterwards.
+ */
+export function registerStudioBench(bench: Command): void {
+  bench
+    .command('studio')
+    .description(
+      'measure the studio: time from an edit to the new preview (the panel, then its frame) for the model issue, p50/p99 over N edits, over HTTP against a server started for it (real Redis, a fresh key prefix, a copy of emails/)',
+    )
+    .option('--edits <n>', 'edits to time', positiveInt('edits'), 200)
+    .option('--issue <id>', 'the issue to edit', 'pretrain-weekly-064')
+    .option('--out <file>', 'where to write the JSON result', 'bench-studio.json')
+    .action(async (opts: { edits: number; issue: string; out: string }, cmd: Command) => {
+      const parent = cmd.parent!;
+      const out = parent.getOptionValueSource('out') === 'cli' ? (parent.opts().out as string) : opts.out;
+      const { randomBytes } = await import('node:crypto');
+      const { cp, mkdtemp, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const { startServer } = await import('../../server/server.ts');
+      const { createLogger } = await import('../../logging/logger.ts');
+      const { createRedis } = await import('../../redis/connection.ts');
+      const { deleteDeploymentKeys } = await import('../../redis/delete-by-prefix.ts');
+      const { runStudioBench, formatStudioTable } = await import('../../bench/studio-bench.ts');
+      const base = loadConfig(readEnvironment());
+      const dir = await mkdtemp(join(tmpdir(), 'bench-studio-'));
+      await cp(base.emailsDir, join(dir, 'emails'), { recursive: true });
+      const adminToken = randomBytes(24).toString('base64url');
+      const config = loadConfig({
+        ...readEnvironment(),
+        KEY_PREFIX: `{bench-studio-${randomBytes(4).toString('hex')}}`,
+        EMAILS_DIR: join(dir, 'emails'),
+        ADMIN_TOKEN: adminToken,
+        SECRET: randomBytes(32).toString('base64url'),
+        METRICS_TOKEN: randomBytes(24).toString('base64url'),
+        PUBLIC_URL: 'http://127.0.0.1',
+        LOG_LEVEL: 'warn',
+      });
+      const server = await startServer(config, { port: 0, host: '127.0.0.1', handleSignals: false, logger: createLogger({ level: 'warn' }) });
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      try {
+        const result = await runStudioBench({ baseUrl: server.url, adminToken, emailsDir: join(dir, 'emails'), issueId: opts.issue, edits: opts.edits, log });
+        await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(`${formatStudioTable(result)}\n\n  result written to ${out}\n`);
+      } finally {
+        await server.close();
+        const redis = createRedis(config, { name: 'bench-studio-cleanup' });
+        await deleteDeploymentKeys(redis, config.keyPrefix).finally(() => redis.quit());
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
 }
