@@ -7,9 +7,13 @@ import type { LocatedFinding } from '../content/index.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { shown } from '../studio/form-values.ts';
 import { valueAt } from '../studio/issue-document.ts';
-import { ISSUE_FIELDS, isSectionKind, SECTION_FIELDS, type FormField, type ListField, type ScalarField } from '../studio/issue-fields.ts';
+import { IMAGE_FIELDS, ISSUE_FIELDS, isSectionKind, SECTION_FIELDS, type FormField, type ListField, type ScalarField } from '../studio/issue-fields.ts';
+import { UPLOAD_FIELD } from './studio-body.ts';
 import { SECTION_KINDS } from '../content/schema.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
+
+/** The form being drawn: its input, and the upload fields met on the way (for hx-params). */
+type FormContext = StudioFormInput & { uploads: string[] };
 
 export interface StudioFormInput {
   m: ConsoleMessages;
@@ -27,17 +31,22 @@ export function fieldId(path: string): string {
   return `f-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
 }
 
-export function studioForm(input: StudioFormInput): SafeHtml {
+export function studioForm(form: StudioFormInput): SafeHtml {
+  const input: FormContext = { ...form, uploads: [] };
   const { m, data } = input;
   const s = m.studio;
   const sections = Array.isArray(data.sections) ? (data.sections as unknown[]) : [];
-  return html`<form id="studio-form" method="post" action="${input.action}" novalidate
- hx-post="${input.draftAction}" hx-trigger="input changed delay:600ms, change" hx-target="#studio-preview" hx-swap="innerHTML">
+  const issueFields = fields(input, ISSUE_FIELDS, []);
+  const sectionItems = sections.map((section, i) => sectionItem(input, section, i, sections.length));
+  // The live preview posts the form without its files (an image is sent by its own button).
+  const params = input.uploads.length ? html` hx-params="not ${input.uploads.join(',')}"` : '';
+  return html`<form id="studio-form" method="post" action="${input.action}" enctype="multipart/form-data" novalidate
+ hx-post="${input.draftAction}" hx-trigger="input changed delay:600ms, change" hx-target="#studio-preview" hx-swap="innerHTML"${params}>
 <input type="hidden" name="_csrf" value="${input.csrf}"><input type="hidden" name="base" value="${input.base}">
 <div class="studio-bar row"><button type="submit" name="op" value="save">${s.save}</button><span class="hint">${s.autosaveHint}</span></div>
-<fieldset class="studio-group"><legend>${s.issueFields}</legend>${fields(input, ISSUE_FIELDS, [])}</fieldset>
+<fieldset class="studio-group"><legend>${s.issueFields}</legend>${issueFields}</fieldset>
 <h2 id="sections">${s.sections}</h2>
-<ol class="studio-list" data-sortable="sections">${sections.map((section, i) => sectionItem(input, section, i, sections.length))}</ol>
+<ol class="studio-list" data-sortable="sections">${sectionItems}</ol>
 <div class="row studio-add"><label for="new-kind" class="inline">${s.newKind}</label>
 <select id="new-kind" name="newKind">${SECTION_KINDS.map((k) => html`<option value="${k}">${s.kinds[k] ?? k}</option>`)}</select>
 <button type="submit" class="secondary" name="op" value="add-section">${s.addSection}</button></div>
@@ -45,7 +54,7 @@ export function studioForm(input: StudioFormInput): SafeHtml {
 </form>`;
 }
 
-function sectionItem(input: StudioFormInput, section: unknown, i: number, count: number): SafeHtml {
+function sectionItem(input: FormContext, section: unknown, i: number, count: number): SafeHtml {
   const { m } = input;
   const s = m.studio;
   const kind = (section as { kind?: unknown } | null)?.kind;
@@ -56,6 +65,17 @@ function sectionItem(input: StudioFormInput, section: unknown, i: number, count:
   const body = isSectionKind(kind) ? fields(input, SECTION_FIELDS[kind], ['sections', i]) : html`<p class="notice error">${s.unknownKind(String(kind))}</p>`;
   return html`<li id="${fieldId(path)}" data-index="${i}"><fieldset class="studio-group"><legend>${legend}</legend>
 ${findingsFor(input, path)}${body}${kind === 'papers' ? arxivBlock(m, path) : kind === 'links' ? feedBlock(m, path) : ''}${itemButtons(m, path, i, count, legend)}</fieldset></li>`;
+}
+
+/** An image field's upload: the file (dropped on it or chosen) and the button that sends it with the form. */
+function uploadBlock(input: FormContext, path: string): SafeHtml {
+  const s = input.m.studio;
+  const id = fieldId(`upload.${path}`);
+  const name = `${UPLOAD_FIELD}${path}`;
+  input.uploads.push(name);
+  return html`<div class="studio-field studio-upload"><label for="${id}">${s.uploadLabel}</label>
+<input type="file" id="${id}" name="${name}" accept="image/png,image/jpeg,image/gif,image/webp" aria-describedby="${id}-hint"><p class="hint" id="${id}-hint">${s.uploadHint}</p>
+<p><button type="submit" class="secondary" name="op" value="upload:${path}">${s.uploadButton}</button></p></div>`;
 }
 
 /** "Add papers by id" in a papers section: the paste, a group for unmapped categories, the button. */
@@ -90,17 +110,17 @@ ${i < count - 1 ? html`<button type="submit" class="secondary" name="op" value="
 <button type="submit" class="danger" name="op" value="remove:${path}" aria-label="${s.remove}: ${what}">${s.remove}</button></div>`;
 }
 
-function fields(input: StudioFormInput, list: readonly FormField[], base: PathSegment[]): SafeHtml[] {
+function fields(input: FormContext, list: readonly FormField[], base: PathSegment[]): SafeHtml[] {
   return list.map((field) => {
     const path = [...base, field.key];
     if (field.type === 'list') return listField(input, field, path);
     if (field.type === 'group')
-      return html`<fieldset class="studio-group"><legend>${label(input.m, field.key)}</legend>${findingsFor(input, formatPath(path))}${fields(input, field.fields, path)}</fieldset>`;
+      return html`<fieldset class="studio-group"><legend>${label(input.m, field.key)}</legend>${findingsFor(input, formatPath(path))}${fields(input, field.fields, path)}${field.fields === IMAGE_FIELDS ? uploadBlock(input, formatPath(path)) : ''}</fieldset>`;
     return scalarField(input, field, path);
   });
 }
 
-function listField(input: StudioFormInput, field: ListField, path: PathSegment[]): SafeHtml {
+function listField(input: FormContext, field: ListField, path: PathSegment[]): SafeHtml {
   const { m } = input;
   const name = formatPath(path);
   const items = valueAt(input.data, path);
@@ -110,7 +130,8 @@ function listField(input: StudioFormInput, field: ListField, path: PathSegment[]
 <ol class="studio-list" data-sortable="${name}">${list.map((_, i) => {
     const itemPath = formatPath([...path, i]);
     const legend = m.studio.item(i + 1, what);
-    return html`<li id="${fieldId(itemPath)}" data-index="${i}"><fieldset class="studio-group"><legend>${legend}</legend>${findingsFor(input, itemPath)}${fields(input, field.item, [...path, i])}${itemButtons(m, itemPath, i, list.length, legend)}</fieldset></li>`;
+    const upload = field.item === IMAGE_FIELDS ? uploadBlock(input, itemPath) : '';
+    return html`<li id="${fieldId(itemPath)}" data-index="${i}"><fieldset class="studio-group"><legend>${legend}</legend>${findingsFor(input, itemPath)}${fields(input, field.item, [...path, i])}${upload}${itemButtons(m, itemPath, i, list.length, legend)}</fieldset></li>`;
   })}</ol>
 <button type="submit" class="secondary" name="op" value="add:${name}">${m.studio.add(what)}</button></fieldset>`;
 }

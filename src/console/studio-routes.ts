@@ -21,6 +21,7 @@ import { ContentError } from '../content/index.ts';
 import { UserError } from '../errors.ts';
 import { addFeedLinks } from '../studio/add-feed-links.ts';
 import { addPapersToText } from '../studio/add-papers.ts';
+import { storeImage } from '../studio/store-image.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
@@ -34,6 +35,7 @@ import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { STUDIO_SCRIPT } from './studio.js.ts';
+import { studioMultipartParser, UPLOAD_FIELD, uploadsOf } from './studio-body.ts';
 import { ARXIV_GROUP, ARXIV_INPUT, FEED_INPUT, fieldId, studioForm } from './studio-form.ts';
 import { darkVersion, DraftRenders, findingsByPath, previewPanel } from './studio-preview.ts';
 import { when } from './views.ts';
@@ -43,7 +45,7 @@ const editorParams = z.object({ id: z.string().max(200), editor: z.string().rege
 const previewQuery = z.object({ mode: z.enum(['light', 'dark']).default('light') });
 const revisionParams = z.object({ id: z.string().max(200), n: z.coerce.number().int().min(0).max(1000) });
 /** Field values come as they are; everything but these few names is a field path. */
-const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder|papers|feed):[A-Za-z0-9_.[\]]{1,200})$/;
+const OP = /^(save|add-section|undo|overwrite|discard|(add|remove|up|down|reorder|papers|feed|upload):[A-Za-z0-9_.[\]]{1,200})$/;
 
 const require = createRequire(import.meta.url);
 /** The two libraries the studio's page loads (README: why these), served from node_modules. */
@@ -54,8 +56,8 @@ const ASSETS: Record<string, string> = {
 const SCRIPTS = ['/admin/assets/htmx.min.js', '/admin/assets/Sortable.min.js'];
 // htmx without eval, without <script> in swapped HTML and without the <style> it would inject.
 const HTMX_CONFIG = html`<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0}'>`;
-/** The studio's form carries the whole issue (the model issue's is about 90 KB): room for a long one. */
-const STUDIO_BODY_LIMIT = 2 * 1024 * 1024;
+/** The studio's form carries the whole issue (the model issue's is about 90 KB) and maybe an image of up to 5 MB. */
+const STUDIO_BODY_LIMIT = 8 * 1024 * 1024;
 /** A feed larger than this is refused (issue 28: 2 MB). */
 const FEED_MAX_BYTES = 2 * 1024 * 1024;
 /** Who saves, for the revisions (one shared console login until users exist). */
@@ -67,6 +69,10 @@ export function studioRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flas
   const assetText = new Map<string, Promise<string>>();
 
   return async (app) => {
+    // This scope's forms are multipart with many fields and maybe an image (studio-body.ts).
+    app.removeContentTypeParser('multipart/form-data');
+    app.addContentTypeParser('multipart/form-data', studioMultipartParser);
+
     async function fileOf(id: string): Promise<string> {
       try {
         return await existingIssueFile(ctx.config.emailsDir, id);
@@ -208,7 +214,36 @@ ${notice ?? ''}
         return back();
       }
 
-      const { doc, text } = applied(draft, body);
+      let { doc, text } = applied(draft, body);
+      // An image chosen in the form goes with whichever button was pressed.
+      const upload = uploadsOf(request.body)[0];
+      let uploadNotice: SafeHtml | undefined;
+      if (upload && doc) {
+        const imagePath = upload.field.slice(UPLOAD_FIELD.length);
+        const newsletter = ctx.newsletters.all.find((n) => n.id === doc!.data().newsletter);
+        try {
+          if (!newsletter) throw new UserError('the issue names no newsletter of this site; fix its newsletter field first');
+          const alt = String(body[`${imagePath}.alt`] ?? '');
+          const stored = await storeImage({ bytes: upload.data, alt, emailsDir: ctx.config.emailsDir, newsletter: newsletter.id, fileName: upload.fileName });
+          doc.applyForm({
+            [`${imagePath}.src`]: stored.src,
+            [`${imagePath}.width`]: String(stored.width),
+            [`${imagePath}.height`]: String(stored.height),
+            [`${imagePath}.alt`]: alt,
+          });
+          text = doc.toString();
+          uploadNotice = html`<p class="notice" role="status">${m.studio.uploaded(stored.src, stored.width, stored.height, stored.scaled)}</p>`;
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          await drafts.put(id, { ...draft, text, at: now });
+          return back(fail(error), `#${fieldId(imagePath)}`);
+        }
+      }
+      if (op.startsWith('upload:')) {
+        await drafts.put(id, { ...draft, text, at: now });
+        const path = op.slice('upload:'.length);
+        return back(uploadNotice ?? html`<p class="notice error" role="alert">${m.studio.uploadNone}</p>`, `#${fieldId(path)}`);
+      }
       if (op.startsWith('papers:')) {
         const path = op.slice('papers:'.length);
         const sectionIndex = parsePath(path)[1];
@@ -387,7 +422,7 @@ ${
   };
 }
 
-/** Form fields as posted (urlencoded): strings, or arrays for a repeated name. */
+/** Form fields as posted (urlencoded, or the multipart parser's fields): strings, or arrays for a repeated name. */
 function formBody(body: unknown): FormValues & { op?: unknown; order?: unknown; newKind?: unknown } {
   if (!body || typeof body !== 'object') return {};
   const out: Record<string, string | string[]> = {};

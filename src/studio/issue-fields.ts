@@ -40,14 +40,15 @@ export interface ListField {
 export type FormField = ScalarField | GroupField | ListField;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
-const imageFields: FormField[] = [
+/** An image's fields: a group (or list item) with exactly these is an image, which the form can upload. */
+export const IMAGE_FIELDS: readonly FormField[] = [
   { key: 'src', type: 'url', required: true },
   { key: 'alt', type: 'line' },
   { key: 'width', type: 'number' },
   { key: 'height', type: 'number' },
   { key: 'href', type: 'url' },
 ];
-const image = (key: string, required = false): GroupField => ({ key, type: 'group', fields: imageFields, ...(required ? { required } : {}) });
+const image = (key: string, required = false): GroupField => ({ key, type: 'group', fields: IMAGE_FIELDS, ...(required ? { required } : {}) });
 const link = (key: string): GroupField => ({
   key,
   type: 'group',
@@ -168,7 +169,7 @@ export const ISSUE_FIELDS: readonly FormField[] = [
   { key: 'number', type: 'number', required: true },
   { key: 'date', type: 'date', required: true },
   { key: 'theme', type: 'line' },
-  { key: 'banner', type: 'list', item: imageFields, blank: () => ({ src: '', alt: '' }) },
+  { key: 'banner', type: 'list', item: IMAGE_FIELDS, blank: () => ({ src: '', alt: '' }) },
 ];
 
 export function isSectionKind(value: unknown): value is SectionKind {

@@ -53,6 +53,32 @@ export class ConsoleClient {
     return Object.assign(page, { posted });
   }
 
+  /** A multipart form post with files, as a browser sends a form with enctype="multipart/form-data" (no redirect followed). */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: Array<{ name: string; fileName: string; type: string; data: Buffer }> = [],
+  ): Promise<LightMyRequestResponse> {
+    const boundary = '----nl-console-client-3fa9';
+    const parts: Buffer[] = [];
+    for (const [k, v] of Object.entries({ _csrf: this.lastCsrf, ...fields })) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    for (const f of files) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.fileName}"\r\nContent-Type: ${f.type}\r\n\r\n`));
+      parts.push(f.data, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat(parts),
+      }),
+    );
+  }
+
   async login(token: string): Promise<LightMyRequestResponse> {
     await this.get('/admin/login');
     return this.post('/admin/login', { token });

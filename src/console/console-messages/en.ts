@@ -84,6 +84,12 @@ export const en: ConsoleMessages = {
     revisionBy: (t, who) => `${t}, replaced by a save of ${who}`,
     restore: 'Open this version as a draft',
     restored: (t) => `The version from ${t} is open as a draft: save it to make it the file again.`,
+    uploadLabel: 'Upload an image',
+    uploadHint:
+      'PNG, JPEG, GIF or WebP, at most 5 MB; drop it here or choose it. Write its alternative text above first. Wider than 1,200 px, it is scaled down.',
+    uploadButton: 'Upload',
+    uploadNone: 'No image was chosen: drop one on the field or choose it, then press Upload.',
+    uploaded: (src, w, h, scaled) => `Image stored as ${src} (${w} × ${h} px${scaled ? ', scaled down to 1,200 px wide' : ''}).`,
     feedLabel: 'Add links from a feed (RSS or Atom URL)',
     feedHint: 'Its newest items become links here (title, URL, summary), up to 10; links already in this issue or sent in an earlier one are left out.',
     feedButton: 'Add from the feed',

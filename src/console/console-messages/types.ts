@@ -84,6 +84,11 @@ export interface ConsoleMessages {
     revisionBy(time: string, who: string): string;
     restore: string;
     restored(time: string): string;
+    uploadLabel: string;
+    uploadHint: string;
+    uploadButton: string;
+    uploadNone: string;
+    uploaded(src: string, width: number, height: number, scaled: boolean): string;
     feedLabel: string;
     feedHint: string;
     feedButton: string;
