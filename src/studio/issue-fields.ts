@@ -142,7 +142,7 @@ export const SECTION_FIELDS: Record<SectionKind, readonly FormField[]> = {
 export function blankSection(kind: SectionKind): Record<string, unknown> {
   switch (kind) {
     case 'papers':
-      return { kind, title: '', groups: [{ field: '', papers: [] }] };
+      return { kind, title: '', groups: [] };
     case 'events':
       return { kind, title: '', events: [] };
     case 'image':

@@ -96,6 +96,8 @@ describe('IssueDocument structure', () => {
     expect(doc.addSection('links', 0)).toBe(1);
     expect(doc.sectionKinds()).toEqual(['text', 'links', 'papers', 'divider']);
     expect((doc.data().sections as unknown[])[1]).toEqual({ kind: 'links', title: '', items: [] });
+    doc.addSection('papers');
+    expect((doc.data().sections as unknown[]).at(-1)).toEqual({ kind: 'papers', title: '', groups: [] });
     expect(doc.toString().startsWith('# An issue, with a comment that must survive.\n')).toBe(true);
   });
 
