@@ -49,6 +49,7 @@ export async function runNaive(opts: NaiveOptions): Promise<{ messages: number; 
         NAME: `Reader ${i}`,
         PREFERENCES_URL: `${opts.publicUrl}/preferences/naive-${i}`,
         HEADLINE_NAME: `Reader ${i}`,
+        CLICK_TOKEN: '',
       };
       await transporter.sendMail({
         from: opts.from,

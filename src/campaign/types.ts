@@ -1,6 +1,6 @@
 // What `publish` stores once per issue in Redis (JSON at keys.rendered(issueId)), immutable:
 // the deliver workers and the web archive read it; nobody renders again per subscriber.
-import type { RenderedIssue } from '../render/types.ts';
+import type { RenderedIssue, TrackedLinks } from '../render/types.ts';
 
 export interface PublishedIssue {
   issueId: string;
@@ -19,6 +19,14 @@ export interface PublishedIssue {
   rendered: RenderedIssue;
   /** Added by the campaign module: the newsletter's sender display name (the From phrase). */
   senderName?: string;
+  /** The newsletter tracks clicks (its `tracking.clicks`): a list send of it tracks its links at publish. */
+  trackClicks?: boolean;
+  /**
+   * The links tracked at publish of the list send (src/use-cases/send-issue.ts, track-links.ts):
+   * what the workers send instead of `rendered.splice`. Never in a test send's copy; `rendered`
+   * itself, which the archive and the feed show, is never tracked.
+   */
+  clicks?: TrackedLinks;
 }
 
 export const CAMPAIGN_STATES = ['scheduled', 'sending', 'paused', 'done', 'cancelled'] as const;

@@ -45,7 +45,7 @@ export function levelBadge(m: ConsoleMessages, level: 'error' | 'warning'): Safe
 
 export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash, checks: IssueChecks): FastifyPluginAsync {
   return async (app) => {
-    const sendDeps = { ...ctx.sends, store: ctx.store };
+    const sendDeps = { ...ctx.sends, store: ctx.store, publicUrl: ctx.config.publicUrl };
 
     /** The issue's file, checked to exist; 404 otherwise. */
     async function fileOf(id: string): Promise<string> {

@@ -108,7 +108,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
       // The demo starts from empty keys: this is a first send (force: a sample edited since).
       // One client starts the send and follows it to the end.
       const final = await withCampaignClient(config, async (c) => {
-        await sendIssue(c, { published, force: true });
+        await sendIssue({ ...c, publicUrl: config.publicUrl }, { published, force: true });
         say(`send     ${issue.id}: "${published.subject}" → list ${newsletter.listId}`);
         return watchCampaign(c, issue.id, 250, (s) => process.stdout.isTTY && process.stdout.write(`\r         ${s.sent}/${s.total} sent`));
       });

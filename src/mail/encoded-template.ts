@@ -79,6 +79,9 @@ function base64Template(parts: string[], tokens: TokenName[]): EncodedTemplate {
       let pending: Buffer[] = [];
       let pendingLength = 0;
       const before = out.length;
+      // A value is UTF-8-encoded once per message, however often its token occurs (a click
+      // token stands in every tracked link: ~30 times in the model issue).
+      const bytesOf = new Map<TokenName, Buffer>();
       const flush = () => {
         if (pendingLength > 0) out.push(piece(base64Lines(Buffer.concat(pending, pendingLength)), false));
         pending = [];
@@ -96,7 +99,11 @@ function base64Template(parts: string[], tokens: TokenName[]): EncodedTemplate {
         }
         const token = tokens[i];
         if (token !== undefined) {
-          const value = Buffer.from(toCrlf(values[token]), 'utf8');
+          let value = bytesOf.get(token);
+          if (value === undefined) {
+            value = Buffer.from(toCrlf(values[token]), 'utf8');
+            bytesOf.set(token, value);
+          }
           pending.push(value);
           pendingLength += value.length;
         }
@@ -118,6 +125,8 @@ function qpTemplate(parts: string[], tokens: TokenName[]): EncodedTemplate {
     write(values, out) {
       // `open`: the last piece stopped mid-line, so a soft break must join the next one.
       let open = false;
+      // Each value is encoded once per message, however often its token occurs (see base64 above).
+      const encodedValues = new Map<TokenName, { piece: BodyPiece; endsLine: boolean }>();
       const emit = (p: BodyPiece, endsLine: boolean) => {
         if (open) out.push(SOFT_BREAK);
         out.push(p);
@@ -128,8 +137,13 @@ function qpTemplate(parts: string[], tokens: TokenName[]): EncodedTemplate {
         if (!part.empty) emit(part.piece, part.endsLine);
         const token = tokens[i];
         if (token !== undefined && values[token] !== '') {
-          const qp = qpPiece(toCrlf(values[token]));
-          emit(piece(qp, true), qp.endsWith(CRLF));
+          let value = encodedValues.get(token);
+          if (value === undefined) {
+            const qp = qpPiece(toCrlf(values[token]));
+            value = { piece: piece(qp, true), endsLine: qp.endsWith(CRLF) };
+            encodedValues.set(token, value);
+          }
+          emit(value.piece, value.endsLine);
         }
       }
       // The CRLF that belongs to the following delimiter (RFC 2046 5.1.1).

@@ -17,8 +17,12 @@ import {
   domainOf,
   listIdentifier,
   newsletterLinks,
+  mailedRendered,
   newsletterMessageId,
   personalTokenValues,
+  signedClickToken,
+  tracksClicks,
+  type ClickTokenSigner,
 } from './newsletter-message.ts';
 import { encodeHeaderValue } from './nodemailer-internals.ts';
 import { verpAddress } from './verp.ts';
@@ -38,6 +42,8 @@ export interface IssueMimeOptions {
   secrets?: ReadonlyArray<{ version: number; key: string }>;
   /** Replaces the issue's subject (e.g. a test send's marked subject). */
   subject?: string;
+  /** Signs each message's click token (campaign, subscriber, sentAt): needed when the issue's links are tracked. */
+  clickToken?: ClickTokenSigner;
   /** Forces a part's encoding; by default html follows the render report and text whichever is smaller. */
   encodings?: Partial<Record<'text' | 'html', TransferEncoding>>;
 }
@@ -69,8 +75,12 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
     text: opts.encodings?.text ?? chooseTransferEncoding(rendered.text),
     html: opts.encodings?.html ?? rendered.report.encoding,
   };
-  const text = encodeTemplate(rendered.splice.text, encodings.text);
-  const html = encodeTemplate(rendered.splice.html, encodings.html);
+  // A list send that counts clicks sends the links tracked at publish; its token is per message.
+  const tracked = tracksClicks(published);
+  if (tracked && !opts.clickToken) throw new Error(`issue ${issueId} tracks clicks: prepareIssueMime needs a clickToken signer`);
+  const mailed = mailedRendered(published);
+  const text = encodeTemplate(mailed.splice.text, encodings.text);
+  const html = encodeTemplate(mailed.splice.html, encodings.html);
 
   // "=_" can occur neither in quoted-printable nor in base64 output, so no body line can ever
   // look like this delimiter. Derived from the content so every worker builds the same bytes.
@@ -100,7 +110,9 @@ export function prepareIssueMime(published: MailableIssue, opts: IssueMimeOption
       const name = recipient.name?.trim() || undefined;
       const links = newsletterLinks(publicUrl, issueId, recipient.unsubscribeToken, domain);
       const messageId = newsletterMessageId(issueId, recipient.subscriberId, contentHash, domain, opts.secrets);
-      const values = personalTokenValues(rendered, links, name);
+      // Once per message, however many links carry it; sentAt is the Date header's time.
+      const clickToken = tracked ? signedClickToken(opts.clickToken, recipient.subscriberId, now.getTime()) : '';
+      const values = personalTokenValues(rendered, links, name, clickToken);
 
       const body: BodyPiece[] = [textHeader];
       text.write(values.text, body);

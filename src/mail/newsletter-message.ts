@@ -105,27 +105,46 @@ export function newsletterLinks(publicUrl: string, issueId: string, token: strin
   };
 }
 
-const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME'];
-const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', '\u0000', ''], tokens: PROBE };
+const PROBE: TokenName[] = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME', 'CLICK_TOKEN'];
+const PROBE_TEMPLATE = { parts: ['', '\u0000', '\u0000', '\u0000', '\u0000', '\u0000', ''], tokens: PROBE };
 
 /**
  * The token values exactly as the renderer splices them, for HTML (escaped) and text: asks
- * `personalise` itself on a three-token probe, so escaping and the default name stay the
+ * `personalise` itself on a probe of every token, so escaping and the default name stay the
  * renderer's business and the fast path cannot drift from it.
  */
-export function personalTokenValues(rendered: RenderedIssue, links: NewsletterLinks, name: string | undefined): { html: TokenValues; text: TokenValues } {
+export function personalTokenValues(
+  rendered: RenderedIssue,
+  links: NewsletterLinks,
+  name: string | undefined,
+  clickToken = '',
+): { html: TokenValues; text: TokenValues } {
   const probe: RenderedIssue = { ...rendered, splice: { html: PROBE_TEMPLATE, text: PROBE_TEMPLATE } };
   const out = personalise(probe, {
     unsubscribeUrl: links.unsubscribeUrl,
     viewOnlineUrl: links.viewOnlineUrl,
     preferencesUrl: links.preferencesUrl,
     ...(name ? { name } : {}),
+    clickToken,
   });
   const values = (joined: string): TokenValues => {
-    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = '', HEADLINE_NAME = ''] = joined.split('\u0000');
-    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL, HEADLINE_NAME };
+    const [UNSUBSCRIBE_URL = '', VIEW_ONLINE_URL = '', NAME = '', PREFERENCES_URL = '', HEADLINE_NAME = '', CLICK_TOKEN = ''] = joined.split('\u0000');
+    return { UNSUBSCRIBE_URL, VIEW_ONLINE_URL, NAME, PREFERENCES_URL, HEADLINE_NAME, CLICK_TOKEN };
   };
   return { html: values(out.html), text: values(out.text) };
+}
+
+/** A message's click token: signs (campaign, subscriber, sentAt ms); src/reports/click-token.ts signClickToken bound to SECRET. */
+export type ClickTokenSigner = (subscriberId: string, sentAt: number) => string;
+
+/** The issue as mail sends it: with the links tracked at publish in place of its own, when it has them. */
+export function mailedRendered(published: MailableIssue): RenderedIssue {
+  return published.clicks ? { ...published.rendered, splice: published.clicks.splice } : published.rendered;
+}
+
+/** Whether a message of this issue needs a click token (its links are tracked). */
+export function tracksClicks(published: MailableIssue): boolean {
+  return published.clicks !== undefined && published.clicks.links.length > 0;
 }
 
 export interface NewsletterMessageOptions {
@@ -136,6 +155,18 @@ export interface NewsletterMessageOptions {
   subject?: string;
   /** Signs the Message-ID (SECRET, current key first). */
   secrets?: ReadonlyArray<{ version: number; key: string }>;
+  /** Signs the message's click token, for an issue whose links are tracked (required then). */
+  clickToken?: ClickTokenSigner;
+  /** When the message is sent (its click token's sentAt); default now. */
+  now?: Date;
+}
+
+/** The message's click token; a tracked issue without a signer is a wiring mistake, never sent untracked. */
+export function signedClickToken(sign: ClickTokenSigner | undefined, subscriberId: string, sentAt: number): string {
+  if (!sign) throw new Error('the issue tracks clicks but no click token signer was given');
+  const token = sign(subscriberId, sentAt);
+  if (token.length > 64 || !TOKEN.test(token)) throw new Error(`click token ${JSON.stringify(token.slice(0, 80))} is not URL-safe`);
+  return token;
 }
 
 /** One recipient's newsletter message for Mailer.send (nodemailer builds the MIME). */
@@ -145,11 +176,12 @@ export function buildNewsletterMessage(published: MailableIssue, recipient: Mime
   const trimmed = recipient.name?.trim();
   const name = trimmed ? assertHeaderSafe('To', trimmed) : undefined;
   const links = newsletterLinks(checkedPublicUrl(opts.publicUrl), published.issueId, recipient.unsubscribeToken, domain);
-  const personal = personalise(published.rendered, {
+  const personal = personalise(mailedRendered(published), {
     unsubscribeUrl: links.unsubscribeUrl,
     viewOnlineUrl: links.viewOnlineUrl,
     preferencesUrl: links.preferencesUrl,
     ...(name ? { name } : {}),
+    ...(tracksClicks(published) ? { clickToken: signedClickToken(opts.clickToken, recipient.subscriberId, (opts.now ?? new Date()).getTime()) } : {}),
   });
   return {
     from: opts.from,

@@ -1,5 +1,5 @@
 // The mail interface owned by its users (deliver worker, transactional worker).
-import type { RenderedIssue } from '../render/types.ts';
+import type { RenderedIssue, TrackedLinks } from '../render/types.ts';
 
 /** What mail needs of a published issue (the campaign module's PublishedIssue has it). */
 export interface MailableIssue {
@@ -10,6 +10,8 @@ export interface MailableIssue {
   subject: string;
   contentHash: string;
   rendered: RenderedIssue;
+  /** The links tracked at publish of a list send: sent instead of `rendered.splice`, with the message's click token. */
+  clicks?: TrackedLinks;
 }
 
 export interface OutgoingMessage {

@@ -5,5 +5,6 @@ export { lazyRenderer } from './lazy-renderer.ts';
 export { eventIcs, type CalendarEvent } from './calendar.ts';
 export { personalise, stripPersonalTokens, type Personalised, type RecipientValues } from './personalise.ts';
 export { escapeHtml, splice, toSpliceTemplate, TOKEN_PATTERN } from './splice.ts';
+export { trackLinks } from './track-links.ts';
 export type { TemplateSet } from './templates.ts';
 export * from './types.ts';

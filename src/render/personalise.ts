@@ -12,6 +12,8 @@ export interface RecipientValues {
   preferencesUrl?: string;
   /** Shown in the greeting; the locale's default (读者 / reader) when absent or blank. */
   name?: string;
+  /** This message's click token, for an issue whose links are tracked (track-links.ts); empty otherwise. */
+  clickToken?: string;
 }
 
 export interface Personalised {
@@ -29,6 +31,7 @@ export function personalise(rendered: RenderedIssue, values: RecipientValues): P
     NAME: given || defaultName,
     PREFERENCES_URL: values.preferencesUrl ?? values.unsubscribeUrl,
     HEADLINE_NAME: given || rendered.headlineName || defaultName,
+    CLICK_TOKEN: values.clickToken ?? '',
   };
   return {
     subject: rendered.subjectSplice ? splice(rendered.subjectSplice, tokenValues, false) : rendered.subject,
@@ -71,6 +74,8 @@ export function stripPersonalTokens(rendered: RenderedIssue, urls: { subscribeUr
     NAME: strings.defaultName,
     PREFERENCES_URL: urls.subscribeUrl,
     HEADLINE_NAME: rendered.headlineName ?? strings.defaultName,
+    // The archive is never tracked: its links are the issue's own.
+    CLICK_TOKEN: '',
   };
   return {
     html: splice(toSpliceTemplate(html), values, true),

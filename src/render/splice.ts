@@ -3,7 +3,7 @@
 import { TOKEN_NAMES, type SpliceTemplate, type TokenName, type TokenValues } from './types.ts';
 
 /** Matches every token the renderer knows; group 1 is its name. */
-export const TOKEN_PATTERN = /%%NL_(UNSUBSCRIBE_URL|VIEW_ONLINE_URL|NAME|PREFERENCES_URL|HEADLINE_NAME)%%/g;
+export const TOKEN_PATTERN = /%%NL_(UNSUBSCRIBE_URL|VIEW_ONLINE_URL|NAME|PREFERENCES_URL|HEADLINE_NAME|CLICK_TOKEN)%%/g;
 
 export function tokenText(name: TokenName): `%%NL_${TokenName}%%` {
   return `%%NL_${name}%%`;
@@ -58,6 +58,8 @@ export function splice(template: SpliceTemplate, values: TokenValues, asHtml: bo
   const name = asHtml ? escapeHtml(values.NAME) : values.NAME;
   const preferences = asHtml ? escapeHtml(values.PREFERENCES_URL) : values.PREFERENCES_URL;
   const headline = asHtml ? escapeHtml(values.HEADLINE_NAME) : values.HEADLINE_NAME;
+  // Escaped once here however many tracked links it stands in (~30 in the model issue).
+  const click = asHtml ? escapeHtml(values.CLICK_TOKEN) : values.CLICK_TOKEN;
   let out = parts[0] ?? '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -70,7 +72,9 @@ export function splice(template: SpliceTemplate, values: TokenValues, asHtml: bo
             ? name
             : token === 'HEADLINE_NAME'
               ? headline
-              : preferences) + parts[i + 1];
+              : token === 'CLICK_TOKEN'
+                ? click
+                : preferences) + parts[i + 1];
   }
   return out;
 }

@@ -6,8 +6,12 @@ import type { LabelOverrides, Locale } from '../content/locale-list.ts';
 
 export type { LintFinding } from '../content/findings.ts';
 
-/** Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. */
-export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME'] as const;
+/**
+ * Per-recipient values. Tokens appear in the rendered HTML/text as `%%NL_<NAME>%%`. CLICK_TOKEN
+ * is never placed by the templates: publishing a list send with click tracking puts it at the
+ * end of every tracked link (track-links.ts), and the send fills in the message's click token.
+ */
+export const TOKEN_NAMES = ['UNSUBSCRIBE_URL', 'VIEW_ONLINE_URL', 'NAME', 'PREFERENCES_URL', 'HEADLINE_NAME', 'CLICK_TOKEN'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
 export type TokenValues = Record<TokenName, string>;
 
@@ -18,6 +22,16 @@ export type TokenValues = Record<TokenName, string>;
 export interface SpliceTemplate {
   parts: string[];
   tokens: TokenName[];
+}
+
+/**
+ * An issue's links made trackable for one list send (track-links.ts): `links[n - 1]` is where
+ * `PUBLIC_URL/r/<campaign>/<n>/<click token>` goes, and `splice` are the HTML and text with those
+ * links in place of the originals (and the CLICK_TOKEN token in each), split for the send.
+ */
+export interface TrackedLinks {
+  links: string[];
+  splice: { html: SpliceTemplate; text: SpliceTemplate };
 }
 
 export interface SizeReport {

@@ -83,6 +83,14 @@ export class ClickStore {
     await multi.exec();
   }
 
+  /** The issue's link table as stored (index n - 1 is link n); empty when it has none. */
+  async links(campaignId: string): Promise<string[]> {
+    const table = await this.redis.hgetall(this.k.clickLinks(campaignId));
+    const out: string[] = [];
+    for (let n = 1; table[String(n)] !== undefined; n++) out.push(table[String(n)]!);
+    return out;
+  }
+
   /** Where link `link` of the issue goes, as stored at publish; null for an unknown issue or number. */
   async linkUrl(campaignId: string, link: number): Promise<string | null> {
     return this.redis.hget(this.k.clickLinks(campaignId), String(link));

@@ -59,3 +59,8 @@ export function verifyClickToken(secrets: Secrets, campaignId: string, token: st
   if (!timingSafeEqual(bytes.subarray(BODY_BYTES), mac(secret.key, version, campaignId, body))) return null;
   return { reader: body.subarray(0, READER_BYTES).toString('hex'), sentAt: body.readUInt32BE(READER_BYTES) * 1000 };
 }
+
+/** signClickToken bound to one campaign: what a deliver worker calls once per message. */
+export function clickTokenSigner(secrets: Secrets, campaignId: string): (subscriberId: string, sentAt: number) => string {
+  return (subscriberId, sentAt) => signClickToken(secrets, campaignId, subscriberId, sentAt);
+}

@@ -1,13 +1,19 @@
 // The editor's "send this issue to its list", whoever asks (the CLI, `dev`, later the console):
 // refuse while a send of it runs; say so, changing nothing, when it is done (unless only new
 // subscribers or the failed are asked for); check that publishing is allowed; let the caller
-// confirm with the number of recipients; publish once; start the send.
+// confirm with the number of recipients; publish once (with its links tracked when the
+// newsletter counts clicks); start the send.
 import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/records/publish.ts';
 import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/start-send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';
+import { trackLinks } from '../render/track-links.ts';
+import { ClickStore } from '../reports/click-store.ts';
 
-export type SendIssueDeps = SendDeps;
+export interface SendIssueDeps extends SendDeps {
+  /** PUBLIC_URL without a trailing slash: tracked links go through `${publicUrl}/r/…`. */
+  publicUrl: string;
+}
 
 export interface SendIssueRequest {
   published: PublishedIssue;
@@ -27,17 +33,33 @@ export type SendIssueOutcome =
   | { kind: 'not-confirmed' }
   | { kind: 'started'; started: SendStarted; publish: PublishOutcome; resend: boolean };
 
+/**
+ * The issue as its list send publishes it: with `trackClicks`, every http(s) link through
+ * PUBLIC_URL/r/<campaign>/<n>/<click token> (track-links.ts). The numbers of an earlier version's
+ * links are kept. `rendered` stays as it was: the archive and the feed show it untracked.
+ */
+async function withTrackedLinks(published: PublishedIssue, publicUrl: string, clicks: ClickStore): Promise<PublishedIssue> {
+  if (!published.trackClicks) return published;
+  const campaignId = published.issueId;
+  const base = `${publicUrl.replace(/\/+$/, '')}/r/${encodeURIComponent(campaignId)}`;
+  return { ...published, clicks: trackLinks(published.rendered, base, await clicks.links(campaignId)) };
+}
+
 export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest): Promise<SendIssueOutcome> {
-  const { published } = request;
   if (request.onlyNew && request.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');
-  const previous = await previousSend(deps, published.issueId);
+  const previous = await previousSend(deps, request.published.issueId);
   const done = previous?.state === 'done' ? previous : null;
   const resend = done !== null && Boolean(request.onlyNew || request.retryFailed);
   if (done && !resend) return { kind: 'already-sent', record: done };
+  const clicks = new ClickStore(deps.redis, deps.keys);
+  const published = await withTrackedLinks(request.published, deps.publicUrl, clicks);
   const publish = await checkPublish(deps.redis, deps.keys, published, { force: request.force });
   const recipients = (await deps.store.countByStatus(published.listId)).active ?? 0;
   if (request.confirm && !(await request.confirm({ recipients, resend }))) return { kind: 'not-confirmed' };
   const result = await publishIssue(deps.redis, deps.keys, published, { force: request.force });
+  // The link table of what is stored (an unchanged issue keeps its first publication), before any
+  // message with those links can leave.
+  if (result.published.clicks) await clicks.saveLinks(result.published.issueId, result.published.clicks.links);
   const started = await startListSend(deps, result.published, {
     ...(request.at ? { at: request.at } : {}),
     ...(request.onlyNew ? { onlyNew: true } : {}),

@@ -22,6 +22,7 @@ import { fromHeader } from '../subscribers/from-header.ts';
 import { startTransactionalWorker } from '../subscribers/transactional-worker.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { signListToken } from '../subscribers/tokens.ts';
+import { clickTokenSigner } from '../reports/click-token.ts';
 
 export interface RunWorkerOptions {
   /** Deliver jobs in flight in this process; default config.workerConcurrency. */
@@ -73,6 +74,8 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
           dkim: config.dkim,
           secrets: config.secrets,
           ...(config.bounceAddress ? { verp: { bounceAddress: config.bounceAddress, secrets: config.secrets } } : {}),
+          // A list send's campaign id is its issue id; a test send's copy is never tracked.
+          clickToken: clickTokenSigner(config.secrets, published.issueId),
         }),
       signToken: (subscriberId, listId) => signListToken(config.secrets, subscriberId, listId),
       log,

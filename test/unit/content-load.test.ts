@@ -332,7 +332,7 @@ describe('every schema mistake of a file at once', () => {
       expect(lines(await errorOf(loadNewsletter(dir, 'three')))).toEqual([
         `${path}:5 sender.address: must be an email address`,
         `${path}:7 brandColor: must be a colour written #rrggbb`,
-        `${path}:13 colour: unknown field "colour" (allowed: name, organisation, sender, locale, timeZone, labels, brandColor, logo, postalAddress, footer, community, archiveUrl, list, arxivGroups, welcome, clients)`,
+        `${path}:13 colour: unknown field "colour" (allowed: name, organisation, sender, locale, timeZone, labels, brandColor, logo, postalAddress, footer, community, archiveUrl, list, arxivGroups, tracking, welcome, clients)`,
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

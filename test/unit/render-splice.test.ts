@@ -12,6 +12,7 @@ const values = {
   NAME: '<Ann & "Bo">',
   PREFERENCES_URL: 'https://x.example/p',
   HEADLINE_NAME: 'Ann',
+  CLICK_TOKEN: '1.abc',
 };
 
 describe('toSpliceTemplate', () => {

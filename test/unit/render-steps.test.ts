@@ -24,6 +24,7 @@ const newsletter: Newsletter = {
   footer: { source: '编辑部', disclaimer: '仅供参考' },
   archiveUrl: 'https://example.com/issues',
   welcome: true,
+  tracking: { clicks: false, opens: false },
 };
 
 const issue: Issue = {

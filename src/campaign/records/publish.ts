@@ -30,13 +30,16 @@ export function toPublishedIssue(rendered: RenderedIssue, issue: Issue, newslett
     publishedAt: now.toISOString(),
     rendered,
     senderName: newsletter.sender.name,
+    ...(newsletter.tracking?.clicks ? { trackClicks: true } : {}),
   };
 }
 
 /** A copy for `send --test`: "[TEST] " before the subject, so nobody mistakes it for the real one. */
 export function asTestIssue(published: PublishedIssue): PublishedIssue {
   const subject = `[TEST] ${published.subject}`;
-  return { ...published, subject, rendered: { ...published.rendered, subject } };
+  // A test send is never tracked: its copy carries the issue's own links.
+  const { clicks: _clicks, trackClicks: _track, ...untracked } = published;
+  return { ...untracked, subject, rendered: { ...published.rendered, subject } };
 }
 
 /** Stores a test send's "[TEST]" copy (asTestIssue) under its own campaign id, kept `seconds`. */

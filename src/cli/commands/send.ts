@@ -68,23 +68,26 @@ export function register(program: Command): void {
         }
         const { sendIssue } = await import('../../use-cases/send-issue.ts');
         const resendWhom = `the subscribers of list ${newsletter.listId} it ${opts.retryFailed ? 'has as failed or skipped' : 'has not reached yet'}`;
-        const outcome = await sendIssue(deps, {
-          published,
-          ...(at ? { at } : {}),
-          ...(opts.force ? { force: true } : {}),
-          ...(opts.newSubscribers ? { onlyNew: true } : {}),
-          ...(opts.retryFailed ? { retryFailed: true } : {}),
-          confirm: async ({ recipients, resend }) => {
-            if (opts.yes) return true;
-            if (!process.stdin.isTTY) {
-              throw new UserError(
-                `refusing to send ${issue.id} to list ${newsletter.listId} (${count(recipients, 'active subscriber')}) without confirmation: no terminal to ask on; pass --yes`,
-              );
-            }
-            const whom = resend ? resendWhom : `list ${newsletter.listId} (${count(recipients, 'active subscriber')})`;
-            return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);
+        const outcome = await sendIssue(
+          { ...deps, publicUrl: config.publicUrl },
+          {
+            published,
+            ...(at ? { at } : {}),
+            ...(opts.force ? { force: true } : {}),
+            ...(opts.newSubscribers ? { onlyNew: true } : {}),
+            ...(opts.retryFailed ? { retryFailed: true } : {}),
+            confirm: async ({ recipients, resend }) => {
+              if (opts.yes) return true;
+              if (!process.stdin.isTTY) {
+                throw new UserError(
+                  `refusing to send ${issue.id} to list ${newsletter.listId} (${count(recipients, 'active subscriber')}) without confirmation: no terminal to ask on; pass --yes`,
+                );
+              }
+              const whom = resend ? resendWhom : `list ${newsletter.listId} (${count(recipients, 'active subscriber')})`;
+              return confirm(`Send "${published.subject}" to ${whom}${when}? [y/N] `);
+            },
           },
-        });
+        );
         // Done already: it says when and to how many, and nothing was changed (not even the published copy).
         if (outcome.kind === 'already-sent') {
           process.stdout.write(`${new send.AlreadySentError(outcome.record, file).message}\n`);

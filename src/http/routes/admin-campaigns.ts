@@ -60,7 +60,7 @@ async function answer<T>(run: () => Promise<T>): Promise<T> {
 export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const deps: ControlDeps = ctx.sends;
-    const sendDeps = { ...ctx.sends, store: ctx.store };
+    const sendDeps = { ...ctx.sends, store: ctx.store, publicUrl: ctx.config.publicUrl };
 
     /** The issue file of `issueId`, loaded and rendered; 404 when there is none. */
     async function publishable(issueId: string) {
