@@ -17,7 +17,8 @@ type Secrets = ReadonlyArray<{ version: number; key: string }>;
 const READER_BYTES = 9;
 const MAC_BYTES = 8;
 const BODY_BYTES = READER_BYTES + 4;
-const TOKEN = /^(\d{1,3})\.([A-Za-z0-9_-]{28})$/;
+// The key version is keyVersion(SECRET) (src/config): 1 to 999,999.
+const TOKEN = /^(\d{1,6})\.([A-Za-z0-9_-]{28})$/;
 
 export interface ClickClaims {
   /** The reader's key in this issue, as hex: what unique counts are made of. */

@@ -38,6 +38,8 @@ import { preferencesRoutes } from '../http/routes/preferences.ts';
 import { landingRoutes } from '../http/routes/landing.ts';
 import { subscribeRoutes } from '../http/routes/subscribe.ts';
 import { unsubscribeRoutes } from '../http/routes/unsubscribe.ts';
+import { clickRoutes, type ClickRouteDeps } from '../http/routes/click-redirect.ts';
+import { ClickStore } from '../reports/click-store.ts';
 import { sesWebhookRoutes, type SesWebhookOptions } from '../http/routes/ses-webhook.ts';
 import { webhookRoutes } from '../http/routes/webhooks.ts';
 import { installSecurityHeaders } from '../http/security-headers.ts';
@@ -67,17 +69,26 @@ export interface AppDeps {
    * default: opened here on `redis` and closed with the app.
    */
   sends?: Sends;
+  /** Tracked links (/r/…): the machine window, and the clock (tests drive time through it). */
+  clicks?: Pick<ClickRouteDeps, 'now' | 'machineWindowMs'>;
 }
 
 // Forms and one-click bodies are tiny; anything larger is not for us.
 const BODY_LIMIT = 16 * 1024;
 
 /**
- * Log lines never carry confirmation or unsubscribe tokens (they are credentials), nor a query
- * string's values (someone will put a token there, even where none is accepted).
+ * Log lines never carry confirmation or unsubscribe tokens (they are credentials), nor a
+ * tracked link's click token (it tells one reader's clicks apart: README, "Click tracking"),
+ * nor a query string's values (someone will put a token there, even where none is accepted).
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]').replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]');
+  return (
+    url
+      .replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]')
+      // A tracked link keeps its issue and link number when they look like them; anything else under /r/ goes.
+      .replace(/^\/r\/(?:(~?[a-z0-9][a-z0-9-]{0,99}\/[0-9]{1,4})\/[^?#]*|[^?#]*)/, (_, kept?: string) => (kept ? `/r/${kept}/[token]` : '/r/[redacted]'))
+      .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]')
+  );
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -164,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subscribeRoutes(ctx));
   await app.register(confirmRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));
+  await app.register(clickRoutes({ clicks: new ClickStore(deps.redis, keys), secrets: config.secrets, ...deps.clicks }));
   await app.register(preferencesRoutes(ctx));
   await app.register(archiveRoutes(ctx));
   await app.register(feedRoutes(ctx));

@@ -16,6 +16,7 @@ import { resolvePartitions } from '../redis/partitions.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { buildApp } from './app.ts';
 import { redisDurabilityWarnings } from '../redis/redis-durability.ts';
+import { ClickStore } from '../reports/click-store.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -37,6 +38,8 @@ export interface StartServerOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A person's click is held two seconds for the burst rule (click-store.ts); this counts the held ones whose time is up. */
+const CLICK_COMMIT_MS = 1_000;
 
 export async function startServer(config: Readonly<Config>, opts: StartServerOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel });
@@ -78,9 +81,26 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
+  // Clicks are committed on every click too; this counts the last of a quiet minute. Any
+  // number of serve processes may run it: each held click is counted by one commit.
+  const clicks = new ClickStore(redis, partitions.base);
+  let committing = false;
+  const commitTimer = setInterval(() => {
+    if (committing) return;
+    committing = true;
+    clicks
+      .commit()
+      .catch((error: unknown) => isConnectionError(error as Error) || log.warn({ err: (error as Error).message }, 'click commit failed'))
+      .finally(() => {
+        committing = false;
+      });
+  }, CLICK_COMMIT_MS);
+  commitTimer.unref();
+
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      clearInterval(commitTimer);
       await app.close();
       await Promise.allSettled([transactionalQueue.close(), sends.close()]);
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);

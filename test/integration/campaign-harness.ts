@@ -70,6 +70,8 @@ export interface CampaignHarness {
   listId: string;
   /** Creates `n` active subscribers of the sample list: `<tag>-<i>@example.test`. */
   seed(n: number, tag?: string): Promise<Seeded[]>;
+  /** The sample issue as `send` would publish it under `issueId` (default: its own id), not stored. */
+  unpublished(issueId?: string): Promise<PublishedIssue>;
   /** Publishes the sample issue under `issueId` (default: its own id). */
   publish(issueId?: string): Promise<PublishedIssue>;
   send(published: PublishedIssue): Promise<void>;
@@ -144,11 +146,13 @@ export async function startCampaignHarness(
       }
       return out;
     },
-    async publish(issueId) {
+    async unpublished(issueId) {
       const { rendered, loaded: l } = await renderSample();
       const issue = { ...l.issue, id: issueId ?? l.issue.id };
-      const published = toPublishedIssue({ ...rendered, issueId: issue.id }, issue, l.newsletter);
-      return (await publishIssue(t.redis, k, published)).published;
+      return toPublishedIssue({ ...rendered, issueId: issue.id }, issue, l.newsletter);
+    },
+    async publish(issueId) {
+      return (await publishIssue(t.redis, k, await h.unpublished(issueId))).published;
     },
     async send(published) {
       await startListSend({ ...sends, store }, published);

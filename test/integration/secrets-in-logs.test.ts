@@ -1,7 +1,7 @@
 // Secrets stay secret: `serve` and `worker` run as processes with known secrets (SECRET,
 // ADMIN_TOKEN, METRICS_TOKEN, the SMTP password, the DKIM key) at the most talkative log level;
 // a send goes out through an SMTP server that wants that password, requests carry wrong and
-// right tokens, an unsubscribe and a confirmation link carry tokens in their paths. Nothing any
+// right tokens, an unsubscribe, a confirmation and a tracked link carry tokens in their paths. Nothing any
 // process logged, and no answer or metric, contains any of them.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/dev/free-port.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
+import { signClickToken } from '../../src/reports/click-token.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
@@ -71,6 +72,7 @@ describe('secrets in logs, answers and metrics', () => {
 
     const base = `http://127.0.0.1:${port}`;
     const unsubscribeToken = signListToken([{ version: 1, key: SECRET }], readers[0]!.id, h.listId);
+    const clickToken = signClickToken([{ version: 1, key: SECRET }], 'pretrain-weekly-064', readers[0]!.id, Date.now());
     const answers: string[] = [];
     const ask = async (path: string, init?: RequestInit) => {
       const res = await fetch(`${base}${path}`, init);
@@ -82,12 +84,13 @@ describe('secrets in logs, answers and metrics', () => {
     await ask('/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
     await ask(`/unsubscribe/${unsubscribeToken}`);
     await ask(`/confirm/${'c'.repeat(43)}`);
+    await ask(`/r/pretrain-weekly-064/1/${clickToken}`);
     await ask('/subscribe', { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
     // Every request has been logged by now (the log line is written when the answer is sent).
     await waitUntil('the request log lines', () => output.join('').split('"request"').length > 6 || output.join('').split(' request').length > 6);
 
     const everything = [...output, ...answers].join('\n');
-    for (const [name, secret] of Object.entries({ SECRET, ADMIN, METRICS, SMTP_PASS, dkimBody, unsubscribeToken })) {
+    for (const [name, secret] of Object.entries({ SECRET, ADMIN, METRICS, SMTP_PASS, dkimBody, unsubscribeToken, clickToken })) {
       expect(everything.includes(secret), `${name} leaked`).toBe(false);
     }
     expect(answers[0]).toMatch(/^200/);

@@ -2,6 +2,7 @@
 // (src/reports/click-classify.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyVersion } from '../../src/config/index.ts';
 import { classifyClick } from '../../src/reports/click-classify.ts';
 import { signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
 
@@ -24,6 +25,17 @@ describe('click token', () => {
         expect(token).toHaveLength(30);
       }),
     );
+  });
+
+  it('verifies tokens signed with a key version as the configuration derives it (up to 999,999)', () => {
+    for (const key of ['a-secret-as-in-.env-0123456789abcdef', 'another-one-zyxwvutsrqponm-987654']) {
+      const secret = { version: keyVersion(key), key };
+      for (const version of [secret.version, 999_999, 1]) {
+        const s = { ...secret, version };
+        expect(verifyClickToken([s], 'weekly-064', signClickToken([s], 'weekly-064', '42', 60_000))).toMatchObject({ sentAt: 60_000 });
+      }
+    }
+    expect(verifyClickToken([{ version: 1_000_000, key: 'x' }], 'c', signClickToken([{ version: 1_000_000, key: 'x' }], 'c', '1', 0))).toBeNull();
   });
 
   it('gives a reader another key in every other issue, so nobody can follow them from issue to issue', () => {

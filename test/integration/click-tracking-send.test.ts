@@ -1,0 +1,221 @@
+// Click tracking end to end (issue 29): a real list send of the model issue, whose newsletter
+// counts clicks, through real workers into the SMTP sink; every message's links go through
+// PUBLIC_URL/r/ with one valid token per message, in the HTML and the text; following one
+// through the app redirects to the URL stored at publish and counts it (a person after the
+// machine window, a machine within it); a damaged token still redirects and counts nothing;
+// nothing but a stored URL is ever redirected to (fuzzed); the test send, the archive and the
+// feed carry no tracked link; and no log line holds a token.
+import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNewsletters } from '../../src/content/index.ts';
+import { QUEUES } from '../../src/redis/keys.ts';
+import { ClickStore } from '../../src/reports/click-store.ts';
+import { verifyClickToken } from '../../src/reports/click-token.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { sendIssue } from '../../src/use-cases/send-issue.ts';
+import { testSendIssue } from '../../src/use-cases/test-send.ts';
+import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
+
+const ISSUE = 'pretrain-weekly-071';
+const PUBLIC_URL = 'https://news.example.test';
+const PERSON = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const TRACKED = /https:\/\/news\.example\.test\/r\/([a-z0-9-]+)\/(\d+)\/([A-Za-z0-9_.-]+)/g;
+
+interface Tracked {
+  campaign: string;
+  link: number;
+  token: string;
+}
+
+let h: CampaignHarness;
+let app: FastifyInstance;
+let transactional: Queue;
+let clicks: ClickStore;
+let clock = 0;
+const logLines: string[] = [];
+/** Per reader address: the tracked links of their message's text and HTML parts. */
+const messages = new Map<string, { text: Tracked[]; html: Tracked[]; hrefs: string[] }>();
+
+function trackedIn(body: string): Tracked[] {
+  return [...body.matchAll(TRACKED)].map((m) => ({ campaign: m[1]!, link: Number(m[2]), token: m[3]! }));
+}
+
+beforeAll(async () => {
+  h = await startCampaignHarness();
+  clicks = new ClickStore(h.redis, h.keys);
+  transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  app = await buildApp({
+    config: h.config,
+    redis: h.redis,
+    store: h.store,
+    newsletters: await loadNewsletters('emails'),
+    transactionalQueue: transactional,
+    logger: pino({ level: 'trace' }, sink),
+    partitions: h.partitions,
+    clicks: { now: () => clock },
+  });
+  await h.seed(3, 'clicker');
+  await h.startWorker({}, 4);
+  const outcome = await sendIssue({ ...h.sends, store: h.store, publicUrl: h.config.publicUrl }, { published: await h.unpublished(ISSUE) });
+  expect(outcome.kind).toBe('started');
+  await h.waitForState(ISSUE, ['done']);
+  for (const m of h.sink.messages) {
+    const parsed = await simpleParser(m.raw);
+    const html = parsed.html || '';
+    messages.set(m.to[0]!, {
+      text: trackedIn(parsed.text ?? ''),
+      html: trackedIn(html),
+      hrefs: [...html.matchAll(/<a\b[^>]*?href="([^"]*)"/g)].map((x) => x[1]!.replaceAll('&amp;', '&')),
+    });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await transactional?.close();
+  await h?.close();
+});
+
+const follow = (url: string, method: 'GET' | 'HEAD' = 'GET', userAgent = PERSON) => app.inject({ method, url, headers: { 'user-agent': userAgent } });
+const pathOf = (t: Tracked, token = t.token) => `/r/${t.campaign}/${t.link}/${token}`;
+
+describe('a list send with clicks on', () => {
+  it('stores the link table and puts /r/ links with one valid token per message in every HTML and text part', async () => {
+    const table = await clicks.links(ISSUE);
+    expect(table.length).toBeGreaterThan(15);
+    expect(messages.size).toBe(3);
+    const readers = new Set<string>();
+    for (const [address, m] of messages) {
+      expect(m.html.length, address).toBeGreaterThan(15);
+      expect(m.text.length, address).toBeGreaterThan(15);
+      const tokens = new Set([...m.html, ...m.text].map((t) => t.token));
+      expect(tokens.size, address).toBe(1);
+      const claims = verifyClickToken(h.config.secrets, ISSUE, [...tokens][0]!);
+      expect(claims, address).not.toBeNull();
+      readers.add(claims!.reader);
+      for (const t of [...m.html, ...m.text]) {
+        expect(t.campaign).toBe(ISSUE);
+        expect(table[t.link - 1]).toBeDefined();
+      }
+      // Every link number of the table is in the HTML; the text links the same ones.
+      expect(new Set(m.html.map((t) => t.link))).toEqual(new Set(table.map((_, i) => i + 1)));
+      expect([...new Set(m.text.map((t) => t.link))].every((n) => n <= table.length)).toBe(true);
+      // Only the personal links are left as they were: unsubscribe, preferences, view online.
+      const untracked = m.hrefs.filter((href) => !href.startsWith(`${PUBLIC_URL}/r/`));
+      for (const href of untracked) expect(href).toMatch(/^https:\/\/news\.example\.test\/(unsubscribe|preferences|issues)\//);
+      expect(untracked.length).toBeGreaterThanOrEqual(3);
+    }
+    expect(readers.size).toBe(3);
+  });
+
+  it('redirects a followed link to the stored URL and counts a person after the window, a machine within it', async () => {
+    const [first, second] = [...messages.values()];
+    const link = first!.html[0]!;
+    const sentAt = verifyClickToken(h.config.secrets, ISSUE, link.token)!.sentAt;
+    const url = (await clicks.links(ISSUE))[link.link - 1];
+
+    clock = sentAt + 3_600_000;
+    const res = await follow(pathOf(link));
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe(url);
+    expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: 1, humanUnique: 1, machine: 0 });
+
+    // A scanner fetching the link seconds after delivery.
+    const scanned = second!.html[1]!;
+    clock = verifyClickToken(h.config.secrets, ISSUE, scanned.token)!.sentAt + 5_000;
+    expect((await follow(pathOf(scanned))).statusCode).toBe(302);
+    expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: 1, machine: 1 });
+
+    // A HEAD redirects too and is never counted.
+    clock = sentAt + 7_200_000;
+    expect((await follow(pathOf(link), 'HEAD')).statusCode).toBe(302);
+    expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: 1, machine: 1 });
+  });
+
+  it('still redirects a damaged or forwarded token but counts nothing', async () => {
+    const link = [...messages.values()][2]!.text[0]!;
+    const url = (await clicks.links(ISSUE))[link.link - 1];
+    const before = await clicks.counts(ISSUE, clock + 3_000);
+    const flipped = link.token.slice(0, -1) + (link.token.endsWith('A') ? 'B' : 'A');
+    for (const token of [flipped, 'garbage', `${link.token}x`, '1.']) {
+      const res = await follow(pathOf(link, token));
+      expect(res.statusCode, token).toBe(302);
+      expect(res.headers.location).toBe(url);
+    }
+    expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: before.human, machine: before.machine });
+  });
+
+  it('answers an unknown issue or link number with a 404', async () => {
+    const link = [...messages.values()][0]!.html[0]!;
+    const table = await clicks.links(ISSUE);
+    expect((await follow(`/r/${ISSUE}/${table.length + 1}/${link.token}`)).statusCode).toBe(404);
+    expect((await follow(`/r/pretrain-weekly-999/1/${link.token}`)).statusCode).toBe(404);
+    expect((await follow(`/r/${ISSUE}/0/${link.token}`)).statusCode).toBe(404);
+  });
+
+  it('never redirects anywhere but a stored URL, whatever the path (fuzzed)', async () => {
+    const table = new Set(await clicks.links(ISSUE));
+    const token = [...messages.values()][0]!.html[0]!.token;
+    const segment = fc.oneof(
+      fc.string({ maxLength: 40 }).map(encodeURIComponent),
+      fc.webUrl().map(encodeURIComponent),
+      fc.constantFrom(ISSUE, '1', '2', token, '..', '%2F%2Fevil.example', '//evil.example', 'https:', '%00'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.string({ maxLength: 30 }), async (segments, query) => {
+        const res = await follow(`/r/${segments.join('/')}${query ? `?${encodeURIComponent(query)}` : ''}`);
+        // Whatever answers (a 404; a path like /r/.. is another page), a redirect goes to a stored URL only.
+        if (res.statusCode >= 300 && res.statusCode < 400) expect(table.has(String(res.headers.location))).toBe(true);
+        expect(res.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('logs no click token: the request line keeps the issue and link number only', async () => {
+    const tokens = new Set([...messages.values()].flatMap((m) => [...m.html, ...m.text].map((t) => t.token)));
+    const lines = logLines.filter((line) => line.includes('"/r/'));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of logLines) for (const token of tokens) expect(line.includes(token), line).toBe(false);
+    // The MAC part of a token alone is not in any line either.
+    for (const line of logLines) for (const token of tokens) expect(line.includes(token.slice(2)), line).toBe(false);
+    expect(lines.some((line) => line.includes(`"/r/${ISSUE}/1/[token]"`) || /"\/r\/pretrain-weekly-071\/\d+\/\[token\]"/.test(line))).toBe(true);
+  });
+});
+
+describe('never tracked', () => {
+  it('a test send of the tracked issue carries the issue’s own links', async () => {
+    const published = await h.unpublished(ISSUE);
+    const started = await testSendIssue({ ...h.sends, store: h.store }, published, ['proof@example.test']);
+    await h.waitForState(started.campaignId, ['done']);
+    const message = h.sink.messages.find((m) => m.to.includes('proof@example.test'));
+    expect(message).toBeDefined();
+    const parsed = await simpleParser(message!.raw);
+    expect(parsed.subject).toMatch(/^\[TEST\]/);
+    expect(parsed.html || '').not.toContain('/r/');
+    expect(parsed.text ?? '').not.toContain('/r/');
+    expect(parsed.html || '').toContain('href="https://arxiv.org/');
+  });
+
+  it('the archive page and the feed of the tracked issue carry no /r/ link', async () => {
+    const page = await app.inject({ method: 'GET', url: `/issues/${ISSUE}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('https://arxiv.org/');
+    expect(page.body).not.toContain('/r/');
+    const feed = await app.inject({ method: 'GET', url: '/feeds/pretrain-weekly.xml' });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.body).toContain(ISSUE);
+    expect(feed.body).not.toContain('/r/');
+  });
+});
