@@ -43,6 +43,8 @@ export interface BenchResult {
   renderWarmMs: number;
   /** Mean µs of `personalise` (splice one recipient's values into html and text) over 20,000 calls. */
   personaliseUs: number;
+  /** The same with every link tracked (issue 29): the message's click token signed and spliced into each tracked link. */
+  personaliseTracked: { us: number; links: number; tokens: number };
   /** Enqueue (the job's `added` event) to the sink's 250. */
   latency: { p50Ms: number; p99Ms: number; maxMs: number; samples: number };
   redis: {
@@ -155,6 +157,10 @@ export function formatTable(r: BenchResult): string {
     ['enqueue rate (fan-out)', `${n(r.rates.enqueue)} jobs/s`],
     ['publish (render once + store)', `${n(r.publishMs)} ms first in process · render warm ${n(r.renderWarmMs)} ms`],
     ['personalise one recipient', `${r.personaliseUs.toFixed(1)} µs (token splice, no re-render)`],
+    [
+      'personalise, clicks tracked',
+      `${r.personaliseTracked.us.toFixed(1)} µs (click token signed + spliced into ${r.personaliseTracked.tokens} links, ${r.personaliseTracked.links} distinct)`,
+    ],
     ['latency enqueue → 250', `p50 ${n(r.latency.p50Ms)} ms · p99 ${n(r.latency.p99Ms)} ms  (${n(r.latency.samples)} samples)`],
     ['Redis per waiting job', `${n(r.redis.bytesPerWaitingJob)} B (INFO) · ${n(r.redis.bytesPerWaitingJobKeys)} B (MEMORY USAGE)`],
     ['Redis peak during send', `${mb(r.redis.peakBytes)} over baseline`],

@@ -28,7 +28,7 @@ import { runPipeline } from './pipeline.ts';
 import { keysMemory, partitionsByNode, usedMemory } from './redis-info.ts';
 import { checkTargets, machineInfo, type BenchResult } from './result.ts';
 import { seedSubscribers } from './seed-subscribers.ts';
-import { measurePersonalise } from './personalise-cost.ts';
+import { measurePersonalise, measureTrackedPersonalise } from './personalise-cost.ts';
 import { startSinkProcess, type SinkHandle } from './sink.ts';
 
 export interface BenchOptions {
@@ -117,6 +117,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     const renderWarmMs = performance.now() - warmStart;
     const personaliseUs = measurePersonalise(rendered);
+    const personaliseTracked = measureTrackedPersonalise(rendered);
 
     // The ceiling's message: the mail fast path's output for one real recipient of the list.
     // From as workers/worker.ts builds it: MAIL_FROM's address, the newsletter's display name.
@@ -227,6 +228,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       publishMs,
       renderWarmMs,
       personaliseUs,
+      personaliseTracked,
       latency: pipeline.latency,
       redis: {
         bytesPerWaitingJob,

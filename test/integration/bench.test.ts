@@ -68,6 +68,8 @@ describe('newsletter bench (tiny run)', () => {
     expect(Number.isFinite(result.redis.peakBytes)).toBe(true);
     positive(result.publishMs);
     positive(result.personaliseUs);
+    positive(result.personaliseTracked.us);
+    expect(result.personaliseTracked.tokens).toBeGreaterThanOrEqual(result.personaliseTracked.links);
     expect(result.subscribers).toBe(200);
     positive(result.latency.p50Ms);
     positive(result.latency.p99Ms);

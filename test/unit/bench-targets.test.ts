@@ -19,6 +19,7 @@ function atThresholds(): Figures {
     publishMs: 499,
     renderWarmMs: 100,
     personaliseUs: 2,
+    personaliseTracked: { us: 4, links: 20, tokens: 57 },
     latency: { p50Ms: 1, p99Ms: 2, maxMs: 3, samples: 10_000 },
     redis: {
       bytesPerWaitingJob: 900,

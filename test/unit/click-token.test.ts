@@ -1,10 +1,12 @@
 // The token of a tracked link (src/reports/click-token.ts) and what a click's request shows
 // (src/reports/click-classify.ts).
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyVersion } from '../../src/config/index.ts';
 import { classifyClick } from '../../src/reports/click-classify.ts';
-import { signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
+import { clickTokenSigner, signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
+import { PrefixedHmac } from '../../src/reports/prefixed-hmac.ts';
 
 const KEY = { version: 2, key: 'k'.repeat(16) + 'x'.repeat(16) };
 const OLD = { version: 1, key: 'o'.repeat(32) };
@@ -25,6 +27,41 @@ describe('click token', () => {
         expect(token).toHaveLength(30);
       }),
     );
+  });
+
+  it('makes, through the per-campaign signer, exactly the tokens signClickToken makes', () => {
+    fc.assert(
+      fc.property(
+        campaign,
+        fc.oneof(subscriber, fc.string({ maxLength: 100 })),
+        sentAt,
+        fc.string({ minLength: 1, maxLength: 100 }),
+        fc.integer({ min: 1, max: 999_999 }),
+        (c, s, t, key, version) => {
+          const secrets = [{ version, key }];
+          expect(clickTokenSigner(secrets, c)(s, t)).toBe(signClickToken(secrets, c, s, t));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // One signer, many messages: nothing of one message stays in the next.
+    const sign = clickTokenSigner([KEY], 'weekly-064');
+    for (const id of ['1', '123456789012', '7', `${'9'.repeat(64)}`, `${'9'.repeat(65)}`, '42'])
+      expect(sign(id, 1_796_000_000_000)).toBe(signClickToken([KEY], 'weekly-064', id, 1_796_000_000_000));
+  });
+
+  it('hashes like node:crypto for every prefix and suffix length around the block boundaries', () => {
+    for (const keyLength of [0, 1, 63, 64, 65, 200]) {
+      const key = Buffer.alloc(keyLength, 7);
+      for (let prefix = 0; prefix <= 130; prefix += 13) {
+        const hmac = new PrefixedHmac(key, Buffer.alloc(prefix, 0x61), 140);
+        for (let suffix = 0; suffix <= 140; suffix += 7) {
+          const tail = Buffer.alloc(suffix, 0x62);
+          const expected = createHmac('sha256', key).update(Buffer.alloc(prefix, 0x61)).update(tail).digest();
+          expect(Buffer.from(hmac.compute(tail)).equals(expected), `key ${keyLength}, prefix ${prefix}, suffix ${suffix}`).toBe(true);
+        }
+      }
+    }
   });
 
   it('verifies tokens signed with a key version as the configuration derives it (up to 999,999)', () => {
