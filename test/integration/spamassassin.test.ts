@@ -1,5 +1,6 @@
 // Every sample issue, built by the workers' own fast path (DKIM-signed, list headers, the
-// personal links of a real recipient), scored by Debian's SpamAssassin with local rules only
+// personal links of a real recipient; the links tracked, with a click token, for a newsletter
+// that counts clicks, as its list send publishes them), scored by Debian's SpamAssassin with local rules only
 // (-L: no network tests). Nothing may score: total ≤ 1.0 and no rule with points above 0
 // (HTML_MESSAGE and the like fire on every HTML mail with 0 points and are fine).
 import { execFile } from 'node:child_process';
@@ -9,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { prepareIssueMime } from '../../src/mail/index.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
+import { trackLinks } from '../../src/render/index.ts';
+import { clickTokenSigner } from '../../src/reports/click-token.ts';
 import { renderIssueFile } from '../../src/use-cases/render-issue-file.ts';
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';
@@ -39,8 +42,10 @@ describe.skipIf(MISSING)(`SpamAssassin on every sample${MISSING ? ` [skipped: ${
     '%s scores nothing',
     async (file) => {
       const { rendered, issue, newsletter } = await renderIssueFile(file, { assetsUrl: 'https://news.example.org/assets' });
-      const published = toPublishedIssue(rendered, issue, newsletter);
+      const untracked = toPublishedIssue(rendered, issue, newsletter);
+      const published = untracked.trackClicks ? { ...untracked, clicks: trackLinks(rendered, `https://news.example.org/r/${issue.id}`) } : untracked;
       const mime = prepareIssueMime(published, {
+        clickToken: clickTokenSigner(secrets, issue.id),
         from: `${newsletter.name} <weekly@news.example.org>`,
         publicUrl: 'https://news.example.org',
         dkim: { domainName: 'news.example.org', keySelector: 'nl', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
@@ -51,6 +56,8 @@ describe.skipIf(MISSING)(`SpamAssassin on every sample${MISSING ? ` [skipped: ${
         name: 'Li Lei',
         unsubscribeToken: signListToken(secrets, '42', newsletter.listId),
       });
+      // The model newsletter counts clicks: its issue is scored as sent, every link through /r/.
+      if (newsletter.id === 'pretrain-weekly') expect(published.clicks?.links.length).toBeGreaterThan(15);
       const { total, rules } = await score(raw);
       expect(total, JSON.stringify(rules)).toBeLessThanOrEqual(1.0);
       expect(
