@@ -10,11 +10,15 @@ import { escapeHtml, restoreDefused, tokenText, toSpliceTemplate } from './splic
 import type { TrackedLinks } from './types.ts';
 
 // An <a> tag's href, double- or single-quoted (MJML and our templates write double quotes).
-const HREF = /(<a\b[^>]*?\bhref=)(?:"([^"]*)"|'([^']*)')/gi;
+// The attribute itself, not one that ends in it (`data-href`).
+const HREF = /(<a\b[^>]*?\shref=)(?:"([^"]*)"|'([^']*)')/gi;
 // A URL written out in the text part: up to white space or the brackets html-to-text puts round it.
 const TEXT_URL = /https?:\/\/[^\s<>[\]"]+/g;
 // What may follow a URL in running text without being part of it.
 const TRAILING = /[.,;:!?)'’”]$/;
+
+/** Link numbers the redirect route takes (1 to 9999): URLs past them stay as they are. */
+export const MAX_TRACKED_LINKS = 9_999;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };
 
@@ -49,6 +53,7 @@ export function trackLinks(rendered: { html: string; text: string }, base: strin
   const tracked = (url: string) => {
     let n = numbers.get(url);
     if (n === undefined) {
+      if (links.length >= MAX_TRACKED_LINKS) return null;
       links.push(url);
       n = links.length;
       numbers.set(url, n);
@@ -58,14 +63,15 @@ export function trackLinks(rendered: { html: string; text: string }, base: strin
 
   const html = rendered.html.replace(HREF, (whole, open: string, double?: string, single?: string) => {
     const url = trackable(double ?? single ?? '');
-    return url === null ? whole : `${open}"${escapeHtml(tracked(url))}"`;
+    const to = url === null ? null : tracked(url);
+    return to === null ? whole : `${open}"${escapeHtml(to)}"`;
   });
 
   // Only URLs the HTML links to: a URL merely mentioned in the text is left as written.
   const text = rendered.text.replace(TEXT_URL, (written) => {
     for (let url = written; url.length > 8; url = url.slice(0, -1)) {
       const defusedFree = restoreDefused(url);
-      if (numbers.has(defusedFree)) return tracked(defusedFree) + written.slice(url.length);
+      if (numbers.has(defusedFree)) return `${tracked(defusedFree)}${written.slice(url.length)}`;
       if (!TRAILING.test(url)) break;
     }
     return written;

@@ -73,6 +73,18 @@ describe('trackLinks', () => {
     );
   });
 
+  it('leaves an attribute that only ends in href alone, and links past the 9999th untracked', () => {
+    const odd = trackLinks({ html: '<a data-href="https://x.example/" href="https://y.example/">y</a>', text: '' }, BASE);
+    expect(odd.links).toEqual(['https://y.example/']);
+    expect(odd.splice.html.parts[0]).toBe(`<a data-href="https://x.example/" href="${BASE}/1/`);
+    const many = Array.from({ length: 10_001 }, (_, i) => `<a href="https://m.example/${i}">${i}</a>`).join('');
+    const t = trackLinks({ html: many, text: 'https://m.example/10000' }, BASE);
+    expect(t.links).toHaveLength(9_999);
+    const html = splice(t.splice.html, values, true);
+    expect(html.endsWith('<a href="https://m.example/9999">9999</a><a href="https://m.example/10000">10000</a>')).toBe(true);
+    expect(splice(t.splice.text, values, false)).toBe('https://m.example/10000');
+  });
+
   it('keeps the numbers of an earlier version and numbers new URLs after them', () => {
     const again = trackLinks({ html: '<a href="http://c.example/c">c</a><a href="https://e.example/">e</a>', text: '' }, BASE, tracked.links);
     expect(again.links).toEqual([...tracked.links, 'https://e.example/']);
