@@ -102,6 +102,8 @@ const variables = {
   SUBSCRIBE_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   /** Per client address, shared by every server process: the confirm and unsubscribe pages (and one-click). Generous: a mail provider sends many one-click requests from few addresses. */
   LINK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  /** A tracked link followed this soon after its message was sent counts as a machine's (a link scanner's). */
+  CLICK_MACHINE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Behind reverse proxies: how many (a hop count), or their addresses/CIDRs (comma-separated); see trustProxyOf. */
   TRUST_PROXY: z.string().default('false'),
   /** arXiv's query API, asked by `newsletter papers add` (tests point it at a local server). */
@@ -164,6 +166,8 @@ export interface Config {
   confirmTtlHours: number;
   subscribeRateLimitPerMinute: number;
   linkRateLimitPerMinute: number;
+  /** Clicks this soon after a message was sent count as machines' (ms; CLICK_MACHINE_WINDOW_SECONDS). */
+  clickMachineWindowMs: number;
   /**
    * Whose X-Forwarded-For is believed: false (nobody: the client is the peer), a hop count (the
    * address that many proxies in from the right), or the proxies' addresses/CIDRs, comma-separated.
@@ -358,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     confirmTtlHours: v.CONFIRM_TTL_HOURS,
     subscribeRateLimitPerMinute: v.SUBSCRIBE_RATE_LIMIT_PER_MINUTE,
     linkRateLimitPerMinute: v.LINK_RATE_LIMIT_PER_MINUTE,
+    clickMachineWindowMs: v.CLICK_MACHINE_WINDOW_SECONDS * 1000,
     trustProxy: trustProxy.value,
     logLevel: v.LOG_LEVEL,
     arxivApiUrl: v.ARXIV_API_URL,

@@ -175,7 +175,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subscribeRoutes(ctx));
   await app.register(confirmRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));
-  await app.register(clickRoutes({ clicks: new ClickStore(deps.redis, keys), secrets: config.secrets, ...deps.clicks }));
+  await app.register(
+    clickRoutes({ clicks: new ClickStore(deps.redis, keys), secrets: config.secrets, machineWindowMs: config.clickMachineWindowMs, ...deps.clicks }),
+  );
   await app.register(preferencesRoutes(ctx));
   await app.register(archiveRoutes(ctx));
   await app.register(feedRoutes(ctx));

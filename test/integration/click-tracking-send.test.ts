@@ -143,6 +143,29 @@ describe('a list send with clicks on', () => {
     expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: 1, machine: 1 });
   });
 
+  it('takes the machine window from CLICK_MACHINE_WINDOW_SECONDS', async () => {
+    const short = await buildApp({
+      config: { ...h.config, clickMachineWindowMs: 10_000 },
+      redis: h.redis,
+      store: h.store,
+      newsletters: await loadNewsletters('emails'),
+      transactionalQueue: transactional,
+      logger: false,
+      partitions: h.partitions,
+      clicks: { now: () => clock },
+    });
+    try {
+      const link = [...messages.values()][2]!.html[3]!;
+      clock = verifyClickToken(h.config.secrets, ISSUE, link.token)!.sentAt + 20_000;
+      const before = await clicks.counts(ISSUE, clock + 3_000);
+      // 20 s after sending: a person's with a 10 s window, where the default 60 s makes it a machine's.
+      expect((await short.inject({ method: 'GET', url: pathOf(link), headers: { 'user-agent': PERSON } })).statusCode).toBe(302);
+      expect(await clicks.counts(ISSUE, clock + 3_000)).toMatchObject({ human: before.human + 1, machine: before.machine });
+    } finally {
+      await short.close();
+    }
+  });
+
   it('still redirects a damaged or forwarded token but counts nothing', async () => {
     const link = [...messages.values()][2]!.text[0]!;
     const url = (await clicks.links(ISSUE))[link.link - 1];
