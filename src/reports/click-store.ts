@@ -125,6 +125,26 @@ export class ClickStore {
     }
   }
 
+  /**
+   * Commits every `everyMs` until the returned function is called (serve runs it once a second):
+   * the held clicks of a reader who stopped clicking count within about 2 s + `everyMs`. One
+   * commit at a time; a failed one is reported and the next tries again.
+   */
+  commitEvery(everyMs: number, onError: (error: Error) => void): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.commit()
+        .catch((error: unknown) => onError(error as Error))
+        .finally(() => {
+          running = false;
+        });
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** The issue's counts after committing what is due. */
   async counts(campaignId: string, now = Date.now()): Promise<ClickCounts> {
     await this.commit(now);

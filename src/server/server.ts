@@ -81,26 +81,17 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
-  // Clicks are committed on every click too; this counts the last of a quiet minute. Any
-  // number of serve processes may run it: each held click is counted by one commit.
-  const clicks = new ClickStore(redis, partitions.base);
-  let committing = false;
-  const commitTimer = setInterval(() => {
-    if (committing) return;
-    committing = true;
-    clicks
-      .commit()
-      .catch((error: unknown) => isConnectionError(error as Error) || log.warn({ err: (error as Error).message }, 'click commit failed'))
-      .finally(() => {
-        committing = false;
-      });
-  }, CLICK_COMMIT_MS);
-  commitTimer.unref();
+  // Clicks are committed on every click too; this counts the last ones of a reader who stopped.
+  // Any number of serve processes may run it: each held click is counted by one commit.
+  const stopCommitting = new ClickStore(redis, partitions.base).commitEvery(
+    CLICK_COMMIT_MS,
+    (error) => isConnectionError(error) || log.warn({ err: error.message }, 'click commit failed'),
+  );
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(commitTimer);
+      stopCommitting();
       await app.close();
       await Promise.allSettled([transactionalQueue.close(), sends.close()]);
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);

@@ -9,6 +9,7 @@ import { ClickStore } from '../../src/reports/click-store.ts';
 import { signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
 import { clickRoutes } from '../../src/http/routes/click-redirect.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const SECRETS = [{ version: 1, key: 'click-test-secret-'.padEnd(40, 'z') }];
 const LINKS = ['https://arxiv.org/abs/2211.00001', 'https://arxiv.org/pdf/2211.00001', 'https://hub.baai.ac.cn/view/21463'];
@@ -63,6 +64,22 @@ describe('counting', () => {
     expect(second).toMatchObject({ link: 2, url: LINKS[1], human: n / 5 });
     expect(Math.abs(second!.humanUnique - n / 5) / (n / 5)).toBeLessThanOrEqual(0.02);
     expect(third).toMatchObject({ link: 3, human: 0, humanUnique: 0 });
+  });
+
+  it("counts a reader's last held click without another click or a report: serve commits every so often", async () => {
+    await store.saveLinks('quiet', LINKS);
+    // Held long enough ago that it is due at once: no waiting for time here.
+    await store.record('quiet', 1, readerOf('quiet', '1'), 'candidate', Date.now() - 5_000);
+    const stop = store.commitEvery(50, (error) => {
+      throw error;
+    });
+    try {
+      // Read the counter itself: counts() would commit by itself.
+      await waitUntil('the held click to be counted', async () => (await t.redis.hget(makeKeys(t.prefix).clickCounts('quiet'), 'h')) === '1');
+    } finally {
+      stop();
+    }
+    expect(await store.counts('quiet')).toMatchObject({ human: 1, humanUnique: 1, machine: 0 });
   });
 
   it('counts three or more links of one reader within two seconds as a scanner, all of them; two as a person', async () => {
