@@ -5,9 +5,10 @@
 import { formatPath, type PathSegment } from '../content/field-path.ts';
 import type { LocatedFinding } from '../content/index.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
-import { shown } from '../studio/form-values.ts';
+import { markdownValuesOf, shown } from '../studio/form-values.ts';
 import { valueAt } from '../studio/issue-document.ts';
 import { IMAGE_FIELDS, ISSUE_FIELDS, isSectionKind, SECTION_FIELDS, type FormField, type ListField, type ScalarField } from '../studio/issue-fields.ts';
+import { markdownPreview } from './markdown-preview.ts';
 import { UPLOAD_FIELD } from './studio-body.ts';
 import { SECTION_KINDS } from '../content/schema.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
@@ -158,7 +159,11 @@ function scalarField(input: StudioFormInput, field: ScalarField, path: PathSegme
     field.type === 'flag'
       ? html`<p class="row studio-flag">${control}<label for="${id}" class="inline">${label(m, field.key)}</label></p>`
       : html`<label for="${id}">${label(m, field.key)}</label>${control}`;
-  return html`<div class="studio-field">${labelled}${hint ? html`<p class="hint" id="${hintId}">${hint}</p>` : ''}
+  const preview =
+    field.type === 'markdown'
+      ? html`<details class="md-preview"><summary>${m.studio.markdownPreview}</summary><div class="md" id="${id}-md" aria-live="polite">${markdownPreview(value)}</div></details>`
+      : '';
+  return html`<div class="studio-field">${labelled}${hint ? html`<p class="hint" id="${hintId}">${hint}</p>` : ''}${preview}
 <p class="field-finding" id="${findingId}" data-finding-for="${name}">${found.map((f) => html`<span class="level ${f.level}">${m.levels[f.level]}</span> ${f.message} `)}</p></div>`;
 }
 
@@ -167,6 +172,13 @@ function inputMode(field: ScalarField): SafeHtml | string {
   if (field.type === 'number') return html` inputmode="numeric"`;
   if (field.type === 'date' || field.type === 'datetime') return html` autocomplete="off" spellcheck="false"`;
   return '';
+}
+
+/** Each Markdown field's preview, redrawn in place (htmx out-of-band) with every live preview. */
+export function markdownPreviews(data: Record<string, unknown>): SafeHtml {
+  return html`${markdownValuesOf(data).map(
+    ([path, value]) => html`<div class="md" id="${fieldId(path)}-md" aria-live="polite" hx-swap-oob="true">${markdownPreview(value)}</div>`,
+  )}`;
 }
 
 /** Findings that name a list, an item or a group as a whole, above its fields. */

@@ -36,7 +36,7 @@ import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { STUDIO_SCRIPT } from './studio.js.ts';
 import { studioMultipartParser, UPLOAD_FIELD, uploadsOf } from './studio-body.ts';
-import { ARXIV_GROUP, ARXIV_INPUT, FEED_INPUT, fieldId, studioForm } from './studio-form.ts';
+import { ARXIV_GROUP, ARXIV_INPUT, FEED_INPUT, fieldId, markdownPreviews, studioForm } from './studio-form.ts';
 import { darkVersion, DraftRenders, findingsByPath, previewPanel } from './studio-preview.ts';
 import { when } from './views.ts';
 
@@ -186,12 +186,13 @@ ${notice ?? ''}
       const { id, file, draft } = await draftOf(request);
       const m = consoleLanguage(request, reply, cookies);
       const body = formBody(request.body);
-      const { text } = applied(draft, body);
+      const { doc, text } = applied(draft, body);
       if (text !== draft.text) await drafts.put(id, { ...draft, text, at: new Date().toISOString() });
       const url = editorUrl(id, draft.editor);
       const render = await renders.render(file, text);
       const panel = previewPanel(m, render, (mode) => `${url}/preview.html?mode=${mode}&v=${textHash(text).slice(0, 16)}`);
-      return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(panel.value);
+      const previews = doc ? markdownPreviews(doc.data()) : html``;
+      return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(`${panel.value}${previews.value}`);
     });
 
     app.post('/issues/:id/edit/:editor', { preHandler: app.csrfProtection, bodyLimit: STUDIO_BODY_LIMIT }, async (request, reply) => {

@@ -6,28 +6,41 @@ import { ISSUE_FIELDS, isSectionKind, SECTION_FIELDS, type FormField, type Scala
 import { valueAt } from './issue-document.ts';
 
 export function formValuesOf(data: Record<string, unknown>): Record<string, string> {
+  return valuesOf(data, () => true);
+}
+
+/** The Markdown fields' values by field path (for their previews). */
+export function markdownValuesOf(data: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(valuesOf(data, (field) => field.type === 'markdown'));
+}
+
+function valuesOf(data: Record<string, unknown>, wanted: (field: ScalarField) => boolean): Record<string, string> {
   const out: Record<string, string> = {};
-  collect(ISSUE_FIELDS, [], data, out);
+  const collect = (fields: readonly FormField[], base: PathSegment[]) => collectFields(fields, base, data, out, wanted);
+  collect(ISSUE_FIELDS, []);
   const sections = data.sections;
   if (Array.isArray(sections))
     sections.forEach((section, i) => {
       const kind = (section as { kind?: unknown } | null)?.kind;
-      if (isSectionKind(kind)) collect(SECTION_FIELDS[kind], ['sections', i], data, out);
+      if (isSectionKind(kind)) collect(SECTION_FIELDS[kind], ['sections', i]);
     });
   return out;
 }
 
-function collect(fields: readonly FormField[], base: PathSegment[], data: unknown, out: Record<string, string>): void {
+function collectFields(
+  fields: readonly FormField[],
+  base: PathSegment[],
+  data: unknown,
+  out: Record<string, string>,
+  wanted: (field: ScalarField) => boolean,
+): void {
   for (const field of fields) {
     const path = [...base, field.key];
     if (field.type === 'list') {
       const items = valueAt(data, path);
-      if (Array.isArray(items))
-        items.forEach((_, i) => {
-          collect(field.item, [...path, i], data, out);
-        });
-    } else if (field.type === 'group') collect(field.fields, path, data, out);
-    else out[formatPath(path)] = shown(field, valueAt(data, path));
+      if (Array.isArray(items)) for (let i = 0; i < items.length; i++) collectFields(field.item, [...path, i], data, out, wanted);
+    } else if (field.type === 'group') collectFields(field.fields, path, data, out, wanted);
+    else if (wanted(field)) out[formatPath(path)] = shown(field, valueAt(data, path));
   }
 }
 

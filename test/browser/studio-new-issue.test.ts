@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
@@ -136,6 +136,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a new issue written in the studi
     await press(page.getByRole('button', { name: 'Add the papers' }));
     expect(await page.getByText(/^added$/).count()).toBe(3);
     expect(await page.locator('input[name$=".url"][value^="https://arxiv.org/pdf/"]').count()).toBe(3);
+    if (process.env.CONSOLE_SHOTS_DIR) await page.screenshot({ path: join(resolve(process.env.CONSOLE_SHOTS_DIR), 'studio-papers.png') });
   });
 
   it('adds an image section, uploads an image, and moves it up', async () => {

@@ -128,6 +128,22 @@ describe('the studio', () => {
     expect(inputs((await browser.get(url)).body).preheader).toBe('Typed, never saved');
   });
 
+  it('shows each Markdown field rendered beside it (allow-list, no raw HTML, no inline style), and redraws it live', async () => {
+    const url = await openEditor();
+    const page = await browser.get(url);
+    const values = inputs(page.body);
+    const field = Object.keys(values).find((k) => k.endsWith('.markdown'))!;
+    const id = `f-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}-md`;
+    expect(page.body).toContain(`<div class="md" id="${id}" aria-live="polite">`);
+    const draft = await browser.post(`${url}/draft`, { ...values, [field]: '**Bold** and <script>alert(1)</script> [a link](javascript:alert(1))' });
+    const oob = new RegExp(`<div class="md" id="${id}" aria-live="polite" hx-swap-oob="true">(.*?)</div>`, 's').exec(draft.body)?.[1] ?? '';
+    expect(oob).toContain('<strong>Bold</strong>');
+    expect(oob).toContain('&lt;script&gt;');
+    expect(oob).not.toContain('<script');
+    expect(oob).not.toContain('href="javascript');
+    expect(oob).not.toContain('style=');
+  });
+
   it('two editors: the second save is refused with the difference, then saved over only when asked', async () => {
     const a = await openEditor();
     const b = await openEditor();
@@ -188,6 +204,8 @@ describe('the studio', () => {
   it('refuses a post without the CSRF token, and ids that are not ids', async () => {
     const url = await openEditor();
     expect((await browser.post(url, { op: 'save', _csrf: null })).statusCode).toBe(403);
+    expect((await browser.post(`${url}/draft`, { subject: 'x', _csrf: null })).statusCode).toBe(403);
+    expect((await browser.post(`/admin/issues/${ISSUE}/revisions/0`, { _csrf: null })).statusCode).toBe(403);
     expect((await browser.get(`/admin/issues/${ISSUE}/edit/..%2f..%2fpackage`)).statusCode).toBe(400);
     expect((await browser.get(`/admin/issues/${ISSUE}/edit/AAAAAAAAAAAAAAAA`)).statusCode).toBe(404);
     expect((await browser.get('/admin/issues/..%2f..%2fpackage/edit')).statusCode).toBe(404);

@@ -4,7 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { formValuesOf } from '../../src/studio/form-values.ts';
-import { IssueDocument, listFieldAt, readValue, StudioEditError } from '../../src/studio/issue-document.ts';
+import fc from 'fast-check';
+import { parsePath } from '../../src/content/field-path.ts';
+import { IssueDocument, listFieldAt, readValue, StudioEditError, valueAt } from '../../src/studio/issue-document.ts';
+import type { ScalarField } from '../../src/studio/issue-fields.ts';
 
 const FILE = `# An issue, with a comment that must survive.
 newsletter: field-notes
@@ -142,5 +145,31 @@ describe('the form of every sample issue', () => {
     const doc = IssueDocument.parse(text);
     doc.applyForm(formValuesOf(doc.data()));
     expect(doc.toString()).toBe(text);
+  });
+});
+
+describe('hostile text in any field', () => {
+  const FIELDS: Array<[string, ScalarField]> = [
+    ['subject', { key: 'subject', type: 'line', required: true }],
+    ['preheader', { key: 'preheader', type: 'line' }],
+    ['sections[0].title', { key: 'title', type: 'line' }],
+    ['sections[0].markdown', { key: 'markdown', type: 'markdown', required: true }],
+    ['sections[1].groups[0].papers[0].summary', { key: 'summary', type: 'markdown', required: true }],
+    ['sections[1].groups[0].papers[0].authors', { key: 'authors', type: 'lines', required: true }],
+  ];
+
+  it('is written as text and read back as the same text, whatever it holds (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELDS), fc.string({ unit: 'binary', maxLength: 80 }), ([path, field], typed) => {
+        const doc = IssueDocument.parse(FILE);
+        doc.applyForm({ [path]: typed });
+        const again = IssueDocument.parse(doc.toString()).data();
+        const expected = readValue(field, typed);
+        const got = valueAt(again, parsePath(path));
+        if (typeof expected === 'string') expect(typeof got === 'string' ? got.trimEnd() : got).toBe(expected.trimEnd());
+        else expect(got).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -73,6 +73,7 @@ export const en: ConsoleMessages = {
     addSection: 'Add the section',
     newKind: 'New section',
     linesHint: 'One per line.',
+    markdownPreview: 'Preview of this text',
     markdownHint: 'Markdown: **bold**, *italic*, [link](https://…), lists, tables.',
     unknownKind: (k) => `A section of kind "${k}", which the studio does not know: edit it in the file.`,
     notYaml: 'The studio cannot show this file as a form:',

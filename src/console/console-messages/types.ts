@@ -73,6 +73,7 @@ export interface ConsoleMessages {
     addSection: string;
     newKind: string;
     linesHint: string;
+    markdownPreview: string;
     markdownHint: string;
     unknownKind(kind: string): string;
     notYaml: string;

@@ -68,6 +68,7 @@ export const zhCN: ConsoleMessages = {
     addSection: '添加栏目',
     newKind: '新栏目',
     linesHint: '每行一项。',
+    markdownPreview: '此段文字的预览',
     markdownHint: 'Markdown：**粗体**、*斜体*、[链接](https://…)、列表、表格。',
     unknownKind: (k) => `类型为“${k}”的栏目，工作室无法显示：请在文件中编辑。`,
     notYaml: '工作室无法以表单显示此文件：',
