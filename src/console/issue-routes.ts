@@ -15,7 +15,7 @@ import { clientLabel, type ClientSupportReport } from '../render/client-support/
 import { clientSupportRows } from '../render/client-support/support-table.ts';
 import type { IssueChecks } from '../use-cases/issue-check.ts';
 import { UserError } from '../errors.ts';
-import { existingIssueFile, loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../use-cases/publishable-issue.ts';
+import { loadPublishableIssue, UnknownIssueError, type PublishableIssue } from '../use-cases/publishable-issue.ts';
 import type { RenderedIssueFile } from '../use-cases/render-issue-file.ts';
 import { sendIssue } from '../use-cases/send-issue.ts';
 import { testSendIssue } from '../use-cases/test-send.ts';
@@ -24,6 +24,7 @@ import { HttpInputError, parseInput, sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
+import { issueFileOr404 } from './issue-file.ts';
 import { consolePage } from './layout.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { inZone, stateBadge, when } from './views.ts';
@@ -48,14 +49,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
     const sendDeps = { ...ctx.sends, store: ctx.store, publicUrl: ctx.config.publicUrl };
 
     /** The issue's file, checked to exist; 404 otherwise. */
-    async function fileOf(id: string): Promise<string> {
-      try {
-        return await existingIssueFile(ctx.config.emailsDir, id);
-      } catch (error) {
-        if (error instanceof UnknownIssueError) throw new HttpInputError(404, error.message);
-        throw error;
-      }
-    }
+    const fileOf = (id: string) => issueFileOr404(ctx.config.emailsDir, id);
 
     function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml, status = 200) {
       return sendPage(

@@ -28,11 +28,11 @@ import { html, type SafeHtml } from '../http/views/html.ts';
 import { DraftStore, type IssueDraft } from '../studio/draft-store.ts';
 import { IssueDocument, type FormValues } from '../studio/issue-document.ts';
 import { isSectionKind } from '../studio/issue-fields.ts';
-import { existingIssueFile, UnknownIssueError } from '../use-cases/publishable-issue.ts';
 import { saveIssueText, textHash } from '../use-cases/save-issue.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
+import { issueFileOr404 } from './issue-file.ts';
 import { consolePage } from './layout.ts';
 import { STUDIO_SCRIPT } from './studio.js.ts';
 import { studioMultipartParser, UPLOAD_FIELD, uploadsOf } from './studio-body.ts';
@@ -73,14 +73,7 @@ export function studioRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flas
     app.removeContentTypeParser('multipart/form-data');
     app.addContentTypeParser('multipart/form-data', studioMultipartParser);
 
-    async function fileOf(id: string): Promise<string> {
-      try {
-        return await existingIssueFile(ctx.config.emailsDir, id);
-      } catch (error) {
-        if (error instanceof UnknownIssueError) throw new HttpInputError(404, error.message);
-        throw error;
-      }
-    }
+    const fileOf = (id: string) => issueFileOr404(ctx.config.emailsDir, id);
 
     const editorUrl = (id: string, editor: string) => `/admin/issues/${encodeURIComponent(id)}/edit/${editor}`;
 

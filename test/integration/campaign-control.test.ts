@@ -2,14 +2,10 @@
 // that; pause stops new messages (only those already in flight land), resume completes the
 // send with no duplicates, cancel ends it with the rest skipped; the numbers add up. All of it
 // with one partition and with three (src/redis/partitions.ts: each control acts on every shard).
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign, type ControlDeps } from '../../src/campaign/control.ts';
 import { startTestSend } from '../../src/campaign/start-send.ts';
-import { loadNewsletters } from '../../src/content/index.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { QUEUES } from '../../src/redis/keys.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
 
@@ -21,30 +17,18 @@ describe.each([1, 3])('controlling a send (%i partition(s))', (partitions) => {
   let subscribers: Seeded[];
   let control: ControlDeps;
   let app: FastifyInstance;
-  let transactional: Queue;
 
   beforeAll(async () => {
     // A global rate limit keeps the send slow enough to act on it half-way.
     h = await startCampaignHarness({ rateLimitPerSecond: 250, partitions });
     subscribers = await h.seed(900);
     control = h.sends;
-    transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({
-      config: { ...h.config, adminToken: ADMIN },
-      redis: h.redis,
-      store: h.store,
-      newsletters: await loadNewsletters('emails'),
-      transactionalQueue: transactional,
-      logger: false,
-      partitions: h.partitions,
-    });
+    app = await h.openApp({ config: { ...h.config, adminToken: ADMIN } });
     // Paused jobs are looked at again only every 20 s: resume must bring them back itself.
     await h.startWorker({ deliver: { pauseRecheckMs: 20_000 } }, CONCURRENCY);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await transactional?.close();
     await h?.close();
   });
 

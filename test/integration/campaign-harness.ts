@@ -1,7 +1,11 @@
 // Shared set-up of the campaign tests: real Redis under a fresh prefix (keys AND BullMQ queues),
 // a real SMTP sink, the sample issue rendered once through the real renderer, subscribers
 // created through the real store, and workers started exactly as `newsletter worker` does.
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
 import { encodedSizes } from '../../src/mail/index.ts';
+import { QUEUES } from '../../src/redis/keys.ts';
+import { type AppDeps, buildApp } from '../../src/server/app.ts';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { pino } from 'pino';
@@ -15,7 +19,7 @@ import { getStatus } from '../../src/campaign/status.ts';
 import type { CampaignWorkerOptions } from '../../src/campaign/queue/campaign-workers.ts';
 import type { CampaignState, CampaignStatus, PublishedIssue } from '../../src/campaign/types.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { loadIssueFile } from '../../src/content/index.ts';
+import { loadIssueFile, loadNewsletters } from '../../src/content/index.ts';
 import type { Keys } from '../../src/redis/keys.ts';
 import { resolvePartitions, type Partitions } from '../../src/redis/partitions.ts';
 import { createRenderer } from '../../src/render/index.ts';
@@ -82,6 +86,8 @@ export interface CampaignHarness {
   waitForDeliverQueueAtRest(): Promise<void>;
   /** Messages the sink accepted, per recipient address (of one issue when `issueId` is given). */
   receivedPerAddress(issueId?: string): Map<string, number>;
+  /** The app (site, admin API, console) over this harness's Redis, store and partitions; closed with the harness. */
+  openApp(overrides?: Partial<AppDeps>): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -120,6 +126,8 @@ export async function startCampaignHarness(
   const sends = openSends(t.redis, partitions);
   const { queues, ledger } = sends.shards[0]!;
   const workers: RunningWorker[] = [];
+  const apps: FastifyInstance[] = [];
+  let transactional: Queue | undefined;
   const { loaded } = await renderSample();
   const listId = loaded.newsletter.listId;
 
@@ -197,7 +205,24 @@ export async function startCampaignHarness(
       }
       return counts;
     },
+    async openApp(overrides = {}) {
+      transactional ??= new Queue(QUEUES.transactional, { connection: t.redis, prefix: config.keyPrefix });
+      const app = await buildApp({
+        config,
+        redis: t.redis,
+        store,
+        newsletters: await loadNewsletters('emails'),
+        transactionalQueue: transactional,
+        logger: false,
+        partitions,
+        ...overrides,
+      });
+      apps.push(app);
+      return app;
+    },
     async close() {
+      await Promise.all(apps.map((a) => a.close()));
+      await transactional?.close();
       await Promise.all(workers.map((w) => w.close()));
       await sends.close();
       await sink.close();

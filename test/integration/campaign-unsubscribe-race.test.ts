@@ -6,13 +6,9 @@
 //     the reader left), and none begins after.
 // The same holds for pause and cancel: they answer once the transactions under way are over.
 // The sink holds transactions at RCPT TO until the test lets them go, so each order is forced.
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../src/campaign/control.ts';
-import { loadNewsletters } from '../../src/content/index.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { QUEUES } from '../../src/redis/keys.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { removeSubscriber } from '../../src/use-cases/leave-list.ts';
 import { waitUntil } from '../helpers/wait.ts';
@@ -28,25 +24,13 @@ describe.each([1, 3])('unsubscribing while a send runs (%i partition(s))', (part
   const ledgerOf = (subscriberId: string) => shardOf(h.sends.shards, subscriberId).ledger;
   const inFlight = async (campaignId: string) => (await Promise.all(h.sends.shards.map((s) => s.ledger.inFlightCount(campaignId)))).reduce((a, b) => a + b, 0);
   let app: FastifyInstance;
-  let transactional: Queue;
 
   beforeAll(async () => {
     h = await startCampaignHarness({ partitions });
-    transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-    app = await buildApp({
-      config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' },
-      redis: h.redis,
-      store: h.store,
-      newsletters: await loadNewsletters('emails'),
-      transactionalQueue: transactional,
-      logger: false,
-      partitions: h.partitions,
-    });
+    app = await h.openApp({ config: { ...h.config, adminToken: 'race-admin-token-0123456789abcdef' } });
     await h.startWorker({}, SLOTS);
   });
   afterAll(async () => {
-    await app?.close();
-    await transactional?.close();
     await h?.close();
   });
 

@@ -6,17 +6,13 @@
 // nothing but a stored URL is ever redirected to (fuzzed); the test send, the archive and the
 // feed carry no tracked link; and no log line holds a token.
 import { Writable } from 'node:stream';
-import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNewsletters } from '../../src/content/index.ts';
-import { QUEUES } from '../../src/redis/keys.ts';
 import { ClickStore } from '../../src/reports/click-store.ts';
 import { clickTokenSigner, verifyClickToken } from '../../src/reports/click-token.ts';
-import { buildApp } from '../../src/server/app.ts';
 import { sendIssue } from '../../src/use-cases/send-issue.ts';
 import { testSendIssue } from '../../src/use-cases/test-send.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
@@ -34,7 +30,6 @@ interface Tracked {
 
 let h: CampaignHarness;
 let app: FastifyInstance;
-let transactional: Queue;
 let clicks: ClickStore;
 let clock = 0;
 const logLines: string[] = [];
@@ -48,23 +43,13 @@ function trackedIn(body: string): Tracked[] {
 beforeAll(async () => {
   h = await startCampaignHarness();
   clicks = new ClickStore(h.redis, h.keys);
-  transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logLines.push(chunk.toString());
       done();
     },
   });
-  app = await buildApp({
-    config: h.config,
-    redis: h.redis,
-    store: h.store,
-    newsletters: await loadNewsletters('emails'),
-    transactionalQueue: transactional,
-    logger: pino({ level: 'trace' }, sink),
-    partitions: h.partitions,
-    clicks: { now: () => clock },
-  });
+  app = await h.openApp({ logger: pino({ level: 'trace' }, sink), clicks: { now: () => clock } });
   await h.seed(3, 'clicker');
   await h.startWorker({}, 4);
   const outcome = await sendIssue({ ...h.sends, store: h.store, publicUrl: h.config.publicUrl }, { published: await h.unpublished(ISSUE) });
@@ -82,8 +67,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await transactional?.close();
   await h?.close();
 });
 
@@ -144,16 +127,7 @@ describe('a list send with clicks on', () => {
   });
 
   it('takes the machine window from CLICK_MACHINE_WINDOW_SECONDS', async () => {
-    const short = await buildApp({
-      config: { ...h.config, clickMachineWindowMs: 10_000 },
-      redis: h.redis,
-      store: h.store,
-      newsletters: await loadNewsletters('emails'),
-      transactionalQueue: transactional,
-      logger: false,
-      partitions: h.partitions,
-      clicks: { now: () => clock },
-    });
+    const short = await h.openApp({ config: { ...h.config, clickMachineWindowMs: 10_000 }, clicks: { now: () => clock } });
     try {
       const link = [...messages.values()][2]!.html[3]!;
       clock = verifyClickToken(h.config.secrets, ISSUE, link.token)!.sentAt + 20_000;

@@ -4,13 +4,9 @@
 // history names the issue, and the console's subscriber page shows "unsubscribed" beside it. A
 // link edited to name an issue the reader was never sent counts nowhere but still unsubscribes;
 // a complaint about a message names its issue the same way.
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNewsletters } from '../../src/content/index.ts';
-import { QUEUES } from '../../src/redis/keys.ts';
-import { buildApp } from '../../src/server/app.ts';
 import { reportDelivery } from '../../src/use-cases/delivery-report.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
@@ -19,23 +15,13 @@ const ADMIN_TOKEN = 'per-issue-admin-token-0123456789abcdef';
 const ISSUE = 'pretrain-weekly-091';
 let h: CampaignHarness;
 let app: FastifyInstance;
-let transactional: Queue;
 let readers: Seeded[];
 /** Each reader's https List-Unsubscribe URL, as their message carried it. */
 const linkOf = new Map<string, URL>();
 
 beforeAll(async () => {
   h = await startCampaignHarness();
-  transactional = new Queue(QUEUES.transactional, { connection: h.redis, prefix: h.config.keyPrefix });
-  app = await buildApp({
-    config: { ...h.config, adminToken: ADMIN_TOKEN },
-    redis: h.redis,
-    store: h.store,
-    newsletters: await loadNewsletters('emails'),
-    transactionalQueue: transactional,
-    logger: false,
-    partitions: h.partitions,
-  });
+  app = await h.openApp({ config: { ...h.config, adminToken: ADMIN_TOKEN } });
   readers = await h.seed(4, 'per-issue');
   await h.startWorker({}, 4);
   await h.send(await h.publish(ISSUE));
@@ -48,8 +34,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await transactional?.close();
   await h?.close();
 });
 
