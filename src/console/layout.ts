@@ -60,6 +60,7 @@ ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8
 .field-finding{margin:.2rem 0 0;font-size:.9rem;color:#8a1c14}.field-finding:empty{display:none}
 .studio input[type=text],.studio textarea{max-width:none}
 .md-preview{margin:.35rem 0 0}.md-preview summary{cursor:pointer;color:#1f5fbf}.md{border-left:3px solid #cbd2d9;padding:.1rem .75rem;margin:.35rem 0;overflow-x:auto}.md table{width:auto}.md img{max-width:100%}
+meter{width:8rem;height:1rem}th.url{font-weight:400;overflow-wrap:anywhere;max-width:28rem}caption{text-align:left;font-weight:600;padding:.25rem 0}
 select{min-height:40px;padding:.35rem .5rem;font:inherit;border:1px solid #7b8794;border-radius:6px}
 :focus-visible{outline:3px solid #e8710a;outline-offset:2px}
 @media (prefers-color-scheme:dark){body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.studio-preview,.studio-form form{background:#1c2025;box-shadow:none}.field-finding{color:#f5c6c2}ins{background:#1d3b2a}del{background:#3d1a18}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;

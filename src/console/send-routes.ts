@@ -1,6 +1,9 @@
 // One send in the console: GET /admin/sends/:id (live progress with pause, resume and cancel,
 // and "what happened to my message to x@y?" from the ledger), its status as JSON for the page's
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
+import { ClickStore } from '../reports/click-store.ts';
+import { issueReport, type IssueReport } from '../use-cases/issue-report.ts';
+import { reportSection } from './report-section.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readSend } from '../campaign/records/campaign-record.ts';
@@ -49,6 +52,7 @@ function lookupText(m: ConsoleMessages, answer: LookupAnswer): string {
 export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   return async (app) => {
     const controlDeps: ControlDeps = ctx.sends;
+    const clicks = new ClickStore(ctx.redis, ctx.keys);
 
     async function statusOf(id: string): Promise<CampaignStatus> {
       try {
@@ -75,6 +79,7 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
       timeZone: string,
       notice?: SafeHtml,
       lookup?: { email: string; text: string },
+      report?: IssueReport,
     ): SafeHtml {
       const c = m.columns;
       const settled = s.total - s.queued;
@@ -102,6 +107,7 @@ ${s.lateBounces || s.complaints ? html`<p class="hint">${m.lateReports(s.lateBou
 ${s.unsubscribes ? html`<p class="hint" data-field="unsubscribes">${m.issueUnsubscribes(s.unsubscribes)}</p>` : ''}
 <div class="row">${controls}<a href="/admin/sends/${s.issueId}">${m.refresh}</a></div>
 </section>
+${report && !s.issueId.includes('~') && s.sent > 0 ? reportSection(m, report) : ''}
 <section aria-labelledby="lookup"><h2 id="lookup">${m.lookupTitle}</h2>
 <form method="get" action="/admin/sends/${s.issueId}"><label for="email">${m.lookupLabel}</label>
 <div class="row"><input type="search" id="email" name="email" value="${lookup?.email ?? ''}" autocomplete="off" inputmode="email"><button type="submit">${m.lookupButton}</button></div></form>
@@ -130,7 +136,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
           title: m.sendTitleFor(id),
           path: `/admin/sends/${id}`,
           session: { csrf },
-          body: body(m, csrf, s, await timeZoneOf(id), notice, lookup),
+          body: body(m, csrf, s, await timeZoneOf(id), notice, lookup, await issueReport({ sends: ctx.sends, clicks }, id)),
           ...(live ? { script: LIVE_STATUS_SCRIPT } : {}),
         }),
       );

@@ -15,9 +15,13 @@ import { ClickStore } from '../../src/reports/click-store.ts';
 import { clickTokenSigner, verifyClickToken } from '../../src/reports/click-token.ts';
 import { sendIssue } from '../../src/use-cases/send-issue.ts';
 import { testSendIssue } from '../../src/use-cases/test-send.ts';
+import type { IssueReport } from '../../src/use-cases/issue-report.ts';
+import { runCli } from '../helpers/cli.ts';
+import { ConsoleClient } from '../helpers/console-client.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
 const ISSUE = 'pretrain-weekly-071';
+const REPORT_ADMIN_TOKEN = 'report-admin-token-0123456789abcdef';
 const PUBLIC_URL = 'https://news.example.test';
 const PERSON = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const TRACKED = /https:\/\/news\.example\.test\/r\/([a-z0-9-]+)\/(\d+)\/([A-Za-z0-9_.-]+)/g;
@@ -215,5 +219,38 @@ describe('never tracked', () => {
     expect(feed.statusCode).toBe(200);
     expect(feed.body).toContain(ISSUE);
     expect(feed.body).not.toContain('/r/');
+  });
+});
+
+describe('the report (issue 29): the send page, `newsletter report` and the API agree', () => {
+  it('gives the same figures three ways, and the same per-link counts', async () => {
+    const expected = await clicks.counts(ISSUE, clock + 3_000); // held clicks committed
+    expect(expected.human).toBeGreaterThan(0);
+    const admin = await h.openApp({ config: { ...h.config, adminToken: REPORT_ADMIN_TOKEN } });
+    const api = await admin.inject({ method: 'GET', url: `/api/campaigns/${ISSUE}/report`, headers: { authorization: `Bearer ${REPORT_ADMIN_TOKEN}` } });
+    expect(api.statusCode).toBe(200);
+    const report = api.json() as IssueReport;
+    expect(report.clicks).toMatchObject({ human: expected.human, humanUnique: expected.humanUnique, machine: expected.machine });
+    expect(report.sent).toBe(3);
+    const cli = await runCli(['report', ISSUE, '--json'], { env: { ...h.env, PUBLIC_URL } });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(report);
+    const csv = await runCli(['report', ISSUE, '--csv'], { env: { ...h.env, PUBLIC_URL } });
+    expect(csv.stdout.split('\n')[1]).toBe(`"${ISSUE}",,,${expected.human},${expected.humanUnique},${expected.machine},3,${report.delivered},0,0,0,0`);
+    const console = new ConsoleClient(admin);
+    await console.login(REPORT_ADMIN_TOKEN);
+    const page = await console.get(`/admin/sends/${ISSUE}`);
+    expect(page.statusCode).toBe(200);
+    const section = page.body.slice(page.body.indexOf('id="report"'));
+    expect(section).toContain(`People clicked ${expected.human} time`);
+    for (const link of report.clicks!.links.filter((l) => l.human > 0))
+      expect(section).toContain(`<meter min="0" max="${report.clicks!.links[0]!.human}" value="${link.human}"`);
+    expect(section).not.toContain('style=');
+    const missing = await admin.inject({
+      method: 'GET',
+      url: '/api/campaigns/no-such-issue/report',
+      headers: { authorization: `Bearer ${REPORT_ADMIN_TOKEN}` },
+    });
+    expect(missing.statusCode).toBe(404);
   });
 });

@@ -10,6 +10,7 @@ import { register as subscribers } from './subscribers.ts';
 import { register as serve } from './serve.ts';
 import { register as send } from './send.ts';
 import { register as status } from './status.ts';
+import { register as report } from './report.ts';
 import { register as control } from './control.ts';
 import { register as worker } from './worker.ts';
 import { register as dev } from './dev.ts';
@@ -28,6 +29,7 @@ export const commands: Array<(program: Command) => void> = [
   serve,
   send,
   status,
+  report,
   control,
   worker,
   dev,

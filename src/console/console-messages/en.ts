@@ -44,6 +44,23 @@ export const en: ConsoleMessages = {
     none: 'Every feature the HTML uses works in every target client.',
     headings: ['Feature', 'Lacking', 'Partial', 'Fallback', 'From'],
   },
+  report: {
+    title: 'How the issue did',
+    delivered: 'Delivered',
+    bounced: 'Bounced (at once and later)',
+    complaints: 'Complaints',
+    unsubscribes: "Unsubscribed through this issue's link",
+    clickSummary: (h, u, rate, m) =>
+      `People clicked ${h} ${byCount(h, 'time', 'times')}: ${u} ${byCount(u, 'reader', 'readers')} at least once (${rate} of those sent). Machines (link scanners, opened within a minute of delivery or in bursts) clicked ${m} ${byCount(m, 'time', 'times')}, counted apart.`,
+    linksTitle: 'Links, most clicked by people first',
+    link: 'Link',
+    people: 'People',
+    unique: 'Readers',
+    machines: 'Machines',
+    share: 'Against the top link',
+    untracked: "Clicks are not tracked for this issue (the newsletter's tracking.clicks is off).",
+    privacy: 'Counted without a record of who: counters and estimates of distinct readers per issue and link, never a list of who clicked or when.',
+  },
   studio: {
     edit: 'Edit',
     title: (s) => `Edit: ${s}`,

@@ -44,6 +44,23 @@ export interface ConsoleMessages {
     none: string;
     headings: readonly [string, string, string, string, string];
   };
+  /** A send's report (src/console/report-section.ts). */
+  report: {
+    title: string;
+    delivered: string;
+    bounced: string;
+    complaints: string;
+    unsubscribes: string;
+    clickSummary(human: number, unique: number, rate: string, machine: number): string;
+    linksTitle: string;
+    link: string;
+    people: string;
+    unique: string;
+    machines: string;
+    share: string;
+    untracked: string;
+    privacy: string;
+  };
   /** The studio: the issue editor (src/console/studio-routes.ts). */
   studio: {
     edit: string;

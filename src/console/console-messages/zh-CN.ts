@@ -40,6 +40,23 @@ export const zhCN: ConsoleMessages = {
     none: 'HTML 用到的每个特性在所有目标客户端中都可用。',
     headings: ['特性', '不支持', '部分支持', '后备方案', '来源'],
   },
+  report: {
+    title: '本期效果',
+    delivered: '已送达',
+    bounced: '退信（当即与事后）',
+    complaints: '投诉',
+    unsubscribes: '通过本期链接退订',
+    clickSummary: (h, u, rate, m) =>
+      `读者点击 ${h} 次：${u} 位读者至少点击一次（占发送数的 ${rate}）。机器（链接扫描器：送达一分钟内或成串的点击）点击 ${m} 次，单独计数。`,
+    linksTitle: '链接（按读者点击数排序）',
+    link: '链接',
+    people: '读者点击',
+    unique: '读者数',
+    machines: '机器点击',
+    share: '与最多点击的链接相比',
+    untracked: '本期未统计点击（该通讯的 tracking.clicks 未开启）。',
+    privacy: '统计不记录是谁：只有每期、每个链接的计数与不同读者数的估计，从不记录谁在何时点击了什么。',
+  },
   studio: {
     edit: '编辑',
     title: (s) => `编辑：${s}`,

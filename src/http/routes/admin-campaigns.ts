@@ -2,6 +2,8 @@
 // start one (publish and send, schedule, only new subscribers, retry the failed), a test send,
 // the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
 // commands and the console.
+import { ClickStore } from '../../reports/click-store.ts';
+import { issueReport } from '../../use-cases/issue-report.ts';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
@@ -75,6 +77,11 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/campaigns/:issueId', async (request) => {
       const { issueId } = parseInput(params, request.params, 'params');
       return answer(() => getStatus(ctx.sends, issueId));
+    });
+
+    app.get('/campaigns/:issueId/report', async (request) => {
+      const { issueId } = parseInput(params, request.params, 'params');
+      return answer(() => issueReport({ sends: ctx.sends, clicks: new ClickStore(ctx.redis, ctx.keys) }, issueId));
     });
 
     /** Publish and send (or schedule) `issueId`: the CLI's `send`, by id. */

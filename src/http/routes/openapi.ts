@@ -92,6 +92,20 @@ export function openApiDocument(publicUrl: string): Schema {
           responses: answers('200', 'state, total, queued, sent, failed, bounced, skipped, unknown, possibleDuplicates', { 404: 'No such send' }),
         },
       },
+      '/campaigns/{issueId}/report': {
+        get: {
+          summary:
+            'How the issue did: delivered, bounced, complaints, unsubscribes from it, clicks (people, unique, machines) per link; counted without a record of who',
+          parameters: issue,
+          responses: answers(
+            '200',
+            'issueId, state, sent, delivered, bounced, failed, lateBounces, complaints, unsubscribes, clicks (null when untracked), rates',
+            {
+              404: 'No such send',
+            },
+          ),
+        },
+      },
       '/campaigns/{issueId}/send': {
         post: {
           summary: 'Publish and send (or schedule) this issue',

@@ -1,0 +1,51 @@
+// `newsletter report <issue>`: how an issue did, as the console's send page shows it
+// (src/use-cases/issue-report.ts): delivered, bounced, complaints and unsubscribes from this
+// issue, and with tracked links the clicks of people (total and unique) and of machines, per link.
+import type { Command } from 'commander';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
+import type { IssueReport } from '../../use-cases/issue-report.ts';
+import { count } from '../plural.ts';
+
+const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(1)} %`);
+
+export function formatReport(r: IssueReport): string {
+  const lines = [
+    `${r.issueId} (${r.state})`,
+    `  sent ${r.sent} · delivered ${r.delivered} · bounced ${r.bounced} at once, ${r.lateBounces} later · failed ${r.failed}`,
+    `  complaints ${r.complaints} (${percent(r.rates.complaint)}) · unsubscribed through this issue ${r.unsubscribes} (${percent(r.rates.unsubscribe)}) · bounce rate ${percent(r.rates.bounce)}`,
+  ];
+  if (!r.clicks) lines.push('  clicks: not tracked (tracking.clicks is off for this newsletter, or the issue has no links)');
+  else {
+    lines.push(
+      `  clicks by people ${r.clicks.human} (${count(r.clicks.humanUnique, 'reader')} at least once, ${percent(r.rates.click)} of those sent) · by machines ${r.clicks.machine}`,
+    );
+    for (const l of r.clicks.links)
+      lines.push(`    ${String(l.human).padStart(6)} ${String(l.humanUnique).padStart(6)} unique ${String(l.machine).padStart(6)} machine  ${l.url}`);
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'show how an issue did: delivered, bounced, complaints, unsubscribes from it, and (when tracked) clicks by people and by machines per link; counted without a record of who',
+    )
+    .argument('<issue-id>', 'issue id (the issue file name without .yaml)')
+    .option('--json', 'print one JSON object')
+    .option('--csv', 'print CSV: the totals, then one row per link')
+    .action(async (issueId: string, opts: { json?: boolean; csv?: boolean }) => {
+      const config = loadConfig(readEnvironment());
+      const [{ withCampaignClient }, { assertCampaignId }, { issueReport, reportCsv }, { ClickStore }] = await Promise.all([
+        import('../../campaign/campaign-client.ts'),
+        import('../../campaign/records/ids.ts'),
+        import('../../use-cases/issue-report.ts'),
+        import('../../reports/click-store.ts'),
+      ]);
+      assertCampaignId(issueId);
+      await withCampaignClient(config, async (c) => {
+        const report = await issueReport({ sends: c, clicks: new ClickStore(c.redis, c.keys) }, issueId);
+        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : opts.csv ? reportCsv(report) : `${formatReport(report)}\n`);
+      });
+    });
+}

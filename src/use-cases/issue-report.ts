@@ -1,0 +1,87 @@
+// How an issue did: one answer for the console's send page, `newsletter report` and
+// GET /api/campaigns/:id/report, so the three agree. From what the send already counts (its
+// ledger counters, bounces and complaints reported later, unsubscribes through its links) and
+// the click counters (src/reports/click-store.ts: totals and HyperLogLog uniques, never who).
+import type { SendReader } from '../campaign/sends.ts';
+import { getStatus } from '../campaign/status.ts';
+import type { CampaignStatus } from '../campaign/types.ts';
+import type { ClickCounts, ClickStore } from '../reports/click-store.ts';
+
+export interface IssueReport {
+  issueId: string;
+  state: CampaignStatus['state'];
+  /** Messages the SMTP server accepted. */
+  sent: number;
+  /** Refused at once (5xx) or failed for good. */
+  bounced: number;
+  failed: number;
+  /** Bounces and complaints that came back later (DSN, ARF, webhooks), and unsubscribes through this issue's links. */
+  lateBounces: number;
+  complaints: number;
+  unsubscribes: number;
+  /** Accepted and not bounced back later. */
+  delivered: number;
+  /** Null when the issue's links were not tracked. */
+  clicks: ClickCounts | null;
+  /** Shares of the messages sent (0–1), null when nothing was sent. */
+  rates: { click: number | null; unsubscribe: number | null; bounce: number | null; complaint: number | null };
+}
+
+export interface ReportDeps {
+  sends: SendReader;
+  clicks: ClickStore;
+}
+
+const share = (n: number, of: number) => (of > 0 ? n / of : null);
+
+export async function issueReport(deps: ReportDeps, campaignId: string, now = Date.now()): Promise<IssueReport> {
+  const status = await getStatus(deps.sends, campaignId);
+  const clicks = await deps.clicks.counts(campaignId, now);
+  const tracked = clicks.links.length > 0;
+  const lateBounces = status.lateBounces ?? 0;
+  const complaints = status.complaints ?? 0;
+  const unsubscribes = status.unsubscribes ?? 0;
+  const attempted = status.sent + status.bounced;
+  return {
+    issueId: status.issueId,
+    state: status.state,
+    sent: status.sent,
+    bounced: status.bounced,
+    failed: status.failed,
+    lateBounces,
+    complaints,
+    unsubscribes,
+    delivered: Math.max(0, status.sent - lateBounces),
+    clicks: tracked ? clicks : null,
+    rates: {
+      click: tracked ? share(clicks.humanUnique, status.sent) : null,
+      unsubscribe: share(unsubscribes, status.sent),
+      bounce: share(status.bounced + lateBounces, attempted),
+      complaint: share(complaints, status.sent),
+    },
+  };
+}
+
+/** The report as CSV: one row per tracked link (the issue's totals first), for a spreadsheet. */
+export function reportCsv(r: IssueReport): string {
+  const quote = (v: string | number) => (typeof v === 'number' ? String(v) : `"${v.replaceAll('"', '""')}"`);
+  const rows: (string | number)[][] = [
+    ['issue', 'link', 'url', 'human_clicks', 'human_unique', 'machine_clicks', 'sent', 'delivered', 'bounced', 'late_bounces', 'complaints', 'unsubscribes'],
+    [
+      r.issueId,
+      '',
+      '',
+      r.clicks?.human ?? 0,
+      r.clicks?.humanUnique ?? 0,
+      r.clicks?.machine ?? 0,
+      r.sent,
+      r.delivered,
+      r.bounced,
+      r.lateBounces,
+      r.complaints,
+      r.unsubscribes,
+    ],
+    ...(r.clicks?.links ?? []).map((l) => [r.issueId, l.link, l.url, l.human, l.humanUnique, l.machine, '', '', '', '', '', '']),
+  ];
+  return `${rows.map((row) => row.map((v) => (v === '' ? '' : quote(v))).join(',')).join('\n')}\n`;
+}
