@@ -2,44 +2,29 @@
 // saves, the second's save is refused with the difference shown and is written only when its
 // editor chooses "Save mine over theirs". A tab closed after typing (never saved) leaves its
 // draft: opening the issue again offers it, and it opens with what was typed.
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { type StudioBrowser, startStudioBrowser } from '../helpers/studio-browser.ts';
 
 const ISSUE = 'field-notes-012';
-let h: HttpHarness;
+let s: StudioBrowser;
 let base: string;
-let dir: string;
 let file: string;
-let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  dir = await mkdtemp(join(tmpdir(), 'nl-studio-conflict-'));
-  await cp('emails', join(dir, 'emails'), { recursive: true });
-  file = join(dir, 'emails/issues', `${ISSUE}.yaml`);
-  ({ h, base } = await startListeningHarness({ env: { EMAILS_DIR: join(dir, 'emails') } }));
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  await context.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort('blockedbyclient')));
-  const login = await context.newPage();
-  await login.goto(`${base}/admin/login`);
-  await login.keyboard.type(ADMIN_TOKEN);
-  await Promise.all([login.waitForURL(`${base}/admin`), login.keyboard.press('Enter')]);
-  await login.close();
+  s = await startStudioBrowser();
+  ({ base, context } = s);
+  file = join(s.emailsDir, 'issues', `${ISSUE}.yaml`);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await s?.close();
 });
 
 async function openEditor(): Promise<Page> {

@@ -7,61 +7,44 @@
 // issue, which arrives. The file on disk passes `newsletter lint`, and the HTML it builds is the
 // HTML the studio previewed.
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { renderIssueFile } from '../../src/use-cases/render-issue-file.ts';
 import { runWorker, type RunningWorker } from '../../src/worker/run-worker.ts';
 import { startArxivServer, type ArxivServer } from '../helpers/arxiv-server.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { type StudioBrowser, startStudioBrowser } from '../helpers/studio-browser.ts';
 
 const run = promisify(execFile);
 const ISSUE = 'pretrain-weekly-065';
-let h: HttpHarness;
+let s: StudioBrowser;
+let h: StudioBrowser['h'];
 let base: string;
 let dir: string;
 let arxiv: ArxivServer;
 let worker: RunningWorker;
-let browser: Browser;
 let page: Page;
 let editorUrl: string;
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  dir = await mkdtemp(join(tmpdir(), 'nl-studio-new-'));
-  await cp('emails', join(dir, 'emails'), { recursive: true });
   arxiv = await startArxivServer();
-  ({ h, base } = await startListeningHarness({ env: { EMAILS_DIR: join(dir, 'emails'), ARXIV_API_URL: arxiv.url, ARXIV_MIN_INTERVAL_MS: '0' } }));
+  s = await startStudioBrowser({ ARXIV_API_URL: arxiv.url, ARXIV_MIN_INTERVAL_MS: '0' });
+  ({ h, base, problems } = s);
+  dir = s.emailsDir;
   worker = await runWorker(h.config, { concurrency: 2, transactional: false, log: pino({ level: 'silent' }) });
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url) });
-    return route.abort('blockedbyclient');
-  });
+  page = await s.context.newPage();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await worker?.close();
-  await h?.close();
+  await s?.close();
   await arxiv?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Presses Enter on the focused control and waits for the page it leads to. */
@@ -102,9 +85,7 @@ const section = (n: number) => page.locator('ol[data-sortable="sections"] > li')
 
 describe.skipIf(CHROMIUM_MISSING)(browserSuite('a new issue written in the studio, by keyboard'), () => {
   it('starts the next issue from an empty skeleton and opens it in the studio', async () => {
-    await page.goto(`${base}/admin/login`);
-    await page.keyboard.type(ADMIN_TOKEN);
-    await enterAndLoad();
+    await page.goto(`${base}/admin`); // logged in by keyboard already (startStudioBrowser)
     // A select is set from the keyboard as a person would: focus, then the arrow keys.
     const newsletter = page.getByLabel('Newsletter', { exact: true });
     await newsletter.focus();
@@ -174,8 +155,8 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a new issue written in the studi
     await page.getByLabel('Subject', { exact: true }).focus();
     await enterAndLoad();
     await page.getByText('Saved. The file on disk is the version shown here.').waitFor();
-    const file = join(dir, 'emails/issues', `${ISSUE}.yaml`);
-    const lint = await run(process.execPath, ['bin/newsletter.js', 'lint', file], { env: { ...process.env, EMAILS_DIR: join(dir, 'emails') } }).then(
+    const file = join(dir, 'issues', `${ISSUE}.yaml`);
+    const lint = await run(process.execPath, ['bin/newsletter.js', 'lint', file], { env: { ...process.env, EMAILS_DIR: dir } }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

@@ -4,55 +4,32 @@
 // buttons, and saves with Enter; the file on disk then holds what was typed and still loads. The
 // page is readable at 375 px (no sideways scrolling) and every control is labelled. Real app on
 // a port, real Redis, a copy of emails/. CONSOLE_SHOTS_DIR=docs/console writes the README's shot.
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadIssueFile } from '../../src/content/index.ts';
-import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
-import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
+import { type StudioBrowser, startStudioBrowser } from '../helpers/studio-browser.ts';
 
 const ISSUE = 'field-notes-012';
-let h: HttpHarness;
+let s: StudioBrowser;
 let base: string;
-let dir: string;
 let file: string;
-let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
-  dir = await mkdtemp(join(tmpdir(), 'nl-studio-browser-'));
-  await cp('emails', join(dir, 'emails'), { recursive: true });
-  file = join(dir, 'emails/issues', `${ISSUE}.yaml`);
-  ({ h, base } = await startListeningHarness({ env: { EMAILS_DIR: join(dir, 'emails') } }));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url) });
-    return route.abort('blockedbyclient');
-  });
-  await page.goto(`${base}/admin/login`);
-  await page.keyboard.type(ADMIN_TOKEN);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(`${base}/admin`);
+  s = await startStudioBrowser();
+  ({ base, problems } = s);
+  file = join(s.emailsDir, 'issues', `${ISSUE}.yaml`);
+  page = await s.context.newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await s?.close();
 });
 
 /** Types into the field labelled `label` (its text replaced) and waits for the autosave's preview. */
