@@ -4,9 +4,10 @@
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import type { Redis } from 'ioredis';
-import { deliveredPerList } from '../campaign/records/campaign-record.ts';
+import { deliveredPerList, readSend } from '../campaign/records/campaign-record.ts';
 import { counterFromSource, type Metrics } from '../metrics/metrics.ts';
 import type { Keys } from '../redis/keys.ts';
+import { ClickStore } from '../reports/click-store.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStore } from '../subscribers/types.ts';
 import type { NewsletterDirectory } from './newsletter-directory.ts';
 
@@ -14,7 +15,15 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as 
 
 export function addServerCollectors(
   metrics: Metrics,
-  deps: { redis: Redis; partitionKeys: readonly Keys[]; store: SubscriberStore; newsletters: NewsletterDirectory; queues: Record<string, Queue> },
+  deps: {
+    redis: Redis;
+    /** Deployment-wide keys (the click records'). */
+    keys: Keys;
+    partitionKeys: readonly Keys[];
+    store: SubscriberStore;
+    newsletters: NewsletterDirectory;
+    queues: Record<string, Queue>;
+  },
 ): void {
   const { registry } = metrics;
   // One scrape reads the campaigns once for all three counters.
@@ -44,6 +53,34 @@ export function addServerCollectors(
     help: 'Messages refused with a 5xx (the address is suppressed), per newsletter.',
     labelNames: ['newsletter'],
     read: perNewsletter('bounced'),
+  });
+
+  // Clicks on tracked links (issue 29), counted in Redis by whichever process counts them (the
+  // click route, the commit of held clicks): per newsletter and kind, each issue's newsletter
+  // read once from its send.
+  const clicks = new ClickStore(deps.redis, deps.keys);
+  const newsletterOf = new Map<string, string>();
+  counterFromSource(registry, {
+    name: 'newsletter_clicks_total',
+    help: 'Clicks on tracked links, by newsletter and kind (person, machine: link scanners and bursts); counted without a record of who.',
+    labelNames: ['newsletter', 'kind'],
+    read: async () => {
+      const perLabel = new Map<string, number>();
+      for (const t of await clicks.totals()) {
+        let newsletter = newsletterOf.get(t.campaignId);
+        if (newsletter === undefined) {
+          const record = await readSend(deps.redis, deps.partitionKeys, t.campaignId);
+          newsletter = record ? (deps.newsletters.byList(record.listId)?.id ?? record.listId) : 'unknown';
+          newsletterOf.set(t.campaignId, newsletter);
+        }
+        const key = `${newsletter}\n${t.kind === 'human' ? 'person' : 'machine'}`;
+        perLabel.set(key, (perLabel.get(key) ?? 0) + t.clicks);
+      }
+      return [...perLabel].map(([key, n]) => {
+        const [newsletter, kind] = key.split('\n') as [string, string];
+        return [{ newsletter, kind }, n];
+      });
+    },
   });
 
   // Unsubscribes by mail are applied by `bounces ingest`, another process: counted in Redis per

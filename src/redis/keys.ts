@@ -76,6 +76,8 @@ export interface Keys {
   clickCounts(campaignId: string): string;
   clickUnique(campaignId: string, link?: number): string;
   clickPending(): string;
+  /** Clicks counted so far, deployment-wide, by issue and kind (field `<campaign>\t<h|m>`): what /metrics reads. */
+  clickTotals(): string;
   /** What every click key starts with: the commit script builds an issue's counts and unique keys from it (`<prefix><campaign>:counts`, `…:unique`, `…:unique:<n>`). */
   clickPrefix(): string;
   /** What a reader's recent clicks key starts with (`<prefix><campaign>:<reader>`). */
@@ -122,6 +124,7 @@ export function keys(prefix: string): Keys {
     clickCounts: (campaignId) => `${prefix}:clicks:${campaignId}:counts`,
     clickUnique: (campaignId, link) => `${prefix}:clicks:${campaignId}:unique${link === undefined ? '' : `:${link}`}`,
     clickPending: () => `${prefix}:clicks:pending`,
+    clickTotals: () => `${prefix}:clicks:totals`,
     clickPrefix: () => `${prefix}:clicks:`,
     clickRecentPrefix: () => `${prefix}:clicks:recent:`,
   };

@@ -26,7 +26,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 `);
 
 // KEYS: pending. ARGV: counts/unique key prefix (…:clicks:), recent key prefix, cutoff, window,
-// burst, batch. A member is campaign \\t link \\t reader \\t click id.
+// burst, batch, totals key. A member is campaign \\t link \\t reader \\t click id.
 const COMMIT = new LuaScript(`
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[6]))
 local window, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -39,7 +39,9 @@ for i = 1, #due, 2 do
     if near >= burst then
       redis.call('HINCRBY', counts, 'm', 1)
       redis.call('HINCRBY', counts, 'm:' .. n, 1)
+      redis.call('HINCRBY', ARGV[7], c .. '\\tm', 1)
     else
+      redis.call('HINCRBY', ARGV[7], c .. '\\th', 1)
       redis.call('HINCRBY', counts, 'h', 1)
       redis.call('HINCRBY', counts, 'h:' .. n, 1)
       redis.call('PFADD', ARGV[1] .. c .. ':unique', reader)
@@ -101,7 +103,7 @@ export class ClickStore {
     if (kind === 'none') return;
     const counts = this.k.clickCounts(campaignId);
     if (kind === 'machine') {
-      await this.redis.multi().hincrby(counts, 'm', 1).hincrby(counts, `m:${link}`, 1).exec();
+      await this.redis.multi().hincrby(counts, 'm', 1).hincrby(counts, `m:${link}`, 1).hincrby(this.k.clickTotals(), `${campaignId}\tm`, 1).exec();
       return;
     }
     // A click id keeps two clicks of one reader on one link apart in the sorted sets.
@@ -117,7 +119,7 @@ export class ClickStore {
         await COMMIT.run(
           this.redis,
           [this.k.clickPending()],
-          [this.k.clickPrefix(), this.k.clickRecentPrefix(), now - BURST_WINDOW_MS, BURST_WINDOW_MS, BURST_CLICKS, COMMIT_BATCH],
+          [this.k.clickPrefix(), this.k.clickRecentPrefix(), now - BURST_WINDOW_MS, BURST_WINDOW_MS, BURST_CLICKS, COMMIT_BATCH, this.k.clickTotals()],
         ),
       );
       total += done;
@@ -143,6 +145,17 @@ export class ClickStore {
     }, everyMs);
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /** Every issue's clicks counted so far by kind, deployment-wide (committed ones; what /metrics reports). */
+  async totals(): Promise<Array<{ campaignId: string; kind: 'human' | 'machine'; clicks: number }>> {
+    const fields = await this.redis.hgetall(this.k.clickTotals());
+    return Object.entries(fields).flatMap(([field, n]) => {
+      const [campaignId, kind] = field.split('\t');
+      return campaignId && (kind === 'h' || kind === 'm')
+        ? [{ campaignId, kind: kind === 'h' ? ('human' as const) : ('machine' as const), clicks: Number(n) || 0 }]
+        : [];
+    });
   }
 
   /** The issue's counts after committing what is due. */

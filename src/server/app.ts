@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sends,
   };
   if (!deps.sends) app.addHook('onClose', async () => sends.close());
-  addServerCollectors(ctx.metrics, { redis: deps.redis, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
+  addServerCollectors(ctx.metrics, { redis: deps.redis, keys, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
   await installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });

@@ -22,6 +22,7 @@ import { startCampaignHarness, type CampaignHarness } from './campaign-harness.t
 
 const ISSUE = 'pretrain-weekly-071';
 const REPORT_ADMIN_TOKEN = 'report-admin-token-0123456789abcdef';
+const REPORT_METRICS_TOKEN = 'report-metrics-token-0123456789abcd';
 const PUBLIC_URL = 'https://news.example.test';
 const PERSON = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const TRACKED = /https:\/\/news\.example\.test\/r\/([a-z0-9-]+)\/(\d+)\/([A-Za-z0-9_.-]+)/g;
@@ -226,7 +227,7 @@ describe('the report (issue 29): the send page, `newsletter report` and the API 
   it('gives the same figures three ways, and the same per-link counts', async () => {
     const expected = await clicks.counts(ISSUE, clock + 3_000); // held clicks committed
     expect(expected.human).toBeGreaterThan(0);
-    const admin = await h.openApp({ config: { ...h.config, adminToken: REPORT_ADMIN_TOKEN } });
+    const admin = await h.openApp({ config: { ...h.config, adminToken: REPORT_ADMIN_TOKEN, metricsToken: REPORT_METRICS_TOKEN } });
     const api = await admin.inject({ method: 'GET', url: `/api/campaigns/${ISSUE}/report`, headers: { authorization: `Bearer ${REPORT_ADMIN_TOKEN}` } });
     expect(api.statusCode).toBe(200);
     const report = api.json() as IssueReport;
@@ -246,6 +247,10 @@ describe('the report (issue 29): the send page, `newsletter report` and the API 
     for (const link of report.clicks!.links.filter((l) => l.human > 0))
       expect(section).toContain(`<meter min="0" max="${report.clicks!.links[0]!.human}" value="${link.human}"`);
     expect(section).not.toContain('style=');
+    // Prometheus: the same clicks, by newsletter and kind.
+    const metrics = await admin.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${REPORT_METRICS_TOKEN}` } });
+    expect(metrics.body).toContain(`newsletter_clicks_total{newsletter="pretrain-weekly",kind="person"} ${expected.human}`);
+    expect(metrics.body).toContain(`newsletter_clicks_total{newsletter="pretrain-weekly",kind="machine"} ${expected.machine}`);
     const missing = await admin.inject({
       method: 'GET',
       url: '/api/campaigns/no-such-issue/report',

@@ -70,6 +70,7 @@ async function scrapeUnsubscribes(): Promise<string[]> {
   const metrics = createMetrics();
   addServerCollectors(metrics, {
     redis: h.redis,
+    keys: h.keys,
     partitionKeys: h.partitions.keys,
     store: h.store,
     newsletters: newsletterDirectory(await loadNewsletters('emails')),
