@@ -26,8 +26,13 @@ export function reportSection(m: ConsoleMessages, r: IssueReport): SafeHtml {
           html`<tr><th scope="row" class="url">${l.url}</th><td class="n">${l.human}</td><td class="n">${l.humanUnique}</td><td class="n">${l.machine}</td><td><meter min="0" max="${top}" value="${l.human}" aria-label="${t.people}: ${l.human}">${l.human}</meter></td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="hint">${t.untracked}</p>`;
+  const domains = r.domains.length
+    ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t.domainsTitle}"><table data-report-domains><caption>${t.domainsTitle}</caption><thead><tr><th scope="col">${t.domain}</th><th scope="col" class="n">${t.bouncedAtOnce}</th><th scope="col" class="n">${t.deferred}</th><th scope="col" class="n">${t.failed}</th></tr></thead>
+<tbody>${r.domains.map((d) => html`<tr><th scope="row">${d.domain}</th><td class="n">${d.bounced}</td><td class="n">${d.deferred}</td><td class="n">${d.failed}</td></tr>`)}</tbody></table></div>`
+    : '';
   return html`<section aria-labelledby="report"><h2 id="report">${t.title}</h2>
 <div class="table-wrap"><table data-report><tbody>${rows.map(([label, n, share]) => html`<tr><th scope="row">${label}</th><td class="n">${n}</td><td class="n">${share}</td></tr>`)}</tbody></table></div>
+${domains}
 ${clickPart}
 <p class="hint">${t.privacy}</p></section>`;
 }

@@ -35,6 +35,8 @@ export interface Keys {
   rendered(issueId: string): string;
   campaign(issueId: string): string;
   ledger(issueId: string): string;
+  /** A send's bounces, deferrals and failures by the recipient's domain (field `<domain>\t<kind>`), written by the ledger's owner. */
+  ledgerDomains(issueId: string): string;
   /**
    * The web archive's index: a sorted set of published issue ids, each scored by its first
    * publish time (publish.ts writes it). Its key is still named `campaigns`, as it always was.
@@ -107,6 +109,7 @@ export function keys(prefix: string): Keys {
     rendered: (issueId) => `${prefix}:issue:${issueId}:rendered`,
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
+    ledgerDomains: (issueId) => `${prefix}:campaign:${issueId}:ledger:domains`,
     archiveIndex: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     studioDrafts: (issueId) => `${prefix}:studio-drafts:${issueId}`,

@@ -3,6 +3,7 @@
 // ledger counters, bounces and complaints reported later, unsubscribes through its links) and
 // the click counters (src/reports/click-store.ts: totals and HyperLogLog uniques, never who).
 import type { SendReader } from '../campaign/sends.ts';
+import { Ledger } from '../campaign/records/ledger.ts';
 import { getStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
 import type { ClickCounts, ClickStore } from '../reports/click-store.ts';
@@ -21,6 +22,8 @@ export interface IssueReport {
   unsubscribes: number;
   /** Accepted and not bounced back later. */
   delivered: number;
+  /** Bounces (5xx), deferrals (4xx, retried) and failures (retries ran out) by receiving domain, most first (at most DOMAINS_SHOWN). */
+  domains: Array<{ domain: string; bounced: number; deferred: number; failed: number }>;
   /** Null when the issue's links were not tracked. */
   clicks: ClickCounts | null;
   /** Shares of the messages sent (0–1), null when nothing was sent. */
@@ -33,10 +36,26 @@ export interface ReportDeps {
 }
 
 const share = (n: number, of: number) => (of > 0 ? n / of : null);
+export const DOMAINS_SHOWN = 25;
+
+async function domainsOf(sends: SendReader, campaignId: string): Promise<IssueReport['domains']> {
+  const merged = new Map<string, { bounced: number; deferred: number; failed: number }>();
+  const perShard = await Promise.all(sends.shards.map((shard) => new Ledger(sends.redis, shard.keys).domainCounts(campaignId)));
+  for (const counts of perShard)
+    for (const [domain, c] of counts) {
+      const row = merged.get(domain) ?? { bounced: 0, deferred: 0, failed: 0 };
+      merged.set(domain, { bounced: row.bounced + c.bounced, deferred: row.deferred + c.deferred, failed: row.failed + c.failed });
+    }
+  const total = (r: { bounced: number; deferred: number; failed: number }) => r.bounced + r.deferred + r.failed;
+  return [...merged]
+    .map(([domain, r]) => ({ domain, ...r }))
+    .sort((a, b) => total(b) - total(a) || a.domain.localeCompare(b.domain))
+    .slice(0, DOMAINS_SHOWN);
+}
 
 export async function issueReport(deps: ReportDeps, campaignId: string, now = Date.now()): Promise<IssueReport> {
   const status = await getStatus(deps.sends, campaignId);
-  const clicks = await deps.clicks.counts(campaignId, now);
+  const [clicks, domains] = await Promise.all([deps.clicks.counts(campaignId, now), domainsOf(deps.sends, campaignId)]);
   const tracked = clicks.links.length > 0;
   const lateBounces = status.lateBounces ?? 0;
   const complaints = status.complaints ?? 0;
@@ -52,6 +71,7 @@ export async function issueReport(deps: ReportDeps, campaignId: string, now = Da
     complaints,
     unsubscribes,
     delivered: Math.max(0, status.sent - lateBounces),
+    domains,
     clicks: tracked ? clicks : null,
     rates: {
       click: tracked ? share(clicks.humanUnique, status.sent) : null,

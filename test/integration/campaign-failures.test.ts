@@ -1,9 +1,12 @@
 // Issue 4 acceptance (c): the sink answers 451 to a third of messages at random → all are
 // delivered, none twice; it answers 550 for some addresses → those are bounced and suppressed,
-// never retried (the sink saw each once), and the next issue's send skips them.
+// never retried (the sink saw each once), and the next issue's send skips them. The send's report
+// counts the bounces and deferrals by receiving domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/wait.ts';
 import { deliverJobId } from '../../src/campaign/records/ids.ts';
+import { ClickStore } from '../../src/reports/click-store.ts';
+import { issueReport } from '../../src/use-cases/issue-report.ts';
 import { expectLedgerMatches, startCampaignHarness, type CampaignHarness, type Seeded } from './campaign-harness.ts';
 
 const N = 600;
@@ -55,6 +58,9 @@ describe('SMTP failures during a send', () => {
     }
     expect(status).toMatchObject({ state: 'done', total: N, sent: N - bounced.length, bounced: bounced.length, failed: 0, unknown: 0, skipped: 0, queued: 0 });
     await expectLedgerMatches(h, published.issueId);
+    // The report counts what did not go well by receiving domain (issue 29): every 550 once, every 451 once.
+    const report = await issueReport({ sends: h.sends, clicks: new ClickStore(h.redis, h.keys) }, published.issueId);
+    expect(report.domains).toEqual([{ domain: 'example.test', bounced: bounced.length, deferred: tempFailures, failed: 0 }]);
     for (const s of bounced) {
       expect((await h.store.get(s.id))?.status).toBe('bounced');
       expect(await h.ledger.state(published.issueId, s.id)).toBe('bounced');

@@ -13,7 +13,7 @@ import type { SubscriberStore } from '../../subscribers/types.ts';
 import { isRecipientId } from '../../redis/subscriber-id.ts';
 import { jobCampaignId, TEST_UNSUBSCRIBE_TOKEN, testRecipientIndex } from '../records/ids.ts';
 import { CampaignGoneError, type CampaignContext, type IssueCache, type MimeRecipient } from './issue-cache.ts';
-import type { Ledger } from '../records/ledger.ts';
+import type { DomainOutcome, Ledger } from '../records/ledger.ts';
 import type { DeliverJobData, FinalState, PausedUntil, QueuedJobData } from '../types.ts';
 
 export interface DeliverDeps {
@@ -61,6 +61,13 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
   function testRecipient(ctx: CampaignContext, subscriberId: string): MimeRecipient | null {
     const email = ctx.campaign.testRecipients[testRecipientIndex(subscriberId)];
     return email ? { subscriberId, email, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN } : null;
+  }
+
+  /** The report's count by receiving domain; a Redis error here only loses that count, never the message's outcome. */
+  async function countAtDomain(campaignId: string, email: string, kind: DomainOutcome): Promise<void> {
+    await ledger
+      .countAtDomain(campaignId, email, kind)
+      .catch((error: Error) => log.warn({ campaignId, err: error.message }, 'could not count a delivery outcome by domain'));
   }
 
   /** ledger.finish, retried locally on a Redis error; see FINISH_RETRY_MS. */
@@ -124,6 +131,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
     }
 
     let outcome: DeliveryOutcome;
+    let recipientEmail = '';
     const held: { lease?: MessageBufferLease } = {};
     try {
       if (ctx.published.contentHash !== claim.contentHash && claim.contentHash) ctx = await cache.get(campaignId, claim.contentHash);
@@ -131,6 +139,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       const recipient: MimeRecipient | null =
         listId === null ? tester : member ? { subscriberId, ...member, unsubscribeToken: deps.signToken(subscriberId, listId) } : null;
       if (!recipient) throw new Error('unreachable: claimed without a recipient');
+      recipientEmail = recipient.email;
       let message: BuiltMessage;
       try {
         message = ctx.mime.build(
@@ -176,6 +185,7 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
       case 'permanent':
         // Suppress first: if Redis fails in between, the retry re-sends to a rejecting address (harmless).
         if (ctx.campaign.mode === 'list') await store.setStatus(subscriberId, 'bounced');
+        await countAtDomain(campaignId, recipientEmail, 'bounced');
         log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason }, 'bounced: address suppressed, not retried');
         return record(campaignId, subscriberId, 'bounced');
       case 'ambiguous': {
@@ -209,8 +219,10 @@ export function createDeliverProcessor(deps: DeliverDeps, options: Partial<Deliv
         const attempts = job.opts.attempts ?? 1;
         if (job.attemptsMade + 1 >= attempts) {
           log.warn({ campaignId, subscriberId, code: outcome.code, reason: outcome.reason, attempts }, 'failed: transient errors until the attempts ran out');
+          await countAtDomain(campaignId, recipientEmail, 'failed');
           return record(campaignId, subscriberId, 'failed');
         }
+        await countAtDomain(campaignId, recipientEmail, 'deferred');
         await ledger.release(campaignId, subscriberId, attemptId);
         throw new Error(`transient SMTP failure${outcome.code ? ` ${outcome.code}` : ''}: ${outcome.reason}`);
       }

@@ -220,6 +220,9 @@ export interface ClaimResult {
 /** Whom a claim is for: known to be sendable or not (a test send), or a member of `listId` to read. */
 export type ClaimFor = boolean | { listId: string };
 
+export const DOMAIN_OUTCOMES = ['bounced', 'deferred', 'failed'] as const;
+export type DomainOutcome = (typeof DOMAIN_OUTCOMES)[number];
+
 export class Ledger {
   constructor(
     private readonly redis: Redis,
@@ -228,6 +231,28 @@ export class Ledger {
 
   private now(): string {
     return new Date().toISOString();
+  }
+
+  /**
+   * One bounce (5xx), deferral (a 4xx the message will be retried after) or failure (retries ran
+   * out) at `email`'s receiving domain, for the report. Only what did not go well is counted.
+   */
+  async countAtDomain(campaignId: string, email: string, kind: DomainOutcome): Promise<void> {
+    const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    if (domain) await this.redis.hincrby(this.k.ledgerDomains(campaignId), `${domain}\t${kind}`, 1);
+  }
+
+  /** The send's counts by receiving domain (this partition's). */
+  async domainCounts(campaignId: string): Promise<Map<string, Record<DomainOutcome, number>>> {
+    const out = new Map<string, Record<DomainOutcome, number>>();
+    for (const [field, n] of Object.entries(await this.redis.hgetall(this.k.ledgerDomains(campaignId)))) {
+      const [domain, kind] = field.split('\t') as [string, string];
+      if (!DOMAIN_OUTCOMES.includes(kind as DomainOutcome)) continue;
+      const row = out.get(domain) ?? { bounced: 0, deferred: 0, failed: 0 };
+      row[kind as DomainOutcome] += Number(n) || 0;
+      out.set(domain, row);
+    }
+    return out;
   }
 
   /** Decides whether this attempt may send to the subscriber; see the file comment and CLAIM. */

@@ -14,6 +14,11 @@ export function formatReport(r: IssueReport): string {
     `  sent ${r.sent} · delivered ${r.delivered} · bounced ${r.bounced} at once, ${r.lateBounces} later · failed ${r.failed}`,
     `  complaints ${r.complaints} (${percent(r.rates.complaint)}) · unsubscribed through this issue ${r.unsubscribes} (${percent(r.rates.unsubscribe)}) · bounce rate ${percent(r.rates.bounce)}`,
   ];
+  if (r.domains.length) {
+    lines.push('  by receiving domain (bounced · deferred · failed):');
+    for (const d of r.domains)
+      lines.push(`    ${d.domain.padEnd(24)} ${String(d.bounced).padStart(6)} ${String(d.deferred).padStart(6)} ${String(d.failed).padStart(6)}`);
+  }
   if (!r.clicks) lines.push('  clicks: not tracked (tracking.clicks is off for this newsletter, or the issue has no links)');
   else {
     lines.push(

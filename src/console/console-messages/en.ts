@@ -59,6 +59,11 @@ export const en: ConsoleMessages = {
     machines: 'Machines',
     share: 'Against the top link',
     untracked: "Clicks are not tracked for this issue (the newsletter's tracking.clicks is off).",
+    domainsTitle: 'What did not go well, by receiving domain',
+    domain: 'Domain',
+    bouncedAtOnce: 'Bounced (5xx)',
+    deferred: 'Deferred (4xx, retried)',
+    failed: 'Failed (retries ran out)',
     privacy: 'Counted without a record of who: counters and estimates of distinct readers per issue and link, never a list of who clicked or when.',
   },
   studio: {

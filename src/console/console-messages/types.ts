@@ -60,6 +60,11 @@ export interface ConsoleMessages {
     share: string;
     untracked: string;
     privacy: string;
+    domainsTitle: string;
+    domain: string;
+    bouncedAtOnce: string;
+    deferred: string;
+    failed: string;
   };
   /** The studio: the issue editor (src/console/studio-routes.ts). */
   studio: {

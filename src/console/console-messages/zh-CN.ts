@@ -55,6 +55,11 @@ export const zhCN: ConsoleMessages = {
     machines: '机器点击',
     share: '与最多点击的链接相比',
     untracked: '本期未统计点击（该通讯的 tracking.clicks 未开启）。',
+    domainsTitle: '按收件域名：未顺利送达的',
+    domain: '域名',
+    bouncedAtOnce: '退信（5xx）',
+    deferred: '延迟（4xx，会重试）',
+    failed: '失败（重试用尽）',
     privacy: '统计不记录是谁：只有每期、每个链接的计数与不同读者数的估计，从不记录谁在何时点击了什么。',
   },
   studio: {
