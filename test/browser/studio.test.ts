@@ -101,6 +101,26 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the studio in Chromium'), () => 
     await expect(loadIssueFile(file)).resolves.toBeTruthy();
   });
 
+  it('reorders sections by dragging one by its heading (the same reorder as the buttons)', async () => {
+    const legends = () => page.locator('ol[data-sortable="sections"] > li > fieldset > legend').allTextContents();
+    const name = (legend: string) => legend.replace(/^Section \d+: /, '');
+    const before = await legends();
+    // Both sections in view: a pointer outside the viewport lands on nothing.
+    await page.setViewportSize({ width: 1280, height: 4000 });
+    const from = (await page.locator('ol[data-sortable="sections"] > li > fieldset > legend').nth(0).boundingBox())!;
+    const to = (await page.locator('ol[data-sortable="sections"] > li').nth(1).boundingBox())!;
+    await page.mouse.move(from.x + 20, from.y + from.height / 2);
+    await page.mouse.down();
+    const reloaded = page.waitForEvent('load');
+    await page.mouse.move(to.x + 40, to.y + to.height / 2, { steps: 15 });
+    await page.mouse.move(to.x + 40, to.y + to.height - 4, { steps: 10 });
+    await page.mouse.up();
+    await reloaded;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const after = await legends();
+    expect(after.map(name)).toEqual([name(before[1]!), name(before[0]!), ...before.slice(2).map(name)]);
+  });
+
   it('is readable at 375 px, and logs no CSP or script error', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.reload();

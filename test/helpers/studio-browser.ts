@@ -44,6 +44,8 @@ export async function startStudioBrowser(env: Record<string, string> = {}): Prom
   });
   const login = await context.newPage();
   await login.goto(`${base}/admin/login`);
+  // The field has autofocus, but a loaded machine may type before it takes effect: focus it first.
+  await login.getByLabel('Admin token').focus();
   await login.keyboard.type(ADMIN_TOKEN);
   await Promise.all([login.waitForURL(`${base}/admin`), login.keyboard.press('Enter')]);
   await login.close();
