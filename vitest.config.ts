@@ -7,10 +7,10 @@ const timeouts = { testTimeout: 180_000, hookTimeout: 180_000 };
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
-    // Integration tests share one Redis and one CPU budget; keep files parallel but bounded. Many
-    // of them wait on child processes, SMTP and Chromium rather than compute: on this 2-core
-    // machine three files at once finished the suite in 500 s against 525 s with two (2026-12-07).
-    maxWorkers: 3,
+    // Integration tests share one Redis and one CPU budget; keep files parallel but bounded. Three
+    // files at once was tried on this 2-core machine (2026-12-07): 500 and 529 s for the suite
+    // against 525 and 514 s with two, within the noise, so two it stays.
+    maxWorkers: 2,
     ...timeouts,
     projects: [
       // Pure tests share one module graph per worker (no per-file isolation): they keep no
