@@ -33,6 +33,11 @@ export function testCampaignId(issueId: string, now = Date.now()): string {
   return `${issueId}~test-${now}`;
 }
 
+/** Whether `campaignId` is a test send's (testCampaignId). */
+export function isTestCampaignId(campaignId: string): boolean {
+  return campaignId.includes('~test-');
+}
+
 /**
  * The unsubscribe token in a test send's links: no real subscriber's (a test address need not
  * be one), and malformed on purpose, so following the link unsubscribes nobody.

@@ -21,6 +21,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../../redis/keys.ts';
 import { subscriberReadSpec } from '../../subscribers/redis-store.ts';
 import { CAMPAIGN_LUA } from './campaign-record.ts';
+import { isTestCampaignId, TEST_TTL_SECONDS } from './ids.ts';
 import { LuaScript } from '../../redis/lua-script.ts';
 import type { ClaimOutcome, FinalState } from '../types.ts';
 
@@ -239,7 +240,11 @@ export class Ledger {
    */
   async countAtDomain(campaignId: string, email: string, kind: DomainOutcome): Promise<void> {
     const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-    if (domain) await this.redis.hincrby(this.k.ledgerDomains(campaignId), `${domain}\t${kind}`, 1);
+    if (!domain) return;
+    const key = this.k.ledgerDomains(campaignId);
+    // A test send's records expire (TEST_TTL_SECONDS, from its start): so does this one.
+    if (isTestCampaignId(campaignId)) await this.redis.multi().hincrby(key, `${domain}\t${kind}`, 1).expire(key, TEST_TTL_SECONDS).exec();
+    else await this.redis.hincrby(key, `${domain}\t${kind}`, 1);
   }
 
   /** The send's counts by receiving domain (this partition's). */
