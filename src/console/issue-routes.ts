@@ -150,6 +150,9 @@ ${
     });
 
     const issuePage = (id: string) => `/admin/issues/${encodeURIComponent(id)}`;
+    /** Why a send of a finished issue went nowhere (the question page and its button say the same). */
+    const alreadySentNotice = (m: ConsoleMessages, record: { finishedAt?: string | undefined; sent: number }) =>
+      html`<p class="notice error" role="alert">${m.alreadySent(when(record.finishedAt, m.lang), record.sent)}</p>`;
     const failure = (error: unknown) => html`<p class="notice error" role="alert">${(error as Error).message}</p>`;
 
     app.post('/issues/:id/test-send', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -197,14 +200,7 @@ ${
           return false;
         },
       });
-      if (outcome.kind === 'already-sent') {
-        return flash.redirect(
-          request,
-          reply,
-          issuePage(id),
-          html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`,
-        );
-      }
+      if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));
       const csrf = reply.generateCsrf();
       return page(
         request,
@@ -229,14 +225,7 @@ ${
       const { loaded, at } = prepared;
       try {
         const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async () => true });
-        if (outcome.kind === 'already-sent') {
-          return flash.redirect(
-            request,
-            reply,
-            issuePage(id),
-            html`<p class="notice error" role="alert">${m.alreadySent(when(outcome.record.finishedAt, m.lang), outcome.record.sent)}</p>`,
-          );
-        }
+        if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));
         return flash.redirect(request, reply, `/admin/sends/${encodeURIComponent(id)}`);
       } catch (error) {
         if (error instanceof UserError && !(error instanceof UnknownIssueError)) return flash.redirect(request, reply, issuePage(id), failure(error));

@@ -238,6 +238,12 @@ ${notice ?? ''}
         const path = op.slice('upload:'.length);
         return back(uploadNotice ?? html`<p class="notice error" role="alert">${m.studio.uploadNone}</p>`, `#${fieldId(path)}`);
       }
+      /** A section tool (papers, feed) that could not run: the draft as it stands does not load, or the tool's own one-sentence refusal. */
+      const refusedTool = (error: unknown, path: string) => {
+        if (!(error instanceof UserError)) throw error;
+        const notice = error instanceof ContentError ? html`<p class="notice error" role="alert">${m.studio.notSaved(error.problems.length)}</p>` : fail(error);
+        return back(notice, `#${fieldId(path)}`);
+      };
       if (op.startsWith('papers:')) {
         const path = op.slice('papers:'.length);
         const sectionIndex = parsePath(path)[1];
@@ -260,11 +266,7 @@ ${notice ?? ''}
             `#${fieldId(path)}`,
           );
         } catch (error) {
-          if (!(error instanceof UserError)) throw error;
-          return back(
-            error instanceof ContentError ? html`<p class="notice error" role="alert">${m.studio.notSaved(error.problems.length)}</p>` : fail(error),
-            `#${fieldId(path)}`,
-          );
+          return refusedTool(error, path);
         }
       }
       if (op.startsWith('feed:')) {
@@ -283,11 +285,7 @@ ${notice ?? ''}
           if (result.added.length) await drafts.put(id, { ...draft, text: result.next, at: now });
           return back(html`<p class="notice" role="status">${m.studio.feedAdded(result.added.length, result.skipped)}</p>`, `#${fieldId(path)}`);
         } catch (error) {
-          if (!(error instanceof UserError)) throw error;
-          return back(
-            error instanceof ContentError ? html`<p class="notice error" role="alert">${m.studio.notSaved(error.problems.length)}</p>` : fail(error),
-            `#${fieldId(path)}`,
-          );
+          return refusedTool(error, path);
         }
       }
       if (op === 'save' || op === 'overwrite') {
