@@ -131,11 +131,14 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
   );
   // Without noeviction and AOF, queued jobs can vanish (docs/architecture.md, Delivery
   // semantics). Not awaited: while Redis is unreachable the check waits with every other command.
+  // A check still waiting when the worker is told to stop says nothing: its line would come after
+  // "worker stopped" (the last line a supervisor reads), and the next start checks again.
+  let closing: Promise<void> | null = null;
   void redisDurabilityWarnings(connection).then((warnings) => {
+    if (closing !== null) return;
     for (const warning of warnings) log.warn(warning);
   });
 
-  let closing: Promise<void> | null = null;
   return {
     close() {
       closing ??= (async () => {
