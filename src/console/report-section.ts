@@ -5,10 +5,64 @@
 import { html, type SafeHtml } from '../http/views/html.ts';
 import type { IssueReport } from '../use-cases/issue-report.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
+import { barChart, chartTime } from './report-charts.ts';
 
 const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(1)} %`);
 
-export function reportSection(m: ConsoleMessages, r: IssueReport): SafeHtml {
+function timeline(m: ConsoleMessages, r: IssueReport, timeZone: string): SafeHtml {
+  const t = m.report;
+  const at = (iso: string) => chartTime(iso, timeZone, m.lang);
+  const sent = r.timeline.sentPerMinute;
+  const sentChart = sent.length
+    ? barChart({
+        id: 'chart-sent',
+        title: t.sentChart,
+        description: t.sentChartDesc(
+          at(sent[0]!.at),
+          at(sent.at(-1)!.at),
+          sent.reduce((a, row) => a + row.sent, 0),
+          Math.max(...sent.map((row) => row.sent)),
+        ),
+        series: [{ name: t.sentSeries, className: 'chart-sent' }],
+        rows: sent.map((row) => ({ label: at(row.at), values: [row.sent] })),
+        labelHeading: t.minute,
+        numbersLabel: t.numbers,
+      })
+    : '';
+  const hours = r.timeline.clicksPerHour;
+  const clickChart = hours?.length
+    ? barChart({
+        id: 'chart-clicks',
+        title: t.clickChart,
+        description: t.clickChartDesc(
+          at(hours[0]!.at),
+          hours.reduce((a, h) => a + h.human, 0),
+          hours.reduce((a, h) => a + h.machine, 0),
+          Math.max(...hours.map((h) => h.human + h.machine)),
+        ),
+        series: [
+          { name: t.people, className: 'chart-human' },
+          { name: t.machines, className: 'chart-machine' },
+        ],
+        rows: hours.map((h) => ({ label: at(h.at), values: [h.human, h.machine] })),
+        labelHeading: t.hour,
+        numbersLabel: t.numbers,
+      })
+    : '';
+  return html`${sentChart}${clickChart}`;
+}
+
+function recent(m: ConsoleMessages, r: IssueReport): SafeHtml {
+  const t = m.report;
+  if (r.recent.length < 2) return html``;
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t.recentTitle}"><table data-report-recent><caption>${t.recentTitle}</caption><thead><tr><th scope="col">${t.issue}</th><th scope="col">${t.started}</th><th scope="col" class="n">${t.sent}</th><th scope="col" class="n">${t.clickRate}</th><th scope="col" class="n">${t.unsubscribeRate}</th><th scope="col" class="n">${t.bounceRate}</th></tr></thead>
+<tbody>${r.recent.map(
+    (i) =>
+      html`<tr${i.issueId === r.issueId ? html` aria-current="true"` : ''}><th scope="row"><a href="/admin/sends/${encodeURIComponent(i.issueId)}">${i.issueId}</a></th><td>${i.startedAt ? chartTime(i.startedAt, 'UTC', m.lang) : '–'}</td><td class="n">${i.sent}</td><td class="n">${percent(i.rates.click)}</td><td class="n">${percent(i.rates.unsubscribe)}</td><td class="n">${percent(i.rates.bounce)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+export function reportSection(m: ConsoleMessages, r: IssueReport, timeZone = 'UTC'): SafeHtml {
   const t = m.report;
   const rows: Array<[string, number | string, string]> = [
     [t.delivered, r.delivered, ''],
@@ -34,5 +88,7 @@ export function reportSection(m: ConsoleMessages, r: IssueReport): SafeHtml {
 <div class="table-wrap"><table data-report><tbody>${rows.map(([label, n, share]) => html`<tr><th scope="row">${label}</th><td class="n">${n}</td><td class="n">${share}</td></tr>`)}</tbody></table></div>
 ${domains}
 ${clickPart}
+${timeline(m, r, timeZone)}
+${recent(m, r)}
 <p class="hint">${t.privacy}</p></section>`;
 }

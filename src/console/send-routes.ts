@@ -107,7 +107,7 @@ ${s.lateBounces || s.complaints ? html`<p class="hint">${m.lateReports(s.lateBou
 ${s.unsubscribes ? html`<p class="hint" data-field="unsubscribes">${m.issueUnsubscribes(s.unsubscribes)}</p>` : ''}
 <div class="row">${controls}<a href="/admin/sends/${s.issueId}">${m.refresh}</a></div>
 </section>
-${report && !s.issueId.includes('~') && s.sent > 0 ? reportSection(m, report) : ''}
+${report && !s.issueId.includes('~') && s.sent > 0 ? reportSection(m, report, timeZone) : ''}
 <section aria-labelledby="lookup"><h2 id="lookup">${m.lookupTitle}</h2>
 <form method="get" action="/admin/sends/${s.issueId}"><label for="email">${m.lookupLabel}</label>
 <div class="row"><input type="search" id="email" name="email" value="${lookup?.email ?? ''}" autocomplete="off" inputmode="email"><button type="submit">${m.lookupButton}</button></div></form>

@@ -37,6 +37,8 @@ export interface Keys {
   ledger(issueId: string): string;
   /** A send's bounces, deferrals and failures by the recipient's domain (field `<domain>\t<kind>`), written by the ledger's owner. */
   ledgerDomains(issueId: string): string;
+  /** A list send's messages counted sent per minute (field: ms since the epoch / 60,000), for the report's timeline; the ledger's. */
+  ledgerMinutes(issueId: string): string;
   /**
    * The web archive's index: a sorted set of published issue ids, each scored by its first
    * publish time (publish.ts writes it). Its key is still named `campaigns`, as it always was.
@@ -76,6 +78,8 @@ export interface Keys {
    */
   clickLinks(campaignId: string): string;
   clickCounts(campaignId: string): string;
+  /** Clicks per hour by kind (field `h:<hour>` / `m:<hour>`, hour = ms / 3,600,000): counts of a time, never of who. */
+  clickHours(campaignId: string): string;
   clickUnique(campaignId: string, link?: number): string;
   clickPending(): string;
   /** Clicks counted so far, deployment-wide, by issue and kind (field `<campaign>\t<h|m>`): what /metrics reads. */
@@ -110,6 +114,7 @@ export function keys(prefix: string): Keys {
     campaign: (issueId) => `${prefix}:campaign:${issueId}`,
     ledger: (issueId) => `${prefix}:campaign:${issueId}:ledger`,
     ledgerDomains: (issueId) => `${prefix}:campaign:${issueId}:ledger:domains`,
+    ledgerMinutes: (issueId) => `${prefix}:campaign:${issueId}:ledger:minutes`,
     archiveIndex: () => `${prefix}:campaigns`,
     adminSession: (idHash) => `${prefix}:admin-session:${idHash}`,
     studioDrafts: (issueId) => `${prefix}:studio-drafts:${issueId}`,
@@ -125,6 +130,7 @@ export function keys(prefix: string): Keys {
     mailUnsubscribes: () => `${prefix}:unsubscribes:by-mail`,
     clickLinks: (campaignId) => `${prefix}:clicks:${campaignId}:links`,
     clickCounts: (campaignId) => `${prefix}:clicks:${campaignId}:counts`,
+    clickHours: (campaignId) => `${prefix}:clicks:${campaignId}:hours`,
     clickUnique: (campaignId, link) => `${prefix}:clicks:${campaignId}:unique${link === undefined ? '' : `:${link}`}`,
     clickPending: () => `${prefix}:clicks:pending`,
     clickTotals: () => `${prefix}:clicks:totals`,

@@ -36,12 +36,15 @@ for i = 1, #due, 2 do
   if c then
     local near = redis.call('ZCOUNT', ARGV[2] .. c .. ':' .. reader, at - window, at + window)
     local counts = ARGV[1] .. c .. ':counts'
+    local hour = string.format('%d', math.floor(at / 3600000))
     if near >= burst then
       redis.call('HINCRBY', counts, 'm', 1)
       redis.call('HINCRBY', counts, 'm:' .. n, 1)
+      redis.call('HINCRBY', ARGV[1] .. c .. ':hours', 'm:' .. hour, 1)
       redis.call('HINCRBY', ARGV[7], c .. '\\tm', 1)
     else
       redis.call('HINCRBY', ARGV[7], c .. '\\th', 1)
+      redis.call('HINCRBY', ARGV[1] .. c .. ':hours', 'h:' .. hour, 1)
       redis.call('HINCRBY', counts, 'h', 1)
       redis.call('HINCRBY', counts, 'h:' .. n, 1)
       redis.call('PFADD', ARGV[1] .. c .. ':unique', reader)
@@ -52,6 +55,16 @@ for i = 1, #due, 2 do
 end
 return #due / 2
 `);
+
+/** The hour a time falls in, as the hourly counts name it (ms since the epoch / 3,600,000). */
+export const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
+
+export interface HourCount {
+  /** ms since the epoch / 3,600,000. */
+  hour: number;
+  human: number;
+  machine: number;
+}
 
 export interface LinkCount {
   /** The link's number in the issue (1-based, document order). */
@@ -103,7 +116,13 @@ export class ClickStore {
     if (kind === 'none') return;
     const counts = this.k.clickCounts(campaignId);
     if (kind === 'machine') {
-      await this.redis.multi().hincrby(counts, 'm', 1).hincrby(counts, `m:${link}`, 1).hincrby(this.k.clickTotals(), `${campaignId}\tm`, 1).exec();
+      await this.redis
+        .multi()
+        .hincrby(counts, 'm', 1)
+        .hincrby(counts, `m:${link}`, 1)
+        .hincrby(this.k.clickHours(campaignId), `m:${hourOf(now)}`, 1)
+        .hincrby(this.k.clickTotals(), `${campaignId}\tm`, 1)
+        .exec();
       return;
     }
     // A click id keeps two clicks of one reader on one link apart in the sorted sets.
@@ -156,6 +175,21 @@ export class ClickStore {
         ? [{ campaignId, kind: kind === 'h' ? ('human' as const) : ('machine' as const), clicks: Number(n) || 0 }]
         : [];
     });
+  }
+
+  /** The issue's clicks per hour, by people and by machines, in hour order (committed ones; call counts() first for the due ones). */
+  async hourly(campaignId: string): Promise<HourCount[]> {
+    const byHour = new Map<number, HourCount>();
+    for (const [field, n] of Object.entries(await this.redis.hgetall(this.k.clickHours(campaignId)))) {
+      const [kind, at] = field.split(':');
+      const hour = Number(at);
+      if ((kind !== 'h' && kind !== 'm') || !Number.isInteger(hour)) continue;
+      const row = byHour.get(hour) ?? { hour, human: 0, machine: 0 };
+      if (kind === 'h') row.human += Number(n) || 0;
+      else row.machine += Number(n) || 0;
+      byHour.set(hour, row);
+    }
+    return [...byHour.values()].sort((a, b) => a.hour - b.hour);
   }
 
   /** The issue's counts after committing what is due. */

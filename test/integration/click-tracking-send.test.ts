@@ -247,6 +247,16 @@ describe('the report (issue 29): the send page, `newsletter report` and the API 
     for (const link of report.clicks!.links.filter((l) => l.human > 0))
       expect(section).toContain(`<meter min="0" max="${report.clicks!.links[0]!.human}" value="${link.human}"`);
     expect(section).not.toContain('style=');
+    // The timeline: every message in its minute, every click of the week in its hour.
+    expect(report.timeline.sentPerMinute.reduce((a, row) => a + row.sent, 0)).toBe(3);
+    const hours = report.timeline.clicksPerHour!;
+    expect(hours).toHaveLength(7 * 24);
+    expect(hours.reduce((a, row) => a + row.human, 0)).toBe(expected.human);
+    expect(hours.reduce((a, row) => a + row.machine, 0)).toBe(expected.machine);
+    expect(report.recent.at(-1)).toMatchObject({ issueId: ISSUE, sent: 3, rates: report.rates });
+    expect(section).toMatch(/<figure class="chart" data-chart="chart-sent">\n<svg [^>]*role="img" aria-labelledby="chart-sent-title chart-sent-desc"/);
+    expect(section).toContain(`<desc id="chart-clicks-desc">From `);
+    expect(section).toContain(`: ${expected.human} by people and ${expected.machine} by machines`);
     // Prometheus: the same clicks, by newsletter and kind.
     const metrics = await admin.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${REPORT_METRICS_TOKEN}` } });
     expect(metrics.body).toContain(`newsletter_clicks_total{newsletter="pretrain-weekly",kind="person"} ${expected.human}`);

@@ -207,6 +207,29 @@ export async function recentCampaignIds(redis: Redis, k: Keys, count: number): P
   return redis.zrevrange(k.archiveIndex(), 0, count - 1);
 }
 
+/**
+ * The list sends of `campaignId`'s list published up to it, newest first, at most `count` (it
+ * included): the report's "last issues side by side". Reads the archive index back from the
+ * issue's own place, and the campaigns' list in one round trip per page.
+ */
+export async function earlierSendsOfList(redis: Redis, k: Keys, campaignId: string, count: number): Promise<string[]> {
+  const [own] = await readStates(redis, k, [campaignId]);
+  const score = await redis.zscore(k.archiveIndex(), campaignId);
+  if (!own || score === null) return [campaignId];
+  const found: string[] = [];
+  const PAGE = 50;
+  for (let offset = 0; found.length < count; offset += PAGE) {
+    const ids = await redis.zrevrangebyscore(k.archiveIndex(), score, '-inf', 'LIMIT', offset, PAGE);
+    const states = await readStates(redis, k, ids);
+    ids.forEach((id, i) => {
+      const s = states[i];
+      if (s && s.mode === 'list' && s.listId === own.listId && found.length < count) found.push(id);
+    });
+    if (ids.length < PAGE) break;
+  }
+  return found.includes(campaignId) ? found : [campaignId, ...found].slice(0, count);
+}
+
 /** State, mode and what ends a self-pause, of several campaigns in one round trip (null for a missing one). */
 export async function readStates(
   redis: Redis,

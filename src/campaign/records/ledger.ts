@@ -147,10 +147,14 @@ if isLive(cur) then return 'in-flight' end
 return cur or 'none'
 `);
 
-// KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, final state, now.
+// KEYS: ledger, campaign, in-doubt set, sends by minute. ARGV: subscriberId, final state, now,
+// the minute (ms since the epoch / 60,000; '' for a test send, which has no timeline). A message
+// counted sent here for the first time counts in its minute too: the report's timeline.
 const FINISH = new LuaScript(`${COMMON}
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-return settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3], KEYS[3])
+local state = settle(KEYS[1], KEYS[2], ARGV[1], cur, ARGV[2], ARGV[3], KEYS[3])
+if state == 'sent' and not (cur and isFinal(cur)) and ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[4], 1) end
+return state
 `);
 
 // KEYS: ledger, campaign, in-doubt set. ARGV: subscriberId, attemptId, now. Only our own marker goes back
@@ -311,12 +315,23 @@ export class Ledger {
   }
 
   /** Writes a final state and counts it, unless the subscriber already has one (returned then). */
-  async finish(campaignId: string, subscriberId: string, state: FinalState): Promise<FinalState> {
+  async finish(campaignId: string, subscriberId: string, state: FinalState, at = Date.now()): Promise<FinalState> {
+    const minute = isTestCampaignId(campaignId) ? '' : String(Math.floor(at / 60_000));
     return (await FINISH.run(
       this.redis,
-      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId)],
-      [subscriberId, state, this.now()],
+      [this.k.ledger(campaignId), this.k.campaign(campaignId), inDoubtKey(this.k, campaignId), this.k.ledgerMinutes(campaignId)],
+      [subscriberId, state, new Date(at).toISOString(), minute],
     )) as FinalState;
+  }
+
+  /** Messages counted sent per minute (minute = ms since the epoch / 60,000), this partition's; a list send's only. */
+  async sentPerMinute(campaignId: string): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [minute, n] of Object.entries(await this.redis.hgetall(this.k.ledgerMinutes(campaignId)))) {
+      const m = Number(minute);
+      if (Number.isInteger(m)) out.set(m, Number(n) || 0);
+    }
+    return out;
   }
 
   /**

@@ -27,6 +27,19 @@ export function formatReport(r: IssueReport): string {
     for (const l of r.clicks.links)
       lines.push(`    ${String(l.human).padStart(6)} ${String(l.humanUnique).padStart(6)} unique ${String(l.machine).padStart(6)} machine  ${l.url}`);
   }
+  const minutes = r.timeline.sentPerMinute;
+  if (minutes.length)
+    lines.push(`  sent over ${count(minutes.length, 'minute')} from ${minutes[0]!.at}, at most ${Math.max(...minutes.map((m) => m.sent))} in one minute`);
+  const busiest = r.timeline.clicksPerHour?.reduce((a, h) => (h.human + h.machine > a.human + a.machine ? h : a));
+  if (busiest && busiest.human + busiest.machine > 0)
+    lines.push(`  busiest hour of the first week: ${busiest.at} (${busiest.human} by people, ${busiest.machine} by machines)`);
+  if (r.recent.length > 1) {
+    lines.push('  this issue and the ones before it (readers who clicked · unsubscribed · bounced):');
+    for (const i of r.recent)
+      lines.push(
+        `    ${i.issueId.padEnd(28)} ${percent(i.rates.click).padStart(8)} ${percent(i.rates.unsubscribe).padStart(8)} ${percent(i.rates.bounce).padStart(8)}`,
+      );
+  }
   return lines.join('\n');
 }
 

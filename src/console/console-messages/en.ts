@@ -65,6 +65,23 @@ export const en: ConsoleMessages = {
     deferred: 'Deferred (4xx, retried)',
     failed: 'Failed (retries ran out)',
     privacy: 'Counted without a record of who: counters and estimates of distinct readers per issue and link, never a list of who clicked or when.',
+    sentChart: 'Messages sent per minute',
+    sentChartDesc: (from: string, to: string, total: number, peak: number) =>
+      `From ${from} to ${to}: ${total} ${byCount(total, 'message', 'messages')}, at most ${peak} in one minute.`,
+    clickChart: 'Clicks per hour, the week after the send',
+    clickChartDesc: (from: string, human: number, machine: number, peak: number) =>
+      `From ${from}, 7 days: ${human} by people and ${machine} by machines, at most ${peak} in one hour.`,
+    minute: 'Minute',
+    hour: 'Hour',
+    sentSeries: 'Sent',
+    numbers: 'The numbers',
+    recentTitle: 'This issue and the ones before it',
+    issue: 'Issue',
+    started: 'Started',
+    sent: 'Sent',
+    clickRate: 'Readers who clicked',
+    unsubscribeRate: 'Unsubscribed',
+    bounceRate: 'Bounced',
   },
   studio: {
     edit: 'Edit',

@@ -99,7 +99,7 @@ export function openApiDocument(publicUrl: string): Schema {
           parameters: issue,
           responses: answers(
             '200',
-            'issueId, state, sent, delivered, bounced, failed, lateBounces, complaints, unsubscribes, clicks (null when untracked), rates',
+            'issueId, state, sent, delivered, bounced, failed, lateBounces, complaints, unsubscribes, domains (bounced, deferred, failed by receiving domain), clicks (null when untracked), rates, timeline (sentPerMinute; clicksPerHour for 7 days, null when untracked), recent (this issue and up to four before it of the same list, oldest first, with their rates)',
             {
               404: 'No such send',
             },
