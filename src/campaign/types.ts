@@ -21,6 +21,8 @@ export interface PublishedIssue {
   senderName?: string;
   /** The newsletter tracks clicks (its `tracking.clicks`): a list send of it tracks its links at publish. */
   trackClicks?: boolean;
+  /** The newsletter counts opens (its `tracking.opens`): a list send of it carries an open pixel. */
+  trackOpens?: boolean;
   /**
    * The links tracked at publish of the list send (src/use-cases/send-issue.ts, track-links.ts):
    * what the workers send instead of `rendered.splice`. Never in a test send's copy; `rendered`

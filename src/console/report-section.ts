@@ -88,6 +88,7 @@ export function reportSection(m: ConsoleMessages, r: IssueReport, timeZone = 'UT
 <div class="table-wrap"><table data-report><tbody>${rows.map(([label, n, share]) => html`<tr><th scope="row">${label}</th><td class="n">${n}</td><td class="n">${share}</td></tr>`)}</tbody></table></div>
 ${domains}
 ${clickPart}
+${r.opens ? html`<p data-field="opens">${t.opensSummary(r.opens.human, r.opens.humanUnique, percent(r.sent > 0 ? r.opens.humanUnique / r.sent : null), r.opens.machine)}</p>` : ''}
 ${timeline(m, r, timeZone)}
 ${recent(m, r)}
 <p class="hint">${t.privacy}</p></section>`;

@@ -288,8 +288,8 @@ export const newsletterSchema = z.strictObject({
   /**
    * What a list send counts (issue 29), both off unless turned on. `clicks`: the issue's links go
    * through PUBLIC_URL/r/… and clicks are counted per issue and link, without a record of who
-   * (README, "Click tracking"). `opens` is read but not acted on yet. The web archive, the feed
-   * and test sends are never tracked.
+   * (README, "Click tracking"). `opens`: each message carries a 1×1 image PUBLIC_URL/o/…, counted
+   * the same way (README, "Opens"). The web archive, the feed and test sends are never tracked.
    */
   tracking: z.strictObject({ clicks: z.boolean().default(false), opens: z.boolean().default(false) }).default({ clicks: false, opens: false }),
   /** A welcome mail after the confirmation click (emails/templates/welcome.mjml.hbs); `false` turns it off. */

@@ -142,9 +142,9 @@ export function mailedRendered(published: MailableIssue): RenderedIssue {
   return published.clicks ? { ...published.rendered, splice: published.clicks.splice } : published.rendered;
 }
 
-/** Whether a message of this issue needs a click token (its links are tracked). */
+/** Whether a message of this issue needs a click token (its links are tracked, or it carries the open pixel). */
 export function tracksClicks(published: MailableIssue): boolean {
-  return published.clicks !== undefined && published.clicks.links.length > 0;
+  return published.clicks !== undefined && (published.clicks.links.length > 0 || published.clicks.opens === true);
 }
 
 export interface NewsletterMessageOptions {

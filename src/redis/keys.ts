@@ -80,6 +80,9 @@ export interface Keys {
   clickCounts(campaignId: string): string;
   /** Clicks per hour by kind (field `h:<hour>` / `m:<hour>`, hour = ms / 3,600,000): counts of a time, never of who. */
   clickHours(campaignId: string): string;
+  /** Opens (tracking.opens): counts by people and machines (`h`, `m`) and a HyperLogLog of the readers' keyed hashes. */
+  openCounts(campaignId: string): string;
+  openUnique(campaignId: string): string;
   clickUnique(campaignId: string, link?: number): string;
   clickPending(): string;
   /** Clicks counted so far, deployment-wide, by issue and kind (field `<campaign>\t<h|m>`): what /metrics reads. */
@@ -131,6 +134,8 @@ export function keys(prefix: string): Keys {
     clickLinks: (campaignId) => `${prefix}:clicks:${campaignId}:links`,
     clickCounts: (campaignId) => `${prefix}:clicks:${campaignId}:counts`,
     clickHours: (campaignId) => `${prefix}:clicks:${campaignId}:hours`,
+    openCounts: (campaignId) => `${prefix}:clicks:${campaignId}:opens`,
+    openUnique: (campaignId) => `${prefix}:clicks:${campaignId}:opens:unique`,
     clickUnique: (campaignId, link) => `${prefix}:clicks:${campaignId}:unique${link === undefined ? '' : `:${link}`}`,
     clickPending: () => `${prefix}:clicks:pending`,
     clickTotals: () => `${prefix}:clicks:totals`,

@@ -47,7 +47,13 @@ function trackable(href: string): string | null {
  * version of the issue (a forced re-publish): its numbers are kept, so a message already sent
  * still leads where it did, and new URLs are numbered after them.
  */
-export function trackLinks(rendered: { html: string; text: string }, base: string, known: readonly string[] = []): TrackedLinks {
+export function trackLinks(
+  rendered: { html: string; text: string },
+  base: string,
+  known: readonly string[] = [],
+  options: { clicks?: boolean; openPixel?: string } = {},
+): TrackedLinks {
+  const withClicks = options.clicks ?? true;
   const links = [...known];
   const numbers = new Map(links.map((url, i) => [url, i + 1]));
   const tracked = (url: string) => {
@@ -61,21 +67,41 @@ export function trackLinks(rendered: { html: string; text: string }, base: strin
     return `${base}/${n}/${tokenText('CLICK_TOKEN')}`;
   };
 
-  const html = rendered.html.replace(HREF, (whole, open: string, double?: string, single?: string) => {
-    const url = trackable(double ?? single ?? '');
-    const to = url === null ? null : tracked(url);
-    return to === null ? whole : `${open}"${escapeHtml(to)}"`;
-  });
+  const linked = !withClicks
+    ? rendered.html
+    : rendered.html.replace(HREF, (whole, open: string, double?: string, single?: string) => {
+        const url = trackable(double ?? single ?? '');
+        const to = url === null ? null : tracked(url);
+        return to === null ? whole : `${open}"${escapeHtml(to)}"`;
+      });
+  const html = options.openPixel ? withOpenPixel(linked, options.openPixel) : linked;
 
   // Only URLs the HTML links to: a URL merely mentioned in the text is left as written.
-  const text = rendered.text.replace(TEXT_URL, (written) => {
-    for (let url = written; url.length > 8; url = url.slice(0, -1)) {
-      const defusedFree = restoreDefused(url);
-      if (numbers.has(defusedFree)) return `${tracked(defusedFree)}${written.slice(url.length)}`;
-      if (!TRAILING.test(url)) break;
-    }
-    return written;
-  });
+  const text = !withClicks
+    ? rendered.text
+    : rendered.text.replace(TEXT_URL, (written) => {
+        for (let url = written; url.length > 8; url = url.slice(0, -1)) {
+          const defusedFree = restoreDefused(url);
+          if (numbers.has(defusedFree)) return `${tracked(defusedFree)}${written.slice(url.length)}`;
+          if (!TRAILING.test(url)) break;
+        }
+        return written;
+      });
 
-  return { links, splice: { html: toSpliceTemplate(html), text: toSpliceTemplate(text) } };
+  return {
+    links: withClicks ? links : [],
+    splice: { html: toSpliceTemplate(html), text: toSpliceTemplate(text) },
+    ...(options.openPixel ? { opens: true as const } : {}),
+  };
+}
+
+/**
+ * The open pixel, last in the body: a 1×1 image `<base>/<click token>.gif` (base:
+ * `PUBLIC_URL/o/<campaign>`). Empty alt text, so a reader whose client blocks images sees and
+ * hears nothing; sized in attributes and style, so no client draws it larger.
+ */
+function withOpenPixel(html: string, base: string): string {
+  const img = `<img src="${escapeHtml(`${base}/${tokenText('CLICK_TOKEN')}.gif`)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;overflow:hidden">`;
+  const end = html.lastIndexOf('</body>');
+  return end === -1 ? `${html}${img}` : `${html.slice(0, end)}${img}${html.slice(end)}`;
 }

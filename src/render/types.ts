@@ -32,6 +32,8 @@ export interface SpliceTemplate {
 export interface TrackedLinks {
   links: string[];
   splice: { html: SpliceTemplate; text: SpliceTemplate };
+  /** The HTML carries the open pixel (`PUBLIC_URL/o/<campaign>/<click token>.gif`): every message needs its token. */
+  opens?: true;
 }
 
 export interface SizeReport {

@@ -33,3 +33,27 @@ export function classifyClick(req: ClickRequest): ClickKind {
   if (req.now - req.sentAt < (req.machineWindowMs ?? DEFAULT_MACHINE_WINDOW_MS)) return 'machine';
   return 'candidate';
 }
+
+/**
+ * Apple Mail Privacy Protection fetches every image of a message through Apple's proxy, on the
+ * reader's device receiving it, whether or not anyone reads it, with a bare `Mozilla/5.0`. Such a
+ * fetch within this long after the message was sent is taken for the proxy, not a reader.
+ */
+export const APPLE_PROXY_WINDOW_MS = 15 * 60_000;
+// Gmail's image proxy fetches when the reader opens the message (and caches it): a person.
+const GMAIL_PROXY = /googleimageproxy/i;
+const GENERIC_AGENT = /^Mozilla\/5\.0$/;
+
+/**
+ * An open of the pixel: `none` for a HEAD or a token that proves nothing; `machine` for a
+ * scanner, Apple's privacy proxy soon after delivery, or any fetch within the machine window;
+ * `candidate` (a person) otherwise, Gmail's image proxy included.
+ */
+export function classifyOpen(req: ClickRequest): ClickKind {
+  if (req.method !== 'GET' || req.sentAt === null) return 'none';
+  const agent = req.userAgent?.trim() ?? '';
+  if (GMAIL_PROXY.test(agent)) return 'candidate';
+  const since = req.now - req.sentAt;
+  if (GENERIC_AGENT.test(agent) && since < APPLE_PROXY_WINDOW_MS) return 'machine';
+  return classifyClick(req);
+}

@@ -76,6 +76,13 @@ export interface LinkCount {
   machine: number;
 }
 
+export interface OpenCounts {
+  human: number;
+  /** Distinct readers who opened, by people's opens only (HyperLogLog: within about 1 %). */
+  humanUnique: number;
+  machine: number;
+}
+
 export interface ClickCounts {
   human: number;
   humanUnique: number;
@@ -128,6 +135,29 @@ export class ClickStore {
     // A click id keeps two clicks of one reader on one link apart in the sorted sets.
     const member = `${campaignId}\t${link}\t${reader}\t${now.toString(36)}.${(this.clickSeq++).toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS]);
+  }
+
+  /** Counts one open of the pixel (`none` counts nothing). No burst rule: a message has one pixel. */
+  async recordOpen(campaignId: string, reader: string, kind: ClickKind): Promise<void> {
+    if (kind === 'none') return;
+    const counts = this.k.openCounts(campaignId);
+    if (kind === 'machine') await this.redis.hincrby(counts, 'm', 1);
+    else await this.redis.multi().hincrby(counts, 'h', 1).pfadd(this.k.openUnique(campaignId), reader).exec();
+  }
+
+  /** At publish of a list send with the open pixel: its report shows opens (zero until the first). */
+  async trackOpens(campaignId: string): Promise<void> {
+    await this.redis.hset(this.k.openCounts(campaignId), 'tracked', '1');
+  }
+
+  /** The issue's opens so far; null when its messages carry no pixel. */
+  async opens(campaignId: string): Promise<OpenCounts | null> {
+    const [[tracked, human, machine], unique] = await Promise.all([
+      this.redis.hmget(this.k.openCounts(campaignId), 'tracked', 'h', 'm'),
+      this.redis.pfcount(this.k.openUnique(campaignId)),
+    ]);
+    if (tracked !== '1') return null;
+    return { human: Number(human ?? 0), humanUnique: unique, machine: Number(machine ?? 0) };
   }
 
   /** Counts the held clicks whose two seconds are over; returns how many. */

@@ -39,6 +39,7 @@ import { landingRoutes } from '../http/routes/landing.ts';
 import { subscribeRoutes } from '../http/routes/subscribe.ts';
 import { unsubscribeRoutes } from '../http/routes/unsubscribe.ts';
 import { clickRoutes, type ClickRouteDeps } from '../http/routes/click-redirect.ts';
+import { openRoutes } from '../http/routes/open-pixel.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { sesWebhookRoutes, type SesWebhookOptions } from '../http/routes/ses-webhook.ts';
 import { webhookRoutes } from '../http/routes/webhooks.ts';
@@ -87,6 +88,8 @@ export function redactUrl(url: string): string {
       .replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]')
       // A tracked link keeps its issue and link number when they look like them; anything else under /r/ goes.
       .replace(/^\/r\/(?:(~?[a-z0-9][a-z0-9-]{0,99}\/[0-9]{1,4})\/[^?#]*|[^?#]*)/, (_, kept?: string) => (kept ? `/r/${kept}/[token]` : '/r/[redacted]'))
+      // The open pixel likewise keeps the issue only.
+      .replace(/^\/o\/(?:([a-z0-9][a-z0-9-]{0,99})\/[^?#]*|[^?#]*)/, (_, kept?: string) => (kept ? `/o/${kept}/[token]` : '/o/[redacted]'))
       .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=[redacted]')
   );
 }
@@ -177,6 +180,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(unsubscribeRoutes(ctx));
   await app.register(
     clickRoutes({ clicks: new ClickStore(deps.redis, keys), secrets: config.secrets, machineWindowMs: config.clickMachineWindowMs, ...deps.clicks }),
+  );
+  await app.register(
+    openRoutes({ clicks: new ClickStore(deps.redis, keys), secrets: config.secrets, machineWindowMs: config.clickMachineWindowMs, ...deps.clicks }),
   );
   await app.register(preferencesRoutes(ctx));
   await app.register(archiveRoutes(ctx));

@@ -7,7 +7,7 @@ import { earlierSendsOfList } from '../campaign/records/campaign-record.ts';
 import { Ledger } from '../campaign/records/ledger.ts';
 import { findStatus, getStatus } from '../campaign/status.ts';
 import type { CampaignStatus } from '../campaign/types.ts';
-import type { ClickCounts, ClickStore } from '../reports/click-store.ts';
+import type { ClickCounts, ClickStore, OpenCounts } from '../reports/click-store.ts';
 import { hourRows, minuteRows, type HourRow, type MinuteRow } from '../reports/timeline.ts';
 
 export interface IssueReport {
@@ -28,6 +28,8 @@ export interface IssueReport {
   domains: Array<{ domain: string; bounced: number; deferred: number; failed: number }>;
   /** Null when the issue's links were not tracked. */
   clicks: ClickCounts | null;
+  /** Opens of the pixel by people and by machines (Apple's privacy proxy, scanners); null when opens were not counted. An estimate: README, "Opens". */
+  opens: OpenCounts | null;
   /** Shares of the messages sent (0–1), null when nothing was sent. */
   rates: Rates;
   timeline: {
@@ -112,8 +114,9 @@ async function recentIssues(deps: ReportDeps, campaignId: string, own: RecentIss
 
 export async function issueReport(deps: ReportDeps, campaignId: string, now = Date.now()): Promise<IssueReport> {
   const status = await getStatus(deps.sends, campaignId);
-  const [clicks, domains, perMinute] = await Promise.all([
+  const [clicks, opens, domains, perMinute] = await Promise.all([
     deps.clicks.counts(campaignId, now),
+    deps.clicks.opens(campaignId),
     domainsOf(deps.sends, campaignId),
     sentPerMinute(deps.sends, campaignId),
   ]);
@@ -135,6 +138,7 @@ export async function issueReport(deps: ReportDeps, campaignId: string, now = Da
     delivered: Math.max(0, status.sent - lateBounces),
     domains,
     clicks: tracked ? clicks : null,
+    opens,
     rates,
     timeline: { sentPerMinute: sentRows, clicksPerHour: tracked ? hourRows(await deps.clicks.hourly(campaignId), start) : null },
     recent: await recentIssues(deps, campaignId, own, now),

@@ -35,14 +35,20 @@ export type SendIssueOutcome =
 
 /**
  * The issue as its list send publishes it: with `trackClicks`, every http(s) link through
- * PUBLIC_URL/r/<campaign>/<n>/<click token> (track-links.ts). The numbers of an earlier version's
- * links are kept. `rendered` stays as it was: the archive and the feed show it untracked.
+ * PUBLIC_URL/r/<campaign>/<n>/<click token> (track-links.ts); with `trackOpens`, an open pixel
+ * PUBLIC_URL/o/<campaign>/<click token>.gif. The numbers of an earlier version's links are kept.
+ * `rendered` stays as it was: the archive and the feed show it untracked.
  */
 async function withTrackedLinks(published: PublishedIssue, publicUrl: string, clicks: ClickStore): Promise<PublishedIssue> {
-  if (!published.trackClicks) return published;
+  if (!published.trackClicks && !published.trackOpens) return published;
   const campaignId = published.issueId;
-  const base = `${publicUrl.replace(/\/+$/, '')}/r/${encodeURIComponent(campaignId)}`;
-  return { ...published, clicks: trackLinks(published.rendered, base, await clicks.links(campaignId)) };
+  const root = publicUrl.replace(/\/+$/, '');
+  const base = `${root}/r/${encodeURIComponent(campaignId)}`;
+  const tracked = trackLinks(published.rendered, base, await clicks.links(campaignId), {
+    clicks: published.trackClicks === true,
+    ...(published.trackOpens ? { openPixel: `${root}/o/${encodeURIComponent(campaignId)}` } : {}),
+  });
+  return { ...published, clicks: tracked };
 }
 
 export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest): Promise<SendIssueOutcome> {
@@ -60,6 +66,7 @@ export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest):
   // The link table of what is stored (an unchanged issue keeps its first publication), before any
   // message with those links can leave.
   if (result.published.clicks) await clicks.saveLinks(result.published.issueId, result.published.clicks.links);
+  if (result.published.clicks?.opens) await clicks.trackOpens(result.published.issueId);
   const started = await startListSend(deps, result.published, {
     ...(request.at ? { at: request.at } : {}),
     ...(request.onlyNew ? { onlyNew: true } : {}),

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyVersion } from '../../src/config/index.ts';
-import { classifyClick } from '../../src/reports/click-classify.ts';
+import { APPLE_PROXY_WINDOW_MS, classifyClick, classifyOpen } from '../../src/reports/click-classify.ts';
 import { clickTokenSigner, signClickToken, verifyClickToken } from '../../src/reports/click-token.ts';
 import { PrefixedHmac } from '../../src/reports/prefixed-hmac.ts';
 
@@ -127,5 +127,29 @@ describe('classifyClick', () => {
     expect(classifyClick({ ...base, now: 59_999 })).toBe('machine');
     expect(classifyClick({ ...base, now: 60_000 })).toBe('candidate');
     expect(classifyClick({ ...base, now: 5_000, machineWindowMs: 1_000 })).toBe('candidate');
+  });
+});
+
+describe('classifyOpen', () => {
+  const person = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
+  const base = { method: 'GET', userAgent: person, sentAt: 0, now: 3_600_000 };
+  const gmail = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+
+  it('counts Apple’s privacy proxy (a bare Mozilla/5.0 soon after delivery) as a machine, later as a person', () => {
+    expect(classifyOpen({ ...base, userAgent: 'Mozilla/5.0', now: 5 * 60_000 })).toBe('machine');
+    expect(classifyOpen({ ...base, userAgent: 'Mozilla/5.0', now: APPLE_PROXY_WINDOW_MS })).toBe('candidate');
+  });
+
+  it('counts Gmail’s image proxy as a person, even soon after delivery', () => {
+    expect(classifyOpen({ ...base, userAgent: gmail })).toBe('candidate');
+    expect(classifyOpen({ ...base, userAgent: gmail, now: 10_000 })).toBe('candidate');
+  });
+
+  it('counts scanners and fetches within the machine window as machines, a HEAD or a bad token not at all', () => {
+    expect(classifyOpen({ ...base, userAgent: 'Barracuda Sentinel (EE)' })).toBe('machine');
+    expect(classifyOpen({ ...base, now: 30_000 })).toBe('machine');
+    expect(classifyOpen({ ...base })).toBe('candidate');
+    expect(classifyOpen({ ...base, method: 'HEAD' })).toBe('none');
+    expect(classifyOpen({ ...base, sentAt: null })).toBe('none');
   });
 });

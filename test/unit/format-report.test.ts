@@ -16,6 +16,7 @@ const report: IssueReport = {
   delivered: 100,
   domains: [{ domain: 'qq.com', bounced: 2, deferred: 1, failed: 0 }],
   clicks: { human: 40, humanUnique: 25, machine: 90, links: [{ link: 1, url: 'https://arxiv.org/abs/2401.00001', human: 40, humanUnique: 25, machine: 90 }] },
+  opens: { human: 60, humanUnique: 50, machine: 30 },
   rates,
   timeline: {
     sentPerMinute: [
@@ -44,6 +45,7 @@ describe('formatReport', () => {
         '    qq.com                        2      1      0',
         '  clicks by people 40 (25 readers at least once, 25.0 % of those sent) · by machines 90',
         '        40     25 unique     90 machine  https://arxiv.org/abs/2401.00001',
+        '  opens by people 60 (50 readers at least once, 50.0 % of those sent) · by machines 30 (an estimate)',
         '  sent over 2 minutes from 2026-12-07T08:00:00.000Z, at most 70 in one minute',
         '  busiest hour of the first week: 2026-12-07T08:00:00.000Z (10 by people, 90 by machines)',
         '  this issue and the ones before it (readers who clicked · unsubscribed · bounced):',

@@ -85,6 +85,20 @@ describe('trackLinks', () => {
     expect(splice(t.splice.text, values, false)).toBe('https://m.example/10000');
   });
 
+  it('puts the open pixel last in the body, with the message’s token, and leaves the links alone when clicks are off', () => {
+    const page = { html: '<html><body><a href="https://a.example/">a</a></body></html>', text: 'a [https://a.example/]' };
+    const opensOnly = trackLinks(page, BASE, [], { clicks: false, openPixel: 'https://news.example/o/weekly-001' });
+    expect(opensOnly.links).toEqual([]);
+    expect(opensOnly.opens).toBe(true);
+    expect(splice(opensOnly.splice.html, values, true)).toBe(
+      '<html><body><a href="https://a.example/">a</a><img src="https://news.example/o/weekly-001/1.TOKEN.gif" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;overflow:hidden"></body></html>',
+    );
+    expect(splice(opensOnly.splice.text, values, false)).toBe(page.text);
+    const both = trackLinks(page, BASE, [], { openPixel: 'https://news.example/o/weekly-001' });
+    expect(splice(both.splice.html, values, true)).toContain(`<a href="${BASE}/1/1.TOKEN">a</a><img src="https://news.example/o/weekly-001/1.TOKEN.gif"`);
+    expect(trackLinks(page, BASE).opens).toBeUndefined();
+  });
+
   it('keeps the numbers of an earlier version and numbers new URLs after them', () => {
     const again = trackLinks({ html: '<a href="http://c.example/c">c</a><a href="https://e.example/">e</a>', text: '' }, BASE, tracked.links);
     expect(again.links).toEqual([...tracked.links, 'https://e.example/']);

@@ -14,6 +14,11 @@ describe('redactUrl', () => {
     expect(redactUrl('/r/')).toBe('/r/[redacted]');
   });
 
+  it('keeps the open pixel’s issue and drops its token, or the whole path when it is not shaped like one', () => {
+    expect(redactUrl('/o/pretrain-weekly-064/978670.NhAwBXnK1FLZaxar4qHVJgcavY8T.gif')).toBe('/o/pretrain-weekly-064/[token]');
+    expect(redactUrl('/o/978670.NhAwBXnK1FLZaxar4qHVJgcavY8T.gif')).toBe('/o/[redacted]');
+  });
+
   it('still drops list and confirmation tokens and query values', () => {
     expect(redactUrl('/unsubscribe/1.2.list.mac?issue=x')).toBe('/unsubscribe/[token]?issue=[redacted]');
     expect(redactUrl('/confirm/abc')).toBe('/confirm/[token]');

@@ -31,6 +31,7 @@ export function toPublishedIssue(rendered: RenderedIssue, issue: Issue, newslett
     rendered,
     senderName: newsletter.sender.name,
     ...(newsletter.tracking?.clicks ? { trackClicks: true } : {}),
+    ...(newsletter.tracking?.opens ? { trackOpens: true } : {}),
   };
 }
 
@@ -38,7 +39,7 @@ export function toPublishedIssue(rendered: RenderedIssue, issue: Issue, newslett
 export function asTestIssue(published: PublishedIssue): PublishedIssue {
   const subject = `[TEST] ${published.subject}`;
   // A test send is never tracked: its copy carries the issue's own links.
-  const { clicks: _clicks, trackClicks: _track, ...untracked } = published;
+  const { clicks: _clicks, trackClicks: _track, trackOpens: _opens, ...untracked } = published;
   return { ...untracked, subject, rendered: { ...published.rendered, subject } };
 }
 

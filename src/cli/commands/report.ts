@@ -27,6 +27,10 @@ export function formatReport(r: IssueReport): string {
     for (const l of r.clicks.links)
       lines.push(`    ${String(l.human).padStart(6)} ${String(l.humanUnique).padStart(6)} unique ${String(l.machine).padStart(6)} machine  ${l.url}`);
   }
+  if (r.opens)
+    lines.push(
+      `  opens by people ${r.opens.human} (${count(r.opens.humanUnique, 'reader')} at least once, ${percent(r.sent > 0 ? r.opens.humanUnique / r.sent : null)} of those sent) · by machines ${r.opens.machine} (an estimate)`,
+    );
   const minutes = r.timeline.sentPerMinute;
   if (minutes.length)
     lines.push(`  sent over ${count(minutes.length, 'minute')} from ${minutes[0]!.at}, at most ${Math.max(...minutes.map((m) => m.sent))} in one minute`);

@@ -65,6 +65,8 @@ export const en: ConsoleMessages = {
     deferred: 'Deferred (4xx, retried)',
     failed: 'Failed (retries ran out)',
     privacy: 'Counted without a record of who: counters and estimates of distinct readers per issue and link, never a list of who clicked or when.',
+    opensSummary: (h, u, rate, m) =>
+      `Opened ${h} ${byCount(h, 'time', 'times')} by people: ${u} ${byCount(u, 'reader', 'readers')} at least once (${rate} of those sent). Machines (Apple's privacy proxy, scanners) fetched the image ${m} ${byCount(m, 'time', 'times')}. Opens are an estimate: clients that block images open unseen.`,
     sentChart: 'Messages sent per minute',
     sentChartDesc: (from: string, to: string, total: number, peak: number) =>
       `From ${from} to ${to}: ${total} ${byCount(total, 'message', 'messages')}, at most ${peak} in one minute.`,

@@ -60,6 +60,7 @@ export interface ConsoleMessages {
     share: string;
     untracked: string;
     privacy: string;
+    opensSummary(human: number, unique: number, rate: string, machine: number): string;
     sentChart: string;
     sentChartDesc(from: string, to: string, total: number, peak: number): string;
     clickChart: string;

@@ -61,6 +61,8 @@ export const zhCN: ConsoleMessages = {
     deferred: '延迟（4xx，会重试）',
     failed: '失败（重试用尽）',
     privacy: '统计不记录是谁：只有每期、每个链接的计数与不同读者数的估计，从不记录谁在何时点击了什么。',
+    opensSummary: (h, u, rate, m) =>
+      `读者打开 ${h} 次：${u} 位读者至少打开一次（占发送数的 ${rate}）。机器（Apple 隐私代理、扫描器）获取图片 ${m} 次。打开数只是估计：屏蔽图片的客户端打开了也看不到。`,
     sentChart: '每分钟发送数',
     sentChartDesc: (from: string, to: string, total: number, peak: number) => `${from} 至 ${to}：共 ${total} 封，单分钟最多 ${peak} 封。`,
     clickChart: '发送后一周每小时点击数',
