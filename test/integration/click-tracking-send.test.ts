@@ -16,6 +16,8 @@ import { clickTokenSigner, verifyClickToken } from '../../src/reports/click-toke
 import { sendIssue } from '../../src/use-cases/send-issue.ts';
 import { testSendIssue } from '../../src/use-cases/test-send.ts';
 import type { IssueReport } from '../../src/use-cases/issue-report.ts';
+import { launchBrowser } from '../../src/preview/screenshot.ts';
+import { CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
@@ -261,6 +263,7 @@ describe('the report (issue 29): the send page, `newsletter report` and the API 
     const metrics = await admin.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${REPORT_METRICS_TOKEN}` } });
     expect(metrics.body).toContain(`newsletter_clicks_total{newsletter="pretrain-weekly",kind="person"} ${expected.human}`);
     expect(metrics.body).toContain(`newsletter_clicks_total{newsletter="pretrain-weekly",kind="machine"} ${expected.machine}`);
+    await expectReportReadsInChromium(admin);
     const missing = await admin.inject({
       method: 'GET',
       url: '/api/campaigns/no-such-issue/report',
@@ -269,3 +272,36 @@ describe('the report (issue 29): the send page, `newsletter report` and the API 
     expect(missing.statusCode).toBe(404);
   });
 });
+
+/** The report page as a person sees it: at 375 px nothing wider than the phone, the charts named for a screen reader, and dark mode recolouring them. */
+async function expectReportReadsInChromium(admin: FastifyInstance): Promise<void> {
+  if (CHROMIUM_MISSING) return;
+  const address = await admin.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(`${address}/admin/login`);
+    await page.getByLabel('Admin token').focus();
+    await page.getByLabel('Admin token').fill(REPORT_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${address}/admin`);
+    await page.goto(`${address}/admin/sends/${ISSUE}`);
+    // Named by the chart's title and its one-sentence description (aria-labelledby).
+    for (const name of [/^Clicks per hour, the week after the send From /, /^Messages sent per minute From /]) {
+      await page.getByRole('img', { name }).waitFor();
+      expect(await page.getByRole('img', { name }).isVisible()).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const fill = () =>
+      page
+        .locator('[data-chart="chart-clicks"] rect.chart-human')
+        .first()
+        .evaluate((rect) => getComputedStyle(rect).fill);
+    expect(await fill()).toBe('rgb(29, 78, 216)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await fill()).toBe('rgb(96, 165, 250)');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  } finally {
+    await browser.close();
+  }
+}
