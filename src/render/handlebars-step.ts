@@ -27,6 +27,9 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
     for (let i = 0; i < n; i++) out += options.fn(this);
     return out;
   });
+  // `{{together label}}`: the label escaped, its words joined by no-break spaces, so a link's
+  // words stay on one line without white-space:nowrap (Outlook for Windows and Samsung ignore it).
+  env.registerHelper('together', (text: unknown) => new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/ /g, '&nbsp;')));
   // `padding:{{mirror "0 0 0 10px"}}`: a box shorthand as written, or right and left swapped when the view's `dir` is rtl.
   env.registerHelper('mirror', (box: unknown, options: Handlebars.HelperOptions) => {
     const value = String(box);

@@ -87,7 +87,7 @@ describe('new blocks in English', () => {
 
   it('image with caption: the caption under the image; text `[Image: alt] caption`', () => {
     expect(html).toMatch(
-      /<img src="https:\/\/a\.example\/chart\.png" alt="A falling line" width="552" height="276"[^>]*><p class="nl-caption nl-muted"[^>]*>Retries per minute\.<\/p>/,
+      /<img src="https:\/\/a\.example\/chart\.png" alt="A falling line" width="552" style="display:block;width:100%;max-width:552px;[^>]*><p class="nl-caption nl-muted"[^>]*>Retries per minute\.<\/p>/,
     );
     expect(lines(out.text)).toContain('[Image: A falling line] Retries per minute.');
   });
@@ -216,9 +216,11 @@ describe('an image written without a size (lint warns; it still renders)', () =>
       { kind: 'image', image: { src: 'https://a.example/height.png', alt: 'Height only', height: 300 } },
     ]);
     const img = (name: string) => new RegExp(`<img src="https://a\\.example/${name}\\.png"[^>]*>`).exec(out.html)?.[0] ?? '';
-    expect(img('none')).toContain('width="552" height="auto"');
-    expect(img('width')).toContain('width="300" height="auto"');
-    expect(img('height')).toContain('width="552" height="auto"');
+    // No height attribute on any image: the client keeps the proportions (Yahoo would pin a given height).
+    expect(img('none')).toContain('width="552" style=');
+    expect(img('width')).toContain('width="300" style=');
+    expect(img('height')).toContain('width="552" style=');
+    for (const name of ['none', 'width', 'height']) expect(img(name)).not.toContain('height=');
     expect(out.findings.filter((f) => f.level === 'warning' && /^image has no /.test(f.message)).map((f) => f.path)).toEqual([
       'sections[0].image',
       'sections[1].image',

@@ -168,6 +168,9 @@ function fallbackFor(client: ClientId, uses: Usage[], sources: Map<Usage, string
   for (const u of uses) {
     const alternatives = (ALTERNATIVES[slug] ?? []).filter((a) => u.besides.includes(a.besides) && supported(a.slug, client));
     if (slug === 'html-body' && (sources.get(u) ?? []).every((s) => s === MJML_SOURCE)) ways.add("MJML repeats <body>'s background on its wrapper <div>");
+    // Yahoo's bug turns a height into a min-height: for `auto` that is min-height:auto, the default.
+    else if (slug === 'css-height' && client === 'yahoo-web' && /^height:\s*auto\b/i.test(u.what))
+      ways.add('not needed: height:auto becomes min-height:auto, the default');
     else if (alternatives.length) ways.add(`${alternatives.map((a) => a.besides.replace(/=$/, ' attribute')).join(', ')} beside it`);
     else if (u.inMedia) ways.add('inline styles stand without the @media rule');
     else if (client === 'outlook-windows' && u.hiddenFromOutlook) ways.add('hidden from Outlook by <!--[if !mso]>');
