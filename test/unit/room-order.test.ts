@@ -16,7 +16,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['subscribers'],
   ['campaign', 'delivery-reports'],
   ['archive', 'bench', 'use-cases'],
-  ['http', 'worker'],
+  ['http', 'worker', 'doctor'],
   ['console'],
   ['server'],
   ['dev'],

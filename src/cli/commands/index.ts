@@ -17,6 +17,7 @@ import { register as dev } from './dev.ts';
 import { register as inbox } from './inbox.ts';
 import { register as papers } from './papers.ts';
 import { register as newIssue } from './new.ts';
+import { register as doctor } from './doctor.ts';
 
 export const commands: Array<(program: Command) => void> = [
   bench,
@@ -35,4 +36,5 @@ export const commands: Array<(program: Command) => void> = [
   dev,
   inbox,
   papers,
+  doctor,
 ];
