@@ -1,7 +1,7 @@
 // The SMTP relay as the worker uses it: it answers, offers STARTTLS and upgrades with a trusted
 // certificate (smtps: is TLS from the first byte), takes the URL's credentials, and we greet it
 // with a host name (an IP literal in EHLO is scored as a spam sign).
-import { isIP } from 'node:net';
+import { connect, isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import { type CheckResult, fail, messageOf, pass, warn } from './types.ts';
 
@@ -36,6 +36,35 @@ export function ehloCheck(ehlo: string): CheckResult {
   return pass('smtp-ehlo', `EHLO name ${ehlo}`);
 }
 
+/**
+ * The relay's EHLO reply in plain text (greeting, EHLO, QUIT), to see what it offers: nodemailer
+ * with requireTLS would try STARTTLS even when it is not offered, and some servers accept it
+ * unannounced, which a worker (that only upgrades when offered) would never do.
+ */
+export function ehloReply(host: string, port: number, name: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    let buffer = '';
+    let sentEhlo = false;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      // A reply ends with a line "ddd text" (no dash after the code).
+      if (!/(^|\r\n)\d{3} [^\r\n]*\r\n$/.test(buffer)) return;
+      if (!sentEhlo) {
+        sentEhlo = true;
+        buffer = '';
+        socket.write(`EHLO ${name}\r\n`);
+        return;
+      }
+      socket.end('QUIT\r\n');
+      resolve(buffer);
+    });
+    socket.once('timeout', () => socket.destroy(new Error(`no EHLO reply within ${timeoutMs / 1000} s`)));
+    socket.once('error', reject);
+  });
+}
+
 export async function smtpChecks(input: SmtpCheckInput): Promise<CheckResult[]> {
   const url = new URL(input.smtpUrl);
   const shown = redactSmtpUrl(input.smtpUrl);
@@ -52,10 +81,29 @@ export async function smtpChecks(input: SmtpCheckInput): Promise<CheckResult[]> 
     connectionTimeout: input.timeoutMs,
     greetingTimeout: input.timeoutMs,
     socketTimeout: input.timeoutMs,
-    tls: { ...(input.ca ? { ca: input.ca } : {}), servername: url.hostname },
+    ...(input.ca ? { tls: { ca: input.ca } } : {}),
   });
   const results: CheckResult[] = [];
   const tlsName = implicitTls ? 'smtp-tls' : 'smtp-starttls';
+  if (!implicitTls) {
+    const offered = await ehloReply(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 587), input.ehlo, input.timeoutMs).then(
+      (reply) => /^250[ -]STARTTLS\b/im.test(reply),
+      () => null,
+    );
+    if (offered === false) {
+      transport.close();
+      results.push(pass('smtp-connect', `${shown} answered`));
+      results.push(
+        fail(
+          tlsName,
+          `${shown} does not offer STARTTLS: mail would go in clear text`,
+          'turn STARTTLS on at the relay with a certificate for its host name, or use smtps://',
+        ),
+      );
+      if (hasAuth) results.push(warn('smtp-auth', 'not tried: no TLS (credentials never go in clear text)', 'fix TLS first'));
+      return [...results, ehloCheck(input.ehlo)];
+    }
+  }
   try {
     await transport.verify();
     results.push(pass('smtp-connect', `${shown} answered`));
