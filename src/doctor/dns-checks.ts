@@ -144,9 +144,14 @@ function alignmentCheck(fromDomain: string, dkimDomain: string | undefined, retu
 }
 
 async function bounceDomainCheck(resolver: DnsLookup, domain: string): Promise<CheckResult> {
-  const mx = await resolver.resolveMx(domain).catch(() => []);
+  // Only "no such record" counts as absent: a lookup that failed says nothing about the domain.
+  const orNone = <T>(error: unknown): T[] => {
+    if (isAbsent(error)) return [];
+    throw error;
+  };
+  const mx = await resolver.resolveMx(domain).catch(orNone<{ exchange: string }>);
   if (mx.length) return pass('bounce-domain', `${domain} has MX ${mx.map((m) => m.exchange).join(', ')}`);
-  const a = await addresses(resolver, domain).catch(() => []);
+  const a = [...(await resolver.resolve4(domain).catch(orNone<string>)), ...(await resolver.resolve6(domain).catch(orNone<string>))];
   if (a.length) return pass('bounce-domain', `${domain} has no MX but an address (${a.join(', ')}): mail goes there`);
   return fail(
     'bounce-domain',

@@ -1,5 +1,8 @@
 // `runDoctor` against a whole deployment on this machine (doctor-harness.ts): all checks pass on
 // the good one, and each fault of a broken one is named by its check, with a fix.
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorResolver } from '../../src/doctor/dns-checks.ts';
 import { runDoctor } from '../../src/doctor/run-doctor.ts';
@@ -165,8 +168,34 @@ describe('newsletter doctor on this machine', () => {
   });
 
   it('ends a check whose server never answers with a failure, not a hang', async () => {
-    // A UDP port nobody answers on: the resolver gives up within the check's limit.
-    const results = await runDoctor(world.config(), { dnsServer: '127.0.0.1:9', ca: world.ca.cert, timeoutMs: 1_500 });
-    expect(byName(results, 'spf')?.status ?? byName(results, 'dns')?.status).toBe('fail');
+    // A DNS server that reads every query and answers none.
+    const silent = createSocket('udp4');
+    silent.bind(0, '127.0.0.1');
+    await once(silent, 'listening');
+    closers.push(() => new Promise((resolve) => silent.close(() => resolve())));
+    // And an SMTP relay that takes the connection and never greets.
+    const sockets: Socket[] = [];
+    const mute = createServer((socket) => sockets.push(socket));
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    closers.push(
+      () =>
+        new Promise((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          mute.close(() => resolve());
+        }),
+    );
+    const smtpUrl = `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    const results = await runDoctor(world.config({ SMTP_URL: smtpUrl }), {
+      dnsServer: `127.0.0.1:${silent.address().port}`,
+      ca: world.ca.cert,
+      timeoutMs: 1_500,
+    });
+    const dns = results.filter((r) => ['spf', 'dmarc', 'bounce-domain', 'dns'].includes(r.check));
+    expect(dns.length).toBeGreaterThan(0);
+    expect(dns.every((r) => r.status === 'fail')).toBe(true);
+    expect(results.find((r) => r.check === 'smtp' || r.check === 'smtp-connect')?.status).toBe('fail');
+    // The other servers answered as before.
+    expect(byName(results, 'redis-aof')?.status).toBe('pass');
   });
 });
