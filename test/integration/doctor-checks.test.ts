@@ -149,6 +149,17 @@ describe('newsletter doctor on this machine', () => {
     expect(byName(results, 'smtp-starttls')).toMatchObject({ status: 'fail' });
   });
 
+  it('takes smtps: as TLS from the first byte, and still checks its certificate', async () => {
+    const relay = await startRelay(world.serverTls, { secure: true });
+    closers.push(() => relay.close());
+    const results = await doctor({ SMTP_URL: `smtps://127.0.0.1:${relay.port}` });
+    expect(byName(results, 'smtp-tls')?.status).toBe('pass');
+    expect(byName(results, 'smtp-starttls')).toBeUndefined();
+    const selfSigned = await startRelay(world.ca.selfSigned(['127.0.0.1']), { secure: true });
+    closers.push(() => selfSigned.close());
+    expect(byName(await doctor({ SMTP_URL: `smtps://127.0.0.1:${selfSigned.port}` }), 'smtp-tls')?.status).toBe('fail');
+  });
+
   it('logs in with the URL’s credentials, names refused ones, and never prints the password', async () => {
     const relay = await startRelay(world.serverTls, { auth: { user: 'sender', pass: 'right-pass-91' } });
     closers.push(() => relay.close());

@@ -53,15 +53,16 @@ export async function startSite(tls: KeyAndCert, status = 200): Promise<{ url: s
   };
 }
 
-/** An SMTP relay on a loopback port: STARTTLS with the test CA's certificate unless `hideSTARTTLS`; `auth` users. */
+/** An SMTP relay on a loopback port: STARTTLS with the test CA's certificate unless `hideSTARTTLS`, TLS from the first byte when `secure`; `auth` users. */
 export async function startRelay(
   tls: KeyAndCert,
-  opts: { hideSTARTTLS?: boolean; auth?: { user: string; pass: string } } = {},
+  opts: { hideSTARTTLS?: boolean; secure?: boolean; auth?: { user: string; pass: string } } = {},
 ): Promise<{ port: number; close(): Promise<void> }> {
   const options: SMTPServerOptions = {
     key: tls.key,
     cert: tls.cert,
     hideSTARTTLS: opts.hideSTARTTLS ?? false,
+    secure: opts.secure ?? false,
     authOptional: !opts.auth,
     logger: false,
     onAuth(auth, _session, done) {
@@ -74,6 +75,8 @@ export async function startRelay(
     },
   };
   const server = new SMTPServer(options);
+  // A client that refuses the certificate hangs up mid-handshake: that is what the failure tests do.
+  server.on('error', () => {});
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
