@@ -123,10 +123,11 @@ describe('newsletter doctor on this machine', () => {
     expect(byName(results, 'list-unsubscribe')).toMatchObject({ status: 'fail', detail: expect.stringContaining('https') });
   });
 
-  describe('a Redis that evicts and keeps nothing on disk', () => {
+  describe('a small Redis that evicts and keeps nothing on disk', () => {
     let redis: PrivateRedisServer;
     beforeAll(async () => {
-      redis = await startPrivateRedis(['--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru']);
+      // 4 MB: less than the fan-out window alone needs (10,000 jobs at 881 B).
+      redis = await startPrivateRedis(['--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru', '--maxmemory', '4mb']);
     }, 30_000);
     afterAll(async () => redis?.stop());
 
@@ -135,6 +136,10 @@ describe('newsletter doctor on this machine', () => {
         status: 'fail',
         detail: expect.stringContaining('allkeys-lru'),
       });
+    });
+
+    it('names too little memory for a send', async () => {
+      expect(byName(await doctor({ REDIS_URL: redis.url }), 'redis-memory')).toMatchObject({ status: 'fail', fix: expect.stringContaining('maxmemory') });
     });
 
     it('names AOF off', async () => {
