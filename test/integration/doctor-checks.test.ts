@@ -3,6 +3,9 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { resolvePartitions } from '../../src/redis/partitions.ts';
+import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorResolver } from '../../src/doctor/dns-checks.ts';
 import { runDoctor } from '../../src/doctor/run-doctor.ts';
@@ -60,6 +63,22 @@ describe('newsletter doctor on this machine', () => {
     );
     expect(world.site.posts.at(-1)).toBe('List-Unsubscribe=One-Click');
     expect(byName(results, 'dmarc')!.detail).toContain('p=reject');
+  });
+
+  it('sizes a send by the active subscribers the store counts, and writes nothing to find them', async () => {
+    const redis = new Redis(world.env.REDIS_URL!);
+    try {
+      const prefix = world.env.KEY_PREFIX!;
+      expect(await redis.dbsize()).toBe(0);
+      await doctor();
+      // No partition count written by the doctor: a first `serve` still chooses it.
+      expect(await redis.dbsize()).toBe(0);
+      const store = new RedisSubscriberStore(redis, await resolvePartitions(redis, prefix));
+      for (const email of ['a@reader.test', 'b@reader.test', 'c@reader.test']) await store.create({ email, lists: ['weekly'], status: 'active' });
+      expect(byName(await doctor(), 'redis-memory')).toMatchObject({ status: 'pass', detail: expect.stringContaining('a send to 3 active subscriber(s)') });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('names a missing SPF record', async () => {
