@@ -87,9 +87,13 @@ export async function redisChecks(input: RedisCheckInput): Promise<CheckResult[]
       );
     const used = infoField(info, 'used_memory');
     const max = infoField(info, 'maxmemory');
-    const active = await activeSubscribers(redis, input.keyPrefix);
-    const need = active * LEDGER_BYTES_PER_MESSAGE + WINDOW_BYTES;
-    const sendNote = `a send to ${active.toLocaleString('en-US')} active subscriber(s) needs about ${mb(need)}`;
+    // A cluster's seed node may not hold the counts (MOVED): then the window alone is sized.
+    const active = await activeSubscribers(redis, input.keyPrefix).catch(() => null);
+    const need = (active ?? 0) * LEDGER_BYTES_PER_MESSAGE + WINDOW_BYTES;
+    const sendNote =
+      active === null
+        ? `the subscribers could not be counted here; a send needs about ${mb(WINDOW_BYTES)} plus ${LEDGER_BYTES_PER_MESSAGE} B per subscriber`
+        : `a send to ${active.toLocaleString('en-US')} active subscriber(s) needs about ${mb(need)}`;
     if (!max) results.push(pass('redis-memory', `maxmemory 0 (no limit: the machine's memory is the limit); ${mb(used)} used, ${sendNote}`));
     else if (max - used >= need) results.push(pass('redis-memory', `${mb(max - used)} free of ${mb(max)}; ${sendNote}`));
     else
