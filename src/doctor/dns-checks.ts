@@ -4,7 +4,8 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { aligned, dmarcPolicy, ipInRange, joinTxt, mailDomain, parseSpf, parseTags, sameDkimKey, spfRecords, type SpfTerm } from './dns-records.ts';
-import { type CheckResult, fail, messageOf, pass, warn } from './types.ts';
+import { messageOf } from './time-limit.ts';
+import { type CheckResult, fail, pass, warn } from './types.ts';
 
 /** What the checks ask of DNS: node's Resolver fits, pointed at any server. */
 export type DnsLookup = Pick<dns.Resolver, 'resolveTxt' | 'resolve4' | 'resolve6' | 'resolveMx'>;

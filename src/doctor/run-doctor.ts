@@ -6,7 +6,8 @@ import { messageChecks, nobodyToken } from './message-check.ts';
 import { redisChecks } from './redis-checks.ts';
 import { smtpChecks } from './smtp-checks.ts';
 import { publicUrlChecks } from './tls-check.ts';
-import { CHECK_TIMEOUT_MS, type CheckResult, withTimeout } from './types.ts';
+import { CHECK_TIMEOUT_MS, withTimeout } from './time-limit.ts';
+import type { CheckResult } from './types.ts';
 
 export interface DoctorOptions {
   /** Asks this resolver (default: the system's, or `dnsServer`'s). */

@@ -3,7 +3,8 @@
 // with a host name (an IP literal in EHLO is scored as a spam sign).
 import { connect, isIP } from 'node:net';
 import nodemailer from 'nodemailer';
-import { type CheckResult, fail, messageOf, pass, warn } from './types.ts';
+import { messageOf } from './time-limit.ts';
+import { type CheckResult, fail, pass, warn } from './types.ts';
 
 export interface SmtpCheckInput {
   smtpUrl: string;

@@ -6,7 +6,8 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { isLoopbackHost } from '../config/index.ts';
-import { type CheckResult, fail, messageOf, pass, warn } from './types.ts';
+import { messageOf } from './time-limit.ts';
+import { type CheckResult, fail, pass, warn } from './types.ts';
 
 export interface TlsCheckOptions {
   /** Trusted CAs instead of the default store (tests bring their own). */
