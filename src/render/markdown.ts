@@ -94,6 +94,9 @@ export const MARKDOWN_RULES = [
 const MONO = "SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
 // width:0 with min-width:100%: the box fills the column but adds nothing to the width the
 // layout table asks for, so a long line scrolls inside it instead of widening the message.
+/** The light backgrounds of inline code, and of code blocks and table headers (the contrast lint reads them). */
+export const INLINE_CODE_BACKGROUND = '#f3f4f6';
+export const BLOCK_BACKGROUND = '#f6f8fa';
 const SCROLL_STYLE = 'overflow-x:auto;width:0;min-width:100%;margin:0 0 12px;';
 const TABLE_STYLE = 'border-collapse:collapse;font-size:14px;line-height:1.5;';
 const CELL_STYLE = 'border:1px solid #d0d7de;padding:6px 10px;vertical-align:top;';
@@ -104,7 +107,7 @@ function escapeCode(text: string): string {
 
 function codeBlock(content: string): string {
   const code = escapeCode(content.replace(/\n$/, ''));
-  return `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><pre class="nl-md-code" style="margin:0;padding:12px;background-color:#f6f8fa;border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.5;white-space:pre;text-align:left;direction:ltr;"><code>${code}</code></pre></div>`;
+  return `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><pre class="nl-md-code" style="margin:0;padding:12px;background-color:${BLOCK_BACKGROUND};border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.5;white-space:pre;text-align:left;direction:ltr;"><code>${code}</code></pre></div>`;
 }
 
 const BLOCK_STYLES: Record<string, string> = {
@@ -114,8 +117,8 @@ const BLOCK_STYLES: Record<string, string> = {
   ordered_list_open: 'margin:0 0 12px;padding-left:20px;',
   list_item_open: 'margin:0 0 4px;',
   hr: 'border:0;border-top:1px solid #e5e7eb;margin:16px 0;',
-  code_inline: 'font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:90%;background-color:#f3f4f6;padding:1px 4px;border-radius:3px;',
-  th_open: `${CELL_STYLE}font-weight:600;background-color:#f6f8fa;`,
+  code_inline: `font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:90%;background-color:${INLINE_CODE_BACKGROUND};padding:1px 4px;border-radius:3px;`,
+  th_open: `${CELL_STYLE}font-weight:600;background-color:${BLOCK_BACKGROUND};`,
   td_open: CELL_STYLE,
 };
 

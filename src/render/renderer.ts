@@ -2,6 +2,8 @@
 // to set up (template compilation, Markdown and text converters) happens once per renderer;
 // renderIssue runs once per issue, never per recipient.
 import { calendarEvents } from './calendar.ts';
+import { accessibilityFindings } from './accessibility-lint.ts';
+import { contrastFindings } from './contrast-lint.ts';
 import { lintIssue } from './lint-step.ts';
 import { newsletterWithAbsoluteImages, withAbsoluteImages } from './asset-urls.ts';
 import { defuseIssue, defuseNewsletter } from './content-text.ts';
@@ -108,7 +110,11 @@ export function createRenderer(templates: TemplateSet, options: RendererOptions)
       const text = toText(html, newsletter.locale); // 4. HTML → text
       const splice = { html: toSpliceTemplate(html), text: toSpliceTemplate(text) }; // 5. split at tokens
       const report = sizeReport(html, text, options.encodedSizes(html)); // 6. size on the wire
-      const findings = lintIssue(source, sourceNewsletter, report); // 7. editorial checks (on the file as written)
+      const findings = [
+        ...lintIssue(source, sourceNewsletter, report), // 7. editorial checks (on the file as written)
+        ...accessibilityFindings(html, source, sourceNewsletter), //    what a screen reader meets
+        ...contrastFindings(html, sourceNewsletter), //    colour contrast, light and dark
+      ];
       const headlineName = nameFallback(view.sourceSubject, issue.preheader);
       const subjectSplice = hasNamePlaceholder(view.sourceSubject) ? toSpliceTemplate(view.subject) : undefined;
       const events = calendarEvents(source); // 8. events for the archive's .ics files (as written)

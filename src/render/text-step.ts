@@ -31,6 +31,8 @@ function converter(uppercaseHeadings: boolean): (html: string) => string {
       { selector: 'td.nl-divider', format: 'divider' },
       { selector: 'div.nl-sponsor', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
       { selector: 'div.nl-sponsor-label', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+      // An event's title is an h3 (after its section's h2) but reads in the text like a paper's h4 title.
+      { selector: 'h3.nl-event-title', format: 'heading', options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 1 } },
       { selector: 'h4.nl-sponsor-name', format: 'heading', options: { uppercase: false, leadingLineBreaks: 1, trailingLineBreaks: 1 } },
       { selector: '.nl-logo', format: 'skip' },
       { selector: 'div.nl-item', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
