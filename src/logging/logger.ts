@@ -11,6 +11,8 @@ export interface LoggerSettings {
   base?: Record<string, unknown>;
   /** Pretty-print; default: whether stdout (where pino writes) is a terminal. */
   pretty?: boolean;
+  /** A file to append the JSON lines to instead of stdout (a benchmark keeps its terminal for its own output). */
+  file?: string;
 }
 
 /** Where secrets can appear in what we log (request headers, connection strings). */
@@ -19,6 +21,7 @@ const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.auth
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = { level: settings.level, redact: { paths: REDACT, censor: '[redacted]' } };
   if (settings.base) options.base = settings.base;
+  if (settings.file) return pino(options, pino.destination({ dest: settings.file, append: true, mkdir: true }));
   const pretty = settings.pretty ?? Boolean(process.stdout.isTTY);
   // Synchronous pretty stream on stdout: no worker thread, nothing lost when a process exits.
   return pretty ? pino(options, PinoPretty({ destination: 1, sync: true, colorize: true, ignore: 'hostname' })) : pino(options);

@@ -105,6 +105,37 @@ export function register(program: Command): void {
     });
 
   registerStudioBench(bench);
+  registerTrackingBench(bench);
+}
+
+/**
+ * `newsletter bench tracking` (issue 29): tracked-link redirects under load, and a send in a
+ * scanner storm, each against a server started for it (real Redis, a fresh key prefix, removed afterwards).
+ */
+export function registerTrackingBench(bench: Command): void {
+  bench
+    .command('tracking')
+    .description(
+      'measure click tracking: redirects/s and latency of tracked links under load (autocannon), and a send of N subscribers without and with a scanner storm clicking every link (real Redis, a fresh key prefix, a server on a free port)',
+    )
+    .option('--duration <s>', 'seconds of redirect load', positiveInt('duration'), 10)
+    .option('--connections <n>', 'concurrent connections of the redirect load', positiveInt('connections'), 100)
+    .option('--subscribers <n>', 'subscribers of each send (without and with the storm)', positiveInt('subscribers'), 10_000)
+    .option('--out <file>', 'where to write the JSON result', 'bench-tracking.json')
+    .action(async (opts: { duration: number; connections: number; subscribers: number; out: string }, cmd: Command) => {
+      // `bench` has --subscribers and --out too, and commander gives them to it wherever they
+      // stand on the line: take them from there when they were typed.
+      const parent = cmd.parent!;
+      const typed = <T>(name: string, own: T): T => (parent.getOptionValueSource(name) === 'cli' ? (parent.opts()[name] as T) : own);
+      const out = typed('out', opts.out);
+      const subscribers = typed('subscribers', opts.subscribers);
+      const { runTrackingBench } = await import('../../bench/tracking-bench.ts');
+      const { formatTrackingTable } = await import('../../bench/tracking-result.ts');
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await runTrackingBench({ connections: opts.connections, durationSeconds: opts.duration, subscribers, log });
+      await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`${formatTrackingTable(result)}\n\n  result written to ${out}\n`);
+    });
 }
 
 /**

@@ -1,0 +1,50 @@
+// `newsletter bench tracking` (issue 29): what click tracking costs and whether it holds up.
+// Part one, tracked-link redirects under load against the server `serve` runs (redirect-bench.ts);
+// part two, a send of N subscribers without and with a scanner storm following every message's
+// links (storm-bench.ts). Each part runs on its own deployment (a fresh key prefix, deleted at
+// the end, its own server); the server's log goes to a file, whose lines are counted here.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBenchServer } from './bench-server.ts';
+import { runRedirectBench } from './redirect-bench.ts';
+import { machineInfo } from './result.ts';
+import { type TrackingBenchResult, trackingTargets } from './tracking-result.ts';
+
+export interface TrackingBenchOptions {
+  connections: number;
+  durationSeconds: number;
+  subscribers: number;
+  log: (line: string) => void;
+}
+
+async function linesIn(file: string): Promise<number> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).length;
+}
+
+export async function runTrackingBench(o: TrackingBenchOptions): Promise<TrackingBenchResult> {
+  const startedAt = new Date().toISOString();
+  const dir = await mkdtemp(join(tmpdir(), 'bench-tracking-'));
+  try {
+    const logFile = join(dir, 'redirects-server.log');
+    const deployment = await startBenchServer({ name: 'tracking', logFile });
+    let redirects: TrackingBenchResult['redirects'];
+    try {
+      redirects = await runRedirectBench(deployment, { connections: o.connections, durationSeconds: o.durationSeconds, log: o.log });
+    } finally {
+      await deployment.close();
+    }
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: machineInfo(),
+      logging: { level: deployment.config.logLevel, destination: 'file', lines: await linesIn(logFile) },
+      redirects,
+      storm: null,
+      targets: trackingTargets(redirects),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
