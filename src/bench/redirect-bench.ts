@@ -9,6 +9,7 @@ import { clickTokenSigner } from '../reports/click-token.ts';
 import { createRedis } from '../redis/connection.ts';
 import { keys } from '../redis/keys.ts';
 import type { BenchServer } from './bench-server.ts';
+import { redisCpuMsByNode } from './redis-info.ts';
 import { countRedirects } from './redirect-counter.ts';
 import { runRedirectLoad } from './redirect-load.ts';
 import type { RedirectLoadFigures } from './redirect-load-protocol.ts';
@@ -18,6 +19,8 @@ const CAMPAIGN = 'bench-clicks';
 const LINKS = 30;
 const READERS = 20_000;
 const SENT_AGO_MS = 60 * 60 * 1000;
+
+const sumOf = (byNode: Map<string, number>) => [...byNode.values()].reduce((a, b) => a + b, 0);
 
 export interface RedirectBenchResult {
   campaignId: string;
@@ -33,6 +36,12 @@ export interface RedirectBenchResult {
    * click), of which answered with a 302, and closed otherwise (cut off by the client's stop).
    */
   server: { requests: number; redirects: number; closedOtherwise: number };
+  /**
+   * CPU per tracked-link request received, in µs: the server's process (the bench process; it
+   * does nothing else meanwhile) and the Redis server (INFO; other clients of a shared Redis add
+   * to it). Steadier than the rate on a machine whose other load comes and goes.
+   */
+  cpuUsPerRequest: { server: number; redis: number };
   /** ClickStore.counts() after the run, committed. */
   counted: { human: number; humanUnique: number; machine: number; total: number };
 }
@@ -56,6 +65,8 @@ export async function runRedirectBench(
     opts.log(
       `bench tracking: redirects, ${opts.connections} connections for ${opts.durationSeconds} s (${LINKS} links, ${READERS.toLocaleString('en-US')} readers)`,
     );
+    const redisCpuBefore = sumOf(await redisCpuMsByNode(redis));
+    const serverCpuBefore = process.cpuUsage();
     const load = await runRedirectLoad({
       baseUrl: server.url,
       campaignId: CAMPAIGN,
@@ -66,6 +77,9 @@ export async function runRedirectBench(
       durationSeconds: opts.durationSeconds,
     });
     await counter.settled();
+    const serverCpu = process.cpuUsage(serverCpuBefore);
+    const redisCpuMs = sumOf(await redisCpuMsByNode(redis)) - redisCpuBefore;
+    const perRequest = (ms: number) => Math.round((ms * 1000) / Math.max(1, counter.requests));
     // A person's click is held for the burst rule's two seconds; past them every one is due.
     await new Promise((r) => setTimeout(r, BURST_WINDOW_MS + 200));
     const counts = await clicks.counts(CAMPAIGN);
@@ -79,6 +93,7 @@ export async function runRedirectBench(
       load,
       non3xx: s['1xx'] + s['2xx'] + s['4xx'] + s['5xx'] + load.errors + load.timeouts,
       server: { requests: counter.requests, redirects: counter.redirects, closedOtherwise: counter.others },
+      cpuUsPerRequest: { server: perRequest((serverCpu.user + serverCpu.system) / 1000), redis: perRequest(redisCpuMs) },
       counted: { human: counts.human, humanUnique: counts.humanUnique, machine: counts.machine, total: counts.human + counts.machine },
     };
   } finally {

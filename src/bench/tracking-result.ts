@@ -52,6 +52,7 @@ export function formatTrackingTable(r: TrackingBenchResult): string {
     `  redirects            ${d.connections} connections × ${d.durationSeconds} s, ${d.links} links, ${n(d.readers)} readers`,
     `    rate (mean)        ${n(d.load.requestsPerSecondMean)} redirects/s (${n(d.load.sent)} sent, ${n(d.load.completed)} answered in time)`,
     `    latency            p50 ${d.load.latencyMs.p50} ms · p99 ${d.load.latencyMs.p99} ms · max ${d.load.latencyMs.max} ms`,
+    `    CPU per redirect   server ${d.cpuUsPerRequest.server} µs · Redis ${d.cpuUsPerRequest.redis} µs`,
     `    non-3xx            ${d.non3xx}`,
     `    clicks counted     ${n(d.counted.total)} (people ${n(d.counted.human)}, machines ${n(d.counted.machine)}) of ${n(d.server.requests)} requests the server received`,
   ];

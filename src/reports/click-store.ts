@@ -4,7 +4,7 @@
 // A person's click is held for two seconds before it counts: a link scanner opens every link of
 // a message at once, and three or more clicks of one reader within two seconds of each other
 // make all of them a machine's. `commit` counts the held clicks whose two seconds are over; the
-// server calls it on every click and once a second, and a report calls it before it reads.
+// server calls it once a second, and a report calls it before it reads.
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { Keys } from '../redis/keys.ts';

@@ -81,8 +81,9 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
   });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
-  // Clicks are committed on every click too; this counts the last ones of a reader who stopped.
-  // Any number of serve processes may run it: each held click is counted by one commit.
+  // The one place a server commits clicks (the click route only holds them): a held click counts
+  // within about 2 s + CLICK_COMMIT_MS. Any number of serve processes may run it: each held
+  // click is counted by one commit.
   const stopCommitting = new ClickStore(redis, partitions.base).commitEvery(
     CLICK_COMMIT_MS,
     (error) => isConnectionError(error) || log.warn({ err: error.message }, 'click commit failed'),

@@ -46,9 +46,11 @@ export function clickRoutes(deps: ClickRouteDeps): FastifyPluginAsync {
       });
       if (claims && kind !== 'none') {
         // Counting must never keep a reader from the page: a Redis hiccup is logged, not shown.
+        // The click is only held here; its count is committed by `serve` once a second
+        // (commitEvery) and by any report before it reads, not by this request: committing on
+        // every click cost a third of the route's Redis calls (bench tracking, docs/benchmarks.md).
         try {
           await deps.clicks.record(campaign, link, claims.reader, kind, at);
-          await deps.clicks.commit(at);
         } catch (error) {
           request.log.warn({ err: (error as Error).message }, 'click not counted');
         }
