@@ -5,16 +5,20 @@
 // the end, its own server); the server's log goes to a file, whose lines are counted here.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startBenchServer } from './bench-server.ts';
 import { runRedirectBench } from './redirect-bench.ts';
+import { killAllNow } from './children.ts';
 import { machineInfo } from './result.ts';
+import { runStormBench } from './storm-bench.ts';
 import { type TrackingBenchResult, trackingTargets } from './tracking-result.ts';
 
 export interface TrackingBenchOptions {
   connections: number;
   durationSeconds: number;
   subscribers: number;
+  /** The issue each send sends; its newsletter must track clicks. */
+  issueFile?: string;
   log: (line: string) => void;
 }
 
@@ -26,6 +30,8 @@ async function linesIn(file: string): Promise<number> {
 export async function runTrackingBench(o: TrackingBenchOptions): Promise<TrackingBenchResult> {
   const startedAt = new Date().toISOString();
   const dir = await mkdtemp(join(tmpdir(), 'bench-tracking-'));
+  // Whatever way this process ends, no load generator, worker or sink outlives it.
+  process.once('exit', killAllNow);
   try {
     const logFile = join(dir, 'redirects-server.log');
     const deployment = await startBenchServer({ name: 'tracking', logFile });
@@ -35,16 +41,24 @@ export async function runTrackingBench(o: TrackingBenchOptions): Promise<Trackin
     } finally {
       await deployment.close();
     }
+    const storm = await runStormBench({
+      issueFile: resolve(o.issueFile ?? 'emails/issues/pretrain-weekly-064.yaml'),
+      subscribers: o.subscribers,
+      connections: o.connections,
+      logDir: dir,
+      log: o.log,
+    });
     return {
       startedAt,
       finishedAt: new Date().toISOString(),
       machine: machineInfo(),
       logging: { level: deployment.config.logLevel, destination: 'file', lines: await linesIn(logFile) },
       redirects,
-      storm: null,
-      targets: trackingTargets(redirects),
+      storm,
+      targets: trackingTargets(redirects, storm),
     };
   } finally {
+    process.off('exit', killAllNow);
     await rm(dir, { recursive: true, force: true });
   }
 }

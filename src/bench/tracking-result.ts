@@ -13,11 +13,11 @@ export interface TrackingBenchResult {
   /** How the server logged during the run: serve's logger at LOG_LEVEL, into a file. */
   logging: { level: string; destination: 'file'; lines: number };
   redirects: RedirectBenchResult;
-  storm: StormBenchResult | null;
+  storm: StormBenchResult;
   targets: Array<{ name: string; ok: boolean; value: string; target: string }>;
 }
 
-export function trackingTargets(r: RedirectBenchResult): TrackingBenchResult['targets'] {
+export function trackingTargets(r: RedirectBenchResult, storm: StormBenchResult): TrackingBenchResult['targets'] {
   const rate = Math.round(r.load.requestsPerSecondMean);
   return [
     {
@@ -39,6 +39,12 @@ export function trackingTargets(r: RedirectBenchResult): TrackingBenchResult['ta
       value: `${r.counted.total} / ${r.server.requests}`,
       target: 'equal',
     },
+    {
+      name: "storm clicks all counted a machine's",
+      ok: storm.allMachine,
+      value: `people ${storm.counted.human}, machines ${storm.counted.machine} of ${storm.clicks.made} made`,
+      target: 'people 0, machines = made',
+    },
   ];
 }
 
@@ -56,13 +62,13 @@ export function formatTrackingTable(r: TrackingBenchResult): string {
     `    non-3xx            ${d.non3xx}`,
     `    clicks counted     ${n(d.counted.total)} (people ${n(d.counted.human)}, machines ${n(d.counted.machine)}) of ${n(d.server.requests)} requests the server received`,
   ];
-  if (r.storm) {
+  {
     const s = r.storm;
     lines.push(
       '',
-      `  scanner storm        ${n(s.subscribers)} subscribers, ${s.linksPerMessage} links a message, clicked by a scanner and a browser within ${s.clickWithinSeconds} s`,
+      `  scanner storm        ${n(s.subscribers)} subscribers, ${s.workers} workers, ${s.linksPerMessage} links a message, each followed by a scanner and a browser within ${s.clickWithinSeconds} s`,
       `    send rate          quiet ${n(s.quiet.rate)} msgs/s · in the storm ${n(s.stormy.rate)} msgs/s (ratio ${s.rateRatio.toFixed(2)})`,
-      `    storm clicks       ${n(s.clicks.made)} made (${n(s.clicks.late)} too late, not made; ${s.clicks.failed} failed), ${n(s.clicks.perSecond)}/s`,
+      `    storm clicks       ${n(s.clicks.made)} made at ${n(s.clicks.perSecond)}/s (latest ${(s.clicks.maxDelayMs / 1000).toFixed(1)} s after delivery); ${n(s.clicks.late)} dropped (window nearly over), ${s.clicks.failed} failed, ${s.clicks.non3xx} non-3xx`,
       `    counted            people ${n(s.counted.human)}, machines ${n(s.counted.machine)}: ${s.allMachine ? 'all machine ✓' : 'NOT all machine ✗'}`,
     );
   }

@@ -39,7 +39,7 @@ export type SendIssueOutcome =
  * PUBLIC_URL/o/<campaign>/<click token>.gif. The numbers of an earlier version's links are kept.
  * `rendered` stays as it was: the archive and the feed show it untracked.
  */
-async function withTrackedLinks(published: PublishedIssue, publicUrl: string, clicks: ClickStore): Promise<PublishedIssue> {
+export async function withTrackedLinks(published: PublishedIssue, publicUrl: string, clicks: ClickStore): Promise<PublishedIssue> {
   if (!published.trackClicks && !published.trackOpens) return published;
   const campaignId = published.issueId;
   const root = publicUrl.replace(/\/+$/, '');

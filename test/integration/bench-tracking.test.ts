@@ -1,6 +1,7 @@
 // `newsletter bench tracking` end to end on tiny sizes: it starts its own server, loads tracked
-// links with autocannon, writes a well-formed result whose invariants hold (every answer a
-// redirect, every request the server received counted once as a click), and leaves no key
+// links with autocannon, sends 200 messages twice (the second time in a scanner storm), writes a
+// well-formed result whose invariants hold (every answer a redirect, every request the server
+// received counted once as a click, every storm click counted a machine's), and leaves no key
 // behind. No timing assertions: speed is what the benchmark measures, not what the test checks.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -65,9 +66,31 @@ describe('newsletter bench tracking (tiny run)', () => {
       'redirect latency p99',
       'answers other than a redirect',
       'clicks counted = tracked-link requests received',
+      "storm clicks all counted a machine's",
     ]);
     expect(result.targets.slice(2).every((t) => t.ok)).toBe(true);
     expect(stdout).toContain('redirects/s');
+  });
+
+  it("sends twice through the pipeline, the second time in a storm whose every click counts a machine's", () => {
+    const s = result.storm;
+    expect(s.subscribers).toBe(200);
+    for (const send of [s.quiet, s.stormy]) {
+      expect(send.messages).toBe(200);
+      expect(send.rate).toBeGreaterThan(0);
+    }
+    expect(s.rateRatio).toBeCloseTo(s.stormy.rate / s.quiet.rate);
+    expect(s.linksPerMessage).toBeGreaterThan(1);
+    // Every link of every message, by a scanner and by a browser: made, or dropped when a loaded
+    // machine could not make it in time (none failed, none answered otherwise).
+    expect(s.clicks.made + s.clicks.late).toBe(200 * s.linksPerMessage * 2);
+    expect(s.clicks.made).toBeGreaterThan(0);
+    expect(s.clicks.failed).toBe(0);
+    expect(s.clicks.non3xx).toBe(0);
+    expect(s.clicks.maxDelayMs).toBeLessThanOrEqual(s.clickWithinSeconds * 1000);
+    expect(s.counted).toEqual({ human: 0, machine: s.clicks.made });
+    expect(s.allMachine).toBe(true);
+    expect(stdout).toContain('all machine');
   });
 
   it('leaves no key behind', async () => {
