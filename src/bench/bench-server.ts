@@ -1,17 +1,30 @@
-// A `serve` for a benchmark: the server `newsletter serve` runs (startServer: the same app, the
-// same click commit every second), on a free loopback port, against real Redis under a fresh key
+// A `serve` for a benchmark: the server `newsletter serve` runs (startServer, handed in by the CLI,
+// whose room is above this one: the same app, the same click commit every second), on a free loopback port, against real Redis under a fresh key
 // prefix that close() deletes, with throwaway secrets. Its log goes, at the deployment's
 // LOG_LEVEL as serve logs, to a file: on the terminal it would interleave with the bench's output,
 // and writing a line per request to a terminal would cost more than the route being measured.
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { type Config, loadConfig, readEnvironment } from '../config/index.ts';
-import { createLogger } from '../logging/logger.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
 import { createRedis } from '../redis/connection.ts';
 import { deleteDeploymentKeys } from '../redis/delete-by-prefix.ts';
-import type { RunningServer } from '../server/server.ts';
+
+/** What a bench needs of a running server (src/server/server.ts RunningServer). */
+export interface RunningBenchServer {
+  app: { server: Server };
+  url: string;
+  close(): Promise<void>;
+}
+
+/** src/server/server.ts startServer. */
+export type StartServer = (
+  config: Readonly<Config>,
+  opts: { port: number; host: string; handleSignals: boolean; logger: Logger },
+) => Promise<RunningBenchServer>;
 
 export interface BenchServer {
-  server: RunningServer;
+  server: RunningBenchServer;
   /** The deployment's config: its key prefix and SECRET are the ones the server uses. */
   config: Readonly<Config>;
   logFile: string;
@@ -19,8 +32,7 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export async function startBenchServer(opts: { name: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<BenchServer> {
-  const { startServer } = await import('../server/server.ts');
+export async function startBenchServer(opts: { name: string; logFile: string; startServer: StartServer; env?: NodeJS.ProcessEnv }): Promise<BenchServer> {
   const config = loadConfig({
     ...readEnvironment(),
     ...opts.env,
@@ -32,7 +44,7 @@ export async function startBenchServer(opts: { name: string; logFile: string; en
     PUBLIC_URL: 'http://127.0.0.1',
   });
   const logger = createLogger({ level: config.logLevel, file: opts.logFile });
-  const server = await startServer(config, { port: 0, host: '127.0.0.1', handleSignals: false, logger });
+  const server = await opts.startServer(config, { port: 0, host: '127.0.0.1', handleSignals: false, logger });
   let closed: Promise<void> | null = null;
   return {
     server,

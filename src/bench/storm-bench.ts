@@ -16,8 +16,8 @@ import { resolvePartitions } from '../redis/partitions.ts';
 import { createRenderer } from '../render/index.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
-import { withTrackedLinks } from '../use-cases/send-issue.ts';
-import { startBenchServer } from './bench-server.ts';
+import { withTrackedLinks } from '../campaign/records/tracked-links.ts';
+import { type StartServer, startBenchServer } from './bench-server.ts';
 import { runPipeline } from './pipeline.ts';
 import { BROWSER_AGENT } from './redirect-bench.ts';
 import { startScannerStorm } from './scanner-storm.ts';
@@ -60,6 +60,7 @@ export interface StormBenchOptions {
   issueFile: string;
   subscribers: number;
   connections: number;
+  startServer: StartServer;
   logDir: string;
   log: (line: string) => void;
 }
@@ -71,7 +72,7 @@ interface OneSend {
 
 async function oneSend(o: StormBenchOptions, withStorm: boolean): Promise<OneSend & { links: number; issueId: string; workers: number }> {
   const name = withStorm ? 'stormy' : 'quiet';
-  const deployment = await startBenchServer({ name: 'tracking', logFile: join(o.logDir, `${name}-server.log`) });
+  const deployment = await startBenchServer({ name: 'tracking', logFile: join(o.logDir, `${name}-server.log`), startServer: o.startServer });
   const { config } = deployment;
   const redis = createRedis(config, { name: 'bench-tracking-send' });
   const queueConnection = createRedis(config, { forQueues: true, name: 'bench-tracking-queues' });
@@ -85,7 +86,7 @@ async function oneSend(o: StormBenchOptions, withStorm: boolean): Promise<OneSen
     await seedSubscribers(store, newsletter.listId, o.subscribers);
     const rendered = await createRenderer(templates, { encodedSizes }).renderIssue(issue, newsletter);
     const clicks = new ClickStore(redis, parts.base);
-    // As a list send publishes (send-issue.ts): links tracked, the table saved before any message leaves.
+    // As a list send publishes (src/use-cases/send-issue.ts): links tracked, the table saved before any message leaves.
     const tracked = await withTrackedLinks(toPublishedIssue(rendered, issue, newsletter), config.publicUrl, clicks);
     if (!tracked.clicks) throw new Error(`bench tracking: ${o.issueFile}: its newsletter does not track clicks (tracking.clicks)`);
     const { published } = await publishIssue(redis, parts.base, tracked);

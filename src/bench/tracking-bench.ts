@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startBenchServer } from './bench-server.ts';
+import { type StartServer, startBenchServer } from './bench-server.ts';
 import { runRedirectBench } from './redirect-bench.ts';
 import { killAllNow } from './children.ts';
 import { machineInfo } from './result.ts';
@@ -19,6 +19,7 @@ export interface TrackingBenchOptions {
   subscribers: number;
   /** The issue each send sends; its newsletter must track clicks. */
   issueFile?: string;
+  startServer: StartServer;
   log: (line: string) => void;
 }
 
@@ -34,7 +35,7 @@ export async function runTrackingBench(o: TrackingBenchOptions): Promise<Trackin
   process.once('exit', killAllNow);
   try {
     const logFile = join(dir, 'redirects-server.log');
-    const deployment = await startBenchServer({ name: 'tracking', logFile });
+    const deployment = await startBenchServer({ name: 'tracking', logFile, startServer: o.startServer });
     let redirects: TrackingBenchResult['redirects'];
     try {
       redirects = await runRedirectBench(deployment, { connections: o.connections, durationSeconds: o.durationSeconds, log: o.log });
@@ -45,6 +46,7 @@ export async function runTrackingBench(o: TrackingBenchOptions): Promise<Trackin
       issueFile: resolve(o.issueFile ?? 'emails/issues/pretrain-weekly-064.yaml'),
       subscribers: o.subscribers,
       connections: o.connections,
+      startServer: o.startServer,
       logDir: dir,
       log: o.log,
     });

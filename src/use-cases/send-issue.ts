@@ -4,10 +4,10 @@
 // confirm with the number of recipients; publish once (with its links tracked when the
 // newsletter counts clicks); start the send.
 import { checkPublish, publishIssue, type PublishOutcome } from '../campaign/records/publish.ts';
+import { withTrackedLinks } from '../campaign/records/tracked-links.ts';
 import { previousSend, startListSend, type SendDeps, type SendStarted } from '../campaign/start-send.ts';
 import type { CampaignRecord, PublishedIssue } from '../campaign/types.ts';
 import { UserError } from '../errors.ts';
-import { trackLinks } from '../render/track-links.ts';
 import { ClickStore } from '../reports/click-store.ts';
 
 export interface SendIssueDeps extends SendDeps {
@@ -32,24 +32,6 @@ export type SendIssueOutcome =
   | { kind: 'already-sent'; record: CampaignRecord }
   | { kind: 'not-confirmed' }
   | { kind: 'started'; started: SendStarted; publish: PublishOutcome; resend: boolean };
-
-/**
- * The issue as its list send publishes it: with `trackClicks`, every http(s) link through
- * PUBLIC_URL/r/<campaign>/<n>/<click token> (track-links.ts); with `trackOpens`, an open pixel
- * PUBLIC_URL/o/<campaign>/<click token>.gif. The numbers of an earlier version's links are kept.
- * `rendered` stays as it was: the archive and the feed show it untracked.
- */
-export async function withTrackedLinks(published: PublishedIssue, publicUrl: string, clicks: ClickStore): Promise<PublishedIssue> {
-  if (!published.trackClicks && !published.trackOpens) return published;
-  const campaignId = published.issueId;
-  const root = publicUrl.replace(/\/+$/, '');
-  const base = `${root}/r/${encodeURIComponent(campaignId)}`;
-  const tracked = trackLinks(published.rendered, base, await clicks.links(campaignId), {
-    clicks: published.trackClicks === true,
-    ...(published.trackOpens ? { openPixel: `${root}/o/${encodeURIComponent(campaignId)}` } : {}),
-  });
-  return { ...published, clicks: tracked };
-}
 
 export async function sendIssue(deps: SendIssueDeps, request: SendIssueRequest): Promise<SendIssueOutcome> {
   if (request.onlyNew && request.retryFailed) throw new UserError('--new-subscribers and --retry-failed: choose one');

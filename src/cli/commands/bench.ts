@@ -130,9 +130,10 @@ export function registerTrackingBench(bench: Command): void {
       const out = typed('out', opts.out);
       const subscribers = typed('subscribers', opts.subscribers);
       const { runTrackingBench } = await import('../../bench/tracking-bench.ts');
+      const { startServer } = await import('../../server/server.ts');
       const { formatTrackingTable } = await import('../../bench/tracking-result.ts');
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      const result = await runTrackingBench({ connections: opts.connections, durationSeconds: opts.duration, subscribers, log });
+      const result = await runTrackingBench({ connections: opts.connections, durationSeconds: opts.duration, subscribers, startServer, log });
       await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${formatTrackingTable(result)}\n\n  result written to ${out}\n`);
     });
