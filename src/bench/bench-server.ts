@@ -32,6 +32,14 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
+/** Every bench server not closed yet: a Ctrl-C closes them all (closeBenchServers). */
+const open = new Set<BenchServer>();
+
+/** Closes every bench server still open, deleting their keys (on Ctrl-C). */
+export async function closeBenchServers(): Promise<void> {
+  await Promise.allSettled([...open].map((s) => s.close()));
+}
+
 export async function startBenchServer(opts: { name: string; logFile: string; startServer: StartServer; env?: NodeJS.ProcessEnv }): Promise<BenchServer> {
   const config = loadConfig({
     ...readEnvironment(),
@@ -46,16 +54,19 @@ export async function startBenchServer(opts: { name: string; logFile: string; st
   const logger = createLogger({ level: config.logLevel, file: opts.logFile });
   const server = await opts.startServer(config, { port: 0, host: '127.0.0.1', handleSignals: false, logger });
   let closed: Promise<void> | null = null;
-  return {
+  const handle: BenchServer = {
     server,
     config,
     logFile: opts.logFile,
     close: () =>
       (closed ??= (async () => {
+        open.delete(handle);
         await server.close();
         logger.flush();
         const redis = createRedis(config, { name: `bench-${opts.name}-cleanup` });
         await deleteDeploymentKeys(redis, config.keyPrefix).finally(() => redis.quit());
       })()),
   };
+  open.add(handle);
+  return handle;
 }

@@ -30,7 +30,11 @@ function nextReply(child: ChildProcess): Promise<StormReply> {
 export async function startScannerStorm(sink: SinkHandle, issueId: string, start: Omit<StormStart, 'type'>): Promise<ScannerStorm> {
   const child = spawnEntry(STORM_ENTRY, { ipc: true });
   if ((await nextReply(child)).type !== 'ready') throw new Error('bench tracking: the scanner storm did not start');
-  const send = (message: StormRequest) => child.send(message);
+  // A storm stopped early (Ctrl-C stops every child) is not worth an error of its own.
+  child.on('error', () => {});
+  const send = (message: StormRequest) => {
+    if (child.connected) child.send(message);
+  };
   send({ type: 'start', ...start });
   let seen = 0;
   const pass = async () => {

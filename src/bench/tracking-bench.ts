@@ -6,9 +6,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type StartServer, startBenchServer } from './bench-server.ts';
+import { closeBenchServers, type StartServer, startBenchServer } from './bench-server.ts';
 import { runRedirectBench } from './redirect-bench.ts';
-import { killAllNow } from './children.ts';
+import { killAllNow, stopAll } from './children.ts';
 import { machineInfo } from './result.ts';
 import { runStormBench } from './storm-bench.ts';
 import { type TrackingBenchResult, trackingTargets } from './tracking-result.ts';
@@ -31,8 +31,17 @@ async function linesIn(file: string): Promise<number> {
 export async function runTrackingBench(o: TrackingBenchOptions): Promise<TrackingBenchResult> {
   const startedAt = new Date().toISOString();
   const dir = await mkdtemp(join(tmpdir(), 'bench-tracking-'));
-  // Whatever way this process ends, no load generator, worker or sink outlives it.
+  // Whatever way this process ends, no load generator, worker or sink outlives it; on Ctrl-C
+  // the servers close too and their keys are deleted.
   process.once('exit', killAllNow);
+  const onSignal = (signal: NodeJS.Signals) => {
+    o.log(`\n${signal}: stopping the children and servers, deleting their keys …`);
+    void stopAll(3_000)
+      .then(closeBenchServers)
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const logFile = join(dir, 'redirects-server.log');
     const deployment = await startBenchServer({ name: 'tracking', logFile, startServer: o.startServer });
@@ -61,6 +70,8 @@ export async function runTrackingBench(o: TrackingBenchOptions): Promise<Trackin
     };
   } finally {
     process.off('exit', killAllNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await rm(dir, { recursive: true, force: true });
   }
 }
