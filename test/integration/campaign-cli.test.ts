@@ -1,7 +1,9 @@
 // The CLI as an editor runs it: `send` refuses without confirmation when there is no terminal,
 // `send --yes --at` schedules, `status --json` prints one object, `send --test` reaches only
 // the given addresses with a marked subject, and control commands say clearly what they refuse.
-// All of it with one partition and with QUEUE_PARTITIONS=3 (src/redis/partitions.ts).
+// What touches the partitions (sending, scheduling, the controls, an issue already sent) runs with
+// one partition and with QUEUE_PARTITIONS=3 (src/redis/partitions.ts); what is the CLI's own
+// (refusing without --yes, --test, --watch, naming a refusal) once, with one.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -21,6 +23,10 @@ interface Run {
 
 describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i partition(s))', (partitions) => {
   let h: CampaignHarness;
+  /** The CLI's own behaviour, the same whatever the partitions: defined for one partition only (not a skip). */
+  const cliOnly = (name: string, fn: () => Promise<void>) => {
+    if (partitions === 1) it(name, fn);
+  };
   /** Every partition's shard of the send's campaign hash, in partition order. */
   const shards = (id: string) => Promise.all(h.partitions.keys.map((k) => h.redis.hgetall(k.campaign(id))));
 
@@ -41,7 +47,7 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
   });
   afterAll(async () => h?.close());
 
-  it('refuses to send without --yes when there is no terminal to ask on', async () => {
+  cliOnly('refuses to send without --yes when there is no terminal to ask on', async () => {
     const run = await cli('send', SAMPLE_ISSUE);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refusing to send pretrain-weekly-064 to list \S+ \(20 active subscribers\) without confirmation.*--yes/);
@@ -90,7 +96,7 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
     expect(Date.parse(status.startedAt!)).toBeGreaterThanOrEqual(Date.parse(started.scheduledAt!) - 50);
   });
 
-  it('send --test reaches only the given addresses, marked [TEST], without touching the list', async () => {
+  cliOnly('send --test reaches only the given addresses, marked [TEST], without touching the list', async () => {
     const before = h.sink.messages.length;
     const run = await cli('send', SAMPLE_ISSUE, '--test', 'Editor@Example.test', 'second@example.test');
     expect(run.code).toBe(0);
@@ -119,7 +125,7 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
     expect(status).toMatchObject({ total: 20, sent: 20 });
   });
 
-  it('status --watch started before the send exists waits for it, then follows it to the end', async () => {
+  cliOnly('status --watch started before the send exists waits for it, then follows it to the end', async () => {
     const child = spawn(process.execPath, [BIN, 'status', 'pretrain-weekly-095', '--watch', '--json'], { env: { ...process.env, ...h.env } });
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
@@ -132,7 +138,7 @@ describe.each([1, 3])('newsletter send / status / pause / resume / cancel (%i pa
     expect(last).toMatchObject({ issueId: 'pretrain-weekly-095', state: 'done', total: 20, sent: 20 });
   });
 
-  it('control commands name what they refuse', async () => {
+  cliOnly('control commands name what they refuse', async () => {
     const pause = await cli('pause', ISSUE_ID);
     expect(pause.code).toBe(1);
     expect(pause.stderr).toContain('cannot pause issue pretrain-weekly-064: it is done');
