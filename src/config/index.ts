@@ -116,6 +116,11 @@ const variables = {
   FEED_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
   /** Feed hosts the studio may fetch although they resolve to private addresses (an intranet's), comma-separated. */
   FEED_ALLOW_HOSTS: z.string().default(''),
+  /** `host:port` of the DNS server `doctor` asks instead of the system's (a split-horizon setup, or tests). */
+  DOCTOR_DNS_SERVER: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$|^$/, 'must be host:port, e.g. 127.0.0.1:53')
+    .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -181,6 +186,8 @@ export interface Config {
   /** FEED_TIMEOUT_MS, FEED_ALLOW_HOSTS: the studio's feed fetch (src/studio/public-fetch.ts). */
   feedTimeoutMs: number;
   feedAllowHosts: readonly string[];
+  /** DOCTOR_DNS_SERVER; absent: the system's resolver. */
+  doctorDnsServer?: string;
 }
 
 /**
@@ -372,5 +379,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     feedAllowHosts: v.FEED_ALLOW_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    ...(v.DOCTOR_DNS_SERVER ? { doctorDnsServer: v.DOCTOR_DNS_SERVER } : {}),
   });
 }

@@ -8,12 +8,13 @@ import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
+import { doctorSection, type DoctorRuns } from './doctor-section.ts';
 import { consolePage } from './layout.ts';
 import { newIssueForm } from './new-issue-routes.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { sendsTable, stateBadge } from './views.ts';
 
-export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: IssueChecks, flash: Flash): FastifyPluginAsync {
+export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: IssueChecks, flash: Flash, doctor: DoctorRuns): FastifyPluginAsync {
   /** Errors and warnings of one issue file (its lint, or every problem that stops it loading). */
   async function lintOf(id: string): Promise<{ errors: number; warnings: number }> {
     const checked = await checks.check(join(ctx.config.emailsDir, 'issues', `${id}.yaml`)).catch(() => null);
@@ -44,7 +45,7 @@ ${issues.map((i, n) => html`<tr><td><a href="/admin/issues/${i.id}">${i.id}</a><
           title: m.issuesTitle,
           path: '/admin',
           session: { csrf },
-          body: html`<h1>${m.issuesTitle}</h1>${notice ?? ''}<section>${issueTable}</section>${newIssueForm(m, csrf, ctx.newsletters.all)}<h2>${m.recentSends}</h2><section>${sendsTable(m, sends)}</section>`,
+          body: html`<h1>${m.issuesTitle}</h1>${notice ?? ''}<section>${issueTable}</section>${newIssueForm(m, csrf, ctx.newsletters.all)}<h2>${m.recentSends}</h2><section>${sendsTable(m, sends)}</section>${doctorSection(m, csrf, doctor)}`,
         }),
       );
     });

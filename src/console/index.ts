@@ -6,6 +6,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../http/app-context.ts';
 import { authRoutes, requireSession } from './auth-routes.ts';
 import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
+import type { DoctorOptions } from '../doctor/run-doctor.ts';
+import { doctorRoutes, type DoctorRuns } from './doctor-section.ts';
 import { homeRoutes } from './home-routes.ts';
 import { IssueChecks } from '../use-cases/issue-check.ts';
 import { Flash } from './flash.ts';
@@ -19,7 +21,7 @@ import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
 import { AdminSessionStore } from './session-store.ts';
 
-export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
+export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } = {}): FastifyPluginAsync {
   return async (admin) => {
     const cookies: CookiePolicy = { secure: ctx.config.publicUrl.startsWith('https:') };
     // Signed with SECRET; SECRET_PREVIOUS still verifies during a rotation.
@@ -29,10 +31,13 @@ export function consoleRoutes(ctx: AppContext): FastifyPluginAsync {
     const flash = new Flash(auth.sessions);
     // One render-and-lint per version of each issue file, shared by the home and issue pages.
     const checks = new IssueChecks({ assetsUrl: ctx.config.assetsUrl });
+    // The last run of the home page's deployment checks, kept by this process.
+    const doctor: DoctorRuns = { last: null, ...(opts.doctor ? { options: opts.doctor } : {}) };
     await admin.register(authRoutes(auth));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
-      await guarded.register(homeRoutes(ctx, cookies, checks, flash));
+      await guarded.register(homeRoutes(ctx, cookies, checks, flash, doctor));
+      await guarded.register(doctorRoutes(ctx, doctor));
       await guarded.register(newIssueRoutes(ctx, cookies, flash));
       await guarded.register(issueRoutes(ctx, cookies, flash, checks));
       await guarded.register(studioRoutes(ctx, cookies, flash));

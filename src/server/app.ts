@@ -40,6 +40,7 @@ import { subscribeRoutes } from '../http/routes/subscribe.ts';
 import { unsubscribeRoutes } from '../http/routes/unsubscribe.ts';
 import { clickRoutes, type ClickRouteDeps } from '../http/routes/click-redirect.ts';
 import { openRoutes } from '../http/routes/open-pixel.ts';
+import type { DoctorOptions } from '../doctor/run-doctor.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { sesWebhookRoutes, type SesWebhookOptions } from '../http/routes/ses-webhook.ts';
 import { webhookRoutes } from '../http/routes/webhooks.ts';
@@ -70,6 +71,8 @@ export interface AppDeps {
    * default: opened here on `redis` and closed with the app.
    */
   sends?: Sends;
+  /** The console home's deployment checks (src/doctor): tests point them at their own DNS server. */
+  doctor?: DoctorOptions;
   /** Tracked links (/r/…): the machine window, and the clock (tests drive time through it). */
   clicks?: Pick<ClickRouteDeps, 'now' | 'machineWindowMs'>;
 }
@@ -200,6 +203,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
-  await app.register(consoleRoutes(ctx), { prefix: '/admin' });
+  await app.register(consoleRoutes(ctx, deps.doctor ? { doctor: deps.doctor } : {}), { prefix: '/admin' });
   return app;
 }

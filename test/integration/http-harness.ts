@@ -1,5 +1,6 @@
 // Shared set-up of the HTTP tests: the real app on real Redis (fresh prefix), the real
 // transactional worker rendering through MJML, a real SMTP sink, and mailparser to read mail.
+import type { DoctorOptions } from '../../src/doctor/run-doctor.ts';
 import type { SesWebhookOptions } from '../../src/http/routes/ses-webhook.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { Queue, type Worker } from 'bullmq';
@@ -44,7 +45,14 @@ export interface HttpHarness {
 }
 
 export async function startHttpHarness(
-  opts: { publicUrl?: string; rateLimitPerMinute?: number; logger?: boolean | FastifyBaseLogger; env?: Record<string, string>; ses?: SesWebhookOptions } = {},
+  opts: {
+    publicUrl?: string;
+    rateLimitPerMinute?: number;
+    logger?: boolean | FastifyBaseLogger;
+    env?: Record<string, string>;
+    ses?: SesWebhookOptions;
+    doctor?: DoctorOptions;
+  } = {},
 ): Promise<HttpHarness> {
   const t: TestRedis = await testRedis();
   const sink = await startSmtpSink();
@@ -94,6 +102,7 @@ export async function startHttpHarness(
     transactionalQueue,
     logger: opts.logger ?? false,
     ...(opts.ses ? { ses: opts.ses } : {}),
+    ...(opts.doctor ? { doctor: opts.doctor } : {}),
   });
   await app.ready();
 

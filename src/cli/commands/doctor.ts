@@ -17,8 +17,7 @@ export function register(program: Command): void {
       const config = loadConfig(env, ['SECRET']);
       const { runDoctor, formatDoctor } = await import('../../doctor/run-doctor.ts');
       // DOCTOR_DNS_SERVER (host:port) asks that DNS server instead of the system's.
-      const dnsServer = env.DOCTOR_DNS_SERVER?.trim();
-      const results = await runDoctor(config, dnsServer ? { dnsServer } : {});
+      const results = await runDoctor(config, config.doctorDnsServer ? { dnsServer: config.doctorDnsServer } : {});
       process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : formatDoctor(results));
       // Exits now: a server that never answered may still hold a socket open.
       process.exit(results.some((r) => r.status === 'fail') ? 1 : 0);

@@ -44,6 +44,23 @@ export const en: ConsoleMessages = {
     none: 'Every feature the HTML uses works in every target client.',
     headings: ['Feature', 'Lacking', 'Partial', 'Fallback', 'From'],
   },
+  doctor: {
+    title: 'Will it reach the inbox?',
+    intro:
+      'The checks of newsletter doctor: DNS (SPF, DKIM, DMARC), https and one-click unsubscribe, Redis, the SMTP relay and the headers of a built message. They take a few seconds.',
+    notRun: 'Not run since this server started.',
+    run: 'Run the checks',
+    runAgain: 'Run the checks again',
+    summary: (at, failed, warned) =>
+      failed
+        ? `Run ${at}: ${failed} ${byCount(failed, 'check', 'checks')} failed, ${warned} ${byCount(warned, 'warning', 'warnings')}.`
+        : `Run ${at}: all checks passed${warned ? `, ${warned} ${byCount(warned, 'warning', 'warnings')}` : ''}.`,
+    check: 'Check',
+    status: 'Result',
+    found: 'What was found',
+    fix: 'Fix:',
+    statuses: { pass: 'passed', warn: 'warning', fail: 'failed' },
+  },
   report: {
     title: 'How the issue did',
     delivered: 'Delivered',

@@ -45,6 +45,19 @@ export interface ConsoleMessages {
     headings: readonly [string, string, string, string, string];
   };
   /** A send's report (src/console/report-section.ts). */
+  doctor: {
+    title: string;
+    intro: string;
+    notRun: string;
+    run: string;
+    runAgain: string;
+    summary(at: string, failed: number, warned: number): string;
+    check: string;
+    status: string;
+    found: string;
+    fix: string;
+    statuses: { pass: string; warn: string; fail: string };
+  };
   report: {
     title: string;
     delivered: string;

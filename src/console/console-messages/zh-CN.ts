@@ -40,6 +40,20 @@ export const zhCN: ConsoleMessages = {
     none: 'HTML 用到的每个特性在所有目标客户端中都可用。',
     headings: ['特性', '不支持', '部分支持', '后备方案', '来源'],
   },
+  doctor: {
+    title: '邮件能进收件箱吗？',
+    intro: '与 newsletter doctor 相同的检查：DNS（SPF、DKIM、DMARC）、https 与一键退订、Redis、SMTP 中继和生成邮件的标头。需要几秒钟。',
+    notRun: '本服务启动以来尚未运行。',
+    run: '运行检查',
+    runAgain: '再次运行检查',
+    summary: (at, failed, warned) =>
+      failed ? `${at} 运行：${failed} 项失败，${warned} 项警告。` : `${at} 运行：全部通过${warned ? `，${warned} 项警告` : ''}。`,
+    check: '检查',
+    status: '结果',
+    found: '发现',
+    fix: '修正：',
+    statuses: { pass: '通过', warn: '警告', fail: '失败' },
+  },
   report: {
     title: '本期效果',
     delivered: '已送达',
