@@ -24,10 +24,12 @@ function configuredMarkdownIt(): InstanceType<typeof MarkdownIt> {
   md.enable(MARKDOWN_RULES);
   md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
   // Code scrolls sideways in its own box rather than widening the message on a phone; the
-  // wrapper carries the scrolling because some clients ignore overflow on <pre>.
+  // wrapper carries the scrolling because some clients ignore overflow on <pre>. The box takes
+  // the keyboard's focus (tabindex 0), or a reader without a mouse could not scroll it (axe:
+  // scrollable-region-focusable); a client that strips tabindex loses nothing else.
   md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content);
   md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content);
-  md.renderer.rules.table_open = () => `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><table class="nl-md-table" style="${TABLE_STYLE}">`;
+  md.renderer.rules.table_open = () => `<div class="nl-md-scroll" tabindex="0" style="${SCROLL_STYLE}"><table class="nl-md-table" style="${TABLE_STYLE}">`;
   md.renderer.rules.table_close = () => '</table></div>';
   // An image: as wide as the column at most, its alt text for readers without images.
   md.renderer.rules.image = (tokens, idx) => {
@@ -107,7 +109,7 @@ function escapeCode(text: string): string {
 
 function codeBlock(content: string): string {
   const code = escapeCode(content.replace(/\n$/, ''));
-  return `<div class="nl-md-scroll" style="${SCROLL_STYLE}"><pre class="nl-md-code" style="margin:0;padding:12px;background-color:${BLOCK_BACKGROUND};border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.5;white-space:pre;text-align:left;direction:ltr;"><code>${code}</code></pre></div>`;
+  return `<div class="nl-md-scroll" tabindex="0" style="${SCROLL_STYLE}"><pre class="nl-md-code" style="margin:0;padding:12px;background-color:${BLOCK_BACKGROUND};border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.5;white-space:pre;text-align:left;direction:ltr;"><code>${code}</code></pre></div>`;
 }
 
 const BLOCK_STYLES: Record<string, string> = {

@@ -46,7 +46,9 @@ describe('Markdown in a text section', () => {
     const { html, findings } = await renderText(SOURCE);
     expect(html).toContain('<pre class="nl-md-code"');
     expect(html).toContain('<code>npm install newsletter@2\n  npx newsletter subscribers reindex   # rebuilds the bitmaps</code>');
-    expect(html).toMatch(/<div class="nl-md-scroll" style="overflow-x:auto;[^"]*"><pre/);
+    // The scrolling box takes the keyboard's focus, so that it can be scrolled without a mouse.
+    expect(html).toMatch(/<div class="nl-md-scroll" tabindex="0" style="overflow-x:auto;[^"]*"><pre/);
+    expect(html).toMatch(/<div class="nl-md-scroll" tabindex="0" style="overflow-x:auto;[^"]*"><table/);
     expect(html).toMatch(/<table class="nl-md-table"[^>]*><thead>\s*<tr>\s*<th[^>]*>Step<\/th>/);
     expect(html).toMatch(/<td style="[^"]*text-align:right;">3 min<\/td>/);
     expect(html).toMatch(/<blockquote[^>]*>\s*<p[^>]*>Measure before you cut\.<\/p>/);
