@@ -33,7 +33,7 @@ export function homeRoutes(ctx: AppContext, cookies: CookiePolicy, checks: Issue
       const csrf = reply.generateCsrf();
       const notice = await flash.take(request);
       const issueTable = issues.length
-        ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.subject}</th><th scope="col">${m.lint}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.total}</th></tr></thead><tbody>
+        ? html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.subject}</th><th scope="col">${m.lint}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.total}</th></tr></thead><tbody>
 ${issues.map((i, n) => html`<tr><td><a href="/admin/issues/${i.id}">${i.id}</a></td><td>${i.subject ?? html`<span class="error-text">${m.issueUnreadable}</span>`}</td><td data-lint="${i.id}">${lintBadge(m, lints[n]!)}</td><td>${stateBadge(m, i.status)}</td><td class="n">${i.status?.sent ?? ''}</td><td class="n">${i.status?.total ?? ''}</td></tr>`)}
 </tbody></table></div>`
         : html`<p>${m.issuesEmpty}</p>`;

@@ -6,6 +6,9 @@ import { html, trusted, type SafeHtml } from '../http/views/html.ts';
 import type { Page } from '../http/views/layout.ts';
 import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './console-messages/index.ts';
 
+// In dark mode each send state keeps its own tint, a dark one: the light tints under the dark
+// palette's light text read at about 1.2:1. A .table-wrap scrolls sideways on a phone, so every
+// one is written with tabindex="0": a keyboard can focus it and scroll (axe: scrollable-region-focusable).
 const CSS = `:root{color-scheme:light dark}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.55 -apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;background:#f4f5f7;color:#1c1e21}
@@ -63,7 +66,7 @@ ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8
 meter{width:8rem;height:1rem}.chart{margin:1rem 0}.chart svg{display:block;width:100%;height:8rem}.chart-axis{stroke:#52606d;stroke-width:1;vector-effect:non-scaling-stroke}.chart-sent,.chart-human{fill:#1d4ed8}.chart-machine{fill:#7b8794}.swatch{display:inline-block;width:.75rem;height:.75rem;margin:0 .25rem 0 .75rem;vertical-align:-.1rem}.swatch.chart-human{background:#1d4ed8}.swatch.chart-machine{background:#7b8794}figcaption{font-size:.9rem}th.url{font-weight:400;overflow-wrap:anywhere;max-width:28rem}caption{text-align:left;font-weight:600;padding:.25rem 0}
 select{min-height:40px;padding:.35rem .5rem;font:inherit;border:1px solid #7b8794;border-radius:6px}
 :focus-visible{outline:3px solid #e8710a;outline-offset:2px}
-@media (prefers-color-scheme:dark){.chart-sent,.chart-human{fill:#60a5fa}.swatch.chart-human{background:#60a5fa}.chart-machine{fill:#9aa5b1}.swatch.chart-machine{background:#9aa5b1}.chart-axis{stroke:#9aa5b1}body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.studio-preview,.studio-form form{background:#1c2025;box-shadow:none}.field-finding{color:#f5c6c2}ins{background:#1d3b2a}del{background:#3d1a18}.state{background:#323a42}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
+@media (prefers-color-scheme:dark){.chart-sent,.chart-human{fill:#60a5fa}.swatch.chart-human{background:#60a5fa}.chart-machine{fill:#9aa5b1}.swatch.chart-machine{background:#9aa5b1}.chart-axis{stroke:#9aa5b1}body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.studio-preview,.studio-form form{background:#1c2025;box-shadow:none}.field-finding{color:#f5c6c2}ins{background:#1d3b2a}del{background:#3d1a18}.state{background:#323a42}.state.sending{background:#1d3b2a}.state.paused{background:#3d3413}.state.done{background:#1b2b44}.state.cancelled{background:#3d1a18}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
 const CSS_HASH = sha256(CSS);

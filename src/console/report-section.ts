@@ -85,7 +85,7 @@ export function reportSection(m: ConsoleMessages, r: IssueReport, timeZone = 'UT
 <tbody>${r.domains.map((d) => html`<tr><th scope="row">${d.domain}</th><td class="n">${d.bounced}</td><td class="n">${d.deferred}</td><td class="n">${d.failed}</td></tr>`)}</tbody></table></div>`
     : '';
   return html`<section aria-labelledby="report"><h2 id="report">${t.title}</h2>
-<div class="table-wrap"><table data-report><tbody>${rows.map(([label, n, share]) => html`<tr><th scope="row">${label}</th><td class="n">${n}</td><td class="n">${share}</td></tr>`)}</tbody></table></div>
+<div class="table-wrap" tabindex="0"><table data-report><tbody>${rows.map(([label, n, share]) => html`<tr><th scope="row">${label}</th><td class="n">${n}</td><td class="n">${share}</td></tr>`)}</tbody></table></div>
 ${domains}
 ${clickPart}
 ${r.opens ? html`<p data-field="opens">${t.opensSummary(r.opens.human, r.opens.humanUnique, percent(r.sent > 0 ? r.opens.humanUnique / r.sent : null), r.opens.machine)}</p>` : ''}

@@ -65,7 +65,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
         [c.created, when(s.createdAt, m.lang)],
         [c.updated, when(s.updatedAt, m.lang)],
       ];
-      return html`<div class="table-wrap"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`;
+      return html`<div class="table-wrap" tabindex="0"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`;
     }
 
     function consentTable(m: ConsoleMessages, s: Subscriber): SafeHtml {
@@ -80,14 +80,14 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
         [c.consentText, consentText(consent.textVersion) ?? consent.textVersion],
         [c.confirmedAt, consent.confirmedAt ? when(consent.confirmedAt, m.lang) : ''],
       ];
-      return html`<div class="table-wrap"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`;
+      return html`<div class="table-wrap" tabindex="0"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`;
     }
 
     /** Every grant and withdrawal kept for them, oldest first. */
     function consentHistoryTable(m: ConsoleMessages, events: ConsentEvent[]): SafeHtml {
       const c = m.sub;
       if (events.length === 0) return html``;
-      return html`<h3>${c.consentHistory}</h3><div class="table-wrap"><table data-consent-history><thead><tr><th scope="col">${c.consentAt}</th><th scope="col">${c.event}</th><th scope="col">${m.subs.list}</th><th scope="col">${c.consentSource}</th><th scope="col">${c.consentIp}</th><th scope="col">${c.consentAgent}</th><th scope="col">${c.consentText}</th><th scope="col">${c.confirmedAt}</th></tr></thead><tbody>${events.map(
+      return html`<h3>${c.consentHistory}</h3><div class="table-wrap" tabindex="0"><table data-consent-history><thead><tr><th scope="col">${c.consentAt}</th><th scope="col">${c.event}</th><th scope="col">${m.subs.list}</th><th scope="col">${c.consentSource}</th><th scope="col">${c.consentIp}</th><th scope="col">${c.consentAgent}</th><th scope="col">${c.consentText}</th><th scope="col">${c.confirmedAt}</th></tr></thead><tbody>${events.map(
         (e) =>
           html`<tr><td>${when(e.at, m.lang)}</td><td>${c.events[e.type]}</td><td>${e.listId ?? ''}</td><td>${c.eventSources[e.source]}</td><td>${e.ip ?? ''}</td><td>${e.userAgent ?? ''}</td><td>${e.textVersion ? (consentText(e.textVersion) ?? e.textVersion) : ''}</td><td>${e.confirmedAt ? when(e.confirmedAt, m.lang) : ''}</td></tr>`,
       )}</tbody></table></div>`;
@@ -101,7 +101,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
         ...(s.left ?? []).map((l) => ({ list: l, what: c.left, leave: false })),
       ];
       if (rows.length === 0) return html`<p>${c.noLists}</p>`;
-      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${m.subs.list}</th><th scope="col">${m.columns.state}</th><th scope="col"></th></tr></thead><tbody>${rows.map(
+      return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${m.subs.list}</th><th scope="col">${m.columns.state}</th><th scope="col"></th></tr></thead><tbody>${rows.map(
         (r) =>
           html`<tr><td>${r.list}</td><td>${r.what}</td><td>${r.leave ? html`<a href="${subscriberHref(s.id)}/leave?list=${encodeURIComponent(r.list)}">${c.leave(r.list)}</a>` : ''}</td></tr>`,
       )}</tbody></table></div>`;
@@ -109,7 +109,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
 
     function historyTable(m: ConsoleMessages, entries: HistoryEntry[]): SafeHtml {
       if (entries.length === 0) return html`<p>${m.sub.noHistory}</p>`;
-      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${m.columns.issue}</th><th scope="col">${m.columns.state}</th><th scope="col">${m.sub.afterwards}</th></tr></thead><tbody>${entries.map(
+      return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${m.columns.issue}</th><th scope="col">${m.columns.state}</th><th scope="col">${m.sub.afterwards}</th></tr></thead><tbody>${entries.map(
         (e) =>
           html`<tr><td><a href="/admin/sends/${encodeURIComponent(e.campaignId)}">${e.campaignId}</a></td><td>${m.outcomes[e.fate] ?? e.fate}</td><td>${e.after ? m.sub.after[e.after] : ''}</td></tr>`,
       )}</tbody></table></div>`;

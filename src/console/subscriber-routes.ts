@@ -87,7 +87,7 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
 
     function table(m: ConsoleMessages, subscribers: readonly Subscriber[]): SafeHtml {
       const c = m.subs;
-      return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.name}</th><th scope="col">${m.columns.state}</th><th scope="col">${c.lists}</th><th scope="col">${c.joined}</th></tr></thead><tbody>${subscribers.map((s) => row(m, s))}</tbody></table></div>`;
+      return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.name}</th><th scope="col">${m.columns.state}</th><th scope="col">${c.lists}</th><th scope="col">${c.joined}</th></tr></thead><tbody>${subscribers.map((s) => row(m, s))}</tbody></table></div>`;
     }
 
     async function show(request: FastifyRequest, reply: FastifyReply, notice?: SafeHtml, statusCode = 200, extra?: SafeHtml) {
@@ -97,7 +97,7 @@ export function subscriberRoutes(ctx: AppContext, cookies: CookiePolicy, flash: 
       const csrf = reply.generateCsrf();
       const [whole, ...perList] = await Promise.all([ctx.store.countByStatus(null), ...lists.map((l) => ctx.store.countByStatus(l))]);
       const c = m.subs;
-      const counts = html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.list}</th>${SUBSCRIBER_STATUSES.map((s) => html`<th scope="col" class="n">${c.status[s]}</th>`)}</tr></thead><tbody>
+      const counts = html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${c.list}</th>${SUBSCRIBER_STATUSES.map((s) => html`<th scope="col" class="n">${c.status[s]}</th>`)}</tr></thead><tbody>
 <tr><th scope="row">${c.whole}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="all-${s}">${whole![s]}</td>`)}</tr>
 ${lists.map((l, i) => html`<tr><th scope="row">${l}</th>${SUBSCRIBER_STATUSES.map((s) => html`<td class="n" data-count="${l}-${s}">${perList[i]![s]}</td>`)}</tr>`)}</tbody></table></div>`;
       const filter = filterOf(q);
@@ -229,7 +229,7 @@ ${found}</section>
       const csrf = reply.generateCsrf();
       const preview = html`<section aria-labelledby="preview"><h2 id="preview">${m.subs.previewTitle(upload.name || 'CSV', upload.bytes)}</h2>
 <p class="notice" role="status" data-import-target>${m.subs.importTarget(upload.listId, upload.confirmed)}</p>
-<div class="table-wrap"><table><thead><tr>${header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${data.slice(0, PREVIEW_ROWS).map((r) => html`<tr>${r.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
+<div class="table-wrap" tabindex="0"><table><thead><tr>${header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${data.slice(0, PREVIEW_ROWS).map((r) => html`<tr>${r.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
 <form method="post" action="/admin/subscribers/import/confirm" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="upload" value="${id}"><button type="submit">${m.subs.importButton}</button> <a class="button secondary" href="/admin/subscribers">${m.cancelButton}</a></form></section>`;
       return show(request, reply, await flash.take(request), 200, preview);
     });

@@ -22,7 +22,7 @@ export function sendRow(m: ConsoleMessages, s: CampaignStatus): SafeHtml {
 export function sendsTable(m: ConsoleMessages, sends: readonly CampaignStatus[]): SafeHtml {
   if (sends.length === 0) return html`<p>${m.noSends}</p>`;
   const c = m.columns;
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col">${c.started}</th></tr></thead>
+  return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${c.issue}</th><th scope="col">${c.state}</th><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col">${c.started}</th></tr></thead>
 <tbody>${sends.map((s) => sendRow(m, s))}</tbody></table></div>`;
 }
 
