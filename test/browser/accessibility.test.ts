@@ -1,0 +1,217 @@
+// axe-core in Chromium on every surface a person sees (issue #30): each sample issue's email as
+// rendered (light and dark, 375 and 600 px), every public page (landing, subscribe, confirm,
+// unsubscribe, preferences, archive list and issue) and every console page (login included),
+// the pages in light and dark at 375 and 1280 px. No serious or critical violation is allowed; the failure message
+// lists each rule with the nodes that break it. One browser and one listening app serve them all.
+import { readdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
+import { loadIssueFile } from '../../src/content/index.ts';
+import { encodedSizes } from '../../src/mail/index.ts';
+import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { createRenderer, personalise } from '../../src/render/index.ts';
+import { createConfirmation, signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
+import { type AxeViolation, axeViolations } from '../helpers/axe.ts';
+import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
+import { ADMIN_TOKEN, type HttpHarness, startListeningHarness } from '../integration/http-harness.ts';
+
+const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' };
+const SCHEMES = ['light', 'dark'] as const;
+const EMAIL_WIDTHS = [375, 600] as const;
+/** A phone and a laptop. */
+const PAGE_WIDTHS = [375, 1280] as const;
+const IMPACTS = ['serious', 'critical'] as const;
+const SEND_ISSUE = 'shipping-log-031';
+/** Every sample issue, by id (emails/issues/<id>.yaml). */
+const SAMPLE_IDS = readdirSync('emails/issues')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
+
+let browser: Browser;
+let h: HttpHarness;
+let base: string;
+const emails = new Map<string, string>();
+let publicPage: Page;
+let consolePage: Page;
+/** Paths filled in once the subscribers and tokens exist. */
+const publicPaths: Record<string, string> = {};
+const consolePaths: Record<string, string> = {};
+/** The login page's, found before logging in. */
+let consoleLoginViolations: Array<AxeViolation & { where: string }> = [];
+
+beforeAll(async () => {
+  if (CHROMIUM_MISSING) return;
+  ({ h, base } = await startListeningHarness());
+  await renderAndPublishSamples();
+  await makeSubscribersAndTokens();
+  browser = await launchBrowser();
+  publicPage = await appOnlyPage(await browser.newContext({ deviceScaleFactor: 1 }));
+  consolePage = await appOnlyPage(await browser.newContext({ deviceScaleFactor: 1 }));
+  await logIn(consolePage);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** Each sample's email as a subscriber gets it, and published with a send under way, so the archive serves it. */
+async function renderAndPublishSamples(): Promise<void> {
+  for (const id of SAMPLE_IDS) {
+    const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${id}.yaml`);
+    const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
+    const { html } = personalise(rendered, {
+      unsubscribeUrl: 'https://news.example.test/unsubscribe/T',
+      preferencesUrl: 'https://news.example.test/preferences/T',
+      viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
+      name: 'Ada Lovelace-Byron',
+    });
+    emails.set(issue.id, html);
+    const forArchive = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
+    const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(forArchive, issue, newsletter));
+    await startCampaign(h.redis, h.keys, {
+      campaignId: issue.id,
+      issueId: issue.id,
+      mode: 'list',
+      listId: newsletter.listId,
+      contentHash: published.contentHash,
+      state: 'sending',
+      expected: 0,
+    });
+  }
+}
+
+/** A reader (for the unsubscribe, preferences and console pages) and a pending one with a confirmation link. */
+async function makeSubscribersAndTokens(): Promise<void> {
+  const consent = { at: new Date().toISOString(), textVersion: 'v1', source: 'api' as const };
+  const { subscriber: reader } = await h.store.create({
+    email: 'ada@readers.example',
+    name: 'Ada',
+    locale: 'en',
+    lists: [h.en.listId],
+    status: 'active',
+    consent,
+  });
+  const { subscriber: pending } = await h.store.create({
+    email: 'grace@readers.example',
+    name: 'Grace',
+    locale: 'en',
+    lists: [h.en.listId],
+    status: 'pending',
+    consent,
+  });
+  const confirmToken = await createConfirmation(h.redis, h.keys, { subscriberId: pending.id, listId: h.en.listId }, 48);
+  Object.assign(publicPaths, {
+    landing: '/',
+    subscribe: `/subscribe?newsletter=${h.en.id}`,
+    confirm: `/confirm/${confirmToken}`,
+    unsubscribe: `/unsubscribe/${signListToken(h.config.secrets, reader.id, h.en.listId)}`,
+    preferences: `/preferences/${signPreferencesToken(h.config.secrets, reader.id, h.en.listId)}`,
+    'archive list': `/issues?newsletter=${h.en.id}`,
+    ...Object.fromEntries(SAMPLE_IDS.map((id) => [`archive issue ${id}`, `/issues/${id}`])),
+  });
+  Object.assign(consolePaths, {
+    home: '/admin',
+    issue: `/admin/issues/${SEND_ISSUE}`,
+    send: `/admin/sends/${SEND_ISSUE}`,
+    'cancel send': `/admin/sends/${SEND_ISSUE}/cancel`,
+    subscribers: '/admin/subscribers',
+    subscriber: `/admin/subscribers/${reader.id}`,
+    'delete subscriber': `/admin/subscribers/${reader.id}/delete`,
+    'leave list': `/admin/subscribers/${reader.id}/leave?list=${h.en.listId}`,
+    search: `/admin/subscribers?q=ada&list=${h.en.listId}`,
+    'bulk unsubscribe': `/admin/subscribers/bulk?action=unsubscribe&q=ada&kind=auto&list=${h.en.listId}&status=`,
+  });
+}
+
+/** A page that reaches only the app; any other image is a placeholder of its size, anything else is blocked. */
+async function appOnlyPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  const sizes = new Map<string, { width: number; height: number }>();
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base)) {
+      // Only the archive's pages are read for image sizes; the rest (logins, redirects) pass as they are.
+      if (route.request().resourceType() !== 'document' || !new URL(url).pathname.startsWith('/issues')) return route.continue();
+      const response = await route.fetch();
+      const body = await response.text();
+      for (const [src, size] of imageSizesInHtml(body)) sizes.set(src, size);
+      return route.fulfill({ response, body });
+    }
+    if (route.request().resourceType() === 'image')
+      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
+    return route.abort('blockedbyclient');
+  });
+  return page;
+}
+
+/** The login page is checked first, logged out. (The send pages exist: every sample has a send under way, for the archive.) */
+async function logIn(page: Page): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  consoleLoginViolations = await violationsInBothSchemes(page, 'login');
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+/** The serious and critical violations of the page as it is, in each colour scheme, labelled with where they were found. */
+async function violationsInBothSchemes(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<Array<AxeViolation & { where: string }>> {
+  const found: Array<AxeViolation & { where: string }> = [];
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 800 });
+      const where = `${label}, ${scheme}, ${width} px`;
+      found.push(...(await axeViolations(page, { impacts: IMPACTS })).map((v) => ({ where, ...v })));
+    }
+  }
+  return found;
+}
+
+/** Opens `path` on the app and checks it in both schemes. */
+async function pageViolations(page: Page, label: string, path: string): Promise<Array<AxeViolation & { where: string }>> {
+  const response = await page.goto(`${base}${path}`, { waitUntil: 'load' });
+  expect(response?.status(), `${label}: ${path}`).toBe(200);
+  return violationsInBothSchemes(page, label);
+}
+
+type Found = AxeViolation & { where: string };
+
+/** One line per rule and place, then its nodes: what a failing run prints, to fix from. */
+function describeViolations(found: readonly Found[]): string {
+  return found.map((v) => [`${v.where}: ${v.id} (${v.impact}) ${v.help}`, ...v.nodes.map((n) => `    ${n.target}  ${n.html}`)].join('\n')).join('\n');
+}
+
+function expectNoViolations(found: readonly Found[]): void {
+  expect(found, `serious or critical axe violations:\n${describeViolations(found)}`).toEqual([]);
+}
+
+describe.skipIf(CHROMIUM_MISSING)(browserSuite('axe: no serious or critical violations'), () => {
+  it('covers at least the three samples', () => {
+    expect([...emails.keys()]).toEqual(expect.arrayContaining(['field-notes-012', 'pretrain-weekly-064', 'shipping-log-031']));
+  });
+
+  for (const id of SAMPLE_IDS) {
+    it(`${id}: the email, light and dark, 375 and 600 px`, async () => {
+      const page = await openEmail(browser, emails.get(id) ?? '', EMAIL_WIDTHS[0], new Map(), ASSETS);
+      const found = await violationsInBothSchemes(page, `${id} email`, EMAIL_WIDTHS);
+      await page.close();
+      expectNoViolations(found);
+    }, 60_000);
+  }
+
+  it('every public page, light and dark', async () => {
+    const found: Array<AxeViolation & { where: string }> = [];
+    for (const [label, path] of Object.entries(publicPaths)) found.push(...(await pageViolations(publicPage, label, path)));
+    expectNoViolations(found);
+  }, 120_000);
+
+  it('every console page, login included, light and dark', async () => {
+    const found = [...consoleLoginViolations];
+    for (const [label, path] of Object.entries(consolePaths)) found.push(...(await pageViolations(consolePage, label, path)));
+    expectNoViolations(found);
+  }, 120_000);
+});
