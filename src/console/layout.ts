@@ -7,7 +7,7 @@ import type { Page } from '../http/views/layout.ts';
 import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './console-messages/index.ts';
 
 // In dark mode each send state keeps its own tint, a dark one: the light tints under the dark
-// palette's light text read at about 1.2:1. A .table-wrap scrolls sideways on a phone, so every
+// palette's light text read at 1.04–1.1:1. A .table-wrap scrolls sideways on a phone, so every
 // one is written with tabindex="0": a keyboard can focus it and scroll (axe: scrollable-region-focusable).
 const CSS = `:root{color-scheme:light dark}
 *{box-sizing:border-box}
