@@ -1,8 +1,9 @@
 // axe-core in Chromium on every surface a person sees (issue #30): each sample issue's email as
 // rendered (light and dark, 375 and 600 px), every public page (landing, subscribe, confirm,
 // unsubscribe, preferences, archive list and issue) and every console page (login included),
-// the pages in light and dark at 375 and 1280 px. No serious or critical violation is allowed; the failure message
-// lists each rule with the nodes that break it. One browser and one listening app serve them all.
+// the pages in light and dark at 375 and 1280 px. No serious or critical violation is allowed;
+// the failure message lists each rule with the nodes that break it. One browser and one
+// listening app serve them all.
 import { readdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,8 @@ const EMAIL_WIDTHS = [375, 600] as const;
 const PAGE_WIDTHS = [375, 1280] as const;
 const IMPACTS = ['serious', 'critical'] as const;
 const SEND_ISSUE = 'shipping-log-031';
+/** A violation with where it was found: surface, colour scheme, width. */
+type Found = AxeViolation & { where: string };
 /** Every sample issue, by id (emails/issues/<id>.yaml). */
 const SAMPLE_IDS = readdirSync('emails/issues')
   .filter((f) => f.endsWith('.yaml'))
@@ -40,7 +43,7 @@ let consolePage: Page;
 const publicPaths: Record<string, string> = {};
 const consolePaths: Record<string, string> = {};
 /** The login page's, found before logging in. */
-let consoleLoginViolations: Array<AxeViolation & { where: string }> = [];
+let consoleLoginViolations: Found[] = [];
 
 beforeAll(async () => {
   if (CHROMIUM_MISSING) return;
@@ -151,15 +154,15 @@ async function appOnlyPage(context: BrowserContext): Promise<Page> {
 /** The login page is checked first, logged out. (The send pages exist: every sample has a send under way, for the archive.) */
 async function logIn(page: Page): Promise<void> {
   await page.goto(`${base}/admin/login`);
-  consoleLoginViolations = await violationsInBothSchemes(page, 'login');
+  consoleLoginViolations = await violationsInEachSchemeAndWidth(page, 'login');
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${base}/admin`);
 }
 
-/** The serious and critical violations of the page as it is, in each colour scheme, labelled with where they were found. */
-async function violationsInBothSchemes(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<Array<AxeViolation & { where: string }>> {
-  const found: Array<AxeViolation & { where: string }> = [];
+/** The serious and critical violations of the page as it is, in each colour scheme at each width. */
+async function violationsInEachSchemeAndWidth(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<Found[]> {
+  const found: Found[] = [];
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const width of widths) {
@@ -171,14 +174,12 @@ async function violationsInBothSchemes(page: Page, label: string, widths: readon
   return found;
 }
 
-/** Opens `path` on the app and checks it in both schemes. */
-async function pageViolations(page: Page, label: string, path: string): Promise<Array<AxeViolation & { where: string }>> {
+/** Opens `path` on the app and checks it in each scheme and width. */
+async function pageViolations(page: Page, label: string, path: string): Promise<Found[]> {
   const response = await page.goto(`${base}${path}`, { waitUntil: 'load' });
   expect(response?.status(), `${label}: ${path}`).toBe(200);
-  return violationsInBothSchemes(page, label);
+  return violationsInEachSchemeAndWidth(page, label);
 }
-
-type Found = AxeViolation & { where: string };
 
 /** One line per rule and place, then its nodes: what a failing run prints, to fix from. */
 function describeViolations(found: readonly Found[]): string {
@@ -197,19 +198,19 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('axe: no serious or critical viol
   for (const id of SAMPLE_IDS) {
     it(`${id}: the email, light and dark, 375 and 600 px`, async () => {
       const page = await openEmail(browser, emails.get(id) ?? '', EMAIL_WIDTHS[0], new Map(), ASSETS);
-      const found = await violationsInBothSchemes(page, `${id} email`, EMAIL_WIDTHS);
+      const found = await violationsInEachSchemeAndWidth(page, `${id} email`, EMAIL_WIDTHS);
       await page.close();
       expectNoViolations(found);
     }, 60_000);
   }
 
-  it('every public page, light and dark', async () => {
-    const found: Array<AxeViolation & { where: string }> = [];
+  it('every public page, light and dark, 375 and 1280 px', async () => {
+    const found: Found[] = [];
     for (const [label, path] of Object.entries(publicPaths)) found.push(...(await pageViolations(publicPage, label, path)));
     expectNoViolations(found);
   }, 120_000);
 
-  it('every console page, login included, light and dark', async () => {
+  it('every console page, login included, light and dark, 375 and 1280 px', async () => {
     const found = [...consoleLoginViolations];
     for (const [label, path] of Object.entries(consolePaths)) found.push(...(await pageViolations(consolePage, label, path)));
     expectNoViolations(found);

@@ -51,8 +51,3 @@ export async function axeViolations(page: Page, opts: { impacts?: readonly Impac
       nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), html: n.html.slice(0, HTML_SNIPPET_CHARS) })),
     }));
 }
-
-/** Violations and their nodes, for counting before and after a fix. */
-export function countOf(violations: readonly AxeViolation[]): { violations: number; nodes: number } {
-  return { violations: violations.length, nodes: violations.reduce((sum, v) => sum + v.nodes.length, 0) };
-}
