@@ -91,8 +91,12 @@ export interface ClickCounts {
   links: LinkCount[];
 }
 
+/** Link URLs a store keeps in memory (linkUrl): a few weeks of issues with their links. */
+const KNOWN_URLS = 10_000;
+
 export class ClickStore {
   private clickSeq = 0;
+  private readonly urls = new Map<string, string>();
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
@@ -113,9 +117,23 @@ export class ClickStore {
     return out;
   }
 
-  /** Where link `link` of the issue goes, as stored at publish; null for an unknown issue or number. */
+  /**
+   * Where link `link` of the issue goes, as stored at publish; null for an unknown issue or number.
+   * A number once stored never changes its URL (a forced re-publish keeps the numbers and adds
+   * new ones after them), so the answer is kept in this process: a redirect then needs no read
+   * of Redis. An unknown number is asked again (it may have been published since).
+   */
   async linkUrl(campaignId: string, link: number): Promise<string | null> {
-    return this.redis.hget(this.k.clickLinks(campaignId), String(link));
+    const key = `${campaignId}\t${link}`;
+    const known = this.urls.get(key);
+    if (known !== undefined) return known;
+    const url = await this.redis.hget(this.k.clickLinks(campaignId), String(link));
+    if (url !== null) {
+      // Oldest first out: a Map keeps insertion order.
+      if (this.urls.size >= KNOWN_URLS) this.urls.delete(this.urls.keys().next().value!);
+      this.urls.set(key, url);
+    }
+    return url;
   }
 
   /** Counts one click (`none` counts nothing). A person's is held for the burst rule. */

@@ -138,6 +138,19 @@ describe('GET /r/:campaign/:link/:token', () => {
     );
   });
 
+  it('keeps a link’s URL once read (numbers never change), and asks Redis again for a number it did not know', async () => {
+    const own = new ClickStore(t.redis, makeKeys(t.prefix));
+    await own.saveLinks('weekly-cache', ['https://a.example/1']);
+    expect(await own.linkUrl('weekly-cache', 1)).toBe('https://a.example/1');
+    expect(await own.linkUrl('weekly-cache', 2)).toBeNull();
+    // A forced re-publish keeps link 1 and adds link 2; this store reads 1 from memory, 2 from Redis.
+    await t.redis.hset(makeKeys(t.prefix).clickLinks('weekly-cache'), '1', 'https://changed.example/');
+    await own.saveLinks('weekly-cache', ['https://a.example/1', 'https://a.example/2']);
+    await t.redis.hset(makeKeys(t.prefix).clickLinks('weekly-cache'), '1', 'https://not-read.example/');
+    expect(await own.linkUrl('weekly-cache', 1)).toBe('https://a.example/1');
+    expect(await own.linkUrl('weekly-cache', 2)).toBe('https://a.example/2');
+  });
+
   it('stores no subscriber id and no token in any key or value, only counters, registers and the links', async () => {
     const stored = await t.redis.keys(`${t.prefix}*`);
     const token9 = token('weekly-064', '9');
