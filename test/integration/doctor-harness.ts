@@ -65,6 +65,8 @@ export async function startRelay(
     secure: opts.secure ?? false,
     authOptional: !opts.auth,
     logger: false,
+    // A check that timed out may leave its connection open: closing waits this long, not 30 s.
+    closeTimeout: 500,
     onAuth(auth, _session, done) {
       if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) done(null, { user: auth.username });
       else done(new Error('Invalid username or password'));
