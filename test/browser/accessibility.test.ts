@@ -127,6 +127,9 @@ async function makeSubscribersAndTokens(): Promise<void> {
     'leave list': `/admin/subscribers/${reader.id}/leave?list=${h.en.listId}`,
     search: `/admin/subscribers?q=ada&list=${h.en.listId}`,
     'bulk unsubscribe': `/admin/subscribers/bulk?action=unsubscribe&q=ada&kind=auto&list=${h.en.listId}&status=`,
+    // The studio (its issue page's "Edit" redirects to the editor's own URL) and its revisions.
+    studio: `/admin/issues/${SEND_ISSUE}/edit`,
+    revisions: `/admin/issues/${SEND_ISSUE}/revisions`,
   });
 }
 

@@ -40,12 +40,13 @@ describe('health and metrics', () => {
     expect(res.body).toMatch(/^newsletter_process_resident_memory_bytes \d+$/m);
     expect(res.body).toContain('# TYPE newsletter_messages_sent_total counter');
     expect(res.body).toContain('# TYPE newsletter_smtp_latency_seconds histogram');
-    // Every sample line is `name{labels} number`.
+    // Every sample line is `name{labels} number`. prom-client spells not-a-number `Nan` (an event
+    // loop lag with no sample since the last scrape), which Prometheus reads case-insensitively.
     for (const line of res.body
       .trim()
       .split('\n')
       .filter((l) => l && !l.startsWith('#')))
-      expect(line).toMatch(/^[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[0-9.]+(e[-+]?\d+)?|NaN|\+Inf)$/);
+      expect(line).toMatch(/^[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[0-9.]+(e[-+]?\d+)?|NaN|Nan|[-+]Inf)$/);
   });
 
   it('counts subscribes, confirmations and unsubscribes per newsletter', async () => {
