@@ -5,11 +5,9 @@
 // machine window, a machine within it); a damaged token still redirects and counts nothing;
 // nothing but a stored URL is ever redirected to (fuzzed); the test send, the archive and the
 // feed carry no tracked link; and no log line holds a token.
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickStore } from '../../src/reports/click-store.ts';
 import { clickTokenSigner, verifyClickToken } from '../../src/reports/click-token.ts';
@@ -20,6 +18,7 @@ import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ConsoleClient } from '../helpers/console-client.ts';
+import { capturedLogger } from '../helpers/log-capture.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
 const ISSUE = 'pretrain-weekly-071';
@@ -39,7 +38,7 @@ let h: CampaignHarness;
 let app: FastifyInstance;
 let clicks: ClickStore;
 let clock = 0;
-const logLines: string[] = [];
+let logLines: string[] = [];
 /** Per reader address: the tracked links of their message's text and HTML parts. */
 const messages = new Map<string, { text: Tracked[]; html: Tracked[]; hrefs: string[] }>();
 
@@ -50,13 +49,9 @@ function trackedIn(body: string): Tracked[] {
 beforeAll(async () => {
   h = await startCampaignHarness();
   clicks = new ClickStore(h.redis, h.keys);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  app = await h.openApp({ logger: pino({ level: 'trace' }, sink), clicks: { now: () => clock } });
+  const { logger, lines } = capturedLogger();
+  logLines = lines;
+  app = await h.openApp({ logger, clicks: { now: () => clock } });
   await h.seed(3, 'clicker');
   await h.startWorker({}, 4);
   const outcome = await sendIssue({ ...h.sends, store: h.store, publicUrl: h.config.publicUrl }, { published: await h.unpublished(ISSUE) });

@@ -2,15 +2,14 @@
 // tracking.opens carries one pixel per message with that message's token; Apple's privacy proxy
 // soon after delivery counts as a machine, Gmail's image proxy as a person; a HEAD or a damaged
 // token is served the image and counts nothing; the report shows people and machines apart.
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickStore } from '../../src/reports/click-store.ts';
 import { verifyClickToken } from '../../src/reports/click-token.ts';
 import { issueReport } from '../../src/use-cases/issue-report.ts';
 import { sendIssue } from '../../src/use-cases/send-issue.ts';
+import { capturedLogger } from '../helpers/log-capture.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
 const ISSUE = 'pretrain-weekly-077';
@@ -22,19 +21,15 @@ let h: CampaignHarness;
 let app: FastifyInstance;
 let clicks: ClickStore;
 let clock = 0;
-const logLines: string[] = [];
+let logLines: string[] = [];
 const pixels: Array<{ campaign: string; token: string; sentAt: number }> = [];
 
 beforeAll(async () => {
   h = await startCampaignHarness();
   clicks = new ClickStore(h.redis, h.keys);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  app = await h.openApp({ logger: pino({ level: 'trace' }, sink), clicks: { now: () => clock } });
+  const { logger, lines } = capturedLogger();
+  logLines = lines;
+  app = await h.openApp({ logger, clicks: { now: () => clock } });
   await h.seed(3, 'opener');
   await h.startWorker({}, 4);
   const published = { ...(await h.unpublished(ISSUE)), trackOpens: true };
