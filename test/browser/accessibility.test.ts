@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
+import { Ledger } from '../../src/campaign/records/ledger.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
@@ -216,6 +217,29 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('axe: no serious or critical viol
   it('every console page, login included, light and dark, 375 and 1280 px', async () => {
     const found = [...consoleLoginViolations];
     for (const [label, path] of Object.entries(consolePaths)) found.push(...(await pageViolations(consolePage, label, path)));
+    expectNoViolations(found);
+  }, 120_000);
+
+  it('the import pages (preview, progress) and a send page with its report, light and dark, 375 and 1280 px', async () => {
+    const found: Found[] = [];
+    await consolePage.goto(`${base}/admin/subscribers`);
+    await consolePage
+      .locator('#import-file')
+      .setInputFiles({ name: 'readers.csv', mimeType: 'text/csv', buffer: Buffer.from('email,name\nlin@readers.example,Lin\n') });
+    await consolePage.getByRole('button', { name: 'Preview…' }).click();
+    await consolePage.waitForURL(/\/admin\/subscribers\/import\/[^/]+$/);
+    found.push(...(await violationsInEachSchemeAndWidth(consolePage, 'import preview')));
+    await consolePage.getByRole('button', { name: 'Import', exact: true }).click();
+    await consolePage.waitForURL(/\/admin\/subscribers\/import\/jobs\//);
+    // The page reloads itself while the import runs; it is checked once done.
+    await consolePage.locator('[data-import-job="done"]').waitFor();
+    found.push(...(await violationsInEachSchemeAndWidth(consolePage, 'import progress')));
+    // One message of a send counted sent, as a worker would: its page now shows the report.
+    await new Ledger(h.redis, h.keys).finish(SEND_ISSUE, 'a11y-reader', 'sent');
+    await consolePage.goto(`${base}/admin/sends/${SEND_ISSUE}`);
+    expect(await consolePage.locator('#report').count()).toBe(1);
+    expect(await consolePage.locator('[data-chart="chart-sent"] svg').count()).toBe(1);
+    found.push(...(await violationsInEachSchemeAndWidth(consolePage, 'send with its report')));
     expectNoViolations(found);
   }, 120_000);
 });
