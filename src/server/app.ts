@@ -40,6 +40,7 @@ import { subscribeRoutes } from '../http/routes/subscribe.ts';
 import { unsubscribeRoutes } from '../http/routes/unsubscribe.ts';
 import { clickRoutes, type ClickRouteDeps } from '../http/routes/click-redirect.ts';
 import { openRoutes } from '../http/routes/open-pixel.ts';
+import { declarePermissions } from '../http/permissions.ts';
 import type { DoctorOptions } from '../doctor/run-doctor.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { sesWebhookRoutes, type SesWebhookOptions } from '../http/routes/ses-webhook.ts';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (!deps.sends) app.addHook('onClose', async () => sends.close());
   addServerCollectors(ctx.metrics, { redis: deps.redis, keys, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
+  declarePermissions(app);
   installErrorHandlers(app, { newsletters, confirmTtlHours: config.confirmTtlHours });
   await installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   app.addHook('onResponse', async (request, reply) => {
