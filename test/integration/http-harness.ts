@@ -163,11 +163,20 @@ export async function confirmByClick(app: FastifyInstance, path: string): Promis
 
 /** The harness listening on a free loopback port, as a browser test needs it; `base` is its address (and PUBLIC_URL). */
 export async function startListeningHarness(opts: Omit<Parameters<typeof startHttpHarness>[0], 'publicUrl'> = {}): Promise<{ h: HttpHarness; base: string }> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const h = await startHttpHarness({ ...opts, publicUrl: base });
-  await h.app.listen({ port, host: '127.0.0.1' });
-  return { h, base };
+  // The port must be known before the app (it is PUBLIC_URL), so it is free only when asked: a
+  // connection opened meanwhile (Redis, the sink) may take it. Then the harness starts again.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const h = await startHttpHarness({ ...opts, publicUrl: base });
+    try {
+      await h.app.listen({ port, host: '127.0.0.1' });
+      return { h, base };
+    } catch (error) {
+      await h.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
 }
 
 export function confirmPathFrom(mail: ParsedMail, publicUrl: string): string {
