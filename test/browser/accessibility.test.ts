@@ -4,16 +4,14 @@
 // the pages in light and dark at 375 and 1280 px. No serious or critical violation is allowed;
 // the failure message lists each rule with the nodes that break it. One browser and one
 // listening app serve them all.
-import { readdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { Ledger } from '../../src/campaign/records/ledger.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
-import { createRenderer, personalise } from '../../src/render/index.ts';
+import { publishWithSendUnderWay, SAMPLE_IDS, subscriberEmail } from '../helpers/sample-issues.ts';
+import { createRenderer } from '../../src/render/index.ts';
 import { createConfirmation, signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
 import { type AxeViolation, axeViolations } from '../helpers/axe.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
@@ -28,11 +26,6 @@ const IMPACTS = ['serious', 'critical'] as const;
 const SEND_ISSUE = 'shipping-log-031';
 /** A violation with where it was found: surface, colour scheme, width. */
 type Found = AxeViolation & { where: string };
-/** Every sample issue, by id (emails/issues/<id>.yaml). */
-const SAMPLE_IDS = readdirSync('emails/issues')
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => f.slice(0, -'.yaml'.length))
-  .sort();
 
 let browser: Browser;
 let h: HttpHarness;
@@ -67,24 +60,9 @@ async function renderAndPublishSamples(): Promise<void> {
   for (const id of SAMPLE_IDS) {
     const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${id}.yaml`);
     const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
-    const { html } = personalise(rendered, {
-      unsubscribeUrl: 'https://news.example.test/unsubscribe/T',
-      preferencesUrl: 'https://news.example.test/preferences/T',
-      viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
-      name: 'Ada Lovelace-Byron',
-    });
-    emails.set(issue.id, html);
+    emails.set(issue.id, subscriberEmail(rendered, issue.id));
     const forArchive = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
-    const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(forArchive, issue, newsletter));
-    await startCampaign(h.redis, h.keys, {
-      campaignId: issue.id,
-      issueId: issue.id,
-      mode: 'list',
-      listId: newsletter.listId,
-      contentHash: published.contentHash,
-      state: 'sending',
-      expected: 0,
-    });
+    await publishWithSendUnderWay(h, forArchive, issue, newsletter);
   }
 }
 

@@ -4,26 +4,19 @@
 // painted on (3:1 for large text: 24 px, or 18.66 px bold). Colours are the ones Chromium
 // computes; the background is the nearest ancestor's background colour, with translucent
 // layers composited over what is beneath (a background image is noted and the colour beneath used).
-import { readdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
-import { createRenderer, personalise } from '../../src/render/index.ts';
+import { publishWithSendUnderWay, SAMPLE_IDS, subscriberEmail } from '../helpers/sample-issues.ts';
+import { createRenderer } from '../../src/render/index.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' };
 const SCHEMES = ['light', 'dark'] as const;
 const WIDTHS = [375, 600] as const;
-/** Every sample issue, by id (emails/issues/<id>.yaml). */
-const SAMPLE_IDS = readdirSync('emails/issues')
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => f.slice(0, -'.yaml'.length))
-  .sort();
 
 interface Sample {
   id: string;
@@ -61,25 +54,10 @@ beforeAll(async () => {
     const { issue, newsletter, templates } = await loadIssueFile(`emails/issues/${id}.yaml`);
     // The email as a subscriber gets it (openEmail answers images under ASSETS from their files)…
     const rendered = await createRenderer(templates, { assetsUrl: ASSETS.url, encodedSizes }).renderIssue(issue, newsletter);
-    const { html } = personalise(rendered, {
-      unsubscribeUrl: 'https://news.example.test/unsubscribe/T',
-      preferencesUrl: 'https://news.example.test/preferences/T',
-      viewOnlineUrl: `https://news.example.test/issues/${issue.id}`,
-      name: 'Ada Lovelace-Byron',
-    });
-    samples.push({ id: issue.id, html });
+    samples.push({ id: issue.id, html: subscriberEmail(rendered, issue.id) });
     // …and published, with a send under way, so that the archive serves its web version.
     const forArchive = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
-    const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(forArchive, issue, newsletter));
-    await startCampaign(h.redis, h.keys, {
-      campaignId: issue.id,
-      issueId: issue.id,
-      mode: 'list',
-      listId: newsletter.listId,
-      contentHash: published.contentHash,
-      state: 'sending',
-      expected: 0,
-    });
+    await publishWithSendUnderWay(h, forArchive, issue, newsletter);
   }
   browser = await launchBrowser();
 }, 120_000);

@@ -1,11 +1,10 @@
 // GET /issues/:id/events/:n.ics: an issue's event as an iCalendar file (RFC 5545), from the real
 // publish step, and the "Add to calendar" link on the issue's web page that points at it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
-import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { foldLine, icsText } from '../../src/render/calendar.ts';
+import { publishWithSendUnderWay } from '../helpers/sample-issues.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { startHttpHarness, type HttpHarness } from './http-harness.ts';
 
@@ -16,17 +15,7 @@ beforeAll(async () => {
   h = await startHttpHarness();
   const { issue, newsletter, templates } = await loadIssueFile('emails/issues/shipping-log-031.yaml');
   const rendered = await createRenderer(templates, { assetsUrl: h.config.assetsUrl, encodedSizes }).renderIssue(issue, newsletter);
-  const { published } = await publishIssue(h.redis, h.keys, toPublishedIssue(rendered, issue, newsletter));
-  publishedAt = published.publishedAt;
-  await startCampaign(h.redis, h.keys, {
-    campaignId: issue.id,
-    issueId: issue.id,
-    mode: 'list',
-    listId: newsletter.listId,
-    contentHash: published.contentHash,
-    state: 'sending',
-    expected: 0,
-  });
+  publishedAt = (await publishWithSendUnderWay(h, rendered, issue, newsletter)).publishedAt;
 }, 120_000);
 afterAll(async () => {
   await h?.close();
