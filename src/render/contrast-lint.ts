@@ -10,7 +10,7 @@ import { contrastRatio, darkenUntil, TEXT_RATIO } from './contrast.ts';
 import { COLOURS } from './defaults.ts';
 import { BLOCK_BACKGROUND, INLINE_CODE_BACKGROUND } from './markdown.ts';
 import type { LintFinding } from './types.ts';
-import { mixColours } from './view-model.ts';
+import { onBrandSoft } from './view-model.ts';
 
 interface Pair {
   what: string;
@@ -45,24 +45,23 @@ export function darkModeRules(html: string): Map<string, { color?: string; backg
   return rules;
 }
 
-function lightPairs(brand: string): Pair[] {
-  const onBrandSoft = mixColours('#ffffff', brand, 0.9);
+/** The palette's own texts in light mode (the brand colour's are brandPairs'). */
+function lightPairs(): Pair[] {
   return [
     { what: 'text on the card', fg: COLOURS.text, bg: COLOURS.card },
     { what: 'muted text on the card', fg: COLOURS.muted, bg: COLOURS.card },
     { what: 'footer text on the page', fg: COLOURS.muted, bg: COLOURS.page },
     { what: 'inline code', fg: COLOURS.text, bg: INLINE_CODE_BACKGROUND },
     { what: 'code blocks and table headers', fg: COLOURS.text, bg: BLOCK_BACKGROUND },
-    ...brandPairs(brand, onBrandSoft),
   ];
 }
 
 /** Where the brand colour meets text: links and paper titles on the card, the button's and the masthead's text on it. */
-function brandPairs(brand: string, onBrandSoft = mixColours('#ffffff', brand, 0.9)): Pair[] {
+function brandPairs(brand: string): Pair[] {
   return [
     { what: 'links and titles in the brand colour on the card', fg: brand, bg: COLOURS.card },
     { what: "the button's and the masthead's white text on the brand colour", fg: '#ffffff', bg: brand },
-    { what: "the masthead's issue number and date on the brand colour", fg: onBrandSoft, bg: brand },
+    { what: "the masthead's issue number and date on the brand colour", fg: onBrandSoft(brand), bg: brand },
   ];
 }
 
@@ -102,9 +101,8 @@ export function contrastFindings(html: string, newsletter: Newsletter): LintFind
       message: `brand colour ${brand} (emails/newsletters/${newsletter.id}.yaml, brandColor) is too light for text: ${failingBrand.map((p) => `${p.what} ${shown(ratio(p))}`).join('; ')}, under the ${TEXT_RATIO}:1 readers need${better ? `; ${better} is the same hue, dark enough` : ''}`,
     });
   }
-  const brandless = new Set(brandPairs(brand).map((p) => p.what));
   for (const [mode, pairs] of [
-    ['light', lightPairs(brand).filter((p) => !brandless.has(p.what))],
+    ['light', lightPairs()],
     ['dark', darkPairs(html)],
   ] as const) {
     for (const p of pairs) {

@@ -84,7 +84,12 @@ function labels(strings: Strings, title: string) {
 function colours(newsletter: Newsletter) {
   // The masthead's date line: white at 90 % over the brand colour, as one solid colour (Outlook
   // for Windows has no opacity, caniemail's css-opacity).
-  return { ...COLOURS, brand: newsletter.brandColor, onBrandSoft: mixColours('#ffffff', newsletter.brandColor, 0.9) };
+  return { ...COLOURS, brand: newsletter.brandColor, onBrandSoft: onBrandSoft(newsletter.brandColor) };
+}
+
+/** The masthead's softer text on the brand colour (issue number and date): white at 90 % over it. */
+export function onBrandSoft(brand: string): string {
+  return mixColours('#ffffff', brand, 0.9);
 }
 
 /** `top` over `bottom` at `alpha`, as #rrggbb: what a browser draws for `top` with that opacity. */
