@@ -28,7 +28,9 @@ export function compileTemplates(set: TemplateSet): CompiledTemplates {
     return out;
   });
   // `{{together label}}`: the label escaped, its words joined by no-break spaces, so a link's
-  // words stay on one line without white-space:nowrap (Outlook for Windows and Samsung ignore it).
+  // words stay on one line without white-space:nowrap (Outlook for Windows and Samsung ignore
+  // it). The templates also make such a link an inline-block: the card's word-break:break-word
+  // would otherwise cut a label too long for the rest of a line in mid-word.
   env.registerHelper('together', (text: unknown) => new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/ /g, '&nbsp;')));
   // `padding:{{mirror "0 0 0 10px"}}`: a box shorthand as written, or right and left swapped when the view's `dir` is rtl.
   env.registerHelper('mirror', (box: unknown, options: Handlebars.HelperOptions) => {
