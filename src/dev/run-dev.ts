@@ -131,11 +131,13 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `send     in another terminal: REDIS_URL=${config.redisUrl} KEY_PREFIX='${DEV_KEY_PREFIX}' SECRET=${config.secrets[0]?.key} npx newsletter send emails/issues/pretrain-weekly-064.yaml --yes`,
       );
     }
-    say('ready    serving until you press Ctrl-C');
-    await new Promise<void>((resolve) => {
+    // Listening before "ready": whoever reads that line may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    say('ready    serving until you press Ctrl-C');
+    await stopped;
     say('stopping …');
     await stopAll();
   } catch (error) {

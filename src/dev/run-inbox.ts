@@ -84,16 +84,19 @@ export async function runInbox(opts: InboxOptions): Promise<void> {
     throw error;
   }
 
+  // Listen for the signals before saying "ready": whoever reads that line may signal at once, and
+  // a SIGTERM that comes before a listener kills the process with the default action.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const where = relative(process.cwd(), inbox.dir);
   say(`inbox    SMTP ${inbox.smtpUrl} → ${where && !where.startsWith('..') ? where : inbox.dir}/ (one .eml file per message)`);
   say(`web      ${web.url}/inbox`);
   const note = smtpUrlNote(env, inbox.smtpUrl, inbox.port);
   if (note) say(note);
   say('ready    capturing until you press Ctrl-C');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   say('stopping …');
   await Promise.all([web.close(), inbox.close()]);
 }

@@ -110,7 +110,6 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
       ? new UserError(`PORT: ${opts.port ?? config.port} is already in use; choose another with --port or PORT`)
       : error;
   }
-  log.info({ url, publicUrl: config.publicUrl, newsletters: newsletters.map((n) => n.id) }, `listening on ${url}`);
 
   if (opts.handleSignals ?? true) {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -134,5 +133,7 @@ export async function startServer(config: Readonly<Config>, opts: StartServerOpt
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+  // Said after the signal handlers are in place: whoever waits for this line may signal at once.
+  log.info({ url, publicUrl: config.publicUrl, newsletters: newsletters.map((n) => n.id) }, `listening on ${url}`);
   return { app, url, close };
 }
