@@ -1,69 +1,162 @@
 // Logging in and out of the console, and the guard in front of every other console page.
-// Login takes the admin token from a form (never a query string), compares it in constant time,
-// is rate-limited per client in Redis, and on success starts a Redis-backed session named by a
-// signed cookie. A wrong token sets nothing.
+// Members log in with their address and password (argon2id, src/team/password.ts); the admin
+// token opens the console only until a member has set a password (the setup: inviting the first
+// admin), and its sessions end then. Login
+// is rate-limited per client (every server process shares the count) and per address
+// (src/team/login-throttle.ts); each login starts a new session with a new id, named by a
+// signed cookie. The guard reads the member afresh on every request, so a removed member or a
+// changed role takes effect at once, and checks the permission the route declared
+// (src/http/permissions.ts).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { sameSecret } from '../crypto/same-secret.ts';
-import { html } from '../http/views/html.ts';
+import { clientIp } from '../http/client-ip.ts';
 import { sendPage } from '../http/respond.ts';
-import { consolePage } from './layout.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
+import { type Actor, actorAllows, actorLabel } from '../team/actor.ts';
+import type { LoginThrottle } from '../team/login-throttle.ts';
+import { passwordMatches } from '../team/password.ts';
+import type { Requirement } from '../team/roles.ts';
+import { SESSION_TTL_SECONDS, type AdminSessionStore } from '../team/session-store.ts';
+import type { UserStore } from '../team/user-store.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleCookie, consoleLanguage, SESSION_COOKIE, sessionId, type CookiePolicy } from './console-request.ts';
-import { SESSION_TTL_SECONDS, type AdminSessionStore } from './session-store.ts';
-import { clientIp } from '../http/client-ip.ts';
+import { consolePage } from './layout.ts';
 
-/** Wrong tokens a client may try per minute (every server process shares the count). */
+/** Login attempts a client may make per minute (every server process shares the count). */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
-const loginBody = z.object({ token: z.string().max(1024).default(''), _csrf: z.string().optional() });
+const loginBody = z.object({
+  email: z.string().max(320).default(''),
+  password: z.string().max(1024).default(''),
+  token: z.string().max(1024).optional(),
+  _csrf: z.string().optional(),
+});
 
 export interface AuthDeps {
   adminToken: string;
   sessions: AdminSessionStore;
+  users: UserStore;
+  throttle: LoginThrottle;
   cookies: CookiePolicy;
 }
 
-function loginPage(m: ConsoleMessages, csrf: string, notice?: { text: string; error: boolean }) {
-  return consolePage({
-    m,
-    title: m.loginTitle,
-    path: '/admin/login',
-    body: html`<section class="card narrow">
-<h1>${m.loginTitle}</h1>
-${notice ? html`<p class="notice${notice.error ? ' error' : ''}" role="${notice.error ? 'alert' : 'status'}">${notice.text}</p>` : ''}
-<p>${m.loginIntro}</p>
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is acting, once a guard has let the request in (console or API). */
+    actor?: Actor;
+  }
+}
+
+interface Notice {
+  text: string;
+  error: boolean;
+}
+
+function loginPage(m: ConsoleMessages, csrf: string, setup: boolean, notice?: Notice, email = ''): SafeHtml {
+  const t = m.team;
+  const alert = notice ? html`<p class="notice${notice.error ? ' error' : ''}" role="${notice.error ? 'alert' : 'status'}">${notice.text}</p>` : '';
+  const invalid = notice?.error ? html` aria-invalid="true"` : '';
+  const form = setup
+    ? html`<h1>${t.setupTitle}</h1>
+${alert}
+<p>${t.setupIntro}</p>
 <form method="post" action="/admin/login">
 <input type="hidden" name="_csrf" value="${csrf}">
 <label for="token">${m.tokenLabel}</label>
-<input type="password" id="token" name="token" autocomplete="current-password" required autofocus aria-describedby="token-hint"${notice?.error ? html` aria-invalid="true"` : ''}>
+<input type="password" id="token" name="token" autocomplete="current-password" required autofocus aria-describedby="token-hint"${invalid}>
 <p class="hint" id="token-hint">${m.tokenHint}</p>
 <button type="submit">${m.loginButton}</button>
+</form>`
+    : html`<h1>${m.loginTitle}</h1>
+${alert}
+<p>${m.loginIntro}</p>
+<form method="post" action="/admin/login">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="email">${t.emailLabel}</label>
+<input type="email" id="email" name="email" autocomplete="username" required autofocus value="${email}"${invalid}>
+<label for="password">${t.passwordLabel}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required aria-describedby="password-hint"${invalid}>
+<p class="hint" id="password-hint">${t.sessionHint}</p>
+<button type="submit">${m.loginButton}</button>
 </form>
-</section>`,
-  });
+<p><a href="/admin/reset">${t.forgotLink}</a></p>`;
+  return html`<section class="card narrow">${form}</section>`;
 }
 
-/** Every console route but the login page: a valid session, or the login page (GET) / 401. */
+async function showLogin(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, status: number, notice?: Notice, email?: string) {
+  const m = consoleLanguage(request, reply, deps.cookies);
+  const setup = !(await deps.users.hasActiveMember());
+  return sendPage(reply, status, consolePage({ m, title: m.loginTitle, path: '/admin/login', body: loginPage(m, reply.generateCsrf(), setup, notice, email) }));
+}
+
+/** The actor a session cookie stands for, or null (no session, ended, member removed, setup over). */
+export async function sessionActor(deps: Pick<AuthDeps, 'sessions' | 'users'>, request: FastifyRequest): Promise<Actor | null> {
+  const session = await deps.sessions.get(sessionId(request));
+  if (!session) return null;
+  if (session.userId) {
+    const member = await deps.users.byId(session.userId);
+    if (member?.active) return { kind: 'member', member, session: session.handle };
+  } else if (!(await deps.users.hasActiveMember())) {
+    return { kind: 'setup' };
+  }
+  await deps.sessions.end(session.handle);
+  return null;
+}
+
+/** The permission the matched route declared (declarePermissions); none on a 404. */
+export function routePermission(request: FastifyRequest): Requirement | undefined {
+  return (request.routeOptions.config as { permission?: Requirement } | undefined)?.permission;
+}
+
+/** Every console route but the login pages: a member (or setup) session holding the route's permission. */
 export function requireSession(deps: AuthDeps): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (await deps.sessions.isValid(sessionId(request))) return;
-    if (request.method === 'GET' || request.method === 'HEAD') {
-      await reply.code(303).header('location', '/admin/login').header('cache-control', 'no-store').send();
+    const actor = await sessionActor(deps, request);
+    if (!actor) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        await reply.code(303).header('location', '/admin/login').header('cache-control', 'no-store').send();
+        return;
+      }
+      const m = consoleLanguage(request, reply, deps.cookies);
+      await showLogin(deps, request, reply, 401, { text: m.team.setupEnded, error: true });
       return;
     }
-    const m = consoleLanguage(request, reply, deps.cookies);
-    await sendPage(reply, 401, loginPage(m, reply.generateCsrf(), { text: m.loginFailed, error: true }));
+    request.actor = actor;
+    const needs = routePermission(request);
+    if (needs && !actorAllows(actor, needs)) {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const who = actor.kind === 'member' ? `${actor.member.email} (${m.team.roleNames[actor.member.role]})` : actorLabel(actor);
+      await sendPage(
+        reply,
+        403,
+        consolePage({
+          m,
+          title: m.team.forbiddenTitle,
+          path: request.url.split('?')[0] ?? '/admin',
+          session: { csrf: reply.generateCsrf() },
+          body: html`<h1>${m.team.forbiddenTitle}</h1><p class="notice error" role="alert">${m.team.forbidden(who, needs)}</p><p><a href="/admin">${m.back}</a></p>`,
+        }),
+      );
+    }
   };
+}
+
+/** Starts a new session (a new id, whatever cookie came in) and goes to the console. */
+export async function startSession(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, userId: string | null, location = '/admin') {
+  await deps.sessions.destroy(sessionId(request));
+  const id = await deps.sessions.create({ userId, ip: clientIp(request) ?? '', userAgent: request.headers['user-agent'] ?? '' });
+  reply.setCookie(SESSION_COOKIE, id, consoleCookie(deps.cookies, SESSION_TTL_SECONDS));
+  return reply.code(303).header('location', location).header('cache-control', 'no-store').send();
 }
 
 export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
   return async (app) => {
     app.get('/login', async (request, reply) => {
-      if (await deps.sessions.isValid(sessionId(request))) return reply.code(303).header('location', '/admin').send();
+      if (await sessionActor(deps, request)) return reply.code(303).header('location', '/admin').send();
       const m = consoleLanguage(request, reply, deps.cookies);
       const done = (request.query as { done?: unknown }).done === 'logout';
-      return sendPage(reply, 200, loginPage(m, reply.generateCsrf(), done ? { text: m.loggedOut, error: false } : undefined));
+      return showLogin(deps, request, reply, 200, done ? { text: m.loggedOut, error: false } : undefined);
     });
 
     app.post(
@@ -72,14 +165,26 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
       async (request, reply) => {
         const m = consoleLanguage(request, reply, deps.cookies);
         const parsed = loginBody.safeParse(request.body ?? {});
-        const token = parsed.success ? parsed.data.token : '';
-        if (!sameSecret(token, deps.adminToken)) {
-          request.log.warn({ ip: clientIp(request) }, 'console: wrong admin token');
-          return sendPage(reply, 401, loginPage(m, reply.generateCsrf(), { text: m.loginFailed, error: true }));
+        const body = parsed.success ? parsed.data : { email: '', password: '', token: undefined };
+        if (body.token !== undefined) {
+          // The admin token: only while the team has no members (the first admin's setup).
+          const setup = !(await deps.users.hasActiveMember());
+          if (setup && sameSecret(body.token, deps.adminToken)) return startSession(deps, request, reply, null);
+          request.log.warn({ ip: clientIp(request) }, 'console: admin token refused');
+          return showLogin(deps, request, reply, 401, { text: setup ? m.loginFailed : m.team.setupEnded, error: true });
         }
-        const id = await deps.sessions.create({ ip: clientIp(request) ?? '', userAgent: request.headers['user-agent'] ?? '' });
-        reply.setCookie(SESSION_COOKIE, id, consoleCookie(deps.cookies, SESSION_TTL_SECONDS));
-        return reply.code(303).header('location', '/admin').send();
+        const email = body.email.trim();
+        if (await deps.throttle.isBlocked(email)) return showLogin(deps, request, reply, 429, { text: m.team.loginThrottled, error: true }, email);
+        const found = await deps.users.credentials(email);
+        // Verified against a decoy when the address is unknown: the same time either way.
+        const ok = (await passwordMatches(found?.passwordHash, body.password)) && found?.member.active === true;
+        if (!ok || !found) {
+          await deps.throttle.failed(email);
+          request.log.warn({ ip: clientIp(request) }, 'console: login failed');
+          return showLogin(deps, request, reply, 401, { text: m.team.loginFailed, error: true }, email);
+        }
+        await deps.throttle.succeeded(email);
+        return startSession(deps, request, reply, found.member.id);
       },
     );
 

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { trusted, type SafeHtml } from '../http/views/html.ts';
 import { sessionId } from './console-request.ts';
-import type { AdminSessionStore } from './session-store.ts';
+import type { AdminSessionStore } from '../team/session-store.ts';
 
 export class Flash {
   constructor(private readonly sessions: AdminSessionStore) {}

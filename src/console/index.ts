@@ -19,7 +19,12 @@ import { studioRoutes } from './studio-routes.ts';
 import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
 import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
-import { AdminSessionStore } from './session-store.ts';
+import { LoginThrottle } from '../team/login-throttle.ts';
+import { AdminSessionStore } from '../team/session-store.ts';
+import { UserStore } from '../team/user-store.ts';
+import { accountRoutes } from './account-routes.ts';
+import { memberLinkRoutes } from './member-link-routes.ts';
+import { teamRoutes } from './team-routes.ts';
 
 export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } = {}): FastifyPluginAsync {
   return async (admin) => {
@@ -27,13 +32,22 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
     // Signed with SECRET; SECRET_PREVIOUS still verifies during a rotation.
     await admin.register(cookie, { secret: ctx.config.secrets.map((s) => s.key) });
     await admin.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: consoleCookie(cookies), logLevel: 'info' });
-    const auth = { adminToken: ctx.config.adminToken, sessions: new AdminSessionStore(ctx.redis, ctx.keys), cookies };
+    const users = new UserStore(ctx.redis, ctx.keys);
+    const auth = {
+      adminToken: ctx.config.adminToken,
+      sessions: new AdminSessionStore(ctx.redis, ctx.keys),
+      users,
+      throttle: new LoginThrottle(ctx.redis, ctx.keys),
+      cookies,
+    };
     const flash = new Flash(auth.sessions);
+    const team = { users, sessions: auth.sessions, config: ctx.config, transactionalQueue: ctx.subscription.transactionalQueue };
     // One render-and-lint per version of each issue file, shared by the home and issue pages.
     const checks = new IssueChecks({ assetsUrl: ctx.config.assetsUrl });
     // The last run of the home page's deployment checks, kept by this process.
     const doctor: DoctorRuns = { last: null, ...(opts.doctor ? { options: opts.doctor } : {}) };
     await admin.register(authRoutes(auth));
+    await admin.register(memberLinkRoutes({ ...auth, secrets: ctx.config.secrets, transactionalQueue: ctx.subscription.transactionalQueue }));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
       await guarded.register(homeRoutes(ctx, cookies, checks, flash, doctor));
@@ -46,6 +60,8 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(subscriberBulkRoutes(ctx, cookies, flash));
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
+      await guarded.register(teamRoutes({ ...team, cookies, flash }));
+      await guarded.register(accountRoutes({ sessions: auth.sessions, cookies, flash }));
     });
   };
 }

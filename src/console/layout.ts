@@ -50,6 +50,8 @@ progress{width:100%;height:1.25rem}
 .finding{font-family:ui-monospace,monospace;font-size:.88rem}
 .error-text{color:#b3261e}
 .narrow{max-width:30rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+fieldset{border:1px solid #cbd2d9;border-radius:8px;margin:.75rem 0;padding:.25rem .75rem}
 label.inline{display:inline;font-weight:400;margin:0}
 ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8;text-decoration:none;display:block}
 .studio{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
@@ -100,7 +102,7 @@ export function consolePage(frame: ConsoleFrame): Page {
       : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
   });
   const nav = frame.session
-    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a></nav>
+    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a><a href="/admin/team">${m.nav.team}</a><a href="/admin/account">${m.nav.account}</a></nav>
 <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${frame.session.csrf}"><button type="submit">${m.nav.logout}</button></form>`
     : html`<nav></nav>`;
   const doc = html`<!doctype html>

@@ -1,51 +1,22 @@
 // What each console and admin API route needs, in one place (issue 31), and what each role may.
 // Every route under /admin and /api is matched here when it is registered (declarePermissions):
 // a route with no rule stops the server at start, so a new route cannot slip in unguarded.
-// Today one shared ADMIN_TOKEN holds every permission; users with roles and scoped API tokens
-// will be checked against the same table.
+// A user's role (src/team/roles.ts) or an API token's scopes are checked against this table.
 
 import type { FastifyInstance } from 'fastify';
 
-export const PERMISSIONS = [
-  'issues:read',
-  'issues:edit',
-  'issues:test-send',
-  'campaigns:read',
-  'campaigns:send',
-  'reports:read',
-  'subscribers:read',
-  'subscribers:write',
-  'subscribers:import',
-  'subscribers:export',
-  'subscribers:delete',
-  'users:manage',
-  'settings:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+import { type Requirement, type Role, ROLE_PERMISSIONS } from '../team/roles.ts';
 
-/** `public`: no session needed (the login page); `signed-in`: any session or token, no permission (the API's description). */
-export type Requirement = Permission | 'public' | 'signed-in';
-
-export const ROLES = ['writer', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-const WRITER: readonly Permission[] = ['issues:read', 'issues:edit', 'issues:test-send', 'campaigns:read', 'reports:read'];
-
-/** Writers assemble and test an issue; editors also send and control sends; admins also hold the list, users and settings. */
-export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  writer: WRITER,
-  editor: [...WRITER, 'campaigns:send'],
-  admin: PERMISSIONS,
-};
-
-/** The scopes an API token may carry: a subset of the permissions, named as in the OpenAPI description. */
-export const API_SCOPES = [
-  'subscribers:read',
-  'subscribers:write',
-  'campaigns:read',
-  'campaigns:send',
-  'reports:read',
-] as const satisfies readonly Permission[];
+export {
+  API_SCOPES,
+  type ApiScope,
+  PERMISSIONS,
+  type Permission,
+  type Requirement,
+  type Role,
+  ROLE_PERMISSIONS,
+  ROLES,
+} from '../team/roles.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 interface Rule {
@@ -59,7 +30,9 @@ const WRITE = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 // First match wins; paths as Fastify registers them (`:id` written as such).
 const RULES: readonly Rule[] = [
-  { methods: 'any', path: /^\/admin\/(login|logout)$/, needs: 'public' },
+  { methods: 'any', path: /^\/admin\/(login|logout|reset|invite\/:token|reset\/:token)$/, needs: 'public' },
+  { methods: 'any', path: /^\/admin\/account(\/|$)/, needs: 'signed-in' },
+  { methods: 'any', path: /^\/admin\/team(\/|$)/, needs: 'users:manage' },
   { methods: GET, path: /^\/admin\/?$/, needs: 'issues:read' },
   { methods: WRITE, path: /^\/admin\/doctor$/, needs: 'settings:manage' },
   { methods: WRITE, path: /^\/admin\/issues\/new$/, needs: 'issues:edit' },

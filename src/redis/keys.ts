@@ -52,6 +52,16 @@ export interface Keys {
   studioRevisions(issueId: string): string;
   /** The outcome of a console form, kept for the one page its redirect shows (post/redirect/get). */
   adminFlash(idHash: string): string;
+  /** A team member (src/team/user-store.ts): hash of email, role, password hash, link nonces. */
+  user(id: string): string;
+  /** Hash: case-folded email → user id. */
+  userEmails(): string;
+  /** Set of the hashes of a member's console sessions (src/team/session-store.ts). */
+  userSessions(userId: string): string;
+  /** Wrong passwords for one address (its hash) in the last window (src/team/login-throttle.ts). */
+  loginFailures(emailHash: string): string;
+  /** Set while a password-reset mail to one address (its hash) is recent. */
+  resetMailThrottle(emailHash: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
   /** A console import running in the background: its progress and outcome (a hash, with a TTL). */
@@ -123,6 +133,11 @@ export function keys(prefix: string): Keys {
     studioDrafts: (issueId) => `${prefix}:studio-drafts:${issueId}`,
     studioRevisions: (issueId) => `${prefix}:studio-revisions:${issueId}`,
     adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
+    user: (id) => `${prefix}:user:${id}`,
+    userEmails: () => `${prefix}:users:by-email`,
+    userSessions: (userId) => `${prefix}:user:${userId}:sessions`,
+    loginFailures: (emailHash) => `${prefix}:login-failures:${emailHash}`,
+    resetMailThrottle: (emailHash) => `${prefix}:reset-mail-throttle:${emailHash}`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,

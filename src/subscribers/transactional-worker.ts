@@ -61,6 +61,8 @@ export function startTransactionalWorker(deps: {
   latestIssueUrl?: (newsletterId: string) => Promise<string | undefined>;
   concurrency?: number;
   logger?: Log;
+  /** Jobs of other rooms on this queue, by name (the team's link mails: src/team/member-link-mail.ts). */
+  otherJobs?: Readonly<Record<string, (job: Job) => Promise<ConfirmOutcome>>>;
 }): Worker<ConfirmJobData | WelcomeJobData | PreferencesLinkJobData, ConfirmOutcome> {
   const log: Log = deps.logger ?? { info() {}, warn() {} };
 
@@ -180,6 +182,8 @@ export function startTransactionalWorker(deps: {
     async (job) => {
       if (job.name === WELCOME_JOB) return processWelcome(job as Job<WelcomeJobData, ConfirmOutcome>);
       if (job.name === PREFERENCES_LINK_JOB) return processPreferencesLink(job as Job<PreferencesLinkJobData, ConfirmOutcome>);
+      const other = deps.otherJobs?.[job.name];
+      if (other) return other(job as Job);
       if (job.name !== CONFIRM_JOB) throw new UnrecoverableError(`unknown transactional job "${job.name}"`);
       return processConfirm(job as Job<ConfirmJobData, ConfirmOutcome>);
     },

@@ -20,6 +20,8 @@ import { resolvePartitions } from '../redis/partitions.ts';
 import { lazyRenderer } from '../render/lazy-renderer.ts';
 import { fromHeader } from '../subscribers/from-header.ts';
 import { startTransactionalWorker } from '../subscribers/transactional-worker.ts';
+import { MEMBER_LINK_JOB, memberLinkJob } from '../team/member-link-mail.ts';
+import { UserStore } from '../team/user-store.ts';
 import { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { signListToken } from '../subscribers/tokens.ts';
 import { clickTokenSigner } from '../reports/click-token.ts';
@@ -106,6 +108,7 @@ export async function runWorker(config: Readonly<Config>, opts: RunWorkerOptions
         mailer,
         latestIssueUrl: latest,
         logger: log,
+        otherJobs: { [MEMBER_LINK_JOB]: memberLinkJob({ users: new UserStore(data, k), mailer, config }) },
       });
     } catch (error) {
       // Deliveries do not need the templates; say clearly why confirmations are not sent here.

@@ -85,7 +85,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('the editor console in Chromium')
     await page.keyboard.type('wrong-token');
     await page.keyboard.press('Enter');
     await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').textContent()).toContain('That token is not right');
+    expect(await page.getByRole('alert').textContent()).toContain('That admin token is not right');
     await page.getByLabel('Admin token').focus();
     await page.keyboard.type(ADMIN_TOKEN);
     await page.keyboard.press('Enter');

@@ -6,7 +6,11 @@ export class ConsoleClient {
   readonly cookies = new Map<string, string>();
   lastCsrf = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  /** `remoteAddress`: the client's address as the server sees it (per-address rate limits); 127.0.0.1 by default. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
 
   private remember(res: LightMyRequestResponse): LightMyRequestResponse {
     for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
@@ -24,7 +28,7 @@ export class ConsoleClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: { ...this.cookieHeader(), ...headers } }));
+    return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { ...this.cookieHeader(), ...headers } }));
   }
 
   /** A form post; `_csrf` is the last page's token unless the fields give their own (or null: none). */
@@ -36,6 +40,7 @@ export class ConsoleClient {
       await this.app.inject({
         method: 'POST',
         url,
+        remoteAddress: this.remoteAddress,
         headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
         payload: body.toString(),
       }),
@@ -73,6 +78,7 @@ export class ConsoleClient {
       await this.app.inject({
         method: 'POST',
         url,
+        remoteAddress: this.remoteAddress,
         headers: { ...this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
         payload: Buffer.concat(parts),
       }),

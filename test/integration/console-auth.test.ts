@@ -66,7 +66,7 @@ describe('login', () => {
     const res = await browser.post('/admin/login', { token: 'not-the-token' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect(res.body).toContain('That token is not right');
+    expect(res.body).toContain('That admin token is not right');
     browser.cookies.set('nl_admin', `${'A'.repeat(43)}.forged`);
     expect((await browser.get('/admin')).statusCode).toBe(303);
   });

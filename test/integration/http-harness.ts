@@ -16,6 +16,8 @@ import { createSmtpMailer } from '../../src/mail/index.ts';
 import { keys as keysFor, QUEUES, type Keys } from '../../src/redis/keys.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { startTransactionalWorker } from '../../src/subscribers/transactional-worker.ts';
+import { MEMBER_LINK_JOB, memberLinkJob } from '../../src/team/member-link-mail.ts';
+import { UserStore } from '../../src/team/user-store.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
 import { freePort } from '../../src/dev/free-port.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
@@ -93,6 +95,7 @@ export async function startHttpHarness(
     newsletters,
     mailer,
     latestIssueUrl: latestIssueUrl(new RedisArchiveSource(t.redis, keys), config.publicUrl),
+    otherJobs: { [MEMBER_LINK_JOB]: memberLinkJob({ users: new UserStore(t.redis, keys), mailer, config }) },
   });
   const app = await buildApp({
     config,

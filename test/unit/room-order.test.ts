@@ -14,7 +14,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['redis', 'render', 'preview'],
   ['mail', 'reports', 'studio'],
   ['subscribers'],
-  ['campaign', 'delivery-reports'],
+  ['campaign', 'delivery-reports', 'team'],
   ['archive', 'bench', 'use-cases'],
   ['http', 'worker', 'doctor'],
   ['console'],

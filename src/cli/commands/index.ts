@@ -18,6 +18,7 @@ import { register as inbox } from './inbox.ts';
 import { register as papers } from './papers.ts';
 import { register as newIssue } from './new.ts';
 import { register as doctor } from './doctor.ts';
+import { register as users } from './users.ts';
 
 export const commands: Array<(program: Command) => void> = [
   bench,
@@ -37,4 +38,5 @@ export const commands: Array<(program: Command) => void> = [
   inbox,
   papers,
   doctor,
+  users,
 ];

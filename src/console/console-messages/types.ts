@@ -6,11 +6,77 @@ export type ConsoleLocale = 'en' | 'zh-CN';
 
 export const CONSOLE_LOCALES: readonly ConsoleLocale[] = ['en', 'zh-CN'];
 
+export interface TeamMessages {
+  emailLabel: string;
+  passwordLabel: string;
+  sessionHint: string;
+  loginFailed: string;
+  loginThrottled: string;
+  forgotLink: string;
+  setupTitle: string;
+  setupIntro: string;
+  setupEnded: string;
+  forbiddenTitle: string;
+  forbidden: (who: string, needs: string) => string;
+  roleNames: Record<'writer' | 'editor' | 'admin', string>;
+  roleHints: Record<'writer' | 'editor' | 'admin', string>;
+  inviteTitle: string;
+  inviteIntro: (email: string) => string;
+  resetChooseTitle: string;
+  resetChooseIntro: (email: string) => string;
+  newPasswordLabel: string;
+  confirmPasswordLabel: string;
+  passwordHint: (min: number) => string;
+  passwordTooShort: (min: number) => string;
+  passwordTooLong: (max: number) => string;
+  passwordsDiffer: string;
+  setPasswordButton: string;
+  linkInvalid: string;
+  welcome: (email: string) => string;
+  resetTitle: string;
+  resetIntro: string;
+  resetButton: string;
+  resetSent: string;
+  title: string;
+  membersCaption: string;
+  columns: { email: string; role: string; state: string; since: string; actions: string };
+  active: string;
+  invited: string;
+  you: string;
+  inviteFormTitle: string;
+  inviteButton: string;
+  invitedNotice: (email: string) => string;
+  inviteLinkOnce: string;
+  roleButton: string;
+  roleChanged: (email: string, role: string) => string;
+  removeButton: string;
+  removeConfirm: (email: string) => string;
+  removed: (email: string, sessions: number) => string;
+  lastAdmin: string;
+  notYourself: string;
+  alreadyMember: (email: string) => string;
+  notAnAddress: string;
+  badRole: string;
+  noSuchMember: string;
+  sessionsButton: string;
+  accountTitle: string;
+  accountIntro: (email: string, role: string) => string;
+  sessionsTitle: string;
+  sessionsOf: (email: string) => string;
+  sessionColumns: { started: string; from: string; browser: string; actions: string };
+  thisSession: string;
+  endSession: string;
+  endOthers: string;
+  sessionEnded: string;
+  othersEnded: (n: number) => string;
+  noSessions: string;
+}
+
 export interface ConsoleMessages {
   lang: ConsoleLocale;
   languageName: string;
   consoleTitle: string;
-  nav: { issues: string; subscribers: string; queues: string; logout: string; language: string };
+  nav: { issues: string; subscribers: string; queues: string; team: string; account: string; logout: string; language: string };
   loginTitle: string;
   loginIntro: string;
   tokenLabel: string;
@@ -18,6 +84,8 @@ export interface ConsoleMessages {
   loginButton: string;
   loginFailed: string;
   loggedOut: string;
+  /** Logging in, invitations, resets, the team and your account (issue 31). */
+  team: TeamMessages;
   issuesTitle: string;
   issuesEmpty: string;
   recentSends: string;

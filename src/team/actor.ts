@@ -1,0 +1,46 @@
+// Who is acting on a console or API request, as the guards found them, and what they may do:
+// a member by their role, the ADMIN_TOKEN (every permission: the first admin's setup, and
+// scripts until they move to API tokens), an API token by its scopes.
+import { type ApiScope, type Requirement, type Role, ROLE_PERMISSIONS } from './roles.ts';
+import type { TeamMember } from './user-store.ts';
+
+export type Actor =
+  | { kind: 'member'; member: TeamMember; session: string }
+  /** A console session opened with ADMIN_TOKEN while the team had no members. */
+  | { kind: 'setup' }
+  | { kind: 'admin-token' }
+  | { kind: 'api-token'; tokenId: string; name: string; userId: string; scopes: readonly ApiScope[] };
+
+export function actorAllows(actor: Actor, needs: Requirement): boolean {
+  if (needs === 'public' || needs === 'signed-in') return true;
+  switch (actor.kind) {
+    case 'member':
+      return ROLE_PERMISSIONS[actor.member.role].includes(needs);
+    case 'api-token':
+      return (actor.scopes as readonly string[]).includes(needs);
+    default:
+      return true;
+  }
+}
+
+/** How logs, the audit log and pages name the actor (never a secret). */
+export function actorLabel(actor: Actor): string {
+  switch (actor.kind) {
+    case 'member':
+      return actor.member.email;
+    case 'api-token':
+      return `API token "${actor.name}"`;
+    case 'setup':
+    case 'admin-token':
+      return 'ADMIN_TOKEN';
+  }
+}
+
+export function actorRole(actor: Actor): Role | null {
+  return actor.kind === 'member' ? actor.member.role : actor.kind === 'api-token' ? null : 'admin';
+}
+
+/** The member behind the actor (an API token's owner), if any. */
+export function actorUserId(actor: Actor): string | null {
+  return actor.kind === 'member' ? actor.member.id : actor.kind === 'api-token' ? actor.userId : null;
+}

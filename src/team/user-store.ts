@@ -1,0 +1,150 @@
+// The team's members, the one owner of their Redis records: one hash per member (email, role,
+// password hash, the nonces of their invitation and reset links) and an index by address.
+// A member invited but not yet in has no password: nothing can log in as them until the
+// invitation's link sets one.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { UserError } from '../errors.ts';
+import type { Keys } from '../redis/keys.ts';
+import { mailboxKey, normaliseEmail } from '../subscribers/email-address.ts';
+import { type LinkPurpose, LINK_TTL_SECONDS, newLinkNonce } from './member-links.ts';
+import { isRole, type Role } from './roles.ts';
+
+export interface TeamMember {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  /** False until the invitation's link has set a password. */
+  active: boolean;
+}
+
+interface Stored extends TeamMember {
+  password: string;
+}
+
+export class MemberExistsError extends UserError {}
+
+// Deletes a link's nonce only if it is still the one given: a link works once, and only the newest.
+const TAKE_NONCE = `local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and v == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
+return 0`;
+
+export class UserStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  private decode(id: string, h: Record<string, string>): Stored | null {
+    if (!h.email || !isRole(h.role)) return null;
+    return { id, email: h.email, role: h.role, createdAt: h.created ?? '', active: Boolean(h.password), password: h.password ?? '' };
+  }
+
+  private async stored(id: string): Promise<Stored | null> {
+    if (!/^[A-Za-z0-9_-]{12}$/.test(id)) return null;
+    return this.decode(id, await this.redis.hgetall(this.keys.user(id)));
+  }
+
+  async byId(id: string): Promise<TeamMember | null> {
+    const s = await this.stored(id);
+    return s ? publicPart(s) : null;
+  }
+
+  async byEmail(email: string): Promise<TeamMember | null> {
+    const s = await this.storedByEmail(email);
+    return s ? publicPart(s) : null;
+  }
+
+  /** The member and their password hash, for login only. */
+  async credentials(email: string): Promise<{ member: TeamMember; passwordHash: string } | null> {
+    const s = await this.storedByEmail(email);
+    return s ? { member: publicPart(s), passwordHash: s.password } : null;
+  }
+
+  private async storedByEmail(email: string): Promise<Stored | null> {
+    const key = mailboxKey(email);
+    if (!key) return null;
+    const id = await this.redis.hget(this.keys.userEmails(), key);
+    return id ? this.stored(id) : null;
+  }
+
+  async list(): Promise<TeamMember[]> {
+    const ids = await this.redis.hvals(this.keys.userEmails());
+    const members = await Promise.all(ids.map((id) => this.byId(id)));
+    return members.filter((m): m is TeamMember => m !== null).sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  async count(): Promise<number> {
+    return this.redis.hlen(this.keys.userEmails());
+  }
+
+  /** Whether anyone can log in with a password: until then ADMIN_TOKEN opens the console (the setup). */
+  async hasActiveMember(): Promise<boolean> {
+    return (await this.list()).some((m) => m.active);
+  }
+
+  /** A new member, not yet able to log in (see startLink('invite')). */
+  async create(rawEmail: string, role: Role): Promise<TeamMember> {
+    const email = normaliseEmail(rawEmail);
+    const key = mailboxKey(rawEmail);
+    if (!email || !key) throw new UserError(`"${rawEmail}" is not an email address`);
+    const id = randomBytes(9).toString('base64url');
+    // Claim the address first: of two creations at once, one wins. An index entry whose record
+    // is missing (a crash between the two writes) is taken over.
+    if ((await this.redis.hsetnx(this.keys.userEmails(), key, id)) === 0) {
+      const holder = await this.redis.hget(this.keys.userEmails(), key);
+      if (holder && (await this.stored(holder))) throw new MemberExistsError(`${email} is already a member of the team`);
+      await this.redis.hset(this.keys.userEmails(), key, id);
+    }
+    const createdAt = new Date().toISOString();
+    await this.redis.hset(this.keys.user(id), { email, role, created: createdAt });
+    return { id, email, role, createdAt, active: false };
+  }
+
+  async setRole(id: string, role: Role): Promise<void> {
+    if (await this.stored(id)) await this.redis.hset(this.keys.user(id), 'role', role);
+  }
+
+  /** Sets the password (an argon2id PHC string) and voids every invitation or reset link. */
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.redis.multi().hset(this.keys.user(id), 'password', passwordHash).hdel(this.keys.user(id), 'invite', 'reset').exec();
+  }
+
+  /** A fresh nonce and expiry for a link (voiding the member's earlier link of that purpose). */
+  async startLink(id: string, purpose: LinkPurpose, nowSeconds = Math.floor(Date.now() / 1000)): Promise<{ nonce: string; expires: number }> {
+    const nonce = newLinkNonce();
+    const expires = nowSeconds + LINK_TTL_SECONDS[purpose];
+    await this.redis.hset(this.keys.user(id), purpose, `${nonce}:${expires}`);
+    return { nonce, expires };
+  }
+
+  /** The member's current link of that purpose, if any. */
+  async link(id: string, purpose: LinkPurpose): Promise<{ nonce: string; expires: number } | null> {
+    if (!/^[A-Za-z0-9_-]{12}$/.test(id)) return null;
+    const raw = await this.redis.hget(this.keys.user(id), purpose);
+    const [nonce, expires] = (raw ?? '').split(':');
+    return nonce && expires ? { nonce, expires: Number(expires) } : null;
+  }
+
+  /** Uses up the link: true only for the first caller holding the current nonce. */
+  async takeLink(id: string, purpose: LinkPurpose, nonce: string, expires: number): Promise<boolean> {
+    return (await this.redis.eval(TAKE_NONCE, 1, this.keys.user(id), purpose, `${nonce}:${expires}`)) === 1;
+  }
+
+  async remove(id: string): Promise<TeamMember | null> {
+    const member = await this.stored(id);
+    if (!member) return null;
+    const key = mailboxKey(member.email);
+    await this.redis
+      .multi()
+      .del(this.keys.user(id))
+      .hdel(this.keys.userEmails(), key ?? '')
+      .exec();
+    return publicPart(member);
+  }
+}
+
+function publicPart(s: Stored): TeamMember {
+  return { id: s.id, email: s.email, role: s.role, createdAt: s.createdAt, active: s.active };
+}

@@ -1,0 +1,210 @@
+// The team in the console (issue 31), over Fastify inject on real Redis with the transactional
+// worker and an SMTP sink: the setup with ADMIN_TOKEN ends once the first admin has a password;
+// members log in with their own password (one answer for a wrong password and an unknown
+// address; a new session id each time; throttled per address); roles are enforced on every
+// route (403 page); an invitation or reset link works once; removing a member ends their
+// session at once; the team keeps an admin.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleClient } from '../helpers/console-client.ts';
+import { inviteAndJoin, inviteLinkIn, logIn, newClient, PASSWORD, setupSession } from '../helpers/team.ts';
+import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { LOGIN_FAILURES_ALLOWED } from '../../src/team/login-throttle.ts';
+
+let h: HttpHarness;
+let admin: ConsoleClient;
+beforeAll(async () => {
+  h = await startHttpHarness();
+  // The setup: ADMIN_TOKEN opens the console while no member has a password, to invite the first admin.
+  const setup = await setupSession(h.app, ADMIN_TOKEN);
+  admin = await inviteAndJoin(h.app, setup, 'ada@news.example.test', 'admin');
+  // That ended the setup: its session goes to the login page, and the token opens nothing more.
+  expect((await setup.get('/admin')).headers.location).toBe('/admin/login');
+  const again = newClient(h.app);
+  const refused = await again.login(ADMIN_TOKEN);
+  expect(refused.statusCode).toBe(401);
+  expect(refused.body).toContain('The admin token no longer opens the console');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('logging in', () => {
+  it('shows email and password fields (no token field) once the team has a member', async () => {
+    const page = await newClient(h.app).get('/admin/login');
+    expect(page.body).toContain('<input type="email" id="email" name="email" autocomplete="username"');
+    expect(page.body).toContain('<input type="password" id="password" name="password" autocomplete="current-password"');
+    expect(page.body).not.toContain('name="token"');
+    expect(page.body).toContain('href="/admin/reset"');
+  });
+
+  it('answers a wrong password and an unknown address with the same page, and sets no cookie', async () => {
+    const answers = [];
+    for (const [email, password] of [
+      ['ada@news.example.test', 'wrong password here'],
+      ['nobody@news.example.test', 'wrong password here'],
+    ] as const) {
+      const client = newClient(h.app);
+      await client.get('/admin/login');
+      const res = await client.post('/admin/login', { email, password });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      answers.push(res.body.replace(/value="[^"]*"/g, ''));
+    }
+    expect(answers[0]).toContain('That email address and password do not match a member of the team.');
+    expect(answers[0]).toBe(answers[1]);
+  });
+
+  it('starts a new session id at every login, and ends the session the browser came with', async () => {
+    const client = await logIn(h.app, 'ada@news.example.test');
+    const before = client.cookies.get('nl_admin')!;
+    await client.get('/admin/account'); // a page with a form: its CSRF token
+    expect((await client.post('/admin/login', { email: 'ada@news.example.test', password: PASSWORD })).statusCode).toBe(303);
+    expect(client.cookies.get('nl_admin')).not.toBe(before);
+    expect((await client.get('/admin')).statusCode).toBe(200);
+    const old = newClient(h.app);
+    old.cookies.set('nl_admin', before);
+    expect((await old.get('/admin')).headers.location).toBe('/admin/login');
+  });
+
+  it(`refuses an address after ${LOGIN_FAILURES_ALLOWED} wrong passwords, even with the right one, and says so for any address`, async () => {
+    await inviteAndJoin(h.app, admin, 'tom@news.example.test', 'writer');
+    for (const email of ['tom@news.example.test', 'ghost@news.example.test']) {
+      for (let i = 0; i < LOGIN_FAILURES_ALLOWED; i++) {
+        const client = newClient(h.app);
+        await client.get('/admin/login');
+        expect((await client.post('/admin/login', { email, password: `wrong ${i} password` })).statusCode).toBe(401);
+      }
+      const client = newClient(h.app);
+      await client.get('/admin/login');
+      const res = await client.post('/admin/login', { email, password: PASSWORD });
+      expect(res.statusCode).toBe(429);
+      expect(res.body).toContain('Too many wrong passwords for this address');
+    }
+  });
+});
+
+describe('roles', () => {
+  let writer: ConsoleClient;
+  let editor: ConsoleClient;
+  beforeAll(async () => {
+    writer = await inviteAndJoin(h.app, admin, 'wen@news.example.test', 'writer');
+    editor = await inviteAndJoin(h.app, admin, 'eve@news.example.test', 'editor');
+  });
+
+  it('lets a writer open issues and the studio, and answers 403 (with who and what is needed) for sending, subscribers and the team', async () => {
+    expect((await writer.get('/admin')).statusCode).toBe(200);
+    expect((await writer.get('/admin/issues/pretrain-weekly-064')).statusCode).toBe(200);
+    const studio = await writer.get('/admin/issues/pretrain-weekly-064/edit');
+    expect(studio.statusCode).toBe(303);
+    expect((await writer.get(String(studio.headers.location))).statusCode).toBe(200);
+    for (const url of ['/admin/issues/pretrain-weekly-064/send', '/admin/subscribers', '/admin/team', '/admin/subscribers/export.csv']) {
+      const res = await writer.get(url);
+      expect(res.statusCode, url).toBe(403);
+    }
+    const denied = await writer.get('/admin/issues/pretrain-weekly-064/send');
+    expect(denied.body).toContain('wen@news.example.test (Writer) cannot do this: it needs the permission “campaigns:send”.');
+    const post = await writer.post('/admin/issues/pretrain-weekly-064/send', { confirm: 'yes' });
+    expect(post.statusCode).toBe(403);
+    expect(await h.redis.exists(h.keys.campaign('pretrain-weekly-064'))).toBe(0);
+  });
+
+  it('lets an editor open the send page but not the subscribers or the team', async () => {
+    expect((await editor.get('/admin/issues/pretrain-weekly-064/send')).statusCode).toBe(200);
+    expect((await editor.get('/admin/subscribers')).statusCode).toBe(403);
+    expect((await editor.get('/admin/team')).statusCode).toBe(403);
+  });
+
+  it('takes a changed role into effect on the next request', async () => {
+    const member = await logIn(h.app, 'eve@news.example.test');
+    await admin.get('/admin/team');
+    const id = (await h.redis.hget(h.keys.userEmails(), 'eve@news.example.test'))!;
+    const page = await admin.submit(`/admin/team/${id}/role`, { role: 'writer' });
+    expect(page.body).toContain('eve@news.example.test is now Writer.');
+    expect((await member.get('/admin/issues/pretrain-weekly-064/send')).statusCode).toBe(403);
+    await admin.get('/admin/team');
+    await admin.submit(`/admin/team/${id}/role`, { role: 'editor' });
+    expect((await member.get('/admin/issues/pretrain-weekly-064/send')).statusCode).toBe(200);
+  });
+});
+
+describe('removing a member', () => {
+  it('asks first, then ends their open session at once', async () => {
+    const member = await inviteAndJoin(h.app, admin, 'rex@news.example.test', 'editor');
+    expect((await member.get('/admin')).statusCode).toBe(200);
+    const id = (await h.redis.hget(h.keys.userEmails(), 'rex@news.example.test'))!;
+    const ask = await admin.get(`/admin/team/${id}/remove`);
+    expect(ask.body).toContain('Remove rex@news.example.test from the team?');
+    expect((await member.get('/admin')).statusCode).toBe(200);
+    const done = await admin.submit(`/admin/team/${id}/remove`);
+    expect(done.body).toContain('Removed rex@news.example.test; 1 session ended.');
+    expect((await member.get('/admin')).headers.location).toBe('/admin/login');
+    const again = newClient(h.app);
+    await again.get('/admin/login');
+    expect((await again.post('/admin/login', { email: 'rex@news.example.test', password: PASSWORD })).statusCode).toBe(401);
+  });
+
+  it('keeps the last admin, and nobody removes themselves or changes their own role', async () => {
+    const adaId = (await h.redis.hget(h.keys.userEmails(), 'ada@news.example.test'))!;
+    await admin.get('/admin/team');
+    expect((await admin.submit(`/admin/team/${adaId}/remove`)).body).toContain('You cannot remove yourself');
+    await admin.get('/admin/team');
+    expect((await admin.submit(`/admin/team/${adaId}/role`, { role: 'writer' })).body).toContain('You cannot remove yourself or change your own role');
+    expect((await admin.get('/admin/team')).statusCode).toBe(200);
+  });
+});
+
+describe('mailed links', () => {
+  it('mails the invitation; its link works once, and a second use says it is spent', async () => {
+    await admin.get('/admin/team');
+    const page = await admin.submit('/admin/team/invite', { email: 'ivy@news.example.test', role: 'writer' });
+    const shown = inviteLinkIn(page.body);
+    const [mail] = await waitForMail(h, 'ivy@news.example.test');
+    expect(mail!.text).toContain(`https://news.example.test${shown}`);
+    const member = newClient(h.app);
+    await member.get(shown);
+    expect((await member.post(shown, { password: 'short', confirm: 'short' })).body).toContain('The password needs at least 12 characters.');
+    expect((await member.post(shown, { password: PASSWORD, confirm: `${PASSWORD}!` })).body).toContain('The two passwords are not the same.');
+    expect((await member.post(shown, { password: PASSWORD, confirm: PASSWORD })).statusCode).toBe(303);
+    const second = newClient(h.app);
+    const spent = await second.get(shown);
+    expect(spent.statusCode).toBe(410);
+    expect(spent.body).toContain('This link has expired, was already used');
+  });
+
+  it('answers a reset request the same for a member and a stranger, mails only the member, and the new password ends their other sessions', async () => {
+    const before = await logIn(h.app, 'wen@news.example.test');
+    const answers: string[] = [];
+    for (const email of ['wen@news.example.test', 'stranger@news.example.test']) {
+      const client = newClient(h.app);
+      await client.get('/admin/reset');
+      const res = await client.post('/admin/reset', { email });
+      expect(res.statusCode).toBe(303);
+      answers.push(String(res.headers.location));
+    }
+    expect(answers).toEqual(['/admin/reset?sent=1', '/admin/reset?sent=1']);
+    const mails = await waitForMail(h, 'wen@news.example.test', 2); // the invitation, then the reset
+    const link = /https:\/\/news\.example\.test(\/admin\/reset\/\S+)/.exec(mails.at(-1)!.text ?? '')![1]!;
+    const member = newClient(h.app);
+    await member.get(link);
+    const newPassword = 'a brand new passphrase';
+    expect((await member.post(link, { password: newPassword, confirm: newPassword })).statusCode).toBe(303);
+    expect((await member.get('/admin')).statusCode).toBe(200);
+    expect((await before.get('/admin')).headers.location).toBe('/admin/login');
+    await logIn(h.app, 'wen@news.example.test', newPassword);
+    expect(h.sink.messages.filter((m) => m.to.includes('stranger@news.example.test'))).toEqual([]);
+  });
+});
+
+describe('your account', () => {
+  it('lists your sessions and ends another one from the list', async () => {
+    const laptop = await logIn(h.app, 'ada@news.example.test');
+    const phone = await logIn(h.app, 'ada@news.example.test');
+    const page = await laptop.get('/admin/account');
+    expect(page.body).toContain('You are logged in as ada@news.example.test (Admin).');
+    const handles = [...page.body.matchAll(/name="session" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(handles.length).toBeGreaterThanOrEqual(1);
+    for (const handle of handles) await laptop.submit('/admin/account/sessions/end', { session: handle });
+    expect((await phone.get('/admin')).headers.location).toBe('/admin/login');
+    expect((await laptop.get('/admin')).statusCode).toBe(200);
+  });
+});
