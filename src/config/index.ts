@@ -99,6 +99,8 @@ const variables = {
   HOST: z.string().default('127.0.0.1'),
   EMAILS_DIR: z.string().default('emails'),
   CONFIRM_TTL_HOURS: positiveInt.default(48),
+  /** The audit log keeps entries this many days (src/team/audit-log.ts). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   SUBSCRIBE_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   /** Per client address, shared by every server process: the confirm and unsubscribe pages (and one-click). Generous: a mail provider sends many one-click requests from few addresses. */
   LINK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
@@ -169,6 +171,7 @@ export interface Config {
   host: string;
   emailsDir: string;
   confirmTtlHours: number;
+  auditRetentionDays: number;
   subscribeRateLimitPerMinute: number;
   linkRateLimitPerMinute: number;
   /** Clicks this soon after a message was sent count as machines' (ms; CLICK_MACHINE_WINDOW_SECONDS). */
@@ -367,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: Variable
     host: v.HOST,
     emailsDir: v.EMAILS_DIR,
     confirmTtlHours: v.CONFIRM_TTL_HOURS,
+    auditRetentionDays: v.AUDIT_RETENTION_DAYS,
     subscribeRateLimitPerMinute: v.SUBSCRIBE_RATE_LIMIT_PER_MINUTE,
     linkRateLimitPerMinute: v.LINK_RATE_LIMIT_PER_MINUTE,
     clickMachineWindowMs: v.CLICK_MACHINE_WINDOW_SECONDS * 1000,

@@ -1,5 +1,6 @@
 // /admin/account: who you are logged in as, and your open sessions, each of which you can end
 // (a lost laptop), or all but this one.
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { sendPage } from '../http/respond.ts';
@@ -39,7 +40,10 @@ ${sessionsTable(m, await deps.sessions.listOf(actor.member.id), { current: actor
       const parsed = endBody.safeParse(request.body ?? {});
       const handle = parsed.success ? parsed.data.session : '';
       // Only one of your own sessions: a handle from someone else's list ends nothing here.
-      if (actor?.kind === 'member' && (await deps.sessions.listOf(actor.member.id)).some((s) => s.handle === handle)) await deps.sessions.end(handle);
+      if (actor?.kind === 'member' && (await deps.sessions.listOf(actor.member.id)).some((s) => s.handle === handle)) {
+        await deps.sessions.end(handle);
+        audit(request, 'session-end', actor.member.email, { sessions: 1 });
+      }
       return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice" role="status">${m.team.sessionEnded}</p>`);
     });
 
@@ -47,6 +51,7 @@ ${sessionsTable(m, await deps.sessions.listOf(actor.member.id), { current: actor
       const m = consoleLanguage(request, reply, deps.cookies);
       const actor = request.actor;
       const ended = actor?.kind === 'member' ? await deps.sessions.endAllOf(actor.member.id, deps.sessions.handleOf(sessionId(request)) ?? undefined) : 0;
+      if (actor?.kind === 'member') audit(request, 'session-end', actor.member.email, { sessions: ended });
       return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice" role="status">${m.team.othersEnded(ended)}</p>`);
     });
   };

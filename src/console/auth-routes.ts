@@ -7,13 +7,14 @@
 // signed cookie. The guard reads the member afresh on every request, so a removed member or a
 // changed role takes effect at once, and checks the permission the route declared
 // (src/http/permissions.ts).
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { sameSecret } from '../crypto/same-secret.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
-import { type Actor, actorAllows, actorLabel } from '../team/actor.ts';
+import { type Actor, actorAllows, actorLabel, actorUserId } from '../team/actor.ts';
 import type { LoginThrottle } from '../team/login-throttle.ts';
 import { passwordMatches } from '../team/password.ts';
 import type { Requirement } from '../team/roles.ts';
@@ -39,13 +40,6 @@ export interface AuthDeps {
   users: UserStore;
   throttle: LoginThrottle;
   cookies: CookiePolicy;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who is acting, once a guard has let the request in (console or API). */
-    actor?: Actor;
-  }
 }
 
 interface Notice {
@@ -169,26 +163,45 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
         if (body.token !== undefined) {
           // The admin token: only while the team has no members (the first admin's setup).
           const setup = !(await deps.users.hasActiveMember());
-          if (setup && sameSecret(body.token, deps.adminToken)) return startSession(deps, request, reply, null);
+          if (setup && sameSecret(body.token, deps.adminToken)) {
+            audit(request, 'login', 'setup', undefined, { label: 'ADMIN_TOKEN' });
+            return startSession(deps, request, reply, null);
+          }
           request.log.warn({ ip: clientIp(request) }, 'console: admin token refused');
+          audit(request, 'login-failed', 'setup', { reason: setup ? 'wrong-token' : 'setup-over' }, { label: 'ADMIN_TOKEN' });
           return showLogin(deps, request, reply, 401, { text: setup ? m.loginFailed : m.team.setupEnded, error: true });
         }
         const email = body.email.trim();
-        if (await deps.throttle.isBlocked(email)) return showLogin(deps, request, reply, 429, { text: m.team.loginThrottled, error: true }, email);
+        // The address as typed, for the audit log: bounded, on one line.
+        const typed = { label: email.slice(0, 320).replace(/[\r\n]/g, ' ') };
+        if (await deps.throttle.isBlocked(email)) {
+          audit(request, 'login-failed', '', { reason: 'throttled' }, typed);
+          return showLogin(deps, request, reply, 429, { text: m.team.loginThrottled, error: true }, email);
+        }
         const found = await deps.users.credentials(email);
         // Verified against a decoy when the address is unknown: the same time either way.
         const ok = (await passwordMatches(found?.passwordHash, body.password)) && found?.member.active === true;
         if (!ok || !found) {
           await deps.throttle.failed(email);
           request.log.warn({ ip: clientIp(request) }, 'console: login failed');
+          audit(
+            request,
+            'login-failed',
+            '',
+            { reason: found ? 'password' : 'unknown-address' },
+            found ? { label: found.member.email, id: found.member.id } : typed,
+          );
           return showLogin(deps, request, reply, 401, { text: m.team.loginFailed, error: true }, email);
         }
         await deps.throttle.succeeded(email);
+        audit(request, 'login', '', undefined, { label: found.member.email, id: found.member.id });
         return startSession(deps, request, reply, found.member.id);
       },
     );
 
     app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const actor = await sessionActor(deps, request);
+      if (actor) audit(request, 'logout', '', undefined, { label: actorLabel(actor), id: actorUserId(actor) ?? '' });
       await deps.sessions.destroy(sessionId(request));
       reply.clearCookie(SESSION_COOKIE, consoleCookie(deps.cookies));
       return reply.code(303).header('location', '/admin/login?done=logout').send();

@@ -23,6 +23,8 @@ import { LoginThrottle } from '../team/login-throttle.ts';
 import { AdminSessionStore } from '../team/session-store.ts';
 import { UserStore } from '../team/user-store.ts';
 import { accountRoutes } from './account-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { AuditLog } from '../team/audit-log.ts';
 import { memberLinkRoutes } from './member-link-routes.ts';
 import { teamRoutes } from './team-routes.ts';
 
@@ -62,6 +64,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(queuesRoutes(ctx));
       await guarded.register(teamRoutes({ ...team, cookies, flash }));
       await guarded.register(accountRoutes({ sessions: auth.sessions, cookies, flash }));
+      await guarded.register(auditRoutes({ log: new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays), config: ctx.config, cookies }));
     });
   };
 }

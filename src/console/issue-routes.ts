@@ -5,6 +5,8 @@
 // changes nothing; its button POSTs confirm=yes, which sends. Every POST answers 303 to a page
 // that shows its outcome once (flash.ts). Both go through the same use cases as `newsletter
 // send` and the admin API.
+import { audit } from '../http/audit.ts';
+import { actorAllows } from '../team/actor.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseStartTime } from '../campaign/start-time.ts';
@@ -74,6 +76,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       recipients: number,
       status: CampaignStatus | null,
       notice?: SafeHtml,
+      ownAddress = '',
     ): SafeHtml {
       if ('error' in r) {
         // The file does not load: every problem at once, one line each (lint's own lines).
@@ -102,7 +105,7 @@ ${r.clientSupport ? clientSupportSection(m, r.clientSupport) : ''}
 <h2>${m.textPart}</h2><pre class="text" tabindex="0">${r.sample.text}</pre></section>
 <section aria-labelledby="test-send"><h2 id="test-send">${m.testSendTitle}</h2>
 <form method="post" action="/admin/issues/${id}/test-send"><input type="hidden" name="_csrf" value="${csrf}">
-<label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email">
+<label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email" value="${ownAddress}">
 <p class="hint" id="to-hint">${m.testSendHint}</p><button type="submit">${m.testSendButton}</button></form></section>
 ${
   canSend
@@ -126,7 +129,7 @@ ${
       const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;
-      const body = issueBody(m, csrf, id, rendered, recipients, status, notice);
+      const body = issueBody(m, csrf, id, rendered, recipients, status, notice, request.actor?.kind === 'member' ? request.actor.member.email : '');
       return sendPage(reply, statusCode, consolePage({ m, title, path: `/admin/issues/${id}`, session: { csrf }, body, frameSrc: "'self'" }));
     }
 
@@ -160,9 +163,14 @@ ${
       const { to } = parseInput(testSendForm, request.body);
       const m = consoleLanguage(request, reply, cookies);
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
+      // A writer (who may not send) test-sends only to their own address: never a way to mail others.
+      const actor = request.actor;
+      if (actor?.kind === 'member' && !actorAllows(actor, 'campaigns:send') && addresses.some((a) => a.toLowerCase() !== actor.member.email.toLowerCase()))
+        return flash.redirect(request, reply, issuePage(id), failure(new Error(m.team.ownAddressOnly(actor.member.email))));
       try {
         const loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });
         await testSendIssue(sendDeps, loaded.published, addresses);
+        audit(request, 'test-send', id, { addresses: addresses.length });
         return flash.redirect(request, reply, issuePage(id), html`<p class="notice" role="status">${m.testSendQueued(addresses.length)}</p>`);
       } catch (error) {
         // Lint errors and addresses that are not ones (both UserErrors), on the issue page.
@@ -224,8 +232,17 @@ ${
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
       try {
-        const outcome = await sendIssue(sendDeps, { published: loaded.published, ...(at ? { at } : {}), confirm: async () => true });
+        let recipients = 0;
+        const outcome = await sendIssue(sendDeps, {
+          published: loaded.published,
+          ...(at ? { at } : {}),
+          confirm: async (q) => {
+            recipients = q.recipients;
+            return true;
+          },
+        });
         if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));
+        audit(request, at ? 'schedule' : 'send', id, { recipients, ...(at ? { at: at.toISOString() } : {}) });
         return flash.redirect(request, reply, `/admin/sends/${encodeURIComponent(id)}`);
       } catch (error) {
         if (error instanceof UserError && !(error instanceof UnknownIssueError)) return flash.redirect(request, reply, issuePage(id), failure(error));

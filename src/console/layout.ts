@@ -102,7 +102,7 @@ export function consolePage(frame: ConsoleFrame): Page {
       : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
   });
   const nav = frame.session
-    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a><a href="/admin/team">${m.nav.team}</a><a href="/admin/account">${m.nav.account}</a></nav>
+    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a><a href="/admin/team">${m.nav.team}</a><a href="/admin/audit">${m.nav.audit}</a><a href="/admin/account">${m.nav.account}</a></nav>
 <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${frame.session.csrf}"><button type="submit">${m.nav.logout}</button></form>`
     : html`<nav></nav>`;
   const doc = html`<!doctype html>

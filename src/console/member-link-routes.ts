@@ -2,6 +2,7 @@
 // invitation and resetting a password (both: choose a password, then logged in with a new
 // session), and asking for a reset link. Asking answers the same whether or not the address
 // belongs to a member, and a member's sessions all end when their password is reset.
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
@@ -110,6 +111,7 @@ export function memberLinkRoutes(deps: MemberLinkDeps): FastifyPluginAsync {
           const ended = await deps.sessions.endAllOf(found.member.id);
           await deps.throttle.succeeded(found.member.email);
           request.log.info({ ip: clientIp(request), purpose, sessionsEnded: ended }, 'console: password set from a mailed link');
+          audit(request, 'password-set', found.member.email, { link: purpose, sessionsEnded: ended }, { label: found.member.email, id: found.member.id });
           return startSession(deps, request, reply, found.member.id);
         },
       );
@@ -132,6 +134,7 @@ export function memberLinkRoutes(deps: MemberLinkDeps): FastifyPluginAsync {
         if (member && (await deps.throttle.mayMailReset(email))) {
           await deps.users.startLink(member.id, 'reset');
           await enqueueMemberLinkMail(deps.transactionalQueue, { userId: member.id, purpose: 'reset' });
+          audit(request, 'reset-asked', member.email, undefined, { label: 'anonymous' });
         }
         return reply.code(303).header('location', '/admin/reset?sent=1').header('cache-control', 'no-store').send();
       },

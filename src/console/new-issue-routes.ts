@@ -1,6 +1,7 @@
 // POST /admin/issues/new: "Start the next issue" on the issues page. Writes the draft of the
 // chosen newsletter's next issue (src/use-cases/start-next-issue.ts) and answers 303 to its
 // issue page, where lint names what is left to fill; a draft already there is never replaced.
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
@@ -35,6 +36,7 @@ export function newIssueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Fl
       if (!newsletter) throw new HttpInputError(400, `newsletter: no newsletter "${input.newsletter.slice(0, 100)}"`);
       try {
         const started = await startNextIssue(ctx.config.emailsDir, newsletter, { empty: input.start === 'empty' });
+        audit(request, 'issue-new', started.id);
         return flash.redirect(
           request,
           reply,

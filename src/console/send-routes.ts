@@ -1,6 +1,7 @@
 // One send in the console: GET /admin/sends/:id (live progress with pause, resume and cancel,
 // and "what happened to my message to x@y?" from the ledger), its status as JSON for the page's
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
+import { audit } from '../http/audit.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { issueReport, type IssueReport } from '../use-cases/issue-report.ts';
 import { reportSection } from './report-section.ts';
@@ -165,6 +166,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
         const at = form.now === 'yes' ? new Date() : parseStartTime(form.at, timeZone);
         if (!at) throw new StartTimeError(m.rescheduleHint(timeZone));
         await rescheduleCampaign(controlDeps, id, at);
+        audit(request, 'reschedule', id, { at: at.toISOString() });
         return flash.redirect(
           request,
           reply,
@@ -195,6 +197,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
         const id = idOf(request);
         try {
           await run(controlDeps, id);
+          audit(request, action as 'pause' | 'resume' | 'cancel', id);
         } catch (error) {
           if (error instanceof CampaignStateError)
             return flash.redirect(request, reply, `/admin/sends/${id}`, html`<p class="notice error" role="alert">${error.message}</p>`);

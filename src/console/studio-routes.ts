@@ -10,6 +10,8 @@
 // Every form post first writes the form's values into the editor's draft (src/studio/), so no
 // button loses what was typed. Saving writes the file only when it loads as an issue and the
 // file on disk is still the version the editor began from (src/use-cases/save-issue.ts).
+import { actorLabel } from '../team/actor.ts';
+import { audit } from '../http/audit.ts';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -61,7 +63,6 @@ const STUDIO_BODY_LIMIT = 8 * 1024 * 1024;
 /** A feed larger than this is refused (issue 28: 2 MB). */
 const FEED_MAX_BYTES = 2 * 1024 * 1024;
 /** Who saves, for the revisions (one shared console login until users exist). */
-const EDITOR_NAME = 'admin';
 
 export function studioRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash): FastifyPluginAsync {
   const drafts = new DraftStore(ctx.redis, ctx.keys);
@@ -290,10 +291,12 @@ ${notice ?? ''}
       }
       if (op === 'save' || op === 'overwrite') {
         await drafts.put(id, { ...draft, text, at: now });
-        const outcome = await saveIssueText({ drafts }, { file, issueId: id, text, base: draft.base, by: EDITOR_NAME, overwrite: op === 'overwrite' });
+        const by = request.actor ? actorLabel(request.actor) : 'unknown';
+        const outcome = await saveIssueText({ drafts }, { file, issueId: id, text, base: draft.base, by, overwrite: op === 'overwrite' });
         if (outcome.kind === 'conflict') return flash.redirect(request, reply, `${url}/conflict`);
         if (outcome.kind === 'invalid') return back(html`<p class="notice error" role="alert">${m.studio.notSaved(outcome.problems.length)}</p>`);
         await drafts.put(id, { editor: draft.editor, text, base: outcome.hash, at: now });
+        if (!outcome.unchanged) audit(request, 'issue-save', id, op === 'overwrite' ? { over: 'theirs' } : undefined);
         return back(html`<p class="notice" role="status">${outcome.unchanged ? m.studio.unchanged : m.studio.saved}</p>`);
       }
       if (!doc) return back(html`<p class="notice error" role="alert">${m.studio.notYaml}</p>`);
@@ -404,6 +407,7 @@ ${
       if (!revision) throw new HttpInputError(404, 'no such version (the list keeps the newest 50)');
       const draft = await openEditor(id, file);
       await drafts.put(id, { ...draft, text: revision.text });
+      audit(request, 'issue-restore', id, { version: revision.at });
       return flash.redirect(
         request,
         reply,

@@ -1,6 +1,7 @@
 // Bulk actions over a search of the subscribers: unsubscribe them all from one list, or erase
 // them all. GET /admin/subscribers/bulk shows how many and asks (it changes nothing); its button
 // POSTs the same filter, which acts on whoever matches then and answers 303 with the count.
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SEARCH_KINDS, type SearchKind } from '../subscribers/search-index.ts';
@@ -80,6 +81,7 @@ export function subscriberBulkRoutes(ctx: AppContext, cookies: CookiePolicy, fla
         }
         cursor = seen >= BULK_MAX ? null : page.next;
       } while (cursor);
+      audit(request, 'subscribers-bulk', filter.listId ?? 'all', { action, changed });
       return flash.redirect(request, reply, listPage(filter), html`<p class="notice" role="status">${m.subs.bulkDone(action, changed)}</p>`);
     });
   };

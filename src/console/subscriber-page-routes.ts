@@ -3,6 +3,7 @@
 // send; the editor changes name and language, sends the confirmation mail again, unsubscribes
 // from one list, or erases the person. The two that cannot be undone (unsubscribe, erase) ask
 // first on a page of their own (GET), whose button POSTs; every POST answers 303 (flash.ts).
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LOCALES } from '../render/strings.ts';
@@ -148,6 +149,7 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const s = await subscriberOf(request);
       const form = parseInput(editForm, request.body);
       await ctx.store.updateFields(s.id, { name: sanitiseDisplayName(form.name), locale: form.locale });
+      audit(request, 'subscriber-edit', s.id);
       return flash.redirect(request, reply, subscriberHref(s.id), ok(m.sub.saved(s.email)));
     });
 
@@ -185,6 +187,7 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       if (!s.lists.includes(list)) return flash.redirect(request, reply, subscriberHref(s.id), problem(m.sub.notInList(list)));
       const { ip, userAgent } = consentOf(request, 'console-v1', 'api');
       await leaveList(ctx.leave, s.id, list, { source: 'console', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) });
+      audit(request, 'subscriber-leave', s.id, { list });
       return flash.redirect(request, reply, subscriberHref(s.id), ok(m.sub.leftList(s.email, list)));
     });
 
@@ -207,6 +210,7 @@ ${s.status === 'pending' || s.requested?.length ? html`<form method="post" actio
       const m = consoleLanguage(request, reply, cookies);
       const s = await subscriberOf(request);
       await forgetSubscriber(ctx.leave, s.email);
+      audit(request, 'subscriber-delete', s.id);
       return flash.redirect(request, reply, '/admin/subscribers', ok(m.sub.erased(s.email)));
     });
   };

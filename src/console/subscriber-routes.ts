@@ -2,6 +2,7 @@
 // through a list, add (confirmed or by double opt-in), remove, export as CSV, and a CSV import
 // in two steps (upload and preview of the first rows, then import). The same store, use cases
 // and CSV code as the CLI's `subscribers` commands and the admin API.
+import { audit } from '../http/audit.ts';
 import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -147,6 +148,7 @@ ${found}</section>
         .header('content-disposition', `attachment; filename="${name}-subscribers.csv"`)
         .header('cache-control', 'no-store');
       const out = new PassThrough();
+      audit(request, 'export', list ?? 'all', filter ? { matching: true } : undefined);
       const consentText = consentTextResolver(ctx.newsletters.all.map((n) => n.name));
       const select = filter ? (cursor: string | null, limit: number) => ctx.store.search({ ...filter, cursor, limit }) : undefined;
       void exportSubscribers(ctx.store, out, { ...(list ? { listId: list } : {}), ...(select ? { select } : {}), consentText }).catch((error: unknown) =>
@@ -173,6 +175,7 @@ ${found}</section>
       });
       // A 4xx that changes nothing: the editor reads why and what to do instead.
       if (outcome.kind === 'refused') throw new HttpInputError(409, m.subs.refusedSuppressed(outcome.subscriber.email, m.subs.status[outcome.status]));
+      audit(request, 'subscriber-add', (outcome.kind === 'added' && outcome.subscriber?.id) || '', { list: listId, confirmed: form.confirmed === 'yes' });
       return back(request, reply, html`<p class="notice" role="status">${outcome.kind === 'added' ? m.subs.added(email) : m.subs.confirmationSent(email)}</p>`);
     });
 
@@ -242,6 +245,7 @@ ${found}</section>
       if (!upload) return back(request, reply, problem(m.subs.uploadExpired));
       await uploads.remove(id, { keepFile: true });
       const job = await jobs.start(upload);
+      audit(request, 'import', upload.listId, { job, confirmed: upload.confirmed });
       return flash.redirect(request, reply, `/admin/subscribers/import/jobs/${job}`);
     });
 

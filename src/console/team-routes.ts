@@ -1,6 +1,7 @@
 // /admin/team (admins: users:manage): the members with their roles, inviting one, changing a
 // role, removing a member (asked first; their sessions end at once), and a member's sessions,
 // each of which can be ended. Every form answers with post/redirect/get.
+import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sendPage } from '../http/respond.ts';
@@ -81,7 +82,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       if (!email || !isRole(role)) return back(request, reply, bad(email ? m.team.badRole : m.team.notAnAddress));
       try {
         const { member, link } = await inviteMember(deps, email, role);
-        request.log.info({ member: member.id, role }, 'console: member invited');
+        audit(request, 'member-invite', member.email, { role });
         return back(
           request,
           reply,
@@ -98,6 +99,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const member = await deps.users.byId((request.params as { id: string }).id);
       if (!member || member.active) return back(request, reply, bad(m.team.noSuchMember));
       const link = await newMemberLink(deps, member, 'invite');
+      audit(request, 'member-invite', member.email, { role: member.role, again: true });
       return back(
         request,
         reply,
@@ -112,7 +114,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       if (!isRole(role)) return back(request, reply, bad(m.team.badRole));
       const done = await changeRole(deps, request.actor ? actorUserId(request.actor) : null, (request.params as { id: string }).id, role);
       if ('refused' in done) return back(request, reply, bad(refusalText(m, done.refused)));
-      request.log.info({ member: done.member.id, role }, 'console: role changed');
+      audit(request, 'member-role', done.member.email, { role });
       return back(request, reply, ok(m.team.roleChanged(done.member.email, m.team.roleNames[role])));
     });
 
@@ -130,7 +132,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const m = consoleLanguage(request, reply, deps.cookies);
       const done = await removeMember(deps, request.actor ? actorUserId(request.actor) : null, (request.params as { id: string }).id);
       if ('refused' in done) return back(request, reply, bad(refusalText(m, done.refused)));
-      request.log.info({ member: done.member.id, sessionsEnded: done.sessionsEnded }, 'console: member removed');
+      audit(request, 'member-remove', done.member.email, { sessionsEnded: done.sessionsEnded });
       return back(request, reply, ok(m.team.removed(done.member.email, done.sessionsEnded)));
     });
 
@@ -153,7 +155,10 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const id = (request.params as { id: string }).id;
       const parsed = endBody.safeParse(request.body ?? {});
       const handle = parsed.success ? parsed.data.session : '';
-      if ((await deps.sessions.listOf(id)).some((s) => s.handle === handle)) await deps.sessions.end(handle);
+      if ((await deps.sessions.listOf(id)).some((s) => s.handle === handle)) {
+        await deps.sessions.end(handle);
+        audit(request, 'session-end', (await deps.users.byId(id))?.email ?? id, { sessions: 1 });
+      }
       return back(request, reply, ok(m.team.sessionEnded), `/admin/team/${encodeURIComponent(id)}/sessions`);
     });
 
@@ -162,6 +167,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const id = (request.params as { id: string }).id;
       const you = request.actor?.kind === 'member' ? request.actor.session : undefined;
       const ended = await deps.sessions.endAllOf(id, you);
+      audit(request, 'session-end', (await deps.users.byId(id))?.email ?? id, { sessions: ended });
       return back(request, reply, ok(m.team.othersEnded(ended)), `/admin/team/${encodeURIComponent(id)}/sessions`);
     });
   };

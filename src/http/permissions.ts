@@ -33,6 +33,7 @@ const RULES: readonly Rule[] = [
   { methods: 'any', path: /^\/admin\/(login|logout|reset|invite\/:token|reset\/:token)$/, needs: 'public' },
   { methods: 'any', path: /^\/admin\/account(\/|$)/, needs: 'signed-in' },
   { methods: 'any', path: /^\/admin\/team(\/|$)/, needs: 'users:manage' },
+  { methods: GET, path: /^\/admin\/audit(\.csv)?$/, needs: 'audit:read' },
   { methods: GET, path: /^\/admin\/?$/, needs: 'issues:read' },
   { methods: WRITE, path: /^\/admin\/doctor$/, needs: 'settings:manage' },
   { methods: WRITE, path: /^\/admin\/issues\/new$/, needs: 'issues:edit' },

@@ -62,6 +62,8 @@ export interface Keys {
   loginFailures(emailHash: string): string;
   /** Set while a password-reset mail to one address (its hash) is recent. */
   resetMailThrottle(emailHash: string): string;
+  /** The audit log: a stream, appended to and trimmed by age only (src/team/audit-log.ts). */
+  auditLog(): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
   /** A console import running in the background: its progress and outcome (a hash, with a TTL). */
@@ -138,6 +140,7 @@ export function keys(prefix: string): Keys {
     userSessions: (userId) => `${prefix}:user:${userId}:sessions`,
     loginFailures: (emailHash) => `${prefix}:login-failures:${emailHash}`,
     resetMailThrottle: (emailHash) => `${prefix}:reset-mail-throttle:${emailHash}`,
+    auditLog: () => `${prefix}:audit`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,

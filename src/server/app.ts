@@ -41,6 +41,8 @@ import { unsubscribeRoutes } from '../http/routes/unsubscribe.ts';
 import { clickRoutes, type ClickRouteDeps } from '../http/routes/click-redirect.ts';
 import { openRoutes } from '../http/routes/open-pixel.ts';
 import { declarePermissions } from '../http/permissions.ts';
+import { auditHook } from '../http/audit.ts';
+import { AuditLog } from '../team/audit-log.ts';
 import type { DoctorOptions } from '../doctor/run-doctor.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { sesWebhookRoutes, type SesWebhookOptions } from '../http/routes/ses-webhook.ts';
@@ -142,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sends,
   };
   if (!deps.sends) app.addHook('onClose', async () => sends.close());
+  app.addHook('onSend', auditHook(new AuditLog(deps.redis, keys, config.auditRetentionDays)));
   addServerCollectors(ctx.metrics, { redis: deps.redis, keys, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   declarePermissions(app);

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'subscribers:export',
   'subscribers:delete',
   'users:manage',
+  'audit:read',
   'settings:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

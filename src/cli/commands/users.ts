@@ -1,10 +1,12 @@
 // `newsletter users add|list|remove|reset`: the team from the command line, for the operator who
 // holds the server (and Redis): the first admin without the console, or a locked-out one. `add`
 // and `reset` print the link (and, with --mail, queue it for a running worker to mail).
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
+import type { AuditAction } from '../../team/audit-log.ts';
 import { isRole, ROLES, type Role } from '../../team/roles.ts';
 import type { TeamDeps } from '../../use-cases/manage-team.ts';
 import { withStore } from '../with-store.ts';
@@ -14,13 +16,22 @@ function requireRole(raw: string): Role {
   return raw;
 }
 
+/** What the command did, for the audit log, as the operator on this machine. */
+type RecordAudit = (action: AuditAction, target: string, detail?: string) => Promise<void>;
+
 /** The team's stores for the length of `fn`, with the transactional queue when mail is asked for. */
-async function withTeam<T>(mail: boolean, fn: (deps: TeamDeps) => Promise<T>): Promise<T> {
+async function withTeam<T>(mail: boolean, fn: (deps: TeamDeps & { record: RecordAudit }) => Promise<T>): Promise<T> {
   const config = loadConfig(readEnvironment(), ['SECRET']);
   const { UserStore } = await import('../../team/user-store.ts');
   const { AdminSessionStore } = await import('../../team/session-store.ts');
+  const { AuditLog } = await import('../../team/audit-log.ts');
   return withStore(async (_store, ctx) => {
-    const base = { users: new UserStore(ctx.redis, ctx.keys), sessions: new AdminSessionStore(ctx.redis, ctx.keys), config };
+    const log = new AuditLog(ctx.redis, ctx.keys, config.auditRetentionDays);
+    const actor = `cli (${userInfo().username})`;
+    const record: RecordAudit = async (action, target, detail = '') => {
+      await log.record({ action, actor, actorId: '', ip: '', target, detail });
+    };
+    const base = { users: new UserStore(ctx.redis, ctx.keys), sessions: new AdminSessionStore(ctx.redis, ctx.keys), config, record };
     if (!mail) return fn(base);
     const { Queue } = await import('bullmq');
     const { QUEUES } = await import('../../redis/keys.ts');
@@ -58,6 +69,7 @@ export function register(program: Command): void {
       await withTeam(Boolean(opts.mail), async (deps) => {
         try {
           const { member, link } = await inviteMember(deps, email, role);
+          await deps.record('member-invite', member.email, `role=${role}`);
           process.stdout.write(`invited ${member.email} as ${role}${mailed(opts.mail)}\nlink     ${link}\n`);
         } catch (error) {
           if (error instanceof MemberExistsError)
@@ -107,6 +119,7 @@ export function register(program: Command): void {
         const member = await memberOf(deps, raw);
         const done = await removeMember(deps, null, member.id);
         if ('refused' in done) throw new UserError(`${member.email} is the last admin: make another member admin first (newsletter users add … --role admin)`);
+        await deps.record('member-remove', member.email, `sessionsEnded=${done.sessionsEnded}`);
         process.stdout.write(`removed ${member.email}; ${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended\n`);
       });
     });
@@ -122,6 +135,7 @@ export function register(program: Command): void {
         const member = await memberOf(deps, raw);
         const purpose = member.active ? 'reset' : 'invite';
         const link = await newMemberLink(deps, member, purpose);
+        await deps.record(purpose === 'reset' ? 'reset-asked' : 'member-invite', member.email, 'via=cli');
         process.stdout.write(
           `${purpose === 'reset' ? 'password reset link' : 'new invitation link (not yet active)'} for ${member.email}${mailed(opts.mail)}\nlink     ${link}\n`,
         );

@@ -58,6 +58,7 @@ export interface TeamMessages {
   notAnAddress: string;
   badRole: string;
   noSuchMember: string;
+  ownAddressOnly: (email: string) => string;
   sessionsButton: string;
   accountTitle: string;
   accountIntro: (email: string, role: string) => string;
@@ -76,7 +77,7 @@ export interface ConsoleMessages {
   lang: ConsoleLocale;
   languageName: string;
   consoleTitle: string;
-  nav: { issues: string; subscribers: string; queues: string; team: string; account: string; logout: string; language: string };
+  nav: { issues: string; subscribers: string; queues: string; team: string; audit: string; account: string; logout: string; language: string };
   loginTitle: string;
   loginIntro: string;
   tokenLabel: string;
@@ -85,6 +86,23 @@ export interface ConsoleMessages {
   loginFailed: string;
   loggedOut: string;
   /** Logging in, invitations, resets, the team and your account (issue 31). */
+  /** The audit log's page. */
+  audit: {
+    title: string;
+    intro: (days: number) => string;
+    action: string;
+    anyAction: string;
+    actor: string;
+    target: string;
+    since: string;
+    until: string;
+    filter: string;
+    exportCsv: string;
+    columns: { when: string; actor: string; action: string; target: string; detail: string; from: string };
+    none: string;
+    older: string;
+    newest: string;
+  };
   team: TeamMessages;
   issuesTitle: string;
   issuesEmpty: string;

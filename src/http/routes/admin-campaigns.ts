@@ -2,9 +2,10 @@
 // start one (publish and send, schedule, only new subscribers, retry the failed), a test send,
 // the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
 // commands and the console.
+import { audit } from '../audit.ts';
 import { ClickStore } from '../../reports/click-store.ts';
 import { issueReport } from '../../use-cases/issue-report.ts';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { cancelCampaign, CampaignStateError, pauseCampaign, resumeCampaign, type ControlDeps } from '../../campaign/control.ts';
 import { isCampaignId } from '../../campaign/records/ids.ts';
@@ -85,7 +86,7 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     /** Publish and send (or schedule) `issueId`: the CLI's `send`, by id. */
-    function startSend(issueId: string, body: z.infer<typeof sendBody>, reply: FastifyReply) {
+    function startSend(issueId: string, body: z.infer<typeof sendBody>, request: FastifyRequest, reply: FastifyReply) {
       return answer(async () => {
         const { published, newsletter } = await publishable(issueId);
         const at = parseSendAt(body.at, newsletter.timeZone);
@@ -99,19 +100,20 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
         if (outcome.kind === 'already-sent') throw new AlreadySentError(outcome.record);
         if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
         reply.code(202);
+        audit(request, body.at ? 'schedule' : 'send', issueId, { via: 'api' });
         return { issueId, publish: outcome.publish, resend: outcome.resend, ...outcome.started };
       });
     }
 
     app.post('/campaigns/:issueId/send', async (request, reply) => {
       const { issueId } = parseInput(params, request.params, 'params');
-      return startSend(issueId, parseInput(sendBody, request.body, 'body'), reply);
+      return startSend(issueId, parseInput(sendBody, request.body, 'body'), request, reply);
     });
 
     // The same with the issue id in the body: {"issueId": "pretrain-weekly-064", "at"?: …}.
     app.post('/campaigns', async (request, reply) => {
       const { issueId, ...body } = parseInput(sendBody.extend({ issueId: params.shape.issueId }), request.body, 'body');
-      return startSend(issueId, body, reply);
+      return startSend(issueId, body, request, reply);
     });
 
     app.post('/campaigns/:issueId/test-send', async (request, reply) => {
@@ -122,6 +124,7 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
         const at = parseSendAt(body.at, newsletter.timeZone);
         const started = await testSendIssue(sendDeps, published, typeof body.to === 'string' ? [body.to] : body.to, at ? { at } : {});
         reply.code(202);
+        audit(request, 'test-send', issueId, { via: 'api' });
         return { issueId, ...started };
       });
     });
@@ -129,7 +132,9 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
     for (const [action, run] of Object.entries(ACTIONS)) {
       app.post(`/campaigns/:issueId/${action}`, async (request) => {
         const { issueId } = parseInput(params, request.params, 'params');
-        return answer(() => run(deps, issueId));
+        const done = await answer(() => run(deps, issueId));
+        if (action === 'pause' || action === 'resume' || action === 'cancel') audit(request, action, issueId, { via: 'api' });
+        return done;
       });
     }
   };

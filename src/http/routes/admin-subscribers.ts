@@ -1,5 +1,6 @@
 // Admin API for subscribers (behind the bearer token, registered under /api):
 // list with filters and cursor paging, add (confirmed or by double opt-in), remove, counts.
+import { audit } from '../audit.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { addSubscriber } from '../../use-cases/add-subscriber.ts';
 import { leaveList, removeSubscriber } from '../../use-cases/leave-list.ts';
@@ -105,6 +106,7 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
         consent: consentOf(request, 'api-v1', 'api'),
         source: 'api',
       });
+      audit(request, 'subscriber-add', outcome.kind === 'added' ? (outcome.subscriber?.id ?? '') : '', { list: listId, via: 'api' });
       if (outcome.kind === 'confirmation-sent') return reply.code(202).send({ ok: true, result: outcome.result });
       if (outcome.kind === 'refused') {
         throw new HttpInputError(
@@ -133,12 +135,14 @@ export function adminSubscriberRoutes(ctx: AppContext): FastifyPluginAsync {
             (await leaveList(ctx.leave, id, listId, { source: 'api', ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) }))?.subscriber ?? updated;
         updated = (await ctx.store.get(id)) ?? updated;
       }
+      audit(request, b.status === 'unsubscribed' ? 'subscriber-leave' : 'subscriber-edit', id, { via: 'api' });
       return updated;
     });
 
     app.delete('/subscribers/:id', async (request, reply) => {
       const { id } = parseInput(idParams, request.params, 'params');
       if (!(await removeSubscriber(ctx.leave, id))) throw new HttpInputError(404, `no subscriber ${id}`);
+      audit(request, 'subscriber-delete', id, { via: 'api' });
       return reply.code(204).send();
     });
   };
