@@ -1,10 +1,14 @@
-// /admin/account: who you are logged in as, and your open sessions, each of which you can end
-// (a lost laptop), or all but this one.
+// /admin/account: who you are logged in as; your open sessions, each of which you can end (a
+// lost laptop), or all but this one; and your API tokens: create one (named, with the scopes
+// your role allows; shown once), see when each was last used, revoke it.
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { sendPage } from '../http/respond.ts';
-import { html } from '../http/views/html.ts';
+import { html, type SafeHtml } from '../http/views/html.ts';
+import { type ApiToken, type ApiTokenStore, scopesForRole } from '../team/api-token-store.ts';
+import type { ApiScope, Role } from '../team/roles.ts';
+import { when } from './views.ts';
 import type { AdminSessionStore } from '../team/session-store.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, sessionId, type CookiePolicy } from './console-request.ts';
@@ -13,9 +17,60 @@ import { consolePage } from './layout.ts';
 import { sessionsTable } from './team-views.ts';
 
 const endBody = z.object({ session: z.string().max(64).default('') });
+const tokenBody = z.object({ name: z.string().max(200).default(''), scopes: z.union([z.string(), z.array(z.string())]).default([]) });
 
-export function accountRoutes(deps: { sessions: AdminSessionStore; cookies: CookiePolicy; flash: Flash }): FastifyPluginAsync {
+function tokensSection(m: ConsoleMessages, role: Role, tokens: readonly ApiToken[], csrf: string): SafeHtml {
+  const t = m.team;
+  const c = t.tokenColumns;
+  const rows = tokens.map(
+    (token) =>
+      html`<tr><td>${token.name}</td><td>${token.scopes.map((s) => html`<code>${s}</code> `)}</td><td>${when(token.createdAt, m.lang)}</td><td>${token.lastUsedAt ? when(token.lastUsedAt, m.lang) : t.neverUsed}</td><td><form method="post" action="/admin/account/tokens/${token.id}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${t.revokeToken}</button></form></td></tr>`,
+  );
+  return html`<section><h2>${t.tokensTitle}</h2><p>${t.tokensIntro}</p>
+${tokens.length ? html`<div class="table-wrap" tabindex="0"><table><caption>${t.tokensTitle}</caption><thead><tr><th scope="col">${c.name}</th><th scope="col">${c.scopes}</th><th scope="col">${c.created}</th><th scope="col">${c.lastUsed}</th><th scope="col">${c.actions}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t.noTokens}</p>`}
+<form method="post" action="/admin/account/tokens">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="token-name">${t.tokenName}</label><input type="text" id="token-name" name="name" required maxlength="200">
+<fieldset><legend>${c.scopes}</legend>${scopesForRole(role).map(
+    (s) =>
+      html`<p class="row"><input type="checkbox" id="scope-${s.replace(':', '-')}" name="scopes" value="${s}"><label class="inline" for="scope-${s.replace(':', '-')}"><code>${s}</code></label></p>`,
+  )}</fieldset>
+<p><button type="submit">${t.createToken}</button></p>
+</form></section>`;
+}
+
+export function accountRoutes(deps: { sessions: AdminSessionStore; tokens: ApiTokenStore; cookies: CookiePolicy; flash: Flash }): FastifyPluginAsync {
   return async (app) => {
+    app.post('/account/tokens', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const actor = request.actor;
+      if (actor?.kind !== 'member') return deps.flash.redirect(request, reply, '/admin/account');
+      const parsed = tokenBody.safeParse(request.body ?? {});
+      const name = parsed.success ? parsed.data.name.replace(/[\p{Cc}]/gu, ' ').trim() : '';
+      const asked = parsed.success ? [parsed.data.scopes].flat() : [];
+      const allowed = scopesForRole(actor.member.role);
+      const scopes = allowed.filter((s) => asked.includes(s));
+      if (!name || scopes.length === 0 || asked.some((s) => !allowed.includes(s as ApiScope)))
+        return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice error" role="alert">${m.team.tokenRefused}</p>`);
+      const { token, secret } = await deps.tokens.create(actor.member.id, name, scopes);
+      audit(request, 'token-create', name, { scopes: scopes.join(',') });
+      return deps.flash.redirect(
+        request,
+        reply,
+        '/admin/account',
+        html`<p class="notice" role="status">${m.team.tokenCreated(token.name)}</p><p class="notice" role="status"><code data-new-token>${secret}</code></p>`,
+      );
+    });
+
+    app.post('/account/tokens/:id/revoke', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const actor = request.actor;
+      const revoked = actor?.kind === 'member' ? await deps.tokens.revoke(actor.member.id, (request.params as { id: string }).id) : null;
+      if (!revoked) return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice error" role="alert">${m.team.noSuchToken}</p>`);
+      audit(request, 'token-revoke', revoked.name);
+      return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice" role="status">${m.team.tokenRevoked(revoked.name)}</p>`);
+    });
+
     app.get('/account', async (request, reply) => {
       const m: ConsoleMessages = consoleLanguage(request, reply, deps.cookies);
       const t = m.team;
@@ -29,7 +84,8 @@ export function accountRoutes(deps: { sessions: AdminSessionStore; cookies: Cook
 <section><h2>${t.sessionsTitle}</h2>
 ${sessionsTable(m, await deps.sessions.listOf(actor.member.id), { current: actor.session, endAction: '/admin/account/sessions/end', csrf })}
 <form method="post" action="/admin/account/sessions/end-others"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.endOthers}</button></form>
-</section>`
+</section>
+${tokensSection(m, actor.member.role, await deps.tokens.listOf(actor.member.id), csrf)}`
           : html`<h1>${t.accountTitle}</h1><p>${t.setupIntro}</p>`;
       return sendPage(reply, 200, consolePage({ m, title: t.accountTitle, path: '/admin/account', session: { csrf }, body }));
     });

@@ -12,12 +12,12 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHo
 import { z } from 'zod';
 import { sameSecret } from '../crypto/same-secret.ts';
 import { clientIp } from '../http/client-ip.ts';
+import { routePermission } from '../http/permissions.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { type Actor, actorAllows, actorLabel, actorUserId } from '../team/actor.ts';
 import type { LoginThrottle } from '../team/login-throttle.ts';
 import { passwordMatches } from '../team/password.ts';
-import type { Requirement } from '../team/roles.ts';
 import { SESSION_TTL_SECONDS, type AdminSessionStore } from '../team/session-store.ts';
 import type { UserStore } from '../team/user-store.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
@@ -96,11 +96,6 @@ export async function sessionActor(deps: Pick<AuthDeps, 'sessions' | 'users'>, r
   }
   await deps.sessions.end(session.handle);
   return null;
-}
-
-/** The permission the matched route declared (declarePermissions); none on a 404. */
-export function routePermission(request: FastifyRequest): Requirement | undefined {
-  return (request.routeOptions.config as { permission?: Requirement } | undefined)?.permission;
 }
 
 /** Every console route but the login pages: a member (or setup) session holding the route's permission. */

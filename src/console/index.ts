@@ -19,6 +19,7 @@ import { studioRoutes } from './studio-routes.ts';
 import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
 import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
+import { ApiTokenStore } from '../team/api-token-store.ts';
 import { LoginThrottle } from '../team/login-throttle.ts';
 import { AdminSessionStore } from '../team/session-store.ts';
 import { UserStore } from '../team/user-store.ts';
@@ -43,7 +44,8 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       cookies,
     };
     const flash = new Flash(auth.sessions);
-    const team = { users, sessions: auth.sessions, config: ctx.config, transactionalQueue: ctx.subscription.transactionalQueue };
+    const tokens = new ApiTokenStore(ctx.redis, ctx.keys);
+    const team = { users, sessions: auth.sessions, tokens, config: ctx.config, transactionalQueue: ctx.subscription.transactionalQueue };
     // One render-and-lint per version of each issue file, shared by the home and issue pages.
     const checks = new IssueChecks({ assetsUrl: ctx.config.assetsUrl });
     // The last run of the home page's deployment checks, kept by this process.
@@ -63,7 +65,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
       await guarded.register(teamRoutes({ ...team, cookies, flash }));
-      await guarded.register(accountRoutes({ sessions: auth.sessions, cookies, flash }));
+      await guarded.register(accountRoutes({ sessions: auth.sessions, tokens, cookies, flash }));
       await guarded.register(auditRoutes({ log: new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays), config: ctx.config, cookies }));
     });
   };

@@ -132,7 +132,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const m = consoleLanguage(request, reply, deps.cookies);
       const done = await removeMember(deps, request.actor ? actorUserId(request.actor) : null, (request.params as { id: string }).id);
       if ('refused' in done) return back(request, reply, bad(refusalText(m, done.refused)));
-      audit(request, 'member-remove', done.member.email, { sessionsEnded: done.sessionsEnded });
+      audit(request, 'member-remove', done.member.email, { sessionsEnded: done.sessionsEnded, tokensRevoked: done.tokensRevoked });
       return back(request, reply, ok(m.team.removed(done.member.email, done.sessionsEnded)));
     });
 

@@ -1,5 +1,6 @@
-// Bearer-token guards for /api, /metrics and /webhooks/generic (the compare is constant-time:
+// Bearer-token guards for /metrics and /webhooks/generic (the compare is constant-time:
 // crypto/same-secret), and the answer of a route that is off because its token is unset.
+// The admin API has its own guard, with members' API tokens: api-auth.ts.
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { sameSecret } from '../crypto/same-secret.ts';
 import { HttpInputError, wantsJson } from './respond.ts';

@@ -3,7 +3,7 @@
 // a route with no rule stops the server at start, so a new route cannot slip in unguarded.
 // A user's role (src/team/roles.ts) or an API token's scopes are checked against this table.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { type Requirement, type Role, ROLE_PERMISSIONS } from '../team/roles.ts';
 
@@ -88,4 +88,9 @@ export function declarePermissions(app: FastifyInstance): void {
       route.config = { ...(route.config as object), permission: needs } as typeof route.config;
     }
   });
+}
+
+/** The permission the matched route declared (declarePermissions); none on a 404. */
+export function routePermission(request: FastifyRequest): Requirement | undefined {
+  return (request.routeOptions.config as { permission?: Requirement } | undefined)?.permission;
 }

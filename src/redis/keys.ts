@@ -64,6 +64,10 @@ export interface Keys {
   resetMailThrottle(emailHash: string): string;
   /** The audit log: a stream, appended to and trimmed by age only (src/team/audit-log.ts). */
   auditLog(): string;
+  /** An API token's record (src/team/api-token-store.ts): owner, name, scopes, the secret's hash, last use. */
+  apiToken(id: string): string;
+  /** Set of a member's API token ids. */
+  userApiTokens(userId: string): string;
   /** A CSV file uploaded in the console, kept (with a TTL) between its preview and its import. */
   adminImport(id: string): string;
   /** A console import running in the background: its progress and outcome (a hash, with a TTL). */
@@ -141,6 +145,8 @@ export function keys(prefix: string): Keys {
     loginFailures: (emailHash) => `${prefix}:login-failures:${emailHash}`,
     resetMailThrottle: (emailHash) => `${prefix}:reset-mail-throttle:${emailHash}`,
     auditLog: () => `${prefix}:audit`,
+    apiToken: (id) => `${prefix}:api-token:${id}`,
+    userApiTokens: (userId) => `${prefix}:user:${userId}:api-tokens`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,
     adminImportJob: (id) => `${prefix}:admin-import-job:${id}`,
     softBounces: (subscriberId) => `${prefix}:sub:${subscriberId}:soft-bounces`,

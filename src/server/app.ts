@@ -20,7 +20,9 @@ import { createMetrics } from '../metrics/metrics.ts';
 import { QUEUES } from '../redis/keys.ts';
 import { partitionsFor, type Partitions } from '../redis/partitions.ts';
 import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
-import { requireBearer } from '../http/admin-auth.ts';
+import { requireApiActor } from '../http/api-auth.ts';
+import { ApiTokenStore } from '../team/api-token-store.ts';
+import { UserStore } from '../team/user-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { RedisArchiveSource, type ArchiveSource } from '../archive/archive-source.ts';
 import { frameworkErrorAnswer, installErrorHandlers } from './error-handler.ts';
@@ -84,7 +86,7 @@ export interface AppDeps {
 const BODY_LIMIT = 16 * 1024;
 
 /**
- * Log lines never carry confirmation or unsubscribe tokens (they are credentials), nor a
+ * Log lines never carry confirmation, unsubscribe, invitation or reset tokens (they are credentials), nor a
  * tracked link's click token (it tells one reader's clicks apart: README, "Click tracking"),
  * nor a query string's values (someone will put a token there, even where none is accepted).
  */
@@ -92,6 +94,8 @@ export function redactUrl(url: string): string {
   return (
     url
       .replace(/^\/(confirm|unsubscribe|preferences)\/[^?#]*/, '/$1/[token]')
+      // A team member's invitation and password-reset links.
+      .replace(/^\/admin\/(invite|reset)\/[^?#]+/, '/admin/$1/[token]')
       // A tracked link keeps its issue and link number when they look like them; anything else under /r/ goes.
       .replace(/^\/r\/(?:(~?[a-z0-9][a-z0-9-]{0,99}\/[0-9]{1,4})\/[^?#]*|[^?#]*)/, (_, kept?: string) => (kept ? `/r/${kept}/[token]` : '/r/[redacted]'))
       // The open pixel likewise keeps the issue only.
@@ -201,7 +205,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync); register() takes one by design.
     async (api) => {
-      api.addHook('onRequest', requireBearer(config.adminToken));
+      api.addHook(
+        'onRequest',
+        requireApiActor({ adminToken: config.adminToken, tokens: new ApiTokenStore(deps.redis, keys), users: new UserStore(deps.redis, keys) }),
+      );
       await api.register(adminSubscriberRoutes(ctx));
       await api.register(adminCampaignRoutes(ctx));
       await api.register(openApiRoutes(ctx));

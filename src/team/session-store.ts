@@ -3,7 +3,7 @@
 // expiry, the member it belongs to, and when and from where it began. Each member's sessions are
 // also listed under them, so that they or an admin can end one, or all, at once: the next
 // request of an ended session finds nothing and goes to the login page.
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.ts';
 
@@ -16,6 +16,7 @@ const FLASH_TTL_SECONDS = 120;
 const ID = /^[A-Za-z0-9_-]{43}$/;
 const HASH = /^[A-Za-z0-9_-]{43}$/;
 const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
+const flashKey = (id: string) => createHash('sha256').update(`newsletter-flash\n${id}`).digest();
 
 export interface SessionInfo {
   /** The hash of the session's id: names it in lists and forms, but opens nothing. */
@@ -108,14 +109,31 @@ export class AdminSessionStore {
     return handles.length;
   }
 
-  /** Keeps a form's outcome (HTML the console rendered) for the next page this session opens. */
+  /**
+   * Keeps a form's outcome (HTML the console rendered) for the next page this session opens,
+   * encrypted under a key derived from the session id, which Redis never holds: an outcome that
+   * shows a secret once (a new API token, an invitation link) is unreadable in a dump of Redis.
+   */
   async setFlash(id: string | undefined, notice: string): Promise<void> {
-    if (id && ID.test(id)) await this.redis.set(this.keys.adminFlash(hashOf(id)), notice, 'EX', FLASH_TTL_SECONDS);
+    if (!id || !ID.test(id)) return;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', flashKey(id), iv);
+    const sealed = Buffer.concat([iv, cipher.update(notice, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    await this.redis.set(this.keys.adminFlash(hashOf(id)), sealed.toString('base64'), 'EX', FLASH_TTL_SECONDS);
   }
 
   /** The kept outcome, once: reading it removes it, so a reload shows the page without it. */
   async takeFlash(id: string | undefined): Promise<string | null> {
     if (!id || !ID.test(id)) return null;
-    return this.redis.getdel(this.keys.adminFlash(hashOf(id)));
+    const sealed = await this.redis.getdel(this.keys.adminFlash(hashOf(id)));
+    if (!sealed) return null;
+    try {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', flashKey(id), bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+    } catch {
+      return null; // written before flashes were sealed, or damaged: no notice rather than a wrong one
+    }
   }
 }

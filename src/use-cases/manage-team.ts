@@ -1,18 +1,20 @@
 // Managing the team, as the console's Team page and `newsletter users` both do it: inviting a
 // member (a link by mail, and shown to whoever invited), changing a role, removing a member
-// (their sessions end at once), and a fresh reset link. The team always keeps an admin, and
+// (their sessions end and their API tokens are revoked at once), and a fresh reset link. The team always keeps an admin, and
 // nobody changes their own role or removes themselves.
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import { enqueueMemberLinkMail } from '../team/member-link-mail.ts';
 import { type LinkPurpose, memberLinkUrl, signMemberLink } from '../team/member-links.ts';
 import type { Role } from '../team/roles.ts';
+import type { ApiTokenStore } from '../team/api-token-store.ts';
 import type { AdminSessionStore } from '../team/session-store.ts';
 import type { TeamMember, UserStore } from '../team/user-store.ts';
 
 export interface TeamDeps {
   users: UserStore;
   sessions: AdminSessionStore;
+  tokens: ApiTokenStore;
   config: Pick<Config, 'publicUrl' | 'secrets'>;
   /** Where the link mails are queued; none: the link is only shown (the CLI without --mail). */
   transactionalQueue?: Queue;
@@ -60,12 +62,13 @@ export async function removeMember(
   deps: TeamDeps,
   actingUserId: string | null,
   memberId: string,
-): Promise<{ member: TeamMember; sessionsEnded: number } | { refused: TeamRefusal }> {
+): Promise<{ member: TeamMember; sessionsEnded: number; tokensRevoked: number } | { refused: TeamRefusal }> {
   const member = await deps.users.byId(memberId);
   const refused = await refusal(deps, actingUserId, member, true);
   if (refused || !member) return { refused: refused ?? 'unknown' };
-  // Sessions first: between the two steps the member can do nothing (no session), never the reverse.
+  // Sessions and tokens first: between the steps the member can do nothing, never the reverse.
   const sessionsEnded = await deps.sessions.endAllOf(member.id);
+  const tokensRevoked = await deps.tokens.revokeAllOf(member.id);
   await deps.users.remove(member.id);
-  return { member, sessionsEnded };
+  return { member, sessionsEnded, tokensRevoked };
 }

@@ -1,8 +1,10 @@
 // Secrets stay secret: `serve` and `worker` run as processes with known secrets (SECRET,
 // ADMIN_TOKEN, METRICS_TOKEN, the SMTP password, the DKIM key) at the most talkative log level;
 // a send goes out through an SMTP server that wants that password, requests carry wrong and
-// right tokens, an unsubscribe, a confirmation and a tracked link carry tokens in their paths. Nothing any
-// process logged, and no answer or metric, contains any of them.
+// right tokens, an unsubscribe, a confirmation and a tracked link carry tokens in their paths; a
+// member is invited, sets a password, makes an API token and uses it, logs in wrongly and rightly.
+// Nothing any process logged, and no answer or metric, contains any of them (the invitation link
+// and the new token appear only on the one page that shows them to whoever made them).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
@@ -86,16 +88,73 @@ describe('secrets in logs, answers and metrics', () => {
     await ask(`/confirm/${'c'.repeat(43)}`);
     await ask(`/r/pretrain-weekly-064/1/${clickToken}`);
     await ask('/subscribe', { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
+    // The team: a member's password and an API token (each shown once to whoever made it: those
+    // two pages are the only answers that may hold them, and are left out of `answers`).
+    const jar = new Map<string, string>();
+    let csrf = '';
+    const browse = async (path: string, form?: Record<string, string | string[]>, keep = true) => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form ?? {})) for (const one of [v].flat()) body.append(k, one);
+      if (form) body.set('_csrf', csrf);
+      const res = await fetch(`${base}${path}`, {
+        method: form ? 'POST' : 'GET',
+        redirect: 'manual',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(form ? { body: body.toString() } : {}),
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const [k, ...v] = pair!.split('=');
+        jar.set(k!, v.join('='));
+      }
+      const text = await res.text();
+      csrf = /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? csrf;
+      if (keep) answers.push(`${res.status}\n${text}`);
+      return text;
+    };
+    const PASSWORD = 'member-password-Kq7-not-for-logs';
+    await browse('/admin/login');
+    await browse('/admin/login', { token: ADMIN });
+    await browse('/admin/team');
+    await browse('/admin/team/invite', { email: 'ada@news.example.test', role: 'admin' });
+    const invite = new URL(/<code>([^<]+\/admin\/invite\/[^<]+)<\/code>/.exec(await browse('/admin/team', undefined, false))![1]!).pathname;
+    await browse(invite);
+    await browse(invite, { password: PASSWORD, confirm: PASSWORD });
+    await browse('/admin/account');
+    await browse('/admin/account/tokens', { name: 'sync', scopes: ['subscribers:read'] });
+    const apiToken = /<code data-new-token>([^<]+)<\/code>/.exec(await browse('/admin/account', undefined, false))![1]!;
+    await ask('/api/subscribers', { headers: { authorization: `Bearer ${apiToken}` } });
+    await ask('/api/subscribers', { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' }, body: '{}' });
+    jar.clear();
+    await browse('/admin/login');
+    await browse('/admin/login', { email: 'ada@news.example.test', password: `${PASSWORD}-wrong` });
+    await browse('/admin/login', { email: 'ada@news.example.test', password: PASSWORD });
+    await ask('/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
+
     // Every request has been logged by now (the log line is written when the answer is sent).
     await waitUntil('the request log lines', () => output.join('').split('"request"').length > 6 || output.join('').split(' request').length > 6);
 
     const everything = [...output, ...answers].join('\n');
-    for (const [name, secret] of Object.entries({ SECRET, ADMIN, METRICS, SMTP_PASS, dkimBody, unsubscribeToken, clickToken })) {
+    const tokenSecret = apiToken.split('_').slice(2).join('_');
+    const inviteToken = invite.split('/').at(-1)!;
+    for (const [name, secret] of Object.entries({
+      SECRET,
+      ADMIN,
+      METRICS,
+      SMTP_PASS,
+      dkimBody,
+      unsubscribeToken,
+      clickToken,
+      PASSWORD,
+      tokenSecret,
+      inviteToken,
+    })) {
       expect(everything.includes(secret), `${name} leaked`).toBe(false);
     }
+    expect(answers.filter((a) => a.startsWith('200 ') && a.includes('"subscribers"'))).toHaveLength(1);
     expect(answers[0]).toMatch(/^200/);
     expect(answers[3]).toMatch(/^200/);
-    expect(h.sink.messages).toHaveLength(5);
+    expect(h.sink.messages.filter((m) => !m.to.includes('ada@news.example.test'))).toHaveLength(5);
     expect(h.sink.messages[0]!.raw.toString()).toContain('DKIM-Signature:');
   });
 });

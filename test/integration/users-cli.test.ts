@@ -69,7 +69,7 @@ describe('newsletter users', () => {
     expect((await again.post('/admin/login', { email: 'ada@news.example.test', password: PASSWORD })).statusCode).toBe(401);
     expect((await again.post('/admin/login', { email: 'ada@news.example.test', password: fresh })).statusCode).toBe(303);
     const removed = await users('remove', 'bob@news.example.test');
-    expect(removed.stdout).toBe('removed bob@news.example.test; 0 sessions ended\n');
+    expect(removed.stdout).toBe('removed bob@news.example.test; 0 sessions ended, 0 API tokens revoked\n');
     expect((await users('list')).stdout).toMatch(/^ada@news\.example\.test {2}admin {3}active {3}\d+ sessions?\n$/);
   });
 });

@@ -22,6 +22,9 @@ describe('redactUrl', () => {
   it('still drops list and confirmation tokens and query values', () => {
     expect(redactUrl('/unsubscribe/1.2.list.mac?issue=x')).toBe('/unsubscribe/[token]?issue=[redacted]');
     expect(redactUrl('/confirm/abc')).toBe('/confirm/[token]');
+    expect(redactUrl('/admin/invite/1.abcdefghijkl.1796929017.mac')).toBe('/admin/invite/[token]');
+    expect(redactUrl('/admin/reset/1.abcdefghijkl.1796929017.mac')).toBe('/admin/reset/[token]');
+    expect(redactUrl('/admin/reset?sent=1')).toBe('/admin/reset?sent=[redacted]');
     expect(redactUrl('/issues/pretrain-weekly-064')).toBe('/issues/pretrain-weekly-064');
   });
 });

@@ -25,13 +25,20 @@ async function withTeam<T>(mail: boolean, fn: (deps: TeamDeps & { record: Record
   const { UserStore } = await import('../../team/user-store.ts');
   const { AdminSessionStore } = await import('../../team/session-store.ts');
   const { AuditLog } = await import('../../team/audit-log.ts');
+  const { ApiTokenStore } = await import('../../team/api-token-store.ts');
   return withStore(async (_store, ctx) => {
     const log = new AuditLog(ctx.redis, ctx.keys, config.auditRetentionDays);
     const actor = `cli (${userInfo().username})`;
     const record: RecordAudit = async (action, target, detail = '') => {
       await log.record({ action, actor, actorId: '', ip: '', target, detail });
     };
-    const base = { users: new UserStore(ctx.redis, ctx.keys), sessions: new AdminSessionStore(ctx.redis, ctx.keys), config, record };
+    const base = {
+      users: new UserStore(ctx.redis, ctx.keys),
+      sessions: new AdminSessionStore(ctx.redis, ctx.keys),
+      tokens: new ApiTokenStore(ctx.redis, ctx.keys),
+      config,
+      record,
+    };
     if (!mail) return fn(base);
     const { Queue } = await import('bullmq');
     const { QUEUES } = await import('../../redis/keys.ts');
@@ -119,8 +126,10 @@ export function register(program: Command): void {
         const member = await memberOf(deps, raw);
         const done = await removeMember(deps, null, member.id);
         if ('refused' in done) throw new UserError(`${member.email} is the last admin: make another member admin first (newsletter users add … --role admin)`);
-        await deps.record('member-remove', member.email, `sessionsEnded=${done.sessionsEnded}`);
-        process.stdout.write(`removed ${member.email}; ${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended\n`);
+        await deps.record('member-remove', member.email, `sessionsEnded=${done.sessionsEnded} tokensRevoked=${done.tokensRevoked}`);
+        process.stdout.write(
+          `removed ${member.email}; ${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended, ${done.tokensRevoked} API token${done.tokensRevoked === 1 ? '' : 's'} revoked\n`,
+        );
       });
     });
 

@@ -71,6 +71,18 @@ export interface TeamMessages {
   sessionEnded: string;
   othersEnded: (n: number) => string;
   noSessions: string;
+  tokensTitle: string;
+  tokensIntro: string;
+  tokenColumns: { name: string; scopes: string; created: string; lastUsed: string; actions: string };
+  noTokens: string;
+  neverUsed: string;
+  tokenName: string;
+  createToken: string;
+  revokeToken: string;
+  tokenCreated: (name: string) => string;
+  tokenRevoked: (name: string) => string;
+  tokenRefused: string;
+  noSuchToken: string;
 }
 
 export interface ConsoleMessages {

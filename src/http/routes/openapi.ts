@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { requirementOf } from '../permissions.ts';
 import { campaignSchemas as c } from './admin-campaigns.ts';
 import { subscriberSchemas as s } from './admin-subscribers.ts';
 
@@ -27,6 +28,35 @@ const answers = (ok: string, okText: string, more: Record<string, string> = {}) 
   ...Object.fromEntries(Object.entries(more).map(([code, description]) => [code, { description }])),
 });
 
+/**
+ * Each operation's scope, from the route table every API route is guarded by
+ * (src/http/permissions.ts): named in `security` (OpenAPI 3.1 lets a bearer scheme list the
+ * roles it needs), in `x-scope`, in its description, and with the 403 a token without it gets.
+ */
+function withScopes(paths: Record<string, Record<string, Schema>>): Record<string, Record<string, Schema>> {
+  const out: Record<string, Record<string, Schema>> = {};
+  for (const [path, operations] of Object.entries(paths)) {
+    out[path] = {};
+    for (const [method, operation] of Object.entries(operations)) {
+      const needs = requirementOf(method, `/api${path.replace(/\{(\w+)\}/g, ':$1')}`);
+      if (!needs || needs === 'public') throw new Error(`openapi: ${method.toUpperCase()} ${path} has no rule in src/http/permissions.ts`);
+      const scoped = needs !== 'signed-in';
+      out[path][method] = {
+        ...operation,
+        ...(scoped
+          ? {
+              'x-scope': needs,
+              description: `Needs an API token with the scope \`${needs}\` (or ADMIN_TOKEN).`,
+              security: [{ bearer: [needs] }],
+              responses: { ...(operation.responses as Schema), 403: { description: `The token lacks the scope \`${needs}\`` } },
+            }
+          : {}),
+      };
+    }
+  }
+  return out;
+}
+
 export function openApiDocument(publicUrl: string): Schema {
   const issue = parameters(c.params, 'path');
   const subscriber = parameters(s.idParams, 'path');
@@ -39,11 +69,16 @@ export function openApiDocument(publicUrl: string): Schema {
   });
   return {
     openapi: '3.1.0',
-    info: { title: 'newsletter admin API', version: '1', description: 'Subscribers and sends. Every route takes `Authorization: Bearer <ADMIN_TOKEN>`.' },
+    info: {
+      title: 'newsletter admin API',
+      version: '1',
+      description:
+        "Subscribers and sends. Every route takes `Authorization: Bearer <API token>` (a member makes one on the console's Account page, with scopes: subscribers:read, subscribers:write, campaigns:read, campaigns:send, reports:read), or ADMIN_TOKEN, which may do everything. Each operation names the scope it needs.",
+    },
     servers: [{ url: `${publicUrl}/api` }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
-    paths: {
+    paths: withScopes({
       '/subscribers': {
         get: {
           summary: 'List subscribers (filters, cursor paging) or find one by ?email=',
@@ -125,7 +160,7 @@ export function openApiDocument(publicUrl: string): Schema {
       '/campaigns/{issueId}/pause': control('pause', 'Pause: no new transaction starts once it answers'),
       '/campaigns/{issueId}/resume': control('resume', 'Resume a paused send'),
       '/campaigns/{issueId}/cancel': control('cancel', 'Cancel: the rest is counted skipped'),
-    },
+    }),
   };
 }
 

@@ -1,0 +1,50 @@
+// The admin API's guard: `Authorization: Bearer` with a member's API token (acting with its
+// scopes, within what the member's role allows now) or ADMIN_TOKEN (every permission, for
+// scripts until they move to API tokens). A missing or unknown token is 401; a token without the
+// scope the route declared (src/http/permissions.ts) is 403, naming the scope.
+import type { onRequestAsyncHookHandler } from 'fastify';
+import { sameSecret } from '../crypto/same-secret.ts';
+import { type Actor, actorAllows } from '../team/actor.ts';
+import type { ApiTokenStore } from '../team/api-token-store.ts';
+import { ROLE_PERMISSIONS } from '../team/roles.ts';
+import type { UserStore } from '../team/user-store.ts';
+import { routePermission } from './permissions.ts';
+import { HttpInputError } from './respond.ts';
+
+export interface ApiAuthDeps {
+  adminToken: string;
+  tokens: ApiTokenStore;
+  users: UserStore;
+}
+
+async function actorOf(deps: ApiAuthDeps, given: string): Promise<Actor | null> {
+  // An unset ADMIN_TOKEN never matches: the API stays closed to it rather than open to ''.
+  if (sameSecret(given, deps.adminToken)) return { kind: 'admin-token' };
+  const token = await deps.tokens.verify(given);
+  if (!token) return null;
+  const member = await deps.users.byId(token.userId);
+  if (!member?.active) return null;
+  const allowed = ROLE_PERMISSIONS[member.role];
+  return { kind: 'api-token', tokenId: token.id, name: token.name, userId: member.id, scopes: token.scopes.filter((s) => allowed.includes(s)) };
+}
+
+export function requireApiActor(deps: ApiAuthDeps): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const actor = match ? await actorOf(deps, match[1]!) : null;
+    if (!actor) {
+      reply.header('www-authenticate', `Bearer realm="newsletter"${match ? ', error="invalid_token"' : ''}`);
+      throw new HttpInputError(
+        401,
+        match ? 'The bearer token is not valid (revoked, or its member removed?).' : 'This needs "Authorization: Bearer <API token>".',
+      );
+    }
+    request.actor = actor;
+    const needs = routePermission(request);
+    if (needs && !actorAllows(actor, needs)) {
+      const has = actor.kind === 'api-token' ? actor.scopes.join(', ') || 'none' : '';
+      reply.header('www-authenticate', `Bearer realm="newsletter", error="insufficient_scope", scope="${needs}"`);
+      throw new HttpInputError(403, `This token may not do this: it needs the scope "${needs}" (it has: ${has}).`);
+    }
+  };
+}
