@@ -75,17 +75,33 @@ export function roleAllows(role: Role, needs: Requirement): boolean {
   return needs === 'public' || needs === 'signed-in' || ROLE_PERMISSIONS[role].includes(needs);
 }
 
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  needs: Requirement;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every console and admin API route with what it needs, as registered (the matrix test walks them). */
+    guardedRoutes: readonly GuardedRoute[];
+  }
+}
+
 /**
  * Every console and admin API route names what it needs as it is registered, kept in its config
- * (`permission`); one that no rule names stops the server at start.
+ * (`permission`) and listed in `app.guardedRoutes`; one that no rule names stops the server at start.
  */
 export function declarePermissions(app: FastifyInstance): void {
+  const routes: GuardedRoute[] = [];
+  app.decorate('guardedRoutes', routes);
   app.addHook('onRoute', (route) => {
     if (!isGuardedPath(route.url)) return;
     for (const method of [route.method].flat()) {
       const needs = requirementOf(method, route.url);
       if (!needs) throw new Error(`${method} ${route.url} has no rule in src/http/permissions.ts: add what it needs there`);
       route.config = { ...(route.config as object), permission: needs } as typeof route.config;
+      routes.push({ method, url: route.url, needs });
     }
   });
 }
