@@ -2,7 +2,10 @@
 // lost laptop), or all but this one; and your API tokens: create one (named, with the scopes
 // your role allows; shown once), see when each was last used, revoke it.
 import { audit } from '../http/audit.ts';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/index.ts';
+import { newTotpSecret, openTotpSecret, sealTotpSecret, totpStepOf, totpUri } from '../team/totp.ts';
+import type { TeamMember, UserStore } from '../team/user-store.ts';
 import { z } from 'zod';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
@@ -39,8 +42,83 @@ ${tokens.length ? html`<div class="table-wrap" tabindex="0"><table><caption>${t.
 </form></section>`;
 }
 
-export function accountRoutes(deps: { sessions: AdminSessionStore; tokens: ApiTokenStore; cookies: CookiePolicy; flash: Flash }): FastifyPluginAsync {
+function twoFactorSection(m: ConsoleMessages, member: TeamMember, pending: { secret: string; uri: string } | null, csrf: string): SafeHtml {
+  const t = m.team;
+  const hidden = html`<input type="hidden" name="_csrf" value="${csrf}">`;
+  const codeField = (id: string) =>
+    html`<label for="${id}">${t.codeLabel}</label><input type="text" id="${id}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required>`;
+  const body = member.twoFactor
+    ? html`<p>${t.twoFactorOn}</p><form method="post" action="/admin/account/two-factor/off">${hidden}${codeField('code-off')}<p><button type="submit" class="danger">${t.twoFactorTurnOff}</button></p></form>`
+    : pending
+      ? html`<p>${t.twoFactorSetup}</p>
+<dl><dt>${t.twoFactorKey}</dt><dd><code data-totp-key>${pending.secret.replace(/(.{4})/g, '$1 ').trim()}</code></dd><dt>${t.twoFactorUri}</dt><dd><code class="finding">${pending.uri}</code></dd></dl>
+<form method="post" action="/admin/account/two-factor/confirm">${hidden}${codeField('code-on')}<p class="row"><button type="submit">${t.twoFactorConfirm}</button></p></form>
+<form method="post" action="/admin/account/two-factor/cancel">${hidden}<button type="submit" class="secondary">${t.twoFactorCancel}</button></form>`
+      : html`<p>${t.twoFactorOff}</p><form method="post" action="/admin/account/two-factor/start">${hidden}<button type="submit">${t.twoFactorStart}</button></form>`;
+  return html`<section id="two-factor"><h2>${t.twoFactorTitle}</h2>${body}</section>`;
+}
+
+export interface AccountDeps {
+  sessions: AdminSessionStore;
+  tokens: ApiTokenStore;
+  users: UserStore;
+  secrets: Config['secrets'];
+  cookies: CookiePolicy;
+  flash: Flash;
+}
+
+export function accountRoutes(deps: AccountDeps): FastifyPluginAsync {
+  /** The secret being set up, opened for showing (only while it is not yet confirmed). */
+  async function pendingOf(member: TeamMember) {
+    const sealed = (await deps.users.totpSecrets(member.id)).pending;
+    const secret = sealed ? openTotpSecret(deps.secrets, sealed) : null;
+    return secret ? { secret, uri: totpUri(secret, member.email), sealed: sealed! } : null;
+  }
+
   return async (app) => {
+    const codeBody = z.object({ code: z.string().max(32).default('') });
+    const back = (request: FastifyRequest, reply: FastifyReply, notice: SafeHtml) => deps.flash.redirect(request, reply, '/admin/account#two-factor', notice);
+    const member = (request: FastifyRequest) => (request.actor?.kind === 'member' ? request.actor.member : null);
+
+    app.post('/account/two-factor/start', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const me = member(request);
+      if (me && !me.twoFactor) await deps.users.setTotpPending(me.id, sealTotpSecret(deps.secrets, newTotpSecret()));
+      return deps.flash.redirect(request, reply, '/admin/account#two-factor');
+    });
+
+    app.post('/account/two-factor/cancel', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const me = member(request);
+      if (me) await deps.users.setTotpPending(me.id, null);
+      return deps.flash.redirect(request, reply, '/admin/account#two-factor');
+    });
+
+    app.post('/account/two-factor/confirm', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const me = member(request);
+      const pending = me ? await pendingOf(me) : null;
+      const parsed = codeBody.safeParse(request.body ?? {});
+      const step = pending && parsed.success ? totpStepOf(pending.secret, parsed.data.code) : null;
+      if (!me || !pending || step === null) return back(request, reply, html`<p class="notice error" role="alert">${m.team.codeWrong}</p>`);
+      await deps.users.enableTotp(me.id, pending.sealed);
+      await deps.users.useTotpStep(me.id, step);
+      audit(request, 'two-factor-on', me.email);
+      return back(request, reply, html`<p class="notice" role="status">${m.team.twoFactorEnabled}</p>`);
+    });
+
+    app.post('/account/two-factor/off', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const me = member(request);
+      const sealed = me ? (await deps.users.totpSecrets(me.id)).active : null;
+      const secret = sealed ? openTotpSecret(deps.secrets, sealed) : null;
+      const parsed = codeBody.safeParse(request.body ?? {});
+      const step = secret && parsed.success ? totpStepOf(secret, parsed.data.code) : null;
+      if (!me || step === null || !(await deps.users.useTotpStep(me.id, step)))
+        return back(request, reply, html`<p class="notice error" role="alert">${m.team.codeWrong}</p>`);
+      await deps.users.disableTotp(me.id);
+      audit(request, 'two-factor-off', me.email);
+      return back(request, reply, html`<p class="notice" role="status">${m.team.twoFactorDisabled}</p>`);
+    });
+
     app.post('/account/tokens', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, deps.cookies);
       const actor = request.actor;
@@ -85,6 +163,7 @@ export function accountRoutes(deps: { sessions: AdminSessionStore; tokens: ApiTo
 ${sessionsTable(m, await deps.sessions.listOf(actor.member.id), { current: actor.session, endAction: '/admin/account/sessions/end', csrf })}
 <form method="post" action="/admin/account/sessions/end-others"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.endOthers}</button></form>
 </section>
+${twoFactorSection(m, actor.member, await pendingOf(actor.member), csrf)}
 ${tokensSection(m, actor.member.role, await deps.tokens.listOf(actor.member.id), csrf)}`
           : html`<h1>${t.accountTitle}</h1><p>${t.setupIntro}</p>`;
       return sendPage(reply, 200, consolePage({ m, title: t.accountTitle, path: '/admin/account', session: { csrf }, body }));

@@ -16,6 +16,9 @@ import { routePermission } from '../http/permissions.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
 import { type Actor, actorAllows, actorLabel, actorUserId } from '../team/actor.ts';
+import type { Config } from '../config/index.ts';
+import { CHALLENGE_TTL_SECONDS, type LoginChallenges } from '../team/login-challenge.ts';
+import { openTotpSecret, totpStepOf } from '../team/totp.ts';
 import type { LoginThrottle } from '../team/login-throttle.ts';
 import { passwordMatches } from '../team/password.ts';
 import { SESSION_TTL_SECONDS, type AdminSessionStore } from '../team/session-store.ts';
@@ -39,7 +42,26 @@ export interface AuthDeps {
   sessions: AdminSessionStore;
   users: UserStore;
   throttle: LoginThrottle;
+  challenges: LoginChallenges;
+  secrets: Config['secrets'];
   cookies: CookiePolicy;
+}
+
+/** The cookie of a login waiting for its one-time code. */
+const CHALLENGE_COOKIE = 'nl_login';
+const codeBody = z.object({ code: z.string().max(32).default('') });
+
+function codePage(m: ConsoleMessages, csrf: string, error?: string): SafeHtml {
+  const t = m.team;
+  return html`<section class="card narrow"><h1>${t.codeTitle}</h1>
+${error ? html`<p class="notice error" role="alert" id="code-error">${error}</p>` : ''}
+<p>${t.codeIntro}</p>
+<form method="post" action="/admin/login/code">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="code">${t.codeLabel}</label>
+<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus${error ? html` aria-invalid="true" aria-describedby="code-error"` : ''}>
+<p><button type="submit">${m.loginButton}</button></p>
+</form></section>`;
 }
 
 interface Notice {
@@ -189,8 +211,59 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
           return showLogin(deps, request, reply, 401, { text: m.team.loginFailed, error: true }, email);
         }
         await deps.throttle.succeeded(email);
+        if (found.member.twoFactor) {
+          // The password was right; the session waits for the code (no session id yet).
+          const challenge = await deps.challenges.create(found.member.id);
+          reply.setCookie(CHALLENGE_COOKIE, challenge, consoleCookie(deps.cookies, CHALLENGE_TTL_SECONDS));
+          return reply.code(303).header('location', '/admin/login/code').header('cache-control', 'no-store').send();
+        }
         audit(request, 'login', '', undefined, { label: found.member.email, id: found.member.id });
         return startSession(deps, request, reply, found.member.id);
+      },
+    );
+
+    const challengeOf = (request: FastifyRequest) => {
+      const raw = request.cookies?.[CHALLENGE_COOKIE];
+      const unsigned = raw ? request.unsignCookie(raw) : null;
+      return unsigned?.valid && unsigned.value ? unsigned.value : undefined;
+    };
+
+    app.get('/login/code', async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      if (!(await deps.challenges.userOf(challengeOf(request)))) return reply.code(303).header('location', '/admin/login').send();
+      return sendPage(reply, 200, consolePage({ m, title: m.team.codeTitle, path: '/admin/login', body: codePage(m, reply.generateCsrf()) }));
+    });
+
+    app.post(
+      '/login/code',
+      { config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } }, preHandler: app.csrfProtection },
+      async (request, reply) => {
+        const m = consoleLanguage(request, reply, deps.cookies);
+        const challenge = challengeOf(request);
+        const userId = await deps.challenges.userOf(challenge);
+        const member = userId ? await deps.users.byId(userId) : null;
+        if (!challenge || !member?.active) return showLogin(deps, request, reply, 401, { text: m.team.codeExpired, error: true });
+        const parsed = codeBody.safeParse(request.body ?? {});
+        const sealed = (await deps.users.totpSecrets(member.id)).active;
+        const secret = sealed ? openTotpSecret(deps.secrets, sealed) : null;
+        const step = secret && parsed.success ? totpStepOf(secret, parsed.data.code) : null;
+        if (step !== null && (await deps.users.useTotpStep(member.id, step))) {
+          await deps.challenges.end(challenge);
+          reply.clearCookie(CHALLENGE_COOKIE, consoleCookie(deps.cookies));
+          audit(request, 'login', '', { twoFactor: true }, { label: member.email, id: member.id });
+          return startSession(deps, request, reply, member.id);
+        }
+        await deps.throttle.failed(member.email);
+        audit(request, 'login-failed', '', { reason: 'code' }, { label: member.email, id: member.id });
+        if (!(await deps.challenges.wrong(challenge))) {
+          reply.clearCookie(CHALLENGE_COOKIE, consoleCookie(deps.cookies));
+          return showLogin(deps, request, reply, 401, { text: m.team.codeExpired, error: true });
+        }
+        return sendPage(
+          reply,
+          401,
+          consolePage({ m, title: m.team.codeTitle, path: '/admin/login', body: codePage(m, reply.generateCsrf(), m.team.codeWrong) }),
+        );
       },
     );
 

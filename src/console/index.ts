@@ -20,6 +20,7 @@ import { subscriberBulkRoutes } from './subscriber-bulk-routes.ts';
 import { subscriberPageRoutes } from './subscriber-page-routes.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
 import { ApiTokenStore } from '../team/api-token-store.ts';
+import { LoginChallenges } from '../team/login-challenge.ts';
 import { LoginThrottle } from '../team/login-throttle.ts';
 import { AdminSessionStore } from '../team/session-store.ts';
 import { UserStore } from '../team/user-store.ts';
@@ -41,6 +42,8 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       sessions: new AdminSessionStore(ctx.redis, ctx.keys),
       users,
       throttle: new LoginThrottle(ctx.redis, ctx.keys),
+      challenges: new LoginChallenges(ctx.redis, ctx.keys),
+      secrets: ctx.config.secrets,
       cookies,
     };
     const flash = new Flash(auth.sessions);
@@ -51,7 +54,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
     // The last run of the home page's deployment checks, kept by this process.
     const doctor: DoctorRuns = { last: null, ...(opts.doctor ? { options: opts.doctor } : {}) };
     await admin.register(authRoutes(auth));
-    await admin.register(memberLinkRoutes({ ...auth, secrets: ctx.config.secrets, transactionalQueue: ctx.subscription.transactionalQueue }));
+    await admin.register(memberLinkRoutes({ ...auth, transactionalQueue: ctx.subscription.transactionalQueue }));
     await admin.register(async (guarded) => {
       guarded.addHook('onRequest', requireSession(auth));
       await guarded.register(homeRoutes(ctx, cookies, checks, flash, doctor));
@@ -65,7 +68,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
       await guarded.register(teamRoutes({ ...team, cookies, flash }));
-      await guarded.register(accountRoutes({ sessions: auth.sessions, tokens, cookies, flash }));
+      await guarded.register(accountRoutes({ sessions: auth.sessions, tokens, users, secrets: ctx.config.secrets, cookies, flash }));
       await guarded.register(auditRoutes({ log: new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays), config: ctx.config, cookies }));
     });
   };

@@ -6,7 +6,6 @@ import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import type { Config } from '../config/index.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { sendPage } from '../http/respond.ts';
 import { html } from '../http/views/html.ts';
@@ -26,7 +25,6 @@ const passwordBody = z.object({ password: z.string().max(4096).default(''), conf
 const resetBody = z.object({ email: z.string().max(320).default('') });
 
 export interface MemberLinkDeps extends AuthDeps {
-  secrets: Config['secrets'];
   transactionalQueue: Queue;
 }
 

@@ -42,8 +42,8 @@ function memberRow(m: ConsoleMessages, member: TeamMember, you: string | null, c
   const actions = own
     ? ''
     : html`<form method="post" action="/admin/team/${id}/role" class="row"><input type="hidden" name="_csrf" value="${csrf}">${roleSelect(m, `role-${member.id}`, member.role, `${t.columns.role}: ${member.email}`)}<button type="submit" class="secondary">${t.roleButton}</button></form>
-<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a><a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>`;
-  return html`<tr><td>${member.email}${own ? html` ${t.you}` : ''}</td><td>${t.roleNames[member.role]}</td><td>${member.active ? t.active : t.invited}</td><td>${when(member.createdAt, m.lang)}</td><td>${actions}</td></tr>`;
+<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a>${member.twoFactor ? html`<form method="post" action="/admin/team/${id}/two-factor-off"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.twoFactorTitle}: ${t.twoFactorTurnOff}</button></form>` : ''}<a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>`;
+  return html`<tr><td>${member.email}${own ? html` ${t.you}` : ''}</td><td>${t.roleNames[member.role]}</td><td>${member.active ? t.active : t.invited}${member.twoFactor ? html`, ${t.twoFactorBadge}` : ''}</td><td>${when(member.createdAt, m.lang)}</td><td>${actions}</td></tr>`;
 }
 
 export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flash }): FastifyPluginAsync {
@@ -116,6 +116,16 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       if ('refused' in done) return back(request, reply, bad(refusalText(m, done.refused)));
       audit(request, 'member-role', done.member.email, { role });
       return back(request, reply, ok(m.team.roleChanged(done.member.email, m.team.roleNames[role])));
+    });
+
+    // A member who lost their authenticator: an admin turns the second step off (they can turn it on again).
+    app.post('/team/:id/two-factor-off', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const member = await deps.users.byId((request.params as { id: string }).id);
+      if (!member) return back(request, reply, bad(m.team.noSuchMember));
+      await deps.users.disableTotp(member.id);
+      audit(request, 'two-factor-off', member.email);
+      return back(request, reply, ok(m.team.twoFactorOffFor(member.email)));
     });
 
     app.get('/team/:id/remove', async (request, reply) => {

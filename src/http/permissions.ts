@@ -30,7 +30,7 @@ const WRITE = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 // First match wins; paths as Fastify registers them (`:id` written as such).
 const RULES: readonly Rule[] = [
-  { methods: 'any', path: /^\/admin\/(login|logout|reset|invite\/:token|reset\/:token)$/, needs: 'public' },
+  { methods: 'any', path: /^\/admin\/(login|login\/code|logout|reset|invite\/:token|reset\/:token)$/, needs: 'public' },
   { methods: 'any', path: /^\/admin\/account(\/|$)/, needs: 'signed-in' },
   { methods: 'any', path: /^\/admin\/team(\/|$)/, needs: 'users:manage' },
   { methods: GET, path: /^\/admin\/audit(\.csv)?$/, needs: 'audit:read' },

@@ -64,6 +64,8 @@ export interface Keys {
   resetMailThrottle(emailHash: string): string;
   /** The audit log: a stream, appended to and trimmed by age only (src/team/audit-log.ts). */
   auditLog(): string;
+  /** A login waiting for its one-time code (its id's hash; src/team/login-challenge.ts). */
+  loginChallenge(idHash: string): string;
   /** An API token's record (src/team/api-token-store.ts): owner, name, scopes, the secret's hash, last use. */
   apiToken(id: string): string;
   /** Set of a member's API token ids. */
@@ -145,6 +147,7 @@ export function keys(prefix: string): Keys {
     loginFailures: (emailHash) => `${prefix}:login-failures:${emailHash}`,
     resetMailThrottle: (emailHash) => `${prefix}:reset-mail-throttle:${emailHash}`,
     auditLog: () => `${prefix}:audit`,
+    loginChallenge: (idHash) => `${prefix}:login-challenge:${idHash}`,
     apiToken: (id) => `${prefix}:api-token:${id}`,
     userApiTokens: (userId) => `${prefix}:user:${userId}:api-tokens`,
     adminImport: (id) => `${prefix}:admin-import:${id}`,

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'session-end',
   'token-create',
   'token-revoke',
+  'two-factor-on',
+  'two-factor-off',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

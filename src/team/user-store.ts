@@ -17,6 +17,8 @@ export interface TeamMember {
   createdAt: string;
   /** False until the invitation's link has set a password. */
   active: boolean;
+  /** Logging in also takes a one-time code (src/team/totp.ts). */
+  twoFactor: boolean;
 }
 
 interface Stored extends TeamMember {
@@ -24,6 +26,11 @@ interface Stored extends TeamMember {
 }
 
 export class MemberExistsError extends UserError {}
+
+// Records a one-time code's time step only if it is later than the last one used: a code works once.
+const USE_STEP = `local last = tonumber(redis.call('HGET', KEYS[1], 'totpStep') or '-1')
+if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'totpStep', ARGV[1]) return 1 end
+return 0`;
 
 // Deletes a link's nonce only if it is still the one given: a link works once, and only the newest.
 const TAKE_NONCE = `local v = redis.call('HGET', KEYS[1], ARGV[1])
@@ -38,7 +45,15 @@ export class UserStore {
 
   private decode(id: string, h: Record<string, string>): Stored | null {
     if (!h.email || !isRole(h.role)) return null;
-    return { id, email: h.email, role: h.role, createdAt: h.created ?? '', active: Boolean(h.password), password: h.password ?? '' };
+    return {
+      id,
+      email: h.email,
+      role: h.role,
+      createdAt: h.created ?? '',
+      active: Boolean(h.password),
+      twoFactor: Boolean(h.totp),
+      password: h.password ?? '',
+    };
   }
 
   private async stored(id: string): Promise<Stored | null> {
@@ -99,7 +114,7 @@ export class UserStore {
     }
     const createdAt = new Date().toISOString();
     await this.redis.hset(this.keys.user(id), { email, role, created: createdAt });
-    return { id, email, role, createdAt, active: false };
+    return { id, email, role, createdAt, active: false, twoFactor: false };
   }
 
   async setRole(id: string, role: Role): Promise<void> {
@@ -132,6 +147,32 @@ export class UserStore {
     return (await this.redis.eval(TAKE_NONCE, 1, this.keys.user(id), purpose, `${nonce}:${expires}`)) === 1;
   }
 
+  /** The sealed one-time-code secret in use, and one being set up (not yet confirmed). */
+  async totpSecrets(id: string): Promise<{ active: string | null; pending: string | null }> {
+    if (!/^[A-Za-z0-9_-]{12}$/.test(id)) return { active: null, pending: null };
+    const [active, pending] = await this.redis.hmget(this.keys.user(id), 'totp', 'totpPending');
+    return { active: active || null, pending: pending || null };
+  }
+
+  async setTotpPending(id: string, sealed: string | null): Promise<void> {
+    if (sealed) await this.redis.hset(this.keys.user(id), 'totpPending', sealed);
+    else await this.redis.hdel(this.keys.user(id), 'totpPending');
+  }
+
+  /** The pending secret becomes the one in use (its code was right). */
+  async enableTotp(id: string, sealed: string): Promise<void> {
+    await this.redis.multi().hset(this.keys.user(id), 'totp', sealed).hdel(this.keys.user(id), 'totpPending', 'totpStep').exec();
+  }
+
+  async disableTotp(id: string): Promise<void> {
+    await this.redis.hdel(this.keys.user(id), 'totp', 'totpPending', 'totpStep');
+  }
+
+  /** Uses up a code's time step: false when that step (or a later one) was used already. */
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    return (await this.redis.eval(USE_STEP, 1, this.keys.user(id), String(step))) === 1;
+  }
+
   async remove(id: string): Promise<TeamMember | null> {
     const member = await this.stored(id);
     if (!member) return null;
@@ -146,5 +187,5 @@ export class UserStore {
 }
 
 function publicPart(s: Stored): TeamMember {
-  return { id: s.id, email: s.email, role: s.role, createdAt: s.createdAt, active: s.active };
+  return { id: s.id, email: s.email, role: s.role, createdAt: s.createdAt, active: s.active, twoFactor: s.twoFactor };
 }

@@ -9,6 +9,7 @@ import type { ConsoleClient } from '../helpers/console-client.ts';
 import { inviteAndJoin, inviteLinkIn, logIn, newClient, PASSWORD, setupSession } from '../helpers/team.ts';
 import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
 import { LOGIN_FAILURES_ALLOWED } from '../../src/team/login-throttle.ts';
+import { totpCodeAt } from '../../src/team/totp.ts';
 
 let h: HttpHarness;
 let admin: ConsoleClient;
@@ -206,5 +207,68 @@ describe('your account', () => {
     for (const handle of handles) await laptop.submit('/admin/account/sessions/end', { session: handle });
     expect((await phone.get('/admin')).headers.location).toBe('/admin/login');
     expect((await laptop.get('/admin')).statusCode).toBe(200);
+  });
+});
+
+describe('two-step sign-in', () => {
+  let ada: ConsoleClient;
+  beforeAll(async () => {
+    ada = await logIn(h.app, 'ada@news.example.test'); // "your account" ended the file's first session
+  });
+  const secretOf = async (client: ConsoleClient) => {
+    const page = await client.get('/admin/account');
+    return /<code data-totp-key>([^<]+)<\/code>/.exec(page.body)![1]!.replace(/ /g, '');
+  };
+
+  it('is turned on with a code from the app, kept sealed, and then asked for at every login; a code works once', async () => {
+    const tia = await inviteAndJoin(h.app, ada, 'tia@news.example.test', 'editor');
+    await tia.get('/admin/account');
+    await tia.submit('/admin/account/two-factor/start');
+    const secret = await secretOf(tia);
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect((await tia.submit('/admin/account/two-factor/confirm', { code: '000000' })).body).toContain('That code is not right');
+    expect((await tia.submit('/admin/account/two-factor/confirm', { code: totpCodeAt(secret, Date.now()) })).body).toContain('Two-step sign-in is on.');
+    const id = (await h.redis.hget(h.keys.userEmails(), 'tia@news.example.test'))!;
+    expect(JSON.stringify(await h.redis.hgetall(h.keys.user(id)))).not.toContain(secret);
+
+    // The password alone opens no session: it leads to the code.
+    const client = newClient(h.app);
+    await client.get('/admin/login');
+    const first = await client.post('/admin/login', { email: 'tia@news.example.test', password: PASSWORD });
+    expect(first.headers.location).toBe('/admin/login/code');
+    expect(client.cookies.has('nl_admin')).toBe(false);
+    expect((await client.get('/admin')).headers.location).toBe('/admin/login');
+    await client.get('/admin/login/code');
+    const wrong = await client.post('/admin/login/code', { code: '123456' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('That code is not right');
+    // The code used to turn it on was used: the next step's code opens the session.
+    const next = totpCodeAt(secret, Date.now() + 30_000);
+    expect((await client.post('/admin/login/code', { code: next })).headers.location).toBe('/admin');
+    expect((await client.get('/admin')).statusCode).toBe(200);
+
+    // The same code a second time opens nothing.
+    const again = newClient(h.app);
+    await again.get('/admin/login');
+    await again.post('/admin/login', { email: 'tia@news.example.test', password: PASSWORD });
+    await again.get('/admin/login/code');
+    expect((await again.post('/admin/login/code', { code: next })).statusCode).toBe(401);
+  });
+
+  it('drops the waiting login after five wrong codes, and an admin can turn the second step off', async () => {
+    const client = newClient(h.app);
+    await client.get('/admin/login');
+    await client.post('/admin/login', { email: 'tia@news.example.test', password: PASSWORD });
+    await client.get('/admin/login/code');
+    let last = await client.post('/admin/login/code', { code: '000001' });
+    for (let i = 0; i < 4; i++) last = await client.post('/admin/login/code', { code: '000001' });
+    expect(last.body).toContain('Log in again');
+    expect((await client.get('/admin/login/code')).headers.location).toBe('/admin/login');
+
+    const id = (await h.redis.hget(h.keys.userEmails(), 'tia@news.example.test'))!;
+    await ada.get('/admin/team');
+    expect((await ada.submit(`/admin/team/${id}/two-factor-off`)).body).toContain('Two-step sign-in is off for tia@news.example.test');
+    await h.redis.del(h.keys.loginFailures((await import('node:crypto')).createHash('sha256').update('tia@news.example.test').digest('base64url')));
+    await logIn(h.app, 'tia@news.example.test');
   });
 });

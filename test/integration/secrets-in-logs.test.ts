@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/dev/free-port.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { signClickToken } from '../../src/reports/click-token.ts';
+import { totpCodeAt } from '../../src/team/totp.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { startCampaignHarness, type CampaignHarness } from './campaign-harness.ts';
 
@@ -123,12 +124,19 @@ describe('secrets in logs, answers and metrics', () => {
     await browse('/admin/account');
     await browse('/admin/account/tokens', { name: 'sync', scopes: ['subscribers:read'] });
     const apiToken = /<code data-new-token>([^<]+)<\/code>/.exec(await browse('/admin/account', undefined, false))![1]!;
+    // The second step: its key is shown on the account page while it is being set up (left out).
+    await browse('/admin/account/two-factor/start', {});
+    const totpKey = /<code data-totp-key>([^<]+)<\/code>/.exec(await browse('/admin/account', undefined, false))![1]!.replace(/ /g, '');
+    await browse('/admin/account/two-factor/confirm', { code: totpCodeAt(totpKey, Date.now()) });
     await ask('/api/subscribers', { headers: { authorization: `Bearer ${apiToken}` } });
     await ask('/api/subscribers', { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' }, body: '{}' });
     jar.clear();
     await browse('/admin/login');
     await browse('/admin/login', { email: 'ada@news.example.test', password: `${PASSWORD}-wrong` });
     await browse('/admin/login', { email: 'ada@news.example.test', password: PASSWORD });
+    await browse('/admin/login/code');
+    await browse('/admin/login/code', { code: totpCodeAt(totpKey, Date.now() + 30_000) });
+    expect((await browse('/admin/account')).includes('You are logged in as ada@news.example.test')).toBe(true);
     await ask('/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
 
     // Every request has been logged by now (the log line is written when the answer is sent).

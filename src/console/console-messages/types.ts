@@ -83,6 +83,25 @@ export interface TeamMessages {
   tokenRevoked: (name: string) => string;
   tokenRefused: string;
   noSuchToken: string;
+  codeTitle: string;
+  codeIntro: string;
+  codeLabel: string;
+  codeWrong: string;
+  codeExpired: string;
+  twoFactorTitle: string;
+  twoFactorOn: string;
+  twoFactorOff: string;
+  twoFactorStart: string;
+  twoFactorSetup: string;
+  twoFactorKey: string;
+  twoFactorUri: string;
+  twoFactorConfirm: string;
+  twoFactorCancel: string;
+  twoFactorTurnOff: string;
+  twoFactorEnabled: string;
+  twoFactorDisabled: string;
+  twoFactorOffFor: (email: string) => string;
+  twoFactorBadge: string;
 }
 
 export interface ConsoleMessages {
