@@ -1,6 +1,7 @@
 // /admin/account: who you are logged in as; your open sessions, each of which you can end (a
 // lost laptop), or all but this one; and your API tokens: create one (named, with the scopes
 // your role allows; shown once), see when each was last used, revoke it.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
@@ -166,7 +167,7 @@ ${sessionsTable(m, await deps.sessions.listOf(actor.member.id), { current: actor
 ${twoFactorSection(m, actor.member, await pendingOf(actor.member), csrf)}
 ${tokensSection(m, actor.member.role, await deps.tokens.listOf(actor.member.id), csrf)}`
           : html`<h1>${t.accountTitle}</h1><p>${t.setupIntro}</p>`;
-      return sendPage(reply, 200, consolePage({ m, title: t.accountTitle, path: '/admin/account', session: { csrf }, body }));
+      return sendPage(reply, 200, consolePage({ m, title: t.accountTitle, path: '/admin/account', session: { csrf, can: canOf(request) }, body }));
     });
 
     app.post('/account/sessions/end', { preHandler: app.csrfProtection }, async (request, reply) => {

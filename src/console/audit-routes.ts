@@ -1,6 +1,7 @@
 // /admin/audit (admins: audit:read): the audit log newest first, filtered by action, who, what
 // and dates, a page of 100 at a time; /admin/audit.csv exports the same filter, oldest first.
 // CSV cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
+import { canOf } from './console-request.ts';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyPluginAsync } from 'fastify';
@@ -78,7 +79,7 @@ export function auditRoutes(deps: { log: AuditLog; config: Pick<Config, 'auditRe
           : html`<div class="table-wrap" tabindex="0"><table><caption>${a.title}</caption><thead><tr><th scope="col">${c.when}</th><th scope="col">${c.actor}</th><th scope="col">${c.action}</th><th scope="col">${c.target}</th><th scope="col">${c.detail}</th><th scope="col">${c.from}</th></tr></thead><tbody>${entries.map(row)}</tbody></table></div>`
       }
 <p class="row">${before ? html`<a href="/admin/audit?${params.toString()}">${a.newest}</a>` : ''}${next ? html` <a href="/admin/audit?${params.toString()}&amp;before=${next}">${a.older}</a>` : ''}</p></section>`;
-      return sendPage(reply, 200, consolePage({ m, title: a.title, path: '/admin/audit', session: { csrf: reply.generateCsrf() }, body }));
+      return sendPage(reply, 200, consolePage({ m, title: a.title, path: '/admin/audit', session: { csrf: reply.generateCsrf(), can: canOf(request) }, body }));
     });
 
     app.get('/audit.csv', async (request, reply) => {

@@ -7,6 +7,7 @@
 // signed cookie. The guard reads the member afresh on every request, so a removed member or a
 // changed role takes effect at once, and checks the permission the route declared
 // (src/http/permissions.ts).
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
@@ -145,7 +146,7 @@ export function requireSession(deps: AuthDeps): onRequestAsyncHookHandler {
           m,
           title: m.team.forbiddenTitle,
           path: request.url.split('?')[0] ?? '/admin',
-          session: { csrf: reply.generateCsrf() },
+          session: { csrf: reply.generateCsrf(), can: canOf(request) },
           body: html`<h1>${m.team.forbiddenTitle}</h1><p class="notice error" role="alert">${m.team.forbidden(who, needs)}</p><p><a href="/admin">${m.back}</a></p>`,
         }),
       );

@@ -1,6 +1,8 @@
 // Per request in the console: the editor's language, the CSRF token for the page's forms, and
 // the cookies the console sets (only under /admin; the public pages set none).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actorAllows } from '../team/actor.ts';
+import type { Permission } from '../team/roles.ts';
 import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './console-messages/index.ts';
 
 export const SESSION_COOKIE = 'nl_admin';
@@ -39,4 +41,10 @@ export function sessionId(request: FastifyRequest): string | undefined {
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
   return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+}
+
+/** What the actor of this request may do: the page frame shows only the sections they can open. */
+export function canOf(request: FastifyRequest): (permission: Permission) => boolean {
+  const actor = request.actor;
+  return (permission) => (actor ? actorAllows(actor, permission) : false);
 }

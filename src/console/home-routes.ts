@@ -1,4 +1,5 @@
 // GET /admin: every issue file with its send state, and the recent sends.
+import { canOf } from './console-request.ts';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { IssueChecks } from '../use-cases/issue-check.ts';
@@ -44,7 +45,7 @@ ${issues.map((i, n) => html`<tr><td><a href="/admin/issues/${i.id}">${i.id}</a><
           m,
           title: m.issuesTitle,
           path: '/admin',
-          session: { csrf },
+          session: { csrf, can: canOf(request) },
           body: html`<h1>${m.issuesTitle}</h1>${notice ?? ''}<section>${issueTable}</section>${newIssueForm(m, csrf, ctx.newsletters.all)}<h2>${m.recentSends}</h2><section>${sendsTable(m, sends)}</section>${doctorSection(m, csrf, doctor)}`,
         }),
       );

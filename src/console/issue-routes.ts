@@ -5,6 +5,7 @@
 // changes nothing; its button POSTs confirm=yes, which sends. Every POST answers 303 to a page
 // that shows its outcome once (flash.ts). Both go through the same use cases as `newsletter
 // send` and the admin API.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import { actorAllows } from '../team/actor.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -57,7 +58,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       return sendPage(
         reply,
         status,
-        consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body, frameSrc: "'self'" }),
+        consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf(), can: canOf(request) }, body, frameSrc: "'self'" }),
       );
     }
 
@@ -130,7 +131,11 @@ ${
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;
       const body = issueBody(m, csrf, id, rendered, recipients, status, notice, request.actor?.kind === 'member' ? request.actor.member.email : '');
-      return sendPage(reply, statusCode, consolePage({ m, title, path: `/admin/issues/${id}`, session: { csrf }, body, frameSrc: "'self'" }));
+      return sendPage(
+        reply,
+        statusCode,
+        consolePage({ m, title, path: `/admin/issues/${id}`, session: { csrf, can: canOf(request) }, body, frameSrc: "'self'" }),
+      );
     }
 
     app.get('/issues/:id', async (request, reply) => {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { html, trusted, type SafeHtml } from '../http/views/html.ts';
 import type { Page } from '../http/views/layout.ts';
+import type { Permission } from '../team/roles.ts';
 import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './console-messages/index.ts';
 
 // In dark mode each send state keeps its own tint, a dark one: the light tints under the dark
@@ -77,8 +78,8 @@ export interface ConsoleFrame {
   m: ConsoleMessages;
   title: string;
   body: SafeHtml;
-  /** Signed in: show the sections and the logout form (which needs the CSRF token). */
-  session?: { csrf: string };
+  /** Signed in: show the sections they may open and the logout form (which needs the CSRF token). */
+  session?: { csrf: string; can?: (permission: Permission) => boolean };
   /** The page's path, for the language links. */
   path: string;
   /** One inline script for live parts (progressive enhancement). */
@@ -93,6 +94,19 @@ export interface ConsoleFrame {
   refreshSeconds?: number;
 }
 
+/** The header's sections, each only for those who may open it. */
+function sections(m: ConsoleMessages, can: (permission: Permission) => boolean): SafeHtml[] {
+  const all: [string, string, Permission | null][] = [
+    ['/admin', m.nav.issues, null],
+    ['/admin/subscribers', m.nav.subscribers, 'subscribers:read'],
+    ['/admin/queues', m.nav.queues, 'settings:manage'],
+    ['/admin/team', m.nav.team, 'users:manage'],
+    ['/admin/audit', m.nav.audit, 'audit:read'],
+    ['/admin/account', m.nav.account, null],
+  ];
+  return all.filter(([, , needs]) => needs === null || can(needs)).map(([href, label]) => html`<a href="${href}">${label}</a>`);
+}
+
 export function consolePage(frame: ConsoleFrame): Page {
   const { m } = frame;
   const langs = CONSOLE_LOCALES.map((l) => {
@@ -102,7 +116,7 @@ export function consolePage(frame: ConsoleFrame): Page {
       : html`<a href="${frame.path}?lang=${l}" lang="${l}">${other.languageName}</a>`;
   });
   const nav = frame.session
-    ? html`<nav aria-label="${m.consoleTitle}"><a href="/admin">${m.nav.issues}</a><a href="/admin/subscribers">${m.nav.subscribers}</a><a href="/admin/queues">${m.nav.queues}</a><a href="/admin/team">${m.nav.team}</a><a href="/admin/audit">${m.nav.audit}</a><a href="/admin/account">${m.nav.account}</a></nav>
+    ? html`<nav aria-label="${m.consoleTitle}">${sections(m, frame.session.can ?? (() => true))}</nav>
 <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${frame.session.csrf}"><button type="submit">${m.nav.logout}</button></form>`
     : html`<nav></nav>`;
   const doc = html`<!doctype html>

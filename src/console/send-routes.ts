@@ -1,6 +1,7 @@
 // One send in the console: GET /admin/sends/:id (live progress with pause, resume and cancel,
 // and "what happened to my message to x@y?" from the ledger), its status as JSON for the page's
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { issueReport, type IssueReport } from '../use-cases/issue-report.ts';
@@ -136,7 +137,7 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
           m,
           title: m.sendTitleFor(id),
           path: `/admin/sends/${id}`,
-          session: { csrf },
+          session: { csrf, can: canOf(request) },
           body: body(m, csrf, s, await timeZoneOf(id), notice, lookup, await issueReport({ sends: ctx.sends, clicks }, id)),
           ...(live ? { script: LIVE_STATUS_SCRIPT } : {}),
         }),
@@ -189,7 +190,11 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
       const csrf = reply.generateCsrf();
       const body = html`<section class="card narrow"><h1>${m.cancelTitle(id)}</h1><p>${m.cancelBody(s.queued)}</p>
 <form method="post" action="/admin/sends/${id}/cancel" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${m.cancelConfirm}</button> <a class="button secondary" href="/admin/sends/${id}">${m.keepSending}</a></form></section>`;
-      return sendPage(reply, 200, consolePage({ m, title: m.cancelTitle(id), path: `/admin/sends/${id}/cancel`, session: { csrf }, body }));
+      return sendPage(
+        reply,
+        200,
+        consolePage({ m, title: m.cancelTitle(id), path: `/admin/sends/${id}/cancel`, session: { csrf, can: canOf(request) }, body }),
+      );
     });
 
     for (const [action, run] of Object.entries(CONTROLS)) {

@@ -10,6 +10,7 @@
 // Every form post first writes the form's values into the editor's draft (src/studio/), so no
 // button loses what was typed. Saving writes the file only when it loads as an issue and the
 // file on disk is still the version the editor began from (src/use-cases/save-issue.ts).
+import { canOf } from './console-request.ts';
 import { actorLabel } from '../team/actor.ts';
 import { audit } from '../http/audit.ts';
 import { randomBytes } from 'node:crypto';
@@ -95,7 +96,11 @@ export function studioRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flas
     }
 
     function page(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: SafeHtml) {
-      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf() }, body }));
+      return sendPage(
+        reply,
+        200,
+        consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf: reply.generateCsrf(), can: canOf(request) }, body }),
+      );
     }
 
     app.get('/assets/:name', async (request, reply) => {
@@ -154,7 +159,7 @@ ${notice ?? ''}
           m,
           title: m.studio.title(subject),
           path: request.url.split('?')[0]!,
-          session: { csrf },
+          session: { csrf, can: canOf(request) },
           body,
           frameSrc: "'self'",
           scripts: SCRIPTS,

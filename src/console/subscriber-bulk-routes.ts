@@ -1,6 +1,7 @@
 // Bulk actions over a search of the subscribers: unsubscribe them all from one list, or erase
 // them all. GET /admin/subscribers/bulk shows how many and asks (it changes nothing); its button
 // POSTs the same filter, which acts on whoever matches then and answers 303 with the count.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -57,7 +58,7 @@ export function subscriberBulkRoutes(ctx: AppContext, cookies: CookiePolicy, fla
       const body = html`<section class="card narrow"><h1>${title}</h1><p>${action === 'delete' ? c.bulkDeleteBody : c.bulkUnsubscribeBody(filter.listId!)}</p>
 <form method="post" action="/admin/subscribers/bulk" class="row"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="action" value="${action}">${filterFields(filter)}
 <button type="submit" class="danger">${c.bulkConfirm(n)}</button> <a class="button secondary" href="${listPage(filter)}">${m.cancelButton}</a></form></section>`;
-      return sendPage(reply, 200, consolePage({ m, title, path: '/admin/subscribers/bulk', session: { csrf }, body }));
+      return sendPage(reply, 200, consolePage({ m, title, path: '/admin/subscribers/bulk', session: { csrf, can: canOf(request) }, body }));
     });
 
     app.post('/subscribers/bulk', { preHandler: app.csrfProtection }, async (request, reply) => {

@@ -3,6 +3,7 @@
 // send; the editor changes name and language, sends the confirmation mail again, unsubscribes
 // from one list, or erases the person. The two that cannot be undone (unsubscribe, erase) ask
 // first on a page of their own (GET), whose button POSTs; every POST answers 303 (flash.ts).
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -53,7 +54,7 @@ export function subscriberPageRoutes(ctx: AppContext, cookies: CookiePolicy, fla
 
     function show(request: FastifyRequest, reply: FastifyReply, m: ConsoleMessages, title: string, body: (csrf: string) => SafeHtml) {
       const csrf = reply.generateCsrf();
-      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf }, body: body(csrf) }));
+      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body: body(csrf) }));
     }
 
     function recordTable(m: ConsoleMessages, s: Subscriber): SafeHtml {

@@ -2,6 +2,7 @@
 // through a list, add (confirmed or by double opt-in), remove, export as CSV, and a CSV import
 // in two steps (upload and preview of the first rows, then import). The same store, use cases
 // and CSV code as the CLI's `subscribers` commands and the admin API.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
@@ -129,7 +130,7 @@ ${found}</section>
 <button type="submit">${c.previewButton}</button></form></section>
 <section aria-labelledby="export"><h2 id="export">${c.exportTitle}</h2><form method="get" action="/admin/subscribers/export.csv" class="row"><label for="export-list" class="inline">${c.list}</label><select id="export-list" name="list">${lists.map((l) => html`<option value="${l}">${l}</option>`)}</select><button type="submit">${c.exportButton}</button></form></section>
 `;
-      return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf }, body }));
+      return sendPage(reply, statusCode, consolePage({ m, title: c.title, path: '/admin/subscribers', session: { csrf, can: canOf(request) }, body }));
     }
 
     app.get('/subscribers', async (request, reply) => show(request, reply, await flash.take(request)));
@@ -273,7 +274,7 @@ ${job.errorLines.length ? html`<ul>${job.errorLines.map((e) => html`<li class="f
           m,
           title: c.importJobTitle(job.name || 'CSV'),
           path: request.url.split('?')[0]!,
-          session: { csrf: reply.generateCsrf() },
+          session: { csrf: reply.generateCsrf(), can: canOf(request) },
           body,
           ...(running ? { refreshSeconds: 2 } : {}),
         }),

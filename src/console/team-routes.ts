@@ -1,6 +1,7 @@
 // /admin/team (admins: users:manage): the members with their roles, inviting one, changing a
 // role, removing a member (asked first; their sessions end at once), and a member's sessions,
 // each of which can be ended. Every form answers with post/redirect/get.
+import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -71,7 +72,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       )}</fieldset>
 <p><button type="submit">${t.inviteButton}</button></p>
 </form></section>`;
-      return sendPage(reply, 200, consolePage({ m, title: t.title, path: '/admin/team', session: { csrf }, body }));
+      return sendPage(reply, 200, consolePage({ m, title: t.title, path: '/admin/team', session: { csrf, can: canOf(request) }, body }));
     });
 
     app.post('/team/invite', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -135,7 +136,11 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const csrf = reply.generateCsrf();
       const body = html`<section class="card narrow"><h1>${m.team.removeButton}</h1><p>${m.team.removeConfirm(member.email)}</p>
 <form method="post" action="/admin/team/${encodeURIComponent(member.id)}/remove" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${m.team.removeButton}</button> <a class="button secondary" href="/admin/team">${m.cancelButton}</a></form></section>`;
-      return sendPage(reply, 200, consolePage({ m, title: m.team.removeButton, path: request.url.split('?')[0]!, session: { csrf }, body }));
+      return sendPage(
+        reply,
+        200,
+        consolePage({ m, title: m.team.removeButton, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }),
+      );
     });
 
     app.post('/team/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -157,7 +162,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
 <section>${sessionsTable(m, await deps.sessions.listOf(member.id), { current: you, endAction: `${base}/end`, csrf })}
 <form method="post" action="${base}/end-all"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${m.team.endOthers}</button></form></section>
 <p><a href="/admin/team">${m.team.title}</a></p>`;
-      return sendPage(reply, 200, consolePage({ m, title: m.team.sessionsOf(member.email), path: base, session: { csrf }, body }));
+      return sendPage(reply, 200, consolePage({ m, title: m.team.sessionsOf(member.email), path: base, session: { csrf, can: canOf(request) }, body }));
     });
 
     app.post('/team/:id/sessions/end', { preHandler: app.csrfProtection }, async (request, reply) => {

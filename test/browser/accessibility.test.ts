@@ -13,19 +13,13 @@ import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../.
 import { publishWithSendUnderWay, SAMPLE_IDS, subscriberEmail } from '../helpers/sample-issues.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { createConfirmation, signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
-import { type AxeViolation, axeViolations } from '../helpers/axe.ts';
+import { type FoundViolation as Found, describeViolations, violationsInEachSchemeAndWidth } from '../helpers/axe.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { ADMIN_TOKEN, type HttpHarness, startListeningHarness } from '../integration/http-harness.ts';
 
 const ASSETS = { url: 'https://news.example.test/assets', dir: 'emails/assets' };
-const SCHEMES = ['light', 'dark'] as const;
 const EMAIL_WIDTHS = [375, 600] as const;
-/** A phone and a laptop. */
-const PAGE_WIDTHS = [375, 1280] as const;
-const IMPACTS = ['serious', 'critical'] as const;
 const SEND_ISSUE = 'shipping-log-031';
-/** A violation with where it was found: surface, colour scheme, width. */
-type Found = AxeViolation & { where: string };
 
 let browser: Browser;
 let h: HttpHarness;
@@ -142,30 +136,11 @@ async function logIn(page: Page): Promise<void> {
   await page.waitForURL(`${base}/admin`);
 }
 
-/** The serious and critical violations of the page as it is, in each colour scheme at each width. */
-async function violationsInEachSchemeAndWidth(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<Found[]> {
-  const found: Found[] = [];
-  for (const scheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const width of widths) {
-      await page.setViewportSize({ width, height: 800 });
-      const where = `${label}, ${scheme}, ${width} px`;
-      found.push(...(await axeViolations(page, { impacts: IMPACTS })).map((v) => ({ where, ...v })));
-    }
-  }
-  return found;
-}
-
 /** Opens `path` on the app and checks it in each scheme and width. */
 async function pageViolations(page: Page, label: string, path: string): Promise<Found[]> {
   const response = await page.goto(`${base}${path}`, { waitUntil: 'load' });
   expect(response?.status(), `${label}: ${path}`).toBe(200);
   return violationsInEachSchemeAndWidth(page, label);
-}
-
-/** One line per rule and place, then its nodes: what a failing run prints, to fix from. */
-function describeViolations(found: readonly Found[]): string {
-  return found.map((v) => [`${v.where}: ${v.id} (${v.impact}) ${v.help}`, ...v.nodes.map((n) => `    ${n.target}  ${n.html}`)].join('\n')).join('\n');
 }
 
 function expectNoViolations(found: readonly Found[]): void {

@@ -51,3 +51,30 @@ export async function axeViolations(page: Page, opts: { impacts?: readonly Impac
       nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), html: n.html.slice(0, HTML_SNIPPET_CHARS) })),
     }));
 }
+
+const SCHEMES = ['light', 'dark'] as const;
+/** A phone and a laptop. */
+export const PAGE_WIDTHS = [375, 1280] as const;
+const SERIOUS = ['serious', 'critical'] as const;
+
+/** A violation with where it was found: surface, colour scheme, width. */
+export type FoundViolation = AxeViolation & { where: string };
+
+/** The serious and critical violations of the page as it is, in each colour scheme at each width. */
+export async function violationsInEachSchemeAndWidth(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<FoundViolation[]> {
+  const found: FoundViolation[] = [];
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 800 });
+      const where = `${label}, ${scheme}, ${width} px`;
+      found.push(...(await axeViolations(page, { impacts: SERIOUS })).map((v) => ({ where, ...v })));
+    }
+  }
+  return found;
+}
+
+/** One line per rule and place, then its nodes: what a failing run prints, to fix from. */
+export function describeViolations(found: readonly FoundViolation[]): string {
+  return found.map((v) => [`${v.where}: ${v.id} (${v.impact}) ${v.help}`, ...v.nodes.map((n) => `    ${n.target}  ${n.html}`)].join('\n')).join('\n');
+}

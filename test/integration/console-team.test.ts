@@ -109,6 +109,16 @@ describe('roles', () => {
     expect(await h.redis.exists(h.keys.campaign('pretrain-weekly-064'))).toBe(0);
   });
 
+  it('shows each member only the sections they may open', async () => {
+    const navOf = async (client: ConsoleClient) => {
+      const nav = /<nav aria-label="[^"]+">([\s\S]*?)<\/nav>/.exec((await client.get('/admin')).body)![1]!;
+      return [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(await navOf(writer)).toEqual(['/admin', '/admin/account']);
+    expect(await navOf(editor)).toEqual(['/admin', '/admin/account']);
+    expect(await navOf(admin)).toEqual(['/admin', '/admin/subscribers', '/admin/queues', '/admin/team', '/admin/audit', '/admin/account']);
+  });
+
   it('lets an editor open the send page but not the subscribers or the team', async () => {
     expect((await editor.get('/admin/issues/pretrain-weekly-064/send')).statusCode).toBe(200);
     expect((await editor.get('/admin/subscribers')).statusCode).toBe(403);

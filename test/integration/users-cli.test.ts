@@ -6,6 +6,7 @@ import { bareEnv, runCli } from '../helpers/cli.ts';
 import { newClient, PASSWORD } from '../helpers/team.ts';
 import { SECRET, startHttpHarness, type HttpHarness } from './http-harness.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
+import { AuditLog } from '../../src/team/audit-log.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -70,6 +71,14 @@ describe('newsletter users', () => {
     expect((await again.post('/admin/login', { email: 'ada@news.example.test', password: fresh })).statusCode).toBe(303);
     const removed = await users('remove', 'bob@news.example.test');
     expect(removed.stdout).toBe('removed bob@news.example.test; 0 sessions ended, 0 API tokens revoked\n');
+    // Each change is in the audit log, by the operator on this machine.
+    const { entries } = await new AuditLog(h.redis, h.keys, 400).page({ actor: 'cli (' }, 10);
+    expect(entries.map((e) => `${e.action} ${e.target}`)).toEqual([
+      'member-remove bob@news.example.test',
+      'reset-asked ada@news.example.test',
+      'member-invite bob@news.example.test',
+      'member-invite ada@news.example.test',
+    ]);
     expect((await users('list')).stdout).toMatch(/^ada@news\.example\.test {2}admin {3}active {3}\d+ sessions?\n$/);
   });
 });

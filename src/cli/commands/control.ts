@@ -3,6 +3,7 @@
 // with no duplicates; cancel ends the send, whatever was still queued counts as skipped.
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
+import { recordCliAudit } from '../cli-audit.ts';
 import { byCount, count } from '../plural.ts';
 import { formatStatus } from './status.ts';
 
@@ -29,7 +30,11 @@ export function register(program: Command): void {
         ]);
         assertCampaignId(issueId);
         const run = { pause: control.pauseCampaign, resume: control.resumeCampaign, cancel: control.cancelCampaign }[action];
-        const status = await withCampaignClient(config, (c) => run(c, issueId));
+        const status = await withCampaignClient(config, async (c) => {
+          const done = await run(c, issueId);
+          await recordCliAudit(c.redis, c.partitions.base, config, action, issueId);
+          return done;
+        });
         process.stdout.write(`${formatStatus(status)}\n`);
         const still = (status as { stillInFlight?: number }).stillInFlight;
         if (still)

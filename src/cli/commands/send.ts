@@ -3,6 +3,7 @@
 // real send unless --yes; without a terminal to ask on it refuses rather than guess. A time
 // given with --at is said back in the newsletter's time zone (its `timeZone` setting, default
 // UTC) with the offset, and in UTC.
+import { recordCliAudit } from '../cli-audit.ts';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
@@ -60,6 +61,7 @@ export function register(program: Command): void {
         const when = at ? ` at ${formatTime(at, newsletter.timeZone)}` : '';
         if (testTo) {
           const started = await testSendIssue(deps, published, testTo, at ? { at } : {});
+          await recordCliAudit(c.redis, c.partitions.base, config, 'test-send', issue.id, `addresses=${testTo.length}`);
           process.stdout.write(
             `test send ${started.campaignId} → ${testTo.join(', ')} (${started.state}${when})\n  watch: newsletter status ${started.campaignId} --watch\n`,
           );
@@ -94,6 +96,7 @@ export function register(program: Command): void {
           return;
         }
         if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
+        await recordCliAudit(c.redis, c.partitions.base, config, at ? 'schedule' : 'send', issue.id, `recipients=${outcome.started.expected}`);
         const note = outcome.publish === 'unchanged' ? 'already published, same content' : outcome.publish;
         const to = outcome.resend ? resendWhom : `${count(outcome.started.expected, 'subscriber')} of list ${newsletter.listId}`;
         process.stdout.write(

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { loadConfig, readEnvironment, type Config } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
 import { count } from '../plural.ts';
+import { recordCliAudit } from '../cli-audit.ts';
 import { withStore, type StoreContext } from '../with-store.ts';
 import { requireEmail } from '../../subscribers/email-address.ts';
 import { DEFAULT_LIST_ID, requireListId } from '../../subscribers/fields.ts';
@@ -131,10 +132,11 @@ export function register(program: Command): void {
     .action(async (raw: string) => {
       const email = requireEmail(raw);
       const { removeSubscriber } = await import('../../use-cases/leave-list.ts');
-      await withStore(async (store, { redis, shards }) => {
+      await withStore(async (store, { redis, shards, keys, config }) => {
         const subscriber = await store.findByEmail(email);
         // Running sends let them go too: nothing starts to them after this command returns.
         if (!subscriber || !(await removeSubscriber({ redis, shards, store }, subscriber.id))) throw new UserError(`no subscriber with the address ${email}`);
+        await recordCliAudit(redis, keys, config, 'subscriber-delete', subscriber.id);
         process.stdout.write(`removed ${email} (id ${subscriber.id})\n`);
       });
     });
@@ -146,8 +148,9 @@ export function register(program: Command): void {
     .action(async (raw: string) => {
       const email = requireEmail(raw);
       const { forgetSubscriber } = await import('../../use-cases/forget-subscriber.ts');
-      await withStore(async (store, { redis, shards }) => {
+      await withStore(async (store, { redis, shards, keys, config }) => {
         const { erasedId, newlySuppressed } = await forgetSubscriber({ redis, shards, store }, email);
+        await recordCliAudit(redis, keys, config, 'subscriber-delete', erasedId ?? '', 'forget=true');
         const what = erasedId ? `erased the record of ${email} (id ${erasedId})` : `no record of ${email}`;
         const entry = newlySuppressed
           ? 'kept a hashed suppression entry: imports, the API and the form will not add it again'
@@ -249,6 +252,14 @@ export function register(program: Command): void {
           }),
         );
         if (onProgress) process.stderr.write('\r\x1b[K');
+        await recordCliAudit(
+          ctx.redis,
+          ctx.keys,
+          config,
+          'import',
+          opts.list ?? 'file',
+          `imported=${result.imported} updated=${result.updated} skipped=${result.skipped}`,
+        );
         for (const e of result.errors) process.stderr.write(`${file}:${e.line} ${e.message}\n`);
         if (result.errorCount > result.errors.length)
           process.stderr.write(`${file}: … and ${result.errorCount - result.errors.length} more bad rows (the first ${result.errors.length} are listed)\n`);
@@ -276,11 +287,12 @@ export function register(program: Command): void {
     .action(async (opts: { list?: string; out?: string }) => {
       const listId = opts.list === undefined ? undefined : requireListId(opts.list);
       const { exportSubscribers } = await import('../../subscribers/csv-export.ts');
-      await withStore(async (store, { config }) => {
+      await withStore(async (store, { config, redis, keys }) => {
         const consentText = await consentTextOf(config.emailsDir);
         const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
         try {
           const { exported } = await exportSubscribers(store, out, { listId, end: Boolean(opts.out), consentText });
+          await recordCliAudit(redis, keys, config, 'export', listId ?? 'all', `rows=${exported}`);
           process.stderr.write(`exported ${count(exported, 'subscriber')}${opts.out ? ` to ${opts.out}` : ''}\n`);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;

@@ -1,7 +1,6 @@
 // `newsletter users add|list|remove|reset`: the team from the command line, for the operator who
 // holds the server (and Redis): the first admin without the console, or a locked-out one. `add`
 // and `reset` print the link (and, with --mail, queue it for a running worker to mail).
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config/index.ts';
 import { UserError } from '../../errors.ts';
@@ -9,6 +8,7 @@ import { requireEmail } from '../../subscribers/email-address.ts';
 import type { AuditAction } from '../../team/audit-log.ts';
 import { isRole, ROLES, type Role } from '../../team/roles.ts';
 import type { TeamDeps } from '../../use-cases/manage-team.ts';
+import { recordCliAudit } from '../cli-audit.ts';
 import { withStore } from '../with-store.ts';
 
 function requireRole(raw: string): Role {
@@ -24,14 +24,9 @@ async function withTeam<T>(mail: boolean, fn: (deps: TeamDeps & { record: Record
   const config = loadConfig(readEnvironment(), ['SECRET']);
   const { UserStore } = await import('../../team/user-store.ts');
   const { AdminSessionStore } = await import('../../team/session-store.ts');
-  const { AuditLog } = await import('../../team/audit-log.ts');
   const { ApiTokenStore } = await import('../../team/api-token-store.ts');
   return withStore(async (_store, ctx) => {
-    const log = new AuditLog(ctx.redis, ctx.keys, config.auditRetentionDays);
-    const actor = `cli (${userInfo().username})`;
-    const record: RecordAudit = async (action, target, detail = '') => {
-      await log.record({ action, actor, actorId: '', ip: '', target, detail });
-    };
+    const record: RecordAudit = (action, target, detail = '') => recordCliAudit(ctx.redis, ctx.keys, config, action, target, detail);
     const base = {
       users: new UserStore(ctx.redis, ctx.keys),
       sessions: new AdminSessionStore(ctx.redis, ctx.keys),
