@@ -16,7 +16,8 @@ import { clientIp } from '../http/client-ip.ts';
 import { routePermission } from '../http/permissions.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
-import { type Actor, actorAllows, actorLabel, actorUserId } from '../team/actor.ts';
+import { type Actor, actorAllows, actorLabel, actorUserId, NEWSLETTER_PERMISSIONS, roleFor } from '../team/actor.ts';
+import type { Permission } from '../team/roles.ts';
 import type { Config } from '../config/index.ts';
 import { CHALLENGE_TTL_SECONDS, type LoginChallenges } from '../team/login-challenge.ts';
 import { openTotpSecret, totpStepOf } from '../team/totp.ts';
@@ -46,6 +47,8 @@ export interface AuthDeps {
   challenges: LoginChallenges;
   secrets: Config['secrets'];
   cookies: CookiePolicy;
+  /** The newsletter a request's issue or send belongs to (a member's role there may differ). */
+  newsletterOf?: (request: FastifyRequest) => Promise<string | null>;
 }
 
 /** The cookie of a login waiting for its one-time code. */
@@ -136,9 +139,12 @@ export function requireSession(deps: AuthDeps): onRequestAsyncHookHandler {
     }
     request.actor = actor;
     const needs = routePermission(request);
-    if (needs && !actorAllows(actor, needs)) {
+    const scoped =
+      actor.kind === 'member' && needs && NEWSLETTER_PERMISSIONS.includes(needs as Permission) && Object.keys(actor.member.newsletterRoles).length > 0;
+    const newsletter = scoped && deps.newsletterOf ? await deps.newsletterOf(request) : null;
+    if (needs && !actorAllows(actor, needs, newsletter)) {
       const m = consoleLanguage(request, reply, deps.cookies);
-      const who = actor.kind === 'member' ? `${actor.member.email} (${m.team.roleNames[actor.member.role]})` : actorLabel(actor);
+      const who = actor.kind === 'member' ? `${actor.member.email} (${m.team.roleNames[roleFor(actor.member, newsletter)]})` : actorLabel(actor);
       await sendPage(
         reply,
         403,

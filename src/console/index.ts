@@ -2,7 +2,8 @@
 // cookie), the login and logout routes, and every other page behind the session guard.
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { authRoutes, requireSession } from './auth-routes.ts';
 import { consoleCookie, CSRF_COOKIE, type CookiePolicy } from './console-request.ts';
@@ -45,6 +46,11 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       challenges: new LoginChallenges(ctx.redis, ctx.keys),
       secrets: ctx.config.secrets,
       cookies,
+      // An issue's or a send's pages name the issue by `:id`.
+      newsletterOf: async (request: FastifyRequest) => {
+        const id = (request.params as { id?: string } | undefined)?.id;
+        return id && /^\/admin\/(issues|sends)\/:id/.test(request.routeOptions.url ?? '') ? newsletterOfIssue(ctx.config.emailsDir, id) : null;
+      },
     };
     const flash = new Flash(auth.sessions);
     const tokens = new ApiTokenStore(ctx.redis, ctx.keys);
@@ -67,7 +73,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(subscriberBulkRoutes(ctx, cookies, flash));
       await guarded.register(subscriberPageRoutes(ctx, cookies, flash));
       await guarded.register(queuesRoutes(ctx));
-      await guarded.register(teamRoutes({ ...team, cookies, flash }));
+      await guarded.register(teamRoutes({ ...team, cookies, flash, newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, name: n.name })) }));
       await guarded.register(accountRoutes({ sessions: auth.sessions, tokens, users, secrets: ctx.config.secrets, cookies, flash }));
       await guarded.register(auditRoutes({ log: new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays), config: ctx.config, cookies }));
     });

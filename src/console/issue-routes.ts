@@ -8,6 +8,7 @@
 import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import { actorAllows } from '../team/actor.ts';
+import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseStartTime } from '../campaign/start-time.ts';
@@ -170,7 +171,8 @@ ${
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
       // A writer (who may not send) test-sends only to their own address: never a way to mail others.
       const actor = request.actor;
-      if (actor?.kind === 'member' && !actorAllows(actor, 'campaigns:send') && addresses.some((a) => a.toLowerCase() !== actor.member.email.toLowerCase()))
+      const mayMailOthers = actor?.kind !== 'member' || actorAllows(actor, 'campaigns:send', await newsletterOfIssue(ctx.config.emailsDir, id));
+      if (actor?.kind === 'member' && !mayMailOthers && addresses.some((a) => a.toLowerCase() !== actor.member.email.toLowerCase()))
         return flash.redirect(request, reply, issuePage(id), failure(new Error(m.team.ownAddressOnly(actor.member.email))));
       try {
         const loaded = await loadPublishableIssue(await fileOf(id), { assetsUrl: ctx.config.assetsUrl });

@@ -36,18 +36,37 @@ function roleSelect(m: ConsoleMessages, id: string, selected: string, label: str
   )}</select>`;
 }
 
-function memberRow(m: ConsoleMessages, member: TeamMember, you: string | null, csrf: string): SafeHtml {
+/** The member's role per newsletter: each newsletter's select, "as their role" by default. */
+function newsletterRolesForm(m: ConsoleMessages, member: TeamMember, newsletters: readonly NewsletterName[], csrf: string): SafeHtml {
+  const t = m.team;
+  return html`<details><summary>${t.perNewsletter}</summary><form method="post" action="/admin/team/${encodeURIComponent(member.id)}/newsletter-roles">
+<input type="hidden" name="_csrf" value="${csrf}">${newsletters.map((n) => {
+    const id = `nr-${member.id}-${n.id}`;
+    const current = member.newsletterRoles[n.id] ?? '';
+    return html`<p><label for="${id}">${n.name}</label><select id="${id}" name="role-${n.id}"><option value="">${t.asTheirRole(t.roleNames[member.role])}</option>${ROLES.map(
+      (r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${t.roleNames[r]}</option>`,
+    )}</select></p>`;
+  })}<p><button type="submit" class="secondary">${t.roleButton}</button></p></form></details>`;
+}
+
+function memberRow(m: ConsoleMessages, member: TeamMember, you: string | null, csrf: string, newsletters: readonly NewsletterName[] = []): SafeHtml {
   const t = m.team;
   const id = encodeURIComponent(member.id);
   const own = member.id === you;
   const actions = own
     ? ''
     : html`<form method="post" action="/admin/team/${id}/role" class="row"><input type="hidden" name="_csrf" value="${csrf}">${roleSelect(m, `role-${member.id}`, member.role, `${t.columns.role}: ${member.email}`)}<button type="submit" class="secondary">${t.roleButton}</button></form>
-<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a>${member.twoFactor ? html`<form method="post" action="/admin/team/${id}/two-factor-off"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.twoFactorTitle}: ${t.twoFactorTurnOff}</button></form>` : ''}<a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>`;
-  return html`<tr><td>${member.email}${own ? html` ${t.you}` : ''}</td><td>${t.roleNames[member.role]}</td><td>${member.active ? t.active : t.invited}${member.twoFactor ? html`, ${t.twoFactorBadge}` : ''}</td><td>${when(member.createdAt, m.lang)}</td><td>${actions}</td></tr>`;
+<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a>${member.twoFactor ? html`<form method="post" action="/admin/team/${id}/two-factor-off"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.twoFactorTitle}: ${t.twoFactorTurnOff}</button></form>` : ''}<a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>
+${newsletters.length > 1 ? newsletterRolesForm(m, member, newsletters, csrf) : ''}`;
+  return html`<tr><td>${member.email}${own ? html` ${t.you}` : ''}</td><td>${t.roleNames[member.role]}${Object.entries(member.newsletterRoles).map(([n, r]) => html`<br><span class="hint">${n}: ${t.roleNames[r]}</span>`)}</td><td>${member.active ? t.active : t.invited}${member.twoFactor ? html`, ${t.twoFactorBadge}` : ''}</td><td>${when(member.createdAt, m.lang)}</td><td>${actions}</td></tr>`;
 }
 
-export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flash }): FastifyPluginAsync {
+export interface NewsletterName {
+  id: string;
+  name: string;
+}
+
+export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flash; newsletters: readonly NewsletterName[] }): FastifyPluginAsync {
   const back = (request: FastifyRequest, reply: FastifyReply, notice: SafeHtml, to = '/admin/team') => deps.flash.redirect(request, reply, to, notice);
 
   return async (app) => {
@@ -60,7 +79,7 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const c = t.columns;
       const body = html`<h1>${t.title}</h1>${(await deps.flash.take(request)) ?? ''}
 <section><div class="table-wrap" tabindex="0"><table><caption>${t.membersCaption}</caption><thead><tr><th scope="col">${c.email}</th><th scope="col">${c.role}</th><th scope="col">${c.state}</th><th scope="col">${c.since}</th><th scope="col">${c.actions}</th></tr></thead>
-<tbody>${members.map((member) => memberRow(m, member, you, csrf))}</tbody></table></div></section>
+<tbody>${members.map((member) => memberRow(m, member, you, csrf, deps.newsletters))}</tbody></table></div></section>
 <section><h2>${t.inviteFormTitle}</h2>
 <form method="post" action="/admin/team/invite">
 <input type="hidden" name="_csrf" value="${csrf}">
@@ -117,6 +136,26 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       if ('refused' in done) return back(request, reply, bad(refusalText(m, done.refused)));
       audit(request, 'member-role', done.member.email, { role });
       return back(request, reply, ok(m.team.roleChanged(done.member.email, m.team.roleNames[role])));
+    });
+
+    // A member's role per newsletter (an empty choice: their own role there too).
+    app.post('/team/:id/newsletter-roles', { preHandler: app.csrfProtection }, async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const id = (request.params as { id: string }).id;
+      const member = await deps.users.byId(id);
+      if (!member) return back(request, reply, bad(m.team.noSuchMember));
+      if (request.actor && actorUserId(request.actor) === member.id) return back(request, reply, bad(m.team.notYourself));
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const changed: string[] = [];
+      for (const n of deps.newsletters) {
+        const asked = body[`role-${n.id}`];
+        const role = isRole(asked) ? asked : null;
+        if ((member.newsletterRoles[n.id] ?? null) === role) continue;
+        await deps.users.setNewsletterRole(member.id, n.id, role);
+        changed.push(`${n.id}=${role ?? member.role}`);
+      }
+      if (changed.length) audit(request, 'member-role', member.email, { newsletters: changed.join(',') });
+      return back(request, reply, ok(m.team.newsletterRolesSaved(member.email)));
     });
 
     // A member who lost their authenticator: an admin turns the second step off (they can turn it on again).

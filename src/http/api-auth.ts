@@ -1,12 +1,12 @@
 // The admin API's guard: `Authorization: Bearer` with a member's API token (acting with its
-// scopes, within what the member's role allows now) or ADMIN_TOKEN (every permission, for
+// scopes, within what the member's role allows now, for the issue's newsletter where a route
+// names one) or ADMIN_TOKEN (every permission, for
 // scripts until they move to API tokens). A missing or unknown token is 401; a token without the
 // scope the route declared (src/http/permissions.ts) is 403, naming the scope.
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { sameSecret } from '../crypto/same-secret.ts';
 import { type Actor, actorAllows } from '../team/actor.ts';
 import type { ApiTokenStore } from '../team/api-token-store.ts';
-import { ROLE_PERMISSIONS } from '../team/roles.ts';
 import type { UserStore } from '../team/user-store.ts';
 import { routePermission } from './permissions.ts';
 import { HttpInputError } from './respond.ts';
@@ -15,6 +15,8 @@ export interface ApiAuthDeps {
   adminToken: string;
   tokens: ApiTokenStore;
   users: UserStore;
+  /** The newsletter of the issue a route names (`:issueId`): a member's role there bounds their token. */
+  newsletterOfIssue?: (issueId: string) => Promise<string | null>;
 }
 
 async function actorOf(deps: ApiAuthDeps, given: string): Promise<Actor | null> {
@@ -24,8 +26,7 @@ async function actorOf(deps: ApiAuthDeps, given: string): Promise<Actor | null> 
   if (!token) return null;
   const member = await deps.users.byId(token.userId);
   if (!member?.active) return null;
-  const allowed = ROLE_PERMISSIONS[member.role];
-  return { kind: 'api-token', tokenId: token.id, name: token.name, userId: member.id, scopes: token.scopes.filter((s) => allowed.includes(s)) };
+  return { kind: 'api-token', tokenId: token.id, name: token.name, userId: member.id, scopes: token.scopes, member };
 }
 
 export function requireApiActor(deps: ApiAuthDeps): onRequestAsyncHookHandler {
@@ -41,10 +42,18 @@ export function requireApiActor(deps: ApiAuthDeps): onRequestAsyncHookHandler {
     }
     request.actor = actor;
     const needs = routePermission(request);
-    if (needs && !actorAllows(actor, needs)) {
+    const issueId = (request.params as { issueId?: string } | undefined)?.issueId;
+    const newsletter = actor.kind === 'api-token' && issueId && deps.newsletterOfIssue ? await deps.newsletterOfIssue(issueId) : null;
+    if (needs && !actorAllows(actor, needs, newsletter)) {
       const has = actor.kind === 'api-token' ? actor.scopes.join(', ') || 'none' : '';
       reply.header('www-authenticate', `Bearer realm="newsletter", error="insufficient_scope", scope="${needs}"`);
-      throw new HttpInputError(403, `This token may not do this: it needs the scope "${needs}" (it has: ${has}).`);
+      const scopeHeld = actor.kind === 'api-token' && (actor.scopes as readonly string[]).includes(needs);
+      throw new HttpInputError(
+        403,
+        scopeHeld
+          ? `This token's member may not do this (their role does not allow "${needs}"${newsletter ? ` for ${newsletter}` : ''}).`
+          : `This token may not do this: it needs the scope "${needs}" (it has: ${has}).`,
+      );
     }
   };
 }

@@ -22,6 +22,7 @@ import { partitionsFor, type Partitions } from '../redis/partitions.ts';
 import type { RedisSubscriberStore } from '../subscribers/redis-store.ts';
 import { requireApiActor } from '../http/api-auth.ts';
 import { ApiTokenStore } from '../team/api-token-store.ts';
+import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
 import { UserStore } from '../team/user-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { RedisArchiveSource, type ArchiveSource } from '../archive/archive-source.ts';
@@ -207,7 +208,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       api.addHook(
         'onRequest',
-        requireApiActor({ adminToken: config.adminToken, tokens: new ApiTokenStore(deps.redis, keys), users: new UserStore(deps.redis, keys) }),
+        requireApiActor({
+          adminToken: config.adminToken,
+          tokens: new ApiTokenStore(deps.redis, keys),
+          users: new UserStore(deps.redis, keys),
+          newsletterOfIssue: (issueId) => newsletterOfIssue(config.emailsDir, issueId),
+        }),
       );
       await api.register(adminSubscriberRoutes(ctx));
       await api.register(adminCampaignRoutes(ctx));

@@ -1,7 +1,7 @@
 // Who is acting on a console or API request, as the guards found them, and what they may do:
 // a member by their role, the ADMIN_TOKEN (every permission: the first admin's setup, and
 // scripts until they move to API tokens), an API token by its scopes.
-import { type ApiScope, type Requirement, type Role, ROLE_PERMISSIONS } from './roles.ts';
+import { type ApiScope, type Permission, type Requirement, type Role, ROLE_PERMISSIONS } from './roles.ts';
 import type { TeamMember } from './user-store.ts';
 
 export type Actor =
@@ -9,15 +9,34 @@ export type Actor =
   /** A console session opened with ADMIN_TOKEN while the team had no members. */
   | { kind: 'setup' }
   | { kind: 'admin-token' }
-  | { kind: 'api-token'; tokenId: string; name: string; userId: string; scopes: readonly ApiScope[] };
+  | { kind: 'api-token'; tokenId: string; name: string; userId: string; scopes: readonly ApiScope[]; member?: TeamMember };
 
-export function actorAllows(actor: Actor, needs: Requirement): boolean {
+/** The permissions a member's role for one newsletter can change: what is done to its issues, sends and reports. */
+export const NEWSLETTER_PERMISSIONS: readonly Permission[] = [
+  'issues:read',
+  'issues:edit',
+  'issues:test-send',
+  'campaigns:read',
+  'campaigns:send',
+  'reports:read',
+];
+
+/** The member's role for a newsletter: theirs for it, else their own. */
+export function roleFor(member: TeamMember, newsletterId: string | null): Role {
+  return (newsletterId && member.newsletterRoles[newsletterId]) || member.role;
+}
+
+/**
+ * Whether the actor may: a member by their role (for `newsletterId`'s issue or send, their role
+ * there); an API token by its scopes, within its member's role (`member`, read afresh).
+ */
+export function actorAllows(actor: Actor, needs: Requirement, newsletterId: string | null = null): boolean {
   if (needs === 'public' || needs === 'signed-in') return true;
   switch (actor.kind) {
     case 'member':
-      return ROLE_PERMISSIONS[actor.member.role].includes(needs);
+      return ROLE_PERMISSIONS[roleFor(actor.member, newsletterId)].includes(needs);
     case 'api-token':
-      return (actor.scopes as readonly string[]).includes(needs);
+      return (actor.scopes as readonly string[]).includes(needs) && (!actor.member || ROLE_PERMISSIONS[roleFor(actor.member, newsletterId)].includes(needs));
     default:
       return true;
   }

@@ -19,6 +19,17 @@ export interface TeamMember {
   active: boolean;
   /** Logging in also takes a one-time code (src/team/totp.ts). */
   twoFactor: boolean;
+  /** Roles that replace `role` for one newsletter's issues, sends and reports, by newsletter id. */
+  newsletterRoles: Readonly<Record<string, Role>>;
+}
+
+function newsletterRolesOf(raw: string | undefined): Record<string, Role> {
+  try {
+    const parsed = JSON.parse(raw ?? '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, Role] => isRole(e[1])));
+  } catch {
+    return {};
+  }
 }
 
 interface Stored extends TeamMember {
@@ -52,6 +63,7 @@ export class UserStore {
       createdAt: h.created ?? '',
       active: Boolean(h.password),
       twoFactor: Boolean(h.totp),
+      newsletterRoles: newsletterRolesOf(h.roles),
       password: h.password ?? '',
     };
   }
@@ -114,11 +126,21 @@ export class UserStore {
     }
     const createdAt = new Date().toISOString();
     await this.redis.hset(this.keys.user(id), { email, role, created: createdAt });
-    return { id, email, role, createdAt, active: false, twoFactor: false };
+    return { id, email, role, createdAt, active: false, twoFactor: false, newsletterRoles: {} };
   }
 
   async setRole(id: string, role: Role): Promise<void> {
     if (await this.stored(id)) await this.redis.hset(this.keys.user(id), 'role', role);
+  }
+
+  /** Sets (or, with null, clears) the member's role for one newsletter. */
+  async setNewsletterRole(id: string, newsletterId: string, role: Role | null): Promise<void> {
+    const member = await this.stored(id);
+    if (!member) return;
+    const roles: Record<string, Role> = { ...member.newsletterRoles };
+    if (role) roles[newsletterId] = role;
+    else delete roles[newsletterId];
+    await this.redis.hset(this.keys.user(id), 'roles', JSON.stringify(roles));
   }
 
   /** Sets the password (an argon2id PHC string) and voids every invitation or reset link. */
@@ -187,5 +209,5 @@ export class UserStore {
 }
 
 function publicPart(s: Stored): TeamMember {
-  return { id: s.id, email: s.email, role: s.role, createdAt: s.createdAt, active: s.active, twoFactor: s.twoFactor };
+  return { id: s.id, email: s.email, role: s.role, createdAt: s.createdAt, active: s.active, twoFactor: s.twoFactor, newsletterRoles: s.newsletterRoles };
 }

@@ -113,6 +113,18 @@ describe('API tokens', () => {
     expect((await api(token, 'GET', '/api/campaigns')).statusCode).toBe(401);
   });
 
+  it("bounds a token by its member's role for the issue's newsletter", async () => {
+    const kay = await inviteAndJoin(h.app, admin, 'kay@news.example.test', 'editor');
+    const token = await createToken(kay, 'kay sends', ['campaigns:send']);
+    const id = (await h.redis.hget(h.keys.userEmails(), 'kay@news.example.test'))!;
+    await admin.get('/admin/team');
+    await admin.submit(`/admin/team/${id}/newsletter-roles`, { 'role-pretrain-weekly': 'writer' });
+    const refused = await api(token, 'POST', '/api/campaigns/pretrain-weekly-064/pause');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toBe('This token\'s member may not do this (their role does not allow "campaigns:send" for pretrain-weekly).');
+    expect((await api(token, 'POST', '/api/campaigns/field-notes-012/pause')).statusCode).toBe(404);
+  });
+
   it('opens nothing once revoked', async () => {
     const token = await createToken(admin, 'short lived', ['campaigns:read']);
     expect((await api(token, 'GET', '/api/campaigns')).statusCode).toBe(200);

@@ -125,6 +125,35 @@ describe('roles', () => {
     expect((await editor.get('/admin/team')).statusCode).toBe(403);
   });
 
+  it('gives a member a role of its own for one newsletter: a writer who may send field-notes only', async () => {
+    const id = (await h.redis.hget(h.keys.userEmails(), 'wen@news.example.test'))!;
+    const team = await admin.get('/admin/team');
+    expect(team.body).toContain(`name="role-field-notes"`);
+    const saved = await admin.submit(`/admin/team/${id}/newsletter-roles`, {
+      'role-field-notes': 'editor',
+      'role-pretrain-weekly': '',
+      'role-shipping-log': '',
+    });
+    expect(saved.body).toContain('Saved the roles of wen@news.example.test per newsletter.');
+    expect(saved.body).toContain('field-notes: Editor');
+    expect((await writer.get('/admin/issues/field-notes-012/send')).statusCode).toBe(200);
+    const other = await writer.get('/admin/issues/pretrain-weekly-064/send');
+    expect(other.statusCode).toBe(403);
+    expect(other.body).toContain('wen@news.example.test (Writer) cannot do this');
+    // A test send to others, allowed where they may send, not elsewhere.
+    await writer.get('/admin/issues/field-notes-012');
+    expect((await writer.submit('/admin/issues/field-notes-012/test-send', { to: 'colleague@news.example.test' })).body).toContain(
+      'Test copy queued to 1 address.',
+    );
+    await writer.get('/admin/issues/pretrain-weekly-064');
+    expect((await writer.submit('/admin/issues/pretrain-weekly-064/test-send', { to: 'colleague@news.example.test' })).body).toContain(
+      'A writer test-sends only to their own address',
+    );
+    await admin.get('/admin/team');
+    await admin.submit(`/admin/team/${id}/newsletter-roles`, { 'role-field-notes': '' });
+    expect((await writer.get('/admin/issues/field-notes-012/send')).statusCode).toBe(403);
+  });
+
   it('takes a changed role into effect on the next request', async () => {
     const member = await logIn(h.app, 'eve@news.example.test');
     await admin.get('/admin/team');

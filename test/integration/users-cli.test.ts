@@ -69,12 +69,19 @@ describe('newsletter users', () => {
     await again.get('/admin/login');
     expect((await again.post('/admin/login', { email: 'ada@news.example.test', password: PASSWORD })).statusCode).toBe(401);
     expect((await again.post('/admin/login', { email: 'ada@news.example.test', password: fresh })).statusCode).toBe(303);
+    expect((await users('role', 'bob@news.example.test', 'editor', '--newsletter', 'field-notes')).stdout).toBe(
+      'bob@news.example.test is editor for field-notes\n',
+    );
+    expect((await users('role', 'bob@news.example.test', 'editor', '--newsletter', 'nope')).stderr).toContain('--newsletter nope: no such newsletter');
+    const roles = JSON.parse((await h.redis.hget(h.keys.user((await h.redis.hget(h.keys.userEmails(), 'bob@news.example.test'))!), 'roles'))!);
+    expect(roles).toEqual({ 'field-notes': 'editor' });
     const removed = await users('remove', 'bob@news.example.test');
     expect(removed.stdout).toBe('removed bob@news.example.test; 0 sessions ended, 0 API tokens revoked\n');
     // Each change is in the audit log, by the operator on this machine.
     const { entries } = await new AuditLog(h.redis, h.keys, 400).page({ actor: 'cli (' }, 10);
     expect(entries.map((e) => `${e.action} ${e.target}`)).toEqual([
       'member-remove bob@news.example.test',
+      'member-role bob@news.example.test',
       'reset-asked ada@news.example.test',
       'member-invite bob@news.example.test',
       'member-invite ada@news.example.test',

@@ -112,6 +112,34 @@ export function register(program: Command): void {
     });
 
   cmd
+    .command('role')
+    .description("change a member's role, or with --newsletter their role for one newsletter's issues and sends ('own': back to their role)")
+    .argument('<email>', 'their address')
+    .argument('<role>', `${ROLES.join(' | ')}${' | own (with --newsletter)'}`)
+    .option('--newsletter <id>', 'only for this newsletter')
+    .action(async (raw: string, rawRole: string, opts: { newsletter?: string }) => {
+      const { changeRole } = await import('../../use-cases/manage-team.ts');
+      const role = opts.newsletter && rawRole === 'own' ? null : requireRole(rawRole);
+      await withTeam(false, async (deps) => {
+        const member = await memberOf(deps, raw);
+        if (opts.newsletter) {
+          const { loadNewsletters } = await import('../../content/index.ts');
+          const known = (await loadNewsletters(loadConfig(readEnvironment()).emailsDir).catch(() => [])).map((n) => n.id);
+          if (!known.includes(opts.newsletter))
+            throw new UserError(`--newsletter ${opts.newsletter}: no such newsletter (known: ${known.join(', ') || 'none'})`);
+          await deps.users.setNewsletterRole(member.id, opts.newsletter, role);
+          await deps.record('member-role', member.email, `newsletters=${opts.newsletter}=${role ?? member.role}`);
+          process.stdout.write(`${member.email} is ${role ?? `${member.role} (their role)`} for ${opts.newsletter}\n`);
+          return;
+        }
+        const done = await changeRole(deps, null, member.id, role!);
+        if ('refused' in done) throw new UserError(`${member.email} is the last admin: make another member admin first`);
+        await deps.record('member-role', member.email, `role=${role}`);
+        process.stdout.write(`${member.email} is now ${role}\n`);
+      });
+    });
+
+  cmd
     .command('remove')
     .description('remove a member: their sessions end at once (the last admin stays)')
     .argument('<email>', 'their address')

@@ -102,6 +102,9 @@ export interface TeamMessages {
   twoFactorDisabled: string;
   twoFactorOffFor: (email: string) => string;
   twoFactorBadge: string;
+  perNewsletter: string;
+  asTheirRole: (role: string) => string;
+  newsletterRolesSaved: (email: string) => string;
 }
 
 export interface ConsoleMessages {
