@@ -19,6 +19,7 @@ const tokens = {} as Record<ApiScope, string>;
 let revokedToken: string;
 
 const SAMPLE: Record<string, string> = {
+  queueName: 'transactional',
   id: 'matrix-none',
   issueId: 'matrix-none',
   token: '1.abcdefghijkl.1999999999.x',
@@ -117,6 +118,21 @@ describe('the permission matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('refuses every console POST without its CSRF token, even from an admin, and every write to the read-only queue board', async () => {
+    const wrong: string[] = [];
+    for (const route of consoleRoutes().filter((r) => !['GET', 'HEAD'].includes(r.method))) {
+      const res = await asConsole(route, cookieOf(sessions.admin));
+      // Bull Board's own API (not a form): read-only, every write answers 405.
+      // ("pause all" and "resume all" pass over read-only queues: 200, nothing paused, checked below.)
+      const refused = route.url.startsWith('/admin/queues/')
+        ? res.statusCode === 405 || (/^\/admin\/queues\/api\/queues\/(pause|resume)$/.test(route.url) && res.statusCode === 200)
+        : res.statusCode === 403 && /This form has expired or did not come from the console/.test(res.body);
+      if (!refused) wrong.push(`${route.method} ${route.url}: ${res.statusCode}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await h.transactionalQueue.isPaused()).toBe(false);
   });
 
   it('sends a caller with no session, or an ended one, to the login page (GET) or 401 (POST), except on the public pages', async () => {
