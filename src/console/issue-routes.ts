@@ -198,6 +198,20 @@ ${
       }
     }
 
+    /** sendIssue with its question answered `yes` (or not, to learn the count), and how many it goes to. */
+    async function sendAnswering(loaded: PublishableIssue, at: Date | undefined, yes: boolean) {
+      let recipients = 0;
+      const outcome = await sendIssue(sendDeps, {
+        published: loaded.published,
+        ...(at ? { at } : {}),
+        confirm: async (q) => {
+          recipients = q.recipients;
+          return yes;
+        },
+      });
+      return { outcome, recipients };
+    }
+
     // The question before a send: what, to how many, when. A GET: it writes nothing.
     app.get('/issues/:id/send', async (request, reply) => {
       const { id } = parseInput(params, request.params);
@@ -206,15 +220,7 @@ ${
       const prepared = await prepareSend(id, form.at);
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
-      let recipients = 0;
-      const outcome = await sendIssue(sendDeps, {
-        published: loaded.published,
-        ...(at ? { at } : {}),
-        confirm: async (q) => {
-          recipients = q.recipients;
-          return false;
-        },
-      });
+      const { outcome, recipients } = await sendAnswering(loaded, at, false);
       if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));
       const csrf = reply.generateCsrf();
       return page(
@@ -239,15 +245,7 @@ ${
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
       try {
-        let recipients = 0;
-        const outcome = await sendIssue(sendDeps, {
-          published: loaded.published,
-          ...(at ? { at } : {}),
-          confirm: async (q) => {
-            recipients = q.recipients;
-            return true;
-          },
-        });
+        const { outcome, recipients } = await sendAnswering(loaded, at, true);
         if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));
         audit(request, at ? 'schedule' : 'send', id, { recipients, ...(at ? { at: at.toISOString() } : {}) });
         return flash.redirect(request, reply, `/admin/sends/${encodeURIComponent(id)}`);

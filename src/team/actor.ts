@@ -11,15 +11,11 @@ export type Actor =
   | { kind: 'admin-token' }
   | { kind: 'api-token'; tokenId: string; name: string; userId: string; scopes: readonly ApiScope[]; member?: TeamMember };
 
-/** The permissions a member's role for one newsletter can change: what is done to its issues, sends and reports. */
-export const NEWSLETTER_PERMISSIONS: readonly Permission[] = [
-  'issues:read',
-  'issues:edit',
-  'issues:test-send',
-  'campaigns:read',
-  'campaigns:send',
-  'reports:read',
-];
+/**
+ * The permissions a member's role for one newsletter can change: what is done to its issues,
+ * sends and reports, which are exactly an editor's (a writer's and sending).
+ */
+export const NEWSLETTER_PERMISSIONS: readonly Permission[] = ROLE_PERMISSIONS.editor;
 
 /** The member's role for a newsletter: theirs for it, else their own. */
 export function roleFor(member: TeamMember, newsletterId: string | null): Role {
