@@ -106,7 +106,7 @@ ${alert}
 
 async function showLogin(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, status: number, notice?: Notice, email?: string) {
   const m = consoleLanguage(request, reply, deps.cookies);
-  const setup = !(await deps.users.hasActiveMember());
+  const setup = !(await deps.users.hasActiveAdmin());
   return sendPage(reply, status, consolePage({ m, title: m.loginTitle, path: '/admin/login', body: loginPage(m, reply.generateCsrf(), setup, notice, email) }));
 }
 
@@ -117,7 +117,7 @@ export async function sessionActor(deps: Pick<AuthDeps, 'sessions' | 'users'>, r
   if (session.userId) {
     const member = await deps.users.byId(session.userId);
     if (member?.active) return { kind: 'member', member, session: session.handle };
-  } else if (!(await deps.users.hasActiveMember())) {
+  } else if (!(await deps.users.hasActiveAdmin())) {
     return { kind: 'setup' };
   }
   await deps.sessions.end(session.handle);
@@ -173,8 +173,9 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
     app.get('/login', async (request, reply) => {
       if (await sessionActor(deps, request)) return reply.code(303).header('location', '/admin').send();
       const m = consoleLanguage(request, reply, deps.cookies);
-      const done = (request.query as { done?: unknown }).done === 'logout';
-      return showLogin(deps, request, reply, 200, done ? { text: m.loggedOut, error: false } : undefined);
+      const done = (request.query as { done?: unknown }).done;
+      const notice = done === 'logout' ? m.loggedOut : done === 'password' ? m.team.passwordSavedLogIn : null;
+      return showLogin(deps, request, reply, 200, notice ? { text: notice, error: false } : undefined);
     });
 
     app.post(
@@ -186,7 +187,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
         const body = parsed.success ? parsed.data : { email: '', password: '', token: undefined };
         if (body.token !== undefined) {
           // The admin token: only while the team has no members (the first admin's setup).
-          const setup = !(await deps.users.hasActiveMember());
+          const setup = !(await deps.users.hasActiveAdmin());
           if (setup && sameSecret(body.token, deps.adminToken)) {
             audit(request, 'login', 'setup', undefined, { label: 'ADMIN_TOKEN' });
             return startSession(deps, request, reply, null);
@@ -217,13 +218,14 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
           );
           return showLogin(deps, request, reply, 401, { text: m.team.loginFailed, error: true }, email);
         }
-        await deps.throttle.succeeded(email);
         if (found.member.twoFactor) {
           // The password was right; the session waits for the code (no session id yet).
           const challenge = await deps.challenges.create(found.member.id);
           reply.setCookie(CHALLENGE_COOKIE, challenge, consoleCookie(deps.cookies, CHALLENGE_TTL_SECONDS));
           return reply.code(303).header('location', '/admin/login/code').header('cache-control', 'no-store').send();
         }
+        // The address's wrong tries are forgiven only when the whole login succeeds (a code too, above).
+        await deps.throttle.succeeded(email);
         audit(request, 'login', '', undefined, { label: found.member.email, id: found.member.id });
         return startSession(deps, request, reply, found.member.id);
       },
@@ -250,12 +252,18 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
         const userId = await deps.challenges.userOf(challenge);
         const member = userId ? await deps.users.byId(userId) : null;
         if (!challenge || !member?.active) return showLogin(deps, request, reply, 401, { text: m.team.codeExpired, error: true });
+        // Wrong codes count against the address as wrong passwords do: blocked, no code is tried.
+        if (await deps.throttle.isBlocked(member.email)) {
+          await deps.challenges.end(challenge);
+          return showLogin(deps, request, reply, 429, { text: m.team.loginThrottled, error: true });
+        }
         const parsed = codeBody.safeParse(request.body ?? {});
         const sealed = (await deps.users.totpSecrets(member.id)).active;
         const secret = sealed ? openTotpSecret(deps.secrets, sealed) : null;
         const step = secret && parsed.success ? totpStepOf(secret, parsed.data.code) : null;
         if (step !== null && (await deps.users.useTotpStep(member.id, step))) {
           await deps.challenges.end(challenge);
+          await deps.throttle.succeeded(member.email);
           reply.clearCookie(CHALLENGE_COOKIE, consoleCookie(deps.cookies));
           audit(request, 'login', '', { twoFactor: true }, { label: member.email, id: member.id });
           return startSession(deps, request, reply, member.id);

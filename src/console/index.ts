@@ -49,7 +49,9 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       // An issue's or a send's pages name the issue by `:id`.
       newsletterOf: async (request: FastifyRequest) => {
         const id = (request.params as { id?: string } | undefined)?.id;
-        return id && /^\/admin\/(issues|sends)\/:id/.test(request.routeOptions.url ?? '') ? newsletterOfIssue(ctx.config.emailsDir, id) : null;
+        return id && /^\/admin\/(issues|sends)\/:id/.test(request.routeOptions.url ?? '')
+          ? newsletterOfIssue({ emailsDir: ctx.config.emailsDir, redis: ctx.redis, keys: ctx.keys }, id)
+          : null;
       },
     };
     const flash = new Flash(auth.sessions);

@@ -7,7 +7,7 @@
 // send` and the admin API.
 import { canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
-import { actorAllows } from '../team/actor.ts';
+import { actorAllows, roleFor } from '../team/actor.ts';
 import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -171,7 +171,9 @@ ${
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
       // A writer (who may not send) test-sends only to their own address: never a way to mail others.
       const actor = request.actor;
-      const mayMailOthers = actor?.kind !== 'member' || actorAllows(actor, 'campaigns:send', await newsletterOfIssue(ctx.config.emailsDir, id));
+      const mayMailOthers =
+        actor?.kind !== 'member' ||
+        actorAllows(actor, 'campaigns:send', await newsletterOfIssue({ emailsDir: ctx.config.emailsDir, redis: ctx.redis, keys: ctx.keys }, id));
       if (actor?.kind === 'member' && !mayMailOthers && addresses.some((a) => a.toLowerCase() !== actor.member.email.toLowerCase()))
         return flash.redirect(request, reply, issuePage(id), failure(new Error(m.team.ownAddressOnly(actor.member.email))));
       try {
@@ -244,6 +246,16 @@ ${
       const prepared = await prepareSend(id, form.at);
       if ('refused' in prepared) return flash.redirect(request, reply, issuePage(id), prepared.refused);
       const { loaded, at } = prepared;
+      // The guard judged by the issue's newsletter as published (or its file then); the send goes
+      // to the newsletter the file names now, which the member must be allowed to send too.
+      const actor = request.actor;
+      if (actor?.kind === 'member' && !actorAllows(actor, 'campaigns:send', loaded.newsletter.id))
+        return flash.redirect(
+          request,
+          reply,
+          issuePage(id),
+          failure(new Error(m.team.forbidden(`${actor.member.email} (${m.team.roleNames[roleFor(actor.member, loaded.newsletter.id)]})`, 'campaigns:send'))),
+        );
       try {
         const { outcome, recipients } = await sendAnswering(loaded, at, true);
         if (outcome.kind === 'already-sent') return flash.redirect(request, reply, issuePage(id), alreadySentNotice(m, outcome.record));

@@ -110,6 +110,8 @@ export function memberLinkRoutes(deps: MemberLinkDeps): FastifyPluginAsync {
           await deps.throttle.succeeded(found.member.email);
           request.log.info({ ip: clientIp(request), purpose, sessionsEnded: ended }, 'console: password set from a mailed link');
           audit(request, 'password-set', found.member.email, { link: purpose, sessionsEnded: ended }, { label: found.member.email, id: found.member.id });
+          // A mailed link proves the mailbox, not the authenticator: with two-step sign-in the member logs in, code and all.
+          if (found.member.twoFactor) return reply.code(303).header('location', '/admin/login?done=password').header('cache-control', 'no-store').send();
           return startSession(deps, request, reply, found.member.id);
         },
       );
@@ -127,12 +129,17 @@ export function memberLinkRoutes(deps: MemberLinkDeps): FastifyPluginAsync {
       async (request, reply) => {
         const parsed = resetBody.safeParse(request.body ?? {});
         const email = parsed.success ? parsed.data.email.trim() : '';
-        // The same answer, after the same work, for every address: only a member's gets a mail.
-        const member = await deps.users.byEmail(email);
-        if (member && (await deps.throttle.mayMailReset(email))) {
-          await deps.users.startLink(member.id, 'reset');
-          await enqueueMemberLinkMail(deps.transactionalQueue, { userId: member.id, purpose: 'reset' });
+        // The same answer, after the same work, for every address: the lookup and the throttle for
+        // each; a member's link and mail are made after the answer has gone.
+        const [member, allowed] = await Promise.all([deps.users.byEmail(email), deps.throttle.mayMailReset(email)]);
+        if (member && allowed) {
           audit(request, 'reset-asked', member.email, undefined, { label: 'anonymous' });
+          reply.raw.once('finish', () => {
+            deps.users
+              .startLink(member.id, 'reset')
+              .then(() => enqueueMemberLinkMail(deps.transactionalQueue, { userId: member.id, purpose: 'reset' }))
+              .catch((error: Error) => request.log.error({ err: error.message }, 'console: reset mail not queued'));
+          });
         }
         return reply.code(303).header('location', '/admin/reset?sent=1').header('cache-control', 'no-store').send();
       },

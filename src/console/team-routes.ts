@@ -163,6 +163,8 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const m = consoleLanguage(request, reply, deps.cookies);
       const member = await deps.users.byId((request.params as { id: string }).id);
       if (!member) return back(request, reply, bad(m.team.noSuchMember));
+      // Your own second step goes off only with a code (the account page): a stolen session cannot.
+      if (request.actor && actorUserId(request.actor) === member.id) return back(request, reply, bad(m.team.notYourself));
       await deps.users.disableTotp(member.id);
       audit(request, 'two-factor-off', member.email);
       return back(request, reply, ok(m.team.twoFactorOffFor(member.email)));

@@ -212,7 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           adminToken: config.adminToken,
           tokens: new ApiTokenStore(deps.redis, keys),
           users: new UserStore(deps.redis, keys),
-          newsletterOfIssue: (issueId) => newsletterOfIssue(config.emailsDir, issueId),
+          newsletterOfIssue: (issueId) => newsletterOfIssue({ emailsDir: config.emailsDir, redis: deps.redis, keys }, issueId),
         }),
       );
       await api.register(adminSubscriberRoutes(ctx));

@@ -19,29 +19,27 @@ export class LoginChallenges {
 
   async create(userId: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.redis.set(this.keys.loginChallenge(hashOf(id)), JSON.stringify({ user: userId, wrong: 0 }), 'EX', CHALLENGE_TTL_SECONDS);
+    const key = this.keys.loginChallenge(hashOf(id));
+    await this.redis.multi().hset(key, 'user', userId).expire(key, CHALLENGE_TTL_SECONDS).exec();
     return id;
   }
 
   /** The member a challenge is for, or null (none, expired, used up). */
   async userOf(id: string | undefined): Promise<string | null> {
     if (!id || !ID.test(id)) return null;
-    const raw = await this.redis.get(this.keys.loginChallenge(hashOf(id)));
-    return raw ? ((JSON.parse(raw) as { user?: string }).user ?? null) : null;
+    return this.redis.hget(this.keys.loginChallenge(hashOf(id)), 'user');
   }
 
-  /** Counts a wrong code; false when that was the last try (the challenge is gone). */
+  /**
+   * Counts a wrong code, in one step (requests at once each count: HINCRBY); false when that
+   * was the last try, and the challenge is gone.
+   */
   async wrong(id: string): Promise<boolean> {
     const key = this.keys.loginChallenge(hashOf(id));
-    const raw = await this.redis.get(key);
-    if (!raw) return false;
-    const record = JSON.parse(raw) as { user: string; wrong: number };
-    if (record.wrong + 1 >= CHALLENGE_TRIES) {
-      await this.redis.del(key);
-      return false;
-    }
-    await this.redis.set(key, JSON.stringify({ ...record, wrong: record.wrong + 1 }), 'KEEPTTL');
-    return true;
+    const wrong = await this.redis.hincrby(key, 'wrong', 1);
+    if (wrong < CHALLENGE_TRIES && (await this.redis.hexists(key, 'user'))) return true;
+    await this.redis.del(key);
+    return false;
   }
 
   async end(id: string | undefined): Promise<void> {

@@ -106,9 +106,9 @@ export class UserStore {
     return this.redis.hlen(this.keys.userEmails());
   }
 
-  /** Whether anyone can log in with a password: until then ADMIN_TOKEN opens the console (the setup). */
-  async hasActiveMember(): Promise<boolean> {
-    return (await this.list()).some((m) => m.active);
+  /** Whether an admin can log in with a password: until then ADMIN_TOKEN opens the console (the setup). */
+  async hasActiveAdmin(): Promise<boolean> {
+    return (await this.list()).some((m) => m.active && m.role === 'admin');
   }
 
   /** A new member, not yet able to log in (see startLink('invite')). */
@@ -117,15 +117,19 @@ export class UserStore {
     const key = mailboxKey(rawEmail);
     if (!email || !key) throw new UserError(`"${rawEmail}" is not an email address`);
     const id = randomBytes(9).toString('base64url');
-    // Claim the address first: of two creations at once, one wins. An index entry whose record
-    // is missing (a crash between the two writes) is taken over.
+    const createdAt = new Date().toISOString();
+    // The record first, then the claim on the address: of two creations at once one wins, and
+    // the other's record goes (no member outside the index). An index entry whose record is
+    // missing (a crash between the two writes) is taken over.
+    await this.redis.hset(this.keys.user(id), { email, role, created: createdAt });
     if ((await this.redis.hsetnx(this.keys.userEmails(), key, id)) === 0) {
       const holder = await this.redis.hget(this.keys.userEmails(), key);
-      if (holder && (await this.stored(holder))) throw new MemberExistsError(`${email} is already a member of the team`);
+      if (holder && holder !== id && (await this.stored(holder))) {
+        await this.redis.del(this.keys.user(id));
+        throw new MemberExistsError(`${email} is already a member of the team`);
+      }
       await this.redis.hset(this.keys.userEmails(), key, id);
     }
-    const createdAt = new Date().toISOString();
-    await this.redis.hset(this.keys.user(id), { email, role, created: createdAt });
     return { id, email, role, createdAt, active: false, twoFactor: false, newsletterRoles: {} };
   }
 

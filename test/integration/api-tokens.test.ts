@@ -123,6 +123,10 @@ describe('API tokens', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json().message).toBe('This token\'s member may not do this (their role does not allow "campaigns:send" for pretrain-weekly).');
     expect((await api(token, 'POST', '/api/campaigns/field-notes-012/pause')).statusCode).toBe(404);
+    // The issue named in the body instead of the path: the same answer.
+    const body = await api(token, 'POST', '/api/campaigns', { issueId: 'pretrain-weekly-064' });
+    expect(body.statusCode).toBe(403);
+    expect(await h.redis.exists(h.keys.campaign('pretrain-weekly-064'))).toBe(0);
   });
 
   it('opens nothing once revoked', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleClient } from '../helpers/console-client.ts';
 import { inviteAndJoin, inviteLinkIn, logIn, newClient, PASSWORD, setupSession } from '../helpers/team.ts';
 import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './http-harness.ts';
+import { createHash } from 'node:crypto';
 import { LOGIN_FAILURES_ALLOWED } from '../../src/team/login-throttle.ts';
 import { totpCodeAt } from '../../src/team/totp.ts';
 
@@ -249,6 +250,21 @@ describe('your account', () => {
   });
 });
 
+describe('the setup', () => {
+  it('goes on until an admin has a password: a writer who joins first does not end it', async () => {
+    const own = await startHttpHarness();
+    try {
+      const setup = await setupSession(own.app, ADMIN_TOKEN);
+      await inviteAndJoin(own.app, setup, 'first@news.example.test', 'writer');
+      expect((await setup.get('/admin/team')).statusCode).toBe(200);
+      await inviteAndJoin(own.app, setup, 'boss@news.example.test', 'admin');
+      expect((await setup.get('/admin')).headers.location).toBe('/admin/login');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('two-step sign-in', () => {
   let ada: ConsoleClient;
   beforeAll(async () => {
@@ -286,6 +302,19 @@ describe('two-step sign-in', () => {
     expect((await client.post('/admin/login/code', { code: next })).headers.location).toBe('/admin');
     expect((await client.get('/admin')).statusCode).toBe(200);
 
+    // A reset link sets the password but opens no session past the second step.
+    await h.redis.del(h.keys.resetMailThrottle(createHash('sha256').update('tia@news.example.test').digest('base64url')));
+    const asker = newClient(h.app);
+    await asker.get('/admin/reset');
+    await asker.post('/admin/reset', { email: 'tia@news.example.test' });
+    const resetMail = (await waitForMail(h, 'tia@news.example.test', 2)).at(-1)!;
+    const resetLink = /https:\/\/news\.example\.test(\/admin\/reset\/\S+)/.exec(resetMail.text ?? '')![1]!;
+    const resetter = newClient(h.app);
+    await resetter.get(resetLink);
+    const reset = await resetter.post(resetLink, { password: PASSWORD, confirm: PASSWORD });
+    expect(reset.headers.location).toBe('/admin/login?done=password');
+    expect(resetter.cookies.has('nl_admin')).toBe(false);
+
     // The same code a second time opens nothing.
     const again = newClient(h.app);
     await again.get('/admin/login');
@@ -295,6 +324,8 @@ describe('two-step sign-in', () => {
   });
 
   it('drops the waiting login after five wrong codes, and an admin can turn the second step off', async () => {
+    // (The first test's reused code counted one; start from none.)
+    await h.redis.del(h.keys.loginFailures(createHash('sha256').update('tia@news.example.test').digest('base64url')));
     const client = newClient(h.app);
     await client.get('/admin/login');
     await client.post('/admin/login', { email: 'tia@news.example.test', password: PASSWORD });
@@ -303,11 +334,19 @@ describe('two-step sign-in', () => {
     for (let i = 0; i < 4; i++) last = await client.post('/admin/login/code', { code: '000001' });
     expect(last.body).toContain('Log in again');
     expect((await client.get('/admin/login/code')).headers.location).toBe('/admin/login');
+    // The right password did not forgive them: five wrong codes lock the address like five wrong passwords.
+    const locked = newClient(h.app);
+    await locked.get('/admin/login');
+    expect((await locked.post('/admin/login', { email: 'tia@news.example.test', password: PASSWORD })).statusCode).toBe(429);
 
     const id = (await h.redis.hget(h.keys.userEmails(), 'tia@news.example.test'))!;
+    // Not their own, from the Team page: that takes a code, on the account page.
+    const adaId = (await h.redis.hget(h.keys.userEmails(), 'ada@news.example.test'))!;
+    await ada.get('/admin/team');
+    expect((await ada.submit(`/admin/team/${adaId}/two-factor-off`)).body).toContain('You cannot remove yourself');
     await ada.get('/admin/team');
     expect((await ada.submit(`/admin/team/${id}/two-factor-off`)).body).toContain('Two-step sign-in is off for tia@news.example.test');
-    await h.redis.del(h.keys.loginFailures((await import('node:crypto')).createHash('sha256').update('tia@news.example.test').digest('base64url')));
+    await h.redis.del(h.keys.loginFailures(createHash('sha256').update('tia@news.example.test').digest('base64url')));
     await logIn(h.app, 'tia@news.example.test');
   });
 });

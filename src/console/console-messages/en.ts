@@ -147,6 +147,7 @@ export const en: ConsoleMessages = {
     twoFactorOffFor: (email) => `Two-step sign-in is off for ${email}: their password alone logs them in until they turn it on again.`,
     twoFactorBadge: 'two-step',
     perNewsletter: 'Role per newsletter',
+    passwordSavedLogIn: 'Your new password is saved. Log in with it, and the code from your authenticator app.',
     asTheirRole: (role) => `as their role (${role})`,
     newsletterRolesSaved: (email) => `Saved the roles of ${email} per newsletter.`,
   },

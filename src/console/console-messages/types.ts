@@ -103,6 +103,7 @@ export interface TeamMessages {
   twoFactorOffFor: (email: string) => string;
   twoFactorBadge: string;
   perNewsletter: string;
+  passwordSavedLogIn: string;
   asTheirRole: (role: string) => string;
   newsletterRolesSaved: (email: string) => string;
 }

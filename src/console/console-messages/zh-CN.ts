@@ -130,6 +130,7 @@ export const zhCN: ConsoleMessages = {
     twoFactorOffFor: (email) => `已为 ${email} 关闭两步登录：在其重新开启之前，仅凭密码即可登录。`,
     twoFactorBadge: '两步登录',
     perNewsletter: '按通讯设置角色',
+    passwordSavedLogIn: '新密码已保存。请用它和身份验证器应用中的验证码登录。',
     asTheirRole: (role) => `沿用其角色（${role}）`,
     newsletterRolesSaved: (email) => `已保存 ${email} 在各通讯中的角色。`,
   },

@@ -2,6 +2,7 @@
 // start one (publish and send, schedule, only new subscribers, retry the failed), a test send,
 // the status of an issue's send, and pause / resume / cancel. The same use cases as the CLI
 // commands and the console.
+import { actorAllows } from '../../team/actor.ts';
 import { audit } from '../audit.ts';
 import { ClickStore } from '../../reports/click-store.ts';
 import { issueReport } from '../../use-cases/issue-report.ts';
@@ -89,18 +90,27 @@ export function adminCampaignRoutes(ctx: AppContext): FastifyPluginAsync {
     function startSend(issueId: string, body: z.infer<typeof sendBody>, request: FastifyRequest, reply: FastifyReply) {
       return answer(async () => {
         const { published, newsletter } = await publishable(issueId);
+        // The guard saw the path's issue (or none: POST /campaigns names it in the body); the send
+        // goes to the newsletter the file names, which the token's member must be allowed to send.
+        if (request.actor && !actorAllows(request.actor, 'campaigns:send', newsletter.id))
+          throw new HttpInputError(403, `This token's member may not do this (their role does not allow "campaigns:send" for ${newsletter.id}).`);
         const at = parseSendAt(body.at, newsletter.timeZone);
+        let recipients = 0;
         const outcome = await sendIssue(sendDeps, {
           published,
           ...(at ? { at } : {}),
           ...(body.force ? { force: true } : {}),
           ...(body.onlyNew ? { onlyNew: true } : {}),
           ...(body.retryFailed ? { retryFailed: true } : {}),
+          confirm: async (q) => {
+            recipients = q.recipients;
+            return true;
+          },
         });
         if (outcome.kind === 'already-sent') throw new AlreadySentError(outcome.record);
         if (outcome.kind === 'not-confirmed') throw new UserError('not sent');
         reply.code(202);
-        audit(request, body.at ? 'schedule' : 'send', issueId, { via: 'api' });
+        audit(request, body.at ? 'schedule' : 'send', issueId, { recipients, via: 'api' });
         return { issueId, publish: outcome.publish, resend: outcome.resend, ...outcome.started };
       });
     }
