@@ -1,6 +1,6 @@
 // Logging in and out of the console, and the guard in front of every other console page.
 // Members log in with their address and password (argon2id, src/team/password.ts); the admin
-// token opens the console only until a member has set a password (the setup: inviting the first
+// token opens the console only until an admin has set a password (the setup: inviting the first
 // admin), and its sessions end then. Login
 // is rate-limited per client (every server process shares the count) and per address
 // (src/team/login-throttle.ts); each login starts a new session with a new id, named by a

@@ -6,7 +6,7 @@ import type { TeamMember } from './user-store.ts';
 
 export type Actor =
   | { kind: 'member'; member: TeamMember; session: string }
-  /** A console session opened with ADMIN_TOKEN while the team had no members. */
+  /** A console session opened with ADMIN_TOKEN while no admin of the team had a password. */
   | { kind: 'setup' }
   | { kind: 'admin-token' }
   | { kind: 'api-token'; tokenId: string; name: string; userId: string; scopes: readonly ApiScope[]; member?: TeamMember };
