@@ -56,6 +56,8 @@ export interface Keys {
   user(id: string): string;
   /** Hash: case-folded email → user id. */
   userEmails(): string;
+  /** Held while one change to the team's roles or members runs (src/team/user-store.ts). */
+  teamLock(): string;
   /** Set of the hashes of a member's console sessions (src/team/session-store.ts). */
   userSessions(userId: string): string;
   /** Wrong passwords for one address (its hash) in the last window (src/team/login-throttle.ts). */
@@ -143,6 +145,7 @@ export function keys(prefix: string): Keys {
     adminFlash: (idHash) => `${prefix}:admin-flash:${idHash}`,
     user: (id) => `${prefix}:user:${id}`,
     userEmails: () => `${prefix}:users:by-email`,
+    teamLock: () => `${prefix}:users:lock`,
     userSessions: (userId) => `${prefix}:user:${userId}:sessions`,
     loginFailures: (emailHash) => `${prefix}:login-failures:${emailHash}`,
     resetMailThrottle: (emailHash) => `${prefix}:reset-mail-throttle:${emailHash}`,

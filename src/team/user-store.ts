@@ -38,6 +38,11 @@ interface Stored extends TeamMember {
 
 export class MemberExistsError extends UserError {}
 
+/** A team change holds the lock at most this long. */
+const TEAM_LOCK_MS = 5_000;
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 // Records a one-time code's time step only if it is later than the last one used: a code works once.
 const USE_STEP = `local last = tonumber(redis.call('HGET', KEYS[1], 'totpStep') or '-1')
 if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'totpStep', ARGV[1]) return 1 end
@@ -197,6 +202,25 @@ export class UserStore {
   /** Uses up a code's time step: false when that step (or a later one) was used already. */
   async useTotpStep(id: string, step: number): Promise<boolean> {
     return (await this.redis.eval(USE_STEP, 1, this.keys.user(id), String(step))) === 1;
+  }
+
+  /**
+   * Runs `fn` while no other team change runs (a lock in Redis, released after, expiring by
+   * itself should this process die): two admins demoting each other at once cannot both pass the
+   * "the team keeps an admin" check.
+   */
+  async exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    const token = randomBytes(12).toString('base64url');
+    for (let waited = 0; ; waited += 50) {
+      if ((await this.redis.set(this.keys.teamLock(), token, 'PX', TEAM_LOCK_MS, 'NX')) === 'OK') break;
+      if (waited >= TEAM_LOCK_MS) throw new UserError('another change to the team is under way; try again in a moment');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, this.keys.teamLock(), token);
+    }
   }
 
   async remove(id: string): Promise<TeamMember | null> {

@@ -45,30 +45,36 @@ async function refusal(deps: TeamDeps, actingUserId: string | null, target: Team
   return null;
 }
 
-export async function changeRole(
+export function changeRole(
   deps: TeamDeps,
   actingUserId: string | null,
   memberId: string,
   role: Role,
 ): Promise<{ member: TeamMember } | { refused: TeamRefusal }> {
-  const member = await deps.users.byId(memberId);
-  const refused = await refusal(deps, actingUserId, member, role !== 'admin');
-  if (refused || !member) return { refused: refused ?? 'unknown' };
-  await deps.users.setRole(member.id, role);
-  return { member: { ...member, role } };
+  // The check and the change as one step among the team's changes: two admins demoting each
+  // other at once cannot both pass it.
+  return deps.users.exclusively(async () => {
+    const member = await deps.users.byId(memberId);
+    const refused = await refusal(deps, actingUserId, member, role !== 'admin');
+    if (refused || !member) return { refused: refused ?? 'unknown' };
+    await deps.users.setRole(member.id, role);
+    return { member: { ...member, role } };
+  });
 }
 
-export async function removeMember(
+export function removeMember(
   deps: TeamDeps,
   actingUserId: string | null,
   memberId: string,
 ): Promise<{ member: TeamMember; sessionsEnded: number; tokensRevoked: number } | { refused: TeamRefusal }> {
-  const member = await deps.users.byId(memberId);
-  const refused = await refusal(deps, actingUserId, member, true);
-  if (refused || !member) return { refused: refused ?? 'unknown' };
-  // Sessions and tokens first: between the steps the member can do nothing, never the reverse.
-  const sessionsEnded = await deps.sessions.endAllOf(member.id);
-  const tokensRevoked = await deps.tokens.revokeAllOf(member.id);
-  await deps.users.remove(member.id);
-  return { member, sessionsEnded, tokensRevoked };
+  return deps.users.exclusively(async () => {
+    const member = await deps.users.byId(memberId);
+    const refused = await refusal(deps, actingUserId, member, true);
+    if (refused || !member) return { refused: refused ?? 'unknown' };
+    // Sessions and tokens first: between the steps the member can do nothing, never the reverse.
+    const sessionsEnded = await deps.sessions.endAllOf(member.id);
+    const tokensRevoked = await deps.tokens.revokeAllOf(member.id);
+    await deps.users.remove(member.id);
+    return { member, sessionsEnded, tokensRevoked };
+  });
 }

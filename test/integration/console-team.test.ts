@@ -184,6 +184,27 @@ describe('removing a member', () => {
     expect((await again.post('/admin/login', { email: 'rex@news.example.test', password: PASSWORD })).statusCode).toBe(401);
   });
 
+  it('keeps an admin when two admins demote each other at the same moment', async () => {
+    const zed = await inviteAndJoin(h.app, admin, 'zed@news.example.test', 'admin');
+    const [adaId, zedId] = await Promise.all(['ada', 'zed'].map(async (n) => (await h.redis.hget(h.keys.userEmails(), `${n}@news.example.test`))!));
+    await Promise.all([admin.get('/admin/team'), zed.get('/admin/team')]);
+    const pages = await Promise.all([
+      admin.submit(`/admin/team/${zedId}/role`, { role: 'writer' }),
+      zed.submit(`/admin/team/${adaId}/role`, { role: 'writer' }),
+    ]);
+    const demoted = pages.filter((p) => /is now Writer\./.test(p.body));
+    expect(demoted).toHaveLength(1);
+    const admins = await Promise.all([adaId, zedId].map((id) => h.redis.hget(h.keys.user(id!), 'role')));
+    expect(admins.filter((r) => r === 'admin')).toHaveLength(1);
+    // Back as it was: Ada the one admin of the file's other tests.
+    if (admins[0] !== 'admin') {
+      await zed.get('/admin/team');
+      await zed.submit(`/admin/team/${adaId}/role`, { role: 'admin' });
+    }
+    await admin.get('/admin/team');
+    await admin.submit(`/admin/team/${zedId}/remove`);
+  });
+
   it('keeps the last admin, and nobody removes themselves or changes their own role', async () => {
     const adaId = (await h.redis.hget(h.keys.userEmails(), 'ada@news.example.test'))!;
     await admin.get('/admin/team');
