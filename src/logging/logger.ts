@@ -23,6 +23,11 @@ export function createLogger(settings: LoggerSettings): Logger {
   if (settings.base) options.base = settings.base;
   if (settings.file) return pino(options, pino.destination({ dest: settings.file, append: true, mkdir: true }));
   const pretty = settings.pretty ?? Boolean(process.stdout.isTTY);
-  // Synchronous pretty stream on stdout: no worker thread, nothing lost when a process exits.
-  return pretty ? pino(options, PinoPretty({ destination: 1, sync: true, colorize: true, ignore: 'hostname' })) : pino(options);
+  // Synchronous streams on stdout: no worker thread, nothing lost when a process exits, and the
+  // lines in the order they were logged. (pino's default is an asynchronous SonicBoom: at exit it
+  // writes what is buffered at once, while a write already handed to the thread pool may still be
+  // on its way, and a supervisor read "worker stopped" before "worker stopping".)
+  return pretty
+    ? pino(options, PinoPretty({ destination: 1, sync: true, colorize: true, ignore: 'hostname' }))
+    : pino(options, pino.destination({ dest: 1, sync: true }));
 }
