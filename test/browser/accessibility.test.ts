@@ -4,12 +4,13 @@
 // the pages in light and dark at 375 and 1280 px. No serious or critical violation is allowed;
 // the failure message lists each rule with the nodes that break it. One browser and one
 // listening app serve them all.
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/campaign/records/ledger.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
-import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser, openEmail } from '../../src/preview/screenshot.ts';
 import { publishWithSendUnderWay, SAMPLE_IDS, subscriberEmail } from '../helpers/sample-issues.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { createConfirmation, signListToken, signPreferencesToken } from '../../src/subscribers/tokens.ts';
@@ -109,21 +110,8 @@ async function makeSubscribersAndTokens(): Promise<void> {
 /** A page that reaches only the app; any other image is a placeholder of its size, anything else is blocked. */
 async function appOnlyPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  const sizes = new Map<string, { width: number; height: number }>();
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) {
-      // Only the archive's pages are read for image sizes; the rest (logins, redirects) pass as they are.
-      if (route.request().resourceType() !== 'document' || !new URL(url).pathname.startsWith('/issues')) return route.continue();
-      const response = await route.fetch();
-      const body = await response.text();
-      for (const [src, size] of imageSizesInHtml(body)) sizes.set(src, size);
-      return route.fulfill({ response, body });
-    }
-    if (route.request().resourceType() === 'image')
-      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
-    return route.abort('blockedbyclient');
-  });
+  // Only the archive's pages are read for image sizes; the rest (logins, redirects) pass as they are.
+  await reachOnlyApp(page, base, (request) => request.resourceType() === 'document' && new URL(request.url()).pathname.startsWith('/issues'));
   return page;
 }
 

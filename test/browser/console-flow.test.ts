@@ -3,13 +3,14 @@
 // pauses and resumes on the way, watches the page reach "done", opens the queues, logs out and
 // is refused. Real app on a port, real Redis, a real worker, a real SMTP sink. Each page is
 // screenshotted (CONSOLE_SHOTS_DIR=docs/console writes the ones README shows).
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { runWorker, type RunningWorker } from '../../src/worker/run-worker.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { ADMIN_TOKEN, METRICS_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
@@ -59,12 +60,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
   page = await context.newPage();
   // Only our server is reachable; other images (none in the samples) get a placeholder.
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url) });
-    return route.abort('blockedbyclient');
-  });
+  await reachOnlyApp(page, base);
   // eslint-disable-next-line no-console
   console.log(`screenshots: ${shots}`);
 });

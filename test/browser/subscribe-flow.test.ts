@@ -1,6 +1,7 @@
 // A person on a phone (375 px, JavaScript off): fills the subscribe form, follows the link from
 // the captured confirmation email, later opens the unsubscribe page from a signed link and
 // presses the button; then reads the archive. Every page is screenshotted for a person to look at.
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/campaign/records/campaign-record.ts';
 import { publishIssue, toPublishedIssue } from '../../src/campaign/records/publish.ts';
 import { loadIssueFile } from '../../src/content/index.ts';
-import { imageSizesInHtml, launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { signListToken } from '../../src/subscribers/tokens.ts';
 import { startListeningHarness, waitForMail, type HttpHarness } from '../integration/http-harness.ts';
@@ -39,22 +40,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 1, javaScriptEnabled: false, locale: 'zh-CN' });
   page = await context.newPage();
   // Only our server is reachable (it serves the issue's images); any other image gets a placeholder of its size.
-  const sizes = new Map<string, { width: number; height: number }>();
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) {
-      if (url.includes('/issues/')) {
-        const response = await route.fetch();
-        const body = await response.text();
-        for (const [src, size] of imageSizesInHtml(body)) sizes.set(src, size);
-        return route.fulfill({ response, body });
-      }
-      return route.continue();
-    }
-    if (route.request().resourceType() === 'image')
-      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
-    return route.abort('blockedbyclient');
-  });
+  await reachOnlyApp(page, base, (request) => request.url().includes('/issues/'));
   // eslint-disable-next-line no-console
   console.log(`screenshots: ${shots}`);
 });

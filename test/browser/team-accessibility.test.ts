@@ -3,6 +3,7 @@
 // from an invitation, the Team page (with a shown-once invitation link), a member's sessions,
 // the removal question, your account (a two-step set-up under way, a token shown once), the
 // audit log, and the 403 page a writer meets. No serious or critical violation is allowed.
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../src/preview/screenshot.ts';
@@ -29,7 +30,7 @@ afterAll(async () => {
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ deviceScaleFactor: 1, locale: 'en-GB' });
   const page = await context.newPage();
-  await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort('blockedbyclient')));
+  await reachOnlyApp(page, base);
   return page;
 }
 

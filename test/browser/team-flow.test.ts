@@ -4,13 +4,14 @@
 // list; an editor sends it; the admin removes the writer, whose open page goes to the login on
 // its next request; the audit log shows each step with who and when; an API token with
 // subscribers:read cannot write. Real app on a port, real Redis, a worker, an SMTP sink.
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { runWorker, type RunningWorker } from '../../src/worker/run-worker.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
 import { PASSWORD } from '../helpers/team.ts';
@@ -31,12 +32,7 @@ let editor: Page;
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
   contexts.push(context);
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url) });
-    return route.abort('blockedbyclient');
-  });
+  await reachOnlyApp(context, base);
   return context.newPage();
 }
 

@@ -4,11 +4,12 @@
 // painted on (3:1 for large text: 24 px, or 18.66 px bold). Colours are the ones Chromium
 // computes; the background is the nearest ancestor's background colour, with translucent
 // layers composited over what is beneath (a background image is noted and the colour beneath used).
+import { reachOnlyApp } from '../helpers/app-only.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIssueFile } from '../../src/content/index.ts';
 import { encodedSizes } from '../../src/mail/index.ts';
-import { imageSizesInHtml, launchBrowser, openEmail, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser, openEmail } from '../../src/preview/screenshot.ts';
 import { publishWithSendUnderWay, SAMPLE_IDS, subscriberEmail } from '../helpers/sample-issues.ts';
 import { createRenderer } from '../../src/render/index.ts';
 import { browserSuite, CHROMIUM_MISSING } from '../helpers/chromium.ts';
@@ -70,20 +71,7 @@ afterAll(async () => {
 /** The archive's page for `issueId`, served by the app; only the app is reachable, other images are placeholders. */
 async function openArchivePage(issueId: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: WIDTHS[0], height: 800 }, deviceScaleFactor: 1 });
-  const sizes = new Map<string, { width: number; height: number }>();
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) {
-      if (route.request().resourceType() !== 'document') return route.continue();
-      const response = await route.fetch();
-      const body = await response.text();
-      for (const [src, size] of imageSizesInHtml(body)) sizes.set(src, size);
-      return route.fulfill({ response, body });
-    }
-    if (route.request().resourceType() === 'image')
-      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url, sizes.get(url)) });
-    return route.abort('blockedbyclient');
-  });
+  await reachOnlyApp(page, base, (request) => request.resourceType() === 'document');
   const response = await page.goto(`${base}/issues/${encodeURIComponent(issueId)}`, { waitUntil: 'load' });
   expect(response?.status(), issueId).toBe(200);
   return page;

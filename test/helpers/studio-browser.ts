@@ -2,11 +2,12 @@
 // writes files), the app on a port over it, Chromium with a context that reaches only that app
 // (other images get a placeholder), every console or page error collected, and an editor logged
 // in by keyboard.
+import { reachOnlyApp } from './app-only.ts';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, placeholderSvg } from '../../src/preview/screenshot.ts';
+import { launchBrowser } from '../../src/preview/screenshot.ts';
 import { ADMIN_TOKEN, startListeningHarness, type HttpHarness } from '../integration/http-harness.ts';
 
 export interface StudioBrowser {
@@ -36,12 +37,7 @@ export async function startStudioBrowser(env: Record<string, string> = {}): Prom
     });
     page.on('pageerror', (error) => problems.push(error.message));
   });
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(url) });
-    return route.abort('blockedbyclient');
-  });
+  await reachOnlyApp(context, base);
   const login = await context.newPage();
   await login.goto(`${base}/admin/login`);
   // The field has autofocus, but a loaded machine may type before it takes effect: focus it first.
