@@ -27,6 +27,7 @@ import { AdminSessionStore } from '../team/session-store.ts';
 import { UserStore } from '../team/user-store.ts';
 import { accountRoutes } from './account-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { auditHook } from '../http/audit.ts';
 import { AuditLog } from '../team/audit-log.ts';
 import { memberLinkRoutes } from './member-link-routes.ts';
 import { teamRoutes } from './team-routes.ts';
@@ -61,6 +62,9 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
     const checks = new IssueChecks({ assetsUrl: ctx.config.assetsUrl });
     // The last run of the home page's deployment checks, kept by this process.
     const doctor: DoctorRuns = { last: null, ...(opts.doctor ? { options: opts.doctor } : {}) };
+    // What the console did goes into the audit log, written before each answer leaves.
+    const auditLog = new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays);
+    admin.addHook('onSend', auditHook(auditLog));
     await admin.register(authRoutes(auth));
     await admin.register(memberLinkRoutes({ ...auth, transactionalQueue: ctx.subscription.transactionalQueue }));
     await admin.register(async (guarded) => {
@@ -77,7 +81,7 @@ export function consoleRoutes(ctx: AppContext, opts: { doctor?: DoctorOptions } 
       await guarded.register(queuesRoutes(ctx));
       await guarded.register(teamRoutes({ ...team, cookies, flash, newsletters: ctx.newsletters.all.map((n) => ({ id: n.id, name: n.name })) }));
       await guarded.register(accountRoutes({ sessions: auth.sessions, tokens, users, secrets: ctx.config.secrets, cookies, flash }));
-      await guarded.register(auditRoutes({ log: new AuditLog(ctx.redis, ctx.keys, ctx.config.auditRetentionDays), config: ctx.config, cookies }));
+      await guarded.register(auditRoutes({ log: auditLog, config: ctx.config, cookies }));
     });
   };
 }

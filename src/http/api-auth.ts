@@ -43,7 +43,9 @@ export function requireApiActor(deps: ApiAuthDeps): onRequestAsyncHookHandler {
     request.actor = actor;
     const needs = routePermission(request);
     const issueId = (request.params as { issueId?: string } | undefined)?.issueId;
-    const newsletter = actor.kind === 'api-token' && issueId && deps.newsletterOfIssue ? await deps.newsletterOfIssue(issueId) : null;
+    // Looked up only when the token's member has a role of their own for some newsletter.
+    const scoped = actor.kind === 'api-token' && Object.keys(actor.member?.newsletterRoles ?? {}).length > 0;
+    const newsletter = scoped && issueId && deps.newsletterOfIssue ? await deps.newsletterOfIssue(issueId) : null;
     if (needs && !actorAllows(actor, needs, newsletter)) {
       const has = actor.kind === 'api-token' ? actor.scopes.join(', ') || 'none' : '';
       reply.header('www-authenticate', `Bearer realm="newsletter", error="insufficient_scope", scope="${needs}"`);

@@ -1,7 +1,7 @@
 // Who acts on a console or API request, and what of it goes into the audit log. A guard sets
 // `request.actor`; a handler that did something the log keeps says so with `audit(request, …)`
-// once it has succeeded; one onSend hook (auditHook) writes the entry, before the answer
-// leaves, and logs it as one line too.
+// once it has succeeded; an onSend hook (auditHook), added in the console's and the API's
+// scopes only, writes the entry before the answer leaves, and logs it as one line too.
 import type { FastifyRequest, onSendAsyncHookHandler } from 'fastify';
 import { type Actor, actorLabel, actorUserId } from '../team/actor.ts';
 import type { AuditAction, AuditLog } from '../team/audit-log.ts';

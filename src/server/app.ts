@@ -149,7 +149,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sends,
   };
   if (!deps.sends) app.addHook('onClose', async () => sends.close());
-  app.addHook('onSend', auditHook(new AuditLog(deps.redis, keys, config.auditRetentionDays)));
   addServerCollectors(ctx.metrics, { redis: deps.redis, keys, partitionKeys: partitions.keys, store: deps.store, newsletters, queues: ctx.metricsQueues });
 
   declarePermissions(app);
@@ -206,6 +205,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync); register() takes one by design.
     async (api) => {
+      // What the API did goes into the audit log (the console's scope has its own hook: none on the public site's paths).
+      api.addHook('onSend', auditHook(new AuditLog(deps.redis, keys, config.auditRetentionDays)));
       api.addHook(
         'onRequest',
         requireApiActor({
