@@ -10,6 +10,7 @@ import type { TeamMember, UserStore } from '../team/user-store.ts';
 import { z } from 'zod';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
+import { qrCode } from './qr-code.ts';
 import { type ApiToken, type ApiTokenStore, scopesForRole } from '../team/api-token-store.ts';
 import type { ApiScope, Role } from '../team/roles.ts';
 import { when } from './views.ts';
@@ -52,6 +53,7 @@ function twoFactorSection(m: ConsoleMessages, member: TeamMember, pending: { sec
     ? html`<p>${t.twoFactorOn}</p><form method="post" action="/admin/account/two-factor/off">${hidden}${codeField('code-off')}<p><button type="submit" class="danger">${t.twoFactorTurnOff}</button></p></form>`
     : pending
       ? html`<p>${t.twoFactorSetup}</p>
+${qrCode(pending.uri, t.twoFactorQr)}
 <dl><dt>${t.twoFactorKey}</dt><dd><code data-totp-key>${pending.secret.replace(/(.{4})/g, '$1 ').trim()}</code></dd><dt>${t.twoFactorUri}</dt><dd><code class="finding">${pending.uri}</code></dd></dl>
 <form method="post" action="/admin/account/two-factor/confirm">${hidden}${codeField('code-on')}<p class="row"><button type="submit">${t.twoFactorConfirm}</button></p></form>
 <form method="post" action="/admin/account/two-factor/cancel">${hidden}<button type="submit" class="secondary">${t.twoFactorCancel}</button></form>`

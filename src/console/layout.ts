@@ -44,6 +44,7 @@ button.danger,.button.danger{background:#b3261e;color:#fff}
 .state.sending{background:#d9f2e3}.state.paused{background:#fff1c2}.state.done{background:#d4e4fa}.state.cancelled{background:#f5d5d5}
 .previews{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .previews figure{margin:0}
+.qr{margin:.5rem 0;width:200px;max-width:100%;line-height:0}.qr svg{width:100%;height:auto;border-radius:4px}
 .previews iframe{border:1px solid #cbd2d9;background:#fff;height:720px}
 .desktop iframe{width:640px;max-width:100%}.phone iframe{width:375px;max-width:100%}
 pre.text{white-space:pre-wrap;max-height:28rem;overflow:auto;background:#f4f5f7;padding:.75rem;border-radius:6px;font-size:.85rem}

@@ -84,7 +84,7 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('axe on the team pages'), () => {
     await submit(admin, 'Turn on');
     found.push(...(await violationsInEachSchemeAndWidth(admin, 'account, two-step being set up')));
     const key = (await admin.locator('[data-totp-key]').textContent())!.replace(/ /g, '');
-    await admin.getByLabel('Code').fill(totpCodeAt(key, Date.now()));
+    await admin.getByLabel('Code', { exact: true }).fill(totpCodeAt(key, Date.now()));
     await submit(admin, 'Confirm and turn on');
     await admin.getByLabel('Name (what it is for)').fill('sync');
     await admin.getByLabel('subscribers:read').check();

@@ -11,6 +11,7 @@ import { ADMIN_TOKEN, startHttpHarness, waitForMail, type HttpHarness } from './
 import { createHash } from 'node:crypto';
 import { LOGIN_FAILURES_ALLOWED } from '../../src/team/login-throttle.ts';
 import { totpCodeAt } from '../../src/team/totp.ts';
+import { readQrSvg } from '../helpers/qr.ts';
 
 let h: HttpHarness;
 let admin: ConsoleClient;
@@ -302,6 +303,11 @@ describe('two-step sign-in', () => {
     await tia.submit('/admin/account/two-factor/start');
     const secret = await secretOf(tia);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    // The QR code says what the key and address say: scanned, it is the otpauth address of this key.
+    const scanned = new URL(readQrSvg((await tia.get('/admin/account')).body));
+    expect(scanned.protocol).toBe('otpauth:');
+    expect(scanned.searchParams.get('secret')).toBe(secret);
+    expect(decodeURIComponent(scanned.pathname)).toContain('tia@news.example.test');
     expect((await tia.submit('/admin/account/two-factor/confirm', { code: '000000' })).body).toContain('That code is not right');
     expect((await tia.submit('/admin/account/two-factor/confirm', { code: totpCodeAt(secret, Date.now()) })).body).toContain('Two-step sign-in is on.');
     const id = (await h.redis.hget(h.keys.userEmails(), 'tia@news.example.test'))!;

@@ -93,6 +93,7 @@ export interface TeamMessages {
   twoFactorOff: string;
   twoFactorStart: string;
   twoFactorSetup: string;
+  twoFactorQr: string;
   twoFactorKey: string;
   twoFactorUri: string;
   twoFactorConfirm: string;
