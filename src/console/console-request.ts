@@ -43,6 +43,18 @@ export function sessionId(request: FastifyRequest): string | undefined {
   return unsigned.valid && unsigned.value ? unsigned.value : undefined;
 }
 
+/**
+ * Whether this request's actor may send the issue (or control its send): its newsletter, asked
+ * only for a member with a role of their own for one, as the console's guard asks it. Pages use
+ * it to show a send's buttons only to those whose click the guard would let through.
+ */
+export async function actorMaySend(request: FastifyRequest, newsletterOf: () => Promise<string | null>): Promise<boolean> {
+  const actor = request.actor;
+  if (!actor) return false;
+  const scoped = actor.kind === 'member' && Object.keys(actor.member.newsletterRoles).length > 0;
+  return actorAllows(actor, 'campaigns:send', scoped ? await newsletterOf() : null);
+}
+
 /** What the actor of this request may do: the page frame shows only the sections they can open. */
 export function canOf(request: FastifyRequest): (permission: Permission) => boolean {
   const actor = request.actor;

@@ -5,7 +5,7 @@
 // changes nothing; its button POSTs confirm=yes, which sends. Every POST answers 303 to a page
 // that shows its outcome once (flash.ts). Both go through the same use cases as `newsletter
 // send` and the admin API.
-import { canOf } from './console-request.ts';
+import { actorMaySend, canOf } from './console-request.ts';
 import { audit } from '../http/audit.ts';
 import { actorAllows, roleFor } from '../team/actor.ts';
 import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
@@ -79,6 +79,7 @@ export function issueRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash
       status: CampaignStatus | null,
       notice?: SafeHtml,
       ownAddress = '',
+      maySend = true,
     ): SafeHtml {
       if ('error' in r) {
         // The file does not load: every problem at once, one line each (lint's own lines).
@@ -110,12 +111,14 @@ ${r.clientSupport ? clientSupportSection(m, r.clientSupport) : ''}
 <label for="to">${m.testSendLabel}</label><input type="text" id="to" name="to" required aria-describedby="to-hint" autocomplete="email" inputmode="email" value="${ownAddress}">
 <p class="hint" id="to-hint">${m.testSendHint}</p><button type="submit">${m.testSendButton}</button></form></section>
 ${
-  canSend
-    ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
+  !maySend
+    ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice" role="status" data-send-needs-role>${m.team.sendNeedsEditor}</p></section>`
+    : canSend
+      ? html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2>
 <form method="get" action="/admin/issues/${id}/send">
 <label for="at">${m.atLabel}</label><input type="text" id="at" name="at" aria-describedby="at-hint" placeholder="2026-12-07T08:00:00+08:00">
 <p class="hint" id="at-hint">${m.atHint(r.newsletter.timeZone)}</p><button type="submit">${m.sendButton}</button></form></section>`
-    : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`
+      : html`<section aria-labelledby="send"><h2 id="send">${m.sendTitle}</h2><p class="notice${errors ? ' error' : ''}" role="status" data-send-blocked>${errors ? m.sendBlocked(errors) : m.sendRunning}</p></section>`
 }`;
     }
 
@@ -131,7 +134,8 @@ ${
       const recipients = 'error' in rendered ? 0 : ((await ctx.store.countByStatus(rendered.newsletter.listId)).active ?? 0);
       const csrf = reply.generateCsrf();
       const title = 'error' in rendered ? id : rendered.sample.subject;
-      const body = issueBody(m, csrf, id, rendered, recipients, status, notice, request.actor?.kind === 'member' ? request.actor.member.email : '');
+      const maySend = await actorMaySend(request, () => newsletterOf(id));
+      const body = issueBody(m, csrf, id, rendered, recipients, status, notice, request.actor?.kind === 'member' ? request.actor.member.email : '', maySend);
       return sendPage(
         reply,
         statusCode,
@@ -158,6 +162,7 @@ ${
         .send(rendered.sample.html);
     });
 
+    const newsletterOf = (id: string) => newsletterOfIssue({ emailsDir: ctx.config.emailsDir, redis: ctx.redis, keys: ctx.keys }, id);
     const issuePage = (id: string) => `/admin/issues/${encodeURIComponent(id)}`;
     /** Why a send of a finished issue went nowhere (the question page and its button say the same). */
     const alreadySentNotice = (m: ConsoleMessages, record: { finishedAt?: string | undefined; sent: number }) =>
@@ -171,9 +176,7 @@ ${
       const addresses = to.split(/[\s,;]+/).filter(Boolean);
       // A writer (who may not send) test-sends only to their own address: never a way to mail others.
       const actor = request.actor;
-      const mayMailOthers =
-        actor?.kind !== 'member' ||
-        actorAllows(actor, 'campaigns:send', await newsletterOfIssue({ emailsDir: ctx.config.emailsDir, redis: ctx.redis, keys: ctx.keys }, id));
+      const mayMailOthers = actor?.kind !== 'member' || (await actorMaySend(request, () => newsletterOf(id)));
       if (actor?.kind === 'member' && !mayMailOthers && addresses.some((a) => a.toLowerCase() !== actor.member.email.toLowerCase()))
         return flash.redirect(request, reply, issuePage(id), failure(new Error(m.team.ownAddressOnly(actor.member.email))));
       try {

@@ -1,7 +1,8 @@
 // One send in the console: GET /admin/sends/:id (live progress with pause, resume and cancel,
 // and "what happened to my message to x@y?" from the ledger), its status as JSON for the page's
 // script, and the three controls, which call the same functions as `newsletter pause|resume|cancel`.
-import { canOf } from './console-request.ts';
+import { actorMaySend, canOf } from './console-request.ts';
+import { newsletterOfIssue } from '../use-cases/issue-newsletter.ts';
 import { audit } from '../http/audit.ts';
 import { ClickStore } from '../reports/click-store.ts';
 import { issueReport, type IssueReport } from '../use-cases/issue-report.ts';
@@ -65,10 +66,11 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
       }
     }
 
-    function scheduleSection(m: ConsoleMessages, csrf: string, s: CampaignStatus, timeZone: string): SafeHtml {
+    /** When the send starts, and for one who may send, a form to move it while it waits. */
+    function scheduleSection(m: ConsoleMessages, csrf: string, s: CampaignStatus, timeZone: string, maySend: boolean): SafeHtml {
       if (!s.scheduledAt || (s.state !== 'scheduled' && !s.startedAt)) return html``;
       const when = html`<p data-schedule>${startsAt(m, s.scheduledAt, timeZone)}</p>`;
-      if (s.state !== 'scheduled') return when;
+      if (s.state !== 'scheduled' || !maySend) return when;
       return html`${when}<form method="post" action="/admin/sends/${s.issueId}/reschedule"><input type="hidden" name="_csrf" value="${csrf}">
 <label for="reschedule-at">${m.rescheduleLabel}</label><input type="text" id="reschedule-at" name="at" required aria-describedby="reschedule-hint" placeholder="2026-12-08T08:00">
 <p class="hint" id="reschedule-hint">${m.rescheduleHint(timeZone)}</p><div class="row"><button type="submit" class="secondary">${m.rescheduleButton}</button><button type="submit" name="now" value="yes" formnovalidate>${m.sendNowButton}</button></div></form>`;
@@ -82,24 +84,27 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
       notice?: SafeHtml,
       lookup?: { email: string; text: string },
       report?: IssueReport,
+      maySend = true,
     ): SafeHtml {
       const c = m.columns;
       const settled = s.total - s.queued;
       const control = (action: keyof typeof CONTROLS, label: string, kind = '') =>
         html`<form method="post" action="/admin/sends/${s.issueId}/${action}"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit"${kind ? html` class="${kind}"` : ''}>${label}</button></form>`;
-      const controls = [
-        s.state === 'sending' || s.state === 'scheduled' ? control('pause', m.pauseButton, 'secondary') : '',
-        s.state === 'paused' ? control('resume', m.resumeButton) : '',
-        // Cannot be undone: asked first, on a page of its own.
-        isFinished(s.state) ? '' : html`<a class="button danger" href="/admin/sends/${s.issueId}/cancel">${m.cancelSendButton}…</a>`,
-      ];
+      const controls = !maySend
+        ? [isFinished(s.state) ? '' : html`<p class="hint" data-send-needs-role>${m.team.sendNeedsEditor}</p>`]
+        : [
+            s.state === 'sending' || s.state === 'scheduled' ? control('pause', m.pauseButton, 'secondary') : '',
+            s.state === 'paused' ? control('resume', m.resumeButton) : '',
+            // Cannot be undone: asked first, on a page of its own.
+            isFinished(s.state) ? '' : html`<a class="button danger" href="/admin/sends/${s.issueId}/cancel">${m.cancelSendButton}…</a>`,
+          ];
       const issueId = s.issueId.split('~')[0]!;
       return html`<h1>${m.sendTitleFor(s.issueId)}</h1>
 <p class="hint"><a href="/admin/issues/${issueId}">${issueId}</a>${s.startedAt ? html` · ${m.columns.started} ${when(s.startedAt, m.lang)}` : ''}${s.finishedAt ? html` · ${m.columns.finished} ${when(s.finishedAt, m.lang)}` : ''}</p>
 ${notice ?? ''}
 <section data-live-status="/admin/sends/${s.issueId}/status.json" data-state="${s.state}" aria-live="polite">
 <h2>${m.progress} ${stateBadge(m, s)}</h2>
-${scheduleSection(m, csrf, s, timeZone)}
+${scheduleSection(m, csrf, s, timeZone, maySend)}
 ${s.pausedReason ? html`<p class="notice error">${m.pausedReason(s.pausedReason)}${s.resumesBySelf ? html` ${m.resumesBySelf}` : ''}</p>` : ''}
 <progress max="${Math.max(1, s.total)}" value="${settled}">${settled} / ${s.total}</progress>
 <div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col" class="n">${c.total}</th><th scope="col" class="n">${c.queued}</th><th scope="col" class="n">${c.sent}</th><th scope="col" class="n">${c.failed}</th><th scope="col" class="n">${c.bounced}</th><th scope="col" class="n">${c.skipped}</th><th scope="col" class="n">${c.unknown}</th><th scope="col" class="n">${m.rate}</th><th scope="col" class="n">${m.eta}</th></tr></thead>
@@ -138,7 +143,16 @@ ${lookup ? html`<p class="notice" role="status" data-lookup>${lookup.text}</p>` 
           title: m.sendTitleFor(id),
           path: `/admin/sends/${id}`,
           session: { csrf, can: canOf(request) },
-          body: body(m, csrf, s, await timeZoneOf(id), notice, lookup, await issueReport({ sends: ctx.sends, clicks }, id)),
+          body: body(
+            m,
+            csrf,
+            s,
+            await timeZoneOf(id),
+            notice,
+            lookup,
+            await issueReport({ sends: ctx.sends, clicks }, id),
+            await actorMaySend(request, () => newsletterOfIssue({ emailsDir: ctx.config.emailsDir, redis: ctx.redis, keys: ctx.keys }, id)),
+          ),
           ...(live ? { script: LIVE_STATUS_SCRIPT } : {}),
         }),
       );

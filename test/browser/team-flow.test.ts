@@ -113,6 +113,9 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('a team in Chromium'), () => {
 
     await writer.goto(`${base}/admin/issues/${ISSUE}`);
     expect(await writer.getByLabel('Send a [TEST] copy to').inputValue()).toBe('wen@team.example');
+    // No send button to lead to a refusal: the page says who sends instead.
+    expect(await writer.getByRole('button', { name: 'Send…' }).count()).toBe(0);
+    expect(await writer.getByText('takes an editor or an admin of its newsletter').count()).toBe(1);
     await press(writer, 'Send test');
     await writer.getByText('Test copy queued to 1 address.').waitFor();
     await waitUntil('the test copy to wen', () => h.sink.messages.some((m) => m.to.includes('wen@team.example') && m.raw.toString().includes('TEST')));

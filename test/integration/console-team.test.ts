@@ -96,7 +96,12 @@ describe('roles', () => {
 
   it('lets a writer open issues and the studio, and answers 403 (with who and what is needed) for sending, subscribers and the team', async () => {
     expect((await writer.get('/admin')).statusCode).toBe(200);
-    expect((await writer.get('/admin/issues/pretrain-weekly-064')).statusCode).toBe(200);
+    // The issue page offers a writer no send button that would lead to a refusal: it says who sends.
+    const issuePage = await writer.get('/admin/issues/pretrain-weekly-064');
+    expect(issuePage.statusCode).toBe(200);
+    expect(issuePage.body).toContain('data-send-needs-role');
+    expect(issuePage.body).not.toContain('action="/admin/issues/pretrain-weekly-064/send"');
+    expect((await editor.get('/admin/issues/pretrain-weekly-064')).body).toContain('action="/admin/issues/pretrain-weekly-064/send"');
     const studio = await writer.get('/admin/issues/pretrain-weekly-064/edit');
     expect(studio.statusCode).toBe(303);
     expect((await writer.get(String(studio.headers.location))).statusCode).toBe(200);
@@ -127,6 +132,21 @@ describe('roles', () => {
     expect((await editor.get('/admin/team')).statusCode).toBe(403);
   });
 
+  it("shows a send's pause, cancel and reschedule to those who may use them, and to a writer only who sends", async () => {
+    await editor.get('/admin/issues/field-notes-012');
+    const scheduled = await editor.submit('/admin/issues/field-notes-012/send', { at: '2099-01-05T08:00', confirm: 'yes' });
+    expect(scheduled.posted.headers.location).toBe('/admin/sends/field-notes-012');
+    expect(scheduled.body).toContain('action="/admin/sends/field-notes-012/pause"');
+    expect(scheduled.body).toContain('action="/admin/sends/field-notes-012/reschedule"');
+    const seen = await writer.get('/admin/sends/field-notes-012');
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain('data-schedule');
+    expect(seen.body).toContain('data-send-needs-role');
+    for (const action of ['pause', 'reschedule', 'cancel']) expect(seen.body).not.toContain(`/admin/sends/field-notes-012/${action}`);
+    await editor.get('/admin/sends/field-notes-012/cancel');
+    expect((await editor.submit('/admin/sends/field-notes-012/cancel')).body).toContain('data-state="cancelled"');
+  });
+
   it('gives a member a role of its own for one newsletter: a writer who may send field-notes only', async () => {
     const id = (await h.redis.hget(h.keys.userEmails(), 'wen@news.example.test'))!;
     const team = await admin.get('/admin/team');
@@ -139,6 +159,9 @@ describe('roles', () => {
     expect(saved.body).toContain('Saved the roles of wen@news.example.test per newsletter.');
     expect(saved.body).toContain('field-notes: Editor');
     expect((await writer.get('/admin/issues/field-notes-012/send')).statusCode).toBe(200);
+    // Each issue page offers the send only where they may send.
+    expect((await writer.get('/admin/issues/field-notes-012')).body).toContain('action="/admin/issues/field-notes-012/send"');
+    expect((await writer.get('/admin/issues/pretrain-weekly-064')).body).toContain('data-send-needs-role');
     const other = await writer.get('/admin/issues/pretrain-weekly-064/send');
     expect(other.statusCode).toBe(403);
     expect(other.body).toContain('wen@news.example.test (Writer) cannot do this');

@@ -59,6 +59,7 @@ export interface TeamMessages {
   badRole: string;
   noSuchMember: string;
   ownAddressOnly: (email: string) => string;
+  sendNeedsEditor: string;
   sessionsButton: string;
   accountTitle: string;
   accountIntro: (email: string, role: string) => string;
