@@ -2,7 +2,7 @@
 // and dates, a page of 100 at a time; /admin/audit.csv exports the same filter, oldest first.
 // CSV cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
 import { canOf } from './console-request.ts';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -68,8 +68,8 @@ export function auditRoutes(deps: { log: AuditLog; config: Pick<Config, 'auditRe
       )}</select></div>
 <div><label for="audit-actor">${a.actor}</label><input type="search" id="audit-actor" name="actor" value="${form.actor}"></div>
 <div><label for="audit-target">${a.target}</label><input type="search" id="audit-target" name="target" value="${form.target}"></div>
-<div><label for="audit-since">${a.since}</label><input type="date" id="audit-since" name="since" value="${form.since}"></div>
-<div><label for="audit-until">${a.until}</label><input type="date" id="audit-until" name="until" value="${form.until}"></div>
+<div><label for="audit-since">${a.since}</label><input type="date" id="audit-since" name="since" min="1970-01-01" value="${form.since}"></div>
+<div><label for="audit-until">${a.until}</label><input type="date" id="audit-until" name="until" min="1970-01-01" value="${form.until}"></div>
 <div><button type="submit">${a.filter}</button></div>
 </form>
 <p><a class="button secondary" href="/admin/audit.csv?${params.toString()}" download>${a.exportCsv}</a></p></section>
@@ -95,7 +95,12 @@ export function auditRoutes(deps: { log: AuditLog; config: Pick<Config, 'auditRe
           for await (const e of log.all(filter)) yield [e.at, e.action, e.actor, e.actorId, e.ip, e.target, e.detail].map((v) => csvSafe(v));
         })(),
       );
-      return reply.send(rows.pipe(stringify({ header: true, columns: [...CSV_COLUMNS] })));
+      // pipeline, not pipe: a failed read (Redis gone mid-export) ends this download, logged,
+      // instead of an unhandled stream error that would stop the server.
+      const csv = pipeline(rows, stringify({ header: true, columns: [...CSV_COLUMNS] }), (error) => {
+        if (error) request.log.warn({ err: error.message }, 'audit export cut short');
+      });
+      return reply.send(csv);
     });
   };
 }

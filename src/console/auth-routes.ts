@@ -112,31 +112,42 @@ async function showLogin(deps: AuthDeps, request: FastifyRequest, reply: Fastify
 
 /** The actor a session cookie stands for, or null (no session, ended, member removed, setup over). */
 export async function sessionActor(deps: Pick<AuthDeps, 'sessions' | 'users'>, request: FastifyRequest): Promise<Actor | null> {
+  const found = await sessionOf(deps, request);
+  return 'actor' in found ? found.actor : null;
+}
+
+/** The session's actor, or why there is none: `setup-over` for an ADMIN_TOKEN session once an admin has a password. */
+async function sessionOf(
+  deps: Pick<AuthDeps, 'sessions' | 'users'>,
+  request: FastifyRequest,
+): Promise<{ actor: Actor } | { none: 'no-session' | 'setup-over' }> {
   const session = await deps.sessions.get(sessionId(request));
-  if (!session) return null;
+  if (!session) return { none: 'no-session' };
   if (session.userId) {
     const member = await deps.users.byId(session.userId);
-    if (member?.active) return { kind: 'member', member, session: session.handle };
+    if (member?.active) return { actor: { kind: 'member', member, session: session.handle } };
   } else if (!(await deps.users.hasActiveAdmin())) {
-    return { kind: 'setup' };
+    return { actor: { kind: 'setup' } };
   }
   await deps.sessions.end(session.handle);
-  return null;
+  return { none: session.userId ? 'no-session' : 'setup-over' };
 }
 
 /** Every console route but the login pages: a member (or setup) session holding the route's permission. */
 export function requireSession(deps: AuthDeps): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const actor = await sessionActor(deps, request);
-    if (!actor) {
+    const found = await sessionOf(deps, request);
+    if (!('actor' in found)) {
       if (request.method === 'GET' || request.method === 'HEAD') {
         await reply.code(303).header('location', '/admin/login').header('cache-control', 'no-store').send();
         return;
       }
+      // A form sent without a session: the login page says why, and that nothing was done.
       const m = consoleLanguage(request, reply, deps.cookies);
-      await showLogin(deps, request, reply, 401, { text: m.team.setupEnded, error: true });
+      await showLogin(deps, request, reply, 401, { text: found.none === 'setup-over' ? m.team.setupEnded : m.team.loggedOut, error: true });
       return;
     }
+    const { actor } = found;
     request.actor = actor;
     const needs = routePermission(request);
     const scoped =

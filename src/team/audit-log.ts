@@ -99,6 +99,15 @@ function matches(entry: AuditEntry, filter: AuditFilter): boolean {
   return true;
 }
 
+/**
+ * A time as a bound of a range of the stream: its ids are milliseconds since 1970, never
+ * negative (Redis refuses `-62167219200000`, a date in year 2 typed for 2020), so a time before
+ * 1970 is 0: a `since` then takes everything, an `until` nothing.
+ */
+function streamTime(ms: number): string {
+  return String(Math.max(0, Math.floor(ms)));
+}
+
 export class AuditLog {
   constructor(
     private readonly redis: Redis,
@@ -120,8 +129,8 @@ export class AuditLog {
    */
   async page(filter: AuditFilter, limit: number, before?: string): Promise<{ entries: AuditEntry[]; next: string | null }> {
     const entries: AuditEntry[] = [];
-    let end = before ? `(${before}` : filter.until !== undefined ? String(filter.until) : '+';
-    const start = filter.since !== undefined ? String(filter.since) : '-';
+    let end = before ? `(${before}` : filter.until !== undefined ? streamTime(filter.until) : '+';
+    const start = filter.since !== undefined ? streamTime(filter.since) : '-';
     for (;;) {
       const batch = (await this.redis.xrevrange(this.keys.auditLog(), end, start, 'COUNT', BATCH)) as [string, string[]][];
       for (const [id, fields] of batch) {
@@ -138,8 +147,8 @@ export class AuditLog {
 
   /** Every matching entry, oldest first, a batch at a time (the CSV export). */
   async *all(filter: AuditFilter): AsyncGenerator<AuditEntry> {
-    let start = filter.since !== undefined ? String(filter.since) : '-';
-    const end = filter.until !== undefined ? String(filter.until) : '+';
+    let start = filter.since !== undefined ? streamTime(filter.since) : '-';
+    const end = filter.until !== undefined ? streamTime(filter.until) : '+';
     for (;;) {
       const batch = (await this.redis.xrange(this.keys.auditLog(), start, end, 'COUNT', BATCH)) as [string, string[]][];
       for (const [id, fields] of batch) {

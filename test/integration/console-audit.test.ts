@@ -111,6 +111,18 @@ describe('the audit log', () => {
     expect(records[1]).toContain(`"'=HYPERLINK(""x"")@evil.example"`);
   });
 
+  it('takes a date before 1970 (a typo for 2020) as the start of time, in the page and the CSV', async () => {
+    const everything = await admin.get('/admin/audit.csv?action=login-failed&since=0202-01-01');
+    expect(everything.statusCode).toBe(200);
+    expect(everything.body.trim().split('\n')).toHaveLength(3);
+    const nothing = await admin.get('/admin/audit.csv?until=1969-12-31');
+    expect(nothing.statusCode).toBe(200);
+    expect(nothing.body.trim()).toBe('at,action,actor,actor_id,ip,target,detail');
+    const page = await admin.get('/admin/audit?since=0202-01-01&until=1969-12-31');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('min="1970-01-01"');
+  });
+
   it('is for admins only', async () => {
     expect((await writer.get('/admin/audit')).statusCode).toBe(403);
     expect((await editor.get('/admin/audit.csv')).statusCode).toBe(403);

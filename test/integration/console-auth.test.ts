@@ -122,6 +122,10 @@ describe('CSRF and logout', () => {
     expect((await browser.get('/admin')).statusCode).toBe(303);
     const replay = await h.app.inject({ method: 'GET', url: '/admin', headers: { cookie: `nl_admin=${stolen}` } });
     expect(replay.statusCode).toBe(303);
+    // A form sent with the ended session: the login page says so, and that nothing was done.
+    const form = await h.app.inject({ method: 'POST', url: '/admin/account/sessions/end-others', headers: { cookie: `nl_admin=${stolen}` } });
+    expect(form.statusCode).toBe(401);
+    expect(form.body).toContain('You are not logged in: your session ended or expired, so what you sent was not done.');
   });
 });
 

@@ -20,7 +20,11 @@ beforeAll(async () => {
   // The setup: ADMIN_TOKEN opens the console while no member has a password, to invite the first admin.
   const setup = await setupSession(h.app, ADMIN_TOKEN);
   admin = await inviteAndJoin(h.app, setup, 'ada@news.example.test', 'admin');
-  // That ended the setup: its session goes to the login page, and the token opens nothing more.
+  // That ended the setup: a form it sends is refused saying why, its session goes to the login
+  // page, and the token opens nothing more.
+  const late = await setup.post('/admin/team/invite', { email: 'late@news.example.test', role: 'admin' });
+  expect(late.statusCode).toBe(401);
+  expect(late.body).toContain('The admin token no longer opens the console');
   expect((await setup.get('/admin')).headers.location).toBe('/admin/login');
   const again = newClient(h.app);
   const refused = await again.login(ADMIN_TOKEN);

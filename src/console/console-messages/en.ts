@@ -101,6 +101,7 @@ export const en: ConsoleMessages = {
     notAnAddress: 'That is not an email address.',
     badRole: 'Choose a role: writer, editor or admin.',
     noSuchMember: 'There is no such member of the team (any more).',
+    loggedOut: 'You are not logged in: your session ended or expired, so what you sent was not done. Log in, then do it again.',
     sendNeedsEditor: 'Sending this issue, and pausing, resuming or cancelling its send, takes an editor or an admin of its newsletter.',
     ownAddressOnly: (email) => `A writer test-sends only to their own address (${email}); an editor can send to others.`,
     sessionsButton: 'Sessions',

@@ -60,6 +60,7 @@ export interface TeamMessages {
   noSuchMember: string;
   ownAddressOnly: (email: string) => string;
   sendNeedsEditor: string;
+  loggedOut: string;
   sessionsButton: string;
   accountTitle: string;
   accountIntro: (email: string, role: string) => string;

@@ -85,6 +85,7 @@ export const zhCN: ConsoleMessages = {
     notAnAddress: '这不是邮箱地址。',
     badRole: '请选择角色：撰稿、编辑或管理员。',
     noSuchMember: '团队中没有（或已不再有）这位成员。',
+    loggedOut: '你未登录：会话已结束或过期，刚才提交的操作没有执行。请登录后重试。',
     sendNeedsEditor: '发送本期，以及暂停、继续或取消其发送，需要该通讯的编辑或管理员。',
     ownAddressOnly: (email) => `撰稿只能向自己的地址（${email}）发送测试邮件；编辑可以发给其他人。`,
     sessionsButton: '会话',
