@@ -10,6 +10,8 @@ import { CONSOLE_LOCALES, consoleMessages, type ConsoleMessages } from './consol
 // In dark mode each send state keeps its own tint, a dark one: the light tints under the dark
 // palette's light text read at 1.04–1.1:1. A .table-wrap scrolls sideways on a phone, so every
 // one is written with tabindex="0": a keyboard can focus it and scroll (axe: scrollable-region-focusable).
+// .table-wrap is positioned so that a visually hidden label in a table (the Team page's role
+// selects) stays inside the scrolling box instead of widening the page at 375 px.
 const CSS = `:root{color-scheme:light dark}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.55 -apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;background:#f4f5f7;color:#1c1e21}
@@ -28,7 +30,7 @@ section,.card{background:#fff;border-radius:10px;padding:1rem 1.25rem;box-shadow
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #e4e7eb;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;position:relative}
 label{display:block;font-weight:600;margin:.75rem 0 .3rem}
 input[type=text],input[type=email],input[type=password],input[type=search],textarea{width:100%;max-width:32rem;min-height:40px;padding:.45rem .6rem;font:inherit;color:inherit;background:#fff;border:1px solid #7b8794;border-radius:6px}
 .hint{color:#52606d;font-size:.9rem;margin:.25rem 0 .5rem}
@@ -52,7 +54,7 @@ progress{width:100%;height:1.25rem}
 .finding{font-family:ui-monospace,monospace;font-size:.88rem}
 .error-text{color:#b3261e}
 .narrow{max-width:30rem}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 fieldset{border:1px solid #cbd2d9;border-radius:8px;margin:.75rem 0;padding:.25rem .75rem}
 label.inline{display:inline;font-weight:400;margin:0}
 ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8;text-decoration:none;display:block}
@@ -67,7 +69,7 @@ ins{background:#d9f2e3;text-decoration:none;display:block}del{background:#fde8e8
 .field-finding{margin:.2rem 0 0;font-size:.9rem;color:#8a1c14}.field-finding:empty{display:none}
 .studio input[type=text],.studio textarea{max-width:none}
 .md-preview{margin:.35rem 0 0}.md-preview summary{cursor:pointer;color:#1f5fbf}.md{border-left:3px solid #cbd2d9;padding:.1rem .75rem;margin:.35rem 0;overflow-x:auto}.md table{width:auto}.md img{max-width:100%}
-meter{width:8rem;height:1rem}.chart{margin:1rem 0}.chart svg{display:block;width:100%;height:8rem}.chart-axis{stroke:#52606d;stroke-width:1;vector-effect:non-scaling-stroke}.chart-sent,.chart-human{fill:#1d4ed8}.chart-machine{fill:#7b8794}.swatch{display:inline-block;width:.75rem;height:.75rem;margin:0 .25rem 0 .75rem;vertical-align:-.1rem}.swatch.chart-human{background:#1d4ed8}.swatch.chart-machine{background:#7b8794}figcaption{font-size:.9rem}th.url{font-weight:400;overflow-wrap:anywhere;max-width:28rem}caption{text-align:left;font-weight:600;padding:.25rem 0}
+meter{width:8rem;height:1rem}.chart{margin:1rem 0}.chart svg{display:block;width:100%;height:8rem}.chart-axis{stroke:#52606d;stroke-width:1;vector-effect:non-scaling-stroke}.chart-sent,.chart-human{fill:#1d4ed8}.chart-machine{fill:#7b8794}.swatch{display:inline-block;width:.75rem;height:.75rem;margin:0 .25rem 0 .75rem;vertical-align:-.1rem}.swatch.chart-human{background:#1d4ed8}.swatch.chart-machine{background:#7b8794}figcaption{font-size:.9rem}th.url{font-weight:400;overflow-wrap:anywhere;min-width:11rem;max-width:28rem}@media (max-width:40rem){meter{width:4rem}}caption{text-align:left;font-weight:600;padding:.25rem 0}
 select{min-height:40px;padding:.35rem .5rem;font:inherit;border:1px solid #7b8794;border-radius:6px}
 :focus-visible{outline:3px solid #e8710a;outline-offset:2px}
 @media (prefers-color-scheme:dark){.chart-sent,.chart-human{fill:#60a5fa}.swatch.chart-human{background:#60a5fa}.chart-machine{fill:#9aa5b1}.swatch.chart-machine{background:#9aa5b1}.chart-axis{stroke:#9aa5b1}body{background:#111417;color:#e4e7eb}section,.card{background:#1c2025;box-shadow:none}th,td{border-color:#323a42}input[type=text],input[type=email],input[type=password],input[type=search],textarea{background:#111417;border-color:#9aa5b1}.hint{color:#a9b3bd}.notice{background:#1b2b44}.notice.error{background:#3d1a18;color:#f5c6c2}pre.text{background:#111417}.studio-preview,.studio-form form{background:#1c2025;box-shadow:none}.field-finding{color:#f5c6c2}ins{background:#1d3b2a}del{background:#3d1a18}.state{background:#323a42}.state.sending{background:#1d3b2a}.state.paused{background:#3d3413}.state.done{background:#1b2b44}.state.cancelled{background:#3d1a18}button.secondary,.button.secondary{background:#323a42;color:#e4e7eb}.md-preview summary{color:#8ab4f8}}`;

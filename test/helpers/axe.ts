@@ -60,7 +60,11 @@ const SERIOUS = ['serious', 'critical'] as const;
 /** A violation with where it was found: surface, colour scheme, width. */
 export type FoundViolation = AxeViolation & { where: string };
 
-/** The serious and critical violations of the page as it is, in each colour scheme at each width. */
+/**
+ * The serious and critical violations of the page as it is, in each colour scheme at each width;
+ * and, as one more, a page wider than the window (a phone would scroll it sideways: WCAG 1.4.10
+ * Reflow), which axe does not check.
+ */
 export async function violationsInEachSchemeAndWidth(page: Page, label: string, widths: readonly number[] = PAGE_WIDTHS): Promise<FoundViolation[]> {
   const found: FoundViolation[] = [];
   for (const scheme of SCHEMES) {
@@ -69,6 +73,9 @@ export async function violationsInEachSchemeAndWidth(page: Page, label: string, 
       await page.setViewportSize({ width, height: 800 });
       const where = `${label}, ${scheme}, ${width} px`;
       found.push(...(await axeViolations(page, { impacts: SERIOUS })).map((v) => ({ where, ...v })));
+      const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      if (wide.scroll > wide.inner)
+        found.push({ where, id: 'wider-than-window', impact: 'serious', help: `The page is ${wide.scroll} px wide in a ${wide.inner} px window`, nodes: [] });
     }
   }
   return found;
