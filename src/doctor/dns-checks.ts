@@ -80,6 +80,15 @@ async function spfChecks(resolver: DnsLookup, domain: string, smtpUrl: string): 
   if (records.length > 1)
     return [fail('spf', `${records.length} SPF records at ${domain}: receivers treat that as an error`, `merge them into one TXT record at ${domain}`)];
   const record = records[0]!;
+  // "+all" (or a bare "all") lets any server on the internet send as the domain: SPF then proves nothing.
+  if (parseSpf(record).some((term) => term.name === 'all' && term.qualifier === '+'))
+    return [
+      fail(
+        'spf',
+        `${domain}: ${record} ends in +all, which lets any server send as ${domain}`,
+        `end the record with -all (or ~all) after the relay's ip4:/include:`,
+      ),
+    ];
   const results = [pass('spf', `${domain}: ${record}`)];
   const relayHost = new URL(smtpUrl).hostname.replace(/^\[(.*)\]$/, '$1');
   const ips = await addresses(resolver, relayHost).catch(() => []);
@@ -125,6 +134,9 @@ async function dmarcCheck(resolver: DnsLookup, domain: string): Promise<CheckRes
   for (const name of names) {
     const policies = (await txt(resolver, name)).map(dmarcPolicy).filter((p): p is string => p !== null);
     if (!policies.length) continue;
+    // RFC 7489 6.6.3: more than one record at the name and receivers apply no policy at all.
+    if (policies.length > 1)
+      return fail('dmarc', `${name} has ${policies.length} DMARC records: receivers apply none of them`, `keep one TXT "v=DMARC1; …" record at ${name}`);
     const policy = policies[0]!;
     if (policy === 'none') return pass('dmarc', `${name}: p=none (reports only: receivers act on nothing)`);
     if (policy === 'quarantine' || policy === 'reject') return pass('dmarc', `${name}: p=${policy}`);
@@ -151,6 +163,13 @@ async function bounceDomainCheck(resolver: DnsLookup, domain: string): Promise<C
     throw error;
   };
   const mx = await resolver.resolveMx(domain).catch(orNone<{ exchange: string }>);
+  // RFC 7505's null MX ("MX 0 ."): the domain says it accepts no mail at all.
+  if (mx.length && mx.every((m) => m.exchange === '' || m.exchange === '.'))
+    return fail(
+      'bounce-domain',
+      `${domain} publishes a null MX (MX 0 .): it accepts no mail, so bounces to it are lost`,
+      `replace the null MX of ${domain} with the MX of the mailbox that reads bounces`,
+    );
   if (mx.length) return pass('bounce-domain', `${domain} has MX ${mx.map((m) => m.exchange).join(', ')}`);
   const a = [...(await resolver.resolve4(domain).catch(orNone<string>)), ...(await resolver.resolve6(domain).catch(orNone<string>))];
   if (a.length) return pass('bounce-domain', `${domain} has no MX but an address (${a.join(', ')}): mail goes there`);

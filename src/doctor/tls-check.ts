@@ -1,6 +1,7 @@
 // PUBLIC_URL as a mail provider reaches it: https with a certificate chain the default CA store
 // trusts and a matching host name, and a one-click unsubscribe endpoint (RFC 8058) that answers
 // the provider's POST with 200 itself: providers do not follow a redirect for it.
+import { ONE_CLICK_ANSWER } from '../subscribers/one-click.ts';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -75,9 +76,26 @@ export function oneClickUnsubscribe(publicUrl: string, token: string, opts: TlsC
         ...(opts.ca ? { ca: opts.ca } : {}),
       },
       (res) => {
-        res.resume();
         const code = res.statusCode ?? 0;
-        if (code === 200) resolve(pass('one-click', `POST ${shown} answered 200`));
+        let answer = '';
+        res.setEncoding('utf8');
+        // The first bytes are enough to tell our answer from another site's page.
+        res.on('data', (chunk: string) => {
+          if (answer.length < 256) answer += chunk;
+        });
+        res.once('error', () => {});
+        if (code === 200)
+          res.once('end', () =>
+            resolve(
+              answer.startsWith(ONE_CLICK_ANSWER)
+                ? pass('one-click', `POST ${shown} answered 200`)
+                : fail(
+                    'one-click',
+                    `POST ${shown} answered 200, but not as \`newsletter serve\` answers (${JSON.stringify(answer.slice(0, 40))}): PUBLIC_URL seems to reach another site`,
+                    fix,
+                  ),
+            ),
+          );
         else if (code >= 300 && code < 400)
           resolve(
             fail('one-click', `POST ${shown} answered ${code}, a redirect to ${res.headers.location ?? '(no Location)'}: providers do not follow it`, fix),

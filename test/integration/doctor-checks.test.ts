@@ -92,6 +92,23 @@ describe('newsletter doctor on this machine', () => {
     expect(byName(await doctor({}, dns), 'spf-relay')).toMatchObject({ status: 'fail' });
   });
 
+  it('names an SPF record that lets anyone send (+all), and not as a relay it misses', async () => {
+    const dns = await dnsWith((z) => (z[DOMAIN]!.TXT = ['v=spf1 ip4:127.0.0.1 +all']));
+    const results = await doctor({}, dns);
+    expect(byName(results, 'spf')).toMatchObject({ status: 'fail', detail: expect.stringContaining('+all'), fix: expect.stringContaining('-all') });
+    expect(byName(results, 'spf-relay')).toBeUndefined();
+  });
+
+  it('names two DMARC records (receivers then apply neither)', async () => {
+    const dns = await dnsWith((z) => (z[`_dmarc.${DOMAIN}`]!.TXT = ['v=DMARC1; p=reject', 'v=DMARC1; p=none']));
+    expect(byName(await doctor({}, dns), 'dmarc')).toMatchObject({ status: 'fail', detail: expect.stringContaining('2 DMARC records') });
+  });
+
+  it('names a bounce domain with a null MX (it accepts no mail)', async () => {
+    const dns = await dnsWith((z) => (z[`bounces.${DOMAIN}`]!.MX = [{ preference: 0, exchange: '.' }]));
+    expect(byName(await doctor({}, dns), 'bounce-domain')).toMatchObject({ status: 'fail', detail: expect.stringContaining('null MX') });
+  });
+
   it('names a DKIM key that is not the published one, without printing the key', async () => {
     const other = newKey();
     const results = await doctor({ DKIM_PRIVATE_KEY: other.replace(/\n/g, '\\n') });
@@ -134,6 +151,13 @@ describe('newsletter doctor on this machine', () => {
     const results = await doctor({ PUBLIC_URL: site.url });
     expect(byName(results, 'tls-certificate')?.status).toBe('pass');
     expect(byName(results, 'one-click')).toMatchObject({ status: 'fail', detail: expect.stringContaining('302') });
+  });
+
+  it('names a PUBLIC_URL that answers 200 as another site would (a catch-all page), not as the one-click endpoint', async () => {
+    const site = await startSite(world.serverTls, 200, '<!doctype html><title>My blog</title><p>Welcome!</p>');
+    closers.push(() => site.close());
+    const results = await doctor({ PUBLIC_URL: site.url });
+    expect(byName(results, 'one-click')).toMatchObject({ status: 'fail', detail: expect.stringContaining('another site') });
   });
 
   it('names http on another host as a failure', async () => {

@@ -31,8 +31,8 @@ export function goodZone(dkimKey: string): Zone {
   };
 }
 
-/** An https server answering `POST /unsubscribe/…` with `status` (a Location too when 3xx). */
-export async function startSite(tls: KeyAndCert, status = 200): Promise<{ url: string; posts: string[]; close(): Promise<void> }> {
+/** An https server answering `POST /unsubscribe/…` with `status` (a Location too when 3xx) and `answer` (the real route's, unless told). */
+export async function startSite(tls: KeyAndCert, status = 200, answer = 'Unsubscribed.\n'): Promise<{ url: string; posts: string[]; close(): Promise<void> }> {
   const posts: string[] = [];
   const server: Server = createServer(tls, (req, res) => {
     let body = '';
@@ -40,7 +40,7 @@ export async function startSite(tls: KeyAndCert, status = 200): Promise<{ url: s
     req.on('end', () => {
       if (req.method === 'POST' && req.url?.startsWith('/unsubscribe/')) posts.push(body);
       if (status >= 300 && status < 400) res.writeHead(status, { location: 'https://login.example/' }).end();
-      else res.writeHead(status, { 'content-type': 'text/plain' }).end('Unsubscribed.\n');
+      else res.writeHead(status, { 'content-type': 'text/plain' }).end(answer);
     });
   });
   server.listen(0, '127.0.0.1');

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { leaveList } from '../../use-cases/leave-list.ts';
+import { ONE_CLICK_ANSWER } from '../../subscribers/one-click.ts';
 import { verifyListToken } from '../../subscribers/tokens.ts';
 import { pageContext, type AppContext } from '../app-context.ts';
 import { consentOf } from '../consent.ts';
@@ -89,7 +90,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
         ctx.metrics.unsubscribes.inc({ newsletter: ctx.newsletters.byList(claims.listId)?.id ?? claims.listId, how: oneClick ? 'one-click' : 'page' });
       }
       reply.header('cache-control', 'no-store');
-      if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('Unsubscribed.\n');
+      if (oneClick) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(ONE_CLICK_ANSWER);
       if (wantsJson(request)) return reply.code(200).send({ ok: true });
       const newsletter = ctx.newsletters.byList(claims.listId) ?? ctx.newsletters.default;
       return sendPage(reply, 200, unsubscribedPage(pageContext(ctx, newsletter), { maskedEmail: subscriber ? maskEmail(subscriber.email) : null }));
