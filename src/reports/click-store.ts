@@ -2,26 +2,28 @@
 // links, and counters and HyperLogLog registers of who followed them, never a list of who.
 //
 // A person's click is held for two seconds before it counts: a link scanner opens every link of
-// a message at once, and three or more clicks of one reader within two seconds of each other
-// make all of them a machine's. `commit` counts the held clicks whose two seconds are over; the
+// a message at once, and three or more different links of one reader within two seconds of each
+// other make all of them a machine's. Links, not clicks: a person who clicks one link three
+// times because the page was slow is still a person. `commit` counts the held clicks whose two seconds are over; the
 // server calls it once a second, and a report calls it before it reads.
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { ClickKind } from './click-classify.ts';
 
-/** Clicks of one reader this close together, three or more, are a scanner's. */
+/** Different links of one reader clicked this close together, three or more, are a scanner's. */
 export const BURST_WINDOW_MS = 2_000;
 export const BURST_CLICKS = 3;
 /** How long the burst state lives: well past the window, within a minute. */
 const STATE_TTL_MS = 60_000;
 const COMMIT_BATCH = 500;
 
-// KEYS: pending, recent (this reader's in this issue). ARGV: member, now, ttl.
+// KEYS: pending, recent (this reader's links in this issue, each at its last click). ARGV:
+// member, now, ttl, link number.
 const HOLD = new LuaScript(`
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 `);
 
@@ -152,7 +154,7 @@ export class ClickStore {
     }
     // A click id keeps two clicks of one reader on one link apart in the sorted sets.
     const member = `${campaignId}\t${link}\t${reader}\t${now.toString(36)}.${(this.clickSeq++).toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
-    await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS]);
+    await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS, link]);
   }
 
   /** Counts one open of the pixel (`none` counts nothing). No burst rule: a message has one pixel. */

@@ -92,6 +92,13 @@ describe('counting', () => {
     expect(await store.counts('bursts', SENT + HOUR + 1600)).toMatchObject({ human: 0, machine: 0 });
     expect(await store.counts('bursts', SENT + HOUR + 10_000)).toMatchObject({ human: 2, humanUnique: 1, machine: 3 });
   });
+
+  it('counts one link clicked three times in a second (a slow page) as a person, three clicks of one reader', async () => {
+    await store.saveLinks('impatient', LINKS);
+    const reader = readerOf('impatient', '1');
+    for (const i of [0, 1, 2]) await store.record('impatient', 1, reader, 'candidate', SENT + HOUR + i * 300);
+    expect(await store.counts('impatient', SENT + HOUR + 10_000)).toMatchObject({ human: 3, humanUnique: 1, machine: 0 });
+  });
 });
 
 describe('GET /r/:campaign/:link/:token', () => {
