@@ -301,6 +301,8 @@ export const newsletterSchema = z.strictObject({
   clients: z
     .array(z.enum(CLIENT_IDS, { error: () => `must be one of ${CLIENT_IDS.join(', ')}` }))
     .min(1, 'must name at least one client, or be left out for the default set')
+    // A client named twice is checked once (the table listed it twice).
+    .transform((clients) => [...new Set(clients)])
     .optional(),
 });
 

@@ -61,9 +61,21 @@ export function accessibilityFindings(html: string, issue: Issue, newsletter: Ne
       warning(undefined, `link text is the address itself (${text.slice(0, 60)}…): a screen reader spells it out; write the page's title as the link text`);
   }
 
+  const named = new Set<string>();
   for (const { path, image } of issueImages(issue, newsletter)) {
     const alt = image.alt?.trim() ?? '';
-    if (alt && FILE_NAME.test(alt)) warning(`${path}.alt`, `alt text "${alt}" is a file name: describe what the image shows`);
+    if (alt && FILE_NAME.test(alt)) {
+      named.add(alt);
+      warning(`${path}.alt`, `alt text "${alt}" is a file name: describe what the image shows`);
+    }
+  }
+  // Images written in Markdown (![IMG_1234.jpg](…) in a summary or note) are only in the HTML.
+  for (const m of html.matchAll(/<img\b[^>]*\salt="([^"]*)"/gi)) {
+    const alt = textOf(m[1]!);
+    if (alt && FILE_NAME.test(alt) && !named.has(alt)) {
+      named.add(alt);
+      warning(undefined, `alt text "${alt}" is a file name: describe what the image shows (in the Markdown, between the brackets of ![…](…))`);
+    }
   }
   return findings;
 }

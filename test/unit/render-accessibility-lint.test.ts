@@ -76,6 +76,19 @@ describe('accessibility', () => {
     ]);
   });
 
+  it('names a file name as the alt text of an image written in Markdown (only in the HTML), once', () => {
+    const html = page('<p><img src="https://a.example/p.jpg" alt="IMG_1234.jpg"> <img src="https://a.example/q.jpg" alt="IMG_1234.jpg"></p>');
+    expect(accessibilityFindings(html, issue, newsletter).map((f) => [f.path ?? '', f.message])).toEqual([
+      ['', 'alt text "IMG_1234.jpg" is a file name: describe what the image shows (in the Markdown, between the brackets of ![…](…))'],
+    ]);
+    // The same image as a section: named once, by its field.
+    const asSection = {
+      ...issue,
+      sections: [{ kind: 'image' as const, image: { src: 'https://a.example/p.jpg', alt: 'IMG_1234.jpg', width: 600, height: 300 } }],
+    };
+    expect(accessibilityFindings(html, asSection, newsletter).map((f) => f.path ?? '')).toEqual(['sections[0].image.alt']);
+  });
+
   it('finds nothing in the sample issues as rendered', async () => {
     const { createRenderer } = await import('../../src/render/index.ts');
     const { encodedSizes } = await import('../../src/mail/index.ts');

@@ -151,6 +151,7 @@ describe('the newsletter setting clients:', () => {
   it('is optional, takes known clients and refuses others and an empty list', () => {
     expect(newsletterSchema.parse(base).clients).toBeUndefined();
     expect(newsletterSchema.parse({ ...base, clients: ['gmail-web', 'outlook-windows'] }).clients).toEqual(['gmail-web', 'outlook-windows']);
+    expect(newsletterSchema.parse({ ...base, clients: ['gmail-web', 'outlook-windows', 'gmail-web'] }).clients).toEqual(['gmail-web', 'outlook-windows']);
     const bad = newsletterSchema.safeParse({ ...base, clients: ['gmail-web', 'lotus-notes'] });
     expect(bad.success ? [] : bad.error.issues.map((i) => [i.path.join('.'), i.message.slice(0, 40)])).toEqual([
       ['clients.1', 'must be one of gmail-web, gmail-ios, gma'],
