@@ -8,6 +8,7 @@ import { createRenderer, personalise } from '../render/index.ts';
 import type { RenderedIssue } from '../render/types.ts';
 import { DEFAULT_CLIENTS } from '../content/client-list.ts';
 import { clientSupport, clientSupportWarnings, type ClientSupportReport } from '../render/client-support/support-report.ts';
+import { templatesUsed } from '../render/client-support/templates-used.ts';
 
 export interface SampleEmail {
   subject: string;
@@ -44,7 +45,15 @@ export async function renderIssueFile(file: string, opts: { assetsUrl: string; c
     viewOnlineUrl: `https://example.com/issues/${issue.id}`,
     name: newsletter.locale === 'zh-CN' ? '读者' : 'Reader',
   });
-  const report = opts.clientSupport ? clientSupport(rendered.html, { clients: newsletter.clients ?? DEFAULT_CLIENTS, templates: templates.files }) : undefined;
+  const report = opts.clientSupport
+    ? clientSupport(rendered.html, {
+        clients: newsletter.clients ?? DEFAULT_CLIENTS,
+        templates: templatesUsed(
+          templates.files,
+          issue.sections.map((s) => s.kind),
+        ),
+      })
+    : undefined;
   // Named against the newsletter's `clients:` when it has one, else the issue file as a whole.
   const clientFindings = report
     ? clientSupportWarnings(report).map((message) => ({

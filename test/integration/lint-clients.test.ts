@@ -22,6 +22,11 @@ describe('newsletter lint --clients', () => {
       'Gmail web: not needed: the light-mode inline styles stand; Gmail iOS: not needed: the light-mode inline styles stand; Gmail Android: not needed: the light-mode inline styles stand; Outlook Windows: not needed: the light-mode inline styles stand; Yahoo web: not needed: the light-mode inline styles stand',
       'emails/templates/partials/head.mjml.hbs',
     ]);
+    // Sources are the templates this issue uses: not the confirmation or welcome mail, not a partial no section of it has.
+    const sources = lines.slice(2).join('\n');
+    for (const unused of ['confirm.mjml.hbs', 'welcome.mjml.hbs', 'partials/quote.mjml.hbs', 'partials/sponsor.mjml.hbs', 'partials/button.mjml.hbs'])
+      expect(sources, unused).not.toContain(unused);
+    expect(sources).toContain('emails/templates/partials/papers.mjml.hbs');
     // The templates keep a link's words together with no-break spaces now, and images carry no height to undo.
     expect(row('white-space')).toBeUndefined();
     expect(row('height property')?.slice(3)).toEqual(['Yahoo web: not needed: height:auto becomes min-height:auto, the default', "MJML's output"]);
