@@ -19,7 +19,7 @@ import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, sessionId, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import { sessionsTable } from './team-views.ts';
+import { questionBody, sessionsTable } from './team-views.ts';
 
 const endBody = z.object({ session: z.string().max(64).default('') });
 const tokenBody = z.object({ name: z.string().max(200).default(''), scopes: z.union([z.string(), z.array(z.string())]).default([]) });
@@ -29,7 +29,7 @@ function tokensSection(m: ConsoleMessages, role: Role, tokens: readonly ApiToken
   const c = t.tokenColumns;
   const rows = tokens.map(
     (token) =>
-      html`<tr><td>${token.name}</td><td>${token.scopes.map((s) => html`<code>${s}</code> `)}</td><td>${when(token.createdAt, m.lang)}</td><td>${token.lastUsedAt ? when(token.lastUsedAt, m.lang) : t.neverUsed}</td><td><form method="post" action="/admin/account/tokens/${token.id}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${t.revokeToken}</button></form></td></tr>`,
+      html`<tr><td>${token.name}</td><td>${token.scopes.map((s) => html`<code>${s}</code> `)}</td><td>${when(token.createdAt, m.lang)}</td><td>${token.lastUsedAt ? when(token.lastUsedAt, m.lang) : t.neverUsed}</td><td><a class="button danger" href="/admin/account/tokens/${token.id}/revoke">${t.revokeToken}…</a></td></tr>`,
   );
   return html`<section><h2>${t.tokensTitle}</h2><p>${t.tokensIntro}</p>
 ${tokens.length ? html`<div class="table-wrap" tabindex="0"><table><caption>${t.tokensTitle}</caption><thead><tr><th scope="col">${c.name}</th><th scope="col">${c.scopes}</th><th scope="col">${c.created}</th><th scope="col">${c.lastUsed}</th><th scope="col">${c.actions}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t.noTokens}</p>`}
@@ -140,6 +140,29 @@ export function accountRoutes(deps: AccountDeps): FastifyPluginAsync {
         reply,
         '/admin/account',
         html`<p class="notice" role="status">${m.team.tokenCreated(token.name)}</p><p class="notice" role="status"><code data-new-token>${secret}</code></p>`,
+      );
+    });
+
+    // Cannot be undone, and stops the scripts that use it: asked first, on a page of its own.
+    app.get('/account/tokens/:id/revoke', async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const actor = request.actor;
+      const id = (request.params as { id: string }).id;
+      const token = actor?.kind === 'member' ? (await deps.tokens.listOf(actor.member.id)).find((t) => t.id === id) : undefined;
+      if (!token) return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice error" role="alert">${m.team.noSuchToken}</p>`);
+      const csrf = reply.generateCsrf();
+      const body = questionBody(m, {
+        title: m.team.revokeToken,
+        question: m.team.revokeConfirm(token.name),
+        action: `/admin/account/tokens/${encodeURIComponent(token.id)}/revoke`,
+        confirm: m.team.revokeToken,
+        back: '/admin/account',
+        csrf,
+      });
+      return sendPage(
+        reply,
+        200,
+        consolePage({ m, title: m.team.revokeToken, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }),
       );
     });
 

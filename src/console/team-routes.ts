@@ -16,7 +16,7 @@ import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import { sessionsTable } from './team-views.ts';
+import { questionBody, sessionsTable } from './team-views.ts';
 import { when } from './views.ts';
 
 const inviteBody = z.object({ email: z.string().max(320).default(''), role: z.string().max(16).default('') });
@@ -56,7 +56,7 @@ function memberRow(m: ConsoleMessages, member: TeamMember, you: string | null, c
   const actions = own
     ? ''
     : html`<form method="post" action="/admin/team/${id}/role" class="row"><input type="hidden" name="_csrf" value="${csrf}">${roleSelect(m, `role-${member.id}`, member.role, `${t.columns.role}: ${member.email}`)}<button type="submit" class="secondary">${t.roleButton}</button></form>
-<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a>${member.twoFactor ? html`<form method="post" action="/admin/team/${id}/two-factor-off"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.twoFactorTitle}: ${t.twoFactorTurnOff}</button></form>` : ''}<a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>
+<p class="row">${member.active ? '' : html`<form method="post" action="/admin/team/${id}/invite"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t.inviteButton}</button></form>`}<a class="button secondary" href="/admin/team/${id}/sessions">${t.sessionsButton}</a>${member.twoFactor ? html`<a class="button secondary" href="/admin/team/${id}/two-factor-off">${t.twoFactorTitle}: ${t.twoFactorTurnOff}…</a>` : ''}<a class="button danger" href="/admin/team/${id}/remove">${t.removeButton}</a></p>
 ${newsletters.length > 1 ? newsletterRolesForm(m, member, newsletters, csrf) : ''}`;
   return html`<tr><td>${member.email}${own ? html` ${t.you}` : ''}</td><td>${t.roleNames[member.role]}${Object.entries(member.newsletterRoles).map(([n, r]) => html`<br><span class="hint">${n}: ${t.roleNames[r]}</span>`)}</td><td>${member.active ? t.active : t.invited}${member.twoFactor ? html`, ${t.twoFactorBadge}` : ''}</td><td>${when(member.createdAt, m.lang)}</td><td>${actions}</td></tr>`;
 }
@@ -158,6 +158,24 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       return back(request, reply, ok(m.team.newsletterRolesSaved(member.email)));
     });
 
+    // Weakens a member's sign-in: asked first, on a page of its own.
+    app.get('/team/:id/two-factor-off', async (request, reply) => {
+      const m = consoleLanguage(request, reply, deps.cookies);
+      const member = await deps.users.byId((request.params as { id: string }).id);
+      if (!member) return back(request, reply, bad(m.team.noSuchMember));
+      const csrf = reply.generateCsrf();
+      const title = `${m.team.twoFactorTitle}: ${m.team.twoFactorTurnOff}`;
+      const body = questionBody(m, {
+        title,
+        question: m.team.twoFactorOffConfirm(member.email),
+        action: `/admin/team/${encodeURIComponent(member.id)}/two-factor-off`,
+        confirm: m.team.twoFactorTurnOff,
+        back: '/admin/team',
+        csrf,
+      });
+      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }));
+    });
+
     // A member who lost their authenticator: an admin turns the second step off (they can turn it on again).
     app.post('/team/:id/two-factor-off', { preHandler: app.csrfProtection }, async (request, reply) => {
       const m = consoleLanguage(request, reply, deps.cookies);
@@ -175,8 +193,14 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const member = await deps.users.byId((request.params as { id: string }).id);
       if (!member) return back(request, reply, bad(m.team.noSuchMember));
       const csrf = reply.generateCsrf();
-      const body = html`<section class="card narrow"><h1>${m.team.removeButton}</h1><p>${m.team.removeConfirm(member.email)}</p>
-<form method="post" action="/admin/team/${encodeURIComponent(member.id)}/remove" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${m.team.removeButton}</button> <a class="button secondary" href="/admin/team">${m.cancelButton}</a></form></section>`;
+      const body = questionBody(m, {
+        title: m.team.removeButton,
+        question: m.team.removeConfirm(member.email),
+        action: `/admin/team/${encodeURIComponent(member.id)}/remove`,
+        confirm: m.team.removeButton,
+        back: '/admin/team',
+        csrf,
+      });
       return sendPage(
         reply,
         200,

@@ -46,3 +46,15 @@ export function sessionsTable(
   );
   return html`<div class="table-wrap" tabindex="0"><table><caption>${t.sessionsTitle}</caption><thead><tr><th scope="col">${c.started}</th><th scope="col">${c.from}</th><th scope="col">${c.browser}</th><th scope="col">${c.actions}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
+
+/**
+ * The question a destructive or weakening action asks first, on a page of its own: what will
+ * happen, the button that does it, and a way back that does nothing.
+ */
+export function questionBody(
+  m: ConsoleMessages,
+  q: { title: string; question: string; action: string; confirm: string; back: string; csrf: string },
+): SafeHtml {
+  return html`<section class="card narrow"><h1>${q.title}</h1><p>${q.question}</p>
+<form method="post" action="${q.action}" class="row"><input type="hidden" name="_csrf" value="${q.csrf}"><button type="submit" class="danger">${q.confirm}</button> <a class="button secondary" href="${q.back}">${m.cancelButton}</a></form></section>`;
+}

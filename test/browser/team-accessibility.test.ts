@@ -91,6 +91,11 @@ describe.skipIf(CHROMIUM_MISSING)(browserSuite('axe on the team pages'), () => {
     await submit(admin, 'Create the token');
     expect(await admin.locator('[data-new-token]').count()).toBe(1);
     found.push(...(await violationsInEachSchemeAndWidth(admin, 'account, a token shown once')));
+    // Revoking asks first: the question page, reached by keyboard from the token's row.
+    await admin.getByRole('link', { name: 'Revoke…' }).focus();
+    await Promise.all([admin.waitForEvent('load'), admin.keyboard.press('Enter')]);
+    expect(await admin.getByText('Revoke the API token “sync”?').count()).toBe(1);
+    found.push(...(await violationsInEachSchemeAndWidth(admin, 'revoke question')));
 
     const writer = await newPage();
     await choosePassword(writer, wenLink);

@@ -398,8 +398,13 @@ describe('two-step sign-in', () => {
     const adaId = (await h.redis.hget(h.keys.userEmails(), 'ada@news.example.test'))!;
     await ada.get('/admin/team');
     expect((await ada.submit(`/admin/team/${adaId}/two-factor-off`)).body).toContain('You cannot remove yourself');
-    await ada.get('/admin/team');
+    // Asked first, on a page of its own, linked from the Team page; the question changes nothing.
+    expect((await ada.get('/admin/team')).body).toContain(`href="/admin/team/${id}/two-factor-off"`);
+    const question = await ada.get(`/admin/team/${id}/two-factor-off`);
+    expect(question.body).toContain('Turn off two-step sign-in for tia@news.example.test?');
+    expect(await h.redis.hexists(h.keys.user(id), 'totp')).toBe(1);
     expect((await ada.submit(`/admin/team/${id}/two-factor-off`)).body).toContain('Two-step sign-in is off for tia@news.example.test');
+    expect(await h.redis.hexists(h.keys.user(id), 'totp')).toBe(0);
     await h.redis.del(h.keys.loginFailures(createHash('sha256').update('tia@news.example.test').digest('base64url')));
     await logIn(h.app, 'tia@news.example.test');
   });

@@ -56,7 +56,9 @@ beforeAll(async () => {
   for (const scope of API_SCOPES) tokens[scope] = await tokenOf(sessions.admin, `only ${scope}`, scope);
   revokedToken = await tokenOf(sessions.admin, 'revoked', 'campaigns:read');
   const page = await sessions.admin.get('/admin/account');
-  await sessions.admin.submit(/<tr><td>revoked<\/td>[\s\S]*?action="([^"]+\/revoke)"/.exec(page.body)![1]!);
+  // The account page links the question page; its form posts the revoke.
+  await sessions.admin.get(/<tr><td>revoked<\/td>[\s\S]*?href="([^"]+\/revoke)"/.exec(page.body)![1]!);
+  await sessions.admin.submit(/<tr><td>revoked<\/td>[\s\S]*?href="([^"]+\/revoke)"/.exec(page.body)![1]!);
 });
 afterAll(async () => {
   await h?.close();

@@ -93,6 +93,8 @@ export const en: ConsoleMessages = {
     roleButton: 'Change role',
     roleChanged: (email, role) => `${email} is now ${role}.`,
     removeButton: 'Remove',
+    revokeConfirm: (name) => `Revoke the API token “${name}”? Scripts that use it stop working at once, and this cannot be undone.`,
+    twoFactorOffConfirm: (email) => `Turn off two-step sign-in for ${email}? Their password alone will log them in until they turn it on again.`,
     removeConfirm: (email) => `Remove ${email} from the team? Their sessions end at once.`,
     removed: (email, sessions) => `Removed ${email}; ${byCount(sessions, '1 session ended', `${sessions} sessions ended`)}.`,
     lastAdmin: 'The team keeps at least one admin: make someone else admin first.',

@@ -50,6 +50,8 @@ export interface TeamMessages {
   roleButton: string;
   roleChanged: (email: string, role: string) => string;
   removeButton: string;
+  revokeConfirm: (name: string) => string;
+  twoFactorOffConfirm: (email: string) => string;
   removeConfirm: (email: string) => string;
   removed: (email: string, sessions: number) => string;
   lastAdmin: string;

@@ -77,6 +77,8 @@ export const zhCN: ConsoleMessages = {
     roleButton: '更改角色',
     roleChanged: (email, role) => `${email} 现在是${role}。`,
     removeButton: '移除',
+    revokeConfirm: (name) => `撤销 API 令牌“${name}”？使用它的脚本会立即失效，且无法恢复。`,
+    twoFactorOffConfirm: (email) => `关闭 ${email} 的两步登录？在其重新开启之前，仅凭密码即可登录。`,
     removeConfirm: (email) => `将 ${email} 移出团队？其会话会立即结束。`,
     removed: (email, sessions) => `已移除 ${email}；结束了 ${sessions} 个会话。`,
     lastAdmin: '团队至少保留一位管理员：请先让另一位成员成为管理员。',
