@@ -21,6 +21,22 @@ const url = (schemes: string[]) =>
     `must be a URL starting with ${schemes.join(' or ')}//`,
   );
 
+/**
+ * A user or password in a URL is percent-encoded: a `%` not followed by two hex digits stops
+ * nodemailer and ioredis with "URI malformed" at the first connection, so it is refused here.
+ */
+const credentialsDecode = (v: string) => {
+  try {
+    const u = new URL(v);
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const CREDENTIALS_MESSAGE = 'has a % in its user or password that is not followed by two hex digits: write a % there as %25';
+
 const positiveInt = z.coerce.number().int().positive();
 
 // Variable name → schema. Optional ones carry their default here, in one place.
@@ -41,7 +57,7 @@ const variables = {
     .string()
     .regex(/^\{[a-z0-9_-]+\}$/i, 'must be a Redis hash tag such as {nl}')
     .default('{nl}'),
-  SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
+  SMTP_URL: url(['smtp:', 'smtps:']).refine(credentialsDecode, CREDENTIALS_MESSAGE).default('smtp://127.0.0.1:2525'),
   /** The name we give in EHLO (default: MAIL_FROM's domain); receivers score an IP literal as a spam sign. */
   SMTP_EHLO: z
     .string()

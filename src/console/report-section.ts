@@ -25,7 +25,7 @@ function timeline(m: ConsoleMessages, r: IssueReport, timeZone: string): SafeHtm
         ),
         series: [{ name: t.sentSeries, className: 'chart-sent' }],
         rows: sent.map((row) => ({ label: at(row.at), values: [row.sent] })),
-        labelHeading: t.minute,
+        labelHeading: `${t.minute} (${timeZone})`,
         numbersLabel: t.numbers,
       })
     : '';
@@ -45,7 +45,7 @@ function timeline(m: ConsoleMessages, r: IssueReport, timeZone: string): SafeHtm
           { name: t.machines, className: 'chart-machine' },
         ],
         rows: hours.map((h) => ({ label: at(h.at), values: [h.human, h.machine] })),
-        labelHeading: t.hour,
+        labelHeading: `${t.hour} (${timeZone})`,
         numbersLabel: t.numbers,
       })
     : '';

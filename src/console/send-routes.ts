@@ -25,7 +25,7 @@ import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
 import { LIVE_STATUS_SCRIPT } from './live-status.js.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
-import { inZone, startsAt, stateBadge, when } from './views.ts';
+import { inZone, startsAt, stateBadge } from './views.ts';
 
 const params = z.object({ id: z.string().max(200).refine(isCampaignId, 'must be a send id such as pretrain-weekly-064') });
 const rescheduleForm = z.object({ at: z.string().max(64).default(''), now: z.string().max(8).optional(), _csrf: z.string().optional() });
@@ -100,7 +100,7 @@ export function sendRoutes(ctx: AppContext, cookies: CookiePolicy, flash: Flash)
           ];
       const issueId = s.issueId.split('~')[0]!;
       return html`<h1>${m.sendTitleFor(s.issueId)}</h1>
-<p class="hint"><a href="/admin/issues/${issueId}">${issueId}</a>${s.startedAt ? html` · ${m.columns.started} ${when(s.startedAt, m.lang)}` : ''}${s.finishedAt ? html` · ${m.columns.finished} ${when(s.finishedAt, m.lang)}` : ''}</p>
+<p class="hint"><a href="/admin/issues/${issueId}">${issueId}</a>${s.startedAt ? html` · ${m.columns.started} ${inZone(s.startedAt, timeZone, m.lang)}` : ''}${s.finishedAt ? html` · ${m.columns.finished} ${inZone(s.finishedAt, timeZone, m.lang)}` : ''}</p>
 ${notice ?? ''}
 <section data-live-status="/admin/sends/${s.issueId}/status.json" data-state="${s.state}" aria-live="polite">
 <h2>${m.progress} ${stateBadge(m, s)}</h2>

@@ -63,6 +63,8 @@ export function ehloReply(host: string, port: number, name: string, timeoutMs: n
     });
     socket.once('timeout', () => socket.destroy(new Error(`no EHLO reply within ${timeoutMs / 1000} s`)));
     socket.once('error', reject);
+    // A relay that greets and hangs up (or never greets) is the finding itself; after a reply this does nothing.
+    socket.once('close', () => reject(new Error(sentEhlo ? 'it closed the connection before answering EHLO' : 'it closed the connection before greeting')));
   });
 }
 
@@ -89,8 +91,16 @@ export async function smtpChecks(input: SmtpCheckInput): Promise<CheckResult[]> 
   if (!implicitTls) {
     const offered = await ehloReply(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 587), input.ehlo, input.timeoutMs).then(
       (reply) => /^250[ -]STARTTLS\b/im.test(reply),
-      () => null,
+      (error: unknown) => error as Error,
     );
+    // No EHLO reply at all: the relay is the finding, said now (a second try would only wait as long again).
+    if (offered instanceof Error) {
+      transport.close();
+      return [
+        fail('smtp-connect', `${shown}: ${messageOf(offered)}`, 'make SMTP_URL answer: the relay must greet, answer EHLO and keep the connection'),
+        ehloCheck(input.ehlo),
+      ];
+    }
     if (offered === false) {
       transport.close();
       results.push(pass('smtp-connect', `${shown} answered`));

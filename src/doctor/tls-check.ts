@@ -103,6 +103,10 @@ export function oneClickUnsubscribe(publicUrl: string, token: string, opts: TlsC
         else resolve(fail('one-click', `POST ${shown} answered ${code}, not 200`, fix));
       },
     );
+    // One deadline for the whole exchange: the socket's idle timeout restarts at each stage (a
+    // host with two addresses, then the TLS handshake), which took twice the limit.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs / 1000} s`)), opts.timeoutMs);
+    req.once('close', () => clearTimeout(deadline));
     req.once('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs / 1000} s`)));
     req.once('error', (error) => resolve(fail('one-click', `POST ${shown}: ${messageOf(error)}`, fix)));
     req.end(body);
@@ -111,6 +115,11 @@ export function oneClickUnsubscribe(publicUrl: string, token: string, opts: TlsC
 
 export async function publicUrlChecks(publicUrl: string, token: string, opts: TlsCheckOptions): Promise<CheckResult[]> {
   const scheme = publicUrlScheme(publicUrl);
-  const tls = new URL(publicUrl).protocol === 'https:' ? [await tlsCertificate(publicUrl, opts)] : [];
-  return [scheme, ...tls, await oneClickUnsubscribe(publicUrl, token, opts)];
+  // Side by side, each under its own limit: one after the other, a silent server took both
+  // limits and the group's outer one cut every line short.
+  const [tls, oneClick] = await Promise.all([
+    new URL(publicUrl).protocol === 'https:' ? tlsCertificate(publicUrl, opts).then((r) => [r]) : Promise.resolve([]),
+    oneClickUnsubscribe(publicUrl, token, opts),
+  ]);
+  return [scheme, ...tls, oneClick];
 }

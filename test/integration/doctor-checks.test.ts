@@ -160,6 +160,49 @@ describe('newsletter doctor on this machine', () => {
     expect(byName(results, 'one-click')).toMatchObject({ status: 'fail', detail: expect.stringContaining('another site') });
   });
 
+  it('names a relay that greets and hangs up as the relay closing, with the EHLO line kept', async () => {
+    const sockets: Socket[] = [];
+    const rude = createServer((socket) => {
+      sockets.push(socket);
+      socket.end('220 relay.test ESMTP\r\n');
+    });
+    rude.listen(0, '127.0.0.1');
+    await once(rude, 'listening');
+    closers.push(
+      () =>
+        new Promise((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          rude.close(() => resolve());
+        }),
+    );
+    const results = await doctor({ SMTP_URL: `smtp://127.0.0.1:${(rude.address() as AddressInfo).port}` });
+    expect(byName(results, 'smtp-connect')).toMatchObject({ status: 'fail', detail: expect.stringContaining('closed the connection before answering EHLO') });
+    expect(byName(results, 'smtp-ehlo')).toBeDefined();
+    expect(byName(results, 'smtp')).toBeUndefined();
+  });
+
+  it('names each public-URL check of a TLS server that never answers, not one line for all', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    closers.push(
+      () =>
+        new Promise((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    const results = await runDoctor(world.config({ PUBLIC_URL: `https://localhost:${(silent.address() as AddressInfo).port}` }), {
+      resolver: doctorResolver(world.dns.address),
+      ca: world.ca.cert,
+      timeoutMs: 1_500,
+    });
+    expect(byName(results, 'public-url')?.status).toBe('pass');
+    expect(byName(results, 'tls-certificate')?.status).toBe('fail');
+    expect(byName(results, 'one-click')?.status).toBe('fail');
+  });
+
   it('names http on another host as a failure', async () => {
     const results = await doctor({ PUBLIC_URL: 'http://news.test.invalid' });
     expect(byName(results, 'public-url')?.status).toBe('fail');

@@ -32,6 +32,9 @@ describe('loadConfig', () => {
       /^REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/ \(with REDIS_CLUSTER=true: several, comma-separated\) \(see \.env\.example\)$/,
     );
     expect(() => loadConfig({ KEY_PREFIX: 'nl' })).toThrow(/^KEY_PREFIX: must be a Redis hash tag/);
+    // A raw % in the password would stop every send with "URI malformed"; the message says how to write it.
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mailer:50%off@relay.example:587' })).toThrow(/^SMTP_URL: has a % in its user or password .* as %25/);
+    expect(loadConfig({ SMTP_URL: 'smtp://mailer:50%25off@relay.example:587' }).smtpUrl).toBe('smtp://mailer:50%25off@relay.example:587');
     expect(() => loadConfig({ SECRET: 'short' }, ['SECRET'])).toThrow(/^SECRET: must be at least 32 characters/);
   });
 
