@@ -26,8 +26,13 @@ const url = (schemes: string[]) =>
  * nodemailer and ioredis with "URI malformed" at the first connection, so it is refused here.
  */
 const credentialsDecode = (v: string) => {
+  let u: URL;
   try {
-    const u = new URL(v);
+    u = new URL(v);
+  } catch {
+    return true; // not a URL at all: the URL rule says so, once
+  }
+  try {
     decodeURIComponent(u.username);
     decodeURIComponent(u.password);
     return true;
@@ -48,6 +53,7 @@ const variables = {
       (raw) => raw.split(',').every((one) => url(['redis:', 'rediss:']).safeParse(one.trim()).success),
       'must be a URL starting with redis:// or rediss:// (with REDIS_CLUSTER=true: several, comma-separated)',
     )
+    .refine((raw) => raw.split(',').every((one) => credentialsDecode(one.trim())), CREDENTIALS_MESSAGE)
     .default('redis://127.0.0.1:6379'),
   /** true: REDIS_URL names seed nodes of a Redis Cluster, and every process uses ioredis' Cluster client. */
   REDIS_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),

@@ -35,6 +35,9 @@ describe('loadConfig', () => {
     // A raw % in the password would stop every send with "URI malformed"; the message says how to write it.
     expect(() => loadConfig({ SMTP_URL: 'smtp://mailer:50%off@relay.example:587' })).toThrow(/^SMTP_URL: has a % in its user or password .* as %25/);
     expect(loadConfig({ SMTP_URL: 'smtp://mailer:50%25off@relay.example:587' }).smtpUrl).toBe('smtp://mailer:50%25off@relay.example:587');
+    expect(() => loadConfig({ REDIS_URL: 'redis://:p%zz@127.0.0.1:6379' })).toThrow(/^REDIS_URL: has a % in its user or password/);
+    // Not a URL at all: one message, the URL rule's (not the percent rule's too).
+    expect(() => loadConfig({ SMTP_URL: 'not a url' })).toThrow(/^SMTP_URL: must be a URL starting with smtp: or smtps:\/\/ \(see \.env\.example\)$/);
     expect(() => loadConfig({ SECRET: 'short' }, ['SECRET'])).toThrow(/^SECRET: must be at least 32 characters/);
   });
 
