@@ -18,12 +18,12 @@ export const BURST_CLICKS = 3;
 const STATE_TTL_MS = 60_000;
 const COMMIT_BATCH = 500;
 
-// KEYS: pending, recent (this reader's links in this issue, each at its last click). ARGV:
-// member, now, ttl, link number.
+// KEYS: pending, recent (this reader's clicks in this issue, each at its time). ARGV: member,
+// now, ttl.
 const HOLD = new LuaScript(`
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 `);
 
@@ -36,7 +36,16 @@ for i = 1, #due, 2 do
   local member, at = due[i], tonumber(due[i + 1])
   local c, n, reader = string.match(member, '^([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)\\t')
   if c then
-    local near = redis.call('ZCOUNT', ARGV[2] .. c .. ':' .. reader, at - window, at + window)
+    -- Different links among the reader's clicks near this one: each click keeps its own time, so a
+    -- second pass over the same links later does not move the first pass's clicks away.
+    local near, seen = 0, {}
+    for _, other in ipairs(redis.call('ZRANGEBYSCORE', ARGV[2] .. c .. ':' .. reader, at - window, at + window)) do
+      local link = string.match(other, '^[^\\t]+\\t([^\\t]+)\\t')
+      if link and not seen[link] then
+        seen[link] = true
+        near = near + 1
+      end
+    end
     local counts = ARGV[1] .. c .. ':counts'
     local hour = string.format('%d', math.floor(at / 3600000))
     if near >= burst then
@@ -154,7 +163,7 @@ export class ClickStore {
     }
     // A click id keeps two clicks of one reader on one link apart in the sorted sets.
     const member = `${campaignId}\t${link}\t${reader}\t${now.toString(36)}.${(this.clickSeq++).toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
-    await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS, link]);
+    await HOLD.run(this.redis, [this.k.clickPending(), `${this.k.clickRecentPrefix()}${campaignId}:${reader}`], [member, now, STATE_TTL_MS]);
   }
 
   /** Counts one open of the pixel (`none` counts nothing). No burst rule: a message has one pixel. */

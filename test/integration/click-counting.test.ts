@@ -99,6 +99,14 @@ describe('counting', () => {
     for (const i of [0, 1, 2]) await store.record('impatient', 1, reader, 'candidate', SENT + HOUR + i * 300);
     expect(await store.counts('impatient', SENT + HOUR + 10_000)).toMatchObject({ human: 3, humanUnique: 1, machine: 0 });
   });
+
+  it('counts a scanner that passes twice over the same links (before either pass is counted) as a machine both times', async () => {
+    await store.saveLinks('two-passes', LINKS);
+    const scanner = readerOf('two-passes', '1');
+    for (const start of [100, 5_100])
+      for (const [i, link] of [1, 2, 3].entries()) await store.record('two-passes', link, scanner, 'candidate', SENT + HOUR + start + i * 100);
+    expect(await store.counts('two-passes', SENT + HOUR + 20_000)).toMatchObject({ human: 0, machine: 6 });
+  });
 });
 
 describe('GET /r/:campaign/:link/:token', () => {

@@ -57,8 +57,8 @@ beforeAll(async () => {
   revokedToken = await tokenOf(sessions.admin, 'revoked', 'campaigns:read');
   const page = await sessions.admin.get('/admin/account');
   // The account page links the question page; its form posts the revoke.
-  await sessions.admin.get(/<tr><td>revoked<\/td>[\s\S]*?href="([^"]+\/revoke)"/.exec(page.body)![1]!);
-  await sessions.admin.submit(/<tr><td>revoked<\/td>[\s\S]*?href="([^"]+\/revoke)"/.exec(page.body)![1]!);
+  const question = await sessions.admin.get(/<tr><td>revoked<\/td>[\s\S]*?href="([^"]+\/revoke)"/.exec(page.body)![1]!);
+  await sessions.admin.submit(/<form method="post" action="([^"]+\/revoke)"/.exec(question.body)![1]!);
 });
 afterAll(async () => {
   await h?.close();
