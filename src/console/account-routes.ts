@@ -19,7 +19,7 @@ import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, sessionId, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import { questionBody, sessionsTable } from './team-views.ts';
+import { sendQuestion, sessionsTable } from './team-views.ts';
 
 const endBody = z.object({ session: z.string().max(64).default('') });
 const tokenBody = z.object({ name: z.string().max(200).default(''), scopes: z.union([z.string(), z.array(z.string())]).default([]) });
@@ -150,20 +150,13 @@ export function accountRoutes(deps: AccountDeps): FastifyPluginAsync {
       const id = (request.params as { id: string }).id;
       const token = actor?.kind === 'member' ? (await deps.tokens.listOf(actor.member.id)).find((t) => t.id === id) : undefined;
       if (!token) return deps.flash.redirect(request, reply, '/admin/account', html`<p class="notice error" role="alert">${m.team.noSuchToken}</p>`);
-      const csrf = reply.generateCsrf();
-      const body = questionBody(m, {
+      return sendQuestion(request, reply, m, {
         title: m.team.revokeToken,
         question: m.team.revokeConfirm(token.name),
         action: `/admin/account/tokens/${encodeURIComponent(token.id)}/revoke`,
         confirm: m.team.revokeToken,
         back: '/admin/account',
-        csrf,
       });
-      return sendPage(
-        reply,
-        200,
-        consolePage({ m, title: m.team.revokeToken, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }),
-      );
     });
 
     app.post('/account/tokens/:id/revoke', { preHandler: app.csrfProtection }, async (request, reply) => {

@@ -16,7 +16,7 @@ import type { ConsoleMessages } from './console-messages/index.ts';
 import { consoleLanguage, type CookiePolicy } from './console-request.ts';
 import type { Flash } from './flash.ts';
 import { consolePage } from './layout.ts';
-import { questionBody, sessionsTable } from './team-views.ts';
+import { sendQuestion, sessionsTable } from './team-views.ts';
 import { when } from './views.ts';
 
 const inviteBody = z.object({ email: z.string().max(320).default(''), role: z.string().max(16).default('') });
@@ -163,17 +163,13 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const m = consoleLanguage(request, reply, deps.cookies);
       const member = await deps.users.byId((request.params as { id: string }).id);
       if (!member) return back(request, reply, bad(m.team.noSuchMember));
-      const csrf = reply.generateCsrf();
-      const title = `${m.team.twoFactorTitle}: ${m.team.twoFactorTurnOff}`;
-      const body = questionBody(m, {
-        title,
+      return sendQuestion(request, reply, m, {
+        title: `${m.team.twoFactorTitle}: ${m.team.twoFactorTurnOff}`,
         question: m.team.twoFactorOffConfirm(member.email),
         action: `/admin/team/${encodeURIComponent(member.id)}/two-factor-off`,
         confirm: m.team.twoFactorTurnOff,
         back: '/admin/team',
-        csrf,
       });
-      return sendPage(reply, 200, consolePage({ m, title, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }));
     });
 
     // A member who lost their authenticator: an admin turns the second step off (they can turn it on again).
@@ -192,20 +188,13 @@ export function teamRoutes(deps: TeamDeps & { cookies: CookiePolicy; flash: Flas
       const m = consoleLanguage(request, reply, deps.cookies);
       const member = await deps.users.byId((request.params as { id: string }).id);
       if (!member) return back(request, reply, bad(m.team.noSuchMember));
-      const csrf = reply.generateCsrf();
-      const body = questionBody(m, {
+      return sendQuestion(request, reply, m, {
         title: m.team.removeButton,
         question: m.team.removeConfirm(member.email),
         action: `/admin/team/${encodeURIComponent(member.id)}/remove`,
         confirm: m.team.removeButton,
         back: '/admin/team',
-        csrf,
       });
-      return sendPage(
-        reply,
-        200,
-        consolePage({ m, title: m.team.removeButton, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }),
-      );
     });
 
     app.post('/team/:id/remove', { preHandler: app.csrfProtection }, async (request, reply) => {

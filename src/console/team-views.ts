@@ -1,5 +1,9 @@
 // Pieces of the team and account pages: the table of a member's sessions with a form to end each.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
+import { canOf } from './console-request.ts';
+import { consolePage } from './layout.ts';
 import type { SessionInfo } from '../team/session-store.ts';
 import type { ConsoleMessages } from './console-messages/index.ts';
 import { when } from './views.ts';
@@ -49,12 +53,16 @@ export function sessionsTable(
 
 /**
  * The question a destructive or weakening action asks first, on a page of its own: what will
- * happen, the button that does it, and a way back that does nothing.
+ * happen, the button that does it (a POST), and a way back that does nothing.
  */
-export function questionBody(
+export function sendQuestion(
+  request: FastifyRequest,
+  reply: FastifyReply,
   m: ConsoleMessages,
-  q: { title: string; question: string; action: string; confirm: string; back: string; csrf: string },
-): SafeHtml {
-  return html`<section class="card narrow"><h1>${q.title}</h1><p>${q.question}</p>
-<form method="post" action="${q.action}" class="row"><input type="hidden" name="_csrf" value="${q.csrf}"><button type="submit" class="danger">${q.confirm}</button> <a class="button secondary" href="${q.back}">${m.cancelButton}</a></form></section>`;
+  q: { title: string; question: string; action: string; confirm: string; back: string },
+) {
+  const csrf = reply.generateCsrf();
+  const body = html`<section class="card narrow"><h1>${q.title}</h1><p>${q.question}</p>
+<form method="post" action="${q.action}" class="row"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">${q.confirm}</button> <a class="button secondary" href="${q.back}">${m.cancelButton}</a></form></section>`;
+  return sendPage(reply, 200, consolePage({ m, title: q.title, path: request.url.split('?')[0]!, session: { csrf, can: canOf(request) }, body }));
 }
