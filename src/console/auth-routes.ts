@@ -16,8 +16,7 @@ import { clientIp } from '../http/client-ip.ts';
 import { routePermission } from '../http/permissions.ts';
 import { sendPage } from '../http/respond.ts';
 import { html, type SafeHtml } from '../http/views/html.ts';
-import { type Actor, actorAllows, actorLabel, actorUserId, NEWSLETTER_PERMISSIONS, roleFor } from '../team/actor.ts';
-import type { Permission } from '../team/roles.ts';
+import { type Actor, actorAllows, actorLabel, actorUserId, newsletterToAsk, roleFor } from '../team/actor.ts';
 import type { Config } from '../config/index.ts';
 import { CHALLENGE_TTL_SECONDS, type LoginChallenges } from '../team/login-challenge.ts';
 import { openTotpSecret, totpStepOf } from '../team/totp.ts';
@@ -150,9 +149,8 @@ export function requireSession(deps: AuthDeps): onRequestAsyncHookHandler {
     const { actor } = found;
     request.actor = actor;
     const needs = routePermission(request);
-    const scoped =
-      actor.kind === 'member' && needs && NEWSLETTER_PERMISSIONS.includes(needs as Permission) && Object.keys(actor.member.newsletterRoles).length > 0;
-    const newsletter = scoped && deps.newsletterOf ? await deps.newsletterOf(request) : null;
+    const newsletterOf = deps.newsletterOf;
+    const newsletter = needs && newsletterOf ? await newsletterToAsk(actor, needs, () => newsletterOf(request)) : null;
     if (needs && !actorAllows(actor, needs, newsletter)) {
       const m = consoleLanguage(request, reply, deps.cookies);
       const who = actor.kind === 'member' ? `${actor.member.email} (${m.team.roleNames[roleFor(actor.member, newsletter)]})` : actorLabel(actor);

@@ -1,7 +1,7 @@
 // Per request in the console: the editor's language, the CSRF token for the page's forms, and
 // the cookies the console sets (only under /admin; the public pages set none).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorAllows } from '../team/actor.ts';
+import { actorAllows, newsletterToAsk } from '../team/actor.ts';
 import type { Permission } from '../team/roles.ts';
 import { consoleLocale, consoleMessages, type ConsoleLocale, type ConsoleMessages } from './console-messages/index.ts';
 
@@ -51,8 +51,7 @@ export function sessionId(request: FastifyRequest): string | undefined {
 export async function actorMaySend(request: FastifyRequest, newsletterOf: () => Promise<string | null>): Promise<boolean> {
   const actor = request.actor;
   if (!actor) return false;
-  const scoped = actor.kind === 'member' && Object.keys(actor.member.newsletterRoles).length > 0;
-  return actorAllows(actor, 'campaigns:send', scoped ? await newsletterOf() : null);
+  return actorAllows(actor, 'campaigns:send', await newsletterToAsk(actor, 'campaigns:send', newsletterOf));
 }
 
 /** What the actor of this request may do: the page frame shows only the sections they can open. */

@@ -5,7 +5,7 @@
 // scope the route declared (src/http/permissions.ts) is 403, naming the scope.
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { sameSecret } from '../crypto/same-secret.ts';
-import { type Actor, actorAllows } from '../team/actor.ts';
+import { type Actor, actorAllows, newsletterToAsk } from '../team/actor.ts';
 import type { ApiTokenStore } from '../team/api-token-store.ts';
 import type { UserStore } from '../team/user-store.ts';
 import { routePermission } from './permissions.ts';
@@ -43,9 +43,8 @@ export function requireApiActor(deps: ApiAuthDeps): onRequestAsyncHookHandler {
     request.actor = actor;
     const needs = routePermission(request);
     const issueId = (request.params as { issueId?: string } | undefined)?.issueId;
-    // Looked up only when the token's member has a role of their own for some newsletter.
-    const scoped = actor.kind === 'api-token' && Object.keys(actor.member?.newsletterRoles ?? {}).length > 0;
-    const newsletter = scoped && issueId && deps.newsletterOfIssue ? await deps.newsletterOfIssue(issueId) : null;
+    const newsletterOfIssue = deps.newsletterOfIssue;
+    const newsletter = needs && issueId && newsletterOfIssue ? await newsletterToAsk(actor, needs, () => newsletterOfIssue(issueId)) : null;
     if (needs && !actorAllows(actor, needs, newsletter)) {
       const has = actor.kind === 'api-token' ? actor.scopes.join(', ') || 'none' : '';
       reply.header('www-authenticate', `Bearer realm="newsletter", error="insufficient_scope", scope="${needs}"`);

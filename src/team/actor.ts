@@ -23,6 +23,17 @@ export function roleFor(member: TeamMember, newsletterId: string | null): Role {
 }
 
 /**
+ * The newsletter a permission check must know, looked up (`lookup`) only when the answer can
+ * depend on it: a member (or an API token's member) with a role of their own for some
+ * newsletter, and a permission such a role changes. Otherwise null, and the own role decides.
+ */
+export async function newsletterToAsk(actor: Actor, needs: Requirement, lookup: () => Promise<string | null>): Promise<string | null> {
+  const member = actor.kind === 'member' || actor.kind === 'api-token' ? actor.member : undefined;
+  if (!member || Object.keys(member.newsletterRoles).length === 0 || !NEWSLETTER_PERMISSIONS.includes(needs as Permission)) return null;
+  return lookup();
+}
+
+/**
  * Whether the actor may: a member by their role (for `newsletterId`'s issue or send, their role
  * there); an API token by its scopes, within its member's role (`member`, read afresh).
  */
