@@ -1,6 +1,6 @@
 // /admin/audit (admins: audit:read): the audit log newest first, filtered by action, who, what
 // and dates, a page of 100 at a time; /admin/audit.csv exports the same filter, oldest first.
-// CSV cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
+// CSV cells that a spreadsheet would run as a formula get a leading apostrophe (csv-stringify's escape_formulas).
 import { canOf } from './console-request.ts';
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -39,11 +39,6 @@ function filterOf(q: z.infer<typeof query>): AuditFilter {
     ...(Number.isFinite(since) ? { since } : {}),
     ...(Number.isFinite(until) ? { until } : {}),
   };
-}
-
-/** A cell a spreadsheet would read as a formula starts with an apostrophe instead. */
-export function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 export function auditRoutes(deps: { log: AuditLog; config: Pick<Config, 'auditRetentionDays'>; cookies: CookiePolicy }): FastifyPluginAsync {
@@ -92,12 +87,14 @@ export function auditRoutes(deps: { log: AuditLog; config: Pick<Config, 'auditRe
       const log = deps.log;
       const rows = Readable.from(
         (async function* () {
-          for await (const e of log.all(filter)) yield [e.at, e.action, e.actor, e.actorId, e.ip, e.target, e.detail].map((v) => csvSafe(v));
+          for await (const e of log.all(filter)) yield [e.at, e.action, e.actor, e.actorId, e.ip, e.target, e.detail];
         })(),
       );
       // pipeline, not pipe: a failed read (Redis gone mid-export) ends this download, logged,
       // instead of an unhandled stream error that would stop the server.
-      const csv = pipeline(rows, stringify({ header: true, columns: [...CSV_COLUMNS] }), (error) => {
+      // escape_formulas, as the subscriber export: a cell a spreadsheet would run as a formula
+      // (= + - @, a tab or CR first, and their full-width forms) starts with an apostrophe.
+      const csv = pipeline(rows, stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }), (error) => {
         if (error) request.log.warn({ err: error.message }, 'audit export cut short');
       });
       return reply.send(csv);
