@@ -2,7 +2,6 @@
 // the good one, and each fault of a broken one is named by its check, with a fix.
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { resolvePartitions } from '../../src/redis/partitions.ts';
 import { RedisSubscriberStore } from '../../src/subscribers/redis-store.ts';
@@ -12,7 +11,7 @@ import { runDoctor } from '../../src/doctor/run-doctor.ts';
 import type { CheckResult } from '../../src/doctor/types.ts';
 import { startDnsServer, type DnsServer } from '../helpers/dns-server.ts';
 import { startPrivateRedis, type PrivateRedisServer } from '../helpers/private-redis-server.ts';
-import { DOMAIN, type DoctorWorld, goodZone, newKey, SELECTOR, startDoctorWorld, startRelay, startSite } from './doctor-harness.ts';
+import { DOMAIN, type DoctorWorld, goodZone, newKey, SELECTOR, startDoctorWorld, startRawServer, startRelay, startSite } from './doctor-harness.ts';
 
 let world: DoctorWorld;
 const closers: Array<() => Promise<void>> = [];
@@ -161,39 +160,18 @@ describe('newsletter doctor on this machine', () => {
   });
 
   it('names a relay that greets and hangs up as the relay closing, with the EHLO line kept', async () => {
-    const sockets: Socket[] = [];
-    const rude = createServer((socket) => {
-      sockets.push(socket);
-      socket.end('220 relay.test ESMTP\r\n');
-    });
-    rude.listen(0, '127.0.0.1');
-    await once(rude, 'listening');
-    closers.push(
-      () =>
-        new Promise((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          rude.close(() => resolve());
-        }),
-    );
-    const results = await doctor({ SMTP_URL: `smtp://127.0.0.1:${(rude.address() as AddressInfo).port}` });
+    const rude = await startRawServer((socket) => socket.end('220 relay.test ESMTP\r\n'));
+    closers.push(() => rude.close());
+    const results = await doctor({ SMTP_URL: `smtp://127.0.0.1:${rude.port}` });
     expect(byName(results, 'smtp-connect')).toMatchObject({ status: 'fail', detail: expect.stringContaining('closed the connection before answering EHLO') });
     expect(byName(results, 'smtp-ehlo')).toBeDefined();
     expect(byName(results, 'smtp')).toBeUndefined();
   });
 
   it('names each public-URL check of a TLS server that never answers, not one line for all', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => sockets.push(socket));
-    silent.listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    closers.push(
-      () =>
-        new Promise((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          silent.close(() => resolve());
-        }),
-    );
-    const results = await runDoctor(world.config({ PUBLIC_URL: `https://localhost:${(silent.address() as AddressInfo).port}` }), {
+    const silent = await startRawServer();
+    closers.push(() => silent.close());
+    const results = await runDoctor(world.config({ PUBLIC_URL: `https://localhost:${silent.port}` }), {
       resolver: doctorResolver(world.dns.address),
       ca: world.ca.cert,
       // Room for the two inner limits (2.5 s each, side by side) under the group's on a busy machine.
@@ -277,18 +255,9 @@ describe('newsletter doctor on this machine', () => {
     await once(silent, 'listening');
     closers.push(() => new Promise((resolve) => silent.close(() => resolve())));
     // And an SMTP relay that takes the connection and never greets.
-    const sockets: Socket[] = [];
-    const mute = createServer((socket) => sockets.push(socket));
-    mute.listen(0, '127.0.0.1');
-    await once(mute, 'listening');
-    closers.push(
-      () =>
-        new Promise((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          mute.close(() => resolve());
-        }),
-    );
-    const smtpUrl = `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    const mute = await startRawServer();
+    closers.push(() => mute.close());
+    const smtpUrl = `smtp://127.0.0.1:${mute.port}`;
     const results = await runDoctor(world.config({ SMTP_URL: smtpUrl }), {
       dnsServer: `127.0.0.1:${silent.address().port}`,
       ca: world.ca.cert,

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { loadConfig } from '../../src/config/index.ts';
 import { publicKeyBase64 } from '../../src/doctor/dns-records.ts';
@@ -50,6 +50,28 @@ export async function startSite(tls: KeyAndCert, status = 200, answer = 'Unsubsc
     url: `https://localhost:${port}`,
     posts,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A TCP server on a loopback port that misbehaves as `onConnection` says (never answers, greets
+ * and hangs up); `close` destroys its connections first, so a client left waiting cannot hold it.
+ */
+export async function startRawServer(onConnection: (socket: Socket) => void = () => {}): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createTcpServer((socket) => {
+    sockets.push(socket);
+    onConnection(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
